@@ -1,0 +1,46 @@
+/// The kind of message an event came from, in Segment's vocabulary.
+public enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
+    case track, identify, page, screen, group, alias
+}
+
+/// One stored event: the record every wire dialect decodes into and every segment holds.
+///
+/// Times are microseconds since the Unix epoch, UTC. `timestamp` is the event time corrected for
+/// the client's clock skew (`timestamp − (sentAt − receivedAt)`), clamped when far in the future.
+public struct Event: Sendable, Hashable {
+    /// The client's `messageId` / `uuid` / `$insert_id`, or one generated when absent.
+    public var eventID: String
+    public var type: EventType
+    /// The event name; pages and screens are `$pageview` / `$screen`.
+    public var event: String
+    /// The user id when present, else the anonymous id.
+    public var distinctID: String
+    public var userID: String?
+    public var anonymousID: String?
+    public var timestamp: Int64
+    public var sentAt: Int64?
+    public var receivedAt: Int64
+    /// A JSON object, as text (`{}` when empty).
+    public var properties: String
+    /// A JSON object, as text (`{}` when empty).
+    public var context: String
+
+    public init(
+        eventID: String, type: EventType, event: String, distinctID: String,
+        userID: String? = nil, anonymousID: String? = nil,
+        timestamp: Int64, sentAt: Int64? = nil, receivedAt: Int64,
+        properties: String = "{}", context: String = "{}"
+    ) {
+        self.eventID = eventID
+        self.type = type
+        self.event = event
+        self.distinctID = distinctID
+        self.userID = userID
+        self.anonymousID = anonymousID
+        self.timestamp = timestamp
+        self.sentAt = sentAt
+        self.receivedAt = receivedAt
+        self.properties = properties
+        self.context = context
+    }
+}

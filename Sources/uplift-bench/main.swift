@@ -1,0 +1,2 @@
+// Micro-benchmarks driven by the scripts under loadtests/.
+print("usage: uplift-bench <name>")

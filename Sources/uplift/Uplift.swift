@@ -4,6 +4,17 @@ import ArgumentParser
 struct Uplift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "uplift",
-        abstract: "Self-hosted product analytics and experimentation backend."
+        abstract: "Self-hosted product analytics and experimentation backend.",
+        discussion: """
+            Events live in a data directory (--data, default ./data or $UPLIFT_DATA) as Parquet segments \
+            partitioned by project and day, behind a write-ahead log.
+
+            Quick tour:
+              uplift generate --events 100000 --users 2000 --days 30 | uplift import --project demo -
+              uplift stats --project demo
+              uplift verify
+            """,
+        version: "0.1.0",
+        subcommands: [Generate.self, Import.self, Stats.self, Verify.self, Compact.self]
     )
 }

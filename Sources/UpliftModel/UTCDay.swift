@@ -1,0 +1,76 @@
+/// A calendar day in UTC, as days since 1970-01-01; the unit of the store's date partitions.
+public struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public static let microsecondsPerDay: Int64 = 86_400_000_000
+    public let daysSinceEpoch: Int64
+
+    public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+
+    /// The day holding a time given in microseconds since the epoch.
+    public init(microseconds: Int64) {
+        let (q, r) = microseconds.quotientAndRemainder(dividingBy: Self.microsecondsPerDay)
+        daysSinceEpoch = r < 0 ? q - 1 : q
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        func num(_ r: Range<Int>) -> Int64? {
+            var v: Int64 = 0
+            for i in r {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                v = v * 10 + Int64(b[i] - 48)
+            }
+            return v
+        }
+        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m),
+              (1...Self.daysIn(month: m, year: y)).contains(d) else { return nil }
+        daysSinceEpoch = Self.days(year: y, month: m, day: d)
+    }
+
+    public var startMicroseconds: Int64 { daysSinceEpoch * Self.microsecondsPerDay }
+    public func adding(days: Int64) -> UTCDay { UTCDay(daysSinceEpoch: daysSinceEpoch + days) }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        let (y, m, d) = civil
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+
+    // Howard Hinnant's civil-from-days and days-from-civil algorithms.
+    private var civil: (Int64, Int64, Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    package static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}

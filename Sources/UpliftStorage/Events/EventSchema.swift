@@ -1,0 +1,93 @@
+import UpliftModel
+import UpliftParquet
+
+/// The columns of an event segment, in file order, and the conversion between events and columns.
+package enum EventSchema {
+    package static let formatVersion = "1"
+
+    package enum Column: Int, CaseIterable {
+        case eventID, type, event, distinctID, userID, anonymousID, timestamp, sentAt, receivedAt, properties, context
+    }
+
+    package static let schema = ParquetSchema(fields: [
+        ParquetField(name: "event_id", type: .string),
+        ParquetField(name: "type", type: .string, dictionary: true),
+        ParquetField(name: "event", type: .string, dictionary: true),
+        ParquetField(name: "distinct_id", type: .string, dictionary: true),
+        ParquetField(name: "user_id", type: .string, optional: true, dictionary: true),
+        ParquetField(name: "anonymous_id", type: .string, optional: true, dictionary: true),
+        ParquetField(name: "timestamp", type: .timestampMicros),
+        ParquetField(name: "sent_at", type: .timestampMicros, optional: true),
+        ParquetField(name: "received_at", type: .timestampMicros, dictionary: true),
+        ParquetField(name: "properties", type: .string),
+        ParquetField(name: "context", type: .string, dictionary: true),
+    ])
+
+    /// One row group's columns for a slice of events.
+    package static func columns(_ events: ArraySlice<Event>) -> [ColumnData] {
+        let n = events.count
+        var ids = ByteArrays(), types = ByteArrays(), names = ByteArrays(), distinct = ByteArrays()
+        var users = ByteArrays(), anons = ByteArrays(), props = ByteArrays(), contexts = ByteArrays()
+        ids.reserveCapacity(values: n, bytes: n * 36)
+        distinct.reserveCapacity(values: n, bytes: n * 24)
+        props.reserveCapacity(values: n, bytes: n * 128)
+        contexts.reserveCapacity(values: n, bytes: n * 96)
+        var userValid = [Bool](), anonValid = [Bool](), sentValid = [Bool]()
+        userValid.reserveCapacity(n); anonValid.reserveCapacity(n); sentValid.reserveCapacity(n)
+        var timestamps = [Int64](), sent = [Int64](), received = [Int64]()
+        timestamps.reserveCapacity(n); sent.reserveCapacity(n); received.reserveCapacity(n)
+        for e in events {
+            ids.append(e.eventID)
+            types.append(e.type.rawValue)
+            names.append(e.event)
+            distinct.append(e.distinctID)
+            if let u = e.userID { users.append(u); userValid.append(true) } else { users.appendEmpty(); userValid.append(false) }
+            if let a = e.anonymousID { anons.append(a); anonValid.append(true) } else { anons.appendEmpty(); anonValid.append(false) }
+            timestamps.append(e.timestamp)
+            sent.append(e.sentAt ?? 0)
+            sentValid.append(e.sentAt != nil)
+            received.append(e.receivedAt)
+            props.append(e.properties)
+            contexts.append(e.context)
+        }
+        return [
+            ColumnData(values: .byteArrays(ids)),
+            ColumnData(values: .byteArrays(types)),
+            ColumnData(values: .byteArrays(names)),
+            ColumnData(values: .byteArrays(distinct)),
+            ColumnData(values: .byteArrays(users), validity: userValid.allSatisfy { $0 } ? nil : userValid),
+            ColumnData(values: .byteArrays(anons), validity: anonValid.allSatisfy { $0 } ? nil : anonValid),
+            ColumnData(values: .int64(timestamps)),
+            ColumnData(values: .int64(sent), validity: sentValid.allSatisfy { $0 } ? nil : sentValid),
+            ColumnData(values: .int64(received)),
+            ColumnData(values: .byteArrays(props)),
+            ColumnData(values: .byteArrays(contexts)),
+        ]
+    }
+
+    /// Events back from one row group's columns (all of them, in schema order).
+    package static func events(_ c: [ColumnData]) throws(UpliftError) -> [Event] {
+        guard c.count == Column.allCases.count,
+              case .byteArrays(let ids) = c[0].values, case .byteArrays(let types) = c[1].values,
+              case .byteArrays(let names) = c[2].values, case .byteArrays(let distinct) = c[3].values,
+              case .byteArrays(let users) = c[4].values, case .byteArrays(let anons) = c[5].values,
+              case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values,
+              case .int64(let received) = c[8].values, case .byteArrays(let props) = c[9].values,
+              case .byteArrays(let ctx) = c[10].values
+        else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
+        var events: [Event] = []
+        events.reserveCapacity(ids.count)
+        for i in 0..<ids.count {
+            guard let type = EventType(rawValue: types.string(at: i)) else {
+                throw UpliftError(.corrupt, "segment row \(i) has an unknown event type")
+            }
+            events.append(Event(
+                eventID: ids.string(at: i), type: type, event: names.string(at: i), distinctID: distinct.string(at: i),
+                userID: c[4].isNull(i) ? nil : users.string(at: i),
+                anonymousID: c[5].isNull(i) ? nil : anons.string(at: i),
+                timestamp: ts[i], sentAt: c[7].isNull(i) ? nil : sent[i], receivedAt: received[i],
+                properties: props.string(at: i), context: ctx.string(at: i)))
+        }
+        return events
+    }
+}

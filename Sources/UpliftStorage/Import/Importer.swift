@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import UpliftModel
+
+/// Loads NDJSON files (one Segment or PostHog message or batch per line, gzip or not) into a
+/// project. A bad line is reported and skipped; it never aborts the file.
+public struct Importer: Sendable {
+    public struct Report: Sendable, Equatable {
+        public var imported = 0
+        public var duplicates = 0
+        public var rejected = 0
+        /// Events whose time lay too far in the future and was set to the import time.
+        public var clamped = 0
+        public var lines = 0
+        public var bytes = 0
+        public init() {}
+    }
+
+    /// A message that could not be imported: where it was and why.
+    public struct Rejected: Sendable, Equatable {
+        public var source: String
+        public var line: Int
+        /// Position inside a batch line, when the line was a batch.
+        public var index: Int?
+        public var code: String
+        public var message: String
+    }
+
+    /// Longest line read: a whole 5 MB batch with room to spare.
+    static let maxLineBytes = 8 << 20
+
+    public let store: EventStore
+    public let project: ProjectSlug
+    public var limits = WireLimits()
+    /// Events per log append: one record, one fsync.
+    public var batchEvents = 10_000
+
+    public init(store: EventStore, project: ProjectSlug) {
+        self.store = store
+        self.project = project
+    }
+
+    public func run(
+        paths: [String],
+        onRejected: @Sendable (Rejected) -> Void,
+        onProgress: @Sendable (Report) -> Void = { _ in }
+    ) async throws(UpliftError) -> Report {
+        var report = Report()
+        let decoder = WireDecoder(limits: limits)
+        var pending: [Event] = []
+        pending.reserveCapacity(batchEvents)
+        for path in paths {
+            let input = try InputStream(path: path)
+            var buffer: [UInt8] = []
+            var lineNumber = 0
+            var more = true
+            var skipping = false
+            while more {
+                more = try input.read(into: &buffer, max: 4 << 20)
+                if skipping {
+                    guard let newline = buffer.firstIndex(of: 0x0A) else {
+                        report.bytes += buffer.count
+                        buffer.removeAll(keepingCapacity: true)
+                        skipping = more
+                        continue
+                    }
+                    report.bytes += newline + 1
+                    buffer.removeSubrange(0...newline)
+                    skipping = false
+                }
+                var start = 0
+                let received = Self.nowMicros()
+                try buffer.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws(UpliftError) in
+                    while let newline = Self.index(of: 0x0A, in: bytes, from: start) ?? (more ? nil : (start < bytes.count ? bytes.count : nil)) {
+                        lineNumber += 1
+                        var line = UnsafeRawBufferPointer(rebasing: bytes[start..<newline])
+                        start = min(bytes.count, newline + 1)
+                        if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+                        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                        report.lines += 1
+                        let result = decoder.decode(line, receivedAt: received)
+                        if let reason = result.bodyRejection {
+                            report.rejected += 1
+                            onRejected(Rejected(source: input.name, line: lineNumber, index: nil, code: reason.code, message: reason.message))
+                        }
+                        for r in result.rejections {
+                            report.rejected += 1
+                            onRejected(Rejected(
+                                source: input.name, line: lineNumber, index: result.messageCount > 1 ? r.index : nil,
+                                code: r.reason.code, message: r.reason.message))
+                        }
+                        report.clamped += result.clampedCount
+                        pending += result.events
+                    }
+                }
+                report.bytes += start
+                buffer.removeSubrange(0..<start)
+                if buffer.count > Self.maxLineBytes {
+                    // A line this long is not NDJSON of messages: report it once, drop it up to its newline.
+                    lineNumber += 1
+                    report.lines += 1
+                    report.rejected += 1
+                    onRejected(Rejected(
+                        source: input.name, line: lineNumber, index: nil, code: "line_too_long",
+                        message: "line is longer than \(Self.maxLineBytes) bytes; split it into one message per line"))
+                    report.bytes += buffer.count
+                    buffer.removeAll(keepingCapacity: true)
+                    skipping = more
+                }
+                if pending.count >= batchEvents || !more {
+                    try await append(&pending, &report)
+                    onProgress(report)
+                }
+            }
+        }
+        try await append(&pending, &report)
+        return report
+    }
+
+    private func append(_ pending: inout [Event], _ report: inout Report) async throws(UpliftError) {
+        guard !pending.isEmpty else { return }
+        let result = try await store.append(project: project, events: pending)
+        report.imported += result.accepted
+        report.duplicates += result.duplicates
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let hit = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
+    }
+
+    static func nowMicros() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
+    }
+}

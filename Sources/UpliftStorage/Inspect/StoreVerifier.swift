@@ -1,0 +1,62 @@
+import UpliftModel
+import UpliftParquet
+
+/// Checks a data directory without changing it: every page of every segment (checksums, counts,
+/// schema), that each segment's events belong to its day, that no event id is stored twice in a
+/// partition, and every record of the write-ahead log.
+public enum StoreVerifier {
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public struct Report: Sendable {
+        public var segments = 0
+        public var events = 0
+        public var logFiles = 0
+        public var logRecords = 0
+        public var problems: [Problem] = []
+        public var isClean: Bool { problems.isEmpty }
+    }
+
+    public static func verify(dataDirectory: String) -> Report {
+        let layout = SegmentLayout(root: dataDirectory)
+        var report = Report()
+        for project in layout.projects() {
+            for day in layout.days(project) {
+                var ids = Set<Fingerprint>()
+                for path in layout.segments(project, day) {
+                    report.segments += 1
+                    do throws(UpliftError) {
+                        let file = try SegmentReader.open(path: path)
+                        do { try file.verify() } catch { throw UpliftError(.corrupt, "\(error)") }
+                        report.events += file.rowCount
+                        let range = day.startMicroseconds..<day.adding(days: 1).startMicroseconds
+                        for g in 0..<file.rowGroups.count {
+                            let ts: ColumnData
+                            do { ts = try file.read(column: EventSchema.Column.timestamp.rawValue, rowGroup: g) } catch {
+                                throw UpliftError(.corrupt, "\(error)")
+                            }
+                            if case .int64(let values) = ts.values, let bad = values.first(where: { !range.contains($0) }) {
+                                report.problems.append(Problem(path: path, message: "holds an event at \(bad) µs, outside its day \(day)"))
+                                break
+                            }
+                        }
+                        let duplicates = try SegmentReader.eventIDFingerprints(paths: [path]).count { !ids.insert($0).inserted }
+                        if duplicates > 0 {
+                            report.problems.append(Problem(path: path, message: "holds \(duplicates) event ids already stored in the same day"))
+                        }
+                    } catch {
+                        report.problems.append(Problem(path: path, message: error.message))
+                    }
+                }
+            }
+        }
+        let log = WriteAheadLog.verify(directory: layout.walDirectory)
+        report.logFiles = log.files
+        report.logRecords = log.records
+        report.problems += log.problems.map { Problem(path: $0.path, message: $0.message) }
+        return report
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import UpliftModel
+
+/// Where things live in a data directory:
+/// `<data>/events/project=<slug>/date=YYYY-MM-DD/<segment>.parquet` (Hive partitions) and `<data>/wal/`.
+package struct SegmentLayout: Sendable {
+    package let root: String
+
+    package init(root: String) {
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    package var walDirectory: String { root + "/wal" }
+    package var eventsDirectory: String { root + "/events" }
+
+    package func projectDirectory(_ project: ProjectSlug) -> String {
+        eventsDirectory + "/project=" + project.value
+    }
+
+    package func partitionDirectory(_ project: ProjectSlug, _ day: UTCDay) -> String {
+        projectDirectory(project) + "/date=" + day.description
+    }
+
+    /// Projects that have a directory, sorted.
+    package func projects() -> [ProjectSlug] {
+        DurableFile.list(eventsDirectory).compactMap { name in
+            guard name.hasPrefix("project=") else { return nil }
+            return try? ProjectSlug(String(name.dropFirst("project=".count)))
+        }
+    }
+
+    /// Date partitions of a project, sorted.
+    package func days(_ project: ProjectSlug) -> [UTCDay] {
+        DurableFile.list(projectDirectory(project)).compactMap { name in
+            guard name.hasPrefix("date=") else { return nil }
+            return UTCDay(String(name.dropFirst("date=".count)))
+        }
+    }
+
+    /// Segment files (`*.parquet`) of one partition, sorted by name; temporary files are not listed.
+    package func segments(_ project: ProjectSlug, _ day: UTCDay) -> [String] {
+        let directory = partitionDirectory(project, day)
+        return DurableFile.list(directory).filter { $0.hasSuffix(".parquet") && !$0.hasPrefix(".") }
+            .map { directory + "/" + $0 }
+    }
+
+    /// A fresh segment name: a kind letter, the creation time and a random suffix, so names sort by age
+    /// and two writers never collide.
+    package static func newSegmentName(kind: Character) -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let micros = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec / 1000)
+        let random = UInt32.random(in: 0...UInt32.max)
+        return "\(kind)-\(hex(micros, 14))-\(hex(UInt64(random), 8)).parquet"
+    }
+
+    private static func hex(_ v: UInt64, _ width: Int) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+}

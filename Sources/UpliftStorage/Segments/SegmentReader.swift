@@ -1,0 +1,66 @@
+import UpliftModel
+import UpliftParquet
+
+/// Reads event segments back.
+package enum SegmentReader {
+    package static func open(path: String) throws(UpliftError) -> ParquetFile {
+        let bytes = try DurableFile.readAll(path)
+        do {
+            let file = try ParquetFile(bytes: bytes)
+            guard file.schema == EventSchema.schema else {
+                throw UpliftError(.corrupt, "segment \(path) does not have the event schema")
+            }
+            return file
+        } catch let error as UpliftError {
+            throw error
+        } catch {
+            throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
+        }
+    }
+
+    package static func events(path: String) throws(UpliftError) -> [Event] {
+        let file = try open(path: path)
+        var events: [Event] = []
+        for g in 0..<file.rowGroups.count {
+            let columns = try wrap(path) { try EventSchema.Column.allCases.map { try file.read(column: $0.rawValue, rowGroup: g) } }
+            events += try EventSchema.events(columns)
+        }
+        return events
+    }
+
+    /// Fingerprints of every event id in the given segments (the dedup index of a day).
+    package static func eventIDFingerprints(paths: [String]) throws(UpliftError) -> [Fingerprint] {
+        var out: [Fingerprint] = []
+        for path in paths {
+            let file = try open(path: path)
+            for g in 0..<file.rowGroups.count {
+                let column = try wrap(path) { try file.read(column: EventSchema.Column.eventID.rawValue, rowGroup: g) }
+                guard case .byteArrays(let ids) = column.values else { throw UpliftError(.corrupt, "segment \(path): event_id is not a string column") }
+                out.reserveCapacity(out.count + ids.count)
+                ids.bytes.withUnsafeBytes { raw in
+                    for i in 0..<ids.count {
+                        let start = Int(ids.offsets[i]), end = Int(ids.offsets[i + 1])
+                        out.append(Fingerprint(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<end])))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The compaction that wrote a compacted segment, from its footer.
+    package static func compactionRecord(path: String) throws(UpliftError) -> CompactionRecord? {
+        let file = try open(path: path)
+        func names(_ key: String) -> [String]? {
+            file.keyValueMetadata.first { $0.0 == key }.map { $0.1.split(separator: ",").map(String.init) }
+        }
+        guard let replaces = names(SegmentWriter.replacesKey), let outputs = names(SegmentWriter.outputsKey) else { return nil }
+        return CompactionRecord(replaces: replaces, outputs: outputs)
+    }
+
+    private static func wrap<T>(_ path: String, _ body: () throws -> T) throws(UpliftError) -> T {
+        do { return try body() } catch let error as UpliftError { throw error } catch {
+            throw UpliftError(.corrupt, "segment \(path) cannot be read: \(error)")
+        }
+    }
+}

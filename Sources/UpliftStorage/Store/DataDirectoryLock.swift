@@ -1,0 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import UpliftModel
+
+/// An exclusive `flock` on `<data>/LOCK`, so two processes never write one log at once.
+/// The kernel drops it when the process dies, so a crash never leaves a stale lock.
+package final class DataDirectoryLock: @unchecked Sendable {
+    private var fd: Int32
+
+    package init(directory: String) throws(UpliftError) {
+        let path = directory + "/LOCK"
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw DurableFile.ioError("cannot open \(path)") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw UpliftError(.io, "the data directory \(directory) is in use by another uplift process; stop it or use another --data directory")
+        }
+    }
+
+    package func release() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}

@@ -1,0 +1,171 @@
+import UpliftModel
+
+/// The durable event store of one data directory.
+///
+/// `append` returns once the events are in the fsynced write-ahead log; they are visible to
+/// snapshots from then on. A flush turns the log into Parquet segments (one per project and
+/// day, written to a temporary name, fsynced, renamed, the directory fsynced) and only then
+/// removes the log files it covered. Opening the store replays whatever the log still holds;
+/// dedup makes that replay idempotent.
+public actor EventStore {
+    public struct AppendResult: Sendable, Equatable {
+        public var accepted: Int
+        public var duplicates: Int
+    }
+
+    public let configuration: StoreConfiguration
+    package let layout: SegmentLayout
+    private let wal: WriteAheadLog
+    private let lock: DataDirectoryLock
+    private var manifest: SegmentManifest
+    private var dedup: DedupIndex
+    private var memtable = Memtable()
+    /// Batches being written to segments right now: still visible to snapshots until the manifest has them.
+    private var flushing: [Memtable.Batch] = []
+    private var isFlushing = false
+    private var nextBatchID: UInt64 = 1
+    private var closed = false
+
+    /// Opens (creating if needed) the store, finishing any interrupted compaction and replaying the log.
+    public static func open(_ configuration: StoreConfiguration) async throws(UpliftError) -> EventStore {
+        let layout = SegmentLayout(root: configuration.dataDirectory)
+        let opened = try await BlockingIO.run { () throws(UpliftError) in
+            try DurableFile.createDirectories(layout.root)
+            let lock = try DataDirectoryLock(directory: layout.root)
+            let manifest = try SegmentManifest.load(layout)
+            let (wal, recovered) = try WriteAheadLog.openAndRecover(directory: layout.walDirectory)
+            return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
+        }
+        let store = EventStore(configuration, layout, opened)
+        try await store.replay(opened.recovered)
+        return store
+    }
+
+    private struct Opened: @unchecked Sendable {
+        var lock: DataDirectoryLock
+        var manifest: SegmentManifest
+        var wal: WriteAheadLog
+        var recovered: [[UInt8]]
+    }
+
+    private init(_ configuration: StoreConfiguration, _ layout: SegmentLayout, _ opened: Opened) {
+        self.configuration = configuration
+        self.layout = layout
+        self.lock = opened.lock
+        self.manifest = opened.manifest
+        self.wal = opened.wal
+        self.dedup = DedupIndex { project, day throws(UpliftError) in
+            try SegmentReader.eventIDFingerprints(paths: layout.segments(project, day))
+        }
+    }
+
+    private func replay(_ records: [[UInt8]]) throws(UpliftError) {
+        for record in records {
+            let (slug, events) = try EventCodec.decode(record)
+            let project = try ProjectSlug(slug)
+            let fresh = try deduplicate(project: project, events)
+            guard !fresh.isEmpty else { continue }
+            memtable.append(.init(id: nextBatchID, project: project, events: fresh))
+            nextBatchID += 1
+        }
+    }
+
+    /// Stores events durably, dropping those whose id the project already has.
+    public func append(project: ProjectSlug, events: [Event]) async throws(UpliftError) -> AppendResult {
+        guard !closed else { throw UpliftError(.io, "the event store is closed") }
+        let fresh = try deduplicate(project: project, events)
+        let result = AppendResult(accepted: fresh.count, duplicates: events.count - fresh.count)
+        guard !fresh.isEmpty else { return result }
+        // In the memtable before the log write completes: a flush that starts meanwhile then
+        // covers these events too, so it can never trim a log file whose events it did not write.
+        let id = nextBatchID
+        nextBatchID += 1
+        memtable.append(.init(id: id, project: project, events: fresh))
+        do {
+            try await wal.append([EventCodec.encode(project: project.value, events: fresh)])
+        } catch {
+            // Not acknowledged: forget the events unless a flush already made them durable anyway.
+            if memtable.remove(batch: id) != nil {
+                for e in fresh { dedup.remove(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) }
+            }
+            throw error
+        }
+        if memtable.eventCount >= configuration.flushEvents || memtable.approximateBytes >= configuration.flushBytes {
+            try await flush()
+        }
+        return result
+    }
+
+    private func deduplicate(project: ProjectSlug, _ events: [Event]) throws(UpliftError) -> [Event] {
+        var fresh: [Event] = []
+        fresh.reserveCapacity(events.count)
+        for e in events where try dedup.insert(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) {
+            fresh.append(e)
+        }
+        return fresh
+    }
+
+    /// Writes everything in memory to segments and trims the log. Waits for a flush already running.
+    public func flush() async throws(UpliftError) {
+        while isFlushing { await Task.yield() }
+        guard !memtable.isEmpty else { return }
+        isFlushing = true
+        defer { isFlushing = false }
+        let wal = self.wal
+        let firstKept = try await BlockingIO.run { () throws(UpliftError) in try wal.rotate() }
+        flushing = memtable.takeAll()
+        let written = try await SegmentWriter.writePartitions(of: flushing, layout: layout, configuration: configuration)
+        for (project, day, path) in written { manifest.add(project: project, day: day, path: path) }
+        flushing = []
+        try await BlockingIO.run { () throws(UpliftError) in try wal.removeFiles(before: firstKept) }
+    }
+
+    /// What a query reads: the segments of a project plus the events still only in the log.
+    public func snapshot(project: ProjectSlug) -> Snapshot {
+        Snapshot(
+            project: project,
+            segments: manifest.segments(of: project),
+            pending: flushing.filter { $0.project == project }.flatMap(\.events) + memtable.events(of: project))
+    }
+
+    /// Projects with stored or pending events.
+    public func projects() -> [ProjectSlug] {
+        Set(manifest.projects + memtable.batches.map(\.project) + flushing.map(\.project)).sorted()
+    }
+
+    /// Merges the small segments of each day of a project (or of the given days) into sorted, larger ones.
+    @discardableResult
+    public func compact(project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false) async throws(UpliftError) -> CompactionReport {
+        try await flush()
+        var report = CompactionReport()
+        for day in days ?? manifest.days(of: project) {
+            let sources = manifest.segments(of: project, day: day)
+            guard force || Compactor.needsCompaction(sources, configuration: configuration) else { continue }
+            let outputs = try await Compactor.compact(sources, project: project, day: day, layout: layout, configuration: configuration)
+            manifest.replace(project: project, day: day, sources: sources, with: outputs)
+            try await BlockingIO.run { () throws(UpliftError) in
+                for path in sources { try DurableFile.remove(path) }
+                try DurableFile.syncDirectory(self.layout.partitionDirectory(project, day))
+            }
+            report.partitions += 1
+            report.segmentsRead += sources.count
+            report.segmentsWritten += outputs.count
+        }
+        return report
+    }
+
+    /// Flushes and closes the log; the store cannot be used afterwards.
+    public func close() async throws(UpliftError) {
+        guard !closed else { return }
+        try await flush()
+        closed = true
+        wal.close()
+        lock.release()
+    }
+}
+
+public struct CompactionReport: Sendable, Equatable {
+    public var partitions = 0
+    public var segmentsRead = 0
+    public var segmentsWritten = 0
+}

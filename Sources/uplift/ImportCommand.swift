@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import UpliftModel
+import UpliftStorage
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import NDJSON files of Segment or PostHog messages into a project.",
+        discussion: """
+            One message (or one batch) per line; gzip files are read as they are; `-` reads standard input. \
+            A bad line is reported on standard error with its line number and reason and skipped. Events \
+            already stored (same event id) are counted as duplicates, so importing a file twice adds nothing. \
+            The project's days touched by the import are compacted at the end.
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Project slug (lowercase letters, digits, dashes).") var project: String
+    @Flag(help: "Do not compact the days touched by the import.") var noCompact = false
+    @Argument(help: "NDJSON files (.gz accepted), or - for standard input.") var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one file to import, or - for standard input") }
+        _ = try projectSlug(project)
+    }
+
+    func run() async throws {
+        let project = try projectSlug(self.project)
+        try await reportingErrors {
+            let store = try await EventStore.open(dataOptions.storeConfiguration())
+            let started = Date()
+            let importer = Importer(store: store, project: project)
+            let report = try await importer.run(
+                paths: files,
+                onRejected: { r in
+                    let at = r.index.map { "line \(r.line), message \($0)" } ?? "line \(r.line)"
+                    Console.error("\(r.source): \(at): \(r.code): \(r.message)")
+                },
+                onProgress: { r in
+                    let seconds = max(0.001, Date().timeIntervalSince(started))
+                    Console.progress("import: \(grouped(r.imported)) imported, \(grouped(r.duplicates)) duplicates, \(grouped(r.rejected)) rejected (\(grouped(Int(Double(r.lines) / seconds))) lines/s)")
+                })
+            Console.endProgress()
+            try await store.flush()
+            if !noCompact, report.imported > 0 {
+                Console.progress("import: compacting")
+                try await store.compact(project: project)
+                Console.endProgress()
+            }
+            try await store.close()
+            let seconds = Date().timeIntervalSince(started)
+            if output.json {
+                Console.json(.object([
+                    ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)), ("rejected", .int(report.rejected)),
+                ]))
+            } else {
+                print("imported \(grouped(report.imported)) events into \(project), \(grouped(report.duplicates)) duplicates, \(grouped(report.rejected)) rejected (\(grouped(report.lines)) lines in \(String(format: "%.1f", seconds)) s)")
+                if report.clamped > 0 { print("\(grouped(report.clamped)) events were dated more than 23 h ahead and set to the import time") }
+            }
+        }
+    }
+}

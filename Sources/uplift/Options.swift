@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import UpliftModel
+import UpliftStorage
+
+/// `--data DIR`, shared by every command that touches a data directory.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Data directory.", discussion: "Defaults to $UPLIFT_DATA, else ./data.", valueName: "dir"))
+    var data: String?
+
+    var directory: String { data ?? ProcessInfo.processInfo.environment["UPLIFT_DATA"] ?? "./data" }
+
+    func storeConfiguration() -> StoreConfiguration { StoreConfiguration(dataDirectory: directory) }
+}
+
+/// `--json`, for machines.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print one JSON document instead of a table.")
+    var json = false
+}
+
+/// Parses `--project` values into slugs with a clear message.
+func projectSlug(_ text: String) throws -> ProjectSlug {
+    do { return try ProjectSlug(text) } catch { throw ValidationError("--project: \(error.message)") }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import UpliftModel
+
+/// Runs a command body, turning our errors into one line on standard error and exit code 1.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as UpliftError {
+        Console.error("error: \(error.message)")
+        throw ExitCode.failure
+    }
+}
+
+enum Console {
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// A progress line on standard error, rewritten in place on a terminal, one per call otherwise.
+    static func progress(_ line: String) {
+        if stderrIsTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        } else {
+            error(line)
+        }
+    }
+
+    static func endProgress() {
+        if stderrIsTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    /// Prints a JSON document with its keys in the given order.
+    static func json(_ value: JSON) {
+        print(value.text)
+    }
+}
+
+/// A small JSON value for command output, keeping key order as written.
+indirect enum JSON {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+    case null
+    case array([JSON])
+    case object([(String, JSON)])
+
+    var text: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .double(let v): return v.isFinite ? String(v) : "null"
+        case .bool(let v): return v ? "true" : "false"
+        case .null: return "null"
+        case .string(let s): return Self.quote(s)
+        case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
+        case .object(let fields): return "{" + fields.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        }
+    }
+
+    private static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// A plain text table: first column left-aligned, the others right-aligned.
+struct Table {
+    var header: [String]
+    var rows: [[String]] = []
+
+    func render() -> String {
+        let widths = header.indices.map { i in ([header] + rows).map { $0[i].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return i == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
+            .joined(separator: "\n")
+    }
+}
+
+/// `1234567` → `1,234,567`.
+func grouped(_ n: Int) -> String {
+    let s = String(n.magnitude)
+    var out = ""
+    for (i, c) in s.enumerated() {
+        if i > 0, (s.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return (n < 0 ? "-" : "") + out
+}
+
+/// Bytes as `12.3 MB`.
+func humanBytes(_ n: Int64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"]
+    var v = Double(n)
+    var u = 0
+    while v >= 1000, u < units.count - 1 { v /= 1000; u += 1 }
+    return u == 0 ? "\(n) B" : String(format: "%.1f", v) + " " + units[u]
+}

@@ -1,5 +1,5 @@
 import Testing
-@testable import UpliftStorage
+import UpliftStorage
 
 struct CRC32CTests {
     struct Vector: Sendable, CustomTestStringConvertible {

@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 import UpliftModel
-@testable import UpliftStorage
+import UpliftStorage
 
 #if canImport(Glibc)
 import Glibc

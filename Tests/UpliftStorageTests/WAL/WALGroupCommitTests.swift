@@ -1,6 +1,6 @@
 import Synchronization
 import Testing
-@testable import UpliftStorage
+import UpliftStorage
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
+import Foundation
 import Testing
 import UpliftModel
-@testable import UpliftStorage
+import UpliftStorage
 
 struct WALRecoveryTests {
     /// Writes `payloads` into one file and returns its path.
@@ -45,7 +46,7 @@ struct WALRecoveryTests {
     /// Deletes every log file but `file` (test helper for crafting crash states).
     func removeEmpty(_ dir: String, keeping file: String) throws {
         for other in try WALFixture.logFiles(dir) where other != file {
-            try SystemIO.remove(other)
+            try FileManager.default.removeItem(atPath: other)
         }
     }
 

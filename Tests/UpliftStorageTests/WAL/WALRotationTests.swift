@@ -1,5 +1,5 @@
 import Testing
-@testable import UpliftStorage
+import UpliftStorage
 
 struct WALRotationTests {
     @Test func rotateSeparatesEarlierRecordsAndRemoveFilesTrims() async throws {

@@ -1,6 +1,6 @@
 import Testing
 import UpliftModel
-@testable import UpliftStorage
+import UpliftStorage
 
 struct WALRoundTripTests {
     @Test func writeCloseReopenGivesSameRecords() async throws {

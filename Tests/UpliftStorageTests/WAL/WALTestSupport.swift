@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import UpliftStorage
+import UpliftStorage
 
 /// Scratch directories and byte surgery on log files for the WAL tests.
 enum WALFixture {

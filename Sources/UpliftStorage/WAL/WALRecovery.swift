@@ -79,4 +79,13 @@ enum WALRecovery {
             throw error.upliftError("cannot cut the torn tail of the write-ahead log", advice: "Check permissions and free space.")
         }
     }
+
+    /// Removes a log file that holds no record. The directory is fsynced when the next file is created.
+    static func remove(_ file: LogFile) throws(UpliftError) {
+        do throws(SystemCallError) {
+            try SystemIO.remove(file.path)
+        } catch {
+            throw error.upliftError("cannot remove an empty write-ahead log file", advice: "Check directory permissions.")
+        }
+    }
 }

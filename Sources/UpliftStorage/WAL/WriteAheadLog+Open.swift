@@ -62,6 +62,12 @@ extension WriteAheadLog {
                 try replay(WALRecord(payload: Array(payload), position: position))
             }
             report.records += scanned.outcome.records
+            if isLast && scanned.problem == nil && scanned.outcome.records == 0 {
+                // Reuse an empty last file's number rather than pile up one empty file per restart.
+                try WALRecovery.remove(file)
+                nextSequence = file.sequence
+                continue
+            }
             guard let problem = scanned.problem else {
                 bytes += scanned.outcome.size
                 continue

@@ -61,4 +61,21 @@ struct WALRotationTests {
             #expect(position.fileSequence == last + 1)
         }
     }
+
+    @Test func restartsWithoutAppendsDoNotPileUpEmptyFiles() async throws {
+        try await WALFixture.withDirectory { dir in
+            for _ in 0..<3 {
+                let (log, _, _) = try WALFixture.open(dir)
+                log.close()
+            }
+            #expect(try WALFixture.logFiles(dir) == [dir + "/" + WALFormat.fileName(sequence: 1)])
+            let (log, _, _) = try WALFixture.open(dir)
+            _ = try await log.append([[5]])
+            log.close()
+            let (again, recovered, _) = try WALFixture.open(dir)
+            again.close()
+            #expect(recovered == [[5]])
+            #expect(try WALFixture.logFiles(dir).count == 2)
+        }
+    }
 }

@@ -70,6 +70,7 @@ struct Verify: AsyncParsableCommand {
             ]))
         } else {
             for p in report.problems { Console.error("problem: \(p)") }
+            for n in report.notes { Console.error("note: \(n)") }
             print("verified \(grouped(report.segments)) segments (\(grouped(report.events)) events) and \(report.logFiles) log files (\(grouped(report.logRecords)) records): \(report.isClean ? "ok" : "\(report.problems.count) problems")")
         }
         if !report.isClean { throw ExitCode.failure }

@@ -17,6 +17,8 @@ public enum StoreVerifier {
         public var logFiles = 0
         public var logRecords = 0
         public var problems: [Problem] = []
+        /// Things worth knowing that are not damage.
+        public var notes: [Problem] = []
         public var isClean: Bool { problems.isEmpty }
     }
 
@@ -53,10 +55,16 @@ public enum StoreVerifier {
                 }
             }
         }
-        let log = WriteAheadLog.verify(directory: layout.walDirectory)
-        report.logFiles = log.files
-        report.logRecords = log.records
-        report.problems += log.problems.map { Problem(path: $0.path, message: $0.message) }
+        do {
+            let log = try WriteAheadLog.verify(directory: layout.walDirectory)
+            report.logFiles = log.files.count
+            report.logRecords = log.records
+            // A torn tail is what a crash leaves; the next open cuts it away, nothing acknowledged is in it.
+            report.notes += log.problems.filter(\.isTornTail).map { Problem(path: $0.file, message: "\($0) (a crash's torn tail: the next open cuts it away)") }
+            report.problems += log.problems.filter { !$0.isTornTail }.map { Problem(path: $0.file, message: $0.description) }
+        } catch {
+            report.problems.append(Problem(path: layout.walDirectory, message: "cannot read the write-ahead log: \(error)"))
+        }
         return report
     }
 }

@@ -33,8 +33,14 @@ public actor EventStore {
             try DurableFile.createDirectories(layout.root)
             let lock = try DataDirectoryLock(directory: layout.root)
             let manifest = try SegmentManifest.load(layout)
-            let (wal, recovered) = try WriteAheadLog.openAndRecover(directory: layout.walDirectory)
-            return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
+            do {
+                let (wal, recovered, _) = try WriteAheadLog.open(directory: layout.walDirectory)
+                return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
+            } catch let error as UpliftError {
+                throw error
+            } catch {
+                throw UpliftError(.io, "cannot open the write-ahead log in \(layout.walDirectory)", cause: error)
+            }
         }
         let store = EventStore(configuration, layout, opened)
         try await store.replay(opened.recovered)
@@ -82,13 +88,13 @@ public actor EventStore {
         nextBatchID += 1
         memtable.append(.init(id: id, project: project, events: fresh))
         do {
-            try await wal.append([EventCodec.encode(project: project.value, events: fresh)])
+            _ = try await wal.append([EventCodec.encode(project: project.value, events: fresh)])
         } catch {
             // Not acknowledged: forget the events unless a flush already made them durable anyway.
             if memtable.remove(batch: id) != nil {
                 for e in fresh { dedup.remove(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) }
             }
-            throw error
+            throw error as? UpliftError ?? UpliftError(.io, "cannot write the write-ahead log", cause: error)
         }
         if memtable.eventCount >= configuration.flushEvents || memtable.approximateBytes >= configuration.flushBytes {
             try await flush()
@@ -112,12 +118,12 @@ public actor EventStore {
         isFlushing = true
         defer { isFlushing = false }
         let wal = self.wal
-        let firstKept = try await BlockingIO.run { () throws(UpliftError) in try wal.rotate() }
+        let firstKept = try await BlockingIO.run { () throws(UpliftError) in try walCall { try wal.rotate() } }
         flushing = memtable.takeAll()
         let written = try await SegmentWriter.writePartitions(of: flushing, layout: layout, configuration: configuration)
         for (project, day, path) in written { manifest.add(project: project, day: day, path: path) }
         flushing = []
-        try await BlockingIO.run { () throws(UpliftError) in try wal.removeFiles(before: firstKept) }
+        try await BlockingIO.run { () throws(UpliftError) in try walCall { try wal.removeFiles(before: firstKept) } }
     }
 
     /// What a query reads: the segments of a project plus the events still only in the log.
@@ -168,4 +174,11 @@ public struct CompactionReport: Sendable, Equatable {
     public var partitions = 0
     public var segmentsRead = 0
     public var segmentsWritten = 0
+}
+
+/// Calls into the log, whose untyped errors are `UpliftError`s in practice.
+private func walCall<T>(_ body: () throws -> T) throws(UpliftError) -> T {
+    do { return try body() } catch let error as UpliftError { throw error } catch {
+        throw UpliftError(.io, "write-ahead log failure", cause: error)
+    }
 }

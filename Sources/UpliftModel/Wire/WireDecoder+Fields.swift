@@ -12,8 +12,11 @@ extension WireDecoder {
         }
     }
 
-    /// An id member (string or integer) or nil when absent, null or empty.
-    func id(_ view: JSONView, _ index: Int?, field: String, invalid: String, tooLong: String) throws(Rejection) -> String? {
+    /// An id member or nil when absent, null or empty. Numbers are accepted (as their text) only
+    /// where `numbers` says so: some SDKs send numeric user ids, but event ids are always strings.
+    func id(
+        _ view: JSONView, _ index: Int?, field: String, invalid: String, tooLong: String, numbers: Bool = true
+    ) throws(Rejection) -> String? {
         guard let index else { return nil }
         let value: String
         switch view.kind(index) {
@@ -23,7 +26,7 @@ extension WireDecoder {
                 throw Rejection(tooLong, "`\(field)` is longer than \(limits.maxIDBytes) bytes; send a shorter id")
             }
             value = view.string(index) ?? ""
-        case .number:
+        case .number where numbers:
             // Some SDKs send numeric user ids; keep their text.
             value = String(decoding: view.raw(index), as: UTF8.self)
             guard value.utf8.count <= limits.maxIDBytes else {

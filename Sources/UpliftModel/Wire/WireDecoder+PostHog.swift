@@ -55,10 +55,10 @@ extension WireDecoder {
         }
         let eventID: String?
         if f.uuid != nil {
-            eventID = try id(view, f.uuid, field: "uuid", invalid: "invalid_event_id", tooLong: "event_id_too_long")
+            eventID = try id(view, f.uuid, field: "uuid", invalid: "invalid_event_id", tooLong: "event_id_too_long", numbers: false)
         } else {
             eventID = try id(
-                view, insertID, field: "properties.$insert_id", invalid: "invalid_event_id", tooLong: "event_id_too_long")
+                view, insertID, field: "properties.$insert_id", invalid: "invalid_event_id", tooLong: "event_id_too_long", numbers: false)
         }
 
         var extras: [(key: String, value: JSONWriter.Value)] = []

@@ -28,7 +28,7 @@ extension WireDecoder {
                 throw Rejection("missing_previous_id", "an alias message needs `previousId`, the id being linked")
             }
         }
-        let eventID = try id(view, f.messageId, field: "messageId", invalid: "invalid_event_id", tooLong: "event_id_too_long")
+        let eventID = try id(view, f.messageId, field: "messageId", invalid: "invalid_event_id", tooLong: "event_id_too_long", numbers: false)
 
         let properties = try objectOrNil(view, f.properties, field: "properties")
         let context = try objectOrNil(view, f.context, field: "context")

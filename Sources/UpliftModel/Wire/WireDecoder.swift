@@ -32,8 +32,9 @@ public struct WireDecoder: Sendable {
         var result = DecodeResult()
         let tape: JSONTape
         do {
-            // Two levels more than a message may use: the batch object and its array.
-            tape = try JSONParser.parse(bytes, maxDepth: limits.maxDepth + 2)
+            // Generous, so that one deep message in a batch is rejected alone (checked per message);
+            // only absurd nesting refuses the whole body. Two extra levels: batch object and array.
+            tape = try JSONParser.parse(bytes, maxDepth: limits.maxDepth * 2 + 2)
         } catch {
             result.bodyRejection = Rejection(error.reason.rawValue, "the body is not valid JSON: \(error.message)")
             return result
@@ -66,7 +67,9 @@ public struct WireDecoder: Sendable {
             } else {
                 result.messageCount = 1
                 result.writeKey = writeKey(view, message: 0)
-                decodeOne(view, 0, index: 0, shared: Shared(receivedAt: receivedAt), checkDepth: true, into: &result)
+                decodeOne(
+                    view, 0, index: 0, shared: Shared(receivedAt: receivedAt),
+                    checkDepth: view.tape.deepest > limits.maxDepth, into: &result)
             }
         default:
             result.bodyRejection = Rejection(

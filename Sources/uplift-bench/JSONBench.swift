@@ -4,7 +4,7 @@ import UpliftModel
 /// `uplift-bench json FILE`: the same NDJSON through JSONDecoder, JSONSerialization, our parser
 /// alone, and our full wire decoder (parse, validate, map, re-serialise). Lines are split before timing.
 enum JSONBench {
-    static func run(path: String, rounds: Int = 3) throws {
+    static func run(path: String, rounds: Int = 3, onlyWire: Bool = false) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let bytes = [UInt8](data)
         var lines: [[UInt8]] = []
@@ -18,6 +18,16 @@ enum JSONBench {
         let total = lines.reduce(0) { $0 + $1.count }
         print("file: \(path)  lines: \(lines.count)  bytes: \(total)  avg line: \(total / max(lines.count, 1)) B")
 
+        if onlyWire {
+            // For profiling the decoder alone.
+            measure("UpliftModel WireDecoder (to Event)", lines.count, total, 10) {
+                let decoder = WireDecoder()
+                var ok = 0
+                for line in lines { ok += decoder.decode(line, receivedAt: 1_714_564_800_000_000).events.count }
+                return ok
+            }
+            return
+        }
         measure("JSONDecoder (Codable struct)", lines.count, total, rounds) {
             let decoder = JSONDecoder()
             var ok = 0

@@ -5,7 +5,7 @@ import UpliftModel
 let args = CommandLine.arguments
 switch args.dropFirst().first {
 case "json" where args.count >= 3:
-    try JSONBench.run(path: args[2])
+    try JSONBench.run(path: args[2], onlyWire: args.count >= 4 && args[3] == "--only-wire")
 case "gen-segment" where args.count >= 3:
     let count = args.count >= 4 ? Int(args[3]) ?? 100_000 : 100_000
     let text = SegmentSample.lines(count: count).joined(separator: "\n") + "\n"

@@ -52,9 +52,46 @@ struct JSONFuzzTests {
                 #expect(Self.foundationAgrees(bytes, tape))
             }
             let result = WireDecoder().decode(bytes, receivedAt: 1_700_000_000_000_000)
-            #expect(result.events.count + result.rejections.count + (result.bodyRejection == nil ? 0 : 1) >= 1)
+            Self.checkInvariants(result)
         }
         #expect(accepted > 0)
+    }
+
+    @Test func mutatedBatchesKeepInvariants() {
+        var rng = Rng(state: 99)
+        let base = Array(("{\"context\":{\"ip\":\"1\"},\"batch\":[" + Self.seed + ",{\"event\":\"e\",\"distinct_id\":\"d\",\"$set\":{\"a\":1}}," + Self.seed + "]}").utf8)
+        var events = 0
+        for _ in 0..<10_000 {
+            var bytes = base
+            for _ in 0..<(1 + rng.below(2)) {
+                bytes[rng.below(bytes.count)] = base[rng.below(base.count)]
+            }
+            let result = WireDecoder().decode(bytes, receivedAt: 1_700_000_000_000_000)
+            Self.checkInvariants(result)
+            events += result.events.count
+        }
+        #expect(events > 0)
+    }
+
+    /// What every decode must satisfy, whatever the input.
+    static func checkInvariants(_ result: DecodeResult) {
+        if result.bodyRejection != nil {
+            #expect(result.events.isEmpty && result.rejections.isEmpty)
+        } else {
+            #expect(result.events.count + result.rejections.count == result.messageCount)
+        }
+        for event in result.events {
+            #expect(!event.eventID.isEmpty && !event.distinctID.isEmpty && !event.event.isEmpty)
+            #expect(event.timestamp <= event.receivedAt + 23 * 3_600_000_000)
+            for text in [event.properties, event.context] {
+                let value = try? JSONValue(parsing: Array(text.utf8))
+                guard case .object = value else {
+                    Issue.record("not a JSON object: \(text)")
+                    continue
+                }
+            }
+        }
+        #expect(Set(result.rejections.map(\.reason.code)).isSubset(of: Rejection.allCodes))
     }
 
     /// Whether Foundation parses the same bytes to the same value as our tape.

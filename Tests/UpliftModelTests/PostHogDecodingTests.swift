@@ -84,4 +84,22 @@ struct PostHogDecodingTests {
         #expect(result.events.map(\.distinctID) == ["d", "e"])
         #expect(result.writeKey == "t1")
     }
+
+    @Test func writeKeySpellings() {
+        #expect(decode(#"{"event":"e","distinct_id":"d","token":"t"}"#).writeKey == "t")
+        #expect(decode(#"{"event":"e","distinct_id":"d","$token":"t2"}"#).writeKey == "t2")
+        #expect(decode(#"{"event":"e","distinct_id":"d","properties":{"$token":"t3"}}"#).writeKey == "t3")
+        #expect(decode(#"{"batch":[],"api_key":"k"}"#).writeKey == "k")
+    }
+
+    @Test func topLevelSetReplacesPropertiesSet() throws {
+        let e = try single(#"{"event":"e","distinct_id":"d","properties":{"$set":{"old":1},"k":2},"$set":{"new":1}}"#)
+        #expect(json(e.properties) == json(#"{"k":2,"$set":{"new":1}}"#))
+    }
+
+    @Test func sentAtOnASingleEvent() throws {
+        let e = try single(#"{"event":"e","distinct_id":"d","timestamp":"2024-05-01T12:00:00Z","sent_at":"2024-05-01T12:00:02Z"}"#)
+        #expect(e.timestamp == receivedAt - 2_000_000)
+        #expect(e.sentAt == receivedAt + 2_000_000)
+    }
 }

@@ -1,0 +1,117 @@
+/// A parsed JSON value, materialised. The ingest hot path never builds these (it reads the tape);
+/// they serve tools, tests and code that needs to walk arbitrary JSON.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// The number exactly as written, so that no precision is lost; see `doubleValue`.
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    /// Members in document order (duplicate names kept).
+    case object([(String, JSONValue)])
+
+    /// Parses one strict RFC 8259 text (see `JSONParser`).
+    public init(parsing bytes: [UInt8], maxDepth: Int = 32) throws(UpliftError) {
+        do {
+            let tape = try JSONParser.parse(bytes, maxDepth: maxDepth)
+            self = bytes.withUnsafeBytes { JSONValue(JSONView(bytes: $0, tape: tape), 0) }
+        } catch {
+            let code: UpliftError.Code = error.reason == .invalidUTF8 ? .invalidUTF8 : .invalidJSON
+            throw UpliftError(code, "\(error.reason.rawValue): \(error.message)")
+        }
+    }
+
+    init(_ view: JSONView, _ index: Int) {
+        switch view.kind(index) {
+        case .null: self = .null
+        case .true: self = .bool(true)
+        case .false: self = .bool(false)
+        case .number: self = .number(String(decoding: view.raw(index), as: UTF8.self))
+        case .string: self = .string(view.string(index) ?? "")
+        case .array:
+            var items: [JSONValue] = []
+            view.forEachElement(index) { items.append(JSONValue(view, $0)) }
+            self = .array(items)
+        case .object:
+            var members: [(String, JSONValue)] = []
+            view.forEachMember(index) { key, value in
+                members.append((view.string(key) ?? "", JSONValue(view, value)))
+                return true
+            }
+            self = .object(members)
+        }
+    }
+
+    /// The number as a Double (nil when this is not a number).
+    public var doubleValue: Double? {
+        if case .number(let text) = self { return Double(text) }
+        return nil
+    }
+
+    /// The value of the last member named `key` (nil when absent or not an object).
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.last(where: { $0.0 == key })?.1
+    }
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b || (Double(a) != nil && Double(a) == Double(b))
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            // Objects compare as maps (last duplicate wins), as JSON objects are unordered.
+            return Dictionary(a, uniquingKeysWith: { $1 }) == Dictionary(b, uniquingKeysWith: { $1 })
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .number(let n): hasher.combine(Double(n) ?? 0)
+        case .string(let s): hasher.combine(s)
+        case .array(let a): hasher.combine(a)
+        case .object(let members):
+            // Order-independent, to agree with ==.
+            hasher.combine(Dictionary(members, uniquingKeysWith: { $1 }))
+        }
+    }
+
+    /// Compact JSON text (strings re-escaped minimally).
+    public var compactText: String {
+        var writer = JSONWriter()
+        writer.write(self)
+        return writer.text
+    }
+}
+
+extension JSONWriter {
+    package mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: bytes.append(contentsOf: Array("null".utf8))
+        case .bool(let b): bytes.append(contentsOf: Array((b ? "true" : "false").utf8))
+        case .number(let n): bytes.append(contentsOf: Array(n.utf8))
+        case .string(let s): write(string: s)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (i, member) in members.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(string: member.0)
+                bytes.append(UInt8(ascii: ":"))
+                write(member.1)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+}

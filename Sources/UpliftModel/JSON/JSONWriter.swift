@@ -1,0 +1,119 @@
+/// Writes compact JSON (no whitespace) from tape values and Swift strings.
+///
+/// Strings and numbers are copied as they were sent (escapes included): the parser has already
+/// validated them, so the copy is valid JSON that decodes to the same values.
+package struct JSONWriter {
+    package var bytes: [UInt8] = []
+
+    package init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// A value to write as an extra object member.
+    package enum Value {
+        case entry(Int)
+        case string(String)
+    }
+
+    /// Writes one tape value compactly. A container parsed without inner whitespace is one copy.
+    package mutating func write(_ view: JSONView, _ index: Int) {
+        let e = view[index]
+        switch e.kind {
+        case .string:
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: view.raw(index))
+            bytes.append(UInt8(ascii: "\""))
+        case .null, .true, .false, .number:
+            bytes.append(contentsOf: view.raw(index))
+        case .array, .object:
+            if e.flag {
+                bytes.append(contentsOf: view.raw(index))
+                return
+            }
+            let isObject = e.kind == .object
+            bytes.append(isObject ? UInt8(ascii: "{") : UInt8(ascii: "["))
+            var i = index + 1
+            var first = true
+            while i < Int(e.next) {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                if isObject {
+                    write(view, i)
+                    bytes.append(UInt8(ascii: ":"))
+                    i += 1
+                }
+                write(view, i)
+                i = Int(view[i].next)
+            }
+            bytes.append(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        }
+    }
+
+    /// Writes a Swift string as a JSON string, escaping what RFC 8259 requires.
+    package mutating func write(string: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for c in string.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case ..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+            default: bytes.append(c)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes one object made of several sources, later ones winning on equal member names:
+    /// the members of each object in `objects` (nil entries skipped), then `extras`.
+    package mutating func writeMerged(
+        _ view: JSONView, objects: [Int?], extras: [(key: String, value: Value)] = []
+    ) {
+        let sources = objects.compactMap { $0 }
+        if extras.isEmpty, sources.count <= 1 {
+            if let only = sources.first { write(view, only) } else { bytes.append(contentsOf: [0x7B, 0x7D]) }
+            return
+        }
+        // Names that a later source overrides; only decoded when there is something to merge.
+        var laterNames: [Set<String>] = Array(repeating: [], count: sources.count)
+        var seen = Set(extras.map(\.key))
+        for (n, object) in sources.enumerated().reversed() {
+            laterNames[n] = seen
+            view.forEachMember(object) { key, _ in
+                seen.insert(view.string(key) ?? "")
+                return true
+            }
+        }
+        bytes.append(UInt8(ascii: "{"))
+        var first = true
+        for (n, object) in sources.enumerated() {
+            view.forEachMember(object) { key, value in
+                if !laterNames[n].isEmpty, laterNames[n].contains(view.string(key) ?? "") { return true }
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                write(view, key)
+                bytes.append(UInt8(ascii: ":"))
+                write(view, value)
+                return true
+            }
+        }
+        for extra in extras {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            write(string: extra.key)
+            bytes.append(UInt8(ascii: ":"))
+            switch extra.value {
+            case .entry(let index): write(view, index)
+            case .string(let s): write(string: s)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// The written text as a String (the bytes are valid UTF-8 by construction).
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -17,6 +17,9 @@
 /// clamped to the receive time and counted in `DecodeResult.clampedCount`.
 public struct WireDecoder: Sendable {
     public var limits: WireLimits
+    /// Whether `sentAt` corrects the client clock against the receive time. Live ingestion does;
+    /// an import of old messages must not, since they were sent long before they are read.
+    public var correctsClockSkew = true
 
     public init(limits: WireLimits = WireLimits()) {
         self.limits = limits
@@ -145,7 +148,7 @@ public struct WireDecoder: Sendable {
     /// The corrected event time (before clamping).
     func eventTime(client: Int64?, sentAt: Int64?, receivedAt: Int64) -> Int64 {
         guard let client else { return receivedAt }
-        guard let sentAt else { return client }
+        guard let sentAt, correctsClockSkew else { return client }
         return client - (sentAt - receivedAt)
     }
 

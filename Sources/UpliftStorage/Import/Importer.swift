@@ -47,7 +47,8 @@ public struct Importer: Sendable {
         onProgress: @Sendable (Report) -> Void = { _ in }
     ) async throws(UpliftError) -> Report {
         var report = Report()
-        let decoder = WireDecoder(limits: limits)
+        var decoder = WireDecoder(limits: limits)
+        decoder.correctsClockSkew = false
         var pending: [Event] = []
         pending.reserveCapacity(batchEvents)
         for path in paths {

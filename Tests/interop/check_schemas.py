@@ -1,6 +1,6 @@
 """Checks schemas/*.json against golden wire samples and the records Uplift decodes from them.
 
-Run from the package root:  .venv/bin/python Tests/UpliftModelTests/Schemas/check_schemas.py BENCH
+Run from the package root:  .venv/bin/python Tests/interop/check_schemas.py BENCH (test_schemas.py does)
 where BENCH is a built `uplift-bench` (its `decode` command prints the stored records).
 Needs the `jsonschema` package.
 """
@@ -8,7 +8,7 @@ import json, pathlib, subprocess, sys, tempfile
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-root = pathlib.Path(__file__).resolve().parents[3]
+root = pathlib.Path(__file__).resolve().parents[2]
 schemas = {p.name: json.loads(p.read_text()) for p in (root / "schemas").glob("*.schema.json")}
 registry = Registry().with_resources(
     [(s["$id"], Resource.from_contents(s)) for s in schemas.values()])

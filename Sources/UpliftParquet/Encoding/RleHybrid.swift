@@ -110,7 +110,7 @@ package enum RleHybrid {
             } else {
                 let values = Int(header >> 1) * 8
                 let n = min(values, count - produced)
-                guard values > 0, (end - pos) * 8 >= n * bitWidth else { throw .corrupt("bit-packed run is empty or truncated") }
+                guard values > 0, end - pos >= values * bitWidth / 8 else { throw .corrupt("bit-packed run is empty or truncated") }
                 var acc: UInt64 = 0
                 var bits = 0
                 var p = pos
@@ -125,7 +125,7 @@ package enum RleHybrid {
                     bits -= bitWidth
                 }
                 produced += n
-                pos = min(end, pos + values * bitWidth / 8)
+                pos += values * bitWidth / 8
             }
         }
         return pos

@@ -37,7 +37,7 @@ struct ColumnChunkWriter {
         while row < rows {
             let end = pageEnd(from: row, values: column.values, validity: validity, bitWidth: bitWidth)
             page.removeAll(keepingCapacity: true)
-            if let validity { Self.appendLevels(validity, rows: row ..< end, into: &page) }
+            if field.optional { Self.appendLevels(validity, rows: row ..< end, into: &page) }
             if let dictionary {
                 let nonNull = validity.map { v in (row ..< end).lazy.filter { v[$0] }.count } ?? (end - row)
                 page.append(UInt8(bitWidth))
@@ -125,11 +125,17 @@ struct ColumnChunkWriter {
     }
 
     /// Definition levels (bit width 1) with their 4-byte length prefix, as DATA_PAGE v1 wants.
-    private static func appendLevels(_ validity: [Bool], rows: Range<Int>, into out: inout [UInt8]) {
-        let levels = validity[rows].map { UInt32($0 ? 1 : 0) }
+    private static func appendLevels(_ validity: [Bool]?, rows: Range<Int>, into out: inout [UInt8]) {
         let lengthAt = out.count
         out.append(contentsOf: [0, 0, 0, 0])
-        levels.withUnsafeBufferPointer { RleHybrid.encode($0, bitWidth: 1, into: &out) }
+        if let validity {
+            let levels = validity[rows].map { UInt32($0 ? 1 : 0) }
+            levels.withUnsafeBufferPointer { RleHybrid.encode($0, bitWidth: 1, into: &out) }
+        } else {
+            // No nulls: a single RLE run of 1s.
+            ThriftCompactWriter.writeVarint(UInt64(rows.count) << 1, into: &out)
+            out.append(1)
+        }
         let length = UInt32(out.count - lengthAt - 4)
         for k in 0 ..< 4 { out[lengthAt + k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
     }

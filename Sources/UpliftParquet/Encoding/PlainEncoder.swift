@@ -44,15 +44,27 @@ package enum PlainEncoder {
     }
 
     private static func appendByteArrays(_ values: ByteArrays, rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]) {
-        let start = Int(values.offsets[rows.lowerBound]), end = Int(values.offsets[rows.upperBound])
-        out.reserveCapacity(out.count + (end - start) + 4 * rows.count)
         values.offsets.withUnsafeBufferPointer { offsets in
-            values.bytes.withUnsafeBufferPointer { bytes in
-                for row in rows where validity?[row] ?? true {
-                    let lower = Int(offsets[row]), upper = Int(offsets[row + 1])
-                    var length = UInt32(upper - lower).littleEndian
-                    withUnsafeBytes(of: &length) { out.append(contentsOf: $0) }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lower ..< upper]))
+            values.bytes.withUnsafeBytes { bytes in
+                var total = Int(offsets[rows.upperBound]) - Int(offsets[rows.lowerBound]) + 4 * rows.count
+                if let validity {
+                    total = 0
+                    for row in rows where validity[row] { total += 4 + Int(offsets[row + 1] &- offsets[row]) }
+                }
+                // Size the buffer once and copy with memcpy: per-value appends dominated the profile.
+                let start = out.count
+                out.append(contentsOf: repeatElement(0, count: total))
+                out.withUnsafeMutableBytes { dest in
+                    var p = start
+                    for row in rows where validity?[row] ?? true {
+                        let lower = Int(offsets[row]), length = Int(offsets[row + 1]) - lower
+                        dest.storeBytes(of: UInt32(length).littleEndian, toByteOffset: p, as: UInt32.self)
+                        p += 4
+                        if length > 0 {
+                            (dest.baseAddress! + p).copyMemory(from: bytes.baseAddress! + lower, byteCount: length)
+                        }
+                        p += length
+                    }
                 }
             }
         }

@@ -50,30 +50,50 @@ struct ColumnBuilder {
                 bit += 1
             }
         case .string:
-            var position = 0
-            for row in 0 ..< rows {
-                if let levels, levels[row] == 0 {
-                    offsets.append(offsets[offsets.count - 1])
-                    continue
-                }
-                guard raw.count - position >= 4 else { throw .corrupt("byte array length runs past the page") }
-                let length = Int(raw.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
-                position += 4
-                guard raw.count - position >= length else { throw .corrupt("byte array runs past the page") }
-                try appendBytes(UnsafeRawBufferPointer(rebasing: raw[position ..< position + length]))
-                position += length
-            }
-            used = position
+            used = try appendPlainByteArrays(raw, rows: rows, levels: levels)
         }
         guard used == raw.count else { throw .corrupt("page holds more bytes than its values need") }
     }
 
-    private mutating func appendBytes(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) {
-        data.append(contentsOf: bytes)
-        guard data.count <= Int(Int32.max) else {
+    /// Extends `data` by `count` bytes (to be overwritten) and returns where they start.
+    private mutating func grow(by count: Int) throws(ParquetError) -> Int {
+        let start = data.count
+        guard count <= Int(Int32.max) - start else {
             throw ParquetError(.unsupported, "a string column chunk over 2 GiB cannot be read into memory")
         }
-        offsets.append(Int32(data.count))
+        data.append(contentsOf: repeatElement(0, count: count))
+        return start
+    }
+
+    /// Two passes: validate every length and sum them, then size `data` once and memcpy each value.
+    private mutating func appendPlainByteArrays(
+        _ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?
+    ) throws(ParquetError) -> Int {
+        var position = 0
+        var total = 0
+        for row in 0 ..< rows where levels == nil || levels![row] != 0 {
+            guard raw.count - position >= 4 else { throw .corrupt("byte array length runs past the page") }
+            let length = Int(raw.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
+            guard raw.count - position - 4 >= length else { throw .corrupt("byte array runs past the page") }
+            position += 4 + length
+            total += length
+        }
+        let start = try grow(by: total)
+        offsets.reserveCapacity(offsets.count + rows)
+        data.withUnsafeMutableBytes { dest in
+            var p = 0
+            var end = start
+            for row in 0 ..< rows {
+                if levels == nil || levels![row] != 0 {
+                    let length = Int(raw.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian)
+                    if length > 0 { (dest.baseAddress! + end).copyMemory(from: raw.baseAddress! + p + 4, byteCount: length) }
+                    p += 4 + length
+                    end += length
+                }
+                offsets.append(Int32(truncatingIfNeeded: end))
+            }
+        }
+        return position
     }
 
     /// Bulk copy when there are no nulls, otherwise one unaligned load per non-null row.
@@ -125,24 +145,26 @@ struct ColumnBuilder {
                 if let levels, levels[row] == 0 { booleans.append(false) } else { booleans.append(dict[Int(indices[k])]); k += 1 }
             }
         case .byteArrays(let dict):
-            var tooLarge = false
-            dict.bytes.withUnsafeBytes { bytes in
-                for row in 0 ..< rows {
-                    if let levels, levels[row] == 0 {
-                        offsets.append(offsets[offsets.count - 1])
-                        continue
+            try dict.offsets.withUnsafeBufferPointer { (entries) throws(ParquetError) in
+                var total = 0
+                for k in 0 ..< indices.count { total += Int(entries[Int(indices[k]) + 1] &- entries[Int(indices[k])]) }
+                let start = try grow(by: total)
+                var end = start
+                data.withUnsafeMutableBytes { dest in
+                    dict.bytes.withUnsafeBytes { source in
+                        for row in 0 ..< rows {
+                            if levels == nil || levels![row] != 0 {
+                                let entry = Int(indices[k])
+                                k += 1
+                                let lower = Int(entries[entry]), length = Int(entries[entry + 1]) - lower
+                                if length > 0 { (dest.baseAddress! + end).copyMemory(from: source.baseAddress! + lower, byteCount: length) }
+                                end += length
+                            }
+                            offsets.append(Int32(truncatingIfNeeded: end))
+                        }
                     }
-                    let entry = Int(indices[k])
-                    k += 1
-                    data.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[Int(dict.offsets[entry]) ..< Int(dict.offsets[entry + 1])]))
-                    guard data.count <= Int(Int32.max) else {
-                        tooLarge = true
-                        return
-                    }
-                    offsets.append(Int32(data.count))
                 }
             }
-            if tooLarge { throw ParquetError(.unsupported, "a string column chunk over 2 GiB cannot be read into memory") }
         }
     }
 }

@@ -32,7 +32,7 @@ extension ParquetFile {
         return bytes
     }
 
-    /// One column across every row group, concatenated in file order.
+    /// One column across every row group, concatenated in file order (strings must total under 2 GiB).
     public func read(column: Int) throws(ParquetError) -> ColumnData {
         var parts: [ColumnData] = []
         for rowGroup in rowGroups.indices { parts.append(try read(column: column, rowGroup: rowGroup)) }
@@ -57,15 +57,16 @@ extension ColumnData {
         case .double: values = .double(parts.flatMap { part in if case .double(let v) = part.values { return v }; return [] })
         case .boolean: values = .boolean(parts.flatMap { part in if case .boolean(let v) = part.values { return v }; return [] })
         case .string:
-            var joined = ByteArrays()
+            var offsets: [Int32] = [0]
+            var bytes: [UInt8] = []
+            offsets.reserveCapacity(parts.reduce(1) { $0 + $1.count })
             for part in parts {
                 guard case .byteArrays(let v) = part.values else { continue }
-                let base = Int32(joined.bytes.count)
-                joined = ByteArrays(
-                    validatedOffsets: joined.offsets + v.offsets.dropFirst().map { $0 + base },
-                    bytes: joined.bytes + v.bytes
-                )
+                let base = Int32(truncatingIfNeeded: bytes.count)
+                offsets.append(contentsOf: v.offsets.dropFirst().lazy.map { $0 &+ base })
+                bytes.append(contentsOf: v.bytes)
             }
+            let joined = ByteArrays(validatedOffsets: offsets, bytes: bytes)
             values = .byteArrays(joined)
         }
         return ColumnData(values: values, validity: validity)

@@ -88,9 +88,10 @@ public struct ParquetWriter: Sendable {
     }
 
     /// The complete file: row groups, footer checksum, footer, footer length and magic.
-    public func finish() -> [UInt8] {
+    public consuming func finish() -> [UInt8] {
         let footer = ThriftCompactWriter.encode(fileMetaData().thrift())
         var out = bytes
+        bytes = []  // leaves `out` the only owner, so appending the footer does not copy the file
         out.reserveCapacity(out.count + footer.count + 16)
         var crc = footer.withUnsafeBytes { Gzip.crc32($0) }.littleEndian
         withUnsafeBytes(of: &crc) { out.append(contentsOf: $0) }

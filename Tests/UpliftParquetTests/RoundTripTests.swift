@@ -142,3 +142,46 @@ func normalized(_ column: ColumnData) -> ColumnData {
         #expect(throws: ParquetError.self) { _ = try ByteArrays(offsets: [0, 5, 3], bytes: [1, 2, 3]) }
     }
 }
+
+@Suite struct ReaderAPITests {
+    static func file() throws -> ParquetFile {
+        let schema = ParquetSchema(fields: [
+            ParquetField(name: "bucket", type: .int64, optional: true, dictionary: true),
+            ParquetField(name: "at", type: .timestampMicros, dictionary: true),
+        ])
+        var writer = try ParquetWriter(schema: schema)
+        let rows = 1000
+        try writer.append(rowGroup: [
+            ColumnData(values: .int64((0 ..< rows).map { Int64($0 % 3) * 100 }), validity: (0 ..< rows).map { $0 % 10 != 0 }),
+            ColumnData(values: .int64((0 ..< rows).map { 1_700_000_000_000_000 + Int64($0 % 4) })),
+        ])
+        return try ParquetFile(bytes: writer.finish())
+    }
+
+    @Test func int64DictionaryIndicesMatchValues() throws {
+        let file = try Self.file()
+        let d = try #require(try file.readDictionary(column: "bucket", rowGroup: 0))
+        guard case .int64(let entries) = d.dictionary else { Issue.record("expected an int64 dictionary"); return }
+        #expect(Set(entries) == [0, 100, 200])
+        #expect(d.validity?.filter { !$0 }.count == 100)
+        for row in 0 ..< 1000 where row % 10 != 0 {
+            #expect(entries[Int(d.indices[row])] == Int64(row % 3) * 100)
+        }
+        let ts = try #require(try file.readDictionary(column: "at", rowGroup: 0))
+        #expect(ts.dictionary.count == 4)
+        #expect(file.rowGroups[0].columns[1].statistics.max == .int64(1_700_000_000_000_003))
+    }
+
+    @Test func unknownColumnsAndRowGroupsAreNotFound() throws {
+        let file = try Self.file()
+        #expect { _ = try file.read(column: "nope", rowGroup: 0) } throws: { ($0 as? ParquetError)?.code == .notFound }
+        #expect { _ = try file.read(column: 0, rowGroup: 1) } throws: { ($0 as? ParquetError)?.code == .notFound }
+        #expect { _ = try file.read(column: 5, rowGroup: 0) } throws: { ($0 as? ParquetError)?.code == .notFound }
+    }
+
+    @Test func notParquetIsCorrupt() {
+        for bytes in [[UInt8](), Array("PAR1PAR1".utf8), Array("PAR1\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}PAR1".utf8), Array(repeating: 0x41, count: 100)] {
+            #expect { _ = try ParquetFile(bytes: bytes) } throws: { ($0 as? ParquetError)?.code == .corrupt }
+        }
+    }
+}

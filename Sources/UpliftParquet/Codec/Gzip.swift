@@ -1,0 +1,60 @@
+import CZlib
+
+/// GZIP (RFC 1952) page compression through the system zlib, and zlib's CRC-32 for page checksums.
+package enum Gzip {
+    /// Compresses `input` into a complete gzip member (header, deflate stream, CRC-32 and size trailer).
+    package static func compress(_ input: UnsafeRawBufferPointer, level: Int32) throws(ParquetError) -> [UInt8] {
+        var stream = z_stream()
+        // windowBits 15 + 16 asks zlib for a gzip wrapper instead of a zlib one.
+        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw ParquetError(.io, "zlib could not start a gzip stream; check that memory is available")
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
+        var output = [UInt8](repeating: 0, count: bound)
+        let status: Int32 = output.withUnsafeMutableBytes { out in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(input.count)
+            stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(out.count)
+            return deflate(&stream, Z_FINISH)
+        }
+        guard status == Z_STREAM_END else { throw ParquetError(.io, "zlib could not compress a page (status \(status))") }
+        output.removeLast(bound - Int(stream.total_out))
+        return output
+    }
+
+    /// Inflates one gzip member that must expand to exactly `expectedSize` bytes (the page header's claim).
+    /// zlib checks the member's own CRC-32 and length; a mismatch anywhere is `.corrupt`.
+    package static func decompress(
+        _ input: UnsafeRawBufferPointer, expectedSize: Int, into output: inout [UInt8]
+    ) throws(ParquetError) {
+        // Deflate expands at most ~1032:1, so a larger claim is damage, not a reason to allocate.
+        guard expectedSize <= input.count * 1032 + 1024 else { throw .corrupt("page claims an impossible uncompressed size") }
+        var stream = z_stream()
+        // windowBits 15 + 32 detects gzip or zlib headers automatically.
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw ParquetError(.io, "zlib could not start inflating; check that memory is available")
+        }
+        defer { inflateEnd(&stream) }
+        output.removeAll(keepingCapacity: true)
+        // One spare byte lets us notice data that inflates to more than the header says.
+        output.append(contentsOf: repeatElement(0, count: expectedSize + 1))
+        let status: Int32 = output.withUnsafeMutableBytes { out in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            stream.avail_in = uInt(input.count)
+            stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(out.count)
+            return inflate(&stream, Z_FINISH)
+        }
+        guard status == Z_STREAM_END, Int(stream.total_out) == expectedSize, stream.avail_in == 0 else {
+            throw .corrupt("a page does not inflate to its stated size (zlib status \(status))")
+        }
+        output.removeLast()
+    }
+
+    /// zlib's CRC-32 (the checksum parquet.thrift specifies for PageHeader.crc).
+    package static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        UInt32(truncatingIfNeeded: CZlib.crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+    }
+}

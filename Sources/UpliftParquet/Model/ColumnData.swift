@@ -1,0 +1,47 @@
+/// The values of one column chunk, one slot per row (a null row's slot holds 0 / false / empty).
+public enum ColumnValues: Sendable, Hashable {
+    case int32([Int32])
+    case int64([Int64])
+    case double([Double])
+    case boolean([Bool])
+    case byteArrays(ByteArrays)
+
+    public var count: Int {
+        switch self {
+        case .int32(let v): v.count
+        case .int64(let v): v.count
+        case .double(let v): v.count
+        case .boolean(let v): v.count
+        case .byteArrays(let v): v.count
+        }
+    }
+}
+
+/// One column of one row group: the values and, for optional columns, which rows are non-null.
+public struct ColumnData: Sendable, Hashable {
+    public var values: ColumnValues
+    /// `validity[i] == false` marks row `i` null; nil means no nulls.
+    public var validity: [Bool]?
+
+    public init(values: ColumnValues, validity: [Bool]? = nil) {
+        self.values = values
+        self.validity = validity
+    }
+
+    public var count: Int { values.count }
+
+    public func isNull(_ row: Int) -> Bool {
+        guard let validity else { return false }
+        return !validity[row]
+    }
+}
+
+/// A dictionary-encoded column chunk as stored: the distinct values and one dictionary index per row.
+///
+/// `indices` has one slot per row (0 for nulls), so a group-by can count into `dictionary.count` buckets
+/// without touching the values.
+public struct DictionaryColumn: Sendable, Hashable {
+    public var dictionary: ColumnValues
+    public var indices: [Int32]
+    public var validity: [Bool]?
+}

@@ -1,0 +1,49 @@
+/// The physical + logical type of a leaf column.
+public enum ParquetType: Sendable, Hashable, CaseIterable {
+    case int32, int64, double, boolean
+    /// BYTE_ARRAY annotated STRING / UTF8.
+    case string
+    /// INT64 annotated TIMESTAMP(isAdjustedToUTC = true, MICROS): microseconds since the Unix epoch, UTC.
+    case timestampMicros
+
+    /// Bytes per value in PLAIN encoding, nil for variable-length and bit-packed types.
+    var fixedWidth: Int? {
+        switch self {
+        case .int32: 4
+        case .int64, .double, .timestampMicros: 8
+        case .boolean, .string: nil
+        }
+    }
+}
+
+/// One leaf column of a flat schema.
+public struct ParquetField: Sendable, Hashable {
+    public var name: String
+    public var type: ParquetType
+    /// OPTIONAL (may hold nulls, carries definition levels) rather than REQUIRED.
+    public var optional: Bool
+    /// Ask for dictionary encoding (RLE_DICTIONARY); the writer falls back to PLAIN per column chunk when
+    /// the dictionary would be too large. Honoured for `.string`, `.int64` and `.timestampMicros`.
+    public var dictionary: Bool
+
+    public init(name: String, type: ParquetType, optional: Bool = false, dictionary: Bool = false) {
+        self.name = name
+        self.type = type
+        self.optional = optional
+        self.dictionary = dictionary
+    }
+}
+
+/// A flat schema: the root plus leaf columns, no nesting, no repetition.
+public struct ParquetSchema: Sendable, Hashable {
+    public var fields: [ParquetField]
+
+    public init(fields: [ParquetField]) {
+        self.fields = fields
+    }
+
+    /// The index of the column named `name`, if any.
+    public func index(of name: String) -> Int? {
+        fields.firstIndex { $0.name == name }
+    }
+}

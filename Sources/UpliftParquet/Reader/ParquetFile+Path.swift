@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ParquetFile {
+    /// Reads the file at `path` into memory and opens it. Segments are tens of MB, so one read beats
+    /// mmap bookkeeping and keeps `ParquetFile` a plain value.
+    public init(path: String) throws(ParquetError) {
+        try self.init(bytes: try Self.readAll(path: path))
+    }
+
+    static func readAll(path: String) throws(ParquetError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code: ParquetError.Code = errno == ENOENT ? .notFound : .io
+            throw ParquetError(code, "cannot open Parquet file \(path) (errno \(errno)); check the path and permissions")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ParquetError(.io, "cannot stat Parquet file \(path) (errno \(errno))") }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, size - done, off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw ParquetError(.io, "cannot read Parquet file \(path) (errno \(errno))") }
+            done += n
+        }
+        return bytes
+    }
+
+    /// One column across every row group, concatenated in file order (strings must total under 2 GiB).
+    public func read(column: Int) throws(ParquetError) -> ColumnData {
+        var parts: [ColumnData] = []
+        for rowGroup in rowGroups.indices { parts.append(try read(column: column, rowGroup: rowGroup)) }
+        return ColumnData.concatenate(parts, type: schema.fields[column].type)
+    }
+
+    public func read(column name: String) throws(ParquetError) -> ColumnData {
+        try read(column: try columnIndex(name))
+    }
+}
+
+extension ColumnData {
+    /// Joins column chunks end to end (validity is materialised only if some part has nulls).
+    static func concatenate(_ parts: [ColumnData], type: ParquetType) -> ColumnData {
+        if parts.count == 1 { return parts[0] }
+        let anyNull = parts.contains { $0.validity != nil }
+        let validity: [Bool]? = anyNull ? parts.flatMap { $0.validity ?? Array(repeating: true, count: $0.count) } : nil
+        let values: ColumnValues
+        switch type {
+        case .int32: values = .int32(parts.flatMap { part in if case .int32(let v) = part.values { return v }; return [] })
+        case .int64, .timestampMicros: values = .int64(parts.flatMap { part in if case .int64(let v) = part.values { return v }; return [] })
+        case .double: values = .double(parts.flatMap { part in if case .double(let v) = part.values { return v }; return [] })
+        case .boolean: values = .boolean(parts.flatMap { part in if case .boolean(let v) = part.values { return v }; return [] })
+        case .string:
+            var offsets: [Int32] = [0]
+            var bytes: [UInt8] = []
+            offsets.reserveCapacity(parts.reduce(1) { $0 + $1.count })
+            for part in parts {
+                guard case .byteArrays(let v) = part.values else { continue }
+                let base = Int32(truncatingIfNeeded: bytes.count)
+                offsets.append(contentsOf: v.offsets.dropFirst().lazy.map { $0 &+ base })
+                bytes.append(contentsOf: v.bytes)
+            }
+            let joined = ByteArrays(validatedOffsets: offsets, bytes: bytes)
+            values = .byteArrays(joined)
+        }
+        return ColumnData(values: values, validity: validity)
+    }
+}

@@ -1,0 +1,140 @@
+/// A Parquet file held in memory: the footer is parsed and validated on open; columns are decoded on
+/// demand, one column chunk at a time, so a query pays only for the columns it reads.
+public struct ParquetFile: Sendable {
+    public let schema: ParquetSchema
+    public let rowCount: Int
+    public let rowGroups: [RowGroupInfo]
+    public let keyValueMetadata: [(key: String, value: String?)]
+    public let createdBy: String?
+    let bytes: [UInt8]
+    let metadata: FileMetaData
+    let writtenByUplift: Bool
+
+    public init(bytes: [UInt8]) throws(ParquetError) {
+        let magic = Array("PAR1".utf8)
+        guard bytes.count >= 12, Array(bytes[0 ..< 4]) == magic, Array(bytes[(bytes.count - 4)...]) == magic else {
+            throw .corrupt("not a Parquet file (missing PAR1 magic)")
+        }
+        let lengthAt = bytes.count - 8
+        let footerLength = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: lengthAt, as: UInt32.self) }.littleEndian)
+        guard footerLength <= lengthAt - 4 else { throw .corrupt("footer length exceeds the file") }
+        let footerStart = lengthAt - footerLength
+        let (thrift, footerEnd) = try ThriftCompactReader.decodeStruct(bytes, from: footerStart, to: lengthAt)
+        guard footerEnd == lengthAt else { throw .corrupt("footer has trailing bytes") }
+        let metadata = try FileMetaData(thrift: thrift)
+
+        // Our footer checksum sits just before the footer. Its presence is signalled twice (magic and
+        // created_by) so that one damaged byte cannot switch the check off.
+        let hasMagic = footerStart >= 12 && Array(bytes[(footerStart - 4) ..< footerStart]) == ParquetWriter.footerChecksumMagic
+        let ours = metadata.createdBy?.hasPrefix("uplift ") ?? false
+        if hasMagic || ours {
+            guard hasMagic else { throw .corrupt("footer checksum is missing") }
+            let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: footerStart - 8, as: UInt32.self) }.littleEndian
+            let actual = bytes.withUnsafeBytes { Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[footerStart ..< lengthAt])) }
+            guard stored == actual else { throw .corrupt("footer checksum mismatch") }
+        }
+        let schema = try SchemaMapping.schema(metadata.schema)
+        let dataEnd = hasMagic ? footerStart - 8 : footerStart
+        self.rowGroups = try Self.validate(metadata, schema: schema, dataEnd: dataEnd)
+        self.schema = schema
+        self.rowCount = Int(metadata.numRows)
+        self.keyValueMetadata = metadata.keyValueMetadata.map { ($0.key, $0.value) }
+        self.createdBy = metadata.createdBy
+        self.bytes = bytes
+        self.metadata = metadata
+        self.writtenByUplift = hasMagic
+    }
+
+    private static func validate(_ metadata: FileMetaData, schema: ParquetSchema, dataEnd: Int) throws(ParquetError) -> [RowGroupInfo] {
+        var total: Int64 = 0
+        var groups: [RowGroupInfo] = []
+        for group in metadata.rowGroups {
+            guard group.numRows >= 0, group.numRows <= Int64(Int32.max), group.columns.count == schema.fields.count else {
+                throw .corrupt("row group has a bad row count or column count")
+            }
+            total += group.numRows
+            var columns: [ColumnChunkInfo] = []
+            for (chunk, field) in zip(group.columns, schema.fields) {
+                guard chunk.type == SchemaMapping.physical(field.type), chunk.path == [field.name] else {
+                    throw .corrupt("column chunk does not match the schema column \(field.name)")
+                }
+                guard chunk.numValues == group.numRows else { throw .corrupt("column \(field.name) value count differs from the row count") }
+                let start = chunk.startOffset
+                guard start >= 4, chunk.dataPageOffset >= start, chunk.totalCompressedSize >= 0,
+                      chunk.totalCompressedSize <= Int64(dataEnd) - start, chunk.dataPageOffset < start + chunk.totalCompressedSize || group.numRows == 0
+                else { throw .corrupt("column \(field.name) lies outside the file") }
+                columns.append(ColumnChunkInfo(
+                    offset: Int(start), compressedSize: Int(chunk.totalCompressedSize),
+                    uncompressedSize: Int(chunk.totalUncompressedSize),
+                    dictionaryEncoded: chunk.dictionaryPageOffset != nil,
+                    statistics: try ParquetStatistics(chunk.statistics, type: field.type)
+                ))
+            }
+            groups.append(RowGroupInfo(rowCount: Int(group.numRows), columns: columns))
+        }
+        guard total == metadata.numRows else { throw .corrupt("row groups do not add up to the file's row count") }
+        return groups
+    }
+
+    /// The key-value metadata entry for `key`, if any.
+    public func metadataValue(for key: String) -> String? {
+        keyValueMetadata.first { $0.key == key }?.value ?? nil
+    }
+
+    public func columnIndex(_ name: String) throws(ParquetError) -> Int {
+        guard let index = schema.index(of: name) else { throw ParquetError(.notFound, "no column named \(name) in this file") }
+        return index
+    }
+
+    private func chunkReader(column: Int, rowGroup: Int) throws(ParquetError) -> ColumnChunkReader {
+        guard schema.fields.indices.contains(column) else { throw ParquetError(.notFound, "column index \(column) is out of range") }
+        guard metadata.rowGroups.indices.contains(rowGroup) else { throw ParquetError(.notFound, "row group \(rowGroup) is out of range") }
+        let group = metadata.rowGroups[rowGroup]
+        return ColumnChunkReader(
+            file: bytes, chunk: group.columns[column], field: schema.fields[column],
+            rows: Int(group.numRows), requireChecksums: writtenByUplift
+        )
+    }
+
+    /// Decodes one column chunk into one slot per row.
+    public func read(column: Int, rowGroup: Int) throws(ParquetError) -> ColumnData {
+        let output = try damageIsCorrupt { () throws(ParquetError) in try chunkReader(column: column, rowGroup: rowGroup).read(.values) }
+        guard let output, let values = output.values else { throw .corrupt("column chunk decoded to nothing") }
+        return ColumnData(values: values, validity: output.validity)
+    }
+
+    public func read(column name: String, rowGroup: Int) throws(ParquetError) -> ColumnData {
+        try read(column: try columnIndex(name), rowGroup: rowGroup)
+    }
+
+    /// The dictionary and per-row indices of a dictionary-encoded chunk, without materialising values;
+    /// nil when the chunk was written PLAIN (e.g. after a dictionary fallback).
+    public func readDictionary(column: Int, rowGroup: Int) throws(ParquetError) -> DictionaryColumn? {
+        guard let output = try damageIsCorrupt({ () throws(ParquetError) in try chunkReader(column: column, rowGroup: rowGroup).read(.dictionaryIndices) }),
+              let dictionary = output.dictionary
+        else { return nil }
+        return DictionaryColumn(dictionary: dictionary, indices: output.indices, validity: output.validity)
+    }
+
+    public func readDictionary(column name: String, rowGroup: Int) throws(ParquetError) -> DictionaryColumn? {
+        try readDictionary(column: try columnIndex(name), rowGroup: rowGroup)
+    }
+
+    /// We only write features we support, so in our own files an "unsupported" page is a damaged one.
+    private func damageIsCorrupt<T>(_ body: () throws(ParquetError) -> T) throws(ParquetError) -> T {
+        do {
+            return try body()
+        } catch where writtenByUplift && error.code == .unsupported {
+            throw .corrupt(error.message)
+        }
+    }
+
+    /// Decodes every page of every column chunk, checking checksums, sizes and counts.
+    public func verify() throws(ParquetError) {
+        for rowGroup in rowGroups.indices {
+            for column in schema.fields.indices {
+                _ = try read(column: column, rowGroup: rowGroup)
+            }
+        }
+    }
+}

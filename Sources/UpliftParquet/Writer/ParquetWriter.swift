@@ -1,0 +1,118 @@
+/// Writes a Parquet file into memory, one row group per `append`; `finish()` returns the whole file.
+/// The caller owns durability (write to a temporary name, fsync, rename).
+public struct ParquetWriter: Sendable {
+    public enum Compression: Sendable, Hashable {
+        case gzip
+        case none
+    }
+
+    public struct Options: Sendable, Hashable {
+        public var compression: Compression
+        /// zlib level 0...9 for GZIP pages.
+        public var compressionLevel: Int
+        /// Target uncompressed size of a data page.
+        public var pageSize: Int
+        /// A dictionary larger than this (PLAIN bytes) makes the column chunk fall back to PLAIN.
+        public var dictionaryLimit: Int
+        /// Byte-array min/max longer than this are left out of the statistics.
+        public var maxStatisticsSize: Int
+
+        public init(
+            compression: Compression = .gzip, compressionLevel: Int = 6, pageSize: Int = 1 << 20,
+            dictionaryLimit: Int = 1 << 20, maxStatisticsSize: Int = 4096
+        ) {
+            self.compression = compression
+            self.compressionLevel = compressionLevel
+            self.pageSize = pageSize
+            self.dictionaryLimit = dictionaryLimit
+            self.maxStatisticsSize = maxStatisticsSize
+        }
+    }
+
+    public static let createdBy = "uplift version 0.1.0"
+    /// Marks the 8 bytes before the footer: CRC-32 of the footer, then this magic. Parquet has no footer
+    /// checksum; other readers skip these bytes, ours refuses a footer that does not match.
+    static let footerChecksumMagic: [UInt8] = Array("UFC1".utf8)
+
+    public let schema: ParquetSchema
+    public let options: Options
+    public let keyValueMetadata: [(key: String, value: String)]
+    private var bytes: [UInt8] = Array("PAR1".utf8)
+    private var rowGroups: [RowGroupMeta] = []
+    private var rowCount: Int64 = 0
+
+    public init(schema: ParquetSchema, options: Options = Options(), keyValueMetadata: [(key: String, value: String)] = []) throws(ParquetError) {
+        guard !schema.fields.isEmpty else { throw ParquetError(.invalidInput, "a Parquet schema needs at least one column") }
+        guard Set(schema.fields.map(\.name)).count == schema.fields.count else {
+            throw ParquetError(.invalidInput, "column names must be unique")
+        }
+        guard (0 ... 9).contains(options.compressionLevel) else {
+            throw ParquetError(.invalidInput, "compression level must be 0...9, got \(options.compressionLevel)")
+        }
+        guard (1 ... (256 << 20)).contains(options.pageSize) else {
+            throw ParquetError(.invalidInput, "page size must be between 1 byte and 256 MiB")
+        }
+        self.schema = schema
+        self.options = options
+        self.keyValueMetadata = keyValueMetadata
+    }
+
+    /// Bytes written so far (row groups only, no footer yet); useful to decide when to roll a file.
+    public var byteCount: Int { bytes.count }
+    public var rowGroupCount: Int { rowGroups.count }
+
+    /// Encodes one row group: one `ColumnData` per schema field, in schema order, all with the same row count.
+    public mutating func append(rowGroup columns: [ColumnData]) throws(ParquetError) {
+        guard columns.count == schema.fields.count else {
+            throw ParquetError(.invalidInput, "a row group needs \(schema.fields.count) columns, got \(columns.count)")
+        }
+        let rows = columns[0].count
+        guard rows > 0 else { throw ParquetError(.invalidInput, "a row group needs at least one row") }
+        let start = bytes.count
+        var chunks: [ColumnChunkMeta] = []
+        var uncompressed: Int64 = 0
+        for (field, column) in zip(schema.fields, columns) {
+            guard column.count == rows else {
+                throw ParquetError(.invalidInput, "column \(field.name) has \(column.count) rows, expected \(rows)")
+            }
+            var writer = ColumnChunkWriter(field: field, options: options)
+            let chunk = try writer.write(column, into: &bytes)
+            uncompressed += chunk.totalUncompressedSize
+            chunks.append(chunk)
+        }
+        rowGroups.append(RowGroupMeta(
+            columns: chunks, totalByteSize: uncompressed, numRows: Int64(rows), fileOffset: Int64(start),
+            totalCompressedSize: Int64(bytes.count - start), ordinal: Int16(truncatingIfNeeded: rowGroups.count)
+        ))
+        rowCount += Int64(rows)
+    }
+
+    /// The complete file: row groups, footer checksum, footer, footer length and magic.
+    public consuming func finish() -> [UInt8] {
+        let footer = ThriftCompactWriter.encode(fileMetaData().thrift())
+        var out = bytes
+        bytes = []  // leaves `out` the only owner, so appending the footer does not copy the file
+        out.reserveCapacity(out.count + footer.count + 16)
+        var crc = footer.withUnsafeBytes { Gzip.crc32($0) }.littleEndian
+        withUnsafeBytes(of: &crc) { out.append(contentsOf: $0) }
+        out.append(contentsOf: Self.footerChecksumMagic)
+        out.append(contentsOf: footer)
+        var length = UInt32(footer.count).littleEndian
+        withUnsafeBytes(of: &length) { out.append(contentsOf: $0) }
+        out.append(contentsOf: Array("PAR1".utf8))
+        return out
+    }
+
+    func fileMetaData() -> FileMetaData {
+        var elements = [SchemaElement(
+            type: nil, repetition: nil, name: "schema", numChildren: Int32(schema.fields.count),
+            convertedType: nil, logicalType: nil
+        )]
+        elements += schema.fields.map(SchemaMapping.element)
+        return FileMetaData(
+            schema: elements, numRows: rowCount, rowGroups: rowGroups,
+            keyValueMetadata: keyValueMetadata.map { .init(key: $0.key, value: $0.value) },
+            createdBy: Self.createdBy, typeDefinedOrders: schema.fields.count
+        )
+    }
+}

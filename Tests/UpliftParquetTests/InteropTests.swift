@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import UpliftParquet
+
+/// Other engines must read our files unchanged: pyarrow (with page checksums verified) and DuckDB.
+/// Runs when /work/main/.venv/bin/python or $UPLIFT_PYTHON exists; otherwise it is skipped.
+@Suite struct InteropTests {
+    static let python: String? = {
+        let candidates = [ProcessInfo.processInfo.environment["UPLIFT_PYTHON"], "/work/main/.venv/bin/python"]
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("interop/parquet_check.py").path
+
+    /// A table with every type, required and optional, dictionary and plain, realistic timestamps.
+    static func table() -> RandomTable {
+        var table = RandomTable.make(seed: 321, rowGroups: 3, maxRows: 400)
+        // Timestamps outside year 1..9999 are legal Parquet but not Python datetimes; keep them realistic.
+        for g in table.rowGroups.indices {
+            for (c, field) in table.schema.fields.enumerated() where field.type == .timestampMicros {
+                guard case .int64(let v) = table.rowGroups[g][c].values else { continue }
+                table.rowGroups[g][c].values = .int64(v.map { 1_700_000_000_000_000 + ($0 % 100_000_000_000) })
+            }
+        }
+        return table
+    }
+
+    static func expectedText(_ column: ColumnData, _ row: Int) -> String? {
+        if column.isNull(row) { return nil }
+        switch column.values {
+        case .int32(let v): return "\(v[row])"
+        case .int64(let v): return "\(v[row])"
+        case .double(let v): return "\(v[row])"
+        case .boolean(let v): return v[row] ? "true" : "false"
+        case .byteArrays(let v): return v.string(at: row)
+        }
+    }
+
+    static func matches(_ actual: Any, _ expected: String?, double: Bool) -> Bool {
+        guard let expected else { return actual is NSNull }
+        guard let actual = actual as? String else { return false }
+        if double { return Double(actual) == Double(expected) }
+        return actual == expected
+    }
+
+    @Test(.enabled(if: python != nil)) func pyarrowAndDuckDBReadOurFiles() throws {
+        let table = Self.table()
+        let bytes = try table.write(options: .init(pageSize: 1024), metadata: [("uplift.format", "1")])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("uplift-interop-\(getpid()).parquet").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.python))
+        process.arguments = [Self.script, path]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "parquet_check.py failed: \(errors)")
+
+        let json = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        let arrow = try #require(json["pyarrow"] as? [String: Any])
+        let duck = try #require(json["duckdb"] as? [String: Any])
+        #expect(arrow["created_by"] as? String == "uplift version 0.1.0")
+        #expect((arrow["metadata"] as? [String: String])?["uplift.format"] == "1")
+        #expect(arrow["num_row_groups"] as? Int == table.rowGroups.count)
+
+        let schema = try #require(arrow["schema"] as? [[String: Any]])
+        let arrowColumns = try #require(arrow["columns"] as? [String: [Any]])
+        let duckColumns = try #require(duck["columns"] as? [String: [Any]])
+        let duckTypes = try #require(duck["types"] as? [String: String])
+        let expectedArrowType: [ParquetType: String] = [
+            .int32: "int32", .int64: "int64", .double: "double", .boolean: "bool",
+            .string: "string", .timestampMicros: "timestamp[us, tz=UTC]",
+        ]
+        for (c, field) in table.schema.fields.enumerated() {
+            #expect(schema[c]["name"] as? String == field.name)
+            #expect(schema[c]["type"] as? String == expectedArrowType[field.type], "\(field.name)")
+            #expect(schema[c]["nullable"] as? Bool == field.optional, "\(field.name)")
+            if field.type == .timestampMicros { #expect(duckTypes[field.name] == "TIMESTAMP WITH TIME ZONE") }
+            let expected = table.rowGroups.flatMap { group in (0 ..< group[c].count).map { Self.expectedText(group[c], $0) } }
+            for (engine, columns) in [("pyarrow", arrowColumns), ("duckdb", duckColumns)] {
+                let actual = try #require(columns[field.name], "\(engine) lacks \(field.name)")
+                try #require(actual.count == expected.count, "\(engine) \(field.name) row count")
+                let mismatches = zip(actual, expected).filter { !Self.matches($0, $1, double: field.type == .double) }.count
+                #expect(mismatches == 0, "\(engine) \(field.name): \(mismatches) values differ")
+            }
+        }
+
+        // pyarrow decodes our statistics the same way we do.
+        let stats = try #require(arrow["stats"] as? [[[String: Any]]])
+        let file = try ParquetFile(bytes: bytes)
+        for (g, group) in file.rowGroups.enumerated() {
+            for (c, chunk) in group.columns.enumerated() {
+                let theirs = stats[g][c]
+                #expect(theirs["compression"] as? String == "GZIP")
+                #expect(theirs["null_count"] as? Int == chunk.statistics.nullCount)
+                #expect(theirs["has_min_max"] as? Bool == (chunk.statistics.min != nil))
+                guard let min = chunk.statistics.min, let max = chunk.statistics.max else { continue }
+                let isDouble = table.schema.fields[c].type == .double
+                #expect(Self.matches(theirs["min"] ?? NSNull(), Self.text(min), double: isDouble), "\(table.schema.fields[c].name) min")
+                #expect(Self.matches(theirs["max"] ?? NSNull(), Self.text(max), double: isDouble), "\(table.schema.fields[c].name) max")
+            }
+        }
+    }
+
+    static func text(_ value: ParquetValue) -> String {
+        switch value {
+        case .int32(let v): "\(v)"
+        case .int64(let v): "\(v)"
+        case .double(let v): "\(v)"
+        case .boolean(let v): v ? "true" : "false"
+        case .bytes(let b): String(decoding: b, as: UTF8.self)
+        }
+    }
+}

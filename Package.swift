@@ -61,7 +61,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "UpliftModelTests", dependencies: ["UpliftModel", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "UpliftParquetTests", dependencies: ["UpliftParquet", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "UpliftParquetTests", dependencies: ["UpliftParquet", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "UpliftStorageTests",
             dependencies: ["UpliftStorage", "UpliftParquet", "UpliftModel", "TestSupport"],

@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 
 /// Merges the segments of one day into few large ones in the configured sort order.
 package enum Compactor {

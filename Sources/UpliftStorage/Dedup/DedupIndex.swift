@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 
 /// Remembers which event ids a project already stored, per UTC day of the event time.
 ///

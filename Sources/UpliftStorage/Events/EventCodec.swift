@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 
 /// The binary form of a batch of events inside one write-ahead-log record.
 ///

@@ -1,5 +1,5 @@
-import UpliftModel
-import UpliftParquet
+package import UpliftModel
+package import UpliftParquet
 
 /// The columns of an event segment, in file order, and the conversion between events and columns.
 package enum EventSchema {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import UpliftModel
+public import UpliftModel
 
 /// Loads NDJSON files (one Segment or PostHog message or batch per line, gzip or not) into a
 /// project. A bad line is reported and skipped; it never aborts the file.
@@ -72,7 +72,7 @@ public struct Importer: Sendable {
                 }
                 var start = 0
                 let received = Self.nowMicros()
-                try buffer.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws(UpliftError) in
+                buffer.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
                     while let newline = Self.index(of: 0x0A, in: bytes, from: start) ?? (more ? nil : (start < bytes.count ? bytes.count : nil)) {
                         lineNumber += 1
                         var line = UnsafeRawBufferPointer(rebasing: bytes[start..<newline])

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import CZlib
-import UpliftModel
+package import UpliftModel
 
 /// Bytes from a file or standard input, gunzipped on the fly when they start with gzip's magic
 /// bytes (whatever the file is called). Concatenated gzip members are read through, as gzip does.

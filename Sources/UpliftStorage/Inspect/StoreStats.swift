@@ -1,4 +1,4 @@
-import UpliftModel
+public import UpliftModel
 import UpliftParquet
 
 /// What a project holds on disk, from the segments' footers (no data pages are read).
@@ -41,8 +41,8 @@ public struct ProjectStats: Sendable {
                 stats.bytes += DurableFile.fileSize(path) ?? 0
                 for group in file.rowGroups {
                     for (c, chunk) in group.columns.enumerated() where c < stats.columns.count {
-                        stats.columns[c].bytes += chunk.compressedSize
-                        stats.columns[c].uncompressedBytes += chunk.uncompressedSize
+                        stats.columns[c].bytes += Int64(chunk.compressedSize)
+                        stats.columns[c].uncompressedBytes += Int64(chunk.uncompressedSize)
                     }
                 }
             }

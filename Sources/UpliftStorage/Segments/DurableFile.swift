@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import UpliftModel
+package import UpliftModel
 
 /// Small POSIX helpers for files that must survive a crash: write to a temporary name, fsync,
 /// rename into place, fsync the directory. Blocking: call from a thread that may block.
@@ -16,7 +16,7 @@ package enum DurableFile {
         let temporary = directory + "/." + name + ".tmp"
         let fd = open(temporary, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError("cannot create \(temporary)") }
-        do {
+        do throws(UpliftError) {
             try writeAll(fd, bytes, path: temporary)
             guard fsync(fd) == 0 else { throw ioError("cannot fsync \(temporary)") }
         } catch {

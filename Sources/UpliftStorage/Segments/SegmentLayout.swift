@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import UpliftModel
+package import UpliftModel
 
 /// Where things live in a data directory:
 /// `<data>/events/project=<slug>/date=YYYY-MM-DD/<segment>.parquet` (Hive partitions) and `<data>/wal/`.

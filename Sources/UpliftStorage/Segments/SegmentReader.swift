@@ -1,5 +1,5 @@
-import UpliftModel
-import UpliftParquet
+package import UpliftModel
+package import UpliftParquet
 
 /// Reads event segments back.
 package enum SegmentReader {
@@ -52,7 +52,7 @@ package enum SegmentReader {
     package static func compactionRecord(path: String) throws(UpliftError) -> CompactionRecord? {
         let file = try open(path: path)
         func names(_ key: String) -> [String]? {
-            file.keyValueMetadata.first { $0.0 == key }.map { $0.1.split(separator: ",").map(String.init) }
+            file.metadataValue(for: key).map { $0.split(separator: ",").map(String.init) }
         }
         guard let replaces = names(SegmentWriter.replacesKey), let outputs = names(SegmentWriter.outputsKey) else { return nil }
         return CompactionRecord(replaces: replaces, outputs: outputs)

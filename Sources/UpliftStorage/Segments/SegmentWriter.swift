@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 import UpliftParquet
 
 /// Turns events into durable Parquet segments.
@@ -20,9 +20,9 @@ package enum SegmentWriter {
             metadata.append((outputsKey, compaction.outputs.joined(separator: ",")))
         }
         do {
-            var writer = ParquetWriter(
+            var writer = try ParquetWriter(
                 schema: EventSchema.schema,
-                options: .init(compressionLevel: configuration.compressionLevel),
+                options: .init(compressionLevel: Int(configuration.compressionLevel)),
                 keyValueMetadata: metadata)
             var start = 0
             while start < sorted.count {
@@ -30,7 +30,7 @@ package enum SegmentWriter {
                 try writer.append(rowGroup: EventSchema.columns(sorted[start..<end]))
                 start = end
             }
-            return try writer.finish()
+            return writer.finish()
         } catch {
             throw UpliftError(.io, "cannot encode a segment of \(events.count) events", cause: error)
         }

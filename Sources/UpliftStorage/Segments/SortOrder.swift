@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 
 /// The row order inside a segment. Sorting by person then time puts each person's events side by
 /// side (what funnels and retention scan) and makes the distinct-id column one long dictionary run.

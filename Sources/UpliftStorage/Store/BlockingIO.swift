@@ -17,4 +17,4 @@ package enum BlockingIO {
     }
 }
 
-import UpliftModel
+package import UpliftModel

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import UpliftModel
+package import UpliftModel
 
 /// An exclusive `flock` on `<data>/LOCK`, so two processes never write one log at once.
 /// The kernel drops it when the process dies, so a crash never leaves a stale lock.

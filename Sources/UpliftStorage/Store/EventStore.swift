@@ -1,4 +1,4 @@
-import UpliftModel
+public import UpliftModel
 
 /// The durable event store of one data directory.
 ///
@@ -174,6 +174,11 @@ public struct CompactionReport: Sendable, Equatable {
     public var partitions = 0
     public var segmentsRead = 0
     public var segmentsWritten = 0
+    public init(partitions: Int = 0, segmentsRead: Int = 0, segmentsWritten: Int = 0) {
+        self.partitions = partitions
+        self.segmentsRead = segmentsRead
+        self.segmentsWritten = segmentsWritten
+    }
 }
 
 /// Calls into the log, whose untyped errors are `UpliftError`s in practice.

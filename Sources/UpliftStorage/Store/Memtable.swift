@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 
 /// Events that are in the write-ahead log but not yet in segments, grouped by the batch that
 /// appended them so a failed log write can take its batch back out.

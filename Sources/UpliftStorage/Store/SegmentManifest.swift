@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 
 /// The segments a store serves, by project and day. Kept in memory and changed only by the store's
 /// actor, so a snapshot never sees a flush's events twice (in a new segment and still in memory).

@@ -1,4 +1,4 @@
-import UpliftModel
+public import UpliftModel
 
 /// A consistent view of one project: its segments plus the events still only in the log.
 public struct Snapshot: Sendable {

@@ -38,7 +38,6 @@ package struct Lexicon: Sendable {
     let plan: [[UInt8]] = Truth.plans.map { b("\"plan\":\"\($0)\",") }
     let pageTitles: [[UInt8]] = Vocabulary.pages.map { b($0.title) }
     let pagePath: [[UInt8]] = Vocabulary.pages.map { b("\"path\":\"\($0.path)\",") }
-    let pageURL: [[UInt8]] = Vocabulary.pages.map { b("\"url\":\"https://app.example.com\($0.path)\",") }
     let phPageProps: [[UInt8]] = Vocabulary.pages.map {
         b("\"$current_url\":\"https://app.example.com\($0.path)\",\"$pathname\":\"\($0.path)\",\"path\":\"\($0.path)\",")
     }

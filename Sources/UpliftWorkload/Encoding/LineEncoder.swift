@@ -122,10 +122,8 @@ package struct LineEncoder: Sendable {
             out.append(125)
         case let .page(page):
             out.append(contentsOf: lexicon.segProperties)
-            if !mobile {
-                out.append(contentsOf: lexicon.pagePath[page])
-                out.append(contentsOf: lexicon.pageURL[page])
-            }
+            // The path only (no url): keeps lines near 400 bytes; the host is the same for all.
+            if !mobile { out.append(contentsOf: lexicon.pagePath[page]) }
             if d.identified { out.append(contentsOf: lexicon.plan[d.paid ? user.paidPlan : 0]) }
             out.append(contentsOf: lexicon.common[slot])
             out.append(125)

@@ -12,23 +12,23 @@ import Testing
     }
 
     @Test func timestampsFormatLikeISO8601() {
-        var writer = ByteWriter()
-        var out: [UInt8] = []
-        writer.appendTimestamp(1_767_225_600_000 + 13 * 3_600_000 + 5 * 60_000 + 9_042, to: &out)
-        writer.appendTimestamp(951_782_400_000 - 1, to: &out)  // 2000-02-29T00:00:00Z minus 1 ms
+        var clock = TimestampFormatter()
+        let out = Cursor.render { c in
+            clock.write(1_767_225_600_000 + 13 * 3_600_000 + 5 * 60_000 + 9_042, to: &c)
+            clock.write(951_782_400_000 - 1, to: &c)  // 2000-02-29T00:00:00Z minus 1 ms
+        }
         #expect(String(decoding: out, as: UTF8.self) == "\"2026-01-01T13:05:09.042Z\"\"2000-02-28T23:59:59.999Z\"")
     }
 
     @Test func decimalsAndHex() {
-        var out: [UInt8] = []
         for value in [0, 7, 10, 99, 1_234_567, Int.max] {
-            out.removeAll()
-            ByteWriter.appendDecimal(value, to: &out)
+            let out = Cursor.render { $0.decimal(value) }
             #expect(String(decoding: out, as: UTF8.self) == String(value))
         }
-        out.removeAll()
-        ByteWriter.appendHex(0xDEAD_BEEF_0123, digits: 16, to: &out)
-        #expect(String(decoding: out, as: UTF8.self) == "0000deadbeef0123")
+        let hex = Cursor.render { $0.hex(0xDEAD_BEEF_0123, digits: 16) }
+        #expect(String(decoding: hex, as: UTF8.self) == "0000deadbeef0123")
+        let uuid = Cursor.render { $0.uuid(hi: 0x0123_4567_89AB_CDEF, lo: 0xFEDC_BA98_7654_3210) }
+        #expect(String(decoding: uuid, as: UTF8.self) == "\"01234567-89ab-4def-bedc-ba9876543210\"")
     }
 
     @Test func zipfTableFollowsItsWeights() {

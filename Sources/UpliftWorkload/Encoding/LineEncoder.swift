@@ -25,161 +25,169 @@ package struct Draft {
 /// Renders drafts as Segment messages or PostHog events, appending bytes to a buffer.
 package struct LineEncoder: Sendable {
     package let lexicon: Lexicon
-    private var writer = ByteWriter()
+    private var clock = TimestampFormatter()
+    /// Room for the longest line: at most ~16 lexicon pieces plus ids, numbers and times.
+    private let scratchBytes: Int
     private let idKey: UInt64
 
     package init(lexicon: Lexicon, key: UInt64) {
         self.lexicon = lexicon
         self.idKey = mix64(key ^ 0xA11C_E5ED)
+        self.scratchBytes = 16 * lexicon.longestPiece + 512
     }
-
-    private typealias B = [UInt8]
 
     /// Appends one NDJSON line (with its newline) for `draft` by `user`.
     package mutating func encode(_ draft: Draft, user: UserProfile, into out: inout [UInt8]) {
-        if user.posthog {
-            encodePostHog(draft, user: user, into: &out)
-        } else {
-            encodeSegment(draft, user: user, into: &out)
+        lexicon.arena.withUnsafeBufferPointer { arena in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchBytes) { scratch in
+                guard let base = scratch.baseAddress, let arenaBase = arena.baseAddress else { return }
+                var c = Cursor(base, arena: arenaBase)
+                if user.posthog {
+                    encodePostHog(draft, user: user, into: &c)
+                } else {
+                    encodeSegment(draft, user: user, into: &c)
+                }
+                c.byte(10)
+                out.append(contentsOf: UnsafeBufferPointer(start: base, count: c.position - base))
+            }
         }
-        out.append(10)
     }
 
     @inline(__always)
-    private func appendAnonymousID(_ user: UserProfile, _ out: inout [UInt8]) {
-        out.append(contentsOf: lexicon.anonPrefix)
-        ByteWriter.appendHex(mix64(UInt64(user.index) ^ idKey), digits: 16, to: &out)
-        out.append(34)
+    private func appendAnonymousID(_ user: UserProfile, _ c: inout Cursor) {
+        c.span(lexicon.anonPrefix)
+        c.hex(mix64(UInt64(user.index) ^ idKey), digits: 16)
+        c.byte(34)
     }
 
     @inline(__always)
-    private func appendUserID(_ user: UserProfile, _ out: inout [UInt8]) {
-        out.append(contentsOf: lexicon.userPrefix)
-        ByteWriter.appendDecimal(user.index + 1, to: &out)
-        out.append(34)
+    private func appendUserID(_ user: UserProfile, _ c: inout Cursor) {
+        c.span(lexicon.userPrefix)
+        c.decimal(user.index + 1)
+        c.byte(34)
     }
 
     /// The event's own properties, each followed by a comma (the common ones come last).
     @inline(__always)
-    private func appendTrackProperties(_ shape: Shape, _ out: inout [UInt8]) {
+    private func appendTrackProperties(_ shape: Shape, _ c: inout Cursor) {
         guard case let .track(_, fragment, numberKey, number) = shape else { return }
         if fragment >= 0 {
-            out.append(contentsOf: lexicon.fragments[fragment])
-            out.append(44)
+            c.span(lexicon.fragments[fragment])
+            c.byte(44)
         }
         if numberKey >= 0 {
-            out.append(contentsOf: lexicon.fragments[numberKey])
-            ByteWriter.appendDecimal(number, to: &out)
-            out.append(44)
+            c.span(lexicon.fragments[numberKey])
+            c.decimal(number)
+            c.byte(44)
         }
     }
 
-    private mutating func encodeSegment(_ d: Draft, user: UserProfile, into out: inout [UInt8]) {
+    private mutating func encodeSegment(_ d: Draft, user: UserProfile, into c: inout Cursor) {
         let mobile = user.platform != 0
         let slot = user.platform * Vocabulary.countryCodes.count + user.country
         switch d.shape {
-        case .page: out.append(contentsOf: mobile ? lexicon.segScreen : lexicon.segPage)
-        case .track: out.append(contentsOf: lexicon.segTrack)
-        case .identify: out.append(contentsOf: lexicon.segIdentify)
-        case .alias: out.append(contentsOf: lexicon.segAlias)
+        case .page: c.span(mobile ? lexicon.segScreen : lexicon.segPage)
+        case .track: c.span(lexicon.segTrack)
+        case .identify: c.span(lexicon.segIdentify)
+        case .alias: c.span(lexicon.segAlias)
         }
-        ByteWriter.appendUUID(hi: d.idHi, lo: d.idLo, to: &out)
+        c.uuid(hi: d.idHi, lo: d.idLo)
         if case .alias = d.shape {
-            out.append(contentsOf: lexicon.segPreviousID)
-            appendAnonymousID(user, &out)
+            c.span(lexicon.segPreviousID)
+            appendAnonymousID(user, &c)
         } else {
-            out.append(contentsOf: lexicon.segAnonymousID)
-            appendAnonymousID(user, &out)
+            c.span(lexicon.segAnonymousID)
+            appendAnonymousID(user, &c)
         }
         if d.identified {
-            out.append(contentsOf: lexicon.segUserID)
-            appendUserID(user, &out)
+            c.span(lexicon.segUserID)
+            appendUserID(user, &c)
         }
         switch d.shape {
         case let .track(name, _, _, _):
-            out.append(contentsOf: lexicon.segEvent)
-            out.append(contentsOf: lexicon.names[name])
-            out.append(34)
+            c.span(lexicon.segEvent)
+            c.span(lexicon.names[name])
+            c.byte(34)
         case let .page(page):
-            out.append(contentsOf: lexicon.segName)
-            out.append(contentsOf: lexicon.pageTitles[page])
-            out.append(34)
+            c.span(lexicon.segName)
+            c.span(lexicon.pageTitles[page])
+            c.byte(34)
         default: break
         }
         let clientMs = d.trueMs + user.skewMs
-        out.append(contentsOf: lexicon.segTimestamp)
-        writer.appendTimestamp(clientMs, to: &out)
-        out.append(contentsOf: lexicon.segSentAt)
-        writer.appendTimestamp(clientMs + d.sentDelayMs, to: &out)
-        out.append(contentsOf: lexicon.segReceivedAt)
-        writer.appendTimestamp(d.trueMs + d.sentDelayMs + d.latencyMs, to: &out)
+        c.span(lexicon.segTimestamp)
+        clock.write(clientMs, to: &c)
+        c.span(lexicon.segSentAt)
+        clock.write(clientMs + d.sentDelayMs, to: &c)
+        c.span(lexicon.segReceivedAt)
+        clock.write(d.trueMs + d.sentDelayMs + d.latencyMs, to: &c)
         switch d.shape {
         case .alias: break
         case .identify:
-            out.append(contentsOf: lexicon.segTraits)
-            out.append(contentsOf: lexicon.plan[d.paid ? user.paidPlan : 0])
-            out.append(contentsOf: lexicon.common[slot])
-            out.append(125)
+            c.span(lexicon.segTraits)
+            c.span(lexicon.plan[d.paid ? user.paidPlan : 0])
+            c.span(lexicon.common[slot])
+            c.byte(125)
         case let .page(page):
-            out.append(contentsOf: lexicon.segProperties)
+            c.span(lexicon.segProperties)
             // The path only (no url): keeps lines near 400 bytes; the host is the same for all.
-            if !mobile { out.append(contentsOf: lexicon.pagePath[page]) }
-            if d.identified { out.append(contentsOf: lexicon.plan[d.paid ? user.paidPlan : 0]) }
-            out.append(contentsOf: lexicon.common[slot])
-            out.append(125)
+            if !mobile { c.span(lexicon.pagePath[page]) }
+            if d.identified { c.span(lexicon.plan[d.paid ? user.paidPlan : 0]) }
+            c.span(lexicon.common[slot])
+            c.byte(125)
         case .track:
-            out.append(contentsOf: lexicon.segProperties)
-            appendTrackProperties(d.shape, &out)
-            if d.identified { out.append(contentsOf: lexicon.plan[d.paid ? user.paidPlan : 0]) }
-            out.append(contentsOf: lexicon.common[slot])
-            out.append(125)
+            c.span(lexicon.segProperties)
+            appendTrackProperties(d.shape, &c)
+            if d.identified { c.span(lexicon.plan[d.paid ? user.paidPlan : 0]) }
+            c.span(lexicon.common[slot])
+            c.byte(125)
         }
-        out.append(contentsOf: lexicon.segContext[slot])
+        c.span(lexicon.segContext[slot])
     }
 
-    private mutating func encodePostHog(_ d: Draft, user: UserProfile, into out: inout [UInt8]) {
+    private mutating func encodePostHog(_ d: Draft, user: UserProfile, into c: inout Cursor) {
         let mobile = user.platform != 0
         let slot = user.platform * Vocabulary.countryCodes.count + user.country
-        out.append(contentsOf: lexicon.phEvent)
+        c.span(lexicon.phEvent)
         switch d.shape {
-        case .page: out.append(contentsOf: mobile ? lexicon.phScreenName : lexicon.phPageviewName)
-        case let .track(name, _, _, _): out.append(contentsOf: lexicon.names[name])
-        case .identify: out.append(contentsOf: lexicon.phIdentifyName)
-        case .alias: out.append(contentsOf: lexicon.phAliasName)
+        case .page: c.span(mobile ? lexicon.phScreenName : lexicon.phPageviewName)
+        case let .track(name, _, _, _): c.span(lexicon.names[name])
+        case .identify: c.span(lexicon.phIdentifyName)
+        case .alias: c.span(lexicon.phAliasName)
         }
-        out.append(contentsOf: lexicon.phUUID)
-        ByteWriter.appendUUID(hi: d.idHi, lo: d.idLo, to: &out)
-        out.append(contentsOf: lexicon.phDistinctID)
-        if d.identified { appendUserID(user, &out) } else { appendAnonymousID(user, &out) }
+        c.span(lexicon.phUUID)
+        c.uuid(hi: d.idHi, lo: d.idLo)
+        c.span(lexicon.phDistinctID)
+        if d.identified { appendUserID(user, &c) } else { appendAnonymousID(user, &c) }
         let clientMs = d.trueMs + user.skewMs
-        out.append(contentsOf: lexicon.phTimestamp)
-        writer.appendTimestamp(clientMs, to: &out)
-        out.append(contentsOf: lexicon.phSentAt)
-        writer.appendTimestamp(clientMs + d.sentDelayMs, to: &out)
-        out.append(contentsOf: lexicon.phProperties)
+        c.span(lexicon.phTimestamp)
+        clock.write(clientMs, to: &c)
+        c.span(lexicon.phSentAt)
+        clock.write(clientMs + d.sentDelayMs, to: &c)
+        c.span(lexicon.phProperties)
         switch d.shape {
         case let .page(page):
-            out.append(contentsOf: mobile ? lexicon.phScreenProps[page] : lexicon.phPageProps[page])
-        case .track: appendTrackProperties(d.shape, &out)
+            c.span(mobile ? lexicon.phScreenProps[page] : lexicon.phPageProps[page])
+        case .track: appendTrackProperties(d.shape, &c)
         case .identify:
-            out.append(contentsOf: lexicon.phAnonDistinctID)
-            appendAnonymousID(user, &out)
-            out.append(44)
+            c.span(lexicon.phAnonDistinctID)
+            appendAnonymousID(user, &c)
+            c.byte(44)
         case .alias:
-            out.append(contentsOf: lexicon.phAlias)
-            appendAnonymousID(user, &out)
-            out.append(44)
+            c.span(lexicon.phAlias)
+            appendAnonymousID(user, &c)
+            c.byte(44)
         }
-        if d.identified { out.append(contentsOf: lexicon.plan[d.paid ? user.paidPlan : 0]) }
-        out.append(contentsOf: lexicon.common[slot])
-        out.append(contentsOf: lexicon.phLib[slot])
-        out.append(125)
+        if d.identified { c.span(lexicon.plan[d.paid ? user.paidPlan : 0]) }
+        c.span(lexicon.common[slot])
+        c.span(lexicon.phLib[slot])
+        c.byte(125)
         if case .identify = d.shape {
-            out.append(contentsOf: lexicon.phSet)
-            out.append(contentsOf: lexicon.plan[d.paid ? user.paidPlan : 0])
-            out.append(contentsOf: lexicon.common[slot])
-            out.append(125)
+            c.span(lexicon.phSet)
+            c.span(lexicon.plan[d.paid ? user.paidPlan : 0])
+            c.span(lexicon.common[slot])
+            c.byte(125)
         }
-        out.append(125)
+        c.byte(125)
     }
 }

@@ -26,20 +26,24 @@ package struct Draft {
 package struct LineEncoder: Sendable {
     package let lexicon: Lexicon
     private var clock = TimestampFormatter()
-    /// Room for the longest line: at most ~16 lexicon pieces plus ids, numbers and times.
-    private let scratchBytes: Int
+    /// Room for the longest line (at most ~16 lexicon pieces plus ids, numbers and times),
+    /// kept across lines: a temporary allocation this large would hit malloc every line.
+    private var scratch: [UInt8]
     private let idKey: UInt64
 
     package init(lexicon: Lexicon, key: UInt64) {
         self.lexicon = lexicon
         self.idKey = mix64(key ^ 0xA11C_E5ED)
-        self.scratchBytes = 16 * lexicon.longestPiece + 512
+        self.scratch = [UInt8](repeating: 0, count: 16 * lexicon.longestPiece + 512)
     }
 
     /// Appends one NDJSON line (with its newline) for `draft` by `user`.
     package mutating func encode(_ draft: Draft, user: UserProfile, into out: inout [UInt8]) {
+        var scratch = self.scratch
+        self.scratch = []  // keeps `scratch` uniquely referenced, so no copy on write below
+        defer { self.scratch = scratch }
         lexicon.arena.withUnsafeBufferPointer { arena in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchBytes) { scratch in
+            scratch.withUnsafeMutableBufferPointer { scratch in
                 guard let base = scratch.baseAddress, let arenaBase = arena.baseAddress else { return }
                 var c = Cursor(base, arena: arenaBase)
                 if user.posthog {

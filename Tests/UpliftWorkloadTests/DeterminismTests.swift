@@ -54,4 +54,12 @@ import UpliftWorkload
         let more = generator.next(into: &chunk)
         #expect(!more)
     }
+
+    @Test func chunkSequenceCoversEverythingOnLineBoundaries() throws {
+        let config = GeneratorConfig(events: 3_000, users: 100, days: 3, seed: 12)
+        let chunks = Array(try EventGenerator(config).chunks(targetBytes: 50_000))
+        #expect(chunks.count > 5)
+        #expect(chunks.allSatisfy { $0.last == 10 && $0.count >= 50_000 || $0 == chunks.last })
+        #expect(Array(chunks.joined()) == (try EventGenerator.generateAll(config)))
+    }
 }

@@ -6,7 +6,7 @@ public struct NDJSONChunks: Sequence, IteratorProtocol, Sendable {
 
     init(generator: EventGenerator, targetBytes: Int) {
         self.generator = generator
-        self.targetBytes = max(1, targetBytes)
+        self.targetBytes = Swift.max(1, targetBytes)
     }
 
     public mutating func next() -> [UInt8]? {

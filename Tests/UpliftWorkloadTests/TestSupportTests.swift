@@ -43,6 +43,32 @@ import UpliftWorkload
             #expect(FileManager.default.isExecutableFile(atPath: binary.path))
         }
         #expect(FileManager.default.fileExists(atPath: Paths.packageRoot.appendingPathComponent("Package.swift").path))
+        // When the binary was built next to the test bundle, it must be found.
+        if let sibling = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("uplift"),
+           FileManager.default.isExecutableFile(atPath: sibling.path) {
+            #expect(upliftBinaryPath() != nil)
+        }
+        if FileManager.default.isExecutableFile(atPath: "/work/main/.venv/bin/python") {
+            #expect(pythonPath() != nil)
+        }
+    }
+
+    /// DuckDB reads the generated NDJSON unchanged and agrees on counts (skipped without Python).
+    @Test func duckDBReadsTheGeneratedFile() throws {
+        guard let python = pythonPath() else { return }
+        try withTemporaryDirectory { dir in
+            let file = dir.appendingPathComponent("events.ndjson")
+            let bytes = try Workloads.write(to: file, events: 5_000, users: 150, days: 5, seed: 3)
+            let lines = try Workloads.parsed(bytes)
+            let script = """
+            import duckdb, sys
+            rel = duckdb.sql("select count(*), count(distinct coalesce(messageId, uuid)) from read_json_auto('\(file.path)', format='newline_delimited')")
+            print(*rel.fetchall()[0])
+            """
+            let result = try runProcess(URL(fileURLWithPath: python), arguments: ["-c", script])
+            #expect(result.exitCode == 0, "\(result.stderrText)")
+            #expect(result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "\(lines.count) \(Set(lines.map(\.id)).count)")
+        }
     }
 
     @Test func generatorWritesToAFileDescriptor() throws {

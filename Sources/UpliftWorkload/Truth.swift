@@ -29,7 +29,9 @@ public enum Truth {
     public static let purchaseRateControl = 0.30
     public static let purchaseRateTreatment = 0.40
 
-    /// Share of identified people who ever use feature X (`feature_x_used`).
+    /// Share of identified people who adopt feature X: only they send `feature_x_used`, and they
+    /// send it in every ordinary session of two or more events, so among active identified
+    /// people the adopters' share approaches this value.
     public static let featureXAdoption = 0.25
     /// Share of people sending PostHog events when the dialect is `.mixed`.
     public static let posthogShare = 0.20

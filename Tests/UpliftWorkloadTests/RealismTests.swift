@@ -142,6 +142,21 @@ private enum Shared {
         for line in Shared.lines where line.event == Truth.featureXEvent { #expect(line.userID != nil) }
     }
 
+    @Test func featureAdoptionAmongActivePeopleMatchesTruth() {
+        let resolver = PersonResolver(Shared.lines)
+        var events: [String: Int] = [:], adopters = Set<String>()
+        for line in Shared.lines where line.userID != nil || resolver.person(line).hasPrefix("user-") {
+            let person = resolver.person(line)
+            events[person, default: 0] += 1
+            if line.event == Truth.featureXEvent { adopters.insert(person) }
+        }
+        // Active people almost surely had an ordinary session of two or more events.
+        let active = events.filter { $0.value >= 40 }.map(\.key)
+        let share = Double(active.count { adopters.contains($0) }) / Double(active.count)
+        #expect(active.count > 500)
+        #expect(abs(share - Truth.featureXAdoption) < 0.05, "adoption \(share) over \(active.count)")
+    }
+
     @Test func peopleArriveOverThePeriod() {
         var firstSeen: [String: Int64] = [:]
         for line in Shared.lines {

@@ -167,7 +167,13 @@ public struct EventGenerator: Sendable {
             s.nextMs += p.gapMs
         case .ordinary:
             let r = s.rng.next()
-            if step == 0 || r >> 60 < 6 {  // 6/16 of later events are page views
+            if step == 1 && p.adopter {
+                // Adopters use feature X in every session with a second event, so adoption is
+                // measurable: see `Truth.featureXAdoption`.
+                let ref = lexicon.tracks[Vocabulary.featureXIndex]
+                shape = .track(name: ref.name, fragment: ref.variants[0], numberKey: ref.numberKey,
+                               number: s.rng.below(ref.numberBound))
+            } else if step == 0 || r >> 60 < 6 {  // 6/16 of later events are page views
                 shape = .page(pages.sample(r << 4))
             } else {
                 var index = tracks.sample(r << 4)

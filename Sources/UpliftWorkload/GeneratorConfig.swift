@@ -1,0 +1,85 @@
+public import UpliftModel
+
+/// Which wire dialect the generated lines use.
+public enum Dialect: String, Sendable, Hashable, CaseIterable {
+    /// Segment messages only (`type`, `messageId`, `userId` / `anonymousId`).
+    case segment
+    /// PostHog events only (`event`, `uuid`, `distinct_id`).
+    case posthog
+    /// About `Truth.posthogShare` of users send PostHog events, the rest Segment; fixed per user.
+    case mixed
+}
+
+/// Parameters of a synthetic workload. Same parameters give byte-identical output.
+public struct GeneratorConfig: Sendable, Hashable {
+    /// Exactly this many NDJSON lines (identify and alias messages included).
+    public var events: Int
+    /// Distinct people. Capped at one per `Truth.minEventsPerUser` events so every person can
+    /// live through a whole first session (see `effectiveUsers`).
+    public var users: Int
+    /// Length of the period in days; people arrive uniformly over it.
+    public var days: Int
+    public var seed: UInt64
+    /// Start of the period, seconds since the Unix epoch (UTC).
+    public var start: Int64
+    public var dialect: Dialect
+
+    /// 2026-01-01T00:00:00Z.
+    public static let defaultStart: Int64 = 1_767_225_600
+
+    public init(
+        events: Int = 100_000, users: Int = 1_000, days: Int = 30, seed: UInt64 = 42,
+        start: Int64 = GeneratorConfig.defaultStart, dialect: Dialect = .mixed
+    ) {
+        self.events = events
+        self.users = users
+        self.days = days
+        self.seed = seed
+        self.start = start
+        self.dialect = dialect
+    }
+
+    /// The number of people actually generated.
+    public var effectiveUsers: Int {
+        max(1, min(users, events / Truth.minEventsPerUser))
+    }
+
+    /// Throws when a parameter is out of range, saying which and what is allowed.
+    public func validate() throws(UpliftError) {
+        if events < 0 {
+            throw UpliftError(.invalidInput, "events must be 0 or more; pass a non-negative --events")
+        }
+        if users < 1 || users > 100_000_000 {
+            throw UpliftError(.invalidInput, "users must be between 1 and 100000000; adjust --users")
+        }
+        if days < 1 || days > 3_660 {
+            throw UpliftError(.invalidInput, "days must be between 1 and 3660; adjust --days")
+        }
+        // Keep every generated time inside years 1970...9999 so timestamps format as ISO-8601.
+        if start < 0 || start > 253_000_000_000 - Int64(days) * 86_400 {
+            throw UpliftError(.invalidInput, "start must lie between 1970-01-01 and year 9999; adjust --start")
+        }
+    }
+
+    /// Parses `YYYY-MM-DD` (UTC midnight) into seconds since the epoch.
+    public static func parseStartDate(_ text: String) throws(UpliftError) -> Int64 {
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                let b = bytes[i]
+                guard b >= 48, b <= 57 else { return nil }
+                value = value * 10 + Int(b - 48)
+            }
+            return value
+        }
+        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45,
+              let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
+              year >= 1970, (1...12).contains(month),
+              (1...CivilDate.daysInMonth(year: year, month: month)).contains(day)
+        else {
+            throw UpliftError(.invalidInput, "start date must be a valid YYYY-MM-DD date from 1970 on, e.g. 2026-01-01")
+        }
+        return CivilDate.daysFromCivil(year: year, month: month, day: day) * 86_400
+    }
+}

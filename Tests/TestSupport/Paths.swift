@@ -1,0 +1,56 @@
+public import Foundation
+
+/// Locations of the tools the end-to-end tests drive.
+public enum Paths {
+    /// The built `uplift` binary: `UPLIFT_BINARY` if set, else next to the running test bundle
+    /// (SwiftPM puts products and the test bundle in the same build directory), else
+    /// `<package>/.build/debug/uplift`. Nil when none exists; build first with `swift build`.
+    public static func upliftBinary() -> URL? {
+        let fm = FileManager.default
+        var candidates: [URL] = []
+        if let override = ProcessInfo.processInfo.environment["UPLIFT_BINARY"], !override.isEmpty {
+            candidates.append(URL(fileURLWithPath: override))
+        }
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        if let main = Bundle.main.executableURL {
+            dir = main.deletingLastPathComponent()
+        }
+        // Inside an .xctest bundle (macOS) the executable sits a few levels below the build dir.
+        var probe = dir
+        for _ in 0..<4 {
+            candidates.append(probe.appendingPathComponent("uplift"))
+            probe = probe.deletingLastPathComponent()
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/uplift"))
+        return candidates.first { url in
+            var isDirectory: ObjCBool = false
+            return fm.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+                && fm.isExecutableFile(atPath: url.path)
+        }
+    }
+
+    /// A Python with pyarrow and duckdb: `UPLIFT_PYTHON`, else `./.venv/bin/python`, else
+    /// `/work/main/.venv/bin/python`; nil when none exists (tests needing it should skip).
+    public static func python() -> String? {
+        let fm = FileManager.default
+        if let override = ProcessInfo.processInfo.environment["UPLIFT_PYTHON"], !override.isEmpty {
+            return fm.isExecutableFile(atPath: override) ? override : nil
+        }
+        let candidates = [
+            fm.currentDirectoryPath + "/.venv/bin/python",
+            packageRoot.appendingPathComponent(".venv/bin/python").path,
+            "/work/main/.venv/bin/python",
+        ]
+        return candidates.first { fm.isExecutableFile(atPath: $0) }
+    }
+
+    /// The package root, from this source file's location (Tests/TestSupport/Paths.swift).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// The built `uplift` binary, or nil (see `Paths.upliftBinary()`).
+public func upliftBinaryPath() -> URL? { Paths.upliftBinary() }
+
+/// A Python with pyarrow and duckdb, or nil (see `Paths.python()`).
+public func pythonPath() -> String? { Paths.python() }

@@ -28,27 +28,14 @@ struct Generate: AsyncParsableCommand {
                 events: events, users: users, days: days, seed: seed,
                 start: try GeneratorConfig.parseStartDate(start), dialect: dialect)
             try config.validate()
-            var generator = EventGenerator(config)
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(1 << 20)
-            while generator.next(into: &buffer) {
-                if buffer.count >= 1 << 20 {
-                    try writeStdout(buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
+            var generator = try EventGenerator(config)
+            // A closed pipe (`generate | head`) ends the output quietly instead of killing the process.
+            signal(SIGPIPE, SIG_IGN)
+            do {
+                _ = try generator.write(toFileDescriptor: 1)
+            } catch where errno == EPIPE {
+                return
             }
-            try writeStdout(buffer)
-        }
-    }
-
-    private func writeStdout(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0, errno == EINTR { continue }
-            // A closed pipe (`| head`) ends the output quietly.
-            if n <= 0 { throw ExitCode(errno == EPIPE ? 0 : 1) }
-            offset += n
         }
     }
 }

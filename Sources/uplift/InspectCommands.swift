@@ -90,7 +90,9 @@ struct Compact: AsyncParsableCommand {
         try await reportingErrors {
             let store = try await EventStore.open(dataOptions.storeConfiguration())
             var total = CompactionReport()
-            for p in try project.map({ [try projectSlug($0)] }) ?? (await store.projects()) {
+            var projects = await store.projects()
+            if let project { projects = [try projectSlug(project)] }
+            for p in projects {
                 let r = try await store.compact(project: p, force: force)
                 total.partitions += r.partitions
                 total.segmentsRead += r.segmentsRead

@@ -13,7 +13,7 @@ public struct StoreConfiguration: Sendable {
     /// zlib level for GZIP pages (1 fastest … 9 smallest).
     public var compressionLevel: Int32 = 6
     /// Row order inside segments.
-    public var sortOrder: SortOrder = .distinctIDThenTime
+    public var sortOrder: EventSortOrder = .distinctIDThenTime
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

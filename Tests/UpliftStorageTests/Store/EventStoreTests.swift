@@ -90,8 +90,8 @@ struct EventStoreTests {
         }
     }
 
-    @Test(arguments: SortOrder.allCases)
-    func compactionMergesADayIntoOneSortedSegment(order: SortOrder) async throws {
+    @Test(arguments: EventSortOrder.allCases)
+    func compactionMergesADayIntoOneSortedSegment(order: EventSortOrder) async throws {
         try await withDataDirectory { dir in
             var config = smallConfiguration(dir)
             config.sortOrder = order

@@ -2,7 +2,7 @@ package import UpliftModel
 
 /// The row order inside a segment. Sorting by person then time puts each person's events side by
 /// side (what funnels and retention scan) and makes the distinct-id column one long dictionary run.
-public enum SortOrder: String, Sendable, CaseIterable {
+public enum EventSortOrder: String, Sendable, CaseIterable {
     /// `distinct_id, timestamp, event_id`.
     case distinctIDThenTime = "distinct_id,timestamp"
     /// `event, distinct_id, timestamp, event_id`.

@@ -17,6 +17,8 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Project slug (lowercase letters, digits, dashes).") var project: String
     @Flag(help: "Do not compact the days touched by the import.") var noCompact = false
+    @Option(help: "Write segments whenever this many events wait in the log (memory versus segment count).")
+    var flushEvents: Int?
     @Argument(help: "NDJSON files (.gz accepted), or - for standard input.") var files: [String]
 
     func validate() throws {
@@ -27,7 +29,9 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let project = try projectSlug(self.project)
         try await reportingErrors {
-            let store = try await EventStore.open(dataOptions.storeConfiguration())
+            var configuration = dataOptions.storeConfiguration()
+            if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
+            let store = try await EventStore.open(configuration)
             let started = Date()
             let importer = Importer(store: store, project: project)
             let report = try await importer.run(

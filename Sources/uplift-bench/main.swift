@@ -23,11 +23,15 @@ case "decode" where args.count >= 3:
             FileHandle.standardError.write(Data("line \(n + 1) message \(r.index): \(r.reason)\n".utf8))
         }
     }
+case "scan" where args.count >= 3:
+    let columns = args.count >= 4 ? args[3].split(separator: ",").map(String.init) : ["event", "distinct_id", "timestamp"]
+    try ScanBench.run(dataDirectory: args[2], columns: columns)
 default:
     print("""
         usage: uplift-bench <name> ...
           gen-segment FILE [N]   write N (default 100000) realistic Segment track lines as NDJSON
           decode FILE            decode NDJSON bodies and print the stored records as NDJSON
           json FILE              JSONDecoder vs JSONSerialization vs our parser/decoder on NDJSON
+          scan DATA [COLUMNS]    read columns (default event,distinct_id,timestamp) of every segment
         """)
 }

@@ -14,6 +14,7 @@ struct Import: AsyncParsableCommand {
             """)
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var writeOptions: WriteOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Project slug (lowercase letters, digits, dashes).") var project: String
     @Flag(help: "Do not compact the days touched by the import.") var noCompact = false
@@ -31,19 +32,25 @@ struct Import: AsyncParsableCommand {
         try await reportingErrors {
             var configuration = dataOptions.storeConfiguration()
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
+            try writeOptions.configure(&configuration)
             let store = try await EventStore.open(configuration)
             let started = Date()
             let importer = Importer(store: store, project: project)
-            let report = try await importer.run(
-                paths: files,
-                onRejected: { r in
-                    let at = r.index.map { "line \(r.line), message \($0)" } ?? "line \(r.line)"
-                    Console.error("\(r.source): \(at): \(r.code): \(r.message)")
-                },
-                onProgress: { r in
-                    let seconds = max(0.001, Date().timeIntervalSince(started))
-                    Console.progress("import: \(grouped(r.imported)) imported, \(grouped(r.duplicates)) duplicates, \(grouped(r.rejected)) rejected (\(grouped(Int(Double(r.lines) / seconds))) lines/s)")
-                })
+            // Segments are written in the background while lines are decoded.
+            let report = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.runFlusher() }
+                defer { group.cancelAll() }
+                return try await importer.run(
+                    paths: files,
+                    onRejected: { r in
+                        let at = r.index.map { "line \(r.line), message \($0)" } ?? "line \(r.line)"
+                        Console.error("\(r.source): \(at): \(r.code): \(r.message)")
+                    },
+                    onProgress: { r in
+                        let seconds = max(0.001, Date().timeIntervalSince(started))
+                        Console.progress("import: \(grouped(r.imported)) imported, \(grouped(r.duplicates)) duplicates, \(grouped(r.rejected)) rejected (\(grouped(Int(Double(r.lines) / seconds))) lines/s)")
+                    })
+            }
             Console.endProgress()
             try await store.flush()
             if !noCompact, report.imported > 0 {

@@ -83,12 +83,15 @@ struct Compact: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var writeOptions: WriteOptions
     @Option(help: "Only this project.") var project: String?
     @Flag(help: "Rewrite days even when they are already compacted (e.g. after changing the sort order).") var force = false
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await EventStore.open(dataOptions.storeConfiguration())
+            var configuration = dataOptions.storeConfiguration()
+            try writeOptions.configure(&configuration)
+            let store = try await EventStore.open(configuration)
             var total = CompactionReport()
             var projects = await store.projects()
             if let project { projects = [try projectSlug(project)] }

@@ -11,6 +11,24 @@ struct DataOptions: ParsableArguments {
     var directory: String { data ?? ProcessInfo.processInfo.environment["UPLIFT_DATA"] ?? "./data" }
 
     func storeConfiguration() -> StoreConfiguration { StoreConfiguration(dataDirectory: directory) }
+
+}
+
+/// Options of commands that write segments.
+struct WriteOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Row order inside segments: \(EventSortOrder.allCases.map(\.rawValue).joined(separator: " or ")).",
+        valueName: "columns"))
+    var sort: String?
+
+    func configure(_ configuration: inout StoreConfiguration) throws {
+        if let sort {
+            guard let order = EventSortOrder(rawValue: sort) else {
+                throw ValidationError("--sort must be one of \(EventSortOrder.allCases.map(\.rawValue).joined(separator: ", ")), not '\(sort)'")
+            }
+            configuration.sortOrder = order
+        }
+    }
 }
 
 /// `--json`, for machines.

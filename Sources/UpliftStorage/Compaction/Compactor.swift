@@ -3,7 +3,7 @@ package import UpliftModel
 /// Merges the segments of one day into few large ones in the configured sort order.
 package enum Compactor {
     /// A day needs compacting when it has more than one segment, or when its only segment is a flush
-    /// segment (written in flush order, not yet in the compacted order).
+    /// segment (sorted, but compressed for speed rather than size).
     package static func needsCompaction(_ segments: [String], configuration: StoreConfiguration) -> Bool {
         segments.count > 1 || segments.contains { !SegmentLayout.isCompacted($0) }
     }
@@ -12,26 +12,26 @@ package enum Compactor {
     /// outputs, and returns their paths. The caller swaps them into the manifest and then deletes the
     /// sources; a crash in between is finished (or undone, if not every output was written) by
     /// `SegmentManifest.load`.
+    /// Blocking: run it on an I/O thread.
     package static func compact(
         _ sources: [String], project: ProjectSlug, day: UTCDay, layout: SegmentLayout, configuration: StoreConfiguration
-    ) async throws(UpliftError) -> [String] {
-        try await BlockingIO.run { () throws(UpliftError) in
-            var events: [Event] = []
-            for path in sources { events += try SegmentReader.events(path: path) }
-            configuration.sortOrder.sort(&events)
-            let record = CompactionRecord(
-                replaces: sources.map(SegmentLayout.name(of:)),
-                outputs: (0..<max(1, (events.count + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
-                    SegmentLayout.newSegmentName(kind: "c")
-                })
-            let directory = layout.partitionDirectory(project, day)
-            for (k, name) in record.outputs.enumerated() {
-                let part = events[min(events.count, k * configuration.segmentRows)..<min(events.count, (k + 1) * configuration.segmentRows)]
-                let bytes = try SegmentWriter.encode(Array(part), configuration: configuration, compaction: record)
-                try DurableFile.write(bytes, to: directory + "/" + name)
-            }
-            return record.outputs.map { directory + "/" + $0 }
+    ) throws(UpliftError) -> [String] {
+        var events: [Event] = []
+        for path in sources { events += try SegmentReader.events(path: path) }
+        configuration.sortOrder.sort(&events)
+        let record = CompactionRecord(
+            replaces: sources.map(SegmentLayout.name(of:)),
+            outputs: (0..<max(1, (events.count + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
+                SegmentLayout.newSegmentName(kind: "c")
+            })
+        let directory = layout.partitionDirectory(project, day)
+        for (k, name) in record.outputs.enumerated() {
+            let part = events[min(events.count, k * configuration.segmentRows)..<min(events.count, (k + 1) * configuration.segmentRows)]
+            let bytes = try SegmentWriter.encode(
+                Array(part), configuration: configuration, compressionLevel: configuration.compressionLevel, compaction: record)
+            try DurableFile.write(bytes, to: directory + "/" + name)
         }
+        return record.outputs.map { directory + "/" + $0 }
     }
 }
 

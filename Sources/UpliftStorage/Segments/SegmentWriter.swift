@@ -10,10 +10,10 @@ package enum SegmentWriter {
     package static let formatKey = "uplift.format"
     package static let sortKey = "uplift.sort"
 
-    /// Encodes one segment: events sorted by the configured order, in row groups of the configured size.
-    package static func encode(_ events: [Event], configuration: StoreConfiguration, compaction: CompactionRecord? = nil) throws(UpliftError) -> [UInt8] {
-        var sorted = events
-        configuration.sortOrder.sort(&sorted)
+    /// Encodes one segment from events already in the configured sort order, in row groups of the configured size.
+    package static func encode(
+        _ events: [Event], configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord? = nil
+    ) throws(UpliftError) -> [UInt8] {
         var metadata = [(formatKey, EventSchema.formatVersion), (sortKey, configuration.sortOrder.rawValue)]
         if let compaction {
             metadata.append((replacesKey, compaction.replaces.joined(separator: ",")))
@@ -22,12 +22,12 @@ package enum SegmentWriter {
         do {
             var writer = try ParquetWriter(
                 schema: EventSchema.schema,
-                options: .init(compressionLevel: Int(configuration.compressionLevel)),
+                options: .init(compressionLevel: Int(compressionLevel)),
                 keyValueMetadata: metadata)
             var start = 0
-            while start < sorted.count {
-                let end = min(sorted.count, start + configuration.rowGroupRows)
-                try writer.append(rowGroup: EventSchema.columns(sorted[start..<end]))
+            while start < events.count {
+                let end = min(events.count, start + configuration.rowGroupRows)
+                try writer.append(rowGroup: EventSchema.columns(events[start..<end]))
                 start = end
             }
             return writer.finish()
@@ -50,7 +50,9 @@ package enum SegmentWriter {
         let work = partitions.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
         return try await parallelMap(work, width: 2) { entry throws(UpliftError) in
             let path = layout.partitionDirectory(entry.key.project, entry.key.day) + "/" + SegmentLayout.newSegmentName(kind: "f")
-            let bytes = try encode(entry.value, configuration: configuration)
+            var events = entry.value
+            configuration.sortOrder.sort(&events)
+            let bytes = try encode(events, configuration: configuration, compressionLevel: configuration.flushCompressionLevel)
             try DurableFile.write(bytes, to: path)
             return (entry.key.project, entry.key.day, path)
         }

@@ -23,6 +23,12 @@ public actor EventStore {
     /// Batches being written to segments right now: still visible to snapshots until the manifest has them.
     private var flushing: [Memtable.Batch] = []
     private var isFlushing = false
+    /// Callers waiting for the running flush to end (`flush()` and appends held back by a full memtable).
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set while `runFlusher` runs: appends then signal it instead of flushing themselves.
+    private var flusherSignal: AsyncStream<Void>.Continuation?
+    private var lastFlushError: UpliftError?
+    private var lastFlush = ContinuousClock.now
     private var nextBatchID: UInt64 = 1
     private var closed = false
 
@@ -96,8 +102,18 @@ public actor EventStore {
             }
             throw error as? UpliftError ?? UpliftError(.io, "cannot write the write-ahead log", cause: error)
         }
-        if memtable.eventCount >= configuration.flushEvents || memtable.approximateBytes >= configuration.flushBytes {
-            try await flush()
+        if memtableIsFull(factor: 1) {
+            if let flusherSignal {
+                flusherSignal.yield()
+                // Back-pressure: with twice the threshold waiting, wait for the flusher to catch up.
+                while memtableIsFull(factor: 2) {
+                    if let lastFlushError { throw lastFlushError }
+                    flusherSignal.yield()
+                    await waitForFlush()
+                }
+            } else {
+                try await flush()
+            }
         }
         return result
     }
@@ -111,19 +127,69 @@ public actor EventStore {
         return fresh
     }
 
+    private func memtableIsFull(factor: Int) -> Bool {
+        memtable.eventCount >= configuration.flushEvents * factor || memtable.approximateBytes >= configuration.flushBytes * factor
+    }
+
     /// Writes everything in memory to segments and trims the log. Waits for a flush already running.
     public func flush() async throws(UpliftError) {
-        while isFlushing { await Task.yield() }
+        while isFlushing { await waitForFlush() }
         guard !memtable.isEmpty else { return }
         isFlushing = true
-        defer { isFlushing = false }
+        defer {
+            isFlushing = false
+            lastFlush = .now
+            let waiters = flushWaiters
+            flushWaiters = []
+            for waiter in waiters { waiter.resume() }
+        }
         let wal = self.wal
         let firstKept = try await BlockingIO.run { () throws(UpliftError) in try walCall { try wal.rotate() } }
         flushing = memtable.takeAll()
-        let written = try await SegmentWriter.writePartitions(of: flushing, layout: layout, configuration: configuration)
-        for (project, day, path) in written { manifest.add(project: project, day: day, path: path) }
+        do {
+            let written = try await SegmentWriter.writePartitions(of: flushing, layout: layout, configuration: configuration)
+            for (project, day, path) in written { manifest.add(project: project, day: day, path: path) }
+        } catch {
+            // Nothing is lost (the log still has it all); keep the events in memory for the next try.
+            for batch in flushing { memtable.append(batch) }
+            flushing = []
+            throw error
+        }
         flushing = []
         try await BlockingIO.run { () throws(UpliftError) in try walCall { try wal.removeFiles(before: firstKept) } }
+    }
+
+    private func waitForFlush() async {
+        await withCheckedContinuation { flushWaiters.append($0) }
+    }
+
+    /// Flushes in the background until cancelled: when appends fill the memtable, and every
+    /// `configuration.flushInterval` when events wait. Appends then return as soon as the log has
+    /// their events, holding back only when twice the flush threshold waits in memory.
+    public func runFlusher() async {
+        let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        flusherSignal = signal
+        defer { flusherSignal = nil }
+        let interval = configuration.flushInterval
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval / 4)
+                    signal.yield()
+                }
+                signal.finish()
+            }
+            for await _ in signals {
+                guard memtableIsFull(factor: 1) || (!memtable.isEmpty && lastFlush.duration(to: .now) >= interval) else { continue }
+                do throws(UpliftError) {
+                    try await flush()
+                    lastFlushError = nil
+                } catch {
+                    lastFlushError = error
+                }
+            }
+            group.cancelAll()
+        }
     }
 
     /// What a query reads: the segments of a project plus the events still only in the log.
@@ -144,18 +210,25 @@ public actor EventStore {
     public func compact(project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false) async throws(UpliftError) -> CompactionReport {
         try await flush()
         var report = CompactionReport()
-        for day in days ?? manifest.days(of: project) {
-            let sources = manifest.segments(of: project, day: day)
-            guard force || Compactor.needsCompaction(sources, configuration: configuration) else { continue }
-            let outputs = try await Compactor.compact(sources, project: project, day: day, layout: layout, configuration: configuration)
-            manifest.replace(project: project, day: day, sources: sources, with: outputs)
-            try await BlockingIO.run { () throws(UpliftError) in
-                for path in sources { try DurableFile.remove(path) }
-                try DurableFile.syncDirectory(self.layout.partitionDirectory(project, day))
-            }
+        let layout = self.layout, configuration = self.configuration
+        let work = (days ?? manifest.days(of: project)).map { ($0, manifest.segments(of: project, day: $0)) }
+            .filter { force ? !$0.1.isEmpty : Compactor.needsCompaction($0.1, configuration: configuration) }
+        // Two days at a time: compression dominates, and this machine class has two cores.
+        let outputs = try await parallelMap(work, width: 2) { (day, sources) throws(UpliftError) in
+            let outputs = try Compactor.compact(sources, project: project, day: day, layout: layout, configuration: configuration)
+            return outputs
+        }
+        for ((day, sources), written) in zip(work, outputs) {
+            manifest.replace(project: project, day: day, sources: sources, with: written)
             report.partitions += 1
             report.segmentsRead += sources.count
-            report.segmentsWritten += outputs.count
+            report.segmentsWritten += written.count
+        }
+        try await BlockingIO.run { () throws(UpliftError) in
+            for (day, sources) in work {
+                for path in sources { try DurableFile.remove(path) }
+                try DurableFile.syncDirectory(layout.partitionDirectory(project, day))
+            }
         }
         return report
     }

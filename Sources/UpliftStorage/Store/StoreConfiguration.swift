@@ -6,12 +6,16 @@ public struct StoreConfiguration: Sendable {
     public var flushEvents: Int = 500_000
     /// …or once they take about this many bytes of memory.
     public var flushBytes: Int = 256 << 20
+    /// With a background flusher, also flush events that have waited this long.
+    public var flushInterval: Duration = .seconds(30)
     /// Rows per Parquet row group: the unit a scan can skip by its min/max statistics.
     public var rowGroupRows: Int = 128 * 1024
     /// Largest compacted segment, in rows; a day with more gets several.
     public var segmentRows: Int = 4 << 20
-    /// zlib level for GZIP pages (1 fastest … 9 smallest).
+    /// zlib level for GZIP pages of compacted segments (1 fastest … 9 smallest).
     public var compressionLevel: Int32 = 6
+    /// zlib level for flushed segments, which live only until compaction merges them.
+    public var flushCompressionLevel: Int32 = 1
     /// Row order inside segments.
     public var sortOrder: EventSortOrder = .distinctIDThenTime
 

@@ -134,7 +134,7 @@ struct EventStoreTests {
             #expect(sources.count == 2)
 
             // Crash after all outputs were written but before the sources were deleted: sources go.
-            let outputs = try await Compactor.compact(sources, project: project, day: day, layout: layout, configuration: config)
+            let outputs = try Compactor.compact(sources, project: project, day: day, layout: layout, configuration: config)
             #expect(outputs.count == 3)
             let finished = try await EventStore.open(config)
             #expect(Set(layout.segments(project, day)) == Set(outputs))
@@ -142,7 +142,7 @@ struct EventStoreTests {
             try await finished.close()
 
             // Crash in the middle of writing outputs: the partial outputs go, the sources stay.
-            let again = try await Compactor.compact(outputs, project: project, day: day, layout: layout, configuration: config)
+            let again = try Compactor.compact(outputs, project: project, day: day, layout: layout, configuration: config)
             try FileManager.default.removeItem(atPath: again[1])
             let undone = try await EventStore.open(config)
             #expect(Set(layout.segments(project, day)) == Set(outputs))

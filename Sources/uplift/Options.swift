@@ -21,7 +21,14 @@ struct WriteOptions: ParsableArguments {
         valueName: "columns"))
     var sort: String?
 
+    @Option(name: .long, help: ArgumentHelp("zlib level of compacted segments, 1 (fastest) to 9 (smallest).", valueName: "level"))
+    var compressionLevel: Int32?
+
     func configure(_ configuration: inout StoreConfiguration) throws {
+        if let compressionLevel {
+            guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") }
+            configuration.compressionLevel = compressionLevel
+        }
         if let sort {
             guard let order = EventSortOrder(rawValue: sort) else {
                 throw ValidationError("--sort must be one of \(EventSortOrder.allCases.map(\.rawValue).joined(separator: ", ")), not '\(sort)'")

@@ -39,15 +39,15 @@ package final class InputStream {
             sniffed = true
             if rawEnd - rawStart >= 2, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B { inflater = try Inflater() }
         }
-        guard rawStart < rawEnd || inflater?.hasPendingOutput == true else { return false }
+        guard rawStart < rawEnd || inflater?.hasPendingOutput == true else {
+            if let inflater, !inflater.atMemberEnd {
+                throw UpliftError(.invalidInput, "\(name): the gzip stream is truncated; the file may be incomplete")
+            }
+            return false
+        }
         if let inflater {
             let consumed = try inflater.inflate(raw[rawStart..<rawEnd], into: &buffer, max: max, name: name)
             rawStart += consumed
-            if rawStart == rawEnd, eof, !inflater.hasPendingOutput {
-                guard inflater.atMemberEnd else {
-                    throw UpliftError(.invalidInput, "\(name): the gzip stream is truncated; the file may be incomplete")
-                }
-            }
         } else {
             buffer.append(contentsOf: raw[rawStart..<rawEnd])
             rawStart = rawEnd

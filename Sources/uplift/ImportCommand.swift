@@ -54,7 +54,7 @@ struct Import: AsyncParsableCommand {
             Console.endProgress()
             try await store.flush()
             if !noCompact, report.imported > 0 {
-                Console.progress("import: compacting")
+                Console.progress("import: compacting", force: true)
                 try await store.compact(project: project)
                 Console.endProgress()
             }

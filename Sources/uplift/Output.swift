@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import UpliftModel
 
 /// Runs a command body, turning our errors into one line on standard error and exit code 1.
@@ -19,8 +20,19 @@ enum Console {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
-    /// A progress line on standard error, rewritten in place on a terminal, one per call otherwise.
-    static func progress(_ line: String) {
+    private static let lastProgress = Mutex<UInt64>(0)
+
+    /// A progress line on standard error: rewritten in place on a terminal (at most 5 times a
+    /// second), a new line every 5 seconds otherwise (logs stay short).
+    static func progress(_ line: String, force: Bool = false) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let interval: UInt64 = stderrIsTerminal ? 200_000_000 : 5_000_000_000
+        let due = lastProgress.withLock { last in
+            guard force || now - last >= interval else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         if stderrIsTerminal {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         } else {

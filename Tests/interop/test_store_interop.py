@@ -34,6 +34,11 @@ def expected_rows(path):
                 eid = m["messageId"]
                 name = m["event"] if m["type"] == "track" else NAMES[m["type"]]
                 distinct = m.get("userId") or m.get("anonymousId")
+                ts = parse_time(m["timestamp"])
+                if "receivedAt" in m and "sentAt" in m:  # an import corrects against the recorded receive time
+                    ts -= parse_time(m["sentAt"]) - parse_time(m["receivedAt"])
+                rows[eid] = (name, distinct, ts)
+                continue
             else:  # PostHog
                 props = m.get("properties", {})
                 eid = m.get("uuid") or props.get("$insert_id")

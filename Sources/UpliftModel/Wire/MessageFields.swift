@@ -9,6 +9,7 @@ struct MessageFields {
     var timestamp: Int?
     var originalTimestamp: Int?
     var sentAt: Int?
+    var receivedAt: Int?
     var properties: Int?
     var context: Int?
     var traits: Int?
@@ -48,6 +49,8 @@ struct MessageFields {
                 else if view.stringEquals(key, "offset") { offset = value }
             case UInt8(ascii: "s"):
                 if view.stringEquals(key, "sentAt") || view.stringEquals(key, "sent_at") { sentAt = value }
+            case UInt8(ascii: "r"):
+                if view.stringEquals(key, "receivedAt") { receivedAt = value }
             case UInt8(ascii: "p"):
                 if view.stringEquals(key, "properties") { properties = value }
                 else if view.stringEquals(key, "previousId") { previousId = value }
@@ -94,6 +97,7 @@ struct MessageFields {
             case "originalTimestamp": f.originalTimestamp = value
             case "offset": f.offset = value
             case "sentAt", "sent_at": f.sentAt = value
+            case "receivedAt": f.receivedAt = value
             case "properties": f.properties = value
             case "previousId": f.previousId = value
             case "context": f.context = value

@@ -47,12 +47,21 @@ extension WireDecoder {
         var client = try time(view, f.timestamp, field: "timestamp")
         if client == nil { client = try time(view, f.originalTimestamp, field: "originalTimestamp") }
         let sentAt = try time(view, f.sentAt, field: "sentAt") ?? shared.sentAt
+        // A replayed message may carry the time it was first received: the only receive time that
+        // says anything about the client's clock, and the one to store. In a Segment export, where
+        // `originalTimestamp` is the client's time, `timestamp` is already corrected.
+        var receivedAt = shared.receivedAt
+        var correct = correctsClockSkew
+        if !correctsClockSkew, let recorded = try time(view, f.receivedAt, field: "receivedAt") {
+            receivedAt = recorded
+            correct = !(f.timestamp != nil && f.originalTimestamp != nil)
+        }
 
         return Event(
             eventID: eventID ?? hashedID(view, message), type: type, event: name, distinctID: distinctID,
             userID: userID, anonymousID: linkedID,
-            timestamp: eventTime(client: client, sentAt: sentAt, receivedAt: shared.receivedAt),
-            sentAt: sentAt, receivedAt: shared.receivedAt,
+            timestamp: eventTime(client: client, sentAt: sentAt, receivedAt: receivedAt, corrects: correct),
+            sentAt: sentAt, receivedAt: receivedAt,
             properties: objectText(view, [properties], extras: extras),
             context: objectText(view, [shared.context, context]))
     }

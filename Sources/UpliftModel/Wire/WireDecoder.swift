@@ -17,8 +17,10 @@
 /// clamped to the receive time and counted in `DecodeResult.clampedCount`.
 public struct WireDecoder: Sendable {
     public var limits: WireLimits
-    /// Whether `sentAt` corrects the client clock against the receive time. Live ingestion does;
-    /// an import of old messages must not, since they were sent long before they are read.
+    /// Whether `sentAt` corrects the client clock against the receive time. Live ingestion does.
+    /// An import of old messages must not (they were sent long before they are read), except against
+    /// a Segment message's own `receivedAt`, which exports carry and which is then stored as the
+    /// receive time.
     public var correctsClockSkew = true
 
     public init(limits: WireLimits = WireLimits()) {
@@ -146,9 +148,9 @@ public struct WireDecoder: Sendable {
     }
 
     /// The corrected event time (before clamping).
-    func eventTime(client: Int64?, sentAt: Int64?, receivedAt: Int64) -> Int64 {
+    func eventTime(client: Int64?, sentAt: Int64?, receivedAt: Int64, corrects: Bool? = nil) -> Int64 {
         guard let client else { return receivedAt }
-        guard let sentAt, correctsClockSkew else { return client }
+        guard let sentAt, corrects ?? correctsClockSkew else { return client }
         return client - (sentAt - receivedAt)
     }
 

@@ -28,7 +28,22 @@ public struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
         daysSinceEpoch = Self.days(year: y, month: m, day: d)
     }
 
+    /// The day of a calendar date, or nil when there is no such date.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...12).contains(month), (1...Self.daysIn(month: Int64(month), year: Int64(year))).contains(Int64(day)) else { return nil }
+        daysSinceEpoch = Self.days(year: Int64(year), month: Int64(month), day: Int64(day))
+    }
+
     public var startMicroseconds: Int64 { daysSinceEpoch * Self.microsecondsPerDay }
+
+    /// The calendar date (proleptic Gregorian).
+    public var components: (year: Int, month: Int, day: Int) {
+        let (y, m, d) = civil
+        return (Int(y), Int(m), Int(d))
+    }
+
+    /// Day of the week, 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
+    public var weekday: Int { Int(((daysSinceEpoch % 7) + 7 + 3) % 7) }
     public func adding(days: Int64) -> UTCDay { UTCDay(daysSinceEpoch: daysSinceEpoch + days) }
 
     /// `YYYY-MM-DD`.

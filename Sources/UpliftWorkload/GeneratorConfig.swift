@@ -63,23 +63,9 @@ public struct GeneratorConfig: Sendable, Hashable {
 
     /// Parses `YYYY-MM-DD` (UTC midnight) into seconds since the epoch.
     public static func parseStartDate(_ text: String) throws(UpliftError) -> Int64 {
-        let bytes = Array(text.utf8)
-        func digits(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for i in range {
-                let b = bytes[i]
-                guard b >= 48, b <= 57 else { return nil }
-                value = value * 10 + Int(b - 48)
-            }
-            return value
-        }
-        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45,
-              let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
-              year >= 1970, (1...12).contains(month),
-              (1...CivilDate.daysInMonth(year: year, month: month)).contains(day)
-        else {
+        guard let day = UTCDay(text), day.components.year >= 1970 else {
             throw UpliftError(.invalidInput, "start date must be a valid YYYY-MM-DD date from 1970 on, e.g. 2026-01-01")
         }
-        return CivilDate.daysFromCivil(year: year, month: month, day: day) * 86_400
+        return day.daysSinceEpoch * 86_400
     }
 }

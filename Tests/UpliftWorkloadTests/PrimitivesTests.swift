@@ -1,14 +1,15 @@
 import Testing
+import UpliftModel
 @testable import UpliftWorkload
 
 @Suite struct PrimitivesTests {
     @Test func civilDatesRoundTrip() {
         for days in stride(from: Int64(-800_000), through: 2_900_000, by: 997) {
-            let (y, m, d) = CivilDate.civil(fromDays: days)
-            #expect(CivilDate.daysFromCivil(year: y, month: m, day: d) == days)
+            let (y, m, d) = UTCDay(daysSinceEpoch: days).components
+            #expect(UTCDay(year: y, month: m, day: d)?.daysSinceEpoch == days)
         }
-        #expect(CivilDate.civil(fromDays: 20_454) == (2026, 1, 1))
-        #expect(CivilDate.weekday(days: 20_454) == 3)  // 2026-01-01 is a Thursday
+        #expect(UTCDay(daysSinceEpoch: 20_454).components == (2026, 1, 1))
+        #expect(UTCDay(daysSinceEpoch: 20_454).weekday == 3)  // 2026-01-01 is a Thursday
     }
 
     @Test func timestampsFormatLikeISO8601() {

@@ -1,3 +1,4 @@
+import UpliftModel
 /// Writes a line into scratch memory the encoder sized for the longest possible line: the hot
 /// path of the generator, so no String, no Array growth checks, no reference counting.
 package struct Cursor {
@@ -91,7 +92,7 @@ package struct TimestampFormatter: Sendable {
         if rem < 0 { dayNumber -= 1; rem += 86_400_000 }
         if dayNumber != cachedDay {
             cachedDay = dayNumber
-            let date = CivilDate.civil(fromDays: dayNumber)
+            let date = UTCDay(daysSinceEpoch: dayNumber).components
             year = min(max(date.year, 0), 9999)
             month = date.month
             day = date.day

@@ -1,3 +1,4 @@
+import UpliftModel
 /// Decides, day by day, which sessions happen: first visits of the people arriving that day,
 /// the scripted activation and purchase sessions falling on it, and ordinary sessions drawn by
 /// activity weight until the day's share of the event budget is used.
@@ -64,7 +65,7 @@ package struct DayPlanner: Sendable {
         for d in 0..<days {
             var w = 0.0
             for k in 0...d where arrivalWeight[k] > 0 { w += arrivalWeight[k] * Self.retention(age: d - k) }
-            let weekday = CivilDate.weekday(days: startDay + Int64(d))
+            let weekday = UTCDay(daysSinceEpoch: startDay + Int64(d)).weekday
             dayWeight[d] = w * (weekday >= 5 ? 0.75 : 1)
         }
         let total = dayWeight.reduce(0, +)

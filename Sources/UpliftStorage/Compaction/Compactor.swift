@@ -16,19 +16,21 @@ package enum Compactor {
     package static func compact(
         _ sources: [String], project: ProjectSlug, day: UTCDay, layout: SegmentLayout, configuration: StoreConfiguration
     ) throws(UpliftError) -> [String] {
-        var events: [Event] = []
-        for path in sources { events += try SegmentReader.events(path: path) }
-        configuration.sortOrder.sort(&events)
+        // Columnar all the way: the day's rows are read as columns, sorted as a permutation of
+        // integer keys and gathered into the output row groups; no row becomes an `Event`.
+        let table = try SegmentReader.table(paths: sources)
+        let order = table.permutation(configuration.sortOrder)
+        let rows = table.count
         let record = CompactionRecord(
             replaces: sources.map(SegmentLayout.name(of:)),
-            outputs: (0..<max(1, (events.count + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
+            outputs: (0..<max(1, (rows + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
                 SegmentLayout.newSegmentName(kind: "c")
             })
         let directory = layout.partitionDirectory(project, day)
         for (k, name) in record.outputs.enumerated() {
-            let part = events[min(events.count, k * configuration.segmentRows)..<min(events.count, (k + 1) * configuration.segmentRows)]
+            let part = order[min(rows, k * configuration.segmentRows)..<min(rows, (k + 1) * configuration.segmentRows)]
             let bytes = try SegmentWriter.encode(
-                Array(part), configuration: configuration, compressionLevel: configuration.compressionLevel, compaction: record)
+                table, rows: part, configuration: configuration, compressionLevel: configuration.compressionLevel, compaction: record)
             try DurableFile.write(bytes, to: directory + "/" + name)
         }
         return record.outputs.map { directory + "/" + $0 }

@@ -70,31 +70,18 @@ public struct Importer: Sendable {
                     buffer.removeSubrange(0...newline)
                     skipping = false
                 }
-                var start = 0
-                let received = Self.nowMicros()
-                buffer.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                    while let newline = Self.index(of: 0x0A, in: bytes, from: start) ?? (more ? nil : (start < bytes.count ? bytes.count : nil)) {
-                        lineNumber += 1
-                        var line = UnsafeRawBufferPointer(rebasing: bytes[start..<newline])
-                        start = min(bytes.count, newline + 1)
-                        if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
-                        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                        report.lines += 1
-                        let result = decoder.decode(line, receivedAt: received)
-                        if let reason = result.bodyRejection {
-                            report.rejected += 1
-                            onRejected(Rejected(source: input.name, line: lineNumber, index: nil, code: reason.code, message: reason.message))
-                        }
-                        for r in result.rejections {
-                            report.rejected += 1
-                            onRejected(Rejected(
-                                source: input.name, line: lineNumber, index: result.messageCount > 1 ? r.index : nil,
-                                code: r.reason.code, message: r.reason.message))
-                        }
-                        report.clamped += result.clampedCount
-                        pending += result.events
-                    }
+                // Whole lines only: up to the last newline, or everything once the input has ended.
+                let start = more ? (buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) : buffer.count
+                let chunk = await Self.decodeLines(buffer, upTo: start, decoder: decoder, receivedAt: Self.nowMicros())
+                for r in chunk.rejections {
+                    onRejected(Rejected(
+                        source: input.name, line: lineNumber + r.line, index: r.index, code: r.code, message: r.message))
                 }
+                lineNumber += chunk.lineCount
+                report.lines += chunk.nonBlankLines
+                report.rejected += chunk.rejections.count
+                report.clamped += chunk.clamped
+                pending += chunk.events
                 report.bytes += start
                 buffer.removeSubrange(0..<start)
                 if buffer.count > Self.maxLineBytes {
@@ -117,6 +104,69 @@ public struct Importer: Sendable {
         }
         try await append(&pending, &report)
         return report
+    }
+
+    /// What the lines of a piece of input decoded to; line numbers count from 1 within the piece.
+    struct DecodedLines: Sendable {
+        var lineCount = 0
+        var nonBlankLines = 0
+        var clamped = 0
+        var events: [Event] = []
+        var rejections: [(line: Int, index: Int?, code: String, message: String)] = []
+
+        mutating func append(_ other: DecodedLines) {
+            rejections += other.rejections.map { ($0.line + lineCount, $0.index, $0.code, $0.message) }
+            lineCount += other.lineCount
+            nonBlankLines += other.nonBlankLines
+            clamped += other.clamped
+            events += other.events
+        }
+    }
+
+    /// Decodes the lines of `buffer[..<end]` on both cores: the bytes are split at the newline
+    /// nearest their middle and the halves' results joined in order, so events, line numbers and
+    /// rejections come out exactly as from one pass.
+    static func decodeLines(_ buffer: [UInt8], upTo end: Int, decoder: WireDecoder, receivedAt: Int64) async -> DecodedLines {
+        guard end >= 256 << 10 else { return decodeLines(buffer, 0..<end, decoder: decoder, receivedAt: receivedAt) }
+        let middle = buffer[(end / 2)..<end].firstIndex(of: 0x0A).map { $0 + 1 } ?? end
+        let halves = await withTaskGroup(of: (Int, DecodedLines).self) { group in
+            group.addTask { (0, decodeLines(buffer, 0..<middle, decoder: decoder, receivedAt: receivedAt)) }
+            group.addTask { (1, decodeLines(buffer, middle..<end, decoder: decoder, receivedAt: receivedAt)) }
+            var out = [DecodedLines](repeating: DecodedLines(), count: 2)
+            for await (i, part) in group { out[i] = part }
+            return out
+        }
+        var result = halves[0]
+        result.append(halves[1])
+        return result
+    }
+
+    /// Decodes every line of `buffer[range]` (a last line without a newline included).
+    static func decodeLines(_ buffer: [UInt8], _ range: Range<Int>, decoder: WireDecoder, receivedAt: Int64) -> DecodedLines {
+        var out = DecodedLines()
+        buffer.withUnsafeBytes { whole in
+            let bytes = UnsafeRawBufferPointer(rebasing: whole[range])
+            var start = 0
+            while start < bytes.count {
+                let newline = index(of: 0x0A, in: bytes, from: start) ?? bytes.count
+                out.lineCount += 1
+                var line = UnsafeRawBufferPointer(rebasing: bytes[start..<newline])
+                start = newline + 1
+                if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                out.nonBlankLines += 1
+                let result = decoder.decode(line, receivedAt: receivedAt)
+                if let reason = result.bodyRejection {
+                    out.rejections.append((out.lineCount, nil, reason.code, reason.message))
+                }
+                for r in result.rejections {
+                    out.rejections.append((out.lineCount, result.messageCount > 1 ? r.index : nil, r.reason.code, r.reason.message))
+                }
+                out.clamped += result.clampedCount
+                out.events += result.events
+            }
+        }
+        return out
     }
 
     private func append(_ pending: inout [Event], _ report: inout Report) async throws(UpliftError) {

@@ -1,17 +1,18 @@
-/// A hash set of fingerprints with open addressing: fingerprints are already uniformly mixed, so
-/// their low bits index the table directly, with none of `Set`'s per-lookup SipHash.
+/// A hash set of fingerprints with open addressing (linear probing): fingerprints are already
+/// uniformly mixed, so their low bits index the table directly, with none of `Set`'s per-lookup
+/// SipHash. At most 3/4 full, as `Set`, so it takes no more memory than `Set<Fingerprint>`.
 package struct FingerprintSet: Sendable {
-    /// Slot `i` is empty when both halves are 0; the fingerprint (0, 0) lives in `hasZero` instead.
-    private var highs: [UInt64]
-    private var lows: [UInt64]
+    /// A slot is empty when both halves are 0; the fingerprint (0, 0) lives in `hasZero` instead.
+    private var slots: [Fingerprint]
     private var hasZero = false
     package private(set) var count = 0
 
+    private static let empty = Fingerprint(high: 0, low: 0)
+
     package init(minimumCapacity: Int = 0) {
         var size = 16
-        while size < minimumCapacity * 2 { size *= 2 }
-        highs = [UInt64](repeating: 0, count: size)
-        lows = [UInt64](repeating: 0, count: size)
+        while size * 3 < minimumCapacity * 4 { size *= 2 }
+        slots = [Fingerprint](repeating: Self.empty, count: size)
     }
 
     package init(_ fingerprints: [Fingerprint]) {
@@ -34,10 +35,9 @@ package struct FingerprintSet: Sendable {
         }
         let (slot, found) = find(f)
         if found { return false }
-        highs[slot] = f.high
-        lows[slot] = f.low
+        slots[slot] = f
         count += 1
-        if count * 2 > highs.count { grow() }
+        if count * 4 > slots.count * 3 { grow() }
         return true
     }
 
@@ -51,43 +51,41 @@ package struct FingerprintSet: Sendable {
         guard found else { return }
         count -= 1
         // Backward-shift deletion keeps every probe chain unbroken without tombstones.
-        let mask = highs.count - 1
+        let mask = slots.count - 1
         var next = (hole + 1) & mask
-        while highs[next] != 0 || lows[next] != 0 {
-            let home = Int(truncatingIfNeeded: lows[next]) & mask
+        while slots[next] != Self.empty {
+            let home = Int(truncatingIfNeeded: slots[next].low) & mask
             // Move the entry into the hole unless its home lies cyclically in (hole, next].
             if (next - home) & mask >= (next - hole) & mask {
-                highs[hole] = highs[next]
-                lows[hole] = lows[next]
+                slots[hole] = slots[next]
                 hole = next
             }
             next = (next + 1) & mask
         }
-        highs[hole] = 0
-        lows[hole] = 0
+        slots[hole] = Self.empty
     }
 
     private func find(_ f: Fingerprint) -> (slot: Int, found: Bool) {
-        let mask = highs.count - 1
-        var slot = Int(truncatingIfNeeded: f.low) & mask
-        while true {
-            let h = highs[slot], l = lows[slot]
-            if h == f.high && l == f.low { return (slot, true) }
-            if h == 0 && l == 0 { return (slot, false) }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { table in
+            let mask = table.count - 1
+            var slot = Int(truncatingIfNeeded: f.low) & mask
+            while true {
+                let s = table[slot]
+                if s.high == f.high && s.low == f.low { return (slot, true) }
+                if s.high == 0 && s.low == 0 { return (slot, false) }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
     private mutating func grow() {
-        let oldHighs = highs, oldLows = lows
-        highs = [UInt64](repeating: 0, count: oldHighs.count * 2)
-        lows = [UInt64](repeating: 0, count: oldHighs.count * 2)
-        let mask = highs.count - 1
-        for i in 0..<oldHighs.count where oldHighs[i] != 0 || oldLows[i] != 0 {
-            var slot = Int(truncatingIfNeeded: oldLows[i]) & mask
-            while highs[slot] != 0 || lows[slot] != 0 { slot = (slot + 1) & mask }
-            highs[slot] = oldHighs[i]
-            lows[slot] = oldLows[i]
+        let old = slots
+        slots = [Fingerprint](repeating: Self.empty, count: old.count * 2)
+        let mask = slots.count - 1
+        for f in old where f != Self.empty {
+            var slot = Int(truncatingIfNeeded: f.low) & mask
+            while slots[slot] != Self.empty { slot = (slot + 1) & mask }
+            slots[slot] = f
         }
     }
 }

@@ -5,6 +5,14 @@ extension EventTable {
     /// with `EventSortOrder.sort` on the same events (strings compare by their UTF-8 bytes; rows
     /// equal in every key keep their table order), without creating a String.
     package func permutation(_ order: EventSortOrder) -> [Int32] {
+        Self.permutation(order, distinctID: distinctID, event: event, eventID: eventID, timestamp: timestamp)
+    }
+
+    /// The same from the sort columns alone (`event` is only read for the order that starts with it).
+    package static func permutation(
+        _ order: EventSortOrder, distinctID: ByteColumn, event: ByteColumn, eventID: ByteColumn, timestamp: [Int64]
+    ) -> [Int32] {
+        let count = timestamp.count
         // Strings become ranks once (few distinct values), so the sort compares integers and only
         // looks at event-id bytes when person and time tie.
         let primary: [UInt64]

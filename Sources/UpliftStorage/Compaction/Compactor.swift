@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 package import UpliftModel
 
 /// Merges the segments of one day into few large ones in the configured sort order.
@@ -18,6 +21,9 @@ package enum Compactor {
     ) throws(UpliftError) -> [String] {
         // Columnar all the way: the day's rows are read as columns, sorted as a permutation of
         // integer keys and gathered into the output row groups; no row becomes an `Event`.
+        // Compaction works in a few large arrays; what an import freed before it (millions of small
+        // strings) would otherwise stay resident beside them. Hand the free heap back first.
+        releaseFreeHeap()
         let table = try SegmentReader.table(paths: sources)
         let order = table.permutation(configuration.sortOrder)
         let rows = table.count
@@ -35,6 +41,21 @@ package enum Compactor {
         }
         return record.outputs.map { directory + "/" + $0 }
     }
+}
+
+/// glibc's `malloc_trim(0)`: returns free heap pages to the system. Looked up at run time because
+/// the Glibc module does not export `<malloc.h>`; a no-op where it is missing.
+private let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+    #if canImport(Glibc)
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    #else
+    return nil
+    #endif
+}()
+
+private func releaseFreeHeap() {
+    _ = mallocTrim?(0)
 }
 
 /// What a compacted segment's footer says about the compaction that wrote it.

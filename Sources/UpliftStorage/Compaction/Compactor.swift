@@ -2,6 +2,7 @@
 import Glibc
 #endif
 package import UpliftModel
+import Synchronization
 
 /// Merges the segments of one day into few large ones in the configured sort order.
 package enum Compactor {
@@ -54,8 +55,18 @@ private let mallocTrim: (@convention(c) (Int) -> Int32)? = {
     #endif
 }()
 
+/// When the heap was last trimmed: once per compaction run is enough (trimming every day of it
+/// costs more system time, in page faults afterwards, than it saves).
+private let lastTrim = Mutex<ContinuousClock.Instant?>(nil)
+
 private func releaseFreeHeap() {
-    _ = mallocTrim?(0)
+    let now = ContinuousClock.now
+    let due = lastTrim.withLock { last in
+        if let last, last.duration(to: now) < .seconds(10) { return false }
+        last = now
+        return true
+    }
+    if due { _ = mallocTrim?(0) }
 }
 
 /// What a compacted segment's footer says about the compaction that wrote it.

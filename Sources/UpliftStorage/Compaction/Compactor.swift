@@ -1,4 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 package import UpliftModel
+import Synchronization
 
 /// Merges the segments of one day into few large ones in the configured sort order.
 package enum Compactor {
@@ -16,23 +20,53 @@ package enum Compactor {
     package static func compact(
         _ sources: [String], project: ProjectSlug, day: UTCDay, layout: SegmentLayout, configuration: StoreConfiguration
     ) throws(UpliftError) -> [String] {
-        var events: [Event] = []
-        for path in sources { events += try SegmentReader.events(path: path) }
-        configuration.sortOrder.sort(&events)
+        // Columnar all the way: the day's rows are read as columns, sorted as a permutation of
+        // integer keys and gathered into the output row groups; no row becomes an `Event`.
+        // Compaction works in a few large arrays; what an import freed before it (millions of small
+        // strings) would otherwise stay resident beside them. Hand the free heap back first.
+        releaseFreeHeap()
+        let table = try SegmentReader.table(paths: sources)
+        let order = table.permutation(configuration.sortOrder)
+        let rows = table.count
         let record = CompactionRecord(
             replaces: sources.map(SegmentLayout.name(of:)),
-            outputs: (0..<max(1, (events.count + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
+            outputs: (0..<max(1, (rows + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
                 SegmentLayout.newSegmentName(kind: "c")
             })
         let directory = layout.partitionDirectory(project, day)
         for (k, name) in record.outputs.enumerated() {
-            let part = events[min(events.count, k * configuration.segmentRows)..<min(events.count, (k + 1) * configuration.segmentRows)]
+            let part = order[min(rows, k * configuration.segmentRows)..<min(rows, (k + 1) * configuration.segmentRows)]
             let bytes = try SegmentWriter.encode(
-                Array(part), configuration: configuration, compressionLevel: configuration.compressionLevel, compaction: record)
+                table, rows: part, configuration: configuration, compressionLevel: configuration.compressionLevel, compaction: record)
             try DurableFile.write(bytes, to: directory + "/" + name)
         }
         return record.outputs.map { directory + "/" + $0 }
     }
+}
+
+/// glibc's `malloc_trim(0)`: returns free heap pages to the system. Looked up at run time because
+/// the Glibc module does not export `<malloc.h>`; a no-op where it is missing.
+private let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+    #if canImport(Glibc)
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    #else
+    return nil
+    #endif
+}()
+
+/// When the heap was last trimmed: once per compaction run is enough (trimming every day of it
+/// costs more system time, in page faults afterwards, than it saves).
+private let lastTrim = Mutex<ContinuousClock.Instant?>(nil)
+
+private func releaseFreeHeap() {
+    let now = ContinuousClock.now
+    let due = lastTrim.withLock { last in
+        if let last, last.duration(to: now) < .seconds(10) { return false }
+        last = now
+        return true
+    }
+    if due { _ = mallocTrim?(0) }
 }
 
 /// What a compacted segment's footer says about the compaction that wrote it.

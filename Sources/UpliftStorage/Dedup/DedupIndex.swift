@@ -11,42 +11,91 @@ package struct DedupIndex {
     /// Reads the fingerprints of the event ids stored in a partition's segments.
     package typealias Loader = (ProjectSlug, UTCDay) throws(UpliftError) -> [Fingerprint]
 
-    private struct Key: Hashable {
-        var project: ProjectSlug
-        var day: UTCDay
-    }
-
-    private var days: [Key: Set<Fingerprint>] = [:]
+    /// Per project, each loaded day's position in `sets`: hashing a slug once per batch and an
+    /// Int64 per day costs far less than a (project, day) key per lookup.
+    private var projects: [ProjectSlug: [Int64: Int]] = [:]
+    private var sets: [FingerprintSet] = []
     private let loader: Loader
 
     package init(loader: @escaping Loader) { self.loader = loader }
 
     /// Number of fingerprints held in memory.
-    package var count: Int { days.values.reduce(0) { $0 + $1.count } }
+    package var count: Int { sets.reduce(0) { $0 + $1.count } }
 
     /// Records the id and returns true, or returns false when it is already known.
     package mutating func insert(project: ProjectSlug, day: UTCDay, id: Fingerprint) throws(UpliftError) -> Bool {
-        for offset: Int64 in [0, -1, 1] {
-            let key = Key(project: project, day: day.adding(days: offset))
-            try load(key)
-            if days[key]!.contains(id) { return false }
+        var days = projects.removeValue(forKey: project) ?? [:]
+        defer { projects[project] = days }
+        var cache = DayCache()
+        return try insert(project, &days, &cache, day.daysSinceEpoch, id)
+    }
+
+    /// The events whose ids are new, in order, recording their ids (a later event with the id of an
+    /// earlier one in the same batch is a duplicate too).
+    package mutating func insert(project: ProjectSlug, events: [Event]) throws(UpliftError) -> [Event] {
+        var days = projects.removeValue(forKey: project) ?? [:]
+        defer { projects[project] = days }
+        var cache = DayCache()
+        var fresh: [Event] = []
+        fresh.reserveCapacity(events.count)
+        for e in events where try insert(project, &days, &cache, UTCDay(microseconds: e.timestamp).daysSinceEpoch, Fingerprint(e.eventID)) {
+            fresh.append(e)
         }
-        days[Key(project: project, day: day)]!.insert(id)
-        return true
+        return fresh
     }
 
     /// Forgets an id whose event was not stored after all (its log write failed).
     package mutating func remove(project: ProjectSlug, day: UTCDay, id: Fingerprint) {
-        days[Key(project: project, day: day)]?.remove(id)
+        guard let slot = projects[project]?[day.daysSinceEpoch] else { return }
+        sets[slot].remove(id)
     }
 
     /// Drops the partitions of a project from memory; they reload from disk on next use.
     package mutating func forget(project: ProjectSlug) {
-        days = days.filter { $0.key.project != project }
+        for slot in (projects.removeValue(forKey: project) ?? [:]).values { sets[slot] = FingerprintSet() }
     }
 
-    private mutating func load(_ key: Key) throws(UpliftError) {
-        guard days[key] == nil else { return }
-        days[key] = Set(try loader(key.project, key.day))
+    /// The slots of the last day looked up and its neighbours (events of a batch often share a day).
+    private struct DayCache {
+        var day: Int64 = .min
+        /// Slots of `day`, `day - 1`, `day + 1`; -1 when not looked up yet.
+        var slots: (Int, Int, Int) = (-1, -1, -1)
+
+        subscript(k: Int) -> Int {
+            get { k == 0 ? slots.0 : (k == 1 ? slots.1 : slots.2) }
+            set {
+                switch k {
+                case 0: slots.0 = newValue
+                case 1: slots.1 = newValue
+                default: slots.2 = newValue
+                }
+            }
+        }
+    }
+
+    private mutating func insert(
+        _ project: ProjectSlug, _ days: inout [Int64: Int], _ cache: inout DayCache, _ day: Int64, _ id: Fingerprint
+    ) throws(UpliftError) -> Bool {
+        if cache.day != day { cache = DayCache(day: day) }
+        // Same order as before: the day itself, then the day before, then the day after, each
+        // loaded only when the earlier ones did not know the id.
+        for k in 0..<3 {
+            var slot = cache[k]
+            if slot < 0 {
+                slot = try load(project, &days, day + (k == 0 ? 0 : (k == 1 ? -1 : 1)))
+                cache[k] = slot
+            }
+            if sets[slot].contains(id) { return false }
+        }
+        sets[cache[0]].insert(id)
+        return true
+    }
+
+    private mutating func load(_ project: ProjectSlug, _ days: inout [Int64: Int], _ day: Int64) throws(UpliftError) -> Int {
+        if let slot = days[day] { return slot }
+        let set = FingerprintSet(try loader(project, UTCDay(daysSinceEpoch: day)))
+        sets.append(set)
+        days[day] = sets.count - 1
+        return sets.count - 1
     }
 }

@@ -10,6 +10,11 @@ package struct Fingerprint: Hashable, Sendable {
         self = id.withUTF8 { Fingerprint(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    package init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     package init(bytes: UnsafeRawBufferPointer) {
         var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F &+ UInt64(bytes.count)

@@ -30,6 +30,22 @@ package enum SegmentReader {
         return events
     }
 
+    /// Every row of the given segments, in file order, as columns.
+    package static func table(paths: [String]) throws(UpliftError) -> EventTable {
+        var table = EventTable()
+        for path in paths {
+            let file = try open(path: path)
+            if paths.count == 1 { table.reserveCapacity(file.rowCount) }
+            for g in 0..<file.rowGroups.count {
+                let columns = try wrap(path) { try EventSchema.Column.allCases.map { try file.read(column: $0.rawValue, rowGroup: g) } }
+                do { try table.append(rowGroup: columns) } catch {
+                    throw UpliftError(error.code, "segment \(path) row group \(g): \(error.message)")
+                }
+            }
+        }
+        return table
+    }
+
     /// Fingerprints of every event id in the given segments (the dedup index of a day).
     package static func eventIDFingerprints(paths: [String]) throws(UpliftError) -> [Fingerprint] {
         var out: [Fingerprint] = []

@@ -14,45 +14,75 @@ package enum SegmentWriter {
     package static func encode(
         _ events: [Event], configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord? = nil
     ) throws(UpliftError) -> [UInt8] {
+        try encode(rowCount: events.count, configuration: configuration, compressionLevel: compressionLevel, compaction: compaction) {
+            range throws(UpliftError) in EventSchema.columns(events[range])
+        }
+    }
+
+    /// Encodes one segment of the table's `rows`, in that order.
+    package static func encode(
+        _ table: EventTable, rows: ArraySlice<Int32>, configuration: StoreConfiguration, compressionLevel: Int32,
+        compaction: CompactionRecord? = nil
+    ) throws(UpliftError) -> [UInt8] {
+        try encode(rowCount: rows.count, configuration: configuration, compressionLevel: compressionLevel, compaction: compaction) {
+            range throws(UpliftError) in
+            try table.rowGroup(rows[(rows.startIndex + range.lowerBound)..<(rows.startIndex + range.upperBound)])
+        }
+    }
+
+    /// Encodes `rowCount` rows, asking `rowGroup` for the columns of each row group's range of rows.
+    private static func encode(
+        rowCount: Int, configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord?,
+        rowGroup: (Range<Int>) throws(UpliftError) -> [ColumnData]
+    ) throws(UpliftError) -> [UInt8] {
         var metadata = [(formatKey, EventSchema.formatVersion), (sortKey, configuration.sortOrder.rawValue)]
         if let compaction {
             metadata.append((replacesKey, compaction.replaces.joined(separator: ",")))
             metadata.append((outputsKey, compaction.outputs.joined(separator: ",")))
         }
+        var writer: ParquetWriter
         do {
-            var writer = try ParquetWriter(
+            writer = try ParquetWriter(
                 schema: EventSchema.schema,
                 options: .init(compressionLevel: Int(compressionLevel)),
                 keyValueMetadata: metadata)
-            var start = 0
-            while start < events.count {
-                let end = min(events.count, start + configuration.rowGroupRows)
-                try writer.append(rowGroup: EventSchema.columns(events[start..<end]))
-                start = end
-            }
-            return writer.finish()
         } catch {
-            throw UpliftError(.io, "cannot encode a segment of \(events.count) events", cause: error)
+            throw UpliftError(.io, "cannot encode a segment of \(rowCount) events", cause: error)
         }
+        var start = 0
+        while start < rowCount {
+            let end = min(rowCount, start + configuration.rowGroupRows)
+            let columns = try rowGroup(start..<end)
+            do { try writer.append(rowGroup: columns) } catch {
+                throw UpliftError(.io, "cannot encode a segment of \(rowCount) events", cause: error)
+            }
+            start = end
+        }
+        return writer.finish()
     }
 
     /// Writes one new segment per project and day of the batches; returns where each went.
-    /// Partitions are encoded on both cores at once.
+    /// Partitions are built, sorted and encoded on both cores at once.
     package static func writePartitions(
         of batches: [Memtable.Batch], layout: SegmentLayout, configuration: StoreConfiguration
     ) async throws(UpliftError) -> [(ProjectSlug, UTCDay, String)] {
-        var partitions: [PartitionKey: [Event]] = [:]
-        for batch in batches {
-            for e in batch.events {
-                partitions[PartitionKey(project: batch.project, day: UTCDay(microseconds: e.timestamp)), default: []].append(e)
+        // Only (batch, event) positions here, on the caller's thread; the columns are built in parallel.
+        var partitions: [PartitionKey: [EventRef]] = [:]
+        for (b, batch) in batches.enumerated() {
+            for (i, e) in batch.events.enumerated() {
+                partitions[PartitionKey(project: batch.project, day: UTCDay(microseconds: e.timestamp)), default: []]
+                    .append(EventRef(batch: Int32(b), index: Int32(i)))
             }
         }
         let work = partitions.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
         return try await parallelMap(work, width: 2) { entry throws(UpliftError) in
             let path = layout.partitionDirectory(entry.key.project, entry.key.day) + "/" + SegmentLayout.newSegmentName(kind: "f")
-            var events = entry.value
-            configuration.sortOrder.sort(&events)
-            let bytes = try encode(events, configuration: configuration, compressionLevel: configuration.flushCompressionLevel)
+            var table = EventTable()
+            table.reserveCapacity(entry.value.count)
+            for ref in entry.value { table.append(batches[Int(ref.batch)].events[Int(ref.index)]) }
+            let order = table.permutation(configuration.sortOrder)
+            let bytes = try encode(
+                table, rows: order[...], configuration: configuration, compressionLevel: configuration.flushCompressionLevel)
             try DurableFile.write(bytes, to: path)
             return (entry.key.project, entry.key.day, path)
         }
@@ -61,6 +91,11 @@ package enum SegmentWriter {
     package struct PartitionKey: Hashable, Sendable {
         var project: ProjectSlug
         var day: UTCDay
+    }
+
+    private struct EventRef: Sendable {
+        var batch: Int32
+        var index: Int32
     }
 }
 

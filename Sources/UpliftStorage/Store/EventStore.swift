@@ -119,12 +119,7 @@ public actor EventStore {
     }
 
     private func deduplicate(project: ProjectSlug, _ events: [Event]) throws(UpliftError) -> [Event] {
-        var fresh: [Event] = []
-        fresh.reserveCapacity(events.count)
-        for e in events where try dedup.insert(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) {
-            fresh.append(e)
-        }
-        return fresh
+        try dedup.insert(project: project, events: events)
     }
 
     private func memtableIsFull(factor: Int) -> Bool {

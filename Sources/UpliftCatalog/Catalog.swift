@@ -84,6 +84,23 @@ public final class Catalog: Sendable {
         try await run("running a statement") { db in try await db.raw("\(unsafeRaw: statement)").run() }
     }
 
+    /// For tests and tools: one integer from a raw query (its first column named `n`).
+    package func queryInt(_ statement: String) async throws(UpliftError) -> Int64? {
+        try await run("running a query") { db in try await db.raw("\(unsafeRaw: statement)").first()?.decode(column: "n", as: Int64.self) }
+    }
+
+    /// For tests and tools: one raw statement on a database, without migrating it.
+    package static func execute(_ statement: String, at url: CatalogURL) async throws(UpliftError) {
+        let connection = try await CatalogConnection.open(url, logger: Logger(label: "uplift.catalog"))
+        do {
+            try await connection.exclusive { db in try await db.raw("\(unsafeRaw: statement)").run() }
+            await connection.close()
+        } catch {
+            await connection.close()
+            throw CatalogErrors.wrap(error, "running a statement")
+        }
+    }
+
     static func microseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
     static func date(_ microseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(microseconds) / 1_000_000) }
 }

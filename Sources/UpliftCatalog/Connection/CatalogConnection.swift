@@ -75,25 +75,48 @@ final class CatalogConnection: Sendable {
                 throw UpliftError(.io, "cannot create the directory \(directory) for the SQLite catalog; check permissions", cause: error)
             }
         }
+        // A thread of its own: SQLite's busy handler sleeps on the calling thread while it waits
+        // for a lock, and on the shared pool (two threads on two cores) two waiters would starve
+        // the very connection that holds the lock and must commit.
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         } catch {
+            try? await pool.shutdownGracefully()
             throw UpliftError(.io, "cannot open the SQLite catalog \(path): \(error); check the path and its permissions")
         }
         let sql = connection.sql(queryLogLevel: .trace)
         do {
-            // WAL lets a reader (a query) run beside a writer (an import); the busy timeout makes
-            // a second process wait for the write lock instead of failing at once.
+            // The busy timeout makes a second process wait for the write lock instead of failing
+            // at once. WAL lets a reader (a query) run beside a writer (an import); switching to it
+            // takes an exclusive lock that the busy handler does not wait for, hence the retries.
             _ = try await sql.raw("PRAGMA busy_timeout = 10000").all()
-            _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
+            var attempt = 0
+            while true {
+                do {
+                    _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
+                    break
+                } catch where "\(error)".contains("locked") && attempt < 200 {
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
             _ = try await sql.raw("PRAGMA foreign_keys = ON").all()
             _ = try await sql.raw("SELECT count(*) FROM sqlite_master").all()
         } catch {
-            try? await connection.close()
+            try? await connection.close().get()
+            try? await pool.shutdownGracefully()
             throw UpliftError(.corrupt, "\(path) is not a usable SQLite catalog (\(error)); point --catalog at another file")
         }
-        return CatalogConnection(dialect: .sqlite, sql: sql) { try await connection.close() }
+        // The future-based close runs even when the calling task is cancelled (the async one
+        // would not, and SQLiteNIO asserts that every connection is closed).
+        return CatalogConnection(dialect: .sqlite, sql: sql) {
+            try await connection.close().get()
+            try await pool.shutdownGracefully()
+        }
     }
 
     // MARK: PostgreSQL
@@ -122,6 +145,6 @@ final class CatalogConnection: Sendable {
             throw PostgresErrors.describe(error, location: l)
         }
         let sql = connection.sql(queryLogLevel: .trace)
-        return CatalogConnection(dialect: .postgres, sql: sql) { try await connection.close() }
+        return CatalogConnection(dialect: .postgres, sql: sql) { try await connection.close().get() }
     }
 }

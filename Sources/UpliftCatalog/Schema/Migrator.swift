@@ -10,8 +10,8 @@ public struct MigrationReport: Sendable, Equatable {
 }
 
 /// Applies the missing migrations. On PostgreSQL the run holds a session advisory lock, so two
-/// nodes starting together migrate once and the second sees the result; on SQLite each step is
-/// a BEGIN IMMEDIATE transaction, which serialises writers on the file.
+/// nodes starting together migrate once and the second sees the result; on SQLite the run is
+/// one BEGIN IMMEDIATE transaction, which serialises writers on the file.
 enum Migrator {
     /// An arbitrary constant naming Uplift's migration lock among the database's advisory locks.
     static let advisoryLockKey: Int64 = 0x55_706C_6966_7401
@@ -37,33 +37,32 @@ enum Migrator {
         }
     }
 
+    /// One transaction for the whole run: both databases have transactional DDL, so a failed
+    /// step leaves the schema as it was. On SQLite, BEGIN IMMEDIATE takes the write lock first
+    /// (waiting through the busy timeout), so the version read inside is the final word.
     private static func apply(_ migrations: [Migration], latest: Int, db: any SQLDatabase, dialect: CatalogDialect) async throws -> MigrationReport {
-        try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
-        let start = try await currentVersion(db)
-        if start > latest { throw newerSchema(start, latest) }
-        var version = start
-        for migration in migrations where migration.version > start {
-            try await db.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
-            do {
-                // Re-checked inside the transaction: on SQLite another process may have just applied it.
-                let now = try await currentVersion(db)
-                if now > latest { throw newerSchema(now, latest) }
-                if now < migration.version {
-                    for statement in migration.statements(dialect) {
-                        try await db.raw("\(unsafeRaw: statement)").run()
-                    }
-                    let applied = Int64(Date().timeIntervalSince1970 * 1_000_000)
-                    try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: applied))").run()
+        try await db.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+        var step = "creating schema_migrations"
+        do {
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
+            let start = try await currentVersion(db)
+            if start > latest { throw newerSchema(start, latest) }
+            var version = start
+            for migration in migrations where migration.version > start {
+                step = "applying catalog migration \(migration.version) (\(migration.name))"
+                for statement in migration.statements(dialect) {
+                    try await db.raw("\(unsafeRaw: statement)").run()
                 }
-                try await db.raw("COMMIT").run()
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                if error is UpliftError { throw error }
-                throw CatalogErrors.wrap(error, "applying catalog migration \(migration.version) (\(migration.name))")
+                let applied = Int64(Date().timeIntervalSince1970 * 1_000_000)
+                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: applied))").run()
+                version = migration.version
             }
-            version = migration.version
+            try await db.raw("COMMIT").run()
+            return MigrationReport(fromVersion: start, toVersion: version)
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw CatalogErrors.wrap(error, step)
         }
-        return MigrationReport(fromVersion: start, toVersion: max(version, start))
     }
 
     static func currentVersion(_ db: any SQLDatabase) async throws -> Int {

@@ -5,12 +5,15 @@ import TestSupport
 import UpliftModel
 
 /// The databases every catalog test runs against. PostgreSQL needs UPLIFT_TEST_POSTGRES_URL
-/// (`make test` starts a throwaway server and sets it); without it those cases are cancelled,
-/// which Swift Testing reports as skipped.
+/// (`make test` starts a throwaway server and sets it); without it the PostgreSQL cases are not
+/// generated (the test line says "with 1 test case") and `PostgresGate` is reported as skipped.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgres
 
     var testDescription: String { rawValue }
+
+    /// SQLite always; PostgreSQL when a test server is given.
+    static var enabled: [Backend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     static var postgresURL: String? {
         let value = ProcessInfo.processInfo.environment["UPLIFT_TEST_POSTGRES_URL"] ?? ""
@@ -94,3 +97,17 @@ func upliftError(_ body: () async throws -> Void) async -> UpliftError? {
 }
 
 func slug(_ text: String) -> ProjectSlug { try! ProjectSlug(text) }
+
+/// Makes the absence of PostgreSQL visible: skipped (with the reason) when no server is given,
+/// and a failure when one is given but cannot be used.
+struct PostgresGate {
+    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL cases skipped: set UPLIFT_TEST_POSTGRES_URL (make test does)"))
+    func postgresCasesRun() async throws {
+        #expect(Backend.enabled.contains(.postgres))
+        try await withCatalog(.postgres) { catalog, _ in
+            #expect(catalog.dialect == .postgres)
+            let version = try await catalog.schemaVersion()
+            #expect(version == Catalog.latestSchemaVersion)
+        }
+    }
+}

@@ -4,7 +4,7 @@ import Testing
 import UpliftModel
 
 struct MigrationTests {
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.enabled)
     func migrationsApplyOnceThenReopeningChangesNothing(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
             let first = try await place.open()
@@ -20,7 +20,7 @@ struct MigrationTests {
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.enabled)
     func aSchemaNewerThanTheBinaryIsRefusedWithOneLine(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
             let catalog = try await place.open()
@@ -36,7 +36,7 @@ struct MigrationTests {
     }
 
     /// Two nodes starting at once on an empty catalog: both succeed, each migration runs once.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.enabled)
     func concurrentMigratorsApplyEachMigrationOnce(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
             let reports = try await withThrowingTaskGroup(of: MigrationReport.self) { group in

@@ -37,7 +37,7 @@ struct SplitMix: RandomNumberGenerator {
 }
 
 struct PersonTests {
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.enabled)
     func chainsOfIdentifyAndAliasResolveToOnePerson(_ backend: Backend) async throws {
         try await withCatalog(backend) { catalog, _ in
             let p = slug("app")
@@ -61,7 +61,7 @@ struct PersonTests {
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.enabled)
     func personsAreKeptPerProject(_ backend: Backend) async throws {
         try await withCatalog(backend) { catalog, _ in
             _ = try await catalog.ensureProject(slug("one"))
@@ -79,7 +79,7 @@ struct PersonTests {
     }
 
     /// Thousands of random links, in batches, against the naive union-find: the same partition.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.enabled)
     func randomLinksMergeLikeANaiveUnionFind(_ backend: Backend) async throws {
         try await withCatalog(backend) { catalog, _ in
             let p = slug("random")

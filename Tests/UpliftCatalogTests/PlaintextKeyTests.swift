@@ -7,7 +7,7 @@ import UpliftModel
 /// No key is ever stored: the database's bytes (SQLite files, or a `pg_dump`) hold neither a
 /// token nor its secret part, only the listing prefix.
 struct PlaintextKeyTests {
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.enabled)
     func noCreatedKeyAppearsInTheStoredDatabase(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
             let catalog = try await place.open()

@@ -24,7 +24,8 @@ enum PostgresErrors {
                 return UpliftError(.io, "PostgreSQL at \(server) refused the catalog connection: \(serverMessage) (SQLSTATE \(state))")
             }
         case .connectionError:
-            let cause = psql.underlying.map { "\($0)" } ?? "no answer"
+            let detail = psql.underlying.map { "\($0)" } ?? ""
+            let cause = detail.contains("refused") ? "connection refused" : detail.lowercased().contains("timed out") || detail.contains("timeout") ? "timed out" : detail.isEmpty ? "no answer" : "network error"
             return UpliftError(.io, "cannot reach the PostgreSQL catalog at \(server) (\(cause)); check that the server runs and the host and port in --catalog")
         case .sslUnsupported:
             return UpliftError(.io, "PostgreSQL at \(server) does not offer TLS but the catalog URL has sslmode=require")

@@ -12,7 +12,7 @@ PY           := $(VENV)/bin/python
 APT_PACKAGES := zlib1g-dev pkg-config
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build release deps venv clean bench
+.PHONY: run test build release deps venv clean bench postgres
 
 ## Build in release mode, generate a demo data set, import it into $(DATA), print a summary.
 run: deps release
@@ -21,11 +21,16 @@ run: deps release
 	./.build/release/uplift stats --data $(DATA) --project $(PROJECT)
 	./.build/release/uplift verify --data $(DATA)
 
-## Install what is missing, build, run the whole suite (Swift tests, then the interop tests).
-test: deps venv
+## Install what is missing, build, run the whole suite (Swift tests, then the interop tests)
+## against a throwaway PostgreSQL cluster (Tests/postgres.sh: temp dir, free port, removed after, also on failure).
+test: deps venv postgres
 	$(SWIFT) build --build-tests
-	UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build
-	UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop
+	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build && \
+	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop'
+
+## PostgreSQL server binaries for the catalog tests (Debian's postgresql package), when missing.
+postgres:
+	@Tests/postgres.sh install
 
 build: deps
 	$(SWIFT) build

@@ -17,6 +17,16 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The catalog: one SQLKit code path over SQLite (embedded) and PostgreSQL (shared by nodes).
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for GZIP pages and gzip input.
@@ -37,11 +47,29 @@ let package = Package(
         ),
         // Deterministic synthetic workloads with known effects (demo, tests, benchmarks).
         .target(name: "UpliftWorkload", dependencies: ["UpliftModel"], swiftSettings: strict),
+        // Projects, API keys and persons, on SQLite or PostgreSQL. Never imports storage or the server.
+        .target(
+            name: "UpliftCatalog",
+            dependencies: [
+                "UpliftModel",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The command line: parses arguments and calls into the libraries, nothing more.
         .executableTarget(
             name: "uplift",
             dependencies: [
-                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload",
+                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -69,6 +97,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "UpliftWorkloadTests", dependencies: ["UpliftWorkload", "UpliftModel", "TestSupport"], swiftSettings: strict),
+        // The same suite on SQLite and (with UPLIFT_TEST_POSTGRES_URL) on PostgreSQL, plus the catalog CLI.
+        .testTarget(
+            name: "UpliftCatalogTests",
+            dependencies: ["UpliftCatalog", "UpliftModel", "TestSupport"],
+            swiftSettings: strict
+        ),
         // End to end through the built `uplift` binary.
         .testTarget(name: "UpliftCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UpliftCatalog
 import UpliftModel
 import UpliftStorage
 
@@ -14,6 +15,7 @@ struct Import: AsyncParsableCommand {
             """)
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var writeOptions: WriteOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Project slug (lowercase letters, digits, dashes).") var project: String
@@ -30,6 +32,19 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let project = try projectSlug(self.project)
         try await reportingErrors {
+            // A local bulk load needs no ceremony: an unknown project is created (without keys).
+            let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
+            let created: Bool
+            do {
+                created = try await catalog.ensureProject(project)
+                await catalog.close()
+            } catch {
+                await catalog.close()
+                throw error
+            }
+            if created {
+                Console.error("created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)")
+            }
             var configuration = dataOptions.storeConfiguration()
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
             try writeOptions.configure(&configuration)

@@ -15,6 +15,9 @@ struct Uplift: AsyncParsableCommand {
               uplift verify
             """,
         version: "0.1.0",
-        subcommands: [Generate.self, Import.self, Stats.self, Verify.self, Compact.self]
+        subcommands: [
+            Generate.self, Import.self, Stats.self, Verify.self, Compact.self,
+            ProjectCommand.self, KeyCommand.self, Migrate.self,
+        ]
     )
 }

@@ -1,0 +1,71 @@
+/// One step of the catalog schema. Adding goals, experiments or flags is one more entry here.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// Statements for each dialect; most are the same text, since both speak this much SQL.
+    let statements: @Sendable (CatalogDialect) -> [String]
+}
+
+enum Migrations {
+    /// Every migration, in order. Versions are never reused or edited once released.
+    static let all: [Migration] = [
+        Migration(version: 1, name: "projects, keys, persons") { _ in
+            [
+                // Times are microseconds since the epoch (UTC), as in events.
+                """
+                CREATE TABLE projects (
+                    slug TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    retention_days INTEGER NOT NULL,
+                    time_zone TEXT NOT NULL
+                )
+                """,
+                // Only a keyed hash of a key is stored; `prefix` is its first characters, in clear.
+                """
+                CREATE TABLE api_keys (
+                    prefix TEXT PRIMARY KEY,
+                    project TEXT NOT NULL REFERENCES projects (slug),
+                    kind TEXT NOT NULL CHECK (kind IN ('write', 'read')),
+                    key_hash TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    revoked_at BIGINT
+                )
+                """,
+                "CREATE INDEX api_keys_by_project ON api_keys (project)",
+                // A person is a set of linked distinct ids; `size` drives union-by-size.
+                """
+                CREATE TABLE persons (
+                    project TEXT NOT NULL REFERENCES projects (slug),
+                    person_id TEXT NOT NULL,
+                    size BIGINT NOT NULL,
+                    PRIMARY KEY (project, person_id)
+                )
+                """,
+                // The resolved person of every linked id: query-time lookup is one indexed IN (...).
+                """
+                CREATE TABLE person_ids (
+                    project TEXT NOT NULL,
+                    distinct_id TEXT NOT NULL,
+                    person_id TEXT NOT NULL,
+                    PRIMARY KEY (project, distinct_id)
+                )
+                """,
+                "CREATE INDEX person_ids_by_person ON person_ids (project, person_id)",
+                // The links as received, so that persons can be rebuilt or an id erased later.
+                """
+                CREATE TABLE person_links (
+                    project TEXT NOT NULL,
+                    distinct_id TEXT NOT NULL,
+                    other_id TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (project, distinct_id, other_id)
+                )
+                """,
+                "CREATE TABLE catalog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]
+        },
+    ]
+
+    static var latestVersion: Int { all.last?.version ?? 0 }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import UpliftCatalog
+import UpliftModel
+
+/// `--catalog URL`, for commands that touch projects, keys or persons.
+struct CatalogOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Catalog: sqlite:PATH or postgres://user:password@host:port/database.",
+        discussion: "Defaults to $UPLIFT_CATALOG, else sqlite:<data>/catalog.sqlite. Key hashes are peppered with $UPLIFT_CATALOG_SECRET, else <data>/catalog.secret.",
+        valueName: "url"))
+    var catalog: String?
+
+    /// Opens (and migrates) the catalog; every failure is one UpliftError line.
+    func open(dataDirectory: String) async throws(UpliftError) -> Catalog {
+        let environment = ProcessInfo.processInfo.environment
+        let text = catalog ?? environment["UPLIFT_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
+        let url = try text.map { text throws(UpliftError) in try CatalogURL(parsing: text) } ?? CatalogURL.defaultURL(dataDirectory: dataDirectory)
+        let secret = try CatalogSecret.resolve(environmentValue: environment["UPLIFT_CATALOG_SECRET"], dataDirectory: dataDirectory)
+        return try await Catalog.open(CatalogConfiguration(url: url, secret: secret))
+    }
+}
+
+/// Runs `body` with an open catalog and closes it, also on failure.
+func withCatalog(_ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> Void) async throws {
+    let catalog = try await options.open(dataDirectory: data.directory)
+    do {
+        try await body(catalog)
+        await catalog.close()
+    } catch {
+        await catalog.close()
+        throw error
+    }
+}
+
+/// `2026-03-01T10:00:00Z`.
+func isoTime(_ date: Date) -> String {
+    date.formatted(Date.ISO8601FormatStyle())
+}

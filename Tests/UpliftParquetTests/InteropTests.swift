@@ -117,6 +117,38 @@ import Testing
         }
     }
 
+    /// Arrow's DELTA_BINARY_PACKED writer and ours must agree: we read pyarrow's delta pages (with nulls,
+    /// several pages, wrapping 64-bit deltas) to the values parquet_check.py's `delta_values` wrote.
+    @Test(.enabled(if: python != nil)) func weReadPyarrowDeltaFiles() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("uplift-pa-delta-\(getpid()).parquet").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.python))
+        process.arguments = [Self.script, "--write-delta", path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+
+        let n = 1000
+        let ts = (0 ..< n).map { (i: Int) -> Int64 in
+            let square: Int = i * i * 1_000
+            return Int64(1_767_225_600_000_000 + square - (i % 5) * 777)
+        }
+        let tsValid = (0 ..< n).map { $0 % 7 != 3 }
+        let bases: [Int64] = [.min, .max, 0, -1]
+        let wide = (0 ..< n).map { (i: Int) -> Int64 in bases[i % 4] &+ Int64(i % 9 - 4) }
+        let small = (0 ..< n).map { (i: Int) -> Int32 in Int32((i * 37) % 201 - 100) }
+        let smallValid = (0 ..< n).map { $0 % 11 != 0 }
+
+        let file = try ParquetFile(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        try file.verify()
+        #expect(file.schema.fields.map(\.type) == [.timestampMicros, .int64, .int32])
+        #expect(file.metadata.rowGroups[0].columns.allSatisfy { $0.encodings.contains(Wire.deltaBinaryPacked) })
+        #expect(try file.read(column: "ts") == normalized(ColumnData(values: .int64(ts), validity: tsValid)))
+        #expect(try file.read(column: "wide") == ColumnData(values: .int64(wide)))
+        #expect(try file.read(column: "small") == normalized(ColumnData(values: .int32(small), validity: smallValid)))
+    }
+
     static func text(_ value: ParquetValue) -> String {
         switch value {
         case .int32(let v): "\(v)"

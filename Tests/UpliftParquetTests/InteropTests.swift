@@ -18,7 +18,7 @@ import Testing
         var table = RandomTable.make(seed: 321, rowGroups: 3, maxRows: 400)
         // Timestamps outside year 1..9999 are legal Parquet but not Python datetimes; keep them realistic.
         for g in table.rowGroups.indices {
-            for (c, field) in table.schema.fields.enumerated() where field.type == .timestampMicros {
+            for (c, field) in table.schema.fields.enumerated() where field.type == .timestampMicros && !field.name.hasPrefix("ts_rising") {
                 guard case .int64(let v) = table.rowGroups[g][c].values else { continue }
                 table.rowGroups[g][c].values = .int64(v.map { 1_700_000_000_000_000 + ($0 % 100_000_000_000) })
             }
@@ -100,6 +100,14 @@ import Testing
                 let theirs = stats[g][c]
                 #expect(theirs["compression"] as? String == "GZIP")
                 #expect(theirs["null_count"] as? Int == chunk.statistics.nullCount)
+                // pyarrow sees the encodings we declare: delta columns that kept no dictionary are delta only.
+                let field = table.schema.fields[c]
+                let encodings = Set(theirs["encodings"] as? [String] ?? [])
+                if field.encoding == .deltaBinaryPacked && !chunk.dictionaryEncoded {
+                    #expect(encodings.contains("DELTA_BINARY_PACKED") && !encodings.contains("PLAIN"), "\(field.name): \(encodings)")
+                } else {
+                    #expect(!encodings.contains("DELTA_BINARY_PACKED"), "\(field.name): \(encodings)")
+                }
                 #expect(theirs["has_min_max"] as? Bool == (chunk.statistics.min != nil))
                 guard let min = chunk.statistics.min, let max = chunk.statistics.max else { continue }
                 let isDouble = table.schema.fields[c].type == .double
@@ -107,6 +115,38 @@ import Testing
                 #expect(Self.matches(theirs["max"] ?? NSNull(), Self.text(max), double: isDouble), "\(table.schema.fields[c].name) max")
             }
         }
+    }
+
+    /// Arrow's DELTA_BINARY_PACKED writer and ours must agree: we read pyarrow's delta pages (with nulls,
+    /// several pages, wrapping 64-bit deltas) to the values parquet_check.py's `delta_values` wrote.
+    @Test(.enabled(if: python != nil)) func weReadPyarrowDeltaFiles() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("uplift-pa-delta-\(getpid()).parquet").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.python))
+        process.arguments = [Self.script, "--write-delta", path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+
+        let n = 1000
+        let ts = (0 ..< n).map { (i: Int) -> Int64 in
+            let square: Int = i * i * 1_000
+            return Int64(1_767_225_600_000_000 + square - (i % 5) * 777)
+        }
+        let tsValid = (0 ..< n).map { $0 % 7 != 3 }
+        let bases: [Int64] = [.min, .max, 0, -1]
+        let wide = (0 ..< n).map { (i: Int) -> Int64 in bases[i % 4] &+ Int64(i % 9 - 4) }
+        let small = (0 ..< n).map { (i: Int) -> Int32 in Int32((i * 37) % 201 - 100) }
+        let smallValid = (0 ..< n).map { $0 % 11 != 0 }
+
+        let file = try ParquetFile(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        try file.verify()
+        #expect(file.schema.fields.map(\.type) == [.timestampMicros, .int64, .int32])
+        #expect(file.metadata.rowGroups[0].columns.allSatisfy { $0.encodings.contains(Wire.deltaBinaryPacked) })
+        #expect(try file.read(column: "ts") == normalized(ColumnData(values: .int64(ts), validity: tsValid)))
+        #expect(try file.read(column: "wide") == ColumnData(values: .int64(wide)))
+        #expect(try file.read(column: "small") == normalized(ColumnData(values: .int32(small), validity: smallValid)))
     }
 
     static func text(_ value: ParquetValue) -> String {

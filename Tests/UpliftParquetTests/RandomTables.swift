@@ -31,6 +31,13 @@ struct RandomTable {
         }
         fields.append(ParquetField(name: "string_unique", type: .string, optional: true, dictionary: true))
         fields.append(ParquetField(name: "int64_low", type: .int64, optional: false, dictionary: true))
+        // DELTA_BINARY_PACKED: full-range values (64-bit deltas that wrap), rising times, and a dictionary
+        // that falls back to delta rather than PLAIN.
+        fields.append(ParquetField(name: "int64_delta", type: .int64, optional: true, encoding: .deltaBinaryPacked))
+        fields.append(ParquetField(name: "int32_delta", type: .int32, optional: false, encoding: .deltaBinaryPacked))
+        fields.append(ParquetField(name: "int32_delta_opt", type: .int32, optional: true, encoding: .deltaBinaryPacked))
+        fields.append(ParquetField(name: "ts_rising", type: .timestampMicros, optional: true, encoding: .deltaBinaryPacked))
+        fields.append(ParquetField(name: "ts_rising_req", type: .timestampMicros, optional: false, dictionary: true, encoding: .deltaBinaryPacked))
         let schema = ParquetSchema(fields: fields)
         var groups: [[ColumnData]] = []
         for _ in 0 ..< rowGroups {
@@ -54,6 +61,11 @@ struct RandomTable {
         case .int32:
             values = .int32((0 ..< rows).map { isNull($0) ? 0 : Int32.random(in: .min ... .max, using: &rng) })
         case .int64, .timestampMicros:
+            if field.name.hasPrefix("ts_rising") {
+                var t: Int64 = 1_767_225_600_000_000
+                values = .int64((0 ..< rows).map { t += Int64.random(in: -1_000 ... 600_000_000, using: &rng); return isNull($0) ? 0 : t })
+                break
+            }
             let low = field.name.hasSuffix("low")
             values = .int64((0 ..< rows).map {
                 isNull($0) ? 0 : low ? Int64.random(in: -3 ... 3, using: &rng) : Int64.random(in: .min ... .max, using: &rng)

@@ -79,5 +79,31 @@ def main(path):
     json.dump({"pyarrow": arrow, "duckdb": duck}, sys.stdout)
 
 
+def delta_values(n):
+    """The columns write_delta puts in its file; InteropTests.swift computes the same ones."""
+    ts = [None if i % 7 == 3 else 1_767_225_600_000_000 + i * i * 1_000 - (i % 5) * 777 for i in range(n)]
+    wide = [[-(2**63), 2**63 - 1, 0, -1][i % 4] + (i % 9) - 4 for i in range(n)]
+    wide = [((v + 2**63) % 2**64) - 2**63 for v in wide]
+    small = [None if i % 11 == 0 else (i * 37) % 201 - 100 for i in range(n)]
+    return ts, wide, small
+
+
+def write_delta(path, n=1000):
+    """Writes DELTA_BINARY_PACKED columns with pyarrow (data page v1, GZIP) for Uplift's reader to read."""
+    ts, wide, small = delta_values(n)
+    table = pa.table({
+        "ts": pa.array(ts, pa.timestamp("us", tz="UTC")),
+        "wide": pa.array(wide, pa.int64()),
+        "small": pa.array(small, pa.int32()),
+    })
+    table = table.replace_schema_metadata(None)
+    pq.write_table(table, path, compression="gzip", use_dictionary=False, data_page_version="1.0",
+                   column_encoding={"ts": "DELTA_BINARY_PACKED", "wide": "DELTA_BINARY_PACKED", "small": "DELTA_BINARY_PACKED"},
+                   data_page_size=2048, store_schema=False, write_page_index=False)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--write-delta":
+        write_delta(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -7,7 +7,7 @@ package enum Wire {
     // ConvertedType
     static let utf8: Int32 = 0, timestampMicros: Int32 = 10
     // Encoding
-    static let plain: Int32 = 0, plainDictionary: Int32 = 2, rle: Int32 = 3, rleDictionary: Int32 = 8
+    static let plain: Int32 = 0, plainDictionary: Int32 = 2, rle: Int32 = 3, deltaBinaryPacked: Int32 = 5, rleDictionary: Int32 = 8
     // CompressionCodec
     static let uncompressed: Int32 = 0, gzip: Int32 = 2
     // PageType

@@ -14,6 +14,24 @@ public enum ParquetType: Sendable, Hashable, CaseIterable {
         case .boolean, .string: nil
         }
     }
+
+    /// Whether DELTA_BINARY_PACKED applies: the integer physical types.
+    var supportsDelta: Bool {
+        switch self {
+        case .int32, .int64, .timestampMicros: true
+        case .double, .boolean, .string: false
+        }
+    }
+}
+
+/// How a data page stores the values that are not dictionary encoded.
+public enum ParquetEncoding: Sendable, Hashable, CaseIterable {
+    /// Values as they are in memory (little-endian fixed width, length-prefixed byte arrays).
+    case plain
+    /// DELTA_BINARY_PACKED: a first value, then per block of 128 the minimum delta and bit-packed
+    /// deltas from it. For INT32 / INT64 / TIMESTAMP columns only; pays off on sorted or slowly
+    /// changing integers such as event times, where a delta takes a few bits instead of 64.
+    case deltaBinaryPacked
 }
 
 /// One leaf column of a flat schema.
@@ -25,12 +43,17 @@ public struct ParquetField: Sendable, Hashable {
     /// Ask for dictionary encoding (RLE_DICTIONARY); the writer falls back to PLAIN per column chunk when
     /// the dictionary would be too large. Honoured for `.string`, `.int64` and `.timestampMicros`.
     public var dictionary: Bool
+    /// The encoding of data pages that are not dictionary encoded: when `dictionary` is set it takes
+    /// precedence, and this applies only to a chunk that fell back. `.deltaBinaryPacked` needs an
+    /// integer type (`.int32`, `.int64`, `.timestampMicros`); the writer refuses it on others.
+    public var encoding: ParquetEncoding
 
-    public init(name: String, type: ParquetType, optional: Bool = false, dictionary: Bool = false) {
+    public init(name: String, type: ParquetType, optional: Bool = false, dictionary: Bool = false, encoding: ParquetEncoding = .plain) {
         self.name = name
         self.type = type
         self.optional = optional
         self.dictionary = dictionary
+        self.encoding = encoding
     }
 }
 

@@ -55,6 +55,45 @@ struct ColumnBuilder {
         guard used == raw.count else { throw .corrupt("page holds more bytes than its values need") }
     }
 
+    /// Appends `rows` rows from a DELTA_BINARY_PACKED page body holding exactly the `nonNull` values.
+    mutating func appendDelta(_ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?, nonNull: Int) throws(ParquetError) {
+        let used: Int
+        switch type {
+        case .int32: used = try Self.appendDelta(&int32s, raw, rows: rows, levels: levels, nonNull: nonNull)
+        case .int64, .timestampMicros: used = try Self.appendDelta(&int64s, raw, rows: rows, levels: levels, nonNull: nonNull)
+        case .double, .boolean, .string:
+            throw ParquetError(.unsupported, "DELTA_BINARY_PACKED is only supported on integer columns, not \(type)")
+        }
+        guard used == raw.count else { throw .corrupt("page holds more bytes than its values need") }
+    }
+
+    /// Decodes the values into the tail of the new rows, then spreads them forward over the non-null rows
+    /// (a value never moves backwards, so nothing unread is overwritten) and zeroes the null slots.
+    private static func appendDelta<T: FixedWidthInteger & SignedInteger>(
+        _ out: inout [T], _ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?, nonNull: Int
+    ) throws(ParquetError) -> Int {
+        guard nonNull <= rows else { throw .corrupt("page has more values than rows") }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: rows))
+        return try out.withUnsafeMutableBufferPointer { buffer in
+            Result { () throws(ParquetError) in
+                let used = try DeltaBinaryPacked.decode(raw, into: UnsafeMutableBufferPointer(rebasing: buffer[(start + rows - nonNull) ..< (start + rows)]))
+                if let levels, nonNull < rows {
+                    var source = start + rows - nonNull
+                    for row in 0 ..< rows {
+                        if levels[row] == 0 {
+                            buffer[start + row] = 0
+                        } else {
+                            buffer[start + row] = buffer[source]
+                            source += 1
+                        }
+                    }
+                }
+                return used
+            }
+        }.get()
+    }
+
     /// Extends `data` by `count` bytes (to be overwritten) and returns where they start.
     private mutating func grow(by count: Int) throws(ParquetError) -> Int {
         let start = data.count

@@ -84,7 +84,8 @@ struct ColumnChunkReader {
             let pageRows = Int(header.numValues)
             guard pageRows <= rows - seen else { throw .corrupt("column \(field.name) has more values than rows") }
             let dictionaryPage = header.encoding == Wire.rleDictionary || header.encoding == Wire.plainDictionary
-            guard dictionaryPage || header.encoding == Wire.plain else {
+            let deltaPage = header.encoding == Wire.deltaBinaryPacked && field.type.supportsDelta
+            guard dictionaryPage || deltaPage || header.encoding == Wire.plain else {
                 throw ParquetError(.unsupported, "data page encoding \(header.encoding) is not supported")
             }
             if mode == .dictionaryIndices && !dictionaryPage { return nil }
@@ -115,6 +116,10 @@ struct ColumnChunkReader {
                     try levels.withUnsafeBufferPointer { levelBuffer in
                         Result { () throws(ParquetError) in
                             let pageLevels = field.optional ? levelBuffer : nil
+                            if deltaPage {
+                                try builder.appendDelta(body, rows: pageRows, levels: pageLevels, nonNull: nonNull)
+                                return
+                            }
                             if !dictionaryPage {
                                 try builder.appendPlain(body, rows: pageRows, levels: pageLevels, nonNull: nonNull)
                                 return

@@ -30,6 +30,9 @@ struct ColumnChunkWriter {
             try flushPage(type: Wire.dictionaryPage, numValues: entries.count, encoding: Wire.plain, into: &out)
         }
 
+        // A dictionary wins when it was asked for and did not fall back; otherwise the field's own encoding.
+        let valueEncoding = dictionary != nil ? Wire.rleDictionary
+            : field.encoding == .deltaBinaryPacked ? Wire.deltaBinaryPacked : Wire.plain
         let dataOffset = Int64(out.count)
         let bitWidth = dictionary.map { RleHybrid.bitWidth(forCount: $0.entryRows.count) } ?? 0
         var nextIndex = 0  // position in dictionary.indices, which has one entry per non-null row
@@ -45,16 +48,19 @@ struct ColumnChunkWriter {
                     RleHybrid.encode(UnsafeBufferPointer(rebasing: indices[nextIndex ..< nextIndex + nonNull]), bitWidth: bitWidth, into: &page)
                 }
                 nextIndex += nonNull
+            } else if valueEncoding == Wire.deltaBinaryPacked {
+                DeltaBinaryPacked.encode(column.values, rows: row ..< end, validity: validity, into: &page)
             } else {
                 PlainEncoder.encode(column.values, rows: row ..< end, validity: validity, into: &page)
             }
-            try flushPage(type: Wire.dataPage, numValues: end - row, encoding: dictionary == nil ? Wire.plain : Wire.rleDictionary, into: &out)
+            try flushPage(type: Wire.dataPage, numValues: end - row, encoding: valueEncoding, into: &out)
             row = end
         }
 
-        var encodings = [Wire.plain]
+        // Every encoding the chunk uses: the dictionary page is PLAIN, definition levels are RLE.
+        var encodings = dictionary != nil || valueEncoding == Wire.plain ? [Wire.plain] : []
         if field.optional { encodings.append(Wire.rle) }
-        if dictionary != nil { encodings.append(Wire.rleDictionary) }
+        if valueEncoding != Wire.plain { encodings.append(valueEncoding) }
         return ColumnChunkMeta(
             type: SchemaMapping.physical(field.type), encodings: encodings, path: [field.name],
             codec: options.compression == .gzip ? Wire.gzip : Wire.uncompressed, numValues: Int64(rows),

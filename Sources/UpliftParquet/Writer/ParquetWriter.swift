@@ -46,6 +46,9 @@ public struct ParquetWriter: Sendable {
         guard Set(schema.fields.map(\.name)).count == schema.fields.count else {
             throw ParquetError(.invalidInput, "column names must be unique")
         }
+        if let field = schema.fields.first(where: { $0.encoding == .deltaBinaryPacked && !$0.type.supportsDelta }) {
+            throw ParquetError(.invalidInput, "column \(field.name) asks for DELTA_BINARY_PACKED, which needs an int32, int64 or timestamp column; use .plain")
+        }
         guard (0 ... 9).contains(options.compressionLevel) else {
             throw ParquetError(.invalidInput, "compression level must be 0...9, got \(options.compressionLevel)")
         }

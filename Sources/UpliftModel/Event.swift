@@ -44,3 +44,12 @@ public struct Event: Sendable, Hashable {
         self.context = context
     }
 }
+
+extension Event {
+    /// The two ids an identify or alias event says belong to one person (`distinct_id` and the
+    /// anonymous or previous id), or nil for any other event.
+    public var linkedIDs: (String, String)? {
+        guard type == .identify || type == .alias, let other = anonymousID, other != distinctID else { return nil }
+        return (distinctID, other)
+    }
+}

@@ -68,6 +68,17 @@ struct Import: AsyncParsableCommand {
             }
             Console.endProgress()
             try await store.flush()
+            if !report.links.isEmpty {
+                // Identify and alias messages link ids into persons, retroactively for every query.
+                let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
+                do {
+                    try await catalog.link(project: project, report.links.map { PersonLink($0.distinctID, $0.linkedID) })
+                    await catalog.close()
+                } catch {
+                    await catalog.close()
+                    throw error
+                }
+            }
             if !noCompact, report.imported > 0 {
                 Console.progress("import: compacting", force: true)
                 try await store.compact(project: project)

@@ -86,6 +86,34 @@ struct CatalogCLITests {
         }
     }
 
+    @Test(arguments: Backend.enabled)
+    func importLinksIdentifiedAndAliasedIdsIntoPersons(_ backend: Backend) async throws {
+        try await withPlace(backend) { place in
+            try await withTemporaryDirectory { dir in
+                let lines = [
+                    #"{"type":"track","event":"viewed","anonymousId":"anon-1","messageId":"m1","timestamp":"2026-03-01T10:00:00Z"}"#,
+                    #"{"type":"identify","userId":"user-1","anonymousId":"anon-1","messageId":"m2","timestamp":"2026-03-01T10:01:00Z"}"#,
+                    #"{"event":"$identify","distinct_id":"user-1","properties":{"$anon_distinct_id":"phone-1"},"uuid":"m3","timestamp":"2026-03-01T11:00:00Z"}"#,
+                    #"{"type":"alias","userId":"user-1b","previousId":"user-1","messageId":"m4","timestamp":"2026-03-02T09:00:00Z"}"#,
+                    #"{"type":"track","event":"viewed","anonymousId":"anon-2","messageId":"m5","timestamp":"2026-03-02T09:00:00Z"}"#,
+                ].joined(separator: "\n")
+                // The secret comes from the environment here, as nodes sharing a catalog would have it.
+                let binary = try #require(upliftBinaryPath())
+                let result = try runProcess(
+                    binary, arguments: ["import", "--data", dir.path, "--catalog", place.urlText, "--project", "people", "-"],
+                    stdin: Data(lines.utf8), environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": String(repeating: "s3cret-pepper-", count: 3)])
+                #expect(result.exitCode == 0, "\(result.stderrText)")
+                let catalog = try await place.open()
+                let persons = try await catalog.persons(
+                    project: try ProjectSlug("people"), distinctIds: ["anon-1", "user-1", "phone-1", "user-1b", "anon-2"])
+                await catalog.close()
+                #expect(Set(["anon-1", "user-1", "phone-1", "user-1b"].map { persons[$0] }).count == 1)
+                #expect(persons["anon-2"] == "anon-2")
+                #expect(persons["anon-2"] != persons["anon-1"])
+            }
+        }
+    }
+
     @Test func badCatalogsFailWithOneLine() async throws {
         try await withTemporaryDirectory { dir in
             let data = ["--data", dir.path]

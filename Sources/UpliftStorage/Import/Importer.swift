@@ -14,7 +14,15 @@ public struct Importer: Sendable {
         public var clamped = 0
         public var lines = 0
         public var bytes = 0
+        /// Pairs of ids that identify and alias messages linked, each once, for the catalog's persons.
+        public var links: [Link] = []
         public init() {}
+    }
+
+    /// Two distinct ids of one person.
+    public struct Link: Sendable, Hashable {
+        public var distinctID: String
+        public var linkedID: String
     }
 
     /// A message that could not be imported: where it was and why.
@@ -51,6 +59,7 @@ public struct Importer: Sendable {
         decoder.correctsClockSkew = false
         var pending: [Event] = []
         pending.reserveCapacity(batchEvents)
+        var links = Set<Link>()
         // One append in flight while the next chunk decodes: the log's fsync and the store's
         // dedup overlap with decoding instead of stalling it. Appends still go one at a time, in order.
         var inFlight: Task<EventStore.AppendResult, any Error>?
@@ -85,6 +94,9 @@ public struct Importer: Sendable {
                         report.lines += part.nonBlankLines
                         report.rejected += part.rejections.count
                         report.clamped += part.clamped
+                        for e in part.events {
+                            if let (a, b) = e.linkedIDs { links.insert(Link(distinctID: a, linkedID: b)) }
+                        }
                         pending += part.events
                     }
                     report.bytes += start
@@ -111,6 +123,7 @@ public struct Importer: Sendable {
             try await settle(&inFlight, &report)
             inFlight = startAppend(&pending)
             try await settle(&inFlight, &report)
+            report.links = Array(links)
         } catch {
             // Never leave an append running behind the caller's back (it may close the store next).
             _ = try? await inFlight?.value

@@ -67,23 +67,16 @@ struct Import: AsyncParsableCommand {
                     })
             }
             Console.endProgress()
+            // The catalog's person links and the store's last flush and compaction touch different
+            // things: do them side by side.
+            async let linked: Void = link(report.links, project: project)
             try await store.flush()
-            if !report.links.isEmpty {
-                // Identify and alias messages link ids into persons, retroactively for every query.
-                let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
-                do {
-                    try await catalog.link(project: project, report.links.map { PersonLink($0.distinctID, $0.linkedID) })
-                    await catalog.close()
-                } catch {
-                    await catalog.close()
-                    throw error
-                }
-            }
             if !noCompact, report.imported > 0 {
                 Console.progress("import: compacting", force: true)
                 try await store.compact(project: project)
                 Console.endProgress()
             }
+            try await linked
             try await store.close()
             let seconds = Date().timeIntervalSince(started)
             if output.json {
@@ -94,6 +87,19 @@ struct Import: AsyncParsableCommand {
                 print("imported \(grouped(report.imported)) events into \(project), \(grouped(report.duplicates)) duplicates, \(grouped(report.rejected)) rejected (\(grouped(report.lines)) lines in \(String(format: "%.1f", seconds)) s)")
                 if report.clamped > 0 { print("\(grouped(report.clamped)) events were dated more than 23 h ahead and set to the import time") }
             }
+        }
+    }
+
+    /// Identify and alias messages link ids into persons, retroactively for every query.
+    private func link(_ links: [Importer.Link], project: ProjectSlug) async throws {
+        guard !links.isEmpty else { return }
+        let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
+        do {
+            try await catalog.link(project: project, links.map { PersonLink($0.distinctID, $0.linkedID) })
+            await catalog.close()
+        } catch {
+            await catalog.close()
+            throw error
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import UpliftCatalog
 import UpliftModel
 
@@ -24,17 +25,6 @@ struct NaiveUnionFind {
     }
 }
 
-/// A small deterministic generator so that a failure reproduces.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 struct PersonTests {
     @Test(arguments: Backend.enabled)
@@ -84,7 +74,7 @@ struct PersonTests {
         try await withCatalog(backend) { catalog, _ in
             let p = slug("random")
             _ = try await catalog.ensureProject(p)
-            var rng = SplitMix(state: 20_260_101)
+            var rng = SeededRandom(seed: 20_260_101)
             var reference = NaiveUnionFind()
             let ids = (0..<1_500).map { "id-\($0)" }
             var links: [PersonLink] = []

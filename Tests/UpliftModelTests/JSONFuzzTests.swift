@@ -1,27 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import UpliftModel
 
 /// Random and mutated inputs: nothing may crash, and what we accept Foundation must accept as the
 /// same value.
 struct JSONFuzzTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     static let seed = #"{"type":"track","event":"Clicked \"Buy\"","userId":"u1","properties":{"price":9.99,"n":[1,2,{"é":null}],"ok":true},"context":{"ip":"1.2.3.4","s":"\u00e9\uD83D\uDE00"}}"#
 
     @Test func randomBytesNeverCrash() {
-        var rng = Rng(state: 42)
+        var rng = SeededRandom(seed: 42)
         let alphabet = Array("{}[]\":,0123456789-+.eEtrufalsn \\u\n\t".utf8) + [0x80, 0xC3, 0xA9, 0xFF, 0xED, 0xF0]
         for _ in 0..<20_000 {
             let n = rng.below(40)
@@ -34,7 +23,7 @@ struct JSONFuzzTests {
     }
 
     @Test func mutationsNeverCrash() {
-        var rng = Rng(state: 7)
+        var rng = SeededRandom(seed: 7)
         let base = Array(Self.seed.utf8)
         var accepted = 0
         for _ in 0..<20_000 {
@@ -58,7 +47,7 @@ struct JSONFuzzTests {
     }
 
     @Test func mutatedBatchesKeepInvariants() {
-        var rng = Rng(state: 99)
+        var rng = SeededRandom(seed: 99)
         let base = Array(("{\"context\":{\"ip\":\"1\"},\"batch\":[" + Self.seed + ",{\"event\":\"e\",\"distinct_id\":\"d\",\"$set\":{\"a\":1}}," + Self.seed + "]}").utf8)
         var events = 0
         for _ in 0..<10_000 {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import UpliftParquet
 
 /// DELTA_BINARY_PACKED on its own: the spec's examples byte for byte, round trips over every bit width

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import UpliftParquet
 
 /// DELTA_BINARY_PACKED columns inside files: nulls, pages, metadata, dictionary precedence, damage.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import UpliftParquet
 
 /// Damaged DELTA_BINARY_PACKED bytes, fed straight to the decoder (no page CRC in front of it):

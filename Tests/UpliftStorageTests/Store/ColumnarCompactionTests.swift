@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import UpliftModel
 import UpliftParquet
 @testable import UpliftStorage
@@ -15,7 +16,7 @@ struct ColumnarCompactionTests {
     static let pool = ["", "a", "ab", "abc", "b", "é", "e\u{301}", "ü", "u\u{308}", "🎉", "日本", "Z", "a\u{0}b", "user-1", "user-10", "user-2"]
 
     func randomEvents(count: Int, seed: UInt64) -> [Event] {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         func pick() -> String { Self.pool[Int(rng.next() % UInt64(Self.pool.count))] }
         func maybe() -> String? { rng.next() % 3 == 0 ? nil : pick() }
         let base = day.daysSinceEpoch * UTCDay.microsecondsPerDay

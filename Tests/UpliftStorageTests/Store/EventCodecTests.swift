@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import UpliftModel
 @testable import UpliftStorage
 
@@ -19,7 +20,7 @@ struct EventCodecTests {
     }
 
     @Test func randomBytesNeverCrash() {
-        var rng = SplitMix(seed: 3)
+        var rng = SeededRandom(seed: 3)
         for _ in 0..<2_000 {
             var bytes = EventCodec.encode(project: "p", events: sampleEvents(count: 2, seed: rng.next()))
             let i = Int(rng.next() % UInt64(bytes.count))
@@ -44,7 +45,7 @@ struct DedupIndexTests {
     @Test func matchesNaiveModel() throws {
         var index = DedupIndex { _, _ throws(UpliftError) in [] }
         var naive: [(String, String, Int64)] = []
-        var rng = SplitMix(seed: 9)
+        var rng = SeededRandom(seed: 9)
         for _ in 0..<20_000 {
             let project = try ProjectSlug(["a", "b"][Int(rng.next() % 2)])
             let id = "id-\(rng.next() % 3_000)"

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import UpliftModel
 @testable import UpliftStorage
 
@@ -6,7 +7,7 @@ struct FingerprintSetTests {
     /// Random inserts and removals against `Set`, with few distinct low halves (long probe chains,
     /// wrap-around, backward-shift deletion) and the all-zero fingerprint.
     @Test func matchesSet() {
-        var rng = SplitMix(seed: 21)
+        var rng = SeededRandom(seed: 21)
         var set = FingerprintSet()
         var model = Set<Fingerprint>()
         for step in 0..<40_000 {
@@ -34,7 +35,7 @@ struct FingerprintSetTests {
     @Test func batchDedupMatchesOneByOne() throws {
         var batch = DedupIndex { _, day throws(UpliftError) in day.daysSinceEpoch == 3 ? [Fingerprint("id-1")] : [] }
         var single = DedupIndex { _, day throws(UpliftError) in day.daysSinceEpoch == 3 ? [Fingerprint("id-1")] : [] }
-        var rng = SplitMix(seed: 4)
+        var rng = SeededRandom(seed: 4)
         let p = try ProjectSlug("p")
         let events = (0..<3_000).map { i in
             Event(eventID: "id-\(rng.next() % 400)", type: .track, event: "e", distinctID: "d",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import UpliftModel
 @testable import UpliftStorage
 
@@ -17,7 +18,7 @@ struct ImporterTests {
             var lines: [String] = []
             var badLines: [Int] = []
             var expectedIDs: [String] = []
-            var rng = SplitMix(seed: 11)
+            var rng = SeededRandom(seed: 11)
             let padding = String(repeating: "x", count: 400)
             for n in 1...12_000 {
                 switch rng.next() % 50 {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import UpliftModel
 @testable import UpliftStorage
 
@@ -11,7 +12,7 @@ func withDataDirectory<T>(_ body: (String) async throws -> T) async throws -> T 
 
 /// Events with varied shapes: optional fields absent and present, unicode, several days.
 func sampleEvents(count: Int, seed: UInt64, startDay: Int64 = 20_454, days: Int64 = 3, idPrefix: String = "e") -> [Event] {
-    var rng = SplitMix(seed: seed)
+    var rng = SeededRandom(seed: seed)
     return (0..<count).map { i in
         let user = rng.next() % 50
         let identified = rng.next() % 3 == 0
@@ -27,17 +28,6 @@ func sampleEvents(count: Int, seed: UInt64, startDay: Int64 = 20_454, days: Int6
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func sortedByID(_ events: [Event]) -> [Event] { events.sorted { $0.eventID < $1.eventID } }
 

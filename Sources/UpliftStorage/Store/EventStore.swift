@@ -103,16 +103,17 @@ public actor EventStore {
             throw error as? UpliftError ?? UpliftError(.io, "cannot write the write-ahead log", cause: error)
         }
         if memtableIsFull(factor: 1) {
-            if let flusherSignal {
-                flusherSignal.yield()
-                // Back-pressure: with twice the threshold waiting, wait for the flusher to catch up.
-                while memtableIsFull(factor: 2) {
-                    if let lastFlushError { throw lastFlushError }
-                    flusherSignal.yield()
-                    await waitForFlush()
+            flusherSignal?.yield()
+            // Back-pressure: with twice the threshold waiting, wait for the flusher to catch up
+            // (or flush here when no flusher runs, or it stopped meanwhile).
+            while memtableIsFull(factor: flusherSignal == nil ? 1 : 2) {
+                guard let flusherSignal else {
+                    try await flush()
+                    break
                 }
-            } else {
-                try await flush()
+                if let lastFlushError { throw lastFlushError }
+                flusherSignal.yield()
+                await waitForFlush()
             }
         }
         return result
@@ -164,7 +165,13 @@ public actor EventStore {
     public func runFlusher() async {
         let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         flusherSignal = signal
-        defer { flusherSignal = nil }
+        defer {
+            flusherSignal = nil
+            // Appends held back for this flusher re-check and flush themselves.
+            let waiters = flushWaiters
+            flushWaiters = []
+            for waiter in waiters { waiter.resume() }
+        }
         let interval = configuration.flushInterval
         await withTaskGroup(of: Void.self) { group in
             group.addTask {

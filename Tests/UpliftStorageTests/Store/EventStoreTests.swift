@@ -159,3 +159,31 @@ struct EventStoreTests {
         }
     }
 }
+
+struct FlusherTests {
+    let project = try! ProjectSlug("demo")
+
+    @Test func appendsHeldBackByAFullMemtableResumeWhenTheFlusherStops() async throws {
+        try await withDataDirectory { dir in
+            var config = smallConfiguration(dir)
+            config.flushEvents = 50
+            let store = try await EventStore.open(config)
+            let project = self.project
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await store.runFlusher() }
+                // Far more than twice the threshold: appends wait on the flusher, which flushes as it goes.
+                for k in 0..<20 {
+                    _ = try await store.append(project: project, events: sampleEvents(count: 40, seed: UInt64(k), idPrefix: "f\(k)"))
+                }
+                group.cancelAll()
+            }
+            // With the flusher gone, a full memtable is flushed by the append itself: nothing hangs.
+            _ = try await store.append(project: project, events: sampleEvents(count: 120, seed: 99, idPrefix: "after"))
+            let snapshot = await store.snapshot(project: project)
+            #expect(try snapshot.allEvents().count == 920)
+            #expect(!snapshot.segments.isEmpty)
+            try await store.close()
+            #expect(StoreVerifier.verify(dataDirectory: dir).isClean)
+        }
+    }
+}

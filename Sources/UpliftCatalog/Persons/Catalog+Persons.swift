@@ -40,11 +40,7 @@ extension Catalog {
                 guard try await db.raw("SELECT slug FROM projects WHERE slug = \(bind: project.value)").first() != nil else {
                     throw UpliftError(.notFound, "project '\(project)' does not exist; create it with `uplift project create \(project)`")
                 }
-                var changed = 0
-                for link in chunk {
-                    if try await Self.merge(link, project: project.value, at: at, db: db) { changed += 1 }
-                }
-                return changed
+                return try await Self.merge(chunk, project: project.value, at: at, db: db)
             }
         }
         return changed
@@ -84,43 +80,82 @@ extension Catalog {
         return ids.isEmpty ? [distinctId] : ids
     }
 
-    /// One union step inside the caller's transaction; true when something changed.
-    private static func merge(_ link: PersonLink, project: String, at: Int64, db: any SQLDatabase) async throws -> Bool {
-        let a = link.distinctId, b = link.otherId
-        guard a != b else { return false }
-        try await db.raw("""
-            INSERT INTO person_links (project, distinct_id, other_id, created_at) VALUES (\(bind: project), \(bind: a), \(bind: b), \(bind: at))
-            ON CONFLICT (project, distinct_id, other_id) DO NOTHING
-            """).run()
-        let rows = try await db.raw("SELECT distinct_id, person_id FROM person_ids WHERE project = \(bind: project) AND distinct_id IN (\(bind: a), \(bind: b))").all()
-        var person: [String: String] = [:]
-        for row in rows { person[try row.decode(column: "distinct_id", as: String.self)] = try row.decode(column: "person_id", as: String.self) }
-        switch (person[a], person[b]) {
-        case (nil, nil):
-            try await db.raw("INSERT INTO persons (project, person_id, size) VALUES (\(bind: project), \(bind: a), 2)").run()
-            try await db.raw("INSERT INTO person_ids (project, distinct_id, person_id) VALUES (\(bind: project), \(bind: a), \(bind: a)), (\(bind: project), \(bind: b), \(bind: a))").run()
-        case (let pa?, nil):
-            try await addId(b, to: pa, project: project, db: db)
-        case (nil, let pb?):
-            try await addId(a, to: pb, project: project, db: db)
-        case (let pa?, let pb?):
-            guard pa != pb else { return false }
-            let sizes = try await db.raw("SELECT person_id, size FROM persons WHERE project = \(bind: project) AND person_id IN (\(bind: pa), \(bind: pb))").all()
-            var size: [String: Int64] = [:]
-            for row in sizes { size[try row.decode(column: "person_id", as: String.self)] = try row.decode(column: "size", as: Int64.self) }
-            let (sa, sb) = (size[pa] ?? 1, size[pb] ?? 1)
-            // Ties go to the first id's person, so anonymous → user links keep a stable id.
-            let (keep, drop, moved) = sa >= sb ? (pa, pb, sb) : (pb, pa, sa)
-            try await db.raw("UPDATE person_ids SET person_id = \(bind: keep) WHERE project = \(bind: project) AND person_id = \(bind: drop)").run()
-            try await db.raw("UPDATE persons SET size = size + \(bind: moved) WHERE project = \(bind: project) AND person_id = \(bind: keep)").run()
-            try await db.raw("DELETE FROM persons WHERE project = \(bind: project) AND person_id = \(bind: drop)").run()
-        }
-        return true
-    }
+    /// The union steps of a chunk of links inside the caller's transaction, with a handful of
+    /// statements for the whole chunk: the persons the chunk touches are read once, united in
+    /// memory by size exactly as one-link-at-a-time would (ties keep the first id's person), and
+    /// only what changed is written back. Returns how many links merged two persons or added an id.
+    private static func merge(_ chunk: [PersonLink], project: String, at: Int64, db: any SQLDatabase) async throws -> Int {
+        let links = chunk.filter { $0.distinctId != $0.otherId }
+        guard !links.isEmpty else { return 0 }
+        let record = db.insert(into: "person_links").columns("project", "distinct_id", "other_id", "created_at")
+            .ignoringConflicts(with: ["project", "distinct_id", "other_id"])
+        for link in links { record.values([project, link.distinctId, link.otherId, at] as [any Encodable & Sendable]) }
+        try await record.run()
 
-    private static func addId(_ id: String, to person: String, project: String, db: any SQLDatabase) async throws {
-        try await db.raw("INSERT INTO person_ids (project, distinct_id, person_id) VALUES (\(bind: project), \(bind: id), \(bind: person))").run()
-        try await db.raw("UPDATE persons SET size = size + 1 WHERE project = \(bind: project) AND person_id = \(bind: person)").run()
+        // Current persons of the chunk's ids, and their sizes.
+        let ids = Array(Set(links.flatMap { [$0.distinctId, $0.otherId] }))
+        var personOf: [String: String] = [:]
+        for part in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for row in try await db.raw("SELECT distinct_id, person_id FROM person_ids WHERE project = \(bind: project) AND distinct_id IN (\(binds: part))").all() {
+                personOf[try row.decode(column: "distinct_id", as: String.self)] = try row.decode(column: "person_id", as: String.self)
+            }
+        }
+        let existing = Array(Set(personOf.values))
+        var size: [String: Int64] = [:]
+        for part in stride(from: 0, to: existing.count, by: 500).map({ Array(existing[$0..<min($0 + 500, existing.count)]) }) {
+            for row in try await db.raw("SELECT person_id, size FROM persons WHERE project = \(bind: project) AND person_id IN (\(binds: part))").all() {
+                size[try row.decode(column: "person_id", as: String.self)] = try row.decode(column: "size", as: Int64.self)
+            }
+        }
+        for person in existing where size[person] == nil { size[person] = 1 }
+
+        // Union-find over persons; an id without a person is its own node of size 1. (Person ids
+        // are ids that have a row, so they never collide with a new id.)
+        var newIds = Set<String>()
+        var parent: [String: String] = [:]
+        func node(_ id: String) -> String {
+            if let person = personOf[id] { return person }
+            if size[id] == nil { size[id] = 1; newIds.insert(id) }
+            return id
+        }
+        func find(_ x: String) -> String {
+            var root = x
+            while let up = parent[root] { root = up }
+            var y = x
+            while let up = parent[y], up != root { parent[y] = root; y = up }
+            return root
+        }
+        var changed = 0
+        for link in links {
+            let ra = find(node(link.distinctId)), rb = find(node(link.otherId))
+            guard ra != rb else { continue }
+            changed += 1
+            let (keep, drop) = size[ra]! >= size[rb]! ? (ra, rb) : (rb, ra)
+            parent[drop] = keep
+            size[keep]! += size[drop]!
+        }
+
+        // Write back: ids of absorbed persons move, new ids join, sizes follow.
+        for person in existing where find(person) != person {
+            let root = find(person)
+            try await db.raw("UPDATE person_ids SET person_id = \(bind: root) WHERE project = \(bind: project) AND person_id = \(bind: person)").run()
+            try await db.raw("DELETE FROM persons WHERE project = \(bind: project) AND person_id = \(bind: person)").run()
+        }
+        let joining = newIds.sorted()
+        for part in stride(from: 0, to: joining.count, by: 500).map({ Array(joining[$0..<min($0 + 500, joining.count)]) }) {
+            let insert = db.insert(into: "person_ids").columns("project", "distinct_id", "person_id")
+            for id in part { insert.values([project, id, find(id)] as [any Encodable & Sendable]) }
+            try await insert.run()
+        }
+        let roots = Set(existing.map(find) + joining.map(find))
+        for root in roots.sorted() {
+            if newIds.contains(root) {
+                try await db.raw("INSERT INTO persons (project, person_id, size) VALUES (\(bind: project), \(bind: root), \(bind: size[root]!))").run()
+            } else {
+                try await db.raw("UPDATE persons SET size = \(bind: size[root]!) WHERE project = \(bind: project) AND person_id = \(bind: root)").run()
+            }
+        }
+        return changed
     }
 
     static func validDistinctId(_ id: String) throws(UpliftError) {

@@ -22,11 +22,13 @@ struct CatalogOptions: ParsableArguments {
 }
 
 /// Runs `body` with an open catalog and closes it, also on failure.
-func withCatalog(_ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> Void) async throws {
+@discardableResult
+func withCatalog<T>(_ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> T) async throws -> T {
     let catalog = try await options.open(dataDirectory: data.directory)
     do {
-        try await body(catalog)
+        let result = try await body(catalog)
         await catalog.close()
+        return result
     } catch {
         await catalog.close()
         throw error

@@ -33,15 +33,7 @@ struct Import: AsyncParsableCommand {
         let project = try projectSlug(self.project)
         try await reportingErrors {
             // A local bulk load needs no ceremony: an unknown project is created (without keys).
-            let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
-            let created: Bool
-            do {
-                created = try await catalog.ensureProject(project)
-                await catalog.close()
-            } catch {
-                await catalog.close()
-                throw error
-            }
+            let created = try await withCatalog(dataOptions, catalogOptions) { try await $0.ensureProject(project) }
             if created {
                 Console.error("created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)")
             }
@@ -93,13 +85,8 @@ struct Import: AsyncParsableCommand {
     /// Identify and alias messages link ids into persons, retroactively for every query.
     private func link(_ links: [Importer.Link], project: ProjectSlug) async throws {
         guard !links.isEmpty else { return }
-        let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
-        do {
-            try await catalog.link(project: project, links.map { PersonLink($0.distinctID, $0.linkedID) })
-            await catalog.close()
-        } catch {
-            await catalog.close()
-            throw error
+        try await withCatalog(dataOptions, catalogOptions) {
+            try await $0.link(project: project, links.map { PersonLink($0.distinctID, $0.linkedID) })
         }
     }
 }

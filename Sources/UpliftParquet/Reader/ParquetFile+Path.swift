@@ -12,6 +12,11 @@ extension ParquetFile {
     }
 
     static func readAll(path: String) throws(ParquetError) -> [UInt8] {
+        try readTail(path: path, bytes: Int.max).bytes
+    }
+
+    /// Reads the last `count` bytes of a file (all of it when shorter) and tells its size.
+    static func readTail(path: String, bytes count: Int) throws(ParquetError) -> (bytes: [UInt8], fileSize: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code: ParquetError.Code = errno == ENOENT ? .notFound : .io
@@ -20,16 +25,27 @@ extension ParquetFile {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ParquetError(.io, "cannot stat Parquet file \(path) (errno \(errno))") }
-        let size = Int(info.st_size)
+        let fileSize = Int(info.st_size)
+        let size = min(count, fileSize), start = fileSize - size
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, size - done, off_t(done)) }
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, size - done, off_t(start + done)) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw ParquetError(.io, "cannot read Parquet file \(path) (errno \(errno))") }
             done += n
         }
-        return bytes
+        return (bytes, fileSize)
+    }
+
+    /// Parses only the footer of the file at `path`: two small reads from its end, no data pages.
+    public static func footer(path: String) throws(ParquetError) -> ParquetFooter {
+        let (last, fileSize) = try readTail(path: path, bytes: 8)
+        guard fileSize >= 12, last.count == 8 else { throw .corrupt("not a Parquet file (too short)") }
+        let footerLength = Int(last.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }.littleEndian)
+        // The footer, our 8-byte footer checksum before it, its length and the magic after it.
+        let (tail, size) = try readTail(path: path, bytes: min(fileSize - 4, footerLength + 16))
+        return try ParquetFooter(tail: tail, fileSize: size)
     }
 
     /// One column across every row group, concatenated in file order (strings must total under 2 GiB).

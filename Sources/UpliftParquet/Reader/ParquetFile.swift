@@ -11,41 +11,23 @@ public struct ParquetFile: Sendable {
     let writtenByUplift: Bool
 
     public init(bytes: [UInt8]) throws(ParquetError) {
-        let magic = Array("PAR1".utf8)
-        guard bytes.count >= 12, Array(bytes[0 ..< 4]) == magic, Array(bytes[(bytes.count - 4)...]) == magic else {
+        guard bytes.count >= 12, Array(bytes[0 ..< 4]) == Self.magic else {
             throw .corrupt("not a Parquet file (missing PAR1 magic)")
         }
-        let lengthAt = bytes.count - 8
-        let footerLength = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: lengthAt, as: UInt32.self) }.littleEndian)
-        guard footerLength <= lengthAt - 4 else { throw .corrupt("footer length exceeds the file") }
-        let footerStart = lengthAt - footerLength
-        let (thrift, footerEnd) = try ThriftCompactReader.decodeStruct(bytes, from: footerStart, to: lengthAt)
-        guard footerEnd == lengthAt else { throw .corrupt("footer has trailing bytes") }
-        let metadata = try FileMetaData(thrift: thrift)
-
-        // Our footer checksum sits just before the footer. Its presence is signalled twice (magic and
-        // created_by) so that one damaged byte cannot switch the check off.
-        let hasMagic = footerStart >= 12 && Array(bytes[(footerStart - 4) ..< footerStart]) == ParquetWriter.footerChecksumMagic
-        let ours = metadata.createdBy?.hasPrefix("uplift ") ?? false
-        if hasMagic || ours {
-            guard hasMagic else { throw .corrupt("footer checksum is missing") }
-            let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: footerStart - 8, as: UInt32.self) }.littleEndian
-            let actual = bytes.withUnsafeBytes { Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[footerStart ..< lengthAt])) }
-            guard stored == actual else { throw .corrupt("footer checksum mismatch") }
-        }
-        let schema = try SchemaMapping.schema(metadata.schema)
-        let dataEnd = hasMagic ? footerStart - 8 : footerStart
-        self.rowGroups = try Self.validate(metadata, schema: schema, dataEnd: dataEnd)
-        self.schema = schema
-        self.rowCount = Int(metadata.numRows)
-        self.keyValueMetadata = metadata.keyValueMetadata.map { ($0.key, $0.value) }
-        self.createdBy = metadata.createdBy
+        let footer = try ParquetFooter(tail: bytes, fileSize: bytes.count)
+        self.rowGroups = footer.rowGroups
+        self.schema = footer.schema
+        self.rowCount = footer.rowCount
+        self.keyValueMetadata = footer.keyValueMetadata
+        self.createdBy = footer.createdBy
         self.bytes = bytes
-        self.metadata = metadata
-        self.writtenByUplift = hasMagic
+        self.metadata = footer.metadata
+        self.writtenByUplift = footer.writtenByUplift
     }
 
-    private static func validate(_ metadata: FileMetaData, schema: ParquetSchema, dataEnd: Int) throws(ParquetError) -> [RowGroupInfo] {
+    static let magic = Array("PAR1".utf8)
+
+    static func validate(_ metadata: FileMetaData, schema: ParquetSchema, dataEnd: Int) throws(ParquetError) -> [RowGroupInfo] {
         var total: Int64 = 0
         var groups: [RowGroupInfo] = []
         for group in metadata.rowGroups {

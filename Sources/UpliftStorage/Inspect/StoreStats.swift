@@ -35,7 +35,7 @@ public struct ProjectStats: Sendable {
             stats.firstDay = stats.firstDay ?? day
             stats.lastDay = day
             for path in paths {
-                let file = try SegmentReader.open(path: path)
+                let file = try SegmentReader.footer(path: path)
                 stats.segments += 1
                 stats.events += file.rowCount
                 stats.bytes += DurableFile.fileSize(path) ?? 0

@@ -5,18 +5,29 @@ package import UpliftParquet
 package enum SegmentReader {
     package static func open(path: String) throws(UpliftError) -> ParquetFile {
         let bytes = try DurableFile.readAll(path)
-        do {
-            let file = try ParquetFile(bytes: bytes)
-            // Dictionary encoding is a writer's choice per chunk, not part of the schema read back.
-            let shape = { (f: ParquetField) in "\(f.name) \(f.type) \(f.optional)" }
-            guard file.schema.fields.map(shape) == EventSchema.schema.fields.map(shape) else {
-                throw UpliftError(.corrupt, "segment \(path) does not have the event schema")
-            }
-            return file
-        } catch let error as UpliftError {
-            throw error
-        } catch {
+        let file: ParquetFile
+        do { file = try ParquetFile(bytes: bytes) } catch {
             throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
+        }
+        try checkSchema(file.schema, path)
+        return file
+    }
+
+    /// The footer alone (no data page is read): for listing, statistics and crash recovery.
+    package static func footer(path: String) throws(UpliftError) -> ParquetFooter {
+        let footer: ParquetFooter
+        do { footer = try ParquetFile.footer(path: path) } catch {
+            throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
+        }
+        try checkSchema(footer.schema, path)
+        return footer
+    }
+
+    private static func checkSchema(_ schema: ParquetSchema, _ path: String) throws(UpliftError) {
+        // Dictionary and delta encoding are a writer's choice per chunk, not part of the schema read back.
+        let shape = { (f: ParquetField) in "\(f.name) \(f.type) \(f.optional)" }
+        guard schema.fields.map(shape) == EventSchema.schema.fields.map(shape) else {
+            throw UpliftError(.corrupt, "segment \(path) does not have the event schema")
         }
     }
 
@@ -68,7 +79,7 @@ package enum SegmentReader {
 
     /// The compaction that wrote a compacted segment, from its footer.
     package static func compactionRecord(path: String) throws(UpliftError) -> CompactionRecord? {
-        let file = try open(path: path)
+        let file = try footer(path: path)
         func names(_ key: String) -> [String]? {
             file.metadataValue(for: key).map { $0.split(separator: ",").map(String.init) }
         }

@@ -1,0 +1,55 @@
+/// A Parquet file's footer, parsed and validated from the end of the file alone: what listing,
+/// statistics and crash recovery need without reading any data page.
+public struct ParquetFooter: Sendable {
+    public let schema: ParquetSchema
+    public let rowCount: Int
+    public let rowGroups: [RowGroupInfo]
+    public let keyValueMetadata: [(key: String, value: String?)]
+    public let createdBy: String?
+    let metadata: FileMetaData
+    let writtenByUplift: Bool
+
+    /// Parses the footer from `tail`, the last `tail.count` bytes of a file of `fileSize` bytes
+    /// (the whole file, or at least the footer, its length, the magic and our footer checksum).
+    init(tail bytes: [UInt8], fileSize: Int) throws(ParquetError) {
+        let base = fileSize - bytes.count  // file offset of bytes[0]
+        guard fileSize >= 12, bytes.count >= 8, Array(bytes[(bytes.count - 4)...]) == ParquetFile.magic else {
+            throw .corrupt("not a Parquet file (missing PAR1 magic)")
+        }
+        let lengthAt = bytes.count - 8
+        let footerLength = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: lengthAt, as: UInt32.self) }.littleEndian)
+        guard footerLength <= base + lengthAt - 4 else { throw .corrupt("footer length exceeds the file") }
+        guard footerLength <= lengthAt else { throw .corrupt("footer is not within the bytes read") }
+        let footerStart = lengthAt - footerLength
+        let (thrift, footerEnd) = try ThriftCompactReader.decodeStruct(bytes, from: footerStart, to: lengthAt)
+        guard footerEnd == lengthAt else { throw .corrupt("footer has trailing bytes") }
+        let metadata = try FileMetaData(thrift: thrift)
+
+        // Our footer checksum sits just before the footer. Its presence is signalled twice (magic and
+        // created_by) so that one damaged byte cannot switch the check off.
+        let fileFooterStart = base + footerStart
+        let hasMagic = fileFooterStart >= 12 && footerStart >= 8
+            && Array(bytes[(footerStart - 4) ..< footerStart]) == ParquetWriter.footerChecksumMagic
+        let ours = metadata.createdBy?.hasPrefix("uplift ") ?? false
+        if hasMagic || ours {
+            guard hasMagic else { throw .corrupt("footer checksum is missing") }
+            let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: footerStart - 8, as: UInt32.self) }.littleEndian
+            let actual = bytes.withUnsafeBytes { Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[footerStart ..< lengthAt])) }
+            guard stored == actual else { throw .corrupt("footer checksum mismatch") }
+        }
+        let schema = try SchemaMapping.schema(metadata.schema)
+        let dataEnd = hasMagic ? fileFooterStart - 8 : fileFooterStart
+        self.rowGroups = try ParquetFile.validate(metadata, schema: schema, dataEnd: dataEnd)
+        self.schema = schema
+        self.rowCount = Int(metadata.numRows)
+        self.keyValueMetadata = metadata.keyValueMetadata.map { ($0.key, $0.value) }
+        self.createdBy = metadata.createdBy
+        self.metadata = metadata
+        self.writtenByUplift = hasMagic
+    }
+
+    /// The key-value metadata entry for `key`, if any.
+    public func metadataValue(for key: String) -> String? {
+        keyValueMetadata.first { $0.key == key }?.value ?? nil
+    }
+}

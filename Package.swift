@@ -27,6 +27,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        // The HTTP server, its metrics and its start/stop.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for GZIP pages and gzip input.
@@ -65,11 +70,27 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The HTTP server: Segment/PostHog ingestion, feedback, health and metrics. The only target that imports Hummingbird.
+        .target(
+            name: "UpliftServer",
+            dependencies: [
+                "UpliftModel", "UpliftStorage", "UpliftCatalog", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The command line: parses arguments and calls into the libraries, nothing more.
         .executableTarget(
             name: "uplift",
             dependencies: [
-                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog",
+                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -101,6 +122,16 @@ let package = Package(
         .testTarget(
             name: "UpliftCatalogTests",
             dependencies: ["UpliftCatalog", "UpliftModel", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // Over HTTP, through the same application builder `uplift serve` uses.
+        .testTarget(
+            name: "UpliftServerTests",
+            dependencies: [
+                "UpliftServer", "UpliftStorage", "UpliftCatalog", "UpliftModel", "TestSupport", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         // End to end through the built `uplift` binary.

@@ -18,6 +18,11 @@ enum Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// One line on standard output, written at once (not held in a buffer when stdout is a pipe).
+    static func line(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
     private static let lastProgress = Mutex<UInt64>(0)

@@ -17,7 +17,7 @@ struct Uplift: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Generate.self, Import.self, Stats.self, Verify.self, Compact.self,
-            ProjectCommand.self, KeyCommand.self, Migrate.self,
+            ProjectCommand.self, KeyCommand.self, Migrate.self, Serve.self,
         ]
     )
 }

@@ -1,5 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Parsing of wire timestamps into microseconds since the Unix epoch (UTC).
 public enum Timestamp {
+    /// The wall-clock time now, in microseconds since the Unix epoch.
+    public static func now() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
+    }
+
     /// Accepts RFC 3339 / ISO 8601: `YYYY-MM-DD`, optionally followed by `T` (or `t` or a space)
     /// `hh:mm`, optional `:ss`, an optional fraction of 1–9 digits (truncated to µs), and an
     /// optional `Z`/`z` or `±hh:mm` / `±hhmm` / `±hh` offset (none means UTC). A date alone is

@@ -1,7 +1,8 @@
 /// Segment's spec: track, identify, page, screen, group, alias.
 extension WireDecoder {
     func decodeSegment(_ view: JSONView, _ message: Int, _ f: MessageFields, shared: Shared) throws(Rejection) -> Event {
-        guard let typeIndex = f.type, let typeName = view.string(typeIndex), let type = EventType(rawValue: typeName) else {
+        let typeName = f.type.flatMap { view.string($0) } ?? (f.type == nil ? impliedType?.rawValue : nil)
+        guard let typeName, let type = EventType(rawValue: typeName) else {
             throw Rejection(
                 "unknown_type", "`type` must be one of track, identify, page, screen, group, alias")
         }

@@ -22,6 +22,9 @@ public struct WireDecoder: Sendable {
     /// a Segment message's own `receivedAt`, which exports carry and which is then stored as the
     /// receive time.
     public var correctsClockSkew = true
+    /// The Segment type a message without a `type` member has: Segment's single-message endpoints
+    /// (`/v1/track`, `/v1/identify`, …) take the type from the path.
+    public var impliedType: EventType?
 
     public init(limits: WireLimits = WireLimits()) {
         self.limits = limits
@@ -137,7 +140,7 @@ public struct WireDecoder: Sendable {
             throw Rejection("nesting_too_deep", "the message nests deeper than \(limits.maxDepth) levels; flatten it")
         }
         let fields = MessageFields(view, message)
-        if fields.type != nil {
+        if fields.type != nil || impliedType != nil {
             return try decodeSegment(view, message, fields, shared: shared)
         }
         if fields.event != nil || fields.distinctId != nil {

@@ -85,7 +85,7 @@ public struct Importer: Sendable {
                     }
                     // Whole lines only: up to the last newline, or everything once the input has ended.
                     let start = more ? (buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) : buffer.count
-                    for part in await Self.decodeLines(buffer, upTo: start, decoder: decoder, receivedAt: Self.nowMicros()) {
+                    for part in await Self.decodeLines(buffer, upTo: start, decoder: decoder, receivedAt: Timestamp.now()) {
                         for r in part.rejections {
                             onRejected(Rejected(
                                 source: input.name, line: lineNumber + r.line, index: r.index, code: r.code, message: r.message))
@@ -212,9 +212,4 @@ public struct Importer: Sendable {
         return base.distance(to: UnsafeRawPointer(hit))
     }
 
-    static func nowMicros() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
-    }
 }

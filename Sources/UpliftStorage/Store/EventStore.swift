@@ -30,6 +30,9 @@ public actor EventStore {
     private var lastFlushError: UpliftError?
     private var lastFlush = ContinuousClock.now
     private var nextBatchID: UInt64 = 1
+    /// Appends whose log write has not finished, by batch id, and callers waiting for some of them.
+    private var inFlight = Set<UInt64>()
+    private var inFlightWaiters: [(through: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     private var closed = false
 
     /// Opens (creating if needed) the store, finishing any interrupted compaction and replaying the log.
@@ -40,7 +43,7 @@ public actor EventStore {
             let lock = try DataDirectoryLock(directory: layout.root)
             let manifest = try SegmentManifest.load(layout)
             do {
-                let (wal, recovered, _) = try WriteAheadLog.open(directory: layout.walDirectory)
+                let (wal, recovered, _) = try WriteAheadLog.open(directory: layout.walDirectory, options: configuration.walOptions)
                 return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
             } catch let error as UpliftError {
                 throw error
@@ -85,7 +88,16 @@ public actor EventStore {
     /// Stores events durably, dropping those whose id the project already has.
     public func append(project: ProjectSlug, events: [Event]) async throws(UpliftError) -> AppendResult {
         guard !closed else { throw UpliftError(.io, "the event store is closed") }
-        let fresh = try deduplicate(project: project, events)
+        var fresh = try deduplicate(project: project, events)
+        if fresh.count < events.count, !inFlight.isEmpty {
+            // A duplicate may be of an event whose log write is still running: acknowledging it
+            // now would acknowledge an event that is not durable yet (and is lost if that write
+            // fails). Wait for the writes that started before, then look again: the ids of a
+            // failed write are forgotten by then, so its events are stored now.
+            await waitForAppends(through: nextBatchID - 1)
+            let freshIDs = Set(fresh.map(\.eventID))
+            fresh += try deduplicate(project: project, events.filter { !freshIDs.contains($0.eventID) })
+        }
         let result = AppendResult(accepted: fresh.count, duplicates: events.count - fresh.count)
         guard !fresh.isEmpty else { return result }
         // In the memtable before the log write completes: a flush that starts meanwhile then
@@ -93,9 +105,12 @@ public actor EventStore {
         let id = nextBatchID
         nextBatchID += 1
         memtable.append(.init(id: id, project: project, events: fresh))
+        inFlight.insert(id)
         do {
             _ = try await wal.append([EventCodec.encode(project: project.value, events: fresh)])
+            appendFinished(id)
         } catch {
+            defer { appendFinished(id) }
             // Not acknowledged: forget the events unless a flush already made them durable anyway.
             if memtable.remove(batch: id) != nil {
                 for e in fresh { dedup.remove(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) }
@@ -117,6 +132,23 @@ public actor EventStore {
             }
         }
         return result
+    }
+
+    private func appendFinished(_ id: UInt64) {
+        inFlight.remove(id)
+        guard !inFlightWaiters.isEmpty else { return }
+        let oldest = inFlight.min() ?? .max
+        var waiting: [(through: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        for waiter in inFlightWaiters {
+            if waiter.through < oldest { waiter.continuation.resume() } else { waiting.append(waiter) }
+        }
+        inFlightWaiters = waiting
+    }
+
+    /// Returns once every append with a batch id up to `through` has finished its log write.
+    private func waitForAppends(through: UInt64) async {
+        guard let oldest = inFlight.min(), oldest <= through else { return }
+        await withCheckedContinuation { inFlightWaiters.append((through, $0)) }
     }
 
     private func deduplicate(project: ProjectSlug, _ events: [Event]) throws(UpliftError) -> [Event] {
@@ -194,6 +226,16 @@ public actor EventStore {
         }
     }
 
+    /// The store's health and backlog, for readiness checks and metrics.
+    public func status() -> StoreStatus {
+        // Batches are kept in arrival order: the first one's first event is (about) the oldest.
+        let oldestPending = (flushing.first ?? memtable.batches.first)?.events.first?.receivedAt
+        return StoreStatus(
+            logBytes: wal.sizeInBytes, logFailing: wal.isFailing, closed: closed,
+            pendingEvents: flushing.reduce(0) { $0 + $1.events.count } + memtable.eventCount,
+            oldestPendingReceivedAt: oldestPending, lastFlushError: lastFlushError)
+    }
+
     /// What a query reads: the segments of a project plus the events still only in the log.
     public func snapshot(project: ProjectSlug) -> Snapshot {
         Snapshot(
@@ -243,6 +285,20 @@ public actor EventStore {
         wal.close()
         lock.release()
     }
+}
+
+/// A moment's view of the store for operators.
+public struct StoreStatus: Sendable {
+    /// Bytes in the write-ahead log files.
+    public var logBytes: UInt64
+    /// Whether the newest log write failed (disk full, I/O error).
+    public var logFailing: Bool
+    public var closed: Bool
+    /// Events in the log that no segment holds yet.
+    public var pendingEvents: Int
+    /// Receive time (µs) of the oldest of them: the flush lag is now minus this.
+    public var oldestPendingReceivedAt: Int64?
+    public var lastFlushError: UpliftError?
 }
 
 public struct CompactionReport: Sendable, Equatable {

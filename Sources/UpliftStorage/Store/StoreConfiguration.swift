@@ -18,6 +18,8 @@ public struct StoreConfiguration: Sendable {
     public var flushCompressionLevel: Int32 = 1
     /// Row order inside segments.
     public var sortOrder: EventSortOrder = .distinctIDThenTime
+    /// The write-ahead log's settings (commit observer; fault injection in tests).
+    public var walOptions = WALOptions()
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory

@@ -21,8 +21,12 @@ final class WALCore: Sendable {
     let currentSequence: Atomic<UInt64>
     let records = Atomic<UInt64>(0)
     let syncs = Atomic<UInt64>(0)
+    /// Whether the newest commit failed (cleared by the next one that succeeds).
+    let lastCommitFailed = Atomic<Bool>(false)
+    let onCommit: (@Sendable (WALCommit) -> Void)?
 
-    init(active: consuming WALActiveFile, existingBytes: UInt64) {
+    init(active: consuming WALActiveFile, existingBytes: UInt64, onCommit: (@Sendable (WALCommit) -> Void)? = nil) {
+        self.onCommit = onCommit
         let sequence = active.sequence
         let bytes = existingBytes + active.offset
         self.active = Mutex(active)
@@ -58,10 +62,13 @@ final class WALCore: Sendable {
     private func commit(_ batch: [PendingAppend]) {
         let recordCount = batch.reduce(0) { $0 + $1.records }
         let byteCount = batch.reduce(0) { $0 + $1.bytes.count }
+        let started = ContinuousClock.now
         let (sequence, result) = active.withLock { file in
             let result = file.write(batch.map(\.bytes), records: recordCount)
             return (file.sequence, result)
         }
+        if case .failure = result { lastCommitFailed.store(true, ordering: .relaxed) } else { lastCommitFailed.store(false, ordering: .relaxed) }
+        onCommit?(WALCommit(records: recordCount, bytes: byteCount, duration: started.duration(to: .now), succeeded: (try? result.get()) != nil))
         switch result {
         case .success(let start):
             if byteCount > 0 {

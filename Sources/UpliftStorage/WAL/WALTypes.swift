@@ -26,8 +26,19 @@ public struct WALRecord: Sendable {
 public struct WALOptions: Sendable {
     /// Fault injection for tests; empty in production.
     package var faults = WALFaults()
+    /// Called on the writer thread after each group commit (write and data sync), successful or
+    /// not, with how long it took: for the server's fsync histogram. Must be quick.
+    public var onCommit: (@Sendable (WALCommit) -> Void)?
 
     public init() {}
+}
+
+/// One group commit of the log: one write and one data sync for every append that was waiting.
+public struct WALCommit: Sendable {
+    public var records: Int
+    public var bytes: Int
+    public var duration: Duration
+    public var succeeded: Bool
 }
 
 /// Failures a test can inject into the writer to prove that a failed batch leaves nothing behind.

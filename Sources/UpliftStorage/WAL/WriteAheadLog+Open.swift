@@ -31,7 +31,7 @@ extension WriteAheadLog {
         do {
             let (report, existingBytes, nextSequence) = try recover(directory: directory, replay: replay)
             let active = try WALActiveFile(directory: directory, sequence: nextSequence, faults: options.faults)
-            let core = WALCore(active: active, existingBytes: existingBytes)
+            let core = WALCore(active: active, existingBytes: existingBytes, onCommit: options.onCommit)
             return (try WriteAheadLog(directory: directory, core: core, lockFD: lockFD), report)
         } catch {
             SystemIO.closeFile(lockFD)

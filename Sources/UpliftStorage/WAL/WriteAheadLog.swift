@@ -98,6 +98,8 @@ public final class WriteAheadLog: Sendable {
     public var recordsSinceOpen: UInt64 { core.records.load(ordering: .relaxed) }
     /// Data syncs since `open`: one per group-commit batch.
     public var syncCount: UInt64 { core.syncs.load(ordering: .relaxed) }
+    /// Whether the newest group commit failed (disk full, I/O error); the next success clears it.
+    public var isFailing: Bool { core.lastCommitFailed.load(ordering: .relaxed) }
     /// The sequence number of the file appends currently go to.
     public var currentFileSequence: UInt64 { core.currentSequence.load(ordering: .relaxed) }
 

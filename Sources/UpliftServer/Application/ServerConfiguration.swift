@@ -1,0 +1,22 @@
+/// How `uplift serve` listens and what it accepts. Filled from flags and environment at the edge.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Largest request body after decompression (DESIGN: 5 MB), enforced while inflating.
+    public var maxBodyBytes = 5 * 1024 * 1024
+    /// A client that has not sent its whole body within this time gets 408; other requests go on.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// A connection with no traffic for this long is closed (stalled clients, idle keep-alives).
+    public var idleTimeout: Duration = .seconds(60)
+    /// Requests per second allowed per write key (bursts up to one second's worth); nil = no limit.
+    public var rateLimit: Double?
+    /// How long a key check is remembered: a revoked key stops working within this time.
+    public var keyCacheTTL: Duration = .seconds(10)
+    /// What 503 responses ask clients to wait before retrying, in seconds.
+    public var retryAfterSeconds = 5
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,71 @@
+public import HTTPTypes
+public import Hummingbird
+import HummingbirdCore
+public import Logging
+import NIOCore
+public import UpliftCatalog
+import UpliftModel
+public import UpliftStorage
+
+/// Builds the HTTP application `uplift serve` runs (and the tests drive): the routes, the
+/// middleware, and the services that live and stop with it (the store's flusher).
+public enum UpliftApplication {
+    /// Segment's single-message endpoints and the type each implies.
+    static let segmentRoutes: [(path: String, type: EventType?)] = [
+        ("/v1/track", .track), ("/v1/identify", .identify), ("/v1/page", .page), ("/v1/screen", .screen),
+        ("/v1/group", .group), ("/v1/alias", .alias), ("/v1/batch", nil),
+    ]
+    /// PostHog's capture endpoints.
+    static let postHogRoutes = ["/capture", "/batch", "/e", "/i/v0/e"]
+
+    /// Runs the server until SIGTERM or SIGINT, then stops gracefully: stops accepting, answers the
+    /// requests in progress, flushes and closes the store.
+    public static func serve(
+        configuration: ServerConfiguration, store: EventStore, catalog: Catalog, metrics: ServerMetrics,
+        logger: Logger, onListening: @escaping @Sendable (String, Int) async -> Void
+    ) async throws {
+        try await build(
+            configuration: configuration, store: store, catalog: catalog, metrics: metrics, logger: logger,
+            onListening: onListening
+        ).runService()
+    }
+
+    /// The application over an open store and catalog. It closes the store when it stops (after
+    /// the server has stopped accepting and answered the requests it had); the catalog stays the
+    /// caller's. `onListening` is called with the bound address (useful with port 0).
+    public static func build(
+        configuration: ServerConfiguration, store: EventStore, catalog: Catalog, metrics: ServerMetrics,
+        logger: Logger, onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        // Before the routes: router middleware only wraps endpoints added after it.
+        router.add(middleware: ObservingMiddleware(metrics: metrics, logger: logger))
+
+        let ingestor = Ingestor(
+            store: store, authorizer: KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL),
+            linker: PersonLinker(catalog: catalog), limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
+            metrics: metrics, bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout),
+            retryAfter: configuration.retryAfterSeconds, logger: logger)
+        let ingestion = router.group().add(middleware: OpenCORSMiddleware())
+        var routes: [(String, IngestRoute)] = segmentRoutes.map { ($0.path, .segment($0.type)) }
+        routes += postHogRoutes.map { ($0, .postHog) }
+        routes.append(("/v1/feedback", .feedback))
+        for (path, route) in routes {
+            ingestion.post(RouterPath(path)) { request, _ in try await ingestor.ingest(request, route: route) }
+            ingestion.on(RouterPath(path), method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
+        }
+        HealthRoutes(store: store, catalog: catalog, metrics: metrics).add(to: router)
+
+        let http = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))
+        return Application(
+            router: router,
+            server: .http1(configuration: http),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [StoreService(store: store, logger: logger)],
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                await onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)
+            },
+            logger: logger)
+    }
+}

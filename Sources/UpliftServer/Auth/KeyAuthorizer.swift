@@ -1,0 +1,68 @@
+import HTTPTypes
+import Synchronization
+import UpliftCatalog
+import UpliftModel
+
+/// Checks API keys against the catalog, remembering answers for a short time so that a busy
+/// ingestion endpoint costs the catalog one query per key per `ttl`, not one per request.
+/// A revoked key therefore stops working within `ttl` (10 s by default) on every node.
+final class KeyAuthorizer: Sendable {
+    private struct Entry {
+        var check: KeyCheck
+        var expires: ContinuousClock.Instant
+    }
+
+    private struct CacheKey: Hashable {
+        var token: String
+        var ingest: Bool
+    }
+
+    private let catalog: Catalog
+    private let ttl: Duration
+    /// Bounded: a flood of made-up keys must not grow memory without end.
+    private let maxEntries = 10_000
+    private let cache = Mutex<[CacheKey: Entry]>([:])
+
+    init(catalog: Catalog, ttl: Duration) {
+        self.catalog = catalog
+        self.ttl = ttl
+    }
+
+    /// The project a token may write to (`.ingest`) or read (`.read`), or the 401 to answer.
+    func project(for token: String?, access: KeyAccess) async throws(APIError) -> ProjectSlug {
+        guard let token, !token.isEmpty else {
+            throw APIError.unauthorized(
+                access == .ingest
+                    ? "no write key: send it as the Basic-auth user name, a Bearer token, or `writeKey` / `api_key` / `token` in the body"
+                    : "no read key: send it as `Authorization: Bearer <key>`")
+        }
+        let key = CacheKey(token: token, ingest: access == .ingest)
+        let now = ContinuousClock.now
+        let check: KeyCheck
+        if let cached = cache.withLock({ $0[key] }), cached.expires > now {
+            check = cached.check
+        } else {
+            do {
+                check = try await catalog.checkKey(token, for: access)
+            } catch {
+                throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot check keys right now; retry later", retryAfter: 5)
+            }
+            let entry = Entry(check: check, expires: now + ttl)
+            cache.withLock { entries in
+                if entries.count >= maxEntries { entries.removeAll(keepingCapacity: true) }
+                entries[key] = entry
+            }
+        }
+        switch check {
+        case .granted(let project): return project
+        case .unknownKey: throw APIError.unauthorized("the key is not known; check it with `uplift key list`")
+        case .revoked: throw APIError.unauthorized("the key has been revoked; create a new one with `uplift key create`")
+        case .wrongKind:
+            throw APIError.unauthorized(
+                access == .ingest
+                    ? "a read key cannot send events; use the project's write key (upw_…)"
+                    : "a write key cannot read; use the project's read key (upr_…)")
+        case .otherProject: throw APIError.unauthorized("the key belongs to another project")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import Prometheus
+import UpliftCatalog
+import UpliftModel
+import UpliftStorage
+
+/// Which wire format a route speaks.
+enum IngestRoute: Sendable {
+    /// Segment; the type is implied by single-message paths (`/v1/track` …), nil for `/v1/batch`.
+    case segment(EventType?)
+    case postHog
+    case feedback
+}
+
+/// One ingestion request from bytes to acknowledgement: read (bounded, inflated), decode, authorize,
+/// rate-limit, store durably, link persons, answer. A 2xx is written only after the store's
+/// fsynced log has every accepted event and the catalog has every person link.
+///
+/// Partial success (as Mixpanel's import does it): valid messages of a batch are stored even when
+/// others are refused; the answer is 200 and lists the refused ones by index with a reason, so an
+/// SDK does not resend (and duplicate nothing) while the developer sees what to fix. When every
+/// message is refused the answer is 400 with the same list.
+struct Ingestor: Sendable {
+    let store: EventStore
+    let authorizer: KeyAuthorizer
+    let linker: PersonLinker
+    let limiter: RateLimiter?
+    let metrics: ServerMetrics
+    let bodyReader: RequestBodyReader
+    let decoder = WireDecoder()
+    let retryAfter: Int
+    let logger: Logger
+
+    func ingest(_ request: Request, route: IngestRoute) async throws(APIError) -> Response {
+        let headerToken = Credentials.headerToken(request)
+        // With a key in the header, a bad key is answered before the body is even read.
+        var project: ProjectSlug?
+        if let headerToken { project = try await authorize(headerToken) }
+
+        let body = try await bodyReader.read(request)
+        let receivedAt = Timestamp.now()
+        let result: DecodeResult
+        switch route {
+        case .feedback:
+            result = decoder.decodeFeedback(body, receivedAt: receivedAt)
+        case .segment(let implied):
+            var decoder = self.decoder
+            decoder.impliedType = implied
+            result = decoder.decode(body, receivedAt: receivedAt)
+        case .postHog:
+            result = decoder.decode(body, receivedAt: receivedAt)
+        }
+        if project == nil { project = try await authorize(result.writeKey) }
+        guard let project else { throw APIError.unauthorized("no write key") }
+
+        if let rejection = result.bodyRejection {
+            metrics.rejected(reason: rejection.code, count: max(1, result.messageCount))
+            if rejection.code == "batch_too_large" { throw APIError.tooLarge(rejection.code, rejection.message) }
+            throw APIError.badRequest(rejection)
+        }
+        for rejected in result.rejections { metrics.rejected(reason: rejected.reason.code) }
+        if result.events.isEmpty, !result.rejections.isEmpty {
+            var error = APIError(.badRequest, "all_rejected", "every message of the body was refused; see `rejected` for why")
+            error.rejected = result.rejections
+            throw error
+        }
+
+        let stored: EventStore.AppendResult
+        do {
+            stored = try await store.append(project: project, events: result.events)
+        } catch {
+            logger.error("cannot store events", metadata: ["ingest.project": "\(project)", "error": "\(error)"])
+            throw APIError(
+                .serviceUnavailable, "storage_unavailable",
+                "the events could not be written durably and were not accepted; retry later", retryAfter: retryAfter)
+        }
+        let links = result.events.compactMap { event in event.linkedIDs.map { PersonLink($0.0, $0.1) } }
+        do {
+            try await linker.link(project: project, links)
+        } catch {
+            // The events are stored; a retry is acknowledged as duplicates and writes the links.
+            logger.error("cannot write person links", metadata: ["ingest.project": "\(project)", "error": "\(error)"])
+            throw APIError(
+                .serviceUnavailable, "catalog_unavailable",
+                "the person links could not be saved; retry later (events already stored are not stored twice)",
+                retryAfter: retryAfter)
+        }
+        metrics.accepted.increment(by: Int64(stored.accepted))
+        metrics.duplicates.increment(by: Int64(stored.duplicates))
+        if result.clampedCount > 0 { metrics.clamped.increment(by: Int64(result.clampedCount)) }
+        return Self.acknowledgement(stored, clamped: result.clampedCount, rejected: result.rejections)
+    }
+
+    private func authorize(_ token: String?) async throws(APIError) -> ProjectSlug {
+        let project = try await authorizer.project(for: token, access: .ingest)
+        if let limiter, let token, let wait = limiter.admit(token) {
+            throw APIError(.tooManyRequests, "rate_limited", "this key sends more requests than allowed; retry after \(wait) s", retryAfter: wait)
+        }
+        return project
+    }
+
+    /// `{"status":1,"success":true,"accepted":N,"duplicates":N,"clamped":N,"rejected":[…]}`:
+    /// `status` is what PostHog's SDKs expect, `success` what Segment's do.
+    static func acknowledgement(_ stored: EventStore.AppendResult, clamped: Int, rejected: [RejectedMessage]) -> Response {
+        var body = JSONBody()
+        body.object {
+            $0.member("status", 1)
+            $0.member("success", true)
+            $0.member("accepted", stored.accepted)
+            $0.member("duplicates", stored.duplicates)
+            $0.member("clamped", clamped)
+            $0.member("rejected") { $0.rejections(rejected) }
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body.buffer))
+    }
+}

@@ -1,0 +1,67 @@
+import Prometheus
+package import UpliftStorage
+
+/// The server's Prometheus metrics, one registry per server (no global state, so tests can run
+/// several servers in one process). Names follow Prometheus conventions (`_total`, `_seconds`, `_bytes`).
+public final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let accepted: Counter
+    let duplicates: Counter
+    let clamped: Counter
+    let fsyncDuration: DurationHistogram
+    let logBytes: Gauge
+    let pendingEvents: Gauge
+    let flushLag: Gauge
+
+    static let requestBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    public init() {
+        accepted = registry.makeCounter(descriptor: Self.name("ingest_events_accepted", "total", "Events stored (durable in the log)"))
+        duplicates = registry.makeCounter(descriptor: Self.name("ingest_events_duplicate", "total", "Events acknowledged but not stored again (id already seen)"))
+        clamped = registry.makeCounter(descriptor: Self.name("ingest_events_clamped", "total", "Events whose time was more than 23 h in the future and set to the receive time"))
+        fsyncDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("wal_fsync_duration", "seconds", "One group commit of the write-ahead log: write plus fdatasync"),
+            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+                      .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1)])
+        logBytes = registry.makeGauge(descriptor: Self.name("wal", "bytes", "Bytes in the write-ahead log files"))
+        pendingEvents = registry.makeGauge(descriptor: Self.name("store_pending_events", "", "Events in the log not yet written to Parquet segments"))
+        flushLag = registry.makeGauge(descriptor: Self.name("store_flush_lag", "seconds", "Age of the oldest event not yet in a Parquet segment"))
+    }
+
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "uplift", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    func request(route: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: Self.name("http_requests", "total", "HTTP requests by route and status"),
+            labels: [("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.name("http_request_duration", "seconds", "HTTP request duration by route"),
+            labels: [("route", route)], buckets: Self.requestBuckets
+        ).record(duration)
+    }
+
+    func rejected(reason: String, count: Int = 1) {
+        registry.makeCounter(
+            descriptor: Self.name("ingest_events_rejected", "total", "Events refused, by reason"),
+            labels: [("reason", reason)]
+        ).increment(by: Int64(count))
+    }
+
+    package func walCommitted(_ commit: WALCommit) {
+        fsyncDuration.record(commit.duration)
+    }
+
+    /// The Prometheus text exposition, with the store's gauges read now.
+    func exposition(store: StoreStatus, now: Int64) -> [UInt8] {
+        logBytes.set(Double(store.logBytes))
+        pendingEvents.set(Double(store.pendingEvents))
+        flushLag.set(store.oldestPendingReceivedAt.map { Double(max(0, now - $0)) / 1_000_000 } ?? 0)
+        return registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Logging
+import UpliftCatalog
+import UpliftModel
+import UpliftServer
+import UpliftStorage
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP server: Segment and PostHog ingestion, feedback, health and metrics.",
+        discussion: """
+            Events are acknowledged only once they are in the fsynced write-ahead log. SIGTERM or SIGINT \
+            stops accepting, answers the requests in progress, writes everything to segments and exits 0. \
+            Create a project and a write key first: `uplift project create P`, `uplift key create --project P --kind write`.
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one; the startup line says which).") var port = 8080
+    @Option(help: "Requests per second allowed per write key (bursts of one second's worth); no limit by default.")
+    var rateLimit: Double?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let rateLimit, !(rateLimit > 0) { throw ValidationError("--rate-limit must be a positive number of requests per second") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "uplift.server")
+        try await reportingErrors {
+            let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
+            let metrics = ServerMetrics()
+            var storeConfiguration = dataOptions.storeConfiguration()
+            storeConfiguration.walOptions.onCommit = { metrics.walCommitted($0) }
+            let store: EventStore
+            do {
+                store = try await EventStore.open(storeConfiguration)
+            } catch {
+                await catalog.close()
+                throw error
+            }
+            var server = ServerConfiguration(host: host, port: port)
+            server.rateLimit = rateLimit
+            let dialect = catalog.dialect
+            let directory = dataOptions.directory
+            do {
+                try await UpliftApplication.serve(
+                    configuration: server, store: store, catalog: catalog, metrics: metrics, logger: logger,
+                    onListening: { host, port in
+                        Console.line("uplift listening on http://\(host):\(port) (data \(directory), catalog \(dialect))")
+                    })
+            } catch {
+                await catalog.close()
+                throw UpliftError(.io, "the server stopped: \(error)")
+            }
+            await catalog.close()
+        }
+    }
+}

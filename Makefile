@@ -7,6 +7,8 @@ PROJECT      ?= demo
 DEMO_EVENTS  ?= 1000000
 DEMO_USERS   ?= 20000
 DEMO_DAYS    ?= 60
+HOST         ?= 127.0.0.1
+PORT         ?= 8080
 VENV         := .venv
 PY           := $(VENV)/bin/python
 APT_PACKAGES := zlib1g-dev pkg-config
@@ -14,12 +16,18 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build release deps venv clean bench postgres
 
-## Build in release mode, generate a demo data set, import it into $(DATA), print a summary.
+## Build in release mode, generate a demo data set, import it into $(DATA), print a summary, then
+## serve the ingestion API on $(HOST):$(PORT) with a write key for the demo project (Ctrl-C stops it).
 run: deps release
 	./.build/release/uplift generate --events $(DEMO_EVENTS) --users $(DEMO_USERS) --days $(DEMO_DAYS) --seed 42 \
 	  | ./.build/release/uplift import --data $(DATA) --project $(PROJECT) -
 	./.build/release/uplift stats --data $(DATA) --project $(PROJECT)
 	./.build/release/uplift verify --data $(DATA)
+	@[ -s $(DATA)/$(PROJECT).write-key ] || { umask 077; ./.build/release/uplift key create --data $(DATA) --project $(PROJECT) --kind write --json \
+	  | sed -n 's/.*"key":"\(upw_[A-Za-z0-9]*\)".*/\1/p' > $(DATA)/$(PROJECT).write-key; }
+	@echo "write key of $(PROJECT) (in $(DATA)/$(PROJECT).write-key): $$(cat $(DATA)/$(PROJECT).write-key)"
+	@echo "try: curl -u \"$$(cat $(DATA)/$(PROJECT).write-key):\" http://$(HOST):$(PORT)/v1/track -d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}'"
+	./.build/release/uplift serve --data $(DATA) --host $(HOST) --port $(PORT)
 
 ## Install what is missing, build, run the whole suite (Swift tests, then the interop tests)
 ## against a throwaway PostgreSQL cluster (Tests/postgres.sh: temp dir, free port, removed after, also on failure).

@@ -3,6 +3,13 @@ import Synchronization
 import UpliftCatalog
 import UpliftModel
 
+extension KeyCheck {
+    var isGranted: Bool {
+        if case .granted = self { return true }
+        return false
+    }
+}
+
 /// Checks API keys against the catalog, remembering answers for a short time so that a busy
 /// ingestion endpoint costs the catalog one query per key per `ttl`, not one per request.
 /// A revoked key therefore stops working within `ttl` (10 s by default) on every node.
@@ -47,7 +54,8 @@ final class KeyAuthorizer: Sendable {
             } catch {
                 throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot check keys right now; retry later", retryAfter: 5)
             }
-            let entry = Entry(check: check, expires: now + ttl)
+            // Refusals are remembered for a second only: a key created just now works at once.
+            let entry = Entry(check: check, expires: now + (check.isGranted ? ttl : min(ttl, .seconds(1))))
             cache.withLock { entries in
                 if entries.count >= maxEntries { entries.removeAll(keepingCapacity: true) }
                 entries[key] = entry

@@ -29,12 +29,15 @@ run: deps release
 	@echo "try: curl -u \"$$(cat $(DATA)/$(PROJECT).write-key):\" http://$(HOST):$(PORT)/v1/track -d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}'"
 	./.build/release/uplift serve --data $(DATA) --host $(HOST) --port $(PORT)
 
-## Install what is missing, build, run the whole suite (Swift tests, then the interop tests)
-## against a throwaway PostgreSQL cluster (Tests/postgres.sh: temp dir, free port, removed after, also on failure).
+## Install what is missing, build, run the whole suite (Swift tests, then the interop tests, then the
+## integration tests against a running `uplift serve`) against a throwaway PostgreSQL cluster
+## (Tests/postgres.sh: temp dir, free port, removed after, also on failure).
+## Two pytest runs: each folder has its own conftest.py, and one run would let one shadow the other.
 test: deps venv postgres
 	$(SWIFT) build --build-tests
 	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build && \
-	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop'
+	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop && \
+	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/integration'
 
 ## PostgreSQL server binaries for the catalog tests (Debian's postgresql package), when missing.
 postgres:
@@ -54,7 +57,8 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-## A Python virtual environment with the independent readers the tests compare against.
+## A Python virtual environment with the independent readers the tests compare against and the official
+## PostHog and Segment SDKs; it is refreshed whenever the requirements file changes.
 venv: $(VENV)/.ready
 $(VENV)/.ready: Tests/interop/requirements.txt
 	@command -v python3 >/dev/null 2>&1 && python3 -m venv --help >/dev/null 2>&1 || \

@@ -63,12 +63,13 @@ class UpliftServer:
         reader.start()
         reader.join(self.start_timeout)
         if "url" not in found:
-            self._stop()
+            self.stop()
             raise RuntimeError("uplift serve did not report listening: " + "".join(self.stderr_lines[-20:]))
         self.url = found["url"]
         return self
 
-    def _stop(self):
+    def stop(self):
+        """SIGTERM, wait for the flush and exit; returns the exit code (idempotent)."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -79,9 +80,13 @@ class UpliftServer:
                 raise RuntimeError("uplift serve did not stop within 30 s of SIGTERM")
         return self.process.returncode if self.process else None
 
+    def cli(self, *args):
+        """Runs `uplift ARGS --data <this server's data>` and returns its stdout."""
+        return self._cli(*args)
+
     def __exit__(self, exc_type, exc, tb):
         try:
-            code = self._stop()
+            code = self.stop()
             if exc_type is None and code != 0:
                 raise RuntimeError(f"uplift serve exited {code}: " + "".join(self.stderr_lines[-20:]))
         finally:

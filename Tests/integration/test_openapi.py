@@ -236,6 +236,10 @@ def error_table(server):
         node = node["x"]
     return [
         ("partial success", "/v1/batch", dict(json=bad_then_good, headers=key), 200, None),
+        ("gzip", "/v1/batch", dict(data=gzip.compress(json.dumps(valid_body("/v1/batch")).encode()),
+                                   headers={**key, "Content-Encoding": "gzip"}), 200, None),
+        ("gzip by magic bytes", "/capture", dict(data=gzip.compress(json.dumps(valid_body("/capture")).encode()),
+                                                 headers=key), 200, None),
         ("invalid_json", "/v1/track", dict(data=b"{", headers=key), 400, "invalid_json"),
         ("invalid_utf8", "/v1/track", dict(data=b'{"type":"track","event":"\xff","userId":"u"}', headers=key), 400,
          "invalid_utf8"),
@@ -259,6 +263,8 @@ def error_table(server):
         ("read key", "/v1/track", dict(json=valid_body("/v1/track"), headers=basic(server.read_key)), 401,
          "unauthorized"),
         ("body_too_large", "/v1/track", dict(data=b" " * (5 * 1024 * 1024 + 1), headers=key), 413, "body_too_large"),
+        ("body_too_large chunked", "/v1/track", dict(data=iter([b" " * (1024 * 1024)] * 6), headers=key), 413,
+         "body_too_large"),
         ("inflated too large", "/v1/track", dict(data=bomb, headers={**key, "Content-Encoding": "gzip"}), 413,
          "body_too_large"),
         ("batch_too_large", "/v1/batch", dict(json=many, headers=key), 413, "batch_too_large"),

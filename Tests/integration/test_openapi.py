@@ -141,6 +141,17 @@ def test_feedback_schema_accepts_good_answers_and_refuses_bad_ones():
         assert list(v.iter_errors(doc)), doc
 
 
+def test_request_examples_match_their_schemas():
+    checked = 0
+    for name, item in document()["components"]["pathItems"].items():
+        media = item["post"]["requestBody"]["content"]["application/json"]
+        v = validator_for(f"/components/pathItems/{name}/post/requestBody/content/application~1json/schema")
+        for example in media.get("examples", {}).values():
+            v.validate(example["value"])
+            checked += 1
+    assert checked >= 4
+
+
 def test_every_server_route_is_documented():
     # The routes of Sources/UpliftServer (UpliftApplication, HealthRoutes), each with and without a trailing slash.
     ingestion = ["/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias", "/v1/batch",

@@ -1,0 +1,374 @@
+"""schemas/openapi.yaml is a valid OpenAPI document and the live server keeps to it.
+
+- the document validates (openapi-spec-validator) and its mirrored request schemas equal schemas/*.json;
+- every documented route answers (not 404) with a documented status, body and headers;
+- one request per error code gets that status and code, with a body and headers as documented;
+- schemathesis fuzzes every operation (bounded, < 90 s) with the checks not_a_server_error,
+  status_code_conformance, content_type_conformance, response_schema_conformance,
+  response_headers_conformance.
+
+Binary: UPLIFT_BIN, else <repo>/.build/debug/uplift. Run:
+  UPLIFT_BIN=… .venv/bin/python -m pytest Tests/integration/test_openapi.py
+"""
+import base64
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
+from referencing import Registry, Resource
+
+from openapi_doc import (MIRRORS, OPENAPI, SCHEMAS, body_validator, deref, document, mirrored_from_file,
+                         operations, resolve, response_pointer, validator_for)
+from openapi_server import UpliftServer
+
+SCHEMATHESIS_CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
+                       "response_schema_conformance,response_headers_conformance")
+SCHEMATHESIS_EXAMPLES = int(os.environ.get("UPLIFT_SCHEMATHESIS_EXAMPLES", "10"))
+
+
+@pytest.fixture(scope="module")
+def server():
+    with UpliftServer() as s:
+        yield s
+
+
+def basic(key):
+    return {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode()}
+
+
+def mid():
+    return "m-" + uuid.uuid4().hex
+
+
+# A valid body per path item (the route's own message type), so each documented POST stores one event.
+def valid_body(path):
+    route = path.rstrip("/")
+    segment = {
+        "/v1/track": {"type": "track", "event": "Opened", "userId": "u1"},
+        "/v1/identify": {"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"plan": "pro"}},
+        "/v1/page": {"type": "page", "name": "Home", "anonymousId": "a1"},
+        "/v1/screen": {"type": "screen", "name": "Home", "userId": "u1"},
+        "/v1/group": {"type": "group", "groupId": "g1", "userId": "u1"},
+        "/v1/alias": {"type": "alias", "userId": "u1", "previousId": "a1"},
+    }
+    if route in segment:
+        return {**segment[route], "messageId": mid()}
+    if route == "/v1/batch":
+        return {"batch": [{"type": "track", "event": "Opened", "userId": "u1", "messageId": mid()}]}
+    if route == "/v1/feedback":
+        return {"userId": "u1", "score": 9, "scale": 10, "comment": "nice", "messageId": mid()}
+    if route in ("/capture", "/batch", "/e", "/i/v0/e"):
+        return {"event": "clicked", "distinct_id": "d1", "uuid": mid(), "properties": {"n": 1}}
+    raise AssertionError(f"no sample body for {path}")
+
+
+def request_schema_validator(path):
+    """Validator of the documented JSON request body of POST path (ingestion paths are path-item refs)."""
+    ref = document()["paths"][path]["$ref"]
+    return validator_for(ref[1:] + "/post/requestBody/content/application~1json/schema")
+
+
+def check_documented(response, path, method):
+    """The status is documented for the operation; the body and the required headers match."""
+    pointer = response_pointer(path, method, response.status_code)
+    assert pointer is not None, f"{method.upper()} {path} answered undocumented {response.status_code}: {response.text}"
+    check_against(response, pointer)
+
+
+def check_against(response, pointer):
+    spec = resolve(pointer)
+    for name, header in spec.get("headers", {}).items():
+        header = deref(header)
+        value = response.headers.get(name)
+        if header.get("required"):
+            assert value is not None, f"{name} missing from {response.status_code} {response.url}"
+        if value is not None:
+            schema = header["schema"]
+            candidate = int(value) if schema.get("type") == "integer" else value
+            Draft202012Validator(schema).validate(candidate)
+    content = spec.get("content")
+    if not content:
+        assert response.content == b"", response.content
+        return
+    media = next(iter(content))
+    assert response.headers["Content-Type"].split(";")[0].strip() == media
+    if media == "application/json":
+        body_validator(pointer, media).validate(response.json())
+
+
+# --- the document ---------------------------------------------------------------------------------
+
+def test_document_is_valid_openapi():
+    validate_openapi(document())
+    assert document()["openapi"].startswith("3.1")
+
+
+def test_mirrored_request_schemas_equal_the_json_schema_files():
+    components = document()["components"]["schemas"]
+    for name, component in MIRRORS.items():
+        mirrored, time_def = mirrored_from_file(name)
+        assert components[component] == mirrored, f"components.schemas.{component} differs from schemas/{name}"
+        if time_def is not None:
+            assert components["Time"] == time_def
+
+
+def test_feedback_schema_accepts_good_answers_and_refuses_bad_ones():
+    schemas = {p.name: json.loads(p.read_text()) for p in SCHEMAS.glob("*.schema.json")}
+    registry = Registry().with_resources([(s["$id"], Resource.from_contents(s)) for s in schemas.values()])
+    schema = schemas["feedback.schema.json"]
+    Draft202012Validator.check_schema(schema)
+    v = Draft202012Validator(schema, registry=registry)
+    good = [{"userId": "u", "score": 0, "scale": 10}, {"anonymousId": 7, "score": 5, "scale": 5, "comment": None},
+            {"userId": "u", "score": 9.0, "scale": 10, "feature": "export", "survey": "q3",
+             "timestamp": "2026-01-02T03:04:05Z", "properties": {"plan": "pro"}}]
+    bad = [{"userId": "u", "score": 11, "scale": 10}, {"userId": "u", "score": 0, "scale": 5},
+           {"userId": "u", "score": 3, "scale": 7}, {"userId": "u", "score": 2.5, "scale": 10},
+           {"score": 3, "scale": 10}, {"userId": "u", "scale": 10}, {"userId": "u", "score": 3, "scale": 10, "comment": 5}]
+    for doc in good:
+        assert not list(v.iter_errors(doc)), doc
+    for doc in bad:
+        assert list(v.iter_errors(doc)), doc
+
+
+def test_request_examples_match_their_schemas():
+    checked = 0
+    for name, item in document()["components"]["pathItems"].items():
+        media = item["post"]["requestBody"]["content"]["application/json"]
+        v = validator_for(f"/components/pathItems/{name}/post/requestBody/content/application~1json/schema")
+        for example in media.get("examples", {}).values():
+            v.validate(example["value"])
+            checked += 1
+    assert checked >= 4
+
+
+def test_every_server_route_is_documented():
+    # The routes of Sources/UpliftServer (UpliftApplication, HealthRoutes), each with and without a trailing slash.
+    ingestion = ["/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias", "/v1/batch",
+                 "/capture", "/batch", "/e", "/i/v0/e", "/v1/feedback"]
+    documented = {(p, m) for p, m, _ in operations()}
+    for path in ingestion:
+        for variant in (path, path + "/"):
+            assert (variant, "post") in documented and (variant, "options") in documented, variant
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert (path, "get") in documented
+
+
+# --- the live server ------------------------------------------------------------------------------
+
+def test_every_documented_route_answers_as_documented(server):
+    for path, method, _ in operations():
+        url = server.url + path
+        if method == "post":
+            body = valid_body(path)
+            request_schema_validator(path).validate(body)
+            r = requests.post(url, json=body, headers=basic(server.write_key), timeout=30)
+            assert r.status_code == 200, (path, r.status_code, r.text)
+            assert r.json()["accepted"] == 1, (path, r.text)
+        elif method == "options":
+            r = requests.options(url, headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"},
+                                 timeout=30)
+            assert r.status_code == 204, (path, r.status_code)
+        else:
+            r = requests.request(method.upper(), url, timeout=30)
+            assert r.status_code == 200, (path, r.status_code, r.text)
+        check_documented(r, path, method)
+
+
+def _stalled_then_closed(server, path, declared, sent, read_timeout=45):
+    """Sends headers announcing `declared` body bytes, then `sent` bytes, then half-closes (when
+    sent < declared the body is cut short); returns (status, headers, body) of the raw answer."""
+    parts = urlsplit(server.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=read_timeout) as s:
+        head = (f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+                f"Authorization: Bearer {server.write_key}\r\nContent-Length: {declared}\r\n\r\n")
+        s.sendall(head.encode() + sent)
+        if len(sent) < declared and read_timeout < 30:
+            s.shutdown(socket.SHUT_WR)
+        data = b""
+        while b"\r\n\r\n" not in data or len(data) < data.index(b"\r\n\r\n") + 4 + _length(data):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    return _parse(data)
+
+
+def _length(data):
+    for line in data.split(b"\r\n\r\n")[0].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
+
+
+class _Raw:
+    """Just enough of a requests.Response for check_against."""
+
+    def __init__(self, status, headers, content, url):
+        self.status_code, self.headers, self.content, self.url = status, headers, content, url
+
+    def json(self):
+        return json.loads(self.content)
+
+
+def _parse(data):
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = requests.structures.CaseInsensitiveDict()
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip()] = value.strip()
+    return status, headers, body
+
+
+def error_table(server):
+    """(name, path, request kwargs, status, code): one request per documented error code."""
+    key = basic(server.write_key)
+    bad_then_good = {"batch": [{"type": "track", "userId": "u"},
+                               {"type": "track", "event": "ok", "userId": "u", "messageId": mid()}]}
+    many = {"batch": [{"type": "track", "event": "e", "userId": "u"}] * 2501}
+    bomb = gzip.compress(b" " * (5 * 1024 * 1024 + 16))
+    deep = {"type": "track", "event": "e", "userId": "u", "properties": {}}
+    node = deep["properties"]
+    for _ in range(80):
+        node["x"] = {}
+        node = node["x"]
+    return [
+        ("partial success", "/v1/batch", dict(json=bad_then_good, headers=key), 200, None),
+        ("gzip", "/v1/batch", dict(data=gzip.compress(json.dumps(valid_body("/v1/batch")).encode()),
+                                   headers={**key, "Content-Encoding": "gzip"}), 200, None),
+        ("gzip by magic bytes", "/capture", dict(data=gzip.compress(json.dumps(valid_body("/capture")).encode()),
+                                                 headers=key), 200, None),
+        ("invalid_json", "/v1/track", dict(data=b"{", headers=key), 400, "invalid_json"),
+        ("invalid_utf8", "/v1/track", dict(data=b'{"type":"track","event":"\xff","userId":"u"}', headers=key), 400,
+         "invalid_utf8"),
+        ("invalid_body", "/capture", dict(data=b'"just a string"', headers=key), 400, "invalid_body"),
+        ("invalid_body batch", "/v1/batch", dict(json={"batch": {}}, headers=key), 400, "invalid_body"),
+        ("nesting_too_deep", "/v1/track", dict(json=deep, headers=key), 400, "nesting_too_deep"),
+        ("invalid_gzip", "/v1/track", dict(data=b"{}", headers={**key, "Content-Encoding": "gzip"}), 400,
+         "invalid_gzip"),
+        ("all_rejected", "/v1/track", dict(json={"type": "track", "userId": "u"}, headers=key), 400, "all_rejected"),
+        ("invalid_score", "/v1/feedback", dict(json={"userId": "u", "score": 11, "scale": 10}, headers=key), 400,
+         "invalid_score"),
+        ("invalid_scale", "/v1/feedback", dict(json={"userId": "u", "score": 3, "scale": 7}, headers=key), 400,
+         "invalid_scale"),
+        ("invalid_comment", "/v1/feedback", dict(json={"userId": "u", "score": 3, "scale": 5, "comment": 4},
+                                                 headers=key), 400, "invalid_comment"),
+        ("feedback without id", "/v1/feedback", dict(json={"score": 3, "scale": 5}, headers=key), 400,
+         "missing_distinct_id"),
+        ("no key", "/v1/track", dict(json=valid_body("/v1/track")), 401, "unauthorized"),
+        ("unknown key", "/e", dict(json=valid_body("/e"), headers={"Authorization": "Bearer upw_unknown"}), 401,
+         "unauthorized"),
+        ("read key", "/v1/track", dict(json=valid_body("/v1/track"), headers=basic(server.read_key)), 401,
+         "unauthorized"),
+        ("body_too_large", "/v1/track", dict(data=b" " * (5 * 1024 * 1024 + 1), headers=key), 413, "body_too_large"),
+        ("body_too_large chunked", "/v1/track", dict(data=iter([b" " * (1024 * 1024)] * 6), headers=key), 413,
+         "body_too_large"),
+        ("inflated too large", "/v1/track", dict(data=bomb, headers={**key, "Content-Encoding": "gzip"}), 413,
+         "body_too_large"),
+        ("batch_too_large", "/v1/batch", dict(json=many, headers=key), 413, "batch_too_large"),
+        ("unsupported_encoding", "/v1/track", dict(data=b"{}", headers={**key, "Content-Encoding": "br"}), 415,
+         "unsupported_encoding"),
+    ]
+
+
+def test_each_error_code_is_answered_as_documented(server):
+    for name, path, kwargs, status, code in error_table(server):
+        try:
+            r = requests.post(server.url + path, timeout=30, **kwargs)
+        except requests.ConnectionError as error:
+            pytest.fail(f"{name}: connection failed: {error}")
+        assert r.status_code == status, (name, r.status_code, r.text)
+        if code is not None:
+            assert r.json()["error"]["code"] == code, (name, r.text)
+        check_documented(r, path, "post")
+    r = requests.post(server.url + "/v1/batch", json=error_table(server)[0][2]["json"], headers=basic(server.write_key))
+    assert [m["index"] for m in r.json()["rejected"]] == [0]
+
+
+def test_unknown_paths_and_methods_answer_the_documented_404(server):
+    for method, path in (("POST", "/v2/track"), ("GET", "/v1/track"), ("POST", "/healthz"), ("DELETE", "/capture")):
+        r = requests.request(method, server.url + path, headers=basic(server.write_key), timeout=30)
+        assert r.status_code == 404, (method, path, r.status_code)
+        assert r.json()["error"]["code"] == "not_found"
+        check_against(r, "#/components/responses/NotFound")
+
+
+def test_body_cut_short_is_incomplete_body(server):
+    status, headers, body = _stalled_then_closed(server, "/v1/track", declared=100, sent=b'{"type":', read_timeout=10)
+    assert status == 400
+    r = _Raw(status, headers, body, "/v1/track")
+    assert r.json()["error"]["code"] == "incomplete_body"
+    check_documented(r, "/v1/track", "post")
+
+
+def test_stalled_body_is_request_timeout_after_30_s(server):
+    status, headers, body = _stalled_then_closed(server, "/v1/batch", declared=100, sent=b'{"batch":', read_timeout=45)
+    r = _Raw(status, headers, body, "/v1/batch")
+    assert status == 408, body
+    assert r.json()["error"]["code"] == "request_timeout"
+    check_documented(r, "/v1/batch", "post")
+
+
+def test_rate_limited_answer_is_documented():
+    with UpliftServer(extra_args=["--rate-limit", "1"]) as s:
+        statuses = []
+        for _ in range(5):
+            r = requests.post(s.url + "/v1/track", json=valid_body("/v1/track"), headers=basic(s.write_key), timeout=30)
+            statuses.append(r.status_code)
+            if r.status_code == 429:
+                break
+        assert statuses[-1] == 429, statuses
+        assert r.json()["error"]["code"] == "rate_limited"
+        assert int(r.headers["Retry-After"]) >= 1
+        check_documented(r, "/v1/track", "post")
+
+
+# --- schemathesis ---------------------------------------------------------------------------------
+
+def test_schemathesis_finds_no_nonconformance(server, tmp_path):
+    cli = Path(sys.executable).with_name("schemathesis")
+    command = [str(cli), "run", str(OPENAPI), "--url", server.url, "--auth", f"{server.write_key}:",
+               "--checks", SCHEMATHESIS_CHECKS, "--max-examples", str(SCHEMATHESIS_EXAMPLES), "--seed", "20261125",
+               "--generation-database", "none", "--no-color", "--request-timeout", "40",
+               "--report", "ndjson", "--report-dir", str(tmp_path)]
+    started = time.monotonic()
+    r = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    elapsed = time.monotonic() - started
+    assert r.returncode == 0, f"schemathesis failed ({r.returncode}) after {elapsed:.0f} s:\n{r.stdout[-20000:]}\n{r.stderr[-5000:]}"
+    assert " passed" in r.stdout and f"Tested: {len(list(operations()))}" in r.stdout, r.stdout[-3000:]
+    # The server lived through it (a crash would fail every later request).
+    assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
+
+
+# --- found by fuzzing -----------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="server bug: an event time before year 1 is acknowledged and "
+                   "stored under date=-4368-… / date=-7974-…, which `uplift stats`/`verify` do not see (and pyarrow cannot convert)")
+def test_every_acknowledged_event_is_counted_after_shutdown():
+    # Epoch milliseconds far before year 1 (stored under date=-4368-04-02), and a skew correction
+    # that moves year 0 to year -7974.
+    before_year_1 = {"type": "track", "event": "e", "userId": "u", "messageId": mid(), "timestamp": -200000000000000}
+    corrected_far = {"type": "track", "event": "e", "userId": "u", "messageId": mid(),
+                     "timestamp": "0000-01-01T00:00:00Z", "sentAt": "9999-12-31T23:59:59Z"}
+    with UpliftServer() as s:
+        accepted = 0
+        for body in (valid_body("/v1/track"), before_year_1, corrected_far):
+            r = requests.post(s.url + "/v1/track", json=body, headers=basic(s.write_key), timeout=30)
+            if r.status_code == 200:
+                accepted += r.json()["accepted"]
+        assert s.stop() == 0
+        stats = json.loads(s.cli("stats", "--json"))
+        assert sum(p["events"] for p in stats["projects"]) == accepted

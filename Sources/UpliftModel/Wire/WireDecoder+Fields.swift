@@ -72,6 +72,10 @@ extension WireDecoder {
                 "invalid_timestamp",
                 "`\(field)` is not a valid time; send RFC 3339 (2024-05-01T12:00:00.123Z) or epoch milliseconds")
         }
+        // No product event predates the Unix epoch; partitions and readers assume it does not.
+        guard parsed >= 0 else {
+            throw Rejection("invalid_timestamp", "`\(field)` is before 1970; send the time the event happened")
+        }
         return parsed
     }
 

@@ -114,8 +114,12 @@ public struct WireDecoder: Sendable {
     func decodeOne(
         _ view: JSONView, _ message: Int, index: Int, shared: Shared, checkDepth: Bool, into result: inout DecodeResult
     ) {
-        do {
+        do throws(Rejection) {
             var event = try decodeMessage(view, message, shared: shared, checkDepth: checkDepth)
+            guard event.timestamp >= 0 else {
+                throw Rejection(
+                    "invalid_timestamp", "the event time corrected by `sentAt` falls before 1970; check `timestamp` and `sentAt`")
+            }
             if event.timestamp > shared.receivedAt + limits.maxFutureMicros {
                 event.timestamp = shared.receivedAt
                 result.clampedCount += 1

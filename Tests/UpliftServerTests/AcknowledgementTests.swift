@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 import UpliftCatalog
@@ -109,7 +110,7 @@ struct AcknowledgementTests {
 
     @Test func identifyAndAliasLinkPersons() async throws {
         try await ServerFixture.with { fixture in
-            try await fixture.serve { client in
+            try await fixture.serve { client async throws in
                 let identify = json(["userId": "user-1", "anonymousId": "anon-1"])
                 #expect(try await client.post("/v1/identify", json: identify, key: .basic(fixture.writeKey)).status == .ok)
                 let alias = json(["userId": "user-1", "previousId": "old-1"])

@@ -38,7 +38,7 @@ struct AuthTests {
         try await ServerFixture.with { fixture in
             // The body names beta's key, the header alpha's: the event belongs to alpha.
             let body = json(["type": "track", "event": "e", "userId": "u", "messageId": "h", "writeKey": fixture.betaWriteKey])
-            try await fixture.serve { client in
+            try await fixture.serve { client async throws in
                 #expect(try await client.post("/v1/track", json: body, key: .basic(fixture.writeKey)).status == .ok)
             }
             #expect(try await fixture.storedEvents(fixture.alpha).map(\.eventID) == ["h"])
@@ -97,7 +97,7 @@ struct AuthTests {
     /// A key of project A never writes into B: the key decides the project, nothing in the body does.
     @Test func aWriteKeyCannotWriteIntoAnotherProject() async throws {
         try await ServerFixture.with { fixture in
-            try await fixture.serve { client in
+            try await fixture.serve { client async throws in
                 // PostHog bodies may carry a project-ish field; it must not redirect the event.
                 let body = json(["event": "sneaky", "distinct_id": "u", "uuid": "s-1", "project": "beta", "api_key": fixture.writeKey])
                 #expect(try await client.post("/capture", json: body, key: .none).status == .ok)

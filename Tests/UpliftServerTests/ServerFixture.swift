@@ -48,6 +48,11 @@ struct ServerFixture: Sendable {
         }
     }
 
+    /// A second connection to the fixture's catalog (for a test that closes it under the server).
+    func openCatalog() async throws -> Catalog {
+        try await Catalog.open(CatalogConfiguration(url: .sqlite(path: directory.appendingPathComponent("catalog.sqlite").path), secret: Self.secret))
+    }
+
     var dataDirectory: String { directory.appendingPathComponent("data").path }
 
     func storeConfiguration(faults: WALFaults = WALFaults(), metrics: ServerMetrics? = nil) -> StoreConfiguration {
@@ -61,14 +66,14 @@ struct ServerFixture: Sendable {
     /// closes the store when the test client finishes.
     func serve<T: Sendable>(
         _ setup: TestingSetup = .router, configuration: ServerConfiguration = ServerConfiguration(),
-        faults: WALFaults = WALFaults(), metrics: ServerMetrics = ServerMetrics(),
+        faults: WALFaults = WALFaults(), metrics: ServerMetrics = ServerMetrics(), catalog: Catalog? = nil,
         _ test: @Sendable (any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let store = try await EventStore.open(storeConfiguration(faults: faults, metrics: metrics))
         var logger = Logger(label: "uplift.server.test")
         logger.logLevel = .critical
         let app = UpliftApplication.build(
-            configuration: configuration, store: store, catalog: catalog, metrics: metrics, logger: logger)
+            configuration: configuration, store: store, catalog: catalog ?? self.catalog, metrics: metrics, logger: logger)
         return try await app.test(setup, test)
     }
 

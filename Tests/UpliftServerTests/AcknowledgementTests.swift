@@ -49,6 +49,39 @@ struct AcknowledgementTests {
         }
     }
 
+    @Test func aRepeatedIdInOneBatchIsStoredOnce() async throws {
+        try await ServerFixture.with { fixture in
+            let body = json(["batch": [
+                ["type": "track", "event": "first", "userId": "u", "messageId": "same"],
+                ["type": "track", "event": "second", "userId": "u", "messageId": "same"],
+            ]])
+            let ack = try await fixture.serve { client in
+                try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement
+            }
+            #expect(ack.accepted == 1 && ack.duplicates == 1)
+            #expect(try await fixture.storedEvents().count == 1)
+        }
+    }
+
+    @Test func concurrentResendsAreStoredOnce() async throws {
+        try await ServerFixture.with { fixture in
+            let body = json(["batch": (0..<20).map { ["type": "track", "event": "e", "userId": "u", "messageId": "c-\($0)"] }])
+            let acks = try await fixture.serve { client in
+                try await withThrowingTaskGroup(of: Acknowledgement.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask { try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement }
+                    }
+                    var acks: [Acknowledgement] = []
+                    for try await ack in group { acks.append(ack) }
+                    return acks
+                }
+            }
+            #expect(acks.map(\.accepted).reduce(0, +) == 20)
+            #expect(acks.map(\.duplicates).reduce(0, +) == 7 * 20)
+            #expect(try await fixture.storedEvents().count == 20)
+        }
+    }
+
     @Test func duplicatesAreRecognizedAcrossARestart() async throws {
         try await ServerFixture.with { fixture in
             let body = json(["batch": [
@@ -85,6 +118,27 @@ struct AcknowledgementTests {
             // Corrected: five minutes before the receive time, exactly as far as the client saw it.
             #expect(event.receivedAt - event.timestamp == 300_000_000)
             #expect(event.sentAt != nil)
+        }
+    }
+
+    @Test func postHogBatchSentAtCorrectsEveryEvent() async throws {
+        try await ServerFixture.with { fixture in
+            // The client's clock runs two hours behind.
+            let clientNow = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded(.down) - 7200)
+            let body = json([
+                "api_key": fixture.writeKey, "sent_at": isoTime(0, from: clientNow),
+                "batch": [
+                    ["event": "a", "distinct_id": "u", "uuid": "ph-1", "timestamp": isoTime(-60, from: clientNow)],
+                    ["event": "b", "distinct_id": "u", "uuid": "ph-2", "timestamp": isoTime(-1, from: clientNow)],
+                ],
+            ])
+            let ack = try await fixture.serve { client in
+                try await client.post("/batch", json: body, key: .none).acknowledgement
+            }
+            #expect(ack.accepted == 2)
+            let stored = Dictionary(uniqueKeysWithValues: try await fixture.storedEvents().map { ($0.eventID, $0) })
+            #expect(stored["ph-1"].map { $0.receivedAt - $0.timestamp } == 60_000_000)
+            #expect(stored["ph-2"].map { $0.receivedAt - $0.timestamp } == 1_000_000)
         }
     }
 

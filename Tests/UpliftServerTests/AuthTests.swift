@@ -38,8 +38,12 @@ struct AuthTests {
         try await ServerFixture.with { fixture in
             // The body names beta's key, the header alpha's: the event belongs to alpha.
             let body = json(["type": "track", "event": "e", "userId": "u", "messageId": "h", "writeKey": fixture.betaWriteKey])
+            let unknownInHeader = json(["type": "track", "event": "e", "userId": "u", "messageId": "x", "writeKey": fixture.writeKey])
             try await fixture.serve { client async throws in
                 #expect(try await client.post("/v1/track", json: body, key: .basic(fixture.writeKey)).status == .ok)
+                // A bad header key is not rescued by a good body key.
+                let refused = try await client.post("/v1/track", json: unknownInHeader, key: .bearer("upw_unknown"))
+                #expect(refused.status == .unauthorized)
             }
             #expect(try await fixture.storedEvents(fixture.alpha).map(\.eventID) == ["h"])
             #expect(try await fixture.storedEvents(fixture.beta).isEmpty)

@@ -79,6 +79,25 @@ struct AuthTests {
         }
     }
 
+    @Test func aKeyRevokedWhileServingStopsWorking() async throws {
+        try await ServerFixture.with { fixture in
+            var configuration = ServerConfiguration()
+            // No caching, so the revocation is seen at once (in production within the 10 s TTL).
+            configuration.keyCacheTTL = .zero
+            let key = try await fixture.catalog.createKey(project: fixture.alpha, kind: .write).token
+            let catalog = fixture.catalog
+            try await fixture.serve(configuration: configuration) { client in
+                let message = json(["type": "track", "event": "e", "userId": "u"])
+                #expect(try await client.post("/v1/track", json: message, key: .basic(key)).status == .ok)
+                try await catalog.revokeKey(prefix: key)
+                let refused = try await client.post("/v1/track", json: message, key: .basic(key))
+                #expect(refused.status == .unauthorized)
+                #expect(refused.errorCode == "unauthorized")
+            }
+            #expect(try await fixture.storedEvents().count == 1)
+        }
+    }
+
     @Test func projectsStayApart() async throws {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client in

@@ -26,4 +26,34 @@ struct CatalogFailureTests {
             #expect(try await fixture.storedEvents(fixture.beta).isEmpty)
         }
     }
+
+    /// Person links that cannot be written: 503, but the events are stored, so a retry is all duplicates.
+    @Test func unwritablePersonLinksAre503WithEventsKept() async throws {
+        try await ServerFixture.with { fixture in
+            let catalog = try await fixture.openCatalog()
+            try await fixture.serve(catalog: catalog) { client in
+                // The key is checked (and remembered) while the catalog still answers.
+                let track = json(["type": "track", "event": "e", "userId": "u", "messageId": "t-1"])
+                #expect(try await client.post("/v1/track", json: track, key: .basic(fixture.writeKey)).status == .ok)
+                await catalog.close()
+                let identify = json(["userId": "user-9", "anonymousId": "anon-9", "messageId": "i-1"])
+                let response = try await client.post("/v1/identify", json: identify, key: .basic(fixture.writeKey))
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.errorCode == "catalog_unavailable")
+                #expect(response.headers[.retryAfter] != nil)
+            }
+            #expect(Set(try await fixture.storedEvents().map(\.eventID)) == ["t-1", "i-1"])
+            let before = try await fixture.catalog.persons(project: fixture.alpha, distinctIds: ["user-9", "anon-9"])
+            #expect(before["user-9"] != before["anon-9"])
+
+            // The client's retry, once the catalog is back: a duplicate, and now the link is written.
+            let identify = json(["userId": "user-9", "anonymousId": "anon-9", "messageId": "i-1"])
+            let retry = try await fixture.serve { client in
+                try await client.post("/v1/identify", json: identify, key: .basic(fixture.writeKey)).acknowledgement
+            }
+            #expect(retry.accepted == 0 && retry.duplicates == 1)
+            let after = try await fixture.catalog.persons(project: fixture.alpha, distinctIds: ["user-9", "anon-9"])
+            #expect(after["user-9"] != nil && after["user-9"] == after["anon-9"])
+        }
+    }
 }

@@ -31,14 +31,17 @@ struct ErrorResponseTests {
     @Test func gzippedBodiesAreInflated() async throws {
         try await ServerFixture.with { fixture in
             let body = Gzip.compress(Array(json(["type": "track", "event": "zipped", "userId": "u", "messageId": "z-1"]).utf8))
+            let deflated = Gzip.zlib(Array(json(["type": "track", "event": "deflated", "userId": "u", "messageId": "z-3"]).utf8))
             let sniffed = Gzip.compress(Array(json(["type": "track", "event": "sniffed", "userId": "u", "messageId": "z-2"]).utf8))
             try await fixture.serve { client in
                 let declared = try await client.post("/v1/track", body, key: .basic(fixture.writeKey), headers: [.contentEncoding: "gzip"])
                 #expect(declared.status == .ok, "\(declared.text)")
                 let detected = try await client.post("/v1/track", sniffed, key: .basic(fixture.writeKey))
                 #expect(detected.status == .ok, "\(detected.text)")
+                let deflate = try await client.post("/v1/track", deflated, key: .basic(fixture.writeKey), headers: [.contentEncoding: "deflate"])
+                #expect(deflate.status == .ok, "\(deflate.text)")
             }
-            #expect(Set(try await fixture.storedEvents().map(\.event)) == ["zipped", "sniffed"])
+            #expect(Set(try await fixture.storedEvents().map(\.event)) == ["zipped", "sniffed", "deflated"])
         }
     }
 

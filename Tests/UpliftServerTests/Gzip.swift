@@ -7,12 +7,17 @@ enum Gzip {
         compress(chunk: bytes, repeats: 1)
     }
 
+    /// `bytes` in the zlib format, which is what HTTP's `Content-Encoding: deflate` means.
+    static func zlib(_ bytes: [UInt8]) -> [UInt8] {
+        compress(chunk: bytes, repeats: 1, windowBits: 15)
+    }
+
     /// One gzip member holding `chunk` `repeats` times over, compressed piece by piece: a body
     /// that inflates to `chunk.count × repeats` bytes without that much memory ever existing here.
-    static func compress(chunk: [UInt8], repeats: Int) -> [UInt8] {
+    static func compress(chunk: [UInt8], repeats: Int, windowBits: Int32 = 15 + 16) -> [UInt8] {
         var stream = z_stream()
-        // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-        guard deflateInit2_(&stream, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        // windowBits 15 + 16: a gzip header and trailer; 15 alone: zlib's.
+        guard deflateInit2_(&stream, 9, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return []
         }
         defer { deflateEnd(&stream) }

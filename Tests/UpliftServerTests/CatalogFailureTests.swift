@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 import UpliftCatalog
+import UpliftModel
 import UpliftServer
 
 /// When the catalog cannot answer, key checks and readiness say so with 503, and nothing is stored.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import UpliftModel
 import UpliftServer
 
 /// What only a real socket shows: a stalled body, a chunked body without a length.

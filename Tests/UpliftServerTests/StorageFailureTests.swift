@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import UpliftModel
 import UpliftServer
 import UpliftStorage
 

@@ -16,7 +16,7 @@ struct ObservingMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = APIError.from(error, logger: logger).response(from: request, context: context)
         }
-        // Unmatched paths share one label, so a scan of random URLs cannot grow the metrics.
+        // Unmatched paths share one label (Hummingbird's "NotFound"), so a scan of random URLs cannot grow the metrics.
         metrics.request(route: context.endpointPath ?? "unmatched", status: response.status.code, duration: start.duration(to: .now))
         return response
     }
@@ -29,9 +29,7 @@ extension APIError {
         if let error = error as? HTTPError {
             switch error.status {
             case .notFound:
-                return APIError(.notFound, "not_found", "no such route; the routes are listed in schemas/openapi.yaml")
-            case .methodNotAllowed:
-                return APIError(.methodNotAllowed, "method_not_allowed", "this route does not take that method; see schemas/openapi.yaml")
+                return APIError(.notFound, "not_found", "no such route (or not with this method); the routes are listed in schemas/openapi.yaml")
             case .contentTooLarge:
                 return APIError(.contentTooLarge, "body_too_large", "the body is too large")
             default:

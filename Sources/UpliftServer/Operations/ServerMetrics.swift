@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 package import UpliftStorage
 
 /// The server's Prometheus metrics, one registry per server (no global state, so tests can run
@@ -12,6 +13,13 @@ public final class ServerMetrics: Sendable {
     let logBytes: Gauge
     let pendingEvents: Gauge
     let flushLag: Gauge
+    /// Per-route handles, so that a request costs one lookup, not a registry registration.
+    private let routes = Mutex<[RouteStatus: (requests: Counter, duration: DurationHistogram)]>([:])
+
+    private struct RouteStatus: Hashable {
+        var route: String
+        var status: Int
+    }
 
     static let requestBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -36,14 +44,21 @@ public final class ServerMetrics: Sendable {
     }
 
     func request(route: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: Self.name("http_requests", "total", "HTTP requests by route and status"),
-            labels: [("route", route), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.name("http_request_duration", "seconds", "HTTP request duration by route"),
-            labels: [("route", route)], buckets: Self.requestBuckets
-        ).record(duration)
+        let key = RouteStatus(route: route, status: status)
+        let handles = routes.withLock { routes in
+            if let known = routes[key] { return known }
+            let made = (
+                requests: registry.makeCounter(
+                    descriptor: Self.name("http_requests", "total", "HTTP requests by route and status"),
+                    labels: [("route", route), ("status", String(status))]),
+                duration: registry.makeDurationHistogram(
+                    descriptor: Self.name("http_request_duration", "seconds", "HTTP request duration by route"),
+                    labels: [("route", route)], buckets: Self.requestBuckets))
+            routes[key] = made
+            return made
+        }
+        handles.requests.increment()
+        handles.duration.record(duration)
     }
 
     func rejected(reason: String, count: Int = 1) {

@@ -99,7 +99,7 @@ package enum SegmentWriter {
     }
 }
 
-/// Maps `body` over `items` on blocking-I/O threads, at most `width` at a time, keeping order.
+/// Maps `body` over `items` on the low-priority background threads, at most `width` at a time, keeping order.
 package func parallelMap<T: Sendable, R: Sendable>(
     _ items: [T], width: Int, _ body: @escaping @Sendable (T) throws(UpliftError) -> R
 ) async throws(UpliftError) -> [R] {
@@ -111,7 +111,7 @@ package func parallelMap<T: Sendable, R: Sendable>(
                 let i = next
                 let item = items[i]
                 next += 1
-                group.addTask { (i, try await BlockingIO.run { () throws(UpliftError) in try body(item) }) }
+                group.addTask { (i, try await BackgroundPool.shared.run { () throws(UpliftError) in try body(item) }) }
             }
             while next < min(width, items.count) { launch() }
             while let (i, r) = try await group.next() {

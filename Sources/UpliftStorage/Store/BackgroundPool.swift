@@ -33,6 +33,18 @@ package final class BackgroundPool: Sendable {
         }
     }
 
+    /// Drops `value` on a background thread, so that freeing a large structure does not stall the caller.
+    package func release<T: Sendable>(_ value: consuming T) {
+        let box = Box(value)
+        jobs.withLockSignalling { $0.pending.append { box.value = nil } }
+    }
+
+    private final class Box<T>: @unchecked Sendable {
+        /// Only touched by the one job that clears it.
+        var value: T?
+        init(_ value: T) { self.value = value }
+    }
+
     /// Runs `body` on a background thread and resumes the caller with its result.
     package func run<T: Sendable>(_ body: @escaping @Sendable () throws(UpliftError) -> T) async throws(UpliftError) -> T {
         let result: Result<T, UpliftError> = await withCheckedContinuation { continuation in

@@ -183,7 +183,11 @@ public actor EventStore {
             flushing = []
             throw error
         }
+        // Freeing half a million events takes tens of milliseconds: not on the actor, where every
+        // append would wait for it.
+        let written = flushing
         flushing = []
+        BackgroundPool.shared.release(consume written)
         try await BlockingIO.run { () throws(UpliftError) in try walCall { try wal.removeFiles(before: firstKept) } }
     }
 

@@ -32,6 +32,29 @@ struct FingerprintSetTests {
         }
     }
 
+    /// Many distinct ids: several incremental grows, each checked while its move is under way.
+    @Test func growsIncrementallyWithoutLosingIds() {
+        var rng = SeededRandom(seed: 8)
+        var set = FingerprintSet()
+        var model: [Fingerprint] = []
+        for step in 0..<60_000 {
+            let f = Fingerprint(high: rng.next(), low: rng.next())
+            let inserted = set.insert(f)
+            let again = set.insert(f)
+            #expect(inserted && !again)
+            model.append(f)
+            if step % 997 == 0 {
+                // Everything so far is found, in whichever table it is now; an unseen id is not.
+                #expect(model.allSatisfy { set.contains($0) })
+                #expect(!set.contains(Fingerprint(high: rng.next(), low: rng.next())))
+            }
+        }
+        #expect(set.count == model.count)
+        for f in model.prefix(500) { set.remove(f) }
+        #expect(set.count == model.count - 500)
+        #expect(model.prefix(500).allSatisfy { !set.contains($0) } && model.dropFirst(500).allSatisfy { set.contains($0) })
+    }
+
     @Test func batchDedupMatchesOneByOne() throws {
         var batch = DedupIndex { _, day throws(UpliftError) in day.daysSinceEpoch == 3 ? [Fingerprint("id-1")] : [] }
         var single = DedupIndex { _, day throws(UpliftError) in day.daysSinceEpoch == 3 ? [Fingerprint("id-1")] : [] }

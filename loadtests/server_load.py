@@ -286,6 +286,7 @@ def main():
     parser.add_argument("--latency-processes", type=int, default=2, help="client processes for the latency run")
     parser.add_argument("--latency-connections", type=int, default=64)
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument("--rates", default="", help="extra open-loop latency runs at these request rates, e.g. 500,1000")
     args = parser.parse_args()
     if not Path(args.bin).is_file():
         raise SystemExit(f"no binary at {args.bin}: build it with `swift build -c release --product uplift` or pass --bin")
@@ -314,18 +315,18 @@ def main():
         if best is None:
             print(f"# {scenario}: no clean wrk run, skipping the latency run", file=sys.stderr)
             continue
-        rate = best["rps"] / 2
-        server = Server(args.bin, args.keep)
-        try:
-            result = run_latency(server, scenario, rate, args.latency_duration, args.latency_processes,
-                                 args.latency_connections)
-            result["accepted"] = server.accepted()
-        finally:
-            server.stop()
-        result.update(scenario=scenario, events=result["achieved"] * per_request)
-        latency.append(result)
-        print(f"# {scenario} @ {rate:.0f}/s: p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms, "
-              f"achieved {result['achieved']:.0f}/s", file=sys.stderr)
+        for rate in [best["rps"] / 2] + [float(r) for r in args.rates.split(",") if r]:
+            server = Server(args.bin, args.keep)
+            try:
+                result = run_latency(server, scenario, rate, args.latency_duration, args.latency_processes,
+                                     args.latency_connections)
+                result["accepted"] = server.accepted()
+            finally:
+                server.stop()
+            result.update(scenario=scenario, events=result["achieved"] * per_request)
+            latency.append(result)
+            print(f"# {scenario} @ {rate:.0f}/s: p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms, "
+                  f"achieved {result['achieved']:.0f}/s", file=sys.stderr)
 
     print_tables(sweep, latency, args)
 

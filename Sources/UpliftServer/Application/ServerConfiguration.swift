@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var rateLimit: Double?
     /// How long a key check is remembered: a revoked key stops working within this time.
     public var keyCacheTTL: Duration = .seconds(10)
+    /// How often closed days' flushed segments are merged into sorted, compacted ones.
+    public var compactionInterval: Duration = .seconds(60)
     /// What 503 responses ask clients to wait before retrying, in seconds.
     public var retryAfterSeconds = 5
 

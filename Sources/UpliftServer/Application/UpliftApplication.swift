@@ -61,7 +61,7 @@ public enum UpliftApplication {
             router: router,
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: [StoreService(store: store, logger: logger)],
+            services: [StoreService(store: store, logger: logger, compactionInterval: configuration.compactionInterval)],
             onServerRunning: { channel in
                 let address = channel.localAddress
                 await onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)

@@ -253,6 +253,23 @@ public actor EventStore {
         Set(manifest.projects + memtable.batches.map(\.project) + flushing.map(\.project)).sorted()
     }
 
+    /// The days of a project a running server should compact now: days before `today` that still
+    /// have flushed or several segments (they get no more events, so one rewrite is the last), and
+    /// any day whose segments pile up past `maxSegments` (today under heavy load).
+    /// Closed days with events still in the log count too (compacting flushes first).
+    public func daysToCompact(project: ProjectSlug, today: UTCDay, maxSegments: Int = 16) -> [UTCDay] {
+        var days = Set(manifest.days(of: project).filter { day in
+            let segments = manifest.segments(of: project, day: day)
+            return segments.count > maxSegments || (day < today && Compactor.needsCompaction(segments, configuration: configuration))
+        })
+        for batch in memtable.batches where batch.project == project {
+            for event in batch.events where event.timestamp < today.startMicroseconds {
+                days.insert(UTCDay(microseconds: event.timestamp))
+            }
+        }
+        return days.sorted()
+    }
+
     /// Merges the small segments of each day of a project (or of the given days) into sorted, larger ones.
     @discardableResult
     public func compact(project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false) async throws(UpliftError) -> CompactionReport {

@@ -30,10 +30,11 @@ def run(args, **kw):
 class Server:
     """One `uplift serve` process over `data`; start() may be called again after stop() or kill()."""
 
-    def __init__(self, binary, data, project="demo"):
+    def __init__(self, binary, data, project="demo", extra_args=()):
         self.binary = binary
         self.data = Path(data)
         self.project = project
+        self.extra_args = list(extra_args)
         self.proc = None
         self.url = None
         self.starts = 0
@@ -54,7 +55,7 @@ class Server:
         # stderr (logs) goes to a file: a full pipe would block the server.
         log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--data", str(self.data), "--port", "0"],
+            [self.binary, "serve", "--data", str(self.data), "--port", "0", *self.extra_args],
             stdout=subprocess.PIPE, stderr=log)
         log.close()
         line = self._read_listening_line()
@@ -129,13 +130,17 @@ class Server:
         proc.stdout.close()
 
 
-@pytest.fixture(scope="session")
-def uplift():
+def uplift_binary():
     """Path of the uplift binary under test (UPLIFT_BIN, else the debug build)."""
     path = Path(os.environ.get("UPLIFT_BIN", ROOT / ".build" / "debug" / "uplift"))
     if not path.exists():
         pytest.fail(f"{path} does not exist: run `swift build` first (make test does)")
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def uplift():
+    return uplift_binary()
 
 
 @pytest.fixture

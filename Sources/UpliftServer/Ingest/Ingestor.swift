@@ -36,8 +36,8 @@ struct Ingestor: Sendable {
     func ingest(_ request: Request, route: IngestRoute) async throws(APIError) -> Response {
         let headerToken = Credentials.headerToken(request)
         // With a key in the header, a bad key is answered before the body is even read.
-        var project: ProjectSlug?
-        if let headerToken { project = try await authorize(headerToken) }
+        var headerProject: ProjectSlug?
+        if let headerToken { headerProject = try await authorize(headerToken) }
 
         let body = try await bodyReader.read(request)
         let receivedAt = Timestamp.now()
@@ -52,8 +52,8 @@ struct Ingestor: Sendable {
         case .postHog:
             result = decoder.decode(body, receivedAt: receivedAt)
         }
-        if project == nil { project = try await authorize(result.writeKey) }
-        guard let project else { throw APIError.unauthorized("no write key") }
+        let project: ProjectSlug
+        if let headerProject { project = headerProject } else { project = try await authorize(result.writeKey) }
 
         if let rejection = result.bodyRejection {
             metrics.rejected(reason: rejection.code, count: max(1, result.messageCount))

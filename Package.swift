@@ -70,11 +70,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The aggregation engine: funnels, trends, adoption, retention, lifecycle, feedback over the event store.
+        .target(
+            name: "UpliftAnalysis",
+            dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage"],
+            swiftSettings: strict
+        ),
         // The HTTP server: Segment/PostHog ingestion, feedback, health and metrics. The only target that imports Hummingbird.
         .target(
             name: "UpliftServer",
             dependencies: [
-                "UpliftModel", "UpliftStorage", "UpliftCatalog", "CZlib",
+                "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -89,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "uplift",
             dependencies: [
-                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftServer",
+                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis", "UpliftServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -105,7 +111,7 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["UpliftModel", "UpliftWorkload"],
+            dependencies: ["UpliftModel", "UpliftWorkload", "UpliftAnalysis"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
@@ -122,6 +128,12 @@ let package = Package(
         .testTarget(
             name: "UpliftCatalogTests",
             dependencies: ["UpliftCatalog", "UpliftModel", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // The engine against the naive reference engine in TestSupport, on generated cases.
+        .testTarget(
+            name: "UpliftAnalysisTests",
+            dependencies: ["UpliftAnalysis", "UpliftStorage", "UpliftModel", "TestSupport"],
             swiftSettings: strict
         ),
         // Over HTTP, through the same application builder `uplift serve` uses.

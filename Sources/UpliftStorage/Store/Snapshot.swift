@@ -8,10 +8,46 @@ public struct Snapshot: Sendable {
     /// Acknowledged events not yet written to a segment.
     public var pending: [Event]
 
+    public init(project: ProjectSlug, segments: [String], pending: [Event]) {
+        self.project = project
+        self.segments = segments
+        self.pending = pending
+    }
+
     /// Every event of the snapshot (reads all segments; for tests, exports and small data).
     public func allEvents() throws(UpliftError) -> [Event] {
         var events: [Event] = []
         for path in segments { events += try SegmentReader.events(path: path) }
         return events + pending
+    }
+}
+
+extension Snapshot {
+    /// The segments of a project as they are on disk, for readers that do not own the data
+    /// directory (`uplift funnel` beside a running server). Nothing is changed: a compaction in
+    /// progress or interrupted is resolved the way opening the store would (see `SegmentManifest.load`),
+    /// only in the listing. Events still only in the log are not included.
+    public static func onDisk(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> Snapshot {
+        let layout = SegmentLayout(root: dataDirectory)
+        var segments: [String] = []
+        for day in layout.days(project) {
+            var paths = layout.segments(project, day)
+            let present = Set(paths.map(SegmentLayout.name(of:)))
+            var obsolete = Set<String>()
+            for path in paths where SegmentLayout.isCompacted(path) {
+                guard let record = try SegmentReader.compactionRecord(path: path) else { continue }
+                if record.outputs.allSatisfy(present.contains) { obsolete.formUnion(record.replaces) } else { obsolete.insert(SegmentLayout.name(of: path)) }
+            }
+            paths.removeAll { obsolete.contains(SegmentLayout.name(of: $0)) }
+            segments += paths
+        }
+        return Snapshot(project: project, segments: segments, pending: [])
+    }
+
+    /// The UTC day of a segment, from its partition directory (`…/date=YYYY-MM-DD/…`).
+    public static func day(ofSegment path: String) -> UTCDay? {
+        let parts = path.split(separator: "/")
+        guard parts.count >= 2, parts[parts.count - 2].hasPrefix("date=") else { return nil }
+        return UTCDay(String(parts[parts.count - 2].dropFirst(5)))
     }
 }

@@ -1,0 +1,31 @@
+public import UpliftModel
+public import UpliftStorage
+
+/// One entry point per query kind. `links` maps linked distinct ids to their person's id (the
+/// catalog's person links, applied at query time); ids not in it are their own person.
+/// These run on the calling thread plus one worker per core: call them off the event loop.
+extension AnalysisEngine {
+    public func funnel(_ query: FunnelQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> FunnelResult {
+        FunnelEngine.compute(try frame(snapshot, links: links, request: FunnelEngine.request(query)), query)
+    }
+
+    public func trend(_ query: TrendQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> TrendResult {
+        TrendEngine.compute(try frame(snapshot, links: links, request: TrendEngine.request(query)), query)
+    }
+
+    public func adoption(_ query: AdoptionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> AdoptionResult {
+        AdoptionEngine.compute(try frame(snapshot, links: links, request: AdoptionEngine.request(query)), query)
+    }
+
+    public func retention(_ query: RetentionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> RetentionResult {
+        RetentionEngine.compute(try frame(snapshot, links: links, request: RetentionEngine.request(query)), query)
+    }
+
+    public func lifecycle(_ query: LifecycleQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> LifecycleResult {
+        LifecycleEngine.compute(try frame(snapshot, links: links, request: LifecycleEngine.request(query)), query)
+    }
+
+    public func feedback(_ query: FeedbackQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> FeedbackResult {
+        FeedbackEngine.compute(try frame(snapshot, links: links, request: FeedbackEngine.request(query)), query)
+    }
+}

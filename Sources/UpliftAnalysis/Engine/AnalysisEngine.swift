@@ -1,0 +1,108 @@
+import Synchronization
+package import UpliftModel
+public import UpliftStorage
+
+/// The aggregation engine: answers queries over a project's snapshot, keeping decoded segment
+/// columns in memory within a budget (segments never change once written, so a cached block
+/// stays valid until compaction replaces its file).
+public final class AnalysisEngine: Sendable {
+    /// Bytes of decoded columns kept between queries.
+    public let cacheBytes: Int
+    private let state: Mutex<State>
+
+    private struct State {
+        var dictionaries: [ProjectSlug: ProjectDictionaries] = [:]
+        var blocks: [String: CachedBlock] = [:]
+        var bytes = 0
+        var clock: UInt64 = 0
+    }
+
+    private struct CachedBlock {
+        var block: EventBlock
+        var lastUse: UInt64
+    }
+
+    public init(cacheBytes: Int = 3 << 30) {
+        self.cacheBytes = cacheBytes
+        state = Mutex(State())
+    }
+
+    /// Dictionaries of a project (created on first use; they only grow).
+    func dictionaries(_ project: ProjectSlug) -> ProjectDictionaries {
+        state.withLock { s in
+            if let d = s.dictionaries[project] { return d }
+            let d = ProjectDictionaries()
+            s.dictionaries[project] = d
+            return d
+        }
+    }
+
+    /// The blocks of a snapshot that may hold events in `[from, to)`: cached segment blocks,
+    /// newly decoded ones (both cores), and one block of the pending events.
+    func blocks(_ snapshot: Snapshot, from: Int64, to: Int64) throws(UpliftError) -> (ProjectDictionaries, [EventBlock]) {
+        let dictionaries = dictionaries(snapshot.project)
+        let firstDay = UTCDay(microseconds: from), lastDay = UTCDay(microseconds: to - 1)
+        let paths = snapshot.segments.filter { path in
+            guard let day = Snapshot.day(ofSegment: path) else { return true }
+            return day >= firstDay && day <= lastDay
+        }
+        var found: [String: EventBlock] = [:]
+        state.withLock { s in
+            s.clock += 1
+            for path in paths {
+                if var c = s.blocks[path] {
+                    c.lastUse = s.clock
+                    s.blocks[path] = c
+                    found[path] = c.block
+                }
+            }
+        }
+        let missing = paths.filter { found[$0] == nil }
+        let decoded = try FrameBuilder.parallelMap(missing) { (path) throws(UpliftError) in
+            try SegmentDecoder.block(path: path, dictionaries: dictionaries)
+        }
+        for (path, block) in zip(missing, decoded) { found[path] = block }
+        remember(Array(zip(missing, decoded)))
+        var blocks = paths.map { found[$0]! }
+        let pending = snapshot.pending.filter { $0.timestamp >= from && $0.timestamp < to }
+        if !pending.isEmpty { blocks.append(EventBlock(events: pending, dictionaries: dictionaries)) }
+        return (dictionaries, blocks)
+    }
+
+    /// Caches new blocks, evicting the least recently used beyond the budget.
+    private func remember(_ new: [(String, EventBlock)]) {
+        guard cacheBytes > 0 else { return }
+        state.withLock { s in
+            for (path, block) in new where block.bytes <= cacheBytes {
+                s.blocks[path] = CachedBlock(block: block, lastUse: s.clock)
+                s.bytes += block.bytes
+            }
+            guard s.bytes > cacheBytes else { return }
+            for (path, c) in s.blocks.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+                guard s.bytes > cacheBytes else { break }
+                s.blocks[path] = nil
+                s.bytes -= c.block.bytes
+            }
+        }
+    }
+
+    /// Forgets cached blocks of segments no longer in the project (replaced by compaction).
+    public func forget(segmentsNotIn snapshot: Snapshot) {
+        let live = Set(snapshot.segments)
+        let prefix = "project=\(snapshot.project.value)/"
+        state.withLock { s in
+            for (path, c) in s.blocks where path.contains(prefix) && !live.contains(path) {
+                s.blocks[path] = nil
+                s.bytes -= c.block.bytes
+            }
+        }
+    }
+
+    /// Builds the frame for a request over a snapshot, with persons merged through `links`
+    /// (distinct id → person id, the catalog's `person_ids` of the project).
+    package func frame(_ snapshot: Snapshot, links: [String: String], request: FrameRequest) throws(UpliftError) -> EventFrame {
+        let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
+        let persons = PersonResolver(links: links, dictionary: dictionaries.distinctIDs)
+        return try FrameBuilder.build(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request)
+    }
+}

@@ -1,0 +1,103 @@
+package import UpliftModel
+import UpliftParquet
+import UpliftStorage
+
+/// Reads one property out of an event's JSON object (its `properties` or `context` text).
+package struct PropertyReader {
+    let key: [UInt8]
+
+    package init(_ property: PropertyRef) { key = Array(property.key.utf8) }
+
+    /// The property's value in a JSON object text; `.absent` when missing, null, or the text is not an object.
+    package func value(in text: UnsafeRawBufferPointer) -> PropertyValue {
+        Self.values(in: text, [self])[0]
+    }
+
+    /// The values of several properties of one JSON object text, parsing it once.
+    package static func values(in text: UnsafeRawBufferPointer, _ readers: [PropertyReader]) -> [PropertyValue] {
+        guard text.count > 2, let tape = try? JSONParser.parse(text) else { return readers.map { _ in .absent } }
+        let view = JSONView(bytes: text, tape: tape)
+        guard view.kind(0) == .object else { return readers.map { _ in .absent } }
+        var found = [Int?](repeating: nil, count: readers.count)
+        view.forEachMember(0) { k, v in
+            for (i, r) in readers.enumerated() where keyEquals(view, k, r.key) { found[i] = v }
+            return true
+        }
+        return found.map { $0.map { value(view, $0, text) } ?? .absent }
+    }
+
+    private static func value(_ view: JSONView, _ index: Int, _ text: UnsafeRawBufferPointer) -> PropertyValue {
+        switch view.kind(index) {
+        case .null: return .absent
+        case .true: return .value(text: "true", number: nil)
+        case .false: return .value(text: "false", number: nil)
+        case .number:
+            let raw = String(decoding: view.raw(index), as: UTF8.self)
+            return .value(text: raw, number: Double(raw))
+        case .string:
+            let s = view.string(index) ?? ""
+            return .value(text: s, number: Self.number(s))
+        case .array, .object:
+            let e = view[index]
+            return .value(text: String(decoding: UnsafeRawBufferPointer(rebasing: text[Int(e.start)..<Int(e.end)]), as: UTF8.self), number: nil)
+        }
+    }
+
+    package func value(in text: String) -> PropertyValue {
+        var text = text
+        return text.withUTF8 { value(in: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A string that holds a plain decimal number (`"29.00"`), as a Double.
+    static func number(_ s: String) -> Double? {
+        guard let first = s.utf8.first, first == UInt8(ascii: "-") || (first >= 48 && first <= 57), s.utf8.count < 40 else { return nil }
+        return Double(s)
+    }
+
+    private static func keyEquals(_ view: JSONView, _ index: Int, _ key: [UInt8]) -> Bool {
+        let e = view[index]
+        if e.flag { return Array(JSONView.unescape(view.raw(index))) == key }
+        guard Int(e.end - e.start) == key.count else { return false }
+        let raw = view.raw(index)
+        for i in 0..<key.count where raw[i] != key[i] { return false }
+        return true
+    }
+}
+
+/// The JSON texts of a block's `properties` or `context` column, for chosen rows.
+package enum BlockTexts {
+    /// Calls `body(row, text)` for each row in `rows` (ascending).
+    package static func forEach(_ block: EventBlock, _ source: PropertyRef.Source, rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(UpliftError) {
+        guard !rows.isEmpty else { return }
+        switch block.origin {
+        case .memory(let properties, let context):
+            let texts = source == .properties ? properties : context
+            for row in rows {
+                var text = texts[row]
+                text.withUTF8 { body(row, UnsafeRawBufferPointer($0)) }
+            }
+        case .segment(let path):
+            let file = try SegmentReader.open(path: path)
+            let column = source == .properties ? EventSchema.Column.properties.rawValue : EventSchema.Column.context.rawValue
+            var groupStart = 0
+            var next = 0
+            for group in file.rowGroups.indices {
+                let groupEnd = groupStart + file.rowGroups[group].rowCount
+                defer { groupStart = groupEnd }
+                guard next < rows.count, rows[next] < groupEnd else { continue }
+                let data: ColumnData
+                do { data = try file.read(column: column, rowGroup: group) } catch {
+                    throw UpliftError(.corrupt, "segment \(path) row group \(group) cannot be read: \(error)")
+                }
+                guard case .byteArrays(let texts) = data.values else { throw UpliftError(.corrupt, "segment \(path): \(source) is not a string column") }
+                texts.bytes.withUnsafeBytes { raw in
+                    while next < rows.count, rows[next] < groupEnd {
+                        let i = rows[next] - groupStart
+                        body(rows[next], UnsafeRawBufferPointer(rebasing: raw[Int(texts.offsets[i])..<Int(texts.offsets[i + 1])]))
+                        next += 1
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+public import UpliftModel
+
+/// A time series of one event: how many, how many persons, or the sum or average of a number.
+public struct TrendQuery: Sendable {
+    public enum Measure: String, Sendable, Hashable, CaseIterable {
+        case events, persons, sum, average
+    }
+
+    public var scope: QueryScope
+    /// The event counted; nil counts every event except identify/alias/group messages.
+    public var event: String?
+    public var eventFilters: [PropertyFilter]
+    public var measure: Measure
+    /// The number summed or averaged (`sum`, `average`).
+    public var property: PropertyRef?
+    public var interval: Interval
+    public var breakdown: PropertyRef?
+
+    public static let maxBreakdownValues = 25
+
+    public init(scope: QueryScope, event: String?, eventFilters: [PropertyFilter] = [], measure: Measure = .events,
+                property: PropertyRef? = nil, interval: Interval = .day, breakdown: PropertyRef? = nil) {
+        self.scope = scope
+        self.event = event
+        self.eventFilters = eventFilters
+        self.measure = measure
+        self.property = property
+        self.interval = interval
+        self.breakdown = breakdown
+    }
+
+    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+        var f = try QueryFields(json)
+        scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
+        event = try f.string("event")
+        eventFilters = try f.filters("event_where")
+        measure = try f.choice("measure", Measure.self) ?? .events
+        property = try f.string("property").map(PropertyRef.init)
+        if (measure == .sum || measure == .average) && property == nil {
+            throw UpliftError(.invalidInput, "property is required with measure \(measure.rawValue): the number to \(measure == .sum ? "sum" : "average")")
+        }
+        interval = try f.choice("interval", Interval.self) ?? .day
+        breakdown = try f.string("breakdown").map(PropertyRef.init)
+        try Self.checkPoints(scope, interval)
+        try f.finish()
+    }
+
+    /// Refuses series of more than 10,000 points (an hourly series over years is a mistake).
+    static func checkPoints(_ scope: QueryScope, _ interval: Interval) throws(UpliftError) {
+        let perPoint: Int64 = switch interval {
+        case .hour: 3_600_000_000
+        case .day: 86_400_000_000
+        case .week: 7 * 86_400_000_000
+        case .month: 28 * 86_400_000_000
+        }
+        guard (scope.to - scope.from) / perPoint <= 10_000 else {
+            throw UpliftError(.invalidInput, "interval: \(interval.rawValue) over this range gives more than 10,000 points; use a longer interval or a shorter range")
+        }
+    }
+}
+
+/// Feature adoption: adopters (persons who did the feature event) over active persons, as a series.
+public struct AdoptionQuery: Sendable {
+    public enum Window: Sendable, Hashable {
+        /// The point for local day d covers the `days` days ending with d (as WAU and MAU do).
+        case rolling(days: Int)
+        /// Calendar weeks or months: one point per period, covering it.
+        case calendar(Interval)
+    }
+
+    public var scope: QueryScope
+    public var feature: String
+    public var featureFilters: [PropertyFilter]
+    /// Nil: a person is active with any event except identify/alias/group messages.
+    public var active: String?
+    public var activeFilters: [PropertyFilter]
+    public var window: Window
+    /// Spacing of the points of a rolling window: every day, or the last day of each week / month.
+    public var interval: Interval
+
+    public init(scope: QueryScope, feature: String, featureFilters: [PropertyFilter] = [], active: String? = nil,
+                activeFilters: [PropertyFilter] = [], window: Window = .rolling(days: 28), interval: Interval = .day) {
+        self.scope = scope
+        self.feature = feature
+        self.featureFilters = featureFilters
+        self.active = active
+        self.activeFilters = activeFilters
+        self.window = window
+        self.interval = interval
+    }
+
+    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+        var f = try QueryFields(json)
+        scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
+        feature = try f.requiredString("feature")
+        featureFilters = try f.filters("feature_where")
+        active = try f.string("active")
+        activeFilters = try f.filters("active_where")
+        let text = try f.string("window") ?? "28d"
+        switch text {
+        case "week": window = .calendar(.week)
+        case "month": window = .calendar(.month)
+        default:
+            guard let d = TimeLength(text), let days = d.wholeDays else {
+                throw UpliftError(.invalidInput, "window: '\(text.prefix(40))' must be a whole number of days (7d, 28d) for a rolling window, or week or month for calendar periods")
+            }
+            window = .rolling(days: days)
+        }
+        interval = try f.choice("interval", Interval.self) ?? .day
+        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for adoption") }
+        if case .calendar(let period) = window { interval = period }
+        try TrendQuery.checkPoints(scope, interval)
+        try f.finish()
+    }
+}
+
+/// Retention: cohorts by the period of each person's first occurrence of an event, and how many
+/// come back (with an event) in each later period.
+public struct RetentionQuery: Sendable {
+    public var scope: QueryScope
+    public var cohortEvent: String
+    public var cohortFilters: [PropertyFilter]
+    /// Nil: any event except identify/alias/group messages.
+    public var returnEvent: String?
+    public var returnFilters: [PropertyFilter]
+    public var interval: Interval
+    /// Periods after the cohort's own period (period 0) to report.
+    public var periods: Int
+
+    public init(scope: QueryScope, cohortEvent: String, cohortFilters: [PropertyFilter] = [], returnEvent: String? = nil,
+                returnFilters: [PropertyFilter] = [], interval: Interval = .day, periods: Int = 7) {
+        self.scope = scope
+        self.cohortEvent = cohortEvent
+        self.cohortFilters = cohortFilters
+        self.returnEvent = returnEvent
+        self.returnFilters = returnFilters
+        self.interval = interval
+        self.periods = periods
+    }
+
+    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+        var f = try QueryFields(json)
+        scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
+        cohortEvent = try f.requiredString("cohort_event")
+        cohortFilters = try f.filters("cohort_where")
+        returnEvent = try f.string("return_event")
+        returnFilters = try f.filters("return_where")
+        interval = try f.choice("interval", Interval.self) ?? .day
+        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for retention") }
+        periods = try f.int("periods", in: 1...366) ?? (interval == .day ? 14 : 8)
+        try TrendQuery.checkPoints(scope, interval)
+        try f.finish()
+    }
+}
+
+/// Growth accounting per period (Duolingo's model).
+public struct LifecycleQuery: Sendable {
+    public var scope: QueryScope
+    /// Nil: any event except identify/alias/group messages makes a person active.
+    public var event: String?
+    public var eventFilters: [PropertyFilter]
+    public var interval: Interval
+    /// A person returning after more than this many inactive periods is resurrected; after fewer,
+    /// reactivated. Default: 30 days, 4 weeks, 2 months.
+    public var dormantAfter: Int
+
+    public init(scope: QueryScope, event: String? = nil, eventFilters: [PropertyFilter] = [], interval: Interval = .week, dormantAfter: Int? = nil) {
+        self.scope = scope
+        self.event = event
+        self.eventFilters = eventFilters
+        self.interval = interval
+        self.dormantAfter = dormantAfter ?? Self.defaultDormantAfter(interval)
+    }
+
+    static func defaultDormantAfter(_ interval: Interval) -> Int {
+        switch interval {
+        case .hour: 24
+        case .day: 30
+        case .week: 4
+        case .month: 2
+        }
+    }
+
+    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+        var f = try QueryFields(json)
+        scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
+        event = try f.string("event")
+        eventFilters = try f.filters("event_where")
+        interval = try f.choice("interval", Interval.self) ?? .week
+        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for lifecycle") }
+        dormantAfter = try f.int("dormant_after", in: 1...1000) ?? Self.defaultDormantAfter(interval)
+        try TrendQuery.checkPoints(scope, interval)
+        try f.finish()
+    }
+}
+
+/// In-app feedback: responses, NPS and CSAT per feature or survey and per period, with comments.
+public struct FeedbackQuery: Sendable {
+    public var scope: QueryScope
+    /// Only this feature (`feature` of `/v1/feedback`); nil: all.
+    public var feature: String?
+    /// Only this survey (`survey`, or PostHog's `$survey_id`); nil: all.
+    public var survey: String?
+    public var interval: Interval
+    /// How many of the latest comments to return per group.
+    public var comments: Int
+
+    public init(scope: QueryScope, feature: String? = nil, survey: String? = nil, interval: Interval = .week, comments: Int = 10) {
+        self.scope = scope
+        self.feature = feature
+        self.survey = survey
+        self.interval = interval
+        self.comments = comments
+    }
+
+    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+        var f = try QueryFields(json)
+        scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
+        feature = try f.string("feature")
+        survey = try f.string("survey")
+        interval = try f.choice("interval", Interval.self) ?? .week
+        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for feedback") }
+        comments = try f.int("comments", in: 0...100) ?? 10
+        try TrendQuery.checkPoints(scope, interval)
+        try f.finish()
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+public import UpliftModel
+
+/// Where a query reads a value from an event: a key of its `properties` object, or, written
+/// `context.<key>`, a key of its `context` object (Segment puts `locale`, `ip`, `page`… there).
+public struct PropertyRef: Sendable, Hashable, CustomStringConvertible {
+    public enum Source: Sendable, Hashable { case properties, context }
+    public var source: Source
+    public var key: String
+
+    public init(_ name: String) {
+        if name.hasPrefix("context."), name.count > 8 {
+            source = .context
+            key = String(name.dropFirst(8))
+        } else {
+            source = .properties
+            key = name
+        }
+    }
+
+    public var description: String { source == .context ? "context." + key : key }
+}
+
+/// A condition on one property of an event.
+///
+/// Comparison rules: `eq`/`neq` compare numbers numerically when both sides are numbers, else the
+/// text (a JSON string's value, `true`/`false`, a number as written); `eq` with a list matches any
+/// of it. `contains` is a case-sensitive substring test on the text. `gt`/`gte`/`lt`/`lte` need
+/// a number on both sides (an event whose value is not a number does not match). A missing
+/// property or JSON `null` matches only `neq` and `is_not_set`.
+public struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
+    public enum Operator: String, Sendable, Hashable, CaseIterable {
+        case eq, neq, contains, gt, gte, lt, lte
+        case isSet = "is_set"
+        case isNotSet = "is_not_set"
+    }
+
+    public var property: PropertyRef
+    public var op: Operator
+    /// The values compared with (one, or several for `eq`/`neq`); empty for `is_set`/`is_not_set`.
+    public var values: [String]
+
+    public init(property: PropertyRef, op: Operator, values: [String] = []) {
+        self.property = property
+        self.op = op
+        self.values = values
+    }
+
+    public var description: String {
+        switch op {
+        case .isSet: return "\(property)?"
+        case .isNotSet: return "\(property)!?"
+        default: return "\(property) \(op.rawValue) \(values.joined(separator: "|"))"
+        }
+    }
+
+    /// Parses the command-line form: `prop=value`, `prop!=value`, `prop~value` (contains),
+    /// `prop>value`, `prop>=value`, `prop<value`, `prop<=value`, `prop?` (is set), `prop!?` (is not set).
+    /// `prop=a|b` matches either value.
+    public init(parsing text: String, field: String = "where") throws(UpliftError) {
+        func fail() -> UpliftError {
+            UpliftError(.invalidInput, "\(field): '\(text.prefix(80))' is not a filter; write prop=value, prop!=value, prop~text, prop>n, prop>=n, prop<n, prop<=n, prop? or prop!?")
+        }
+        if text.hasSuffix("!?"), text.count > 2 {
+            self.init(property: PropertyRef(String(text.dropLast(2))), op: .isNotSet)
+            return
+        }
+        if text.hasSuffix("?"), text.count > 1 {
+            self.init(property: PropertyRef(String(text.dropLast())), op: .isSet)
+            return
+        }
+        let operators: [(String, Operator)] = [("!=", .neq), (">=", .gte), ("<=", .lte), ("=", .eq), ("~", .contains), (">", .gt), ("<", .lt)]
+        for (symbol, op) in operators {
+            guard let range = text.range(of: symbol) else { continue }
+            let name = String(text[..<range.lowerBound]), value = String(text[range.upperBound...])
+            guard !name.isEmpty else { throw fail() }
+            let values = (op == .eq || op == .neq) ? value.split(separator: "|", omittingEmptySubsequences: false).map(String.init) : [value]
+            self.init(property: PropertyRef(name), op: op, values: values)
+            try validate(field: field)
+            return
+        }
+        throw fail()
+    }
+
+    /// Checks the operand: numeric operators need a number.
+    public func validate(field: String) throws(UpliftError) {
+        switch op {
+        case .gt, .gte, .lt, .lte:
+            guard values.count == 1, Double(values[0]) != nil else {
+                throw UpliftError(.invalidInput, "\(field): \(op.rawValue) on '\(property)' needs one number, not '\(values.joined().prefix(40))'")
+            }
+        case .eq, .neq, .contains:
+            guard !values.isEmpty else { throw UpliftError(.invalidInput, "\(field): \(op.rawValue) on '\(property)' needs a value") }
+        case .isSet, .isNotSet:
+            break
+        }
+    }
+}
+
+/// A property value as read from an event, for filters: absent, or its text and (when it is a
+/// JSON number, or a string holding one) its number.
+public enum PropertyValue: Sendable, Hashable {
+    case absent
+    case value(text: String, number: Double?)
+}
+
+extension PropertyFilter {
+    /// Whether a value satisfies the filter (see the type's comparison rules).
+    public func matches(_ value: PropertyValue) -> Bool {
+        guard case .value(let text, let number) = value else { return op == .neq || op == .isNotSet }
+        switch op {
+        case .isSet: return true
+        case .isNotSet: return false
+        case .eq: return values.contains { Self.equal(text, number, $0) }
+        case .neq: return !values.contains { Self.equal(text, number, $0) }
+        case .contains: return text.contains(values[0])
+        case .gt, .gte, .lt, .lte:
+            guard let number, let bound = Double(values[0]) else { return false }
+            switch op {
+            case .gt: return number > bound
+            case .gte: return number >= bound
+            case .lt: return number < bound
+            default: return number <= bound
+            }
+        }
+    }
+
+    private static func equal(_ text: String, _ number: Double?, _ operand: String) -> Bool {
+        if let number, let other = Double(operand) { return number == other }
+        return text == operand
+    }
+}

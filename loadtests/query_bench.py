@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+"""Query benchmark: the same questions over the same Parquet files, Uplift vs DuckDB vs ClickHouse (chDB).
+
+Each engine answers each question 1 + N times (the first run is the cold one, the report shows the
+median of the N warm runs) in a process of its own, so its peak memory (ru_maxrss of the worker
+process; VmHWM of the `uplift serve` process) belongs to that question alone. The engines must agree
+on the numbers (persons per funnel step, the adoption series, the trend series); a disagreement is
+printed and makes the script exit 1.
+
+Questions (range: --from … --to, UTC, default 2026-01-01 … 2026-01-31, the generator's 30 days):
+  funnel3   signed_up → onboarding_completed → purchase_completed, ordered, 7-day window
+  funnel5   signed_up → onboarding_completed → experiment_viewed → checkout_started → purchase_completed
+  adoption  feature_x_used over any event, 28-day rolling window, one point per day
+  pageviews daily $pageview events
+  dau       daily unique persons with any event
+
+Persons: coalesce(person_id, distinct_id) through the catalog's person_ids table (identify/alias
+links), loaded once per worker into the engine's memory (Uplift keeps its links in memory too).
+"Any event" leaves out $identify, $create_alias and $groupidentify, as Uplift does.
+
+    /tmp/qb-venv/bin/python loadtests/query_bench.py --data /work/bench-10m --events-label 10M \
+        --bin .build/release/uplift [--runs 5] [--only funnel3,funnel5] [--engines uplift,duckdb,chdb]
+
+Setup: python3 -m venv /tmp/qb-venv && /tmp/qb-venv/bin/pip install -r loadtests/requirements.txt
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+DAY_US = 86_400_000_000
+WINDOW_US = 7 * DAY_US
+ADOPTION_DAYS = 28
+BOOKKEEPING = ("$identify", "$create_alias", "$groupidentify")
+FUNNELS = {
+    "funnel3": ["signed_up", "onboarding_completed", "purchase_completed"],
+    "funnel5": ["signed_up", "onboarding_completed", "experiment_viewed", "checkout_started", "purchase_completed"],
+}
+QUESTIONS = ["funnel3", "funnel5", "adoption", "pageviews", "dau"]
+ENGINES = ["uplift", "duckdb", "chdb"]
+
+
+# ---------------------------------------------------------------- the questions, per engine
+
+def sql_list(names):
+    return ", ".join("'" + n.replace("'", "''") + "'" for n in names)
+
+
+class Range:
+    def __init__(self, start, end):
+        self.start, self.end = start, end  # 'YYYY-MM-DD', end exclusive
+        epoch = dt.date(1970, 1, 1)
+        self.from_day = (dt.date.fromisoformat(start) - epoch).days
+        self.to_day = (dt.date.fromisoformat(end) - epoch).days
+        self.from_us = self.from_day * DAY_US
+        self.to_us = self.to_day * DAY_US
+
+    def days(self):
+        return [(dt.date(1970, 1, 1) + dt.timedelta(days=d)).isoformat() for d in range(self.from_day, self.to_day)]
+
+
+def duckdb_sql(q, glob, r):
+    """DuckDB: persons through a join with the `persons` table; an ordered funnel as a chain of ASOF
+    joins (each step = the earliest event of the next step at or after the previous step's time),
+    kept while within 7 days of the step-1 event; a person's level = the max over their attempts."""
+    src = f"read_parquet('{glob}', hive_partitioning = false)"
+    mapped = lambda where: (
+        f"SELECT coalesce(p.person_id, e.distinct_id) AS person, e.event, e.t FROM "
+        f"(SELECT distinct_id, event, epoch_us(timestamp) AS t FROM {src} WHERE {where}) e "
+        f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id")
+    if q in FUNNELS:
+        steps = FUNNELS[q]
+        n = len(steps)
+        ctes = [f"ev AS MATERIALIZED ({mapped(f'event IN ({sql_list(steps)}) AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us + WINDOW_US}')})",
+                f"a1 AS (SELECT person, t AS t1, t AS t_1 FROM ev WHERE event = {sql_list([steps[0]])} AND t < {r.to_us})"]
+        for j in range(2, n + 1):
+            ctes.append(f"s{j} AS (SELECT person, t FROM ev WHERE event = {sql_list([steps[j - 1]])})")
+            prev = ", ".join(f"a.t_{k}" for k in range(2, j))
+            ctes.append(
+                f"a{j} AS (SELECT a.person, a.t1, a.t_1{', ' + prev if prev else ''}, "
+                f"CASE WHEN s.t <= a.t1 + {WINDOW_US} THEN s.t END AS t_{j} "
+                f"FROM a{j - 1} a ASOF LEFT JOIN s{j} s ON s.person = a.person AND a.t_{j - 1} <= s.t)")
+        level = " + ".join(f"(t_{j} IS NOT NULL)::INT" for j in range(2, n + 1))
+        ctes.append(f"lv AS (SELECT person, max(1 + {level}) AS level FROM a{n} GROUP BY person)")
+        # t_j IS NOT NULL implies t_{j-1} IS NOT NULL (a NULL previous time matches nothing), so the sum is the level.
+        cols = ", ".join(f"count(*) FILTER (level >= {j})" for j in range(1, n + 1))
+        return f"WITH {', '.join(ctes)} SELECT {cols} FROM lv"
+    if q == "adoption":
+        lo = r.from_us - (ADOPTION_DAYS - 1) * DAY_US
+        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND epoch_us(timestamp) >= {lo} AND epoch_us(timestamp) < {r.to_us}"
+        return (f"WITH pd AS (SELECT person, t // {DAY_US} AS day, bool_or(event = 'feature_x_used') AS feature "
+                f"FROM ({mapped(where)}) GROUP BY ALL), "
+                f"pts AS (SELECT range AS d FROM range({r.from_day}, {r.to_day})) "
+                f"SELECT strftime(DATE '1970-01-01' + CAST(d AS INTEGER), '%Y-%m-%d') AS date, "
+                f"count(DISTINCT person) FILTER (feature) AS adopters, count(DISTINCT person) AS active "
+                f"FROM pts JOIN pd ON pd.day BETWEEN pts.d - {ADOPTION_DAYS - 1} AND pts.d GROUP BY d ORDER BY d")
+    if q == "pageviews":
+        return (f"SELECT strftime(DATE '1970-01-01' + CAST(t // {DAY_US} AS INTEGER), '%Y-%m-%d') AS date, count(*) FROM "
+                f"(SELECT epoch_us(timestamp) AS t FROM {src} WHERE event = '$pageview' "
+                f"AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}) GROUP BY ALL ORDER BY 1")
+    if q == "dau":
+        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}"
+        return (f"SELECT strftime(DATE '1970-01-01' + CAST(t // {DAY_US} AS INTEGER), '%Y-%m-%d') AS date, count(DISTINCT person) "
+                f"FROM ({mapped(where)}) GROUP BY ALL ORDER BY 1")
+    raise ValueError(q)
+
+
+def chdb_sql(q, glob, r):
+    """ClickHouse: windowFunnel over microsecond timestamps (exact, unlike toDateTime's whole seconds),
+    the step-1 condition limited to the range; persons through a join with the `b.persons` table."""
+    t = "toUInt64(toUnixTimestamp64Micro(timestamp))"
+    mapped = lambda where: (
+        f"SELECT ifNull(nullIf(p.person_id, ''), e.distinct_id) AS person, e.event AS event, e.t AS t FROM "
+        f"(SELECT distinct_id, event, {t} AS t FROM file('{glob}', Parquet) WHERE {where}) AS e "
+        f"LEFT JOIN b.persons AS p ON p.distinct_id = e.distinct_id")
+    if q in FUNNELS:
+        steps = FUNNELS[q]
+        n = len(steps)
+        conds = [f"event = {sql_list([steps[0]])} AND t < {r.to_us}"] + [f"event = {sql_list([s])}" for s in steps[1:]]
+        where = f"event IN ({sql_list(steps)}) AND {t} >= {r.from_us} AND {t} < {r.to_us + WINDOW_US}"
+        cols = ", ".join(f"countIf(level >= {j})" for j in range(1, n + 1))
+        return (f"SELECT {cols} FROM (SELECT person, windowFunnel({WINDOW_US})(t, {', '.join(conds)}) AS level "
+                f"FROM ({mapped(where)}) GROUP BY person)")
+    if q == "adoption":
+        lo = r.from_us - (ADOPTION_DAYS - 1) * DAY_US
+        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND {t} >= {lo} AND {t} < {r.to_us}"
+        # Each person-day counts for the points d = day … day + 27 that fall in the range.
+        return (f"SELECT toString(toDate(d)) AS date, uniqExactIf(person, feature) AS adopters, uniqExact(person) AS active FROM "
+                f"(SELECT person, intDiv(t, {DAY_US}) AS day, max(event = 'feature_x_used') AS feature FROM ({mapped(where)}) GROUP BY person, day) "
+                f"ARRAY JOIN arrayFilter(x -> x >= {r.from_day} AND x < {r.to_day}, range(day, day + {ADOPTION_DAYS})) AS d "
+                f"GROUP BY d ORDER BY d")
+    if q == "pageviews":
+        return (f"SELECT toString(toDate(intDiv({t}, {DAY_US}))) AS date, count() FROM file('{glob}', Parquet) "
+                f"WHERE event = '$pageview' AND {t} >= {r.from_us} AND {t} < {r.to_us} GROUP BY date ORDER BY date")
+    if q == "dau":
+        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND {t} >= {r.from_us} AND {t} < {r.to_us}"
+        return (f"SELECT toString(toDate(intDiv(t, {DAY_US}))) AS date, uniqExact(person) FROM ({mapped(where)}) "
+                f"GROUP BY date ORDER BY date")
+    raise ValueError(q)
+
+
+def uplift_body(q, r):
+    base = {"from": r.start, "to": r.end}
+    if q in FUNNELS:
+        return "funnel", {**base, "steps": FUNNELS[q], "window": "7d"}
+    if q == "adoption":
+        return "adoption", {**base, "feature": "feature_x_used", "window": f"{ADOPTION_DAYS}d", "interval": "day"}
+    if q == "pageviews":
+        return "trend", {**base, "event": "$pageview", "measure": "events", "interval": "day"}
+    if q == "dau":
+        return "trend", {**base, "measure": "persons", "interval": "day"}
+    raise ValueError(q)
+
+
+def normalize(q, rows, r):
+    """Every engine's answer as plain lists: persons per funnel step, or [date, values…] for every day of the range."""
+    if q in FUNNELS:
+        return [int(x) for x in rows[0]]
+    by_day = {row[0]: [int(x) for x in row[1:]] for row in rows}
+    width = 2 if q == "adoption" else 1
+    return [[d] + by_day.get(d, [0] * width) for d in r.days()]
+
+
+def normalize_uplift(q, doc, r):
+    if q in FUNNELS:
+        return [int(s["persons"]) for s in doc["steps"]]
+    if q == "adoption":
+        return normalize(q, [(p["date"], p["adopters"], p["active"]) for p in doc["series"]], r)
+    return normalize(q, [(p["date"], p["value"]) for p in doc["series"]], r)
+
+
+# ---------------------------------------------------------------- workers (one process per engine and question)
+
+def persons_parquet(data, project, out):
+    """The catalog's person_ids of the project as a Parquet file both SQL engines load into memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    con = sqlite3.connect(f"file:{data}/catalog.sqlite?mode=ro", uri=True)
+    rows = con.execute("SELECT distinct_id, person_id FROM person_ids WHERE project = ?", (project,)).fetchall()
+    con.close()
+    pq.write_table(pa.table({"distinct_id": [a for a, _ in rows], "person_id": [b for _, b in rows]}), out)
+    return len(rows)
+
+
+def worker(args):
+    r = Range(args.start, args.end)
+    glob = f"{args.data}/events/project={args.project}/*/*.parquet"
+    times = []
+    if args.worker == "duckdb":
+        import duckdb
+        con = duckdb.connect()
+        con.execute(f"CREATE TABLE persons AS SELECT * FROM read_parquet('{args.persons}')")
+        sql = duckdb_sql(args.question, glob, r)
+        run = lambda: con.execute(sql).fetchall()
+    else:
+        from chdb import session
+        s = session.Session()
+        s.query("CREATE DATABASE IF NOT EXISTS b")
+        s.query(f"CREATE TABLE b.persons ENGINE = Memory AS SELECT * FROM file('{args.persons}', Parquet)")
+        sql = chdb_sql(args.question, glob, r)
+        def run():
+            out = s.query(sql, "JSONCompactEachRow").bytes().decode()
+            return [tuple(json.loads(line)) for line in out.splitlines() if line.strip()]
+    rows = None
+    for _ in range(1 + args.runs):
+        t0 = time.perf_counter()
+        rows = run()
+        times.append(time.perf_counter() - t0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"times": times, "answer": normalize(args.question, rows, r), "peak_bytes": peak, "sql": sql}))
+
+
+def run_worker(engine, q, args, persons):
+    cmd = [sys.executable, __file__, "--worker", engine, "--question", q, "--data", args.data, "--project", args.project,
+           "--from", args.start, "--to", args.end, "--runs", str(args.runs), "--persons", persons]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        return {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"}
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- Uplift over HTTP
+
+class UpliftServer:
+    def __init__(self, binary, data, key):
+        self.binary, self.data, self.key = binary, data, key
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([binary, "serve", "--data", data, "--port", "0", "--log-level", "warning"],
+                                     stdout=subprocess.PIPE, stderr=self.log)
+        line = self.proc.stdout.readline().decode()
+        m = re.search(r"http://([\d.]+):(\d+)", line)
+        if not m:
+            self.stop()
+            raise RuntimeError(f"uplift serve did not start: {line!r}")
+        self.url = f"http://{m.group(1)}:{m.group(2)}"
+
+    def query(self, kind, body):
+        req = urllib.request.Request(f"{self.url}/v1/query/{kind}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=600) as resp:
+            return json.loads(resp.read())
+
+    def peak_bytes(self):
+        m = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{self.proc.pid}/status").read_text())
+        return int(m.group(1)) * 1024 if m else 0
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def run_uplift(q, args):
+    """A fresh server per question, so its VmHWM is that question's peak (plus the idle server)."""
+    r = Range(args.start, args.end)
+    kind, body = uplift_body(q, r)
+    if not args.key:
+        out = subprocess.run([args.bin, "key", "create", "--project", args.project, "--kind", "read", "--data", args.data, "--json"],
+                             check=True, capture_output=True, text=True).stdout
+        args.key = json.loads(out)["key"]
+    server = UpliftServer(args.bin, args.data, args.key)
+    try:
+        times, doc = [], None
+        for _ in range(1 + args.runs):
+            t0 = time.perf_counter()
+            try:
+                doc = server.query(kind, body)
+            except urllib.error.HTTPError as e:
+                detail = e.read().decode(errors="replace")[:200]
+                if e.code == 404:
+                    return {"error": f"POST /v1/query/{kind} is not served by this binary (404): skipped"}
+                return {"error": f"HTTP {e.code}: {detail}"}
+            times.append(time.perf_counter() - t0)
+        return {"times": times, "answer": normalize_uplift(q, doc, r), "peak_bytes": server.peak_bytes()}
+    finally:
+        server.stop()
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_s(x):
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, help="Uplift data directory (events/project=P/date=…/*.parquet, catalog.sqlite)")
+    ap.add_argument("--project", default="bench")
+    ap.add_argument("--events-label", default="", help="label of the data set in the table, e.g. 10M")
+    ap.add_argument("--runs", type=int, default=5, help="warm runs after the first (cold) one; the median is reported")
+    ap.add_argument("--only", default=",".join(QUESTIONS), help="questions: " + ",".join(QUESTIONS))
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--bin", default=str(Path(__file__).resolve().parents[1] / ".build" / "release" / "uplift"))
+    ap.add_argument("--from", dest="start", default="2026-01-01")
+    ap.add_argument("--to", dest="end", default="2026-01-31")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--question", help=argparse.SUPPRESS)
+    ap.add_argument("--persons", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    args.data = str(Path(args.data).resolve())
+    args.key = os.environ.get("UPLIFT_READ_KEY")  # else one read key is created for the whole run
+    if args.worker:
+        return worker(args)
+
+    questions = [q for q in args.only.split(",") if q]
+    engines = [e for e in args.engines.split(",") if e]
+    for q in questions:
+        if q not in QUESTIONS:
+            sys.exit(f"unknown question {q!r}; choose from {', '.join(QUESTIONS)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        persons = os.path.join(tmp, "persons.parquet")
+        n_links = persons_parquet(args.data, args.project, persons)
+        print(f"data {args.data} ({args.events_label or '?'} events), {n_links:,} person links, "
+              f"range {args.start} … {args.end}, {args.runs} warm runs", file=sys.stderr)
+        results = {}
+        for q in questions:
+            for e in engines:
+                t0 = time.perf_counter()
+                res = run_uplift(q, args) if e == "uplift" else run_worker(e, q, args, persons)
+                results[(q, e)] = res
+                status = res.get("error") or f"warm median {statistics.median(res['times'][1:] or res['times']):.3f} s"
+                print(f"  {q:10} {e:7} {status} ({time.perf_counter() - t0:.0f} s in all)", file=sys.stderr)
+    mismatches = report(args, questions, engines, results)
+    sys.exit(1 if mismatches else 0)
+
+
+def report(args, questions, engines, results):
+    label = args.events_label or "?"
+    print(f"\n| question | events | engine | cold s | warm median s | peak memory MiB | vs Uplift | answer agrees |")
+    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    mismatches = []
+    for q in questions:
+        ok = {e: res for e in engines if "error" not in (res := results[(q, e)])}
+        reference = next(iter(ok.values()))["answer"] if ok else None
+        up = ok.get("uplift")
+        up_warm = statistics.median(up["times"][1:] or up["times"]) if up else None
+        for e in engines:
+            res = results[(q, e)]
+            if "error" in res:
+                print(f"| {q} | {label} | {e} | – | – | – | – | {res['error']} |")
+                continue
+            warm = statistics.median(res["times"][1:] or res["times"])
+            agrees = res["answer"] == reference
+            if not agrees:
+                mismatches.append((q, e))
+            ratio = f"{warm / up_warm:.1f}×" if up_warm and e != "uplift" else ""
+            print(f"| {q} | {label} | {e} | {fmt_s(res['times'][0])} | {fmt_s(warm)} | {res['peak_bytes'] / 2**20:,.0f} | "
+                  f"{ratio} | {'yes' if agrees else 'NO'} |")
+    for q in questions:
+        answers = {e: results[(q, e)]["answer"] for e in engines if "answer" in results[(q, e)]}
+        if q in FUNNELS and answers:
+            print(f"\n{q} persons per step: " + "; ".join(f"{e} {a}" for e, a in answers.items()))
+    for q, e in mismatches:
+        print(f"\nMISMATCH {q} {e}:", file=sys.stderr)
+        for other, res in results.items():
+            if other[0] == q and "answer" in res:
+                print(f"  {other[1]}: {json.dumps(res['answer'])[:2000]}", file=sys.stderr)
+    return mismatches
+
+
+if __name__ == "__main__":
+    main()

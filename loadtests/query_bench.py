@@ -70,6 +70,19 @@ class Range:
         return [(dt.date(1970, 1, 1) + dt.timedelta(days=d)).isoformat() for d in range(self.from_day, self.to_day)]
 
 
+def question(q):
+    """A question as parameters: ("funnel", steps, window µs), ("adoption", feature, days) or ("trend", event, measure)."""
+    if q in FUNNELS:
+        return ("funnel", FUNNELS[q], WINDOW_US)
+    if q == "adoption":
+        return ("adoption", "feature_x_used", ADOPTION_DAYS)
+    if q == "pageviews":
+        return ("trend", "$pageview", "events")
+    if q == "dau":
+        return ("trend", None, "persons")
+    raise ValueError(q)
+
+
 def duckdb_sql(q, glob, r):
     """DuckDB: persons through a join with the `persons` table; an ordered funnel as a chain of ASOF
     joins (each step = the earliest event of the next step at or after the previous step's time),
@@ -79,38 +92,42 @@ def duckdb_sql(q, glob, r):
         f"SELECT coalesce(p.person_id, e.distinct_id) AS person, e.event, e.t FROM "
         f"(SELECT distinct_id, event, epoch_us(timestamp) AS t FROM {src} WHERE {where}) e "
         f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id")
-    if q in FUNNELS:
-        steps = FUNNELS[q]
+    kind, a, b = question(q) if isinstance(q, str) else q
+    if kind == "funnel":
+        steps, window = a, b
         n = len(steps)
-        ctes = [f"ev AS MATERIALIZED ({mapped(f'event IN ({sql_list(steps)}) AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us + WINDOW_US}')})",
+        ctes = [f"ev AS MATERIALIZED ({mapped(f'event IN ({sql_list(steps)}) AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us + window}')})",
                 f"a1 AS (SELECT person, t AS t1, t AS t_1 FROM ev WHERE event = {sql_list([steps[0]])} AND t < {r.to_us})"]
         for j in range(2, n + 1):
             ctes.append(f"s{j} AS (SELECT person, t FROM ev WHERE event = {sql_list([steps[j - 1]])})")
             prev = ", ".join(f"a.t_{k}" for k in range(2, j))
             ctes.append(
                 f"a{j} AS (SELECT a.person, a.t1, a.t_1{', ' + prev if prev else ''}, "
-                f"CASE WHEN s.t <= a.t1 + {WINDOW_US} THEN s.t END AS t_{j} "
+                f"CASE WHEN s.t <= a.t1 + {window} THEN s.t END AS t_{j} "
                 f"FROM a{j - 1} a ASOF LEFT JOIN s{j} s ON s.person = a.person AND a.t_{j - 1} <= s.t)")
         level = " + ".join(f"(t_{j} IS NOT NULL)::INT" for j in range(2, n + 1))
         ctes.append(f"lv AS (SELECT person, max(1 + {level}) AS level FROM a{n} GROUP BY person)")
         # t_j IS NOT NULL implies t_{j-1} IS NOT NULL (a NULL previous time matches nothing), so the sum is the level.
         cols = ", ".join(f"count(*) FILTER (level >= {j})" for j in range(1, n + 1))
         return f"WITH {', '.join(ctes)} SELECT {cols} FROM lv"
-    if q == "adoption":
-        lo = r.from_us - (ADOPTION_DAYS - 1) * DAY_US
+    if kind == "adoption":
+        feature, days = a, b
+        lo = r.from_us - (days - 1) * DAY_US
         where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND epoch_us(timestamp) >= {lo} AND epoch_us(timestamp) < {r.to_us}"
-        return (f"WITH pd AS (SELECT person, t // {DAY_US} AS day, bool_or(event = 'feature_x_used') AS feature "
+        return (f"WITH pd AS (SELECT person, t // {DAY_US} AS day, bool_or(event = {sql_list([feature])}) AS feature "
                 f"FROM ({mapped(where)}) GROUP BY ALL), "
                 f"pts AS (SELECT range AS d FROM range({r.from_day}, {r.to_day})) "
                 f"SELECT strftime(DATE '1970-01-01' + CAST(d AS INTEGER), '%Y-%m-%d') AS date, "
                 f"count(DISTINCT person) FILTER (feature) AS adopters, count(DISTINCT person) AS active "
-                f"FROM pts JOIN pd ON pd.day BETWEEN pts.d - {ADOPTION_DAYS - 1} AND pts.d GROUP BY d ORDER BY d")
-    if q == "pageviews":
+                f"FROM pts JOIN pd ON pd.day BETWEEN pts.d - {days - 1} AND pts.d GROUP BY d ORDER BY d")
+    if kind == "trend" and b == "events":
         return (f"SELECT strftime(DATE '1970-01-01' + CAST(t // {DAY_US} AS INTEGER), '%Y-%m-%d') AS date, count(*) FROM "
-                f"(SELECT epoch_us(timestamp) AS t FROM {src} WHERE event = '$pageview' "
+                f"(SELECT epoch_us(timestamp) AS t FROM {src} WHERE "
+                f"{f'event = {sql_list([a])}' if a else f'event NOT IN ({sql_list(BOOKKEEPING)})'} "
                 f"AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}) GROUP BY ALL ORDER BY 1")
-    if q == "dau":
-        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}"
+    if kind == "trend" and b == "persons":
+        where = f"event = {sql_list([a])}" if a else f"event NOT IN ({sql_list(BOOKKEEPING)})"
+        where += f" AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}"
         return (f"SELECT strftime(DATE '1970-01-01' + CAST(t // {DAY_US} AS INTEGER), '%Y-%m-%d') AS date, count(DISTINCT person) "
                 f"FROM ({mapped(where)}) GROUP BY ALL ORDER BY 1")
     raise ValueError(q)
@@ -165,17 +182,19 @@ def uplift_body(q, r):
 
 def normalize(q, rows, r):
     """Every engine's answer as plain lists: persons per funnel step, or [date, values…] for every day of the range."""
-    if q in FUNNELS:
+    kind = question(q)[0] if isinstance(q, str) else q[0]
+    if kind == "funnel":
         return [int(x) for x in rows[0]]
     by_day = {row[0]: [int(x) for x in row[1:]] for row in rows}
-    width = 2 if q == "adoption" else 1
+    width = 2 if kind == "adoption" else 1
     return [[d] + by_day.get(d, [0] * width) for d in r.days()]
 
 
 def normalize_uplift(q, doc, r):
-    if q in FUNNELS:
+    kind = question(q)[0] if isinstance(q, str) else q[0]
+    if kind == "funnel":
         return [int(s["persons"]) for s in doc["steps"]]
-    if q == "adoption":
+    if kind == "adoption":
         return normalize(q, [(p["date"], p["adopters"], p["active"]) for p in doc["series"]], r)
     return normalize(q, [(p["date"], p["value"]) for p in doc["series"]], r)
 

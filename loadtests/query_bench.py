@@ -111,25 +111,37 @@ def duckdb_sql(q, glob, r):
         cols = ", ".join(f"count(*) FILTER (level >= {j})" for j in range(1, n + 1))
         return f"WITH {', '.join(ctes)} SELECT {cols} FROM lv"
     if kind == "adoption":
+        # The fastest formulation we found (2× the plain range join with count(DISTINCT)): person-days,
+        # then per person the spans of points each day adds beyond the previous day's window, so spans
+        # never overlap and a running sum of +1/−1 at span ends counts distinct persons per point.
         feature, days = a, b
         lo = r.from_us - (days - 1) * DAY_US
-        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND epoch_us(timestamp) >= {lo} AND epoch_us(timestamp) < {r.to_us}"
-        return (f"WITH pd AS (SELECT person, t // {DAY_US} AS day, bool_or(event = {sql_list([feature])}) AS feature "
-                f"FROM ({mapped(where)}) GROUP BY ALL), "
-                f"pts AS (SELECT range AS d FROM range({r.from_day}, {r.to_day})) "
-                f"SELECT strftime(DATE '1970-01-01' + CAST(d AS INTEGER), '%Y-%m-%d') AS date, "
-                f"count(DISTINCT person) FILTER (feature) AS adopters, count(DISTINCT person) AS active "
-                f"FROM pts JOIN pd ON pd.day BETWEEN pts.d - {days - 1} AND pts.d GROUP BY d ORDER BY d")
+        span = f"greatest(day, coalesce(lag(day) OVER (PARTITION BY person ORDER BY day) + {days}, day))"
+        return (f"WITH pd AS (SELECT coalesce(p.person_id, e.distinct_id) AS person, day, bool_or(feature) AS feature FROM "
+                f"(SELECT distinct_id, epoch_us(timestamp) // {DAY_US} AS day, bool_or(event = {sql_list([feature])}) AS feature "
+                f"FROM {src} WHERE event NOT IN ({sql_list(BOOKKEEPING)}) AND epoch_us(timestamp) >= {lo} "
+                f"AND epoch_us(timestamp) < {r.to_us} GROUP BY ALL) e LEFT JOIN persons p ON p.distinct_id = e.distinct_id GROUP BY ALL), "
+                f"spans AS (SELECT {span} AS s, day + {days} AS e, 0 AS f FROM pd "
+                f"UNION ALL SELECT {span}, day + {days}, 1 FROM pd WHERE feature), "
+                f"deltas AS (SELECT s AS d, f, 1 AS n FROM spans WHERE s < e UNION ALL SELECT e, f, -1 FROM spans WHERE s < e "
+                f"UNION ALL SELECT range, 0, 0 FROM range({r.from_day}, {r.to_day})), "
+                f"cum AS (SELECT d, sum(sum(n) FILTER (f = 1)) OVER (ORDER BY d) AS adopters, "
+                f"sum(sum(n) FILTER (f = 0)) OVER (ORDER BY d) AS active FROM deltas GROUP BY d) "
+                f"SELECT strftime(DATE '1970-01-01' + CAST(d AS INTEGER), '%Y-%m-%d'), coalesce(adopters, 0), coalesce(active, 0) "
+                f"FROM cum WHERE d >= {r.from_day} AND d < {r.to_day} ORDER BY d")
     if kind == "trend" and b == "events":
         return (f"SELECT strftime(DATE '1970-01-01' + CAST(t // {DAY_US} AS INTEGER), '%Y-%m-%d') AS date, count(*) FROM "
                 f"(SELECT epoch_us(timestamp) AS t FROM {src} WHERE "
                 f"{f'event = {sql_list([a])}' if a else f'event NOT IN ({sql_list(BOOKKEEPING)})'} "
                 f"AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}) GROUP BY ALL ORDER BY 1")
     if kind == "trend" and b == "persons":
+        # Distinct (distinct_id, day) first, then the person join: 2× faster than joining every event.
         where = f"event = {sql_list([a])}" if a else f"event NOT IN ({sql_list(BOOKKEEPING)})"
-        where += f" AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}"
-        return (f"SELECT strftime(DATE '1970-01-01' + CAST(t // {DAY_US} AS INTEGER), '%Y-%m-%d') AS date, count(DISTINCT person) "
-                f"FROM ({mapped(where)}) GROUP BY ALL ORDER BY 1")
+        return (f"SELECT strftime(DATE '1970-01-01' + CAST(day AS INTEGER), '%Y-%m-%d') AS date, "
+                f"count(DISTINCT coalesce(p.person_id, e.distinct_id)) FROM "
+                f"(SELECT DISTINCT distinct_id, epoch_us(timestamp) // {DAY_US} AS day FROM {src} WHERE {where} "
+                f"AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}) e "
+                f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id GROUP BY ALL ORDER BY 1")
     raise ValueError(q)
 
 
@@ -161,9 +173,10 @@ def chdb_sql(q, glob, r):
         return (f"SELECT toString(toDate(intDiv({t}, {DAY_US}))) AS date, count() FROM file('{glob}', Parquet) "
                 f"WHERE event = '$pageview' AND {t} >= {r.from_us} AND {t} < {r.to_us} GROUP BY date ORDER BY date")
     if q == "dau":
-        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND {t} >= {r.from_us} AND {t} < {r.to_us}"
-        return (f"SELECT toString(toDate(intDiv(t, {DAY_US}))) AS date, uniqExact(person) FROM ({mapped(where)}) "
-                f"GROUP BY date ORDER BY date")
+        return (f"SELECT toString(toDate(day)) AS date, uniqExact(ifNull(nullIf(p.person_id, ''), e.distinct_id)) FROM "
+                f"(SELECT DISTINCT distinct_id, intDiv({t}, {DAY_US}) AS day FROM file('{glob}', Parquet) "
+                f"WHERE event NOT IN ({sql_list(BOOKKEEPING)}) AND {t} >= {r.from_us} AND {t} < {r.to_us}) AS e "
+                f"LEFT JOIN b.persons AS p ON p.distinct_id = e.distinct_id GROUP BY date ORDER BY date")
     raise ValueError(q)
 
 

@@ -173,10 +173,10 @@ def chdb_sql(q, glob, r):
         return (f"SELECT toString(toDate(intDiv({t}, {DAY_US}))) AS date, count() FROM file('{glob}', Parquet) "
                 f"WHERE event = '$pageview' AND {t} >= {r.from_us} AND {t} < {r.to_us} GROUP BY date ORDER BY date")
     if q == "dau":
-        return (f"SELECT toString(toDate(day)) AS date, uniqExact(ifNull(nullIf(p.person_id, ''), e.distinct_id)) FROM "
-                f"(SELECT DISTINCT distinct_id, intDiv({t}, {DAY_US}) AS day FROM file('{glob}', Parquet) "
-                f"WHERE event NOT IN ({sql_list(BOOKKEEPING)}) AND {t} >= {r.from_us} AND {t} < {r.to_us}) AS e "
-                f"LEFT JOIN b.persons AS p ON p.distinct_id = e.distinct_id GROUP BY date ORDER BY date")
+        # (Distinct (distinct_id, day) before the join, which halves DuckDB's time, doubled chDB's.)
+        where = f"event NOT IN ({sql_list(BOOKKEEPING)}) AND {t} >= {r.from_us} AND {t} < {r.to_us}"
+        return (f"SELECT toString(toDate(intDiv(t, {DAY_US}))) AS date, uniqExact(person) FROM ({mapped(where)}) "
+                f"GROUP BY date ORDER BY date")
     raise ValueError(q)
 
 

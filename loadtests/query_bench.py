@@ -25,6 +25,7 @@ Setup: python3 -m venv /tmp/qb-venv && /tmp/qb-venv/bin/pip install -r loadtests
 """
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
 import re
@@ -316,6 +317,8 @@ def run_uplift(q, args):
                 if e.code == 404:
                     return {"error": f"POST /v1/query/{kind} is not served by this binary (404): skipped"}
                 return {"error": f"HTTP {e.code}: {detail}"}
+            except (urllib.error.URLError, ConnectionError, http.client.HTTPException) as e:
+                return {"error": f"uplift serve failed ({e}; exit status {server.proc.poll()})"}
             times.append(time.perf_counter() - t0)
         return {"times": times, "answer": normalize_uplift(q, doc, r), "peak_bytes": server.peak_bytes()}
     finally:

@@ -44,6 +44,8 @@ package enum FrameBuilder {
             numberReaders = request.numbers.map { PropertyReader($0.property) }
         }
 
+        var anyKeepAll: Bool { request.allEvents }
+
         var needsProperties: Bool {
             !request.strings.isEmpty || !request.numbers.isEmpty || candidateMask.contains { $0 != 0 }
         }
@@ -62,9 +64,12 @@ package enum FrameBuilder {
         let request = plan.request
         var part = Part()
         if !plan.needsProperties {
-            // The common case: roles follow from the event name alone; one pass, no row list.
+            // The common case: roles follow from the event name alone. Rare events are read through
+            // the block's rows-by-event lists; otherwise one pass over the block.
             let (from, to) = (request.from, request.to)
-            let n = block.count
+            let known = plan.staticMask.count
+            let listed = plan.anyKeepAll ? nil : block.rows(ofEvents: { Int($0) < known && plan.staticMask[Int($0)] != 0 }, atMost: block.count / 4)
+            let n = listed?.count ?? block.count
             var outDistinct = [Int32](repeating: 0, count: n)
             var outTimes = [Int64](repeating: 0, count: n)
             var outRoles = [UInt32](repeating: 0, count: n)
@@ -77,18 +82,22 @@ package enum FrameBuilder {
                                 outDistinct.withUnsafeMutableBufferPointer { od in
                                     outTimes.withUnsafeMutableBufferPointer { ot in
                                         outRoles.withUnsafeMutableBufferPointer { orr in
-                                            let known = mask.count
-                                            for i in 0..<n {
+                                            @inline(__always) func visit(_ i: Int) {
                                                 let t = times[i]
                                                 let code = Int(events[i])
                                                 // Codes added after the plan was made belong to events no role names.
-                                                guard t >= from, t < to, code < known else { continue }
+                                                guard t >= from, t < to, code < known else { return }
                                                 let m = mask[code]
-                                                guard m != 0 || keepAll[code] else { continue }
+                                                guard m != 0 || keepAll[code] else { return }
                                                 od[kept] = distinct[i]
                                                 ot[kept] = t
                                                 orr[kept] = m
                                                 kept += 1
+                                            }
+                                            if let listed {
+                                                for i in listed { visit(Int(i)) }
+                                            } else {
+                                                for i in 0..<n { visit(i) }
                                             }
                                         }
                                     }
@@ -107,7 +116,10 @@ package enum FrameBuilder {
             return part
         }
         var rows: [Int] = []
-        for i in 0..<block.count {
+        let known = plan.staticMask.count
+        let listed = plan.anyKeepAll ? nil : block.rows(
+            ofEvents: { Int($0) < known && plan.staticMask[Int($0)] | plan.candidateMask[Int($0)] != 0 }, atMost: block.count / 4)
+        for i in listed.map({ $0.map(Int.init) }) ?? Array(0..<block.count) {
             let t = block.times[i]
             guard t >= request.from, t < request.to else { continue }
             let code = Int(block.events[i])

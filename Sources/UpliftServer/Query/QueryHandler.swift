@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import UpliftAnalysis
+import UpliftCatalog
 import UpliftModel
 import UpliftStorage
 

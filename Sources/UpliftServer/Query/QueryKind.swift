@@ -3,22 +3,22 @@ import UpliftModel
 import UpliftStorage
 
 /// The query routes, `POST /v1/query/<kind>`, and how each decodes its body and runs.
-package enum QueryKind: String, Sendable, CaseIterable {
+enum QueryKind: String, Sendable, CaseIterable {
     case funnel, trend, adoption, retention, lifecycle, feedback
 
-    package var path: String { "/v1/query/" + rawValue }
+    var path: String { "/v1/query/" + rawValue }
 
     /// A decoded, validated query, ready to run against a snapshot.
-    package struct Decoded: Sendable {
+    struct Decoded: Sendable {
         /// The project the body names, if it names one.
-        package var project: ProjectSlug?
+        var project: ProjectSlug?
         /// Runs the query and returns the result document (`XResult.json`).
-        package var run: @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> JSONValue
+        var run: @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> JSONValue
     }
 
     /// Decodes a body with the same `XQuery(json:defaultTimeZone:)` the command line uses, so both
     /// accept and refuse exactly the same queries (errors name the field).
-    package func decode(_ json: JSONValue, defaultTimeZone: String) throws(UpliftError) -> Decoded {
+    func decode(_ json: JSONValue, defaultTimeZone: String) throws(UpliftError) -> Decoded {
         switch self {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)

@@ -81,6 +81,18 @@ struct QueryCLITests {
         }
     }
 
+    @Test func aBadQueryCacheSizeStopsServeBeforeItStarts() throws {
+        try withTemporaryDirectory { dir in
+            let data = dir.appendingPathComponent("data").path
+            for size in ["3 lots", "-1", "GiB", "99999999999GiB"] {
+                let result = try uplift(["serve", "--data", data, "--port", "0", "--query-cache-memory", size])
+                #expect(result.exitCode != 0, "\(size)")
+                #expect(result.stderrText.contains("--query-cache-memory"), "\(size): \(result.stderrText)")
+                #expect(!result.stdoutText.contains("listening"))
+            }
+        }
+    }
+
     @Test func anUnknownProjectIsAnError() throws {
         try withDemo { data in
             let result = try uplift(["trend", "--data", data, "--project", "nope", "--from", "2026-03-01", "--to", "2026-03-08"])

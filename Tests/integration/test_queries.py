@@ -73,7 +73,8 @@ def served(uplift, project):
     r = run([uplift, "key", "create", "--project", "demo", "--kind", "read", "--data", str(data), "--json"])
     assert r.returncode == 0, r.stderr
     read_key = json.loads(r.stdout)["key"]
-    srv = Server(uplift, data).start()
+    # A small query cache: the flag is accepted and queries work within it.
+    srv = Server(uplift, data, extra_args=["--query-cache-memory", "64MiB"]).start()
     batch = {"batch": [{**e, "messageId": f"m{i}"} for i, e in enumerate(EVENTS)]}
     r = requests.post(srv.url + "/v1/batch", json=batch, headers=bearer(write_key), timeout=30)
     assert r.status_code == 200 and r.json()["accepted"] == len(EVENTS), r.text

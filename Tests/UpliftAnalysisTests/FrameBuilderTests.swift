@@ -102,4 +102,17 @@ struct FrameBuilderTests {
             }
         }
     }
+
+    @Test func ungroupedFramesHoldTheSameRows() throws {
+        var request = FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
+                                   strings: [.init(PropertyRef("plan"), roleMask: 3)])
+        let grouped = try frame(request)
+        request.groupByPerson = false
+        let flat = try frame(request)
+        #expect(flat.personCount == 1 && flat.rowCount == grouped.rowCount)
+        func rows(_ f: EventFrame) -> [String] {
+            (0..<f.rowCount).map { "\(f.times[$0]) \(f.roles[$0]) \(f.strings[0].value(at: $0) ?? "-")" }.sorted()
+        }
+        #expect(rows(flat) == rows(grouped))
+    }
 }

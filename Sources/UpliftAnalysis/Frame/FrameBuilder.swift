@@ -10,7 +10,32 @@ package enum FrameBuilder {
         let parts = try parallelMap(blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }) { (block) throws(UpliftError) in
             try select(block, plan)
         }
+        guard request.groupByPerson else { return concatenate(parts, request: request) }
         return group(parts, persons: persons, dictionaries: dictionaries, request: request)
+    }
+
+    /// The rows as one group in storage order, for queries that do not count persons.
+    static func concatenate(_ parts: [Part], request: FrameRequest) -> EventFrame {
+        var frame = EventFrame()
+        frame.times = parts.flatMap(\.times)
+        frame.roles = parts.flatMap(\.roles)
+        frame.personStarts = frame.times.isEmpty ? [0] : [0, frame.times.count]
+        frame.personIDs = frame.times.isEmpty ? [] : [""]
+        frame.strings = request.strings.indices.map { j in
+            var index: [String: Int32] = [:]
+            var values: [String] = []
+            let codes: [Int32] = parts.flatMap { $0.strings[j] }.map { s in
+                guard let s else { return -1 }
+                if let c = index[s] { return c }
+                let c = Int32(values.count)
+                index[s] = c
+                values.append(s)
+                return c
+            }
+            return StringColumn(codes: codes, values: values)
+        }
+        frame.numbers = request.numbers.indices.map { j in parts.flatMap { $0.numbers[j] } }
+        return frame
     }
 
     /// What the row scan needs, per event code.

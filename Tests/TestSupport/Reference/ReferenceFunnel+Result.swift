@@ -1,4 +1,5 @@
-import UpliftAnalysis
+// The result types have no public memberwise initializers (lead: add `package init`s); debug builds allow this.
+@testable import UpliftAnalysis
 
 extension ReferenceFunnel {
     /// The result from each person's best attempt, computed the plain way.
@@ -69,9 +70,12 @@ extension ReferenceFunnel {
         // Bins [k·w, (k+1)·w) for k = 0 … ⌊max / w⌋ (a duration on an edge opens the next bin).
         let width = candidates.first { longest / ($0 * 1_000_000) + 1 <= 20 }! * 1_000_000
         let count = Int(longest / width) + 1
-        return (0..<count).map { k in
-            FunnelResult.Bin(fromSeconds: Double(Int64(k) * width) / 1e6, toSeconds: Double(Int64(k + 1) * width) / 1e6,
-                             persons: durations.filter { $0 / width == Int64(k) }.count)
+        var bins: [FunnelResult.Bin] = []
+        for k in 0..<Int64(count) {
+            let persons = durations.filter { $0 / width == k }.count
+            let low = Double(k * width) / 1e6, high = Double((k + 1) * width) / 1e6
+            bins.append(FunnelResult.Bin(fromSeconds: low, toSeconds: high, persons: persons))
         }
+        return bins
     }
 }

@@ -48,15 +48,15 @@ struct FunnelModelTests {
         if rng.below(2) == 0 { query.breakdown = PropertyRef(rng.below(4) == 0 ? "context.c" : "p") }
         query.conversionInterval = rng.below(3) == 0 ? .week : .day
 
-        let ids = ["a", "b", "c", "d", "e"].prefix(1 + rng.below(5))
+        let ids = ["a", "b", "c", "d", "e", "f"].prefix(1 + rng.below(6))
         var links: [String: String] = [:]
         if ids.count > 1, rng.below(2) == 0 { links[ids.last!] = ids.first! }
         if ids.count > 3, rng.below(2) == 0 { links[ids[ids.startIndex + 2]] = "root-\(rng.below(2))" }
         var events: [Event] = []
-        let pool = names + ["other", "$identify"]
+        let pool = ["A", "A", "A", "B", "B", "C", "C", "X", "other", "$identify"]
         let slots = Int((to - from) / unit) + windowUnits + 3
         for id in ids {
-            for _ in 0..<rng.below(7) {
+            for _ in 0..<(rng.below(4) == 0 ? rng.below(4) : 3 + rng.below(8)) {
                 var time = from + Int64(rng.below(slots) - 1) * unit / Int64(1 + rng.below(2))
                 switch rng.below(8) {
                 case 0: time += 1
@@ -87,6 +87,32 @@ struct FunnelModelTests {
             }
         }
         #expect(failures == 0)
+    }
+
+    /// The generated cases reach every rule often enough for the comparison to mean something.
+    @Test func generatedCasesCoverTheRules() {
+        var completed: [FunnelQuery.Order: Int] = [:]
+        var exclusionMatters = 0, strictMatters = 0, breakdowns = 0
+        for seed in UInt64(1)...3_200 {
+            let c = Self.randomCase(seed)
+            let r = ReferenceFunnel.compute(c.query, events: c.events, links: c.links)
+            if r.steps.last!.persons > 0 { completed[c.query.order, default: 0] += 1 }
+            if r.breakdown.count > 1 { breakdowns += 1 }
+            if !c.query.exclusions.isEmpty {
+                var q = c.query
+                q.exclusions = []
+                if ReferenceFunnel.compute(q, events: c.events, links: c.links) != r { exclusionMatters += 1 }
+            }
+            if c.query.order == .strict {
+                var q = c.query
+                q.order = .ordered
+                if ReferenceFunnel.compute(q, events: c.events, links: c.links) != r { strictMatters += 1 }
+            }
+        }
+        #expect(FunnelQuery.Order.allCases.allSatisfy { completed[$0, default: 0] >= 50 })
+        #expect(exclusionMatters >= 50)
+        #expect(strictMatters >= 50)
+        #expect(breakdowns >= 200)
     }
 
     @Test func engineMatchesReferenceThroughSegments() async throws {

@@ -11,6 +11,7 @@ struct FunnelEvaluator {
     let values: [String]
 
     var matcher = StepMatcher()
+    var index = OrderedIndex()
     /// t_j of the attempt being evaluated, then of the best attempt so far.
     var stepTimes: [Int64]
     var bestTimes: [Int64]
@@ -39,6 +40,7 @@ struct FunnelEvaluator {
         let bound = any ? anyOrderBound(rows) : sequenceBound(rows)
         guard bound > 0 else { return (0, -1) }
         let hasExclusions = plan.exclusionMask != 0 && rows.contains { roles[$0] & plan.exclusionMask != 0 }
+        let indexed = plan.order == .ordered && index.build(rows, plan: plan, times: times, roles: roles)
         var bestLevel = 0, bestStart = -1
         var bestTime = Int64.min
         var groupStart = rows.lowerBound
@@ -62,10 +64,13 @@ struct FunnelEvaluator {
                 level = anyOrderAttempt(groupStart, end: rows.upperBound)
             } else {
                 guard roles[r] & 1 != 0 else { continue }
-                level = sequenceAttempt(start: r, groupStart: groupStart, end: rows.upperBound)
+                level = indexed ? indexedAttempt(start: r) : sequenceAttempt(start: r, groupStart: groupStart, end: rows.upperBound)
             }
             guard level > 0 else { continue }
-            if hasExclusions && voided(level, start: t, from: groupStart, end: rows.upperBound) { continue }
+            if hasExclusions {
+                let void = indexed ? indexedVoided(level, start: t) : voided(level, start: t, from: groupStart, end: rows.upperBound)
+                if void { continue }
+            }
             let start = any ? smallestValueRow(groupStart, rows.upperBound) : r
             if level > bestLevel || (level == bestLevel && t == bestTime && better(start, than: bestStart, level)) {
                 bestLevel = level

@@ -4,6 +4,23 @@ import UpliftModel
 ///
 /// Frame roles: bits `0 ..< n` are the steps, the next bits the exclusions. Strict funnels also
 /// ask for every other event of the person (role-less rows), since any of them breaks a chain.
+///
+/// Readings chosen where the semantics leave room (the reference engine agrees):
+/// - Reported attempt among non-voided attempts at the person's level: earliest first event, then
+///   smallest breakdown value (nil first), then lexicographically earliest step times (two first
+///   events at the same instant may leave different events for the later steps).
+/// - Any order: the attempt's first event may match any step, so the breakdown property is read on
+///   every step row; attempts starting at the same instant are identical and take the smallest value.
+/// - Strict: a chain may leave out events that share a step's time (they are never "between"), so
+///   the attempt keeps every reachable level rather than the greedy one (see `SequenceFunnel`).
+/// - An event named like a bookkeeping event but used as a step or exclusion is a row like any
+///   other, so it does break strict chains it is not part of.
+/// - Queries built in code beyond the limits are clipped (see `FunnelPlan`), never a crash.
+///
+/// Cost per person: one linear pass for an upper bound on the level, then attempts in time order
+/// until one reaches the bound. Ordered persons without tied step events jump between steps by
+/// binary search; other attempts walk their window, so a person with many first events that all
+/// fall short of the bound costs starts × window rows (rare: it needs ties, any order or exclusions).
 package enum FunnelEngine {
     /// What the query reads: from the range's start to its end plus the window (inclusive, hence
     /// one more microsecond), so steps after `to` still complete attempts that started before it.
@@ -23,16 +40,17 @@ package enum FunnelEngine {
     }
 
     /// The answer, from the query's frame.
-    package static func compute(_ frame: EventFrame, _ query: FunnelQuery) -> FunnelResult {
+    /// Frames with at least `parallelRows` rows are split between the cores (tests lower it).
+    package static func compute(_ frame: EventFrame, _ query: FunnelQuery, parallelRows: Int = 200_000) -> FunnelResult {
         let plan = FunnelPlan(query)
-        let outcomes = evaluate(frame, plan, breakdown: query.breakdown != nil)
+        let outcomes = evaluate(frame, plan, breakdown: query.breakdown != nil, parallelRows: parallelRows)
         return FunnelStats(frame: frame, query: query, plan: plan, outcomes: outcomes).result()
     }
 
     /// Every person's level and reported attempt, on both cores for large frames.
-    static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool) -> FunnelOutcomes {
+    static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, parallelRows: Int) -> FunnelOutcomes {
         let persons = frame.personCount
-        let parts = frame.rowCount >= 200_000 ? max(1, min(activeProcessorCount(), 8)) : 1
+        let parts = frame.rowCount >= parallelRows ? max(2, min(activeProcessorCount(), 8)) : 1
         var chunks: [Range<Int>] = []
         for k in 0..<parts {
             // Split by rows so that each core gets about the same work.

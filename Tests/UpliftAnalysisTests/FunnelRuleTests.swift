@@ -1,6 +1,7 @@
 import Testing
 import UpliftAnalysis
 import UpliftModel
+import TestSupport
 
 /// One test per rule of the funnel semantics, on hand-made events.
 struct FunnelRuleTests {
@@ -176,5 +177,18 @@ struct FunnelRuleTests {
         let ten: JSONValue = .object([("from", .string("2026-01-01")), ("to", .string("2026-01-02")), ("steps", steps),
                                       ("exclude", .array((0..<10).map { _ in .string("X") }))])
         #expect(try FunnelQuery(json: ten).exclusions.count == 10)
+    }
+}
+
+extension FunnelRuleTests {
+    @Test func bookkeepingEventAsAStepIsAnOrdinaryEvent() throws {
+        // `$identify` named as a step is counted, and breaks strict chains it is not part of.
+        let events = [F.event("$identify", "u", F.at(0)), F.event("A", "u", F.at(1)), F.event("$identify", "u", F.at(2)),
+                      F.event("B", "u", F.at(3))]
+        #expect(try F.counts(F.query(["$identify", "A"]), events) == [1, 1])
+        #expect(try F.counts(F.query(["A", "B", "$identify"], order: .strict), events) == [1, 0, 0])
+        let q = F.query(["A", "B"], order: .strict)
+        #expect(try F.counts(q, events) == [1, 1])
+        #expect(try F.run(F.query(["A", "B", "$identify"], order: .strict), events) == ReferenceFunnel.compute(F.query(["A", "B", "$identify"], order: .strict), events: events, links: [:]))
     }
 }

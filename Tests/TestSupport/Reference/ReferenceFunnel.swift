@@ -76,8 +76,14 @@ public enum ReferenceFunnel {
         let t1 = events[first].timestamp
         var earliest = [Int64](repeating: .max, count: n)
         var chain = [first]
+        // Bookkeeping events do not interrupt, unless the query names them as a step or exclusion.
+        func counts(_ e: Event) -> Bool {
+            !EventFrame.bookkeepingEvents.contains(e.event)
+                || query.steps.contains { matches(e, $0.event, $0.filters, query) }
+                || query.exclusions.contains { matches(e, $0.event, $0.filters, query) }
+        }
         func interrupted(_ a: Int64, _ b: Int64) -> Bool {
-            all.contains { $0.timestamp > a && $0.timestamp < b && !EventFrame.bookkeepingEvents.contains($0.event) }
+            all.contains { $0.timestamp > a && $0.timestamp < b && counts($0) }
         }
         func extend() {
             let k = chain.count

@@ -17,14 +17,14 @@ struct FunnelModelTests {
         var links: [String: String]
     }
 
-    static func randomCase(_ seed: UInt64) -> Case {
+    static func randomCase(_ seed: UInt64, busy: Bool = false) -> Case {
         var rng = SeededRandom(seed: seed)
         let unit: Int64 = 6 * F.hour
         let from = F.base + Int64(rng.below(3)) * unit
         let to = from + Int64(1 + rng.below(6)) * unit
         let windowUnits = 1 + rng.below(3)
         let names = ["A", "B", "C", "X"]
-        let stepCount = 2 + rng.below(3)
+        let stepCount = 2 + rng.below(busy ? 2 : 3)
         var steps: [FunnelQuery.Step] = []
         for _ in 0..<stepCount {
             var step = FunnelQuery.Step(event: names[rng.below(3)])
@@ -48,7 +48,7 @@ struct FunnelModelTests {
         if rng.below(2) == 0 { query.breakdown = PropertyRef(rng.below(4) == 0 ? "context.c" : "p") }
         query.conversionInterval = rng.below(3) == 0 ? .week : .day
 
-        let ids = ["a", "b", "c", "d", "e", "f"].prefix(1 + rng.below(6))
+        let ids = ["a", "b", "c", "d", "e", "f"].prefix(busy ? 1 : 1 + rng.below(6))
         var links: [String: String] = [:]
         if ids.count > 1, rng.below(2) == 0 { links[ids.last!] = ids.first! }
         if ids.count > 3, rng.below(2) == 0 { links[ids[ids.startIndex + 2]] = "root-\(rng.below(2))" }
@@ -56,7 +56,7 @@ struct FunnelModelTests {
         let pool = ["A", "A", "A", "B", "B", "C", "C", "X", "other", "$identify"]
         let slots = Int((to - from) / unit) + windowUnits + 3
         for id in ids {
-            for _ in 0..<(rng.below(4) == 0 ? rng.below(4) : 3 + rng.below(8)) {
+            for _ in 0..<(busy ? 12 + rng.below(9) : rng.below(4) == 0 ? rng.below(4) : 3 + rng.below(8)) {
                 var time = from + Int64(rng.below(slots) - 1) * unit / Int64(1 + rng.below(2))
                 switch rng.below(8) {
                 case 0: time += 1
@@ -87,6 +87,17 @@ struct FunnelModelTests {
             }
         }
         #expect(failures == 0)
+    }
+
+    /// Persons with many events: starts beyond the first few are screened by the step lists.
+    @Test func busyPersonsMatchReference() throws {
+        for seed in UInt64(20_001)...20_300 {
+            let c = Self.randomCase(seed, busy: true)
+            let actual = try F.run(c.query, c.events, links: c.links)
+            let expected = ReferenceFunnel.compute(c.query, events: c.events, links: c.links)
+            #expect(actual == expected, "seed \(seed)")
+            if actual != expected { break }
+        }
     }
 
     /// Persons split between the cores give the same answer.

@@ -41,6 +41,10 @@ struct FunnelEvaluator {
         guard bound > 0 else { return (0, -1) }
         let hasExclusions = plan.exclusionMask != 0 && rows.contains { roles[$0] & plan.exclusionMask != 0 }
         let indexed = plan.order == .ordered && index.build(rows, plan: plan, times: times, roles: roles)
+        // Persons with many starts get step lists (built after a few attempts) to skip starts whose
+        // window cannot beat the best attempt so far without walking it.
+        var listed = indexed
+        var attempts = 0
         var bestLevel = 0, bestStart = -1
         var bestTime = Int64.min
         var groupStart = rows.lowerBound
@@ -54,6 +58,14 @@ struct FunnelEvaluator {
             guard plan.inRange(t) else {
                 if t >= plan.to { break }
                 continue
+            }
+            if any ? roles[r] & plan.stepMask != 0 : roles[r] & 1 != 0 {
+                attempts += 1
+                if !listed && attempts > 8 { listed = index.build(rows, plan: plan, times: times, roles: roles, allowTies: true) }
+                if listed && bestLevel > 0 {
+                    let cap = windowBound(from: t, prefix: !any)
+                    if cap < bestLevel || (cap == bestLevel && t > bestTime) { continue }
+                }
             }
             let level: Int
             if any {

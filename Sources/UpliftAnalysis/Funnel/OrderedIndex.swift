@@ -9,8 +9,10 @@ struct OrderedIndex {
     var rows: [Int] = []
     var fill: [Int] = []
 
-    /// Builds the lists for a person; false (and unusable) when two step rows share a time.
-    mutating func build(_ range: Range<Int>, plan: FunnelPlan, times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>) -> Bool {
+    /// Builds the lists for a person; false (and unusable) when two step rows share a time, unless
+    /// `allowTies` (the lists then serve only `windowBound`).
+    mutating func build(_ range: Range<Int>, plan: FunnelPlan, times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>,
+                        allowTies: Bool = false) -> Bool {
         let lists = plan.steps + plan.exclusions.count
         offsets.removeAll(keepingCapacity: true)
         offsets.append(contentsOf: repeatElement(0, count: lists + 1))
@@ -19,7 +21,7 @@ struct OrderedIndex {
             let m = roles[r]
             guard m != 0 else { continue }
             if m & plan.stepMask != 0 {
-                if times[r] == last { return false }
+                if times[r] == last && !allowTies { return false }
                 last = times[r]
             }
             var bits = m
@@ -76,6 +78,23 @@ extension FunnelEvaluator {
             level += 1
         }
         return level
+    }
+
+    /// An upper bound on the level of an attempt starting at `start`: the steps with a row in
+    /// [start, start + window], counting only the unbroken run from step 1 when `prefix`
+    /// (ordered and strict chains need steps 1…k all present).
+    func windowBound(from start: Int64, prefix: Bool) -> Int {
+        let limit = start + plan.window
+        var count = 0
+        for k in 0..<plan.steps {
+            let i = index.first(k) { times[$0] >= start }
+            if i < index.offsets[k + 1] && times[index.rows[i]] <= limit {
+                count += 1
+            } else if prefix {
+                break
+            }
+        }
+        return count
     }
 
     /// `voided` by binary search in the exclusion lists.

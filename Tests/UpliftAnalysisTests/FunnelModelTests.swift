@@ -79,7 +79,7 @@ struct FunnelModelTests {
         for seed in UInt64(1)...3_200 {
             let c = Self.randomCase(seed)
             let expected = ReferenceFunnel.compute(c.query, events: c.events, links: c.links)
-            let actual = try F.run(c.query, c.events, links: c.links)
+            let actual = ReferenceFunnel.Result(try F.run(c.query, c.events, links: c.links))
             if actual != expected {
                 failures += 1
                 Issue.record("seed \(seed): engine \(actual)\nreference \(expected)")
@@ -93,7 +93,7 @@ struct FunnelModelTests {
     @Test func busyPersonsMatchReference() throws {
         for seed in UInt64(20_001)...20_300 {
             let c = Self.randomCase(seed, busy: true)
-            let actual = try F.run(c.query, c.events, links: c.links)
+            let actual = ReferenceFunnel.Result(try F.run(c.query, c.events, links: c.links))
             let expected = ReferenceFunnel.compute(c.query, events: c.events, links: c.links)
             #expect(actual == expected, "seed \(seed)")
             if actual != expected { break }
@@ -120,7 +120,7 @@ struct FunnelModelTests {
         query.scope.filters = [PropertyFilter(property: PropertyRef("p"), op: .neq, values: ["v"])]
         let snapshot = Snapshot(project: F.project, segments: [], pending: events)
         let frame = try AnalysisEngine().frame(snapshot, links: links, request: FunnelEngine.request(query))
-        let actual = FunnelEngine.compute(frame, query, parallelRows: 1)
+        let actual = ReferenceFunnel.Result(FunnelEngine.compute(frame, query, parallelRows: 1))
         let expected = ReferenceFunnel.compute(query, events: events, links: links)
         #expect(actual.steps[0].persons > 500)
         #expect(actual == expected)
@@ -165,7 +165,7 @@ struct FunnelModelTests {
                 #expect(snapshot.pending.isEmpty && (c.events.isEmpty || !snapshot.segments.isEmpty))
                 var query = c.query
                 query.scope.project = project
-                let actual = try engine.funnel(query, snapshot: snapshot, links: c.links)
+                let actual = ReferenceFunnel.Result(try engine.funnel(query, snapshot: snapshot, links: c.links))
                 #expect(actual == ReferenceFunnel.compute(c.query, events: c.events, links: c.links), "seed \(seed)")
             }
             try await store.close()

@@ -6,7 +6,7 @@ public import UpliftModel
 /// with a dozen candidate events and a few steps. Shares nothing with the engine but the query,
 /// result, calendar and filter types and `PropertyReader`.
 public enum ReferenceFunnel {
-    public static func compute(_ query: FunnelQuery, events: [Event], links: [String: String]) -> FunnelResult {
+    public static func compute(_ query: FunnelQuery, events: [Event], links: [String: String]) -> Result {
         let n = query.steps.count
         let window = query.window.microseconds
         var byPerson: [String: [Event]] = [:]

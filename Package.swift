@@ -105,7 +105,7 @@ let package = Package(
         // Micro-benchmarks for the scripts under loadtests/ (not shipped).
         .executableTarget(
             name: "uplift-bench",
-            dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload"],
+            dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftAnalysis"],
             swiftSettings: strict
         ),
 

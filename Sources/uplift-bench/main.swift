@@ -26,12 +26,18 @@ case "decode" where args.count >= 3:
 case "scan" where args.count >= 3:
     let columns = args.count >= 4 ? args[3].split(separator: ",").map(String.init) : ["event", "distinct_id", "timestamp"]
     try ScanBench.run(dataDirectory: args[2], columns: columns)
+case "frame" where args.count >= 5:
+    // frame DATA PROJECT EVENT[,EVENT…] [--all] [REPEATS]: `*` is any event.
+    let repeats = args.count >= 6 ? Int(args.last!) ?? 3 : 3
+    try FrameBench.run(dataDirectory: args[2], project: args[3], roles: args[4].split(separator: ",").map(String.init),
+                       allEvents: args.contains("--all"), repeats: repeats)
 default:
     print("""
         usage: uplift-bench <name> ...
           gen-segment FILE [N]   write N (default 100000) realistic Segment track lines as NDJSON
           decode FILE            decode NDJSON bodies and print the stored records as NDJSON
           json FILE              JSONDecoder vs JSONSerialization vs our parser/decoder on NDJSON
+          frame DATA PROJECT EVENTS [--all] [N]   build a query frame cold, then N times warm
           scan DATA [COLUMNS]    read columns (default event,distinct_id,timestamp) of every segment
         """)
 }

@@ -8,7 +8,7 @@ import UpliftStorage
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP server: Segment and PostHog ingestion, feedback, health and metrics.",
+        abstract: "Run the HTTP server: Segment and PostHog ingestion, feedback, queries, health and metrics.",
         discussion: """
             Events are acknowledged only once they are in the fsynced write-ahead log. SIGTERM or SIGINT \
             stops accepting, answers the requests in progress, writes everything to segments and exits 0. \
@@ -21,11 +21,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one; the startup line says which).") var port = 8080
     @Option(help: "Requests per second allowed per write key (bursts of one second's worth); no limit by default.")
     var rateLimit: Double?
+    @Option(help: ArgumentHelp(
+        "Memory for decoded event columns kept between queries: bytes, or a number with KiB, MiB or GiB.",
+        valueName: "size"))
+    var queryCacheMemory = "3GiB"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let rateLimit, !(rateLimit > 0) { throw ValidationError("--rate-limit must be a positive number of requests per second") }
+        guard parseByteSize(queryCacheMemory) != nil else {
+            throw ValidationError("--query-cache-memory must be a number of bytes or a size such as 512MiB or 3GiB")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
@@ -51,6 +58,7 @@ struct Serve: AsyncParsableCommand {
             }
             var server = ServerConfiguration(host: host, port: port)
             server.rateLimit = rateLimit
+            server.queryCacheBytes = parseByteSize(queryCacheMemory) ?? server.queryCacheBytes
             let dialect = catalog.dialect
             let directory = dataOptions.directory
             do {

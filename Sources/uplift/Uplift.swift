@@ -18,6 +18,8 @@ struct Uplift: AsyncParsableCommand {
         subcommands: [
             Generate.self, Import.self, Stats.self, Verify.self, Compact.self,
             ProjectCommand.self, KeyCommand.self, Migrate.self, Serve.self,
+            FunnelCommand.self, TrendCommand.self, AdoptionCommand.self, RetentionCommand.self, LifecycleCommand.self,
+            FeedbackCommand.self,
         ]
     )
 }

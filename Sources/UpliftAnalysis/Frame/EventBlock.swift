@@ -10,6 +10,12 @@ package struct EventBlock: Sendable {
     package var minTime: Int64
     package var maxTime: Int64
     package var origin: Origin
+    /// Rows by event: the rows of event code `postingCodes[k]` are
+    /// `postingRows[postingStarts[k] ..< postingStarts[k + 1]]`, ascending. A query for a few rare
+    /// events reads only their rows instead of scanning the block.
+    package var postingCodes: [Int32]
+    package var postingStarts: [Int32]
+    package var postingRows: [Int32]
 
     package enum Origin: Sendable {
         /// A segment file: properties and context are decoded from it when needed.
@@ -22,7 +28,7 @@ package struct EventBlock: Sendable {
 
     /// Memory the block holds, for the cache's budget.
     package var bytes: Int {
-        var n = count * 16 + 64
+        var n = count * 20 + postingCodes.count * 8 + 64
         if case .memory(let p, let c) = origin { n += p.reduce(0) { $0 + $1.utf8.count + 16 } + c.reduce(0) { $0 + $1.utf8.count + 16 } }
         return n
     }
@@ -34,6 +40,45 @@ package struct EventBlock: Sendable {
         self.minTime = times.min() ?? 0
         self.maxTime = times.max() ?? 0
         self.origin = origin
+        (postingCodes, postingStarts, postingRows) = Self.postings(events)
+    }
+
+    /// A counting sort of the row numbers by event code.
+    private static func postings(_ events: [Int32]) -> ([Int32], [Int32], [Int32]) {
+        guard let top = events.max() else { return ([], [0], []) }
+        var counts = [Int32](repeating: 0, count: Int(top) + 1)
+        for e in events { counts[Int(e)] += 1 }
+        var codes: [Int32] = [], starts: [Int32] = [0]
+        var next = [Int32](repeating: 0, count: counts.count)
+        for (code, n) in counts.enumerated() where n > 0 {
+            codes.append(Int32(code))
+            next[code] = starts[starts.count - 1]
+            starts.append(starts[starts.count - 1] + n)
+        }
+        var rows = [Int32](repeating: 0, count: events.count)
+        for (i, e) in events.enumerated() {
+            let slot = next[Int(e)]
+            rows[Int(slot)] = Int32(i)
+            next[Int(e)] = slot + 1
+        }
+        return (codes, starts, rows)
+    }
+
+    /// Rows of the given event codes, ascending; nil when they are so many that a scan is cheaper.
+    package func rows(ofEvents wanted: (Int32) -> Bool, atMost limit: Int) -> [Int32]? {
+        var total = 0
+        var ranges: [Range<Int>] = []
+        for (k, code) in postingCodes.enumerated() where wanted(code) {
+            let range = Int(postingStarts[k])..<Int(postingStarts[k + 1])
+            total += range.count
+            if total > limit { return nil }
+            ranges.append(range)
+        }
+        var rows: [Int32] = []
+        rows.reserveCapacity(total)
+        for range in ranges { rows += postingRows[range] }
+        if ranges.count > 1 { rows.sort() }
+        return rows
     }
 
     /// A block of in-memory events (the pending events of a snapshot, or a test's events).

@@ -68,6 +68,9 @@ package struct FrameRequest: Sendable {
     package var strings: [PropertyRequest]
     /// Number properties to read, each for the rows matching any role in its mask.
     package var numbers: [PropertyRequest]
+    /// False for queries that count events, not persons (trend counts and sums): the frame is then
+    /// one unnamed group of rows in storage order (not time-sorted), which saves the grouping pass.
+    package var groupByPerson = true
 
     package init(roles: [Role], allEvents: Bool = false, from: Int64, to: Int64, filters: [PropertyFilter] = [], strings: [PropertyRequest] = [], numbers: [PropertyRequest] = []) {
         self.roles = roles

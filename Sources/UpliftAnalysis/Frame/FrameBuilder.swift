@@ -10,7 +10,32 @@ package enum FrameBuilder {
         let parts = try parallelMap(blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }) { (block) throws(UpliftError) in
             try select(block, plan)
         }
+        guard request.groupByPerson else { return concatenate(parts, request: request) }
         return group(parts, persons: persons, dictionaries: dictionaries, request: request)
+    }
+
+    /// The rows as one group in storage order, for queries that do not count persons.
+    static func concatenate(_ parts: [Part], request: FrameRequest) -> EventFrame {
+        var frame = EventFrame()
+        frame.times = parts.flatMap(\.times)
+        frame.roles = parts.flatMap(\.roles)
+        frame.personStarts = frame.times.isEmpty ? [0] : [0, frame.times.count]
+        frame.personIDs = frame.times.isEmpty ? [] : [""]
+        frame.strings = request.strings.indices.map { j in
+            var index: [String: Int32] = [:]
+            var values: [String] = []
+            let codes: [Int32] = parts.flatMap { $0.strings[j] }.map { s in
+                guard let s else { return -1 }
+                if let c = index[s] { return c }
+                let c = Int32(values.count)
+                index[s] = c
+                values.append(s)
+                return c
+            }
+            return StringColumn(codes: codes, values: values)
+        }
+        frame.numbers = request.numbers.indices.map { j in parts.flatMap { $0.numbers[j] } }
+        return frame
     }
 
     /// What the row scan needs, per event code.
@@ -44,6 +69,8 @@ package enum FrameBuilder {
             numberReaders = request.numbers.map { PropertyReader($0.property) }
         }
 
+        var anyKeepAll: Bool { request.allEvents }
+
         var needsProperties: Bool {
             !request.strings.isEmpty || !request.numbers.isEmpty || candidateMask.contains { $0 != 0 }
         }
@@ -61,27 +88,69 @@ package enum FrameBuilder {
     static func select(_ block: EventBlock, _ plan: Plan) throws(UpliftError) -> Part {
         let request = plan.request
         var part = Part()
-        var rows: [Int] = []
-        var pending: [Int] = []  // rows whose roles depend on properties, or that carry requested properties
-        block.events.withUnsafeBufferPointer { events in
-            block.times.withUnsafeBufferPointer { times in
-                plan.staticMask.withUnsafeBufferPointer { staticMask in
-                    plan.candidateMask.withUnsafeBufferPointer { candidateMask in
-                        let fast = !plan.needsProperties
-                        for i in 0..<events.count {
-                            let t = times[i]
-                            guard t >= request.from, t < request.to else { continue }
-                            let code = Int(events[i])
-                            // Codes added after the plan was made belong to events no role names.
-                            guard code < staticMask.count else { continue }
-                            let s = staticMask[code], c = candidateMask[code]
-                            guard s | c != 0 || plan.keepAll[code] else { continue }
-                            rows.append(i)
-                            if !fast { pending.append(0) }
+        if !plan.needsProperties {
+            // The common case: roles follow from the event name alone. Rare events are read through
+            // the block's rows-by-event lists; otherwise one pass over the block.
+            let (from, to) = (request.from, request.to)
+            let known = plan.staticMask.count
+            let listed = plan.anyKeepAll ? nil : block.rows(ofEvents: { Int($0) < known && plan.staticMask[Int($0)] != 0 }, atMost: block.count / 4)
+            let n = listed?.count ?? block.count
+            var outDistinct = [Int32](repeating: 0, count: n)
+            var outTimes = [Int64](repeating: 0, count: n)
+            var outRoles = [UInt32](repeating: 0, count: n)
+            var kept = 0
+            block.events.withUnsafeBufferPointer { events in
+                block.times.withUnsafeBufferPointer { times in
+                    block.distinctIDs.withUnsafeBufferPointer { distinct in
+                        plan.staticMask.withUnsafeBufferPointer { mask in
+                            plan.keepAll.withUnsafeBufferPointer { keepAll in
+                                outDistinct.withUnsafeMutableBufferPointer { od in
+                                    outTimes.withUnsafeMutableBufferPointer { ot in
+                                        outRoles.withUnsafeMutableBufferPointer { orr in
+                                            @inline(__always) func visit(_ i: Int) {
+                                                let t = times[i]
+                                                let code = Int(events[i])
+                                                // Codes added after the plan was made belong to events no role names.
+                                                guard t >= from, t < to, code < known else { return }
+                                                let m = mask[code]
+                                                guard m != 0 || keepAll[code] else { return }
+                                                od[kept] = distinct[i]
+                                                ot[kept] = t
+                                                orr[kept] = m
+                                                kept += 1
+                                            }
+                                            if let listed {
+                                                for i in listed { visit(Int(i)) }
+                                            } else {
+                                                for i in 0..<n { visit(i) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
+            outDistinct.removeLast(n - kept)
+            outTimes.removeLast(n - kept)
+            outRoles.removeLast(n - kept)
+            part.distinctIDs = outDistinct
+            part.times = outTimes
+            part.roles = outRoles
+            return part
+        }
+        var rows: [Int] = []
+        let known = plan.staticMask.count
+        let listed = plan.anyKeepAll ? nil : block.rows(
+            ofEvents: { Int($0) < known && plan.staticMask[Int($0)] | plan.candidateMask[Int($0)] != 0 }, atMost: block.count / 4)
+        for i in listed.map({ $0.map(Int.init) }) ?? Array(0..<block.count) {
+            let t = block.times[i]
+            guard t >= request.from, t < request.to else { continue }
+            let code = Int(block.events[i])
+            guard code < plan.staticMask.count else { continue }
+            guard plan.staticMask[code] | plan.candidateMask[code] != 0 || plan.keepAll[code] else { continue }
+            rows.append(i)
         }
         part.distinctIDs.reserveCapacity(rows.count)
         part.times.reserveCapacity(rows.count)
@@ -173,59 +242,91 @@ package enum FrameBuilder {
         return seen
     }
 
-    /// Concatenates the parts, maps distinct ids to persons, and orders rows by person, then time.
+    /// Concatenates the parts, maps distinct ids to persons, and orders rows by person, then time
+    /// (a counting sort by person: blocks come in day order and segments are sorted by distinct id and
+    /// time, so most persons' rows arrive in time order and need no sort).
     static func group(_ parts: [Part], persons: PersonResolver, dictionaries: ProjectDictionaries, request: FrameRequest) -> EventFrame {
         let total = parts.reduce(0) { $0 + $1.times.count }
         let personOf = persons.personOf
-        // Dense person numbers in order of first appearance.
-        var dense = [Int32](repeating: -1, count: personOf.count)
-        var personCodes: [Int32] = []
-        var rowPerson = [Int32](repeating: 0, count: total)
-        var counts: [Int] = []
-        var n = 0
-        for part in parts {
-            for d in part.distinctIDs {
-                let p = Int(personOf[Int(d)])
-                var x = dense[p]
-                if x < 0 {
-                    x = Int32(personCodes.count)
-                    dense[p] = x
-                    personCodes.append(Int32(p))
-                    counts.append(0)
+        // Rows per person code, then dense person numbers in code order.
+        var rowsPerCode = [Int](repeating: 0, count: personOf.count)
+        rowsPerCode.withUnsafeMutableBufferPointer { counts in
+            personOf.withUnsafeBufferPointer { personOf in
+                for part in parts {
+                    part.distinctIDs.withUnsafeBufferPointer { distinct in
+                        for d in distinct { counts[Int(personOf[Int(d)])] += 1 }
+                    }
                 }
-                rowPerson[n] = x
-                counts[Int(x)] += 1
-                n += 1
             }
         }
-        var starts = [Int](repeating: 0, count: counts.count + 1)
-        for p in counts.indices { starts[p + 1] = starts[p] + counts[p] }
-        // Scatter rows to their person's slot (stable: blocks are in day order).
-        var position = Array(starts.dropLast())
-        var order = [Int](repeating: 0, count: total)
-        for r in 0..<total {
-            let p = Int(rowPerson[r])
-            order[position[p]] = r
-            position[p] += 1
+        var personCodes: [Int32] = []
+        var starts: [Int] = [0]
+        // `position[code]`: the next slot of that person's rows.
+        var position = [Int](repeating: 0, count: personOf.count)
+        for code in rowsPerCode.indices where rowsPerCode[code] > 0 {
+            position[code] = starts[starts.count - 1]
+            starts.append(starts[starts.count - 1] + rowsPerCode[code])
+            personCodes.append(Int32(code))
         }
-        let allTimes = parts.flatMap(\.times)
-        // Sort each person's rows by time where they are not already in order.
+        rowsPerCode = []
+        // Scatter rows to their person's slots (stable: blocks are in day order).
+        let needOrder = !request.strings.isEmpty || !request.numbers.isEmpty
+        var times = [Int64](repeating: 0, count: total)
+        var roles = [UInt32](repeating: 0, count: total)
+        var order = needOrder ? [Int](repeating: 0, count: total) : []
+        times.withUnsafeMutableBufferPointer { times in
+            roles.withUnsafeMutableBufferPointer { roles in
+                order.withUnsafeMutableBufferPointer { order in
+                    position.withUnsafeMutableBufferPointer { position in
+                        personOf.withUnsafeBufferPointer { personOf in
+                            var r = 0
+                            for part in parts {
+                                part.times.withUnsafeBufferPointer { partTimes in
+                                    part.roles.withUnsafeBufferPointer { partRoles in
+                                        part.distinctIDs.withUnsafeBufferPointer { distinct in
+                                            for i in 0..<partTimes.count {
+                                                let p = Int(personOf[Int(distinct[i])])
+                                                let slot = position[p]
+                                                position[p] = slot + 1
+                                                times[slot] = partTimes[i]
+                                                roles[slot] = partRoles[i]
+                                                if needOrder { order[slot] = r }
+                                                r += 1
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        position = []
+        let counts = (0..<personCodes.count).map { starts[$0 + 1] - starts[$0] }
+        // Sort each person's rows by time where they are not already in order (stable).
         for p in counts.indices {
             let range = starts[p]..<starts[p + 1]
             var sorted = true
             var last = Int64.min
             for i in range {
-                let t = allTimes[order[i]]
-                if t < last { sorted = false; break }
-                last = t
+                if times[i] < last { sorted = false; break }
+                last = times[i]
             }
-            if !sorted { order[range].sort { (allTimes[$0], $0) < (allTimes[$1], $1) } }
+            guard !sorted else { continue }
+            let local = range.sorted { (times[$0], $0) < (times[$1], $1) }
+            let t = local.map { times[$0] }, ro = local.map { roles[$0] }
+            let o = needOrder ? local.map { order[$0] } : []
+            for (k, i) in range.enumerated() {
+                times[i] = t[k]
+                roles[i] = ro[k]
+                if needOrder { order[i] = o[k] }
+            }
         }
         var frame = EventFrame()
         frame.personStarts = starts
-        frame.times = order.map { allTimes[$0] }
-        let allRoles = parts.flatMap(\.roles)
-        frame.roles = order.map { allRoles[$0] }
+        frame.times = times
+        frame.roles = roles
         frame.strings = request.strings.indices.map { j in
             let all = parts.flatMap { $0.strings[j] }
             var codes = [Int32](repeating: -1, count: total)

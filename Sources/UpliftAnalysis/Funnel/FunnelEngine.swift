@@ -1,12 +1,139 @@
-/// STUB: to be written.
+import UpliftModel
+
+/// Funnels: who went through steps 1…n within the conversion window (analysis-semantics, "Funnel").
+///
+/// Frame roles: bits `0 ..< n` are the steps, the next bits the exclusions. Strict funnels also
+/// ask for every other event of the person (role-less rows), since any of them breaks a chain.
+///
+/// Readings chosen where the semantics leave room (the reference engine agrees):
+/// - Reported attempt among non-voided attempts at the person's level: earliest first event, then
+///   smallest breakdown value (nil first), then lexicographically earliest step times (two first
+///   events at the same instant may leave different events for the later steps).
+/// - Any order: the attempt's first event may match any step, so the breakdown property is read on
+///   every step row; attempts starting at the same instant are identical and take the smallest value.
+/// - Strict: a chain may leave out events that share a step's time (they are never "between"), so
+///   the attempt keeps every reachable level rather than the greedy one (see `SequenceFunnel`).
+/// - An event named like a bookkeeping event but used as a step or exclusion is a row like any
+///   other, so it does break strict chains it is not part of.
+/// - Queries built in code beyond the limits are clipped (see `FunnelPlan`), never a crash.
+///
+/// Cost per person: one linear pass for an upper bound on the level, then attempts in time order
+/// until one reaches the bound. Ordered persons without tied step events jump between steps by
+/// binary search; other attempts walk their window, so a person with many first events that all
+/// fall short of the bound costs starts × window rows (rare: it needs ties, any order or exclusions).
 package enum FunnelEngine {
-    /// What the query reads.
+    /// What the query reads: from the range's start to its end plus the window (inclusive, hence
+    /// one more microsecond), so steps after `to` still complete attempts that started before it.
     package static func request(_ query: FunnelQuery) -> FrameRequest {
-        FrameRequest(roles: [], from: query.scope.from, to: query.scope.to)
+        let plan = FunnelPlan(query)
+        var roles = query.steps.prefix(plan.steps).map { FrameRequest.Role(event: $0.event, filters: $0.filters) }
+        for i in plan.exclusionSources {
+            roles.append(FrameRequest.Role(event: query.exclusions[i].event, filters: query.exclusions[i].filters))
+        }
+        // Ordered and strict attempts start at a step-1 event; any-order ones at any step event.
+        let breakdownMask: UInt32 = plan.order == .any ? plan.stepMask : 1
+        return FrameRequest(
+            roles: roles, allEvents: plan.order == .strict,
+            from: query.scope.from, to: query.scope.to + plan.window + 1,
+            filters: query.scope.filters,
+            strings: query.breakdown.map { [FrameRequest.PropertyRequest($0, roleMask: breakdownMask)] } ?? [])
     }
 
     /// The answer, from the query's frame.
-    package static func compute(_ frame: EventFrame, _ query: FunnelQuery) -> FunnelResult {
-        fatalError("not written yet")
+    /// Frames with at least `parallelRows` rows are split between the cores (tests lower it).
+    package static func compute(_ frame: EventFrame, _ query: FunnelQuery, parallelRows: Int = 200_000) -> FunnelResult {
+        let plan = FunnelPlan(query)
+        let outcomes = evaluate(frame, plan, breakdown: query.breakdown != nil, parallelRows: parallelRows)
+        return FunnelStats(frame: frame, query: query, plan: plan, outcomes: outcomes).result()
+    }
+
+    /// Every person's level and reported attempt, on both cores for large frames.
+    static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, parallelRows: Int) -> FunnelOutcomes {
+        let persons = frame.personCount
+        let parts = frame.rowCount >= parallelRows ? max(2, min(activeProcessorCount(), 8)) : 1
+        var chunks: [Range<Int>] = []
+        for k in 0..<parts {
+            // Split by rows so that each core gets about the same work.
+            let lo = k == 0 ? 0 : firstPerson(frame, atRow: frame.rowCount * k / parts)
+            let hi = k == parts - 1 ? persons : firstPerson(frame, atRow: frame.rowCount * (k + 1) / parts)
+            if lo < hi { chunks.append(lo..<hi) }
+        }
+        let results = (try? FrameBuilder.parallelMap(chunks) { (range: Range<Int>) throws(UpliftError) -> FunnelOutcomes in
+            evaluate(frame, plan, breakdown: breakdown, persons: range)
+        }) ?? []
+        var all = FunnelOutcomes(steps: plan.steps)
+        for part in results { all.append(part) }
+        return all
+    }
+
+    /// The first person whose rows start at or after `row`.
+    private static func firstPerson(_ frame: EventFrame, atRow row: Int) -> Int {
+        var lo = 0, hi = frame.personCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if frame.personStarts[mid] < row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, persons: Range<Int>) -> FunnelOutcomes {
+        var out = FunnelOutcomes(steps: plan.steps)
+        out.reserve(persons.count)
+        let column = breakdown ? frame.strings.first : nil
+        let codes = column?.codes ?? []
+        frame.times.withUnsafeBufferPointer { times in
+            frame.roles.withUnsafeBufferPointer { roles in
+                codes.withUnsafeBufferPointer { codes in
+                    var evaluator = FunnelEvaluator(plan: plan, times: times, roles: roles, codes: codes, values: column?.values ?? [])
+                    for p in persons {
+                        let (level, start) = evaluator.evaluate(frame.rows(of: p))
+                        out.add(level: level, startTime: start >= 0 ? times[start] : 0,
+                                code: start >= 0 && !codes.isEmpty ? codes[start] : -1,
+                                stepTimes: evaluator.bestTimes)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Per person of the frame: level and reported attempt (first time, breakdown code, step times).
+struct FunnelOutcomes: Sendable {
+    let steps: Int
+    var levels: [Int32] = []
+    var startTimes: [Int64] = []
+    var codes: [Int32] = []
+    /// `steps` entries per person; only the first `level` are meaningful.
+    var stepTimes: [Int64] = []
+
+    init(steps: Int) { self.steps = steps }
+
+    var count: Int { levels.count }
+
+    mutating func reserve(_ persons: Int) {
+        levels.reserveCapacity(persons)
+        startTimes.reserveCapacity(persons)
+        codes.reserveCapacity(persons)
+        stepTimes.reserveCapacity(persons * steps)
+    }
+
+    mutating func add(level: Int, startTime: Int64, code: Int32, stepTimes times: [Int64]) {
+        levels.append(Int32(level))
+        startTimes.append(startTime)
+        codes.append(code)
+        for j in 0..<steps { stepTimes.append(j < level ? times[j] : 0) }
+    }
+
+    mutating func append(_ other: FunnelOutcomes) {
+        levels += other.levels
+        startTimes += other.startTimes
+        codes += other.codes
+        stepTimes += other.stepTimes
+    }
+
+    /// t_j − t_{j−1} of a person's reported attempt, microseconds (0-based `j` ≥ 1).
+    func duration(_ person: Int, from a: Int, to b: Int) -> Int64 {
+        stepTimes[person * steps + b] - stepTimes[person * steps + a]
     }
 }

@@ -38,6 +38,8 @@ public struct FunnelQuery: Sendable {
 
     public static let maxSteps = 20
     public static let maxBreakdownValues = 25
+    /// Steps and exclusions share the frame's 32 role bits: 20 steps leave room for 10 exclusions.
+    public static let maxExclusions = 10
 
     public var scope: QueryScope
     public var steps: [Step]
@@ -75,7 +77,15 @@ public struct FunnelQuery: Sendable {
         window = try f.duration("window") ?? TimeLength(days: 14)
         order = try f.choice("order", Order.self) ?? .ordered
         let n = steps.count
-        exclusions = try (try f.array("exclude") ?? []).enumerated().map { (i, item) throws(UpliftError) in
+        let excluded = try f.array("exclude") ?? []
+        guard excluded.count <= Self.maxExclusions else {
+            throw UpliftError(.invalidInput, "exclude lists \(excluded.count) events; at most \(Self.maxExclusions) are allowed")
+        }
+        // Every step and exclusion is one bit of a 32-bit role mask.
+        guard n + excluded.count <= 32 else {
+            throw UpliftError(.invalidInput, "steps plus exclude must be at most 32 events, not \(n + excluded.count)")
+        }
+        exclusions = try excluded.enumerated().map { (i, item) throws(UpliftError) in
             let field = "exclude[\(i)]"
             let (event, filters) = try Self.eventSpec(item, field: field, extra: ["from_step", "to_step"])
             var from = 1, to = n

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import UpliftModel
 
 /// Calendar days, weeks and months in a project's time zone.
@@ -22,9 +23,20 @@ public struct LocalCalendar: Sendable {
         midnights = []
     }
 
+    /// Calendars already built, by zone: a zone with daylight saving costs a table of local
+    /// midnights to build, so each process builds it once.
+    private static let built = Mutex<[String: LocalCalendar]>([:])
+
     /// Fails with a message naming the field when `timeZone` is not an IANA zone.
     public init(timeZone: String, field: String = "time_zone") throws(UpliftError) {
         if timeZone == "UTC" || timeZone == "Etc/UTC" { self = .utc; return }
+        if let known = Self.built.withLock({ $0[timeZone] }) { self = known; return }
+        try self.init(building: timeZone, field: field)
+        let calendar = self
+        Self.built.withLock { $0[timeZone] = calendar }
+    }
+
+    private init(building timeZone: String, field: String) throws(UpliftError) {
         guard let zone = TimeZone(identifier: timeZone) else {
             throw UpliftError(.invalidInput, "\(field): '\(timeZone.prefix(64))' is not an IANA time zone (e.g. UTC, Europe/Paris)")
         }

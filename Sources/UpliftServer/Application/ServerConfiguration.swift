@@ -14,6 +14,15 @@ public struct ServerConfiguration: Sendable {
     public var keyCacheTTL: Duration = .seconds(10)
     /// How often closed days' flushed segments are merged into sorted, compacted ones.
     public var compactionInterval: Duration = .seconds(60)
+    /// Bytes of decoded segment columns the query engine keeps between queries (`--query-cache-memory`).
+    public var queryCacheBytes = 3 << 30
+    /// Largest query body (a query is small; 1 MB leaves room for long filter lists).
+    public var maxQueryBodyBytes = 1 << 20
+    /// Queries computing at once; more wait their turn (each one already uses every core).
+    public var queryConcurrency = 2
+    /// How long a project's person links and time zone are reused by queries: an identify shows in
+    /// query results at most this long after it was acknowledged.
+    public var queryContextTTL: Duration = .seconds(1)
     /// What 503 responses ask clients to wait before retrying, in seconds.
     public var retryAfterSeconds = 5
 

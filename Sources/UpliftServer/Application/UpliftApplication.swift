@@ -4,6 +4,7 @@ import HummingbirdCore
 public import Logging
 import NIOCore
 public import UpliftCatalog
+import UpliftAnalysis
 import UpliftModel
 public import UpliftStorage
 
@@ -41,8 +42,9 @@ public enum UpliftApplication {
         // Before the routes: router middleware only wraps endpoints added after it.
         router.add(middleware: ObservingMiddleware(metrics: metrics, logger: logger))
 
+        let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL)
         let ingestor = Ingestor(
-            store: store, authorizer: KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL),
+            store: store, authorizer: authorizer,
             linker: PersonLinker(catalog: catalog), limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
             metrics: metrics, bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout),
             retryAfter: configuration.retryAfterSeconds, logger: logger)
@@ -53,6 +55,16 @@ public enum UpliftApplication {
         for (path, route) in routes {
             ingestion.post(RouterPath(path)) { request, _ in try await ingestor.ingest(request, route: route) }
             ingestion.on(RouterPath(path), method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
+        }
+        // Queries: read key in the header, no CORS (the key is a secret, not for browsers).
+        let queries = QueryHandler(
+            store: store, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
+            contexts: QueryContextCache(catalog: catalog, ttl: configuration.queryContextTTL),
+            executor: QueryExecutor(concurrency: configuration.queryConcurrency),
+            bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),
+            retryAfter: configuration.retryAfterSeconds, logger: logger)
+        for kind in QueryKind.allCases {
+            router.post(RouterPath(kind.path)) { request, _ in try await queries.answer(request, kind: kind) }
         }
         HealthRoutes(store: store, catalog: catalog, metrics: metrics).add(to: router)
 

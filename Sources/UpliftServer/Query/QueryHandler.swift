@@ -1,0 +1,84 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import UpliftAnalysis
+import UpliftCatalog
+import UpliftModel
+import UpliftStorage
+
+/// One query request, from bytes to result document: authorize the read key (from the
+/// `Authorization` header only: the key is a secret and queries never come from browsers), read
+/// the body (at most 1 MB), decode it with the project's time zone, take a snapshot of the store
+/// (it includes events not yet flushed) and run the query off the event loop.
+///
+/// Answers: 200 the result document (the same JSON as `uplift <kind> --json`); 400 invalid_json /
+/// invalid_utf8 / invalid_query (the message names the field); 401 unauthorized (no key, unknown,
+/// revoked, or a write key); 403 forbidden when the body names a project other than the key's
+/// (a read key reads its own project only; `project` may simply be left out); 413 body_too_large;
+/// 503 catalog_unavailable / storage_unavailable (+ Retry-After).
+struct QueryHandler: Sendable {
+    let store: EventStore
+    let engine: AnalysisEngine
+    let authorizer: KeyAuthorizer
+    let contexts: QueryContextCache
+    let executor: QueryExecutor
+    let bodyReader: RequestBodyReader
+    let retryAfter: Int
+    let logger: Logger
+
+    func answer(_ request: Request, kind: QueryKind) async throws(APIError) -> Response {
+        let project = try await authorizer.project(for: Credentials.headerToken(request), access: .read)
+        let body = try await bodyReader.read(request)
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: body)
+        } catch {
+            let code = error.code == .invalidUTF8 ? "invalid_utf8" : "invalid_json"
+            throw APIError(.badRequest, code, "the body is not a valid JSON query (\(error.message)); see schemas/openapi.yaml")
+        }
+        let context: QueryContextCache.Context
+        do {
+            context = try await contexts.context(project)
+        } catch {
+            logger.error("cannot read the query context", metadata: ["query.project": "\(project)", "error": "\(error)"])
+            throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
+        }
+        let query: QueryKind.Decoded
+        do {
+            query = try kind.decode(json, defaultTimeZone: context.timeZone)
+        } catch {
+            throw APIError(.badRequest, "invalid_query", error.message)
+        }
+        if let named = query.project, named != project {
+            throw APIError(.forbidden, "forbidden", "the query names another project than the read key's; leave `project` out or use a read key of that project")
+        }
+        let document = try await run(query, project: project, links: context.links)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
+    }
+
+    /// Runs on a fresh snapshot; a segment that compaction removed between the snapshot and the
+    /// read (an I/O error) is answered by one retry on a newer snapshot.
+    private func run(_ query: QueryKind.Decoded, project: ProjectSlug, links: [String: String]) async throws(APIError) -> JSONValue {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let snapshot = await store.snapshot(project: project)
+            // Segments replaced by compaction leave the engine's cache.
+            engine.forget(segmentsNotIn: snapshot)
+            let engine = self.engine
+            do {
+                return try await executor.run { () throws(UpliftError) in try query.run(engine, snapshot, links) }
+            } catch where error.code == .invalidInput {
+                throw APIError(.badRequest, "invalid_query", error.message)
+            } catch where attempt == 1 && (error.code == .io || error.code == .notFound) {
+                continue
+            } catch {
+                logger.error("query failed", metadata: ["query.project": "\(project)", "error": "\(error)"])
+                throw APIError(.serviceUnavailable, "storage_unavailable", "the events could not be read right now; retry later", retryAfter: retryAfter)
+            }
+        }
+    }
+}

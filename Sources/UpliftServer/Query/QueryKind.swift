@@ -1,0 +1,43 @@
+import UpliftAnalysis
+import UpliftModel
+import UpliftStorage
+
+/// The query routes, `POST /v1/query/<kind>`, and how each decodes its body and runs.
+enum QueryKind: String, Sendable, CaseIterable {
+    case funnel, trend, adoption, retention, lifecycle, feedback
+
+    var path: String { "/v1/query/" + rawValue }
+
+    /// A decoded, validated query, ready to run against a snapshot.
+    struct Decoded: Sendable {
+        /// The project the body names, if it names one.
+        var project: ProjectSlug?
+        /// Runs the query and returns the result document (`XResult.json`).
+        var run: @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> JSONValue
+    }
+
+    /// Decodes a body with the same `XQuery(json:defaultTimeZone:)` the command line uses, so both
+    /// accept and refuse exactly the same queries (errors name the field).
+    func decode(_ json: JSONValue, defaultTimeZone: String) throws(UpliftError) -> Decoded {
+        switch self {
+        case .funnel:
+            let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.funnel(q, snapshot: s, links: l).json }
+        case .trend:
+            let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.trend(q, snapshot: s, links: l).json }
+        case .adoption:
+            let q = try AdoptionQuery(json: json, defaultTimeZone: defaultTimeZone)
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.adoption(q, snapshot: s, links: l).json }
+        case .retention:
+            let q = try RetentionQuery(json: json, defaultTimeZone: defaultTimeZone)
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.retention(q, snapshot: s, links: l).json }
+        case .lifecycle:
+            let q = try LifecycleQuery(json: json, defaultTimeZone: defaultTimeZone)
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.lifecycle(q, snapshot: s, links: l).json }
+        case .feedback:
+            let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.feedback(q, snapshot: s, links: l).json }
+        }
+    }
+}

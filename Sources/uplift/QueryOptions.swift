@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import UpliftAnalysis
+import UpliftCatalog
+import UpliftModel
+import UpliftStorage
+
+/// Options every query command shares: where the data is, which project, which range.
+struct QueryScopeOptions: ParsableArguments {
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Project to query.") var project: String
+    @Option(help: ArgumentHelp("Start of the range, inclusive: YYYY-MM-DD (local midnight) or a date-time.", valueName: "date"))
+    var from: String
+    @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
+    var to: String
+    @Option(name: .customLong("where"), help: ArgumentHelp(
+        "A condition every counted event meets: prop=value, prop!=value, prop>3, … (repeatable; context.x reads the context).",
+        valueName: "condition"))
+    var conditions: [String] = []
+    @Option(help: ArgumentHelp("IANA time zone of days and weeks; defaults to the project's.", valueName: "zone"))
+    var timeZone: String?
+
+    /// The members of the query body every kind shares.
+    func scopeMembers() -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = [("project", .string(project)), ("from", .string(from)), ("to", .string(to))]
+        if !conditions.isEmpty { members.append(("where", .array(conditions.map { .string($0) }))) }
+        if let timeZone { members.append(("time_zone", .string(timeZone))) }
+        return members
+    }
+}
+
+/// What running a query from the command line needs: the project's time zone and person links
+/// from the catalog, and the segments on disk (read-only and without the store's lock, so it works
+/// beside a running server; events still only in the server's log are not seen).
+struct QueryInputs {
+    var timeZone: String
+    var snapshot: Snapshot
+    var links: [String: String]
+
+    static func load(_ options: QueryScopeOptions) async throws -> QueryInputs {
+        let slug = try projectSlug(options.project)
+        let (timeZone, links) = try await withCatalog(options.dataOptions, options.catalogOptions) { catalog in
+            guard let project = try await catalog.project(slug) else {
+                throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+            }
+            return (project.settings.timeZone, try await catalog.personLinks(project: slug))
+        }
+        let snapshot = try Snapshot.onDisk(dataDirectory: options.dataOptions.directory, project: slug)
+        return QueryInputs(timeZone: timeZone, snapshot: snapshot, links: links)
+    }
+}
+
+/// Decodes a query body built from flags with the same `XQuery(json:defaultTimeZone:)` the HTTP
+/// API uses, runs it, and prints the result document (`--json`) or a table.
+func runQuery<Query, Result>(
+    _ options: QueryScopeOptions, members: [(String, JSONValue)],
+    decode: (JSONValue, String) throws(UpliftError) -> Query,
+    run: (AnalysisEngine, Query, Snapshot, [String: String]) throws(UpliftError) -> Result,
+    json: (Result) -> JSONValue, table: (Result) -> String
+) async throws {
+    try await reportingErrors {
+        let inputs = try await QueryInputs.load(options)
+        let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
+        // The command runs one query and exits: a cache would only cost memory.
+        let result = try run(AnalysisEngine(cacheBytes: 0), query, inputs.snapshot, inputs.links)
+        if options.output.json {
+            Console.line(json(result).compactText)
+        } else {
+            Console.line(table(result))
+        }
+    }
+}
+
+/// `3GiB`, `512MiB`, `64KiB` or a plain number of bytes (also `GB`/`MB`/`KB`, taken as binary units).
+func parseByteSize(_ text: String) -> Int? {
+    let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+        guard let n = Int(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n >= 0 else { return nil }
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : bytes
+    }
+    guard let n = Int(trimmed), n >= 0 else { return nil }
+    return n
+}

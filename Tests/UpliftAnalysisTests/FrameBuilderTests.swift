@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import UpliftModel
+import UpliftStorage
+import TestSupport
+@testable import UpliftAnalysis
+
+/// The frame builder: role matching, filters, person merging and grouping, on in-memory events and
+/// on the same events written to segments.
+struct FrameBuilderTests {
+    static let project = try! ProjectSlug("frames")
+    static let day: Int64 = 1_767_225_600_000_000  // 2026-01-01
+
+    static func event(_ name: String, _ id: String, _ t: Int64, _ properties: String = "{}", context: String = "{}", n: Int) -> Event {
+        Event(eventID: "e\(n)", type: name == "$identify" ? .identify : .track, event: name, distinctID: id,
+              timestamp: day + t, receivedAt: day + t, properties: properties, context: context)
+    }
+
+    static let events: [Event] = [
+        event("view", "anon-1", 30, #"{"plan":"pro","n":3}"#, n: 1),
+        event("view", "user-1", 10, #"{"plan":"free","n":"7"}"#, n: 2),
+        event("$identify", "user-1", 20, n: 3),
+        event("buy", "anon-1", 40, #"{"plan":"pro"}"#, context: #"{"locale":"fr-FR"}"#, n: 4),
+        event("view", "user-2", 5, n: 5),
+        event("other", "user-2", 6, n: 6),
+        event("buy", "user-2", 7, #"{"plan":"free"}"#, n: 7),
+        event("view", "late", 86_400_000_001, n: 8),
+    ]
+
+    func frame(_ request: FrameRequest, links: [String: String] = ["anon-1": "user-1"]) throws -> EventFrame {
+        try AnalysisEngine().frame(Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
+    }
+
+    /// (person id, [(time offset, roles)]) for readable expectations.
+    func rows(_ f: EventFrame) -> [String: [(Int64, UInt32)]] {
+        var out: [String: [(Int64, UInt32)]] = [:]
+        for p in 0..<f.personCount { out[f.personIDs[p]] = f.rows(of: p).map { (f.times[$0] - Self.day, f.roles[$0]) } }
+        return out
+    }
+
+    @Test func rolesPersonsAndTimeOrder() throws {
+        let f = try frame(FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000))
+        let r = rows(f)
+        #expect(r.count == 2)
+        // anon-1 merged into user-1, rows in time order across the two ids.
+        #expect(r["user-1"]!.map(\.0) == [10, 30, 40])
+        #expect(r["user-1"]!.map(\.1) == [1, 1, 2])
+        #expect(r["user-2"]!.map(\.1) == [1, 2])
+        #expect(r["late"] == nil)
+    }
+
+    @Test func unlinkedIdsStaySeparate() throws {
+        let f = try frame(FrameRequest(roles: [.init(event: "view")], from: Self.day, to: Self.day + 86_400_000_000), links: [:])
+        #expect(Set(f.personIDs) == ["anon-1", "user-1", "user-2"])
+    }
+
+    @Test func filtersOnRolesAndGlobal() throws {
+        let pro = try PropertyFilter(parsing: "plan=pro")
+        let f = try frame(FrameRequest(roles: [.init(event: "view", filters: [pro]), .init(event: nil)], from: Self.day, to: Self.day + 86_400_000_000))
+        let r = rows(f)
+        // `any event` skips $identify; the pro view matches both roles.
+        #expect(r["user-1"]!.map(\.1) == [2, 3, 2])
+        let global = try frame(FrameRequest(roles: [.init(event: nil)], from: Self.day, to: Self.day + 86_400_000_000, filters: [try PropertyFilter(parsing: "n>2")]))
+        #expect(rows(global)["user-1"]!.map(\.0) == [10, 30])
+        #expect(rows(global)["user-2"] == nil)
+        let locale = try frame(FrameRequest(roles: [.init(event: nil, filters: [try PropertyFilter(parsing: "context.locale~fr")])], from: Self.day, to: Self.day + 86_400_000_000))
+        #expect(rows(locale)["user-1"]!.map(\.0) == [40])
+    }
+
+    @Test func allEventsKeepsRoleLessRowsButNotBookkeeping() throws {
+        let f = try frame(FrameRequest(roles: [.init(event: "buy")], allEvents: true, from: Self.day, to: Self.day + 86_400_000_000))
+        #expect(rows(f)["user-1"]!.map(\.1) == [0, 0, 1])
+        #expect(rows(f)["user-2"]!.map(\.1) == [0, 0, 1])
+    }
+
+    @Test func stringsAndNumbers() throws {
+        let f = try frame(FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
+                                       strings: [.init(PropertyRef("plan"), roleMask: 1)], numbers: [.init(PropertyRef("n"), roleMask: 1)]))
+        let p = try #require(f.personIDs.firstIndex(of: "user-1"))
+        let rows = Array(f.rows(of: p))
+        #expect(rows.map { f.strings[0].value(at: $0) } == ["free", "pro", nil])
+        #expect(f.numbers[0][rows[0]] == 7 && f.numbers[0][rows[1]] == 3 && f.numbers[0][rows[2]].isNaN)
+    }
+
+    @Test func segmentsGiveTheSameFrameAsMemory() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try await EventStore.open(StoreConfiguration(dataDirectory: dir.path))
+            _ = try await store.append(project: Self.project, events: Self.events)
+            try await store.flush()
+            let snapshot = await store.snapshot(project: Self.project)
+            try await store.close()
+            #expect(snapshot.pending.isEmpty && !snapshot.segments.isEmpty)
+            let request = FrameRequest(roles: [.init(event: "view", filters: [try PropertyFilter(parsing: "plan?")]), .init(event: "buy")], allEvents: true,
+                                       from: Self.day, to: Self.day + 2 * 86_400_000_000, strings: [.init(PropertyRef("plan"), roleMask: 3)])
+            let engine = AnalysisEngine()
+            let fromDisk = try engine.frame(snapshot, links: ["anon-1": "user-1"], request: request)
+            let again = try engine.frame(snapshot, links: ["anon-1": "user-1"], request: request)  // cached blocks
+            let fromMemory = try frame(request)
+            for f in [fromDisk, again] {
+                #expect(rows(f).mapValues { $0.map(\.0) } == rows(fromMemory).mapValues { $0.map(\.0) })
+                #expect(rows(f).mapValues { $0.map(\.1) } == rows(fromMemory).mapValues { $0.map(\.1) })
+            }
+        }
+    }
+
+    @Test func ungroupedFramesHoldTheSameRows() throws {
+        var request = FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
+                                   strings: [.init(PropertyRef("plan"), roleMask: 3)])
+        let grouped = try frame(request)
+        request.groupByPerson = false
+        let flat = try frame(request)
+        #expect(flat.personCount == 1 && flat.rowCount == grouped.rowCount)
+        func rows(_ f: EventFrame) -> [String] {
+            (0..<f.rowCount).map { "\(f.times[$0]) \(f.roles[$0]) \(f.strings[0].value(at: $0) ?? "-")" }.sorted()
+        }
+        #expect(rows(flat) == rows(grouped))
+    }
+}

@@ -51,3 +51,40 @@ enum MetricHarness {
                           to: try QueryScope.instant(to, field: "to", calendar: calendar), calendar: calendar, filters: filters)
     }
 }
+
+extension MetricHarness {
+    /// Engine vs reference on random cases (in-memory events); stops at the first difference.
+    static func model<Q, R: Equatable>(
+        seeds: Range<UInt64>, salt: UInt64, _ make: (inout MetricCases) throws -> Q,
+        reference: (Q, [Event], [String: String]) -> R,
+        engine: (AnalysisEngine, Q, Snapshot, [String: String]) throws -> R
+    ) throws {
+        let analysis = AnalysisEngine(cacheBytes: 0)
+        for seed in seeds {
+            var cases = MetricCases(seed: salt &* 1_000_003 &+ seed)
+            let (events, links) = cases.events()
+            let query = try make(&cases)
+            let expected = reference(query, events, links)
+            let actual = try engine(analysis, query, try memory(events), links)
+            #expect(actual == expected, "seed \(seed)")
+            if actual != expected { return }
+        }
+    }
+
+    /// The same through a real store's segments (fewer cases: each writes files).
+    static func modelOnSegments<Q, R: Equatable>(
+        seeds: Range<UInt64>, salt: UInt64, _ make: (inout MetricCases) throws -> Q,
+        reference: (Q, [Event], [String: String]) -> R,
+        engine: (AnalysisEngine, Q, Snapshot, [String: String]) throws -> R
+    ) async throws {
+        for seed in seeds {
+            var cases = MetricCases(seed: salt &* 7_000_003 &+ seed)
+            let (events, links) = cases.events(count: 30 + Int(seed % 30))
+            let query = try make(&cases)
+            let expected = reference(query, events, links)
+            let actual = try await withSegments(events) { snapshot in try engine(AnalysisEngine(), query, snapshot, links) }
+            #expect(actual == expected, "seed \(seed)")
+            if actual != expected { return }
+        }
+    }
+}

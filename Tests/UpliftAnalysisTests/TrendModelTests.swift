@@ -5,16 +5,15 @@ import UpliftModel
 
 /// The trend engine against the naive reference on random cases.
 struct TrendModelTests {
-    @Test func matchesReference() throws {
-        let engine = AnalysisEngine(cacheBytes: 0)
-        for seed in 0..<1200 as Range<UInt64> {
-            var cases = MetricCases(seed: 0x7_0000 + seed)
-            let (events, links) = cases.events()
-            let query = try cases.trend()
-            let expected = ReferenceMetrics.trend(query, events: events, links: links)
-            let actual = try engine.trend(query, snapshot: try MetricHarness.memory(events), links: links)
-            #expect(actual == expected, "seed \(seed)")
-            if actual != expected { return }
-        }
+    @Test func matchesReferenceInMemory() throws {
+        try MetricHarness.model(seeds: 0..<1200, salt: 239, { try $0.trend() },
+                                reference: { ReferenceMetrics.trend($0, events: $1, links: $2) },
+                                engine: { try $0.trend($1, snapshot: $2, links: $3) })
+    }
+
+    @Test func matchesReferenceOnSegments() async throws {
+        try await MetricHarness.modelOnSegments(seeds: 0..<8, salt: 239, { try $0.trend() },
+                                                reference: { ReferenceMetrics.trend($0, events: $1, links: $2) },
+                                                engine: { try $0.trend($1, snapshot: $2, links: $3) })
     }
 }

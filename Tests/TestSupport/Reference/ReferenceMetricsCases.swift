@@ -9,6 +9,8 @@ public struct MetricCases {
     public static let base: Int64 = 1_772_323_200_000_000
     public static let day: Int64 = 86_400_000_000
     public static let zones = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata"]
+    /// Built once: a zone with daylight saving tabulates its midnights, too slow to redo per case.
+    static let calendars: [LocalCalendar] = zones.map { (try? LocalCalendar(timeZone: $0)) ?? .utc }
 
     public init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
@@ -54,7 +56,7 @@ public struct MetricCases {
 
     /// A range inside the cases' span: local midnights mostly, sometimes mid-day ends.
     public mutating func scope(maxDays: Int = 30) throws -> QueryScope {
-        let calendar = try LocalCalendar(timeZone: pick(Self.zones))
+        let calendar = pick(Self.calendars)
         let firstDay = UTCDay(microseconds: Self.base).adding(days: Int64(random.below(25)))
         var from = calendar.start(of: firstDay)
         var to = calendar.start(of: firstDay.adding(days: Int64(1 + random.below(maxDays))))

@@ -1,12 +1,132 @@
-/// STUB: to be written.
+import UpliftModel
+
+/// Feedback: responses, NPS and CSAT per (feature, survey) group and period, with comments.
+///
+/// Answers are `$feedback` events (role 0: `score`, `scale`, `comment`, `feature`, `survey`) and
+/// PostHog `survey sent` events (role 1: `$survey_id`, `$survey_response`).
+/// Choices where the rules leave room:
+/// - A `$feedback` answer is scored when `scale` is 10 with a whole `score` in 0…10, or 5 with a
+///   whole `score` in 1…5 (what `POST /v1/feedback` accepts); otherwise it counts as a response only.
+/// - A `survey sent` answer is scored (scale 10) when `$survey_response` is a whole number 0…10 (a
+///   JSON number or a string holding one); any other non-empty response is a comment.
+/// - NPS is the usual (promoters − detractors) ÷ (promoters + passives + detractors) × 100.
+/// - A person's latest answer is the one with the latest time; at equal times the higher score.
+/// - Comments: latest first, ties by person id, then by text.
 package enum FeedbackEngine {
-    /// What the query reads.
+    package static let feedbackEvent = "$feedback"
+    package static let surveyEvent = "survey sent"
+
     package static func request(_ query: FeedbackQuery) -> FrameRequest {
-        FrameRequest(roles: [], from: query.scope.from, to: query.scope.to)
+        FrameRequest(
+            roles: [.init(event: feedbackEvent), .init(event: surveyEvent)],
+            from: query.scope.from, to: query.scope.to, filters: query.scope.filters,
+            strings: [.init(PropertyRef("feature"), roleMask: 1), .init(PropertyRef("survey"), roleMask: 1),
+                      .init(PropertyRef("comment"), roleMask: 1), .init(PropertyRef("$survey_id"), roleMask: 2),
+                      .init(PropertyRef("$survey_response"), roleMask: 2)],
+            numbers: [.init(PropertyRef("score"), roleMask: 1), .init(PropertyRef("scale"), roleMask: 1),
+                      .init(PropertyRef("$survey_response"), roleMask: 2)])
     }
 
-    /// The answer, from the query's frame.
     package static func compute(_ frame: EventFrame, _ query: FeedbackQuery) -> FeedbackResult {
-        fatalError("not written yet")
+        let range = PeriodRange(query.scope, query.interval)
+        let n = range.count
+        let groups = FeedbackGroups(frame, query)
+        let g = groups.keys.count
+        // Scopes: 0 total, 1 + group, 1 + g + group × n + period.
+        var tally = FeedbackTally(scopes: 1 + g + g * n)
+        var cursor = PeriodCursor(query.scope.calendar, query.interval)
+        var commentRows = [[Int]](repeating: [], count: g)
+        for person in 0..<frame.personCount {
+            let owner = Int32(person)
+            for i in frame.rows(of: person) {
+                let group = Int(groups.groupOf[i])
+                guard group >= 0 else { continue }
+                let p = Int(cursor.period(of: frame.times[i]) - range.first)
+                guard p >= 0, p < n else { continue }
+                let a = answer(frame, i)
+                tally.add(0, person: owner, a)
+                tally.add(1 + group, person: owner, a)
+                tally.add(1 + g + group * n + p, person: owner, a)
+                if comment(frame, i) != nil { commentRows[group].append(i) }
+            }
+        }
+        tally.finish()
+        let labels = range.labels(query.scope.calendar, query.interval)
+        // Person of each row, for comments.
+        var personOf = [Int32](repeating: 0, count: 0)
+        if commentRows.contains(where: { !$0.isEmpty }) {
+            personOf = [Int32](repeating: 0, count: frame.rowCount)
+            for person in 0..<frame.personCount { for i in frame.rows(of: person) { personOf[i] = Int32(person) } }
+        }
+        var result = FeedbackResult(total: tally.summary(0), groups: [])
+        for k in 0..<g {
+            var rows = commentRows[k]
+            rows.sort { a, b in
+                if frame.times[a] != frame.times[b] { return frame.times[a] > frame.times[b] }
+                let pa = frame.personIDs[Int(personOf[a])], pb = frame.personIDs[Int(personOf[b])]
+                if pa != pb { return pa < pb }
+                return comment(frame, a)! < comment(frame, b)!
+            }
+            let comments = rows.prefix(query.comments).map { i in
+                let a = answer(frame, i)
+                return FeedbackResult.Comment(
+                    time: isoSeconds(frame.times[i]), person: frame.personIDs[Int(personOf[i])],
+                    score: a.scale == 0 ? nil : a.score, scale: a.scale == 0 ? nil : a.scale, text: comment(frame, i) ?? "")
+            }
+            result.groups.append(FeedbackResult.Group(
+                feature: groups.keys[k].feature, survey: groups.keys[k].survey, summary: tally.summary(1 + k),
+                series: (0..<n).map { p in (date: labels[p], summary: tally.summary(1 + g + k * n + p)) }, comments: comments))
+        }
+        result.groups.sort { a, b in
+            if a.summary.responses != b.summary.responses { return a.summary.responses > b.summary.responses }
+            if a.feature != b.feature { return precedes(a.feature, b.feature) }
+            return precedes(a.survey, b.survey)
+        }
+        return result
+    }
+
+    /// Nil sorts first, then text ascending.
+    static func precedes(_ a: String?, _ b: String?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): false
+        case (nil, _): true
+        case (_, nil): false
+        case (let x?, let y?): x < y
+        }
+    }
+
+    /// The score of a row, if it has a valid one.
+    static func answer(_ frame: EventFrame, _ i: Int) -> FeedbackTally.Answer {
+        var a = FeedbackTally.Answer(time: frame.times[i], scale: 0, score: 0)
+        if frame.roles[i] & 1 != 0 {
+            let score = frame.numbers[0][i], scale = frame.numbers[1][i]
+            guard score == score.rounded() else { return a }  // NaN fails too
+            if scale == 10, score >= 0, score <= 10 { a.scale = 10; a.score = score }
+            if scale == 5, score >= 1, score <= 5 { a.scale = 5; a.score = score }
+        } else {
+            let response = frame.numbers[2][i]
+            if response == response.rounded(), response >= 0, response <= 10 { a.scale = 10; a.score = response }
+        }
+        return a
+    }
+
+    /// The non-empty comment of a row: `comment` of `$feedback`, or an unscored survey response.
+    static func comment(_ frame: EventFrame, _ i: Int) -> String? {
+        let column: StringColumn
+        if frame.roles[i] & 1 != 0 { column = frame.strings[2] } else {
+            let response = frame.numbers[2][i]
+            if response == response.rounded() && response >= 0 && response <= 10 { return nil }
+            column = frame.strings[4]
+        }
+        guard let text = column.value(at: i), !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds).
+    static func isoSeconds(_ t: Int64) -> String {
+        let day = UTCDay(microseconds: t)
+        let seconds = (t - day.startMicroseconds) / 1_000_000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(day)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
     }
 }

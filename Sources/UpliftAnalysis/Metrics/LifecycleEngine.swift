@@ -1,12 +1,54 @@
-/// STUB: to be written.
+/// Lifecycle (growth accounting): per period, who is new, retained, reactivated, resurrected or
+/// dormant. All history before `to` is read, so "first-ever" and "last active" see old periods.
+///
+/// One pass per person over their distinct active periods (rows are time-sorted, so the periods
+/// arrive ascending): each active period is classified from the previous active period alone.
 package enum LifecycleEngine {
-    /// What the query reads.
     package static func request(_ query: LifecycleQuery) -> FrameRequest {
-        FrameRequest(roles: [], from: query.scope.from, to: query.scope.to)
+        FrameRequest(roles: [.init(event: query.event, filters: query.eventFilters)], from: .min, to: query.scope.to, filters: query.scope.filters)
     }
 
-    /// The answer, from the query's frame.
     package static func compute(_ frame: EventFrame, _ query: LifecycleQuery) -> LifecycleResult {
-        fatalError("not written yet")
+        let range = PeriodRange(query.scope, query.interval)
+        let n = range.count
+        // Index 0 is the period before the range (for the first period's dormant and rate).
+        var new = [Int](repeating: 0, count: n), retained = new, reactivated = new, resurrected = new, dormant = new
+        var active = [Int](repeating: 0, count: n + 1)
+        var cursor = PeriodCursor(query.scope.calendar, query.interval)
+        let dormantAfter = Int64(query.dormantAfter)
+        for person in 0..<frame.personCount {
+            var previous: Int64 = .min  // last active period seen (absolute number)
+            func visit(_ q: Int64) {
+                let k = q - range.first
+                if k >= -1, k < Int64(n) { active[Int(k) + 1] += 1 }
+                if k >= 0, k < Int64(n) {
+                    let i = Int(k)
+                    if previous == .min { new[i] += 1 }
+                    else if previous == q - 1 { retained[i] += 1 }
+                    else if q - previous - 1 <= dormantAfter { reactivated[i] += 1 }
+                    else { resurrected[i] += 1 }
+                }
+                // Active in `previous`, not in `previous + 1`: dormant in the period after it.
+                if previous != .min, previous + 1 != q {
+                    let d = previous + 1 - range.first
+                    if d >= 0, d < Int64(n) { dormant[Int(d)] += 1 }
+                }
+                previous = q
+            }
+            for i in frame.rows(of: person) where frame.roles[i] & 1 != 0 {
+                let q = cursor.period(of: frame.times[i])
+                if q != previous { visit(q) }
+            }
+            if previous != .min {
+                let d = previous + 1 - range.first
+                if d >= 0, d < Int64(n) { dormant[Int(d)] += 1 }
+            }
+        }
+        let labels = range.labels(query.scope.calendar, query.interval)
+        return LifecycleResult(periods: (0..<n).map { i in
+            LifecycleResult.Period(
+                date: labels[i], new: new[i], retained: retained[i], reactivated: reactivated[i], resurrected: resurrected[i],
+                dormant: dormant[i], active: active[i + 1], retentionRate: active[i] == 0 ? nil : Double(retained[i]) / Double(active[i]))
+        })
     }
 }

@@ -1,12 +1,131 @@
-/// STUB: to be written.
+/// Trends: events, distinct persons, or the sum or average of a number per period, with an
+/// optional breakdown by a property of the event.
+///
+/// One pass gives each breakdown value its totals (to pick the top 25); a second pass fills flat
+/// `slot × period` arrays. Distinct persons are counted with "last person seen" markers, which
+/// works because the frame's rows are grouped by person.
 package enum TrendEngine {
-    /// What the query reads.
     package static func request(_ query: TrendQuery) -> FrameRequest {
-        FrameRequest(roles: [], from: query.scope.from, to: query.scope.to)
+        let numeric = query.measure == .sum || query.measure == .average
+        return FrameRequest(
+            roles: [.init(event: query.event, filters: query.eventFilters)],
+            from: query.scope.from, to: query.scope.to, filters: query.scope.filters,
+            strings: query.breakdown.map { [.init($0, roleMask: 1)] } ?? [],
+            numbers: numeric ? query.property.map { [.init($0, roleMask: 1)] } ?? [] : [])
     }
 
-    /// The answer, from the query's frame.
     package static func compute(_ frame: EventFrame, _ query: TrendQuery) -> TrendResult {
-        fatalError("not written yet")
+        let range = PeriodRange(query.scope, query.interval)
+        let n = range.count
+        let labels = range.labels(query.scope.calendar, query.interval)
+        // Period index of every counted row (-1: not counted), computed once for both passes.
+        var cursor = PeriodCursor(query.scope.calendar, query.interval)
+        var periodOf = [Int32](repeating: -1, count: frame.rowCount)
+        for i in 0..<frame.rowCount where frame.roles[i] & 1 != 0 {
+            let p = cursor.period(of: frame.times[i]) - range.first
+            if p >= 0, p < Int64(n) { periodOf[i] = Int32(p) }
+        }
+        let numbers = frame.numbers.first
+        let overall = accumulate(frame, periodOf, numbers, slots: 1, periods: n) { _ in 0 }
+        var result = TrendResult(points: points(overall, 0, query.measure, labels), total: overall.total(0, query.measure), breakdown: [])
+        guard let column = frame.strings.first else { return result }
+
+        // Group = code + 1 (0: no value). Totals per group pick the top values.
+        let groups = column.values.count + 1
+        let totals = accumulate(frame, periodOf, numbers, slots: groups, periods: 1) { Int(column.codes[$0]) + 1 }
+        let order = (0..<groups).filter { totals.events[$0] > 0 }.sorted { a, b in
+            let ta = totals.total(a, query.measure), tb = totals.total(b, query.measure)
+            if ta != tb { return ta > tb }
+            return a == 0 ? b != 0 : (b != 0 && column.values[a - 1] < column.values[b - 1])
+        }
+        let top = order.prefix(TrendQuery.maxBreakdownValues)
+        let hasOther = order.count > top.count
+        var slotOf = [Int](repeating: top.count, count: groups)
+        for (slot, g) in top.enumerated() { slotOf[g] = slot }
+        let slots = top.count + (hasOther ? 1 : 0)
+        let series = accumulate(frame, periodOf, numbers, slots: slots, periods: n) { slotOf[Int(column.codes[$0]) + 1] }
+        for slot in 0..<slots {
+            let isOther = slot == top.count
+            result.breakdown.append(TrendResult.Series(
+                value: isOther || top[slot] == 0 ? nil : column.values[top[slot] - 1], isOther: isOther,
+                points: points(series, slot, query.measure, labels), total: series.total(slot, query.measure)))
+        }
+        return result
+    }
+
+    /// Counts per `slot × period` cell, plus per-slot totals over the whole range.
+    struct Counts {
+        let periods: Int
+        var events: [Int]
+        var persons: [Int]
+        var sums: [Double]
+        var numbered: [Int]
+        var slotEvents: [Int]
+        var slotPersons: [Int]
+        var slotSums: [Double]
+        var slotNumbered: [Int]
+
+        init(slots: Int, periods: Int) {
+            self.periods = periods
+            events = [Int](repeating: 0, count: slots * periods)
+            persons = events
+            sums = [Double](repeating: 0, count: slots * periods)
+            numbered = events
+            slotEvents = [Int](repeating: 0, count: slots)
+            slotPersons = slotEvents
+            slotSums = [Double](repeating: 0, count: slots)
+            slotNumbered = slotEvents
+        }
+
+        func value(_ cell: Int, _ measure: TrendQuery.Measure) -> Double {
+            switch measure {
+            case .events: Double(events[cell])
+            case .persons: Double(persons[cell])
+            case .sum: sums[cell]
+            case .average: numbered[cell] == 0 ? 0 : sums[cell] / Double(numbered[cell])
+            }
+        }
+
+        func total(_ slot: Int, _ measure: TrendQuery.Measure) -> Double {
+            switch measure {
+            case .events: Double(slotEvents[slot])
+            case .persons: Double(slotPersons[slot])
+            case .sum: slotSums[slot]
+            case .average: slotNumbered[slot] == 0 ? 0 : slotSums[slot] / Double(slotNumbered[slot])
+            }
+        }
+    }
+
+    /// One pass over the counted rows. With `periods == 1` every row goes to period 0 (totals only).
+    static func accumulate(_ frame: EventFrame, _ periodOf: [Int32], _ numbers: [Double]?, slots: Int, periods: Int,
+                           slotOf: (Int) -> Int) -> Counts {
+        var c = Counts(slots: slots, periods: periods)
+        var cellOwner = [Int32](repeating: -1, count: slots * periods)
+        var slotOwner = [Int32](repeating: -1, count: slots)
+        for person in 0..<frame.personCount {
+            let owner = Int32(person)
+            for i in frame.rows(of: person) {
+                let p = Int(periodOf[i])
+                guard p >= 0 else { continue }
+                let slot = slotOf(i)
+                guard slot < slots else { continue }
+                let cell = slot * periods + (periods == 1 ? 0 : p)
+                c.events[cell] += 1
+                c.slotEvents[slot] += 1
+                if cellOwner[cell] != owner { cellOwner[cell] = owner; c.persons[cell] += 1 }
+                if slotOwner[slot] != owner { slotOwner[slot] = owner; c.slotPersons[slot] += 1 }
+                if let numbers, !numbers[i].isNaN {
+                    c.sums[cell] += numbers[i]
+                    c.numbered[cell] += 1
+                    c.slotSums[slot] += numbers[i]
+                    c.slotNumbered[slot] += 1
+                }
+            }
+        }
+        return c
+    }
+
+    static func points(_ c: Counts, _ slot: Int, _ measure: TrendQuery.Measure, _ labels: [String]) -> [TrendResult.Point] {
+        labels.enumerated().map { p, label in TrendResult.Point(date: label, value: c.value(slot * c.periods + p, measure)) }
     }
 }

@@ -2,12 +2,22 @@ public import UpliftModel
 
 /// A trend: one value per period, overall and per breakdown value.
 public struct TrendResult: Sendable, Equatable {
+    public init(points: [Point], total: Double, breakdown: [Series]) {
+        self.points = points; self.total = total; self.breakdown = breakdown
+    }
+
     public struct Point: Sendable, Equatable {
+        public init(date: String, value: Double) { self.date = date; self.value = value }
+
         public var date: String
         public var value: Double
     }
 
     public struct Series: Sendable, Equatable {
+        public init(value: String?, isOther: Bool, points: [TrendResult.Point], total: Double) {
+            self.value = value; self.isOther = isOther; self.points = points; self.total = total
+        }
+
         /// The breakdown value (nil: the event had none); `isOther` for the values after the top 25.
         public var value: String?
         public var isOther: Bool
@@ -36,7 +46,13 @@ public struct TrendResult: Sendable, Equatable {
 
 /// Adopters over active persons, one point per day (rolling windows) or period (calendar windows).
 public struct AdoptionResult: Sendable, Equatable {
+    public init(series: [Point]) { self.series = series }
+
     public struct Point: Sendable, Equatable {
+        public init(date: String, adopters: Int, active: Int, rate: Double) {
+            self.date = date; self.adopters = adopters; self.active = active; self.rate = rate
+        }
+
         /// The last local day the point's window covers (rolling) or the period's first day (calendar).
         public var date: String
         public var adopters: Int
@@ -55,7 +71,13 @@ public struct AdoptionResult: Sendable, Equatable {
 
 /// Retention cohorts.
 public struct RetentionResult: Sendable, Equatable {
+    public init(cohorts: [Cohort], average: [Double]) { self.cohorts = cohorts; self.average = average }
+
     public struct Cohort: Sendable, Equatable {
+        public init(date: String, persons: Int, retained: [Int], rates: [Double]) {
+            self.date = date; self.persons = persons; self.retained = retained; self.rates = rates
+        }
+
         /// First day of the cohort's period.
         public var date: String
         public var persons: Int
@@ -82,7 +104,14 @@ public struct RetentionResult: Sendable, Equatable {
 
 /// Growth accounting, one row per period.
 public struct LifecycleResult: Sendable, Equatable {
+    public init(periods: [Period]) { self.periods = periods }
+
     public struct Period: Sendable, Equatable {
+        public init(date: String, new: Int, retained: Int, reactivated: Int, resurrected: Int, dormant: Int, active: Int, retentionRate: Double?) {
+            self.date = date; self.new = new; self.retained = retained; self.reactivated = reactivated
+            self.resurrected = resurrected; self.dormant = dormant; self.active = active; self.retentionRate = retentionRate
+        }
+
         public var date: String
         /// Active this period for the first time ever.
         public var new: Int
@@ -114,6 +143,8 @@ public struct LifecycleResult: Sendable, Equatable {
 
 /// Feedback scores and comments.
 public struct FeedbackResult: Sendable, Equatable {
+    public init(total: Summary, groups: [Group]) { self.total = total; self.groups = groups }
+
     public struct Summary: Sendable, Equatable {
         /// Every answer in the period.
         public var responses: Int
@@ -139,6 +170,10 @@ public struct FeedbackResult: Sendable, Equatable {
     }
 
     public struct Comment: Sendable, Equatable {
+        public init(time: String, person: String, score: Double?, scale: Int?, text: String) {
+            self.time = time; self.person = person; self.score = score; self.scale = scale; self.text = text
+        }
+
         /// ISO 8601 UTC time of the answer.
         public var time: String
         public var person: String
@@ -148,6 +183,10 @@ public struct FeedbackResult: Sendable, Equatable {
     }
 
     public struct Group: Sendable, Equatable {
+        public init(feature: String?, survey: String?, summary: FeedbackResult.Summary, series: [(date: String, summary: FeedbackResult.Summary)], comments: [FeedbackResult.Comment]) {
+            self.feature = feature; self.survey = survey; self.summary = summary; self.series = series; self.comments = comments
+        }
+
         public var feature: String?
         public var survey: String?
         public var summary: Summary

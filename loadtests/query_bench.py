@@ -275,10 +275,10 @@ def run_worker(engine, q, args, persons):
 # ---------------------------------------------------------------- Uplift over HTTP
 
 class UpliftServer:
-    def __init__(self, binary, data, key):
+    def __init__(self, binary, data, key, extra=()):
         self.binary, self.data, self.key = binary, data, key
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([binary, "serve", "--data", data, "--port", "0", "--log-level", "warning"],
+        self.proc = subprocess.Popen([binary, "serve", "--data", data, "--port", "0", "--log-level", "warning", *extra],
                                      stdout=subprocess.PIPE, stderr=self.log)
         line = self.proc.stdout.readline().decode()
         m = re.search(r"http://([\d.]+):(\d+)", line)
@@ -314,7 +314,7 @@ def run_uplift(q, args):
         out = subprocess.run([args.bin, "key", "create", "--project", args.project, "--kind", "read", "--data", args.data, "--json"],
                              check=True, capture_output=True, text=True).stdout
         args.key = json.loads(out)["key"]
-    server = UpliftServer(args.bin, args.data, args.key)
+    server = UpliftServer(args.bin, args.data, args.key, args.serve_arg)
     try:
         times, doc = [], None
         for _ in range(1 + args.runs):
@@ -349,6 +349,7 @@ def main():
     ap.add_argument("--only", default=",".join(QUESTIONS), help="questions: " + ",".join(QUESTIONS))
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--bin", default=str(Path(__file__).resolve().parents[1] / ".build" / "release" / "uplift"))
+    ap.add_argument("--serve-arg", action="append", default=[], help="extra argument of uplift serve (repeatable), e.g. --serve-arg=--query-cache-memory=8GiB")
     ap.add_argument("--from", dest="start", default="2026-01-01")
     ap.add_argument("--to", dest="end", default="2026-01-31")
     ap.add_argument("--worker", help=argparse.SUPPRESS)

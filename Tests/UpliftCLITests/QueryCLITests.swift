@@ -101,7 +101,7 @@ struct QueryCLITests {
         }
     }
 
-    @Test(.disabled("until engines merge"))
+    @Test
     func jsonIsTheResultDocument() throws {
         try withDemo { data in
             let base = ["--data", data, "--project", "demo", "--from", "2026-03-01", "--to", "2026-03-08", "--json"]

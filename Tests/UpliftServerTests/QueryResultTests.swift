@@ -40,7 +40,7 @@ struct QueryResultTests {
         var total: Double
     }
 
-    @Test(.disabled("until engines merge"))
+    @Test
     func funnelAndTrendCountPersonsMergedByIdentify() async throws {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client in
@@ -79,7 +79,7 @@ struct QueryResultTests {
         }
     }
 
-    @Test(.disabled("until engines merge"))
+    @Test
     func everyKindAnswersAnEmptyProject() async throws {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client in

@@ -7,11 +7,14 @@
 package enum TrendEngine {
     package static func request(_ query: TrendQuery) -> FrameRequest {
         let numeric = query.measure == .sum || query.measure == .average
-        return FrameRequest(
+        var request = FrameRequest(
             roles: [.init(event: query.event, filters: query.eventFilters)],
             from: query.scope.from, to: query.scope.to, filters: query.scope.filters,
             strings: query.breakdown.map { [.init($0, roleMask: 1)] } ?? [],
             numbers: numeric ? query.property.map { [.init($0, roleMask: 1)] } ?? [] : [])
+        // Counts and sums need no persons: skip grouping rows by person.
+        request.groupByPerson = query.measure == .persons
+        return request
     }
 
     package static func compute(_ frame: EventFrame, _ query: TrendQuery) -> TrendResult {

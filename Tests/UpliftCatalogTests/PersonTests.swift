@@ -52,6 +52,23 @@ struct PersonTests {
     }
 
     @Test(arguments: Backend.enabled)
+    func linksVersionChangesExactlyWhenLinksAreAdded(_ backend: Backend) async throws {
+        try await withCatalog(backend) { catalog, _ in
+            let p = slug("versions")
+            _ = try await catalog.ensureProject(p)
+            let empty = try await catalog.personLinksVersion(project: p)
+            try await catalog.link(project: p, [PersonLink("a", "b")])
+            let one = try await catalog.personLinksVersion(project: p)
+            #expect(one != empty)
+            try await catalog.link(project: p, [PersonLink("a", "b")])  // the same link again changes nothing
+            #expect(try await catalog.personLinksVersion(project: p) == one)
+            try await catalog.link(project: p, [PersonLink("c", "b")])
+            #expect(try await catalog.personLinksVersion(project: p) != one)
+            #expect(try await catalog.personLinks(project: p).count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
     func personsAreKeptPerProject(_ backend: Backend) async throws {
         try await withCatalog(backend) { catalog, _ in
             _ = try await catalog.ensureProject(slug("one"))

@@ -5,6 +5,7 @@ import UpliftModel
 /// What a query needs from the catalog besides its events: the project's time zone and its person
 /// links. Remembered per project for `ttl` (1 s by default): a burst of dashboard queries costs the
 /// catalog one read, and an identify is visible to queries at most that long after it was acknowledged.
+/// After that, the links are reloaded only when their version (count, newest) changed.
 final class QueryContextCache: Sendable {
     struct Context: Sendable {
         var timeZone: String
@@ -13,6 +14,7 @@ final class QueryContextCache: Sendable {
 
     private struct Entry {
         var context: Context
+        var linksVersion: String
         var expires: ContinuousClock.Instant
     }
 
@@ -27,11 +29,15 @@ final class QueryContextCache: Sendable {
 
     func context(_ project: ProjectSlug) async throws(UpliftError) -> Context {
         let now = ContinuousClock.now
-        if let entry = entries.withLock({ $0[project] }), entry.expires > now { return entry.context }
+        let cached = entries.withLock { $0[project] }
+        if let cached, cached.expires > now { return cached.context }
         let timeZone = try await catalog.project(project)?.settings.timeZone ?? "UTC"
-        let links = try await catalog.personLinks(project: project)
+        // Loading every link is the expensive part (millions of rows on a big project): reload
+        // only when the links changed since the last load.
+        let version = try await catalog.personLinksVersion(project: project)
+        let links = cached?.linksVersion == version ? cached!.context.links : try await catalog.personLinks(project: project)
         let context = Context(timeZone: timeZone, links: links)
-        entries.withLock { $0[project] = Entry(context: context, expires: now + ttl) }
+        entries.withLock { $0[project] = Entry(context: context, linksVersion: version, expires: now + ttl) }
         return context
     }
 }

@@ -88,15 +88,14 @@ extension Catalog {
         return links
     }
 
-    /// A cheap fingerprint of a project's person links (how many, and the newest): links are only
-    /// ever added, so while it is unchanged a reader may keep the links it loaded.
-    public func personLinksVersion(project: ProjectSlug) async throws(UpliftError) -> String {
-        let row = try await run("reading the person links version of \(project)") { db in
-            try await db.raw("SELECT count(*) AS n, max(created_at) AS newest FROM person_links WHERE project = \(bind: project.value)").first()
+    /// A cheap fingerprint of a project's person links: links are only ever added (a repeated link is
+    /// not stored again), so their count changes exactly when they do, and a reader may keep the
+    /// links it loaded while the count is unchanged. (Counting reads only the primary key's index.)
+    public func personLinksVersion(project: ProjectSlug) async throws(UpliftError) -> Int64 {
+        let row = try await run("counting the person links of \(project)") { db in
+            try await db.raw("SELECT count(*) AS n FROM person_links WHERE project = \(bind: project.value)").first()
         }
-        let n = (try? row?.decode(column: "n", as: Int64.self)) ?? 0
-        let newest = (try? row?.decode(column: "newest", as: Int64?.self)) ?? nil
-        return "\(n):\(newest ?? 0)"
+        return (try? row?.decode(column: "n", as: Int64.self)) ?? 0
     }
 
     /// Every id linked to `distinctId`'s person (itself alone when never linked).

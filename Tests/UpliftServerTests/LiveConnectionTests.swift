@@ -12,7 +12,8 @@ struct LiveConnectionTests {
         try await ServerFixture.with { fixture in
             var configuration = ServerConfiguration()
             // Short, but long enough that the other request surely is answered before it runs out.
-            configuration.bodyTimeout = .seconds(3)
+            // Long enough for the other request to be answered on a loaded machine.
+            configuration.bodyTimeout = .seconds(15)
             let key = fixture.writeKey
             try await fixture.serve(.live, configuration: configuration) { client in
                 let port = try #require(client.port)

@@ -11,8 +11,7 @@ struct LiveConnectionTests {
     @Test func aStalledBodyIs408WhileOthersAreServed() async throws {
         try await ServerFixture.with { fixture in
             var configuration = ServerConfiguration()
-            // Short, but long enough that the other request surely is answered before it runs out.
-            // Long enough for the other request to be answered on a loaded machine.
+            // Long enough that the other request surely is answered first, even on a loaded machine.
             configuration.bodyTimeout = .seconds(15)
             let key = fixture.writeKey
             try await fixture.serve(.live, configuration: configuration) { client in

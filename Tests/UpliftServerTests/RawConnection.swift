@@ -21,8 +21,9 @@ final class RawConnection: @unchecked Sendable {
             if fd >= 0 {
                 if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
                     self.fd = fd
-                    // Reads give up after 10 s, so a server that never answers fails the test instead of hanging it.
-                    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                    // Reads give up after 60 s (longer than any timeout a test configures), so a server that
+                    // never answers fails the test instead of hanging it.
+                    var timeout = timeval(tv_sec: 60, tv_usec: 0)
                     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                     return
                 }
@@ -46,7 +47,7 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Everything the server sends until it has sent a whole response head and `Content-Length`
-    /// bytes of body, or closes, or 10 s pass.
+    /// bytes of body, or closes, or 60 s pass.
     func readResponse() async -> String {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread { [self] in

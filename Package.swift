@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Experiment definitions are YAML files that PR/FAQ documents reference.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for GZIP pages and gzip input.
@@ -76,11 +78,22 @@ let package = Package(
             dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage"],
             swiftSettings: strict
         ),
+        // Hypothesis tests over per-variant sufficient statistics, as GrowthBook's gbstats. Imports nothing.
+        .target(name: "UpliftStats", swiftSettings: strict),
+        // Experiments and feature flags: definitions, deterministic assignment, exposure and analysis.
+        .target(
+            name: "UpliftExperiments",
+            dependencies: [
+                "UpliftModel", "UpliftStorage", "UpliftAnalysis", "UpliftStats",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         // The HTTP server: Segment/PostHog ingestion, feedback, health and metrics. The only target that imports Hummingbird.
         .target(
             name: "UpliftServer",
             dependencies: [
-                "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "CZlib",
+                "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -95,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "uplift",
             dependencies: [
-                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis", "UpliftServer",
+                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -105,7 +118,7 @@ let package = Package(
         // Micro-benchmarks for the scripts under loadtests/ (not shipped).
         .executableTarget(
             name: "uplift-bench",
-            dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftAnalysis"],
+            dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftAnalysis", "UpliftExperiments"],
             swiftSettings: strict
         ),
 
@@ -134,6 +147,14 @@ let package = Package(
         .testTarget(
             name: "UpliftAnalysisTests",
             dependencies: ["UpliftAnalysis", "UpliftStorage", "UpliftModel", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // Every statistic against scipy-computed and GrowthBook's own values, plus simulations of error rates.
+        .testTarget(
+            name: "UpliftStatsTests", dependencies: ["UpliftStats"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "UpliftExperimentsTests",
+            dependencies: ["UpliftExperiments", "UpliftAnalysis", "UpliftStats", "UpliftStorage", "UpliftModel", "TestSupport"],
             swiftSettings: strict
         ),
         // Over HTTP, through the same application builder `uplift serve` uses.

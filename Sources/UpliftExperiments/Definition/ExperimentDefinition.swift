@@ -23,8 +23,10 @@ public struct ExperimentDefinition: Sendable, Hashable {
         }
     }
 
-    /// Which events say that a person saw a variant. `$exposure` (properties `experiment`, `variant`) and
-    /// PostHog's `$feature_flag_called` (`$feature_flag`, `$feature_flag_response`) are understood as they are.
+    /// Which events say that a person saw a variant. Understood as they are: `$exposure` (properties
+    /// `experiment`, `variant`), PostHog's `$feature_flag_called` (`$feature_flag`, `$feature_flag_response`),
+    /// and GrowthBook's tracking callback as Segment sends it, `experiment_viewed` / `Experiment Viewed`
+    /// (`experiment_id`, `variation_id`). Any other event names its two properties.
     public struct Exposure: Sendable, Hashable {
         public var event: String
         /// The property naming the experiment (matched against the experiment's key or its flag).
@@ -35,9 +37,13 @@ public struct ExperimentDefinition: Sendable, Hashable {
         public init(event: String = "$exposure", experimentProperty: String? = nil, variantProperty: String? = nil,
                     filters: [PropertyFilter] = []) {
             self.event = event
-            let flag = event == "$feature_flag_called"
-            self.experimentProperty = experimentProperty ?? (flag ? "$feature_flag" : "experiment")
-            self.variantProperty = variantProperty ?? (flag ? "$feature_flag_response" : "variant")
+            let defaults: (String, String) = switch event {
+            case "$feature_flag_called": ("$feature_flag", "$feature_flag_response")
+            case "experiment_viewed", "Experiment Viewed": ("experiment_id", "variation_id")
+            default: ("experiment", "variant")
+            }
+            self.experimentProperty = experimentProperty ?? defaults.0
+            self.variantProperty = variantProperty ?? defaults.1
             self.filters = filters
         }
     }

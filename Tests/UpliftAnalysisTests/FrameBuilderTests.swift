@@ -54,6 +54,24 @@ struct FrameBuilderTests {
         #expect(Set(f.personIDs) == ["anon-1", "user-1", "user-2"])
     }
 
+    /// The engine keeps its person map between queries with the same links; a linked id that first
+    /// appears in a later snapshot must still join its person, and other links must not reuse the map.
+    @Test func cachedPersonMapGrowsWithNewIdsAndFollowsOtherLinks() throws {
+        let engine = AnalysisEngine()
+        let request = FrameRequest(roles: [.init(event: "view")], from: Self.day, to: Self.day + 2 * 86_400_000_000)
+        let links = ["anon-1": "user-1", "newcomer": "user-2"]
+        let first = try engine.frame(Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
+        #expect(Set(first.personIDs) == ["user-1", "user-2", "late"])
+        // `newcomer` was not in the data when the map was made; now it is, under the same links.
+        let more = Self.events + [Self.event("view", "newcomer", 50, n: 9), Self.event("view", "stranger", 60, n: 10)]
+        let second = try engine.frame(Snapshot(project: Self.project, segments: [], pending: more), links: links, request: request)
+        #expect(Set(second.personIDs) == ["user-1", "user-2", "late", "stranger"])
+        #expect(rows(second)["user-2"]!.map(\.0) == [5, 50])
+        // Different links: the cached map is not reused.
+        let third = try engine.frame(Snapshot(project: Self.project, segments: [], pending: more), links: [:], request: request)
+        #expect(Set(third.personIDs) == ["anon-1", "user-1", "user-2", "late", "newcomer", "stranger"])
+    }
+
     @Test func filtersOnRolesAndGlobal() throws {
         let pro = try PropertyFilter(parsing: "plan=pro")
         let f = try frame(FrameRequest(roles: [.init(event: "view", filters: [pro]), .init(event: nil)], from: Self.day, to: Self.day + 86_400_000_000))

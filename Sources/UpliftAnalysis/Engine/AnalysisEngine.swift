@@ -15,6 +15,9 @@ public final class AnalysisEngine: Sendable {
         var blocks: [String: CachedBlock] = [:]
         var bytes = 0
         var clock: UInt64 = 0
+        /// The last person map of each project and the links it was made from: the server passes the
+        /// same links between changes, so most queries skip remapping every linked id.
+        var resolvers: [ProjectSlug: (links: [String: String], resolver: PersonResolver)] = [:]
     }
 
     private struct CachedBlock {
@@ -102,7 +105,22 @@ public final class AnalysisEngine: Sendable {
     /// (distinct id → person id, the catalog's `person_ids` of the project).
     package func frame(_ snapshot: Snapshot, links: [String: String], request: FrameRequest) throws(UpliftError) -> EventFrame {
         let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
-        let persons = PersonResolver(links: links, dictionary: dictionaries.distinctIDs)
+        let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
         return try FrameBuilder.build(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request)
+    }
+
+    /// The person map for these links: the cached one when the links are the same (an O(1) check when
+    /// they are the very same dictionary, as the server's cache hands out), grown to new ids.
+    private func resolver(_ project: ProjectSlug, links: [String: String], dictionary: ProjectDictionary) -> PersonResolver {
+        let cached = state.withLock { $0.resolvers[project] }
+        let resolver: PersonResolver
+        if let cached, cached.links == links {
+            resolver = cached.resolver.extended(to: dictionary)
+            if resolver.personOf.count == cached.resolver.personOf.count { return resolver }
+        } else {
+            resolver = PersonResolver(links: links, dictionary: dictionary)
+        }
+        state.withLock { $0.resolvers[project] = (links, resolver) }
+        return resolver
     }
 }

@@ -47,6 +47,6 @@ package struct ProjectDictionaries: Sendable {
 extension ProjectDictionary {
     /// The codes of strings already interned (nil for the others), under one lock.
     package func codes(of list: [String]) -> [Int32?] {
-        list.map { code(of: $0) }
+        state.withLock { s in list.map { s.codes[$0] } }
     }
 }

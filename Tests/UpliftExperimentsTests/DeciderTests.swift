@@ -101,6 +101,20 @@ struct DeciderTests {
         #expect(decider.decide(DecideInput(distinctID: "u", attributes: enterprise)).flags["new-checkout"] == .bool(false))
     }
 
+    /// The first rule that matches (conditions and rollout) decides, even when later rules match too.
+    @Test func firstMatchingRuleWins() throws {
+        let flag = try FlagDefinition(yaml: FlagDefinitionTests.multivariate)
+        let decider = Decider(flags: [flag], experiments: [])
+        for tenant in ["t1", "t2", "t3", "t4"] {
+            let both: [String: JSONValue] = ["email": .string("x@example.com"), "beta": .bool(true), "tenant": .string(tenant)]
+            #expect(decider.decide(DecideInput(distinctID: "u", attributes: both)).flags["new-checkout"] == .string("one-page"))
+        }
+        // A rule at 0% never matches, so the next one decides.
+        let zero = FlagDefinition(key: "z", variants: [.init(key: "a", weight: 0.5), .init(key: "b", weight: 0.5)],
+                                  rules: [.init(rollout: 0, variant: "a"), .init(variant: "b")])
+        #expect(Decider(flags: [zero], experiments: []).decide(DecideInput(distinctID: "u")).flags["z"] == .string("b"))
+    }
+
     @Test func experimentsInTheAnswer() {
         let running = Self.experiment("running")
         let draft = Self.experiment("draft", status: .draft)

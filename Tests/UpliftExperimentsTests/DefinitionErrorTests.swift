@@ -69,6 +69,8 @@ struct DefinitionErrorTests {
         Case(name: "not a mapping", yaml: "- a\n- b\n", at: "the definition (line 1)", says: "must be an object"),
         Case(name: "duplicate YAML key", yaml: head + metric + "method: bayesian\nmethod: sequential\n", at: "the YAML does not parse", says: "method"),
         Case(name: "malformed YAML", yaml: "key: [a\nvariants:\n", at: "the YAML does not parse", says: "line"),
+        Case(name: "nested too deep", yaml: head + metric + "owner: " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "\n",
+             at: "owner", says: "nested more than 32"),
         Case(name: "empty document", yaml: "", at: "the YAML document is empty", says: "empty"),
     ]
 

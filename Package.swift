@@ -155,6 +155,7 @@ let package = Package(
         .testTarget(
             name: "UpliftExperimentsTests",
             dependencies: ["UpliftExperiments", "UpliftAnalysis", "UpliftStats", "UpliftStorage", "UpliftModel", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         // Over HTTP, through the same application builder `uplift serve` uses.

@@ -70,7 +70,7 @@ package enum FeedbackEngine {
             let comments = rows.prefix(query.comments).map { i in
                 let a = answer(frame, i)
                 return FeedbackResult.Comment(
-                    time: isoSeconds(frame.times[i]), person: frame.personIDs[Int(personOf[i])],
+                    time: Timestamp.formatSeconds(frame.times[i]), person: frame.personIDs[Int(personOf[i])],
                     score: a.scale == 0 ? nil : a.score, scale: a.scale == 0 ? nil : a.scale, text: comment(frame, i) ?? "")
             }
             result.groups.append(FeedbackResult.Group(
@@ -120,13 +120,5 @@ package enum FeedbackEngine {
         }
         guard let text = column.value(at: i), !text.isEmpty else { return nil }
         return text
-    }
-
-    /// `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds).
-    static func isoSeconds(_ t: Int64) -> String {
-        let day = UTCDay(microseconds: t)
-        let seconds = (t - day.startMicroseconds) / 1_000_000
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(day)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
     }
 }

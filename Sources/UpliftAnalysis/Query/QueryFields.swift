@@ -2,12 +2,12 @@ import UpliftModel
 
 /// Reads the members of a query's JSON object, naming the field in every error and refusing
 /// members it does not know (a typo such as `windw` would otherwise be ignored silently).
-struct QueryFields {
+package struct QueryFields {
     private var members: [String: JSONValue] = [:]
     private var read: Set<String> = []
-    let prefix: String
+    package let prefix: String
 
-    init(_ value: JSONValue, prefix: String = "") throws(UpliftError) {
+    package init(_ value: JSONValue, prefix: String = "") throws(UpliftError) {
         guard case .object(let list) = value else {
             throw UpliftError(.invalidInput, "\(prefix.isEmpty ? "the query" : String(prefix.dropLast())) must be a JSON object")
         }
@@ -15,26 +15,26 @@ struct QueryFields {
         self.prefix = prefix
     }
 
-    func name(_ key: String) -> String { prefix + key }
+    package func name(_ key: String) -> String { prefix + key }
 
-    mutating func value(_ key: String) -> JSONValue? {
+    package mutating func value(_ key: String) -> JSONValue? {
         read.insert(key)
         guard let v = members[key], v != .null else { return nil }
         return v
     }
 
-    mutating func string(_ key: String) throws(UpliftError) -> String? {
+    package mutating func string(_ key: String) throws(UpliftError) -> String? {
         guard let v = value(key) else { return nil }
         guard case .string(let s) = v else { throw UpliftError(.invalidInput, "\(name(key)) must be a string") }
         return s
     }
 
-    mutating func requiredString(_ key: String) throws(UpliftError) -> String {
+    package mutating func requiredString(_ key: String) throws(UpliftError) -> String {
         guard let s = try string(key), !s.isEmpty else { throw UpliftError(.invalidInput, "\(name(key)) is required") }
         return s
     }
 
-    mutating func int(_ key: String, in range: ClosedRange<Int>) throws(UpliftError) -> Int? {
+    package mutating func int(_ key: String, in range: ClosedRange<Int>) throws(UpliftError) -> Int? {
         guard let v = value(key) else { return nil }
         guard let d = v.doubleValue, d == d.rounded(), let n = Int(exactly: d), range.contains(n) else {
             throw UpliftError(.invalidInput, "\(name(key)) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -42,19 +42,19 @@ struct QueryFields {
         return n
     }
 
-    mutating func bool(_ key: String) throws(UpliftError) -> Bool? {
+    package mutating func bool(_ key: String) throws(UpliftError) -> Bool? {
         guard let v = value(key) else { return nil }
         guard case .bool(let b) = v else { throw UpliftError(.invalidInput, "\(name(key)) must be true or false") }
         return b
     }
 
-    mutating func array(_ key: String) throws(UpliftError) -> [JSONValue]? {
+    package mutating func array(_ key: String) throws(UpliftError) -> [JSONValue]? {
         guard let v = value(key) else { return nil }
         guard case .array(let items) = v else { throw UpliftError(.invalidInput, "\(name(key)) must be an array") }
         return items
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(UpliftError) -> T? where T.RawValue == String {
+    package mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(UpliftError) -> T? where T.RawValue == String {
         guard let s = try string(key) else { return nil }
         guard let v = T(rawValue: s) else {
             throw UpliftError(.invalidInput, "\(name(key)) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s.prefix(40))'")
@@ -62,7 +62,7 @@ struct QueryFields {
         return v
     }
 
-    mutating func duration(_ key: String) throws(UpliftError) -> TimeLength? {
+    package mutating func duration(_ key: String) throws(UpliftError) -> TimeLength? {
         guard let s = try string(key) else { return nil }
         guard let d = TimeLength(s) else {
             throw UpliftError(.invalidInput, "\(name(key)): '\(s.prefix(40))' is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)")
@@ -71,7 +71,7 @@ struct QueryFields {
     }
 
     /// `where`: a list of filters, each an object `{"property","op","value"}` or the command-line text form.
-    mutating func filters(_ key: String) throws(UpliftError) -> [PropertyFilter] {
+    package mutating func filters(_ key: String) throws(UpliftError) -> [PropertyFilter] {
         guard let items = try array(key) else { return [] }
         var out: [PropertyFilter] = []
         for (i, item) in items.enumerated() {
@@ -100,7 +100,7 @@ struct QueryFields {
         return out
     }
 
-    static func scalarText(_ v: JSONValue, field: String) throws(UpliftError) -> String {
+    package static func scalarText(_ v: JSONValue, field: String) throws(UpliftError) -> String {
         switch v {
         case .string(let s): return s
         case .number(let n): return n
@@ -110,7 +110,7 @@ struct QueryFields {
     }
 
     /// Fails on the first member no reader asked for.
-    func finish() throws(UpliftError) {
+    package func finish() throws(UpliftError) {
         for key in members.keys.sorted() where !read.contains(key) {
             throw UpliftError(.invalidInput, "\(name(key)) is not a field of this query; check the spelling (see schemas/openapi.yaml)")
         }

@@ -1,17 +1,17 @@
 public import UpliftModel
 
 extension JSONValue {
-    static func int(_ n: Int) -> JSONValue { .number(String(n)) }
+    package static func int(_ n: Int) -> JSONValue { .number(String(n)) }
 
     /// A finite double as its shortest round-trip text; NaN and infinities (never expected) as null.
-    static func double(_ x: Double) -> JSONValue {
+    package static func double(_ x: Double) -> JSONValue {
         guard x.isFinite else { return .null }
         if x == x.rounded(), abs(x) < 1e15 { return .number(String(Int64(x))) }
         return .number(String(x))
     }
 
-    static func double(_ x: Double?) -> JSONValue { x.map { double($0) } ?? .null }
-    static func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+    package static func double(_ x: Double?) -> JSONValue { x.map { double($0) } ?? .null }
+    package static func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
 }
 
 /// `part / whole`, 0 when `whole` is 0.

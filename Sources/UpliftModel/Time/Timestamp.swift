@@ -15,6 +15,14 @@ public enum Timestamp {
         return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
     }
 
+    /// `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds, truncated).
+    public static func formatSeconds(_ t: Int64) -> String {
+        let day = UTCDay(microseconds: t)
+        let seconds = (t - day.startMicroseconds) / 1_000_000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(day)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
+    }
+
     /// Accepts RFC 3339 / ISO 8601: `YYYY-MM-DD`, optionally followed by `T` (or `t` or a space)
     /// `hh:mm`, optional `:ss`, an optional fraction of 1–9 digits (truncated to µs), and an
     /// optional `Z`/`z` or `±hh:mm` / `±hhmm` / `±hh` offset (none means UTC). A date alone is

@@ -149,6 +149,9 @@ public enum Statistics {
 
     /// Variances as the data give them, before any adjustment (as gbstats checks them).
     private static func sampleProblem(_ a: ArmStatistic, _ b: ArmStatistic) -> String? {
+        for (name, arm) in [("control", a), ("treatment", b)] where arm.hasZeroDenominator {
+            return "the \(name) denominator sums to 0, so its ratio is undefined"
+        }
         let va = a.unadjusted.variance, vb = b.unadjusted.variance
         // Rounding in Σy² − (Σy)²/n can leave a constant metric a hair below zero; beyond that the sums
         // are inconsistent.
@@ -161,6 +164,17 @@ public enum Statistics {
             return "the metric does not vary within either variant (zero variance): there is nothing to test"
         }
         return nil
+    }
+}
+
+extension ArmStatistic {
+    /// A ratio whose denominator (post or pre) sums to 0: gbstats reads it as a 0 mean; here it is undefined.
+    var hasZeroDenominator: Bool {
+        switch self {
+        case .plain, .adjusted: false
+        case .ratio(let s): s.d.sum == 0
+        case .adjustedRatio(let s): s.dPost.sum == 0 || s.dPre.sum == 0
+        }
     }
 }
 

@@ -160,6 +160,8 @@ public enum Statistics {
         if negative(va, a) || negative(vb, b) || !va.isFinite || !vb.isFinite {
             return "the sums give a negative variance (Σy² is smaller than (Σy)²/n): they are inconsistent"
         }
+        // gbstats refuses when either arm has zero variance; one constant arm (everyone in treatment
+        // converted) still leaves the other's variance to test with, so only both is a problem here.
         if zero(va, a) && zero(vb, b) {
             return "the metric does not vary within either variant (zero variance): there is nothing to test"
         }

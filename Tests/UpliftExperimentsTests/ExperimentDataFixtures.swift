@@ -93,7 +93,7 @@ struct RandomExperimentCase {
         for id in ids.dropFirst(3) where g.below(3) == 0 { links[id] = pick(Array(ids.prefix(3))) }
         let plans = [",\"plan\":\"free\"", ",\"plan\":\"pro\"", ""]
         events = []
-        for _ in 0..<g.below(28) {
+        for _ in 0..<g.below(40) {
             let id = pick(ids)
             let t = F.base + Int64(g.below(16)) * Self.step + (g.below(8) == 0 ? 1 : 0)
             switch g.below(6) {

@@ -14,7 +14,7 @@ struct ExperimentDataModelTests {
     @Test func engineMatchesReferenceOnRandomCases() throws {
         let engine = AnalysisEngine()
         var counted = 0, multiples = 0, unknowns = 0, funnelHits = 0, cupedCases = 0, kept = 0, preHits = 0
-        for seed in UInt64(1)...1_500 {
+        for seed in UInt64(1)...2_000 {
             let c = RandomExperimentCase(seed: seed)
             let expected = ReferenceExperiment.compute(F.spec(c.definition), events: c.events, links: c.links, from: c.from, to: c.to)
             let data = try F.run(c.definition, c.events, links: c.links, from: c.from, to: c.to, engine: engine)

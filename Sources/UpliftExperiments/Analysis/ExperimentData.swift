@@ -45,6 +45,10 @@ public struct ExperimentData: Sendable, Hashable {
             self.cuped = cuped
             self.sums = sums
         }
+
+        /// Per variant: the mean of the first component (a proportion's rate, a mean's average, a
+        /// ratio's numerator per person); 0 for an empty variant.
+        public var means: [Double] { sums.map { $0.n > 0 ? $0.sums[0] / Double($0.n) : 0 } }
     }
 
     /// The analysed range, microseconds, `from` inclusive and `to` exclusive.

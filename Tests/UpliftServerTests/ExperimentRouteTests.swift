@@ -171,6 +171,39 @@ struct ExperimentRouteTests {
     }
 }
 
+struct FlagRouteTests {
+    @Test func createListShowSwitch() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.serve { client in
+                let read = KeyStyle.bearer(fixture.readKey)
+                let yaml = "key: new-nav\ndescription: The new navigation\nenabled: true\n"
+                let created = try await client.post("/v1/flags", json: yaml, key: read, headers: [.contentType: "application/yaml"])
+                #expect(created.status == .created, "\(created.text)")
+                #expect(created.headers[.location] == "/v1/flags/new-nav")
+                #expect(try await client.post("/v1/flags", json: #"{"key":"new-nav"}"#, key: read).errorCode == "already_exists")
+                #expect(try await client.post("/v1/flags?replace=true", json: #"{"key":"new-nav","description":"Nav","enabled":true}"#, key: read).status == .ok)
+                let bad = try await client.post("/v1/flags", json: #"{"key":"x","enabeld":true}"#, key: read)
+                #expect(bad.errorCode == "invalid_definition" && bad.text.contains("enabeld"))
+
+                let list = try JSONValue(parsing: Array(try await client.get("/v1/flags", key: read).text.utf8))
+                guard case .array(let flags)? = list["flags"] else { Issue.record("no flags"); return }
+                #expect(flags.map { $0["key"] } == [.string("new-nav")])
+                #expect(flags.first?["description"] == .string("Nav") && flags.first?["enabled"] == .bool(true))
+
+                let off = try await client.post("/v1/flags/new-nav/disable", json: "", key: read)
+                #expect(off.status == .ok)
+                #expect(try JSONValue(parsing: Array(off.text.utf8))["enabled"] == .bool(false))
+                #expect(try await fixture.catalog.flag(project: fixture.alpha, key: "new-nav")?.enabled == false)
+                let shown = try await client.get("/v1/flags/new-nav", key: read)
+                #expect(try JSONValue(parsing: Array(shown.text.utf8))["enabled"] == .bool(false))
+                #expect(try await client.post("/v1/flags/new-nav/enable", json: "", key: read).status == .ok)
+                #expect(try await fixture.catalog.flag(project: fixture.alpha, key: "new-nav")?.enabled == true)
+                #expect(try await client.post("/v1/flags/nope/enable", json: "", key: read).status == .notFound)
+            }
+        }
+    }
+}
+
 extension TestClientProtocol {
     func get(_ path: String, key: KeyStyle) async throws -> TestResponse {
         var headers: HTTPFields = [:]

@@ -43,7 +43,7 @@ extension Catalog {
 
     /// The project's experiments by key, only those with one of `statuses` when given.
     public func experiments(project: ProjectSlug, statuses: [StoredExperiment.Status]? = nil) async throws(UpliftError) -> [StoredExperiment] {
-        let rows = try await run("listing the experiments of \(project)") { db in
+        let rows = try await run("listing the experiments of \(project)") { db -> [any SQLRow] in
             if let statuses {
                 guard !statuses.isEmpty else { return [] }
                 return try await db.raw("SELECT project, key, status, definition, created_at, updated_at FROM experiments WHERE project = \(bind: project.value) AND status IN (\(binds: statuses.map(\.rawValue))) ORDER BY key").all()

@@ -40,7 +40,7 @@ extension Catalog {
 
     /// The project's flags by key; only the enabled ones with `enabledOnly`.
     public func flags(project: ProjectSlug, enabledOnly: Bool = false) async throws(UpliftError) -> [StoredFlag] {
-        let rows = try await run("listing the flags of \(project)") { db in
+        let rows = try await run("listing the flags of \(project)") { db -> [any SQLRow] in
             if enabledOnly {
                 return try await db.raw("SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) AND enabled = 1 ORDER BY key").all()
             }

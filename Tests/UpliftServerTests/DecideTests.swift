@@ -21,7 +21,7 @@ struct DecideTests {
         "metrics": [["id": "paid", "kind": "proportion", "event": "paid"]],
     ] as [String: Any])
     static let draft = json([
-        "key": "later", "variants": [["key": "a", "weight": 1], ["key": "b", "weight": 1]],
+        "key": "later", "variants": [["key": "a", "weight": 0.5], ["key": "b", "weight": 0.5]],
         "metrics": [["id": "m", "kind": "proportion", "event": "e"]],
     ] as [String: Any])
     static let flag = json(["key": "new-nav", "enabled": true] as [String: Any])

@@ -33,7 +33,7 @@ struct ExperimentRouteTests {
 
     static let jsonDefinition = json([
         "key": "search-ranking", "hypothesis": "Better ranking", "status": "running",
-        "variants": [["key": "control", "weight": 1], ["key": "ranked", "weight": 1]],
+        "variants": [["key": "control", "weight": 0.5], ["key": "ranked", "weight": 0.5]],
         "metrics": [["id": "clicks", "kind": "mean", "event": "result_clicked"]],
     ] as [String: Any])
 
@@ -100,10 +100,10 @@ struct ExperimentRouteTests {
 
     @Test(arguments: [
         ("no variants", #"{"key":"k","metrics":[{"id":"m","kind":"proportion","event":"e"}]}"#, "variants"),
-        ("no metrics", #"{"key":"k","variants":[{"key":"a","weight":1},{"key":"b","weight":1}]}"#, "metrics"),
-        ("typo", #"{"key":"k","hash_atribute":"id","variants":[{"key":"a","weight":1},{"key":"b","weight":1}],"metrics":[{"id":"m","kind":"proportion","event":"e"}]}"#, "hash_atribute"),
-        ("bad kind", #"{"key":"k","variants":[{"key":"a","weight":1},{"key":"b","weight":1}],"metrics":[{"id":"m","kind":"median","event":"e"}]}"#, "metrics[0].kind"),
-        ("bad method", #"{"key":"k","method":"magic","variants":[{"key":"a","weight":1},{"key":"b","weight":1}],"metrics":[{"id":"m","kind":"proportion","event":"e"}]}"#, "method"),
+        ("no metrics", #"{"key":"k","variants":[{"key":"a","weight":0.5},{"key":"b","weight":0.5}]}"#, "metrics"),
+        ("typo", #"{"key":"k","hash_atribute":"id","variants":[{"key":"a","weight":0.5},{"key":"b","weight":0.5}],"metrics":[{"id":"m","kind":"proportion","event":"e"}]}"#, "hash_atribute"),
+        ("bad kind", #"{"key":"k","variants":[{"key":"a","weight":0.5},{"key":"b","weight":0.5}],"metrics":[{"id":"m","kind":"median","event":"e"}]}"#, "metrics[0].kind"),
+        ("bad method", #"{"key":"k","method":"magic","variants":[{"key":"a","weight":0.5},{"key":"b","weight":0.5}],"metrics":[{"id":"m","kind":"proportion","event":"e"}]}"#, "method"),
     ])
     func invalidDefinitionsNameTheField(_ name: String, _ body: String, _ field: String) async throws {
         try await ServerFixture.with { fixture in

@@ -6,11 +6,19 @@ Binary: UPLIFT_BIN, else <repo>/.build/debug/uplift. Run:
 """
 import base64
 import math
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 import requests
 
+from openapi_doc import OPENAPI
 from openapi_server import UpliftServer
+
+CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,"
+          "response_headers_conformance")
 
 ISSUE_YAML = """\
 key: checkout-v2
@@ -144,10 +152,25 @@ def test_stopped_experiments_are_no_longer_assigned(server):
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "shipped" and r.json()["shipped_variant"] == "treatment"
     # Decide reads definitions at most a second old.
-    import time
     deadline = time.monotonic() + 10
     while True:
         if variant_of(decide(server, {"distinct_id": "anon-2"}), "checkout-v2") is None:
             break
         assert time.monotonic() < deadline, "still assigned 10 s after stop"
         time.sleep(0.3)
+
+
+def test_schemathesis_definitions_with_the_read_key(tmp_path):
+    """The definition routes fuzzed with the read key (the suite-wide run in test_openapi.py uses the
+    write key, which these routes refuse): every answer is documented. A fresh server, so the fuzzed
+    definitions do not meet the tests above."""
+    cli = Path(sys.executable).with_name("schemathesis")
+    with UpliftServer() as s:
+        command = [str(cli), "run", str(OPENAPI), "--url", s.url, "-H", f"Authorization: Bearer {s.read_key}",
+                   "--include-path-regex", "^/v1/(experiments|flags)", "--checks", CHECKS,
+                   "--max-examples", "10", "--seed", "20261125", "--generation-database", "none", "--no-color",
+                   "--request-timeout", "40", "--report", "ndjson", "--report-dir", str(tmp_path)]
+        r = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, f"schemathesis failed ({r.returncode}):\n{r.stdout[-20000:]}\n{r.stderr[-5000:]}"
+        assert "Tested: 10" in r.stdout, r.stdout[-3000:]
+        assert requests.get(s.url + "/healthz", timeout=10).status_code == 200

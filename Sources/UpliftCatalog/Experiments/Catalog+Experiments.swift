@@ -54,7 +54,8 @@ extension Catalog {
     }
 
     /// Changes an experiment's status, recording it in the definition too (`status`, and
-    /// `shipped_variant` when a variant is shipped). Returns the updated experiment, nil when unknown.
+    /// `shipped_variant` when a variant is shipped; any other status removes it). Returns the updated
+    /// experiment, nil when unknown.
     public func setExperimentStatus(
         project: ProjectSlug, key: String, status: StoredExperiment.Status, shippedVariant: String? = nil, now: Date = Date()
     ) async throws(UpliftError) -> StoredExperiment? {
@@ -67,9 +68,12 @@ extension Catalog {
                 return nil
             }
             var experiment = try Self.experiment(from: row)
+            // A variant is shipped only while the status says so (a shipped experiment restarted is not).
             var updates: [(String, JSONValue)] = [("status", .string(status.rawValue))]
-            if let shippedVariant { updates.append(("shipped_variant", .string(shippedVariant))) }
-            experiment.definition = try DefinitionText.setting(updates, in: experiment.definition, "the stored experiment")
+            if let shippedVariant { updates.append((StoredExperiment.shippedVariantMember, .string(shippedVariant))) }
+            experiment.definition = try DefinitionText.setting(
+                updates, removing: shippedVariant == nil ? [StoredExperiment.shippedVariantMember] : [],
+                in: experiment.definition, "the stored experiment")
             experiment.status = status
             experiment.updatedAt = Self.date(at)
             try await db.raw("""

@@ -28,9 +28,11 @@ enum DefinitionText {
         return members
     }
 
-    /// The text with `updates` set (replacing members of the same name, else appended).
-    static func setting(_ updates: [(String, JSONValue)], in text: String, _ what: String) throws(UpliftError) -> String {
+    /// The text with `updates` set (replacing members of the same name, else appended) and the
+    /// members named in `removing` taken out.
+    static func setting(_ updates: [(String, JSONValue)], removing: [String] = [], in text: String, _ what: String) throws(UpliftError) -> String {
         var members = try parse(text, what)
+        members.removeAll { removing.contains($0.0) }
         for (name, value) in updates {
             members.removeAll { $0.0 == name }
             members.append((name, value))

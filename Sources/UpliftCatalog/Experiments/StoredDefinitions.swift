@@ -52,3 +52,25 @@ public enum SaveOutcome: Sendable, Equatable {
     /// It existed and `replace` was not asked: nothing was written (HTTP 409).
     case exists
 }
+
+extension StoredExperiment {
+    /// The member the catalog adds to a definition when a variant is shipped.
+    public static let shippedVariantMember = "shipped_variant"
+
+    /// The variant shipped, as recorded in the definition (nil unless shipped).
+    public var shippedVariant: String? {
+        guard let json = try? JSONValue(parsing: Array(definition.utf8)), case .string(let variant)? = json[Self.shippedVariantMember] else {
+            return nil
+        }
+        return variant
+    }
+
+    /// The definition without what the catalog records in it (`shipped_variant`): the text a strict
+    /// definition parser (which refuses unknown members) reads.
+    public var authoredDefinition: String {
+        guard let json = try? JSONValue(parsing: Array(definition.utf8)), case .object(var members) = json,
+              members.contains(where: { $0.0 == Self.shippedVariantMember }) else { return definition }
+        members.removeAll { $0.0 == Self.shippedVariantMember }
+        return JSONValue.object(members).compactText
+    }
+}

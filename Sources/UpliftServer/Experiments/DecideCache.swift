@@ -38,7 +38,7 @@ final class DecideCache: Sendable {
         var experiments: [ExperimentDefinition] = []
         for stored in try await catalog.experiments(project: project, statuses: [.running]) {
             do {
-                experiments.append(try StoredExperimentText.definition(stored.definition).0)
+                experiments.append(try StoredExperimentText.definition(stored))
             } catch {
                 logger.warning("a stored experiment does not parse; decide leaves it out",
                                metadata: ["decide.project": "\(project)", "decide.experiment": "\(stored.key)", "error": "\(error.message)"])

@@ -61,7 +61,13 @@ struct DefinitionSource {
         }
     }
 
-    private static func convert(_ node: Node, path: String, lines: inout [String: Int]) throws(UpliftError) -> JSONValue {
+    /// Definitions nest a few levels; a far deeper document is malformed or hostile (and would recurse deeply).
+    static let maxDepth = 32
+
+    private static func convert(_ node: Node, path: String, lines: inout [String: Int], depth: Int = 0) throws(UpliftError) -> JSONValue {
+        guard depth < maxDepth else {
+            throw UpliftError(.invalidInput, "\(path) (line \(node.mark?.line ?? 0)): nested more than \(maxDepth) levels deep")
+        }
         if let line = node.mark?.line, lines[path] == nil { lines[path] = line }
         switch node {
         case .scalar(let scalar):
@@ -69,7 +75,7 @@ struct DefinitionSource {
         case .sequence(let sequence):
             var items: [JSONValue] = []
             for (i, item) in sequence.enumerated() {
-                items.append(try convert(item, path: "\(path)[\(i)]", lines: &lines))
+                items.append(try convert(item, path: "\(path)[\(i)]", lines: &lines, depth: depth + 1))
             }
             return .array(items)
         case .mapping(let mapping):
@@ -80,7 +86,7 @@ struct DefinitionSource {
                 }
                 let child = FieldReader.join(path, k.string)
                 if let line = key.mark?.line { lines[child] = line }
-                members.append((k.string, try convert(item, path: child, lines: &lines)))
+                members.append((k.string, try convert(item, path: child, lines: &lines, depth: depth + 1)))
             }
             return .object(members)
         case .alias:

@@ -111,6 +111,22 @@ struct DecideTests {
         }
     }
 
+    @Test func aStoredDefinitionThatDoesNotParseIsLeftOut() async throws {
+        try await ServerFixture.with { fixture in
+            // Written by some other version: running, but not a definition this one reads.
+            _ = try await fixture.catalog.saveExperiment(project: fixture.alpha, key: "alien", status: .running, definition: #"{"key":"alien","warp":9}"#)
+            _ = try await fixture.catalog.saveFlag(project: fixture.alpha, key: "odd", enabled: true, definition: #"{"key":"odd","enabled":"maybe"}"#)
+            try await fixture.serve { client in
+                try await Self.define(client, fixture)
+                let response = try await client.post("/v1/decide", json: json(["distinct_id": "u1"]), key: .basic(fixture.writeKey))
+                #expect(response.status == .ok)
+                let body = try JSONValue(parsing: Array(response.text.utf8))
+                #expect(body["experiments"]?["checkout-v2"] != nil && body["experiments"]?["alien"] == nil)
+                #expect(body["flags"]?["new-nav"] == .bool(true) && body["flags"]?["odd"] == nil)
+            }
+        }
+    }
+
     @Test func stopsAndFlagSwitchesReachDecideWithinTheCacheTime() async throws {
         var configuration = ServerConfiguration()
         configuration.queryContextTTL = .milliseconds(50)

@@ -5,12 +5,14 @@ import UpliftExperiments
 import UpliftModel
 
 /// The running experiments and enabled flags of each project, parsed into a `Decider`, kept for
-/// `ttl` (1 s by default): a stop or a new flag reaches every decide within a second, and a busy
-/// decide endpoint costs the catalog two queries per project per second.
+/// `ttl` (1 s by default): a stop or a new flag reaches every decide within about a second, and a
+/// busy decide endpoint costs the catalog two queries per project per second. When an entry expires,
+/// one request reloads it while the others go on with the previous one (no burst of reloads).
 final class DecideCache: Sendable {
     private struct Entry {
         var decider: Decider
         var expires: ContinuousClock.Instant
+        var reloading: Bool
     }
 
     private let catalog: Catalog
@@ -26,9 +28,24 @@ final class DecideCache: Sendable {
 
     func decider(_ project: ProjectSlug) async throws(UpliftError) -> Decider {
         let now = ContinuousClock.now
-        if let cached = entries.withLock({ $0[project] }), cached.expires > now { return cached.decider }
-        let decider = try await load(project)
-        entries.withLock { $0[project] = Entry(decider: decider, expires: now + ttl) }
+        // Fresh, or stale while another request reloads it: answer from memory.
+        let cached: Decider? = entries.withLock { entries in
+            guard var entry = entries[project] else { return nil }
+            if entry.expires > now || entry.reloading { return entry.decider }
+            entry.reloading = true
+            entries[project] = entry
+            return nil
+        }
+        if let cached { return cached }
+        let decider: Decider
+        do {
+            decider = try await load(project)
+        } catch {
+            // The next request tries again.
+            entries.withLock { $0[project]?.reloading = false }
+            throw error
+        }
+        entries.withLock { $0[project] = Entry(decider: decider, expires: now + ttl, reloading: false) }
         return decider
     }
 

@@ -55,7 +55,7 @@ struct DecideHandler: Sendable {
         var properties: [(String, JSONValue)] = []
         for (name, value) in members {
             switch name {
-            case "distinct_id", "distinctId", "userId":
+            case "distinct_id", "distinctId":
                 guard case .string(let id) = value else { throw invalid("\(name): must be a string") }
                 distinctID = id
             case "anonymous_id", "anonymousId":

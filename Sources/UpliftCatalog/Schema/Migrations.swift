@@ -65,6 +65,35 @@ enum Migrations {
                 "CREATE TABLE catalog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         },
+        Migration(version: 2, name: "experiments, flags") { _ in
+            [
+                // The definition is kept as the JSON text the experiments library writes: the catalog
+                // stores it without understanding it. `status` is copied out so lists and the decide
+                // cache can select running experiments without parsing every definition.
+                """
+                CREATE TABLE experiments (
+                    project TEXT NOT NULL REFERENCES projects (slug),
+                    key TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('draft', 'running', 'stopped', 'shipped')),
+                    definition TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (project, key)
+                )
+                """,
+                """
+                CREATE TABLE flags (
+                    project TEXT NOT NULL REFERENCES projects (slug),
+                    key TEXT NOT NULL,
+                    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+                    definition TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (project, key)
+                )
+                """,
+            ]
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

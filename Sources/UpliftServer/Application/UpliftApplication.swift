@@ -66,6 +66,18 @@ public enum UpliftApplication {
         for kind in QueryKind.allCases {
             router.post(RouterPath(kind.path)) { request, _ in try await queries.answer(request, kind: kind) }
         }
+        // Experiment and flag definitions: read key (they steer what users see). Decide: write key
+        // and CORS, as ingestion (apps call it).
+        let definitionReader = RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout)
+        ExperimentRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds)
+            .add(to: router)
+        FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds)
+            .add(to: router)
+        let decide = DecideHandler(
+            authorizer: authorizer, cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, logger: logger),
+            bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds, logger: logger)
+        ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
+        ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
         HealthRoutes(store: store, catalog: catalog, metrics: metrics).add(to: router)
 
         let http = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))

@@ -1,0 +1,76 @@
+public import Foundation
+public import UpliftModel
+
+/// An experiment as the catalog keeps it. The definition is the experiments library's JSON text,
+/// stored as is: the catalog knows only the key and the status it needs to select by.
+public struct StoredExperiment: Sendable, Equatable {
+    public enum Status: String, Sendable, Hashable, CaseIterable { case draft, running, stopped, shipped }
+
+    public var project: ProjectSlug
+    public var key: String
+    public var status: Status
+    /// JSON text (an object).
+    public var definition: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(project: ProjectSlug, key: String, status: Status, definition: String, createdAt: Date, updatedAt: Date) {
+        self.project = project
+        self.key = key
+        self.status = status
+        self.definition = definition
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A feature flag as the catalog keeps it; `enabled` is copied out of the definition for selection.
+public struct StoredFlag: Sendable, Equatable {
+    public var project: ProjectSlug
+    public var key: String
+    public var enabled: Bool
+    /// JSON text (an object).
+    public var definition: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(project: ProjectSlug, key: String, enabled: Bool, definition: String, createdAt: Date, updatedAt: Date) {
+        self.project = project
+        self.key = key
+        self.enabled = enabled
+        self.definition = definition
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What saving a definition did.
+public enum SaveOutcome: Sendable, Equatable {
+    case created
+    /// It existed and `replace` was asked: the definition and status were replaced, `created_at` kept.
+    case replaced
+    /// It existed and `replace` was not asked: nothing was written (HTTP 409).
+    case exists
+}
+
+extension StoredExperiment {
+    /// The member the catalog adds to a definition when a variant is shipped.
+    public static let shippedVariantMember = "shipped_variant"
+
+    /// The variant shipped, as recorded in the definition (nil unless shipped).
+    public var shippedVariant: String? {
+        guard let json = try? JSONValue(parsing: Array(definition.utf8)), case .string(let variant)? = json[Self.shippedVariantMember] else {
+            return nil
+        }
+        return variant
+    }
+
+    /// The definition without what the catalog records in it (`shipped_variant`): the text a strict
+    /// definition parser (which refuses unknown members) reads.
+    public var authoredDefinition: String {
+        guard let json = try? JSONValue(parsing: Array(definition.utf8)), case .object(var members) = json,
+              members.contains(where: { $0.0 == Self.shippedVariantMember }) else { return definition }
+        members.removeAll { $0.0 == Self.shippedVariantMember }
+        return JSONValue.object(members).compactText
+    }
+}

@@ -1,0 +1,75 @@
+import Logging
+import Synchronization
+import UpliftCatalog
+import UpliftExperiments
+import UpliftModel
+
+/// The running experiments and enabled flags of each project, parsed into a `Decider`, kept for
+/// `ttl` (1 s by default): a stop or a new flag reaches every decide within about a second, and a
+/// busy decide endpoint costs the catalog two queries per project per second. When an entry expires,
+/// one request reloads it while the others go on with the previous one (no burst of reloads).
+final class DecideCache: Sendable {
+    private struct Entry {
+        var decider: Decider
+        var expires: ContinuousClock.Instant
+        var reloading: Bool
+    }
+
+    private let catalog: Catalog
+    private let ttl: Duration
+    private let logger: Logger
+    private let entries = Mutex<[ProjectSlug: Entry]>([:])
+
+    init(catalog: Catalog, ttl: Duration, logger: Logger) {
+        self.catalog = catalog
+        self.ttl = ttl
+        self.logger = logger
+    }
+
+    func decider(_ project: ProjectSlug) async throws(UpliftError) -> Decider {
+        let now = ContinuousClock.now
+        // Fresh, or stale while another request reloads it: answer from memory.
+        let cached: Decider? = entries.withLock { entries in
+            guard var entry = entries[project] else { return nil }
+            if entry.expires > now || entry.reloading { return entry.decider }
+            entry.reloading = true
+            entries[project] = entry
+            return nil
+        }
+        if let cached { return cached }
+        let decider: Decider
+        do {
+            decider = try await load(project)
+        } catch {
+            // The next request tries again.
+            entries.withLock { $0[project]?.reloading = false }
+            throw error
+        }
+        entries.withLock { $0[project] = Entry(decider: decider, expires: now + ttl, reloading: false) }
+        return decider
+    }
+
+    /// A definition that no longer parses (written by another version) is left out and logged:
+    /// one bad row must not stop every other experiment from being decided.
+    private func load(_ project: ProjectSlug) async throws(UpliftError) -> Decider {
+        var experiments: [ExperimentDefinition] = []
+        for stored in try await catalog.experiments(project: project, statuses: [.running]) {
+            do {
+                experiments.append(try StoredExperimentText.definition(stored))
+            } catch {
+                logger.warning("a stored experiment does not parse; decide leaves it out",
+                               metadata: ["decide.project": "\(project)", "decide.experiment": "\(stored.key)", "error": "\(error.message)"])
+            }
+        }
+        var flags: [FlagDefinition] = []
+        for stored in try await catalog.flags(project: project, enabledOnly: true) {
+            do {
+                flags.append(try FlagDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8))))
+            } catch {
+                logger.warning("a stored flag does not parse; decide leaves it out",
+                               metadata: ["decide.project": "\(project)", "decide.flag": "\(stored.key)", "error": "\(error.message)"])
+            }
+        }
+        return Decider(flags: flags, experiments: experiments)
+    }
+}

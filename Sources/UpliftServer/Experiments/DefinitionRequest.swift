@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import UpliftCatalog
+import UpliftModel
+
+/// What the definition routes share: reading a definition body (JSON, or YAML by its content
+/// type), answering JSON, and turning catalog failures into the API's errors.
+enum DefinitionRequest {
+    /// A definition as sent: YAML text when the content type says YAML, else parsed JSON.
+    enum Body {
+        case json(JSONValue)
+        case yaml(String)
+    }
+
+    static let yamlTypes: Set<String> = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"]
+
+    static func body(_ request: Request, reader: RequestBodyReader) async throws(APIError) -> Body {
+        let bytes = try await reader.read(request)
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if yamlTypes.contains(mediaType) {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw APIError(.badRequest, "invalid_utf8", "the YAML body is not valid UTF-8")
+            }
+            return .yaml(text)
+        }
+        return .json(try json(bytes))
+    }
+
+    /// The body as JSON; an empty body is nil (for routes whose body is optional).
+    static func optionalJSON(_ request: Request, reader: RequestBodyReader) async throws(APIError) -> JSONValue? {
+        let bytes = try await reader.read(request)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
+        return try json(bytes)
+    }
+
+    static func json(_ bytes: [UInt8]) throws(APIError) -> JSONValue {
+        do {
+            return try JSONValue(parsing: bytes)
+        } catch {
+            let code = error.code == .invalidUTF8 ? "invalid_utf8" : "invalid_json"
+            throw APIError(.badRequest, code, "the body is not valid JSON (\(error.message)); send a JSON object, or YAML with Content-Type: application/yaml")
+        }
+    }
+
+    /// `?replace=true` (also `1`, `yes`).
+    static func replace(_ request: Request) throws(APIError) -> Bool {
+        guard let value = request.uri.queryParameters.get("replace")?.lowercased() else { return false }
+        switch value {
+        case "true", "1", "yes", "": return true
+        case "false", "0", "no": return false
+        default: throw APIError(.badRequest, "invalid_query", "replace must be true or false")
+        }
+    }
+
+    static func key(_ context: some RequestContext) throws(APIError) -> String {
+        guard let key = context.parameters.get("key"), !key.isEmpty else {
+            throw APIError(.notFound, "not_found", "no key in the path")
+        }
+        return key
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ value: JSONValue, location: String? = nil) -> Response {
+        response(status, text: value.compactText, location: location)
+    }
+
+    static func response(_ status: HTTPResponse.Status, text: String, location: String? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(text.utf8))))
+    }
+
+    /// A catalog failure as the API answers it.
+    static func catalogError(_ error: UpliftError, retryAfter: Int) -> APIError {
+        switch error.code {
+        case .notFound: APIError(.notFound, "not_found", error.message)
+        case .invalidInput, .invalidJSON, .invalidUTF8: APIError(.badRequest, "invalid_definition", error.message)
+        case .tooLarge: APIError.tooLarge("body_too_large", error.message)
+        default: APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be used right now; retry later", retryAfter: retryAfter)
+        }
+    }
+
+    static func iso(_ date: Date) -> JSONValue {
+        .string(date.formatted(Date.ISO8601FormatStyle()))
+    }
+}

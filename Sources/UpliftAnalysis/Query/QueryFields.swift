@@ -1,4 +1,4 @@
-import UpliftModel
+package import UpliftModel
 
 /// Reads the members of a query's JSON object, naming the field in every error and refusing
 /// members it does not know (a typo such as `windw` would otherwise be ignored silently).

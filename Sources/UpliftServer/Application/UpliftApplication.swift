@@ -58,7 +58,7 @@ public enum UpliftApplication {
         }
         // Queries: read key in the header, no CORS (the key is a secret, not for browsers).
         let queries = QueryHandler(
-            store: store, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
+            store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
             contexts: QueryContextCache(catalog: catalog, ttl: configuration.queryContextTTL),
             executor: QueryExecutor(concurrency: configuration.queryConcurrency),
             bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),

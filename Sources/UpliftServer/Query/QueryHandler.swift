@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import UpliftAnalysis
 import UpliftCatalog
+import UpliftExperiments
 import UpliftModel
 import UpliftStorage
 
@@ -19,6 +20,7 @@ import UpliftStorage
 /// 503 catalog_unavailable / storage_unavailable (+ Retry-After).
 struct QueryHandler: Sendable {
     let store: EventStore
+    let catalog: Catalog
     let engine: AnalysisEngine
     let authorizer: KeyAuthorizer
     let contexts: QueryContextCache
@@ -37,6 +39,11 @@ struct QueryHandler: Sendable {
             let code = error.code == .invalidUTF8 ? "invalid_utf8" : "invalid_json"
             throw APIError(.badRequest, code, "the body is not a valid JSON query (\(error.message)); see schemas/openapi.yaml")
         }
+        // Another project is refused before any work (an experiment query would look its key up first).
+        if case .object(let members) = json, case .string(let text)? = members.first(where: { $0.0 == "project" })?.1,
+           let named = try? ProjectSlug(text), named != project {
+            throw Self.otherProject
+        }
         let context: QueryContextCache.Context
         do {
             context = try await contexts.context(project)
@@ -46,17 +53,36 @@ struct QueryHandler: Sendable {
         }
         let query: QueryKind.Decoded
         do {
-            query = try kind.decode(json, defaultTimeZone: context.timeZone)
-        } catch {
+            query = try await kind.decode(json, defaultTimeZone: context.timeZone) { (key) throws(UpliftError) in
+                try await storedExperiment(key, project: project)
+            }
+        } catch where error.code == .notFound {
+            throw APIError(.notFound, "not_found", error.message)
+        } catch where error.code == .invalidInput {
             throw APIError(.badRequest, "invalid_query", error.message)
+        } catch {
+            logger.error("cannot read the experiment definition", metadata: ["query.project": "\(project)", "error": "\(error)"])
+            throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
         }
-        if let named = query.project, named != project {
-            throw APIError(.forbidden, "forbidden", "the query names another project than the read key's; leave `project` out or use a read key of that project")
-        }
+        if let named = query.project, named != project { throw Self.otherProject }
         let document = try await run(query, project: project, links: context.links)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
+    }
+
+    private static let otherProject = APIError(
+        .forbidden, "forbidden", "the query names another project than the read key's; leave `project` out or use a read key of that project")
+
+    /// A stored experiment definition of the key's project.
+    private func storedExperiment(_ key: String, project: ProjectSlug) async throws(UpliftError) -> ExperimentDefinition? {
+        guard let stored = try await catalog.experiment(project: project, key: key) else { return nil }
+        do {
+            return try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
+        } catch {
+            // Stored definitions were validated when saved; one that no longer parses is the server's problem.
+            throw UpliftError(.io, "the stored definition of '\(key)' cannot be read: \(error.message)")
+        }
     }
 
     /// Runs on a fresh snapshot; a segment that compaction removed between the snapshot and the

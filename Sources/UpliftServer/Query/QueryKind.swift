@@ -1,10 +1,11 @@
 import UpliftAnalysis
+import UpliftExperiments
 import UpliftModel
 import UpliftStorage
 
 /// The query routes, `POST /v1/query/<kind>`, and how each decodes its body and runs.
 enum QueryKind: String, Sendable, CaseIterable {
-    case funnel, trend, adoption, retention, lifecycle, feedback
+    case funnel, trend, adoption, retention, lifecycle, feedback, experiment
 
     var path: String { "/v1/query/" + rawValue }
 
@@ -17,8 +18,10 @@ enum QueryKind: String, Sendable, CaseIterable {
     }
 
     /// Decodes a body with the same `XQuery(json:defaultTimeZone:)` the command line uses, so both
-    /// accept and refuse exactly the same queries (errors name the field).
-    func decode(_ json: JSONValue, defaultTimeZone: String) throws(UpliftError) -> Decoded {
+    /// accept and refuse exactly the same queries (errors name the field). `storedExperiment` reads a
+    /// definition from the catalog by key (experiment queries only).
+    func decode(_ json: JSONValue, defaultTimeZone: String,
+                storedExperiment: (String) async throws(UpliftError) -> ExperimentDefinition?) async throws(UpliftError) -> Decoded {
         switch self {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
@@ -38,6 +41,22 @@ enum QueryKind: String, Sendable, CaseIterable {
         case .feedback:
             let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.feedback(q, snapshot: s, links: l).json }
+        case .experiment:
+            let q = try ExperimentQuery(json: json, defaultTimeZone: defaultTimeZone)
+            let definition: ExperimentDefinition
+            switch q.source {
+            case .definition(let inline): definition = inline
+            case .key(let key):
+                guard let stored = try await storedExperiment(key) else {
+                    throw UpliftError(.notFound, "experiment: no experiment '\(key)' in this project; create it with POST /v1/experiments or give its definition inline")
+                }
+                definition = stored
+            }
+            let range = try q.range(of: definition, now: Timestamp.now())
+            return Decoded(project: q.project) { (e, s, l) throws(UpliftError) in
+                try ExperimentAnalysis.run(definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
+                                           correction: q.correction).json
+            }
         }
     }
 }

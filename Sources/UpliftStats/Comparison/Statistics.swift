@@ -118,7 +118,7 @@ public enum Statistics {
     }
 
     /// Components the shape needs, with and without CUPED.
-    static func components(shape: MetricShape, cuped: Bool) -> Int {
+    public static func components(shape: MetricShape, cuped: Bool) -> Int {
         (shape == .ratio ? 2 : 1) * (cuped ? 2 : 1)
     }
 
@@ -182,6 +182,17 @@ extension ArmStatistic {
 
 extension ArmSummary {
     init(n: Int) { self.init(n: n, mean: nil, stddev: nil) }
+
+    /// One arm's unadjusted mean and standard deviation on its own (the control's line of a report);
+    /// nil numbers when the sums cannot give them.
+    public init(_ sums: MetricSums, shape: MetricShape) {
+        guard sums.n > 0, sums.components >= Statistics.components(shape: shape, cuped: false),
+              sums.sums.allSatisfy(\.isFinite), sums.products.allSatisfy(\.isFinite) else {
+            self.init(n: sums.n)
+            return
+        }
+        self.init(ArmStatistic(sums, shape: shape, cuped: false))
+    }
 
     init(_ s: ArmStatistic) {
         let v = s.unadjustedVariance

@@ -58,14 +58,10 @@ struct ExperimentCatalogTests {
             #expect(try await catalog.experiments(project: p, statuses: [.running]).isEmpty)
 
             #expect(reread.shippedVariant == "treatment")
-            // What a strict parser reads: the definition without the catalog's record.
-            let authored = try JSONValue(parsing: Array(reread.authoredDefinition.utf8))
-            #expect(authored["shipped_variant"] == nil && authored["status"] == .string("shipped") && authored["key"] == .string("checkout-v2"))
 
             let stopped = try #require(try await catalog.setExperimentStatus(project: p, key: "checkout-v2", status: .stopped))
             #expect(stopped.status == .stopped)
             #expect(stopped.shippedVariant == nil && !stopped.definition.contains("shipped_variant"))
-            #expect(stopped.authoredDefinition == stopped.definition)
             #expect(try await catalog.setExperimentStatus(project: p, key: "unknown", status: .stopped) == nil)
             let wrong = await upliftError { _ = try await catalog.setExperimentStatus(project: p, key: "checkout-v2", status: .stopped, shippedVariant: "x") }
             #expect(wrong?.code == .invalidInput)

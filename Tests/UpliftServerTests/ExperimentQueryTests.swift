@@ -83,6 +83,12 @@ struct ExperimentQueryTests {
                     "/v1/query/experiment", json: json(["definition": object["definition"] ?? object, "to": "2026-03-08"]), key: read)
                 #expect(inline.status == .ok, "\(inline.text)")
                 #expect(try inline.decode(Result.self).metrics.map { $0.variants.map(\.mean) } == r.metrics.map { $0.variants.map(\.mean) })
+
+                // Shipped (the catalog records the variant in the definition): still analysable.
+                let shipped = try await client.post("/v1/experiments/checkout-v2/stop", json: #"{"ship":"treatment"}"#, key: read)
+                #expect(shipped.status == .ok, "\(shipped.text)")
+                let after = try await client.post("/v1/query/experiment", json: #"{"experiment":"checkout-v2","to":"2026-03-08"}"#, key: read)
+                #expect(after.status == .ok, "\(after.text)")
             }
         }
     }

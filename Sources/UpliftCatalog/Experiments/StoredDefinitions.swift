@@ -64,13 +64,4 @@ extension StoredExperiment {
         }
         return variant
     }
-
-    /// The definition without what the catalog records in it (`shipped_variant`): the text a strict
-    /// definition parser (which refuses unknown members) reads.
-    public var authoredDefinition: String {
-        guard let json = try? JSONValue(parsing: Array(definition.utf8)), case .object(var members) = json,
-              members.contains(where: { $0.0 == Self.shippedVariantMember }) else { return definition }
-        members.removeAll { $0.0 == Self.shippedVariantMember }
-        return JSONValue.object(members).compactText
-    }
 }

@@ -21,6 +21,7 @@ extension ExperimentDefinition {
         m.append(("hash_attribute", .string(hashAttribute)))
         if let seed { m.append(("seed", .string(seed))) }
         m.append(("multiple_exposures", .string(multipleExposures.rawValue)))
+        if let shippedVariant { m.append(("shipped_variant", .string(shippedVariant))) }
         return .object(m)
     }
 }

@@ -61,11 +61,15 @@ extension ExperimentDefinition {
         let seed = try f.string("seed")
         if let seed, seed.isEmpty { throw FieldError(path: "seed", message: "must not be empty; leave it out to use the key") }
         let multiple = try f.choice("multiple_exposures", MultipleExposures.self) ?? .exclude
+        let shipped = try f.string("shipped_variant")
+        if let shipped, !variants.contains(where: { $0.key == shipped }) {
+            throw FieldError(path: "shipped_variant", message: "'\(shipped)' is not one of the variants (\(variants.map(\.key).joined(separator: ", ")))")
+        }
         try f.finish()
         self.init(key: key, hypothesis: hypothesis, owner: owner, variants: variants, start: start, stop: stop,
                   status: status, exposure: exposure, metrics: metrics, guardrails: guardrails, method: method,
                   confidence: confidence, cuped: cuped, minimumDetectableEffect: mde, hashAttribute: hashAttribute,
-                  seed: seed, multipleExposures: multiple)
+                  seed: seed, multipleExposures: multiple, shippedVariant: shipped)
     }
 }
 

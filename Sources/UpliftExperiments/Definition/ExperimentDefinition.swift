@@ -81,12 +81,15 @@ public struct ExperimentDefinition: Sendable, Hashable {
     /// GrowthBook's hash seed; the key unless set.
     public var seed: String?
     public var multipleExposures: MultipleExposures
+    /// The variant rolled out to everyone when the experiment was shipped (`uplift experiment stop --ship`).
+    public var shippedVariant: String?
 
     public init(key: String, hypothesis: String = "", owner: String? = nil, variants: [Variant],
                 start: Int64? = nil, stop: Int64? = nil, status: Status = .draft, exposure: Exposure = Exposure(),
                 metrics: [MetricDefinition], guardrails: [MetricDefinition] = [], method: Method = .frequentist,
                 confidence: Double = 0.95, cuped: Cuped = Cuped(), minimumDetectableEffect: Double? = nil,
-                hashAttribute: String = "id", seed: String? = nil, multipleExposures: MultipleExposures = .exclude) {
+                hashAttribute: String = "id", seed: String? = nil, multipleExposures: MultipleExposures = .exclude,
+                shippedVariant: String? = nil) {
         self.key = key
         self.hypothesis = hypothesis
         self.owner = owner
@@ -104,6 +107,7 @@ public struct ExperimentDefinition: Sendable, Hashable {
         self.hashAttribute = hashAttribute
         self.seed = seed
         self.multipleExposures = multipleExposures
+        self.shippedVariant = shippedVariant
     }
 }
 

@@ -2,14 +2,13 @@ import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
 
-/// The stored JSON of an experiment is the library's JSON form plus what the catalog records on a
-/// status change (`shipped_variant`), which the definition model has no field for: it is taken out
-/// before the strict parse.
+/// The stored JSON of an experiment is the library's JSON form (the catalog keeps `status` and
+/// `shipped_variant` in it up to date on a status change).
 enum StoredExperimentText {
     static let shippedMember = StoredExperiment.shippedVariantMember
 
     static func definition(_ stored: StoredExperiment) throws(UpliftError) -> ExperimentDefinition {
-        try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.authoredDefinition.utf8)))
+        try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
     }
 
     /// The keys of the stored definition's variants (empty when unreadable).

@@ -78,7 +78,7 @@ struct QueryHandler: Sendable {
     private func storedExperiment(_ key: String, project: ProjectSlug) async throws(UpliftError) -> ExperimentDefinition? {
         guard let stored = try await catalog.experiment(project: project, key: key) else { return nil }
         do {
-            return try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
+            return try StoredExperimentText.definition(stored)
         } catch {
             // Stored definitions were validated when saved; one that no longer parses is the server's problem.
             throw UpliftError(.io, "the stored definition of '\(key)' cannot be read: \(error.message)")

@@ -13,6 +13,7 @@ enum ExperimentTable {
         let srm = r.srm.problem ?? (r.srm.flagged ? "MISMATCH (p = \(pValue(r.srm.pValue)))" : "ok (p = \(pValue(r.srm.pValue)))")
         out.append("sample ratio: \(srm)")
 
+        var notes: [String] = []
         var t = Table(header: ["metric", "variant", "persons", "mean", "lift", "\(confidence)% interval", r.method == "bayesian" ? "chance to win" : "p (adjusted)", "verdict"])
         for metric in r.metrics {
             for (i, v) in metric.variants.enumerated() {
@@ -20,17 +21,19 @@ enum ExperimentTable {
                 let c = v.comparison
                 let effect = c?.relative ?? c?.absolute
                 let isRelative = c?.relative != nil
-                let lift = effect.map { signed($0.estimate, relative: isRelative) } ?? (c?.problem != nil ? "n/a" : "")
+                let lift = effect.map { signed($0.estimate, relative: isRelative) } ?? ""
                 let interval = effect.map { e in "\(e.lower.map { signed($0, relative: isRelative) } ?? "-inf") to \(e.upper.map { signed($0, relative: isRelative) } ?? "+inf")" } ?? ""
                 let evidence = r.method == "bayesian"
                     ? (effect?.chanceToWin).map { QueryTables.percent($0) } ?? ""
                     : (v.adjustedPValue ?? effect?.pValue).map(pValue) ?? ""
+                if let problem = c?.problem { notes.append("\(metric.id), \(v.key): \(problem)") }
                 t.rows.append([name, v.key, grouped(v.summary.n), v.summary.mean.map { String(format: "%.4g", $0) } ?? "-",
-                               lift, interval, evidence, i == 0 ? "" : (c?.problem ?? v.verdict.rawValue)])
+                               lift, interval, evidence, i == 0 ? "" : (c?.problem == nil ? v.verdict.rawValue : "n/a (\(notes.count))")])
             }
         }
         out.append("")
         out.append(t.render())
+        out += notes.enumerated().map { "(\($0.offset + 1)) \($0.element)" }
         out.append("")
         out.append("decision: \(r.decision.recommendation.rawValue.uppercased().replacingOccurrences(of: "_", with: " "))\(r.decision.variant.map { " " + $0 } ?? "")")
         out.append(r.decision.summary)

@@ -34,6 +34,10 @@ from openapi_server import UpliftServer
 
 QUERY_KINDS = ("funnel", "trend", "adoption", "retention", "lifecycle", "feedback")
 QUERY_PATHS = tuple(f"/v1/query/{k}" for k in QUERY_KINDS)
+EXPERIMENT_QUERY = "/v1/query/experiment"
+# Definitions (read key) and decide (write key): answered as documented in test_experiments_api.py;
+# the experiment query in test_experiment_query_answers_as_documented.
+EXPERIMENT_PATHS = ("/v1/experiments", "/v1/flags", "/v1/decide", EXPERIMENT_QUERY)
 SCHEMATHESIS_CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
                        "response_schema_conformance,response_headers_conformance")
 SCHEMATHESIS_EXAMPLES = int(os.environ.get("UPLIFT_SCHEMATHESIS_EXAMPLES", "10"))
@@ -251,6 +255,8 @@ def test_every_documented_route_answers_as_documented(server):
         url = server.url + path
         if path in QUERY_PATHS:
             continue  # test_query_routes_answer_as_documented
+        if path.startswith(EXPERIMENT_PATHS):
+            continue
         if method == "post":
             body = valid_body(path)
             request_schema_validator(path).validate(body)
@@ -294,6 +300,29 @@ def test_query_routes_answer_as_documented(server):
         r = requests.post(server.url + path, json=valid_query(path), headers=read, timeout=60)
         assert r.status_code == 200, (path, r.status_code, r.text)
         check_documented(r, path, "post")
+
+
+def test_experiment_query_answers_as_documented(server):
+    read = {"Authorization": f"Bearer {server.read_key}"}
+    definition = {"key": "checkout-v2", "variants": [{"key": "control", "weight": 0.5}, {"key": "treatment", "weight": 0.5}],
+                  "metrics": [{"id": "conversion", "kind": "proportion", "event": "purchase"}]}
+    body = {"definition": definition, "from": "2026-03-01", "to": "2026-03-08"}
+    request_schema_validator(EXPERIMENT_QUERY).validate(body)
+    cases = [
+        (dict(json=body), 200, None),
+        (dict(json=body, headers=basic(server.write_key)), 401, "unauthorized"),
+        (dict(json={"experiment": "never-created", "from": "2026-03-01"}), 404, "not_found"),
+        (dict(json={**body, "from": "2026-03-09"}), 400, "invalid_query"),
+        (dict(json={**body, "experiment": "checkout-v2"}), 400, "invalid_query"),
+        (dict(json={**body, "project": "someone-else"}), 403, "forbidden"),
+    ]
+    for kwargs, status, code in cases:
+        headers = kwargs.pop("headers", read)
+        r = requests.post(server.url + EXPERIMENT_QUERY, headers=headers, timeout=60, **kwargs)
+        assert r.status_code == status, (status, r.status_code, r.text)
+        if code:
+            assert r.json()["error"]["code"] == code, r.text
+        check_documented(r, EXPERIMENT_QUERY, "post")
 
 
 def _stalled_then_closed(server, path, declared, sent, read_timeout=45):
@@ -474,7 +503,7 @@ def test_schemathesis_queries_with_the_read_key(server, tmp_path):
                "--no-color", "--request-timeout", "40", "--report", "ndjson", "--report-dir", str(tmp_path)]
     r = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, f"schemathesis failed ({r.returncode}):\n{r.stdout[-20000:]}\n{r.stderr[-5000:]}"
-    assert f"Tested: {len(QUERY_PATHS)}" in r.stdout, r.stdout[-3000:]
+    assert f"Tested: {len(QUERY_PATHS) + 1}" in r.stdout, r.stdout[-3000:]  # + the experiment query
     assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
 
 

@@ -121,6 +121,48 @@ struct FrameBuilderTests {
         }
     }
 
+    /// Grouping on every core (each worker owns a range of persons) gives exactly the frame one thread
+    /// gives: many persons over several day blocks, linked ids, unsorted arrivals, columns in row order.
+    @Test func parallelGroupingGivesTheSameFrame() async throws {
+        var random = SeededRandom(seed: 77)
+        var events: [Event] = []
+        for n in 0..<4_000 {
+            let id = "u\(Int.random(in: 0..<120, using: &random))"
+            let t = Int64.random(in: 0..<(5 * 86_400_000_000), using: &random)
+            let name = ["view", "buy", "other"][Int.random(in: 0..<3, using: &random)]
+            events.append(Self.event(name, id, t, #"{"plan":"p\#(n % 7)","n":\#(n % 11)}"#, n: 100 + n))
+        }
+        let links = Dictionary(uniqueKeysWithValues: (0..<30).map { ("u\($0)", "u\($0 + 60)") })
+        try await withTemporaryDirectory { dir in
+            let store = try await EventStore.open(StoreConfiguration(dataDirectory: dir.path))
+            _ = try await store.append(project: Self.project, events: events)
+            try await store.flush()
+            let snapshot = await store.snapshot(project: Self.project)
+            try await store.close()
+            #expect(snapshot.segments.count >= 5)
+            let requests = [
+                FrameRequest(roles: [.init(event: "view"), .init(event: nil)], allEvents: true, from: Self.day, to: Self.day + 5 * 86_400_000_000),
+                FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 4 * 86_400_000_000,
+                             strings: [.init(PropertyRef("plan"), roleMask: 3)], numbers: [.init(PropertyRef("n"), roleMask: 2)]),
+            ]
+            let engine = AnalysisEngine()
+            for request in requests {
+                let one = try engine.frame(snapshot, links: links, request: request, parallelAbove: .max)
+                let all = try engine.frame(snapshot, links: links, request: request, parallelAbove: 0)
+                #expect(one.personCount > 50)
+                #expect(all.personStarts == one.personStarts)
+                #expect(all.personIDs == one.personIDs)
+                #expect(all.times == one.times)
+                #expect(all.roles == one.roles)
+                #expect(all.strings.map { c in (0..<all.times.count).map { c.value(at: $0) } }
+                        == one.strings.map { c in (0..<one.times.count).map { c.value(at: $0) } })
+                #expect(all.numbers.map { $0.map(\.bitPattern) } == one.numbers.map { $0.map(\.bitPattern) })
+                // And time order within each person holds.
+                for p in 0..<all.personCount { #expect(all.rows(of: p).map { all.times[$0] } == all.rows(of: p).map { all.times[$0] }.sorted()) }
+            }
+        }
+    }
+
     @Test func ungroupedFramesHoldTheSameRows() throws {
         var request = FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
                                    strings: [.init(PropertyRef("plan"), roleMask: 3)])

@@ -103,10 +103,12 @@ public final class AnalysisEngine: Sendable {
 
     /// Builds the frame for a request over a snapshot, with persons merged through `links`
     /// (distinct id → person id, the catalog's `person_ids` of the project).
-    package func frame(_ snapshot: Snapshot, links: [String: String], request: FrameRequest) throws(UpliftError) -> EventFrame {
+    package func frame(_ snapshot: Snapshot, links: [String: String], request: FrameRequest,
+                       parallelAbove: Int = 100_000) throws(UpliftError) -> EventFrame {
         let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
         let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
-        return try FrameBuilder.build(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request)
+        return try FrameBuilder.build(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request,
+                                      parallelAbove: parallelAbove)
     }
 
     /// The person map for these links: the cached one when the links are the same (an O(1) check when

@@ -5,13 +5,16 @@ package import UpliftModel
 /// (reading properties only for rows whose event has filters), maps distinct ids to persons, and
 /// groups the rows by person in time order.
 package enum FrameBuilder {
-    package static func build(blocks: [EventBlock], dictionaries: ProjectDictionaries, persons: PersonResolver, request: FrameRequest) throws(UpliftError) -> EventFrame {
+    /// `parallelAbove`: frames with more rows than this are grouped on every core (tests set it low to
+    /// check the parallel path gives the same frame).
+    package static func build(blocks: [EventBlock], dictionaries: ProjectDictionaries, persons: PersonResolver, request: FrameRequest,
+                              parallelAbove: Int = 100_000) throws(UpliftError) -> EventFrame {
         let plan = Plan(request, dictionaries)
         let parts = try parallelMap(blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }) { (block) throws(UpliftError) in
             try select(block, plan)
         }
         guard request.groupByPerson else { return concatenate(parts, request: request) }
-        return group(parts, persons: persons, dictionaries: dictionaries, request: request)
+        return group(parts, persons: persons, dictionaries: dictionaries, request: request, parallelAbove: parallelAbove)
     }
 
     /// The rows as one group in storage order, for queries that do not count persons.
@@ -245,19 +248,29 @@ package enum FrameBuilder {
     /// Concatenates the parts, maps distinct ids to persons, and orders rows by person, then time
     /// (a counting sort by person: blocks come in day order and segments are sorted by distinct id and
     /// time, so most persons' rows arrive in time order and need no sort).
-    static func group(_ parts: [Part], persons: PersonResolver, dictionaries: ProjectDictionaries, request: FrameRequest) -> EventFrame {
+    static func group(_ parts: [Part], persons: PersonResolver, dictionaries: ProjectDictionaries, request: FrameRequest,
+                      parallelAbove: Int) -> EventFrame {
         let total = parts.reduce(0) { $0 + $1.times.count }
         let personOf = persons.personOf
-        // Rows per person code, then dense person numbers in code order.
-        var rowsPerCode = [Int](repeating: 0, count: personOf.count)
-        rowsPerCode.withUnsafeMutableBufferPointer { counts in
-            personOf.withUnsafeBufferPointer { personOf in
-                for part in parts {
-                    part.distinctIDs.withUnsafeBufferPointer { distinct in
-                        for d in distinct { counts[Int(personOf[Int(d)])] += 1 }
+        // Rows per person code (each core counts some of the parts), then dense person numbers in code order.
+        let counters = total <= parallelAbove ? 1 : max(1, min(activeProcessorCount(), parts.count, 8))
+        let partial = ResultSlots<[Int]>(count: counters)
+        DispatchQueue.concurrentPerform(iterations: counters) { w in
+            var counts = [Int](repeating: 0, count: personOf.count)
+            counts.withUnsafeMutableBufferPointer { counts in
+                personOf.withUnsafeBufferPointer { personOf in
+                    for part in parts[(parts.count * w / counters)..<(parts.count * (w + 1) / counters)] {
+                        part.distinctIDs.withUnsafeBufferPointer { distinct in
+                            for d in distinct { counts[Int(personOf[Int(d)])] += 1 }
+                        }
                     }
                 }
             }
+            partial.set(w, .success(counts))
+        }
+        var rowsPerCode = [Int](repeating: 0, count: personOf.count)
+        for counts in (try? partial.values()) ?? [] {
+            for code in counts.indices { rowsPerCode[code] += counts[code] }
         }
         var personCodes: [Int32] = []
         var starts: [Int] = [0]
@@ -269,33 +282,27 @@ package enum FrameBuilder {
             personCodes.append(Int32(code))
         }
         rowsPerCode = []
-        // Scatter rows to their person's slots (stable: blocks are in day order).
+        // Scatter rows to their person's slots (stable: blocks are in day order), then sort each person's
+        // rows by time where they are not already in order. Both on every core: each worker owns a
+        // contiguous range of person codes (about equal rows each), reads every row and writes only its own.
         let needOrder = !request.strings.isEmpty || !request.numbers.isEmpty
         var times = [Int64](repeating: 0, count: total)
         var roles = [UInt32](repeating: 0, count: total)
         var order = needOrder ? [Int](repeating: 0, count: total) : []
+        let workers = total <= parallelAbove ? 1 : max(1, min(activeProcessorCount(), 8))
+        let splits = codeSplits(starts: starts, personCodes: personCodes, codeCount: personOf.count, workers: workers)
+        // Persons are numbered in code order, so a worker's codes are a contiguous range of persons too.
+        let firstPerson = splits.map { code in firstIndex(in: personCodes, atLeast: code) }
+        let personStarts = starts
         times.withUnsafeMutableBufferPointer { times in
             roles.withUnsafeMutableBufferPointer { roles in
                 order.withUnsafeMutableBufferPointer { order in
                     position.withUnsafeMutableBufferPointer { position in
                         personOf.withUnsafeBufferPointer { personOf in
-                            var r = 0
-                            for part in parts {
-                                part.times.withUnsafeBufferPointer { partTimes in
-                                    part.roles.withUnsafeBufferPointer { partRoles in
-                                        part.distinctIDs.withUnsafeBufferPointer { distinct in
-                                            for i in 0..<partTimes.count {
-                                                let p = Int(personOf[Int(distinct[i])])
-                                                let slot = position[p]
-                                                position[p] = slot + 1
-                                                times[slot] = partTimes[i]
-                                                roles[slot] = partRoles[i]
-                                                if needOrder { order[slot] = r }
-                                                r += 1
-                                            }
-                                        }
-                                    }
-                                }
+                            let shared = Scatter(times: times, roles: roles, order: order, position: position, personOf: personOf)
+                            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                shared.scatter(parts, codes: splits[w]..<splits[w + 1], needOrder: needOrder)
+                                shared.sortByTime(starts: personStarts, persons: firstPerson[w]..<firstPerson[w + 1], needOrder: needOrder)
                             }
                         }
                     }
@@ -303,26 +310,6 @@ package enum FrameBuilder {
             }
         }
         position = []
-        let counts = (0..<personCodes.count).map { starts[$0 + 1] - starts[$0] }
-        // Sort each person's rows by time where they are not already in order (stable).
-        for p in counts.indices {
-            let range = starts[p]..<starts[p + 1]
-            var sorted = true
-            var last = Int64.min
-            for i in range {
-                if times[i] < last { sorted = false; break }
-                last = times[i]
-            }
-            guard !sorted else { continue }
-            let local = range.sorted { (times[$0], $0) < (times[$1], $1) }
-            let t = local.map { times[$0] }, ro = local.map { roles[$0] }
-            let o = needOrder ? local.map { order[$0] } : []
-            for (k, i) in range.enumerated() {
-                times[i] = t[k]
-                roles[i] = ro[k]
-                if needOrder { order[i] = o[k] }
-            }
-        }
         var frame = EventFrame()
         frame.personStarts = starts
         frame.times = times
@@ -350,6 +337,84 @@ package enum FrameBuilder {
         let ids = dictionaries.distinctIDs.strings()
         frame.personIDs = personCodes.map { ids[Int($0)] }
         return frame
+    }
+
+    /// The first index of a sorted list whose value is at least `value` (binary search).
+    static func firstIndex(in sorted: [Int32], atLeast value: Int) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(sorted[middle]) < value { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Person-code boundaries that give each of `workers` about the same number of rows.
+    static func codeSplits(starts: [Int], personCodes: [Int32], codeCount: Int, workers: Int) -> [Int] {
+        let total = starts[starts.count - 1]
+        var splits = [0]
+        var person = 0
+        for w in 1..<max(1, workers) {
+            let target = total * w / workers
+            while person < personCodes.count && starts[person] < target { person += 1 }
+            splits.append(person < personCodes.count ? Int(personCodes[person]) : codeCount)
+        }
+        splits.append(codeCount)
+        return splits
+    }
+
+    /// The grouping's output buffers, written by several workers at disjoint slots.
+    struct Scatter: @unchecked Sendable {
+        let times: UnsafeMutableBufferPointer<Int64>
+        let roles: UnsafeMutableBufferPointer<UInt32>
+        let order: UnsafeMutableBufferPointer<Int>
+        let position: UnsafeMutableBufferPointer<Int>
+        let personOf: UnsafeBufferPointer<Int32>
+
+        /// Moves the rows of persons with codes in `codes` to their slots, in arrival order.
+        func scatter(_ parts: [Part], codes: Range<Int>, needOrder: Bool) {
+            var r = 0
+            for part in parts {
+                part.times.withUnsafeBufferPointer { partTimes in
+                    part.roles.withUnsafeBufferPointer { partRoles in
+                        part.distinctIDs.withUnsafeBufferPointer { distinct in
+                            for i in 0..<partTimes.count {
+                                let p = Int(personOf[Int(distinct[i])])
+                                guard codes.contains(p) else { continue }
+                                let slot = position[p]
+                                position[p] = slot + 1
+                                times[slot] = partTimes[i]
+                                roles[slot] = partRoles[i]
+                                if needOrder { order[slot] = r + i }
+                            }
+                        }
+                    }
+                }
+                r += part.times.count
+            }
+        }
+
+        /// Sorts the rows of each person in `persons` by time (stable), where they are not already.
+        func sortByTime(starts: [Int], persons: Range<Int>, needOrder: Bool) {
+            for p in persons {
+                let range = starts[p]..<starts[p + 1]
+                var sorted = true
+                var last = Int64.min
+                for i in range {
+                    if times[i] < last { sorted = false; break }
+                    last = times[i]
+                }
+                guard !sorted else { continue }
+                let local = range.sorted { (times[$0], $0) < (times[$1], $1) }
+                let t = local.map { times[$0] }, ro = local.map { roles[$0] }
+                let o = needOrder ? local.map { order[$0] } : []
+                for (k, i) in range.enumerated() {
+                    times[i] = t[k]
+                    roles[i] = ro[k]
+                    if needOrder { order[i] = o[k] }
+                }
+            }
+        }
     }
 
     /// Runs `body` over the items on up to two threads (the machine's cores), keeping order.

@@ -19,10 +19,6 @@ package struct EventFrame: Sendable {
     package var numbers: [[Double]]
     /// The id each person is known by (the merged person's id), for output such as comments.
     package var personIDs: [String]
-    /// Ungrouped frames of requests with `personPerRow`: each row's person as a code below
-    /// `personCodeCount` (codes are not dense: use them to index bitsets, not `personIDs`).
-    package var rowPersons: [Int32] = []
-    package var personCodeCount = 0
 
     package init(personStarts: [Int] = [0], times: [Int64] = [], roles: [UInt32] = [], strings: [StringColumn] = [], numbers: [[Double]] = [], personIDs: [String] = []) {
         self.personStarts = personStarts
@@ -75,9 +71,6 @@ package struct FrameRequest: Sendable {
     /// False for queries that count events, not persons (trend counts and sums): the frame is then
     /// one unnamed group of rows in storage order (not time-sorted), which saves the grouping pass.
     package var groupByPerson = true
-    /// With `groupByPerson` false: also give each row its person's code (`EventFrame.rowPersons`), for
-    /// queries that count distinct persons per period without needing a person's rows together.
-    package var personPerRow = false
 
     package init(roles: [Role], allEvents: Bool = false, from: Int64, to: Int64, filters: [PropertyFilter] = [], strings: [PropertyRequest] = [], numbers: [PropertyRequest] = []) {
         self.roles = roles

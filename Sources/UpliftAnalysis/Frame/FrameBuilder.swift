@@ -13,15 +13,7 @@ package enum FrameBuilder {
         let parts = try parallelMap(blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }) { (block) throws(UpliftError) in
             try select(block, plan)
         }
-        guard request.groupByPerson else {
-            var frame = concatenate(parts, request: request)
-            if request.personPerRow {
-                let personOf = persons.personOf
-                frame.rowPersons = parts.flatMap { $0.distinctIDs.map { personOf[Int($0)] } }
-                frame.personCodeCount = personOf.count
-            }
-            return frame
-        }
+        guard request.groupByPerson else { return concatenate(parts, request: request) }
         return group(parts, persons: persons, dictionaries: dictionaries, request: request, parallelAbove: parallelAbove)
     }
 

@@ -12,14 +12,9 @@ package import UpliftModel
 package enum AdoptionEngine {
     package static func request(_ query: AdoptionQuery) -> FrameRequest {
         let (from, to) = readRange(query)
-        var request = FrameRequest(
+        return FrameRequest(
             roles: [.init(event: query.feature, filters: query.featureFilters), .init(event: query.active, filters: query.activeFilters)],
             from: from, to: to, filters: query.scope.filters)
-        // Adoption needs the days each person was active, not their rows in order: rows in storage
-        // order with their person's code, reduced to a bitset of days per person (see `rolling`).
-        request.groupByPerson = false
-        request.personPerRow = true
-        return request
     }
 
     /// The instants the query's windows cover.
@@ -64,42 +59,47 @@ package enum AdoptionEngine {
         }
     }
 
-    /// Each active day d of a person covers the point days d … d+D−1. The rows set, per person code
-    /// and role, a bit per local day read; then per person the covered day ranges are merged (bits come
-    /// out in day order) and added to a difference array, so each person counts once per point.
+    /// Each active day d of a person covers the point days d … d+D−1. Per person and role, the
+    /// covered day ranges are merged (days arrive sorted) and added to a difference array, so each
+    /// person counts once per point.
     static func rolling(_ frame: EventFrame, _ query: AdoptionQuery, days: Int) -> AdoptionResult {
         let points = pointDays(query)
         guard let firstDay = points.first?.daysSinceEpoch, let lastDay = points.last?.daysSinceEpoch else { return AdoptionResult(series: []) }
         let span = Int(lastDay - firstDay) + 1
         let length = Int64(days)
-        // Days read: from the first point's window start through the last point.
-        let readFirst = firstDay - length + 1
-        let dayBits = DayBits(frame, query.scope.calendar, firstDay: readFirst, dayCount: Int(lastDay - readFirst) + 1)
         var adopters = [Int](repeating: 0, count: span + 1)
         var active = adopters
-        func add(_ role: Int, _ code: Int, _ diff: inout [Int]) {
-            // Merge the covers [d, d + length − 1] of the person's days, clipped to the points.
-            var start: Int64 = 0, end: Int64 = .min
-            func flush() {
-                guard end != .min else { return }
-                let s = max(start, firstDay), e = min(end, lastDay)
-                guard s <= e else { return }
-                diff[Int(s - firstDay)] += 1
-                diff[Int(e - firstDay) + 1] -= 1
-            }
-            dayBits.forEachDay(role: role, code: code) { offset in
-                let d = readFirst + Int64(offset)
-                if end != .min, d <= end + 1 { end = max(end, d + length - 1) } else {
-                    flush()
-                    start = d
-                    end = d + length - 1
+        var cursor = PeriodCursor(query.scope.calendar, .day)
+        /// An open covered range of days per role, flushed when a gap appears.
+        struct Cover { var start: Int64 = 0; var end: Int64 = .min }
+        func flush(_ c: Cover, _ diff: inout [Int]) {
+            guard c.end != .min else { return }
+            let s = max(c.start, firstDay), e = min(c.end, lastDay)
+            guard s <= e else { return }
+            diff[Int(s - firstDay)] += 1
+            diff[Int(e - firstDay) + 1] -= 1
+        }
+        for person in 0..<frame.personCount {
+            var feature = Cover(), activity = Cover()
+            for i in frame.rows(of: person) {
+                let roles = frame.roles[i]
+                guard roles & 3 != 0 else { continue }
+                let d = cursor.day(of: frame.times[i])
+                if roles & 1 != 0 {
+                    if feature.end != .min, d <= feature.end + 1 { feature.end = max(feature.end, d + length - 1) } else {
+                        flush(feature, &adopters)
+                        feature = Cover(start: d, end: d + length - 1)
+                    }
+                }
+                if roles & 2 != 0 {
+                    if activity.end != .min, d <= activity.end + 1 { activity.end = max(activity.end, d + length - 1) } else {
+                        flush(activity, &active)
+                        activity = Cover(start: d, end: d + length - 1)
+                    }
                 }
             }
-            flush()
-        }
-        for code in 0..<frame.personCodeCount where dayBits.any(code) {
-            add(0, code, &adopters)
-            add(1, code, &active)
+            flush(feature, &adopters)
+            flush(activity, &active)
         }
         for k in 1..<span { adopters[k] += adopters[k - 1]; active[k] += active[k - 1] }
         return AdoptionResult(series: points.map { day in
@@ -108,78 +108,26 @@ package enum AdoptionEngine {
         })
     }
 
-    /// One point per period; a person counts once per period (a bitset over person codes per period and role).
+    /// One point per period; a person counts once per period (rows are time-sorted per person).
     static func calendarWindows(_ frame: EventFrame, _ query: AdoptionQuery, _ interval: Interval) -> AdoptionResult {
         let range = PeriodRange(query.scope, interval)
         let n = range.count
-        let words = (frame.personCodeCount + 63) / 64
-        var seen = [UInt64](repeating: 0, count: 2 * n * words)
+        var adopters = [Int](repeating: 0, count: n), active = adopters
         var cursor = PeriodCursor(query.scope.calendar, interval)
-        for i in 0..<frame.rowCount {
-            let roles = frame.roles[i]
-            guard roles & 3 != 0 else { continue }
-            let p = Int(cursor.period(of: frame.times[i]) - range.first)
-            guard p >= 0, p < n else { continue }
-            let code = Int(frame.rowPersons[i])
-            let bit = UInt64(1) << UInt64(code & 63)
-            if roles & 1 != 0 { seen[p * words + code >> 6] |= bit }
-            if roles & 2 != 0 { seen[(n + p) * words + code >> 6] |= bit }
+        for person in 0..<frame.personCount {
+            var lastFeature = -1, lastActive = -1
+            for i in frame.rows(of: person) {
+                let roles = frame.roles[i]
+                guard roles & 3 != 0 else { continue }
+                let p = Int(cursor.period(of: frame.times[i]) - range.first)
+                guard p >= 0, p < n else { continue }
+                if roles & 1 != 0, p != lastFeature { lastFeature = p; adopters[p] += 1 }
+                if roles & 2 != 0, p != lastActive { lastActive = p; active[p] += 1 }
+            }
         }
-        func count(_ row: Int) -> Int { seen[(row * words)..<((row + 1) * words)].reduce(0) { $0 + $1.nonzeroBitCount } }
         let labels = range.labels(query.scope.calendar, interval)
         return AdoptionResult(series: (0..<n).map { p in
-            let adopters = count(p), active = count(n + p)
-            return AdoptionResult.Point(date: labels[p], adopters: adopters, active: active, rate: ratio(adopters, active))
+            AdoptionResult.Point(date: labels[p], adopters: adopters[p], active: active[p], rate: ratio(adopters[p], active[p]))
         })
-    }
-}
-
-/// Per person code and role (0: feature, 1: activity), the local days with a matching row, as bits.
-struct DayBits {
-    let words: Int
-    private(set) var bits: [UInt64]
-
-    init(_ frame: EventFrame, _ calendar: LocalCalendar, firstDay: Int64, dayCount: Int) {
-        words = (dayCount + 63) / 64
-        bits = [UInt64](repeating: 0, count: frame.personCodeCount * 2 * words)
-        var cursor = PeriodCursor(calendar, .day)
-        let words = self.words
-        bits.withUnsafeMutableBufferPointer { bits in
-            frame.times.withUnsafeBufferPointer { times in
-                frame.roles.withUnsafeBufferPointer { roles in
-                    frame.rowPersons.withUnsafeBufferPointer { persons in
-                        for i in 0..<times.count {
-                            let r = roles[i]
-                            guard r & 3 != 0 else { continue }
-                            let offset = Int(cursor.day(of: times[i]) - firstDay)
-                            guard offset >= 0, offset < dayCount else { continue }
-                            let base = Int(persons[i]) * 2 * words + offset >> 6
-                            let bit = UInt64(1) << UInt64(offset & 63)
-                            if r & 1 != 0 { bits[base] |= bit }
-                            if r & 2 != 0 { bits[base + words] |= bit }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether the person has any day in either role.
-    func any(_ code: Int) -> Bool {
-        let base = code * 2 * words
-        for w in base..<(base + 2 * words) where bits[w] != 0 { return true }
-        return false
-    }
-
-    /// Calls `body` with each day offset of the role, in increasing order.
-    func forEachDay(role: Int, code: Int, _ body: (Int) -> Void) {
-        let base = code * 2 * words + role * words
-        for w in 0..<words {
-            var word = bits[base + w]
-            while word != 0 {
-                body(w * 64 + word.trailingZeroBitCount)
-                word &= word - 1
-            }
-        }
     }
 }

@@ -12,23 +12,15 @@ package enum TrendEngine {
             from: query.scope.from, to: query.scope.to, filters: query.scope.filters,
             strings: query.breakdown.map { [.init($0, roleMask: 1)] } ?? [],
             numbers: numeric ? query.property.map { [.init($0, roleMask: 1)] } ?? [] : [])
-        // Counts and sums need no persons: skip grouping rows by person. Distinct persons per day, week
-        // or month without a breakdown need only each row's person (bitsets, below), not their rows together.
-        request.groupByPerson = query.measure == .persons && !countsPersonsByBitsets(query)
-        request.personPerRow = countsPersonsByBitsets(query)
+        // Counts and sums need no persons: skip grouping rows by person.
+        request.groupByPerson = query.measure == .persons
         return request
-    }
-
-    /// Hourly series would need a bitset per hour: those (and breakdowns) group rows by person instead.
-    static func countsPersonsByBitsets(_ query: TrendQuery) -> Bool {
-        query.measure == .persons && query.breakdown == nil && query.interval != .hour
     }
 
     package static func compute(_ frame: EventFrame, _ query: TrendQuery) -> TrendResult {
         let range = PeriodRange(query.scope, query.interval)
         let n = range.count
         let labels = range.labels(query.scope.calendar, query.interval)
-        if countsPersonsByBitsets(query) { return distinctPersons(frame, query, range, labels) }
         // Period index of every counted row (-1: not counted), computed once for both passes.
         var cursor = PeriodCursor(query.scope.calendar, query.interval)
         var periodOf = [Int32](repeating: -1, count: frame.rowCount)
@@ -62,34 +54,6 @@ package enum TrendEngine {
                 points: points(series, slot, query.measure, labels), total: series.total(slot, query.measure)))
         }
         return result
-    }
-
-    /// Distinct persons per period from an ungrouped frame with a person code per row: one bitset over
-    /// person codes per period, plus one for the whole range; each count is a population count.
-    static func distinctPersons(_ frame: EventFrame, _ query: TrendQuery, _ range: PeriodRange, _ labels: [String]) -> TrendResult {
-        let n = range.count
-        let words = (frame.personCodeCount + 63) / 64
-        var seen = [UInt64](repeating: 0, count: (n + 1) * words)
-        var cursor = PeriodCursor(query.scope.calendar, query.interval)
-        seen.withUnsafeMutableBufferPointer { seen in
-            frame.times.withUnsafeBufferPointer { times in
-                frame.roles.withUnsafeBufferPointer { roles in
-                    frame.rowPersons.withUnsafeBufferPointer { persons in
-                        for i in 0..<times.count where roles[i] & 1 != 0 {
-                            let p = cursor.period(of: times[i]) - range.first
-                            guard p >= 0, p < Int64(n) else { continue }
-                            let code = Int(persons[i])
-                            let bit = UInt64(1) << UInt64(code & 63)
-                            seen[Int(p) * words + code >> 6] |= bit
-                            seen[n * words + code >> 6] |= bit
-                        }
-                    }
-                }
-            }
-        }
-        let counts = (0...n).map { p in seen[(p * words)..<((p + 1) * words)].reduce(0) { $0 + $1.nonzeroBitCount } }
-        return TrendResult(points: (0..<n).map { TrendResult.Point(date: labels[$0], value: Double(counts[$0])) },
-                           total: Double(counts[n]), breakdown: [])
     }
 
     /// Counts per `slot × period` cell, plus per-slot totals over the whole range.

@@ -31,6 +31,9 @@ case "frame" where args.count >= 5:
     let repeats = args.count >= 6 ? Int(args.last!) ?? 3 : 3
     try FrameBench.run(dataDirectory: args[2], project: args[3], roles: args[4].split(separator: ",").map(String.init),
                        allEvents: args.contains("--all"), repeats: repeats)
+case "query" where args.count >= 6:
+    // query DATA PROJECT KIND JSON [REPEATS]
+    try QueryBench.run(dataDirectory: args[2], project: args[3], kind: args[4], body: args[5], repeats: args.count > 6 ? Int(args[6]) ?? 5 : 5)
 case "experiment" where args.count >= 4:
     try ExperimentBench.run(dataDirectory: args[2], project: args[3], repeats: args.count >= 5 ? Int(args[4]) ?? 3 : 3)
 default:
@@ -41,6 +44,7 @@ default:
           json FILE              JSONDecoder vs JSONSerialization vs our parser/decoder on NDJSON
           frame DATA PROJECT EVENTS [--all] [N]   build a query frame cold, then N times warm
           experiment DATA PROJECT [N]   the workload's experiment data cold, then N times warm
+          query DATA PROJECT KIND JSON [N]   a funnel, trend or adoption query (HTTP body) cold, then N times warm
           scan DATA [COLUMNS]    read columns (default event,distinct_id,timestamp) of every segment
         """)
 }

@@ -10,7 +10,7 @@ struct ExperimentCommand: AsyncParsableCommand {
         commandName: "experiment",
         abstract: "Create, list, show, start and stop experiments.",
         discussion: "Definitions are YAML files (schemas/experiment.schema.json); the server's /v1/experiments routes see the same catalog.",
-        subcommands: [Create.self, List.self, Show.self, Start.self, Stop.self, Analyze.self])
+        subcommands: [Create.self, List.self, Show.self, Start.self, Stop.self, Analyze.self, Plan.self])
 }
 
 /// `--project`, the data directory and the catalog: what every definition command needs.

@@ -34,6 +34,22 @@ struct ExperimentCLITests {
         try #require(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "not JSON: \(result.stdoutText) \(result.stderrText)")
     }
 
+    /// Planning: persons per variant for a lift (checked by hand: 2.8016² × 4 × (1 + 1.05²) / 0.05² ≈ 26,404 at a
+    /// 20% rate), the lift a number of persons can see, and refusals that say what to give.
+    @Test func planPersonsAndDetectableLift() throws {
+        let needed = try object(try uplift(["experiment", "plan", "--baseline-rate", "0.2", "--mde", "0.05", "--persons-per-day", "800", "--json"]))
+        #expect(needed["persons_per_variant"] as? Int == 26_404)
+        #expect(needed["days"] as? Int == 34)
+        let lift = try object(try uplift(["experiment", "plan", "--baseline-rate", "0.2", "--persons", "26404", "--json"]))
+        let mde = try #require(lift["minimum_detectable_effect"] as? Double)
+        #expect(abs(mde - 0.05) < 0.0005)
+        let bad = try uplift(["experiment", "plan", "--baseline-rate", "1.5", "--mde", "0.05"])
+        #expect(bad.exitCode != 0)
+        #expect(bad.stderrText.contains("--baseline-rate"))
+        let neither = try uplift(["experiment", "plan", "--baseline-rate", "0.2"])
+        #expect(neither.stderrText.contains("--mde"))
+    }
+
     @Test func createListShowStartStop() throws {
         try withTemporaryDirectory { dir in
             let data = ["--data", dir.appendingPathComponent("data").path]

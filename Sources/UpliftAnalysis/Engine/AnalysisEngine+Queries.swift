@@ -14,7 +14,15 @@ extension AnalysisEngine {
     }
 
     public func adoption(_ query: AdoptionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> AdoptionResult {
-        AdoptionEngine.compute(try frame(snapshot, links: links, request: AdoptionEngine.request(query)), query)
+        let request = AdoptionEngine.request(query)
+        guard case .rolling(let days) = query.window else {
+            return AdoptionEngine.compute(try frame(snapshot, links: links, request: request), query)
+        }
+        // Rolling windows need only each person's active days: folded from the rows, no frame.
+        let layout = AdoptionEngine.DayLayout(query, days: days)
+        let calendar = query.scope.calendar
+        let bits = try scan(snapshot, links: links, request: request) { codes in AdoptionEngine.DayBits(layout, calendar, personCodes: codes) }
+        return AdoptionEngine.rolling(bits, query, layout)
     }
 
     public func retention(_ query: RetentionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> RetentionResult {

@@ -111,6 +111,16 @@ public final class AnalysisEngine: Sendable {
                                       parallelAbove: parallelAbove)
     }
 
+    /// Folds the rows a request keeps into per-core accumulators (see `FrameBuilder.scan`); `make` gets
+    /// the number of person codes, the size of any per-person array.
+    package func scan<A: RowAccumulator>(_ snapshot: Snapshot, links: [String: String], request: FrameRequest,
+                                         make: @Sendable (_ personCodes: Int) -> A) throws(UpliftError) -> A {
+        let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
+        let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
+        let codes = persons.personOf.count
+        return try FrameBuilder.scan(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request) { make(codes) }
+    }
+
     /// The person map for these links: the cached one when the links are the same (an O(1) check when
     /// they are the very same dictionary, as the server's cache hands out), grown to new ids.
     private func resolver(_ project: ProjectSlug, links: [String: String], dictionary: ProjectDictionary) -> PersonResolver {

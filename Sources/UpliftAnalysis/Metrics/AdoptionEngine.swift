@@ -52,57 +52,125 @@ package enum AdoptionEngine {
         return days
     }
 
+    /// Calendar windows, from a frame (rolling windows fold rows into `DayBits` instead: see
+    /// `AnalysisEngine.adoption`).
     package static func compute(_ frame: EventFrame, _ query: AdoptionQuery) -> AdoptionResult {
         switch query.window {
-        case .rolling(let days): rolling(frame, query, days: max(days, 1))
-        case .calendar(let interval): calendarWindows(frame, query, interval)
+        case .rolling(let days):
+            // Also from a frame (tests): the same bits, from the frame's rows.
+            let layout = DayLayout(query, days: days)
+            var bits = DayBits(layout, query.scope.calendar, personCodes: frame.personCount)
+            for p in 0..<frame.personCount {
+                for i in frame.rows(of: p) { bits.add(time: frame.times[i], roles: frame.roles[i], person: Int32(p)) }
+            }
+            return rolling(bits, query, layout)
+        case .calendar(let interval): return calendarWindows(frame, query, interval)
+        }
+    }
+
+    /// The days a rolling adoption reads: its points, and from the first point's window start on.
+    package struct DayLayout: Sendable {
+        let points: [UTCDay]
+        let firstPoint: Int64
+        let lastPoint: Int64
+        let length: Int64
+        /// The first local day read (the first point's window start) and how many days are read.
+        let firstRead: Int64
+        let dayCount: Int
+
+        package init(_ query: AdoptionQuery, days: Int) {
+            points = pointDays(query)
+            length = Int64(max(days, 1))
+            firstPoint = points.first?.daysSinceEpoch ?? 0
+            lastPoint = points.last?.daysSinceEpoch ?? -1
+            firstRead = firstPoint - length + 1
+            dayCount = max(0, Int(lastPoint - firstRead) + 1)
+        }
+    }
+
+    /// Per person code and role (0: feature, 1: activity), the local days with a matching row, as bits.
+    package struct DayBits: RowAccumulator {
+        let layout: DayLayout
+        let words: Int
+        private(set) var bits: [UInt64]
+        private var cursor: PeriodCursor
+
+        package init(_ layout: DayLayout, _ calendar: LocalCalendar, personCodes: Int) {
+            self.layout = layout
+            words = (layout.dayCount + 63) / 64
+            bits = [UInt64](repeating: 0, count: personCodes * 2 * words)
+            cursor = PeriodCursor(calendar, .day)
+        }
+
+        package mutating func add(time: Int64, roles: UInt32, person: Int32) {
+            guard roles & 3 != 0 else { return }
+            let offset = Int(cursor.day(of: time) - layout.firstRead)
+            guard offset >= 0, offset < layout.dayCount else { return }
+            let base = Int(person) * 2 * words + offset >> 6
+            let bit = UInt64(1) << UInt64(offset & 63)
+            bits.withUnsafeMutableBufferPointer { bits in
+                if roles & 1 != 0 { bits[base] |= bit }
+                if roles & 2 != 0 { bits[base + words] |= bit }
+            }
+        }
+
+        package mutating func merge(_ other: DayBits) {
+            bits.withUnsafeMutableBufferPointer { bits in
+                other.bits.withUnsafeBufferPointer { o in
+                    for i in 0..<bits.count { bits[i] |= o[i] }
+                }
+            }
+        }
+
+        var personCodes: Int { words == 0 ? 0 : bits.count / (2 * words) }
+
+        /// Calls `body` with each day offset of the role, in increasing order.
+        func forEachDay(role: Int, code: Int, _ body: (Int) -> Void) {
+            let base = code * 2 * words + role * words
+            for w in 0..<words {
+                var word = bits[base + w]
+                while word != 0 {
+                    body(w * 64 + word.trailingZeroBitCount)
+                    word &= word - 1
+                }
+            }
         }
     }
 
     /// Each active day d of a person covers the point days d … d+D−1. Per person and role, the
-    /// covered day ranges are merged (days arrive sorted) and added to a difference array, so each
-    /// person counts once per point.
-    static func rolling(_ frame: EventFrame, _ query: AdoptionQuery, days: Int) -> AdoptionResult {
-        let points = pointDays(query)
-        guard let firstDay = points.first?.daysSinceEpoch, let lastDay = points.last?.daysSinceEpoch else { return AdoptionResult(series: []) }
+    /// covered day ranges are merged (days come out in order) and added to a difference array, so
+    /// each person counts once per point.
+    package static func rolling(_ days: DayBits, _ query: AdoptionQuery, _ layout: DayLayout) -> AdoptionResult {
+        let (firstDay, lastDay, length) = (layout.firstPoint, layout.lastPoint, layout.length)
+        guard !layout.points.isEmpty else { return AdoptionResult(series: []) }
         let span = Int(lastDay - firstDay) + 1
-        let length = Int64(days)
         var adopters = [Int](repeating: 0, count: span + 1)
         var active = adopters
-        var cursor = PeriodCursor(query.scope.calendar, .day)
-        /// An open covered range of days per role, flushed when a gap appears.
-        struct Cover { var start: Int64 = 0; var end: Int64 = .min }
-        func flush(_ c: Cover, _ diff: inout [Int]) {
-            guard c.end != .min else { return }
-            let s = max(c.start, firstDay), e = min(c.end, lastDay)
-            guard s <= e else { return }
-            diff[Int(s - firstDay)] += 1
-            diff[Int(e - firstDay) + 1] -= 1
-        }
-        for person in 0..<frame.personCount {
-            var feature = Cover(), activity = Cover()
-            for i in frame.rows(of: person) {
-                let roles = frame.roles[i]
-                guard roles & 3 != 0 else { continue }
-                let d = cursor.day(of: frame.times[i])
-                if roles & 1 != 0 {
-                    if feature.end != .min, d <= feature.end + 1 { feature.end = max(feature.end, d + length - 1) } else {
-                        flush(feature, &adopters)
-                        feature = Cover(start: d, end: d + length - 1)
-                    }
-                }
-                if roles & 2 != 0 {
-                    if activity.end != .min, d <= activity.end + 1 { activity.end = max(activity.end, d + length - 1) } else {
-                        flush(activity, &active)
-                        activity = Cover(start: d, end: d + length - 1)
-                    }
+        func add(_ role: Int, _ code: Int, _ diff: inout [Int]) {
+            var start: Int64 = 0, end: Int64 = .min
+            func flush() {
+                guard end != .min else { return }
+                let s = max(start, firstDay), e = min(end, lastDay)
+                guard s <= e else { return }
+                diff[Int(s - firstDay)] += 1
+                diff[Int(e - firstDay) + 1] -= 1
+            }
+            days.forEachDay(role: role, code: code) { offset in
+                let d = layout.firstRead + Int64(offset)
+                if end != .min, d <= end + 1 { end = max(end, d + length - 1) } else {
+                    flush()
+                    start = d
+                    end = d + length - 1
                 }
             }
-            flush(feature, &adopters)
-            flush(activity, &active)
+            flush()
+        }
+        for code in 0..<days.personCodes {
+            add(0, code, &adopters)
+            add(1, code, &active)
         }
         for k in 1..<span { adopters[k] += adopters[k - 1]; active[k] += active[k - 1] }
-        return AdoptionResult(series: points.map { day in
+        return AdoptionResult(series: layout.points.map { day in
             let k = Int(day.daysSinceEpoch - firstDay)
             return AdoptionResult.Point(date: day.description, adopters: adopters[k], active: active[k], rate: ratio(adopters[k], active[k]))
         })

@@ -10,7 +10,14 @@ extension AnalysisEngine {
     }
 
     public func trend(_ query: TrendQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> TrendResult {
-        TrendEngine.compute(try frame(snapshot, links: links, request: TrendEngine.request(query)), query)
+        let request = TrendEngine.request(query)
+        // The bitsets' size depends on the persons: decode first (cached), so their count is known.
+        if query.measure == .persons, query.breakdown == nil { _ = try blocks(snapshot, from: request.from, to: request.to) }
+        if TrendEngine.countsPersonsByScan(query, personCodes: personCodes(snapshot.project)) {
+            let bits = try scan(snapshot, links: links, request: request) { codes in TrendEngine.PersonBits(query, personCodes: codes) }
+            return TrendEngine.distinctPersons(bits, query)
+        }
+        return TrendEngine.compute(try frame(snapshot, links: links, request: request), query)
     }
 
     public func adoption(_ query: AdoptionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> AdoptionResult {

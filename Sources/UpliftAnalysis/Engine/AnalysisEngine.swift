@@ -111,6 +111,9 @@ public final class AnalysisEngine: Sendable {
                                       parallelAbove: parallelAbove)
     }
 
+    /// Distinct ids of the project known so far (an upper bound of person codes before a query).
+    package func personCodes(_ project: ProjectSlug) -> Int { dictionaries(project).distinctIDs.count }
+
     /// Folds the rows a request keeps into per-core accumulators (see `FrameBuilder.scan`); `make` gets
     /// the number of person codes, the size of any per-person array.
     package func scan<A: RowAccumulator>(_ snapshot: Snapshot, links: [String: String], request: FrameRequest,

@@ -56,6 +56,60 @@ package enum TrendEngine {
         return result
     }
 
+    /// Distinct persons per period without a breakdown need no frame: rows fold into one bitset over
+    /// person codes per period (and one for the whole range), counted by population count.
+    package static func countsPersonsByScan(_ query: TrendQuery, personCodes: Int) -> Bool {
+        let bytes = (PeriodRange(query.scope, query.interval).count + 1) * ((personCodes + 63) / 64) * 8
+        return query.measure == .persons && query.breakdown == nil && bytes <= 256 << 20
+    }
+
+    package struct PersonBits: RowAccumulator {
+        let first: Int64
+        let periods: Int
+        let words: Int
+        private(set) var bits: [UInt64]
+        private var cursor: PeriodCursor
+
+        package init(_ query: TrendQuery, personCodes: Int) {
+            let range = PeriodRange(query.scope, query.interval)
+            first = range.first
+            periods = range.count
+            words = (personCodes + 63) / 64
+            bits = [UInt64](repeating: 0, count: (periods + 1) * words)
+            cursor = PeriodCursor(query.scope.calendar, query.interval)
+        }
+
+        package mutating func add(time: Int64, roles: UInt32, person: Int32) {
+            guard roles & 1 != 0 else { return }
+            let p = cursor.period(of: time) - first
+            guard p >= 0, p < Int64(periods) else { return }
+            let code = Int(person)
+            let bit = UInt64(1) << UInt64(code & 63)
+            let (period, total) = (Int(p) * words + code >> 6, periods * words + code >> 6)
+            bits.withUnsafeMutableBufferPointer { bits in
+                bits[period] |= bit
+                bits[total] |= bit
+            }
+        }
+
+        package mutating func merge(_ other: PersonBits) {
+            bits.withUnsafeMutableBufferPointer { bits in
+                other.bits.withUnsafeBufferPointer { o in
+                    for i in 0..<bits.count { bits[i] |= o[i] }
+                }
+            }
+        }
+
+        /// Persons in period `p` (`periods`: the whole range).
+        func count(_ p: Int) -> Int { bits[(p * words)..<((p + 1) * words)].reduce(0) { $0 + $1.nonzeroBitCount } }
+    }
+
+    package static func distinctPersons(_ bits: PersonBits, _ query: TrendQuery) -> TrendResult {
+        let labels = PeriodRange(query.scope, query.interval).labels(query.scope.calendar, query.interval)
+        return TrendResult(points: (0..<bits.periods).map { TrendResult.Point(date: labels[$0], value: Double(bits.count($0))) },
+                           total: Double(bits.count(bits.periods)), breakdown: [])
+    }
+
     /// Counts per `slot × period` cell, plus per-slot totals over the whole range.
     struct Counts {
         let periods: Int

@@ -38,15 +38,22 @@ public struct LinearScale: Sendable, Hashable {
         return from + (v - lower) / (upper - lower) * (to - from)
     }
 
-    /// The smallest of 1, 2, 5 × 10^k not below `rough`.
+    /// The 1, 2 or 5 × 10^k nearest to `rough` (Heckbert's "nice numbers", rounding variant),
+    /// so the axis gets between about 0.7× and 1.4× the requested number of intervals.
     public static func niceStep(_ rough: Double) -> Double {
         guard rough.isFinite, rough > 0 else { return 1 }
-        var magnitude = 1.0
-        // Powers of ten by repeated multiplication keep the steps exact for the usual ranges.
-        while magnitude * 10 <= rough { magnitude *= 10 }
-        while magnitude > rough { magnitude /= 10 }
+        // 10^k by integer powers, divided for negative k, keeps steps such as 0.0005 exact
+        // enough to print and to compare.
+        var k = 0
+        var up = 1.0
+        if rough >= 1 {
+            while up * 10 <= rough { up *= 10; k += 1 }
+        } else {
+            while rough * up < 1 { up *= 10; k -= 1 }
+        }
+        let magnitude = k >= 0 ? up : 1 / up
         let norm = rough / magnitude
-        let nice: Double = norm <= 1 + 1e-9 ? 1 : norm <= 2 + 1e-9 ? 2 : norm <= 5 + 1e-9 ? 5 : 10
-        return nice * magnitude
+        let nice: Double = norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10
+        return k >= 0 ? nice * magnitude : nice / up
     }
 }

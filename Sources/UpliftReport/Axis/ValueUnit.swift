@@ -43,6 +43,7 @@ public enum ValueUnit: Sendable, Hashable {
 
     /// `12.5k`, `3M`, `1.2B`: the suffix follows the tick's magnitude, decimals follow the step.
     static func compact(_ v: Double, step: Double) -> String {
+        if v == 0 { return "0" }
         let m = max(v.magnitude, step.magnitude)
         let (div, suffix): (Double, String) =
             m >= 1e9 ? (1e9, "B") : m >= 1e6 ? (1e6, "M") : m >= 1e4 ? (1e3, "k") : (1, "")

@@ -9,6 +9,8 @@ enum ChartFrame {
     static func begin(_ w: inout SVGWriter, id: String, kind: String, height: Double,
                       title: String, description: String, subtitle: String? = nil) {
         let base = "\(Escape.anchor(id))-\(kind)"
+        // Assistive technology needs a name even when the caller gave none.
+        let title = title.allSatisfy(\.isWhitespace) ? "Untitled chart" : title
         w.open("svg", [
             ("xmlns", "http://www.w3.org/2000/svg"),
             ("id", base),

@@ -37,7 +37,7 @@ enum Payloads {
         "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "stroke-linecap",
         "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "d", "text-anchor", "points", "transform",
         "opacity", "dominant-baseline", "scope", "colspan", "href", "lang", "charset", "name", "content",
-        "http-equiv", "open", "title", "dy",
+        "http-equiv", "open", "title", "dy", "paint-order",
     ]
 
     /// Element names our renderers write.

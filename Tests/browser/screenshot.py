@@ -94,8 +94,10 @@ def problems_in(events, page_url):
     return problems
 
 
-def render(html_path, png_path, width=1100, settle=1.0):
-    """Returns (problems, page height). Raises BrowserError when the browser cannot run."""
+def render(html_path, png_path, width=1100, settle=1.0, tile_height=0):
+    """Returns (problems, page height). Raises BrowserError when the browser cannot run.
+    With `tile_height`, also writes `<png>-1.png`, `-2.png`… of that height (for reviewing
+    a long page at full resolution)."""
     binary = find_chromium()
     if not binary:
         raise BrowserError("chromium not found; install Debian's `chromium` package (apt-get install chromium)")
@@ -120,6 +122,14 @@ def render(html_path, png_path, width=1100, settle=1.0):
         shot = dt.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, timeout=60)
         with open(png_path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
+        if tile_height > 0:
+            base = os.path.splitext(png_path)[0]
+            for i, top in enumerate(range(0, height, tile_height), start=1):
+                clip = {"x": 0, "y": top, "width": width, "height": min(tile_height, height - top), "scale": 1}
+                tile = dt.call("Page.captureScreenshot",
+                               {"format": "png", "captureBeyondViewport": True, "clip": clip}, timeout=60)
+                with open(f"{base}-{i}.png", "wb") as f:
+                    f.write(base64.b64decode(tile["data"]))
         dt.drain(0.2)
         problems = problems_in(dt.events, page_url)
         dt.close()
@@ -140,10 +150,13 @@ def main():
     ap.add_argument("html")
     ap.add_argument("--out", help="PNG path (default: the HTML path with .png)")
     ap.add_argument("--width", type=int, default=1100)
+    ap.add_argument("--tiles", type=int, default=0, metavar="HEIGHT",
+                    help="also write full-resolution tiles of this height next to the PNG")
     a = ap.parse_args()
     out = a.out or os.path.splitext(a.html)[0] + ".png"
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     try:
-        problems, height = render(a.html, out, a.width)
+        problems, height = render(a.html, out, a.width, tile_height=a.tiles)
     except BrowserError as e:
         print(f"screenshot: {e}", file=sys.stderr)
         return 2

@@ -34,6 +34,9 @@ enum ChartFrame {
         }
     }
 
+    /// A white outline under a label so it stays readable where it crosses lines or bands.
+    static let halo = [("stroke", "#FFFFFF"), ("stroke-width", "4"), ("paint-order", "stroke"), ("stroke-linejoin", "round")]
+
     static func end(_ w: inout SVGWriter) { w.close("svg") }
 
     /// A whole chart that says why there is nothing to draw, so a report never shows a blank box.
@@ -76,8 +79,8 @@ enum ChartFrame {
                 w.rect(x: cx + 5, y: y - 10, width: 12, height: 12, [("fill", color)])
             }
             w.label(x: cx + 28, y: y, text)
-            // Approximate text width: 7 px per character at 12.5 px is enough for spacing.
-            cx += 28 + Double(text.count) * 7 + 18
+            // Approximate text width: 6.6 px per character at 12.5 px is enough for spacing.
+            cx += 28 + Double(text.count) * 6.6 + 16
         }
         w.close("g")
     }

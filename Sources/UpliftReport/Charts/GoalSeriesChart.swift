@@ -116,8 +116,9 @@ public enum GoalSeriesChart {
             let ty = py(target)
             w.line(x1: left, y1: ty, x2: right, y2: ty,
                    [("class", "target"), ("stroke", Palette.orange), ("stroke-width", "2.5"), ("stroke-dasharray", "8 5")])
-            w.label(x: right, y: ty - 6, "Target \(input.unit.format(target))", anchor: "end",
-                    [("font-weight", "600"), ("fill", "#8A5A00")])
+            // At the left end: the right end is where the forecast band and the deadline meet.
+            w.label(x: left + 8, y: ty - 7, "Target \(input.unit.format(target))",
+                    [("font-weight", "600"), ("fill", "#8A5A00")] + ChartFrame.halo)
         }
         if let deadline = input.deadline {
             let dx = px(deadline)
@@ -125,7 +126,7 @@ public enum GoalSeriesChart {
                    [("class", "deadline"), ("stroke", Palette.vermillion), ("stroke-width", "2"), ("stroke-dasharray", "3 3")])
             let nearRight = dx > right - 110
             w.label(x: nearRight ? dx - 6 : dx + 6, y: top + 14, "Deadline \(DateAxis.long(deadline))",
-                    anchor: nearRight ? "end" : "start", [("font-size", "12"), ("fill", "#9A4400")])
+                    anchor: nearRight ? "end" : "start", [("font-size", "12"), ("fill", "#9A4400")] + ChartFrame.halo)
         }
         w.empty("path", [("class", "series"), ("d", SVGWriter.path(points.map { (px($0.day), py($0.value)) })),
                          ("fill", "none"), ("stroke", Palette.blue), ("stroke-width", "2.5"),
@@ -134,7 +135,7 @@ public enum GoalSeriesChart {
         w.empty("circle", [("cx", Num.coord(px(last.day))), ("cy", Num.coord(py(last.value))), ("r", "4.5"),
                            ("fill", Palette.blue)])
         w.label(x: px(last.day) - 8, y: py(last.value) - 10, input.unit.format(last.value), anchor: "end",
-                [("font-weight", "600"), ("fill", Palette.blue)])
+                [("font-weight", "600"), ("fill", Palette.blue)] + ChartFrame.halo)
         ChartFrame.end(&w)
         return w.output
     }

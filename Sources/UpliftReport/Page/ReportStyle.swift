@@ -7,7 +7,7 @@ enum ReportStyle {
     --achieved:#009E73;--on-track:#0072B2;--at-risk:#E69F00;--off-track:#D55E00;--no-data:#8a8a8a}
     *{box-sizing:border-box}
     html{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',Arial,sans-serif;color:var(--ink);background:var(--bg);line-height:1.45}
-    body{margin:0 auto;max-width:1040px;padding:24px 28px 48px}
+    body{margin:0 auto;max-width:1040px;padding:24px 28px 48px;overflow-wrap:anywhere}
     header h1{font-size:1.9rem;margin:0 0 4px}
     .subtitle{color:var(--muted);margin:0 0 18px}
     h2{font-size:1.3rem;margin:0 0 10px}

@@ -33,6 +33,8 @@ struct EscapeTests {
     @Test func controlCharactersBecomeReplacementCharacters() {
         #expect(Escape.text("a\u{0}b\u{1B}c\u{7F}d\u{9F}e\u{FFFF}") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}")
         #expect(Escape.text("a\tb\nc") == "a\tb\nc")
+        #expect(Escape.text("\u{202E}gnp.exe\u{2066}x") == "\u{FFFD}gnp.exe\u{FFFD}x")
+        #expect(Escape.text("שלום مرحبا") == "שלום مرحبا")
         #expect(Escape.attribute("a\tb\nc\rd") == "a&#9;b&#10;c&#13;d")
     }
 

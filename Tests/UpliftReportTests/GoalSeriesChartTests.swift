@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import UpliftModel
 @testable import UpliftReport
@@ -50,6 +51,22 @@ struct GoalSeriesChartTests {
         #expect(svg.contains("Every measurement so far is zero."))
         #expect(!svg.contains("class=\"target\""))
         #expect(!svg.contains("NaN") && !svg.contains("inf"))
+    }
+
+    @Test func sameDayPointsAndPastDeadlineStayInside() {
+        var g = Samples.goal()
+        g.points = [.init(day: Samples.start, value: 0.1), .init(day: Samples.start, value: 0.2)]
+        g.forecast = []
+        g.deadline = Samples.start.adding(days: -10)
+        let svg = GoalSeriesChart.svg(g)
+        ChartChecks.assertAccessibleSVG(svg)
+        #expect(!ChartChecks.isEmptyState(svg))
+        // Every x coordinate lies within the 720-wide view box.
+        let check = XMLCheck.parse(svg)
+        for a in check.attributes where ["x", "x1", "x2", "cx"].contains(a.name) {
+            let v = Double(a.value) ?? -1
+            #expect(v >= 0 && v <= 720, "\(a.name)=\(a.value)")
+        }
     }
 
     @Test(arguments: Payloads.corpus)

@@ -68,7 +68,8 @@ public enum GoalSeriesChart {
         var lastDay = points[points.count - 1].day
         if let f = forecast.last, f.day > lastDay { lastDay = f.day }
         if let d = input.deadline, d > lastDay { lastDay = d }
-        let firstDay = points[0].day
+        var firstDay = points[0].day
+        if let d = input.deadline, d < firstDay { firstDay = d }  // a deadline already passed stays visible
         let x = DateAxis(first: firstDay, last: lastDay, maxTicks: 8)
 
         let left = 72.0, right = ChartFrame.width - 28, top = 78.0, bottom = height - 42

@@ -73,9 +73,13 @@ public enum Escape {
         return out
     }
 
-    /// C0 controls (other than tab, newline, carriage return), DEL and C1 controls, and the
-    /// noncharacters U+FFFE / U+FFFF.
+    /// C0 controls (other than tab, newline, carriage return), DEL and C1 controls, the
+    /// noncharacters U+FFFE / U+FFFF, and the explicit bidi embeddings, overrides and isolates
+    /// (U+202A–U+202E, U+2066–U+2069), which let a name such as "\u{202E}gnp.exe" display as
+    /// "exe.png" and spill its direction into the text around it. Natural right-to-left text
+    /// needs none of them.
     private static func isForbidden(_ v: UInt32) -> Bool {
         v < 0x20 || (0x7F...0x9F).contains(v) || v == 0xFFFE || v == 0xFFFF
+            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 }

@@ -94,7 +94,7 @@ def problems_in(events, page_url):
     return problems
 
 
-def render(html_path, png_path, width=1100, settle=1.0, tile_height=0):
+def render(html_path, png_path, width=1100, settle=1.0, tile_height=0, media="screen"):
     """Returns (problems, page height). Raises BrowserError when the browser cannot run.
     With `tile_height`, also writes `<png>-1.png`, `-2.png`… of that height (for reviewing
     a long page at full resolution)."""
@@ -111,6 +111,8 @@ def render(html_path, png_path, width=1100, settle=1.0, tile_height=0):
             dt.call(f"{domain}.enable")
         dt.call("Emulation.setDeviceMetricsOverride",
                 {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        if media != "screen":
+            dt.call("Emulation.setEmulatedMedia", {"media": media})  # "print" checks the print styles
         dt.call("Page.navigate", {"url": page_url})
         dt.wait_for("Page.loadEventFired", timeout=30)
         dt.drain(settle)
@@ -152,11 +154,12 @@ def main():
     ap.add_argument("--width", type=int, default=1100)
     ap.add_argument("--tiles", type=int, default=0, metavar="HEIGHT",
                     help="also write full-resolution tiles of this height next to the PNG")
+    ap.add_argument("--media", choices=["screen", "print"], default="screen")
     a = ap.parse_args()
     out = a.out or os.path.splitext(a.html)[0] + ".png"
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     try:
-        problems, height = render(a.html, out, a.width, tile_height=a.tiles)
+        problems, height = render(a.html, out, a.width, tile_height=a.tiles, media=a.media)
     except BrowserError as e:
         print(f"screenshot: {e}", file=sys.stderr)
         return 2

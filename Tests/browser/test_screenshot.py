@@ -25,10 +25,10 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
-def shoot(html, name):
+def shoot(html, name, media="screen"):
     os.makedirs(OUT, exist_ok=True)
     png = os.path.join(OUT, name)
-    problems, height = screenshot.render(html, png)
+    problems, height = screenshot.render(html, png, media=media)
     return problems, png, height
 
 
@@ -62,3 +62,12 @@ def test_sample_report_renders_cleanly(name):
     assert problems == [], problems
     width, png_height = png_size(png)
     assert width == 1100 and png_height == height and height > 1500
+
+
+def test_sample_report_print_media():
+    html = os.path.join(OUT, "sample-report.html")
+    if not os.path.exists(html):
+        pytest.skip(f"{html} missing: run `swift test --filter UpliftReportTests` first")
+    problems, png, height = shoot(html, "sample-report-print.png", media="print")
+    assert problems == [], problems
+    assert png_size(png)[0] == 1100 and height > 1500

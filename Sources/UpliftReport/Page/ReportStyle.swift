@@ -56,7 +56,7 @@ enum ReportStyle {
     body{max-width:none;padding:0}
     .report-section{break-inside:avoid;page-break-inside:avoid;border:none;padding:0;margin:0 0 14pt}
     figure.chart{break-inside:avoid}
-    .goal-card a{border:1px solid #999;border-left:6px solid}
+    .goal-card a{border-top:1px solid #999;border-right:1px solid #999;border-bottom:1px solid #999}
     .back,details.data-table summary{display:none}
     a{color:inherit;text-decoration:none}
     }

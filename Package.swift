@@ -115,6 +115,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Server-rendered inline SVG charts, data tables and the self-contained report page. Pure Swift.
+        .target(name: "UpliftReport", dependencies: ["UpliftModel"], swiftSettings: strict),
+
         // Micro-benchmarks for the scripts under loadtests/ (not shipped).
         .executableTarget(
             name: "uplift-bench",
@@ -168,6 +171,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Escaping against a payload corpus, axes, every chart's normal and degenerate inputs, the page.
+        .testTarget(name: "UpliftReportTests", dependencies: ["UpliftReport", "UpliftModel"], swiftSettings: strict),
         // End to end through the built `uplift` binary.
         .testTarget(name: "UpliftCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]

@@ -11,6 +11,9 @@ extension AnalysisEngine {
 
     public func trend(_ query: TrendQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> TrendResult {
         let request = TrendEngine.request(query)
+        if TrendEngine.countsEventsByScan(query) {
+            return TrendEngine.events(try scan(snapshot, links: links, request: request) { _ in TrendEngine.EventCounts(query) }, query)
+        }
         // The bitsets' size depends on the persons: decode first (cached), so their count is known.
         if query.measure == .persons, query.breakdown == nil { _ = try blocks(snapshot, from: request.from, to: request.to) }
         if TrendEngine.countsPersonsByScan(query, personCodes: personCodes(snapshot.project)) {

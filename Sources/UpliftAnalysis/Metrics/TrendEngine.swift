@@ -104,6 +104,41 @@ package enum TrendEngine {
         func count(_ p: Int) -> Int { bits[(p * words)..<((p + 1) * words)].reduce(0) { $0 + $1.nonzeroBitCount } }
     }
 
+    /// Event counts per period without a breakdown need no frame either: rows fold into counters.
+    package static func countsEventsByScan(_ query: TrendQuery) -> Bool {
+        query.measure == .events && query.breakdown == nil
+    }
+
+    package struct EventCounts: RowAccumulator {
+        let first: Int64
+        private(set) var counts: [Int]
+        private var cursor: PeriodCursor
+
+        package init(_ query: TrendQuery) {
+            let range = PeriodRange(query.scope, query.interval)
+            first = range.first
+            counts = [Int](repeating: 0, count: range.count)
+            cursor = PeriodCursor(query.scope.calendar, query.interval)
+        }
+
+        package mutating func add(time: Int64, roles: UInt32, person: Int32) {
+            guard roles & 1 != 0 else { return }
+            let p = cursor.period(of: time) - first
+            guard p >= 0, p < Int64(counts.count) else { return }
+            counts.withUnsafeMutableBufferPointer { $0[Int(p)] += 1 }
+        }
+
+        package mutating func merge(_ other: EventCounts) {
+            for i in counts.indices { counts[i] += other.counts[i] }
+        }
+    }
+
+    package static func events(_ counts: EventCounts, _ query: TrendQuery) -> TrendResult {
+        let labels = PeriodRange(query.scope, query.interval).labels(query.scope.calendar, query.interval)
+        return TrendResult(points: zip(labels, counts.counts).map { TrendResult.Point(date: $0, value: Double($1)) },
+                           total: Double(counts.counts.reduce(0, +)), breakdown: [])
+    }
+
     package static func distinctPersons(_ bits: PersonBits, _ query: TrendQuery) -> TrendResult {
         let labels = PeriodRange(query.scope, query.interval).labels(query.scope.calendar, query.interval)
         return TrendResult(points: (0..<bits.periods).map { TrendResult.Point(date: labels[$0], value: Double(bits.count($0))) },

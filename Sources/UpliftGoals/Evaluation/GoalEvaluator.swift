@@ -58,7 +58,7 @@ public struct GoalEvaluator: Sendable {
         }
         let scope = QueryScope(from: calendar.start(of: first), to: calendar.start(of: calendar.nextPeriod(last, goal.interval)),
                                calendar: calendar, filters: goal.filters)
-        let source = GoalSeries(engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd)
+        let source = GoalSeries(engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods)
         let values = try source.values(goal)
         let series = zip(periods, values).map { GoalStatus.Point(date: $0.description, value: $1) }
         let deadlineIndex = Double(calendar.periodNumber(ofDay: goal.deadline, goal.interval) - calendar.periodNumber(ofDay: first, goal.interval))
@@ -106,13 +106,14 @@ public struct GoalEvaluator: Sendable {
         return make(forecast, .offTrack, "the trend misses the target by the deadline")
     }
 
-    /// The end of the data: the day after the last segment's day, or after the latest pending event.
+    /// The end of the data: the start of the day after the last segment's day or the latest pending
+    /// event's day (segments are by UTC day, so both are whole days).
     public static func dataEnd(_ snapshot: Snapshot) -> Int64? {
         var end: Int64?
         for path in snapshot.segments {
             if let day = Snapshot.day(ofSegment: path) { end = max(end ?? .min, day.adding(days: 1).startMicroseconds) }
         }
-        for event in snapshot.pending { end = max(end ?? .min, event.timestamp + 1) }
+        for event in snapshot.pending { end = max(end ?? .min, UTCDay(microseconds: event.timestamp).adding(days: 1).startMicroseconds) }
         return end
     }
 }

@@ -6,14 +6,13 @@ import UpliftStorage
 ///
 /// `periods` are the first days of the periods, `scope` covers them exactly (from the first's start
 /// to the end of the last); only complete periods are asked for, so the last value is not a
-/// partial week. Retention cohorts may look for their returns up to `dataEnd`.
+/// partial week.
 struct GoalSeries {
     let engine: AnalysisEngine
     let snapshot: Snapshot
     let links: [String: String]
     let scope: QueryScope
     let periods: [UTCDay]
-    let dataEnd: Int64
 
     func values(_ goal: Goal) throws(UpliftError) -> [Double?] {
         let labels = periods.map(\.description)
@@ -73,12 +72,11 @@ struct GoalSeries {
     }
 
     /// Day-N retention of the daily cohorts whose day falls in each period: persons back on day N
-    /// over the persons of the cohorts that have reached day N (younger cohorts are left out).
+    /// over the persons of the cohorts whose day N lies within the range (younger cohorts are left
+    /// out, so the latest periods have no value until their cohorts are N days old).
     private func retention(_ goal: Goal) throws(UpliftError) -> [Double?] {
         let n = goal.day ?? 1
-        var s = scope
-        s.to = max(scope.to, dataEnd)
-        let q = RetentionQuery(scope: s, cohortEvent: goal.event ?? "", returnEvent: goal.active, interval: .day, periods: max(n, 1))
+        let q = RetentionQuery(scope: scope, cohortEvent: goal.event ?? "", returnEvent: goal.active, interval: .day, periods: max(n, 1))
         let r = try engine.retention(q, snapshot: snapshot, links: links)
         var persons = [Int](repeating: 0, count: periods.count), back = persons
         let index = Dictionary(periods.enumerated().map { ($1.description, $0) }, uniquingKeysWith: { a, _ in a })

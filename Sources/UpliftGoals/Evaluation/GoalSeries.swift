@@ -49,9 +49,18 @@ struct GoalSeries {
     }
 
     /// Conversion by the period of each attempt's first step. The engine reports it per day or week;
-    /// months are one funnel query each.
+    /// months are one funnel query each. A period whose attempts have not all had the whole window
+    /// before the range's end has no value yet: its conversion would read low (censored).
     private func funnel(_ goal: Goal, labels: [String]) throws(UpliftError) -> [Double?] {
         let window = goal.window ?? TimeLength(days: 14)
+        let values = try funnelValues(goal, window: window, labels: labels)
+        return values.enumerated().map { i, v in
+            let end = scope.calendar.start(of: scope.calendar.nextPeriod(periods[i], goal.interval))
+            return end + window.microseconds <= scope.to ? v : nil
+        }
+    }
+
+    private func funnelValues(_ goal: Goal, window: TimeLength, labels: [String]) throws(UpliftError) -> [Double?] {
         if goal.interval != .month {
             let q = FunnelQuery(scope: scope, steps: goal.steps, window: window, conversionInterval: goal.interval)
             let r = try engine.funnel(q, snapshot: snapshot, links: links)

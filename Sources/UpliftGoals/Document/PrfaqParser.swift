@@ -180,7 +180,7 @@ struct PrfaqParser {
         let definition = attempt { try f.string("definition") } ?? nil
         for e in f.unknownFields() { add(e) }
         guard problems.count == before, let key else { return nil }
-        return PrfaqDocument.ExperimentReference(key: key, definition: definition, line: line(of: path))
+        return PrfaqDocument.ExperimentReference(key: key, definition: definition, line: line(of: definition == nil ? path : path + ".definition"))
     }
 
     private mutating func parseFeedback(_ value: JSONValue, path: String) -> PrfaqDocument.FeedbackReference? {

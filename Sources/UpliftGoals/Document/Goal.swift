@@ -43,9 +43,11 @@ public struct Goal: Sendable {
     public enum Direction: String, Sendable, Hashable, CaseIterable {
         case increase, decrease
 
-        /// Whether `value` meets `target` in this direction.
+        /// Whether `value` meets `target` in this direction, allowing for rounding in the last
+        /// digits (0.1 + 0.2 meets 0.3).
         public func meets(_ value: Double, _ target: Double) -> Bool {
-            self == .increase ? value >= target : value <= target
+            let slack = 1e-9 * max(1, abs(target))
+            return self == .increase ? value >= target - slack : value <= target + slack
         }
     }
 

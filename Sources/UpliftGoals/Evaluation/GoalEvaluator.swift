@@ -58,7 +58,7 @@ public struct GoalEvaluator: Sendable {
         }
         let scope = QueryScope(from: calendar.start(of: first), to: calendar.start(of: calendar.nextPeriod(last, goal.interval)),
                                calendar: calendar, filters: goal.filters)
-        let source = GoalSeries(engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods)
+        let source = GoalSeries(engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd)
         let values = try source.values(goal)
         let series = zip(periods, values).map { GoalStatus.Point(date: $0.description, value: $1) }
         let deadlineIndex = Double(calendar.periodNumber(ofDay: goal.deadline, goal.interval) - calendar.periodNumber(ofDay: first, goal.interval))

@@ -13,6 +13,8 @@ struct GoalSeries {
     let links: [String: String]
     let scope: QueryScope
     let periods: [UTCDay]
+    /// The end of the data (or now): funnels look for conversions up to it.
+    let dataEnd: Int64
 
     func values(_ goal: Goal) throws(UpliftError) -> [Double?] {
         let labels = periods.map(\.description)
@@ -40,7 +42,7 @@ struct GoalSeries {
             let v = aligned(try engine.trend(q, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
             return zip(v, n).map { value, count in (count ?? 0) > 0 ? value : nil }
         case .funnelConversion:
-            return try funnel(goal, labels: labels)
+            return try funnel(goal)
         case .retention:
             return try retention(goal)
         case .nps, .csat:
@@ -48,36 +50,30 @@ struct GoalSeries {
         }
     }
 
-    /// Conversion by the period of each attempt's first step. The engine reports it per day or week;
-    /// months are one funnel query each. A period whose attempts have not all had the whole window
-    /// before the range's end has no value yet: its conversion would read low (censored).
-    private func funnel(_ goal: Goal, labels: [String]) throws(UpliftError) -> [Double?] {
+    /// Conversion by the period of each person's attempt (the engine's conversion over time, which
+    /// counts each person once, at the start of their reported attempt; months sum its days). The
+    /// query runs to the end of the data so that attempts late in the last period can still convert;
+    /// a period whose attempts have not all had the whole window by then has no value yet (its
+    /// conversion would read low).
+    private func funnel(_ goal: Goal) throws(UpliftError) -> [Double?] {
         let window = goal.window ?? TimeLength(days: 14)
-        let values = try funnelValues(goal, window: window, labels: labels)
-        return values.enumerated().map { i, v in
-            let end = scope.calendar.start(of: scope.calendar.nextPeriod(periods[i], goal.interval))
-            return end + window.microseconds <= scope.to ? v : nil
+        var s = scope
+        s.to = max(scope.to, dataEnd)
+        let q = FunnelQuery(scope: s, steps: goal.steps, window: window, conversionInterval: goal.interval == .month ? .day : goal.interval)
+        let r = try engine.funnel(q, snapshot: snapshot, links: links)
+        var entered: [String: Int] = [:], converted: [String: Int] = [:]
+        for p in r.conversionOverTime {
+            guard let day = UTCDay(p.date) else { continue }
+            let key = scope.calendar.periodStart(day, goal.interval).description
+            entered[key, default: 0] += p.entered
+            converted[key, default: 0] += p.converted
         }
-    }
-
-    private func funnelValues(_ goal: Goal, window: TimeLength, labels: [String]) throws(UpliftError) -> [Double?] {
-        if goal.interval != .month {
-            let q = FunnelQuery(scope: scope, steps: goal.steps, window: window, conversionInterval: goal.interval)
-            let r = try engine.funnel(q, snapshot: snapshot, links: links)
-            var byDate: [String: Double?] = [:]
-            for p in r.conversionOverTime { byDate[p.date] = p.entered > 0 ? p.rate : nil }
-            return labels.map { byDate[$0] ?? nil }
+        return periods.map { start in
+            let end = scope.calendar.start(of: scope.calendar.nextPeriod(start, goal.interval))
+            let key = start.description
+            guard end + window.microseconds <= s.to, let n = entered[key], n > 0 else { return nil }
+            return Double(converted[key] ?? 0) / Double(n)
         }
-        var out: [Double?] = []
-        for (i, start) in periods.enumerated() {
-            let end = i + 1 < periods.count ? periods[i + 1] : scope.calendar.nextPeriod(start, .month)
-            var s = scope
-            s.from = scope.calendar.start(of: start)
-            s.to = scope.calendar.start(of: end)
-            let r = try engine.funnel(FunnelQuery(scope: s, steps: goal.steps, window: window), snapshot: snapshot, links: links)
-            out.append((r.steps.first?.persons ?? 0) > 0 ? r.steps.last?.conversionFromStart : nil)
-        }
-        return out
     }
 
     /// Day-N retention of the daily cohorts whose day falls in each period: persons back on day N

@@ -47,7 +47,8 @@ struct GoalsCommand: AsyncParsableCommand {
             }
             if output.json {
                 Console.line(JSONValue.object([("prfaqs", .array(results.map { d, goals in
-                    .object([("id", .string(d.id)), ("title", .string(d.title)), ("file", .string(d.path)),
+                    .object([("id", .string(d.id)), ("title", .string(d.title)), ("owner", .string(d.owner)),
+                             ("feature", .string(d.feature)), ("launch", .string(d.launch.description)), ("file", .string(d.path)),
                              ("goals", .array(goals.map(\.json)))])
                 }))]).compactText)
             } else {

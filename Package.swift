@@ -89,6 +89,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // PR/FAQ documents (Markdown with a YAML header of goals) and goal evaluation with forecasts.
+        .target(
+            name: "UpliftGoals",
+            dependencies: [
+                "UpliftModel", "UpliftStorage", "UpliftAnalysis", "UpliftExperiments", "UpliftStats",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         // The HTTP server: Segment/PostHog ingestion, feedback, health and metrics. The only target that imports Hummingbird.
         .target(
             name: "UpliftServer",
@@ -108,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "uplift",
             dependencies: [
-                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftStats", "UpliftServer",
+                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -159,6 +168,11 @@ let package = Package(
             name: "UpliftExperimentsTests",
             dependencies: ["UpliftExperiments", "UpliftAnalysis", "UpliftStats", "UpliftStorage", "UpliftModel", "TestSupport"],
             exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "UpliftGoalsTests",
+            dependencies: ["UpliftGoals", "UpliftAnalysis", "UpliftStorage", "UpliftModel", "UpliftWorkload", "TestSupport"],
             swiftSettings: strict
         ),
         // Over HTTP, through the same application builder `uplift serve` uses.

@@ -1,0 +1,119 @@
+public import UpliftAnalysis
+public import UpliftModel
+public import UpliftStorage
+
+/// Evaluates goals over a snapshot: each goal's series per period, its current value, progress,
+/// forecast to the deadline and status.
+///
+/// - Range: from the period holding the earlier of the launch and the deadline − 90 days (so a
+///   goal shows where it started from) to the end of the last complete period before the end of the
+///   data (the day after its last event) or `now`, whichever comes first. A period still running is
+///   left out: half a week of events would read as a collapse.
+/// - Current value: the latest period with a value. Progress: (current − baseline) ÷ (target − baseline).
+/// - Forecast: `LinearTrend` fitted on the last min(8, available) periods with a value, extended to
+///   the deadline's period, with a prediction interval at `confidence` (default 80%); forecast and
+///   bounds are clamped to the metric's range (a rate stays within 0…1).
+/// - Status: achieved when the current value meets the target in the goal's direction; otherwise
+///   on_track when the point forecast meets it, at_risk when only the interval's favourable bound
+///   does (upper for increase, lower for decrease), off_track when neither does or the deadline's
+///   period is already measured; no_data without any value.
+public struct GoalEvaluator: Sendable {
+    public var engine: AnalysisEngine
+    public var links: [String: String]
+    public var calendar: LocalCalendar
+    public var confidence: Double
+    /// Recent periods the trend is fitted on (at most).
+    public var fitPeriods: Int
+
+    public init(engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
+                calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8) {
+        self.engine = engine; self.links = links; self.calendar = calendar
+        self.confidence = confidence; self.fitPeriods = fitPeriods
+    }
+
+    /// Every goal of the document.
+    public func evaluate(_ document: PrfaqDocument, snapshot: Snapshot, now: Int64) throws(UpliftError) -> [GoalStatus] {
+        var out: [GoalStatus] = []
+        for goal in document.goals { out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now)) }
+        return out
+    }
+
+    public func evaluate(_ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64) throws(UpliftError) -> GoalStatus {
+        let dataEnd = min(Self.dataEnd(snapshot) ?? Int64.min, now)
+        let first = calendar.periodStart(min(launch, goal.deadline.adding(days: -90)), goal.interval)
+        // Complete periods only: stop at the start of the period that holds the data's end.
+        var periods: [UTCDay] = []
+        if dataEnd > Int64.min {
+            var day = first
+            while periods.count < 10_000 {
+                let next = calendar.nextPeriod(day, goal.interval)
+                guard calendar.start(of: next) <= dataEnd else { break }
+                periods.append(day)
+                day = next
+            }
+        }
+        guard let last = periods.last else {
+            return GoalStatus(goal: goal, series: [], current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,
+                              forecast: nil, status: .noData, explanation: "no complete \(goal.interval.rawValue) of data yet")
+        }
+        let scope = QueryScope(from: calendar.start(of: first), to: calendar.start(of: calendar.nextPeriod(last, goal.interval)),
+                               calendar: calendar, filters: goal.filters)
+        let source = GoalSeries(engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd)
+        let values = try source.values(goal)
+        let series = zip(periods, values).map { GoalStatus.Point(date: $0.description, value: $1) }
+        let deadlineIndex = Double(calendar.periodNumber(ofDay: goal.deadline, goal.interval) - calendar.periodNumber(ofDay: first, goal.interval))
+        return status(goal, series: series, deadlineIndex: deadlineIndex,
+                      deadlineLabel: calendar.periodStart(goal.deadline, goal.interval).description)
+    }
+
+    /// Status from a series (index i of the series is x = i); `deadlineIndex` is the deadline period's x.
+    public func status(_ goal: Goal, series: [GoalStatus.Point], deadlineIndex: Double, deadlineLabel: String) -> GoalStatus {
+        let known = series.enumerated().compactMap { i, p in p.value.map { (x: Double(i), y: $0) } }
+        guard let latest = known.last else {
+            return GoalStatus(goal: goal, series: series, current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,
+                              forecast: nil, status: .noData, explanation: "no period has a value yet")
+        }
+        let current = latest.y
+        let baseline = goal.baseline ?? known.first?.y
+        let progress = baseline.flatMap { b in goal.target != b ? (current - b) / (goal.target - b) : nil }
+        let currentDate = series[Int(latest.x)].date
+        let make = { (forecast: GoalStatus.Forecast?, state: GoalStatus.State, why: String) in
+            GoalStatus(goal: goal, series: series, current: current, currentDate: currentDate, baseline: baseline,
+                       progress: progress, forecast: forecast, status: state, explanation: why)
+        }
+        let meets = { (v: Double) in goal.direction.meets(v, goal.target) }
+        if deadlineIndex <= latest.x {
+            return meets(current) ? make(nil, .achieved, "the target is met")
+                : make(nil, .offTrack, "the deadline has passed without meeting the target")
+        }
+        let recent = known.suffix(max(1, fitPeriods))
+        guard let trend = LinearTrend.fit(x: recent.map(\.x), y: recent.map(\.y)) else {
+            return make(nil, meets(current) ? .achieved : .offTrack, "no trend")
+        }
+        let domain = goal.metric.domain
+        func clamp(_ v: Double) -> Double { min(max(v, domain.lowerBound), domain.upperBound) }
+        let point = clamp(trend.predict(deadlineIndex))
+        let interval = trend.predictionInterval(deadlineIndex, confidence: confidence)
+        let forecast = GoalStatus.Forecast(date: deadlineLabel, value: point, low: interval.map { clamp($0.low) },
+                                           high: interval.map { clamp($0.high) }, confidence: confidence,
+                                           slopePerPeriod: trend.slope, periodsFitted: trend.count)
+        if meets(current) { return make(forecast, .achieved, "the target is met") }
+        if meets(point) { return make(forecast, .onTrack, "the trend reaches the target by the deadline") }
+        let favourable = goal.direction == .increase ? forecast.high : forecast.low
+        if let favourable, meets(favourable) {
+            return make(forecast, .atRisk, "the trend falls short, but the target is within the forecast's \(Int((confidence * 100).rounded()))% interval")
+        }
+        return make(forecast, .offTrack, "the trend misses the target by the deadline")
+    }
+
+    /// The end of the data: the start of the day after the last segment's day or the latest pending
+    /// event's day (segments are by UTC day, so both are whole days).
+    public static func dataEnd(_ snapshot: Snapshot) -> Int64? {
+        var end: Int64?
+        for path in snapshot.segments {
+            if let day = Snapshot.day(ofSegment: path) { end = max(end ?? .min, day.adding(days: 1).startMicroseconds) }
+        }
+        for event in snapshot.pending { end = max(end ?? .min, UTCDay(microseconds: event.timestamp).adding(days: 1).startMicroseconds) }
+        return end
+    }
+}

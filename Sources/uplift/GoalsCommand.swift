@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import UpliftAnalysis
+import UpliftCatalog
+import UpliftGoals
+import UpliftModel
+import UpliftStorage
+
+/// `uplift goals`: every goal of the PR/FAQs with its current value, target, forecast and status.
+struct GoalsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "goals",
+        abstract: "List PR/FAQ goals with current value, target, forecast to the deadline and status.",
+        discussion: """
+            Reads one PR/FAQ (--prfaq) or every *.md PR/FAQ in --dashboards, and evaluates each goal over the \
+            project's events: complete periods only, a linear trend on the last 8 periods with an 80% prediction \
+            interval (see dashboards/README.md).
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Project whose events are measured.") var project: String
+    @Option(help: ArgumentHelp("One PR/FAQ file; default: every PR/FAQ in --dashboards.", valueName: "file")) var prfaq: String?
+    @Option(help: ArgumentHelp("Folder of PR/FAQ files.", valueName: "dir")) var dashboards = "dashboards"
+    @Option(help: ArgumentHelp("Evaluate as of this date (YYYY-MM-DD or a date-time); default: now.", valueName: "date"))
+    var now: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            let documents = try loadDocuments()
+            let slug = try projectSlug(project)
+            let (timeZone, links) = try await withCatalog(dataOptions, catalogOptions) { catalog in
+                guard let p = try await catalog.project(slug) else {
+                    throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+                }
+                return (p.settings.timeZone, try await catalog.personLinks(project: slug))
+            }
+            let calendar = try LocalCalendar(timeZone: timeZone)
+            let instant = try now.map { text throws(UpliftError) in try QueryScope.instant(text, field: "--now", calendar: calendar) }
+                ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
+            let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
+            let evaluator = GoalEvaluator(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar)
+            var results: [(PrfaqDocument, [GoalStatus])] = []
+            for document in documents {
+                results.append((document, try evaluator.evaluate(document, snapshot: snapshot, now: instant)))
+            }
+            if output.json {
+                Console.line(JSONValue.object([("prfaqs", .array(results.map { d, goals in
+                    .object([("id", .string(d.id)), ("title", .string(d.title)), ("owner", .string(d.owner)),
+                             ("feature", .string(d.feature)), ("launch", .string(d.launch.description)), ("file", .string(d.path)),
+                             ("goals", .array(goals.map(\.json)))])
+                }))]).compactText)
+            } else {
+                Console.line(Self.table(results))
+            }
+        }
+    }
+
+    private func loadDocuments() throws(UpliftError) -> [PrfaqDocument] {
+        if let prfaq { return [try PrfaqDocument.load(file: prfaq)] }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: dashboards) } catch {
+            throw UpliftError(.notFound, "cannot list \(dashboards); give --prfaq FILE or --dashboards DIR")
+        }
+        let files = names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted()
+        guard !files.isEmpty else { throw UpliftError(.notFound, "no PR/FAQ (*.md) in \(dashboards); give --prfaq FILE") }
+        var out: [PrfaqDocument] = []
+        for name in files { out.append(try PrfaqDocument.load(file: (dashboards as NSString).appendingPathComponent(name))) }
+        return out
+    }
+
+    static func table(_ results: [(PrfaqDocument, [GoalStatus])]) -> String {
+        var t = Table(header: ["prfaq", "goal", "metric", "current", "target", "deadline", "forecast", "interval", "status"])
+        for (document, goals) in results {
+            for g in goals {
+                let f = g.forecast
+                let interval = f.flatMap { f in f.low.flatMap { low in f.high.map { "\(value(low, g.goal.metric)) – \(value($0, g.goal.metric))" } } } ?? ""
+                t.rows.append([document.id, g.goal.id, g.goal.metric.rawValue, g.current.map { value($0, g.goal.metric) } ?? "–",
+                               value(g.goal.target, g.goal.metric), g.goal.deadline.description,
+                               f.map { value($0.value, g.goal.metric) } ?? "", interval, g.status.rawValue])
+            }
+        }
+        return t.render()
+    }
+
+    static func value(_ x: Double, _ metric: Goal.Metric) -> String {
+        switch metric {
+        case .adoptionRate, .funnelConversion, .retention: String(format: "%.1f%%", x * 100)
+        case .nps, .csat, .propertyAverage: String(format: "%.1f", x)
+        case .uniquePersons, .events, .propertySum: abs(x) >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)
+        }
+    }
+}

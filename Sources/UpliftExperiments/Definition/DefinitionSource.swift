@@ -1,36 +1,42 @@
-import UpliftModel
+package import UpliftModel
 import Yams
 
-/// A definition document as JSON, with, when it came from YAML, the line of every field, so that an
-/// error can say both where (`metrics[1].denominator.event`) and on which line.
-struct DefinitionSource {
-    var value: JSONValue
+/// A document (an experiment or flag definition, a PR/FAQ header) as JSON, with, when it came from YAML,
+/// the line of every field, so that an error can say both where (`metrics[1].denominator.event`) and on
+/// which line.
+package struct DefinitionSource {
+    package var value: JSONValue
     /// Field path → 1-based line (YAML only).
-    var lines: [String: Int] = [:]
+    package var lines: [String: Int] = [:]
+    /// What the document is called in messages about it as a whole ("the definition", "the header").
+    let subject: String
 
-    init(json: JSONValue) {
+    package init(json: JSONValue, subject: String = "the definition") {
         value = json
+        self.subject = subject
     }
 
     /// Parses YAML into JSON values with YAML 1.2 core scalars: unquoted `true`/`false`, `null`/`~`
     /// and numbers become JSON booleans, null and numbers; everything else (dates included) is text.
-    init(yaml: String) throws(UpliftError) {
+    /// `lineOffset` is added to every line (a YAML header that starts further down a file).
+    package init(yaml: String, lineOffset: Int = 0, subject: String = "the definition") throws(UpliftError) {
+        self.subject = subject
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw UpliftError(.invalidInput, "the YAML does not parse: \(Self.describe(error))")
+            throw UpliftError(.invalidInput, "the YAML does not parse: \(Self.describe(error, lineOffset: lineOffset))")
         } catch {
             throw UpliftError(.invalidInput, "the YAML does not parse")
         }
         guard let root else { throw UpliftError(.invalidInput, "the YAML document is empty") }
         var lines: [String: Int] = [:]
-        value = try Self.convert(root, path: "", lines: &lines)
-        self.lines = lines
+        value = try Self.convert(root, path: "", place: (subject, lineOffset), lines: &lines)
+        self.lines = lines.mapValues { $0 + lineOffset }
     }
 
     /// Runs a reader over the document and turns a field error into an `UpliftError` naming the field and line.
-    func decode<T>(_ body: (JSONValue) throws(FieldError) -> T) throws(UpliftError) -> T {
+    package func decode<T>(_ body: (JSONValue) throws(FieldError) -> T) throws(UpliftError) -> T {
         do {
             return try body(value)
         } catch {
@@ -38,14 +44,14 @@ struct DefinitionSource {
         }
     }
 
-    func message(_ error: FieldError) -> String {
-        let field = error.path.isEmpty ? "the definition" : error.path
+    package func message(_ error: FieldError) -> String {
+        let field = error.path.isEmpty ? subject : error.path
         if let line = line(of: error.path) { return "\(field) (line \(line)): \(error.message)" }
         return "\(field): \(error.message)"
     }
 
     /// The line of the field, or of its nearest ancestor that exists (a missing key points at its parent).
-    func line(of path: String) -> Int? {
+    package func line(of path: String) -> Int? {
         guard !lines.isEmpty else { return nil }
         var p = Substring(path)
         while true {
@@ -64,9 +70,11 @@ struct DefinitionSource {
     /// Definitions nest a few levels; a far deeper document is malformed or hostile (and would recurse deeply).
     static let maxDepth = 32
 
-    private static func convert(_ node: Node, path: String, lines: inout [String: Int], depth: Int = 0) throws(UpliftError) -> JSONValue {
+    /// `place`: the document's name in messages and the offset of its lines.
+    private static func convert(_ node: Node, path: String, place: (subject: String, lineOffset: Int), lines: inout [String: Int],
+                                depth: Int = 0) throws(UpliftError) -> JSONValue {
         guard depth < maxDepth else {
-            throw UpliftError(.invalidInput, "\(path) (line \(node.mark?.line ?? 0)): nested more than \(maxDepth) levels deep")
+            throw UpliftError(.invalidInput, "\(path) (line \((node.mark?.line ?? 0) + place.lineOffset)): nested more than \(maxDepth) levels deep")
         }
         if let line = node.mark?.line, lines[path] == nil { lines[path] = line }
         switch node {
@@ -75,22 +83,22 @@ struct DefinitionSource {
         case .sequence(let sequence):
             var items: [JSONValue] = []
             for (i, item) in sequence.enumerated() {
-                items.append(try convert(item, path: "\(path)[\(i)]", lines: &lines, depth: depth + 1))
+                items.append(try convert(item, path: "\(path)[\(i)]", place: place, lines: &lines, depth: depth + 1))
             }
             return .array(items)
         case .mapping(let mapping):
             var members: [(String, JSONValue)] = []
             for (key, item) in mapping {
                 guard case .scalar(let k) = key else {
-                    throw UpliftError(.invalidInput, "\(path.isEmpty ? "the definition" : path) (line \(key.mark?.line ?? 0)): keys must be plain text")
+                    throw UpliftError(.invalidInput, "\(path.isEmpty ? place.subject : path) (line \((key.mark?.line ?? 0) + place.lineOffset)): keys must be plain text")
                 }
                 let child = FieldReader.join(path, k.string)
                 if let line = key.mark?.line { lines[child] = line }
-                members.append((k.string, try convert(item, path: child, lines: &lines, depth: depth + 1)))
+                members.append((k.string, try convert(item, path: child, place: place, lines: &lines, depth: depth + 1)))
             }
             return .object(members)
         case .alias:
-            throw UpliftError(.invalidInput, "\(path.isEmpty ? "the definition" : path) (line \(node.mark?.line ?? 0)): YAML aliases are not supported; write the value out")
+            throw UpliftError(.invalidInput, "\(path.isEmpty ? place.subject : path) (line \((node.mark?.line ?? 0) + place.lineOffset)): YAML aliases are not supported; write the value out")
         }
     }
 
@@ -131,12 +139,12 @@ struct DefinitionSource {
         (try? JSONValue(parsing: Array(text.utf8))).map { if case .number = $0 { true } else { false } } ?? false
     }
 
-    private static func describe(_ error: YamlError) -> String {
+    private static func describe(_ error: YamlError, lineOffset: Int) -> String {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return "\(problem) (line \(mark.line))"
+            return "\(problem) (line \(mark.line + lineOffset))"
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return "the key \(duplicates.joined(separator: ", ")) is given twice (line \(context.mark.line))"
+            return "the key \(duplicates.joined(separator: ", ")) is given twice (line \(context.mark.line + lineOffset))"
         case .reader(let problem, _, _, _):
             return problem
         default:

@@ -1,4 +1,5 @@
 import UpliftAnalysis
+import UpliftExperiments
 import UpliftModel
 
 extension PrfaqParser {

@@ -1,4 +1,5 @@
 import UpliftAnalysis
+import UpliftExperiments
 import UpliftModel
 
 /// Reads a PR/FAQ file, collecting every mistake rather than stopping at the first: each field is
@@ -12,9 +13,9 @@ struct PrfaqParser {
 
     mutating func parse(_ text: String) -> PrfaqDocument? {
         guard let (header, body) = splitFrontMatter(text) else { return nil }
-        let source: HeaderSource
+        let source: DefinitionSource
         do {
-            source = try HeaderSource(yaml: header, lineOffset: 1)
+            source = try DefinitionSource(yaml: header, lineOffset: 1, subject: "the header")
         } catch {
             problems.append(PrfaqProblem(field: "", line: nil, message: error.message))
             return nil

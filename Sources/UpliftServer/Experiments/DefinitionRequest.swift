@@ -30,6 +30,21 @@ enum DefinitionRequest {
     }
 
     /// The body as JSON; an empty body is nil (for routes whose body is optional).
+    /// Reads the body (JSON, or YAML by Content-Type) and parses it with the definition's own parser:
+    /// 400 invalid_definition with the parser's message (field path, YAML line) when it is wrong.
+    static func definition<T>(_ request: Request, reader: RequestBodyReader, json: (JSONValue) throws(UpliftError) -> T,
+                              yaml: (String) throws(UpliftError) -> T) async throws(APIError) -> T {
+        let body = try await body(request, reader: reader)
+        do {
+            switch body {
+            case .json(let value): return try json(value)
+            case .yaml(let text): return try yaml(text)
+            }
+        } catch {
+            throw APIError(.badRequest, "invalid_definition", error.message)
+        }
+    }
+
     static func optionalJSON(_ request: Request, reader: RequestBodyReader) async throws(APIError) -> JSONValue? {
         let bytes = try await reader.read(request)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }

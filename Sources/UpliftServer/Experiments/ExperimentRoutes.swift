@@ -60,19 +60,9 @@ struct ExperimentRoutes: Sendable {
     func create(_ request: Request) async throws(APIError) -> Response {
         let project = try await project(request)
         let replace = try DefinitionRequest.replace(request)
-        let definition: ExperimentDefinition
-        do {
-            switch try await DefinitionRequest.body(request, reader: bodyReader) {
-            case .json(let json): definition = try ExperimentDefinition(json: json)
-            case .yaml(let text): definition = try ExperimentDefinition(yaml: text)
-            }
-        } catch let error as APIError {
-            throw error
-        } catch let error as UpliftError {
-            throw APIError(.badRequest, "invalid_definition", error.message)
-        } catch {
-            throw APIError(.badRequest, "invalid_definition", "the definition cannot be read")
-        }
+        let definition = try await DefinitionRequest.definition(
+            request, reader: bodyReader, json: { (json) throws(UpliftError) in try ExperimentDefinition(json: json) },
+            yaml: { (text) throws(UpliftError) in try ExperimentDefinition(yaml: text) })
         guard let status = StoredExperiment.Status(rawValue: definition.status.rawValue) else {
             throw APIError(.badRequest, "invalid_definition", "status: unknown status")
         }

@@ -54,19 +54,9 @@ struct FlagRoutes: Sendable {
     func create(_ request: Request) async throws(APIError) -> Response {
         let project = try await project(request)
         let replace = try DefinitionRequest.replace(request)
-        let definition: FlagDefinition
-        do {
-            switch try await DefinitionRequest.body(request, reader: bodyReader) {
-            case .json(let json): definition = try FlagDefinition(json: json)
-            case .yaml(let text): definition = try FlagDefinition(yaml: text)
-            }
-        } catch let error as APIError {
-            throw error
-        } catch let error as UpliftError {
-            throw APIError(.badRequest, "invalid_definition", error.message)
-        } catch {
-            throw APIError(.badRequest, "invalid_definition", "the definition cannot be read")
-        }
+        let definition = try await DefinitionRequest.definition(
+            request, reader: bodyReader, json: { (json) throws(UpliftError) in try FlagDefinition(json: json) },
+            yaml: { (text) throws(UpliftError) in try FlagDefinition(yaml: text) })
         let text = definition.json.compactText
         let outcome = try await catalogCall { () throws(UpliftError) in
             try await catalog.saveFlag(project: project, key: definition.key, enabled: definition.enabled, definition: text, replace: replace)

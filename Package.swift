@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "UpliftGoals",
             dependencies: [
-                "UpliftModel", "UpliftStorage", "UpliftAnalysis", "UpliftExperiments", "UpliftStats",
+                "UpliftModel", "UpliftStorage", "UpliftAnalysis", "UpliftExperiments", "UpliftStats", "UpliftReport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -1,0 +1,127 @@
+import Foundation
+import UpliftAnalysis
+import UpliftExperiments
+import UpliftModel
+import UpliftReport
+import UpliftStats
+import UpliftStorage
+
+/// The funnel, experiment and feedback sections the PR/FAQ names, over the report range.
+extension ReportBuilder {
+    typealias Range = (from: Int64, to: Int64)
+
+    /// The goal sections that measure the same thing, so each chart links to the goal it serves.
+    private func goalLinks(_ document: PrfaqDocument, where matches: (Goal) -> Bool) -> [ReportBlock] {
+        let related = document.goals.filter(matches)
+        guard !related.isEmpty else { return [] }
+        let links = related.map { g in
+            "<a href=\"#\(ReportPage.goalAnchor(g.id))\">Goal: \(Escape.text(g.title ?? g.id))</a>"
+        }
+        return [.trustedHTML("<p class=\"goal-links\">" + links.joined(separator: " · ") + "</p>")]
+    }
+
+    func funnelSections(_ document: PrfaqDocument, range: Range, snapshot: Snapshot) throws(UpliftError) -> [ReportSection] {
+        var out: [ReportSection] = []
+        for funnel in document.funnels {
+            let scope = QueryScope(from: range.from, to: range.to, calendar: calendar, filters: funnel.filters)
+            let result = try engine.funnel(FunnelQuery(scope: scope, steps: funnel.steps, window: funnel.window), snapshot: snapshot, links: links)
+            let title = funnel.title ?? funnel.id
+            let input = FunnelInput(id: "funnel-" + funnel.id, title: title,
+                                    steps: result.steps.map { .init(name: $0.event, persons: $0.persons, medianSecondsToConvert: $0.medianSecondsToConvert) },
+                                    subtitle: "Persons, ordered, \(funnel.window.description) window")
+            let events = funnel.steps.map(\.event)
+            out.append(ReportSection(kind: .other(id: "funnel-" + funnel.id), heading: "Funnel: " + title,
+                blocks: goalLinks(document) { $0.metric == .funnelConversion && $0.steps.map(\.event) == events }
+                    + [.chart(ChartBlock(svg: FunnelChart.svg(input), table: FunnelChart.table(input),
+                                         caption: "From \(UTCDay(microseconds: range.from)) to \(UTCDay(microseconds: range.to)); conversion and drop-off between steps."))]))
+        }
+        return out
+    }
+
+    func experimentSections(_ document: PrfaqDocument, range: Range, snapshot: Snapshot) throws(UpliftError) -> [ReportSection] {
+        let folder = URL(fileURLWithPath: document.path).deletingLastPathComponent()
+        var out: [ReportSection] = []
+        for reference in document.experiments {
+            let id = "experiment-" + reference.key
+            let heading = "Experiment: " + reference.key
+            guard let file = reference.definition else {
+                out.append(ReportSection(kind: .other(id: id), heading: heading,
+                                         blocks: [.paragraph("No definition file is named for this experiment; add `definition:` to the PR/FAQ to see its analysis.")]))
+                continue
+            }
+            let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                throw UpliftError(.notFound, "cannot read experiment definition \(file) (relative to \(document.path)); check the path")
+            }
+            let definition = try ExperimentDefinition(yaml: text)
+            let result = try ExperimentAnalysis.run(definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine)
+            var rows: [ForestInput.Row] = []
+            for metric in result.metrics {
+                for line in metric.variants {
+                    guard let effect = line.comparison?.relative, let lo = effect.lower, let hi = effect.upper else { continue }
+                    let verdict: ForestInput.Verdict = line.verdict == .better ? .better : line.verdict == .worse ? .worse : .inconclusive
+                    rows.append(.init(metric: metric.id + (metric.guardrail ? " (guardrail)" : ""), variant: line.key,
+                                      estimate: effect.estimate, lower: lo, upper: hi, verdict: verdict))
+                }
+            }
+            let input = ForestInput(id: id, title: definition.key, rows: rows, decision: result.decision.summary,
+                                    intervalLabel: "\(Int((result.confidence * 100).rounded()))% interval")
+            var blocks = goalLinks(document) { _ in true }
+            blocks.append(.facts([Fact("Decision", result.decision.recommendation.rawValue.replacingOccurrences(of: "_", with: " ")),
+                                  Fact("Summary", result.decision.summary)]))
+            blocks.append(.chart(ChartBlock(svg: ForestPlot.svg(input), table: ForestPlot.table(input),
+                                            caption: "Relative lift vs control, \(result.method), \(result.correction.rawValue)-corrected.")))
+            for reason in result.decision.reasons { blocks.append(.paragraph(reason)) }
+            out.append(ReportSection(kind: .other(id: id), heading: heading, blocks: blocks))
+        }
+        return out
+    }
+
+    func feedbackSections(_ document: PrfaqDocument, range: Range, snapshot: Snapshot) throws(UpliftError) -> [ReportSection] {
+        var out: [ReportSection] = []
+        for (i, reference) in document.feedback.enumerated() {
+            let name = reference.survey ?? reference.feature ?? "all surveys"
+            let id = "feedback-\(i + 1)-" + name
+            let scope = QueryScope(from: range.from, to: range.to, calendar: calendar)
+            let result = try engine.feedback(FeedbackQuery(scope: scope, feature: reference.feature, survey: reference.survey,
+                                                           interval: .week, comments: comments), snapshot: snapshot, links: links)
+            let total = result.total
+            let nps = document.goals.contains { $0.metric == .nps } || total.csatResponses == 0
+            // The engine reports NPS groups and CSAT satisfied counts, not every score: each group is shown at
+            // its top score so the headline score (computed from the counts) stays exact.
+            let counts = nps
+                ? (0...10).map { $0 == 6 ? total.detractors : $0 == 8 ? total.passives : $0 == 10 ? total.promoters : 0 }
+                : (1...5).map { $0 == 3 ? total.csatResponses - total.satisfied : $0 == 5 ? total.satisfied : 0 }
+            var trend: [FeedbackInput.TrendPoint] = []
+            var byDate: [String: FeedbackResult.Summary] = [:]
+            for group in result.groups {
+                for (date, s) in group.series {
+                    var t = byDate[date] ?? FeedbackResult.Summary()
+                    t.promoters += s.promoters; t.passives += s.passives; t.detractors += s.detractors
+                    t.csatResponses += s.csatResponses; t.satisfied += s.satisfied
+                    byDate[date] = t
+                }
+            }
+            for (date, s) in byDate.sorted(by: { $0.key < $1.key }) {
+                guard let day = UTCDay(date) else { continue }
+                let n = s.promoters + s.passives + s.detractors
+                if nps, n > 0 { trend.append(.init(day: day, score: 100 * Double(s.promoters - s.detractors) / Double(n))) }
+                if !nps, s.csatResponses > 0 { trend.append(.init(day: day, score: 100 * Double(s.satisfied) / Double(s.csatResponses))) }
+            }
+            let input = FeedbackInput(id: id, title: (nps ? "NPS: " : "CSAT: ") + name, scale: nps ? .nps : .csat, counts: counts, trend: trend)
+            let recent = result.groups.flatMap(\.comments).sorted { $0.time > $1.time }.prefix(comments)
+            var blocks = goalLinks(document) { g in
+                (g.metric == .nps || g.metric == .csat) && (reference.survey == nil || g.survey == nil || g.survey == reference.survey)
+            }
+            blocks.append(.chart(ChartBlock(svg: FeedbackChart.svg(input), table: FeedbackChart.table(input),
+                                            caption: "\(total.responses) responses; weekly score. Groups shown at their top score (detractors 6, passives 8, promoters 10).")))
+            if !recent.isEmpty {
+                blocks.append(.comments(recent.map { c in
+                    FeedbackComment(score: c.score.map { ValueUnit.number.format($0) } ?? "–", text: c.text, meta: String(c.time.prefix(10)))
+                }))
+            }
+            out.append(ReportSection(kind: .other(id: id), heading: "Feedback: " + name, blocks: blocks))
+        }
+        return out
+    }
+}

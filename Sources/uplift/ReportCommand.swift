@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import UpliftAnalysis
+import UpliftCatalog
+import UpliftGoals
+import UpliftModel
+import UpliftStorage
+
+/// `uplift report`: the HTML report of one PR/FAQ, or of every PR/FAQ in a folder with an index page.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Render PR/FAQ reports as self-contained HTML (inline SVG charts, no scripts, no external requests).",
+        discussion: """
+            With --prfaq FILE, --out is the HTML file to write. Without it, every *.md PR/FAQ in --dashboards is \
+            rendered into the folder --out, with an index.html linking them.
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
+    @Option(help: "Project whose events are measured.") var project: String
+    @Option(help: ArgumentHelp("One PR/FAQ file; default: every PR/FAQ in --dashboards.", valueName: "file")) var prfaq: String?
+    @Option(help: ArgumentHelp("Folder of PR/FAQ files.", valueName: "dir")) var dashboards = "dashboards"
+    @Option(help: ArgumentHelp("The HTML file (with --prfaq) or the folder to write.", valueName: "path")) var out: String
+    @Option(help: ArgumentHelp("Report as of this date (YYYY-MM-DD or a date-time); default: now.", valueName: "date"))
+    var now: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            let documents = try loadDocuments()
+            let slug = try projectSlug(project)
+            let (timeZone, links) = try await withCatalog(dataOptions, catalogOptions) { catalog in
+                guard let p = try await catalog.project(slug) else {
+                    throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+                }
+                return (p.settings.timeZone, try await catalog.personLinks(project: slug))
+            }
+            let calendar = try LocalCalendar(timeZone: timeZone)
+            let instant = try now.map { text throws(UpliftError) in try QueryScope.instant(text, field: "--now", calendar: calendar) }
+                ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
+            let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
+            let builder = ReportBuilder(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar)
+            if prfaq != nil, let document = documents.first {
+                try Self.write(try builder.render(document, snapshot: snapshot, now: instant), to: out)
+                Console.line("wrote \(out)")
+                return
+            }
+            do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+                throw UpliftError(.io, "cannot create folder \(out): \(error.localizedDescription); give a writable --out folder")
+            }
+            var entries: [ReportIndex.Entry] = []
+            for document in documents {
+                let file = ReportIndex.fileName(document.id)
+                try Self.write(try builder.render(document, snapshot: snapshot, now: instant), to: (out as NSString).appendingPathComponent(file))
+                entries.append(ReportIndex.Entry(file: file, title: document.title, owner: document.owner, goals: document.goals.count))
+            }
+            try Self.write(ReportIndex.html(entries), to: (out as NSString).appendingPathComponent("index.html"))
+            Console.line("wrote \(documents.count) report(s) and index.html to \(out)")
+        }
+    }
+
+    private func loadDocuments() throws(UpliftError) -> [PrfaqDocument] {
+        if let prfaq { return [try PrfaqDocument.load(file: prfaq)] }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: dashboards) } catch {
+            throw UpliftError(.notFound, "cannot list \(dashboards); give --prfaq FILE or --dashboards DIR")
+        }
+        let files = names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted()
+        guard !files.isEmpty else { throw UpliftError(.notFound, "no PR/FAQ (*.md) in \(dashboards); give --prfaq FILE") }
+        var out: [PrfaqDocument] = []
+        for name in files { out.append(try PrfaqDocument.load(file: (dashboards as NSString).appendingPathComponent(name))) }
+        return out
+    }
+
+    static func write(_ html: String, to path: String) throws(UpliftError) {
+        do { try Data(html.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            throw UpliftError(.io, "cannot write \(path): \(error.localizedDescription); check the --out path")
+        }
+    }
+}

@@ -29,6 +29,12 @@ struct ReportMarkdownTests {
         #expect(html.contains("<pre><code>let x = &lt;y&gt;</code></pre>"))
     }
 
+    @Test func underscoresInsideWordsStayLetters() {
+        #expect(Markdown.inline("feature_x_used and _this_") == "feature_x_used and <em>this</em>")
+        #expect(Markdown.inline("2 * 3 * 4") == "2 * 3 * 4")
+        #expect(Markdown.inline("unclosed [link](https://x") == "unclosed [link](https://x")
+    }
+
     @Test func rawHTMLAndUnsafeLinksAreText() {
         let html = Markdown.html("""
             <script>alert(1)</script> "><img src=x onerror=alert(1)>

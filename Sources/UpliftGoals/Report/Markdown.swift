@@ -105,10 +105,12 @@ package enum Markdown {
             if c == "`", let end = find(["`"], from: i + 1) {
                 flush(); out += "<code>" + Escape.text(String(chars[(i + 1)..<end])) + "</code>"; i = end + 1; continue
             }
-            if (c == "*" || c == "_"), i + 1 < chars.count, chars[i + 1] == c, let end = find([c, c], from: i + 2), end > i + 2 {
+            // `_` inside a word (event names such as feature_x_used) is a letter, not emphasis.
+            let opens = c == "*" || (c == "_" && (i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber)))
+            if opens, i + 1 < chars.count, chars[i + 1] == c, let end = find([c, c], from: i + 2), end > i + 2 {
                 flush(); out += "<strong>" + inline(String(chars[(i + 2)..<end])) + "</strong>"; i = end + 2; continue
             }
-            if (c == "*" || c == "_"), let end = find([c], from: i + 1), end > i + 1, chars[i + 1] != " " {
+            if opens, let end = find([c], from: i + 1), end > i + 1, chars[i + 1] != " " {
                 flush(); out += "<em>" + inline(String(chars[(i + 1)..<end])) + "</em>"; i = end + 1; continue
             }
             if c == "[", let close = find(["]", "("], from: i + 1), let paren = find([")"], from: close + 2) {

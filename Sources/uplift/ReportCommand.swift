@@ -60,16 +60,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     private func loadDocuments() throws(UpliftError) -> [PrfaqDocument] {
-        if let prfaq { return [try PrfaqDocument.load(file: prfaq)] }
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: dashboards) } catch {
-            throw UpliftError(.notFound, "cannot list \(dashboards); give --prfaq FILE or --dashboards DIR")
-        }
-        let files = names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted()
-        guard !files.isEmpty else { throw UpliftError(.notFound, "no PR/FAQ (*.md) in \(dashboards); give --prfaq FILE") }
-        var out: [PrfaqDocument] = []
-        for name in files { out.append(try PrfaqDocument.load(file: (dashboards as NSString).appendingPathComponent(name))) }
-        return out
+        try PrfaqDocument.load(file: prfaq, orEveryFileIn: dashboards)
     }
 
     static func write(_ html: String, to path: String) throws(UpliftError) {

@@ -66,3 +66,19 @@ extension PrfaqDocument {
         return problems
     }
 }
+
+extension PrfaqDocument {
+    /// The PR/FAQ `file` if given, else every `*.md` of `folder` but its README, in name order.
+    public static func load(file: String?, orEveryFileIn folder: String) throws(UpliftError) -> [PrfaqDocument] {
+        if let file { return [try load(file: file)] }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw UpliftError(.notFound, "cannot list \(folder); give --prfaq FILE or --dashboards DIR")
+        }
+        let files = names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted()
+        guard !files.isEmpty else { throw UpliftError(.notFound, "no PR/FAQ (*.md) in \(folder); give --prfaq FILE") }
+        var out: [PrfaqDocument] = []
+        for name in files { out.append(try load(file: (folder as NSString).appendingPathComponent(name))) }
+        return out
+    }
+}

@@ -14,25 +14,26 @@ extension AnalysisEngine {
         if TrendEngine.countsEventsByScan(query) {
             return TrendEngine.events(try scan(snapshot, links: links, request: request) { _ in TrendEngine.EventCounts(query) }, query)
         }
-        // The bitsets' size depends on the persons: decode first (cached), so their count is known.
-        if query.measure == .persons, query.breakdown == nil { _ = try blocks(snapshot, from: request.from, to: request.to) }
-        if TrendEngine.countsPersonsByScan(query, personCodes: personCodes(snapshot.project)) {
-            let bits = try scan(snapshot, links: links, request: request) { codes in TrendEngine.PersonBits(query, personCodes: codes) }
-            return TrendEngine.distinctPersons(bits, query)
+        // Whether bitsets per period fit depends on how many persons there are: known once decoded.
+        let input = try prepare(snapshot, links: links, request: request)
+        if TrendEngine.countsPersonsByScan(query, personCodes: input.personCodes) {
+            return TrendEngine.distinctPersons(try input.scan(request) { codes in TrendEngine.PersonBits(query, personCodes: codes) }, query)
         }
-        return TrendEngine.compute(try frame(snapshot, links: links, request: request), query)
+        return TrendEngine.compute(try input.frame(request), query)
     }
 
     public func adoption(_ query: AdoptionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> AdoptionResult {
         let request = AdoptionEngine.request(query)
-        guard case .rolling(let days) = query.window else {
-            return AdoptionEngine.compute(try frame(snapshot, links: links, request: request), query)
+        switch query.window {
+        case .calendar(let interval):
+            return AdoptionEngine.calendarWindows(try frame(snapshot, links: links, request: request), query, interval)
+        case .rolling(let days):
+            // Rolling windows need only each person's active days: folded from the rows, no frame.
+            let layout = AdoptionEngine.DayLayout(query, days: days)
+            let calendar = query.scope.calendar
+            let bits = try scan(snapshot, links: links, request: request) { codes in AdoptionEngine.DayBits(layout, calendar, personCodes: codes) }
+            return AdoptionEngine.rolling(bits, query, layout)
         }
-        // Rolling windows need only each person's active days: folded from the rows, no frame.
-        let layout = AdoptionEngine.DayLayout(query, days: days)
-        let calendar = query.scope.calendar
-        let bits = try scan(snapshot, links: links, request: request) { codes in AdoptionEngine.DayBits(layout, calendar, personCodes: codes) }
-        return AdoptionEngine.rolling(bits, query, layout)
     }
 
     public func retention(_ query: RetentionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> RetentionResult {

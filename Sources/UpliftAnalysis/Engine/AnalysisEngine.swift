@@ -105,23 +105,41 @@ public final class AnalysisEngine: Sendable {
     /// (distinct id → person id, the catalog's `person_ids` of the project).
     package func frame(_ snapshot: Snapshot, links: [String: String], request: FrameRequest,
                        parallelAbove: Int = 100_000) throws(UpliftError) -> EventFrame {
-        let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
-        let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
-        return try FrameBuilder.build(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request,
-                                      parallelAbove: parallelAbove)
+        try prepare(snapshot, links: links, request: request).frame(request, parallelAbove: parallelAbove)
     }
 
-    /// Distinct ids of the project known so far (an upper bound of person codes before a query).
-    package func personCodes(_ project: ProjectSlug) -> Int { dictionaries(project).distinctIDs.count }
-
-    /// Folds the rows a request keeps into per-core accumulators (see `FrameBuilder.scan`); `make` gets
-    /// the number of person codes, the size of any per-person array.
+    /// Folds the rows a request keeps into per-core accumulators (see `FrameBuilder.scan`).
     package func scan<A: RowAccumulator>(_ snapshot: Snapshot, links: [String: String], request: FrameRequest,
                                          make: @Sendable (_ personCodes: Int) -> A) throws(UpliftError) -> A {
+        try prepare(snapshot, links: links, request: request).scan(request, make: make)
+    }
+
+    /// The decoded blocks a request reads and the person map, for a query that decides between a
+    /// frame and a scan once it knows how many persons there are.
+    package func prepare(_ snapshot: Snapshot, links: [String: String], request: FrameRequest) throws(UpliftError) -> Prepared {
         let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
         let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
-        let codes = persons.personOf.count
-        return try FrameBuilder.scan(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request) { make(codes) }
+        return Prepared(dictionaries: dictionaries, blocks: blocks, persons: persons)
+    }
+
+    package struct Prepared: Sendable {
+        let dictionaries: ProjectDictionaries
+        let blocks: [EventBlock]
+        let persons: PersonResolver
+
+        /// Person codes: the size of any per-person array.
+        package var personCodes: Int { persons.personOf.count }
+
+        package func frame(_ request: FrameRequest, parallelAbove: Int = 100_000) throws(UpliftError) -> EventFrame {
+            try FrameBuilder.build(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request,
+                                   parallelAbove: parallelAbove)
+        }
+
+        /// `make` gets the number of person codes.
+        package func scan<A: RowAccumulator>(_ request: FrameRequest, make: @Sendable (_ personCodes: Int) -> A) throws(UpliftError) -> A {
+            let codes = personCodes
+            return try FrameBuilder.scan(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request) { make(codes) }
+        }
     }
 
     /// The person map for these links: the cached one when the links are the same (an O(1) check when

@@ -52,22 +52,6 @@ package enum AdoptionEngine {
         return days
     }
 
-    /// Calendar windows, from a frame (rolling windows fold rows into `DayBits` instead: see
-    /// `AnalysisEngine.adoption`).
-    package static func compute(_ frame: EventFrame, _ query: AdoptionQuery) -> AdoptionResult {
-        switch query.window {
-        case .rolling(let days):
-            // Also from a frame (tests): the same bits, from the frame's rows.
-            let layout = DayLayout(query, days: days)
-            var bits = DayBits(layout, query.scope.calendar, personCodes: frame.personCount)
-            for p in 0..<frame.personCount {
-                for i in frame.rows(of: p) { bits.add(time: frame.times[i], roles: frame.roles[i], person: Int32(p)) }
-            }
-            return rolling(bits, query, layout)
-        case .calendar(let interval): return calendarWindows(frame, query, interval)
-        }
-    }
-
     /// The days a rolling adoption reads: its points, and from the first point's window start on.
     package struct DayLayout: Sendable {
         let points: [UTCDay]
@@ -176,8 +160,9 @@ package enum AdoptionEngine {
         })
     }
 
-    /// One point per period; a person counts once per period (rows are time-sorted per person).
-    static func calendarWindows(_ frame: EventFrame, _ query: AdoptionQuery, _ interval: Interval) -> AdoptionResult {
+    /// Calendar windows, from a frame (rolling windows fold rows into `DayBits` instead: see
+    /// `AnalysisEngine.adoption`). One point per period; a person counts once per period (rows are time-sorted per person).
+    package static func calendarWindows(_ frame: EventFrame, _ query: AdoptionQuery, _ interval: Interval) -> AdoptionResult {
         let range = PeriodRange(query.scope, interval)
         let n = range.count
         var adopters = [Int](repeating: 0, count: n), active = adopters

@@ -7,6 +7,9 @@ PROJECT      ?= demo
 DEMO_EVENTS  ?= 1000000
 DEMO_USERS   ?= 20000
 DEMO_DAYS    ?= 60
+DEMO_START   ?= 2026-01-01
+# The demo reports are as of the day after the generated data ends.
+DEMO_NOW     := $(shell date -u -d "$(DEMO_START) + $(DEMO_DAYS) days" +%F 2>/dev/null || echo 2026-03-02)
 HOST         ?= 127.0.0.1
 PORT         ?= 8080
 VENV         := .venv
@@ -17,17 +20,23 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test build release deps venv clean bench postgres
 
 ## Build in release mode, generate a demo data set, import it into $(DATA), print a summary, then
-## serve the ingestion API on $(HOST):$(PORT) with a write key for the demo project (Ctrl-C stops it).
+## serve on $(HOST):$(PORT) with the PR/FAQs of dashboards/ (Ctrl-C stops it). It prints the demo project's
+## write key, its read key and the URL of the demo reports (as of the day after the demo data ends).
+## The catalog is the embedded default (SQLite in $(DATA)).
 run: deps release
-	./.build/release/uplift generate --events $(DEMO_EVENTS) --users $(DEMO_USERS) --days $(DEMO_DAYS) --seed 42 \
+	./.build/release/uplift generate --events $(DEMO_EVENTS) --users $(DEMO_USERS) --days $(DEMO_DAYS) --start $(DEMO_START) --seed 42 \
 	  | ./.build/release/uplift import --data $(DATA) --project $(PROJECT) -
 	./.build/release/uplift stats --data $(DATA) --project $(PROJECT)
 	./.build/release/uplift verify --data $(DATA)
-	@[ -s $(DATA)/$(PROJECT).write-key ] || { umask 077; ./.build/release/uplift key create --data $(DATA) --project $(PROJECT) --kind write --json \
-	  | sed -n 's/.*"key":"\(upw_[A-Za-z0-9]*\)".*/\1/p' > $(DATA)/$(PROJECT).write-key; }
+	@for kind in write read; do [ -s $(DATA)/$(PROJECT).$$kind-key ] || { umask 077; ./.build/release/uplift key create --data $(DATA) --project $(PROJECT) --kind $$kind --json \
+	  | sed -n 's/.*"key":"\(up[wr]_[A-Za-z0-9]*\)".*/\1/p' > $(DATA)/$(PROJECT).$$kind-key; }; done
 	@echo "write key of $(PROJECT) (in $(DATA)/$(PROJECT).write-key): $$(cat $(DATA)/$(PROJECT).write-key)"
+	@echo "read key of $(PROJECT) (in $(DATA)/$(PROJECT).read-key): $$(cat $(DATA)/$(PROJECT).read-key)"
 	@echo "try: curl -u \"$$(cat $(DATA)/$(PROJECT).write-key):\" http://$(HOST):$(PORT)/v1/track -d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}'"
-	./.build/release/uplift serve --data $(DATA) --host $(HOST) --port $(PORT)
+	@echo "demo report: http://$(HOST):$(PORT)/v1/reports/onboarding-checklist?now=$(DEMO_NOW)"
+	@echo "  (all reports: http://$(HOST):$(PORT)/v1/reports?now=$(DEMO_NOW); the browser asks for a user name: the read key, no password)"
+	@echo "  or: curl -u \"$$(cat $(DATA)/$(PROJECT).read-key):\" 'http://$(HOST):$(PORT)/v1/reports/onboarding-checklist?now=$(DEMO_NOW)' -o report.html"
+	./.build/release/uplift serve --data $(DATA) --host $(HOST) --port $(PORT) --dashboards dashboards
 
 ## Install what is missing, build, run the whole suite (Swift tests, then the interop tests, then the
 ## integration tests against a running `uplift serve`) against a throwaway PostgreSQL cluster

@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "UpliftServer",
             dependencies: [
-                "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "CZlib",
+                "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftGoals", "UpliftReport", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -125,7 +125,8 @@ let package = Package(
         ),
 
         // Server-rendered inline SVG charts, data tables and the self-contained report page. Pure Swift.
-        .target(name: "UpliftReport", dependencies: ["UpliftModel"], swiftSettings: strict),
+        .target(
+            name: "UpliftReport", dependencies: ["UpliftModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
 
         // Micro-benchmarks for the scripts under loadtests/ (not shipped).
         .executableTarget(

@@ -46,11 +46,7 @@ struct GoalsCommand: AsyncParsableCommand {
                 results.append((document, try evaluator.evaluate(document, snapshot: snapshot, now: instant)))
             }
             if output.json {
-                Console.line(JSONValue.object([("prfaqs", .array(results.map { d, goals in
-                    .object([("id", .string(d.id)), ("title", .string(d.title)), ("owner", .string(d.owner)),
-                             ("feature", .string(d.feature)), ("launch", .string(d.launch.description)), ("file", .string(d.path)),
-                             ("goals", .array(goals.map(\.json)))])
-                }))]).compactText)
+                Console.line(JSONValue.object([("prfaqs", .array(results.map { d, goals in d.json(goals: goals) }))]).compactText)
             } else {
                 Console.line(Self.table(results))
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import UpliftAnalysis
 import UpliftCatalog
+import UpliftExperiments
 import UpliftGoals
 import UpliftModel
 import UpliftStorage
@@ -29,17 +30,25 @@ struct ReportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let documents = try loadDocuments()
             let slug = try projectSlug(project)
-            let (timeZone, links) = try await withCatalog(dataOptions, catalogOptions) { catalog in
+            let (timeZone, links, experiments) = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 guard let p = try await catalog.project(slug) else {
                     throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
                 }
-                return (p.settings.timeZone, try await catalog.personLinks(project: slug))
+                // Experiments named without a definition file come from the catalog.
+                var experiments: [String: ExperimentDefinition] = [:]
+                for reference in documents.flatMap(\.experiments) where reference.definition == nil {
+                    if let stored = try await catalog.experiment(project: slug, key: reference.key) {
+                        experiments[reference.key] = try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
+                    }
+                }
+                return (p.settings.timeZone, try await catalog.personLinks(project: slug), experiments)
             }
             let calendar = try LocalCalendar(timeZone: timeZone)
             let instant = try now.map { text throws(UpliftError) in try QueryScope.instant(text, field: "--now", calendar: calendar) }
                 ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
             let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
-            let builder = ReportBuilder(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar)
+            let builder = ReportBuilder(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar,
+                                        storedExperiments: experiments)
             if prfaq != nil, let document = documents.first {
                 try Self.write(try builder.render(document, snapshot: snapshot, now: instant), to: out)
                 Console.line("wrote \(out)")

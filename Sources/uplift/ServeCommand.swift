@@ -26,6 +26,10 @@ struct Serve: AsyncParsableCommand {
         valueName: "size"))
     var queryCacheMemory = "3GiB"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: ArgumentHelp(
+        "Folder of PR/FAQ files served by GET /v1/goals and /v1/reports (read on each request); none by default.",
+        valueName: "dir"))
+    var dashboards: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -34,6 +38,12 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--query-cache-memory must be a number of bytes or a size such as 512MiB or 3GiB")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        if let dashboards {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dashboards, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--dashboards \(dashboards) is not a folder; give the folder of PR/FAQ files (e.g. dashboards)")
+            }
+        }
     }
 
     func run() async throws {
@@ -59,6 +69,7 @@ struct Serve: AsyncParsableCommand {
             var server = ServerConfiguration(host: host, port: port)
             server.rateLimit = rateLimit
             server.queryCacheBytes = parseByteSize(queryCacheMemory) ?? server.queryCacheBytes
+            server.dashboards = dashboards
             let dialect = catalog.dialect
             let directory = dataOptions.directory
             do {

@@ -68,17 +68,41 @@ extension PrfaqDocument {
 }
 
 extension PrfaqDocument {
-    /// The PR/FAQ `file` if given, else every `*.md` of `folder` but its README, in name order.
+    /// The PR/FAQ `file` if given, else every PR/FAQ of `folder` (see `files(in:)`); any invalid file is an error.
     public static func load(file: String?, orEveryFileIn folder: String) throws(UpliftError) -> [PrfaqDocument] {
         if let file { return [try load(file: file)] }
+        let files = try files(in: folder)
+        guard !files.isEmpty else { throw UpliftError(.notFound, "no PR/FAQ (*.md) in \(folder); give --prfaq FILE") }
+        var out: [PrfaqDocument] = []
+        for path in files { out.append(try load(file: path)) }
+        return out
+    }
+
+    /// The paths of every `*.md` of `folder` but its README, in name order.
+    public static func files(in folder: String) throws(UpliftError) -> [String] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
             throw UpliftError(.notFound, "cannot list \(folder); give --prfaq FILE or --dashboards DIR")
         }
-        let files = names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted()
-        guard !files.isEmpty else { throw UpliftError(.notFound, "no PR/FAQ (*.md) in \(folder); give --prfaq FILE") }
-        var out: [PrfaqDocument] = []
-        for name in files { out.append(try load(file: (folder as NSString).appendingPathComponent(name))) }
-        return out
+        return names.filter { $0.hasSuffix(".md") && $0.lowercased() != "readme.md" }.sorted()
+            .map { (folder as NSString).appendingPathComponent($0) }
+    }
+}
+
+/// Every PR/FAQ of a folder, read as it is now (the server reads it on each request, so an edited
+/// file shows without a restart): the valid documents, and the files that do not validate with
+/// their problems, so one broken file does not hide the others.
+public struct DashboardFolder: Sendable {
+    public var documents: [PrfaqDocument]
+    public var invalid: [PrfaqDocument.Check]
+
+    public init(_ folder: String) throws(UpliftError) {
+        let checks = try PrfaqDocument.files(in: folder).map(PrfaqDocument.check(file:))
+        documents = checks.compactMap(\.document)
+        invalid = checks.filter { $0.document == nil }
+    }
+
+    public func document(id: String) -> PrfaqDocument? {
+        documents.first { $0.id == id }
     }
 }

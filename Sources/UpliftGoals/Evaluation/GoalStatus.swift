@@ -1,3 +1,4 @@
+import Foundation
 public import UpliftModel
 import UpliftAnalysis
 
@@ -72,5 +73,14 @@ public struct GoalStatus: Sendable {
             ("forecast", forecastJSON), ("status", .string(status.rawValue)), ("explanation", .string(explanation)),
             ("series", .array(series.map { .object([("date", .string($0.date)), ("value", number($0.value))]) })),
         ])
+    }
+}
+
+extension PrfaqDocument {
+    /// The document's header and its goals' statuses: one entry of `uplift goals --json` and `GET /v1/goals`.
+    public func json(goals: [GoalStatus]) -> JSONValue {
+        .object([("id", .string(id)), ("title", .string(title)), ("owner", .string(owner)), ("feature", .string(feature)),
+                 ("launch", .string(launch.description)), ("file", .string((path as NSString).lastPathComponent)),
+                 ("goals", .array(goals.map(\.json)))])
     }
 }

@@ -44,16 +44,21 @@ extension ReportBuilder {
         for reference in document.experiments {
             let id = "experiment-" + reference.key
             let heading = "Experiment: " + reference.key
-            guard let file = reference.definition else {
-                out.append(ReportSection(kind: .other(id: id), heading: heading,
-                                         blocks: [.paragraph("No definition file is named for this experiment; add `definition:` to the PR/FAQ to see its analysis.")]))
+            let definition: ExperimentDefinition
+            if let file = reference.definition {
+                let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
+                guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                    throw UpliftError(.notFound, "cannot read experiment definition \(file) (relative to \(document.path)); check the path")
+                }
+                definition = try ExperimentDefinition(yaml: text)
+            } else if let stored = storedExperiments[reference.key] {
+                definition = stored
+            } else {
+                out.append(ReportSection(kind: .other(id: id), heading: heading, blocks: [.paragraph(
+                    "Experiment \(reference.key) is not in this project's catalog and the PR/FAQ names no definition file; "
+                    + "create it with `uplift experiment create` or add `definition:` to see its analysis.")]))
                 continue
             }
-            let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
-            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-                throw UpliftError(.notFound, "cannot read experiment definition \(file) (relative to \(document.path)); check the path")
-            }
-            let definition = try ExperimentDefinition(yaml: text)
             let result = try ExperimentAnalysis.run(definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine)
             var rows: [ForestInput.Row] = []
             for metric in result.metrics {

@@ -1,5 +1,6 @@
 import Foundation
 public import UpliftAnalysis
+public import UpliftExperiments
 public import UpliftModel
 public import UpliftStorage
 import UpliftReport
@@ -13,10 +14,14 @@ public struct ReportBuilder: Sendable {
     public var calendar: LocalCalendar
     /// How many recent survey comments each feedback section shows.
     public var comments: Int
+    /// Experiment definitions from the catalog, by key, for experiments the PR/FAQ names without a
+    /// definition file (a named file wins: it is what the document's author pointed at).
+    public var storedExperiments: [String: ExperimentDefinition]
 
     public init(engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
-                calendar: LocalCalendar = .utc, comments: Int = 8) {
+                calendar: LocalCalendar = .utc, comments: Int = 8, storedExperiments: [String: ExperimentDefinition] = [:]) {
         self.engine = engine; self.links = links; self.calendar = calendar; self.comments = comments
+        self.storedExperiments = storedExperiments
     }
 
     /// The whole HTML document for `document` over `snapshot` as of `now` (microseconds).

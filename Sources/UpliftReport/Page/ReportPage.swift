@@ -19,11 +19,18 @@ public struct ReportPage: Sendable {
     /// The fragment id of a goal's section: `goal-<id>` with the id made safe by `Escape.anchor`.
     public static func goalAnchor(_ goalID: String) -> String { "goal-" + Escape.anchor(goalID) }
 
+    /// What the page may load: nothing but its own stylesheet, named by hash, so no injected
+    /// markup could run a script, load a resource, submit a form or change the base URL.
+    /// Served reports send it as a header, with `frame-ancestors 'none'` added (a meta element
+    /// cannot carry that directive).
+    public static let contentSecurityPolicy =
+        "default-src 'none'; style-src '\(ReportStyle.hash)'; base-uri 'none'; form-action 'none'"
+
     /// The whole document.
     public func render() -> String {
         var out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
         // Belt and braces for a file opened from disk; the server also sends the header.
-        out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"/>"
+        out += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(Self.contentSecurityPolicy)\"/>"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
         out += "<title>\(Escape.text(title))</title><style>\(ReportStyle.css)</style></head><body>"
         out += "<header id=\"top\"><h1>\(Escape.text(title))</h1>"

@@ -1,7 +1,13 @@
+import Crypto
+import Foundation
+
 /// The report's inline stylesheet: system fonts only (no downloads), print rules that keep
 /// charts whole and show link targets as plain text. Contains no `<` or `&`, so it is valid
 /// inside `<style>` in both HTML and XML.
 enum ReportStyle {
+    /// The stylesheet's CSP source expression: the page allows this one stylesheet and no other.
+    static let hash = "sha256-" + Data(SHA256.hash(data: Data(css.utf8))).base64EncodedString()
+
     static let css = """
     :root{--ink:#1a1a1a;--muted:#5c5c5c;--line:#d9d9d9;--bg:#fafafa;--card:#fff;
     --achieved:#009E73;--on-track:#0072B2;--at-risk:#E69F00;--off-track:#D55E00;--no-data:#8a8a8a}

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     /// How long a project's person links and time zone are reused by queries: an identify shows in
     /// query results at most this long after it was acknowledged.
     public var queryContextTTL: Duration = .seconds(1)
+    /// The folder of PR/FAQ files behind `/v1/goals` and `/v1/reports`; nil: those routes answer 404.
+    public var dashboards: String?
     /// What 503 responses ask clients to wait before retrying, in seconds.
     public var retryAfterSeconds = 5
 

@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 import HummingbirdCore
 public import Logging
@@ -78,6 +78,7 @@ public enum UpliftApplication {
             bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds, logger: logger)
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
+        GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
         HealthRoutes(store: store, catalog: catalog, metrics: metrics).add(to: router)
 
         let http = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))

@@ -44,13 +44,7 @@ struct QueryHandler: Sendable {
            let named = try? ProjectSlug(text), named != project {
             throw Self.otherProject
         }
-        let context: QueryContextCache.Context
-        do {
-            context = try await contexts.context(project)
-        } catch {
-            logger.error("cannot read the query context", metadata: ["query.project": "\(project)", "error": "\(error)"])
-            throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
-        }
+        let context = try await context(project)
         let query: QueryKind.Decoded
         do {
             query = try await kind.decode(json, defaultTimeZone: context.timeZone) { (key) throws(UpliftError) in
@@ -65,7 +59,9 @@ struct QueryHandler: Sendable {
             throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
         }
         if let named = query.project, named != project { throw Self.otherProject }
-        let document = try await run(query, project: project, links: context.links)
+        let document = try await compute(project: project, links: context.links) { (engine, snapshot, links) throws(UpliftError) in
+            try query.run(engine, snapshot, links)
+        }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
@@ -85,9 +81,22 @@ struct QueryHandler: Sendable {
         }
     }
 
-    /// Runs on a fresh snapshot; a segment that compaction removed between the snapshot and the
-    /// read (an I/O error) is answered by one retry on a newer snapshot.
-    private func run(_ query: QueryKind.Decoded, project: ProjectSlug, links: [String: String]) async throws(APIError) -> JSONValue {
+    /// The project's time zone and person links (cached briefly, see `QueryContextCache`).
+    func context(_ project: ProjectSlug) async throws(APIError) -> QueryContextCache.Context {
+        do {
+            return try await contexts.context(project)
+        } catch {
+            logger.error("cannot read the query context", metadata: ["query.project": "\(project)", "error": "\(error)"])
+            throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
+        }
+    }
+
+    /// Runs `work` off the event loop on a fresh snapshot; a segment that compaction removed between
+    /// the snapshot and the read (an I/O error) is answered by one retry on a newer snapshot.
+    func compute<T: Sendable>(
+        project: ProjectSlug, links: [String: String],
+        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> T
+    ) async throws(APIError) -> T {
         var attempt = 0
         while true {
             attempt += 1
@@ -96,7 +105,7 @@ struct QueryHandler: Sendable {
             engine.forget(segmentsNotIn: snapshot)
             let engine = self.engine
             do {
-                return try await executor.run { () throws(UpliftError) in try query.run(engine, snapshot, links) }
+                return try await executor.run { () throws(UpliftError) in try work(engine, snapshot, links) }
             } catch where error.code == .invalidInput {
                 throw APIError(.badRequest, "invalid_query", error.message)
             } catch where attempt == 1 && (error.code == .io || error.code == .notFound) {

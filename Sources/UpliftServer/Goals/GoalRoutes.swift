@@ -90,7 +90,7 @@ struct GoalRoutes: Sendable {
         var query = ""
         if let now = request.uri.queryParameters.get("now") {
             _ = try instant(request, timeZone: try await queries.context(project).timeZone)
-            query = "?now=" + (now.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            query = "?now=" + (now.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")
         }
         // Relative links: from /v1/reports, "reports/x" is /v1/reports/x, also behind a path prefix.
         let entries = dashboards.documents.map { d in
@@ -98,6 +98,9 @@ struct GoalRoutes: Sendable {
         }
         return Self.html(ReportIndex.html(entries))
     }
+
+    /// What a query value keeps unencoded (RFC 3986 unreserved, plus `:` of a time): `+` of an offset is encoded.
+    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:")
 
     func report(_ request: Request, id: String) async throws(APIError) -> Response {
         let (project, dashboards) = try await open(request)

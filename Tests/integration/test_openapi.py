@@ -3,6 +3,8 @@
 - the document validates (openapi-spec-validator) and its mirrored request schemas equal schemas/*.json;
 - every documented route answers (not 404) with a documented status, body and headers;
 - one request per error code gets that status and code, with a body and headers as documented;
+- the goal and report routes (server started with --dashboards <repo>/dashboards) answer 200, 400, 401,
+  404 as documented, JSON and HTML alike;
 - schemathesis fuzzes every operation (bounded, < 90 s) with the checks not_a_server_error,
   status_code_conformance, content_type_conformance, response_schema_conformance,
   response_headers_conformance.

@@ -3,6 +3,8 @@
 - the document validates (openapi-spec-validator) and its mirrored request schemas equal schemas/*.json;
 - every documented route answers (not 404) with a documented status, body and headers;
 - one request per error code gets that status and code, with a body and headers as documented;
+- the goal and report routes (server started with --dashboards <repo>/dashboards) answer 200, 400, 401,
+  404 as documented, JSON and HTML alike;
 - schemathesis fuzzes every operation (bounded, < 90 s) with the checks not_a_server_error,
   status_code_conformance, content_type_conformance, response_schema_conformance,
   response_headers_conformance.
@@ -28,7 +30,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 
-from openapi_doc import (MIRRORS, OPENAPI, SCHEMAS, body_validator, deref, document, mirrored_from_file,
+from openapi_doc import (MIRRORS, OPENAPI, ROOT, SCHEMAS, body_validator, deref, document, mirrored_from_file,
                          operations, resolve, response_pointer, validator_for)
 from openapi_server import UpliftServer
 
@@ -38,6 +40,11 @@ EXPERIMENT_QUERY = "/v1/query/experiment"
 # Definitions (read key) and decide (write key): answered as documented in test_experiments_api.py;
 # the experiment query in test_experiment_query_answers_as_documented.
 EXPERIMENT_PATHS = ("/v1/experiments", "/v1/flags", "/v1/decide", EXPERIMENT_QUERY)
+# Goals and reports (read key, the repository's dashboards folder): test_goal_routes_answer_as_documented.
+GOAL_OPERATIONS = (("/v1/goals", "/v1/goals"), ("/v1/goals/{id}", "/v1/goals/activation"),
+                   ("/v1/reports", "/v1/reports"), ("/v1/reports/{id}", "/v1/reports/onboarding-checklist"))
+GOAL_PATHS = ("/v1/goals", "/v1/reports")
+DASHBOARDS = ROOT / "dashboards"
 SCHEMATHESIS_CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
                        "response_schema_conformance,response_headers_conformance")
 SCHEMATHESIS_EXAMPLES = int(os.environ.get("UPLIFT_SCHEMATHESIS_EXAMPLES", "10"))
@@ -45,7 +52,8 @@ SCHEMATHESIS_EXAMPLES = int(os.environ.get("UPLIFT_SCHEMATHESIS_EXAMPLES", "10")
 
 @pytest.fixture(scope="module")
 def server():
-    with UpliftServer() as s:
+    # With the repository's PR/FAQs, so the goal and report routes answer (over the few events the tests post).
+    with UpliftServer(extra_args=["--dashboards", str(DASHBOARDS)]) as s:
         yield s
 
 
@@ -246,6 +254,9 @@ def test_every_server_route_is_documented():
         assert (path, "get") in documented
     for path in QUERY_PATHS:
         assert (path, "post") in documented, path
+    # GoalRoutes (Sources/UpliftServer/Goals).
+    for path, _ in GOAL_OPERATIONS:
+        assert (path, "get") in documented, path
 
 
 # --- the live server ------------------------------------------------------------------------------
@@ -255,8 +266,8 @@ def test_every_documented_route_answers_as_documented(server):
         url = server.url + path
         if path in QUERY_PATHS:
             continue  # test_query_routes_answer_as_documented
-        if path.startswith(EXPERIMENT_PATHS):
-            continue
+        if path.startswith(EXPERIMENT_PATHS + GOAL_PATHS):
+            continue  # test_experiments_api.py, test_goal_routes_answer_as_documented
         if method == "post":
             body = valid_body(path)
             request_schema_validator(path).validate(body)
@@ -323,6 +334,56 @@ def test_experiment_query_answers_as_documented(server):
         if code:
             assert r.json()["error"]["code"] == code, r.text
         check_documented(r, EXPERIMENT_QUERY, "post")
+
+
+def test_goal_routes_answer_as_documented(server):
+    read = {"Authorization": f"Bearer {server.read_key}"}
+    cases = []
+    for template, path in GOAL_OPERATIONS:
+        cases += [
+            (template, path, read, 200, None),
+            (template, path + "?now=2026-03-01", basic(server.read_key), 200, None),  # what a browser sends
+            (template, path, {}, 401, "unauthorized"),
+            (template, path, basic(server.write_key), 401, "unauthorized"),
+            (template, path + "?now=garbage", read, 400, "invalid_query"),
+        ]
+    cases += [
+        ("/v1/goals/{id}", "/v1/goals/no-such-goal", read, 404, "not_found"),
+        ("/v1/goals/{id}", "/v1/goals/activation?prfaq=feature-x", read, 404, "not_found"),
+        ("/v1/goals", "/v1/goals?prfaq=no-such-prfaq", read, 404, "not_found"),
+        ("/v1/reports/{id}", "/v1/reports/no-such-prfaq", read, 404, "not_found"),
+        ("/v1/goals/{id}", "/v1/goals/activation?prfaq=onboarding-checklist&now=2026-03-01T12:00:00Z", read, 200, None),
+    ]
+    bodies = {}
+    for template, path, headers, status, code in cases:
+        r = requests.get(server.url + path, headers=headers, timeout=60)
+        assert r.status_code == status, (path, status, r.status_code, r.text)
+        if code:
+            assert r.json()["error"]["code"] == code, (path, r.text)
+            if code == "invalid_query":
+                assert "now" in r.json()["error"]["message"], r.text
+        check_documented(r, template, "get")
+        bodies.setdefault(path, r)
+    # The bodies say what was asked for, not just something of the right shape.
+    goals = bodies["/v1/goals"].json()
+    assert {p["id"] for p in goals["prfaqs"]} == {"feature-x", "new-checkout", "onboarding-checklist"}
+    assert goals["invalid"] == []
+    goal = bodies["/v1/goals/activation"].json()
+    assert (goal["id"], goal["prfaq"]["id"]) == ("activation", "onboarding-checklist")
+    assert goal["report"] == "/v1/reports/onboarding-checklist#goal-activation"
+    assert 'href="reports/onboarding-checklist"' in bodies["/v1/reports"].text
+    report = bodies["/v1/reports/onboarding-checklist"].text
+    assert report.startswith("<!DOCTYPE html>") and 'id="goal-activation"' in report
+    assert "<script" not in report
+
+
+def test_goal_routes_without_dashboards_answer_no_dashboards():
+    with UpliftServer() as s:
+        for template, path in GOAL_OPERATIONS:
+            r = requests.get(s.url + path, headers={"Authorization": f"Bearer {s.read_key}"}, timeout=30)
+            assert r.status_code == 404, (path, r.status_code, r.text)
+            assert r.json()["error"]["code"] == "no_dashboards", r.text
+            check_documented(r, template, "get")
 
 
 def _stalled_then_closed(server, path, declared, sent, read_timeout=45):
@@ -498,12 +559,13 @@ def test_schemathesis_queries_with_the_read_key(server, tmp_path):
         pytest.skip("until engines merge: the query engines are stubs")
     cli = Path(sys.executable).with_name("schemathesis")
     command = [str(cli), "run", str(OPENAPI), "--url", server.url, "-H", f"Authorization: Bearer {server.read_key}",
-               "--include-path-regex", "^/v1/query/", "--checks", SCHEMATHESIS_CHECKS,
+               "--include-path-regex", "^/v1/(query/|goals|reports)", "--checks", SCHEMATHESIS_CHECKS,
                "--max-examples", str(SCHEMATHESIS_EXAMPLES), "--seed", "20261125", "--generation-database", "none",
                "--no-color", "--request-timeout", "40", "--report", "ndjson", "--report-dir", str(tmp_path)]
     r = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, f"schemathesis failed ({r.returncode}):\n{r.stdout[-20000:]}\n{r.stderr[-5000:]}"
-    assert f"Tested: {len(QUERY_PATHS) + 1}" in r.stdout, r.stdout[-3000:]  # + the experiment query
+    # + the experiment query and the goal routes
+    assert f"Tested: {len(QUERY_PATHS) + 1 + len(GOAL_OPERATIONS)}" in r.stdout, r.stdout[-3000:]
     assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
 
 

@@ -36,7 +36,10 @@ public struct QueryScope: Sendable {
     /// A date (`2026-01-31`, local midnight) or a date-time (`2026-01-31T12:00:00`, local time; with
     /// `Z` or an offset, that instant).
     public static func instant(_ text: String, field: String, calendar: LocalCalendar) throws(UpliftError) -> Int64 {
-        if let day = UTCDay(text), day.components.year >= 1970 { return calendar.start(of: day) }
+        if let day = UTCDay(text) {
+            guard day.components.year >= 1970 else { throw UpliftError(.invalidInput, "\(field): \(day) is before 1970; events start in 1970") }
+            return calendar.start(of: day)
+        }
         let hasZone = text.count > 10 && (text.hasSuffix("Z") || text.hasSuffix("z") || text.dropFirst(10).contains("+") || text.dropFirst(16).contains("-"))
         guard let utc = Timestamp.parse(text), utc >= 0 else {
             throw UpliftError(.invalidInput, "\(field): '\(text.prefix(40))' is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm[:ss][Z|±hh:mm])")

@@ -59,7 +59,15 @@ extension ReportBuilder {
                     + "create it with `uplift experiment create` or add `definition:` to see its analysis.")]))
                 continue
             }
-            let result = try ExperimentAnalysis.run(definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine)
+            let result: ExperimentResult
+            do {
+                result = try ExperimentAnalysis.run(definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine)
+            } catch where error.code == .invalidInput {
+                // The definition cannot be analysed over this range (e.g. a range longer than the analysis
+                // allows): the report says why in the section instead of failing as a whole.
+                out.append(ReportSection(kind: .other(id: id), heading: heading, blocks: [.paragraph("This experiment could not be analysed: \(error.message).")]))
+                continue
+            }
             var rows: [ForestInput.Row] = []
             for metric in result.metrics {
                 for line in metric.variants {

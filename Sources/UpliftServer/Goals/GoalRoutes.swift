@@ -157,7 +157,8 @@ struct GoalRoutes: Sendable {
 
     private func calendar(_ timeZone: String) throws(APIError) -> LocalCalendar {
         do { return try LocalCalendar(timeZone: timeZone) } catch {
-            throw APIError(.serviceUnavailable, "catalog_unavailable", "the project's time zone cannot be read: \(error.message)")
+            throw APIError(.serviceUnavailable, "catalog_unavailable", "the project's time zone cannot be read: \(error.message)",
+                           retryAfter: queries.retryAfter)
         }
     }
 

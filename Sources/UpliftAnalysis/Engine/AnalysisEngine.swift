@@ -8,6 +8,8 @@ public import UpliftStorage
 public final class AnalysisEngine: Sendable {
     /// Bytes of decoded columns kept between queries.
     public let cacheBytes: Int
+    /// Segment texts (properties, context) kept by event: a quarter of the cache's budget on top of it.
+    let textBudget: TextBudget
     private let state: Mutex<State>
 
     private struct State {
@@ -27,6 +29,7 @@ public final class AnalysisEngine: Sendable {
 
     public init(cacheBytes: Int = 3 << 30) {
         self.cacheBytes = cacheBytes
+        textBudget = TextBudget(limit: cacheBytes / 4)
         state = Mutex(State())
     }
 
@@ -62,7 +65,7 @@ public final class AnalysisEngine: Sendable {
         }
         let missing = paths.filter { found[$0] == nil }
         let decoded = try FrameBuilder.parallelMap(missing) { (path) throws(UpliftError) in
-            try SegmentDecoder.block(path: path, dictionaries: dictionaries)
+            try SegmentDecoder.block(path: path, dictionaries: dictionaries, textBudget: textBudget)
         }
         for (path, block) in zip(missing, decoded) { found[path] = block }
         remember(Array(zip(missing, decoded)))

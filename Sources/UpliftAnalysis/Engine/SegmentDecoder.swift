@@ -4,7 +4,7 @@ import UpliftStorage
 
 /// Decodes the event, distinct id and time columns of a segment into an `EventBlock`.
 package enum SegmentDecoder {
-    package static func block(path: String, dictionaries: ProjectDictionaries) throws(UpliftError) -> EventBlock {
+    package static func block(path: String, dictionaries: ProjectDictionaries, textBudget: TextBudget? = nil) throws(UpliftError) -> EventBlock {
         let file = try SegmentReader.open(path: path)
         var events: [Int32] = [], distinct: [Int32] = [], times: [Int64] = []
         events.reserveCapacity(file.rowCount); distinct.reserveCapacity(file.rowCount); times.reserveCapacity(file.rowCount)
@@ -22,7 +22,7 @@ package enum SegmentDecoder {
         } catch {
             throw UpliftError(.corrupt, "segment \(path) cannot be read: \(error)")
         }
-        return EventBlock(events: events, distinctIDs: distinct, times: times, origin: .segment(path: path))
+        return EventBlock(events: events, distinctIDs: distinct, times: times, origin: .segment(path: path, texts: SegmentTexts(path: path, budget: textBudget)))
     }
 
     /// A string column as project dictionary codes: a dictionary-encoded chunk interns only its

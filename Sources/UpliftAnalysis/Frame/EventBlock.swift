@@ -18,8 +18,9 @@ package struct EventBlock: Sendable {
     package var postingRows: [Int32]
 
     package enum Origin: Sendable {
-        /// A segment file: properties and context are decoded from it when needed.
-        case segment(path: String)
+        /// A segment file: properties and context are decoded from it when needed, and the texts
+        /// of the events queries asked for are kept in `texts`.
+        case segment(path: String, texts: SegmentTexts)
         /// Events in memory (not yet flushed): their JSON texts.
         case memory(properties: [String], context: [String])
     }

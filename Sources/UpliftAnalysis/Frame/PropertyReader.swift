@@ -76,27 +76,20 @@ package enum BlockTexts {
                 var text = texts[row]
                 text.withUTF8 { body(row, UnsafeRawBufferPointer($0)) }
             }
-        case .segment(let path):
-            let file = try SegmentReader.open(path: path)
-            let column = source == .properties ? EventSchema.Column.properties.rawValue : EventSchema.Column.context.rawValue
-            var groupStart = 0
-            var next = 0
-            for group in file.rowGroups.indices {
-                let groupEnd = groupStart + file.rowGroups[group].rowCount
-                defer { groupStart = groupEnd }
-                guard next < rows.count, rows[next] < groupEnd else { continue }
-                let data: ColumnData
-                do { data = try file.read(column: column, rowGroup: group) } catch {
-                    throw UpliftError(.corrupt, "segment \(path) row group \(group) cannot be read: \(error)")
-                }
-                guard case .byteArrays(let texts) = data.values else { throw UpliftError(.corrupt, "segment \(path): \(source) is not a string column") }
-                texts.bytes.withUnsafeBytes { raw in
-                    while next < rows.count, rows[next] < groupEnd {
-                        let i = rows[next] - groupStart
-                        body(rows[next], UnsafeRawBufferPointer(rebasing: raw[Int(texts.offsets[i])..<Int(texts.offsets[i + 1])]))
-                        next += 1
-                    }
-                }
+        case .segment(_, let store):
+            var events = Set<Int32>()
+            for row in rows { events.insert(block.events[row]) }
+            let texts = try store.texts(source, events: events, block: block)
+            // Rows ascend, and so do each event's rows: one cursor per event finds them in order.
+            var cursors: [Int32: Int] = [:]
+            for row in rows {
+                let event = block.events[row]
+                guard let t = texts[event] else { continue }
+                var k = cursors[event, default: 0]
+                while k < t.rows.count, Int(t.rows[k]) < row { k += 1 }
+                cursors[event] = k
+                guard k < t.rows.count, Int(t.rows[k]) == row else { continue }
+                t.bytes.withUnsafeBytes { raw in body(row, UnsafeRawBufferPointer(rebasing: raw[t.offsets[k]..<t.offsets[k + 1]])) }
             }
         }
     }

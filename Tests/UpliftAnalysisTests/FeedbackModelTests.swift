@@ -16,4 +16,30 @@ struct FeedbackModelTests {
                                                 reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
                                                 engine: { try $0.feedback($1, snapshot: $2, links: $3) })
     }
+
+    /// Per-score counts add up to the groups in every summary (total, groups, periods) of random cases.
+    @Test func scoreCountsAddUpToTheGroups() throws {
+        let analysis = AnalysisEngine(cacheBytes: 0)
+        var scoredSummaries = 0
+        for seed in UInt64(0)..<400 {
+            var cases = MetricCases(seed: 319 &* 1_000_003 &+ seed)
+            let (events, links) = cases.events()
+            let query = try cases.feedback()
+            let r = try analysis.feedback(query, snapshot: try MetricHarness.memory(events), links: links)
+            let summaries = [r.total] + r.groups.flatMap { [$0.summary] + $0.series.map(\.summary) }
+            for s in summaries {
+                let nps = s.npsScores, csat = s.csatScores
+                try #require(nps.count == 11 && csat.count == 5, "seed \(seed)")
+                #expect(nps[9...10].reduce(0, +) == s.promoters, "seed \(seed)")
+                #expect(nps[7...8].reduce(0, +) == s.passives, "seed \(seed)")
+                #expect(nps[0...6].reduce(0, +) == s.detractors, "seed \(seed)")
+                #expect(csat.reduce(0, +) == s.csatResponses, "seed \(seed)")
+                #expect(csat[3...4].reduce(0, +) == s.satisfied, "seed \(seed)")
+                #expect(nps.allSatisfy { $0 >= 0 } && csat.allSatisfy { $0 >= 0 }, "seed \(seed)")
+                if nps.contains(where: { $0 > 0 }) || csat.contains(where: { $0 > 0 }) { scoredSummaries += 1 }
+            }
+        }
+        // The cases must actually score answers, or the checks above prove nothing.
+        #expect(scoredSummaries > 100)
+    }
 }

@@ -34,6 +34,9 @@ struct FeedbackTests {
         #expect(r.total.promoters == 1 && r.total.passives == 0 && r.total.detractors == 1)
         #expect(r.total.nps == 0)
         #expect(r.total.csatResponses == 1 && r.total.satisfied == 1 && r.total.csat == 100)
+        // Per score, the same latest answers: u1's 5 (not the earlier 9), u2's 10, u3's 4 (not the earlier 2).
+        #expect(r.total.npsScores == [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])
+        #expect(r.total.csatScores == [0, 0, 0, 1, 0])
         #expect(r.total.averageScore == 8)  // (9 + 5 + 10) / 3: scale-10 answers win over scale-5 ones
     }
 
@@ -47,6 +50,8 @@ struct FeedbackTests {
         #expect(export.series.map(\.date) == ["2026-03-02", "2026-03-09"])
         // Per week each person's latest answer in that week: 9 (promoter), then 5 (detractor).
         #expect(export.series.map(\.summary.nps) == [100, -100])
+        #expect(export.series.map(\.summary.npsScores[9]) == [1, 0])
+        #expect(export.series.map(\.summary.npsScores[5]) == [0, 1])
         #expect(export.comments == [FeedbackResult.Comment(time: "2026-03-10T10:00:00Z", person: "u1", score: 5, scale: 10, text: "meh")])
         let survey = r.groups[0]
         #expect(survey.summary.promoters == 1 && survey.summary.nps == 100)
@@ -75,6 +80,45 @@ struct FeedbackTests {
         let r = try AnalysisEngine().feedback(FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09")), snapshot: try H.memory(events), links: [:])
         #expect(r.total.promoters == 2 && r.total.passives == 2 && r.total.detractors == 1)
         #expect(r.total.nps == 20)
+        #expect(r.total.npsScores == [1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1])
+    }
+
+    /// Only whole scores in range are scored, so each scored answer has exactly one slot; the rest are
+    /// responses only. At equal times the higher score is the person's answer, as for the groups.
+    @Test func scoreCountsFollowTheScoringRules() throws {
+        let at = "2026-03-03T10:00:00Z"
+        let events = [
+            H.event("$feedback", "a", at, #"{"score":3,"scale":10}"#),
+            H.event("$feedback", "b", at, #"{"score":6.5,"scale":10}"#),  // not whole: a response only
+            H.event("$feedback", "c", at, #"{"score":11,"scale":10}"#),  // out of range
+            H.event("$feedback", "d", at, #"{"score":2,"scale":10}"#),
+            H.event("$feedback", "d", at, #"{"score":8,"scale":10}"#),  // same time: 8 wins over 2
+            H.event("$feedback", "e", at, #"{"score":0,"scale":5}"#),  // CSAT starts at 1
+            H.event("$feedback", "f", at, #"{"score":1,"scale":5}"#),
+            H.event("$feedback", "g", at, #"{"score":2,"scale":5}"#),
+            H.event("$feedback", "h", at, #"{"score":5,"scale":5}"#),
+            H.event("$feedback", "h", at, #"{"score":3,"scale":5}"#),  // same time: 5 stays
+            H.event("survey sent", "i", at, #"{"$survey_id":"s","$survey_response":"0"}"#),
+        ]
+        let r = try AnalysisEngine().feedback(FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09")), snapshot: try H.memory(events), links: [:])
+        #expect(r.total.responses == 11)
+        #expect(r.total.npsScores == [1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0])
+        #expect(r.total.detractors == 2 && r.total.passives == 1 && r.total.promoters == 0)
+        #expect(r.total.csatScores == [1, 1, 0, 0, 1])
+        #expect(r.total.csatResponses == 3 && r.total.satisfied == 1)
+    }
+
+    @Test func jsonCarriesScoreArrays() throws {
+        let r = try run(FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-16"), interval: .week))
+        guard case .object(let top) = r.json, case .object(let total)? = top.first(where: { $0.0 == "total" })?.1 else {
+            Issue.record("feedback JSON has no total object")
+            return
+        }
+        let keys = total.map(\.0)
+        #expect(keys.contains("promoters") && keys.contains("satisfied"))
+        let nps = total.first { $0.0 == "nps_scores" }?.1, csat = total.first { $0.0 == "csat_scores" }?.1
+        #expect(nps == .array([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1].map { JSONValue.int($0) }))
+        #expect(csat == .array([0, 0, 0, 1, 0].map { JSONValue.int($0) }))
     }
 
     @Test func commentsKeepTheLatestWithTiesByPerson() throws {

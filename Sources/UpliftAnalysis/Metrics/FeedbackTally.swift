@@ -20,6 +20,8 @@ struct FeedbackTally {
     var csatResponses: [Int], satisfied: [Int]
     private var csatOwner: [Int32], csatTime: [Int64], csatScore: [Double]
     var sum10: [Double], count10: [Int], sum5: [Double], count5: [Int]
+    /// Latest answers per score, flat: scope × 11 + score for 0…10, scope × 5 + score − 1 for 1…5.
+    var npsScores: [Int], csatScores: [Int]
 
     init(scopes: Int) {
         responses = [Int](repeating: 0, count: scopes)
@@ -29,6 +31,7 @@ struct FeedbackTally {
         npsOwner = respondentOwner; csatOwner = respondentOwner
         npsTime = [Int64](repeating: 0, count: scopes); csatTime = npsTime
         npsScore = [Double](repeating: 0, count: scopes); csatScore = npsScore; sum10 = npsScore; sum5 = npsScore
+        npsScores = [Int](repeating: 0, count: scopes * 11); csatScores = [Int](repeating: 0, count: scopes * 5)
     }
 
     mutating func add(_ s: Int, person: Int32, _ a: Answer) {
@@ -68,12 +71,15 @@ struct FeedbackTally {
         guard npsOwner[s] >= 0 else { return }
         let score = npsScore[s]
         if score >= 9 { promoters[s] += 1 } else if score >= 7 { passives[s] += 1 } else { detractors[s] += 1 }
+        // `FeedbackEngine.answer` only scores whole 0…10, so the slot is exact and the groups above agree with it.
+        npsScores[s * 11 + Int(score)] += 1
     }
 
     private mutating func commitCSAT(_ s: Int) {
         guard csatOwner[s] >= 0 else { return }
         csatResponses[s] += 1
         if csatScore[s] >= 4 { satisfied[s] += 1 }
+        csatScores[s * 5 + Int(csatScore[s]) - 1] += 1
     }
 
     /// Counts the last person's answers of every scope; call once after the pass.
@@ -98,6 +104,8 @@ struct FeedbackTally {
         r.csatResponses = csatResponses[s]
         r.satisfied = satisfied[s]
         r.csat = csatResponses[s] == 0 ? nil : Double(satisfied[s]) / Double(csatResponses[s]) * 100
+        r.npsScores = Array(npsScores[s * 11..<(s + 1) * 11])
+        r.csatScores = Array(csatScores[s * 5..<(s + 1) * 5])
         r.averageScore = count10[s] > 0 ? sum10[s] / Double(count10[s]) : count5[s] > 0 ? sum5[s] / Double(count5[s]) : nil
         return r
     }

@@ -162,10 +162,18 @@ public struct FeedbackResult: Sendable, Equatable {
         /// satisfied ÷ csatResponses × 100; nil without 1–5 answers.
         public var csat: Double?
         public var averageScore: Double?
+        /// The answers counted by promoters/passives/detractors, per score: 11 counts for scores 0…10.
+        /// Scores are whole (a fractional score is a response only), so each answer has one slot;
+        /// `npsScores[9...10]` sums to promoters, `[7...8]` to passives, `[0...6]` to detractors.
+        public var npsScores: [Int]
+        /// The answers counted by csatResponses, per score: 5 counts for scores 1…5 (`csatScores[0]` is
+        /// score 1); `csatScores[3...4]` sums to satisfied.
+        public var csatScores: [Int]
 
         public init() {
             responses = 0; respondents = 0; promoters = 0; passives = 0; detractors = 0
             nps = nil; csatResponses = 0; satisfied = 0; csat = nil; averageScore = nil
+            npsScores = [Int](repeating: 0, count: 11); csatScores = [Int](repeating: 0, count: 5)
         }
     }
 
@@ -208,7 +216,8 @@ public struct FeedbackResult: Sendable, Equatable {
             [("responses", .int(s.responses)), ("respondents", .int(s.respondents)),
              ("promoters", .int(s.promoters)), ("passives", .int(s.passives)), ("detractors", .int(s.detractors)),
              ("nps", .double(s.nps)), ("csat_responses", .int(s.csatResponses)), ("satisfied", .int(s.satisfied)),
-             ("csat", .double(s.csat)), ("average_score", .double(s.averageScore))]
+             ("csat", .double(s.csat)), ("average_score", .double(s.averageScore)),
+             ("nps_scores", .array(s.npsScores.map { .int($0) })), ("csat_scores", .array(s.csatScores.map { .int($0) }))]
         }
         return .object([
             ("total", .object(summary(total))),

@@ -100,11 +100,7 @@ extension ReportBuilder {
                                                            interval: .week, comments: comments), snapshot: snapshot, links: links)
             let total = result.total
             let nps = document.goals.contains { $0.metric == .nps } || total.csatResponses == 0
-            // The engine reports NPS groups and CSAT satisfied counts, not every score: each group is shown at
-            // its top score so the headline score (computed from the counts) stays exact.
-            let counts = nps
-                ? (0...10).map { $0 == 6 ? total.detractors : $0 == 8 ? total.passives : $0 == 10 ? total.promoters : 0 }
-                : (1...5).map { $0 == 3 ? total.csatResponses - total.satisfied : $0 == 5 ? total.satisfied : 0 }
+            let counts = nps ? total.npsScores : total.csatScores
             var trend: [FeedbackInput.TrendPoint] = []
             var byDate: [String: FeedbackResult.Summary] = [:]
             for group in result.groups {
@@ -119,7 +115,8 @@ extension ReportBuilder {
                 guard let day = UTCDay(date) else { continue }
                 let n = s.promoters + s.passives + s.detractors
                 if nps, n > 0 { trend.append(.init(day: day, score: 100 * Double(s.promoters - s.detractors) / Double(n))) }
-                if !nps, s.csatResponses > 0 { trend.append(.init(day: day, score: 100 * Double(s.satisfied) / Double(s.csatResponses))) }
+                // The chart takes CSAT as a fraction 0…1 (it formats it as a percentage).
+                if !nps, s.csatResponses > 0 { trend.append(.init(day: day, score: Double(s.satisfied) / Double(s.csatResponses))) }
             }
             let input = FeedbackInput(id: id, title: (nps ? "NPS: " : "CSAT: ") + name, scale: nps ? .nps : .csat, counts: counts, trend: trend)
             let recent = result.groups.flatMap(\.comments).sorted { $0.time > $1.time }.prefix(comments)
@@ -127,7 +124,7 @@ extension ReportBuilder {
                 (g.metric == .nps || g.metric == .csat) && (reference.survey == nil || g.survey == nil || g.survey == reference.survey)
             }
             blocks.append(.chart(ChartBlock(svg: FeedbackChart.svg(input), table: FeedbackChart.table(input),
-                                            caption: "\(total.responses) responses; weekly score. Groups shown at their top score (detractors 6, passives 8, promoters 10).")))
+                                            caption: "\(total.responses) responses; weekly score.")))
             if !recent.isEmpty {
                 blocks.append(.comments(recent.map { c in
                     FeedbackComment(score: c.score.map { ValueUnit.number.format($0) } ?? "–", text: c.text, meta: String(c.time.prefix(10)))

@@ -38,7 +38,7 @@ public struct MetricCases {
             if name == "$feedback" {
                 let scale = pick(["10", "10", "5", "7"])
                 if chance(90) { props.append(#""scale":\#(scale)"#) }
-                if chance(90) { props.append(#""score":\#(pick(["0", "3", "6", "7", "8", "9", "10", "4", "5", "1", "2.5", "11"]))"#) }
+                if chance(90) { props.append(#""score":\#(pick(["0", "3", "6", "7", "8", "9", "10", "4", "5", "1", "2", "2.5", "11"]))"#) }
                 if chance(50) { props.append(#""comment":"\#(pick(["nice", "bad", "", "ok"]))""#) }
                 if chance(70) { props.append(#""feature":"\#(pick(["export", "search"]))""#) }
                 if chance(40) { props.append(#""survey":"\#(pick(["s1", "s2"]))""#) }

@@ -51,10 +51,13 @@ extension ReferenceMetrics {
         s.promoters = nps.filter { $0 >= 9 }.count
         s.passives = nps.filter { $0 >= 7 && $0 < 9 }.count
         s.detractors = nps.filter { $0 < 7 }.count
+        // Per score, counted independently of the groups so the model checks that they agree.
+        s.npsScores = (0...10).map { k in nps.filter { $0 == Double(k) }.count }
         s.nps = nps.isEmpty ? nil : Double(s.promoters - s.detractors) / Double(nps.count) * 100
         let csat = latest(5)
         s.csatResponses = csat.count
         s.satisfied = csat.filter { $0 >= 4 }.count
+        s.csatScores = (1...5).map { k in csat.filter { $0 == Double(k) }.count }
         s.csat = csat.isEmpty ? nil : Double(s.satisfied) / Double(csat.count) * 100
         let tens = answers.filter { $0.scale == 10 }.map(\.score), fives = answers.filter { $0.scale == 5 }.map(\.score)
         s.averageScore = !tens.isEmpty ? tens.reduce(0, +) / Double(tens.count) : !fives.isEmpty ? fives.reduce(0, +) / Double(fives.count) : nil

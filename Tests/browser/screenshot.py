@@ -9,6 +9,8 @@ request other than the page itself, or (for a URL) a page that did not answer 2x
 
 A served page is rendered with its real response headers (a Content-Security-Policy header is
 in force, not only the page's <meta> policy); `--header` sends extra request headers with it.
+Every request but the page's own counts, the browser's automatic /favicon.ico included (a served
+page avoids it with a policy that forbids images, or an icon of its own).
 
 Exit status 0 when clean, 1 when the page misbehaved (problems listed on stderr), 2 when the
 browser could not run. Uses Debian's `chromium` binary through the DevTools protocol; needs

@@ -115,10 +115,12 @@ def problems_in(events, page_url):
     return problems
 
 
-def render(html_path, png_path, width=1100, settle=1.0, tile_height=0, media="screen", headers=None):
+def render(html_path, png_path, width=1100, settle=1.0, tile_height=0, media="screen", headers=None,
+           load_timeout=30.0):
     """Returns (problems, page height). Raises BrowserError when the browser cannot run.
     `html_path` is a file, or an http(s) URL rendered as served (its response headers apply).
     `headers` ({name: value}) are sent with every request, e.g. Authorization for a served report.
+    `load_timeout`: seconds the page may take to load (a debug server computes a report slowly).
     With `tile_height`, also writes `<png>-1.png`, `-2.png`… of that height (for reviewing
     a long page at full resolution)."""
     binary = find_chromium()
@@ -129,7 +131,7 @@ def render(html_path, png_path, width=1100, settle=1.0, tile_height=0, media="sc
     proc = None
     try:
         proc, port = launch(binary, profile)
-        dt = DevTools(page_target(port))
+        dt = DevTools(page_target(port), timeout=max(30.0, load_timeout))
         for domain in ("Page", "Runtime", "Log", "Network"):
             dt.call(f"{domain}.enable")
         if headers:
@@ -139,7 +141,7 @@ def render(html_path, png_path, width=1100, settle=1.0, tile_height=0, media="sc
         if media != "screen":
             dt.call("Emulation.setEmulatedMedia", {"media": media})  # "print" checks the print styles
         dt.call("Page.navigate", {"url": page_url})
-        dt.wait_for("Page.loadEventFired", timeout=30)
+        dt.wait_for("Page.loadEventFired", timeout=load_timeout)
         dt.drain(settle)
         metrics = dt.call("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics.get("contentSize")

@@ -17,7 +17,7 @@ PY           := $(VENV)/bin/python
 APT_PACKAGES := zlib1g-dev pkg-config
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build release deps venv clean bench postgres
+.PHONY: run test build release deps venv clean bench postgres chromium
 
 ## Build in release mode, generate a demo data set, import it into $(DATA), print a summary, then
 ## serve on $(HOST):$(PORT) with the PR/FAQs of dashboards/ (Ctrl-C stops it). It prints the demo project's
@@ -39,14 +39,18 @@ run: deps release
 	./.build/release/uplift serve --data $(DATA) --host $(HOST) --port $(PORT) --dashboards dashboards
 
 ## Install what is missing, build, run the whole suite (Swift tests, then the interop tests, then the
-## integration tests against a running `uplift serve`) against a throwaway PostgreSQL cluster
-## (Tests/postgres.sh: temp dir, free port, removed after, also on failure).
-## Two pytest runs: each folder has its own conftest.py, and one run would let one shadow the other.
-test: deps venv postgres
+## integration tests against a running `uplift serve`, then the browser tests) against a throwaway
+## PostgreSQL cluster (Tests/postgres.sh: temp dir, free port, removed after, also on failure).
+## Three pytest runs: each folder has its own conftest.py, and one run would let one shadow the other.
+## UPLIFT_REQUIRE_CHROMIUM=1: the report screenshots fail, never skip, when Chromium is missing; the
+## PNGs of the served demo reports stay in Tests/browser/out/ (demo-<id>.png).
+test: export UPLIFT_REQUIRE_CHROMIUM := 1
+test: deps venv postgres chromium
 	$(SWIFT) build --build-tests
 	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop && \
-	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/integration'
+	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/integration && \
+	  $(PY) -m pytest -q Tests/browser'
 
 ## PostgreSQL server binaries for the catalog tests (Debian's postgresql package), when missing.
 postgres:
@@ -57,6 +61,15 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+## Headless Chromium for the report screenshots (Debian's chromium package), when missing. Without
+## recommends: the sandbox, GL drivers and desktop helpers are not needed headless; fonts-dejavu-core is
+## the font the reports fall back to (fontconfig would pull some font anyway; this one keeps the PNGs alike).
+chromium:
+	@command -v $${UPLIFT_CHROMIUM:-chromium} >/dev/null 2>&1 || { \
+	  echo "installing: chromium fonts-dejavu-core"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	}
 
 ## Debian packages the build needs (zlib headers for the CZlib system-library target).
 deps:

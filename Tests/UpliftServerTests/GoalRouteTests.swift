@@ -203,6 +203,9 @@ struct GoalRouteTests {
                     #expect(index.text.contains("href=\"reports/a?now=2026-03-02\""), "\(index.text)")
                     #expect(index.text.contains("href=\"reports/b?now=2026-03-02\""))
                     #expect(!index.text.contains("reports/broken"))
+                    // With a trailing slash the same page links one level down.
+                    let slash = try await client.get("/v1/reports/?now=2026-03-02", key: .bearer(fixture.readKey))
+                    #expect(slash.text.contains("href=\"a?now=2026-03-02\""), "\(slash.text)")
                 }
             }
         }

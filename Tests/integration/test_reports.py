@@ -365,8 +365,6 @@ def test_report_index_links_every_report_as_of_now(demo):
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: /v1/reports/ (trailing slash) serves the index, whose relative "
-                   "links `reports/<id>` then resolve to /v1/reports/reports/<id> (404)")
 def test_report_index_with_trailing_slash_links_resolve(demo):
     srv, _, read_key, _ = demo
     index_url = f"{srv.url}/v1/reports/?now={NOW}"

@@ -92,9 +92,11 @@ struct GoalRoutes: Sendable {
             _ = try instant(request, timeZone: try await queries.context(project).timeZone)
             query = "?now=" + (now.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")
         }
-        // Relative links: from /v1/reports, "reports/x" is /v1/reports/x, also behind a path prefix.
+        // Relative links, so they also work behind a path prefix: from /v1/reports, "reports/x" is
+        // /v1/reports/x; from /v1/reports/ (the same route), "x" is.
+        let folder = request.uri.path.hasSuffix("/") ? "" : "reports/"
         let entries = dashboards.documents.map { d in
-            ReportIndex.Entry(file: "reports/" + d.id + query, title: d.title, owner: d.owner, goals: d.goals.count)
+            ReportIndex.Entry(file: folder + d.id + query, title: d.title, owner: d.owner, goals: d.goals.count)
         }
         return Self.html(ReportIndex.html(entries))
     }

@@ -9,7 +9,7 @@ public final class AnalysisEngine: Sendable {
     /// Bytes of decoded columns kept between queries.
     public let cacheBytes: Int
     /// Segment texts (properties, context) kept by event: a quarter of the cache's budget on top of it.
-    let textBudget: TextBudget
+    package let textBudget: TextBudget
     private let state: Mutex<State>
 
     private struct State {

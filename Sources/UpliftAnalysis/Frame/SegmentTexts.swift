@@ -52,11 +52,22 @@ package final class SegmentTexts: Sendable {
         kept.withLock { k in
             for event in events { found[event] = k.texts[Key(source: source, event: event)] }
         }
-        let missing = events.filter { found[$0] == nil }
+        var missing = events.filter { found[$0] == nil }
         guard !missing.isEmpty else { return found }
+        // The column is inflated anyway: also keep the rare events' texts (each at most 1% of the
+        // rows), which are what the next queries most likely read (purchases, exposures, answers).
+        if let budget, budget.limit > 0 {
+            let rare = kept.withLock { k in
+                block.postingCodes.indices.filter { i in
+                    Int(block.postingStarts[i + 1] - block.postingStarts[i]) * 100 <= block.count
+                        && k.texts[Key(source: source, event: block.postingCodes[i])] == nil
+                }.map { block.postingCodes[$0] }
+            }
+            missing.formUnion(rare)
+        }
         let read = try read(source, events: missing, block: block)
         for (event, texts) in read {
-            found[event] = texts
+            if events.contains(event) { found[event] = texts }
             guard let budget, budget.reserve(texts.size) else { continue }
             let kept = kept.withLock { k in
                 let key = Key(source: source, event: event)

@@ -26,8 +26,11 @@ package enum Gzip {
 
     /// Inflates one gzip member that must expand to exactly `expectedSize` bytes (the page header's claim).
     /// zlib checks the member's own CRC-32 and length; a mismatch anywhere is `.corrupt`.
+    /// `checkStream: false` skips the gzip trailer's CRC-32 of the inflated bytes (most of the cost
+    /// of a CRC, the inflated bytes being several times the compressed ones): for a page whose
+    /// header CRC already matched its compressed bytes, it can only repeat that check.
     package static func decompress(
-        _ input: UnsafeRawBufferPointer, expectedSize: Int, into output: inout [UInt8]
+        _ input: UnsafeRawBufferPointer, expectedSize: Int, into output: inout [UInt8], checkStream: Bool = true
     ) throws(ParquetError) {
         // Deflate expands at most ~1032:1, so a larger claim is damage, not a reason to allocate.
         guard expectedSize <= input.count * 1032 + 1024 else { throw .corrupt("page claims an impossible uncompressed size") }
@@ -37,6 +40,7 @@ package enum Gzip {
             throw ParquetError(.io, "zlib could not start inflating; check that memory is available")
         }
         defer { inflateEnd(&stream) }
+        if !checkStream { _ = inflateValidate(&stream, 0) }
         output.removeAll(keepingCapacity: true)
         // One spare byte lets us notice data that inflates to more than the header says.
         output.append(contentsOf: repeatElement(0, count: expectedSize + 1))

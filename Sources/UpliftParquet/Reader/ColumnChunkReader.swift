@@ -52,7 +52,7 @@ struct ColumnChunkReader {
                     }
                     switch chunk.codec {
                     case Wire.gzip:
-                        try Gzip.decompress(compressed, expectedSize: Int(header.uncompressedSize), into: &scratch)
+                        try Gzip.decompress(compressed, expectedSize: Int(header.uncompressedSize), into: &scratch, checkStream: header.crc == nil)
                     case Wire.uncompressed:
                         guard compressed.count == Int(header.uncompressedSize) else {
                             throw .corrupt("uncompressed page of column \(field.name) has the wrong size")

@@ -85,13 +85,14 @@ struct GoalEvaluatorTests {
         #expect(try evaluate(goal(target: 300, direction: .decrease), snapshot).status == .achieved)
     }
 
-    /// A planted adoption rate: 200 persons active each week, 20 + 4k of them use the feature.
+    /// A planted adoption rate: 200 persons active each week, 20 + 4k of them use the feature. The
+    /// data starts on week 0's Monday (a week that starts before the data is not complete).
     @Test func adoptionRateTrend() throws {
         var events: [Event] = []
         for k in 0..<8 {
             let start = Self.week0.adding(days: Int64(7 * k)).startMicroseconds
             for i in 0..<200 {
-                events.append(Self.event("page_viewed", "p\(i)", start + Self.day))
+                events.append(Self.event("page_viewed", "p\(i)", start + (k == 0 ? 0 : Self.day)))
                 if i < 20 + 4 * k { events.append(Self.event("feature_x_used", "p\(i)", start + 2 * Self.day)) }
             }
         }

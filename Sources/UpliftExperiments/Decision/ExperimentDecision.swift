@@ -47,7 +47,7 @@ public struct ExperimentDecision: Sendable {
             return ExperimentDecision(
                 recommendation: .investigate,
                 summary: "Investigate: the traffic split is not what the weights say (sample ratio mismatch), so no result can be trusted yet.",
-                reasons: ["Exposed persons \(split) against weights \(weights(definition)): chi-square p = \(pValueText(srm.pValue)) < 0.001. "
+                reasons: ["Exposed persons \(split) against weights \(weights(definition)): chi-square p \(pValueText(srm.pValue)), under 0.001. "
                           + "Look for assignment or exposure logging that differs between variants."])
         }
         let primary = metrics.filter { !$0.guardrail }
@@ -159,7 +159,7 @@ public struct ExperimentDecision: Sendable {
             if let lower = effect.lower, let upper = effect.upper {
                 text += " (\(Int((confidence * 100).rounded()))% interval \(format(lower)) to \(format(upper)))"
             }
-            if let p = line.adjustedPValue ?? effect.pValue { text += ", p = \(pValueText(p))" }
+            if let p = line.adjustedPValue ?? effect.pValue { text += ", p " + pValueText(p) }
             if let chance = effect.chanceToWin { text += ", chance to win \(percent(chance, signed: false))" }
         }
         return text + "."
@@ -173,7 +173,8 @@ public struct ExperimentDecision: Sendable {
         String(format: signed ? "%+.1f%%" : "%.1f%%", x * 100)
     }
 
-    static func pValueText(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : String(format: "%.4f", p) }
+    /// `= 0.0123` or `< 0.0001`: the relation and the number, to follow a "p".
+    static func pValueText(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : "= " + String(format: "%.4f", p) }
 }
 
 extension MetricShape {

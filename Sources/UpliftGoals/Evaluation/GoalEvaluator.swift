@@ -8,7 +8,8 @@ public import UpliftStorage
 /// - Range: from the period holding the earlier of the launch and the deadline − 90 days (so a
 ///   goal shows where it started from) to the end of the last complete period before the end of the
 ///   data (the day after its last event) or `now`, whichever comes first. A period still running is
-///   left out: half a week of events would read as a collapse.
+///   left out: half a week of events would read as a collapse. So are periods that start before the
+///   data does (the first UTC day with events): a week with only its last days would read low.
 /// - Current value: the latest period with a value. Progress: (current − baseline) ÷ (target − baseline).
 /// - Forecast: `LinearTrend` fitted on the last min(8, available) periods with a value, extended to
 ///   the deadline's period, with a prediction interval at `confidence` (default 80%); forecast and
@@ -40,8 +41,13 @@ public struct GoalEvaluator: Sendable {
 
     public func evaluate(_ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64) throws(UpliftError) -> GoalStatus {
         let dataEnd = min(Self.dataEnd(snapshot) ?? Int64.min, now)
-        let first = calendar.periodStart(min(launch, goal.deadline.adding(days: -90)), goal.interval)
-        // Complete periods only: stop at the start of the period that holds the data's end.
+        var first = calendar.periodStart(min(launch, goal.deadline.adding(days: -90)), goal.interval)
+        // Complete periods only: none that starts before the data does (a week whose first days
+        // predate the data would read low, and weeks before it as zeros), and none after the one
+        // that holds the data's end.
+        if let dataStart = Self.dataStart(snapshot) {
+            while calendar.start(of: first) < dataStart, calendar.start(of: first) < dataEnd { first = calendar.nextPeriod(first, goal.interval) }
+        }
         var periods: [UTCDay] = []
         if dataEnd > Int64.min {
             var day = first
@@ -104,6 +110,16 @@ public struct GoalEvaluator: Sendable {
             return make(forecast, .atRisk, "the trend falls short, but the target is within the forecast's \(Int((confidence * 100).rounded()))% interval")
         }
         return make(forecast, .offTrack, "the trend misses the target by the deadline")
+    }
+
+    /// The start of the data: the start of the first segment's day or the earliest pending event's day.
+    public static func dataStart(_ snapshot: Snapshot) -> Int64? {
+        var start: Int64?
+        for path in snapshot.segments {
+            if let day = Snapshot.day(ofSegment: path) { start = min(start ?? .max, day.startMicroseconds) }
+        }
+        for event in snapshot.pending { start = min(start ?? .max, UTCDay(microseconds: event.timestamp).startMicroseconds) }
+        return start
     }
 
     /// The end of the data: the start of the day after the last segment's day or the latest pending

@@ -32,8 +32,11 @@ public enum ValueUnit: Sendable, Hashable {
         case .percent:
             return Num.fixed(v * 100, decimals: 1) + "%"
         case .number:
+            // Decimals shrink as the number grows: 0.37, 15.2, 58,774 (not 58,773.54).
             let whole = (v - v.rounded()).magnitude < 1e-9
-            return Num.grouped(Num.fixed(v, decimals: whole ? 0 : 2, trim: !whole))
+            let m = v.magnitude
+            let decimals = whole || m >= 1000 ? 0 : m >= 100 ? 1 : 2
+            return Num.grouped(Num.fixed(v, decimals: decimals, trim: decimals > 0))
         case .currency(let symbol):
             let whole = (v - v.rounded()).magnitude < 1e-9
             let body = Num.grouped(Num.fixed(v.magnitude, decimals: whole ? 0 : 2))

@@ -61,10 +61,19 @@ enum ChartFrame {
     }
 
     /// A horizontal legend at `y`, starting at `x`; returns nothing, advances by each label.
+    /// One row of swatches and labels from `x`. Labels are shortened (longest first, with "…") so the
+    /// row ends before the chart's right edge; the full label stays in a tooltip.
     static func legend(_ w: inout SVGWriter, x: Double, y: Double, items: [(Swatch, String)]) {
+        // Approximate text width: 7.4 px per character at 12.5 px (DejaVu Sans, the widest common fallback).
+        let perCharacter = 7.4, swatchWidth = 28.0, gap = 16.0
+        var lengths = items.map(\.1.count)
+        func total() -> Double { lengths.reduce(0) { $0 + swatchWidth + Double($1) * perCharacter + gap } }
+        while x + total() > width - 8, let longest = lengths.indices.max(by: { lengths[$0] < lengths[$1] }), lengths[longest] > 12 {
+            lengths[longest] -= 1
+        }
         var cx = x
         w.open("g", [("class", "legend"), ("font-size", "12.5")])
-        for (swatch, text) in items {
+        for ((swatch, text), length) in zip(items, lengths) {
             switch swatch {
             case .line(let color, let dash):
                 var attrs = [("stroke", color), ("stroke-width", "2.5")]
@@ -78,9 +87,15 @@ enum ChartFrame {
             case .square(let color):
                 w.rect(x: cx + 5, y: y - 10, width: 12, height: 12, [("fill", color)])
             }
-            w.label(x: cx + 28, y: y, text)
-            // Approximate text width: 6.6 px per character at 12.5 px is enough for spacing.
-            cx += 28 + Double(text.count) * 6.6 + 16
+            if length < text.count {
+                w.open("g", [])
+                w.element("title", text: text)
+                w.label(x: cx + swatchWidth, y: y, Escape.truncate(text, maxCharacters: length))
+                w.close("g")
+            } else {
+                w.label(x: cx + swatchWidth, y: y, text)
+            }
+            cx += swatchWidth + Double(length) * perCharacter + gap
         }
         w.close("g")
     }

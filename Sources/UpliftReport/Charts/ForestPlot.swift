@@ -42,8 +42,10 @@ public enum ForestPlot {
             if r.lower.isFinite { values.append(r.lower) }
             if r.upper.isFinite { values.append(r.upper) }
         }
-        let scale = LinearScale(min: values.min() ?? 0, max: values.max() ?? 0, targetTicks: 6)
-        let top = 92.0, plotLeft = 300.0, plotRight = 560.0
+        // Few ticks: the plot is narrow, and "-20%" labels need room. The plot ends well before the
+        // right-aligned estimate column (up to ~26 characters, "+33.6% [+15.7%, +51.5%]").
+        let scale = LinearScale(min: values.min() ?? 0, max: values.max() ?? 0, targetTicks: 4)
+        let top = 92.0, plotLeft = 250.0, plotRight = 490.0
         let bottom = top + Double(input.rows.count) * rowHeight
         let height = bottom + 58
         func px(_ v: Double) -> Double { scale.position(v, from: plotLeft, to: plotRight) }
@@ -74,8 +76,8 @@ public enum ForestPlot {
                        [("fill", "#F4F4F4"), ("fill-opacity", "0.6")])
             }
             w.open("g", [("class", "forest-row verdict-\(row.verdict.rawValue)")])
-            w.label(x: 16, y: cy - 2, Escape.truncate(row.metric, maxCharacters: 38), [("font-weight", "600"), ("font-size", "12.5")])
-            w.label(x: 16, y: cy + 13, Escape.truncate(row.variant, maxCharacters: 40), [("font-size", "12"), ("fill", Palette.grey)])
+            w.label(x: 16, y: cy - 2, Escape.truncate(row.metric, maxCharacters: 30), [("font-weight", "600"), ("font-size", "12.5")])
+            w.label(x: 16, y: cy + 13, Escape.truncate(row.variant, maxCharacters: 32), [("font-size", "12"), ("fill", Palette.grey)])
             guard row.estimate.isFinite else {
                 w.label(x: (plotLeft + plotRight) / 2, y: cy + 4, "no estimate", anchor: "middle", [("fill", Palette.grey)])
                 w.close("g")

@@ -99,11 +99,13 @@ struct PrfaqCLITests {
             let goals = try #require(prfaqs.first?["goals"] as? [[String: Any]])
             #expect(goals.map { $0["id"] as? String } == ["checkout-conversion", "weekly-revenue", "checkout-errors"])
             let states = ["achieved", "on_track", "at_risk", "off_track"]
-            for goal in goals {
+            // Eight complete weeks (2026-01-05 … 02-23; the week of Dec 29 started before the data); the
+            // conversion's last week has not had its 7-day window yet.
+            for (goal, fitted) in zip(goals, [7, 8, 8]) {
                 #expect(states.contains(goal["status"] as? String ?? ""), "\(goal)")
                 #expect(goal["current"] is Double || goal["current"] is Int)
                 let forecast = try #require(goal["forecast"] as? [String: Any])
-                #expect(forecast["periods_fitted"] as? Int == 8)
+                #expect(forecast["periods_fitted"] as? Int == fitted, "\(goal["id"] ?? "")")
             }
         }
     }

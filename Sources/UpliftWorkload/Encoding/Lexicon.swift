@@ -28,6 +28,10 @@ package struct Lexicon: Sendable {
     package private(set) var checkoutName = 0, checkoutFragments: [Int] = []
     /// Indexed by (paidPlan - 1) * 2 + (yearly ? 1 : 0).
     package private(set) var purchaseName = 0, purchaseFragments: [Int] = []
+    // Feedback answers: `"score":` is the number key; fragments hold the constant members,
+    // [0] without a comment and [1 + i] with comment i of the survey's list.
+    package private(set) var feedbackName = 0, feedbackScoreKey = 0
+    package private(set) var npsFragments: [Int] = [], csatFragments: [Int] = []
 
     package private(set) var anonPrefix = Span(start: 0, count: 0)
     package private(set) var userPrefix = Span(start: 0, count: 0)
@@ -155,6 +159,34 @@ package struct Lexicon: Sendable {
                 )))
             }
         }
+        feedbackName = addName(Truth.feedbackEvent)
+        feedbackScoreKey = addFragment("\"score\":")
+        npsFragments = addFeedbackFragments(
+            feature: Truth.npsFeature, survey: Truth.npsSurvey, scale: Truth.npsScale, comments: Truth.npsComments)
+        csatFragments = addFeedbackFragments(
+            feature: Truth.csatFeature, survey: Truth.csatSurvey, scale: Truth.csatScale, comments: Truth.csatComments)
+    }
+
+    private mutating func addFeedbackFragments(feature: String, survey: String, scale: Int, comments: [String]) -> [Int] {
+        let members = "\"feature\":\"\(feature)\",\"survey\":\"\(survey)\",\"scale\":\(scale)"
+        return [addFragment(members)] + comments.map { addFragment(members + ",\"comment\":" + Self.jsonString($0)) }
+    }
+
+    /// A JSON string literal; comments are plain text, but some hold quotes that need escaping.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     private mutating func add(_ text: String) -> Span {

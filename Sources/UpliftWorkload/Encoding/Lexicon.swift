@@ -28,10 +28,11 @@ package struct Lexicon: Sendable {
     package private(set) var checkoutName = 0, checkoutFragments: [Int] = []
     /// Indexed by (paidPlan - 1) * 2 + (yearly ? 1 : 0).
     package private(set) var purchaseName = 0, purchaseFragments: [Int] = []
-    // Feedback answers: `"score":` is the number key; fragments hold the constant members,
-    // [0] without a comment and [1 + i] with comment i of the survey's list.
+    // Feedback answers: `"score":` is the number key; from a survey's first fragment on, the
+    // constant members without a comment, then with comment i of the survey's list at 1 + i.
+    // Plain indices rather than arrays: every array here costs a retain per generated line.
     package private(set) var feedbackName = 0, feedbackScoreKey = 0
-    package private(set) var npsFragments: [Int] = [], csatFragments: [Int] = []
+    package private(set) var npsFragments = 0, csatFragments = 0
 
     package private(set) var anonPrefix = Span(start: 0, count: 0)
     package private(set) var userPrefix = Span(start: 0, count: 0)
@@ -167,9 +168,12 @@ package struct Lexicon: Sendable {
             feature: Truth.csatFeature, survey: Truth.csatSurvey, scale: Truth.csatScale, comments: Truth.csatComments)
     }
 
-    private mutating func addFeedbackFragments(feature: String, survey: String, scale: Int, comments: [String]) -> [Int] {
+    /// Adds a survey's fragments in a row and returns the first one's index.
+    private mutating func addFeedbackFragments(feature: String, survey: String, scale: Int, comments: [String]) -> Int {
         let members = "\"feature\":\"\(feature)\",\"survey\":\"\(survey)\",\"scale\":\(scale)"
-        return [addFragment(members)] + comments.map { addFragment(members + ",\"comment\":" + Self.jsonString($0)) }
+        let first = addFragment(members)
+        for comment in comments { _ = addFragment(members + ",\"comment\":" + Self.jsonString(comment)) }
+        return first
     }
 
     /// A JSON string literal; comments are plain text, but some hold quotes that need escaping.

@@ -170,7 +170,7 @@ public struct EventGenerator: Sendable {
                 // Only sessions of people who answer CSAT have a fourth step (`purchaseSessionLength`).
                 let score = FeedbackDraw.csatScore(treatment: p.treatment, rng: &s.rng)
                 let fragment = FeedbackDraw.fragment(
-                    score: score, scale: Truth.csatScale, fragments: lexicon.csatFragments,
+                    score: score, scale: Truth.csatScale, first: lexicon.csatFragments,
                     bands: Truth.csatCommentBands, rng: &s.rng)
                 shape = .track(name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
             }
@@ -190,7 +190,7 @@ public struct EventGenerator: Sendable {
                 let progress = Double(time - layout.startMs) / Double(layout.spanMs)
                 let score = FeedbackDraw.npsScore(progress: progress, rng: &s.rng)
                 let fragment = FeedbackDraw.fragment(
-                    score: score, scale: Truth.npsScale, fragments: lexicon.npsFragments,
+                    score: score, scale: Truth.npsScale, first: lexicon.npsFragments,
                     bands: Truth.npsCommentBands, rng: &s.rng)
                 shape = .track(name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
             } else if step == 0 || r >> 60 < 6 {  // 6/16 of later events are page views

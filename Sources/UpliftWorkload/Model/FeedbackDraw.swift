@@ -20,14 +20,14 @@ package enum FeedbackDraw {
         1 + pick(treatment ? csatTreatment : csatControl, rng.unit())
     }
 
-    /// The lexicon fragment of an answer: `fragments[0]` without a comment, else a comment of
-    /// the score's band (`bands` index into the survey's comment list, `fragments[1...]`).
+    /// The lexicon fragment of an answer: `first` without a comment, else `first + 1 + i` for a
+    /// comment i of the score's band (`bands` index into the survey's comment list).
     package static func fragment(
-        score: Int, scale: Int, fragments: [Int], bands: [Range<Int>], rng: inout SplitMix64
+        score: Int, scale: Int, first: Int, bands: [Range<Int>], rng: inout SplitMix64
     ) -> Int {
-        guard rng.chance(Truth.commentShare) else { return fragments[0] }
+        guard rng.chance(Truth.commentShare) else { return first }
         let band = bands[Truth.feedbackBand(score: score, scale: scale)]
-        return fragments[1 + band.lowerBound + rng.below(band.count)]
+        return first + 1 + band.lowerBound + rng.below(band.count)
     }
 
     private static func cumulative(_ weights: [Double]) -> [Double] {

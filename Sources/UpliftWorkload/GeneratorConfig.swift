@@ -23,13 +23,16 @@ public struct GeneratorConfig: Sendable, Hashable {
     /// Start of the period, seconds since the Unix epoch (UTC).
     public var start: Int64
     public var dialect: Dialect
+    /// Whether people answer the NPS and CSAT surveys (`$feedback` events, see `Truth.feedbackEvent`).
+    public var feedback: Bool
 
     /// 2026-01-01T00:00:00Z.
     public static let defaultStart: Int64 = 1_767_225_600
 
     public init(
         events: Int = 100_000, users: Int = 1_000, days: Int = 30, seed: UInt64 = 42,
-        start: Int64 = GeneratorConfig.defaultStart, dialect: Dialect = .mixed
+        start: Int64 = GeneratorConfig.defaultStart, dialect: Dialect = .mixed,
+        feedback: Bool = true
     ) {
         self.events = events
         self.users = users
@@ -37,6 +40,7 @@ public struct GeneratorConfig: Sendable, Hashable {
         self.seed = seed
         self.start = start
         self.dialect = dialect
+        self.feedback = feedback
     }
 
     /// The number of people actually generated.

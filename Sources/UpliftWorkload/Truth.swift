@@ -8,6 +8,8 @@
 /// `purchase_completed` within `purchaseWindowDays` of activating. Windows are censored by the
 /// end of the period: count only people who signed up at least
 /// `activationWindowDays + purchaseWindowDays` days before it.
+///
+/// Feedback (NPS after feature X, CSAT after purchase): see `Truth+Feedback.swift`.
 public enum Truth {
     /// Share of people who ever identify (the rest stay anonymous visitors).
     public static let identifyRate = 0.70

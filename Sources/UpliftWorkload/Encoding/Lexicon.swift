@@ -28,6 +28,11 @@ package struct Lexicon: Sendable {
     package private(set) var checkoutName = 0, checkoutFragments: [Int] = []
     /// Indexed by (paidPlan - 1) * 2 + (yearly ? 1 : 0).
     package private(set) var purchaseName = 0, purchaseFragments: [Int] = []
+    // Feedback answers: `"score":` is the number key; from a survey's first fragment on, the
+    // constant members without a comment, then with comment i of the survey's list at 1 + i.
+    // Plain indices rather than arrays: every array here costs a retain per generated line.
+    package private(set) var feedbackName = 0, feedbackScoreKey = 0
+    package private(set) var npsFragments = 0, csatFragments = 0
 
     package private(set) var anonPrefix = Span(start: 0, count: 0)
     package private(set) var userPrefix = Span(start: 0, count: 0)
@@ -155,6 +160,37 @@ package struct Lexicon: Sendable {
                 )))
             }
         }
+        feedbackName = addName(Truth.feedbackEvent)
+        feedbackScoreKey = addFragment("\"score\":")
+        npsFragments = addFeedbackFragments(
+            feature: Truth.npsFeature, survey: Truth.npsSurvey, scale: Truth.npsScale, comments: Truth.npsComments)
+        csatFragments = addFeedbackFragments(
+            feature: Truth.csatFeature, survey: Truth.csatSurvey, scale: Truth.csatScale, comments: Truth.csatComments)
+    }
+
+    /// Adds a survey's fragments in a row and returns the first one's index.
+    private mutating func addFeedbackFragments(feature: String, survey: String, scale: Int, comments: [String]) -> Int {
+        let members = "\"feature\":\"\(feature)\",\"survey\":\"\(survey)\",\"scale\":\(scale)"
+        let first = addFragment(members)
+        for comment in comments { _ = addFragment(members + ",\"comment\":" + Self.jsonString(comment)) }
+        return first
+    }
+
+    /// A JSON string literal; comments are plain text, but some hold quotes that need escaping.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     private mutating func add(_ text: String) -> Span {

@@ -44,7 +44,8 @@ package struct DayPlanner: Sendable {
         var nextDay = 0
         let endMs = layout.startMs + layout.spanMs
         for u in 0..<users {
-            let profile = UserProfile(index: u, key: key, layout: layout, dialect: config.dialect, countries: countries)
+            let profile = UserProfile(
+                index: u, key: key, layout: layout, dialect: config.dialect, countries: countries, feedback: config.feedback)
             let day = Int((profile.arrivalMs - layout.startMs) / Self.dayMs)
             while nextDay <= day { firstUser[nextDay] = u; nextDay += 1 }
             let w = UserProfile.baseWeight(index: u, key: key)
@@ -52,7 +53,7 @@ package struct DayPlanner: Sendable {
             arrivalWeight[day] += Double(w)
             scripted += profile.firstSessionLength
             if profile.activates && profile.activationStartMs < endMs { scripted += 3 }
-            if profile.purchases && profile.purchaseStartMs < endMs { scripted += 3 }
+            if profile.purchases && profile.purchaseStartMs < endMs { scripted += profile.purchaseSessionLength }
         }
         self.firstUser = firstUser
         self.baseWeights = weights
@@ -89,7 +90,8 @@ package struct DayPlanner: Sendable {
     package func dayStart(_ day: Int) -> Int64 { layout.startMs + Int64(day) * Self.dayMs }
 
     package func profile(_ user: Int) -> UserProfile {
-        UserProfile(index: user, key: key, layout: layout, dialect: config.dialect, countries: countries)
+        UserProfile(
+            index: user, key: key, layout: layout, dialect: config.dialect, countries: countries, feedback: config.feedback)
     }
 
     /// The sessions starting on `day`, in no particular order.
@@ -111,7 +113,8 @@ package struct DayPlanner: Sendable {
                 sessions.append(PlannedSession(start: p.activationStartMs, user: Int32(u), kind: .activation, length: 3, seed: rng.next()))
             }
             if p.purchases && p.purchaseStartMs >= start && p.purchaseStartMs < end {
-                sessions.append(PlannedSession(start: p.purchaseStartMs, user: Int32(u), kind: .purchase, length: 3, seed: rng.next()))
+                sessions.append(PlannedSession(start: p.purchaseStartMs, user: Int32(u), kind: .purchase,
+                                               length: Int32(p.purchaseSessionLength), seed: rng.next()))
             }
         }
         planOrdinary(day: day, start: start, end: end, into: &sessions)

@@ -123,6 +123,9 @@ public struct EventGenerator: Sendable {
         emitted += 1
     }
 
+    /// `Truth.npsResponseRate` in 16-bit fixed point.
+    private static let npsThreshold = UInt64(Truth.npsResponseRate * 65_536)
+
     /// Decides the next line of a session and advances it.
     private func makeDraft(_ s: inout OpenSession, hi: UInt64, lo: UInt64) -> Draft {
         let p = s.profile
@@ -160,9 +163,16 @@ public struct EventGenerator: Sendable {
             switch step {
             case 0: shape = .page(6)
             case 1: shape = .track(name: lexicon.checkoutName, fragment: lexicon.checkoutFragments[p.paidPlan - 1], numberKey: -1, number: 0)
-            default:
+            case 2:
                 let fragment = lexicon.purchaseFragments[(p.paidPlan - 1) * 2 + (p.yearly ? 1 : 0)]
                 shape = .track(name: lexicon.purchaseName, fragment: fragment, numberKey: -1, number: 0)
+            default:
+                // Only sessions of people who answer CSAT have a fourth step (`purchaseSessionLength`).
+                let score = FeedbackDraw.csatScore(treatment: p.treatment, rng: &s.rng)
+                let fragment = FeedbackDraw.fragment(
+                    score: score, scale: Truth.csatScale, first: lexicon.csatFragments,
+                    bands: Truth.csatCommentBands, rng: &s.rng)
+                shape = .track(name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
             }
             s.nextMs += p.gapMs
         case .ordinary:
@@ -173,6 +183,16 @@ public struct EventGenerator: Sendable {
                 let ref = lexicon.tracks[Vocabulary.featureXIndex]
                 shape = .track(name: ref.name, fragment: ref.variants[0], numberKey: ref.numberKey,
                                number: s.rng.below(ref.numberBound))
+            } else if step == 2 && p.adopter && config.feedback && r & 0xFFFF < Self.npsThreshold {
+                // Right after using feature X, sometimes the NPS prompt (the low bits of `r` are
+                // unused by the other branches, so the decision is independent of them).
+                let layout = planner.layout
+                let progress = Double(time - layout.startMs) / Double(layout.spanMs)
+                let score = FeedbackDraw.npsScore(progress: progress, rng: &s.rng)
+                let fragment = FeedbackDraw.fragment(
+                    score: score, scale: Truth.npsScale, first: lexicon.npsFragments,
+                    bands: Truth.npsCommentBands, rng: &s.rng)
+                shape = .track(name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
             } else if step == 0 || r >> 60 < 6 {  // 6/16 of later events are page views
                 shape = .page(pages.sample(r << 4))
             } else {

@@ -23,6 +23,8 @@ package struct UserProfile: Sendable {
     /// Plan after purchase: 1 pro, 2 team.
     package let paidPlan: Int
     package let yearly: Bool
+    /// Answers the CSAT question after paying (see `Truth.csatResponseRate`).
+    package let answersCSAT: Bool
     /// Device clock minus true time.
     package let skewMs: Int64
     /// Anonymous events in the first session before identifying (1...4).
@@ -36,10 +38,10 @@ package struct UserProfile: Sendable {
     private enum Field: UInt64 {
         case dialect = 1, platform, country, identifies, alias, adopter, treatment, activates,
              purchases, plan, yearly, skewed, skewSize, skewSign, anonCount, gap, arrival,
-             activationDelay, purchaseDelay, weight
+             activationDelay, purchaseDelay, weight, csat
     }
 
-    package init(index: Int, key: UInt64, layout: ArrivalLayout, dialect: Dialect, countries: ZipfTable) {
+    package init(index: Int, key: UInt64, layout: ArrivalLayout, dialect: Dialect, countries: ZipfTable, feedback: Bool = true) {
         let i = UInt64(index)
         func u(_ f: Field) -> Double { unitHash(key, i, f.rawValue) }
         self.index = index
@@ -60,6 +62,7 @@ package struct UserProfile: Sendable {
         purchases = activates && u(.purchases) < purchaseRate
         paidPlan = u(.plan) < 0.7 ? 1 : 2
         yearly = u(.yearly) < 0.25
+        answersCSAT = feedback && purchases && u(.csat) < Truth.csatResponseRate
         if u(.skewed) < Truth.skewedClientShare {
             // Log-uniform between the bounds: a few minutes is as common as a few hours.
             let lo = log2(Double(Truth.minSkewMs)), hi = log2(Double(Truth.maxSkewMs))
@@ -84,6 +87,9 @@ package struct UserProfile: Sendable {
     package var firstSessionLength: Int {
         anonymousCount + (identifies ? (sendsAlias ? 3 : 2) : 0)
     }
+
+    /// Events in the purchase session: pricing page, checkout, purchase, maybe the CSAT answer.
+    package var purchaseSessionLength: Int { answersCSAT ? 4 : 3 }
 
     /// Time of the first message carrying the user id.
     package var identifyMs: Int64 {

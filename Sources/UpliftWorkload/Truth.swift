@@ -5,7 +5,9 @@
 /// `activationRate` of them send `onboarding_completed` within `activationWindowDays` of signing
 /// up; activated people then see the checkout experiment (`experiment_viewed`) and
 /// `purchaseRate` of them (by arm: `purchaseRateControl` / `purchaseRateTreatment`) send
-/// `purchase_completed` within `purchaseWindowDays` of activating. Windows are censored by the
+/// `purchase_completed` within `purchaseWindowDays` of activating, after `/pricing` and
+/// `checkout_started` in the same session; `checkoutAbandonRate` of the activated people who do
+/// not buy start a checkout all the same and leave it. Windows are censored by the
 /// end of the period: count only people who signed up at least
 /// `activationWindowDays + purchaseWindowDays` days before it.
 ///
@@ -30,6 +32,9 @@ public enum Truth {
     public static let treatmentShare = 0.5
     public static let purchaseRateControl = 0.30
     public static let purchaseRateTreatment = 0.40
+    /// Share of activated people who do not buy but start a checkout (`/pricing`, `checkout_started`)
+    /// and leave: checkout-to-purchase conversion is about 0.35 ÷ (0.35 + 0.65 × this).
+    public static let checkoutAbandonRate = 0.40
 
     /// Share of identified people who adopt feature X: only they send `feature_x_used`, and they
     /// send it in every ordinary session of two or more events, so among active identified

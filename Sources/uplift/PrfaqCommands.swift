@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import UpliftGoals
 import UpliftModel
 
@@ -17,10 +18,27 @@ extension PrfaqCommand {
             abstract: "Explain every mistake in PR/FAQ files, with its field and line; exit 1 when any.")
 
         @OptionGroup var output: OutputOptions
-        @Argument(help: ArgumentHelp("PR/FAQ Markdown files.", valueName: "file")) var files: [String]
+        @Argument(help: ArgumentHelp("PR/FAQ Markdown files, or folders: every *.md in them but README.md.", valueName: "file"))
+        var files: [String]
 
         func run() async throws {
-            let checks = files.map { PrfaqDocument.check(file: $0) }
+            var paths: [String] = []
+            for file in files {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+                    do { paths += try PrfaqDocument.files(in: file) } catch {
+                        Console.error("uplift: \(error.message)")
+                        throw ExitCode.failure
+                    }
+                } else {
+                    paths.append(file)
+                }
+            }
+            guard !paths.isEmpty else {
+                Console.error("uplift: no PR/FAQ (*.md) in \(files.joined(separator: ", ")); give PR/FAQ files or a folder of them")
+                throw ExitCode.failure
+            }
+            let checks = paths.map { PrfaqDocument.check(file: $0) }
             if output.json {
                 let valid = checks.allSatisfy(\.problems.isEmpty)
                 Console.line(JSONValue.object([("valid", .bool(valid)), ("files", .array(checks.map(\.json)))]).compactText)

@@ -24,6 +24,19 @@ struct PrfaqCLITests {
         #expect(result.stdoutText.split(separator: "\n").filter { $0.contains(": ok (") }.count == files.count)
     }
 
+    @Test func validatesAFolderButItsReadme() throws {
+        let files = try dashboardFiles()
+        let result = try uplift(["prfaq", "validate", Self.dashboards.path])
+        #expect(result.exitCode == 0, "\(result.stderrText)")
+        #expect(result.stdoutText.split(separator: "\n").filter { $0.contains(": ok (") }.count == files.count)
+        #expect(!result.stdoutText.contains("README") && !result.stderrText.contains("README"))
+        try withTemporaryDirectory { dir in
+            let empty = try uplift(["prfaq", "validate", dir.path])
+            #expect(empty.exitCode != 0)
+            #expect(empty.stderrText.contains("no PR/FAQ"), "\(empty.stderrText)")
+        }
+    }
+
     @Test func explainsEveryMistakeWithItsLine() throws {
         try withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("bad.md")

@@ -57,7 +57,8 @@ struct DashboardTests {
             #expect(s.forecast != nil, "\(id)")
         }
         let nps = try #require(byID["feature-x/nps"])
-        #expect(nps.status == .onTrack, "\(String(describing: nps.current))")
+        // Rising towards +40 (the planted end): on track or, on a lucky sample, already there.
+        #expect(nps.status == .onTrack || nps.status == .achieved, "\(nps.status) \(String(describing: nps.current))")
         #expect(nps.current.map { $0 > 0 && $0 <= 100 } == true, "\(String(describing: nps.current))")
         // The planted rates, within sampling error: feature X adoption about 25% of active
         // identified persons (anonymous visitors dilute it), checkout conversion about Truth.purchaseRate.

@@ -53,7 +53,7 @@ package struct DayPlanner: Sendable {
             arrivalWeight[day] += Double(w)
             scripted += profile.firstSessionLength
             if profile.activates && profile.activationStartMs < endMs { scripted += 3 }
-            if profile.purchases && profile.purchaseStartMs < endMs { scripted += profile.purchaseSessionLength }
+            if profile.checksOut && profile.purchaseStartMs < endMs { scripted += profile.purchaseSessionLength }
         }
         self.firstUser = firstUser
         self.baseWeights = weights
@@ -112,7 +112,7 @@ package struct DayPlanner: Sendable {
             if p.activates && p.activationStartMs >= start && p.activationStartMs < end {
                 sessions.append(PlannedSession(start: p.activationStartMs, user: Int32(u), kind: .activation, length: 3, seed: rng.next()))
             }
-            if p.purchases && p.purchaseStartMs >= start && p.purchaseStartMs < end {
+            if p.checksOut && p.purchaseStartMs >= start && p.purchaseStartMs < end {
                 sessions.append(PlannedSession(start: p.purchaseStartMs, user: Int32(u), kind: .purchase,
                                                length: Int32(p.purchaseSessionLength), seed: rng.next()))
             }

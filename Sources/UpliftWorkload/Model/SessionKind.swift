@@ -4,7 +4,7 @@ package enum SessionKind: UInt8, Sendable {
     case firstVisit
     /// A page view, `onboarding_completed`, then the experiment exposure.
     case activation
-    /// `/pricing`, `checkout_started`, `purchase_completed`.
+    /// `/pricing`, `checkout_started`, then (buyers only) `purchase_completed` and maybe a CSAT answer.
     case purchase
     /// Ordinary use: page views and track events.
     case ordinary

@@ -20,6 +20,8 @@ package struct UserProfile: Sendable {
     package let treatment: Bool
     package let activates: Bool
     package let purchases: Bool
+    /// Starts a checkout without buying (see `Truth.checkoutAbandonRate`).
+    package let abandonsCheckout: Bool
     /// Plan after purchase: 1 pro, 2 team.
     package let paidPlan: Int
     package let yearly: Bool
@@ -38,7 +40,7 @@ package struct UserProfile: Sendable {
     private enum Field: UInt64 {
         case dialect = 1, platform, country, identifies, alias, adopter, treatment, activates,
              purchases, plan, yearly, skewed, skewSize, skewSign, anonCount, gap, arrival,
-             activationDelay, purchaseDelay, weight, csat
+             activationDelay, purchaseDelay, weight, csat, abandons
     }
 
     package init(index: Int, key: UInt64, layout: ArrivalLayout, dialect: Dialect, countries: ZipfTable, feedback: Bool = true) {
@@ -60,6 +62,7 @@ package struct UserProfile: Sendable {
         treatment = u(.treatment) < Truth.treatmentShare
         let purchaseRate = treatment ? Truth.purchaseRateTreatment : Truth.purchaseRateControl
         purchases = activates && u(.purchases) < purchaseRate
+        abandonsCheckout = activates && !purchases && u(.abandons) < Truth.checkoutAbandonRate
         paidPlan = u(.plan) < 0.7 ? 1 : 2
         yearly = u(.yearly) < 0.25
         answersCSAT = feedback && purchases && u(.csat) < Truth.csatResponseRate
@@ -88,8 +91,12 @@ package struct UserProfile: Sendable {
         anonymousCount + (identifies ? (sendsAlias ? 3 : 2) : 0)
     }
 
-    /// Events in the purchase session: pricing page, checkout, purchase, maybe the CSAT answer.
-    package var purchaseSessionLength: Int { answersCSAT ? 4 : 3 }
+    /// Has a checkout session: buyers, and people who start a checkout and leave it.
+    package var checksOut: Bool { purchases || abandonsCheckout }
+
+    /// Events in the checkout session: pricing page, checkout, then for buyers the purchase and maybe
+    /// the CSAT answer.
+    package var purchaseSessionLength: Int { purchases ? (answersCSAT ? 4 : 3) : 2 }
 
     /// Time of the first message carrying the user id.
     package var identifyMs: Int64 {

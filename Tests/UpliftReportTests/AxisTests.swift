@@ -39,6 +39,10 @@ struct AxisTests {
         #expect(ValueUnit.currency(symbol: "$").tick(1_500, step: 500) == "$1,500")
         #expect(ValueUnit.currency(symbol: "€").tick(-20_000, step: 10_000) == "-€20k")
         #expect(ValueUnit.count.format(1_234_567) == "1,234,567")
+        // Decimals fade as values grow (forecasts are not whole numbers).
+        #expect(ValueUnit.count.format(12.5) == "12.5" && ValueUnit.count.format(347.9) == "348")
+        #expect(ValueUnit.number.format(58_773.54) == "58,774" && ValueUnit.number.format(123.46) == "123.5")
+        #expect(ValueUnit.number.format(15.24) == "15.24")
         #expect(ValueUnit.percent.format(0.2371) == "23.7%")
         #expect(ValueUnit.currency(symbol: "$").format(1234.5) == "$1,234.50")
         #expect(ValueUnit.number.format(-12.345) == "-12.35")

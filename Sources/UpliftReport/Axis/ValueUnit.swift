@@ -27,7 +27,8 @@ public enum ValueUnit: Sendable, Hashable {
         guard v.isFinite else { return "–" }
         switch self {
         case .count:
-            let whole = (v - v.rounded()).magnitude < 1e-9
+            // A forecast of a count has decimals; from 100 on they are noise.
+            let whole = (v - v.rounded()).magnitude < 1e-9 || v.magnitude >= 100
             return Num.grouped(Num.fixed(v, decimals: whole ? 0 : 1))
         case .percent:
             return Num.fixed(v * 100, decimals: 1) + "%"

@@ -6,7 +6,6 @@ from `swift test --filter UpliftReportTests` (ReportPageTests writes them to Tes
 their PNGs stay in Tests/browser/out/ as build artefacts.
 """
 import os
-import struct
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import screenshot
+from browser_checks import png_size, require_chromium
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "out")
@@ -24,20 +24,7 @@ FIXTURES = os.path.join(HERE, "fixtures")
 
 @pytest.fixture(autouse=True)
 def chromium():
-    """Skip without Chromium, unless UPLIFT_REQUIRE_CHROMIUM=1 says it must be there (CI never skips silently)."""
-    if screenshot.find_chromium() is None:
-        if os.environ.get("UPLIFT_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("chromium is not installed and UPLIFT_REQUIRE_CHROMIUM=1: install it with `make chromium` "
-                        "(Debian's chromium package)")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-
-
-def png_size(path):
-    with open(path, "rb") as f:
-        head = f.read(24)
-    assert head[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return struct.unpack(">II", head[16:24])
-
+    require_chromium()
 
 def shoot(html, name, media="screen", headers=None):
     os.makedirs(OUT, exist_ok=True)

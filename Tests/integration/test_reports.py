@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import struct
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -33,10 +32,14 @@ from conftest import ROOT, Server, run
 
 sys.path.insert(0, str(ROOT / "Tests" / "browser"))
 import screenshot  # noqa: E402
+from browser_checks import png_size, require_chromium  # noqa: E402
 
 DASHBOARDS = ROOT / "dashboards"
 OUT = ROOT / "Tests" / "browser" / "out"
 NOW = "2026-03-02"  # the day after the demo data ends
+# The hostile texts arrive on NOW's day, after every generated answer, so they are the report's most recent
+# comments as of LATER (and no complete week that other tests compare changes).
+LATER = "2026-03-03"
 PRFAQS = ("feature-x", "new-checkout", "onboarding-checklist")
 STATUSES = {"achieved", "on_track", "at_risk", "off_track", "no_data"}
 TIMEOUT = 60  # the debug binary computes a report over the demo data in seconds
@@ -103,16 +106,16 @@ def payloads(demo):
     """The hostile texts ingested with the write key inside the demo range (visible before any flush)."""
     srv, _, _, write_key = demo
     for i, text in enumerate(PAYLOADS):
-        when = f"2026-02-20T12:{i:02d}:00Z"
+        when = f"{NOW}T00:{i:02d}:00Z"
         answer = {"userId": f"payload-{i}", "score": i + 4, "scale": 10, "comment": text,
                   "feature": "feature-x", "survey": "feature-x-nps", "timestamp": when}
         r = requests.post(f"{srv.url}/v1/feedback", json=answer, headers=auth(write_key), timeout=TIMEOUT)
         assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
-    batch = [{"type": "track", "event": text, "userId": text, "timestamp": f"2026-02-21T09:{i:02d}:00Z",
+    batch = [{"type": "track", "event": text, "userId": text, "timestamp": f"{NOW}T01:{i:02d}:00Z",
               "properties": {"label": text, "plan": text, "code": text}}
              for i, text in enumerate(PAYLOADS)]
     batch += [{"type": "track", "event": "feature_x_used", "userId": f"payload-{i}",
-               "timestamp": f"2026-02-21T10:{i:02d}:00Z", "properties": {"duration_ms": 1000, "note": text}}
+               "timestamp": f"{NOW}T02:{i:02d}:00Z", "properties": {"duration_ms": 1000, "note": text}}
               for i, text in enumerate(PAYLOADS)]
     r = requests.post(f"{srv.url}/v1/batch", json={"batch": batch}, headers=auth(write_key), timeout=TIMEOUT)
     assert r.status_code == 200 and r.json()["accepted"] == len(batch), r.text
@@ -318,8 +321,8 @@ def parse(html):
     return m
 
 
-def get_report(srv, key, prfaq):
-    return requests.get(f"{srv.url}/v1/reports/{prfaq}", params={"now": NOW}, headers=auth(key), timeout=TIMEOUT)
+def get_report(srv, key, prfaq, now=NOW):
+    return requests.get(f"{srv.url}/v1/reports/{prfaq}", params={"now": now}, headers=auth(key), timeout=TIMEOUT)
 
 
 def test_report_headers_anchors_and_summary_links(demo):
@@ -376,7 +379,7 @@ def test_report_index_with_trailing_slash_links_resolve(demo):
 
 def test_hostile_text_is_shown_as_text_never_as_markup(demo, payloads):
     srv, _, read_key, _ = demo
-    r = get_report(srv, read_key, "feature-x")
+    r = get_report(srv, read_key, "feature-x", now=LATER)
     assert r.status_code == 200, r.text
     html = r.text.lower()
     # No payload opens an element; `onerror=` may appear only as escaped text (the parser below
@@ -397,27 +400,12 @@ def test_hostile_text_is_shown_as_text_never_as_markup(demo, payloads):
 
 # --- Chromium ---------------------------------------------------------------------------------------
 
-def require_chromium():
-    if screenshot.find_chromium() is None:
-        if os.environ.get("UPLIFT_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("chromium is not installed and UPLIFT_REQUIRE_CHROMIUM=1: install it with `make chromium` "
-                        "(Debian's chromium package)")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-
-
-def png_size(path):
-    with open(path, "rb") as f:
-        head = f.read(24)
-    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    return struct.unpack(">II", head[16:24])
-
-
 @pytest.mark.parametrize("prfaq", PRFAQS)
 def test_served_report_renders_cleanly_in_chromium(demo, payloads, prfaq, capsys):
     require_chromium()
     srv, _, read_key, _ = demo
     OUT.mkdir(parents=True, exist_ok=True)
-    url = f"{srv.url}/v1/reports/{prfaq}?now={NOW}"
+    url = f"{srv.url}/v1/reports/{prfaq}?now={LATER}"
     # The served URL, not a saved file: the response's CSP header is what the browser enforces.
     problems, height = screenshot.render(url, str(OUT / f"demo-{prfaq}.png"), headers=auth(read_key),
                                          load_timeout=TIMEOUT)

@@ -1,3 +1,5 @@
+import UpliftModel
+
 /// A run of bytes inside `Lexicon.arena`.
 package struct Span: Sendable {
     package var start: Int
@@ -172,25 +174,8 @@ package struct Lexicon: Sendable {
     private mutating func addFeedbackFragments(feature: String, survey: String, scale: Int, comments: [String]) -> Int {
         let members = "\"feature\":\"\(feature)\",\"survey\":\"\(survey)\",\"scale\":\(scale)"
         let first = addFragment(members)
-        for comment in comments { _ = addFragment(members + ",\"comment\":" + Self.jsonString(comment)) }
+        for comment in comments { _ = addFragment(members + ",\"comment\":" + JSONValue.string(comment).compactText) }
         return first
-    }
-
-    /// A JSON string literal; comments are plain text, but some hold quotes that need escaping.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     private mutating func add(_ text: String) -> Span {

@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a finished child process left behind.
 public struct ProcessResult: Sendable {
@@ -37,22 +40,53 @@ public func runProcess(
             try? input.close()
         }
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        process.waitUntilExit()
+        // posix_spawn and waitpid rather than Foundation's Process: its waitUntilExit can miss the
+        // child's exit on Linux when many tests spawn at once, and then waits forever (seen in CI).
+        var environmentPairs = ProcessInfo.processInfo.environment
+        if let environment { environmentPairs.merge(environment) { $1 } }
+        let status = try spawnAndWait(
+            executable.path, arguments: arguments, environment: environmentPairs.map { "\($0.key)=\($0.value)" },
+            currentDirectory: currentDirectory?.path,
+            stdin: input.fileDescriptor, stdout: out.fileDescriptor, stderr: err.fileDescriptor)
         return ProcessResult(
-            exitCode: process.terminationStatus,
+            exitCode: status,
             stdout: try Data(contentsOf: outURL),
             stderr: try Data(contentsOf: errURL)
         )
     }
+}
+
+/// Runs a program with the given descriptors as its standard streams and waits for it: its exit
+/// status, or 128 + the signal that ended it.
+private func spawnAndWait(
+    _ path: String, arguments: [String], environment: [String], currentDirectory: String?,
+    stdin: Int32, stdout: Int32, stderr: Int32
+) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+    posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+    posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+    // A working directory goes through sh (posix_spawn's addchdir is not in the imported headers).
+    let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, path] + arguments } ?? [path] + arguments
+    let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+    defer {
+        for p in argv { free(p) }
+        for p in envp { free(p) }
+    }
+    var pid = pid_t()
+    let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+    guard spawned == 0 else {
+        throw NSError(domain: NSPOSIXErrorDomain, code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(path)"])
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 {
+        guard errno == EINTR else {
+            throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "cannot wait for \(path)"])
+        }
+    }
+    let signal = status & 0x7f
+    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
 }

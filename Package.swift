@@ -187,7 +187,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Escaping against a payload corpus, axes, every chart's normal and degenerate inputs, the page.
-        .testTarget(name: "UpliftReportTests", dependencies: ["UpliftReport", "UpliftModel"], swiftSettings: strict),
+        .testTarget(name: "UpliftReportTests", dependencies: ["UpliftReport", "UpliftModel", "TestSupport"], swiftSettings: strict),
         // End to end through the built `uplift` binary.
         .testTarget(name: "UpliftCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import UpliftGoals
 import UpliftModel
@@ -12,7 +13,7 @@ struct ReportDashboardTests {
         for file in try DashboardTests.files() {
             let document = try PrfaqDocument.load(file: file)
             let html = try ReportBuilder().render(document, snapshot: snapshot, now: now)
-            let xml = ReportXML.parse(html)
+            let xml = XMLCheck.parse(html)
             #expect(xml.error == nil, "\(file): \(xml.error ?? "")")
             #expect(!html.lowercased().contains("<script"))
             #expect(html.contains(document.title.replacingOccurrences(of: "&", with: "&amp;")))
@@ -46,7 +47,7 @@ struct ReportDashboardTests {
         let entries = [ReportIndex.Entry(file: ReportIndex.fileName("feature-x"), title: "Feature <X>", owner: "Lena", goals: 3),
                        ReportIndex.Entry(file: ReportIndex.fileName("new-checkout"), title: "Checkout", owner: "Sam", goals: 1)]
         let html = ReportIndex.html(entries)
-        let xml = ReportXML.parse(html)
+        let xml = XMLCheck.parse(html)
         #expect(xml.error == nil)
         #expect(xml.hrefs.contains("feature-x.html"))
         #expect(xml.hrefs.contains("new-checkout.html"))

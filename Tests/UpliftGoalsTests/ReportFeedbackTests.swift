@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import UpliftGoals
 import UpliftModel
@@ -60,7 +61,7 @@ struct ReportFeedbackTests {
         let snapshot = Snapshot(project: try ProjectSlug("demo"), segments: [], pending: events)
         let document = try PrfaqDocument(text: Self.prfaq, path: "fb.md")
         let html = try ReportBuilder().render(document, snapshot: snapshot, now: UTCDay(year: 2026, month: 2, day: 1)!.startMicroseconds)
-        #expect(ReportXML.parse(html).error == nil)
+        #expect(XMLCheck.parse(html).error == nil)
         #expect(!html.contains("top score"))
 
         let nps = Self.table(html, title: "NPS: n")

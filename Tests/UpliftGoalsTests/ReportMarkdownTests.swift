@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import UpliftGoals
 
@@ -47,7 +48,7 @@ struct ReportMarkdownTests {
         #expect(!html.contains("href=\"data"))
         #expect(!html.contains("href=\"../"))
         #expect(html.contains("click"))
-        let xml = ReportXML.parse("<div>" + html + "</div>")
+        let xml = XMLCheck.parse("<div>" + html + "</div>")
         #expect(xml.error == nil)
         #expect(Set(xml.elements).isSubset(of: ["div", "p", "a", "em", "strong", "code"]))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import UpliftGoals
 import UpliftModel
@@ -79,9 +80,9 @@ struct ReportPayloadTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let document = try Self.document(folder: folder)
         let html = try ReportBuilder().render(document, snapshot: try Self.snapshot(), now: UTCDay(year: 2026, month: 2, day: 20)!.startMicroseconds)
-        let xml = ReportXML.parse(html)
+        let xml = XMLCheck.parse(html)
         #expect(xml.error == nil, "\(xml.error ?? "")")
-        let unexpected = Set(xml.elements).subtracting(ReportXML.allowedElements)
+        let unexpected = Set(xml.elements).subtracting(XMLCheck.allowedElements)
         #expect(unexpected.isEmpty, "elements from payloads: \(unexpected)")
         #expect(!xml.elements.contains("script") && !xml.elements.contains("img") && !xml.elements.contains("b"))
         for a in xml.attributes {

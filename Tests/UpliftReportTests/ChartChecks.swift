@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Structural checks every rendered chart must pass.

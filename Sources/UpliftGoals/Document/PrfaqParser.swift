@@ -7,7 +7,8 @@ import UpliftModel
 struct PrfaqParser {
     let path: String
     var problems: [PrfaqProblem] = []
-    private var lines: [String: Int] = [:]
+    /// The parsed header, which knows each field's line.
+    private var source: DefinitionSource?
 
     init(path: String) { self.path = path }
 
@@ -20,7 +21,7 @@ struct PrfaqParser {
             problems.append(PrfaqProblem(field: "", line: nil, message: error.message))
             return nil
         }
-        lines = source.lines
+        self.source = source
         var f: FieldReader
         do { f = try FieldReader(source.value, path: "") } catch {
             add(FieldError(path: "", message: "the header must be a mapping of fields (id: …, title: …, goals: …)"))
@@ -97,20 +98,7 @@ struct PrfaqParser {
     }
 
     /// The line of the field, or of its nearest ancestor that exists (a missing key points at its parent).
-    func line(of path: String) -> Int? {
-        var p = Substring(path)
-        while true {
-            if let line = lines[String(p)] { return line }
-            if p.isEmpty { return nil }
-            if p.hasSuffix("]"), let open = p.lastIndex(of: "[") {
-                p = p[..<open]
-            } else if let dot = p.lastIndex(of: ".") {
-                p = p[..<dot]
-            } else {
-                p = ""
-            }
-        }
-    }
+    func line(of path: String) -> Int? { source?.line(of: path) }
 
     /// An optional list whose items are each parsed on their own.
     private mutating func list<T>(_ f: inout FieldReader, _ key: String, _ item: (inout PrfaqParser, JSONValue, String) -> T?) -> [T] {

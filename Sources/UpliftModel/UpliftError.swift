@@ -12,6 +12,8 @@ public struct UpliftError: Error, Sendable, CustomStringConvertible {
             case corrupt = "corrupt"
             case io = "io_error"
             case unsupported = "unsupported"
+            case catalogUnavailable = "catalog_unavailable"
+            case storageUnavailable = "storage_unavailable"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -24,6 +26,10 @@ public struct UpliftError: Error, Sendable, CustomStringConvertible {
         public static let corrupt = Code(.corrupt)
         public static let io = Code(.io)
         public static let unsupported = Code(.unsupported)
+        /// The catalog (SQLite file or PostgreSQL) cannot be reached or used right now; retrying later may work.
+        public static let catalogUnavailable = Code(.catalogUnavailable)
+        /// The event store (log, segments) cannot be written or read right now; retrying later may work.
+        public static let storageUnavailable = Code(.storageUnavailable)
 
         public var description: String { base.rawValue }
     }

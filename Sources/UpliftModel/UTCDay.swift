@@ -1,4 +1,5 @@
-/// A calendar day in UTC, as days since 1970-01-01; the unit of the store's date partitions.
+/// A calendar day in UTC, as days since 1970-01-01; the unit of the store's date partitions, and the
+/// one place that converts between day counts and calendar dates (proleptic Gregorian).
 public struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let microsecondsPerDay: Int64 = 86_400_000_000
     public let daysSinceEpoch: Int64
@@ -81,9 +82,11 @@ public struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
         return era * 146_097 + doe - 719_468
     }
 
+    package static func isLeap(_ year: Int64) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
     private static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 2: isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: 30
         default: 31
         }

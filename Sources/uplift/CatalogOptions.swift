@@ -37,5 +37,5 @@ func withCatalog<T>(_ data: DataOptions, _ options: CatalogOptions, _ body: (Cat
 
 /// `2026-03-01T10:00:00Z`.
 func isoTime(_ date: Date) -> String {
-    date.formatted(Date.ISO8601FormatStyle())
+    Timestamp.formatSeconds(epochSeconds: date.timeIntervalSince1970)
 }

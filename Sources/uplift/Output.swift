@@ -50,47 +50,8 @@ enum Console {
     }
 
     /// Prints a JSON document with its keys in the given order.
-    static func json(_ value: JSON) {
-        print(value.text)
-    }
-}
-
-/// A small JSON value for command output, keeping key order as written.
-indirect enum JSON {
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case bool(Bool)
-    case null
-    case array([JSON])
-    case object([(String, JSON)])
-
-    var text: String {
-        switch self {
-        case .int(let v): return String(v)
-        case .double(let v): return v.isFinite ? String(v) : "null"
-        case .bool(let v): return v ? "true" : "false"
-        case .null: return "null"
-        case .string(let s): return Self.quote(s)
-        case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
-        case .object(let fields): return "{" + fields.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
-        }
-    }
-
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+    static func json(_ value: JSONValue) {
+        print(value.compactText)
     }
 }
 

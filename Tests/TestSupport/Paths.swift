@@ -29,19 +29,16 @@ public enum Paths {
         }
     }
 
-    /// A Python with pyarrow and duckdb: `UPLIFT_PYTHON`, else `./.venv/bin/python`, else
-    /// `/work/main/.venv/bin/python`; nil when none exists (tests needing it should skip).
+    /// A Python with pyarrow and duckdb: `UPLIFT_PYTHON`, else the virtual environment `make venv`
+    /// creates in the package root (`.venv/bin/python`); nil when none exists (tests needing it skip,
+    /// and `make test` always sets `UPLIFT_PYTHON`).
     public static func python() -> String? {
         let fm = FileManager.default
         if let override = ProcessInfo.processInfo.environment["UPLIFT_PYTHON"], !override.isEmpty {
             return fm.isExecutableFile(atPath: override) ? override : nil
         }
-        let candidates = [
-            fm.currentDirectoryPath + "/.venv/bin/python",
-            packageRoot.appendingPathComponent(".venv/bin/python").path,
-            "/work/main/.venv/bin/python",
-        ]
-        return candidates.first { fm.isExecutableFile(atPath: $0) }
+        let venv = packageRoot.appendingPathComponent(".venv/bin/python").path
+        return fm.isExecutableFile(atPath: venv) ? venv : nil
     }
 
     /// The package root, from this source file's location (Tests/TestSupport/Paths.swift).

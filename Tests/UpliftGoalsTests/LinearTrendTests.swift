@@ -2,7 +2,7 @@ import Testing
 import UpliftGoals
 
 /// The fit and its prediction interval against hand computations and scipy
-/// (`stats.linregress`, `stats.t.ppf`, via /work/main/.venv/bin/python).
+/// (`stats.linregress`, `stats.t.ppf`, via the Python of `Paths.python()`).
 struct LinearTrendTests {
     @Test func fitsByHand() throws {
         // x̄ = 2, ȳ = 3, Sxx = 10, Sxy = 8: slope 0.8, intercept 1.4; residuals −0.4, 0.8, −1, 1.2, −0.6,

@@ -71,3 +71,33 @@ struct JSONWriterTests {
         #expect(value.compactText == #"{"a":[1,"x"]}"#)
     }
 }
+
+/// Building a document member by member gives what Foundation reads as the same document.
+struct JSONWriterBuilderTests {
+    @Test func nestedMembersAndElements() throws {
+        var writer = JSONWriter()
+        writer.object {
+            $0.member("s", "a\"b\n")
+            $0.member("i", -3)
+            $0.member("d", 0.25)
+            $0.member("nan", Double.nan)
+            $0.member("b", true)
+            $0.member("list") { list in
+                list.array {
+                    for n in 0..<3 { $0.element { $0.object { $0.member("n", n) } } }
+                }
+            }
+            $0.member("empty") { $0.object { _ in } }
+        }
+        #expect(writer.text == #"{"s":"a\"b\n","i":-3,"d":0.25,"nan":null,"b":true,"list":[{"n":0},{"n":1},{"n":2}],"empty":{}}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any]
+        #expect(parsed?["s"] as? String == "a\"b\n")
+    }
+
+    @Test func valuesAndNumbers() {
+        #expect(JSONValue.double(2.0).compactText == "2")
+        #expect(JSONValue.double(0.1).compactText == "0.1")
+        #expect(JSONValue.double(.infinity).compactText == "null")
+        #expect(JSONValue.timestamp(1_714_564_800_000_000).compactText == #""2024-05-01T12:00:00Z""#)
+    }
+}

@@ -56,7 +56,9 @@ struct TimestampTests {
         for year in 1971...2100 {
             let t = Timestamp.parse("\(year)-01-01")!
             let days = (t - previous) / 86_400_000_000
-            #expect(days == (Timestamp.isLeap(year - 1) ? 366 : 365))
+            let y = year - 1
+            let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+            #expect(days == (leap ? 366 : 365))
             previous = t
         }
     }
@@ -81,5 +83,36 @@ struct StableHashTests {
     @Test func eventIDFormat() {
         let id = Array("hello".utf8).withUnsafeBytes { StableHash.eventID(for: $0) }
         #expect(id == "h-cbd8a7b341bd9b025b1e906a48ae1d19")
+    }
+}
+
+/// The one ISO-8601 writer: known values, and `parse` reads back every time it writes.
+struct TimestampFormatTests {
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z"),
+        (1_714_564_800_123_000, "2024-05-01T12:00:00.123000Z", "2024-05-01T12:00:00Z"),
+        (1_714_564_800_000_001, "2024-05-01T12:00:00.000001Z", "2024-05-01T12:00:00Z"),
+        (-1, "1969-12-31T23:59:59.999999Z", "1969-12-31T23:59:59Z"),
+        (951_782_400_000_000, "2000-02-29T00:00:00Z", "2000-02-29T00:00:00Z"),
+        (253_402_300_799_999_999, "9999-12-31T23:59:59.999999Z", "9999-12-31T23:59:59Z"),
+    ])
+    func knownTimes(_ t: Int64, _ full: String, _ seconds: String) {
+        #expect(Timestamp.format(t) == full)
+        #expect(Timestamp.formatSeconds(t) == seconds)
+    }
+
+    @Test func parseReadsBackWhatFormatWrites() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let t = Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &random)
+            #expect(Timestamp.parse(Timestamp.format(t)) == t)
+            let whole = Timestamp.parse(Timestamp.formatSeconds(t))
+            #expect(whole.map { t - $0 } .map { (0..<1_000_000).contains($0) } == true)
+        }
+    }
+
+    @Test func epochSecondsAreTruncated() {
+        #expect(Timestamp.formatSeconds(epochSeconds: 1_714_564_800.999) == "2024-05-01T12:00:00Z")
+        #expect(Timestamp.formatSeconds(epochSeconds: -0.5) == "1969-12-31T23:59:59Z")
     }
 }

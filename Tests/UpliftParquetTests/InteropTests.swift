@@ -1,14 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import UpliftParquet
 
 /// Other engines must read our files unchanged: pyarrow (with page checksums verified) and DuckDB.
-/// Runs when /work/main/.venv/bin/python or $UPLIFT_PYTHON exists; otherwise it is skipped.
+/// Runs when a Python with pyarrow and duckdb is found (`UPLIFT_PYTHON` or the package's `.venv`,
+/// see `Paths.python()`); otherwise it is skipped.
 @Suite struct InteropTests {
-    static let python: String? = {
-        let candidates = [ProcessInfo.processInfo.environment["UPLIFT_PYTHON"], "/work/main/.venv/bin/python"]
-        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+    static let python: String? = Paths.python()
 
     static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("interop/parquet_check.py").path

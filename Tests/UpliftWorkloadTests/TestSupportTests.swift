@@ -48,7 +48,7 @@ import UpliftWorkload
            FileManager.default.isExecutableFile(atPath: sibling.path) {
             #expect(upliftBinaryPath() != nil)
         }
-        if FileManager.default.isExecutableFile(atPath: "/work/main/.venv/bin/python") {
+        if FileManager.default.isExecutableFile(atPath: Paths.packageRoot.appendingPathComponent(".venv/bin/python").path) {
             #expect(pythonPath() != nil)
         }
     }

@@ -8,16 +8,16 @@ extension ExperimentDefinition {
         var m: [(String, JSONValue)] = [("key", .string(key)), ("hypothesis", .string(hypothesis))]
         if let owner { m.append(("owner", .string(owner))) }
         m.append(("status", .string(status.rawValue)))
-        m.append(("variants", .array(variants.map { .object([("key", .string($0.key)), ("weight", JSONEncoding.number($0.weight))]) })))
-        if let start { m.append(("start", JSONEncoding.timestamp(start))) }
-        if let stop { m.append(("stop", JSONEncoding.timestamp(stop))) }
+        m.append(("variants", .array(variants.map { .object([("key", .string($0.key)), ("weight", JSONValue.double($0.weight))]) })))
+        if let start { m.append(("start", JSONValue.timestamp(start))) }
+        if let stop { m.append(("stop", JSONValue.timestamp(stop))) }
         m.append(("exposure", exposure.json))
         m.append(("metrics", .array(metrics.map(\.json))))
         if !guardrails.isEmpty { m.append(("guardrails", .array(guardrails.map(\.json)))) }
         m.append(("method", .string(method.rawValue)))
-        m.append(("confidence", JSONEncoding.number(confidence)))
+        m.append(("confidence", JSONValue.double(confidence)))
         m.append(("cuped", .object([("enabled", .bool(cuped.enabled)), ("pre_exposure_window", .string(cuped.preExposureWindow.description))])))
-        if let minimumDetectableEffect { m.append(("minimum_detectable_effect", JSONEncoding.number(minimumDetectableEffect))) }
+        if let minimumDetectableEffect { m.append(("minimum_detectable_effect", JSONValue.double(minimumDetectableEffect))) }
         m.append(("hash_attribute", .string(hashAttribute)))
         if let seed { m.append(("seed", .string(seed))) }
         m.append(("multiple_exposures", .string(multipleExposures.rawValue)))
@@ -30,7 +30,7 @@ extension ExperimentDefinition.Exposure {
     public var json: JSONValue {
         var m: [(String, JSONValue)] = [("event", .string(event)), ("experiment_property", .string(experimentProperty)),
                                         ("variant_property", .string(variantProperty))]
-        if !filters.isEmpty { m.append(("where", JSONEncoding.filters(filters))) }
+        if !filters.isEmpty { m.append(("where", filters.json)) }
         return .object(m)
     }
 }
@@ -41,7 +41,7 @@ extension MetricDefinition {
         if kind == .funnel {
             m.append(("steps", .array(steps.map { step in
                 var s: [(String, JSONValue)] = [("event", .string(step.event))]
-                if !step.filters.isEmpty { s.append(("where", JSONEncoding.filters(step.filters))) }
+                if !step.filters.isEmpty { s.append(("where", step.filters.json)) }
                 return .object(s)
             })))
         } else {
@@ -57,7 +57,7 @@ extension MetricDefinition {
 extension MetricDefinition.EventMeasure {
     var members: [(String, JSONValue)] {
         var m: [(String, JSONValue)] = [("event", .string(event))]
-        if !filters.isEmpty { m.append(("where", JSONEncoding.filters(filters))) }
+        if !filters.isEmpty { m.append(("where", filters.json)) }
         if let property { m.append(("property", .string(property.description))) }
         return m
     }

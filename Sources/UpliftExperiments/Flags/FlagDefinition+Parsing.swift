@@ -115,10 +115,10 @@ extension FlagDefinition {
     public var json: JSONValue {
         var m: [(String, JSONValue)] = [("key", .string(key)), ("description", .string(description)), ("enabled", .bool(enabled))]
         if !variants.isEmpty {
-            m.append(("variants", .array(variants.map { .object([("key", .string($0.key)), ("weight", JSONEncoding.number($0.weight))]) })))
+            m.append(("variants", .array(variants.map { .object([("key", .string($0.key)), ("weight", JSONValue.double($0.weight))]) })))
         }
         m.append(("rules", .array(rules.map { rule in
-            var r: [(String, JSONValue)] = [("conditions", .array(rule.conditions.map(\.json))), ("rollout", JSONEncoding.number(rule.rollout))]
+            var r: [(String, JSONValue)] = [("conditions", .array(rule.conditions.map(\.json))), ("rollout", JSONValue.double(rule.rollout))]
             if let variant = rule.variant { r.append(("variant", .string(variant))) }
             return .object(r)
         })))

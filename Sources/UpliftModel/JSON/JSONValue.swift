@@ -89,6 +89,24 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
+extension JSONValue {
+    package static func int(_ n: Int) -> JSONValue { .number(String(n)) }
+
+    /// A finite double as its shortest round-trip text, integral values without a fraction
+    /// (`2`, not `2.0`); NaN and infinities (never expected) as null.
+    package static func double(_ x: Double) -> JSONValue {
+        guard x.isFinite else { return .null }
+        if x == x.rounded(), abs(x) < 1e15 { return .number(String(Int64(x))) }
+        return .number(String(x))
+    }
+
+    package static func double(_ x: Double?) -> JSONValue { x.map { double($0) } ?? .null }
+    package static func string(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+
+    /// A time as an ISO-8601 string (`Timestamp.format`).
+    package static func timestamp(_ micros: Int64) -> JSONValue { .string(Timestamp.format(micros)) }
+}
+
 extension JSONWriter {
     package mutating func write(_ value: JSONValue) {
         switch value {

@@ -1,9 +1,13 @@
-/// Writes compact JSON (no whitespace) from tape values and Swift strings.
+/// The one JSON writer: compact JSON (no whitespace) straight into bytes, from tape values, Swift
+/// strings and numbers, `JSONValue`s, or nested `object`/`array`/`member` calls (no intermediate
+/// dictionaries: responses are on the hot path of every ingestion request).
 ///
-/// Strings and numbers are copied as they were sent (escapes included): the parser has already
-/// validated them, so the copy is valid JSON that decodes to the same values.
+/// Strings and numbers from a tape are copied as they were sent (escapes included): the parser has
+/// already validated them, so the copy is valid JSON that decodes to the same values.
 package struct JSONWriter {
     package var bytes: [UInt8] = []
+    /// Per open `object`/`array`: whether the next member or element needs a comma before it.
+    private var needsComma: [Bool] = []
 
     package init(capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
@@ -116,4 +120,70 @@ package struct JSONWriter {
 
     /// The written text as a String (the bytes are valid UTF-8 by construction).
     package var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+// Building a document member by member.
+extension JSONWriter {
+    package mutating func object(_ body: (inout JSONWriter) -> Void) {
+        container(open: "{", close: "}", body)
+    }
+
+    package mutating func array(_ body: (inout JSONWriter) -> Void) {
+        container(open: "[", close: "]", body)
+    }
+
+    package mutating func member(_ key: String, _ value: String) {
+        writeKey(key)
+        write(string: value)
+    }
+
+    package mutating func member(_ key: String, _ value: Int) {
+        writeKey(key)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// A finite double as its shortest round-trip text; NaN and infinities as null.
+    package mutating func member(_ key: String, _ value: Double) {
+        writeKey(key)
+        bytes.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
+    }
+
+    package mutating func member(_ key: String, _ value: Bool) {
+        writeKey(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    package mutating func member(_ key: String, _ value: (inout JSONWriter) -> Void) {
+        writeKey(key)
+        needsComma.append(false)
+        value(&self)
+        needsComma.removeLast()
+    }
+
+    package mutating func element(_ value: (inout JSONWriter) -> Void) {
+        comma()
+        needsComma.append(false)
+        value(&self)
+        needsComma.removeLast()
+    }
+
+    private mutating func container(open: Unicode.Scalar, close: Unicode.Scalar, _ body: (inout JSONWriter) -> Void) {
+        bytes.append(UInt8(ascii: open))
+        needsComma.append(false)
+        body(&self)
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: close))
+    }
+
+    private mutating func writeKey(_ key: String) {
+        comma()
+        write(string: key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    private mutating func comma() {
+        guard let last = needsComma.indices.last else { return }
+        if needsComma[last] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[last] = true
+    }
 }

@@ -15,12 +15,30 @@ public enum Timestamp {
         return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
     }
 
-    /// `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds, truncated).
-    public static func formatSeconds(_ t: Int64) -> String {
+    /// The one ISO-8601 writer: `YYYY-MM-DDThh:mm:ss.ffffffZ` in UTC, with the microseconds only
+    /// when there are some (`fraction: false` truncates to whole seconds: `YYYY-MM-DDThh:mm:ssZ`).
+    /// `parse(_:)` reads every form it writes.
+    public static func format(_ t: Int64, fraction: Bool = true) -> String {
         let day = UTCDay(microseconds: t)
-        let seconds = (t - day.startMicroseconds) / 1_000_000
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(day)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))Z"
+        let microsOfDay = t - day.startMicroseconds
+        let seconds = microsOfDay / 1_000_000
+        let micros = microsOfDay % 1_000_000
+        func padded(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        var text = "\(day)T\(padded(seconds / 3600, 2)):\(padded(seconds / 60 % 60, 2)):\(padded(seconds % 60, 2))"
+        if fraction, micros != 0 { text += "." + padded(micros, 6) }
+        return text + "Z"
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds, truncated).
+    public static func formatSeconds(_ t: Int64) -> String { format(t, fraction: false) }
+
+    /// `YYYY-MM-DDThh:mm:ssZ` of a time in seconds since the epoch (Foundation's
+    /// `Date.timeIntervalSince1970`), truncated to whole seconds.
+    public static func formatSeconds(epochSeconds: Double) -> String {
+        formatSeconds(Int64((epochSeconds * 1_000_000).rounded(.down)))
     }
 
     /// Accepts RFC 3339 / ISO 8601: `YYYY-MM-DD`, optionally followed by `T` (or `t` or a space)
@@ -61,9 +79,9 @@ public enum Timestamp {
         }
         guard let year = digits(0, 4), s[4] == UInt8(ascii: "-"), let month = digits(5, 2),
             s[7] == UInt8(ascii: "-"), let day = digits(8, 2),
-            month >= 1, month <= 12, day >= 1, day <= daysInMonth(year, month)
+            let date = UTCDay(year: year, month: month, day: day)
         else { return nil }
-        var micros = Int64(daysFromCivil(year, month, day)) * 86_400_000_000
+        var micros = date.startMicroseconds
         if n == 10 { return micros }
 
         let sep = s[10]
@@ -118,24 +136,4 @@ public enum Timestamp {
         }
     }
 
-    static func isLeap(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
-
-    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
-        switch m {
-        case 2: return isLeap(y) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 }

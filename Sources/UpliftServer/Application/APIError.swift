@@ -21,7 +21,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) -> Response {
-        var body = JSONBody()
+        var body = JSONWriter(capacity: 128)
         body.object {
             $0.member("error") {
                 $0.object {

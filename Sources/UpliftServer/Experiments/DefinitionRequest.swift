@@ -98,6 +98,6 @@ enum DefinitionRequest {
     }
 
     static func iso(_ date: Date) -> JSONValue {
-        .string(date.formatted(Date.ISO8601FormatStyle()))
+        .string(Timestamp.formatSeconds(epochSeconds: date.timeIntervalSince1970))
     }
 }

@@ -104,7 +104,7 @@ struct Ingestor: Sendable {
     /// `{"status":1,"success":true,"accepted":N,"duplicates":N,"clamped":N,"rejected":[…]}`:
     /// `status` is what PostHog's SDKs expect, `success` what Segment's do.
     static func acknowledgement(_ stored: EventStore.AppendResult, clamped: Int, rejected: [RejectedMessage]) -> Response {
-        var body = JSONBody()
+        var body = JSONWriter(capacity: 128)
         body.object {
             $0.member("status", 1)
             $0.member("success", true)

@@ -28,7 +28,7 @@ struct HealthRoutes: Sendable {
         var catalogState = "ok"
         do { _ = try await catalog.schemaVersion() } catch { catalogState = "unreachable" }
         let ready = log == "ok" && catalogState == "ok"
-        var body = JSONBody()
+        var body = JSONWriter(capacity: 128)
         body.object {
             $0.member("status", ready ? "ready" : "not_ready")
             $0.member("checks") {
@@ -44,7 +44,7 @@ struct HealthRoutes: Sendable {
     }
 
     private static func json(_ status: HTTPResponse.Status, _ members: KeyValuePairs<String, String>) -> Response {
-        var body = JSONBody()
+        var body = JSONWriter(capacity: 128)
         body.object { for (k, v) in members { $0.member(k, v) } }
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body.buffer))
     }

@@ -17,7 +17,7 @@ PY           := $(VENV)/bin/python
 APT_PACKAGES := zlib1g-dev pkg-config
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build release deps venv clean bench postgres chromium
+.PHONY: run test check lint tsan build release deps venv clean bench postgres chromium
 
 ## Build in release mode, generate a demo data set, import it into $(DATA), print a summary, then
 ## serve on $(HOST):$(PORT) with the PR/FAQs of dashboards/ (Ctrl-C stops it). It prints the demo project's
@@ -38,19 +38,42 @@ run: deps release
 	@echo "  or: curl -u \"$$(cat $(DATA)/$(PROJECT).read-key):\" 'http://$(HOST):$(PORT)/v1/reports/onboarding-checklist?now=$(DEMO_NOW)' -o report.html"
 	./.build/release/uplift serve --data $(DATA) --host $(HOST) --port $(PORT) --dashboards dashboards
 
-## Install what is missing, build, run the whole suite (Swift tests, then the interop tests, then the
-## integration tests against a running `uplift serve`, then the browser tests) against a throwaway
-## PostgreSQL cluster (Tests/postgres.sh: temp dir, free port, removed after, also on failure).
+## Install what is missing, lint, build, run the whole suite (Swift tests, then the concurrency-heavy suites
+## again under ThreadSanitizer, then the interop tests, then the integration tests against a running
+## `uplift serve`, then the browser tests) against a throwaway PostgreSQL cluster (Tests/postgres.sh: temp
+## dir, free port, removed after, also on failure).
 ## Three pytest runs: each folder has its own conftest.py, and one run would let one shadow the other.
 ## UPLIFT_REQUIRE_CHROMIUM=1: the report screenshots fail, never skip, when Chromium is missing; the
 ## PNGs of the served demo reports stay in Tests/browser/out/ (demo-<id>.png).
 test: export UPLIFT_REQUIRE_CHROMIUM := 1
-test: deps venv postgres chromium
+test: deps venv postgres chromium lint
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(TSAN)
 	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build && \
+	  $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/integration && \
 	  $(PY) -m pytest -q Tests/browser'
+
+## The fast inner loop (no PostgreSQL, Chromium or apt beyond the build's zlib headers): format lint, a
+## build in which every warning of ours is an error (Package.swift), and every Swift test that needs no
+## service (the PostgreSQL half of the catalog suite skips; the cross-checks against Python tools run
+## when .venv exists, as after `make test` or `make venv`).
+check: deps lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## swift-format with the repository's .swift-format; `swift format -i -r -p Package.swift Sources Tests` fixes most.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+
+## ThreadSanitizer over the concurrency-heavy suites (log, store, server, catalog), in its own build folder.
+## `make test` runs it with the catalog on PostgreSQL too; this target runs it alone.
+TSAN        := --sanitize=thread --scratch-path .build-tsan
+TSAN_SUITES := UpliftStorageTests|UpliftServerTests|UpliftCatalogTests
+tsan: deps
+	$(SWIFT) build --build-tests $(TSAN)
+	$(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)"
 
 ## PostgreSQL server binaries for the catalog tests (Debian's postgresql package), when missing.
 postgres:
@@ -95,4 +118,4 @@ bench: deps venv release
 	$(PY) loadtests/import_bench.py
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-tsan $(VENV)

@@ -98,7 +98,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The HTTP server: Segment/PostHog ingestion, feedback, health and metrics. The only target that imports Hummingbird.
+        // The HTTP server: Segment/PostHog ingestion, feedback, queries, experiments and flags, goals and reports,
+        // health and metrics. The only target that imports Hummingbird.
         .target(
             name: "UpliftServer",
             dependencies: [

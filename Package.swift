@@ -75,7 +75,7 @@ let package = Package(
         // The aggregation engine: funnels, trends, adoption, retention, lifecycle, feedback over the event store.
         .target(
             name: "UpliftAnalysis",
-            dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage"],
+            dependencies: ["UpliftModel", "UpliftStorage"],
             swiftSettings: strict
         ),
         // Hypothesis tests over per-variant sufficient statistics, as GrowthBook's gbstats. Imports nothing.
@@ -138,7 +138,7 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["UpliftModel", "UpliftWorkload", "UpliftAnalysis"],
+            dependencies: ["UpliftModel", "UpliftWorkload", "UpliftAnalysis", "UpliftStorage", "UpliftParquet"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

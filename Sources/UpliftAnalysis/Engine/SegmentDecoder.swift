@@ -1,40 +1,29 @@
 package import UpliftModel
-import UpliftParquet
 import UpliftStorage
 
 /// Decodes the event, distinct id and time columns of a segment into an `EventBlock`.
 package enum SegmentDecoder {
     package static func block(path: String, dictionaries: ProjectDictionaries, textBudget: TextBudget? = nil) throws(UpliftError) -> EventBlock {
-        let file = try SegmentReader.open(path: path)
+        let segment = try EventSegment(path: path)
         var events: [Int32] = [], distinct: [Int32] = [], times: [Int64] = []
-        events.reserveCapacity(file.rowCount); distinct.reserveCapacity(file.rowCount); times.reserveCapacity(file.rowCount)
-        do {
-            for g in file.rowGroups.indices {
-                events += try codes(file, EventSchema.Column.event.rawValue, g, dictionaries.events)
-                distinct += try codes(file, EventSchema.Column.distinctID.rawValue, g, dictionaries.distinctIDs)
-                guard case .int64(let t) = try file.read(column: EventSchema.Column.timestamp.rawValue, rowGroup: g).values else {
-                    throw UpliftError(.corrupt, "timestamp is not an INT64 column")
-                }
-                times += t
-            }
-        } catch let error as UpliftError {
-            throw UpliftError(error.code, "segment \(path): \(error.message)")
-        } catch {
-            throw UpliftError(.corrupt, "segment \(path) cannot be read: \(error)")
+        events.reserveCapacity(segment.rowCount); distinct.reserveCapacity(segment.rowCount); times.reserveCapacity(segment.rowCount)
+        for g in segment.rowGroupSizes.indices {
+            events += codes(try segment.strings(.event, rowGroup: g), dictionaries.events)
+            distinct += codes(try segment.strings(.distinctID, rowGroup: g), dictionaries.distinctIDs)
+            times += try segment.integers(.timestamp, rowGroup: g)
         }
         return EventBlock(events: events, distinctIDs: distinct, times: times, origin: .segment(path: path, texts: SegmentTexts(path: path, budget: textBudget)))
     }
 
     /// A string column as project dictionary codes: a dictionary-encoded chunk interns only its
     /// dictionary; a PLAIN one (after a dictionary fallback) every value.
-    private static func codes(_ file: ParquetFile, _ column: Int, _ group: Int, _ dictionary: ProjectDictionary) throws -> [Int32] {
-        if let d = try file.readDictionary(column: column, rowGroup: group), case .byteArrays(let values) = d.dictionary {
-            let map = dictionary.intern((0..<values.count).map { values.string(at: $0) })
-            return d.indices.map { map[Int($0)] }
+    private static func codes(_ strings: EventSegment.Strings, _ dictionary: ProjectDictionary) -> [Int32] {
+        switch strings {
+        case .dictionary(let values, let indices):
+            let map = dictionary.intern(values)
+            return indices.map { map[Int($0)] }
+        case .plain(let values):
+            return dictionary.intern(values)
         }
-        guard case .byteArrays(let values) = try file.read(column: column, rowGroup: group).values else {
-            throw UpliftError(.corrupt, "column \(column) is not a string column")
-        }
-        return dictionary.intern((0..<values.count).map { values.string(at: $0) })
     }
 }

@@ -1,17 +1,10 @@
 package import UpliftModel
-import UpliftParquet
-import UpliftStorage
 
 /// Reads one property out of an event's JSON object (its `properties` or `context` text).
 package struct PropertyReader {
     let key: [UInt8]
 
     package init(_ property: PropertyRef) { key = Array(property.key.utf8) }
-
-    /// The property's value in a JSON object text; `.absent` when missing, null, or the text is not an object.
-    package func value(in text: UnsafeRawBufferPointer) -> PropertyValue {
-        Self.values(in: text, [self])[0]
-    }
 
     /// The values of several properties of one JSON object text, parsing it once.
     package static func values(in text: UnsafeRawBufferPointer, _ readers: [PropertyReader]) -> [PropertyValue] {
@@ -41,11 +34,6 @@ package struct PropertyReader {
             let e = view[index]
             return .value(text: String(decoding: UnsafeRawBufferPointer(rebasing: text[Int(e.start)..<Int(e.end)]), as: UTF8.self), number: nil)
         }
-    }
-
-    package func value(in text: String) -> PropertyValue {
-        var text = text
-        return text.withUTF8 { value(in: UnsafeRawBufferPointer($0)) }
     }
 
     /// A string that holds a plain decimal number (`"29.00"`), as a Double.

@@ -1,7 +1,6 @@
 import Synchronization
-package import UpliftModel
-import UpliftParquet
-import UpliftStorage
+import UpliftModel
+package import UpliftStorage
 
 /// The JSON texts (`properties` or `context`) of a segment's rows, kept by event after the first
 /// query that reads them. Without it every query filtering on a property, summing one, or reading
@@ -86,27 +85,21 @@ package final class SegmentTexts: Sendable {
         guard let rows = block.rows(ofEvents: { events.contains($0) }, atMost: .max), !rows.isEmpty else { return [:] }
         var out: [Int32: Texts] = [:]
         for event in events { out[event] = Texts() }
-        let file = try SegmentReader.open(path: path)
-        let column = source == .properties ? EventSchema.Column.properties.rawValue : EventSchema.Column.context.rawValue
+        let segment = try EventSegment(path: path)
         var groupStart = 0
         var next = 0
-        for group in file.rowGroups.indices {
-            let groupEnd = groupStart + file.rowGroups[group].rowCount
+        for (group, size) in segment.rowGroupSizes.enumerated() {
+            let groupEnd = groupStart + size
             defer { groupStart = groupEnd }
             guard next < rows.count, Int(rows[next]) < groupEnd else { continue }
-            let data: ColumnData
-            do { data = try file.read(column: column, rowGroup: group) } catch {
-                throw UpliftError(.corrupt, "segment \(path) row group \(group) cannot be read: \(error)")
+            let texts = try segment.texts(source.column, rowGroup: group)
+            var end = next
+            while end < rows.count, Int(rows[end]) < groupEnd { end += 1 }
+            texts.forEach(rows[next..<end].lazy.map { Int($0) - groupStart }) { i, text in
+                let row = groupStart + i
+                out[block.events[row]]?.append(Int32(row), text)
             }
-            guard case .byteArrays(let texts) = data.values else { throw UpliftError(.corrupt, "segment \(path): \(source) is not a string column") }
-            texts.bytes.withUnsafeBytes { raw in
-                while next < rows.count, Int(rows[next]) < groupEnd {
-                    let row = rows[next]
-                    let i = Int(row) - groupStart
-                    out[block.events[Int(row)]]?.append(row, UnsafeRawBufferPointer(rebasing: raw[Int(texts.offsets[i])..<Int(texts.offsets[i + 1])]))
-                    next += 1
-                }
-            }
+            next = end
         }
         return out
     }
@@ -135,4 +128,14 @@ package final class TextBudget: Sendable {
     }
 
     package var usedBytes: Int { used.load(ordering: .relaxed) }
+}
+
+extension PropertyRef.Source {
+    /// The stored column that holds the JSON text.
+    package var column: EventColumn {
+        switch self {
+        case .properties: .properties
+        case .context: .context
+        }
+    }
 }

@@ -3,14 +3,21 @@ package import UpliftModel
 /// The binary form of a batch of events inside one write-ahead-log record.
 ///
 /// Layout (all integers LEB128 varints, signed ones zigzag-encoded):
-/// `version(1) · project · count · count × event`, where an event is
+/// `version(1) · project · count · count × event`, where an event is its columns in `order`:
 /// `type(u8) · event_id · event · distinct_id · user_id? · anonymous_id? · timestamp · sent_at? ·
 /// received_at · properties · context`; a string is `length · UTF-8 bytes`, an optional string is
-/// `length + 1 · bytes` with `0` for absent, an optional time is `flag(u8) · value`.
+/// `length + 1 · bytes` with `0` for absent, a time is a signed varint, an optional time is
+/// `flag(u8) · value`, and the event type is a one-byte code.
 /// The log's CRC32C guards the bytes; decoding still checks every length so that a bug or a
 /// corrupt record can never read out of bounds.
 package enum EventCodec {
     package static let version: UInt8 = 1
+
+    /// The columns of `EventColumn.all` in the order an event's fields follow each other in a
+    /// record: the segment order but with the type first, as version 1 wrote them (logs replay).
+    package static let order: [EventColumn] = [
+        .type, .eventID, .event, .distinctID, .userID, .anonymousID, .timestamp, .sentAt, .receivedAt, .properties, .context,
+    ]
 
     package static func encode(project: String, events: [Event]) -> [UInt8] {
         var out = ByteWriter(capacity: 64 + events.count * 320)
@@ -18,17 +25,16 @@ package enum EventCodec {
         out.string(project)
         out.varint(UInt64(events.count))
         for e in events {
-            out.byte(typeCode(e.type))
-            out.string(e.eventID)
-            out.string(e.event)
-            out.string(e.distinctID)
-            out.optionalString(e.userID)
-            out.optionalString(e.anonymousID)
-            out.signed(e.timestamp)
-            if let sent = e.sentAt { out.byte(1); out.signed(sent) } else { out.byte(0) }
-            out.signed(e.receivedAt)
-            out.string(e.properties)
-            out.string(e.context)
+            for column in order {
+                switch column.value {
+                case .eventType(let path): out.byte(typeCode(e[keyPath: path]))
+                case .string(let path): out.string(e[keyPath: path])
+                case .optionalString(let path): out.optionalString(e[keyPath: path])
+                case .micros(let path): out.signed(e[keyPath: path])
+                case .optionalMicros(let path):
+                    if let time = e[keyPath: path] { out.byte(1); out.signed(time) } else { out.byte(0) }
+                }
+            }
         }
         return out.bytes
     }
@@ -46,20 +52,18 @@ package enum EventCodec {
         var events: [Event] = []
         events.reserveCapacity(Int(count))
         for _ in 0..<count {
-            let type = try eventType(try r.byte())
-            let id = try r.string()
-            let name = try r.string()
-            let distinct = try r.string()
-            let user = try r.optionalString()
-            let anon = try r.optionalString()
-            let ts = try r.signed()
-            let sent: Int64? = try r.byte() == 0 ? nil : try r.signed()
-            let received = try r.signed()
-            let props = try r.string()
-            let ctx = try r.string()
-            events.append(Event(
-                eventID: id, type: type, event: name, distinctID: distinct, userID: user, anonymousID: anon,
-                timestamp: ts, sentAt: sent, receivedAt: received, properties: props, context: ctx))
+            // Every field is overwritten below: `order` holds every column.
+            var e = Event(eventID: "", type: .track, event: "", distinctID: "", timestamp: 0, receivedAt: 0)
+            for column in order {
+                switch column.value {
+                case .eventType(let path): e[keyPath: path] = try eventType(try r.byte())
+                case .string(let path): e[keyPath: path] = try r.string()
+                case .optionalString(let path): e[keyPath: path] = try r.optionalString()
+                case .micros(let path): e[keyPath: path] = try r.signed()
+                case .optionalMicros(let path): e[keyPath: path] = try r.byte() == 0 ? nil : try r.signed()
+                }
+            }
+            events.append(e)
         }
         guard r.isAtEnd else { throw UpliftError(.corrupt, "log record has \(r.remaining) trailing bytes") }
         return (project, events)

@@ -37,7 +37,7 @@ public enum StoreVerifier {
                         let range = day.startMicroseconds..<day.adding(days: 1).startMicroseconds
                         for g in 0..<file.rowGroups.count {
                             let ts: ColumnData
-                            do { ts = try file.read(column: EventSchema.Column.timestamp.rawValue, rowGroup: g) } catch {
+                            do { ts = try file.read(column: EventColumn.timestamp.index, rowGroup: g) } catch {
                                 throw UpliftError(.corrupt, "\(error)")
                             }
                             if case .int64(let values) = ts.values, let bad = values.first(where: { !range.contains($0) }) {

@@ -5,7 +5,9 @@ extension EventTable {
     /// with `EventSortOrder.sort` on the same events (strings compare by their UTF-8 bytes; rows
     /// equal in every key keep their table order), without creating a String.
     package func permutation(_ order: EventSortOrder) -> [Int32] {
-        Self.permutation(order, distinctID: distinctID, event: event, eventID: eventID, timestamp: timestamp)
+        Self.permutation(
+            order, distinctID: self[bytes: .distinctID], event: self[bytes: .event], eventID: self[bytes: .eventID],
+            timestamp: self[integers: .timestamp])
     }
 
     /// The same from the sort columns alone (`event` is only read for the order that starts with it).

@@ -2,76 +2,95 @@ package import UpliftModel
 package import UpliftParquet
 
 /// Events held column by column, the way segments store them: what flush and compaction sort and
-/// write without ever building an `Event` (eleven Strings) per row.
+/// write without ever building an `Event` (eleven Strings) per row. Its columns are `EventColumn.all`.
 ///
-/// Null rows hold an empty string or 0, exactly as `EventSchema.columns` writes them.
+/// Null rows hold an empty string or 0.
 package struct EventTable: Sendable {
-    package var eventID = ByteColumn(), type = ByteColumn(), event = ByteColumn(), distinctID = ByteColumn()
-    package var userID = ByteColumn(), anonymousID = ByteColumn()
-    package var userValid: [Bool] = [], anonymousValid: [Bool] = []
-    package var timestamp: [Int64] = [], sentAt: [Int64] = [], sentValid: [Bool] = [], receivedAt: [Int64] = []
-    package var properties = ByteColumn(), context = ByteColumn()
+    /// The byte-string columns, by `EventColumn.index` (an integer column's entry stays empty).
+    private var strings: [ByteColumn]
+    /// The integer columns, by `EventColumn.index` (a byte-string column's entry stays empty).
+    private var integers: [[Int64]]
+    /// Whether each row holds a value, for the optional columns, by `EventColumn.index`.
+    private var validity: [[Bool]]
+    package private(set) var count = 0
 
-    package init() {}
+    package init() {
+        strings = EventColumn.all.map { _ in ByteColumn() }
+        integers = EventColumn.all.map { _ in [] }
+        validity = EventColumn.all.map { _ in [] }
+    }
 
-    package var count: Int { timestamp.count }
+    /// A byte-string column's values.
+    package subscript(bytes column: EventColumn) -> ByteColumn { strings[column.index] }
+
+    /// An integer column's values.
+    package subscript(integers column: EventColumn) -> [Int64] { integers[column.index] }
 
     package mutating func reserveCapacity(_ n: Int) {
-        eventID.reserveCapacity(values: n, bytes: n * 36)
-        distinctID.reserveCapacity(values: n, bytes: n * 24)
-        properties.reserveCapacity(values: n, bytes: n * 128)
-        for i in [\EventTable.type, \.event, \.userID, \.anonymousID, \.context] { self[keyPath: i].reserveCapacity(values: n, bytes: 0) }
-        userValid.reserveCapacity(n); anonymousValid.reserveCapacity(n); sentValid.reserveCapacity(n)
-        timestamp.reserveCapacity(n); sentAt.reserveCapacity(n); receivedAt.reserveCapacity(n)
+        for column in EventColumn.all {
+            if column.holdsBytes {
+                strings[column.index].reserveCapacity(values: n, bytes: 0)
+            } else {
+                integers[column.index].reserveCapacity(n)
+            }
+            if column.isOptional { validity[column.index].reserveCapacity(n) }
+        }
     }
 
     package mutating func append(_ e: Event) {
-        eventID.append(e.eventID)
-        type.append(e.type.rawValue)
-        event.append(e.event)
-        distinctID.append(e.distinctID)
-        if let u = e.userID { userID.append(u); userValid.append(true) } else { userID.appendEmpty(); userValid.append(false) }
-        if let a = e.anonymousID { anonymousID.append(a); anonymousValid.append(true) } else { anonymousID.appendEmpty(); anonymousValid.append(false) }
-        timestamp.append(e.timestamp)
-        sentAt.append(e.sentAt ?? 0)
-        sentValid.append(e.sentAt != nil)
-        receivedAt.append(e.receivedAt)
-        properties.append(e.properties)
-        context.append(e.context)
+        for column in EventColumn.all {
+            let i = column.index
+            switch column.value {
+            case .string(let path):
+                strings[i].append(e[keyPath: path])
+            case .eventType(let path):
+                strings[i].append(e[keyPath: path].rawValue)
+            case .optionalString(let path):
+                let value = e[keyPath: path]
+                if let value { strings[i].append(value) } else { strings[i].appendEmpty() }
+                validity[i].append(value != nil)
+            case .micros(let path):
+                integers[i].append(e[keyPath: path])
+            case .optionalMicros(let path):
+                let value = e[keyPath: path]
+                integers[i].append(value ?? 0)
+                validity[i].append(value != nil)
+            }
+        }
+        count += 1
     }
 
     /// Appends one row group read from a segment (all columns, in schema order), checking that it
     /// has the event schema's types and only known event types, as reading it into events would.
     package mutating func append(rowGroup c: [ColumnData]) throws(UpliftError) {
-        guard c.count == EventSchema.Column.allCases.count,
-              case .byteArrays(let ids) = c[0].values, case .byteArrays(let types) = c[1].values,
-              case .byteArrays(let names) = c[2].values, case .byteArrays(let distinct) = c[3].values,
-              case .byteArrays(let users) = c[4].values, case .byteArrays(let anons) = c[5].values,
-              case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values,
-              case .int64(let received) = c[8].values, case .byteArrays(let props) = c[9].values,
-              case .byteArrays(let ctx) = c[10].values,
-              c.allSatisfy({ $0.count == ids.count && ($0.validity?.count ?? ids.count) == ids.count })
+        let rows = c.first?.count ?? 0
+        guard c.count == EventColumn.all.count, c.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
         else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
-        try Self.checkTypes(types)
-        eventID.append(ids, validity: nil)
-        type.append(types, validity: nil)
-        event.append(names, validity: nil)
-        distinctID.append(distinct, validity: nil)
-        userID.append(users, validity: c[4].validity)
-        userValid += c[4].validity ?? [Bool](repeating: true, count: ids.count)
-        anonymousID.append(anons, validity: c[5].validity)
-        anonymousValid += c[5].validity ?? [Bool](repeating: true, count: ids.count)
-        timestamp += ts
-        if let v = c[7].validity {
-            sentAt += zip(sent, v).map { $1 ? $0 : 0 }
-            sentValid += v
-        } else {
-            sentAt += sent
-            sentValid += [Bool](repeating: true, count: ids.count)
+        // Everything is checked before anything is appended, so a refused row group leaves the table as it was.
+        for column in EventColumn.all {
+            switch c[column.index].values {
+            case .byteArrays(let values) where column.holdsBytes:
+                if case .eventType = column.value { try Self.checkTypes(values) }
+            case .int64 where !column.holdsBytes:
+                break
+            default:
+                throw UpliftError(.corrupt, "segment columns do not have the event schema's types")
+            }
         }
-        receivedAt += received
-        properties.append(props, validity: nil)
-        context.append(ctx, validity: nil)
+        for column in EventColumn.all {
+            let i = column.index
+            let valid = column.isOptional ? c[i].validity : nil
+            switch c[i].values {
+            case .byteArrays(let values):
+                strings[i].append(values, validity: valid)
+            case .int64(let values):
+                if let valid { integers[i] += zip(values, valid).map { $1 ? $0 : 0 } } else { integers[i] += values }
+            default:
+                break  // refused above
+            }
+            if column.isOptional { validity[i] += valid ?? [Bool](repeating: true, count: rows) }
+        }
+        count += rows
     }
 
     private static let knownTypes = EventType.allCases.map { Array($0.rawValue.utf8) }
@@ -91,25 +110,22 @@ package struct EventTable: Sendable {
 
     /// One row group's columns (schema order) holding `rows`, in that order.
     package func rowGroup(_ rows: ArraySlice<Int32>) throws(UpliftError) -> [ColumnData] {
-        func ints(_ values: [Int64]) -> [Int64] {
-            values.withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
+        var columns: [ColumnData] = []
+        columns.reserveCapacity(EventColumn.all.count)
+        for column in EventColumn.all {
+            let i = column.index
+            var valid: [Bool]?
+            if column.isOptional {
+                let picked = validity[i].withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
+                valid = picked.allSatisfy { $0 } ? nil : picked
+            }
+            if column.holdsBytes {
+                columns.append(ColumnData(values: .byteArrays(try strings[i].gather(rows)), validity: valid))
+            } else {
+                let values = integers[i].withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
+                columns.append(ColumnData(values: .int64(values), validity: valid))
+            }
         }
-        func validity(_ values: [Bool]) -> [Bool]? {
-            let picked = values.withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
-            return picked.allSatisfy { $0 } ? nil : picked
-        }
-        return [
-            ColumnData(values: .byteArrays(try eventID.gather(rows))),
-            ColumnData(values: .byteArrays(try type.gather(rows))),
-            ColumnData(values: .byteArrays(try event.gather(rows))),
-            ColumnData(values: .byteArrays(try distinctID.gather(rows))),
-            ColumnData(values: .byteArrays(try userID.gather(rows)), validity: validity(userValid)),
-            ColumnData(values: .byteArrays(try anonymousID.gather(rows)), validity: validity(anonymousValid)),
-            ColumnData(values: .int64(ints(timestamp))),
-            ColumnData(values: .int64(ints(sentAt)), validity: validity(sentValid)),
-            ColumnData(values: .int64(ints(receivedAt))),
-            ColumnData(values: .byteArrays(try properties.gather(rows))),
-            ColumnData(values: .byteArrays(try context.gather(rows))),
-        ]
+        return columns
     }
 }

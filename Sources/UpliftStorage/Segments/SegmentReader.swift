@@ -31,16 +31,6 @@ package enum SegmentReader {
         }
     }
 
-    package static func events(path: String) throws(UpliftError) -> [Event] {
-        let file = try open(path: path)
-        var events: [Event] = []
-        for g in 0..<file.rowGroups.count {
-            let columns = try wrap(path) { try EventSchema.Column.allCases.map { try file.read(column: $0.rawValue, rowGroup: g) } }
-            events += try EventSchema.events(columns)
-        }
-        return events
-    }
-
     /// Every row of the given segments, in file order, as columns.
     package static func table(paths: [String]) throws(UpliftError) -> EventTable {
         var table = EventTable()
@@ -48,7 +38,7 @@ package enum SegmentReader {
             let file = try open(path: path)
             if paths.count == 1 { table.reserveCapacity(file.rowCount) }
             for g in 0..<file.rowGroups.count {
-                let columns = try wrap(path) { try EventSchema.Column.allCases.map { try file.read(column: $0.rawValue, rowGroup: g) } }
+                let columns = try wrap(path) { try EventColumn.all.map { try file.read(column: $0.index, rowGroup: g) } }
                 do { try table.append(rowGroup: columns) } catch {
                     throw UpliftError(error.code, "segment \(path) row group \(g): \(error.message)")
                 }
@@ -63,7 +53,7 @@ package enum SegmentReader {
         for path in paths {
             let file = try open(path: path)
             for g in 0..<file.rowGroups.count {
-                let column = try wrap(path) { try file.read(column: EventSchema.Column.eventID.rawValue, rowGroup: g) }
+                let column = try wrap(path) { try file.read(column: EventColumn.eventID.index, rowGroup: g) }
                 guard case .byteArrays(let ids) = column.values else { throw UpliftError(.corrupt, "segment \(path): event_id is not a string column") }
                 out.reserveCapacity(out.count + ids.count)
                 ids.bytes.withUnsafeBytes { raw in

@@ -1,5 +1,5 @@
 package import UpliftModel
-import UpliftParquet
+package import UpliftParquet
 
 /// Turns events into durable Parquet segments.
 package enum SegmentWriter {
@@ -9,15 +9,6 @@ package enum SegmentWriter {
     package static let outputsKey = "uplift.outputs"
     package static let formatKey = "uplift.format"
     package static let sortKey = "uplift.sort"
-
-    /// Encodes one segment from events already in the configured sort order, in row groups of the configured size.
-    package static func encode(
-        _ events: [Event], configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord? = nil
-    ) throws(UpliftError) -> [UInt8] {
-        try encode(rowCount: events.count, configuration: configuration, compressionLevel: compressionLevel, compaction: compaction) {
-            range throws(UpliftError) in EventSchema.columns(events[range])
-        }
-    }
 
     /// Encodes one segment of the table's `rows`, in that order.
     package static func encode(
@@ -30,8 +21,8 @@ package enum SegmentWriter {
         }
     }
 
-    /// Encodes `rowCount` rows, asking `rowGroup` for the columns of each row group's range of rows.
-    private static func encode(
+    /// Encodes `rowCount` rows, asking `rowGroup` for the columns (`EventColumn.all`) of each row group's range of rows.
+    package static func encode(
         rowCount: Int, configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord?,
         rowGroup: (Range<Int>) throws(UpliftError) -> [ColumnData]
     ) throws(UpliftError) -> [UInt8] {

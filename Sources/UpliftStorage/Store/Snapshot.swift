@@ -13,13 +13,6 @@ public struct Snapshot: Sendable {
         self.segments = segments
         self.pending = pending
     }
-
-    /// Every event of the snapshot (reads all segments; for tests, exports and small data).
-    public func allEvents() throws(UpliftError) -> [Event] {
-        var events: [Event] = []
-        for path in segments { events += try SegmentReader.events(path: path) }
-        return events + pending
-    }
 }
 
 extension Snapshot {

@@ -1,0 +1,92 @@
+package import UpliftModel
+package import UpliftParquet
+
+/// One column of the stored event record: where it sits in a segment, its name, its value in an
+/// `Event` (which fixes its Parquet physical and logical type) and how its pages are encoded.
+/// `EventColumn.all` is the one description of the record that the segment writer and reader, the
+/// log codec and the analysis all follow.
+package struct EventColumn: Sendable {
+    /// A field of an `Event`.
+    package typealias Path<Value> = any WritableKeyPath<Event, Value> & Sendable
+
+    /// Where the value lives in an `Event`, and so how it is stored.
+    package enum Value: Sendable {
+        /// BYTE_ARRAY, logical type STRING.
+        case string(Path<String>)
+        /// BYTE_ARRAY STRING, OPTIONAL: `nil` is a null.
+        case optionalString(Path<String?>)
+        /// BYTE_ARRAY STRING holding the type's raw value (`track`, `identify`, …).
+        case eventType(Path<EventType>)
+        /// INT64, logical type TIMESTAMP(MICROS, UTC).
+        case micros(Path<Int64>)
+        /// INT64 TIMESTAMP(MICROS, UTC), OPTIONAL: `nil` is a null.
+        case optionalMicros(Path<Int64?>)
+    }
+
+    /// How the data pages of a column chunk are encoded.
+    package enum Encoding: Sendable {
+        case plain
+        /// RLE_DICTIONARY, falling back to PLAIN per chunk when the dictionary grows too large.
+        case dictionary
+        /// DELTA_BINARY_PACKED (integer columns).
+        case delta
+    }
+
+    /// The column's position in a segment (and in a row group's columns).
+    package let index: Int
+    package let name: String
+    package let value: Value
+    package let encoding: Encoding
+
+    init(_ index: Int, _ name: String, _ value: Value, _ encoding: Encoding) {
+        self.index = index
+        self.name = name
+        self.value = value
+        self.encoding = encoding
+    }
+
+    /// Whether the column holds byte strings (`ByteColumn`, `ByteArrays`) rather than integers.
+    package var holdsBytes: Bool {
+        switch value {
+        case .string, .optionalString, .eventType: true
+        case .micros, .optionalMicros: false
+        }
+    }
+
+    package var isOptional: Bool {
+        switch value {
+        case .optionalString, .optionalMicros: true
+        case .string, .eventType, .micros: false
+        }
+    }
+
+    /// The column as a Parquet schema field.
+    package var field: ParquetField {
+        ParquetField(
+            name: name, type: holdsBytes ? .string : .timestampMicros, optional: isOptional,
+            dictionary: encoding == .dictionary, encoding: encoding == .delta ? .deltaBinaryPacked : .plain)
+    }
+}
+
+extension EventColumn {
+    // position, name, value in an `Event`, encoding. Appending a column is a new segment format
+    // version; reordering or retyping one breaks every existing segment (see schemas/STORAGE.md).
+    package static let eventID = EventColumn(0, "event_id", .string(\.eventID), .plain)
+    package static let type = EventColumn(1, "type", .eventType(\.type), .dictionary)
+    package static let event = EventColumn(2, "event", .string(\.event), .dictionary)
+    package static let distinctID = EventColumn(3, "distinct_id", .string(\.distinctID), .dictionary)
+    package static let userID = EventColumn(4, "user_id", .optionalString(\.userID), .dictionary)
+    package static let anonymousID = EventColumn(5, "anonymous_id", .optionalString(\.anonymousID), .dictionary)
+    package static let timestamp = EventColumn(6, "timestamp", .micros(\.timestamp), .delta)
+    package static let sentAt = EventColumn(7, "sent_at", .optionalMicros(\.sentAt), .delta)
+    package static let receivedAt = EventColumn(8, "received_at", .micros(\.receivedAt), .dictionary)
+    package static let properties = EventColumn(9, "properties", .string(\.properties), .plain)
+    package static let context = EventColumn(10, "context", .string(\.context), .dictionary)
+
+    /// Every column, in segment order (`all[i].index == i`).
+    package static let all: [EventColumn] = {
+        let all = [eventID, type, event, distinctID, userID, anonymousID, timestamp, sentAt, receivedAt, properties, context]
+        precondition(all.indices.allSatisfy { all[$0].index == $0 }, "event columns are listed out of position")
+        return all
+    }()
+}

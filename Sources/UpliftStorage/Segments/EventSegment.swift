@@ -1,0 +1,101 @@
+package import UpliftModel
+import UpliftParquet
+
+/// One segment opened for reading chosen columns, row group by row group: how the analysis reads
+/// the event store without knowing it is Parquet.
+package struct EventSegment: Sendable {
+    package let path: String
+    private let file: ParquetFile
+
+    package init(path: String) throws(UpliftError) {
+        self.path = path
+        file = try SegmentReader.open(path: path)
+    }
+
+    package var rowCount: Int { file.rowCount }
+
+    /// The number of rows of each row group, in file order.
+    package var rowGroupSizes: [Int] { file.rowGroups.map(\.rowCount) }
+
+    /// The values of a required byte-string column in one row group. A dictionary-encoded chunk
+    /// gives its dictionary and each row's index into it, so a caller interns only the dictionary;
+    /// a PLAIN one (after a dictionary fallback) gives every value.
+    package func strings(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Strings {
+        precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
+        let rows = file.rowGroups[rowGroup].rowCount
+        return try reading(column, rowGroup) { () throws(ParquetError) -> Strings? in
+            if let d = try file.readDictionary(column: column.index, rowGroup: rowGroup), case .byteArrays(let values) = d.dictionary {
+                // The reader has bounds-checked every index against the dictionary.
+                guard d.indices.count == rows else { return nil }
+                return .dictionary((0..<values.count).map { values.string(at: $0) }, indices: d.indices)
+            }
+            guard case .byteArrays(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
+                  values.count == rows
+            else { return nil }
+            return .plain((0..<values.count).map { values.string(at: $0) })
+        }
+    }
+
+    /// The values of a required integer column (times in microseconds) in one row group.
+    package func integers(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> [Int64] {
+        precondition(!column.holdsBytes && !column.isOptional, "\(column.name) is not a required integer column")
+        let rows = file.rowGroups[rowGroup].rowCount
+        return try reading(column, rowGroup) { () throws(ParquetError) -> [Int64]? in
+            guard case .int64(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
+                  values.count == rows
+            else { return nil }
+            return values
+        }
+    }
+
+    /// The raw bytes of a required byte-string column in one row group (JSON texts), without a
+    /// String per row.
+    package func texts(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Texts {
+        precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
+        let rows = file.rowGroups[rowGroup].rowCount
+        return try reading(column, rowGroup) { () throws(ParquetError) -> Texts? in
+            guard case .byteArrays(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
+                  values.count == rows
+            else { return nil }
+            return Texts(values: values)
+        }
+    }
+
+    private func reading<T>(
+        _ column: EventColumn, _ rowGroup: Int, _ body: () throws(ParquetError) -> T?
+    ) throws(UpliftError) -> T {
+        let value: T?
+        do { value = try body() } catch {
+            throw UpliftError(.corrupt, "segment \(path) row group \(rowGroup) cannot be read: \(error)")
+        }
+        guard let value else {
+            throw UpliftError(.corrupt, "segment \(path) row group \(rowGroup): \(column.name) does not have its schema type or row count")
+        }
+        return value
+    }
+
+    /// A string column chunk's values.
+    package enum Strings: Sendable {
+        /// Row i holds `values[indices[i]]`.
+        case dictionary([String], indices: [Int32])
+        case plain([String])
+    }
+
+    /// A string column chunk's values as bytes.
+    package struct Texts: Sendable {
+        fileprivate let values: ByteArrays
+
+        package var count: Int { values.count }
+
+        /// Calls `body(i, bytes)` with the bytes of each value `i` of `indices` (each below `count`).
+        package func forEach(_ indices: some Sequence<Int>, _ body: (Int, UnsafeRawBufferPointer) -> Void) {
+            values.bytes.withUnsafeBytes { raw in
+                values.offsets.withUnsafeBufferPointer { offsets in
+                    for i in indices {
+                        body(i, UnsafeRawBufferPointer(rebasing: raw[Int(offsets[i])..<Int(offsets[i + 1])]))
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package import UpliftModel
+package import UpliftParquet
+package import UpliftStorage
+
+// The naive ways into and out of segments, one `Event` per row with every field named by hand:
+// references that the columnar paths (`EventTable`, driven by `EventColumn.all`) are checked
+// against, and conveniences for tests. Nothing in Sources uses them.
+
+extension EventSchema {
+    /// One row group's columns for a slice of events.
+    package static func columns(_ events: ArraySlice<Event>) -> [ColumnData] {
+        let n = events.count
+        var ids = ByteArrays(), types = ByteArrays(), names = ByteArrays(), distinct = ByteArrays()
+        var users = ByteArrays(), anons = ByteArrays(), props = ByteArrays(), contexts = ByteArrays()
+        var userValid = [Bool](), anonValid = [Bool](), sentValid = [Bool]()
+        var timestamps = [Int64](), sent = [Int64](), received = [Int64]()
+        timestamps.reserveCapacity(n)
+        for e in events {
+            ids.append(e.eventID)
+            types.append(e.type.rawValue)
+            names.append(e.event)
+            distinct.append(e.distinctID)
+            if let u = e.userID { users.append(u); userValid.append(true) } else { users.appendEmpty(); userValid.append(false) }
+            if let a = e.anonymousID { anons.append(a); anonValid.append(true) } else { anons.appendEmpty(); anonValid.append(false) }
+            timestamps.append(e.timestamp)
+            sent.append(e.sentAt ?? 0)
+            sentValid.append(e.sentAt != nil)
+            received.append(e.receivedAt)
+            props.append(e.properties)
+            contexts.append(e.context)
+        }
+        return [
+            ColumnData(values: .byteArrays(ids)),
+            ColumnData(values: .byteArrays(types)),
+            ColumnData(values: .byteArrays(names)),
+            ColumnData(values: .byteArrays(distinct)),
+            ColumnData(values: .byteArrays(users), validity: userValid.allSatisfy { $0 } ? nil : userValid),
+            ColumnData(values: .byteArrays(anons), validity: anonValid.allSatisfy { $0 } ? nil : anonValid),
+            ColumnData(values: .int64(timestamps)),
+            ColumnData(values: .int64(sent), validity: sentValid.allSatisfy { $0 } ? nil : sentValid),
+            ColumnData(values: .int64(received)),
+            ColumnData(values: .byteArrays(props)),
+            ColumnData(values: .byteArrays(contexts)),
+        ]
+    }
+
+    /// Events back from one row group's columns (all of them, in schema order).
+    package static func events(_ c: [ColumnData]) throws(UpliftError) -> [Event] {
+        guard c.count == EventColumn.all.count,
+              case .byteArrays(let ids) = c[0].values, case .byteArrays(let types) = c[1].values,
+              case .byteArrays(let names) = c[2].values, case .byteArrays(let distinct) = c[3].values,
+              case .byteArrays(let users) = c[4].values, case .byteArrays(let anons) = c[5].values,
+              case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values,
+              case .int64(let received) = c[8].values, case .byteArrays(let props) = c[9].values,
+              case .byteArrays(let ctx) = c[10].values
+        else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
+        var events: [Event] = []
+        events.reserveCapacity(ids.count)
+        for i in 0..<ids.count {
+            guard let type = EventType(rawValue: types.string(at: i)) else {
+                throw UpliftError(.corrupt, "segment row \(i) has an unknown event type")
+            }
+            events.append(Event(
+                eventID: ids.string(at: i), type: type, event: names.string(at: i), distinctID: distinct.string(at: i),
+                userID: c[4].isNull(i) ? nil : users.string(at: i),
+                anonymousID: c[5].isNull(i) ? nil : anons.string(at: i),
+                timestamp: ts[i], sentAt: c[7].isNull(i) ? nil : sent[i], receivedAt: received[i],
+                properties: props.string(at: i), context: ctx.string(at: i)))
+        }
+        return events
+    }
+}
+
+extension SegmentWriter {
+    /// Encodes one segment from events already in the configured sort order, in row groups of the configured size.
+    package static func encode(
+        _ events: [Event], configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord? = nil
+    ) throws(UpliftError) -> [UInt8] {
+        try encode(rowCount: events.count, configuration: configuration, compressionLevel: compressionLevel, compaction: compaction) {
+            range throws(UpliftError) in EventSchema.columns(events[range])
+        }
+    }
+}
+
+extension SegmentReader {
+    /// Every row of a segment, in file order, as events.
+    package static func events(path: String) throws(UpliftError) -> [Event] {
+        let file = try open(path: path)
+        var events: [Event] = []
+        for g in 0..<file.rowGroups.count {
+            let columns: [ColumnData]
+            do { columns = try EventColumn.all.map { try file.read(column: $0.index, rowGroup: g) } } catch {
+                throw UpliftError(.corrupt, "segment \(path) cannot be read: \(error)")
+            }
+            events += try EventSchema.events(columns)
+        }
+        return events
+    }
+}
+
+extension Snapshot {
+    /// Every event of the snapshot: its segments' rows, then the events still only in the log.
+    package func allEvents() throws(UpliftError) -> [Event] {
+        var events: [Event] = []
+        for path in segments { events += try SegmentReader.events(path: path) }
+        return events + pending
+    }
+}

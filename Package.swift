@@ -32,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Background loops tick on an injected clock: AsyncTimerSequence in production, a test clock in tests.
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
         // Experiment definitions are YAML files that PR/FAQ documents reference.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
@@ -49,7 +52,10 @@ let package = Package(
         // The durable event store: write-ahead log, dedup, segments, compaction, snapshots.
         .target(
             name: "UpliftStorage",
-            dependencies: ["UpliftModel", "UpliftParquet", "CZlib"],
+            dependencies: [
+                "UpliftModel", "UpliftParquet", "CZlib",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
             swiftSettings: strict
         ),
         // Deterministic synthetic workloads with known effects (demo, tests, benchmarks).
@@ -111,6 +117,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: strict
         ),
@@ -147,7 +154,10 @@ let package = Package(
             name: "UpliftParquetTests", dependencies: ["UpliftParquet", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "UpliftStorageTests",
-            dependencies: ["UpliftStorage", "UpliftParquet", "UpliftModel", "TestSupport"],
+            dependencies: [
+                "UpliftStorage", "UpliftParquet", "UpliftModel", "TestSupport",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "UpliftWorkloadTests", dependencies: ["UpliftWorkload", "UpliftModel", "TestSupport"], swiftSettings: strict),
@@ -184,6 +194,7 @@ let package = Package(
                 "UpliftServer", "UpliftStorage", "UpliftCatalog", "UpliftModel", "TestSupport", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Clocks", package: "swift-clocks"),
             ],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -95,6 +96,31 @@ struct AuthTests {
                 #expect(refused.errorCode == "unauthorized")
             }
             #expect(try await fixture.storedEvents().count == 1)
+        }
+    }
+
+    @Test func aRevokedKeyWorksUntilTheKeyCacheTimePasses() async throws {
+        try await ServerFixture.with { fixture in
+            var configuration = ServerConfiguration()
+            let clock = TestClock()
+            configuration.clock = clock
+            configuration.keyCacheTTL = .seconds(10)
+            let key = try await fixture.catalog.createKey(project: fixture.alpha, kind: .write).token
+            let catalog = fixture.catalog
+            try await fixture.serve(configuration: configuration) { client in
+                let message = { (id: String) in json(["type": "track", "event": "e", "userId": "u", "messageId": id]) }
+                #expect(try await client.post("/v1/track", json: message("k-1"), key: .basic(key)).status == .ok)
+                try await catalog.revokeKey(prefix: key)
+                // The granted check is remembered for the cache time…
+                await clock.advance(by: .seconds(9))
+                #expect(try await client.post("/v1/track", json: message("k-2"), key: .basic(key)).status == .ok)
+                // …and not after it.
+                await clock.advance(by: .seconds(1))
+                let refused = try await client.post("/v1/track", json: message("k-3"), key: .basic(key))
+                #expect(refused.status == .unauthorized)
+                #expect(refused.errorCode == "unauthorized")
+            }
+            #expect(try await fixture.storedEvents().count == 2)
         }
     }
 

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -130,6 +131,8 @@ struct DecideTests {
     @Test func stopsAndFlagSwitchesReachDecideWithinTheCacheTime() async throws {
         var configuration = ServerConfiguration()
         configuration.queryContextTTL = .milliseconds(50)
+        let clock = TestClock()
+        configuration.clock = clock
         try await ServerFixture.with { fixture in
             try await fixture.serve(configuration: configuration) { client in
                 try await Self.define(client, fixture)
@@ -141,7 +144,11 @@ struct DecideTests {
                 #expect(before["flags"]?["new-nav"] == .bool(true))
                 #expect(try await client.post("/v1/experiments/checkout-v2/stop", json: "", key: .bearer(fixture.readKey)).status == .ok)
                 #expect(try await client.post("/v1/flags/new-nav/disable", json: "", key: .bearer(fixture.readKey)).status == .ok)
-                try await Task.sleep(for: .milliseconds(120))
+                // Within the cache time, decide still answers from the definitions it loaded.
+                let cached = try await ask()
+                #expect(cached["experiments"]?["checkout-v2"] != nil)
+                #expect(cached["flags"]?["new-nav"] == .bool(true))
+                await clock.advance(by: .milliseconds(120))
                 let after = try await ask()
                 #expect(after["experiments"]?["checkout-v2"] == nil)
                 #expect(after["experiments"]?["pricing"] != nil)

@@ -1,5 +1,5 @@
-import Dispatch
 package import UpliftModel
+import UpliftStorage
 
 /// Builds the frame of a query from decoded blocks: picks the rows the query's roles match
 /// (reading properties only for rows whose event has filters), maps distinct ids to persons, and
@@ -255,7 +255,7 @@ package enum FrameBuilder {
         // Rows per person code (each core counts some of the parts), then dense person numbers in code order.
         let counters = total <= parallelAbove ? 1 : max(1, min(activeProcessorCount(), parts.count, 8))
         let partial = ResultSlots<[Int]>(count: counters)
-        DispatchQueue.concurrentPerform(iterations: counters) { w in
+        WorkPool.shared.parallelFor(iterations: counters) { w in
             var counts = [Int](repeating: 0, count: personOf.count)
             counts.withUnsafeMutableBufferPointer { counts in
                 personOf.withUnsafeBufferPointer { personOf in
@@ -300,7 +300,7 @@ package enum FrameBuilder {
                     position.withUnsafeMutableBufferPointer { position in
                         personOf.withUnsafeBufferPointer { personOf in
                             let shared = Scatter(times: times, roles: roles, order: order, position: position, personOf: personOf)
-                            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                            WorkPool.shared.parallelFor(iterations: workers) { w in
                                 shared.scatter(parts, codes: splits[w]..<splits[w + 1], needOrder: needOrder)
                                 shared.sortByTime(starts: personStarts, persons: firstPerson[w]..<firstPerson[w + 1], needOrder: needOrder)
                             }
@@ -417,13 +417,13 @@ package enum FrameBuilder {
         }
     }
 
-    /// Runs `body` over the items on up to two threads (the machine's cores), keeping order.
+    /// Runs `body` over the items on every core (the shared pool's parallel loop), keeping order.
     static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ body: @Sendable (T) throws(UpliftError) -> R) throws(UpliftError) -> [R] {
         if items.count <= 1 { return try items.map(body) }
         let results = ResultSlots<R>(count: items.count)
         let next = Counter()
         let workers = min(items.count, max(1, activeProcessorCount()))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        WorkPool.shared.parallelFor(iterations: workers) { _ in
             while let i = next.take(below: items.count) {
                 do throws(UpliftError) { results.set(i, .success(try body(items[i]))) } catch { results.set(i, .failure(error)) }
             }

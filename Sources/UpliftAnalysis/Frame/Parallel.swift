@@ -1,10 +1,6 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import UpliftModel
+import UpliftStorage
 
 /// Hands out indexes 0, 1, 2 … to worker threads.
 final class Counter: Sendable {
@@ -29,5 +25,5 @@ final class ResultSlots<R: Sendable>: Sendable {
     }
 }
 
-/// Online processors (2 on the project's machine).
-func activeProcessorCount() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+/// Threads a parallel loop runs on: the shared pool's width, the active processor count.
+func activeProcessorCount() -> Int { WorkPool.shared.width }

@@ -1,5 +1,5 @@
-import Dispatch
 package import UpliftModel
+import UpliftStorage
 
 /// What a query folds the rows it keeps into when it needs neither a person's rows together nor
 /// their order (adoption over rolling windows): one accumulator per core, merged at the end.
@@ -23,7 +23,7 @@ extension FrameBuilder {
         let results = ResultSlots<A>(count: workers)
         let next = Counter()
         let personOf = persons.personOf
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        WorkPool.shared.parallelFor(iterations: workers) { w in
             var accumulator = make()
             do throws(UpliftError) {
                 while let i = next.take(below: kept.count) {

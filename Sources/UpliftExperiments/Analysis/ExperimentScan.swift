@@ -1,7 +1,7 @@
-import Dispatch
 import Synchronization
 import UpliftAnalysis
 import UpliftModel
+import UpliftStorage
 
 /// The per-person pass over one experiment frame: first exposure and variant, then every metric
 /// of the frame in one walk over the person's rows (funnels through the engine's ordered-funnel
@@ -19,10 +19,10 @@ struct ExperimentScan: Sendable {
     let firstDay: Int64
     let days: Int
 
-    /// Every person, on both cores for large frames.
+    /// Every person, on every core for large frames.
     func run(parallelRows: Int = 200_000) -> ExperimentTally {
         let persons = frame.personCount
-        let parts = frame.rowCount >= parallelRows ? 2 : 1
+        let parts = frame.rowCount >= parallelRows ? max(2, min(WorkPool.shared.width, 8)) : 1
         var chunks: [Range<Int>] = []
         for k in 0..<parts {
             let lo = k == 0 ? 0 : firstPerson(atRow: frame.rowCount * k / parts)
@@ -36,7 +36,7 @@ struct ExperimentScan: Sendable {
         }
         let ranges = chunks
         let results = Mutex<[ExperimentTally?]>(Array(repeating: nil, count: ranges.count))
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+        WorkPool.shared.parallelFor(iterations: ranges.count) { i in
             let tally = run(persons: ranges[i])
             results.withLock { $0[i] = tally }
         }

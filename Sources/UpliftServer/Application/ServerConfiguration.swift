@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     public var dashboards: String?
     /// What 503 responses ask clients to wait before retrying, in seconds.
     public var retryAfterSeconds = 5
+    /// The clock of the caches' lifetimes (keys, query contexts, decide) and of the compactor's
+    /// rounds. Tests pass a test clock and advance it instead of sleeping.
+    public var clock: any Clock<Duration> = ContinuousClock()
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host

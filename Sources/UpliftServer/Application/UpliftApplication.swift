@@ -42,7 +42,7 @@ public enum UpliftApplication {
         // Before the routes: router middleware only wraps endpoints added after it.
         router.add(middleware: ObservingMiddleware(metrics: metrics, logger: logger))
 
-        let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL)
+        let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL, clock: configuration.clock)
         let ingestor = Ingestor(
             store: store, authorizer: authorizer,
             linker: PersonLinker(catalog: catalog), limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
@@ -59,7 +59,7 @@ public enum UpliftApplication {
         // Queries: read key in the header, no CORS (the key is a secret, not for browsers).
         let queries = QueryHandler(
             store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
-            contexts: QueryContextCache(catalog: catalog, ttl: configuration.queryContextTTL),
+            contexts: QueryContextCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
             executor: QueryExecutor(concurrency: configuration.queryConcurrency),
             bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),
             retryAfter: configuration.retryAfterSeconds, logger: logger)
@@ -74,7 +74,8 @@ public enum UpliftApplication {
         FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds)
             .add(to: router)
         let decide = DecideHandler(
-            authorizer: authorizer, cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, logger: logger),
+            authorizer: authorizer,
+            cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
             bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds, logger: logger)
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
@@ -86,7 +87,10 @@ public enum UpliftApplication {
             router: router,
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            services: [StoreService(store: store, logger: logger, compactionInterval: configuration.compactionInterval)],
+            services: [
+                StoreService(
+                    store: store, logger: logger, compactionInterval: configuration.compactionInterval, clock: configuration.clock)
+            ],
             onServerRunning: { channel in
                 let address = channel.localAddress
                 await onListening(address?.ipAddress ?? configuration.host, address?.port ?? configuration.port)

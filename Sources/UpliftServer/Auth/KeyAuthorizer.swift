@@ -2,6 +2,7 @@ import HTTPTypes
 import Synchronization
 import UpliftCatalog
 import UpliftModel
+import UpliftStorage
 
 extension KeyCheck {
     var isGranted: Bool {
@@ -16,7 +17,8 @@ extension KeyCheck {
 final class KeyAuthorizer: Sendable {
     private struct Entry {
         var check: KeyCheck
-        var expires: ContinuousClock.Instant
+        /// On `stopwatch`.
+        var expires: Duration
     }
 
     private struct CacheKey: Hashable {
@@ -29,10 +31,12 @@ final class KeyAuthorizer: Sendable {
     /// Bounded: a flood of made-up keys must not grow memory without end.
     private let maxEntries = 10_000
     private let cache = Mutex<[CacheKey: Entry]>([:])
+    private let stopwatch: Stopwatch
 
-    init(catalog: Catalog, ttl: Duration) {
+    init(catalog: Catalog, ttl: Duration, clock: any Clock<Duration> = ContinuousClock()) {
         self.catalog = catalog
         self.ttl = ttl
+        self.stopwatch = Stopwatch(clock)
     }
 
     /// The project a token may write to (`.ingest`) or read (`.read`), or the 401 to answer.
@@ -44,7 +48,7 @@ final class KeyAuthorizer: Sendable {
                     : "no read key: send it as `Authorization: Bearer <key>`")
         }
         let key = CacheKey(token: token, ingest: access == .ingest)
-        let now = ContinuousClock.now
+        let now = stopwatch.elapsed
         let check: KeyCheck
         if let cached = cache.withLock({ $0[key] }), cached.expires > now {
             check = cached.check

@@ -3,6 +3,7 @@ import Synchronization
 import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
+import UpliftStorage
 
 /// The running experiments and enabled flags of each project, parsed into a `Decider`, kept for
 /// `ttl` (1 s by default): a stop or a new flag reaches every decide within about a second, and a
@@ -11,7 +12,8 @@ import UpliftModel
 final class DecideCache: Sendable {
     private struct Entry {
         var decider: Decider
-        var expires: ContinuousClock.Instant
+        /// On `stopwatch`.
+        var expires: Duration
         var reloading: Bool
     }
 
@@ -19,15 +21,17 @@ final class DecideCache: Sendable {
     private let ttl: Duration
     private let logger: Logger
     private let entries = Mutex<[ProjectSlug: Entry]>([:])
+    private let stopwatch: Stopwatch
 
-    init(catalog: Catalog, ttl: Duration, logger: Logger) {
+    init(catalog: Catalog, ttl: Duration, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) {
         self.catalog = catalog
         self.ttl = ttl
+        self.stopwatch = Stopwatch(clock)
         self.logger = logger
     }
 
     func decider(_ project: ProjectSlug) async throws(UpliftError) -> Decider {
-        let now = ContinuousClock.now
+        let now = stopwatch.elapsed
         // Fresh, or stale while another request reloads it: answer from memory.
         let cached: Decider? = entries.withLock { entries in
             guard var entry = entries[project] else { return nil }

@@ -1,6 +1,7 @@
 import Synchronization
 import UpliftCatalog
 import UpliftModel
+import UpliftStorage
 
 /// What a query needs from the catalog besides its events: the project's time zone and its person
 /// links. Remembered per project for `ttl` (1 s by default): a burst of dashboard queries costs the
@@ -15,20 +16,23 @@ final class QueryContextCache: Sendable {
     private struct Entry {
         var context: Context
         var linksVersion: Int64
-        var expires: ContinuousClock.Instant
+        /// On `stopwatch`.
+        var expires: Duration
     }
 
     private let catalog: Catalog
     private let ttl: Duration
     private let entries = Mutex<[ProjectSlug: Entry]>([:])
+    private let stopwatch: Stopwatch
 
-    init(catalog: Catalog, ttl: Duration) {
+    init(catalog: Catalog, ttl: Duration, clock: any Clock<Duration> = ContinuousClock()) {
         self.catalog = catalog
         self.ttl = ttl
+        self.stopwatch = Stopwatch(clock)
     }
 
     func context(_ project: ProjectSlug) async throws(UpliftError) -> Context {
-        let now = ContinuousClock.now
+        let now = stopwatch.elapsed
         let cached = entries.withLock { $0[project] }
         if let cached, cached.expires > now { return cached.context }
         let timeZone = try await catalog.project(project)?.settings.timeZone ?? "UTC"

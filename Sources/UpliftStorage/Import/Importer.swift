@@ -163,16 +163,26 @@ public struct Importer: Sendable {
         var rejections: [(line: Int, index: Int?, code: String, message: String)] = []
     }
 
-    /// Decodes the lines of `buffer[..<end]` on both cores: the bytes are split at a newline near
-    /// their middle and the halves returned in order, so that events, line numbers and rejections
-    /// come out exactly as from one pass.
+    /// Decodes the lines of `buffer[..<end]` on every core (the pool's interactive lane): the bytes
+    /// are split at newlines into one piece per core and the pieces returned in order, so that events,
+    /// line numbers and rejections come out exactly as from one pass.
     static func decodeLines(_ buffer: [UInt8], upTo end: Int, decoder: WireDecoder, receivedAt: Int64) async -> [DecodedLines] {
-        guard end >= 256 << 10 else { return [decodeLines(buffer, 0..<end, decoder: decoder, receivedAt: receivedAt)] }
-        let middle = buffer[(end / 2)..<end].firstIndex(of: 0x0A).map { $0 + 1 } ?? end
+        let pieces = end >= 256 << 10 ? WorkPool.shared.width : 1
+        guard pieces > 1 else { return [decodeLines(buffer, 0..<end, decoder: decoder, receivedAt: receivedAt)] }
+        var bounds = [0]
+        for k in 1..<pieces {
+            let target = max(bounds[k - 1], end * k / pieces)
+            bounds.append(buffer[target..<end].firstIndex(of: 0x0A).map { $0 + 1 } ?? end)
+        }
+        bounds.append(end)
         return await withTaskGroup(of: (Int, DecodedLines).self) { group in
-            group.addTask { (0, decodeLines(buffer, 0..<middle, decoder: decoder, receivedAt: receivedAt)) }
-            group.addTask { (1, decodeLines(buffer, middle..<end, decoder: decoder, receivedAt: receivedAt)) }
-            var out = [DecodedLines](repeating: DecodedLines(), count: 2)
+            for k in 0..<pieces {
+                let range = bounds[k]..<bounds[k + 1]
+                group.addTask {
+                    (k, await WorkPool.shared.run(.interactive) { decodeLines(buffer, range, decoder: decoder, receivedAt: receivedAt) })
+                }
+            }
+            var out = [DecodedLines](repeating: DecodedLines(), count: pieces)
             for await (i, part) in group { out[i] = part }
             return out
         }

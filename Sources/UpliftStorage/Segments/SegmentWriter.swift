@@ -53,7 +53,7 @@ package enum SegmentWriter {
     }
 
     /// Writes one new segment per project and day of the batches; returns where each went.
-    /// Partitions are built, sorted and encoded on both cores at once.
+    /// Partitions are built, sorted and encoded on every core at once, on the pool's background lane.
     package static func writePartitions(
         of batches: [Memtable.Batch], layout: SegmentLayout, configuration: StoreConfiguration
     ) async throws(UpliftError) -> [(ProjectSlug, UTCDay, String)] {
@@ -66,7 +66,7 @@ package enum SegmentWriter {
             }
         }
         let work = partitions.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
-        return try await parallelMap(work, width: 2) { entry throws(UpliftError) in
+        return try await parallelMap(work, lane: .background) { entry throws(UpliftError) in
             let path = layout.partitionDirectory(entry.key.project, entry.key.day) + "/" + SegmentLayout.newSegmentName(kind: "f")
             var table = EventTable()
             table.reserveCapacity(entry.value.count)
@@ -90,10 +90,12 @@ package enum SegmentWriter {
     }
 }
 
-/// Maps `body` over `items` on the low-priority background threads, at most `width` at a time, keeping order.
+/// Maps `body` over `items` on threads of the pool's `lane`, keeping order. Items are handed out as
+/// earlier ones finish, as many at a time as the lane has threads: after a failure, no more start.
 package func parallelMap<T: Sendable, R: Sendable>(
-    _ items: [T], width: Int, _ body: @escaping @Sendable (T) throws(UpliftError) -> R
+    _ items: [T], lane: WorkPool.Lane, _ body: @escaping @Sendable (T) throws(UpliftError) -> R
 ) async throws(UpliftError) -> [R] {
+    let width = WorkPool.shared.width
     var results = [R?](repeating: nil, count: items.count)
     var next = 0
     do {
@@ -102,7 +104,7 @@ package func parallelMap<T: Sendable, R: Sendable>(
                 let i = next
                 let item = items[i]
                 next += 1
-                group.addTask { (i, try await BackgroundPool.shared.run { () throws(UpliftError) in try body(item) }) }
+                group.addTask { (i, try await WorkPool.shared.run(lane) { () throws(UpliftError) in try body(item) }) }
             }
             while next < min(width, items.count) { launch() }
             while let (i, r) = try await group.next() {

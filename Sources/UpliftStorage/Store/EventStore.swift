@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 public import UpliftModel
 
 /// The durable event store of one data directory.
@@ -28,7 +29,9 @@ public actor EventStore {
     /// Set while `runFlusher` runs: appends then signal it instead of flushing themselves.
     private var flusherSignal: AsyncStream<Void>.Continuation?
     private var lastFlushError: UpliftError?
-    private var lastFlush = ContinuousClock.now
+    /// Reads `configuration.clock`; `lastFlush` is when the newest flush ended, on it.
+    private let stopwatch: Stopwatch
+    private var lastFlush: Duration = .zero
     private var nextBatchID: UInt64 = 1
     /// Appends whose log write has not finished, by batch id, and callers waiting for some of them.
     private var inFlight = Set<UInt64>()
@@ -38,7 +41,7 @@ public actor EventStore {
     /// Opens (creating if needed) the store, finishing any interrupted compaction and replaying the log.
     public static func open(_ configuration: StoreConfiguration) async throws(UpliftError) -> EventStore {
         let layout = SegmentLayout(root: configuration.dataDirectory)
-        let opened = try await BlockingIO.run { () throws(UpliftError) in
+        let opened = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try DurableFile.createDirectories(layout.root)
             let lock = try DataDirectoryLock(directory: layout.root)
             let manifest = try SegmentManifest.load(layout)
@@ -65,6 +68,7 @@ public actor EventStore {
 
     private init(_ configuration: StoreConfiguration, _ layout: SegmentLayout, _ opened: Opened) {
         self.configuration = configuration
+        self.stopwatch = Stopwatch(configuration.clock)
         self.layout = layout
         self.lock = opened.lock
         self.manifest = opened.manifest
@@ -166,13 +170,13 @@ public actor EventStore {
         isFlushing = true
         defer {
             isFlushing = false
-            lastFlush = .now
+            lastFlush = stopwatch.elapsed
             let waiters = flushWaiters
             flushWaiters = []
             for waiter in waiters { waiter.resume() }
         }
         let wal = self.wal
-        let firstKept = try await BlockingIO.run { () throws(UpliftError) in try walCall { try wal.rotate() } }
+        let firstKept = try await WorkPool.shared.run(.background) { () throws(UpliftError) in try walCall { try wal.rotate() } }
         flushing = memtable.takeAll()
         do {
             let written = try await SegmentWriter.writePartitions(of: flushing, layout: layout, configuration: configuration)
@@ -187,8 +191,10 @@ public actor EventStore {
         // append would wait for it.
         let written = flushing
         flushing = []
-        BackgroundPool.shared.release(consume written)
-        try await BlockingIO.run { () throws(UpliftError) in try walCall { try wal.removeFiles(before: firstKept) } }
+        WorkPool.shared.release(consume written)
+        try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+            try walCall { try wal.removeFiles(before: firstKept) }
+        }
     }
 
     private func waitForFlush() async {
@@ -196,9 +202,20 @@ public actor EventStore {
     }
 
     /// Flushes in the background until cancelled: when appends fill the memtable, and every
-    /// `configuration.flushInterval` when events wait. Appends then return as soon as the log has
-    /// their events, holding back only when twice the flush threshold waits in memory.
+    /// `configuration.flushInterval` when events wait (checked four times an interval, on
+    /// `configuration.clock`). Appends then return as soon as the log has their events, holding back
+    /// only when twice the flush threshold waits in memory.
     public func runFlusher() async {
+        await runFlusher(on: configuration.clock)
+    }
+
+    private func runFlusher<C: Clock<Duration>>(on clock: C) async {
+        await runFlusher(ticks: AsyncTimerSequence(interval: configuration.flushInterval / 4, clock: clock))
+    }
+
+    /// The flusher, checking for old events at each of `ticks`: it stops when they end (a server
+    /// ends them on graceful shutdown) or when the task is cancelled.
+    public func runFlusher(ticks: some AsyncSequence & Sendable) async {
         let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         flusherSignal = signal
         defer {
@@ -211,14 +228,16 @@ public actor EventStore {
         let interval = configuration.flushInterval
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval / 4)
-                    signal.yield()
+                do {
+                    for try await _ in ticks { signal.yield() }
+                } catch {
+                    // A tick sequence that fails ends the flusher as its end does.
                 }
                 signal.finish()
             }
             for await _ in signals {
-                guard memtableIsFull(factor: 1) || (!memtable.isEmpty && lastFlush.duration(to: .now) >= interval) else { continue }
+                let waited = stopwatch.elapsed - lastFlush
+                guard memtableIsFull(factor: 1) || (!memtable.isEmpty && waited >= interval) else { continue }
                 do throws(UpliftError) {
                     try await flush()
                     lastFlushError = nil
@@ -278,8 +297,8 @@ public actor EventStore {
         let layout = self.layout, configuration = self.configuration
         let work = (days ?? manifest.days(of: project)).map { ($0, manifest.segments(of: project, day: $0)) }
             .filter { force ? !$0.1.isEmpty : Compactor.needsCompaction($0.1, configuration: configuration) }
-        // Two days at a time: compression dominates, and this machine class has two cores.
-        let outputs = try await parallelMap(work, width: 2) { (day, sources) throws(UpliftError) in
+        // Days side by side on the background lane (compression dominates): as many as there are cores.
+        let outputs = try await parallelMap(work, lane: .background) { (day, sources) throws(UpliftError) in
             let outputs = try Compactor.compact(sources, project: project, day: day, layout: layout, configuration: configuration)
             return outputs
         }
@@ -289,7 +308,7 @@ public actor EventStore {
             report.segmentsRead += sources.count
             report.segmentsWritten += written.count
         }
-        try await BlockingIO.run { () throws(UpliftError) in
+        try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             for (day, sources) in work {
                 for path in sources { try DurableFile.remove(path) }
                 try DurableFile.syncDirectory(layout.partitionDirectory(project, day))

@@ -18,6 +18,9 @@ public struct StoreConfiguration: Sendable {
     public var flushCompressionLevel: Int32 = 1
     /// Row order inside segments.
     public var sortOrder: EventSortOrder = .distinctIDThenTime
+    /// The clock the background flusher ticks on and measures how long events have waited
+    /// (tests pass a test clock and advance it).
+    public var clock: any Clock<Duration> = ContinuousClock()
     /// The write-ahead log's settings (commit observer; fault injection in tests).
     public var walOptions = WALOptions()
 

@@ -164,7 +164,7 @@ let package = Package(
         // The same suite on SQLite and (with UPLIFT_TEST_POSTGRES_URL) on PostgreSQL, plus the catalog CLI.
         .testTarget(
             name: "UpliftCatalogTests",
-            dependencies: ["UpliftCatalog", "UpliftModel", "TestSupport"],
+            dependencies: ["UpliftCatalog", "UpliftModel", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // The engine against the naive reference engine in TestSupport, on generated cases.

@@ -3,10 +3,16 @@ public import Logging
 import SQLKit
 public import UpliftModel
 
-/// How to open the catalog: where, and the pepper of the key hashes.
+/// How to open the catalog: where, the pepper of the key hashes, and (PostgreSQL) the pool's limits.
 public struct CatalogConfiguration: Sendable {
     public var url: CatalogURL
     public var secret: CatalogSecret
+    /// How long a call waits for a PostgreSQL connection (a TCP connect, or a free pooled connection)
+    /// before it fails as `catalogUnavailable`: a stopped server is answered, never waited for.
+    public var connectTimeout: Duration = .seconds(5)
+    /// Connections one process keeps to PostgreSQL at most (PostgreSQL allows 100 by default, shared
+    /// by every node).
+    public var maximumConnections = 10
 
     public init(url: CatalogURL, secret: CatalogSecret) {
         self.url = url
@@ -15,34 +21,87 @@ public struct CatalogConfiguration: Sendable {
 }
 
 /// Uplift's metadata: projects, API keys and persons, on SQLite or PostgreSQL through one SQLKit
-/// code path. Opening it applies the missing migrations. Calls are serialised on one connection.
+/// code path. Opening it applies the missing migrations.
+///
+/// SQLite is one connection, its calls taken in turn. PostgreSQL is PostgresNIO's connection pool,
+/// which works only while `run()` runs: `uplift serve` runs it as a service of its `ServiceGroup`,
+/// and `withOpen` runs it beside a command. Calls that find PostgreSQL unreachable fail within
+/// `connectTimeout` as `catalogUnavailable`, and work again once it is back (the pool reconnects).
 public final class Catalog: Sendable {
     let connection: CatalogConnection
     let secret: CatalogSecret
+    let logger: Logger
     /// What opening did to the schema.
     public let migration: MigrationReport
     public var dialect: CatalogDialect { connection.dialect }
 
-    private init(connection: CatalogConnection, secret: CatalogSecret, migration: MigrationReport) {
+    private init(connection: CatalogConnection, secret: CatalogSecret, logger: Logger, migration: MigrationReport) {
         self.connection = connection
         self.secret = secret
+        self.logger = logger
         self.migration = migration
     }
 
     /// Connects, migrates, and checks that the secret is the one the catalog's keys were made with.
+    /// On PostgreSQL this happens on a connection of its own, and the returned catalog's statements
+    /// wait for `run()`.
     public static func open(_ configuration: CatalogConfiguration, logger: Logger = Logger(label: "uplift.catalog")) async throws(UpliftError) -> Catalog {
-        let connection = try await CatalogConnection.open(configuration.url, logger: logger)
+        let first = try await CatalogConnection.single(configuration.url, connectTimeout: configuration.connectTimeout, logger: logger)
+        let report: MigrationReport
         do {
-            let report = try await Migrator.run(on: connection)
-            let catalog = Catalog(connection: connection, secret: configuration.secret, migration: report)
-            try await catalog.checkSecret()
-            return catalog
+            report = try await Migrator.run(on: first, logger: logger)
+            try await checkSecret(configuration.secret, on: first)
         } catch {
-            await connection.close()
-            throw CatalogErrors.wrap(error, "opening the catalog")
+            await first.close()
+            throw CatalogErrors.wrap(error, "opening the catalog", logger: logger)
+        }
+        guard case .postgres(let location) = configuration.url else {
+            return Catalog(connection: first, secret: configuration.secret, logger: logger, migration: report)
+        }
+        await first.close()
+        let pool = PostgresPool(
+            location, connectTimeout: configuration.connectTimeout, maximumConnections: configuration.maximumConnections,
+            logger: logger)
+        return Catalog(
+            connection: CatalogConnection(dialect: .postgres, backend: .pool(pool)), secret: configuration.secret, logger: logger,
+            migration: report)
+    }
+
+    /// Opens the catalog, runs it while `body` runs, and closes it: what a command that uses the
+    /// catalog briefly needs.
+    public static func withOpen<R>(
+        _ configuration: CatalogConfiguration, logger: Logger = Logger(label: "uplift.catalog"), _ body: (Catalog) async throws -> R
+    ) async throws -> R {
+        let catalog = try await open(configuration, logger: logger)
+        do {
+            let result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await catalog.run() }
+                do {
+                    let result = try await body(catalog)
+                    group.cancelAll()
+                    return result
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
+            }
+            await catalog.close()
+            return result
+        } catch {
+            await catalog.close()
+            throw error
         }
     }
 
+    /// The catalog's background work until the calling task is cancelled (or, in a `ServiceGroup`,
+    /// shuts down gracefully): on PostgreSQL the connection pool (connecting, reconnecting, keeping
+    /// idle connections alive), which runs once per opened catalog; on SQLite nothing, it just waits.
+    public func run() async {
+        await connection.run()
+    }
+
+    /// Closes the SQLite connection; later calls fail as `catalogUnavailable`. A PostgreSQL
+    /// catalog closes when its `run()` ends.
     public func close() async {
         await connection.close()
     }
@@ -57,9 +116,9 @@ public final class Catalog: Sendable {
 
     /// A keyed hash of a fixed text, stored once: a node with another secret would make keys
     /// that no other node accepts, so it is refused at start instead.
-    private func checkSecret() async throws {
+    private static func checkSecret(_ secret: CatalogSecret, on connection: CatalogConnection) async throws {
         let check = APIKeyToken.hash("uplift catalog secret check v1", secret: secret)
-        let stored: String = try await connection.exclusive { db in
+        let stored: String = try await connection.withDatabase { db in
             try await db.raw("INSERT INTO catalog_meta (name, value) VALUES ('secret_check', \(bind: check)) ON CONFLICT (name) DO NOTHING").run()
             let row = try await db.raw("SELECT value FROM catalog_meta WHERE name = 'secret_check'").first()
             return try row?.decode(column: "value", as: String.self) ?? check
@@ -70,13 +129,13 @@ public final class Catalog: Sendable {
     }
 
     /// Runs statements alone on the connection, with errors made into one line.
-    func run<R: Sendable>(_ doing: String, _ body: (any SQLDatabase) async throws -> R) async throws(UpliftError) -> R {
-        do { return try await connection.exclusive(body) } catch { throw CatalogErrors.wrap(error, doing) }
+    func run<R: Sendable>(_ doing: String, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws(UpliftError) -> R {
+        do { return try await connection.withDatabase(body) } catch { throw CatalogErrors.wrap(error, doing, logger: logger) }
     }
 
     /// Runs statements in one transaction, with errors made into one line.
-    func transaction<R: Sendable>(_ doing: String, _ body: (any SQLDatabase) async throws -> R) async throws(UpliftError) -> R {
-        do { return try await connection.transaction(body) } catch { throw CatalogErrors.wrap(error, doing) }
+    func transaction<R: Sendable>(_ doing: String, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws(UpliftError) -> R {
+        do { return try await connection.transaction(body) } catch { throw CatalogErrors.wrap(error, doing, logger: logger) }
     }
 
     /// For tests and tools: one raw statement.
@@ -91,13 +150,14 @@ public final class Catalog: Sendable {
 
     /// For tests and tools: one raw statement on a database, without migrating it.
     package static func execute(_ statement: String, at url: CatalogURL) async throws(UpliftError) {
-        let connection = try await CatalogConnection.open(url, logger: Logger(label: "uplift.catalog"))
+        let logger = Logger(label: "uplift.catalog")
+        let connection = try await CatalogConnection.single(url, connectTimeout: .seconds(10), logger: logger)
         do {
-            try await connection.exclusive { db in try await db.raw("\(unsafeRaw: statement)").run() }
+            try await connection.withDatabase { db in try await db.raw("\(unsafeRaw: statement)").run() }
             await connection.close()
         } catch {
             await connection.close()
-            throw CatalogErrors.wrap(error, "running a statement")
+            throw CatalogErrors.wrap(error, "running a statement", logger: logger)
         }
     }
 

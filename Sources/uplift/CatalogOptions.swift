@@ -11,28 +11,25 @@ struct CatalogOptions: ParsableArguments {
         valueName: "url"))
     var catalog: String?
 
-    /// Opens (and migrates) the catalog; every failure is one UpliftError line.
+    /// Opens (and migrates) the catalog; every failure is one UpliftError line. A PostgreSQL
+    /// catalog works while its `run()` runs (`serve` runs it as a service; see `withCatalog`).
     func open(dataDirectory: String) async throws(UpliftError) -> Catalog {
+        try await Catalog.open(configuration(dataDirectory: dataDirectory))
+    }
+
+    func configuration(dataDirectory: String) throws(UpliftError) -> CatalogConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let text = catalog ?? environment["UPLIFT_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
         let url = try text.map { text throws(UpliftError) in try CatalogURL(parsing: text) } ?? CatalogURL.defaultURL(dataDirectory: dataDirectory)
         let secret = try CatalogSecret.resolve(environmentValue: environment["UPLIFT_CATALOG_SECRET"], dataDirectory: dataDirectory)
-        return try await Catalog.open(CatalogConfiguration(url: url, secret: secret))
+        return CatalogConfiguration(url: url, secret: secret)
     }
 }
 
-/// Runs `body` with an open catalog and closes it, also on failure.
+/// Runs `body` with an open catalog (its PostgreSQL pool running beside it) and closes it, also on failure.
 @discardableResult
 func withCatalog<T>(_ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> T) async throws -> T {
-    let catalog = try await options.open(dataDirectory: data.directory)
-    do {
-        let result = try await body(catalog)
-        await catalog.close()
-        return result
-    } catch {
-        await catalog.close()
-        throw error
-    }
+    try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), body)
 }
 
 /// `2026-03-01T10:00:00Z`.

@@ -40,6 +40,11 @@ struct CatalogPlace: Sendable {
     func open(secret: CatalogSecret = Backend.secret) async throws -> Catalog {
         try await Catalog.open(configuration(secret: secret))
     }
+
+    /// Opens the catalog, runs it (its PostgreSQL pool) while `body` runs, and closes it.
+    func withOpen<T>(secret: CatalogSecret = Backend.secret, _ body: (Catalog) async throws -> T) async throws -> T {
+        try await Catalog.withOpen(configuration(secret: secret), body)
+    }
 }
 
 /// Runs `body` with a fresh catalog place for `backend`, removed afterwards.
@@ -69,18 +74,10 @@ func withPlace<T>(_ backend: Backend, _ body: (CatalogPlace) async throws -> T) 
     }
 }
 
-/// Opens a fresh catalog, runs `body`, closes it.
+/// Opens a fresh catalog, runs `body` while the catalog runs, closes it.
 func withCatalog<T>(_ backend: Backend, _ body: (Catalog, CatalogPlace) async throws -> T) async throws -> T {
     try await withPlace(backend) { place in
-        let catalog = try await place.open()
-        do {
-            let result = try await body(catalog, place)
-            await catalog.close()
-            return result
-        } catch {
-            await catalog.close()
-            throw error
-        }
+        try await place.withOpen { catalog in try await body(catalog, place) }
     }
 }
 

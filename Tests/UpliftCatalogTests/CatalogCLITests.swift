@@ -103,10 +103,10 @@ struct CatalogCLITests {
                     binary, arguments: ["import", "--data", dir.path, "--catalog", place.urlText, "--project", "people", "-"],
                     stdin: Data(lines.utf8), environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": String(repeating: "s3cret-pepper-", count: 3)])
                 #expect(result.exitCode == 0, "\(result.stderrText)")
-                let catalog = try await place.open()
-                let persons = try await catalog.persons(
-                    project: try ProjectSlug("people"), distinctIds: ["anon-1", "user-1", "phone-1", "user-1b", "anon-2"])
-                await catalog.close()
+                let persons = try await place.withOpen { catalog in
+                    try await catalog.persons(
+                        project: try ProjectSlug("people"), distinctIds: ["anon-1", "user-1", "phone-1", "user-1b", "anon-2"])
+                }
                 #expect(Set(["anon-1", "user-1", "phone-1", "user-1b"].map { persons[$0] }).count == 1)
                 #expect(persons["anon-2"] == "anon-2")
                 #expect(persons["anon-2"] != persons["anon-1"])

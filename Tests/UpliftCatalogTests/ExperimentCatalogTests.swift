@@ -113,15 +113,15 @@ struct ExperimentCatalogTests {
     func definitionsSurviveReopening(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
             let p = slug("shop")
-            let first = try await place.open()
-            _ = try await first.ensureProject(p)
-            _ = try await first.saveExperiment(project: p, key: "ü-exp", status: .running, definition: #"{"hypothesis":"naïve \"quote\""}"#)
-            _ = try await first.saveFlag(project: p, key: "f", enabled: true, definition: "{}")
-            await first.close()
-            let second = try await place.open()
-            #expect(try await second.experiment(project: p, key: "ü-exp")?.definition == #"{"hypothesis":"naïve \"quote\""}"#)
-            #expect(try await second.flag(project: p, key: "f")?.enabled == true)
-            await second.close()
+            try await place.withOpen { first in
+                _ = try await first.ensureProject(p)
+                _ = try await first.saveExperiment(project: p, key: "ü-exp", status: .running, definition: #"{"hypothesis":"naïve \"quote\""}"#)
+                _ = try await first.saveFlag(project: p, key: "f", enabled: true, definition: "{}")
+            }
+            try await place.withOpen { second async throws in
+                #expect(try await second.experiment(project: p, key: "ü-exp")?.definition == #"{"hypothesis":"naïve \"quote\""}"#)
+                #expect(try await second.flag(project: p, key: "f")?.enabled == true)
+            }
         }
     }
 }

@@ -7,26 +7,25 @@ struct MigrationTests {
     @Test(arguments: Backend.enabled)
     func migrationsApplyOnceThenReopeningChangesNothing(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
-            let first = try await place.open()
-            #expect(first.migration == MigrationReport(fromVersion: 0, toVersion: Catalog.latestSchemaVersion))
-            #expect(try await first.schemaVersion() == Catalog.latestSchemaVersion)
-            _ = try await first.createProject(slug("kept"))
-            await first.close()
-
-            let second = try await place.open()
-            #expect(second.migration.applied == 0)
-            #expect(try await second.project(slug("kept")) != nil)
-            await second.close()
+            try await place.withOpen { first in
+                #expect(first.migration == MigrationReport(fromVersion: 0, toVersion: Catalog.latestSchemaVersion))
+                #expect(try await first.schemaVersion() == Catalog.latestSchemaVersion)
+                _ = try await first.createProject(slug("kept"))
+            }
+            try await place.withOpen { second async throws in
+                #expect(second.migration.applied == 0)
+                #expect(try await second.project(slug("kept")) != nil)
+            }
         }
     }
 
     @Test(arguments: Backend.enabled)
     func aSchemaNewerThanTheBinaryIsRefusedWithOneLine(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
-            let catalog = try await place.open()
             let future = Catalog.latestSchemaVersion + 1
-            try await catalog.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(future), 'from the future', 0)")
-            await catalog.close()
+            try await place.withOpen { catalog in
+                try await catalog.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(future), 'from the future', 0)")
+            }
             let error = try #require(await upliftError { _ = try await place.open() })
             #expect(error.code == .unsupported)
             #expect(error.message.contains("version \(future)"))
@@ -53,10 +52,10 @@ struct MigrationTests {
             #expect(reports.allSatisfy { $0.toVersion == Catalog.latestSchemaVersion })
             // Exactly one of them did the work.
             #expect(reports.filter { $0.applied > 0 }.count == 1)
-            let catalog = try await place.open()
-            let rows = try await catalog.queryInt("SELECT COUNT(*) AS n FROM schema_migrations")
+            let rows = try await place.withOpen { catalog in
+                try await catalog.queryInt("SELECT COUNT(*) AS n FROM schema_migrations")
+            }
             #expect(rows == Int64(Migrations.all.count))
-            await catalog.close()
         }
     }
 

@@ -68,6 +68,33 @@ struct PersonTests {
         }
     }
 
+    /// The version is the project's own and is stored: another project's links and a reopening
+    /// leave it as it was; only a write that changes the persons moves it.
+    @Test(arguments: Backend.enabled)
+    func linksVersionIsPerProjectAndKeptAcrossReopening(_ backend: Backend) async throws {
+        try await withPlace(backend) { place in
+            let p = slug("mine"), q = slug("theirs")
+            let before = try await place.withOpen { catalog in
+                _ = try await catalog.ensureProject(p)
+                _ = try await catalog.ensureProject(q)
+                try await catalog.link(project: p, [PersonLink("a", "b"), PersonLink("c", "d")])
+                let mine = try await catalog.personLinksVersion(project: p)
+                try await catalog.link(project: q, [PersonLink("a", "b")])
+                #expect(try await catalog.personLinksVersion(project: p) == mine)
+                #expect(try await catalog.personLinksVersion(project: slug("nowhere")) == 0)
+                return mine
+            }
+            try await place.withOpen { catalog in
+                #expect(try await catalog.personLinksVersion(project: p) == before)
+                // Links between ids that already share a person are stored but change no person.
+                try await catalog.link(project: p, [PersonLink("b", "a")])
+                #expect(try await catalog.personLinksVersion(project: p) == before)
+                try await catalog.link(project: p, [PersonLink("a", "c")])
+                #expect(try await catalog.personLinksVersion(project: p) > before)
+            }
+        }
+    }
+
     @Test(arguments: Backend.enabled)
     func personsAreKeptPerProject(_ backend: Backend) async throws {
         try await withCatalog(backend) { catalog, _ in

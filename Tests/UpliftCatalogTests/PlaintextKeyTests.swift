@@ -10,15 +10,16 @@ struct PlaintextKeyTests {
     @Test(arguments: Backend.enabled)
     func noCreatedKeyAppearsInTheStoredDatabase(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
-            let catalog = try await place.open()
-            var tokens: [String] = []
-            for name in ["alpha", "beta", "gamma"] {
-                let created = try await catalog.createProject(slug(name))
-                tokens += [created.writeKey.token, created.readKey.token]
-                tokens.append(try await catalog.createKey(project: slug(name), kind: .read).token)
+            let tokens = try await place.withOpen { catalog in
+                var tokens: [String] = []
+                for name in ["alpha", "beta", "gamma"] {
+                    let created = try await catalog.createProject(slug(name))
+                    tokens += [created.writeKey.token, created.readKey.token]
+                    tokens.append(try await catalog.createKey(project: slug(name), kind: .read).token)
+                }
+                try await catalog.revokeKey(prefix: tokens[1])
+                return tokens
             }
-            try await catalog.revokeKey(prefix: tokens[1])
-            await catalog.close()
 
             let stored = try dump(place)
             #expect(stored.count > 1000, "the dump should hold the catalog")

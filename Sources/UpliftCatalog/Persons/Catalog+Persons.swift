@@ -40,7 +40,9 @@ extension Catalog {
                 guard try await db.raw("SELECT slug FROM projects WHERE slug = \(bind: project.value)").first() != nil else {
                     throw UpliftError(.notFound, "project '\(project)' does not exist; create it with `uplift project create \(project)`")
                 }
-                return try await Self.merge(chunk, project: project.value, at: at, db: db)
+                let changed = try await Self.merge(chunk, project: project.value, at: at, db: db)
+                if changed > 0 { try await Self.bumpPersonLinksVersion(project: project.value, db: db) }
+                return changed
             }
         }
         return changed
@@ -88,14 +90,25 @@ extension Catalog {
         return links
     }
 
-    /// A cheap fingerprint of a project's person links: links are only ever added (a repeated link is
-    /// not stored again), so their count changes exactly when they do, and a reader may keep the
-    /// links it loaded while the count is unchanged. (Counting reads only the primary key's index.)
+    /// The version of a project's person links: it changes in the same transaction as every change
+    /// to the links a query applies (`personLinks`), so a reader may keep the links it loaded while
+    /// the version is unchanged. One indexed row; 0 for a project without links or that does not exist.
     public func personLinksVersion(project: ProjectSlug) async throws(UpliftError) -> Int64 {
-        let row = try await run("counting the person links of \(project)") { db in
-            try await db.raw("SELECT count(*) AS n FROM person_links WHERE project = \(bind: project.value)").first()
+        let row = try await run("reading the person links version of \(project)") { db in
+            try await db.raw("SELECT person_links_version AS n FROM projects WHERE slug = \(bind: project.value)").first()
         }
-        return (try? row?.decode(column: "n", as: Int64.self)) ?? 0
+        guard let row else { return 0 }
+        do {
+            return try row.decode(column: "n", as: Int64.self)
+        } catch {
+            throw UpliftError(.corrupt, "the catalog holds a project row whose person links version cannot be read: \(error)")
+        }
+    }
+
+    /// Marks the project's person links as changed. Every write that changes `person_ids` (linking,
+    /// and erasing) calls it inside its own transaction.
+    static func bumpPersonLinksVersion(project: String, db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE projects SET person_links_version = person_links_version + 1 WHERE slug = \(bind: project)").run()
     }
 
     /// Every id linked to `distinctId`'s person (itself alone when never linked).

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SQLKit
 import UpliftModel
 
@@ -16,14 +17,16 @@ enum Migrator {
     /// An arbitrary constant naming Uplift's migration lock among the database's advisory locks.
     static let advisoryLockKey: Int64 = 0x55_706C_6966_7401
 
-    static func run(on connection: CatalogConnection, migrations: [Migration] = Migrations.all) async throws -> MigrationReport {
+    static func run(
+        on connection: CatalogConnection, migrations: [Migration] = Migrations.all, logger: Logger
+    ) async throws -> MigrationReport {
         let latest = migrations.last?.version ?? 0
-        return try await connection.exclusive { db in
+        return try await connection.withDatabase { db in
             if connection.dialect == .postgres {
                 try await db.raw("SELECT pg_advisory_lock(\(bind: advisoryLockKey))").run()
             }
             do {
-                let report = try await apply(migrations, latest: latest, db: db, dialect: connection.dialect)
+                let report = try await apply(migrations, latest: latest, db: db, dialect: connection.dialect, logger: logger)
                 if connection.dialect == .postgres {
                     try await db.raw("SELECT pg_advisory_unlock(\(bind: advisoryLockKey))").run()
                 }
@@ -40,7 +43,9 @@ enum Migrator {
     /// One transaction for the whole run: both databases have transactional DDL, so a failed
     /// step leaves the schema as it was. On SQLite, BEGIN IMMEDIATE takes the write lock first
     /// (waiting through the busy timeout), so the version read inside is the final word.
-    private static func apply(_ migrations: [Migration], latest: Int, db: any SQLDatabase, dialect: CatalogDialect) async throws -> MigrationReport {
+    private static func apply(
+        _ migrations: [Migration], latest: Int, db: any SQLDatabase, dialect: CatalogDialect, logger: Logger
+    ) async throws -> MigrationReport {
         try await db.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
         var step = "creating schema_migrations"
         do {
@@ -61,7 +66,7 @@ enum Migrator {
             return MigrationReport(fromVersion: start, toVersion: version)
         } catch {
             try? await db.raw("ROLLBACK").run()
-            throw CatalogErrors.wrap(error, step)
+            throw CatalogErrors.wrap(error, step, logger: logger)
         }
     }
 

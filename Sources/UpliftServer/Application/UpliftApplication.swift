@@ -31,9 +31,10 @@ public enum UpliftApplication {
         ).runService()
     }
 
-    /// The application over an open store and catalog. It closes the store when it stops (after
-    /// the server has stopped accepting and answered the requests it had); the catalog stays the
-    /// caller's. `onListening` is called with the bound address (useful with port 0).
+    /// The application over an open store and catalog. It runs the catalog (its PostgreSQL pool)
+    /// as a service, and closes the store when it stops (after the server has stopped accepting and
+    /// answered the requests it had); closing the catalog stays the caller's. `onListening` is
+    /// called with the bound address (useful with port 0).
     public static func build(
         configuration: ServerConfiguration, store: EventStore, catalog: Catalog, metrics: ServerMetrics,
         logger: Logger, onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
@@ -87,9 +88,11 @@ public enum UpliftApplication {
             router: router,
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            // Stopped in reverse order: the server, then the store (flushing), then the catalog.
             services: [
+                CatalogService(catalog: catalog),
                 StoreService(
-                    store: store, logger: logger, compactionInterval: configuration.compactionInterval, clock: configuration.clock)
+                    store: store, logger: logger, compactionInterval: configuration.compactionInterval, clock: configuration.clock),
             ],
             onServerRunning: { channel in
                 let address = channel.localAddress

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import UpliftCatalog
+import UpliftModel
+
+/// PostgreSQL's pool: calls run side by side, wait a bounded time for a connection, and say
+/// `catalogUnavailable` when none comes.
+struct PoolTests {
+    /// Four one-second statements on the pool take about one second, not four (one connection would).
+    @Test func callsRunConcurrently() async throws {
+        try await withCatalog(.postgres) { catalog, _ in
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await catalog.execute("SELECT pg_sleep(1)") }
+                }
+                try await group.waitForAll()
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed < .seconds(3.5), "\(elapsed)")
+        }
+    }
+
+    /// Without its `run()` the pool hands out nothing: a call fails after `connectTimeout` as
+    /// unavailable instead of waiting forever. After `run()` has ended, calls fail at once.
+    @Test func aPoolThatDoesNotRunIsUnavailableWithinTheTimeout() async throws {
+        try await withPlace(.postgres) { place in
+            var configuration = place.configuration()
+            configuration.connectTimeout = .milliseconds(500)
+            let catalog = try await Catalog.open(configuration)
+            let start = ContinuousClock.now
+            let waited = try #require(await upliftError { _ = try await catalog.projects() })
+            let elapsed = ContinuousClock.now - start
+            #expect(waited.code == .catalogUnavailable)
+            #expect(waited.message.contains("no connection within"))
+            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(5), "\(elapsed)")
+
+            // Run it briefly, use it, stop it.
+            let projects = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await catalog.run() }
+                defer { group.cancelAll() }
+                return try await catalog.projects()
+            }
+            #expect(projects.isEmpty)
+            let closedStart = ContinuousClock.now
+            let closed = try #require(await upliftError { _ = try await catalog.projects() })
+            #expect(closed.code == .catalogUnavailable)
+            #expect(ContinuousClock.now - closedStart < .seconds(2))
+        }
+    }
+
+    /// A closed SQLite catalog says so as unavailable (the server answers 503).
+    @Test func aClosedSQLiteCatalogIsUnavailable() async throws {
+        try await withPlace(.sqlite) { place in
+            let catalog = try await place.open()
+            await catalog.close()
+            let error = try #require(await upliftError { _ = try await catalog.projects() })
+            #expect(error.code == .catalogUnavailable)
+        }
+    }
+}
+
+/// The database's own message can quote row data: it reaches the debug log, never an error.
+struct CatalogErrorTests {
+    @Test func aServerMessageGoesToTheDebugLogOnly() async throws {
+        try await withPlace(.postgres) { place in
+            let log = CapturedLog()
+            let logger = Logger(label: "uplift.catalog.test") { _ in log.handler }
+            try await Catalog.withOpen(place.configuration(), logger: logger) { catalog in
+                // PostgreSQL: invalid input syntax for type bigint: "row-data-4711".
+                let error = try #require(await upliftError { _ = try await catalog.queryInt("SELECT CAST('row-data-4711' AS BIGINT) AS n") })
+                #expect(error.code == .io)
+                #expect(error.message.contains("SQLSTATE 22P02"), "\(error.message)")
+                #expect(!error.description.contains("row-data-4711"), "\(error.description)")
+                #expect(log.debugLines.contains { $0.contains("row-data-4711") && $0.contains("22P02") })
+
+                // A unique violation keeps its meaning: an error of the statement, not an outage.
+                let duplicate = try #require(await upliftError {
+                    try await catalog.execute("INSERT INTO catalog_meta (name, value) VALUES ('secret_check', 'row-data-4712')")
+                })
+                #expect(duplicate.code == .io)
+                #expect(duplicate.message.contains("SQLSTATE 23505"), "\(duplicate.message)")
+                #expect(!duplicate.description.contains("row-data-4712"))
+            }
+        }
+    }
+}
+
+/// A log handler that keeps what it is given, for assertions.
+final class CapturedLog: Sendable {
+    private let lines = Mutex<[(Logger.Level, String)]>([])
+
+    var handler: Handler { Handler(sink: self) }
+    var debugLines: [String] { lines.withLock { $0.filter { $0.0 == .debug }.map(\.1) } }
+
+    struct Handler: LogHandler {
+        let sink: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
+            function: String, line: UInt
+        ) {
+            let all = metadata.merging(extra ?? [:]) { $1 }
+            let text = "\(message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            sink.lines.withLock { $0.append((level, text)) }
+        }
+    }
+}

@@ -11,7 +11,7 @@ struct JSONParserTests {
         #"["\uFFFF"]"#, #"["\/"]"#, #"{"x" : [ 1 , 2 ] }"#,
     ]
 
-    static let refused: [(String, JSONParseError.Reason)] = [
+    static let refused: [(String, UpliftError.Code)] = [
         ("", .invalidJSON), (" ", .invalidJSON), ("[1]x", .invalidJSON), ("[1] [2]", .invalidJSON),
         ("01", .invalidJSON), ("[01]", .invalidJSON), ("-01", .invalidJSON), ("[-]", .invalidJSON),
         ("[1.]", .invalidJSON), ("[.5]", .invalidJSON), ("[1e]", .invalidJSON), ("[1e+]", .invalidJSON),
@@ -46,12 +46,12 @@ struct JSONParserTests {
     }
 
     @Test(arguments: refused)
-    func refusesInvalid(_ text: String, _ reason: JSONParseError.Reason) {
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(text.utf8)) }
+    func refusesInvalid(_ text: String, _ code: UpliftError.Code) {
+        #expect(throws: UpliftError.self) { try JSONParser.parse(Array(text.utf8)) }
         do {
             _ = try JSONParser.parse(Array(text.utf8))
         } catch {
-            #expect(error.reason == reason, "\(text): \(error.message)")
+            #expect(error.code == code, "\(text): \(error.message)")
             #expect(!error.message.isEmpty)
         }
     }
@@ -62,7 +62,7 @@ struct JSONParserTests {
             _ = try JSONParser.parse(bytes)
             Issue.record("accepted invalid UTF-8 \(bytes)")
         } catch {
-            #expect(error.reason == .invalidUTF8)
+            #expect(error.code == .invalidUTF8)
             #expect(error.message.contains("UTF-8"))
         }
     }
@@ -72,11 +72,11 @@ struct JSONParserTests {
         for at in 1..<20 {
             var bytes = Array("\"abcdefghijklmnopqrstuvwxyz\"".utf8)
             bytes[at] = 0xFF
-            #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+            #expect(throws: UpliftError.self) { try JSONParser.parse(bytes) }
             bytes[at] = 0x0A
-            #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+            #expect(throws: UpliftError.self) { try JSONParser.parse(bytes) }
             bytes[at] = UInt8(ascii: "\"")
-            #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+            #expect(throws: UpliftError.self) { try JSONParser.parse(bytes) }
         }
     }
 
@@ -89,11 +89,11 @@ struct JSONParserTests {
             _ = try JSONParser.parse(Array(deep.utf8), maxDepth: 32)
             Issue.record("accepted depth 33")
         } catch {
-            #expect(error.reason == .nestingTooDeep)
+            #expect(error.code == .nestingTooDeep)
         }
         // Far deeper input must fail the same way, not exhaust the stack.
         let huge = String(repeating: "{\"a\":", count: 100_000)
-        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(huge.utf8)) }
+        #expect(throws: UpliftError.self) { try JSONParser.parse(Array(huge.utf8)) }
     }
 
     @Test func decodesStrings() throws {

@@ -3,7 +3,7 @@ extension JSONParser {
     ///
     /// Plain ASCII is skipped eight bytes at a time: a word is only looked at byte by byte when it
     /// holds a quote, a backslash, a control character or a non-ASCII byte.
-    mutating func parseString() throws(JSONParseError) {
+    mutating func parseString() throws(UpliftError) {
         pos += 1
         let start = pos
         var escaped = false
@@ -42,7 +42,7 @@ extension JSONParser {
         pos += 1
     }
 
-    mutating func scanEscape() throws(JSONParseError) {
+    mutating func scanEscape() throws(UpliftError) {
         guard pos + 1 < count else { throw error("unterminated escape sequence") }
         switch base[pos + 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
@@ -71,7 +71,7 @@ extension JSONParser {
         }
     }
 
-    func hex4(at offset: Int) throws(JSONParseError) -> UInt16 {
+    func hex4(at offset: Int) throws(UpliftError) -> UInt16 {
         guard offset + 4 <= count else { throw error("truncated \\u escape; it needs four hex digits") }
         var value: UInt16 = 0
         for i in 0..<4 {
@@ -93,7 +93,7 @@ extension JSONParser {
     }
 
     /// Validates one multi-byte UTF-8 sequence (Unicode table 3-7) and steps over it.
-    mutating func scanUTF8Sequence(lead: UInt8) throws(JSONParseError) {
+    mutating func scanUTF8Sequence(lead: UInt8) throws(UpliftError) {
         let length: Int
         var low: UInt8 = 0x80
         var high: UInt8 = 0xBF

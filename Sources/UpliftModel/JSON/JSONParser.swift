@@ -17,12 +17,12 @@ package struct JSONParser {
     /// Parses `bytes` as one JSON text.
     package static func parse(
         _ bytes: UnsafeRawBufferPointer, maxDepth: Int = 32
-    ) throws(JSONParseError) -> JSONTape {
+    ) throws(UpliftError) -> JSONTape {
         guard let raw = bytes.baseAddress, bytes.count > 0 else {
-            throw JSONParseError(.invalidJSON, "the input is empty; send one JSON value", offset: 0)
+            throw UpliftError(.invalidJSON, "the input is empty; send one JSON value")
         }
         guard bytes.count < Int(UInt32.max) else {
-            throw JSONParseError(.invalidJSON, "the input is larger than 4 GiB", offset: 0)
+            throw UpliftError(.invalidJSON, "the input is larger than 4 GiB")
         }
         var parser = JSONParser(
             base: raw.assumingMemoryBound(to: UInt8.self), count: bytes.count, maxDepth: maxDepth)
@@ -36,18 +36,19 @@ package struct JSONParser {
     }
 
     /// Parses the bytes of an array (convenience for tests and tools).
-    package static func parse(_ bytes: [UInt8], maxDepth: Int = 32) throws(JSONParseError) -> JSONTape {
+    package static func parse(_ bytes: [UInt8], maxDepth: Int = 32) throws(UpliftError) -> JSONTape {
         do {
             return try bytes.withUnsafeBytes { try parse($0, maxDepth: maxDepth) }
-        } catch let error as JSONParseError {
+        } catch let error as UpliftError {
             throw error
         } catch {
-            throw JSONParseError(.invalidJSON, "unexpected failure", offset: 0)
+            throw UpliftError(.invalidJSON, "unexpected failure")
         }
     }
 
-    func error(_ message: String, _ reason: JSONParseError.Reason = .invalidJSON) -> JSONParseError {
-        JSONParseError(reason, "\(message) (at byte \(pos))", offset: pos)
+    /// A refusal at the current byte: `.invalidJSON`, `.invalidUTF8` or `.nestingTooDeep`.
+    func error(_ message: String, _ code: UpliftError.Code = .invalidJSON) -> UpliftError {
+        UpliftError(code, "\(message) (at byte \(pos))")
     }
 
     @inline(__always)
@@ -60,7 +61,7 @@ package struct JSONParser {
         }
     }
 
-    mutating func parseValue(depth: Int) throws(JSONParseError) {
+    mutating func parseValue(depth: Int) throws(UpliftError) {
         skipWhitespace()
         guard pos < count else { throw error("unexpected end of input; a value is missing") }
         switch base[pos] {
@@ -79,7 +80,7 @@ package struct JSONParser {
         }
     }
 
-    mutating func beginContainer(_ kind: JSONKind, depth: Int) throws(JSONParseError) -> (Int, Int) {
+    mutating func beginContainer(_ kind: JSONKind, depth: Int) throws(UpliftError) -> (Int, Int) {
         if depth > maxDepth {
             throw error("nesting deeper than \(maxDepth) levels; flatten the data", .nestingTooDeep)
         }
@@ -97,7 +98,7 @@ package struct JSONParser {
         entries[index].flag = whitespace == whitespaceBefore
     }
 
-    mutating func parseObject(depth: Int) throws(JSONParseError) {
+    mutating func parseObject(depth: Int) throws(UpliftError) {
         let (index, ws) = try beginContainer(.object, depth: depth)
         var members: UInt32 = 0
         skipWhitespace()
@@ -131,7 +132,7 @@ package struct JSONParser {
         endContainer(index, whitespaceBefore: ws, count: members)
     }
 
-    mutating func parseArray(depth: Int) throws(JSONParseError) {
+    mutating func parseArray(depth: Int) throws(UpliftError) {
         let (index, ws) = try beginContainer(.array, depth: depth)
         var elements: UInt32 = 0
         skipWhitespace()
@@ -155,7 +156,7 @@ package struct JSONParser {
         endContainer(index, whitespaceBefore: ws, count: elements)
     }
 
-    mutating func parseLiteral(_ word: StaticString, _ kind: JSONKind) throws(JSONParseError) {
+    mutating func parseLiteral(_ word: StaticString, _ kind: JSONKind) throws(UpliftError) {
         let n = word.utf8CodeUnitCount
         let start = pos
         guard count - pos >= n else { throw error("unexpected end of input in a literal") }
@@ -169,7 +170,7 @@ package struct JSONParser {
             next: UInt32(entries.count + 1), count: 0))
     }
 
-    mutating func parseNumber() throws(JSONParseError) {
+    mutating func parseNumber() throws(UpliftError) {
         let start = pos
         if base[pos] == UInt8(ascii: "-") { pos += 1 }
         guard pos < count else { throw error("a number ends after '-'") }

@@ -34,22 +34,3 @@ package struct JSONTape: Sendable, Hashable {
         self.deepest = deepest
     }
 }
-
-/// Why a JSON text was refused, with the byte offset where the parser stopped.
-package struct JSONParseError: Error, Sendable, Hashable {
-    package enum Reason: String, Sendable {
-        case invalidJSON = "invalid_json"
-        case invalidUTF8 = "invalid_utf8"
-        case nestingTooDeep = "nesting_too_deep"
-    }
-
-    package var reason: Reason
-    package var message: String
-    package var offset: Int
-
-    package init(_ reason: Reason, _ message: String, offset: Int) {
-        self.reason = reason
-        self.message = message
-        self.offset = offset
-    }
-}

@@ -16,8 +16,8 @@ public enum JSONValue: Sendable, Hashable {
             let tape = try JSONParser.parse(bytes, maxDepth: maxDepth)
             self = bytes.withUnsafeBytes { JSONValue(JSONView(bytes: $0, tape: tape), 0) }
         } catch {
-            let code: UpliftError.Code = error.reason == .invalidUTF8 ? .invalidUTF8 : .invalidJSON
-            throw UpliftError(code, "\(error.reason.rawValue): \(error.message)")
+            // Too deep is one way of being invalid JSON for callers of a whole value.
+            throw UpliftError(error.code == .invalidUTF8 ? .invalidUTF8 : .invalidJSON, "\(error.code): \(error.message)")
         }
     }
 

@@ -36,7 +36,7 @@ extension WireDecoder {
         do {
             tape = try JSONParser.parse(raw, maxDepth: limits.maxDepth)
         } catch {
-            throw Rejection(error.reason.rawValue, "the body is not valid JSON: \(error.message)")
+            throw Rejection(error.code.description, "the body is not valid JSON: \(error.message)")
         }
         let view = JSONView(bytes: raw, tape: tape)
         guard view.kind(0) == .object else {

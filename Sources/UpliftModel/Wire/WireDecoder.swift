@@ -44,7 +44,7 @@ public struct WireDecoder: Sendable {
             // only absurd nesting refuses the whole body. Two extra levels: batch object and array.
             tape = try JSONParser.parse(bytes, maxDepth: limits.maxDepth * 2 + 2)
         } catch {
-            result.bodyRejection = Rejection(error.reason.rawValue, "the body is not valid JSON: \(error.message)")
+            result.bodyRejection = Rejection(error.code.description, "the body is not valid JSON: \(error.message)")
             return result
         }
         let view = JSONView(bytes: bytes, tape: tape)

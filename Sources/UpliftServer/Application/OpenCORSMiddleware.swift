@@ -4,12 +4,14 @@ import Hummingbird
 /// CORS for the ingestion routes only: browser SDKs post from any origin, with no credentials
 /// (keys are public write keys). Other routes send no CORS headers, so browsers keep them closed.
 struct OpenCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+    let errors: ErrorResponder
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as APIError {
-            response = error.response(from: request, context: context)
+        } catch {
+            response = errors.response(to: error)
         }
         response.headers[.accessControlAllowOrigin] = "*"
         response.headers[.accessControlExposeHeaders] = "Retry-After"

@@ -25,7 +25,7 @@ public struct ServerConfiguration: Sendable {
     public var queryContextTTL: Duration = .seconds(1)
     /// The folder of PR/FAQ files behind `/v1/goals` and `/v1/reports`; nil: those routes answer 404.
     public var dashboards: String?
-    /// What 503 responses ask clients to wait before retrying, in seconds.
+    /// What 503 responses (and 429 ones, unless the rate limit knows its refill) ask clients to wait, in seconds.
     public var retryAfterSeconds = 5
     /// The clock of the caches' lifetimes (keys, query contexts, decide) and of the compactor's
     /// rounds. Tests pass a test clock and advance it instead of sleeping.

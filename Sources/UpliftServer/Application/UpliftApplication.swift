@@ -41,15 +41,15 @@ public enum UpliftApplication {
     ) -> some ApplicationProtocol {
         let router = Router()
         // Before the routes: router middleware only wraps endpoints added after it.
-        router.add(middleware: ObservingMiddleware(metrics: metrics, logger: logger))
+        let errors = ErrorResponder(logger: logger, retryAfter: configuration.retryAfterSeconds)
+        router.add(middleware: ObservingMiddleware(metrics: metrics, errors: errors))
 
         let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL, clock: configuration.clock)
         let ingestor = Ingestor(
             store: store, authorizer: authorizer,
             linker: PersonLinker(catalog: catalog), limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
-            metrics: metrics, bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout),
-            retryAfter: configuration.retryAfterSeconds, logger: logger)
-        let ingestion = router.group().add(middleware: OpenCORSMiddleware())
+            metrics: metrics, bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout))
+        let ingestion = router.group().add(middleware: OpenCORSMiddleware(errors: errors))
         var routes: [(String, IngestRoute)] = segmentRoutes.map { ($0.path, .segment($0.type)) }
         routes += postHogRoutes.map { ($0, .postHog) }
         routes.append(("/v1/feedback", .feedback))
@@ -62,26 +62,23 @@ public enum UpliftApplication {
             store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
             contexts: QueryContextCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
             executor: QueryExecutor(concurrency: configuration.queryConcurrency),
-            bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),
-            retryAfter: configuration.retryAfterSeconds, logger: logger)
+            bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout))
         for kind in QueryKind.allCases {
             router.post(RouterPath(kind.path)) { request, _ in try await queries.answer(request, kind: kind) }
         }
         // Experiment and flag definitions: read key (they steer what users see). Decide: write key
         // and CORS, as ingestion (apps call it).
         let definitionReader = RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout)
-        ExperimentRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds)
-            .add(to: router)
-        FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds)
-            .add(to: router)
+        ExperimentRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
+        FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
         let decide = DecideHandler(
             authorizer: authorizer,
             cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
-            bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds, logger: logger)
+            bodyReader: definitionReader)
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
-        HealthRoutes(store: store, catalog: catalog, metrics: metrics).add(to: router)
+        HealthRoutes(store: store, catalog: catalog, metrics: metrics, retryAfter: configuration.retryAfterSeconds).add(to: router)
 
         let http = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))
         return Application(

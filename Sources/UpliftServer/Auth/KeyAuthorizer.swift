@@ -40,9 +40,10 @@ final class KeyAuthorizer: Sendable {
     }
 
     /// The project a token may write to (`.ingest`) or read (`.read`), or the 401 to answer.
-    func project(for token: String?, access: KeyAccess) async throws(APIError) -> ProjectSlug {
+    func project(for token: String?, access: KeyAccess) async throws(UpliftError) -> ProjectSlug {
         guard let token, !token.isEmpty else {
-            throw APIError.unauthorized(
+            throw UpliftError(
+                .unauthorized,
                 access == .ingest
                     ? "no write key: send it as the Basic-auth user name, a Bearer token, or `writeKey` / `api_key` / `token` in the body"
                     : "no read key: send it as `Authorization: Bearer <key>`")
@@ -53,10 +54,8 @@ final class KeyAuthorizer: Sendable {
         if let cached = cache.withLock({ $0[key] }), cached.expires > now {
             check = cached.check
         } else {
-            do {
-                check = try await catalog.checkKey(token, for: access)
-            } catch {
-                throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot check keys right now; retry later", retryAfter: 5)
+            check = try await catalogCall("the catalog cannot check keys right now; retry later") { () throws(UpliftError) in
+                try await catalog.checkKey(token, for: access)
             }
             // Refusals are remembered for a second only: a key created just now works at once.
             let entry = Entry(check: check, expires: now + (check.isGranted ? ttl : min(ttl, .seconds(1))))
@@ -67,14 +66,15 @@ final class KeyAuthorizer: Sendable {
         }
         switch check {
         case .granted(let project): return project
-        case .unknownKey: throw APIError.unauthorized("the key is not known; check it with `uplift key list`")
-        case .revoked: throw APIError.unauthorized("the key has been revoked; create a new one with `uplift key create`")
+        case .unknownKey: throw UpliftError(.unauthorized, "the key is not known; check it with `uplift key list`")
+        case .revoked: throw UpliftError(.unauthorized, "the key has been revoked; create a new one with `uplift key create`")
         case .wrongKind:
-            throw APIError.unauthorized(
+            throw UpliftError(
+                .unauthorized,
                 access == .ingest
                     ? "a read key cannot send events; use the project's write key (upw_…)"
                     : "a write key cannot read; use the project's read key (upr_…)")
-        case .otherProject: throw APIError.unauthorized("the key belongs to another project")
+        case .otherProject: throw UpliftError(.unauthorized, "the key belongs to another project")
         }
     }
 }

@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import Logging
 import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
@@ -16,40 +15,34 @@ struct DecideHandler: Sendable {
     let authorizer: KeyAuthorizer
     let cache: DecideCache
     let bodyReader: RequestBodyReader
-    let retryAfter: Int
-    let logger: Logger
 
     static let tokenMembers = ["token", "api_key", "writeKey"]
 
-    func decide(_ request: Request) async throws(APIError) -> Response {
+    func decide(_ request: Request) async throws(UpliftError) -> Response {
         let headerToken = Credentials.headerToken(request)
         var project: ProjectSlug?
         if let headerToken { project = try await authorizer.project(for: headerToken, access: .ingest) }
         let body = try await bodyReader.read(request)
         let json = try DefinitionRequest.json(body)
         guard case .object(let members) = json else {
-            throw APIError(.badRequest, "invalid_body", "the body must be a JSON object {\"distinct_id\": …, \"properties\": {…}}")
+            throw UpliftError(.invalidBody, "the body must be a JSON object {\"distinct_id\": …, \"properties\": {…}}")
         }
         if project == nil {
             var token: String?
             for name in Self.tokenMembers { if case .string(let t)? = json[name] { token = t; break } }
             project = try await authorizer.project(for: token, access: .ingest)
         }
-        guard let project else { throw APIError.unauthorized("no write key") }
+        guard let project else { throw UpliftError(.unauthorized, "no write key") }
         let input = try Self.input(members)
-        let decider: Decider
-        do {
-            decider = try await cache.decider(project)
-        } catch {
-            logger.error("cannot read the definitions for decide", metadata: ["decide.project": "\(project)", "error": "\(error)"])
-            throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
+        let decider = try await catalogCall("the catalog cannot be read right now; retry later") { () throws(UpliftError) in
+            try await cache.decider(project)
         }
         let result = decider.decide(input)
         return DefinitionRequest.response(.ok, result.json)
     }
 
     /// The decide input, every field checked with a message naming it.
-    static func input(_ members: [(String, JSONValue)]) throws(APIError) -> DecideInput {
+    static func input(_ members: [(String, JSONValue)]) throws(UpliftError) -> DecideInput {
         var distinctID: String?
         var anonymousID: String?
         var properties: [(String, JSONValue)] = []
@@ -83,7 +76,7 @@ struct DecideHandler: Sendable {
         return DecideInput(distinctID: distinctID, anonymousID: anonymousID, attributes: Dictionary(properties, uniquingKeysWith: { $1 }))
     }
 
-    private static func invalid(_ message: String) -> APIError {
-        APIError(.badRequest, "invalid_body", message)
+    private static func invalid(_ message: String) -> UpliftError {
+        UpliftError(.invalidBody, message)
     }
 }

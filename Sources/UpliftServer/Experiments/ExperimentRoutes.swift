@@ -18,7 +18,6 @@ struct ExperimentRoutes: Sendable {
     let catalog: Catalog
     let authorizer: KeyAuthorizer
     let bodyReader: RequestBodyReader
-    let retryAfter: Int
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/experiments") { request, _ in try await list(request) }
@@ -28,11 +27,11 @@ struct ExperimentRoutes: Sendable {
         router.post("/v1/experiments/:key/stop") { request, context in try await stop(request, key: DefinitionRequest.key(context)) }
     }
 
-    private func project(_ request: Request) async throws(APIError) -> ProjectSlug {
+    private func project(_ request: Request) async throws(UpliftError) -> ProjectSlug {
         try await authorizer.project(for: Credentials.headerToken(request), access: .read)
     }
 
-    func list(_ request: Request) async throws(APIError) -> Response {
+    func list(_ request: Request) async throws(UpliftError) -> Response {
         let project = try await project(request)
         let experiments = try await catalogCall { () throws(UpliftError) in try await catalog.experiments(project: project) }
         let items: [JSONValue] = experiments.map { stored in
@@ -49,7 +48,7 @@ struct ExperimentRoutes: Sendable {
         return DefinitionRequest.response(.ok, .object([("experiments", .array(items))]))
     }
 
-    func show(_ request: Request, key: String) async throws(APIError) -> Response {
+    func show(_ request: Request, key: String) async throws(UpliftError) -> Response {
         let project = try await project(request)
         guard let stored = try await catalogCall({ () throws(UpliftError) in try await catalog.experiment(project: project, key: key) }) else {
             throw notFound(key)
@@ -57,14 +56,14 @@ struct ExperimentRoutes: Sendable {
         return DefinitionRequest.response(.ok, text: stored.definition)
     }
 
-    func create(_ request: Request) async throws(APIError) -> Response {
+    func create(_ request: Request) async throws(UpliftError) -> Response {
         let project = try await project(request)
         let replace = try DefinitionRequest.replace(request)
         let definition = try await DefinitionRequest.definition(
             request, reader: bodyReader, json: { (json) throws(UpliftError) in try ExperimentDefinition(json: json) },
             yaml: { (text) throws(UpliftError) in try ExperimentDefinition(yaml: text) })
         guard let status = StoredExperiment.Status(rawValue: definition.status.rawValue) else {
-            throw APIError(.badRequest, "invalid_definition", "status: unknown status")
+            throw UpliftError(.invalidDefinition, "status: unknown status")
         }
         let text = definition.json.compactText
         let outcome = try await catalogCall { () throws(UpliftError) in
@@ -72,7 +71,7 @@ struct ExperimentRoutes: Sendable {
         }
         switch outcome {
         case .exists:
-            throw APIError(.conflict, "already_exists", "experiment '\(definition.key)' already exists; send ?replace=true to replace its definition")
+            throw UpliftError(.alreadyExists, "experiment '\(definition.key)' already exists; send ?replace=true to replace its definition")
         case .created:
             return DefinitionRequest.response(.created, text: text, location: "/v1/experiments/\(definition.key)")
         case .replaced:
@@ -80,24 +79,24 @@ struct ExperimentRoutes: Sendable {
         }
     }
 
-    func start(_ request: Request, key: String) async throws(APIError) -> Response {
+    func start(_ request: Request, key: String) async throws(UpliftError) -> Response {
         let project = try await project(request)
         return try await setStatus(project: project, key: key, .running, shipped: nil)
     }
 
-    func stop(_ request: Request, key: String) async throws(APIError) -> Response {
+    func stop(_ request: Request, key: String) async throws(UpliftError) -> Response {
         let project = try await project(request)
         var ship: String?
         if let body = try await DefinitionRequest.optionalJSON(request, reader: bodyReader) {
             guard case .object(let members) = body else {
-                throw APIError(.badRequest, "invalid_body", "the body must be a JSON object such as {\"ship\":\"treatment\"}, or empty")
+                throw UpliftError(.invalidBody, "the body must be a JSON object such as {\"ship\":\"treatment\"}, or empty")
             }
             for (name, value) in members {
                 switch (name, value) {
                 case ("ship", .string(let variant)): ship = variant
                 case ("ship", .null): ship = nil
-                case ("ship", _): throw APIError(.badRequest, "invalid_body", "ship: must be the key of a variant (a string)")
-                default: throw APIError(.badRequest, "invalid_body", "\(name.prefix(40)): unknown field; the body may only hold ship")
+                case ("ship", _): throw UpliftError(.invalidBody, "ship: must be the key of a variant (a string)")
+                default: throw UpliftError(.invalidBody, "\(name.prefix(40)): unknown field; the body may only hold ship")
                 }
             }
         }
@@ -107,13 +106,13 @@ struct ExperimentRoutes: Sendable {
             }
             let variants = StoredExperimentText.variantKeys(stored.definition)
             guard variants.contains(ship) else {
-                throw APIError(.badRequest, "invalid_variant", "ship: '\(ship.prefix(64))' is not a variant of experiment '\(key)'; its variants are \(variants.joined(separator: ", "))")
+                throw UpliftError(.invalidVariant, "ship: '\(ship.prefix(64))' is not a variant of experiment '\(key)'; its variants are \(variants.joined(separator: ", "))")
             }
         }
         return try await setStatus(project: project, key: key, ship == nil ? .stopped : .shipped, shipped: ship)
     }
 
-    private func setStatus(project: ProjectSlug, key: String, _ status: StoredExperiment.Status, shipped: String?) async throws(APIError) -> Response {
+    private func setStatus(project: ProjectSlug, key: String, _ status: StoredExperiment.Status, shipped: String?) async throws(UpliftError) -> Response {
         let updated = try await catalogCall { () throws(UpliftError) in
             try await catalog.setExperimentStatus(project: project, key: key, status: status, shippedVariant: shipped)
         }
@@ -121,11 +120,11 @@ struct ExperimentRoutes: Sendable {
         return DefinitionRequest.response(.ok, text: updated.definition)
     }
 
-    private func notFound(_ key: String) -> APIError {
-        APIError(.notFound, "not_found", "no experiment '\(key.prefix(64))' in this project; list them with GET /v1/experiments")
+    private func notFound(_ key: String) -> UpliftError {
+        UpliftError(.notFound, "no experiment '\(key.prefix(64))' in this project; list them with GET /v1/experiments")
     }
 
-    private func catalogCall<T>(_ body: () async throws(UpliftError) -> T) async throws(APIError) -> T {
-        do { return try await body() } catch { throw DefinitionRequest.catalogError(error, retryAfter: retryAfter) }
+    private func catalogCall<T>(_ body: () async throws(UpliftError) -> T) async throws(UpliftError) -> T {
+        try await DefinitionRequest.catalogCall(body)
     }
 }

@@ -14,7 +14,6 @@ struct FlagRoutes: Sendable {
     let catalog: Catalog
     let authorizer: KeyAuthorizer
     let bodyReader: RequestBodyReader
-    let retryAfter: Int
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/flags") { request, _ in try await list(request) }
@@ -24,11 +23,11 @@ struct FlagRoutes: Sendable {
         router.post("/v1/flags/:key/disable") { request, context in try await setEnabled(request, key: DefinitionRequest.key(context), false) }
     }
 
-    private func project(_ request: Request) async throws(APIError) -> ProjectSlug {
+    private func project(_ request: Request) async throws(UpliftError) -> ProjectSlug {
         try await authorizer.project(for: Credentials.headerToken(request), access: .read)
     }
 
-    func list(_ request: Request) async throws(APIError) -> Response {
+    func list(_ request: Request) async throws(UpliftError) -> Response {
         let project = try await project(request)
         let flags = try await catalogCall { () throws(UpliftError) in try await catalog.flags(project: project) }
         let items: [JSONValue] = flags.map { stored in
@@ -43,7 +42,7 @@ struct FlagRoutes: Sendable {
         return DefinitionRequest.response(.ok, .object([("flags", .array(items))]))
     }
 
-    func show(_ request: Request, key: String) async throws(APIError) -> Response {
+    func show(_ request: Request, key: String) async throws(UpliftError) -> Response {
         let project = try await project(request)
         guard let stored = try await catalogCall({ () throws(UpliftError) in try await catalog.flag(project: project, key: key) }) else {
             throw notFound(key)
@@ -51,7 +50,7 @@ struct FlagRoutes: Sendable {
         return DefinitionRequest.response(.ok, text: stored.definition)
     }
 
-    func create(_ request: Request) async throws(APIError) -> Response {
+    func create(_ request: Request) async throws(UpliftError) -> Response {
         let project = try await project(request)
         let replace = try DefinitionRequest.replace(request)
         let definition = try await DefinitionRequest.definition(
@@ -63,7 +62,7 @@ struct FlagRoutes: Sendable {
         }
         switch outcome {
         case .exists:
-            throw APIError(.conflict, "already_exists", "flag '\(definition.key)' already exists; send ?replace=true to replace its definition")
+            throw UpliftError(.alreadyExists, "flag '\(definition.key)' already exists; send ?replace=true to replace its definition")
         case .created:
             return DefinitionRequest.response(.created, text: text, location: "/v1/flags/\(definition.key)")
         case .replaced:
@@ -71,18 +70,18 @@ struct FlagRoutes: Sendable {
         }
     }
 
-    func setEnabled(_ request: Request, key: String, _ enabled: Bool) async throws(APIError) -> Response {
+    func setEnabled(_ request: Request, key: String, _ enabled: Bool) async throws(UpliftError) -> Response {
         let project = try await project(request)
         let updated = try await catalogCall { () throws(UpliftError) in try await catalog.setFlagEnabled(project: project, key: key, enabled) }
         guard let updated else { throw notFound(key) }
         return DefinitionRequest.response(.ok, text: updated.definition)
     }
 
-    private func notFound(_ key: String) -> APIError {
-        APIError(.notFound, "not_found", "no flag '\(key.prefix(64))' in this project; list them with GET /v1/flags")
+    private func notFound(_ key: String) -> UpliftError {
+        UpliftError(.notFound, "no flag '\(key.prefix(64))' in this project; list them with GET /v1/flags")
     }
 
-    private func catalogCall<T>(_ body: () async throws(UpliftError) -> T) async throws(APIError) -> T {
-        do { return try await body() } catch { throw DefinitionRequest.catalogError(error, retryAfter: retryAfter) }
+    private func catalogCall<T>(_ body: () async throws(UpliftError) -> T) async throws(UpliftError) -> T {
+        try await DefinitionRequest.catalogCall(body)
     }
 }

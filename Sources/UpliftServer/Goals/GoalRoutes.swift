@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import Logging
 import Hummingbird
 import NIOCore
 import UpliftAnalysis
@@ -40,7 +39,7 @@ struct GoalRoutes: Sendable {
     /// The header sent with every HTML page: the page's own policy plus what only a header can say.
     static let contentSecurityPolicy = ReportPage.contentSecurityPolicy + "; frame-ancestors 'none'"
 
-    func goals(_ request: Request) async throws(APIError) -> Response {
+    func goals(_ request: Request) async throws(UpliftError) -> Response {
         let (project, dashboards) = try await open(request)
         let documents = try selected(dashboards, request)
         let context = try await queries.context(project)
@@ -58,15 +57,15 @@ struct GoalRoutes: Sendable {
         return Self.json(.object([("prfaqs", .array(items)), ("invalid", .array(invalid))]))
     }
 
-    func goal(_ request: Request, id: String) async throws(APIError) -> Response {
+    func goal(_ request: Request, id: String) async throws(UpliftError) -> Response {
         let (project, dashboards) = try await open(request)
         let matches = try selected(dashboards, request).filter { d in d.goals.contains { $0.id == id } }
         guard let document = matches.first else {
-            throw APIError(.notFound, "not_found", "no goal '\(id.prefix(64))' in the PR/FAQs of the dashboards folder; list them with GET /v1/goals")
+            throw UpliftError(.notFound, "no goal '\(id.prefix(64))' in the PR/FAQs of the dashboards folder; list them with GET /v1/goals")
         }
         guard matches.count == 1 else {
-            throw APIError(.conflict, "ambiguous_goal",
-                           "goal '\(id.prefix(64))' is in several PR/FAQs (\(matches.map(\.id).joined(separator: ", "))); say which with ?prfaq=ID")
+            throw UpliftError(.ambiguousGoal,
+                              "goal '\(id.prefix(64))' is in several PR/FAQs (\(matches.map(\.id).joined(separator: ", "))); say which with ?prfaq=ID")
         }
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
@@ -76,7 +75,7 @@ struct GoalRoutes: Sendable {
                 .first { $0.goal.id == id }
         }
         guard let status, case .object(var members) = status.json else {
-            throw APIError(.notFound, "not_found", "no goal '\(id.prefix(64))' in PR/FAQ '\(document.id)'")
+            throw UpliftError(.notFound, "no goal '\(id.prefix(64))' in PR/FAQ '\(document.id)'")
         }
         members.append(("prfaq", .object([("id", .string(document.id)), ("title", .string(document.title)),
                                            ("file", .string((document.path as NSString).lastPathComponent))])))
@@ -84,7 +83,7 @@ struct GoalRoutes: Sendable {
         return Self.json(.object(members))
     }
 
-    func index(_ request: Request) async throws(APIError) -> Response {
+    func index(_ request: Request) async throws(UpliftError) -> Response {
         let (project, dashboards) = try await open(request)
         // The reports are as of the index's `now`, when it has one (checked like the reports check it).
         var query = ""
@@ -104,11 +103,11 @@ struct GoalRoutes: Sendable {
     /// What a query value keeps unencoded (RFC 3986 unreserved, plus `:` of a time): `+` of an offset is encoded.
     private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:")
 
-    func report(_ request: Request, id: String) async throws(APIError) -> Response {
+    func report(_ request: Request, id: String) async throws(UpliftError) -> Response {
         let (project, dashboards) = try await open(request)
         guard let document = dashboards.document(id: id) else {
             let broken = dashboards.invalid.isEmpty ? "" : " (\(dashboards.invalid.count) file(s) there do not validate; check them with `uplift prfaq validate`)"
-            throw APIError(.notFound, "not_found", "no PR/FAQ '\(id.prefix(64))' in the dashboards folder\(broken); list them with GET /v1/goals")
+            throw UpliftError(.notFound, "no PR/FAQ '\(id.prefix(64))' in the dashboards folder\(broken); list them with GET /v1/goals")
         }
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
@@ -124,53 +123,50 @@ struct GoalRoutes: Sendable {
     // MARK: - Shared steps
 
     /// The key's project and the dashboards folder as it is now.
-    private func open(_ request: Request) async throws(APIError) -> (ProjectSlug, DashboardFolder) {
+    private func open(_ request: Request) async throws(UpliftError) -> (ProjectSlug, DashboardFolder) {
         let project = try await queries.authorizer.project(for: Credentials.headerToken(request), access: .read)
         guard let folder else {
-            throw APIError(.notFound, "no_dashboards", "this server has no PR/FAQ folder; start it with `uplift serve --dashboards DIR`")
+            throw UpliftError(.noDashboards, "this server has no PR/FAQ folder; start it with `uplift serve --dashboards DIR`")
         }
         do {
             return (project, try DashboardFolder(folder))
         } catch {
-            queries.logger.error("cannot read the dashboards folder", metadata: ["folder": "\(folder)", "error": "\(error)"])
-            throw APIError(.serviceUnavailable, "dashboards_unavailable", "the PR/FAQ folder cannot be read right now; retry later",
-                           retryAfter: queries.retryAfter)
+            throw UpliftError(.dashboardsUnavailable, "the PR/FAQ folder cannot be read right now; retry later", cause: error)
         }
     }
 
     /// The documents `?prfaq=ID` names (all when absent).
-    private func selected(_ dashboards: DashboardFolder, _ request: Request) throws(APIError) -> [PrfaqDocument] {
+    private func selected(_ dashboards: DashboardFolder, _ request: Request) throws(UpliftError) -> [PrfaqDocument] {
         guard let id = request.uri.queryParameters.get("prfaq") else { return dashboards.documents }
         guard let document = dashboards.document(id: id) else {
-            throw APIError(.notFound, "not_found", "no PR/FAQ '\(id.prefix(64))' in the dashboards folder; list them with GET /v1/goals")
+            throw UpliftError(.notFound, "no PR/FAQ '\(id.prefix(64))' in the dashboards folder; list them with GET /v1/goals")
         }
         return [document]
     }
 
     /// `?now=` (a date or date-time in the project's time zone), else the current time.
-    private func instant(_ request: Request, timeZone: String) throws(APIError) -> Int64 {
+    private func instant(_ request: Request, timeZone: String) throws(UpliftError) -> Int64 {
         guard let text = request.uri.queryParameters.get("now") else { return Int64(Date().timeIntervalSince1970 * 1_000_000) }
         do {
             return try QueryScope.instant(text, field: "now", calendar: try LocalCalendar(timeZone: timeZone))
         } catch {
-            throw APIError(.badRequest, "invalid_query", error.message)
+            throw UpliftError(.invalidQuery, error.message)
         }
     }
 
-    private func calendar(_ timeZone: String) throws(APIError) -> LocalCalendar {
+    private func calendar(_ timeZone: String) throws(UpliftError) -> LocalCalendar {
+        // The time zone comes from the catalog: one that does not load is the catalog's failure.
         do { return try LocalCalendar(timeZone: timeZone) } catch {
-            throw APIError(.serviceUnavailable, "catalog_unavailable", "the project's time zone cannot be read: \(error.message)",
-                           retryAfter: queries.retryAfter)
+            throw UpliftError(.catalogUnavailable, "the project's time zone cannot be read: \(error.message)", cause: error)
         }
     }
 
     /// Definitions from the catalog of the experiments the document names without a definition file.
-    private func storedExperiments(_ document: PrfaqDocument, project: ProjectSlug) async throws(APIError) -> [String: ExperimentDefinition] {
+    private func storedExperiments(_ document: PrfaqDocument, project: ProjectSlug) async throws(UpliftError) -> [String: ExperimentDefinition] {
         var out: [String: ExperimentDefinition] = [:]
         for reference in document.experiments where reference.definition == nil {
-            let stored: StoredExperiment?
-            do { stored = try await catalog.experiment(project: project, key: reference.key) } catch {
-                throw DefinitionRequest.catalogError(error, retryAfter: queries.retryAfter)
+            let stored = try await catalogCall(DefinitionRequest.catalogUnusable, refusal: DefinitionRequest.refusal) {
+                () throws(UpliftError) in try await catalog.experiment(project: project, key: reference.key)
             }
             // A stored definition that no longer parses shows as a missing one in the report.
             if let stored, let definition = try? StoredExperimentText.definition(stored) { out[reference.key] = definition }

@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import Logging
 import Prometheus
 import UpliftCatalog
 import UpliftModel
@@ -30,10 +29,8 @@ struct Ingestor: Sendable {
     let metrics: ServerMetrics
     let bodyReader: RequestBodyReader
     let decoder = WireDecoder()
-    let retryAfter: Int
-    let logger: Logger
 
-    func ingest(_ request: Request, route: IngestRoute) async throws(APIError) -> Response {
+    func ingest(_ request: Request, route: IngestRoute) async throws(UpliftError) -> Response {
         let headerToken = Credentials.headerToken(request)
         // With a key in the header, a bad key is answered before the body is even read.
         var headerProject: ProjectSlug?
@@ -57,12 +54,11 @@ struct Ingestor: Sendable {
 
         if let rejection = result.bodyRejection {
             metrics.rejected(reason: rejection.code, count: max(1, result.messageCount))
-            if rejection.code == "batch_too_large" { throw APIError.tooLarge(rejection.code, rejection.message) }
-            throw APIError.badRequest(rejection)
+            throw UpliftError(rejection)
         }
         for rejected in result.rejections { metrics.rejected(reason: rejected.reason.code) }
         if result.events.isEmpty, !result.rejections.isEmpty {
-            var error = APIError(.badRequest, "all_rejected", "every message of the body was refused; see `rejected` for why")
+            var error = UpliftError(.allRejected, "every message of the body was refused; see `rejected` for why")
             error.rejected = result.rejections
             throw error
         }
@@ -71,21 +67,13 @@ struct Ingestor: Sendable {
         do {
             stored = try await store.append(project: project, events: result.events)
         } catch {
-            logger.error("cannot store events", metadata: ["ingest.project": "\(project)", "error": "\(error)"])
-            throw APIError(
-                .serviceUnavailable, "storage_unavailable",
-                "the events could not be written durably and were not accepted; retry later", retryAfter: retryAfter)
+            throw UpliftError(
+                .storageUnavailable, "the events could not be written durably and were not accepted; retry later", cause: error)
         }
         let links = result.events.compactMap { event in event.linkedIDs.map { PersonLink($0.0, $0.1) } }
-        do {
-            try await linker.link(project: project, links)
-        } catch {
-            // The events are stored; a retry is acknowledged as duplicates and writes the links.
-            logger.error("cannot write person links", metadata: ["ingest.project": "\(project)", "error": "\(error)"])
-            throw APIError(
-                .serviceUnavailable, "catalog_unavailable",
-                "the person links could not be saved; retry later (events already stored are not stored twice)",
-                retryAfter: retryAfter)
+        // The events are stored; a retry is acknowledged as duplicates and writes the links.
+        try await catalogCall("the person links could not be saved; retry later (events already stored are not stored twice)") {
+            () throws(UpliftError) in try await linker.link(project: project, links)
         }
         metrics.accepted.increment(by: Int64(stored.accepted))
         metrics.duplicates.increment(by: Int64(stored.duplicates))
@@ -93,10 +81,12 @@ struct Ingestor: Sendable {
         return Self.acknowledgement(stored, clamped: result.clampedCount, rejected: result.rejections)
     }
 
-    private func authorize(_ token: String?) async throws(APIError) -> ProjectSlug {
+    private func authorize(_ token: String?) async throws(UpliftError) -> ProjectSlug {
         let project = try await authorizer.project(for: token, access: .ingest)
         if let limiter, let token, let wait = limiter.admit(token) {
-            throw APIError(.tooManyRequests, "rate_limited", "this key sends more requests than allowed; retry after \(wait) s", retryAfter: wait)
+            var error = UpliftError(.rateLimited, "this key sends more requests than allowed; retry after \(wait) s")
+            error.retryAfter = .seconds(wait)
+            throw error
         }
         return project
     }

@@ -2,6 +2,7 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import NIOCore
+import UpliftModel
 
 /// Reads an ingestion request's body: bounded in size and time, inflated when gzipped.
 struct RequestBodyReader: Sendable {
@@ -10,56 +11,50 @@ struct RequestBodyReader: Sendable {
 
     /// The body's bytes, decompressed. Errors: 408 (not received in time), 413 (over the limit,
     /// before or after inflating), 415 (an encoding other than gzip/deflate), 400 (broken gzip).
-    func read(_ request: Request) async throws(APIError) -> [UInt8] {
+    func read(_ request: Request) async throws(UpliftError) -> [UInt8] {
         let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces)
         let declaredGzip: Bool
         switch encoding {
         case nil, "", "identity": declaredGzip = false
         case "gzip", "x-gzip", "deflate": declaredGzip = true
         default:
-            throw APIError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding must be gzip, deflate or identity")
+            throw UpliftError(.unsupportedEncoding, "Content-Encoding must be gzip, deflate or identity")
         }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw APIError.tooLarge("body_too_large", "the body is \(length) bytes; send at most \(limit) bytes per request")
+            throw UpliftError(.bodyTooLarge, "the body is \(length) bytes; send at most \(limit) bytes per request")
         }
         let raw = try await collect(request.body)
         guard declaredGzip || BoundedInflater.looksGzipped(raw) else { return raw }
-        do {
-            return try BoundedInflater.inflate(raw, limit: limit)
-        } catch .tooLarge {
-            throw APIError.tooLarge("body_too_large", "the body inflates to more than \(limit) bytes; send at most \(limit) bytes per request")
-        } catch {
-            throw APIError(.badRequest, "invalid_gzip", "the body is not valid gzip or deflate data; compress it again or send it uncompressed")
-        }
+        return try BoundedInflater.inflate(raw, limit: limit)
     }
 
     /// Collects at most `limit` bytes, or fails with 408 when the client stalls.
-    private func collect(_ body: RequestBody) async throws(APIError) -> [UInt8] {
+    private func collect(_ body: RequestBody) async throws(UpliftError) -> [UInt8] {
         let limit = self.limit, timeout = self.timeout
-        let outcome: Result<[UInt8], APIError> = await withTaskGroup(of: Result<[UInt8], APIError>?.self) { group in
+        let outcome: Result<[UInt8], UpliftError> = await withTaskGroup(of: Result<[UInt8], UpliftError>?.self) { group in
             group.addTask {
                 var bytes: [UInt8] = []
                 do {
                     for try await var buffer in body {
                         guard bytes.count + buffer.readableBytes <= limit else {
-                            return .failure(.tooLarge("body_too_large", "the body is over \(limit) bytes; send at most \(limit) bytes per request"))
+                            return .failure(UpliftError(.bodyTooLarge, "the body is over \(limit) bytes; send at most \(limit) bytes per request"))
                         }
                         bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
                     }
                     return .success(bytes)
                 } catch {
-                    return .failure(APIError(.badRequest, "incomplete_body", "the connection ended before the whole body arrived; send it again"))
+                    return .failure(UpliftError(.incompleteBody, "the connection ended before the whole body arrived; send it again"))
                 }
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : .failure(APIError(.requestTimeout, "request_timeout", "the body did not arrive within \(timeout); send it faster or in smaller batches"))
+                return Task.isCancelled ? nil : .failure(UpliftError(.requestTimeout, "the body did not arrive within \(timeout); send it faster or in smaller batches"))
             }
             defer { group.cancelAll() }
             while let next = await group.next() {
                 if let next { return next }
             }
-            return .failure(APIError(.requestTimeout, "request_timeout", "the body did not arrive in time"))
+            return .failure(UpliftError(.requestTimeout, "the body did not arrive in time"))
         }
         return try outcome.get()
     }

@@ -10,6 +10,8 @@ struct HealthRoutes: Sendable {
     let store: EventStore
     let catalog: Catalog
     let metrics: ServerMetrics
+    /// What a not-ready answer asks probes to wait, in seconds (the server's one configured wait).
+    let retryAfter: Int
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
@@ -39,7 +41,7 @@ struct HealthRoutes: Sendable {
             }
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if !ready { headers[.retryAfter] = "5" }
+        if !ready { headers[.retryAfter] = String(retryAfter) }
         return Response(status: ready ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: body.buffer))
     }
 

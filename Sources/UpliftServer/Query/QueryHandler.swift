@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import Logging
 import NIOCore
 import UpliftAnalysis
 import UpliftCatalog
@@ -26,18 +25,15 @@ struct QueryHandler: Sendable {
     let contexts: QueryContextCache
     let executor: QueryExecutor
     let bodyReader: RequestBodyReader
-    let retryAfter: Int
-    let logger: Logger
 
-    func answer(_ request: Request, kind: QueryKind) async throws(APIError) -> Response {
+    func answer(_ request: Request, kind: QueryKind) async throws(UpliftError) -> Response {
         let project = try await authorizer.project(for: Credentials.headerToken(request), access: .read)
         let body = try await bodyReader.read(request)
         let json: JSONValue
         do {
             json = try JSONValue(parsing: body)
         } catch {
-            let code = error.code == .invalidUTF8 ? "invalid_utf8" : "invalid_json"
-            throw APIError(.badRequest, code, "the body is not a valid JSON query (\(error.message)); see schemas/openapi.yaml")
+            throw UpliftError(error.code, "the body is not a valid JSON query (\(error.message)); see schemas/openapi.yaml")
         }
         // Another project is refused before any work (an experiment query would look its key up first).
         if case .object(let members) = json, case .string(let text)? = members.first(where: { $0.0 == "project" })?.1,
@@ -45,18 +41,10 @@ struct QueryHandler: Sendable {
             throw Self.otherProject
         }
         let context = try await context(project)
-        let query: QueryKind.Decoded
-        do {
-            query = try await kind.decode(json, defaultTimeZone: context.timeZone) { (key) throws(UpliftError) in
+        let query = try await catalogCall(Self.catalogUnreadable, refusal: Self.queryRefusal) { () throws(UpliftError) in
+            try await kind.decode(json, defaultTimeZone: context.timeZone) { (key) throws(UpliftError) in
                 try await storedExperiment(key, project: project)
             }
-        } catch where error.code == .notFound {
-            throw APIError(.notFound, "not_found", error.message)
-        } catch where error.code == .invalidInput {
-            throw APIError(.badRequest, "invalid_query", error.message)
-        } catch {
-            logger.error("cannot read the experiment definition", metadata: ["query.project": "\(project)", "error": "\(error)"])
-            throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
         }
         if let named = query.project, named != project { throw Self.otherProject }
         let document = try await compute(project: project, links: context.links) { (engine, snapshot, links) throws(UpliftError) in
@@ -67,8 +55,20 @@ struct QueryHandler: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
     }
 
-    private static let otherProject = APIError(
-        .forbidden, "forbidden", "the query names another project than the read key's; leave `project` out or use a read key of that project")
+    private static let otherProject = UpliftError(
+        .forbidden, "the query names another project than the read key's; leave `project` out or use a read key of that project")
+
+    static let catalogUnreadable = "the catalog cannot be read right now; retry later"
+
+    /// A query the engine refuses is the client's to fix (`invalid_query`, naming the field); an
+    /// experiment key that names nothing is `not_found`.
+    static func queryRefusal(_ error: UpliftError) -> UpliftError? {
+        switch error.code {
+        case .notFound: UpliftError(.notFound, error.message)
+        case .invalidInput: UpliftError(.invalidQuery, error.message)
+        default: nil
+        }
+    }
 
     /// A stored experiment definition of the key's project.
     private func storedExperiment(_ key: String, project: ProjectSlug) async throws(UpliftError) -> ExperimentDefinition? {
@@ -82,13 +82,8 @@ struct QueryHandler: Sendable {
     }
 
     /// The project's time zone and person links (cached briefly, see `QueryContextCache`).
-    func context(_ project: ProjectSlug) async throws(APIError) -> QueryContextCache.Context {
-        do {
-            return try await contexts.context(project)
-        } catch {
-            logger.error("cannot read the query context", metadata: ["query.project": "\(project)", "error": "\(error)"])
-            throw APIError(.serviceUnavailable, "catalog_unavailable", "the catalog cannot be read right now; retry later", retryAfter: retryAfter)
-        }
+    func context(_ project: ProjectSlug) async throws(UpliftError) -> QueryContextCache.Context {
+        try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in try await contexts.context(project) }
     }
 
     /// Runs `work` off the event loop on a fresh snapshot; a segment that compaction removed between
@@ -96,7 +91,7 @@ struct QueryHandler: Sendable {
     func compute<T: Sendable>(
         project: ProjectSlug, links: [String: String],
         _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> T
-    ) async throws(APIError) -> T {
+    ) async throws(UpliftError) -> T {
         var attempt = 0
         while true {
             attempt += 1
@@ -107,12 +102,11 @@ struct QueryHandler: Sendable {
             do {
                 return try await executor.run { () throws(UpliftError) in try work(engine, snapshot, links) }
             } catch where error.code == .invalidInput {
-                throw APIError(.badRequest, "invalid_query", error.message)
+                throw UpliftError(.invalidQuery, error.message)
             } catch where attempt == 1 && (error.code == .io || error.code == .notFound) {
                 continue
             } catch {
-                logger.error("query failed", metadata: ["query.project": "\(project)", "error": "\(error)"])
-                throw APIError(.serviceUnavailable, "storage_unavailable", "the events could not be read right now; retry later", retryAfter: retryAfter)
+                throw UpliftError(.storageUnavailable, "the events could not be read right now; retry later", cause: error)
             }
         }
     }

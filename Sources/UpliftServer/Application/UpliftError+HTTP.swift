@@ -39,6 +39,8 @@ extension UpliftError: HTTPResponseError {
 
     public var status: HTTPResponse.Status { answeredStatus ?? .internalServerError }
 
+    /// Hummingbird's way in, for an error that no middleware answered (the server's middlewares answer
+    /// every error first, through `ErrorResponder`, with the configured wait; this one has the default).
     public func response(from request: Request, context: some RequestContext) -> Response {
         response(retryAfter: ServerConfiguration().retryAfterSeconds)
     }

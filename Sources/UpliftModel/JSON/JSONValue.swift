@@ -10,7 +10,8 @@ public enum JSONValue: Sendable, Hashable {
     /// Members in document order (duplicate names kept).
     case object([(String, JSONValue)])
 
-    /// Parses one strict RFC 8259 text (see `JSONParser`).
+    /// Parses one strict RFC 8259 text (see `JSONParser`). Throws `.invalidUTF8` for bytes that are not
+    /// UTF-8 and `.invalidJSON` for anything else (nesting too deep included), the codes the API answers.
     public init(parsing bytes: [UInt8], maxDepth: Int = 32) throws(UpliftError) {
         do {
             let tape = try JSONParser.parse(bytes, maxDepth: maxDepth)

@@ -48,7 +48,8 @@ public enum UpliftApplication {
         let ingestor = Ingestor(
             store: store, authorizer: authorizer,
             linker: PersonLinker(catalog: catalog), limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
-            metrics: metrics, bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout))
+            metrics: metrics,
+            bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout))
         let ingestion = router.group().add(middleware: OpenCORSMiddleware(errors: errors))
         var routes: [(String, IngestRoute)] = segmentRoutes.map { ($0.path, .segment($0.type)) }
         routes += postHogRoutes.map { ($0, .postHog) }
@@ -78,7 +79,8 @@ public enum UpliftApplication {
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
-        HealthRoutes(store: store, catalog: catalog, metrics: metrics, retryAfter: configuration.retryAfterSeconds).add(to: router)
+        HealthRoutes(store: store, catalog: catalog, metrics: metrics, retryAfter: configuration.retryAfterSeconds)
+            .add(to: router)
 
         let http = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))
         return Application(

@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
 import Logging
+import NIOCore
 public import UpliftModel
 
 /// The one place errors become HTTP answers. Each API code has its status here, once; the answer is
@@ -38,6 +39,8 @@ extension UpliftError: HTTPResponseError {
 
     public var status: HTTPResponse.Status { answeredStatus ?? .internalServerError }
 
+    /// Hummingbird's way in, for an error that no middleware answered (the server's middlewares answer
+    /// every error first, through `ErrorResponder`, with the configured wait; this one has the default).
     public func response(from request: Request, context: some RequestContext) -> Response {
         response(retryAfter: ServerConfiguration().retryAfterSeconds)
     }
@@ -46,6 +49,16 @@ extension UpliftError: HTTPResponseError {
     /// the error knows its own (a rate limit's refill).
     func response(retryAfter configured: Int) -> Response {
         guard answeredStatus != nil else { return Self.unexpected.response(retryAfter: configured) }
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if status == .tooManyRequests || status == .serviceUnavailable {
+            headers[.retryAfter] = String(retryAfter.map(Self.seconds) ?? configured)
+        }
+        if status == .unauthorized { headers[.wwwAuthenticate] = #"Basic realm="uplift""# }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: document))
+    }
+
+    /// `{"error":{"code":"…","message":"…"}}`, and `"rejected":[…]` when messages were refused.
+    var document: ByteBuffer {
         var body = JSONWriter(capacity: 128)
         body.object {
             $0.member("error") {
@@ -58,12 +71,7 @@ extension UpliftError: HTTPResponseError {
                 $0.member("rejected") { $0.rejections(rejected) }
             }
         }
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if status == .tooManyRequests || status == .serviceUnavailable {
-            headers[.retryAfter] = String(retryAfter.map(Self.seconds) ?? configured)
-        }
-        if status == .unauthorized { headers[.wwwAuthenticate] = #"Basic realm="uplift""# }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: body.buffer))
+        return body.buffer
     }
 
     /// Whole seconds, rounded up: a client that waits that long finds the retry possible.
@@ -83,14 +91,16 @@ extension UpliftError: HTTPResponseError {
                 self = Self.unexpected
             } else {
                 if error.status == .serviceUnavailable {
-                    logger.error("cannot answer the request", metadata: ["error.code": "\(error.code)", "error": "\(error)"])
+                    logger.error(
+                        "cannot answer the request", metadata: ["error.code": "\(error.code)", "error": "\(error)"])
                 }
                 self = error
             }
         } else if let error = error as? HTTPError {
             switch error.status {
             case .notFound:
-                self.init(.notFound, "no such route (or not with this method); the routes are listed in schemas/openapi.yaml")
+                self.init(
+                    .notFound, "no such route (or not with this method); the routes are listed in schemas/openapi.yaml")
             case .contentTooLarge:
                 self.init(.bodyTooLarge, "the body is too large")
             default:

@@ -54,8 +54,8 @@ final class KeyAuthorizer: Sendable {
         if let cached = cache.withLock({ $0[key] }), cached.expires > now {
             check = cached.check
         } else {
-            check = try await catalogCall("the catalog cannot check keys right now; retry later") { () throws(UpliftError) in
-                try await catalog.checkKey(token, for: access)
+            check = try await catalogCall("the catalog cannot check keys right now; retry later") {
+                () throws(UpliftError) in try await catalog.checkKey(token, for: access)
             }
             // Refusals are remembered for a second only: a key created just now works at once.
             let entry = Entry(check: check, expires: now + (check.isGranted ? ttl : min(ttl, .seconds(1))))

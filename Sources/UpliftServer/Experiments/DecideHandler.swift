@@ -34,8 +34,8 @@ struct DecideHandler: Sendable {
         }
         guard let project else { throw UpliftError(.unauthorized, "no write key") }
         let input = try Self.input(members)
-        let decider = try await catalogCall("the catalog cannot be read right now; retry later") { () throws(UpliftError) in
-            try await cache.decider(project)
+        let decider = try await catalogCall("the catalog cannot be read right now; retry later") {
+            () throws(UpliftError) in try await cache.decider(project)
         }
         let result = decider.decide(input)
         return DefinitionRequest.response(.ok, result.json)

@@ -131,7 +131,8 @@ struct GoalRoutes: Sendable {
         do {
             return (project, try DashboardFolder(folder))
         } catch {
-            throw UpliftError(.dashboardsUnavailable, "the PR/FAQ folder cannot be read right now; retry later", cause: error)
+            throw UpliftError(
+                .dashboardsUnavailable, "the PR/FAQ folder cannot be read right now; retry later", cause: error)
         }
     }
 
@@ -157,7 +158,8 @@ struct GoalRoutes: Sendable {
     private func calendar(_ timeZone: String) throws(UpliftError) -> LocalCalendar {
         // The time zone comes from the catalog: one that does not load is the catalog's failure.
         do { return try LocalCalendar(timeZone: timeZone) } catch {
-            throw UpliftError(.catalogUnavailable, "the project's time zone cannot be read: \(error.message)", cause: error)
+            throw UpliftError(
+                .catalogUnavailable, "the project's time zone cannot be read: \(error.message)", cause: error)
         }
     }
 

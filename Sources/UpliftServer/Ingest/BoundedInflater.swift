@@ -19,7 +19,8 @@ enum BoundedInflater {
     }
 
     private static func tooLarge(_ limit: Int) -> UpliftError {
-        UpliftError(.bodyTooLarge, "the body inflates to more than \(limit) bytes; send at most \(limit) bytes per request")
+        UpliftError(
+            .bodyTooLarge, "the body inflates to more than \(limit) bytes; send at most \(limit) bytes per request")
     }
 
     private static let invalid = UpliftError(

@@ -68,13 +68,13 @@ struct Ingestor: Sendable {
             stored = try await store.append(project: project, events: result.events)
         } catch {
             throw UpliftError(
-                .storageUnavailable, "the events could not be written durably and were not accepted; retry later", cause: error)
+                .storageUnavailable, "the events could not be written durably and were not accepted; retry later",
+                cause: error)
         }
         let links = result.events.compactMap { event in event.linkedIDs.map { PersonLink($0.0, $0.1) } }
         // The events are stored; a retry is acknowledged as duplicates and writes the links.
-        try await catalogCall("the person links could not be saved; retry later (events already stored are not stored twice)") {
-            () throws(UpliftError) in try await linker.link(project: project, links)
-        }
+        let linksUnsaved = "the person links could not be saved; retry later (events already stored are not stored twice)"
+        try await catalogCall(linksUnsaved) { () throws(UpliftError) in try await linker.link(project: project, links) }
         metrics.accepted.increment(by: Int64(stored.accepted))
         metrics.duplicates.increment(by: Int64(stored.duplicates))
         if result.clampedCount > 0 { metrics.clamped.increment(by: Int64(result.clampedCount)) }

@@ -106,7 +106,8 @@ struct QueryHandler: Sendable {
             } catch where attempt == 1 && (error.code == .io || error.code == .notFound) {
                 continue
             } catch {
-                throw UpliftError(.storageUnavailable, "the events could not be read right now; retry later", cause: error)
+                throw UpliftError(
+                    .storageUnavailable, "the events could not be read right now; retry later", cause: error)
             }
         }
     }

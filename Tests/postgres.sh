@@ -6,6 +6,12 @@
 #                                  export UPLIFT_TEST_POSTGRES_URL (and UPLIFT_TEST_POSTGRES_BIN), run
 #                                  CMD, then stop the cluster and delete the directory, even on failure.
 #
+# Beside it runs a second cluster that one test may stop and start (the catalog outage test: stopping
+# the shared one would fail the other PostgreSQL tests running at the same time). Its variables:
+# UPLIFT_TEST_POSTGRES_OUTAGE_URL, UPLIFT_TEST_POSTGRES_OUTAGE_DATA (its data directory) and
+# UPLIFT_TEST_POSTGRES_OUTAGE_CTL, a script that stops (`CTL stop`, fast shutdown) and starts
+# (`CTL start`, same port and settings) it as the user that owns it.
+#
 # initdb refuses to run as root, so as root the cluster runs as the unprivileged `postgres` user.
 set -euo pipefail
 
@@ -29,10 +35,44 @@ install() {
 }
 
 # Globals: the EXIT trap runs after run() has returned.
-bin="" dir="" as_user=()
+bin="" dir="" as_user=() cluster_url=""
+
+# Starts the cluster NAME in $dir/NAME on a free port and sets cluster_url.
+cluster() {
+    local name=$1 home="$dir/$1" port password options
+    mkdir "$home"
+    [ "$(id -u)" = 0 ] && chown postgres: "$home"
+    chmod 700 "$home"
+    password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+    printf '%s\n' "$password" > "$home/pwfile"
+    [ "$(id -u)" = 0 ] && chown postgres: "$home/pwfile"
+    # Password authentication (scram) even on localhost, so that wrong credentials can be tested.
+    "${as_user[@]}" "$bin/initdb" -D "$home/data" -U uplift --pwfile="$home/pwfile" -A scram-sha-256 \
+        -E UTF8 --locale=C --no-sync >"$home/initdb.log" 2>&1 || { cat "$home/initdb.log" >&2; exit 1; }
+    rm -f "$home/pwfile"
+    # Durability is irrelevant for a cluster that lives as long as the tests.
+    options="-c listen_addresses=127.0.0.1 -p $port -k $home -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    "${as_user[@]}" "$bin/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 60 start -o "$options" \
+        >/dev/null || { cat "$home/server.log" >&2; exit 1; }
+    PGPASSWORD=$password "$bin/createdb" -h 127.0.0.1 -p "$port" -U uplift uplift_test
+    # The same pg_ctl calls, for a test that takes the server away and brings it back.
+    {
+        echo '#!/usr/bin/env bash'
+        echo 'set -euo pipefail'
+        echo 'case "${1:-}" in'
+        printf '    stop) exec %s %q -D %q -m fast -w -t 60 stop ;;\n' "${as_user[*]}" "$bin/pg_ctl" "$home/data"
+        printf '    start) exec %s %q -D %q -l %q -w -t 60 start -o %q ;;\n' \
+            "${as_user[*]}" "$bin/pg_ctl" "$home/data" "$home/server.log" "$options"
+        echo '    *) echo "usage: $0 stop | start" >&2; exit 2 ;;'
+        echo 'esac'
+    } > "$home/ctl"
+    chmod 755 "$home/ctl"
+    cluster_url="postgres://uplift:$password@127.0.0.1:$port/uplift_test"
+    echo "postgres: throwaway cluster '$name' on 127.0.0.1:$port ($home)" >&2
+}
 
 run() {
-    local port password
     bin=$(pg_bin) || { echo "PostgreSQL server binaries not found; run: $0 install" >&2; exit 1; }
     dir=$(mktemp -d /tmp/uplift-pg.XXXXXX)
     if [ "$(id -u)" = 0 ]; then
@@ -42,30 +82,24 @@ run() {
     chmod 700 "$dir"
     trap stop EXIT
     trap 'exit 130' INT TERM
-    password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-    printf '%s\n' "$password" > "$dir/pwfile"
-    [ "$(id -u)" = 0 ] && chown postgres: "$dir/pwfile"
-    # Password authentication (scram) even on localhost, so that wrong credentials can be tested.
-    "${as_user[@]}" "$bin/initdb" -D "$dir/data" -U uplift --pwfile="$dir/pwfile" -A scram-sha-256 \
-        -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-    rm -f "$dir/pwfile"
-    # Durability is irrelevant for a cluster that lives as long as the tests.
-    "${as_user[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-    PGPASSWORD=$password "$bin/createdb" -h 127.0.0.1 -p "$port" -U uplift uplift_test
-    export UPLIFT_TEST_POSTGRES_URL="postgres://uplift:$password@127.0.0.1:$port/uplift_test"
+    cluster shared
+    export UPLIFT_TEST_POSTGRES_URL="$cluster_url"
     export UPLIFT_TEST_POSTGRES_BIN="$bin"
-    echo "postgres: throwaway cluster on 127.0.0.1:$port ($dir)" >&2
+    cluster outage
+    export UPLIFT_TEST_POSTGRES_OUTAGE_URL="$cluster_url"
+    export UPLIFT_TEST_POSTGRES_OUTAGE_DATA="$dir/outage/data"
+    export UPLIFT_TEST_POSTGRES_OUTAGE_CTL="$dir/outage/ctl"
     "$@"
 }
 
 stop() {
     [ -n "$dir" ] || return 0
-    if [ -f "$dir/data/postmaster.pid" ]; then
-        "${as_user[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
+    local data
+    for data in "$dir"/*/data; do
+        if [ -f "$data/postmaster.pid" ]; then
+            "${as_user[@]}" "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+        fi
+    done
     rm -rf "$dir"
 }
 

@@ -14,12 +14,16 @@ import UpliftModel
 /// The pool works only while `run()` runs (a service of `uplift serve`, or a task beside a command).
 /// A call waits at most `connectTimeout` for its connection: PostgresNIO would queue it for up to
 /// 15 s while connecting fails, and a request against a stopped server must be answered, not hang.
+/// Once a call has waited in vain, the next ones wait only `briefWait` until a connection is leased
+/// again, so that an outage costs each request a moment, not the whole timeout.
 final class PostgresPool: Sendable {
     private let client: PostgresClient
     private let server: String
     private let connectTimeout: Duration
     private let logger: Logger
     private let started = Atomic<Bool>(false)
+    private let unreachable = Atomic<Bool>(false)
+    static let briefWait: Duration = .milliseconds(250)
 
     init(_ l: CatalogURL.PostgresLocation, connectTimeout: Duration, maximumConnections: Int, logger: Logger) {
         let tls: PostgresClient.Configuration.TLS
@@ -83,20 +87,23 @@ final class PostgresPool: Sendable {
     /// `catalogUnavailable` (the statements' own errors pass through).
     private func withConnection<R: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> R) async throws -> R {
         let leased = LeaseFlag()
+        let wait = unreachable.load(ordering: .relaxed) ? min(connectTimeout, Self.briefWait) : connectTimeout
         return try await withoutActuallyEscaping(body) { body in
             try await withThrowingTaskGroup(of: R?.self) { group in
                 group.addTask {
                     do {
                         return try await self.client.withConnection { connection in
                             leased.set()
+                            self.unreachable.store(false, ordering: .relaxed)
                             return try await body(connection)
                         }
                     } catch where !leased.isSet {
+                        self.unreachable.store(true, ordering: .relaxed)
                         throw self.unavailable(error)
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: self.connectTimeout)
+                    try await Task.sleep(for: wait)
                     return nil
                 }
                 while let next = try await group.next() {
@@ -105,11 +112,12 @@ final class PostgresPool: Sendable {
                         return result
                     }
                     if !leased.isSet {
+                        unreachable.store(true, ordering: .relaxed)
                         group.cancelAll()
                         logger.debug("no catalog connection in time", metadata: ["catalog.server": "\(server)"])
                         throw UpliftError(
                             .catalogUnavailable,
-                            "the PostgreSQL catalog at \(server) gave no connection within \(connectTimeout); check that it runs, then retry")
+                            "the PostgreSQL catalog at \(server) gave no connection within \(wait); check that it runs, then retry")
                     }
                 }
                 // The work task always returns a value or throws, so the loop never ends here.

@@ -21,6 +21,9 @@ final class AsyncGate: Sendable {
         state = Mutex(State(available: max(1, limit)))
     }
 
+    /// Callers waiting for a place.
+    var waiting: Int { state.withLock { $0.waiters.count - $0.head } }
+
     /// Runs `body` once a place is free, and frees it after.
     func withPermit<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
         await acquire()

@@ -27,13 +27,6 @@ final class ConditionLock<Value>: @unchecked Sendable {
         condition.deallocate()
     }
 
-    /// Runs `body` with the lock held, waking no one.
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
-    }
-
     /// Runs `body` with the lock held, then wakes the waiter.
     func withLockSignalling<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)

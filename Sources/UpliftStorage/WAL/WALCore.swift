@@ -21,6 +21,8 @@ final class WALCore: Sendable {
     let currentSequence: Atomic<UInt64>
     let records = Atomic<UInt64>(0)
     let syncs = Atomic<UInt64>(0)
+    /// Appends queued or in the current commit, not answered yet.
+    let waiting = Atomic<Int>(0)
     /// Whether the newest commit failed (cleared by the next one that succeeds).
     let lastCommitFailed = Atomic<Bool>(false)
     let onCommit: (@Sendable (WALCommit) -> Void)?
@@ -39,6 +41,7 @@ final class WALCore: Sendable {
         queue.withLockSignalling { queue in
             guard !queue.closed else { return false }
             queue.pending.append(append)
+            waiting.add(1, ordering: .relaxed)
             return true
         }
     }
@@ -60,6 +63,7 @@ final class WALCore: Sendable {
     }
 
     private func commit(_ batch: [PendingAppend]) {
+        defer { waiting.subtract(batch.count, ordering: .relaxed) }
         let recordCount = batch.reduce(0) { $0 + $1.records }
         let byteCount = batch.reduce(0) { $0 + $1.bytes.count }
         let started = ContinuousClock.now

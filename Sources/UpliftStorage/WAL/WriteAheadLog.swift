@@ -100,8 +100,8 @@ public final class WriteAheadLog: Sendable {
     public var syncCount: UInt64 { core.syncs.load(ordering: .relaxed) }
     /// Whether the newest group commit failed (disk full, I/O error); the next success clears it.
     public var isFailing: Bool { core.lastCommitFailed.load(ordering: .relaxed) }
-    /// Appends queued for the writer thread and not yet taken into a commit.
-    package var queuedAppends: Int { core.queue.withLock { $0.pending.count } }
+    /// Appends not answered yet: queued for the writer thread or in its current commit.
+    package var waitingAppends: Int { core.waiting.load(ordering: .relaxed) }
     /// The sequence number of the file appends currently go to.
     public var currentFileSequence: UInt64 { core.currentSequence.load(ordering: .relaxed) }
 

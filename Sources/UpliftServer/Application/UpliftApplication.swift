@@ -59,7 +59,8 @@ public enum UpliftApplication {
         // Queries: read key in the header, no CORS (the key is a secret, not for browsers).
         let queries = QueryHandler(
             store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
-            contexts: QueryContextCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
+            contexts: QueryContextCache(
+                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
             executor: QueryExecutor(concurrency: configuration.queryConcurrency),
             bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),
             retryAfter: configuration.retryAfterSeconds, logger: logger)
@@ -75,7 +76,8 @@ public enum UpliftApplication {
             .add(to: router)
         let decide = DecideHandler(
             authorizer: authorizer,
-            cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
+            cache: DecideCache(
+                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
             bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds, logger: logger)
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
@@ -89,7 +91,8 @@ public enum UpliftApplication {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [
                 StoreService(
-                    store: store, logger: logger, compactionInterval: configuration.compactionInterval, clock: configuration.clock)
+                    store: store, logger: logger, compactionInterval: configuration.compactionInterval,
+                    clock: configuration.clock)
             ],
             onServerRunning: { channel in
                 let address = channel.localAddress

@@ -83,13 +83,16 @@ struct CLITests {
     @Test(arguments: [
         (["import", "--project", "Bad Slug", "-"], "--project"),
         (["import", "--project", "ok"], "Missing expected argument"),
-        (["import", "--data", "/tmp/uplift-cli-missing", "--project", "ok", "/nonexistent/file.ndjson"], "cannot open /nonexistent/file.ndjson"),
+        (["import", "--data", "{data}", "--project", "ok", "/nonexistent/file.ndjson"], "cannot open /nonexistent/file.ndjson"),
         (["generate", "--dialect", "klingon"], "--dialect"),
         (["generate", "--events", "-5"], "events"),
-        (["compact", "--sort", "nonsense", "--data", "/tmp/uplift-cli-missing"], "--sort"),
+        (["compact", "--sort", "nonsense", "--data", "{data}"], "--sort"),
     ])
     func badInvocationsFailWithAOneLineReason(_ arguments: [String], _ expected: String) throws {
-        let result = try uplift(arguments)
+        // `{data}`: a data folder of this run's own (a fixed path would be shared with other runs and left behind).
+        let result = try withTemporaryDirectory { dir in
+            try uplift(arguments.map { $0 == "{data}" ? dir.appendingPathComponent("data").path : $0 })
+        }
         #expect(result.exitCode != 0)
         #expect(result.stderrText.contains(expected), "\(result.stderrText)")
         #expect(!result.stderrText.contains("Fatal error"))

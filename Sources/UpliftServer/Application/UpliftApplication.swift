@@ -61,7 +61,8 @@ public enum UpliftApplication {
         // Queries: read key in the header, no CORS (the key is a secret, not for browsers).
         let queries = QueryHandler(
             store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
-            contexts: QueryContextCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
+            contexts: QueryContextCache(
+                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
             executor: QueryExecutor(concurrency: configuration.queryConcurrency),
             bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout))
         for kind in QueryKind.allCases {
@@ -74,8 +75,14 @@ public enum UpliftApplication {
         FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
         let decide = DecideHandler(
             authorizer: authorizer,
+<<<<<<< HEAD
             cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
             bodyReader: definitionReader)
+=======
+            cache: DecideCache(
+                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
+            bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds, logger: logger)
+>>>>>>> wip/work
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
@@ -91,7 +98,12 @@ public enum UpliftApplication {
             services: [
                 CatalogService(catalog: catalog),
                 StoreService(
+<<<<<<< HEAD
                     store: store, logger: logger, compactionInterval: configuration.compactionInterval, clock: configuration.clock),
+=======
+                    store: store, logger: logger, compactionInterval: configuration.compactionInterval,
+                    clock: configuration.clock)
+>>>>>>> wip/work
             ],
             onServerRunning: { channel in
                 let address = channel.localAddress

@@ -16,9 +16,9 @@ struct StoreService: Service {
     var clock: any Clock<Duration> = ContinuousClock()
 
     func run() async throws {
-        let storeConfiguration = await store.configuration
+        let flushing = await store.configuration
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await runFlusher(every: storeConfiguration.flushInterval / 4, on: storeConfiguration.clock) }
+            group.addTask { await runFlusher(every: flushing.flushInterval / 4, on: flushing.clock) }
             group.addTask { await compactPeriodically(on: clock) }
         }
         logger.info("flushing the event store before exit")

@@ -179,7 +179,10 @@ public struct Importer: Sendable {
             for k in 0..<pieces {
                 let range = bounds[k]..<bounds[k + 1]
                 group.addTask {
-                    (k, await WorkPool.shared.run(.interactive) { decodeLines(buffer, range, decoder: decoder, receivedAt: receivedAt) })
+                    let part = await WorkPool.shared.run(.interactive) {
+                        decodeLines(buffer, range, decoder: decoder, receivedAt: receivedAt)
+                    }
+                    return (k, part)
                 }
             }
             var out = [DecodedLines](repeating: DecodedLines(), count: pieces)

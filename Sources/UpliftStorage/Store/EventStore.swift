@@ -176,7 +176,9 @@ public actor EventStore {
             for waiter in waiters { waiter.resume() }
         }
         let wal = self.wal
-        let firstKept = try await WorkPool.shared.run(.background) { () throws(UpliftError) in try walCall { try wal.rotate() } }
+        let firstKept = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+            try walCall { try wal.rotate() }
+        }
         flushing = memtable.takeAll()
         do {
             let written = try await SegmentWriter.writePartitions(of: flushing, layout: layout, configuration: configuration)

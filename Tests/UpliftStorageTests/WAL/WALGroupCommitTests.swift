@@ -17,9 +17,9 @@ struct WALGroupCommitTests {
             let held = Atomic<Bool>(false)
             var options = WALOptions()
             options.faults.syncError = {
-                guard let log = opened.withLock({ $0 }), log.waitingAppends > 0, !held.exchange(true, ordering: .relaxed) else {
-                    return nil
-                }
+                guard let log = opened.withLock({ $0 }), log.waitingAppends > 0,
+                      !held.exchange(true, ordering: .relaxed)
+                else { return nil }
                 let deadline = ContinuousClock.now + .seconds(30)
                 while log.waitingAppends < appenders && ContinuousClock.now < deadline { sched_yield() }
                 return nil

@@ -75,14 +75,8 @@ public enum UpliftApplication {
         FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
         let decide = DecideHandler(
             authorizer: authorizer,
-<<<<<<< HEAD
             cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
             bodyReader: definitionReader)
-=======
-            cache: DecideCache(
-                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
-            bodyReader: definitionReader, retryAfter: configuration.retryAfterSeconds, logger: logger)
->>>>>>> wip/work
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
@@ -98,12 +92,7 @@ public enum UpliftApplication {
             services: [
                 CatalogService(catalog: catalog),
                 StoreService(
-<<<<<<< HEAD
                     store: store, logger: logger, compactionInterval: configuration.compactionInterval, clock: configuration.clock),
-=======
-                    store: store, logger: logger, compactionInterval: configuration.compactionInterval,
-                    clock: configuration.clock)
->>>>>>> wip/work
             ],
             onServerRunning: { channel in
                 let address = channel.localAddress

@@ -6,7 +6,9 @@ package enum SegmentDecoder {
     package static func block(path: String, dictionaries: ProjectDictionaries, textBudget: TextBudget? = nil) throws(UpliftError) -> EventBlock {
         let segment = try EventSegment(path: path)
         var events: [Int32] = [], distinct: [Int32] = [], times: [Int64] = []
-        events.reserveCapacity(segment.rowCount); distinct.reserveCapacity(segment.rowCount); times.reserveCapacity(segment.rowCount)
+        events.reserveCapacity(segment.rowCount)
+        distinct.reserveCapacity(segment.rowCount)
+        times.reserveCapacity(segment.rowCount)
         for g in segment.rowGroupSizes.indices {
             events += codes(try segment.strings(.event, rowGroup: g), dictionaries.events)
             distinct += codes(try segment.strings(.distinctID, rowGroup: g), dictionaries.distinctIDs)

@@ -16,7 +16,8 @@ package enum EventCodec {
     /// The columns of `EventColumn.all` in the order an event's fields follow each other in a
     /// record: the segment order but with the type first, as version 1 wrote them (logs replay).
     package static let order: [EventColumn] = [
-        .type, .eventID, .event, .distinctID, .userID, .anonymousID, .timestamp, .sentAt, .receivedAt, .properties, .context,
+        .type, .eventID, .event, .distinctID, .userID, .anonymousID, .timestamp, .sentAt, .receivedAt, .properties,
+        .context,
     ]
 
     package static func encode(project: String, events: [Event]) -> [UInt8] {

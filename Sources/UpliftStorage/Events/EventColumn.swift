@@ -85,7 +85,9 @@ extension EventColumn {
 
     /// Every column, in segment order (`all[i].index == i`).
     package static let all: [EventColumn] = {
-        let all = [eventID, type, event, distinctID, userID, anonymousID, timestamp, sentAt, receivedAt, properties, context]
+        let all = [
+            eventID, type, event, distinctID, userID, anonymousID, timestamp, sentAt, receivedAt, properties, context,
+        ]
         precondition(all.indices.allSatisfy { all[$0].index == $0 }, "event columns are listed out of position")
         return all
     }()

@@ -24,7 +24,8 @@ package struct EventSegment: Sendable {
         precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> Strings? in
-            if let d = try file.readDictionary(column: column.index, rowGroup: rowGroup), case .byteArrays(let values) = d.dictionary {
+            if let d = try file.readDictionary(column: column.index, rowGroup: rowGroup),
+               case .byteArrays(let values) = d.dictionary {
                 // The reader has bounds-checked every index against the dictionary.
                 guard d.indices.count == rows else { return nil }
                 return .dictionary((0..<values.count).map { values.string(at: $0) }, indices: d.indices)
@@ -69,7 +70,9 @@ package struct EventSegment: Sendable {
             throw UpliftError(.corrupt, "segment \(path) row group \(rowGroup) cannot be read: \(error)")
         }
         guard let value else {
-            throw UpliftError(.corrupt, "segment \(path) row group \(rowGroup): \(column.name) does not have its schema type or row count")
+            throw UpliftError(
+                .corrupt,
+                "segment \(path) row group \(rowGroup): \(column.name) does not have its schema type or row count")
         }
         return value
     }

@@ -64,7 +64,8 @@ package struct EventTable: Sendable {
     /// has the event schema's types and only known event types, as reading it into events would.
     package mutating func append(rowGroup c: [ColumnData]) throws(UpliftError) {
         let rows = c.first?.count ?? 0
-        guard c.count == EventColumn.all.count, c.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
+        guard c.count == EventColumn.all.count,
+              c.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
         else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
         // Everything is checked before anything is appended, so a refused row group leaves the table as it was.
         for column in EventColumn.all {

@@ -38,7 +38,9 @@ package enum SegmentReader {
             let file = try open(path: path)
             if paths.count == 1 { table.reserveCapacity(file.rowCount) }
             for g in 0..<file.rowGroups.count {
-                let columns = try wrap(path) { try EventColumn.all.map { try file.read(column: $0.index, rowGroup: g) } }
+                let columns = try wrap(path) {
+                    try EventColumn.all.map { try file.read(column: $0.index, rowGroup: g) }
+                }
                 do { try table.append(rowGroup: columns) } catch {
                     throw UpliftError(error.code, "segment \(path) row group \(g): \(error.message)")
                 }

@@ -21,7 +21,8 @@ package enum SegmentWriter {
         }
     }
 
-    /// Encodes `rowCount` rows, asking `rowGroup` for the columns (`EventColumn.all`) of each row group's range of rows.
+    /// Encodes `rowCount` rows, asking `rowGroup` for the columns (`EventColumn.all`) of each row group's
+    /// range of rows.
     package static func encode(
         rowCount: Int, configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord?,
         rowGroup: (Range<Int>) throws(UpliftError) -> [ColumnData]

@@ -20,8 +20,10 @@ extension EventSchema {
             types.append(e.type.rawValue)
             names.append(e.event)
             distinct.append(e.distinctID)
-            if let u = e.userID { users.append(u); userValid.append(true) } else { users.appendEmpty(); userValid.append(false) }
-            if let a = e.anonymousID { anons.append(a); anonValid.append(true) } else { anons.appendEmpty(); anonValid.append(false) }
+            if let u = e.userID { users.append(u) } else { users.appendEmpty() }
+            userValid.append(e.userID != nil)
+            if let a = e.anonymousID { anons.append(a) } else { anons.appendEmpty() }
+            anonValid.append(e.anonymousID != nil)
             timestamps.append(e.timestamp)
             sent.append(e.sentAt ?? 0)
             sentValid.append(e.sentAt != nil)
@@ -74,9 +76,13 @@ extension EventSchema {
 extension SegmentWriter {
     /// Encodes one segment from events already in the configured sort order, in row groups of the configured size.
     package static func encode(
-        _ events: [Event], configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord? = nil
+        _ events: [Event], configuration: StoreConfiguration, compressionLevel: Int32,
+        compaction: CompactionRecord? = nil
     ) throws(UpliftError) -> [UInt8] {
-        try encode(rowCount: events.count, configuration: configuration, compressionLevel: compressionLevel, compaction: compaction) {
+        try encode(
+            rowCount: events.count, configuration: configuration, compressionLevel: compressionLevel,
+            compaction: compaction
+        ) {
             range throws(UpliftError) in EventSchema.columns(events[range])
         }
     }

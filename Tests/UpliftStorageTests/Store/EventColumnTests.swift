@@ -67,7 +67,8 @@ struct EventColumnTests {
 
             var reread = EventTable()
             try reread.append(rowGroup: columns)
-            #expect(try EventSchema.events(try reread.rowGroup(Array(0..<Int32(events.count))[...])) == events.reversed())
+            let inOrder = try reread.rowGroup(Array(0..<Int32(events.count))[...])
+            #expect(try EventSchema.events(inOrder) == events.reversed())
         }
     }
 }

@@ -45,7 +45,9 @@ public final class Catalog: Sendable {
     /// Connects, migrates, and checks that the secret is the one the catalog's keys were made with.
     /// On PostgreSQL this happens on a connection of its own, and the returned catalog's statements
     /// wait for `run()`.
-    public static func open(_ configuration: CatalogConfiguration, logger: Logger = Logger(label: "uplift.catalog")) async throws(UpliftError) -> Catalog {
+    public static func open(
+        _ configuration: CatalogConfiguration, pooled: Bool = true, logger: Logger = Logger(label: "uplift.catalog")
+    ) async throws(UpliftError) -> Catalog {
         let first = try await CatalogConnection.single(configuration.url, connectTimeout: configuration.connectTimeout, logger: logger)
         let report: MigrationReport
         do {
@@ -55,7 +57,7 @@ public final class Catalog: Sendable {
             await first.close()
             throw CatalogErrors.wrap(error, "opening the catalog", logger: logger)
         }
-        guard case .postgres(let location) = configuration.url else {
+        guard case .postgres(let location) = configuration.url, pooled else {
             return Catalog(connection: first, secret: configuration.secret, logger: logger, migration: report)
         }
         await first.close()
@@ -68,11 +70,12 @@ public final class Catalog: Sendable {
     }
 
     /// Opens the catalog, runs it while `body` runs, and closes it: what a command that uses the
-    /// catalog briefly needs.
+    /// catalog briefly needs. `pooled: false` keeps PostgreSQL on the one connection that opened it.
     public static func withOpen<R>(
-        _ configuration: CatalogConfiguration, logger: Logger = Logger(label: "uplift.catalog"), _ body: (Catalog) async throws -> R
+        _ configuration: CatalogConfiguration, pooled: Bool = true, logger: Logger = Logger(label: "uplift.catalog"),
+        _ body: (Catalog) async throws -> R
     ) async throws -> R {
-        let catalog = try await open(configuration, logger: logger)
+        let catalog = try await open(configuration, pooled: pooled, logger: logger)
         do {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await catalog.run() }

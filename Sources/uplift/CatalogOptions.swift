@@ -26,10 +26,11 @@ struct CatalogOptions: ParsableArguments {
     }
 }
 
-/// Runs `body` with an open catalog (its PostgreSQL pool running beside it) and closes it, also on failure.
+/// Runs `body` with an open catalog and closes it, also on failure. A command's calls come one at a
+/// time, so PostgreSQL stays on the connection that opened it (no pool to start and stop).
 @discardableResult
 func withCatalog<T>(_ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> T) async throws -> T {
-    try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), body)
+    try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), pooled: false, body)
 }
 
 /// `2026-03-01T10:00:00Z`.

@@ -22,7 +22,7 @@ struct CatalogOutageTests {
     static let control = environment["UPLIFT_TEST_POSTGRES_OUTAGE_CTL"].flatMap { $0.isEmpty ? nil : $0 }
     static let secret = try! CatalogSecret(text: String(repeating: "outage-test-pepper-", count: 2))
 
-    @Test(.enabled(if: url != nil && control != nil, "set by Tests/postgres.sh run (UPLIFT_TEST_POSTGRES_OUTAGE_URL, _CTL)"))
+    @Test(.enabled(if: url != nil && control != nil, "needs Tests/postgres.sh run (UPLIFT_TEST_POSTGRES_OUTAGE_URL, _CTL)"))
     func aStoppedCatalogIs503AndTheSameServerRecovers() async throws {
         let base = try #require(Self.url), control = try #require(Self.control)
         // A fresh database of its own on the outage cluster.
@@ -35,7 +35,8 @@ struct CatalogOutageTests {
         let stopped = Flag()
         do {
             try await withTemporaryDirectory(prefix: "uplift-outage") { dir in
-                try await run(configuration, data: dir.appendingPathComponent("data").path, stopped: stopped, control: control)
+                let data = dir.appendingPathComponent("data").path
+                try await run(configuration, data: data, stopped: stopped, control: control)
             }
         } catch {
             // Leave the cluster running for whoever comes next, even when the test failed.
@@ -67,13 +68,16 @@ struct CatalogOutageTests {
         server.queryContextTTL = .milliseconds(1)
         var logger = Logger(label: "uplift.server.test")
         logger.logLevel = .critical
-        let app = UpliftApplication.build(configuration: server, store: store, catalog: catalog, metrics: ServerMetrics(), logger: logger)
+        let app = UpliftApplication.build(
+            configuration: server, store: store, catalog: catalog, metrics: ServerMetrics(), logger: logger)
         try await app.test(.live) { client in
             var acknowledged = Set<String>()
             var sequence = 0
             func ticks(_ count: Int) -> (body: String, ids: [String]) {
                 let ids = (0..<count).map { _ in sequence += 1; return "tick-\(sequence)" }
-                let batch = ids.map { ["type": "track", "event": "tick", "userId": "u-\($0)", "messageId": $0, "timestamp": "2026-03-02T10:00:00Z"] }
+                let batch = ids.map {
+                    ["type": "track", "event": "tick", "userId": "u-\($0)", "messageId": $0, "timestamp": "2026-03-02T10:00:00Z"]
+                }
                 return (json(["batch": batch]), ids)
             }
             let count = #"{"event":"tick","from":"2026-03-01","to":"2026-03-05"}"#

@@ -20,12 +20,16 @@ final class CatalogConnection: Sendable {
     }
 
     /// One connection to `url`, outside any pool.
-    static func single(_ url: CatalogURL, connectTimeout: Duration, logger: Logger) async throws(UpliftError) -> CatalogConnection {
+    static func single(
+        _ url: CatalogURL, connectTimeout: Duration, logger: Logger
+    ) async throws(UpliftError) -> CatalogConnection {
         switch url {
         case .sqlite(let path):
-            return CatalogConnection(dialect: .sqlite, backend: .single(try await SingleConnection.openSQLite(path: path, logger: logger)))
+            let connection = try await SingleConnection.openSQLite(path: path, logger: logger)
+            return CatalogConnection(dialect: .sqlite, backend: .single(connection))
         case .postgres(let location):
-            let connection = try await SingleConnection.connectPostgres(location, connectTimeout: connectTimeout, logger: logger)
+            let connection = try await SingleConnection.connectPostgres(
+                location, connectTimeout: connectTimeout, logger: logger)
             return CatalogConnection(dialect: .postgres, backend: .single(connection))
         }
     }

@@ -85,7 +85,9 @@ final class PostgresPool: Sendable {
 
     /// Leases a connection for `body`, waiting at most `connectTimeout` for it; failing to get one is
     /// `catalogUnavailable` (the statements' own errors pass through).
-    private func withConnection<R: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> R) async throws -> R {
+    private func withConnection<R: Sendable>(
+        _ body: @Sendable (PostgresConnection) async throws -> R
+    ) async throws -> R {
         let leased = LeaseFlag()
         let wait = unreachable.load(ordering: .relaxed) ? min(connectTimeout, Self.briefWait) : connectTimeout
         return try await withoutActuallyEscaping(body) { body in

@@ -6,7 +6,7 @@ import UpliftStorage
 /// What a query needs from the catalog besides its events: the project's time zone and its person
 /// links. Remembered per project for `ttl` (1 s by default): a burst of dashboard queries costs the
 /// catalog one read, and an identify is visible to queries at most that long after it was acknowledged.
-/// After that, the links are reloaded only when their count changed.
+/// After that, the links are reloaded only when their version (`Catalog.personLinksVersion`) changed.
 final class QueryContextCache: Sendable {
     struct Context: Sendable {
         var timeZone: String

@@ -118,9 +118,10 @@ struct CatalogOutageTests {
             let again = try await client.post("/v1/query/trend", json: count, key: .bearer(readKey))
             let laterAnswer = ContinuousClock.now - failedFast
             #expect(again.status == .serviceUnavailable)
-            // The first refusal waits out the connect timeout; once the outage is known, they are quick.
-            #expect(firstAnswer < configuration.connectTimeout + .seconds(5), "\(firstAnswer)")
-            #expect(laterAnswer < .seconds(3), "\(laterAnswer)")
+            // The first refusal waits out the connect timeout; once the outage is known, they do not
+            // (bounds with room for a loaded machine or a sanitizer build: they tell a wait from a hang).
+            #expect(firstAnswer < configuration.connectTimeout * 4, "\(firstAnswer)")
+            #expect(laterAnswer < configuration.connectTimeout, "\(laterAnswer)")
 
             // Back: the same server answers again, within a bounded time.
             _ = try await pgCtl(control, "start")

@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 /// Strict settings shared by every target, in one place.
@@ -7,13 +7,15 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // A warning of ours is a build failure (`make check`, `make test`); dependencies' warnings are not ours.
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
     name: "uplift",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "uplift", targets: ["uplift"]),
+        .executable(name: "uplift", targets: ["uplift"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -109,7 +111,8 @@ let package = Package(
         .target(
             name: "UpliftServer",
             dependencies: [
-                "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftGoals", "UpliftReport", "CZlib",
+                "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftGoals",
+                "UpliftReport", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -125,7 +128,8 @@ let package = Package(
         .executableTarget(
             name: "uplift",
             dependencies: [
-                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals",
+                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis",
+                "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -134,12 +138,16 @@ let package = Package(
 
         // Server-rendered inline SVG charts, data tables and the self-contained report page. Pure Swift.
         .target(
-            name: "UpliftReport", dependencies: ["UpliftModel", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+            name: "UpliftReport", dependencies: ["UpliftModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
 
         // Micro-benchmarks for the scripts under loadtests/ (not shipped).
         .executableTarget(
             name: "uplift-bench",
-            dependencies: ["UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftAnalysis", "UpliftExperiments"],
+            dependencies: [
+                "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftAnalysis",
+                "UpliftExperiments",
+            ],
             swiftSettings: strict
         ),
 
@@ -151,7 +159,8 @@ let package = Package(
         ),
         .testTarget(name: "UpliftModelTests", dependencies: ["UpliftModel", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "UpliftParquetTests", dependencies: ["UpliftParquet", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "UpliftParquetTests", dependencies: ["UpliftParquet", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(
             name: "UpliftStorageTests",
             dependencies: [
@@ -160,11 +169,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "UpliftWorkloadTests", dependencies: ["UpliftWorkload", "UpliftModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "UpliftWorkloadTests", dependencies: ["UpliftWorkload", "UpliftModel", "TestSupport"],
+            swiftSettings: strict),
         // The same suite on SQLite and (with UPLIFT_TEST_POSTGRES_URL) on PostgreSQL, plus the catalog CLI.
         .testTarget(
             name: "UpliftCatalogTests",
-            dependencies: ["UpliftCatalog", "UpliftModel", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "UpliftCatalog", "UpliftModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // The engine against the naive reference engine in TestSupport, on generated cases.
@@ -178,13 +191,17 @@ let package = Package(
             name: "UpliftStatsTests", dependencies: ["UpliftStats"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "UpliftExperimentsTests",
-            dependencies: ["UpliftExperiments", "UpliftAnalysis", "UpliftStats", "UpliftStorage", "UpliftModel", "TestSupport"],
+            dependencies: [
+                "UpliftExperiments", "UpliftAnalysis", "UpliftStats", "UpliftStorage", "UpliftModel", "TestSupport",
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "UpliftGoalsTests",
-            dependencies: ["UpliftGoals", "UpliftAnalysis", "UpliftStorage", "UpliftModel", "UpliftWorkload", "TestSupport"],
+            dependencies: [
+                "UpliftGoals", "UpliftAnalysis", "UpliftStorage", "UpliftModel", "UpliftWorkload", "TestSupport",
+            ],
             swiftSettings: strict
         ),
         // Over HTTP, through the same application builder `uplift serve` uses.
@@ -199,7 +216,9 @@ let package = Package(
             swiftSettings: strict
         ),
         // Escaping against a payload corpus, axes, every chart's normal and degenerate inputs, the page.
-        .testTarget(name: "UpliftReportTests", dependencies: ["UpliftReport", "UpliftModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "UpliftReportTests", dependencies: ["UpliftReport", "UpliftModel", "TestSupport"],
+            swiftSettings: strict),
         // End to end through the built `uplift` binary.
         .testTarget(name: "UpliftCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]

@@ -1,20 +1,20 @@
 import Foundation
-public import Logging
+package import Logging
 import SQLKit
-public import UpliftModel
+package import UpliftModel
 
 /// How to open the catalog: where, the pepper of the key hashes, and (PostgreSQL) the pool's limits.
-public struct CatalogConfiguration: Sendable {
-    public var url: CatalogURL
-    public var secret: CatalogSecret
+package struct CatalogConfiguration: Sendable {
+    package var url: CatalogURL
+    package var secret: CatalogSecret
     /// How long a call waits for a PostgreSQL connection (a TCP connect, or a free pooled connection)
     /// before it fails as `catalogUnavailable`: a stopped server is answered, never waited for.
-    public var connectTimeout: Duration = .seconds(5)
+    package var connectTimeout: Duration = .seconds(5)
     /// Connections one process keeps to PostgreSQL at most (PostgreSQL allows 100 by default, shared
     /// by every node).
-    public var maximumConnections = 10
+    package var maximumConnections = 10
 
-    public init(url: CatalogURL, secret: CatalogSecret) {
+    package init(url: CatalogURL, secret: CatalogSecret) {
         self.url = url
         self.secret = secret
     }
@@ -27,13 +27,13 @@ public struct CatalogConfiguration: Sendable {
 /// which works only while `run()` runs: `uplift serve` runs it as a service of its `ServiceGroup`,
 /// and `withOpen` runs it beside a command. Calls that find PostgreSQL unreachable fail within
 /// `connectTimeout` as `catalogUnavailable`, and work again once it is back (the pool reconnects).
-public final class Catalog: Sendable {
+package final class Catalog: Sendable {
     let connection: CatalogConnection
     let secret: CatalogSecret
     let logger: Logger
     /// What opening did to the schema.
-    public let migration: MigrationReport
-    public var dialect: CatalogDialect { connection.dialect }
+    package let migration: MigrationReport
+    package var dialect: CatalogDialect { connection.dialect }
 
     private init(connection: CatalogConnection, secret: CatalogSecret, logger: Logger, migration: MigrationReport) {
         self.connection = connection
@@ -45,10 +45,11 @@ public final class Catalog: Sendable {
     /// Connects, migrates, and checks that the secret is the one the catalog's keys were made with.
     /// On PostgreSQL this happens on a connection of its own, and the returned catalog's statements
     /// wait for `run()`.
-    public static func open(
+    package static func open(
         _ configuration: CatalogConfiguration, pooled: Bool = true, logger: Logger = Logger(label: "uplift.catalog")
     ) async throws(UpliftError) -> Catalog {
-        let first = try await CatalogConnection.single(configuration.url, connectTimeout: configuration.connectTimeout, logger: logger)
+        let first = try await CatalogConnection.single(
+            configuration.url, connectTimeout: configuration.connectTimeout, logger: logger)
         let report: MigrationReport
         do {
             report = try await Migrator.run(on: first, logger: logger)
@@ -62,16 +63,18 @@ public final class Catalog: Sendable {
         }
         await first.close()
         let pool = PostgresPool(
-            location, connectTimeout: configuration.connectTimeout, maximumConnections: configuration.maximumConnections,
+            location, connectTimeout: configuration.connectTimeout,
+            maximumConnections: configuration.maximumConnections,
             logger: logger)
         return Catalog(
-            connection: CatalogConnection(dialect: .postgres, backend: .pool(pool)), secret: configuration.secret, logger: logger,
+            connection: CatalogConnection(dialect: .postgres, backend: .pool(pool)), secret: configuration.secret,
+            logger: logger,
             migration: report)
     }
 
     /// Opens the catalog, runs it while `body` runs, and closes it: what a command that uses the
     /// catalog briefly needs. `pooled: false` keeps PostgreSQL on the one connection that opened it.
-    public static func withOpen<R>(
+    package static func withOpen<R>(
         _ configuration: CatalogConfiguration, pooled: Bool = true, logger: Logger = Logger(label: "uplift.catalog"),
         _ body: (Catalog) async throws -> R
     ) async throws -> R {
@@ -99,46 +102,59 @@ public final class Catalog: Sendable {
     /// The catalog's background work until the calling task is cancelled (or, in a `ServiceGroup`,
     /// shuts down gracefully): on PostgreSQL the connection pool (connecting, reconnecting, keeping
     /// idle connections alive), which runs once per opened catalog; on SQLite nothing, it just waits.
-    public func run() async {
+    package func run() async {
         await connection.run()
     }
 
     /// Closes the SQLite connection; later calls fail as `catalogUnavailable`. A PostgreSQL
     /// catalog closes when its `run()` ends.
-    public func close() async {
+    package func close() async {
         await connection.close()
     }
 
     /// The schema version the database is at.
-    public func schemaVersion() async throws(UpliftError) -> Int {
+    package func schemaVersion() async throws(UpliftError) -> Int {
         try await run("reading the schema version") { db in try await Migrator.currentVersion(db) }
     }
 
     /// The newest schema version this binary knows.
-    public static var latestSchemaVersion: Int { Migrations.latestVersion }
+    package static var latestSchemaVersion: Int { Migrations.latestVersion }
 
     /// A keyed hash of a fixed text, stored once: a node with another secret would make keys
     /// that no other node accepts, so it is refused at start instead.
     private static func checkSecret(_ secret: CatalogSecret, on connection: CatalogConnection) async throws {
         let check = APIKeyToken.hash("uplift catalog secret check v1", secret: secret)
         let stored: String = try await connection.withDatabase { db in
-            try await db.raw("INSERT INTO catalog_meta (name, value) VALUES ('secret_check', \(bind: check)) ON CONFLICT (name) DO NOTHING").run()
+            try await db.raw(
+                "INSERT INTO catalog_meta (name, value) VALUES ('secret_check', \(bind: check)) ON CONFLICT (name) DO NOTHING"
+            ).run()
             let row = try await db.raw("SELECT value FROM catalog_meta WHERE name = 'secret_check'").first()
             return try row?.decode(column: "value", as: String.self) ?? check
         }
         guard APIKeyToken.constantTimeEqual(stored, check) else {
-            throw UpliftError(.invalidInput, "the catalog secret differs from the one this catalog's keys were made with; use the same catalog.secret or UPLIFT_CATALOG_SECRET on every node")
+            throw UpliftError(
+                .invalidInput,
+                "the catalog secret differs from the one this catalog's keys were made with; use the same catalog.secret or UPLIFT_CATALOG_SECRET on every node"
+            )
         }
     }
 
     /// Runs statements alone on the connection, with errors made into one line.
-    func run<R: Sendable>(_ doing: String, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws(UpliftError) -> R {
-        do { return try await connection.withDatabase(body) } catch { throw CatalogErrors.wrap(error, doing, logger: logger) }
+    func run<R: Sendable>(
+        _ doing: String, _ body: @Sendable (any SQLDatabase) async throws -> R
+    ) async throws(UpliftError) -> R {
+        do { return try await connection.withDatabase(body) } catch {
+            throw CatalogErrors.wrap(error, doing, logger: logger)
+        }
     }
 
     /// Runs statements in one transaction, with errors made into one line.
-    func transaction<R: Sendable>(_ doing: String, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws(UpliftError) -> R {
-        do { return try await connection.transaction(body) } catch { throw CatalogErrors.wrap(error, doing, logger: logger) }
+    func transaction<R: Sendable>(
+        _ doing: String, _ body: @Sendable (any SQLDatabase) async throws -> R
+    ) async throws(UpliftError) -> R {
+        do { return try await connection.transaction(body) } catch {
+            throw CatalogErrors.wrap(error, doing, logger: logger)
+        }
     }
 
     /// For tests and tools: one raw statement.
@@ -148,7 +164,9 @@ public final class Catalog: Sendable {
 
     /// For tests and tools: one integer from a raw query (its first column named `n`).
     package func queryInt(_ statement: String) async throws(UpliftError) -> Int64? {
-        try await run("running a query") { db in try await db.raw("\(unsafeRaw: statement)").first()?.decode(column: "n", as: Int64.self) }
+        try await run("running a query") { db in
+            try await db.raw("\(unsafeRaw: statement)").first()?.decode(column: "n", as: Int64.self)
+        }
     }
 
     /// For tests and tools: one raw statement on a database, without migrating it.

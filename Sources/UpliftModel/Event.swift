@@ -1,5 +1,5 @@
 /// The kind of message an event came from, in Segment's vocabulary.
-public enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
+package enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
     case track, identify, page, screen, group, alias
 }
 
@@ -7,25 +7,25 @@ public enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
 ///
 /// Times are microseconds since the Unix epoch, UTC. `timestamp` is the event time corrected for
 /// the client's clock skew (`timestamp − (sentAt − receivedAt)`), clamped when far in the future.
-public struct Event: Sendable, Hashable {
+package struct Event: Sendable, Hashable {
     /// The client's `messageId` / `uuid` / `$insert_id`, or one generated when absent.
-    public var eventID: String
-    public var type: EventType
+    package var eventID: String
+    package var type: EventType
     /// The event name; pages and screens are `$pageview` / `$screen`.
-    public var event: String
+    package var event: String
     /// The user id when present, else the anonymous id.
-    public var distinctID: String
-    public var userID: String?
-    public var anonymousID: String?
-    public var timestamp: Int64
-    public var sentAt: Int64?
-    public var receivedAt: Int64
+    package var distinctID: String
+    package var userID: String?
+    package var anonymousID: String?
+    package var timestamp: Int64
+    package var sentAt: Int64?
+    package var receivedAt: Int64
     /// A JSON object, as text (`{}` when empty).
-    public var properties: String
+    package var properties: String
     /// A JSON object, as text (`{}` when empty).
-    public var context: String
+    package var context: String
 
-    public init(
+    package init(
         eventID: String, type: EventType, event: String, distinctID: String,
         userID: String? = nil, anonymousID: String? = nil,
         timestamp: Int64, sentAt: Int64? = nil, receivedAt: Int64,
@@ -48,7 +48,7 @@ public struct Event: Sendable, Hashable {
 extension Event {
     /// The two ids an identify or alias event says belong to one person (`distinct_id` and the
     /// anonymous or previous id), or nil for any other event.
-    public var linkedIDs: (String, String)? {
+    package var linkedIDs: (String, String)? {
         guard type == .identify || type == .alias, let other = anonymousID, other != distinctID else { return nil }
         return (distinctID, other)
     }

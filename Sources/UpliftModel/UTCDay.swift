@@ -1,19 +1,19 @@
 /// A calendar day in UTC, as days since 1970-01-01; the unit of the store's date partitions, and the
 /// one place that converts between day counts and calendar dates (proleptic Gregorian).
-public struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public static let microsecondsPerDay: Int64 = 86_400_000_000
-    public let daysSinceEpoch: Int64
+package struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
+    package static let microsecondsPerDay: Int64 = 86_400_000_000
+    package let daysSinceEpoch: Int64
 
-    public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+    package init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
 
     /// The day holding a time given in microseconds since the epoch.
-    public init(microseconds: Int64) {
+    package init(microseconds: Int64) {
         let (q, r) = microseconds.quotientAndRemainder(dividingBy: Self.microsecondsPerDay)
         daysSinceEpoch = r < 0 ? q - 1 : q
     }
 
     /// Parses `YYYY-MM-DD`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let b = Array(text.utf8)
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
         func num(_ r: Range<Int>) -> Int64? {
@@ -25,30 +25,32 @@ public struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
             return v
         }
         guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m),
-              (1...Self.daysIn(month: m, year: y)).contains(d) else { return nil }
+            (1...Self.daysIn(month: m, year: y)).contains(d)
+        else { return nil }
         daysSinceEpoch = Self.days(year: y, month: m, day: d)
     }
 
     /// The day of a calendar date, or nil when there is no such date.
-    public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), (1...Self.daysIn(month: Int64(month), year: Int64(year))).contains(Int64(day)) else { return nil }
+    package init?(year: Int, month: Int, day: Int) {
+        guard (1...12).contains(month), (1...Self.daysIn(month: Int64(month), year: Int64(year))).contains(Int64(day))
+        else { return nil }
         daysSinceEpoch = Self.days(year: Int64(year), month: Int64(month), day: Int64(day))
     }
 
-    public var startMicroseconds: Int64 { daysSinceEpoch * Self.microsecondsPerDay }
+    package var startMicroseconds: Int64 { daysSinceEpoch * Self.microsecondsPerDay }
 
     /// The calendar date (proleptic Gregorian).
-    public var components: (year: Int, month: Int, day: Int) {
+    package var components: (year: Int, month: Int, day: Int) {
         let (y, m, d) = civil
         return (Int(y), Int(m), Int(d))
     }
 
     /// Day of the week, 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).
-    public var weekday: Int { Int(((daysSinceEpoch % 7) + 7 + 3) % 7) }
-    public func adding(days: Int64) -> UTCDay { UTCDay(daysSinceEpoch: daysSinceEpoch + days) }
+    package var weekday: Int { Int(((daysSinceEpoch % 7) + 7 + 3) % 7) }
+    package func adding(days: Int64) -> UTCDay { UTCDay(daysSinceEpoch: daysSinceEpoch + days) }
 
     /// `YYYY-MM-DD`.
-    public var description: String {
+    package var description: String {
         let (y, m, d) = civil
         func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)
@@ -57,7 +59,7 @@ public struct UTCDay: Hashable, Sendable, Comparable, CustomStringConvertible {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
-    public static func < (a: Self, b: Self) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+    package static func < (a: Self, b: Self) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     // Howard Hinnant's civil-from-days and days-from-civil algorithms.
     private var civil: (Int64, Int64, Int64) {

@@ -12,39 +12,39 @@
 /// | ratio + CUPED       | `[m, d, mPre, dPre]`            |
 ///
 /// A proportion's `y` is 0 or 1 per person, a mean's is the person's count or sum.
-public struct MetricSums: Sendable, Hashable {
+package struct MetricSums: Sendable, Hashable {
     /// Persons (units) in the variant.
-    public var n: Int
+    package var n: Int
     /// Σ of each component over persons.
-    public var sums: [Double]
+    package var sums: [Double]
     /// Σ of the products of each pair of components, upper triangle row by row:
     /// (0,0), (0,1), …, (0,k-1), (1,1), (1,2), …, (k-1,k-1).
-    public var products: [Double]
+    package var products: [Double]
 
     /// Empty sums for persons with `components` values each.
-    public init(components: Int) {
+    package init(components: Int) {
         n = 0
         sums = Array(repeating: 0, count: components)
         products = Array(repeating: 0, count: components * (components + 1) / 2)
     }
 
-    public var components: Int { sums.count }
+    package var components: Int { sums.count }
 
     /// Σ zᵢ zⱼ, in either order of the indexes.
-    public func product(_ i: Int, _ j: Int) -> Double {
+    package func product(_ i: Int, _ j: Int) -> Double {
         let (row, column) = i <= j ? (i, j) : (j, i)
         return products[row * components - row * (row - 1) / 2 + (column - row)]
     }
 
     /// Adds one person with one component.
-    public mutating func add(_ a: Double) {
+    package mutating func add(_ a: Double) {
         n += 1
         sums[0] += a
         products[0] += a * a
     }
 
     /// Adds one person with two components.
-    public mutating func add(_ a: Double, _ b: Double) {
+    package mutating func add(_ a: Double, _ b: Double) {
         n += 1
         sums[0] += a
         sums[1] += b
@@ -54,7 +54,7 @@ public struct MetricSums: Sendable, Hashable {
     }
 
     /// Adds one person with any number of components (as many as the sums were made for).
-    public mutating func add(_ values: [Double]) {
+    package mutating func add(_ values: [Double]) {
         precondition(values.count == components, "a person has \(components) components here, not \(values.count)")
         n += 1
         var slot = 0
@@ -68,7 +68,7 @@ public struct MetricSums: Sendable, Hashable {
     }
 
     /// Adds another partial result for the same metric and variant.
-    public mutating func merge(_ other: MetricSums) {
+    package mutating func merge(_ other: MetricSums) {
         precondition(other.components == components, "sums with different components do not merge")
         n += other.n
         for i in sums.indices { sums[i] += other.sums[i] }

@@ -1,7 +1,7 @@
-public import UpliftModel
+package import UpliftModel
 
 /// Which wire dialect the generated lines use.
-public enum Dialect: String, Sendable, Hashable, CaseIterable {
+package enum Dialect: String, Sendable, Hashable, CaseIterable {
     /// Segment messages only (`type`, `messageId`, `userId` / `anonymousId`).
     case segment
     /// PostHog events only (`event`, `uuid`, `distinct_id`).
@@ -11,25 +11,25 @@ public enum Dialect: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Parameters of a synthetic workload. Same parameters give byte-identical output.
-public struct GeneratorConfig: Sendable, Hashable {
+package struct GeneratorConfig: Sendable, Hashable {
     /// Exactly this many NDJSON lines (identify and alias messages included).
-    public var events: Int
+    package var events: Int
     /// Distinct people. Capped at one per `Truth.minEventsPerUser` events so every person can
     /// live through a whole first session (see `effectiveUsers`).
-    public var users: Int
+    package var users: Int
     /// Length of the period in days; people arrive uniformly over it.
-    public var days: Int
-    public var seed: UInt64
+    package var days: Int
+    package var seed: UInt64
     /// Start of the period, seconds since the Unix epoch (UTC).
-    public var start: Int64
-    public var dialect: Dialect
+    package var start: Int64
+    package var dialect: Dialect
     /// Whether people answer the NPS and CSAT surveys (`$feedback` events, see `Truth.feedbackEvent`).
-    public var feedback: Bool
+    package var feedback: Bool
 
     /// 2026-01-01T00:00:00Z.
-    public static let defaultStart: Int64 = 1_767_225_600
+    package static let defaultStart: Int64 = 1_767_225_600
 
-    public init(
+    package init(
         events: Int = 100_000, users: Int = 1_000, days: Int = 30, seed: UInt64 = 42,
         start: Int64 = GeneratorConfig.defaultStart, dialect: Dialect = .mixed,
         feedback: Bool = true
@@ -44,12 +44,12 @@ public struct GeneratorConfig: Sendable, Hashable {
     }
 
     /// The number of people actually generated.
-    public var effectiveUsers: Int {
+    package var effectiveUsers: Int {
         max(1, min(users, events / Truth.minEventsPerUser))
     }
 
     /// Throws when a parameter is out of range, saying which and what is allowed.
-    public func validate() throws(UpliftError) {
+    package func validate() throws(UpliftError) {
         if events < 0 {
             throw UpliftError(.invalidInput, "events must be 0 or more; pass a non-negative --events")
         }
@@ -66,7 +66,7 @@ public struct GeneratorConfig: Sendable, Hashable {
     }
 
     /// Parses `YYYY-MM-DD` (UTC midnight) into seconds since the epoch.
-    public static func parseStartDate(_ text: String) throws(UpliftError) -> Int64 {
+    package static func parseStartDate(_ text: String) throws(UpliftError) -> Int64 {
         guard let day = UTCDay(text), day.components.year >= 1970 else {
             throw UpliftError(.invalidInput, "start date must be a valid YYYY-MM-DD date from 1970 on, e.g. 2026-01-01")
         }

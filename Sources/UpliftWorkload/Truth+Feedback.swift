@@ -13,52 +13,54 @@
 /// `commentShare` of all answers carry a comment from `npsComments` / `csatComments`, chosen
 /// within the band of the score (an unhappy score gets an unhappy comment).
 extension Truth {
-    public static let feedbackEvent = "$feedback"
+    package static let feedbackEvent = "$feedback"
 
-    public static let npsSurvey = "feature-x-nps"
-    public static let npsFeature = "feature-x"
-    public static let npsScale = 10
+    package static let npsSurvey = "feature-x-nps"
+    package static let npsFeature = "feature-x"
+    package static let npsScale = 10
     /// Chance that an adopter's ordinary session of three or more events carries an NPS answer.
-    public static let npsResponseRate = 0.08
-    public static let npsPromoterStart = 0.35, npsPromoterEnd = 0.55
-    public static let npsDetractorStart = 0.30, npsDetractorEnd = 0.15
+    package static let npsResponseRate = 0.08
+    package static let npsPromoterStart = 0.35, npsPromoterEnd = 0.55
+    package static let npsDetractorStart = 0.30, npsDetractorEnd = 0.15
 
-    public static let csatSurvey = "checkout-csat"
+    package static let csatSurvey = "checkout-csat"
     /// The checkout redesign is what the checkout experiment tests.
-    public static let csatFeature = experimentKey
-    public static let csatScale = 5
+    package static let csatFeature = experimentKey
+    package static let csatScale = 5
     /// Share of purchasers who answer the CSAT question after paying.
-    public static let csatResponseRate = 0.10
+    package static let csatResponseRate = 0.10
 
-    public static let commentShare = 1.0 / 3.0
+    package static let commentShare = 1.0 / 3.0
 
     /// Promoter (9–10) and detractor (0–6) shares at `progress` (0 at the start of the period,
     /// 1 at its end); passives (7–8) are the rest. NPS = 100 × (promoters − detractors).
-    public static func npsShares(progress: Double) -> (promoters: Double, detractors: Double) {
+    package static func npsShares(progress: Double) -> (promoters: Double, detractors: Double) {
         let t = min(max(progress, 0), 1)
-        return (npsPromoterStart + (npsPromoterEnd - npsPromoterStart) * t,
-                npsDetractorStart + (npsDetractorEnd - npsDetractorStart) * t)
+        return (
+            npsPromoterStart + (npsPromoterEnd - npsPromoterStart) * t,
+            npsDetractorStart + (npsDetractorEnd - npsDetractorStart) * t
+        )
     }
 
     /// The NPS planted at `progress`, in −100…100.
-    public static func plantedNPS(progress: Double) -> Double {
+    package static func plantedNPS(progress: Double) -> Double {
         let shares = npsShares(progress: progress)
         return 100 * (shares.promoters - shares.detractors)
     }
 
     /// Probabilities of CSAT scores 1…5; the treatment arm of the checkout experiment is happier.
-    public static func csatWeights(treatment: Bool) -> [Double] {
+    package static func csatWeights(treatment: Bool) -> [Double] {
         treatment ? [0.03, 0.05, 0.09, 0.28, 0.55] : [0.06, 0.07, 0.12, 0.30, 0.45]
     }
 
     /// Share of CSAT answers scoring 4 or 5 (the usual CSAT figure) in an arm.
-    public static func plantedCSAT(treatment: Bool) -> Double {
+    package static func plantedCSAT(treatment: Bool) -> Double {
         let w = csatWeights(treatment: treatment)
         return w[3] + w[4]
     }
 
     /// NPS comments: detractors draw from 0..<7, passives from 7..<13, promoters from 13..<20.
-    public static let npsComments: [String] = [
+    package static let npsComments: [String] = [
         "Feature X is too slow on big projects",
         "It crashed twice while I was exporting",
         "Hard to find where feature X lives in the menu",
@@ -80,10 +82,10 @@ extension Truth {
         "My manager finally gets the numbers she asks for",
         "I'd recommend it to anyone running reports",
     ]
-    public static let npsCommentBands = [0..<7, 7..<13, 13..<20]
+    package static let npsCommentBands = [0..<7, 7..<13, 13..<20]
 
     /// CSAT comments: scores 1–2 draw from 0..<7, 3 from 7..<13, 4–5 from 13..<20.
-    public static let csatComments: [String] = [
+    package static let csatComments: [String] = [
         "Payment failed twice before it went through",
         "I was charged in the wrong currency",
         "The card form kept clearing itself",
@@ -105,10 +107,10 @@ extension Truth {
         "Much better than the old checkout",
         "Easiest upgrade I've done",
     ]
-    public static let csatCommentBands = [0..<7, 7..<13, 13..<20]
+    package static let csatCommentBands = [0..<7, 7..<13, 13..<20]
 
     /// Band of a score for picking a comment: 0 unhappy, 1 neutral, 2 happy.
-    public static func feedbackBand(score: Int, scale: Int) -> Int {
+    package static func feedbackBand(score: Int, scale: Int) -> Int {
         if scale == npsScale { return score <= 6 ? 0 : (score <= 8 ? 1 : 2) }
         return score <= 2 ? 0 : (score == 3 ? 1 : 2)
     }

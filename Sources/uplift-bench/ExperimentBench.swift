@@ -19,16 +19,20 @@ enum ExperimentBench {
             print("no segments for project \(project) in \(dataDirectory)")
             return
         }
-        let from = first.startMicroseconds, to = last.startMicroseconds + UTCDay.microsecondsPerDay
+        let from = first.startMicroseconds
+        let to = last.startMicroseconds + UTCDay.microsecondsPerDay
         let definition = ExperimentDefinition(
             key: Truth.experimentKey,
             variants: [.init(key: Truth.controlVariant, weight: 0.5), .init(key: Truth.treatmentVariant, weight: 0.5)],
             exposure: .init(event: Truth.exposureEvent),
             metrics: [
                 MetricDefinition(id: "purchase", kind: .proportion, measure: .init(event: Truth.purchaseEvent)),
-                MetricDefinition(id: "amount", kind: .mean, measure: .init(event: Truth.purchaseEvent, property: PropertyRef("amount"))),
-                MetricDefinition(id: "checkout-funnel", kind: .funnel, measure: .init(event: Truth.checkoutEvent),
-                                 steps: [.init(event: Truth.checkoutEvent), .init(event: Truth.purchaseEvent)]),
+                MetricDefinition(
+                    id: "amount", kind: .mean,
+                    measure: .init(event: Truth.purchaseEvent, property: PropertyRef("amount"))),
+                MetricDefinition(
+                    id: "checkout-funnel", kind: .funnel, measure: .init(event: Truth.checkoutEvent),
+                    steps: [.init(event: Truth.checkoutEvent), .init(event: Truth.purchaseEvent)]),
             ])
         let engine = AnalysisEngine()
         var data: ExperimentData?
@@ -39,7 +43,9 @@ enum ExperimentBench {
             print("\(run == 0 ? "cold" : "warm") \(String(format: "%.3f", seconds)) s")
         }
         guard let data else { return }
-        print("range \(first) … \(last), \(snapshot.segments.count) segments; multiple exposures \(data.multipleExposures), unknown variants \(data.unknownVariantPersons)")
+        print(
+            "range \(first) … \(last), \(snapshot.segments.count) segments; multiple exposures \(data.multipleExposures), unknown variants \(data.unknownVariantPersons)"
+        )
         for (v, variant) in data.variants.enumerated() {
             let line = data.metrics.map { m in "\(m.id) \(String(format: "%.4f", m.means[v]))" }
             print("\(variant.key): \(variant.persons) persons; " + line.joined(separator: ", "))

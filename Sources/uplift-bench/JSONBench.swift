@@ -65,8 +65,9 @@ enum JSONBench {
         let linesPerSecond = Double(count) / seconds
         let mbPerSecond = Double(bytes) / seconds / 1_000_000
         let rate = String(Int(linesPerSecond.rounded()))
-        print("\(name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(rate.leftPad(10)) lines/s  "
-            + "\(String(format: "%8.1f", mbPerSecond)) MB/s  (ok \(ok)/\(count), best of \(rounds))")
+        print(
+            "\(name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(rate.leftPad(10)) lines/s  "
+                + "\(String(format: "%8.1f", mbPerSecond)) MB/s  (ok \(ok)/\(count), best of \(rounds))")
     }
 }
 

@@ -27,13 +27,16 @@ enum QueryBench {
         for run in 0...repeats {
             let (start, cpu) = (Date(), cpuSeconds())
             let answer = try query()
-            print("\(run == 0 ? "cold" : "warm") \(String(format: "%.3f", Date().timeIntervalSince(start))) s, cpu \(String(format: "%.3f", cpuSeconds() - cpu)) s: \(answer.prefix(80))")
+            print(
+                "\(run == 0 ? "cold" : "warm") \(String(format: "%.3f", Date().timeIntervalSince(start))) s, cpu \(String(format: "%.3f", cpuSeconds() - cpu)) s: \(answer.prefix(80))"
+            )
         }
     }
 
     static func cpuSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+            usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }

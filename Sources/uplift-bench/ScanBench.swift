@@ -6,8 +6,10 @@ import UpliftParquet
 enum ScanBench {
     static func run(dataDirectory: String, columns: [String], repeats: Int = 3) throws {
         let root = URL(fileURLWithPath: dataDirectory).appendingPathComponent("events")
-        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }
-            .filter { $0.hasSuffix(".parquet") && !$0.contains("/.") }.map { root.appendingPathComponent($0).path }.sorted() ?? []
+        let files =
+            FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".parquet") && !$0.contains("/.") }.map { root.appendingPathComponent($0).path }
+            .sorted() ?? []
         var best = Double.infinity
         var rows = 0
         for _ in 0..<repeats {
@@ -29,6 +31,8 @@ enum ScanBench {
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
         }
         let events = rows / max(1, columns.count)
-        print("scan \(columns.joined(separator: ",")): \(files.count) segments, \(events) events, best of \(repeats): \(String(format: "%.3f", best)) s, \(String(format: "%.1f", Double(events) / best / 1e6)) M events/s")
+        print(
+            "scan \(columns.joined(separator: ",")): \(files.count) segments, \(events) events, best of \(repeats): \(String(format: "%.3f", best)) s, \(String(format: "%.1f", Double(events) / best / 1e6)) M events/s"
+        )
     }
 }

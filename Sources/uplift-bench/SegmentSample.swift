@@ -15,7 +15,9 @@ enum SegmentSample {
             while s.count < n { s += String(next(), radix: 16) }
             return String(s.prefix(n))
         }
-        let events = ["Product Viewed", "Product Added", "Checkout Started", "Order Completed", "Signed Up", "Feature Used"]
+        let events = [
+            "Product Viewed", "Product Added", "Checkout Started", "Order Completed", "Signed Up", "Feature Used",
+        ]
         let plans = ["free", "pro", "team", "enterprise"]
         let paths = ["/", "/pricing", "/docs/getting-started", "/blog/why-uplift", "/app/dashboard"]
         var out: [String] = []

@@ -24,20 +24,25 @@ case "decode" where args.count >= 3:
         }
     }
 case "scan" where args.count >= 3:
-    let columns = args.count >= 4 ? args[3].split(separator: ",").map(String.init) : ["event", "distinct_id", "timestamp"]
+    let columns =
+        args.count >= 4 ? args[3].split(separator: ",").map(String.init) : ["event", "distinct_id", "timestamp"]
     try ScanBench.run(dataDirectory: args[2], columns: columns)
 case "frame" where args.count >= 5:
     // frame DATA PROJECT EVENT[,EVENT…] [--all] [REPEATS]: `*` is any event.
     let repeats = args.count >= 6 ? Int(args.last!) ?? 3 : 3
-    try FrameBench.run(dataDirectory: args[2], project: args[3], roles: args[4].split(separator: ",").map(String.init),
-                       allEvents: args.contains("--all"), repeats: repeats)
+    try FrameBench.run(
+        dataDirectory: args[2], project: args[3], roles: args[4].split(separator: ",").map(String.init),
+        allEvents: args.contains("--all"), repeats: repeats)
 case "query" where args.count >= 6:
     // query DATA PROJECT KIND JSON [REPEATS]
-    try QueryBench.run(dataDirectory: args[2], project: args[3], kind: args[4], body: args[5], repeats: args.count > 6 ? Int(args[6]) ?? 5 : 5)
+    try QueryBench.run(
+        dataDirectory: args[2], project: args[3], kind: args[4], body: args[5],
+        repeats: args.count > 6 ? Int(args[6]) ?? 5 : 5)
 case "experiment" where args.count >= 4:
     try ExperimentBench.run(dataDirectory: args[2], project: args[3], repeats: args.count >= 5 ? Int(args[4]) ?? 3 : 3)
 default:
-    print("""
+    print(
+        """
         usage: uplift-bench <name> ...
           gen-segment FILE [N]   write N (default 100000) realistic Segment track lines as NDJSON
           decode FILE            decode NDJSON bodies and print the stored records as NDJSON

@@ -5,10 +5,13 @@ import UpliftModel
 
 /// `--catalog URL`, for commands that touch projects, keys or persons.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Catalog: sqlite:PATH or postgres://user:password@host:port/database.",
-        discussion: "Defaults to $UPLIFT_CATALOG, else sqlite:<data>/catalog.sqlite. Key hashes are peppered with $UPLIFT_CATALOG_SECRET, else <data>/catalog.secret.",
-        valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Catalog: sqlite:PATH or postgres://user:password@host:port/database.",
+            discussion:
+                "Defaults to $UPLIFT_CATALOG, else sqlite:<data>/catalog.sqlite. Key hashes are peppered with $UPLIFT_CATALOG_SECRET, else <data>/catalog.secret.",
+            valueName: "url"))
     var catalog: String?
 
     /// Opens (and migrates) the catalog; every failure is one UpliftError line. A PostgreSQL
@@ -20,8 +23,11 @@ struct CatalogOptions: ParsableArguments {
     func configuration(dataDirectory: String) throws(UpliftError) -> CatalogConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let text = catalog ?? environment["UPLIFT_CATALOG"].flatMap { $0.isEmpty ? nil : $0 }
-        let url = try text.map { text throws(UpliftError) in try CatalogURL(parsing: text) } ?? CatalogURL.defaultURL(dataDirectory: dataDirectory)
-        let secret = try CatalogSecret.resolve(environmentValue: environment["UPLIFT_CATALOG_SECRET"], dataDirectory: dataDirectory)
+        let url =
+            try text.map { text throws(UpliftError) in try CatalogURL(parsing: text) }
+            ?? CatalogURL.defaultURL(dataDirectory: dataDirectory)
+        let secret = try CatalogSecret.resolve(
+            environmentValue: environment["UPLIFT_CATALOG_SECRET"], dataDirectory: dataDirectory)
         return CatalogConfiguration(url: url, secret: secret)
     }
 }
@@ -29,7 +35,9 @@ struct CatalogOptions: ParsableArguments {
 /// Runs `body` with an open catalog and closes it, also on failure. A command's calls come one at a
 /// time, so PostgreSQL stays on the connection that opened it (no pool to start and stop).
 @discardableResult
-func withCatalog<T>(_ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> T) async throws -> T {
+func withCatalog<T>(
+    _ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> T
+) async throws -> T {
     try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), pooled: false, body)
 }
 

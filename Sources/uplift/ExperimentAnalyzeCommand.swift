@@ -12,7 +12,9 @@ extension ExperimentCommand {
     struct Analyze: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Analyse an experiment: exposures, sample ratio, each metric per variant, and the decision.",
-            discussion: "The definition is the catalog's, or --definition FILE.yaml. The range defaults to the definition's start and stop (or now).")
+            discussion:
+                "The definition is the catalog's, or --definition FILE.yaml. The range defaults to the definition's start and stop (or now)."
+        )
 
         @OptionGroup var dataOptions: DataOptions
         @OptionGroup var catalogOptions: CatalogOptions
@@ -21,10 +23,15 @@ extension ExperimentCommand {
         @Argument(help: "The experiment's key.") var key: String
         @Option(help: ArgumentHelp("Analyse this definition (YAML) instead of the catalog's.", valueName: "file.yaml"))
         var definition: String?
-        @Option(help: ArgumentHelp("Start of the range, inclusive: YYYY-MM-DD or a date-time.", valueName: "date")) var from: String?
-        @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date")) var to: String?
-        @Option(help: ArgumentHelp("IANA time zone of the dates; defaults to the project's.", valueName: "zone")) var timeZone: String?
-        @Option(help: ArgumentHelp("Correction across primary metrics × variants: holm, benjamini-hochberg or none.", valueName: "name"))
+        @Option(help: ArgumentHelp("Start of the range, inclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
+        var from: String?
+        @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
+        var to: String?
+        @Option(help: ArgumentHelp("IANA time zone of the dates; defaults to the project's.", valueName: "zone"))
+        var timeZone: String?
+        @Option(
+            help: ArgumentHelp(
+                "Correction across primary metrics × variants: holm, benjamini-hochberg or none.", valueName: "name"))
         var correction: String?
 
         func run() async throws {
@@ -34,7 +41,8 @@ extension ExperimentCommand {
                 if let definition {
                     let parsed = try ExperimentDefinition(yaml: try readDefinitionFile(definition))
                     guard parsed.key == key else {
-                        throw UpliftError(.invalidInput, "the definition file \(definition) is for '\(parsed.key)', not '\(key)'")
+                        throw UpliftError(
+                            .invalidInput, "the definition file \(definition) is for '\(parsed.key)', not '\(key)'")
                     }
                     members.append(("definition", parsed.json))
                 } else {
@@ -47,7 +55,10 @@ extension ExperimentCommand {
 
                 let (zone, links, stored) = try await withCatalog(dataOptions, catalogOptions) { catalog in
                     guard let settings = try await catalog.project(slug)?.settings else {
-                        throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+                        throw UpliftError(
+                            .notFound,
+                            "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
+                        )
                     }
                     let stored = definition == nil ? try await catalog.experiment(project: slug, key: key) : nil
                     return (settings.timeZone, try await catalog.personLinks(project: slug), stored)
@@ -58,15 +69,19 @@ extension ExperimentCommand {
                 case .definition(let inline): resolved = inline
                 case .key:
                     guard let stored else {
-                        throw UpliftError(.notFound, "no experiment '\(key)' in \(slug); create it with `uplift experiment create --definition FILE.yaml` or pass --definition")
+                        throw UpliftError(
+                            .notFound,
+                            "no experiment '\(key)' in \(slug); create it with `uplift experiment create --definition FILE.yaml` or pass --definition"
+                        )
                     }
                     resolved = try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
                 }
                 let range = try query.range(of: resolved, now: Timestamp.now())
                 let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
                 // One analysis, then exit: a cache would only cost memory.
-                let result = try ExperimentAnalysis.run(resolved, from: range.from, to: range.to, snapshot: snapshot, links: links,
-                                                        engine: AnalysisEngine(cacheBytes: 0), correction: query.correction)
+                let result = try ExperimentAnalysis.run(
+                    resolved, from: range.from, to: range.to, snapshot: snapshot, links: links,
+                    engine: AnalysisEngine(cacheBytes: 0), correction: query.correction)
                 Console.line(output.json ? result.json.compactText : ExperimentTable.render(result))
             }
         }

@@ -9,7 +9,8 @@ struct ExperimentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Create, list, show, start and stop experiments.",
-        discussion: "Definitions are YAML files (schemas/experiment.schema.json); the server's /v1/experiments routes see the same catalog.",
+        discussion:
+            "Definitions are YAML files (schemas/experiment.schema.json); the server's /v1/experiments routes see the same catalog.",
         subcommands: [Create.self, List.self, Show.self, Start.self, Stop.self, Analyze.self, Plan.self])
 }
 
@@ -62,16 +63,24 @@ extension ExperimentCommand {
                 let status = StoredExperiment.Status(rawValue: parsed.status.rawValue) ?? .draft
                 let text = parsed.json.compactText
                 try await withCatalog(scope.dataOptions, scope.catalogOptions) { catalog in
-                    let outcome = try await catalog.saveExperiment(project: project, key: parsed.key, status: status, definition: text, replace: replace)
+                    let outcome = try await catalog.saveExperiment(
+                        project: project, key: parsed.key, status: status, definition: text, replace: replace)
                     switch outcome {
                     case .exists:
-                        throw UpliftError(.invalidInput, "experiment '\(parsed.key)' already exists in \(project); add --replace to replace its definition")
+                        throw UpliftError(
+                            .invalidInput,
+                            "experiment '\(parsed.key)' already exists in \(project); add --replace to replace its definition"
+                        )
                     case .created, .replaced:
                         if scope.output.json {
                             print(text)
                         } else {
-                            print("\(outcome == .created ? "created" : "replaced") experiment \(parsed.key) (\(status.rawValue)) in \(project)")
-                            if status == .draft { print("Start it with `uplift experiment start \(parsed.key) --project \(project)`.") }
+                            print(
+                                "\(outcome == .created ? "created" : "replaced") experiment \(parsed.key) (\(status.rawValue)) in \(project)"
+                            )
+                            if status == .draft {
+                                print("Start it with `uplift experiment start \(parsed.key) --project \(project)`.")
+                            }
                         }
                     }
                 }
@@ -90,21 +99,34 @@ extension ExperimentCommand {
                 try await withCatalog(scope.dataOptions, scope.catalogOptions) { catalog in
                     let experiments = try await catalog.experiments(project: project)
                     if scope.output.json {
-                        print(JSONValue.object([("experiments", .array(experiments.map { e in
-                            let d = storedJSON(e.definition)
-                            return .object([
-                                ("key", .string(e.key)), ("status", .string(e.status.rawValue)),
-                                ("hypothesis", d["hypothesis"] ?? .string("")), ("variants", d["variants"] ?? .array([])),
-                                ("updated_at", .string(isoTime(e.updatedAt))),
-                            ])
-                        }))]).compactText)
+                        print(
+                            JSONValue.object([
+                                (
+                                    "experiments",
+                                    .array(
+                                        experiments.map { e in
+                                            let d = storedJSON(e.definition)
+                                            return .object([
+                                                ("key", .string(e.key)), ("status", .string(e.status.rawValue)),
+                                                ("hypothesis", d["hypothesis"] ?? .string("")),
+                                                ("variants", d["variants"] ?? .array([])),
+                                                ("updated_at", .string(isoTime(e.updatedAt))),
+                                            ])
+                                        })
+                                )
+                            ]).compactText)
                     } else if experiments.isEmpty {
-                        print("no experiments in \(project); create one with `uplift experiment create --definition FILE.yaml --project \(project)`")
+                        print(
+                            "no experiments in \(project); create one with `uplift experiment create --definition FILE.yaml --project \(project)`"
+                        )
                     } else {
                         var table = Table(header: ["experiment", "status", "variants", "updated", "hypothesis"])
                         for e in experiments {
                             let d = storedJSON(e.definition)
-                            table.rows.append([e.key, e.status.rawValue, variantSummary(d), isoTime(e.updatedAt), String(jsonText(d["hypothesis"]).prefix(60))])
+                            table.rows.append([
+                                e.key, e.status.rawValue, variantSummary(d), isoTime(e.updatedAt),
+                                String(jsonText(d["hypothesis"]).prefix(60)),
+                            ])
                         }
                         print(table.render())
                     }
@@ -124,7 +146,9 @@ extension ExperimentCommand {
                 let project = try scope.slug()
                 try await withCatalog(scope.dataOptions, scope.catalogOptions) { catalog in
                     guard let stored = try await catalog.experiment(project: project, key: key) else {
-                        throw UpliftError(.notFound, "no experiment '\(key)' in \(project); see `uplift experiment list --project \(project)`")
+                        throw UpliftError(
+                            .notFound,
+                            "no experiment '\(key)' in \(project); see `uplift experiment list --project \(project)`")
                     }
                     if scope.output.json {
                         print(stored.definition)
@@ -137,7 +161,10 @@ extension ExperimentCommand {
                     lines.append("variants: \(variantSummary(d))")
                     if let shipped = d["shipped_variant"] { lines.append("shipped: \(jsonText(shipped))") }
                     if case .array(let metrics)? = d["metrics"] {
-                        lines.append("metrics: " + metrics.map { "\(jsonText($0["id"])) (\(jsonText($0["kind"])))" }.joined(separator: ", "))
+                        lines.append(
+                            "metrics: "
+                                + metrics.map { "\(jsonText($0["id"])) (\(jsonText($0["kind"])))" }.joined(
+                                    separator: ", "))
                     }
                     if case .array(let guardrails)? = d["guardrails"], !guardrails.isEmpty {
                         lines.append("guardrails: " + guardrails.map { jsonText($0["id"]) }.joined(separator: ", "))
@@ -151,7 +178,8 @@ extension ExperimentCommand {
     }
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start an experiment: /v1/decide assigns its variants from now on.")
+        static let configuration = CommandConfiguration(
+            abstract: "Start an experiment: /v1/decide assigns its variants from now on.")
 
         @OptionGroup var scope: DefinitionScope
         @Argument(help: "Experiment key.") var key: String
@@ -164,11 +192,13 @@ extension ExperimentCommand {
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop an experiment, optionally shipping one variant.")
+        static let configuration = CommandConfiguration(
+            abstract: "Stop an experiment, optionally shipping one variant.")
 
         @OptionGroup var scope: DefinitionScope
         @Argument(help: "Experiment key.") var key: String
-        @Option(help: ArgumentHelp("The variant to ship (the status becomes shipped).", valueName: "variant")) var ship: String?
+        @Option(help: ArgumentHelp("The variant to ship (the status becomes shipped).", valueName: "variant")) var ship:
+            String?
 
         func run() async throws {
             try await reportingErrors {
@@ -178,19 +208,29 @@ extension ExperimentCommand {
     }
 }
 
-private func changeStatus(_ scope: DefinitionScope, key: String, _ status: StoredExperiment.Status, shipped: String?) async throws {
+private func changeStatus(
+    _ scope: DefinitionScope, key: String, _ status: StoredExperiment.Status, shipped: String?
+) async throws {
     let project = try scope.slug()
     try await withCatalog(scope.dataOptions, scope.catalogOptions) { catalog in
         guard let stored = try await catalog.experiment(project: project, key: key) else {
-            throw UpliftError(.notFound, "no experiment '\(key)' in \(project); see `uplift experiment list --project \(project)`")
+            throw UpliftError(
+                .notFound, "no experiment '\(key)' in \(project); see `uplift experiment list --project \(project)`")
         }
         if let shipped {
             guard case .array(let variants)? = storedJSON(stored.definition)["variants"],
-                  variants.contains(where: { jsonText($0["key"]) == shipped }) else {
-                throw UpliftError(.invalidInput, "--ship: '\(shipped)' is not a variant of \(key); its variants are \(variantSummary(storedJSON(stored.definition)))")
+                variants.contains(where: { jsonText($0["key"]) == shipped })
+            else {
+                throw UpliftError(
+                    .invalidInput,
+                    "--ship: '\(shipped)' is not a variant of \(key); its variants are \(variantSummary(storedJSON(stored.definition)))"
+                )
             }
         }
-        guard let updated = try await catalog.setExperimentStatus(project: project, key: key, status: status, shippedVariant: shipped) else {
+        guard
+            let updated = try await catalog.setExperimentStatus(
+                project: project, key: key, status: status, shippedVariant: shipped)
+        else {
             throw UpliftError(.notFound, "no experiment '\(key)' in \(project)")
         }
         if scope.output.json {

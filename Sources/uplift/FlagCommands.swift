@@ -26,15 +26,21 @@ extension FlagCommand {
                 let parsed = try FlagDefinition(yaml: try readDefinitionFile(definition))
                 let text = parsed.json.compactText
                 try await withCatalog(scope.dataOptions, scope.catalogOptions) { catalog in
-                    let outcome = try await catalog.saveFlag(project: project, key: parsed.key, enabled: parsed.enabled, definition: text, replace: replace)
+                    let outcome = try await catalog.saveFlag(
+                        project: project, key: parsed.key, enabled: parsed.enabled, definition: text, replace: replace)
                     switch outcome {
                     case .exists:
-                        throw UpliftError(.invalidInput, "flag '\(parsed.key)' already exists in \(project); add --replace to replace its definition")
+                        throw UpliftError(
+                            .invalidInput,
+                            "flag '\(parsed.key)' already exists in \(project); add --replace to replace its definition"
+                        )
                     case .created, .replaced:
                         if scope.output.json {
                             print(text)
                         } else {
-                            print("\(outcome == .created ? "created" : "replaced") flag \(parsed.key) (\(parsed.enabled ? "enabled" : "disabled")) in \(project)")
+                            print(
+                                "\(outcome == .created ? "created" : "replaced") flag \(parsed.key) (\(parsed.enabled ? "enabled" : "disabled")) in \(project)"
+                            )
                         }
                     }
                 }
@@ -53,19 +59,31 @@ extension FlagCommand {
                 try await withCatalog(scope.dataOptions, scope.catalogOptions) { catalog in
                     let flags = try await catalog.flags(project: project)
                     if scope.output.json {
-                        print(JSONValue.object([("flags", .array(flags.map { f in
-                            .object([
-                                ("key", .string(f.key)), ("enabled", .bool(f.enabled)),
-                                ("description", storedJSON(f.definition)["description"] ?? .string("")),
-                                ("updated_at", .string(isoTime(f.updatedAt))),
-                            ])
-                        }))]).compactText)
+                        print(
+                            JSONValue.object([
+                                (
+                                    "flags",
+                                    .array(
+                                        flags.map { f in
+                                            .object([
+                                                ("key", .string(f.key)), ("enabled", .bool(f.enabled)),
+                                                ("description", storedJSON(f.definition)["description"] ?? .string("")),
+                                                ("updated_at", .string(isoTime(f.updatedAt))),
+                                            ])
+                                        })
+                                )
+                            ]).compactText)
                     } else if flags.isEmpty {
-                        print("no flags in \(project); create one with `uplift flag create --definition FILE.yaml --project \(project)`")
+                        print(
+                            "no flags in \(project); create one with `uplift flag create --definition FILE.yaml --project \(project)`"
+                        )
                     } else {
                         var table = Table(header: ["flag", "enabled", "updated", "description"])
                         for f in flags {
-                            table.rows.append([f.key, f.enabled ? "yes" : "no", isoTime(f.updatedAt), String(jsonText(storedJSON(f.definition)["description"]).prefix(60))])
+                            table.rows.append([
+                                f.key, f.enabled ? "yes" : "no", isoTime(f.updatedAt),
+                                String(jsonText(storedJSON(f.definition)["description"]).prefix(60)),
+                            ])
                         }
                         print(table.render())
                     }
@@ -85,12 +103,15 @@ extension FlagCommand {
                 let project = try scope.slug()
                 try await withCatalog(scope.dataOptions, scope.catalogOptions) { catalog in
                     guard let stored = try await catalog.flag(project: project, key: key) else {
-                        throw UpliftError(.notFound, "no flag '\(key)' in \(project); see `uplift flag list --project \(project)`")
+                        throw UpliftError(
+                            .notFound, "no flag '\(key)' in \(project); see `uplift flag list --project \(project)`")
                     }
                     if scope.output.json {
                         print(stored.definition)
                     } else {
-                        print("flag \(stored.key) (\(stored.enabled ? "enabled" : "disabled")), updated \(isoTime(stored.updatedAt))")
+                        print(
+                            "flag \(stored.key) (\(stored.enabled ? "enabled" : "disabled")), updated \(isoTime(stored.updatedAt))"
+                        )
                         print(stored.definition)
                     }
                 }

@@ -33,7 +33,7 @@ struct Generate: AsyncParsableCommand {
             signal(SIGPIPE, SIG_IGN)
             do {
                 _ = try generator.write(toFileDescriptor: 1)
-            } catch where errno == EPIPE {
+            } catch  where errno == EPIPE {
                 return
             }
         }

@@ -21,9 +21,11 @@ struct GoalsCommand: AsyncParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Project whose events are measured.") var project: String
-    @Option(help: ArgumentHelp("One PR/FAQ file; default: every PR/FAQ in --dashboards.", valueName: "file")) var prfaq: String?
+    @Option(help: ArgumentHelp("One PR/FAQ file; default: every PR/FAQ in --dashboards.", valueName: "file")) var prfaq:
+        String?
     @Option(help: ArgumentHelp("Folder of PR/FAQ files.", valueName: "dir")) var dashboards = "dashboards"
-    @Option(help: ArgumentHelp("Evaluate as of this date (YYYY-MM-DD or a date-time); default: now.", valueName: "date"))
+    @Option(
+        help: ArgumentHelp("Evaluate as of this date (YYYY-MM-DD or a date-time); default: now.", valueName: "date"))
     var now: String?
 
     func run() async throws {
@@ -32,12 +34,18 @@ struct GoalsCommand: AsyncParsableCommand {
             let slug = try projectSlug(project)
             let (timeZone, links) = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 guard let p = try await catalog.project(slug) else {
-                    throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+                    throw UpliftError(
+                        .notFound,
+                        "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
+                    )
                 }
                 return (p.settings.timeZone, try await catalog.personLinks(project: slug))
             }
             let calendar = try LocalCalendar(timeZone: timeZone)
-            let instant = try now.map { text throws(UpliftError) in try QueryScope.instant(text, field: "--now", calendar: calendar) }
+            let instant =
+                try now.map { text throws(UpliftError) in
+                    try QueryScope.instant(text, field: "--now", calendar: calendar)
+                }
                 ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
             let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
             let evaluator = GoalEvaluator(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar)
@@ -46,7 +54,9 @@ struct GoalsCommand: AsyncParsableCommand {
                 results.append((document, try evaluator.evaluate(document, snapshot: snapshot, now: instant)))
             }
             if output.json {
-                Console.line(JSONValue.object([("prfaqs", .array(results.map { d, goals in d.json(goals: goals) }))]).compactText)
+                Console.line(
+                    JSONValue.object([("prfaqs", .array(results.map { d, goals in d.json(goals: goals) }))]).compactText
+                )
             } else {
                 Console.line(Self.table(results))
             }
@@ -58,14 +68,23 @@ struct GoalsCommand: AsyncParsableCommand {
     }
 
     static func table(_ results: [(PrfaqDocument, [GoalStatus])]) -> String {
-        var t = Table(header: ["prfaq", "goal", "metric", "current", "target", "deadline", "forecast", "interval", "status"])
+        var t = Table(header: [
+            "prfaq", "goal", "metric", "current", "target", "deadline", "forecast", "interval", "status",
+        ])
         for (document, goals) in results {
             for g in goals {
                 let f = g.forecast
-                let interval = f.flatMap { f in f.low.flatMap { low in f.high.map { "\(value(low, g.goal.metric)) – \(value($0, g.goal.metric))" } } } ?? ""
-                t.rows.append([document.id, g.goal.id, g.goal.metric.rawValue, g.current.map { value($0, g.goal.metric) } ?? "–",
-                               value(g.goal.target, g.goal.metric), g.goal.deadline.description,
-                               f.map { value($0.value, g.goal.metric) } ?? "", interval, g.status.rawValue])
+                let interval =
+                    f.flatMap { f in
+                        f.low.flatMap { low in
+                            f.high.map { "\(value(low, g.goal.metric)) – \(value($0, g.goal.metric))" }
+                        }
+                    } ?? ""
+                t.rows.append([
+                    document.id, g.goal.id, g.goal.metric.rawValue, g.current.map { value($0, g.goal.metric) } ?? "–",
+                    value(g.goal.target, g.goal.metric), g.goal.deadline.description,
+                    f.map { value($0.value, g.goal.metric) } ?? "", interval, g.status.rawValue,
+                ])
             }
         }
         return t.render()
@@ -75,7 +94,8 @@ struct GoalsCommand: AsyncParsableCommand {
         switch metric {
         case .adoptionRate, .funnelConversion, .retention: String(format: "%.1f%%", x * 100)
         case .nps, .csat, .propertyAverage: String(format: "%.1f", x)
-        case .uniquePersons, .events, .propertySum: abs(x) >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)
+        case .uniquePersons, .events, .propertySum:
+            abs(x) >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)
         }
     }
 }

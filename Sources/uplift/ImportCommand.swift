@@ -35,7 +35,8 @@ struct Import: AsyncParsableCommand {
             // A local bulk load needs no ceremony: an unknown project is created (without keys).
             let created = try await withCatalog(dataOptions, catalogOptions) { try await $0.ensureProject(project) }
             if created {
-                Console.error("created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)")
+                Console.error(
+                    "created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)")
             }
             var configuration = dataOptions.storeConfiguration()
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
@@ -55,7 +56,9 @@ struct Import: AsyncParsableCommand {
                     },
                     onProgress: { r in
                         let seconds = max(0.001, Date().timeIntervalSince(started))
-                        Console.progress("import: \(grouped(r.imported)) imported, \(grouped(r.duplicates)) duplicates, \(grouped(r.rejected)) rejected (\(grouped(Int(Double(r.lines) / seconds))) lines/s)")
+                        Console.progress(
+                            "import: \(grouped(r.imported)) imported, \(grouped(r.duplicates)) duplicates, \(grouped(r.rejected)) rejected (\(grouped(Int(Double(r.lines) / seconds))) lines/s)"
+                        )
                     })
             }
             Console.endProgress()
@@ -72,12 +75,19 @@ struct Import: AsyncParsableCommand {
             try await store.close()
             let seconds = Date().timeIntervalSince(started)
             if output.json {
-                Console.json(.object([
-                    ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)), ("rejected", .int(report.rejected)),
-                ]))
+                Console.json(
+                    .object([
+                        ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
+                        ("rejected", .int(report.rejected)),
+                    ]))
             } else {
-                print("imported \(grouped(report.imported)) events into \(project), \(grouped(report.duplicates)) duplicates, \(grouped(report.rejected)) rejected (\(grouped(report.lines)) lines in \(String(format: "%.1f", seconds)) s)")
-                if report.clamped > 0 { print("\(grouped(report.clamped)) events were dated more than 23 h ahead and set to the import time") }
+                print(
+                    "imported \(grouped(report.imported)) events into \(project), \(grouped(report.duplicates)) duplicates, \(grouped(report.rejected)) rejected (\(grouped(report.lines)) lines in \(String(format: "%.1f", seconds)) s)"
+                )
+                if report.clamped > 0 {
+                    print(
+                        "\(grouped(report.clamped)) events were dated more than 23 h ahead and set to the import time")
+                }
             }
         }
     }

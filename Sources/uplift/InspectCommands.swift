@@ -15,35 +15,56 @@ struct Stats: AsyncParsableCommand {
         try await reportingErrors {
             let dir = dataOptions.directory
             let projects = try project.map { [try projectSlug($0)] } ?? ProjectStats.projects(dataDirectory: dir)
-            let all = try projects.map { p throws(UpliftError) in try ProjectStats.read(dataDirectory: dir, project: p) }
+            let all = try projects.map { p throws(UpliftError) in try ProjectStats.read(dataDirectory: dir, project: p)
+            }
             let logBytes = ProjectStats.logBytes(dataDirectory: dir)
             if output.json {
-                Console.json(.object([
-                    ("projects", .array(all.map { s in
-                        .object([
-                            ("project", .string(s.project.value)), ("events", .int(s.events)), ("segments", .int(s.segments)),
-                            ("days", .int(s.days)), ("first_day", s.firstDay.map { .string($0.description) } ?? .null),
-                            ("last_day", s.lastDay.map { .string($0.description) } ?? .null),
-                            ("bytes", .int(Int(s.bytes))), ("bytes_per_event", .double((s.bytesPerEvent * 100).rounded() / 100)),
-                            ("columns", .array(s.columns.map { c in
-                                .object([("name", .string(c.name)), ("bytes", .int(Int(c.bytes))), ("uncompressed_bytes", .int(Int(c.uncompressedBytes)))])
-                            })),
-                        ])
-                    })),
-                    ("log_bytes", .int(Int(logBytes))),
-                ]))
+                Console.json(
+                    .object([
+                        (
+                            "projects",
+                            .array(
+                                all.map { s in
+                                    .object([
+                                        ("project", .string(s.project.value)), ("events", .int(s.events)),
+                                        ("segments", .int(s.segments)),
+                                        ("days", .int(s.days)),
+                                        ("first_day", s.firstDay.map { .string($0.description) } ?? .null),
+                                        ("last_day", s.lastDay.map { .string($0.description) } ?? .null),
+                                        ("bytes", .int(Int(s.bytes))),
+                                        ("bytes_per_event", .double((s.bytesPerEvent * 100).rounded() / 100)),
+                                        (
+                                            "columns",
+                                            .array(
+                                                s.columns.map { c in
+                                                    .object([
+                                                        ("name", .string(c.name)), ("bytes", .int(Int(c.bytes))),
+                                                        ("uncompressed_bytes", .int(Int(c.uncompressedBytes))),
+                                                    ])
+                                                })
+                                        ),
+                                    ])
+                                })
+                        ),
+                        ("log_bytes", .int(Int(logBytes))),
+                    ]))
                 return
             }
             if all.isEmpty { print("no projects in \(dir)") }
             for s in all {
                 let range = s.firstDay.map { "\($0) … \(s.lastDay!)" } ?? "no days"
-                print("project \(s.project): \(grouped(s.events)) events in \(grouped(s.segments)) segments over \(s.days) days (\(range))")
+                print(
+                    "project \(s.project): \(grouped(s.events)) events in \(grouped(s.segments)) segments over \(s.days) days (\(range))"
+                )
                 print("\(humanBytes(s.bytes)) on disk, \(String(format: "%.1f", s.bytesPerEvent)) bytes per event\n")
                 var table = Table(header: ["column", "on disk", "bytes/event", "share", "uncompressed"])
                 for c in s.columns.sorted(by: { $0.bytes > $1.bytes }) {
                     let perEvent = s.events == 0 ? 0 : Double(c.bytes) / Double(s.events)
                     let share = s.bytes == 0 ? 0 : 100 * Double(c.bytes) / Double(s.bytes)
-                    table.rows.append([c.name, humanBytes(c.bytes), String(format: "%.2f", perEvent), String(format: "%.1f%%", share), humanBytes(c.uncompressedBytes)])
+                    table.rows.append([
+                        c.name, humanBytes(c.bytes), String(format: "%.2f", perEvent), String(format: "%.1f%%", share),
+                        humanBytes(c.uncompressedBytes),
+                    ])
                 }
                 print(table.render() + "\n")
             }
@@ -55,7 +76,9 @@ struct Stats: AsyncParsableCommand {
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check every segment and the write-ahead log; exit 1 if anything is wrong.",
-        discussion: "Reads every page (checksums, counts, schema), checks each event lies in its day and no event id is stored twice in a day, and checks every log record. Changes nothing.")
+        discussion:
+            "Reads every page (checksums, counts, schema), checks each event lies in its day and no event id is stored twice in a day, and checks every log record. Changes nothing."
+    )
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var output: OutputOptions
@@ -63,15 +86,24 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         let report = StoreVerifier.verify(dataDirectory: dataOptions.directory)
         if output.json {
-            Console.json(.object([
-                ("ok", .bool(report.isClean)), ("segments", .int(report.segments)), ("events", .int(report.events)),
-                ("log_files", .int(report.logFiles)), ("log_records", .int(report.logRecords)),
-                ("problems", .array(report.problems.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })),
-            ]))
+            Console.json(
+                .object([
+                    ("ok", .bool(report.isClean)), ("segments", .int(report.segments)), ("events", .int(report.events)),
+                    ("log_files", .int(report.logFiles)), ("log_records", .int(report.logRecords)),
+                    (
+                        "problems",
+                        .array(
+                            report.problems.map {
+                                .object([("path", .string($0.path)), ("message", .string($0.message))])
+                            })
+                    ),
+                ]))
         } else {
             for p in report.problems { Console.error("problem: \(p)") }
             for n in report.notes { Console.error("note: \(n)") }
-            print("verified \(grouped(report.segments)) segments (\(grouped(report.events)) events) and \(report.logFiles) log files (\(grouped(report.logRecords)) records): \(report.isClean ? "ok" : "\(report.problems.count) problems")")
+            print(
+                "verified \(grouped(report.segments)) segments (\(grouped(report.events)) events) and \(report.logFiles) log files (\(grouped(report.logRecords)) records): \(report.isClean ? "ok" : "\(report.problems.count) problems")"
+            )
         }
         if !report.isClean { throw ExitCode.failure }
     }
@@ -85,7 +117,8 @@ struct Compact: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var writeOptions: WriteOptions
     @Option(help: "Only this project.") var project: String?
-    @Flag(help: "Rewrite days even when they are already compacted (e.g. after changing the sort order).") var force = false
+    @Flag(help: "Rewrite days even when they are already compacted (e.g. after changing the sort order).") var force =
+        false
 
     func run() async throws {
         try await reportingErrors {
@@ -103,9 +136,15 @@ struct Compact: AsyncParsableCommand {
             }
             try await store.close()
             if output.json {
-                Console.json(.object([("days", .int(total.partitions)), ("segments_read", .int(total.segmentsRead)), ("segments_written", .int(total.segmentsWritten))]))
+                Console.json(
+                    .object([
+                        ("days", .int(total.partitions)), ("segments_read", .int(total.segmentsRead)),
+                        ("segments_written", .int(total.segmentsWritten)),
+                    ]))
             } else {
-                print("compacted \(total.partitions) days: \(total.segmentsRead) segments merged into \(total.segmentsWritten)")
+                print(
+                    "compacted \(total.partitions) days: \(total.segmentsRead) segments merged into \(total.segmentsWritten)"
+                )
             }
         }
     }

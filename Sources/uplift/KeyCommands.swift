@@ -7,7 +7,8 @@ struct KeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "key",
         abstract: "Create, list and revoke API keys.",
-        discussion: "Write keys (upw_…) only send events; read keys (upr_…) query and administer. Only a keyed hash of a key is stored.",
+        discussion:
+            "Write keys (upw_…) only send events; read keys (upr_…) query and administer. Only a keyed hash of a key is stored.",
         subcommands: [KeyCreate.self, KeyList.self, KeyRevoke.self])
 }
 
@@ -29,10 +30,11 @@ struct KeyCreate: AsyncParsableCommand {
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let key = try await catalog.createKey(project: slug, kind: kind)
                 if output.json {
-                    Console.json(.object([
-                        ("project", .string(slug.value)), ("kind", .string(kind.rawValue)),
-                        ("key", .string(key.token)), ("prefix", .string(key.prefix)),
-                    ]))
+                    Console.json(
+                        .object([
+                            ("project", .string(slug.value)), ("kind", .string(kind.rawValue)),
+                            ("key", .string(key.token)), ("prefix", .string(key.prefix)),
+                        ]))
                 } else {
                     print("created \(kind.rawValue) key for \(slug): \(key.token)")
                     print("It is shown only now; `uplift key revoke \(key.prefix)` revokes it.")
@@ -43,7 +45,8 @@ struct KeyCreate: AsyncParsableCommand {
 }
 
 struct KeyList: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List keys: prefixes and times, never the keys.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List keys: prefixes and times, never the keys.")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
@@ -56,18 +59,30 @@ struct KeyList: AsyncParsableCommand {
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let keys = try await catalog.keys(project: slug)
                 if output.json {
-                    Console.json(.object([("keys", .array(keys.map { k in
+                    Console.json(
                         .object([
-                            ("prefix", .string(k.prefix)), ("project", .string(k.project.value)), ("kind", .string(k.kind.rawValue)),
-                            ("created_at", .string(isoTime(k.createdAt))), ("revoked_at", k.revokedAt.map { .string(isoTime($0)) } ?? .null),
-                        ])
-                    }))]))
+                            (
+                                "keys",
+                                .array(
+                                    keys.map { k in
+                                        .object([
+                                            ("prefix", .string(k.prefix)), ("project", .string(k.project.value)),
+                                            ("kind", .string(k.kind.rawValue)),
+                                            ("created_at", .string(isoTime(k.createdAt))),
+                                            ("revoked_at", k.revokedAt.map { .string(isoTime($0)) } ?? .null),
+                                        ])
+                                    })
+                            )
+                        ]))
                 } else if keys.isEmpty {
                     print("no keys")
                 } else {
                     var table = Table(header: ["prefix", "project", "kind", "created", "revoked"])
                     for k in keys {
-                        table.rows.append([k.prefix, k.project.value, k.kind.rawValue, isoTime(k.createdAt), k.revokedAt.map(isoTime) ?? "-"])
+                        table.rows.append([
+                            k.prefix, k.project.value, k.kind.rawValue, isoTime(k.createdAt),
+                            k.revokedAt.map(isoTime) ?? "-",
+                        ])
                     }
                     print(table.render())
                 }
@@ -77,7 +92,8 @@ struct KeyList: AsyncParsableCommand {
 }
 
 struct KeyRevoke: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a key by its prefix (as `uplift key list` shows it).")
+    static let configuration = CommandConfiguration(
+        commandName: "revoke", abstract: "Revoke a key by its prefix (as `uplift key list` shows it).")
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
@@ -89,10 +105,12 @@ struct KeyRevoke: AsyncParsableCommand {
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let key = try await catalog.revokeKey(prefix: prefix)
                 if output.json {
-                    Console.json(.object([
-                        ("prefix", .string(key.prefix)), ("project", .string(key.project.value)), ("kind", .string(key.kind.rawValue)),
-                        ("revoked_at", key.revokedAt.map { .string(isoTime($0)) } ?? .null),
-                    ]))
+                    Console.json(
+                        .object([
+                            ("prefix", .string(key.prefix)), ("project", .string(key.project.value)),
+                            ("kind", .string(key.kind.rawValue)),
+                            ("revoked_at", key.revokedAt.map { .string(isoTime($0)) } ?? .null),
+                        ]))
                 } else {
                     print("revoked \(key.kind.rawValue) key \(key.prefix) of \(key.project)")
                 }

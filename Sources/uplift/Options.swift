@@ -5,7 +5,9 @@ import UpliftStorage
 
 /// `--data DIR`, shared by every command that touches a data directory.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Data directory.", discussion: "Defaults to $UPLIFT_DATA, else ./data.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Data directory.", discussion: "Defaults to $UPLIFT_DATA, else ./data.", valueName: "dir"))
     var data: String?
 
     var directory: String { data ?? ProcessInfo.processInfo.environment["UPLIFT_DATA"] ?? "./data" }
@@ -16,22 +18,30 @@ struct DataOptions: ParsableArguments {
 
 /// Options of commands that write segments.
 struct WriteOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Row order inside segments: \(EventSortOrder.allCases.map(\.rawValue).joined(separator: " or ")).",
-        valueName: "columns"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Row order inside segments: \(EventSortOrder.allCases.map(\.rawValue).joined(separator: " or ")).",
+            valueName: "columns"))
     var sort: String?
 
-    @Option(name: .long, help: ArgumentHelp("zlib level of compacted segments, 1 (fastest) to 9 (smallest).", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("zlib level of compacted segments, 1 (fastest) to 9 (smallest).", valueName: "level"))
     var compressionLevel: Int32?
 
     func configure(_ configuration: inout StoreConfiguration) throws {
         if let compressionLevel {
-            guard (1...9).contains(compressionLevel) else { throw ValidationError("--compression-level must be 1 to 9") }
+            guard (1...9).contains(compressionLevel) else {
+                throw ValidationError("--compression-level must be 1 to 9")
+            }
             configuration.compressionLevel = compressionLevel
         }
         if let sort {
             guard let order = EventSortOrder(rawValue: sort) else {
-                throw ValidationError("--sort must be one of \(EventSortOrder.allCases.map(\.rawValue).joined(separator: ", ")), not '\(sort)'")
+                throw ValidationError(
+                    "--sort must be one of \(EventSortOrder.allCases.map(\.rawValue).joined(separator: ", ")), not '\(sort)'"
+                )
             }
             configuration.sortOrder = order
         }

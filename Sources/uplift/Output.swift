@@ -68,7 +68,8 @@ struct Table {
                 return i == 0 ? cell + pad : pad + cell
             }.joined(separator: "  ")
         }
-        return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
+        return
+            ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
             .joined(separator: "\n")
     }
 }
@@ -89,6 +90,9 @@ func humanBytes(_ n: Int64) -> String {
     let units = ["B", "KB", "MB", "GB", "TB"]
     var v = Double(n)
     var u = 0
-    while v >= 1000, u < units.count - 1 { v /= 1000; u += 1 }
+    while v >= 1000, u < units.count - 1 {
+        v /= 1000
+        u += 1
+    }
     return u == 0 ? "\(n) B" : String(format: "%.1f", v) + " " + units[u]
 }

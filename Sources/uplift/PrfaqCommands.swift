@@ -18,7 +18,9 @@ extension PrfaqCommand {
             abstract: "Explain every mistake in PR/FAQ files, with its field and line; exit 1 when any.")
 
         @OptionGroup var output: OutputOptions
-        @Argument(help: ArgumentHelp("PR/FAQ Markdown files, or folders: every *.md in them but README.md.", valueName: "file"))
+        @Argument(
+            help: ArgumentHelp(
+                "PR/FAQ Markdown files, or folders: every *.md in them but README.md.", valueName: "file"))
         var files: [String]
 
         func run() async throws {
@@ -35,17 +37,22 @@ extension PrfaqCommand {
                 }
             }
             guard !paths.isEmpty else {
-                Console.error("uplift: no PR/FAQ (*.md) in \(files.joined(separator: ", ")); give PR/FAQ files or a folder of them")
+                Console.error(
+                    "uplift: no PR/FAQ (*.md) in \(files.joined(separator: ", ")); give PR/FAQ files or a folder of them"
+                )
                 throw ExitCode.failure
             }
             let checks = paths.map { PrfaqDocument.check(file: $0) }
             if output.json {
                 let valid = checks.allSatisfy(\.problems.isEmpty)
-                Console.line(JSONValue.object([("valid", .bool(valid)), ("files", .array(checks.map(\.json)))]).compactText)
+                Console.line(
+                    JSONValue.object([("valid", .bool(valid)), ("files", .array(checks.map(\.json)))]).compactText)
             } else {
                 for check in checks {
                     if let document = check.document {
-                        Console.line("\(check.path): ok (\(document.id), \(document.goals.count) goal\(document.goals.count == 1 ? "" : "s"))")
+                        Console.line(
+                            "\(check.path): ok (\(document.id), \(document.goals.count) goal\(document.goals.count == 1 ? "" : "s"))"
+                        )
                     } else {
                         Console.error(PrfaqErrors(path: check.path, problems: check.problems).description)
                     }

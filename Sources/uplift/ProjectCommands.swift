@@ -30,10 +30,11 @@ struct ProjectCreate: AsyncParsableCommand {
                 let created = try await catalog.createProject(
                     slug, name: name, settings: ProjectSettings(retentionDays: retentionDays, timeZone: timeZone))
                 if output.json {
-                    Console.json(.object([
-                        ("project", .string(slug.value)), ("write_key", .string(created.writeKey.token)),
-                        ("read_key", .string(created.readKey.token)),
-                    ]))
+                    Console.json(
+                        .object([
+                            ("project", .string(slug.value)), ("write_key", .string(created.writeKey.token)),
+                            ("read_key", .string(created.readKey.token)),
+                        ]))
                 } else {
                     print("created project \(slug) (\(created.project.name))")
                     print("write key (ingestion, may ship in apps): \(created.writeKey.token)")
@@ -57,13 +58,21 @@ struct ProjectList: AsyncParsableCommand {
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let projects = try await catalog.projects()
                 if output.json {
-                    Console.json(.object([("projects", .array(projects.map { p in
+                    Console.json(
                         .object([
-                            ("project", .string(p.slug.value)), ("name", .string(p.name)),
-                            ("created_at", .string(isoTime(p.createdAt))),
-                            ("retention_days", .int(p.settings.retentionDays)), ("time_zone", .string(p.settings.timeZone)),
-                        ])
-                    }))]))
+                            (
+                                "projects",
+                                .array(
+                                    projects.map { p in
+                                        .object([
+                                            ("project", .string(p.slug.value)), ("name", .string(p.name)),
+                                            ("created_at", .string(isoTime(p.createdAt))),
+                                            ("retention_days", .int(p.settings.retentionDays)),
+                                            ("time_zone", .string(p.settings.timeZone)),
+                                        ])
+                                    })
+                            )
+                        ]))
                 } else if projects.isEmpty {
                     print("no projects; create one with `uplift project create SLUG`")
                 } else {
@@ -71,7 +80,8 @@ struct ProjectList: AsyncParsableCommand {
                     for p in projects {
                         table.rows.append([
                             p.slug.value, p.name, isoTime(p.createdAt),
-                            p.settings.retentionDays == 0 ? "forever" : "\(p.settings.retentionDays) d", p.settings.timeZone,
+                            p.settings.retentionDays == 0 ? "forever" : "\(p.settings.retentionDays) d",
+                            p.settings.timeZone,
                         ])
                     }
                     print(table.render())

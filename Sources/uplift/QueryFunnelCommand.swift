@@ -17,15 +17,22 @@ struct FunnelCommand: AsyncParsableCommand {
 
     @OptionGroup var scope: QueryScopeOptions
     @Option(help: ArgumentHelp("Step events, comma-separated (2 to 20).", valueName: "a,b,c")) var steps: String
-    @Option(help: ArgumentHelp("Conversion window: 30m, 24h, 7d, 2w (default 14d).", valueName: "length")) var window: String?
+    @Option(help: ArgumentHelp("Conversion window: 30m, 24h, 7d, 2w (default 14d).", valueName: "length")) var window:
+        String?
     @Option(help: "ordered (default), strict (no other event between steps) or any (any order).") var order: String?
-    @Option(name: .customLong("exclude"), help: ArgumentHelp("An event that voids an attempt when it happens between its steps (repeatable).", valueName: "event"))
+    @Option(
+        name: .customLong("exclude"),
+        help: ArgumentHelp(
+            "An event that voids an attempt when it happens between its steps (repeatable).", valueName: "event"))
     var exclusions: [String] = []
-    @Option(help: ArgumentHelp("Property of the step-1 event to break persons down by.", valueName: "property")) var breakdown: String?
+    @Option(help: ArgumentHelp("Property of the step-1 event to break persons down by.", valueName: "property"))
+    var breakdown: String?
     @Option(help: "Conversion over time by day (default) or week.") var conversionInterval: String?
 
     func run() async throws {
-        var members: [(String, JSONValue)] = [("steps", .array(steps.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0)) }))]
+        var members: [(String, JSONValue)] = [
+            ("steps", .array(steps.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0)) }))
+        ]
         if let window { members.append(("window", .string(window))) }
         if let order { members.append(("order", .string(order))) }
         if !exclusions.isEmpty { members.append(("exclude", .array(exclusions.map { .string($0) }))) }
@@ -34,7 +41,9 @@ struct FunnelCommand: AsyncParsableCommand {
         try await runQuery(
             scope, members: members,
             decode: { (json, zone) throws(UpliftError) in try FunnelQuery(json: json, defaultTimeZone: zone) },
-            run: { (engine, q, snapshot, links) throws(UpliftError) in try engine.funnel(q, snapshot: snapshot, links: links) },
+            run: { (engine, q, snapshot, links) throws(UpliftError) in
+                try engine.funnel(q, snapshot: snapshot, links: links)
+            },
             json: \.json, table: QueryTables.funnel)
     }
 }

@@ -11,7 +11,8 @@ private func add(_ members: inout [(String, JSONValue)], _ key: String, _ value:
     if let value { members.append((key, .number(String(value)))) }
 }
 
-private let readsFromDisk = "Reads the segments on disk (works beside a running server; events it has not flushed yet are not seen). Ids linked by identify/alias count as one person."
+private let readsFromDisk =
+    "Reads the segments on disk (works beside a running server; events it has not flushed yet are not seen). Ids linked by identify/alias count as one person."
 
 struct TrendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,8 +28,11 @@ struct TrendCommand: AsyncParsableCommand {
 
     func run() async throws {
         var m: [(String, JSONValue)] = []
-        add(&m, "event", event); add(&m, "measure", measure); add(&m, "property", property)
-        add(&m, "interval", interval); add(&m, "breakdown", breakdown)
+        add(&m, "event", event)
+        add(&m, "measure", measure)
+        add(&m, "property", property)
+        add(&m, "interval", interval)
+        add(&m, "breakdown", breakdown)
         try await runQuery(
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try TrendQuery(json: json, defaultTimeZone: zone) },
@@ -39,7 +43,8 @@ struct TrendCommand: AsyncParsableCommand {
 
 struct AdoptionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "adoption", abstract: "Adopters of a feature over active persons, in a rolling or calendar window.",
+        commandName: "adoption",
+        abstract: "Adopters of a feature over active persons, in a rolling or calendar window.",
         discussion: readsFromDisk + " --json prints the same document as POST /v1/query/adoption.")
 
     @OptionGroup var scope: QueryScopeOptions
@@ -50,7 +55,9 @@ struct AdoptionCommand: AsyncParsableCommand {
 
     func run() async throws {
         var m: [(String, JSONValue)] = [("feature", .string(feature))]
-        add(&m, "active", active); add(&m, "window", window); add(&m, "interval", interval)
+        add(&m, "active", active)
+        add(&m, "window", window)
+        add(&m, "interval", interval)
         try await runQuery(
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try AdoptionQuery(json: json, defaultTimeZone: zone) },
@@ -61,7 +68,8 @@ struct AdoptionCommand: AsyncParsableCommand {
 
 struct RetentionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "retention", abstract: "Cohorts by their first event and the share that returns in each later period.",
+        commandName: "retention",
+        abstract: "Cohorts by their first event and the share that returns in each later period.",
         discussion: readsFromDisk + " --json prints the same document as POST /v1/query/retention.")
 
     @OptionGroup var scope: QueryScopeOptions
@@ -72,7 +80,9 @@ struct RetentionCommand: AsyncParsableCommand {
 
     func run() async throws {
         var m: [(String, JSONValue)] = [("cohort_event", .string(cohortEvent))]
-        add(&m, "return_event", returnEvent); add(&m, "interval", interval); add(&m, "periods", periods)
+        add(&m, "return_event", returnEvent)
+        add(&m, "interval", interval)
+        add(&m, "periods", periods)
         try await runQuery(
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try RetentionQuery(json: json, defaultTimeZone: zone) },
@@ -93,7 +103,9 @@ struct LifecycleCommand: AsyncParsableCommand {
 
     func run() async throws {
         var m: [(String, JSONValue)] = []
-        add(&m, "event", event); add(&m, "interval", interval); add(&m, "dormant_after", dormantAfter)
+        add(&m, "event", event)
+        add(&m, "interval", interval)
+        add(&m, "dormant_after", dormantAfter)
         try await runQuery(
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try LifecycleQuery(json: json, defaultTimeZone: zone) },
@@ -115,7 +127,10 @@ struct FeedbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         var m: [(String, JSONValue)] = []
-        add(&m, "feature", feature); add(&m, "survey", survey); add(&m, "interval", interval); add(&m, "comments", comments)
+        add(&m, "feature", feature)
+        add(&m, "survey", survey)
+        add(&m, "interval", interval)
+        add(&m, "comments", comments)
         try await runQuery(
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try FeedbackQuery(json: json, defaultTimeZone: zone) },

@@ -12,20 +12,26 @@ struct QueryScopeOptions: ParsableArguments {
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Project to query.") var project: String
-    @Option(help: ArgumentHelp("Start of the range, inclusive: YYYY-MM-DD (local midnight) or a date-time.", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "Start of the range, inclusive: YYYY-MM-DD (local midnight) or a date-time.", valueName: "date"))
     var from: String
     @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
     var to: String
-    @Option(name: .customLong("where"), help: ArgumentHelp(
-        "A condition every counted event meets: prop=value, prop!=value, prop>3, … (repeatable; context.x reads the context).",
-        valueName: "condition"))
+    @Option(
+        name: .customLong("where"),
+        help: ArgumentHelp(
+            "A condition every counted event meets: prop=value, prop!=value, prop>3, … (repeatable; context.x reads the context).",
+            valueName: "condition"))
     var conditions: [String] = []
     @Option(help: ArgumentHelp("IANA time zone of days and weeks; defaults to the project's.", valueName: "zone"))
     var timeZone: String?
 
     /// The members of the query body every kind shares.
     func scopeMembers() -> [(String, JSONValue)] {
-        var members: [(String, JSONValue)] = [("project", .string(project)), ("from", .string(from)), ("to", .string(to))]
+        var members: [(String, JSONValue)] = [
+            ("project", .string(project)), ("from", .string(from)), ("to", .string(to)),
+        ]
         if !conditions.isEmpty { members.append(("where", .array(conditions.map { .string($0) }))) }
         if let timeZone { members.append(("time_zone", .string(timeZone))) }
         return members
@@ -44,7 +50,10 @@ struct QueryInputs {
         let slug = try projectSlug(options.project)
         let (timeZone, links) = try await withCatalog(options.dataOptions, options.catalogOptions) { catalog in
             guard let project = try await catalog.project(slug) else {
-                throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+                throw UpliftError(
+                    .notFound,
+                    "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
+                )
             }
             return (project.settings.timeZone, try await catalog.personLinks(project: slug))
         }
@@ -76,10 +85,15 @@ func runQuery<Query, Result>(
 
 /// `3GiB`, `512MiB`, `64KiB` or a plain number of bytes (also `GB`/`MB`/`KB`, taken as binary units).
 func parseByteSize(_ text: String) -> Int? {
-    let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
+    let units: [(String, Int)] = [
+        ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10),
+        ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10),
+    ]
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-        guard let n = Int(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n >= 0 else { return nil }
+        guard let n = Int(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n >= 0 else {
+            return nil
+        }
         let (bytes, overflow) = n.multipliedReportingOverflow(by: scale)
         return overflow ? nil : bytes
     }

@@ -8,15 +8,20 @@ enum QueryTables {
         if !r.breakdown.isEmpty {
             var t = Table(header: ["breakdown", "entered", "converted", "conversion", "median time"])
             for g in r.breakdown {
-                let first = g.steps.first?.persons ?? 0, last = g.steps.last
-                t.rows.append([g.isOther ? "(other)" : g.value ?? "(none)", grouped(first), grouped(last?.persons ?? 0),
-                               percent(last?.conversionFromStart ?? 0), duration(last?.medianSecondsToConvert)])
+                let first = g.steps.first?.persons ?? 0
+                let last = g.steps.last
+                t.rows.append([
+                    g.isOther ? "(other)" : g.value ?? "(none)", grouped(first), grouped(last?.persons ?? 0),
+                    percent(last?.conversionFromStart ?? 0), duration(last?.medianSecondsToConvert),
+                ])
             }
             out.append(t.render())
         }
         if r.conversionOverTime.contains(where: { $0.entered > 0 }) {
             var t = Table(header: ["period", "entered", "converted", "rate"])
-            t.rows = r.conversionOverTime.map { [$0.date, grouped($0.entered), grouped($0.converted), percent($0.rate)] }
+            t.rows = r.conversionOverTime.map {
+                [$0.date, grouped($0.entered), grouped($0.converted), percent($0.rate)]
+            }
             out.append(t.render())
         }
         return out.joined(separator: "\n\n")
@@ -25,8 +30,11 @@ enum QueryTables {
     private static func stepTable(_ steps: [FunnelResult.Step]) -> Table {
         var t = Table(header: ["step", "persons", "from start", "from previous", "median time", "mean time"])
         for (i, s) in steps.enumerated() {
-            t.rows.append(["\(i + 1). \(s.event)", grouped(s.persons), percent(s.conversionFromStart), percent(s.conversionFromPrevious),
-                           duration(s.medianSecondsToConvert), duration(s.meanSecondsToConvert)])
+            t.rows.append([
+                "\(i + 1). \(s.event)", grouped(s.persons), percent(s.conversionFromStart),
+                percent(s.conversionFromPrevious),
+                duration(s.medianSecondsToConvert), duration(s.meanSecondsToConvert),
+            ])
         }
         return t
     }
@@ -54,17 +62,23 @@ enum QueryTables {
         let width = max(r.average.count, r.cohorts.map(\.rates.count).max() ?? 0)
         var t = Table(header: ["cohort", "persons"] + (0..<width).map { "+\($0)" })
         for c in r.cohorts {
-            t.rows.append([c.date, grouped(c.persons)] + (0..<width).map { $0 < c.rates.count ? percent(c.rates[$0]) : "" })
+            t.rows.append(
+                [c.date, grouped(c.persons)] + (0..<width).map { $0 < c.rates.count ? percent(c.rates[$0]) : "" })
         }
         t.rows.append(["average", ""] + (0..<width).map { $0 < r.average.count ? percent(r.average[$0]) : "" })
         return t.render()
     }
 
     static func lifecycle(_ r: LifecycleResult) -> String {
-        var t = Table(header: ["period", "new", "retained", "reactivated", "resurrected", "dormant", "active", "retention"])
+        var t = Table(header: [
+            "period", "new", "retained", "reactivated", "resurrected", "dormant", "active", "retention",
+        ])
         t.rows = r.periods.map { p in
-            [p.date, grouped(p.new), grouped(p.retained), grouped(p.reactivated), grouped(p.resurrected), grouped(p.dormant),
-             grouped(p.active), p.retentionRate.map(percent) ?? "-"]
+            [
+                p.date, grouped(p.new), grouped(p.retained), grouped(p.reactivated), grouped(p.resurrected),
+                grouped(p.dormant),
+                grouped(p.active), p.retentionRate.map(percent) ?? "-",
+            ]
         }
         return t.render()
     }
@@ -72,17 +86,20 @@ enum QueryTables {
     static func feedback(_ r: FeedbackResult) -> String {
         var t = Table(header: ["feature", "survey", "responses", "respondents", "NPS", "CSAT", "average"])
         func row(_ feature: String, _ survey: String, _ s: FeedbackResult.Summary) -> [String] {
-            [feature, survey, grouped(s.responses), grouped(s.respondents), s.nps.map { number($0) } ?? "-",
-             s.csat.map { number($0) + "%" } ?? "-", s.averageScore.map { String(format: "%.2f", $0) } ?? "-"]
+            [
+                feature, survey, grouped(s.responses), grouped(s.respondents), s.nps.map { number($0) } ?? "-",
+                s.csat.map { number($0) + "%" } ?? "-", s.averageScore.map { String(format: "%.2f", $0) } ?? "-",
+            ]
         }
         for g in r.groups { t.rows.append(row(g.feature ?? "(any)", g.survey ?? "(none)", g.summary)) }
         t.rows.append(row("total", "", r.total))
         var out = [t.render()]
         let comments = r.groups.flatMap { g in g.comments.map { (g, $0) } }
         if !comments.isEmpty {
-            out.append(comments.map { g, c in
-                "\(c.time)  \(c.person)  \(c.score.map { number($0) } ?? "-")  [\(g.feature ?? "-")/\(g.survey ?? "-")]  \(c.text)"
-            }.joined(separator: "\n"))
+            out.append(
+                comments.map { g, c in
+                    "\(c.time)  \(c.person)  \(c.score.map { number($0) } ?? "-")  [\(g.feature ?? "-")/\(g.survey ?? "-")]  \(c.text)"
+                }.joined(separator: "\n"))
         }
         return out.joined(separator: "\n\n")
     }

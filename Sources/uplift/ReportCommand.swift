@@ -20,9 +20,11 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @Option(help: "Project whose events are measured.") var project: String
-    @Option(help: ArgumentHelp("One PR/FAQ file; default: every PR/FAQ in --dashboards.", valueName: "file")) var prfaq: String?
+    @Option(help: ArgumentHelp("One PR/FAQ file; default: every PR/FAQ in --dashboards.", valueName: "file")) var prfaq:
+        String?
     @Option(help: ArgumentHelp("Folder of PR/FAQ files.", valueName: "dir")) var dashboards = "dashboards"
-    @Option(help: ArgumentHelp("The HTML file (with --prfaq) or the folder to write.", valueName: "path")) var out: String
+    @Option(help: ArgumentHelp("The HTML file (with --prfaq) or the folder to write.", valueName: "path")) var out:
+        String
     @Option(help: ArgumentHelp("Report as of this date (YYYY-MM-DD or a date-time); default: now.", valueName: "date"))
     var now: String?
 
@@ -32,36 +34,49 @@ struct ReportCommand: AsyncParsableCommand {
             let slug = try projectSlug(project)
             let (timeZone, links, experiments) = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 guard let p = try await catalog.project(slug) else {
-                    throw UpliftError(.notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+                    throw UpliftError(
+                        .notFound,
+                        "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
+                    )
                 }
                 // Experiments named without a definition file come from the catalog.
                 var experiments: [String: ExperimentDefinition] = [:]
                 for reference in documents.flatMap(\.experiments) where reference.definition == nil {
                     if let stored = try await catalog.experiment(project: slug, key: reference.key) {
-                        experiments[reference.key] = try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
+                        experiments[reference.key] = try ExperimentDefinition(
+                            json: try JSONValue(parsing: Array(stored.definition.utf8)))
                     }
                 }
                 return (p.settings.timeZone, try await catalog.personLinks(project: slug), experiments)
             }
             let calendar = try LocalCalendar(timeZone: timeZone)
-            let instant = try now.map { text throws(UpliftError) in try QueryScope.instant(text, field: "--now", calendar: calendar) }
+            let instant =
+                try now.map { text throws(UpliftError) in
+                    try QueryScope.instant(text, field: "--now", calendar: calendar)
+                }
                 ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
             let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
-            let builder = ReportBuilder(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar,
-                                        storedExperiments: experiments)
+            let builder = ReportBuilder(
+                engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar,
+                storedExperiments: experiments)
             if prfaq != nil, let document = documents.first {
                 try Self.write(try builder.render(document, snapshot: snapshot, now: instant), to: out)
                 Console.line("wrote \(out)")
                 return
             }
             do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-                throw UpliftError(.io, "cannot create folder \(out): \(error.localizedDescription); give a writable --out folder")
+                throw UpliftError(
+                    .io, "cannot create folder \(out): \(error.localizedDescription); give a writable --out folder")
             }
             var entries: [ReportIndex.Entry] = []
             for document in documents {
                 let file = ReportIndex.fileName(document.id)
-                try Self.write(try builder.render(document, snapshot: snapshot, now: instant), to: (out as NSString).appendingPathComponent(file))
-                entries.append(ReportIndex.Entry(file: file, title: document.title, owner: document.owner, goals: document.goals.count))
+                try Self.write(
+                    try builder.render(document, snapshot: snapshot, now: instant),
+                    to: (out as NSString).appendingPathComponent(file))
+                entries.append(
+                    ReportIndex.Entry(
+                        file: file, title: document.title, owner: document.owner, goals: document.goals.count))
             }
             try Self.write(ReportIndex.html(entries), to: (out as NSString).appendingPathComponent("index.html"))
             Console.line("wrote \(documents.count) report(s) and index.html to \(out)")

@@ -21,27 +21,34 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one; the startup line says which).") var port = 8080
     @Option(help: "Requests per second allowed per write key (bursts of one second's worth); no limit by default.")
     var rateLimit: Double?
-    @Option(help: ArgumentHelp(
-        "Memory for decoded event columns kept between queries: bytes, or a number with KiB, MiB or GiB.",
-        valueName: "size"))
+    @Option(
+        help: ArgumentHelp(
+            "Memory for decoded event columns kept between queries: bytes, or a number with KiB, MiB or GiB.",
+            valueName: "size"))
     var queryCacheMemory = "3GiB"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
-    @Option(help: ArgumentHelp(
-        "Folder of PR/FAQ files served by GET /v1/goals and /v1/reports (read on each request); none by default.",
-        valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Folder of PR/FAQ files served by GET /v1/goals and /v1/reports (read on each request); none by default.",
+            valueName: "dir"))
     var dashboards: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        if let rateLimit, !(rateLimit > 0) { throw ValidationError("--rate-limit must be a positive number of requests per second") }
+        if let rateLimit, !(rateLimit > 0) {
+            throw ValidationError("--rate-limit must be a positive number of requests per second")
+        }
         guard parseByteSize(queryCacheMemory) != nil else {
             throw ValidationError("--query-cache-memory must be a number of bytes or a size such as 512MiB or 3GiB")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
         if let dashboards {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dashboards, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ValidationError("--dashboards \(dashboards) is not a folder; give the folder of PR/FAQ files (e.g. dashboards)")
+                throw ValidationError(
+                    "--dashboards \(dashboards) is not a folder; give the folder of PR/FAQ files (e.g. dashboards)")
             }
         }
     }
@@ -76,7 +83,8 @@ struct Serve: AsyncParsableCommand {
                 try await UpliftApplication.serve(
                     configuration: server, store: store, catalog: catalog, metrics: metrics, logger: logger,
                     onListening: { host, port in
-                        Console.line("uplift listening on http://\(host):\(port) (data \(directory), catalog \(dialect))")
+                        Console.line(
+                            "uplift listening on http://\(host):\(port) (data \(directory), catalog \(dialect))")
                     })
             } catch {
                 await catalog.close()

@@ -19,7 +19,8 @@ struct Uplift: AsyncParsableCommand {
             Generate.self, Import.self, Stats.self, Verify.self, Compact.self,
             ProjectCommand.self, KeyCommand.self, Migrate.self, Serve.self,
             FunnelCommand.self, TrendCommand.self, AdoptionCommand.self, RetentionCommand.self, LifecycleCommand.self,
-            FeedbackCommand.self, ExperimentCommand.self, FlagCommand.self, PrfaqCommand.self, GoalsCommand.self, ReportCommand.self,
+            FeedbackCommand.self, ExperimentCommand.self, FlagCommand.self, PrfaqCommand.self, GoalsCommand.self,
+            ReportCommand.self,
         ]
     )
 }

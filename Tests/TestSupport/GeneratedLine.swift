@@ -1,40 +1,41 @@
-public import Foundation
+package import Foundation
 
 /// One generated message read back with Foundation and reduced to what tests compare: a naive
 /// reference reader (slow, obviously correct) of exactly what `UpliftWorkload` writes.
-public struct GeneratedLine: @unchecked Sendable {
-    public enum Dialect: Sendable { case segment, posthog }
+package struct GeneratedLine: @unchecked Sendable {
+    package enum Dialect: Sendable { case segment, posthog }
 
-    public var dialect: Dialect
+    package var dialect: Dialect
     /// `messageId` or `uuid`.
-    public var id: String
+    package var id: String
     /// Segment `type`, or for PostHog the type its event name maps to.
-    public var type: String
+    package var type: String
     /// The stored event name: track name, `$pageview`, `$screen`, `$identify`, `$create_alias`.
-    public var event: String
+    package var event: String
     /// The user id when present, else the anonymous id.
-    public var distinctID: String
-    public var userID: String?
+    package var distinctID: String
+    package var userID: String?
     /// The anonymous id carried by the message (or linked by identify / alias).
-    public var anonymousID: String?
+    package var anonymousID: String?
     /// Client clock, milliseconds since the epoch.
-    public var timestampMs: Int64
-    public var sentAtMs: Int64
+    package var timestampMs: Int64
+    package var sentAtMs: Int64
     /// Segment only.
-    public var receivedAtMs: Int64?
-    public var properties: [String: Any]
-    public var object: [String: Any]
+    package var receivedAtMs: Int64?
+    package var properties: [String: Any]
+    package var object: [String: Any]
 
-    public init?(_ data: Data) {
+    package init?(_ data: Data) {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let timestamp = (object["timestamp"] as? String).flatMap(Self.parseMillis)
+            let timestamp = (object["timestamp"] as? String).flatMap(Self.parseMillis)
         else { return nil }
         self.object = object
         timestampMs = timestamp
         if let type = object["type"] as? String {
             dialect = .segment
             guard let id = object["messageId"] as? String,
-                  let sent = (object["sentAt"] as? String).flatMap(Self.parseMillis) else { return nil }
+                let sent = (object["sentAt"] as? String).flatMap(Self.parseMillis)
+            else { return nil }
             self.id = id
             self.type = type
             sentAtMs = sent
@@ -55,8 +56,9 @@ public struct GeneratedLine: @unchecked Sendable {
         } else {
             dialect = .posthog
             guard let id = object["uuid"] as? String, let name = object["event"] as? String,
-                  let distinct = object["distinct_id"] as? String,
-                  let sent = (object["sent_at"] as? String).flatMap(Self.parseMillis) else { return nil }
+                let distinct = object["distinct_id"] as? String,
+                let sent = (object["sent_at"] as? String).flatMap(Self.parseMillis)
+            else { return nil }
             self.id = id
             event = name
             distinctID = distinct
@@ -81,10 +83,11 @@ public struct GeneratedLine: @unchecked Sendable {
     }
 
     /// Parses exactly `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-    public static func parseMillis(_ text: String) -> Int64? {
+    package static func parseMillis(_ text: String) -> Int64? {
         let b = Array(text.utf8)
         guard b.count == 24, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58,
-              b[19] == 46, b[23] == 90 else { return nil }
+            b[19] == 46, b[23] == 90
+        else { return nil }
         func n(_ r: Range<Int>) -> Int64? {
             var v: Int64 = 0
             for i in r {
@@ -94,7 +97,8 @@ public struct GeneratedLine: @unchecked Sendable {
             return v
         }
         guard let y = n(0..<4), let mo = n(5..<7), let d = n(8..<10), let h = n(11..<13),
-              let mi = n(14..<16), let s = n(17..<19), let ms = n(20..<23) else { return nil }
+            let mi = n(14..<16), let s = n(17..<19), let ms = n(20..<23)
+        else { return nil }
         // Days from civil (Hinnant), duplicated here so the reference shares no code with the generator.
         let yy = mo <= 2 ? y - 1 : y
         let era = yy / 400

@@ -1,11 +1,11 @@
-public import Foundation
+package import Foundation
 
 /// Locations of the tools the end-to-end tests drive.
-public enum Paths {
+package enum Paths {
     /// The built `uplift` binary: `UPLIFT_BINARY` if set, else next to the running test bundle
     /// (SwiftPM puts products and the test bundle in the same build directory), else
     /// `<package>/.build/debug/uplift`. Nil when none exists; build first with `swift build`.
-    public static func upliftBinary() -> URL? {
+    package static func upliftBinary() -> URL? {
         let fm = FileManager.default
         var candidates: [URL] = []
         if let override = ProcessInfo.processInfo.environment["UPLIFT_BINARY"], !override.isEmpty {
@@ -32,7 +32,7 @@ public enum Paths {
     /// A Python with pyarrow and duckdb: `UPLIFT_PYTHON`, else the virtual environment `make venv`
     /// creates in the package root (`.venv/bin/python`); nil when none exists (tests needing it skip,
     /// and `make test` always sets `UPLIFT_PYTHON`).
-    public static func python() -> String? {
+    package static func python() -> String? {
         let fm = FileManager.default
         if let override = ProcessInfo.processInfo.environment["UPLIFT_PYTHON"], !override.isEmpty {
             return fm.isExecutableFile(atPath: override) ? override : nil
@@ -42,12 +42,12 @@ public enum Paths {
     }
 
     /// The package root, from this source file's location (Tests/TestSupport/Paths.swift).
-    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    package static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
 /// The built `uplift` binary, or nil (see `Paths.upliftBinary()`).
-public func upliftBinaryPath() -> URL? { Paths.upliftBinary() }
+package func upliftBinaryPath() -> URL? { Paths.upliftBinary() }
 
 /// A Python with pyarrow and duckdb, or nil (see `Paths.python()`).
-public func pythonPath() -> String? { Paths.python() }
+package func pythonPath() -> String? { Paths.python() }

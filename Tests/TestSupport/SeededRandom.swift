@@ -1,10 +1,10 @@
 /// A small deterministic generator (SplitMix64), so that a failing random test reproduces from its seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    public var state: UInt64
+package struct SeededRandom: RandomNumberGenerator, Sendable {
+    package var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -13,5 +13,5 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A value in `0..<n`.
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

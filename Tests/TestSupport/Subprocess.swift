@@ -1,23 +1,24 @@
-public import Foundation
+package import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// What a finished child process left behind.
-public struct ProcessResult: Sendable {
-    public var exitCode: Int32
-    public var stdout: Data
-    public var stderr: Data
+package struct ProcessResult: Sendable {
+    package var exitCode: Int32
+    package var stdout: Data
+    package var stderr: Data
 
-    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    package var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    package var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 }
 
 /// Runs `executable` with `arguments` to completion and captures its output.
 ///
 /// Output goes through temporary files rather than pipes so that a chatty child can never
 /// deadlock on a full pipe buffer while we wait for it.
-public func runProcess(
+package func runProcess(
     _ executable: URL,
     arguments: [String] = [],
     stdin: Data? = nil,
@@ -69,7 +70,9 @@ private func spawnAndWait(
     posix_spawn_file_actions_adddup2(&actions, stdout, 1)
     posix_spawn_file_actions_adddup2(&actions, stderr, 2)
     // A working directory goes through sh (posix_spawn's addchdir is not in the imported headers).
-    let command = currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, path] + arguments } ?? [path] + arguments
+    let command =
+        currentDirectory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0, path] + arguments } ?? [path]
+        + arguments
     let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
     let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
     defer {
@@ -79,12 +82,16 @@ private func spawnAndWait(
     var pid = pid_t()
     let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
     guard spawned == 0 else {
-        throw NSError(domain: NSPOSIXErrorDomain, code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(path)"])
+        throw NSError(
+            domain: NSPOSIXErrorDomain, code: Int(spawned),
+            userInfo: [NSLocalizedDescriptionKey: "cannot start \(path)"])
     }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 {
         guard errno == EINTR else {
-            throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "cannot wait for \(path)"])
+            throw NSError(
+                domain: NSPOSIXErrorDomain, code: Int(errno),
+                userInfo: [NSLocalizedDescriptionKey: "cannot wait for \(path)"])
         }
     }
     let signal = status & 0x7f

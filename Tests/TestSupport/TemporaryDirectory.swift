@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 
 /// Runs `body` with a fresh empty directory that is removed afterwards, even when `body` throws.
-public func withTemporaryDirectory<T>(
+package func withTemporaryDirectory<T>(
     prefix: String = "uplift-test", _ body: (URL) throws -> T
 ) throws -> T {
     let url = try makeTemporaryDirectory(prefix: prefix)
@@ -10,7 +10,7 @@ public func withTemporaryDirectory<T>(
 }
 
 /// Async variant of `withTemporaryDirectory`.
-public func withTemporaryDirectory<T>(
+package func withTemporaryDirectory<T>(
     prefix: String = "uplift-test", _ body: (URL) async throws -> T
 ) async throws -> T {
     let url = try makeTemporaryDirectory(prefix: prefix)

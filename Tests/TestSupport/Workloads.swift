@@ -1,10 +1,10 @@
-public import Foundation
-public import UpliftWorkload
+package import Foundation
+package import UpliftWorkload
 
 /// Generated NDJSON fixtures for tests of every layer.
-public enum Workloads {
+package enum Workloads {
     /// A whole workload as NDJSON bytes.
-    public static func ndjson(
+    package static func ndjson(
         events: Int, users: Int = 200, days: Int = 14, seed: UInt64 = 7, dialect: Dialect = .mixed
     ) -> [UInt8] {
         let config = GeneratorConfig(events: events, users: users, days: days, seed: seed, dialect: dialect)
@@ -12,12 +12,12 @@ public enum Workloads {
     }
 
     /// Splits NDJSON bytes into lines (without the newline); a missing final newline is fine.
-    public static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    package static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         bytes.split(separator: 10, omittingEmptySubsequences: true)
     }
 
     /// Parses every line with the naive reference reader; fails on the first unreadable line.
-    public static func parsed(_ bytes: [UInt8]) throws -> [GeneratedLine] {
+    package static func parsed(_ bytes: [UInt8]) throws -> [GeneratedLine] {
         try lines(bytes).enumerated().map { index, line in
             guard let parsed = GeneratedLine(Data(line)) else {
                 throw WorkloadFixtureError(message: "line \(index + 1) is not a generated Segment/PostHog message")
@@ -28,14 +28,16 @@ public enum Workloads {
 
     /// Writes a workload to `url` and returns the bytes written.
     @discardableResult
-    public static func write(to url: URL, events: Int, users: Int = 200, days: Int = 14, seed: UInt64 = 7) throws -> [UInt8] {
+    package static func write(
+        to url: URL, events: Int, users: Int = 200, days: Int = 14, seed: UInt64 = 7
+    ) throws -> [UInt8] {
         let bytes = ndjson(events: events, users: users, days: days, seed: seed)
         try Data(bytes).write(to: url)
         return bytes
     }
 }
 
-public struct WorkloadFixtureError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct WorkloadFixtureError: Error, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

@@ -1,18 +1,19 @@
-public import Foundation
+package import Foundation
+
 #if canImport(FoundationXML)
-public import FoundationXML
+package import FoundationXML
 #endif
 
 /// Parses markup with Foundation's strict XML parser and records every element and attribute,
 /// so tests can prove that no payload turned into markup.
-public final class XMLCheck: NSObject, XMLParserDelegate {
-    public var elements: [String] = []
-    public var attributes: [(element: String, name: String, value: String)] = []
-    public var text = ""
-    public var error: String?
+package final class XMLCheck: NSObject, XMLParserDelegate {
+    package var elements: [String] = []
+    package var attributes: [(element: String, name: String, value: String)] = []
+    package var text = ""
+    package var error: String?
 
     /// Parses `markup` (an HTML page's DOCTYPE is stripped first: our pages are also well-formed XML).
-    public static func parse(_ markup: String) -> XMLCheck {
+    package static func parse(_ markup: String) -> XMLCheck {
         var body = markup
         if body.hasPrefix("<!DOCTYPE html>") { body.removeFirst("<!DOCTYPE html>".count) }
         let check = XMLCheck()
@@ -24,15 +25,17 @@ public final class XMLCheck: NSObject, XMLParserDelegate {
         return check
     }
 
-    public func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    package func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         elements.append(name)
         for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { self.attributes.append((name, k, v)) }
     }
 
-    public func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    package func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
-    public func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+    package func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
         error = "line \(parser.lineNumber) col \(parser.columnNumber): \(parseError)"
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 
@@ -19,11 +19,14 @@ struct AdoptionTests {
             H.event("view", "inside", "2026-03-04T00:00:00Z"), H.event("view", "outside", "2026-03-03T12:00:00Z"),
             H.event("view", "today", "2026-03-10T23:00:00Z"),
         ]
-        let q = AdoptionQuery(scope: try H.scope("2026-03-10", "2026-03-11"), feature: "click", window: .rolling(days: 7))
+        let q = AdoptionQuery(
+            scope: try H.scope("2026-03-10", "2026-03-11"), feature: "click", window: .rolling(days: 7))
         let r = try run(q, events)
         #expect(r.series == [AdoptionResult.Point(date: "2026-03-10", adopters: 1, active: 2, rate: 0.5)])
         // Next day the window starts 03-05: the 03-04 events drop out.
-        let later = try run(AdoptionQuery(scope: try H.scope("2026-03-11", "2026-03-12"), feature: "click", window: .rolling(days: 7)), events)
+        let later = try run(
+            AdoptionQuery(scope: try H.scope("2026-03-11", "2026-03-12"), feature: "click", window: .rolling(days: 7)),
+            events)
         #expect(later.series.map(\.adopters) == [0])
         #expect(later.series.map(\.active) == [1])
     }
@@ -31,26 +34,38 @@ struct AdoptionTests {
     @Test func weekAndMonthPointsAreLastDaysClippedToTheRange() throws {
         let events = [H.event("click", "u1", "2026-03-08T10:00:00Z")]
         // 2026-03-04 is a Wednesday; the range's last day is Thursday 03-19.
-        let weeks = try run(AdoptionQuery(scope: try H.scope("2026-03-04", "2026-03-20"), feature: "click", window: .rolling(days: 7), interval: .week), events)
+        let weeks = try run(
+            AdoptionQuery(
+                scope: try H.scope("2026-03-04", "2026-03-20"), feature: "click", window: .rolling(days: 7),
+                interval: .week), events)
         #expect(weeks.series.map(\.date) == ["2026-03-08", "2026-03-15", "2026-03-19"])
         #expect(weeks.series.map(\.adopters) == [1, 0, 0])  // 03-15 covers 03-09 … 03-15
-        let months = try run(AdoptionQuery(scope: try H.scope("2026-02-10", "2026-04-10"), feature: "click", window: .rolling(days: 28), interval: .month), events)
+        let months = try run(
+            AdoptionQuery(
+                scope: try H.scope("2026-02-10", "2026-04-10"), feature: "click", window: .rolling(days: 28),
+                interval: .month), events)
         #expect(months.series.map(\.date) == ["2026-02-28", "2026-03-31", "2026-04-09"])
         #expect(months.series.map(\.adopters) == [0, 1, 0])
     }
 
     @Test func parisMovesALateEveningEventToTheNextDay() throws {
         let events = [H.event("click", "u1", "2026-03-10T23:30:00Z")]
-        let utc = try run(AdoptionQuery(scope: try H.scope("2026-03-10", "2026-03-12"), feature: "click", window: .rolling(days: 1)), events)
+        let utc = try run(
+            AdoptionQuery(scope: try H.scope("2026-03-10", "2026-03-12"), feature: "click", window: .rolling(days: 1)),
+            events)
         #expect(utc.series.map(\.adopters) == [1, 0])
-        let paris = try run(AdoptionQuery(scope: try H.scope("2026-03-10", "2026-03-12", zone: "Europe/Paris"), feature: "click", window: .rolling(days: 1)), events)
+        let paris = try run(
+            AdoptionQuery(
+                scope: try H.scope("2026-03-10", "2026-03-12", zone: "Europe/Paris"), feature: "click",
+                window: .rolling(days: 1)), events)
         #expect(paris.series.map(\.date) == ["2026-03-10", "2026-03-11"])
         #expect(paris.series.map(\.adopters) == [0, 1])
     }
 
     @Test func mergedPersonsCountOnce() throws {
         let events = [H.event("click", "anon", "2026-03-09T10:00:00Z"), H.event("click", "u1", "2026-03-10T10:00:00Z")]
-        let q = AdoptionQuery(scope: try H.scope("2026-03-10", "2026-03-11"), feature: "click", window: .rolling(days: 7))
+        let q = AdoptionQuery(
+            scope: try H.scope("2026-03-10", "2026-03-11"), feature: "click", window: .rolling(days: 7))
         #expect(try run(q, events, links: ["anon": "u1"]).series.map(\.adopters) == [1])
         #expect(try run(q, events).series.map(\.adopters) == [2])
     }
@@ -60,16 +75,22 @@ struct AdoptionTests {
         let scope = try H.scope("2026-03-10", "2026-03-11")
         let anyActivity = try run(AdoptionQuery(scope: scope, feature: "click", window: .rolling(days: 7)), events)
         #expect(anyActivity.series == [AdoptionResult.Point(date: "2026-03-10", adopters: 1, active: 1, rate: 1)])
-        let views = try run(AdoptionQuery(scope: scope, feature: "click", active: "view", window: .rolling(days: 7)), events)
+        let views = try run(
+            AdoptionQuery(scope: scope, feature: "click", active: "view", window: .rolling(days: 7)), events)
         #expect(views.series == [AdoptionResult.Point(date: "2026-03-10", adopters: 1, active: 0, rate: 0)])
     }
 
     @Test func calendarWindowsCoverWholePeriods() throws {
         // The range ends 03-10 but the March window is the whole month; February starts before `from`.
         let events = [H.event("click", "u1", "2026-03-25T10:00:00Z"), H.event("view", "u2", "2026-02-02T10:00:00Z")]
-        let q = AdoptionQuery(scope: try H.scope("2026-02-20", "2026-03-10"), feature: "click", window: .calendar(.month), interval: .month)
+        let q = AdoptionQuery(
+            scope: try H.scope("2026-02-20", "2026-03-10"), feature: "click", window: .calendar(.month),
+            interval: .month)
         let r = try run(q, events)
-        #expect(r.series == [AdoptionResult.Point(date: "2026-02-01", adopters: 0, active: 1, rate: 0),
-                             AdoptionResult.Point(date: "2026-03-01", adopters: 1, active: 1, rate: 1)])
+        #expect(
+            r.series == [
+                AdoptionResult.Point(date: "2026-02-01", adopters: 0, active: 1, rate: 0),
+                AdoptionResult.Point(date: "2026-03-01", adopters: 1, active: 1, rate: 1),
+            ])
     }
 }

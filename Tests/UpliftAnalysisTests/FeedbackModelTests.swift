@@ -1,20 +1,22 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 
 /// The feedback engine against the naive reference on random cases.
 struct FeedbackModelTests {
     @Test func matchesReferenceInMemory() throws {
-        try MetricHarness.model(seeds: 0..<1200, salt: 318, { try $0.feedback() },
-                                reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
-                                engine: { try $0.feedback($1, snapshot: $2, links: $3) })
+        try MetricHarness.model(
+            seeds: 0..<1200, salt: 318, { try $0.feedback() },
+            reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
+            engine: { try $0.feedback($1, snapshot: $2, links: $3) })
     }
 
     @Test func matchesReferenceOnSegments() async throws {
-        try await MetricHarness.modelOnSegments(seeds: 0..<8, salt: 318, { try $0.feedback() },
-                                                reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
-                                                engine: { try $0.feedback($1, snapshot: $2, links: $3) })
+        try await MetricHarness.modelOnSegments(
+            seeds: 0..<8, salt: 318, { try $0.feedback() },
+            reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
+            engine: { try $0.feedback($1, snapshot: $2, links: $3) })
     }
 
     /// Per-score counts add up to the groups in every summary (total, groups, periods) of random cases.
@@ -28,7 +30,8 @@ struct FeedbackModelTests {
             let r = try analysis.feedback(query, snapshot: try MetricHarness.memory(events), links: links)
             let summaries = [r.total] + r.groups.flatMap { [$0.summary] + $0.series.map(\.summary) }
             for s in summaries {
-                let nps = s.npsScores, csat = s.csatScores
+                let nps = s.npsScores
+                let csat = s.csatScores
                 try #require(nps.count == 11 && csat.count == 5, "seed \(seed)")
                 #expect(nps[9...10].reduce(0, +) == s.promoters, "seed \(seed)")
                 #expect(nps[7...8].reduce(0, +) == s.passives, "seed \(seed)")

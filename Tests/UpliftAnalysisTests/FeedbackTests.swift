@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 
@@ -10,7 +10,8 @@ struct FeedbackTests {
     static let events = [
         // u1: NPS 9 in week 1, then 5 in week 2 with a comment: detractor overall.
         H.event("$feedback", "u1", "2026-03-03T10:00:00Z", #"{"score":9,"scale":10,"feature":"export"}"#),
-        H.event("$feedback", "u1", "2026-03-10T10:00:00Z", #"{"score":5,"scale":10,"feature":"export","comment":"meh"}"#),
+        H.event(
+            "$feedback", "u1", "2026-03-10T10:00:00Z", #"{"score":5,"scale":10,"feature":"export","comment":"meh"}"#),
         // u2: PostHog survey answer "10" (a string): promoter in survey s1.
         H.event("survey sent", "u2", "2026-03-04T10:00:00Z", #"{"$survey_id":"s1","$survey_response":"10"}"#),
         // u3: CSAT 2 then 4: satisfied.
@@ -52,7 +53,10 @@ struct FeedbackTests {
         #expect(export.series.map(\.summary.nps) == [100, -100])
         #expect(export.series.map(\.summary.npsScores[9]) == [1, 0])
         #expect(export.series.map(\.summary.npsScores[5]) == [0, 1])
-        #expect(export.comments == [FeedbackResult.Comment(time: "2026-03-10T10:00:00Z", person: "u1", score: 5, scale: 10, text: "meh")])
+        #expect(
+            export.comments == [
+                FeedbackResult.Comment(time: "2026-03-10T10:00:00Z", person: "u1", score: 5, scale: 10, text: "meh")
+            ])
         let survey = r.groups[0]
         #expect(survey.summary.promoters == 1 && survey.summary.nps == 100)
         #expect(survey.comments.map(\.text) == ["love it"])
@@ -70,14 +74,16 @@ struct FeedbackTests {
         #expect(survey.groups.map(\.survey) == ["s1"])
         #expect(survey.total.responses == 2 && survey.total.nps == 100)
         let none = try run(FeedbackQuery(scope: scope, feature: "missing"))
-        #expect(none.groups.isEmpty && none.total.responses == 0 && none.total.nps == nil && none.total.averageScore == nil)
+        #expect(
+            none.groups.isEmpty && none.total.responses == 0 && none.total.nps == nil && none.total.averageScore == nil)
     }
 
     @Test func npsCountsPassivesInTheDenominator() throws {
         let events = [7, 8, 9, 10, 0].enumerated().map { i, score in
             H.event("$feedback", "p\(i)", "2026-03-03T10:00:00Z", #"{"score":\#(score),"scale":10}"#)
         }
-        let r = try AnalysisEngine().feedback(FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09")), snapshot: try H.memory(events), links: [:])
+        let r = try AnalysisEngine().feedback(
+            FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09")), snapshot: try H.memory(events), links: [:])
         #expect(r.total.promoters == 2 && r.total.passives == 2 && r.total.detractors == 1)
         #expect(r.total.nps == 20)
         #expect(r.total.npsScores == [1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1])
@@ -100,7 +106,8 @@ struct FeedbackTests {
             H.event("$feedback", "h", at, #"{"score":3,"scale":5}"#),  // same time: 5 stays
             H.event("survey sent", "i", at, #"{"$survey_id":"s","$survey_response":"0"}"#),
         ]
-        let r = try AnalysisEngine().feedback(FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09")), snapshot: try H.memory(events), links: [:])
+        let r = try AnalysisEngine().feedback(
+            FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09")), snapshot: try H.memory(events), links: [:])
         #expect(r.total.responses == 11)
         #expect(r.total.npsScores == [1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0])
         #expect(r.total.detractors == 2 && r.total.passives == 1 && r.total.promoters == 0)
@@ -116,15 +123,21 @@ struct FeedbackTests {
         }
         let keys = total.map(\.0)
         #expect(keys.contains("promoters") && keys.contains("satisfied"))
-        let nps = total.first { $0.0 == "nps_scores" }?.1, csat = total.first { $0.0 == "csat_scores" }?.1
+        let nps = total.first { $0.0 == "nps_scores" }?.1
+        let csat = total.first { $0.0 == "csat_scores" }?.1
         #expect(nps == .array([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1].map { JSONValue.int($0) }))
         #expect(csat == .array([0, 0, 0, 1, 0].map { JSONValue.int($0) }))
     }
 
     @Test func commentsKeepTheLatestWithTiesByPerson() throws {
-        let events = ["b", "a", "c"].map { H.event("$feedback", $0, "2026-03-03T10:00:00Z", #"{"score":1,"scale":5,"comment":"from \#($0)"}"#) }
+        let events =
+            ["b", "a", "c"].map {
+                H.event("$feedback", $0, "2026-03-03T10:00:00Z", #"{"score":1,"scale":5,"comment":"from \#($0)"}"#)
+            }
             + [H.event("$feedback", "z", "2026-03-04T10:00:00Z", #"{"comment":"latest"}"#)]
-        let r = try AnalysisEngine().feedback(FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09"), comments: 3), snapshot: try H.memory(events), links: [:])
+        let r = try AnalysisEngine().feedback(
+            FeedbackQuery(scope: try H.scope("2026-03-02", "2026-03-09"), comments: 3), snapshot: try H.memory(events),
+            links: [:])
         #expect(r.groups.first?.comments.map(\.text) == ["latest", "from a", "from b"])
         #expect(r.groups.first?.comments.first?.scale == nil)
     }

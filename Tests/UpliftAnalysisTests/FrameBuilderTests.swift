@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 import UpliftModel
 import UpliftStorage
-import TestSupport
+
 @testable import UpliftAnalysis
 
 /// The frame builder: role matching, filters, person merging and grouping, on in-memory events and
@@ -11,9 +12,12 @@ struct FrameBuilderTests {
     static let project = try! ProjectSlug("frames")
     static let day: Int64 = 1_767_225_600_000_000  // 2026-01-01
 
-    static func event(_ name: String, _ id: String, _ t: Int64, _ properties: String = "{}", context: String = "{}", n: Int) -> Event {
-        Event(eventID: "e\(n)", type: name == "$identify" ? .identify : .track, event: name, distinctID: id,
-              timestamp: day + t, receivedAt: day + t, properties: properties, context: context)
+    static func event(
+        _ name: String, _ id: String, _ t: Int64, _ properties: String = "{}", context: String = "{}", n: Int
+    ) -> Event {
+        Event(
+            eventID: "e\(n)", type: name == "$identify" ? .identify : .track, event: name, distinctID: id,
+            timestamp: day + t, receivedAt: day + t, properties: properties, context: context)
     }
 
     static let events: [Event] = [
@@ -28,7 +32,8 @@ struct FrameBuilderTests {
     ]
 
     func frame(_ request: FrameRequest, links: [String: String] = ["anon-1": "user-1"]) throws -> EventFrame {
-        try AnalysisEngine().frame(Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
+        try AnalysisEngine().frame(
+            Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
     }
 
     /// (person id, [(time offset, roles)]) for readable expectations.
@@ -39,7 +44,9 @@ struct FrameBuilderTests {
     }
 
     @Test func rolesPersonsAndTimeOrder() throws {
-        let f = try frame(FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000))
+        let f = try frame(
+            FrameRequest(
+                roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000))
         let r = rows(f)
         #expect(r.count == 2)
         // anon-1 merged into user-1, rows in time order across the two ids.
@@ -50,7 +57,8 @@ struct FrameBuilderTests {
     }
 
     @Test func unlinkedIdsStaySeparate() throws {
-        let f = try frame(FrameRequest(roles: [.init(event: "view")], from: Self.day, to: Self.day + 86_400_000_000), links: [:])
+        let f = try frame(
+            FrameRequest(roles: [.init(event: "view")], from: Self.day, to: Self.day + 86_400_000_000), links: [:])
         #expect(Set(f.personIDs) == ["anon-1", "user-1", "user-2"])
     }
 
@@ -60,40 +68,55 @@ struct FrameBuilderTests {
         let engine = AnalysisEngine()
         let request = FrameRequest(roles: [.init(event: "view")], from: Self.day, to: Self.day + 2 * 86_400_000_000)
         let links = ["anon-1": "user-1", "newcomer": "user-2"]
-        let first = try engine.frame(Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
+        let first = try engine.frame(
+            Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
         #expect(Set(first.personIDs) == ["user-1", "user-2", "late"])
         // `newcomer` was not in the data when the map was made; now it is, under the same links.
         let more = Self.events + [Self.event("view", "newcomer", 50, n: 9), Self.event("view", "stranger", 60, n: 10)]
-        let second = try engine.frame(Snapshot(project: Self.project, segments: [], pending: more), links: links, request: request)
+        let second = try engine.frame(
+            Snapshot(project: Self.project, segments: [], pending: more), links: links, request: request)
         #expect(Set(second.personIDs) == ["user-1", "user-2", "late", "stranger"])
         #expect(rows(second)["user-2"]!.map(\.0) == [5, 50])
         // Different links: the cached map is not reused.
-        let third = try engine.frame(Snapshot(project: Self.project, segments: [], pending: more), links: [:], request: request)
+        let third = try engine.frame(
+            Snapshot(project: Self.project, segments: [], pending: more), links: [:], request: request)
         #expect(Set(third.personIDs) == ["anon-1", "user-1", "user-2", "late", "newcomer", "stranger"])
     }
 
     @Test func filtersOnRolesAndGlobal() throws {
         let pro = try PropertyFilter(parsing: "plan=pro")
-        let f = try frame(FrameRequest(roles: [.init(event: "view", filters: [pro]), .init(event: nil)], from: Self.day, to: Self.day + 86_400_000_000))
+        let f = try frame(
+            FrameRequest(
+                roles: [.init(event: "view", filters: [pro]), .init(event: nil)], from: Self.day,
+                to: Self.day + 86_400_000_000))
         let r = rows(f)
         // `any event` skips $identify; the pro view matches both roles.
         #expect(r["user-1"]!.map(\.1) == [2, 3, 2])
-        let global = try frame(FrameRequest(roles: [.init(event: nil)], from: Self.day, to: Self.day + 86_400_000_000, filters: [try PropertyFilter(parsing: "n>2")]))
+        let global = try frame(
+            FrameRequest(
+                roles: [.init(event: nil)], from: Self.day, to: Self.day + 86_400_000_000,
+                filters: [try PropertyFilter(parsing: "n>2")]))
         #expect(rows(global)["user-1"]!.map(\.0) == [10, 30])
         #expect(rows(global)["user-2"] == nil)
-        let locale = try frame(FrameRequest(roles: [.init(event: nil, filters: [try PropertyFilter(parsing: "context.locale~fr")])], from: Self.day, to: Self.day + 86_400_000_000))
+        let locale = try frame(
+            FrameRequest(
+                roles: [.init(event: nil, filters: [try PropertyFilter(parsing: "context.locale~fr")])], from: Self.day,
+                to: Self.day + 86_400_000_000))
         #expect(rows(locale)["user-1"]!.map(\.0) == [40])
     }
 
     @Test func allEventsKeepsRoleLessRowsButNotBookkeeping() throws {
-        let f = try frame(FrameRequest(roles: [.init(event: "buy")], allEvents: true, from: Self.day, to: Self.day + 86_400_000_000))
+        let f = try frame(
+            FrameRequest(roles: [.init(event: "buy")], allEvents: true, from: Self.day, to: Self.day + 86_400_000_000))
         #expect(rows(f)["user-1"]!.map(\.1) == [0, 0, 1])
         #expect(rows(f)["user-2"]!.map(\.1) == [0, 0, 1])
     }
 
     @Test func stringsAndNumbers() throws {
-        let f = try frame(FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
-                                       strings: [.init(PropertyRef("plan"), roleMask: 1)], numbers: [.init(PropertyRef("n"), roleMask: 1)]))
+        let f = try frame(
+            FrameRequest(
+                roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
+                strings: [.init(PropertyRef("plan"), roleMask: 1)], numbers: [.init(PropertyRef("n"), roleMask: 1)]))
         let p = try #require(f.personIDs.firstIndex(of: "user-1"))
         let rows = Array(f.rows(of: p))
         #expect(rows.map { f.strings[0].value(at: $0) } == ["free", "pro", nil])
@@ -108,8 +131,10 @@ struct FrameBuilderTests {
             let snapshot = await store.snapshot(project: Self.project)
             try await store.close()
             #expect(snapshot.pending.isEmpty && !snapshot.segments.isEmpty)
-            let request = FrameRequest(roles: [.init(event: "view", filters: [try PropertyFilter(parsing: "plan?")]), .init(event: "buy")], allEvents: true,
-                                       from: Self.day, to: Self.day + 2 * 86_400_000_000, strings: [.init(PropertyRef("plan"), roleMask: 3)])
+            let request = FrameRequest(
+                roles: [.init(event: "view", filters: [try PropertyFilter(parsing: "plan?")]), .init(event: "buy")],
+                allEvents: true,
+                from: Self.day, to: Self.day + 2 * 86_400_000_000, strings: [.init(PropertyRef("plan"), roleMask: 3)])
             let engine = AnalysisEngine()
             let fromDisk = try engine.frame(snapshot, links: ["anon-1": "user-1"], request: request)
             let again = try engine.frame(snapshot, links: ["anon-1": "user-1"], request: request)  // cached blocks
@@ -141,9 +166,13 @@ struct FrameBuilderTests {
             try await store.close()
             #expect(snapshot.segments.count >= 5)
             let requests = [
-                FrameRequest(roles: [.init(event: "view"), .init(event: nil)], allEvents: true, from: Self.day, to: Self.day + 5 * 86_400_000_000),
-                FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 4 * 86_400_000_000,
-                             strings: [.init(PropertyRef("plan"), roleMask: 3)], numbers: [.init(PropertyRef("n"), roleMask: 2)]),
+                FrameRequest(
+                    roles: [.init(event: "view"), .init(event: nil)], allEvents: true, from: Self.day,
+                    to: Self.day + 5 * 86_400_000_000),
+                FrameRequest(
+                    roles: [.init(event: "view"), .init(event: "buy")], from: Self.day,
+                    to: Self.day + 4 * 86_400_000_000,
+                    strings: [.init(PropertyRef("plan"), roleMask: 3)], numbers: [.init(PropertyRef("n"), roleMask: 2)]),
             ]
             let engine = AnalysisEngine()
             for request in requests {
@@ -154,18 +183,22 @@ struct FrameBuilderTests {
                 #expect(all.personIDs == one.personIDs)
                 #expect(all.times == one.times)
                 #expect(all.roles == one.roles)
-                #expect(all.strings.map { c in (0..<all.times.count).map { c.value(at: $0) } }
+                #expect(
+                    all.strings.map { c in (0..<all.times.count).map { c.value(at: $0) } }
                         == one.strings.map { c in (0..<one.times.count).map { c.value(at: $0) } })
                 #expect(all.numbers.map { $0.map(\.bitPattern) } == one.numbers.map { $0.map(\.bitPattern) })
                 // And time order within each person holds.
-                for p in 0..<all.personCount { #expect(all.rows(of: p).map { all.times[$0] } == all.rows(of: p).map { all.times[$0] }.sorted()) }
+                for p in 0..<all.personCount {
+                    #expect(all.rows(of: p).map { all.times[$0] } == all.rows(of: p).map { all.times[$0] }.sorted())
+                }
             }
         }
     }
 
     @Test func ungroupedFramesHoldTheSameRows() throws {
-        var request = FrameRequest(roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
-                                   strings: [.init(PropertyRef("plan"), roleMask: 3)])
+        var request = FrameRequest(
+            roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,
+            strings: [.init(PropertyRef("plan"), roleMask: 3)])
         let grouped = try frame(request)
         request.groupByPerson = false
         let flat = try frame(request)

@@ -13,24 +13,29 @@ enum FunnelFixtures {
     static func at(_ seconds: Int64) -> Int64 { base + seconds * 1_000_000 }
 
     static func event(_ name: String, _ id: String, _ time: Int64, _ properties: String = "{}") -> Event {
-        Event(eventID: "e-\(id)-\(name)-\(time)-\(properties.hashValue)-\(Int.random(in: 0..<Int.max))",
-              type: name == "$identify" ? .identify : .track, event: name, distinctID: id,
-              timestamp: time, receivedAt: time, properties: properties)
+        Event(
+            eventID: "e-\(id)-\(name)-\(time)-\(properties.hashValue)-\(Int.random(in: 0..<Int.max))",
+            type: name == "$identify" ? .identify : .track, event: name, distinctID: id,
+            timestamp: time, receivedAt: time, properties: properties)
     }
 
-    static func query(_ steps: [String], window: Int64 = 3_600, order: FunnelQuery.Order = .ordered,
-                      exclusions: [FunnelQuery.Exclusion] = [], breakdown: String? = nil,
-                      from: Int64 = base, to: Int64 = base + 86_400_000_000, interval: Interval = .day) -> FunnelQuery {
-        var q = FunnelQuery(scope: QueryScope(project: project, from: from, to: to),
-                            steps: steps.map { FunnelQuery.Step(event: $0) }, order: order, exclusions: exclusions,
-                            breakdown: breakdown.map(PropertyRef.init), conversionInterval: interval)
+    static func query(
+        _ steps: [String], window: Int64 = 3_600, order: FunnelQuery.Order = .ordered,
+        exclusions: [FunnelQuery.Exclusion] = [], breakdown: String? = nil,
+        from: Int64 = base, to: Int64 = base + 86_400_000_000, interval: Interval = .day
+    ) -> FunnelQuery {
+        var q = FunnelQuery(
+            scope: QueryScope(project: project, from: from, to: to),
+            steps: steps.map { FunnelQuery.Step(event: $0) }, order: order, exclusions: exclusions,
+            breakdown: breakdown.map(PropertyRef.init), conversionInterval: interval)
         q.window = TimeLength("\(window)s") ?? TimeLength(days: 1)
         return q
     }
 
     /// The real engine over in-memory (pending) events.
     static func run(_ query: FunnelQuery, _ events: [Event], links: [String: String] = [:]) throws -> FunnelResult {
-        try AnalysisEngine().funnel(query, snapshot: Snapshot(project: project, segments: [], pending: events), links: links)
+        try AnalysisEngine().funnel(
+            query, snapshot: Snapshot(project: project, segments: [], pending: events), links: links)
     }
 
     /// Persons per step.

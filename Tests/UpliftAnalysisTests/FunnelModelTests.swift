@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 import UpliftStorage
@@ -32,8 +32,9 @@ struct FunnelModelTests {
             steps.append(step)
         }
         let orders: [FunnelQuery.Order] = [.ordered, .ordered, .strict, .any]
-        var query = FunnelQuery(scope: QueryScope(project: F.project, from: from, to: to), steps: steps,
-                                order: orders[rng.below(orders.count)])
+        var query = FunnelQuery(
+            scope: QueryScope(project: F.project, from: from, to: to), steps: steps,
+            order: orders[rng.below(orders.count)])
         query.window = TimeLength("\(windowUnits * 6)h")!
         if rng.below(4) == 0 {
             query.scope.filters = [PropertyFilter(property: PropertyRef("p"), op: .neq, values: ["v"])]
@@ -101,7 +102,9 @@ struct FunnelModelTests {
     }
 
     /// Persons split between the cores give the same answer.
-    @Test(arguments: [FunnelQuery.Order.ordered, .strict, .any]) func splitFrameMatchesReference(_ order: FunnelQuery.Order) throws {
+    @Test(arguments: [FunnelQuery.Order.ordered, .strict, .any]) func splitFrameMatchesReference(
+        _ order: FunnelQuery.Order
+    ) throws {
         var events: [Event] = []
         var links: [String: String] = [:]
         var seed: UInt64 = 50_000
@@ -114,9 +117,10 @@ struct FunnelModelTests {
             }
             for (k, v) in c.links { links["\(seed)-\(k)"] = "\(seed)-\(v)" }
         }
-        var query = F.query(["A", "B", "C"], window: 12 * 3_600, order: order,
-                            exclusions: [FunnelQuery.Exclusion(event: "X", fromStep: 2, toStep: 3)], breakdown: "p",
-                            to: F.base + 30 * F.hour)
+        var query = F.query(
+            ["A", "B", "C"], window: 12 * 3_600, order: order,
+            exclusions: [FunnelQuery.Exclusion(event: "X", fromStep: 2, toStep: 3)], breakdown: "p",
+            to: F.base + 30 * F.hour)
         query.scope.filters = [PropertyFilter(property: PropertyRef("p"), op: .neq, values: ["v"])]
         let snapshot = Snapshot(project: F.project, segments: [], pending: events)
         let frame = try AnalysisEngine().frame(snapshot, links: links, request: FunnelEngine.request(query))
@@ -129,7 +133,9 @@ struct FunnelModelTests {
     /// The generated cases reach every rule often enough for the comparison to mean something.
     @Test func generatedCasesCoverTheRules() {
         var completed: [FunnelQuery.Order: Int] = [:]
-        var exclusionMatters = 0, strictMatters = 0, breakdowns = 0
+        var exclusionMatters = 0
+        var strictMatters = 0
+        var breakdowns = 0
         for seed in UInt64(1)...3_200 {
             let c = Self.randomCase(seed)
             let r = ReferenceFunnel.compute(c.query, events: c.events, links: c.links)

@@ -1,7 +1,7 @@
+import TestSupport
 import Testing
 import UpliftAnalysis
 import UpliftModel
-import TestSupport
 
 /// One test per rule of the funnel semantics, on hand-made events.
 struct FunnelRuleTests {
@@ -42,8 +42,10 @@ struct FunnelRuleTests {
         #expect(try F.counts(q, between) == [1, 0])
         #expect(try F.counts(F.query(["A", "B"]), between) == [1, 1])
         // Same time as a step is not "between"; bookkeeping events never interrupt.
-        let tied = [F.event("A", "u", F.at(0)), F.event("other", "u", F.at(10)), F.event("B", "u", F.at(10)),
-                    F.event("$identify", "u", F.at(5))]
+        let tied = [
+            F.event("A", "u", F.at(0)), F.event("other", "u", F.at(10)), F.event("B", "u", F.at(10)),
+            F.event("$identify", "u", F.at(5)),
+        ]
         #expect(try F.counts(q, tied) == [1, 1])
     }
 
@@ -51,7 +53,10 @@ struct FunnelRuleTests {
         // A and B at t0, B at t1, C at t2: A@t0 → B@t1 → C@t2 is a strict chain although the
         // greedy "use every tied event" would stop at B@t0 (C is not next after it).
         let q = F.query(["A", "B", "C"], order: .strict)
-        let events = [F.event("A", "u", F.at(0)), F.event("B", "u", F.at(0)), F.event("B", "u", F.at(1)), F.event("C", "u", F.at(2))]
+        let events = [
+            F.event("A", "u", F.at(0)), F.event("B", "u", F.at(0)), F.event("B", "u", F.at(1)),
+            F.event("C", "u", F.at(2)),
+        ]
         let result = try F.run(q, events)
         #expect(result.steps.map(\.persons) == [1, 1, 1])
         // t_2 is the earliest completion (at t0), t_3 at t2.
@@ -62,15 +67,27 @@ struct FunnelRuleTests {
     @Test func exclusionBetweenStepsVoidsTheAttempt() throws {
         let x = FunnelQuery.Exclusion(event: "X", fromStep: 1, toStep: 2)
         let q = F.query(["A", "B"], exclusions: [x])
-        #expect(try F.counts(q, [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(5)), F.event("B", "u", F.at(10))]) == [0, 0])
+        #expect(
+            try F.counts(q, [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(5)), F.event("B", "u", F.at(10))]) == [
+                0, 0,
+            ])
         // After the last step, or at the same time as a step: no effect.
-        #expect(try F.counts(q, [F.event("A", "u", F.at(0)), F.event("B", "u", F.at(10)), F.event("X", "u", F.at(11))]) == [1, 1])
-        #expect(try F.counts(q, [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(10)), F.event("B", "u", F.at(10))]) == [1, 1])
+        #expect(
+            try F.counts(q, [F.event("A", "u", F.at(0)), F.event("B", "u", F.at(10)), F.event("X", "u", F.at(11))]) == [
+                1, 1,
+            ])
+        #expect(
+            try F.counts(q, [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(10)), F.event("B", "u", F.at(10))]) == [
+                1, 1,
+            ])
         // Not completed: an exclusion anywhere in the window (end included) voids; after it, not.
         #expect(try F.counts(q, [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(3_600))]) == [0, 0])
         #expect(try F.counts(q, [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(3_601))]) == [1, 0])
         // A later attempt that is not voided counts.
-        let retry = [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(5)), F.event("A", "u", F.at(6)), F.event("B", "u", F.at(10))]
+        let retry = [
+            F.event("A", "u", F.at(0)), F.event("X", "u", F.at(5)), F.event("A", "u", F.at(6)),
+            F.event("B", "u", F.at(10)),
+        ]
         #expect(try F.counts(q, retry) == [1, 1])
     }
 
@@ -78,8 +95,20 @@ struct FunnelRuleTests {
         let x = FunnelQuery.Exclusion(event: "X", fromStep: 2, toStep: 3)
         let q = F.query(["A", "B", "C"], exclusions: [x])
         // X before step 2: the attempt never reached step 2 there, so no effect.
-        #expect(try F.counts(q, [F.event("A", "u", F.at(0)), F.event("X", "u", F.at(1)), F.event("B", "u", F.at(2)), F.event("C", "u", F.at(3))]) == [1, 1, 1])
-        #expect(try F.counts(q, [F.event("A", "u", F.at(0)), F.event("B", "u", F.at(2)), F.event("X", "u", F.at(2) + 1), F.event("C", "u", F.at(3))]) == [0, 0, 0])
+        #expect(
+            try F.counts(
+                q,
+                [
+                    F.event("A", "u", F.at(0)), F.event("X", "u", F.at(1)), F.event("B", "u", F.at(2)),
+                    F.event("C", "u", F.at(3)),
+                ]) == [1, 1, 1])
+        #expect(
+            try F.counts(
+                q,
+                [
+                    F.event("A", "u", F.at(0)), F.event("B", "u", F.at(2)), F.event("X", "u", F.at(2) + 1),
+                    F.event("C", "u", F.at(3)),
+                ]) == [0, 0, 0])
     }
 
     @Test func anyOrderCountsStepsInAnyOrder() throws {
@@ -161,8 +190,10 @@ struct FunnelRuleTests {
 
     @Test func reportedAttemptIsTheEarliestReachingTheLevel() throws {
         // The first A only reaches step 2; the second reaches step 3, so it is reported.
-        let events = [F.event("A", "u", F.at(0)), F.event("B", "u", F.at(10)), F.event("A", "u", F.at(4_000)),
-                      F.event("B", "u", F.at(4_010)), F.event("C", "u", F.at(4_030))]
+        let events = [
+            F.event("A", "u", F.at(0)), F.event("B", "u", F.at(10)), F.event("A", "u", F.at(4_000)),
+            F.event("B", "u", F.at(4_010)), F.event("C", "u", F.at(4_030)),
+        ]
         let result = try F.run(F.query(["A", "B", "C"]), events)
         #expect(result.steps.map(\.persons) == [1, 1, 1])
         #expect(result.steps[1].meanSecondsToConvert == 10)
@@ -172,10 +203,14 @@ struct FunnelRuleTests {
     @Test func queryValidationLimitsExclusions() throws {
         let steps: JSONValue = .array([.string("A"), .string("B")])
         let exclude: JSONValue = .array((0..<11).map { _ in .string("X") })
-        let json: JSONValue = .object([("from", .string("2026-01-01")), ("to", .string("2026-01-02")), ("steps", steps), ("exclude", exclude)])
+        let json: JSONValue = .object([
+            ("from", .string("2026-01-01")), ("to", .string("2026-01-02")), ("steps", steps), ("exclude", exclude),
+        ])
         #expect(throws: UpliftError.self) { try FunnelQuery(json: json) }
-        let ten: JSONValue = .object([("from", .string("2026-01-01")), ("to", .string("2026-01-02")), ("steps", steps),
-                                      ("exclude", .array((0..<10).map { _ in .string("X") }))])
+        let ten: JSONValue = .object([
+            ("from", .string("2026-01-01")), ("to", .string("2026-01-02")), ("steps", steps),
+            ("exclude", .array((0..<10).map { _ in .string("X") })),
+        ])
         #expect(try FunnelQuery(json: ten).exclusions.count == 10)
     }
 }
@@ -183,12 +218,17 @@ struct FunnelRuleTests {
 extension FunnelRuleTests {
     @Test func bookkeepingEventAsAStepIsAnOrdinaryEvent() throws {
         // `$identify` named as a step is counted, and breaks strict chains it is not part of.
-        let events = [F.event("$identify", "u", F.at(0)), F.event("A", "u", F.at(1)), F.event("$identify", "u", F.at(2)),
-                      F.event("B", "u", F.at(3))]
+        let events = [
+            F.event("$identify", "u", F.at(0)), F.event("A", "u", F.at(1)), F.event("$identify", "u", F.at(2)),
+            F.event("B", "u", F.at(3)),
+        ]
         #expect(try F.counts(F.query(["$identify", "A"]), events) == [1, 1])
         #expect(try F.counts(F.query(["A", "B", "$identify"], order: .strict), events) == [1, 0, 0])
         let q = F.query(["A", "B"], order: .strict)
         #expect(try F.counts(q, events) == [1, 1])
-        #expect(ReferenceFunnel.Result(try F.run(F.query(["A", "B", "$identify"], order: .strict), events)) == ReferenceFunnel.compute(F.query(["A", "B", "$identify"], order: .strict), events: events, links: [:]))
+        #expect(
+            ReferenceFunnel.Result(try F.run(F.query(["A", "B", "$identify"], order: .strict), events))
+                == ReferenceFunnel.compute(
+                    F.query(["A", "B", "$identify"], order: .strict), events: events, links: [:]))
     }
 }

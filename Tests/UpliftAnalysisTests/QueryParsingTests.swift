@@ -1,6 +1,7 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
+
 @testable import UpliftAnalysis
 
 /// Query documents: valid ones decode, bad ones fail with a message that names the field.
@@ -19,11 +20,13 @@ struct QueryParsingTests {
     }
 
     @Test func funnelDecodes() throws {
-        let q = try FunnelQuery(json: json(#"""
-            {"from":"2026-01-01","to":"2026-01-31","steps":["a",{"event":"b","where":["plan=pro"]}],"window":"7d",
-             "order":"strict","exclude":[{"event":"x","from_step":1,"to_step":2}],"breakdown":"context.locale",
-             "where":[{"property":"n","op":"gte","value":3}],"conversion_interval":"week","time_zone":"Europe/Paris"}
-            """#))
+        let q = try FunnelQuery(
+            json: json(
+                #"""
+                {"from":"2026-01-01","to":"2026-01-31","steps":["a",{"event":"b","where":["plan=pro"]}],"window":"7d",
+                 "order":"strict","exclude":[{"event":"x","from_step":1,"to_step":2}],"breakdown":"context.locale",
+                 "where":[{"property":"n","op":"gte","value":3}],"conversion_interval":"week","time_zone":"Europe/Paris"}
+                """#))
         #expect(q.steps.map(\.event) == ["a", "b"])
         #expect(q.steps[1].filters == [PropertyFilter(property: PropertyRef("plan"), op: .eq, values: ["pro"])])
         #expect(q.window.microseconds == 7 * 86_400_000_000)
@@ -44,14 +47,22 @@ struct QueryParsingTests {
         let base = #""from":"2026-01-01","to":"2026-01-31""#
         #expect(try funnelFailure(#"{\#(base),"steps":["a","b"],"window":"7x"}"#).hasPrefix("window:"))
         #expect(try funnelFailure(#"{\#(base),"steps":["a","b"],"window":"0d"}"#).hasPrefix("window:"))
-        #expect(try funnelFailure(#"{"from":"2026-02-01","to":"2026-01-01","steps":["a","b"]}"#).hasPrefix("from must be before to"))
-        #expect(try funnelFailure(#"{"from":"2026-01-01","to":"2026-01-01","steps":["a","b"]}"#).hasPrefix("from must be before to"))
+        #expect(
+            try funnelFailure(#"{"from":"2026-02-01","to":"2026-01-01","steps":["a","b"]}"#).hasPrefix(
+                "from must be before to"))
+        #expect(
+            try funnelFailure(#"{"from":"2026-01-01","to":"2026-01-01","steps":["a","b"]}"#).hasPrefix(
+                "from must be before to"))
         let many = (0..<21).map { "\"e\($0)\"" }.joined(separator: ",")
         #expect(try funnelFailure(#"{\#(base),"steps":[\#(many)]}"#).hasPrefix("steps must list 2 to 20"))
         #expect(try funnelFailure(#"{\#(base),"steps":["a"]}"#).hasPrefix("steps must list 2 to 20"))
-        #expect(try funnelFailure(#"{\#(base),"steps":["a","b"],"order":"sideways"}"#).hasPrefix("order must be one of ordered, strict, any"))
+        #expect(
+            try funnelFailure(#"{\#(base),"steps":["a","b"],"order":"sideways"}"#).hasPrefix(
+                "order must be one of ordered, strict, any"))
         #expect(try funnelFailure(#"{\#(base),"steps":["a","b"],"windw":"7d"}"#).hasPrefix("windw is not a field"))
-        #expect(try funnelFailure(#"{\#(base),"steps":["a",{"event":"b","wher":[]}]}"#).hasPrefix("steps[1].wher is not a field"))
+        #expect(
+            try funnelFailure(#"{\#(base),"steps":["a",{"event":"b","wher":[]}]}"#).hasPrefix(
+                "steps[1].wher is not a field"))
         #expect(try funnelFailure(#"{\#(base),"steps":["a",""]}"#).hasPrefix("steps[1]"))
         #expect(try funnelFailure(#"{\#(base),"steps":["a","b"],"where":["plan"]}"#).hasPrefix("where[0]"))
         #expect(try funnelFailure(#"{\#(base),"steps":["a","b"],"where":["n>ten"]}"#).hasPrefix("where[0]"))
@@ -63,19 +74,38 @@ struct QueryParsingTests {
 
     @Test func metricQueriesValidate() throws {
         let base = #""from":"2026-01-01","to":"2026-01-31""#
-        #expect(try failure(#"{\#(base),"measure":"sum"}"#) { (v) throws(UpliftError) in _ = try TrendQuery(json: v) }.hasPrefix("property is required"))
-        #expect(try failure(#"{"from":"2020-01-01","to":"2026-01-31","interval":"hour"}"#) { (v) throws(UpliftError) in _ = try TrendQuery(json: v) }.hasPrefix("interval:"))
-        #expect(try failure(#"{\#(base),"window":"28d"}"#) { (v) throws(UpliftError) in _ = try AdoptionQuery(json: v) }.hasPrefix("feature is required"))
-        #expect(try failure(#"{\#(base),"feature":"x","window":"12h"}"#) { (v) throws(UpliftError) in _ = try AdoptionQuery(json: v) }.hasPrefix("window:"))
-        #expect(try failure(#"{\#(base),"cohort_event":"a","periods":0}"#) { (v) throws(UpliftError) in _ = try RetentionQuery(json: v) }.hasPrefix("periods"))
-        #expect(try failure(#"{\#(base),"interval":"hour"}"#) { (v) throws(UpliftError) in _ = try LifecycleQuery(json: v) }.hasPrefix("interval"))
-        #expect(try failure(#"{\#(base),"comments":-1}"#) { (v) throws(UpliftError) in _ = try FeedbackQuery(json: v) }.hasPrefix("comments"))
+        #expect(
+            try failure(#"{\#(base),"measure":"sum"}"#) { (v) throws(UpliftError) in _ = try TrendQuery(json: v) }
+                .hasPrefix("property is required"))
+        #expect(
+            try failure(#"{"from":"2020-01-01","to":"2026-01-31","interval":"hour"}"#) { (v) throws(UpliftError) in
+                _ = try TrendQuery(json: v)
+            }.hasPrefix("interval:"))
+        #expect(
+            try failure(#"{\#(base),"window":"28d"}"#) { (v) throws(UpliftError) in _ = try AdoptionQuery(json: v) }
+                .hasPrefix("feature is required"))
+        #expect(
+            try failure(#"{\#(base),"feature":"x","window":"12h"}"#) { (v) throws(UpliftError) in
+                _ = try AdoptionQuery(json: v)
+            }.hasPrefix("window:"))
+        #expect(
+            try failure(#"{\#(base),"cohort_event":"a","periods":0}"#) { (v) throws(UpliftError) in
+                _ = try RetentionQuery(json: v)
+            }.hasPrefix("periods"))
+        #expect(
+            try failure(#"{\#(base),"interval":"hour"}"#) { (v) throws(UpliftError) in _ = try LifecycleQuery(json: v) }
+                .hasPrefix("interval"))
+        #expect(
+            try failure(#"{\#(base),"comments":-1}"#) { (v) throws(UpliftError) in _ = try FeedbackQuery(json: v) }
+                .hasPrefix("comments"))
         let adoption = try AdoptionQuery(json: json(#"{\#(base),"feature":"x","window":"month"}"#))
         #expect(adoption.window == .calendar(.month) && adoption.interval == .month)
     }
 
     @Test func commandLineFilters() throws {
-        #expect(try PropertyFilter(parsing: "plan=pro|team") == PropertyFilter(property: PropertyRef("plan"), op: .eq, values: ["pro", "team"]))
+        #expect(
+            try PropertyFilter(parsing: "plan=pro|team")
+                == PropertyFilter(property: PropertyRef("plan"), op: .eq, values: ["pro", "team"]))
         #expect(try PropertyFilter(parsing: "amount>=29.5").op == .gte)
         #expect(try PropertyFilter(parsing: "plan!=free").op == .neq)
         #expect(try PropertyFilter(parsing: "path~/docs").op == .contains)
@@ -90,9 +120,13 @@ struct QueryParsingTests {
         #expect(!eq.matches(.value(text: "three", number: nil)))
         #expect(!eq.matches(.absent))
         #expect(PropertyFilter(property: PropertyRef("n"), op: .neq, values: ["3"]).matches(.absent))
-        #expect(!PropertyFilter(property: PropertyRef("n"), op: .gt, values: ["3"]).matches(.value(text: "4", number: nil)))
-        #expect(PropertyFilter(property: PropertyRef("n"), op: .lt, values: ["3"]).matches(.value(text: "-1", number: -1)))
-        #expect(PropertyFilter(property: PropertyRef("ok"), op: .eq, values: ["true"]).matches(.value(text: "true", number: nil)))
+        #expect(
+            !PropertyFilter(property: PropertyRef("n"), op: .gt, values: ["3"]).matches(.value(text: "4", number: nil)))
+        #expect(
+            PropertyFilter(property: PropertyRef("n"), op: .lt, values: ["3"]).matches(.value(text: "-1", number: -1)))
+        #expect(
+            PropertyFilter(property: PropertyRef("ok"), op: .eq, values: ["true"]).matches(
+                .value(text: "true", number: nil)))
     }
 
     @Test func propertyReader() {

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 
@@ -22,12 +22,15 @@ struct RetentionTests {
             // e: merged with a through links: a's cohort, does not add a person.
             H.event("signup", "e", "2026-03-02T10:00:00Z"),
         ]
-        let q = RetentionQuery(scope: try H.scope("2026-03-01", "2026-03-04"), cohortEvent: "signup", returnEvent: "view", interval: .day, periods: 7)
+        let q = RetentionQuery(
+            scope: try H.scope("2026-03-01", "2026-03-04"), cohortEvent: "signup", returnEvent: "view", interval: .day,
+            periods: 7)
         let r = try engine.retention(q, snapshot: try H.memory(events), links: ["e": "a"])
-        #expect(r.cohorts == [
-            RetentionResult.Cohort(date: "2026-03-01", persons: 2, retained: [2, 1, 1], rates: [1, 0.5, 0.5]),
-            RetentionResult.Cohort(date: "2026-03-03", persons: 1, retained: [1], rates: [1]),
-        ])
+        #expect(
+            r.cohorts == [
+                RetentionResult.Cohort(date: "2026-03-01", persons: 2, retained: [2, 1, 1], rates: [1, 0.5, 0.5]),
+                RetentionResult.Cohort(date: "2026-03-03", persons: 1, retained: [1], rates: [1]),
+            ])
         #expect(r.average == [1, 0.5, 0.5])
     }
 
@@ -35,7 +38,9 @@ struct RetentionTests {
         // Sunday 2026-03-08 23:30 UTC is Monday 03-09 in Paris: the second ISO week.
         let events = [H.event("signup", "a", "2026-03-08T23:30:00Z"), H.event("view", "a", "2026-03-16T10:00:00Z")]
         let scope = try H.scope("2026-03-02", "2026-03-30", zone: "Europe/Paris")
-        let r = try engine.retention(RetentionQuery(scope: scope, cohortEvent: "signup", interval: .week, periods: 4), snapshot: try H.memory(events), links: [:])
+        let r = try engine.retention(
+            RetentionQuery(scope: scope, cohortEvent: "signup", interval: .week, periods: 4),
+            snapshot: try H.memory(events), links: [:])
         #expect(r.cohorts.map(\.date) == ["2026-03-09"])
         // Weeks 03-09, 03-16, 03-23 start before `to` (03-30); 03-30 does not.
         #expect(r.cohorts.first?.retained == [1, 1, 0])

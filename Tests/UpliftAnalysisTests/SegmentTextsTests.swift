@@ -11,24 +11,30 @@ struct SegmentTextsTests {
         var out: [Event] = []
         for day in 1...2 {
             for i in 0..<400 {
-                out.append(MetricHarness.event("$pageview", "u\(i % 50)", "2026-03-0\(day)T0\(i % 9):00:00Z", #"{"url":"/p\#(i % 7)"}"#))
+                out.append(
+                    MetricHarness.event(
+                        "$pageview", "u\(i % 50)", "2026-03-0\(day)T0\(i % 9):00:00Z", #"{"url":"/p\#(i % 7)"}"#))
             }
             for i in 0..<3 {
-                out.append(MetricHarness.event("purchase", "u\(i)", "2026-03-0\(day)T12:00:00Z", #"{"amount":\#(10 * (i + day))}"#))
+                out.append(
+                    MetricHarness.event(
+                        "purchase", "u\(i)", "2026-03-0\(day)T12:00:00Z", #"{"amount":\#(10 * (i + day))}"#))
             }
         }
         return out
     }
 
     static func sum(_ engine: AnalysisEngine, _ snapshot: Snapshot) throws -> [Double] {
-        let q = TrendQuery(scope: try MetricHarness.scope("2026-03-01", "2026-03-03"), event: "purchase", measure: .sum,
-                           property: PropertyRef("amount"))
+        let q = TrendQuery(
+            scope: try MetricHarness.scope("2026-03-01", "2026-03-03"), event: "purchase", measure: .sum,
+            property: PropertyRef("amount"))
         return try engine.trend(q, snapshot: snapshot, links: [:]).points.map(\.value)
     }
 
     static func pagesOfP3(_ engine: AnalysisEngine, _ snapshot: Snapshot) throws -> [Double] {
-        let q = TrendQuery(scope: try MetricHarness.scope("2026-03-01", "2026-03-03"), event: "$pageview",
-                           eventFilters: [PropertyFilter(property: PropertyRef("url"), op: .eq, values: ["/p3"])])
+        let q = TrendQuery(
+            scope: try MetricHarness.scope("2026-03-01", "2026-03-03"), event: "$pageview",
+            eventFilters: [PropertyFilter(property: PropertyRef("url"), op: .eq, values: ["/p3"])])
         return try engine.trend(q, snapshot: snapshot, links: [:]).points.map(\.value)
     }
 

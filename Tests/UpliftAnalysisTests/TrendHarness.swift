@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 import UpliftStorage
@@ -35,20 +35,27 @@ enum MetricHarness {
 
     /// An instant from a UTC date-time text `YYYY-MM-DDThh:mm:ssZ`.
     static func at(_ text: String) -> Int64 {
-        guard let t = Timestamp.parse(text) else { Issue.record("bad time \(text)"); return 0 }
+        guard let t = Timestamp.parse(text) else {
+            Issue.record("bad time \(text)")
+            return 0
+        }
         return t
     }
 
     static func event(_ name: String, _ id: String, _ time: String, _ properties: String = "{}") -> Event {
         let t = at(time)
-        return Event(eventID: UUID().uuidString, type: name == "$identify" ? .identify : .track, event: name, distinctID: id,
-                     timestamp: t, receivedAt: t, properties: properties)
+        return Event(
+            eventID: UUID().uuidString, type: name == "$identify" ? .identify : .track, event: name, distinctID: id,
+            timestamp: t, receivedAt: t, properties: properties)
     }
 
-    static func scope(_ from: String, _ to: String, zone: String = "UTC", filters: [PropertyFilter] = []) throws -> QueryScope {
+    static func scope(
+        _ from: String, _ to: String, zone: String = "UTC", filters: [PropertyFilter] = []
+    ) throws -> QueryScope {
         let calendar = try LocalCalendar(timeZone: zone)
-        return QueryScope(from: try QueryScope.instant(from, field: "from", calendar: calendar),
-                          to: try QueryScope.instant(to, field: "to", calendar: calendar), calendar: calendar, filters: filters)
+        return QueryScope(
+            from: try QueryScope.instant(from, field: "from", calendar: calendar),
+            to: try QueryScope.instant(to, field: "to", calendar: calendar), calendar: calendar, filters: filters)
     }
 }
 
@@ -82,7 +89,9 @@ extension MetricHarness {
             let (events, links) = cases.events(count: 30 + Int(seed % 30))
             let query = try make(&cases)
             let expected = reference(query, events, links)
-            let actual = try await withSegments(events) { snapshot in try engine(AnalysisEngine(), query, snapshot, links) }
+            let actual = try await withSegments(events) { snapshot in
+                try engine(AnalysisEngine(), query, snapshot, links)
+            }
             #expect(actual == expected, "seed \(seed)")
             if actual != expected { return }
         }

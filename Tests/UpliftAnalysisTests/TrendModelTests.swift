@@ -1,19 +1,21 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 
 /// The trend engine against the naive reference on random cases.
 struct TrendModelTests {
     @Test func matchesReferenceInMemory() throws {
-        try MetricHarness.model(seeds: 0..<1200, salt: 239, { try $0.trend() },
-                                reference: { ReferenceMetrics.trend($0, events: $1, links: $2) },
-                                engine: { try $0.trend($1, snapshot: $2, links: $3) })
+        try MetricHarness.model(
+            seeds: 0..<1200, salt: 239, { try $0.trend() },
+            reference: { ReferenceMetrics.trend($0, events: $1, links: $2) },
+            engine: { try $0.trend($1, snapshot: $2, links: $3) })
     }
 
     @Test func matchesReferenceOnSegments() async throws {
-        try await MetricHarness.modelOnSegments(seeds: 0..<8, salt: 239, { try $0.trend() },
-                                                reference: { ReferenceMetrics.trend($0, events: $1, links: $2) },
-                                                engine: { try $0.trend($1, snapshot: $2, links: $3) })
+        try await MetricHarness.modelOnSegments(
+            seeds: 0..<8, salt: 239, { try $0.trend() },
+            reference: { ReferenceMetrics.trend($0, events: $1, links: $2) },
+            engine: { try $0.trend($1, snapshot: $2, links: $3) })
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftModel
 
@@ -52,20 +52,25 @@ struct TrendTests {
             H.event("buy", "u2", "2026-03-02T13:00:00Z", #"{"amount":-1}"#),
         ]
         let scope = try H.scope("2026-03-01", "2026-03-03")
-        let sum = try run(TrendQuery(scope: scope, event: "buy", measure: .sum, property: PropertyRef("amount")), events)
+        let sum = try run(
+            TrendQuery(scope: scope, event: "buy", measure: .sum, property: PropertyRef("amount")), events)
         #expect(sum.points.map(\.value) == [5.5, -1])
         #expect(sum.total == 4.5)
-        let average = try run(TrendQuery(scope: scope, event: "buy", measure: .average, property: PropertyRef("amount")), events)
+        let average = try run(
+            TrendQuery(scope: scope, event: "buy", measure: .average, property: PropertyRef("amount")), events)
         #expect(average.points.map(\.value) == [2.75, -1])
         #expect(average.total == 1.5)
-        let none = try run(TrendQuery(scope: scope, event: "buy", measure: .average, property: PropertyRef("missing")), events)
+        let none = try run(
+            TrendQuery(scope: scope, event: "buy", measure: .average, property: PropertyRef("missing")), events)
         #expect(none.points.map(\.value) == [0, 0])
         #expect(none.total == 0)
     }
 
     @Test func weekAndMonthPointsAreLabelledByTheirFirstDay() throws {
-        let events = [H.event("view", "u1", "2026-03-01T10:00:00Z"), H.event("view", "u1", "2026-03-02T10:00:00Z"),
-                      H.event("view", "u1", "2026-04-14T10:00:00Z")]
+        let events = [
+            H.event("view", "u1", "2026-03-01T10:00:00Z"), H.event("view", "u1", "2026-03-02T10:00:00Z"),
+            H.event("view", "u1", "2026-04-14T10:00:00Z"),
+        ]
         let scope = try H.scope("2026-03-01", "2026-04-15")
         let weeks = try run(TrendQuery(scope: scope, event: "view", interval: .week), events)
         #expect(weeks.points.first?.date == "2026-02-23")
@@ -81,18 +86,22 @@ struct TrendTests {
         let events = [H.event("view", "u1", "2026-03-10T23:30:00Z")]
         let utc = try run(TrendQuery(scope: try H.scope("2026-03-10", "2026-03-12"), event: "view"), events)
         #expect(utc.points.map(\.value) == [1, 0])
-        let paris = try run(TrendQuery(scope: try H.scope("2026-03-10", "2026-03-12", zone: "Europe/Paris"), event: "view"), events)
+        let paris = try run(
+            TrendQuery(scope: try H.scope("2026-03-10", "2026-03-12", zone: "Europe/Paris"), event: "view"), events)
         #expect(paris.points.map(\.date) == ["2026-03-10", "2026-03-11"])
         #expect(paris.points.map(\.value) == [0, 1])
     }
 
     @Test func filtersApply() throws {
-        let events = [H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"pro","n":3}"#),
-                      H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"free","n":1}"#),
-                      H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"n":5}"#)]
+        let events = [
+            H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"pro","n":3}"#),
+            H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"free","n":1}"#),
+            H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"n":5}"#),
+        ]
         let global = [PropertyFilter(property: PropertyRef("n"), op: .gt, values: ["2"])]
-        let q = TrendQuery(scope: try H.scope("2026-03-01", "2026-03-02", filters: global), event: "view",
-                           eventFilters: [PropertyFilter(property: PropertyRef("plan"), op: .neq, values: ["free"])])
+        let q = TrendQuery(
+            scope: try H.scope("2026-03-01", "2026-03-02", filters: global), event: "view",
+            eventFilters: [PropertyFilter(property: PropertyRef("plan"), op: .neq, values: ["free"])])
         #expect(try run(q, events).total == 2)
     }
 
@@ -100,10 +109,15 @@ struct TrendTests {
         var events: [Event] = []
         // v00 … v26 with 27 … 1 events, plus two events without the property.
         for v in 0..<27 {
-            for _ in 0..<(27 - v) { events.append(H.event("view", "u\(v)", "2026-03-01T10:00:00Z", #"{"plan":"v\#(v < 10 ? "0" : "")\#(v)"}"#)) }
+            for _ in 0..<(27 - v) {
+                events.append(
+                    H.event("view", "u\(v)", "2026-03-01T10:00:00Z", #"{"plan":"v\#(v < 10 ? "0" : "")\#(v)"}"#))
+            }
         }
         events += [H.event("view", "x", "2026-03-01T10:00:00Z"), H.event("view", "y", "2026-03-01T10:00:00Z")]
-        let r = try run(TrendQuery(scope: try H.scope("2026-03-01", "2026-03-02"), event: "view", breakdown: PropertyRef("plan")), events)
+        let r = try run(
+            TrendQuery(scope: try H.scope("2026-03-01", "2026-03-02"), event: "view", breakdown: PropertyRef("plan")),
+            events)
         #expect(r.breakdown.count == 26)
         #expect(r.breakdown.first?.value == "v00")
         #expect(r.breakdown.first?.total == 27)
@@ -115,10 +129,14 @@ struct TrendTests {
     }
 
     @Test func breakdownTiesSortByValueWithNilFirst() throws {
-        let events = [H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"b"}"#),
-                      H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"a"}"#),
-                      H.event("view", "u1", "2026-03-01T10:00:00Z")]
-        let r = try run(TrendQuery(scope: try H.scope("2026-03-01", "2026-03-02"), event: "view", breakdown: PropertyRef("plan")), events)
+        let events = [
+            H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"b"}"#),
+            H.event("view", "u1", "2026-03-01T10:00:00Z", #"{"plan":"a"}"#),
+            H.event("view", "u1", "2026-03-01T10:00:00Z"),
+        ]
+        let r = try run(
+            TrendQuery(scope: try H.scope("2026-03-01", "2026-03-02"), event: "view", breakdown: PropertyRef("plan")),
+            events)
         #expect(r.breakdown.map(\.value) == [nil, "a", "b"])
         #expect(!r.breakdown.contains { $0.isOther })
     }

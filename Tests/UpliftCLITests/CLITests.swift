@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The `uplift` command line, end to end through the built binary.
 struct CLITests {
@@ -10,7 +10,8 @@ struct CLITests {
     }
 
     func json(_ result: ProcessResult) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "not JSON: \(result.stdoutText)")
+        try #require(
+            JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "not JSON: \(result.stdoutText)")
     }
 
     @Test func everyCommandHasHelp() throws {
@@ -36,7 +37,9 @@ struct CLITests {
                 #"{"type":"track","event":"signed_up","userId":"u1","messageId":"m1","timestamp":"2026-03-01T10:00:00Z"}"#,
             ]
             let data = dir.appendingPathComponent("data").path
-            let result = try uplift(["import", "--data", data, "--project", "cli", "--json", "-"], stdin: Data(lines.joined(separator: "\n").utf8))
+            let result = try uplift(
+                ["import", "--data", data, "--project", "cli", "--json", "-"],
+                stdin: Data(lines.joined(separator: "\n").utf8))
             #expect(result.exitCode == 0, "\(result.stderrText)")
             let report = try json(result)
             #expect(report["imported"] as? Int == 3)
@@ -56,7 +59,8 @@ struct CLITests {
 
     @Test func gzipInputIsDetectedByItsBytes() throws {
         try withTemporaryDirectory { dir in
-            let ndjson = try uplift(["generate", "--events", "500", "--users", "20", "--days", "2", "--seed", "9"]).stdout
+            let ndjson = try uplift(["generate", "--events", "500", "--users", "20", "--days", "2", "--seed", "9"])
+                .stdout
             let plain = dir.appendingPathComponent("events.ndjson")
             try ndjson.write(to: plain)
             let gzip = try runProcess(URL(fileURLWithPath: "/bin/gzip"), arguments: ["-k", "-c", plain.path])
@@ -83,7 +87,10 @@ struct CLITests {
     @Test(arguments: [
         (["import", "--project", "Bad Slug", "-"], "--project"),
         (["import", "--project", "ok"], "Missing expected argument"),
-        (["import", "--data", "{data}", "--project", "ok", "/nonexistent/file.ndjson"], "cannot open /nonexistent/file.ndjson"),
+        (
+            ["import", "--data", "{data}", "--project", "ok", "/nonexistent/file.ndjson"],
+            "cannot open /nonexistent/file.ndjson"
+        ),
         (["generate", "--dialect", "klingon"], "--dialect"),
         (["generate", "--events", "-5"], "events"),
         (["compact", "--sort", "nonsense", "--data", "{data}"], "--sort"),
@@ -106,7 +113,9 @@ struct CLITests {
             let gzip = try runProcess(URL(fileURLWithPath: "/bin/gzip"), arguments: ["-c", plain.path]).stdout
             let cut = dir.appendingPathComponent("cut.gz")
             try gzip.prefix(gzip.count / 2).write(to: cut)
-            let result = try uplift(["import", "--data", dir.appendingPathComponent("d").path, "--project", "p", cut.path])
+            let result = try uplift([
+                "import", "--data", dir.appendingPathComponent("d").path, "--project", "p", cut.path,
+            ])
             #expect(result.exitCode == 1)
             #expect(result.stderrText.contains("gzip stream is truncated"), "\(result.stderrText)")
         }
@@ -117,7 +126,9 @@ struct CLITests {
             let data = dir.appendingPathComponent("data").path
             let ndjson = try uplift(["generate", "--events", "1000", "--users", "30", "--days", "1"]).stdout
             #expect(try uplift(["import", "--data", data, "--project", "v", "-"], stdin: ndjson).exitCode == 0)
-            let segments = FileManager.default.enumerator(atPath: data)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".parquet") }
+            let segments = FileManager.default.enumerator(atPath: data)!.compactMap { $0 as? String }.filter {
+                $0.hasSuffix(".parquet")
+            }
             let victim = URL(fileURLWithPath: data).appendingPathComponent(try #require(segments.first))
             var bytes = try Data(contentsOf: victim)
             bytes[bytes.count / 2] ^= 0x10

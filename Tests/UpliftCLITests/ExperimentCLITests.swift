@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `uplift experiment …` and `uplift flag …` end to end through the built binary, on a SQLite catalog.
 struct ExperimentCLITests {
@@ -27,20 +27,27 @@ struct ExperimentCLITests {
 
     func uplift(_ arguments: [String]) throws -> ProcessResult {
         let binary = try #require(upliftBinaryPath(), "build the uplift binary first (swift build)")
-        return try runProcess(binary, arguments: arguments, environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": ""])
+        return try runProcess(
+            binary, arguments: arguments, environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": ""])
     }
 
     func object(_ result: ProcessResult) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "not JSON: \(result.stdoutText) \(result.stderrText)")
+        try #require(
+            JSONSerialization.jsonObject(with: result.stdout) as? [String: Any],
+            "not JSON: \(result.stdoutText) \(result.stderrText)")
     }
 
     /// Planning: persons per variant for a lift (checked by hand: 2.8016² × 4 × (1 + 1.05²) / 0.05² ≈ 26,404 at a
     /// 20% rate), the lift a number of persons can see, and refusals that say what to give.
     @Test func planPersonsAndDetectableLift() throws {
-        let needed = try object(try uplift(["experiment", "plan", "--baseline-rate", "0.2", "--mde", "0.05", "--persons-per-day", "800", "--json"]))
+        let needed = try object(
+            try uplift([
+                "experiment", "plan", "--baseline-rate", "0.2", "--mde", "0.05", "--persons-per-day", "800", "--json",
+            ]))
         #expect(needed["persons_per_variant"] as? Int == 26_404)
         #expect(needed["days"] as? Int == 34)
-        let lift = try object(try uplift(["experiment", "plan", "--baseline-rate", "0.2", "--persons", "26404", "--json"]))
+        let lift = try object(
+            try uplift(["experiment", "plan", "--baseline-rate", "0.2", "--persons", "26404", "--json"]))
         let mde = try #require(lift["minimum_detectable_effect"] as? Double)
         #expect(abs(mde - 0.05) < 0.0005)
         let bad = try uplift(["experiment", "plan", "--baseline-rate", "1.5", "--mde", "0.05"])
@@ -64,7 +71,8 @@ struct ExperimentCLITests {
             let again = try uplift(["experiment", "create", "--definition", file.path] + scope)
             #expect(again.exitCode == 1)
             #expect(again.stderrText.contains("already exists") && again.stderrText.contains("--replace"))
-            let replaced = try uplift(["experiment", "create", "--definition", file.path, "--replace", "--json"] + scope)
+            let replaced = try uplift(
+                ["experiment", "create", "--definition", file.path, "--replace", "--json"] + scope)
             #expect(replaced.exitCode == 0)
             #expect(try object(replaced)["key"] as? String == "checkout-v2")
 
@@ -79,7 +87,9 @@ struct ExperimentCLITests {
             let shown = try uplift(["experiment", "show", "checkout-v2"] + scope)
             #expect(shown.exitCode == 0)
             #expect(shown.stdoutText.contains("metrics: conversion (proportion), revenue (mean)"))
-            #expect(try object(uplift(["experiment", "show", "checkout-v2", "--json"] + scope))["method"] as? String == "frequentist")
+            #expect(
+                try object(uplift(["experiment", "show", "checkout-v2", "--json"] + scope))["method"] as? String
+                    == "frequentist")
 
             #expect(try uplift(["experiment", "start", "checkout-v2"] + scope).stdoutText.contains("is running"))
             let badShip = try uplift(["experiment", "stop", "checkout-v2", "--ship", "purple"] + scope)
@@ -100,13 +110,20 @@ struct ExperimentCLITests {
             let data = ["--data", dir.appendingPathComponent("data").path]
             #expect(try uplift(["project", "create", "shop"] + data).exitCode == 0)
             let file = dir.appendingPathComponent("bad.yaml")
-            try Self.yaml.replacingOccurrences(of: "kind: proportion", with: "kind: median").write(to: file, atomically: true, encoding: .utf8)
+            try Self.yaml.replacingOccurrences(of: "kind: proportion", with: "kind: median").write(
+                to: file, atomically: true, encoding: .utf8)
             let result = try uplift(["experiment", "create", "--definition", file.path, "--project", "shop"] + data)
             #expect(result.exitCode == 1)
             #expect(result.stderrText.contains("metrics[0].kind"), "\(result.stderrText)")
-            let missing = try uplift(["experiment", "create", "--definition", dir.appendingPathComponent("none.yaml").path, "--project", "shop"] + data)
+            let missing = try uplift(
+                [
+                    "experiment", "create", "--definition", dir.appendingPathComponent("none.yaml").path, "--project",
+                    "shop",
+                ] + data)
             #expect(missing.exitCode == 1 && missing.stderrText.contains("cannot read"))
-            #expect(try object(uplift(["experiment", "list", "--json", "--project", "shop"] + data))["experiments"] as? [Any] != nil)
+            #expect(
+                try object(uplift(["experiment", "list", "--json", "--project", "shop"] + data))["experiments"]
+                    as? [Any] != nil)
         }
     }
 }

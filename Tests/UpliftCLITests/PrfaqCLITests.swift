@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `uplift prfaq validate` and `uplift goals` end to end through the built binary.
 struct PrfaqCLITests {
@@ -8,7 +8,9 @@ struct PrfaqCLITests {
 
     func uplift(_ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
         let binary = try #require(upliftBinaryPath(), "build the uplift binary first (swift build)")
-        return try runProcess(binary, arguments: arguments, stdin: stdin, environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": ""])
+        return try runProcess(
+            binary, arguments: arguments, stdin: stdin,
+            environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": ""])
     }
 
     func dashboardFiles() throws -> [String] {
@@ -41,29 +43,29 @@ struct PrfaqCLITests {
         try withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("bad.md")
             try """
-                ---
-                id: bad
-                title: t
-                owner: o
-                feature: f
-                launch: 2026-01-01
-                goals:
-                  - id: a
-                    metric: funnel_conversion
-                    steps: [only_one]
-                    target: 0.5
-                    deadline: 2026-03-01
-                  - id: b
-                    metric: nps
-                    target: 300
-                    deadline: 2026-03-01
-                    colour: red
-                experiments:
-                  - key: x
-                    definition: missing.yaml
-                ---
-                body
-                """.write(to: file, atomically: true, encoding: .utf8)
+            ---
+            id: bad
+            title: t
+            owner: o
+            feature: f
+            launch: 2026-01-01
+            goals:
+              - id: a
+                metric: funnel_conversion
+                steps: [only_one]
+                target: 0.5
+                deadline: 2026-03-01
+              - id: b
+                metric: nps
+                target: 300
+                deadline: 2026-03-01
+                colour: red
+            experiments:
+              - key: x
+                definition: missing.yaml
+            ---
+            body
+            """.write(to: file, atomically: true, encoding: .utf8)
             let text = try uplift(["prfaq", "validate", file.path])
             #expect(text.exitCode == 1)
             #expect(text.stderrText.contains("goals[0].steps (line 10): must list 2 to 20 steps"), "\(text.stderrText)")
@@ -87,24 +89,32 @@ struct PrfaqCLITests {
                 .write(to: file, atomically: true, encoding: .utf8)
             let missing = try uplift(["prfaq", "validate", file.path])
             #expect(missing.exitCode == 1)
-            #expect(missing.stderrText.contains("experiments[0].definition (line 19): cannot read missing.yaml"), "\(missing.stderrText)")
+            #expect(
+                missing.stderrText.contains("experiments[0].definition (line 19): cannot read missing.yaml"),
+                "\(missing.stderrText)")
         }
     }
 
     @Test func goalsOnGeneratedData() throws {
         try withTemporaryDirectory { dir in
             let data = dir.appendingPathComponent("data").path
-            let generated = try uplift(["generate", "--events", "30000", "--users", "1200", "--days", "60", "--seed", "5"])
+            let generated = try uplift([
+                "generate", "--events", "30000", "--users", "1200", "--days", "60", "--seed", "5",
+            ])
             #expect(generated.exitCode == 0)
             let imported = try uplift(["import", "--data", data, "--project", "demo", "-"], stdin: generated.stdout)
             #expect(imported.exitCode == 0, "\(imported.stderrText)")
-            let base = ["goals", "--data", data, "--project", "demo", "--dashboards", Self.dashboards.path, "--now", "2026-03-02"]
+            let base = [
+                "goals", "--data", data, "--project", "demo", "--dashboards", Self.dashboards.path, "--now",
+                "2026-03-02",
+            ]
 
             let table = try uplift(base)
             #expect(table.exitCode == 0, "\(table.stderrText)")
             #expect(table.stdoutText.contains("status") && table.stdoutText.contains("checkout-conversion"))
 
-            let json = try uplift(base + ["--prfaq", Self.dashboards.appendingPathComponent("new-checkout.md").path, "--json"])
+            let json = try uplift(
+                base + ["--prfaq", Self.dashboards.appendingPathComponent("new-checkout.md").path, "--json"])
             #expect(json.exitCode == 0, "\(json.stderrText)")
             let object = try #require(JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
             let prfaqs = try #require(object["prfaqs"] as? [[String: Any]])

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `uplift funnel|trend|adoption|retention|lifecycle|feedback`: the flags become the same JSON
 /// query the HTTP API takes, refused with one line naming the field, exit code 1.
@@ -23,7 +23,8 @@ struct QueryCLITests {
                 #"{"type":"track","event":"paid","userId":"u1","messageId":"m3","timestamp":"2026-03-03T10:00:00Z"}"#,
                 #"{"type":"track","event":"signed_up","userId":"u2","messageId":"m4","timestamp":"2026-03-04T09:00:00Z"}"#,
             ]
-            let imported = try uplift(["import", "--data", data, "--project", "demo", "-"], stdin: Data(lines.joined(separator: "\n").utf8))
+            let imported = try uplift(
+                ["import", "--data", data, "--project", "demo", "-"], stdin: Data(lines.joined(separator: "\n").utf8))
             #expect(imported.exitCode == 0, "\(imported.stderrText)")
             try body(data)
         }
@@ -44,12 +45,28 @@ struct QueryCLITests {
     @Test(arguments: [
         (["--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--window", "7x"], "window"),
         (["--steps", "signed_up,paid", "--from", "2026-03-08", "--to", "2026-03-01"], "from must be before to"),
-        (["--steps", (1...21).map { "e\($0)" }.joined(separator: ","), "--from", "2026-03-01", "--to", "2026-03-08"], "steps must list 2 to 20"),
-        (["--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--order", "sideways"], "order must be one of"),
+        (
+            [
+                "--steps", (1...21).map { "e\($0)" }.joined(separator: ","), "--from", "2026-03-01", "--to",
+                "2026-03-08",
+            ], "steps must list 2 to 20"
+        ),
+        (
+            ["--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--order", "sideways"],
+            "order must be one of"
+        ),
         (["--steps", "signed_up,,paid", "--from", "2026-03-01", "--to", "2026-03-08"], "steps[1]"),
         (["--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--where", "plan"], "where[0]"),
-        (["--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--time-zone", "Mars/Olympus"], "time_zone"),
-        (["--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--conversion-interval", "month"], "conversion_interval"),
+        (
+            ["--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--time-zone", "Mars/Olympus"],
+            "time_zone"
+        ),
+        (
+            [
+                "--steps", "signed_up,paid", "--from", "2026-03-01", "--to", "2026-03-08", "--conversion-interval",
+                "month",
+            ], "conversion_interval"
+        ),
     ])
     func badFunnelFlagsAreOneLineNamingTheField(_ flags: [String], _ says: String) throws {
         try withDemo { data in
@@ -74,7 +91,8 @@ struct QueryCLITests {
         ]
         try withDemo { data in
             for (args, says) in cases {
-                let result = try uplift(args + ["--data", data, "--project", "demo", "--from", "2026-03-01", "--to", "2026-03-08"])
+                let result = try uplift(
+                    args + ["--data", data, "--project", "demo", "--from", "2026-03-01", "--to", "2026-03-08"])
                 #expect(result.exitCode == 1, "\(args)")
                 #expect(result.stderrText.contains(says), "\(args): \(result.stderrText)")
             }
@@ -95,7 +113,9 @@ struct QueryCLITests {
 
     @Test func anUnknownProjectIsAnError() throws {
         try withDemo { data in
-            let result = try uplift(["trend", "--data", data, "--project", "nope", "--from", "2026-03-01", "--to", "2026-03-08"])
+            let result = try uplift([
+                "trend", "--data", data, "--project", "nope", "--from", "2026-03-01", "--to", "2026-03-08",
+            ])
             #expect(result.exitCode == 1)
             #expect(result.stderrText.contains("project 'nope' does not exist"), "\(result.stderrText)")
         }
@@ -127,7 +147,8 @@ struct QueryCLITests {
             ] {
                 let result = try uplift([command] + extra + base)
                 #expect(result.exitCode == 0, "\(command): \(result.stderrText)")
-                let doc = try #require(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "\(command)")
+                let doc = try #require(
+                    JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "\(command)")
                 #expect(Set(doc.keys) == keys, "\(command)")
                 #expect(try uplift([command] + extra + base.dropLast()).exitCode == 0, "\(command) table")
             }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import UpliftCatalog
+import Testing
 import UpliftModel
+
+@testable import UpliftCatalog
 
 /// The databases every catalog test runs against. PostgreSQL needs UPLIFT_TEST_POSTGRES_URL
 /// (`make test` starts a throwaway server and sets it); without it the PostgreSQL cases are not
@@ -53,7 +54,9 @@ func withPlace<T>(_ backend: Backend, _ body: (CatalogPlace) async throws -> T) 
     case .sqlite:
         return try await withTemporaryDirectory(prefix: "uplift-catalog") { dir in
             let path = dir.appendingPathComponent("catalog.sqlite").path
-            return try await body(CatalogPlace(backend: .sqlite, url: .sqlite(path: path), directory: dir, schema: nil, urlText: "sqlite:\(path)"))
+            return try await body(
+                CatalogPlace(
+                    backend: .sqlite, url: .sqlite(path: path), directory: dir, schema: nil, urlText: "sqlite:\(path)"))
         }
     case .postgres:
         guard let base = Backend.postgresURL else {
@@ -64,7 +67,10 @@ func withPlace<T>(_ backend: Backend, _ body: (CatalogPlace) async throws -> T) 
         try await Catalog.execute("CREATE SCHEMA \(schema)", at: admin)
         let text = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
         do {
-            let result = try await body(CatalogPlace(backend: .postgres, url: try CatalogURL(parsing: text), directory: nil, schema: String(schema), urlText: text))
+            let result = try await body(
+                CatalogPlace(
+                    backend: .postgres, url: try CatalogURL(parsing: text), directory: nil, schema: String(schema),
+                    urlText: text))
             try? await Catalog.execute("DROP SCHEMA \(schema) CASCADE", at: admin)
             return result
         } catch {
@@ -98,7 +104,9 @@ func slug(_ text: String) -> ProjectSlug { try! ProjectSlug(text) }
 /// Makes the absence of PostgreSQL visible: skipped (with the reason) when no server is given,
 /// and a failure when one is given but cannot be used.
 struct PostgresGate {
-    @Test(.enabled(if: Backend.postgresURL != nil, "PostgreSQL cases skipped: set UPLIFT_TEST_POSTGRES_URL (make test does)"))
+    @Test(
+        .enabled(
+            if: Backend.postgresURL != nil, "PostgreSQL cases skipped: set UPLIFT_TEST_POSTGRES_URL (make test does)"))
     func postgresCasesRun() async throws {
         #expect(Backend.enabled.contains(.postgres))
         try await withCatalog(.postgres) { catalog, _ in

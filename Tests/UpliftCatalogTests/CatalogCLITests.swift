@@ -1,18 +1,23 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import UpliftCatalog
+import Testing
 import UpliftModel
+
+@testable import UpliftCatalog
 
 /// The catalog commands end to end through the built `uplift` binary.
 struct CatalogCLITests {
     func uplift(_ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
         let binary = try #require(upliftBinaryPath(), "build the uplift binary first (swift build)")
-        return try runProcess(binary, arguments: arguments, stdin: stdin, environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": ""])
+        return try runProcess(
+            binary, arguments: arguments, stdin: stdin,
+            environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": ""])
     }
 
     func json(_ result: ProcessResult) throws -> [String: Any] {
-        try #require(JSONSerialization.jsonObject(with: result.stdout) as? [String: Any], "not JSON: \(result.stdoutText) \(result.stderrText)")
+        try #require(
+            JSONSerialization.jsonObject(with: result.stdout) as? [String: Any],
+            "not JSON: \(result.stdoutText) \(result.stderrText)")
     }
 
     /// One line on standard error, a non-zero exit.
@@ -26,7 +31,7 @@ struct CatalogCLITests {
     @Test(arguments: Backend.enabled)
     func projectsAndKeysFromTheCommandLine(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
-            try await withTemporaryDirectory { dir in
+            try withTemporaryDirectory { dir in
                 let base = ["--data", dir.path, "--catalog", place.urlText]
                 let created = try uplift(["project", "create", "shop", "--name", "Shop", "--json"] + base)
                 #expect(created.exitCode == 0, "\(created.stderrText)")
@@ -48,20 +53,25 @@ struct CatalogCLITests {
                 let key = try json(uplift(["key", "create", "--project", "shop", "--kind", "read", "--json"] + base))
                 #expect(key["kind"] as? String == "read")
                 let prefix = try #require(key["prefix"] as? String)
-                expectOneLineFailure(try uplift(["key", "create", "--project", "nope", "--kind", "read"] + base), containing: "does not exist")
-                expectOneLineFailure(try uplift(["key", "create", "--project", "shop", "--kind", "admin"] + base), containing: "--kind")
+                expectOneLineFailure(
+                    try uplift(["key", "create", "--project", "nope", "--kind", "read"] + base),
+                    containing: "does not exist")
+                expectOneLineFailure(
+                    try uplift(["key", "create", "--project", "shop", "--kind", "admin"] + base), containing: "--kind")
 
                 let revoked = try json(uplift(["key", "revoke", prefix, "--json"] + base))
                 #expect(revoked["prefix"] as? String == prefix)
                 #expect(revoked["revoked_at"] is String)
-                let keys = try #require(try json(uplift(["key", "list", "--project", "shop", "--json"] + base))["keys"] as? [[String: Any]])
+                let keys = try #require(
+                    try json(uplift(["key", "list", "--project", "shop", "--json"] + base))["keys"] as? [[String: Any]])
                 #expect(keys.count == 3)
                 #expect(keys.filter { $0["revoked_at"] is String }.map { $0["prefix"] as? String } == [prefix])
                 // Listings never show a key.
                 let table = try uplift(["key", "list"] + base)
                 #expect(table.stdoutText.contains(String(writeKey.prefix(12))))
                 #expect(!table.stdoutText.contains(writeKey))
-                expectOneLineFailure(try uplift(["key", "revoke", "upw_00000000"] + base), containing: "no key has the prefix")
+                expectOneLineFailure(
+                    try uplift(["key", "revoke", "upw_00000000"] + base), containing: "no key has the prefix")
 
                 let migrate = try json(uplift(["migrate", "--json"] + base))
                 #expect(migrate["to"] as? Int == Catalog.latestSchemaVersion)
@@ -73,7 +83,9 @@ struct CatalogCLITests {
 
     @Test func importCreatesAMissingProjectAndSaysSo() throws {
         try withTemporaryDirectory { dir in
-            let line = Data(#"{"type":"track","event":"signed_up","userId":"u1","messageId":"m1","timestamp":"2026-03-01T10:00:00Z"}"#.utf8)
+            let line = Data(
+                #"{"type":"track","event":"signed_up","userId":"u1","messageId":"m1","timestamp":"2026-03-01T10:00:00Z"}"#
+                    .utf8)
             let first = try uplift(["import", "--data", dir.path, "--project", "bulk", "-"], stdin: line)
             #expect(first.exitCode == 0, "\(first.stderrText)")
             #expect(first.stderrText.contains("created project bulk"))
@@ -100,12 +112,17 @@ struct CatalogCLITests {
                 // The secret comes from the environment here, as nodes sharing a catalog would have it.
                 let binary = try #require(upliftBinaryPath())
                 let result = try runProcess(
-                    binary, arguments: ["import", "--data", dir.path, "--catalog", place.urlText, "--project", "people", "-"],
-                    stdin: Data(lines.utf8), environment: ["UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": String(repeating: "s3cret-pepper-", count: 3)])
+                    binary,
+                    arguments: ["import", "--data", dir.path, "--catalog", place.urlText, "--project", "people", "-"],
+                    stdin: Data(lines.utf8),
+                    environment: [
+                        "UPLIFT_CATALOG": "", "UPLIFT_CATALOG_SECRET": String(repeating: "s3cret-pepper-", count: 3),
+                    ])
                 #expect(result.exitCode == 0, "\(result.stderrText)")
                 let persons = try await place.withOpen { catalog in
                     try await catalog.persons(
-                        project: try ProjectSlug("people"), distinctIds: ["anon-1", "user-1", "phone-1", "user-1b", "anon-2"])
+                        project: try ProjectSlug("people"),
+                        distinctIds: ["anon-1", "user-1", "phone-1", "user-1b", "anon-2"])
                 }
                 #expect(Set(["anon-1", "user-1", "phone-1", "user-1b"].map { persons[$0] }).count == 1)
                 #expect(persons["anon-2"] == "anon-2")
@@ -117,9 +134,15 @@ struct CatalogCLITests {
     @Test func badCatalogsFailWithOneLine() async throws {
         try await withTemporaryDirectory { dir in
             let data = ["--data", dir.path]
-            expectOneLineFailure(try uplift(["migrate", "--catalog", "mysql://u:p@h/db"] + data), containing: "scheme 'mysql' is not supported")
-            expectOneLineFailure(try uplift(["project", "list", "--catalog", "postgres://u:hunter2@127.0.0.1:1/db"] + data), containing: "cannot reach the PostgreSQL catalog")
-            let env = try runProcess(try #require(upliftBinaryPath()), arguments: ["migrate"] + data, environment: ["UPLIFT_CATALOG": "postgres://nohost"])
+            expectOneLineFailure(
+                try uplift(["migrate", "--catalog", "mysql://u:p@h/db"] + data),
+                containing: "scheme 'mysql' is not supported")
+            expectOneLineFailure(
+                try uplift(["project", "list", "--catalog", "postgres://u:hunter2@127.0.0.1:1/db"] + data),
+                containing: "cannot reach the PostgreSQL catalog")
+            let env = try runProcess(
+                try #require(upliftBinaryPath()), arguments: ["migrate"] + data,
+                environment: ["UPLIFT_CATALOG": "postgres://nohost"])
             expectOneLineFailure(env, containing: "catalog URL")
 
             // A schema newer than the binary.
@@ -127,7 +150,9 @@ struct CatalogCLITests {
             #expect(try uplift(["migrate"] + data).exitCode == 0)
             let secret = try CatalogSecret.resolve(environmentValue: nil, dataDirectory: dir.path)
             let catalog = try await Catalog.open(CatalogConfiguration(url: .sqlite(path: path), secret: secret))
-            try await catalog.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(Catalog.latestSchemaVersion + 1), 'future', 0)")
+            try await catalog.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(Catalog.latestSchemaVersion + 1), 'future', 0)"
+            )
             await catalog.close()
             expectOneLineFailure(try uplift(["migrate"] + data), containing: "upgrade uplift")
             expectOneLineFailure(try uplift(["project", "list"] + data), containing: "upgrade uplift")

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-@testable import UpliftCatalog
 import TestSupport
+import Testing
 import UpliftModel
+
+@testable import UpliftCatalog
 
 struct KeyTokenTests {
     @Test(arguments: KeyKind.allCases)
@@ -45,9 +46,12 @@ struct KeyTokenTests {
             #expect(first.bytes == second.bytes)
             let attributes = try FileManager.default.attributesOfItem(atPath: data + "/catalog.secret")
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-            let env = try CatalogSecret.resolve(environmentValue: String(repeating: "e", count: 40), dataDirectory: data)
+            let env = try CatalogSecret.resolve(
+                environmentValue: String(repeating: "e", count: 40), dataDirectory: data)
             #expect(env.bytes != first.bytes)
-            #expect(throws: UpliftError.self) { _ = try CatalogSecret.resolve(environmentValue: "short", dataDirectory: data) }
+            #expect(throws: UpliftError.self) {
+                _ = try CatalogSecret.resolve(environmentValue: "short", dataDirectory: data)
+            }
         }
     }
 }

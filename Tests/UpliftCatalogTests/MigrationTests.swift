@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import UpliftCatalog
 import UpliftModel
+
+@testable import UpliftCatalog
 
 struct MigrationTests {
     @Test(arguments: Backend.enabled)
@@ -24,7 +25,9 @@ struct MigrationTests {
         try await withPlace(backend) { place in
             let future = Catalog.latestSchemaVersion + 1
             try await place.withOpen { catalog in
-                try await catalog.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(future), 'from the future', 0)")
+                try await catalog.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(future), 'from the future', 0)"
+                )
             }
             let error = try #require(await upliftError { _ = try await place.open() })
             #expect(error.code == .unsupported)

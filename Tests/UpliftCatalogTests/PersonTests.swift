@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import UpliftCatalog
+import Testing
 import UpliftModel
+
+@testable import UpliftCatalog
 
 /// The reference: a plain union-find with path halving.
 struct NaiveUnionFind {
@@ -25,7 +26,6 @@ struct NaiveUnionFind {
     }
 }
 
-
 struct PersonTests {
     @Test(arguments: Backend.enabled)
     func chainsOfIdentifyAndAliasResolveToOnePerson(_ backend: Backend) async throws {
@@ -33,11 +33,14 @@ struct PersonTests {
             let p = slug("app")
             _ = try await catalog.ensureProject(p)
             try await catalog.link(project: p, [PersonLink("anon-laptop", "user-42")])
-            try await catalog.link(project: p, [PersonLink("anon-phone", "user-42")])       // second device
-            try await catalog.link(project: p, [PersonLink("user-42-new-email", "user-42")]) // alias
+            try await catalog.link(project: p, [PersonLink("anon-phone", "user-42")])  // second device
+            try await catalog.link(project: p, [PersonLink("user-42-new-email", "user-42")])  // alias
             try await catalog.link(project: p, [PersonLink("alias-of-alias", "user-42-new-email")])
             try await catalog.link(project: p, [PersonLink("anon-other", "user-7")])
-            let ids = ["anon-laptop", "anon-phone", "user-42", "user-42-new-email", "alias-of-alias", "anon-other", "user-7", "never-seen"]
+            let ids = [
+                "anon-laptop", "anon-phone", "user-42", "user-42-new-email", "alias-of-alias", "anon-other", "user-7",
+                "never-seen",
+            ]
             let person = try await catalog.persons(project: p, distinctIds: ids)
             let one = try #require(person["user-42"])
             for id in ids.prefix(5) { #expect(person[id] == one, "\(id)") }
@@ -47,7 +50,8 @@ struct PersonTests {
             #expect(try await catalog.personIds(project: p, of: "alias-of-alias").count == 5)
             #expect(try await catalog.personIds(project: p, of: "never-seen") == ["never-seen"])
             // Linking twice, or an id to itself, changes nothing.
-            #expect(try await catalog.link(project: p, [PersonLink("anon-phone", "user-42"), PersonLink("x", "x")]) == 0)
+            #expect(
+                try await catalog.link(project: p, [PersonLink("anon-phone", "user-42"), PersonLink("x", "x")]) == 0)
         }
     }
 
@@ -73,7 +77,8 @@ struct PersonTests {
     @Test(arguments: Backend.enabled)
     func linksVersionIsPerProjectAndKeptAcrossReopening(_ backend: Backend) async throws {
         try await withPlace(backend) { place in
-            let p = slug("mine"), q = slug("theirs")
+            let p = slug("mine")
+            let q = slug("theirs")
             let before = try await place.withOpen { catalog in
                 _ = try await catalog.ensureProject(p)
                 _ = try await catalog.ensureProject(q)
@@ -105,9 +110,11 @@ struct PersonTests {
             let one = try await catalog.persons(project: slug("one"), distinctIds: ["a", "b", "c"])
             #expect(one["a"] == one["b"])
             #expect(one["c"] == "c")
-            let missing = try #require(await upliftError { try await catalog.link(project: slug("nope"), [PersonLink("a", "b")]) })
+            let missing = try #require(
+                await upliftError { try await catalog.link(project: slug("nope"), [PersonLink("a", "b")]) })
             #expect(missing.code == .notFound)
-            let empty = try #require(await upliftError { try await catalog.link(project: slug("one"), [PersonLink("", "b")]) })
+            let empty = try #require(
+                await upliftError { try await catalog.link(project: slug("one"), [PersonLink("", "b")]) })
             #expect(empty.code == .invalidInput)
         }
     }
@@ -126,7 +133,10 @@ struct PersonTests {
                 // Mostly within small neighbourhoods (devices of one user), sometimes far away,
                 // so that both small and large persons merge.
                 let a = Int.random(in: 0..<ids.count, using: &rng)
-                let b = Bool.random(using: &rng) ? min(ids.count - 1, a + Int.random(in: 0..<8, using: &rng)) : Int.random(in: 0..<ids.count, using: &rng)
+                let b =
+                    Bool.random(using: &rng)
+                    ? min(ids.count - 1, a + Int.random(in: 0..<8, using: &rng))
+                    : Int.random(in: 0..<ids.count, using: &rng)
                 links.append(PersonLink(ids[a], ids[b]))
             }
             var start = 0
@@ -145,14 +155,17 @@ struct PersonTests {
             for id in ids {
                 let person = try #require(resolved[id])
                 let root = reference.find(id)
-                if toRoot[person, default: root] != root || fromRoot[root, default: person] != person { mismatches += 1 }
+                if toRoot[person, default: root] != root || fromRoot[root, default: person] != person {
+                    mismatches += 1
+                }
                 toRoot[person] = root
                 fromRoot[root] = person
             }
             #expect(mismatches == 0)
             #expect(Set(resolved.values).count == Set(ids.map { reference.find($0) }).count)
             // Sizes are consistent with the ids stored.
-            let bad = try await catalog.queryInt("""
+            let bad = try await catalog.queryInt(
+                """
                 SELECT COUNT(*) AS n FROM persons p
                 WHERE p.size <> (SELECT COUNT(*) FROM person_ids i WHERE i.project = p.project AND i.person_id = p.person_id)
                 """)

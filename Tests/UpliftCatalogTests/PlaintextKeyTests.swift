@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import UpliftCatalog
+import Testing
 import UpliftModel
+
+@testable import UpliftCatalog
 
 /// No key is ever stored: the database's bytes (SQLite files, or a `pg_dump`) hold neither a
 /// token nor its secret part, only the listing prefix.
@@ -42,10 +43,13 @@ struct PlaintextKeyTests {
             }
             return bytes
         }
-        let bin = ProcessInfo.processInfo.environment["UPLIFT_TEST_POSTGRES_BIN"].map { $0 + "/pg_dump" } ?? "/usr/bin/pg_dump"
+        let bin =
+            ProcessInfo.processInfo.environment["UPLIFT_TEST_POSTGRES_BIN"].map { $0 + "/pg_dump" }
+            ?? "/usr/bin/pg_dump"
         let url = try #require(Backend.postgresURL)
         let schema = try #require(place.schema)
-        let result = try runProcess(URL(fileURLWithPath: bin), arguments: ["--dbname=\(url)", "--schema=\(schema)", "--data-only", "--inserts"])
+        let result = try runProcess(
+            URL(fileURLWithPath: bin), arguments: ["--dbname=\(url)", "--schema=\(schema)", "--data-only", "--inserts"])
         try #require(result.exitCode == 0, "pg_dump failed: \(result.stderrText)")
         return Array(result.stdout)
     }

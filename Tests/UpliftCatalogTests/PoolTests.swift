@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import UpliftCatalog
 import UpliftModel
+
+@testable import UpliftCatalog
 
 /// PostgreSQL's pool: calls run side by side, wait a bounded time for a connection, and say
 /// `catalogUnavailable` when none comes.
@@ -71,16 +72,19 @@ struct CatalogErrorTests {
             let logger = Logger(label: "uplift.catalog.test") { _ in log.handler }
             try await Catalog.withOpen(place.configuration(), logger: logger) { catalog in
                 // PostgreSQL: invalid input syntax for type bigint: "row-data-4711".
-                let error = try #require(await upliftError { _ = try await catalog.queryInt("SELECT CAST('row-data-4711' AS BIGINT) AS n") })
+                let error = try #require(
+                    await upliftError { _ = try await catalog.queryInt("SELECT CAST('row-data-4711' AS BIGINT) AS n") })
                 #expect(error.code == .io)
                 #expect(error.message.contains("SQLSTATE 22P02"), "\(error.message)")
                 #expect(!error.description.contains("row-data-4711"), "\(error.description)")
                 #expect(log.debugLines.contains { $0.contains("row-data-4711") && $0.contains("22P02") })
 
                 // A unique violation keeps its meaning: an error of the statement, not an outage.
-                let duplicate = try #require(await upliftError {
-                    try await catalog.execute("INSERT INTO catalog_meta (name, value) VALUES ('secret_check', 'row-data-4712')")
-                })
+                let duplicate = try #require(
+                    await upliftError {
+                        try await catalog.execute(
+                            "INSERT INTO catalog_meta (name, value) VALUES ('secret_check', 'row-data-4712')")
+                    })
                 #expect(duplicate.code == .io)
                 #expect(duplicate.message.contains("SQLSTATE 23505"), "\(duplicate.message)")
                 #expect(!duplicate.description.contains("row-data-4712"))
@@ -106,13 +110,12 @@ final class CapturedLog: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let all = metadata.merging(extra ?? [:]) { $1 }
-            let text = "\(message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            sink.lines.withLock { $0.append((level, text)) }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            let text =
+                "\(event.message) "
+                + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            sink.lines.withLock { $0.append((event.level, text)) }
         }
     }
 }

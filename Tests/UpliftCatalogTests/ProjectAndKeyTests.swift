@@ -1,13 +1,15 @@
 import Foundation
 import Testing
-@testable import UpliftCatalog
 import UpliftModel
+
+@testable import UpliftCatalog
 
 struct ProjectAndKeyTests {
     @Test(arguments: Backend.enabled)
     func createListAndRefuseADuplicateSlug(_ backend: Backend) async throws {
         try await withCatalog(backend) { catalog, _ in
-            let created = try await catalog.createProject(slug("shop"), name: "The Shop", settings: ProjectSettings(retentionDays: 90, timeZone: "Europe/Paris"))
+            let created = try await catalog.createProject(
+                slug("shop"), name: "The Shop", settings: ProjectSettings(retentionDays: 90, timeZone: "Europe/Paris"))
             #expect(created.project.name == "The Shop")
             #expect(created.writeKey.token.hasPrefix("upw_"))
             #expect(created.readKey.token.hasPrefix("upr_"))
@@ -57,7 +59,10 @@ struct ProjectAndKeyTests {
             var forged = Array(r)
             forged[forged.count - 1] = forged.last == "A" ? "B" : "A"
             #expect(try await catalog.checkKey(String(forged), for: .read) == .unknownKey)
-            for junk in ["", "upr_", "upr_short", String(r.dropLast()), r + "x", "Bearer " + r, w.replacingOccurrences(of: "upw_", with: "upr_")] {
+            for junk in [
+                "", "upr_", "upr_short", String(r.dropLast()), r + "x", "Bearer " + r,
+                w.replacingOccurrences(of: "upw_", with: "upr_"),
+            ] {
                 #expect(try await catalog.checkKey(junk, for: .read) == .unknownKey, "\(junk.prefix(8))")
             }
 
@@ -78,7 +83,8 @@ struct ProjectAndKeyTests {
     func keyListingShowsPrefixesAndTimesOnly(_ backend: Backend) async throws {
         try await withCatalog(backend) { catalog, _ in
             let created = try await catalog.createProject(slug("p"), now: Date(timeIntervalSince1970: 1_700_000_000))
-            let extra = try await catalog.createKey(project: slug("p"), kind: .write, now: Date(timeIntervalSince1970: 1_700_000_100))
+            let extra = try await catalog.createKey(
+                project: slug("p"), kind: .write, now: Date(timeIntervalSince1970: 1_700_000_100))
             let keys = try await catalog.keys(project: slug("p"))
             #expect(keys.count == 3)
             #expect(keys.first?.prefix == extra.prefix)
@@ -87,7 +93,8 @@ struct ProjectAndKeyTests {
             #expect(keys.allSatisfy { $0.prefix.count == 12 && !$0.isRevoked })
             #expect(try await catalog.keys().count == 3)
 
-            let missing = try #require(await upliftError { _ = try await catalog.createKey(project: slug("nope"), kind: .read) })
+            let missing = try #require(
+                await upliftError { _ = try await catalog.createKey(project: slug("nope"), kind: .read) })
             #expect(missing.code == .notFound)
             let unknown = try #require(await upliftError { try await catalog.revokeKey(prefix: "upr_00000000") })
             #expect(unknown.code == .notFound)

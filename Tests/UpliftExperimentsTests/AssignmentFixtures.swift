@@ -3,11 +3,13 @@ import UpliftModel
 
 /// Reads the JSON fixtures next to this file (Fixtures/, excluded from the build).
 enum Fixtures {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures")
 
     static func load(_ name: String) -> JSONValue {
         let path = directory.appendingPathComponent(name).path
-        guard let data = FileManager.default.contents(atPath: path), let value = try? JSONValue(parsing: [UInt8](data)) else {
+        guard let data = FileManager.default.contents(atPath: path), let value = try? JSONValue(parsing: [UInt8](data))
+        else {
             return .null
         }
         return value

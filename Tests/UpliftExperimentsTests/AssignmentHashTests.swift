@@ -24,7 +24,10 @@ struct AssignmentHashTests {
     @Test(arguments: Fixtures.list("getBucketRange"))
     func bucketRanges(_ row: [JSONValue]) throws {
         try #require(row.count == 3)
-        guard case .array(let args) = row[1], args.count == 3 else { Issue.record("bad row"); return }
+        guard case .array(let args) = row[1], args.count == 3 else {
+            Issue.record("bad row")
+            return
+        }
         let count = try #require(args[0].doubleValue.map(Int.init))
         let coverage = try #require(args[1].doubleValue)
         let got = GrowthBookHash.bucketRanges(count: count, coverage: coverage, weights: Fixtures.doubles(args[2]))
@@ -47,9 +50,15 @@ struct AssignmentHashTests {
     @Test(arguments: Fixtures.list("inNamespace"))
     func inNamespace(_ row: [JSONValue]) throws {
         try #require(row.count == 4)
-        guard case .array(let ns) = row[2], ns.count == 3, case .bool(let want) = row[3] else { Issue.record("bad row"); return }
-        let start = try #require(ns[1].doubleValue), end = try #require(ns[2].doubleValue)
-        #expect(GrowthBookHash.inNamespace(Fixtures.string(row[1]), id: Fixtures.string(ns[0]), start: start, end: end) == want, "\(row[0])")
+        guard case .array(let ns) = row[2], ns.count == 3, case .bool(let want) = row[3] else {
+            Issue.record("bad row")
+            return
+        }
+        let start = try #require(ns[1].doubleValue)
+        let end = try #require(ns[2].doubleValue)
+        #expect(
+            GrowthBookHash.inNamespace(Fixtures.string(row[1]), id: Fixtures.string(ns[0]), start: start, end: end)
+                == want, "\(row[0])")
     }
 
     @Test(arguments: Fixtures.list("getEqualWeights"))
@@ -68,8 +77,11 @@ struct AssignmentHashTests {
         let weights = try #require(Fixtures.doubles(row[3]))
         let coverage = try #require(row[4].doubleValue)
         let want = try #require(row[5].doubleValue.map(Int.init))
-        let seed = Fixtures.string(row[1]), value = Fixtures.string(row[2])
-        #expect(GrowthBookHash.assign(seed: seed, hashValue: value, weights: weights, coverage: coverage) == want, "\(row[0])")
+        let seed = Fixtures.string(row[1])
+        let value = Fixtures.string(row[2])
+        #expect(
+            GrowthBookHash.assign(seed: seed, hashValue: value, weights: weights, coverage: coverage) == want,
+            "\(row[0])")
         if let bucket = row[6].doubleValue { #expect(GrowthBookHash.hash(seed: seed, value: value) == bucket) }
     }
 
@@ -85,7 +97,10 @@ struct AssignmentHashTests {
         #expect(GrowthBookHash.fnv1a32("é") == h)
         // A character outside the BMP is two code units (a surrogate pair).
         var p: UInt32 = 0x811c_9dc5
-        for unit: UInt16 in [0xD83D, 0xDE00] { p ^= UInt32(unit); p &*= 0x0100_0193 }
+        for unit: UInt16 in [0xD83D, 0xDE00] {
+            p ^= UInt32(unit)
+            p &*= 0x0100_0193
+        }
         #expect(GrowthBookHash.fnv1a32("😀") == p)
     }
 }

@@ -26,7 +26,10 @@ struct DefinitionDocumentTests {
     @Test(arguments: list("experiment", "bad"))
     func badExperiment(_ item: JSONValue) throws {
         let doc = try #require(item["doc"])
-        guard case .string(let path)? = item["error"] else { Issue.record("no error path"); return }
+        guard case .string(let path)? = item["error"] else {
+            Issue.record("no error path")
+            return
+        }
         #expect(throws: UpliftError.self) { try ExperimentDefinition(json: doc) }
         do { _ = try ExperimentDefinition(json: doc) } catch {
             #expect(error.message.hasPrefix(path + ":"), "\(error.message)")
@@ -42,7 +45,10 @@ struct DefinitionDocumentTests {
     @Test(arguments: list("flag", "bad"))
     func badFlag(_ item: JSONValue) throws {
         let doc = try #require(item["doc"])
-        guard case .string(let path)? = item["error"] else { Issue.record("no error path"); return }
+        guard case .string(let path)? = item["error"] else {
+            Issue.record("no error path")
+            return
+        }
         #expect(throws: UpliftError.self) { try FlagDefinition(json: doc) }
         do { _ = try FlagDefinition(json: doc) } catch {
             #expect(error.message.hasPrefix(path + ":"), "\(error.message)")

@@ -94,7 +94,9 @@ struct DefinitionParsingTests {
         #expect(d.exposure == ExperimentDefinition.Exposure(event: "$exposure"))
         #expect(d.exposure.experimentProperty == "experiment" && d.exposure.variantProperty == "variant")
         #expect(d.metrics.count == 2)
-        #expect(d.metrics[0].id == "conversion" && d.metrics[0].kind == .proportion && d.metrics[0].measure.event == "purchase")
+        #expect(
+            d.metrics[0].id == "conversion" && d.metrics[0].kind == .proportion
+                && d.metrics[0].measure.event == "purchase")
         #expect(d.metrics[1].kind == .mean && d.metrics[1].measure.property == PropertyRef("amount"))
         #expect(d.method == .frequentist)
         // Defaults.
@@ -106,15 +108,24 @@ struct DefinitionParsingTests {
         let d = try ExperimentDefinition(yaml: Self.full)
         #expect(d.owner == "growth@example.com" && d.status == .running && d.variants.count == 3)
         #expect(d.start == Timestamp.parse("2026-03-01T00:00:00Z") && d.stop == Timestamp.parse("2026-03-29T12:00:00Z"))
-        #expect(d.exposure.experimentProperty == "$feature_flag" && d.exposure.variantProperty == "$feature_flag_response")
-        #expect(d.exposure.filters == [PropertyFilter(property: PropertyRef("$feature_flag"), op: .eq, values: ["pricing-page"]),
-                                      PropertyFilter(property: PropertyRef("plan"), op: .neq, values: ["enterprise"])])
-        #expect(d.metrics[0].measure.filters == [PropertyFilter(property: PropertyRef("amount"), op: .gt, values: ["0"])])
+        #expect(
+            d.exposure.experimentProperty == "$feature_flag" && d.exposure.variantProperty == "$feature_flag_response")
+        #expect(
+            d.exposure.filters == [
+                PropertyFilter(property: PropertyRef("$feature_flag"), op: .eq, values: ["pricing-page"]),
+                PropertyFilter(property: PropertyRef("plan"), op: .neq, values: ["enterprise"]),
+            ])
+        #expect(
+            d.metrics[0].measure.filters == [PropertyFilter(property: PropertyRef("amount"), op: .gt, values: ["0"])])
         #expect(d.metrics[0].window == TimeLength("14d"))
         #expect(d.metrics[1].denominator == MetricDefinition.EventMeasure(event: "session_start"))
         let funnel = d.metrics[2]
-        #expect(funnel.kind == .funnel && funnel.steps.map(\.event) == ["pricing_viewed", "checkout_started", "purchase"])
-        #expect(funnel.steps[1].filters == [PropertyFilter(property: PropertyRef("country"), op: .eq, values: ["DE", "FR"])])
+        #expect(
+            funnel.kind == .funnel && funnel.steps.map(\.event) == ["pricing_viewed", "checkout_started", "purchase"])
+        #expect(
+            funnel.steps[1].filters == [
+                PropertyFilter(property: PropertyRef("country"), op: .eq, values: ["DE", "FR"])
+            ])
         #expect(funnel.measure.event == "pricing_viewed")
         #expect(d.guardrails.first?.direction == .decrease)
         #expect(d.method == .sequential && d.confidence == 0.9 && d.minimumDetectableEffect == 0.05)
@@ -123,12 +134,13 @@ struct DefinitionParsingTests {
     }
 
     @Test func shorthandForms() throws {
-        let d = try ExperimentDefinition(yaml: """
-            key: a
-            variants: [{key: x}, {key: y}, {key: z}]
-            metrics: [{id: m, kind: mean, event: e}]
-            cuped: true
-            """)
+        let d = try ExperimentDefinition(
+            yaml: """
+                key: a
+                variants: [{key: x}, {key: y}, {key: z}]
+                metrics: [{id: m, kind: mean, event: e}]
+                cuped: true
+                """)
         let third: Double = 1.0 / 3
         #expect(d.variants.map(\.weight) == [third, third, third])
         #expect(d.cuped.enabled && d.cuped.preExposureWindow == TimeLength(days: 14))
@@ -159,7 +171,8 @@ struct DefinitionParsingTests {
     }
 
     @Test func jsonAcceptsTheSameDocument() throws {
-        let text = #"{"key":"k","variants":[{"key":"a","weight":0.25},{"key":"b","weight":0.75}],"metrics":[{"id":"m","kind":"proportion","event":"e"}],"start":"2026-01-01T10:00:00+02:00"}"#
+        let text =
+            #"{"key":"k","variants":[{"key":"a","weight":0.25},{"key":"b","weight":0.75}],"metrics":[{"id":"m","kind":"proportion","event":"e"}],"start":"2026-01-01T10:00:00+02:00"}"#
         let d = try ExperimentDefinition(json: try JSONValue(parsing: Array(text.utf8)))
         #expect(d.variants.map(\.weight) == [0.25, 0.75])
         #expect(d.start == Timestamp.parse("2026-01-01T08:00:00Z"))

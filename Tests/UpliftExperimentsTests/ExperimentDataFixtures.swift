@@ -13,31 +13,44 @@ enum ExperimentDataFixtures {
     static let hour: Int64 = 3_600_000_000
 
     static func event(_ name: String, _ id: String, _ time: Int64, _ properties: String = "{}") -> Event {
-        Event(eventID: "e-\(id)-\(name)-\(time)-\(Int.random(in: 0..<Int.max))", type: .track, event: name, distinctID: id,
-              timestamp: time, receivedAt: time, properties: properties)
+        Event(
+            eventID: "e-\(id)-\(name)-\(time)-\(Int.random(in: 0..<Int.max))", type: .track, event: name,
+            distinctID: id,
+            timestamp: time, receivedAt: time, properties: properties)
     }
 
-    static func exposure(_ id: String, _ time: Int64, _ variant: String?, experiment: String = "exp", extra: String = "") -> Event {
+    static func exposure(
+        _ id: String, _ time: Int64, _ variant: String?, experiment: String = "exp", extra: String = ""
+    ) -> Event {
         let v = variant.map { ",\"variant\":\"\($0)\"" } ?? ""
         return event("$exposure", id, time, "{\"experiment\":\"\(experiment)\"\(v)\(extra)}")
     }
 
-    static func definition(_ metrics: [MetricDefinition], guardrails: [MetricDefinition] = [], variants: [String] = ["control", "treatment"],
-                           cuped: TimeLength? = nil, multiple: ExperimentDefinition.MultipleExposures = .exclude,
-                           exposureFilters: [PropertyFilter] = []) -> ExperimentDefinition {
+    static func definition(
+        _ metrics: [MetricDefinition], guardrails: [MetricDefinition] = [],
+        variants: [String] = ["control", "treatment"],
+        cuped: TimeLength? = nil, multiple: ExperimentDefinition.MultipleExposures = .exclude,
+        exposureFilters: [PropertyFilter] = []
+    ) -> ExperimentDefinition {
         ExperimentDefinition(
             key: "exp", variants: variants.map { .init(key: $0, weight: 1) },
             exposure: .init(event: "$exposure", filters: exposureFilters), metrics: metrics, guardrails: guardrails,
-            cuped: .init(enabled: cuped != nil, preExposureWindow: cuped ?? TimeLength(days: 14)), multipleExposures: multiple)
+            cuped: .init(enabled: cuped != nil, preExposureWindow: cuped ?? TimeLength(days: 14)),
+            multipleExposures: multiple)
     }
 
     /// The real engine over in-memory (pending) events.
-    static func run(_ d: ExperimentDefinition, _ events: [Event], links: [String: String] = [:], from: Int64, to: Int64,
-                    engine: AnalysisEngine = AnalysisEngine()) throws -> ExperimentData {
-        try engine.experimentData(d, from: from, to: to, snapshot: Snapshot(project: project, segments: [], pending: events), links: links)
+    static func run(
+        _ d: ExperimentDefinition, _ events: [Event], links: [String: String] = [:], from: Int64, to: Int64,
+        engine: AnalysisEngine = AnalysisEngine()
+    ) throws -> ExperimentData {
+        try engine.experimentData(
+            d, from: from, to: to, snapshot: Snapshot(project: project, segments: [], pending: events), links: links)
     }
 
-    static func reference(_ d: ExperimentDefinition, _ events: [Event], links: [String: String] = [:], from: Int64, to: Int64) -> ReferenceExperiment.Result {
+    static func reference(
+        _ d: ExperimentDefinition, _ events: [Event], links: [String: String] = [:], from: Int64, to: Int64
+    ) -> ReferenceExperiment.Result {
         ReferenceExperiment.compute(spec(d), events: events, links: links, from: from, to: to)
     }
 
@@ -47,29 +60,33 @@ enum ExperimentDataFixtures {
             .init(event: m.event, filters: m.filters, property: m.property)
         }
         func metric(_ m: MetricDefinition) -> ReferenceExperiment.Metric {
-            let kind: ReferenceExperiment.Kind = switch m.kind {
-            case .proportion: .proportion
-            case .mean: .mean
-            case .ratio: .ratio
-            case .funnel: .funnel
-            }
-            return .init(kind: kind, measure: measure(m.measure), denominator: m.denominator.map(measure),
-                         steps: m.steps.map { .init(event: $0.event, filters: $0.filters) }, window: m.window?.microseconds)
+            let kind: ReferenceExperiment.Kind =
+                switch m.kind {
+                case .proportion: .proportion
+                case .mean: .mean
+                case .ratio: .ratio
+                case .funnel: .funnel
+                }
+            return .init(
+                kind: kind, measure: measure(m.measure), denominator: m.denominator.map(measure),
+                steps: m.steps.map { .init(event: $0.event, filters: $0.filters) }, window: m.window?.microseconds)
         }
-        return .init(key: d.key, variants: d.variants.map(\.key), exposureEvent: d.exposure.event,
-                     experimentProperty: d.exposure.experimentProperty, variantProperty: d.exposure.variantProperty,
-                     exposureFilters: d.exposure.filters, firstOnly: d.multipleExposures == .first,
-                     cupedWindow: d.cuped.enabled ? d.cuped.preExposureWindow.microseconds : nil,
-                     metrics: (d.metrics + d.guardrails).map(metric))
+        return .init(
+            key: d.key, variants: d.variants.map(\.key), exposureEvent: d.exposure.event,
+            experimentProperty: d.exposure.experimentProperty, variantProperty: d.exposure.variantProperty,
+            exposureFilters: d.exposure.filters, firstOnly: d.multipleExposures == .first,
+            cupedWindow: d.cuped.enabled ? d.cuped.preExposureWindow.microseconds : nil,
+            metrics: (d.metrics + d.guardrails).map(metric))
     }
 }
 
 extension ReferenceExperiment.Result {
     /// The engine's answer in the reference's shape.
     init(_ data: ExperimentData) {
-        self.init(persons: data.variants.map(\.persons), multipleExposures: data.multipleExposures,
-                  unknownVariantPersons: data.unknownVariantPersons, days: data.days.map(\.persons),
-                  metrics: data.metrics.map { m in m.sums.map { .init(n: $0.n, sums: $0.sums, products: $0.products) } })
+        self.init(
+            persons: data.variants.map(\.persons), multipleExposures: data.multipleExposures,
+            unknownVariantPersons: data.unknownVariantPersons, days: data.days.map(\.persons),
+            metrics: data.metrics.map { m in m.sums.map { .init(n: $0.n, sums: $0.sums, products: $0.products) } })
     }
 }
 
@@ -99,10 +116,16 @@ struct RandomExperimentCase {
             switch g.below(6) {
             case 0, 1:
                 let experiment = g.below(6) == 0 ? "other" : "exp"
-                events.append(F.exposure(id, t, pick(["control", "control", "treatment", "treatment", "ghost", nil]), experiment: experiment, extra: pick(plans)))
+                events.append(
+                    F.exposure(
+                        id, t, pick(["control", "control", "treatment", "treatment", "ghost", nil]),
+                        experiment: experiment, extra: pick(plans)))
             case 2:
                 let amount = pick(["10", "2.5", "\"4\"", "\"abc\"", "-1.25", ""])
-                events.append(F.event("buy", id, t, amount.isEmpty ? "{\(pick(plans).dropFirst())}" : "{\"amount\":\(amount)\(pick(plans))}"))
+                events.append(
+                    F.event(
+                        "buy", id, t,
+                        amount.isEmpty ? "{\(pick(plans).dropFirst())}" : "{\"amount\":\(amount)\(pick(plans))}"))
             default:
                 events.append(F.event(pick(["view", "cart", "view"]), id, t, "{\(pick(plans).dropFirst())}"))
             }
@@ -112,24 +135,40 @@ struct RandomExperimentCase {
         let windows: [TimeLength?] = [nil, TimeLength("3h"), TimeLength("6h"), TimeLength("9h")]
         let pro = [PropertyFilter(property: PropertyRef("plan"), op: .eq, values: ["pro"])]
         var metricMakers: [() -> MetricDefinition] = []
-        metricMakers.append { MetricDefinition(id: "", kind: .proportion, measure: .init(event: "buy"), window: pick(windows)) }
-        metricMakers.append { MetricDefinition(id: "", kind: .proportion, measure: .init(event: "view", filters: pro), window: pick(windows)) }
-        metricMakers.append { MetricDefinition(id: "", kind: .mean, measure: .init(event: "buy"), window: pick(windows)) }
-        metricMakers.append { MetricDefinition(id: "", kind: .mean, measure: .init(event: "buy", property: PropertyRef("amount")), window: pick(windows)) }
         metricMakers.append {
-            MetricDefinition(id: "", kind: .ratio, measure: .init(event: "buy", property: PropertyRef("amount")),
-                             denominator: .init(event: "view"), window: pick(windows))
+            MetricDefinition(id: "", kind: .proportion, measure: .init(event: "buy"), window: pick(windows))
         }
         metricMakers.append {
-            MetricDefinition(id: "", kind: .funnel, measure: .init(event: "view"),
-                             steps: [.init(event: "view"), .init(event: "cart"), .init(event: "buy")], window: pick(windows))
+            MetricDefinition(
+                id: "", kind: .proportion, measure: .init(event: "view", filters: pro), window: pick(windows))
         }
         metricMakers.append {
-            MetricDefinition(id: "", kind: .funnel, measure: .init(event: "view"),
-                             steps: [.init(event: "view", filters: pro), .init(event: "view")], window: pick(windows))
+            MetricDefinition(id: "", kind: .mean, measure: .init(event: "buy"), window: pick(windows))
         }
         metricMakers.append {
-            MetricDefinition(id: "", kind: .funnel, measure: .init(event: "buy"), steps: [.init(event: "buy"), .init(event: "buy")], window: pick(windows))
+            MetricDefinition(
+                id: "", kind: .mean, measure: .init(event: "buy", property: PropertyRef("amount")),
+                window: pick(windows))
+        }
+        metricMakers.append {
+            MetricDefinition(
+                id: "", kind: .ratio, measure: .init(event: "buy", property: PropertyRef("amount")),
+                denominator: .init(event: "view"), window: pick(windows))
+        }
+        metricMakers.append {
+            MetricDefinition(
+                id: "", kind: .funnel, measure: .init(event: "view"),
+                steps: [.init(event: "view"), .init(event: "cart"), .init(event: "buy")], window: pick(windows))
+        }
+        metricMakers.append {
+            MetricDefinition(
+                id: "", kind: .funnel, measure: .init(event: "view"),
+                steps: [.init(event: "view", filters: pro), .init(event: "view")], window: pick(windows))
+        }
+        metricMakers.append {
+            MetricDefinition(
+                id: "", kind: .funnel, measure: .init(event: "buy"), steps: [.init(event: "buy"), .init(event: "buy")],
+                window: pick(windows))
         }
         func metrics(_ count: Int, _ prefix: String) -> [MetricDefinition] {
             (0..<count).map { i in
@@ -143,6 +182,7 @@ struct RandomExperimentCase {
             variants: g.below(4) == 0 ? ["control", "treatment", "extra"] : ["control", "treatment"],
             cuped: g.below(2) == 0 ? pick([TimeLength("3h"), TimeLength("6h")]) : nil,
             multiple: g.below(2) == 0 ? .exclude : .first,
-            exposureFilters: g.below(4) == 0 ? [PropertyFilter(property: PropertyRef("plan"), op: .neq, values: ["free"])] : [])
+            exposureFilters: g.below(4) == 0
+                ? [PropertyFilter(property: PropertyRef("plan"), op: .neq, values: ["free"])] : [])
     }
 }

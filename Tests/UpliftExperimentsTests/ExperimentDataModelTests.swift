@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftExperiments
 import UpliftModel
@@ -13,10 +13,17 @@ struct ExperimentDataModelTests {
 
     @Test func engineMatchesReferenceOnRandomCases() throws {
         let engine = AnalysisEngine()
-        var counted = 0, multiples = 0, unknowns = 0, funnelHits = 0, cupedCases = 0, kept = 0, preHits = 0
+        var counted = 0
+        var multiples = 0
+        var unknowns = 0
+        var funnelHits = 0
+        var cupedCases = 0
+        var kept = 0
+        var preHits = 0
         for seed in UInt64(1)...2_000 {
             let c = RandomExperimentCase(seed: seed)
-            let expected = ReferenceExperiment.compute(F.spec(c.definition), events: c.events, links: c.links, from: c.from, to: c.to)
+            let expected = ReferenceExperiment.compute(
+                F.spec(c.definition), events: c.events, links: c.links, from: c.from, to: c.to)
             let data = try F.run(c.definition, c.events, links: c.links, from: c.from, to: c.to, engine: engine)
             let actual = ReferenceExperiment.Result(data)
             #expect(actual.close(to: expected), "seed \(seed): engine \(actual) reference \(expected)")
@@ -27,7 +34,9 @@ struct ExperimentDataModelTests {
             unknowns += expected.unknownVariantPersons
             for (m, d) in zip(expected.metrics, c.definition.metrics + c.definition.guardrails) {
                 if d.kind == .funnel { funnelHits += m.reduce(0) { $0 + Int($1.sums[0]) } }
-                if c.definition.cuped.enabled, d.kind != .funnel { preHits += m.filter { $0.sums[$0.sums.count / 2] != 0 }.count }
+                if c.definition.cuped.enabled, d.kind != .funnel {
+                    preHits += m.filter { $0.sums[$0.sums.count / 2] != 0 }.count
+                }
             }
             if c.definition.cuped.enabled { cupedCases += 1 }
         }
@@ -50,8 +59,10 @@ struct ExperimentDataModelTests {
                 try await store.flush()
                 let snapshot = await store.snapshot(project: project)
                 #expect(snapshot.pending.isEmpty && (c.events.isEmpty || !snapshot.segments.isEmpty))
-                let data = try engine.experimentData(c.definition, from: c.from, to: c.to, snapshot: snapshot, links: c.links)
-                let expected = ReferenceExperiment.compute(F.spec(c.definition), events: c.events, links: c.links, from: c.from, to: c.to)
+                let data = try engine.experimentData(
+                    c.definition, from: c.from, to: c.to, snapshot: snapshot, links: c.links)
+                let expected = ReferenceExperiment.compute(
+                    F.spec(c.definition), events: c.events, links: c.links, from: c.from, to: c.to)
                 #expect(ReferenceExperiment.Result(data).close(to: expected), "seed \(seed)")
             }
             try await store.close()

@@ -1,6 +1,7 @@
 import Testing
 import UpliftModel
 import UpliftStats
+
 @testable import UpliftExperiments
 
 /// The analysis over collected sums: each decision rule, the correction across primary metrics, the
@@ -9,7 +10,9 @@ struct ExperimentDecisionTests {
     static let day = UTCDay(microseconds: 1_772_323_200_000_000)  // 2026-03-01
 
     /// A proportion metric: `converted` of `n` persons per variant.
-    static func proportion(_ id: String, _ counts: [(n: Int, converted: Int)], guardrail: Bool = false) -> ExperimentData.Metric {
+    static func proportion(
+        _ id: String, _ counts: [(n: Int, converted: Int)], guardrail: Bool = false
+    ) -> ExperimentData.Metric {
         let sums = counts.map { c -> MetricSums in
             var s = MetricSums(components: 1)
             s.n = c.n
@@ -20,14 +23,19 @@ struct ExperimentDecisionTests {
         return .init(id: id, kind: .proportion, guardrail: guardrail, cuped: false, sums: sums)
     }
 
-    static func definition(metrics: [String], guardrails: [String] = [], method: ExperimentDefinition.Method = .frequentist,
-                           mde: Double? = nil, decrease: Set<String> = []) -> ExperimentDefinition {
+    static func definition(
+        metrics: [String], guardrails: [String] = [], method: ExperimentDefinition.Method = .frequentist,
+        mde: Double? = nil, decrease: Set<String> = []
+    ) -> ExperimentDefinition {
         func metric(_ id: String) -> MetricDefinition {
-            MetricDefinition(id: id, kind: .proportion, measure: .init(event: id), direction: decrease.contains(id) ? .decrease : .increase)
+            MetricDefinition(
+                id: id, kind: .proportion, measure: .init(event: id),
+                direction: decrease.contains(id) ? .decrease : .increase)
         }
-        return ExperimentDefinition(key: "exp", variants: [.init(key: "control", weight: 0.5), .init(key: "treatment", weight: 0.5)],
-                                    status: .running, metrics: metrics.map(metric), guardrails: guardrails.map(metric),
-                                    method: method, minimumDetectableEffect: mde)
+        return ExperimentDefinition(
+            key: "exp", variants: [.init(key: "control", weight: 0.5), .init(key: "treatment", weight: 0.5)],
+            status: .running, metrics: metrics.map(metric), guardrails: guardrails.map(metric),
+            method: method, minimumDetectableEffect: mde)
     }
 
     static func data(_ metrics: [ExperimentData.Metric], newPerDay: Int = 100, days: Int = 14) -> ExperimentData {
@@ -52,8 +60,10 @@ struct ExperimentDecisionTests {
     @Test func aWinnerThatHurtsAGuardrailIsInvestigated() {
         // Refunds: lower is better, so a rise is harm.
         let d = Self.definition(metrics: ["buy"], guardrails: ["refund"], decrease: ["refund"])
-        let data = Self.data([Self.proportion("buy", [(5000, 1000), (5000, 1250)]),
-                              Self.proportion("refund", [(5000, 100), (5000, 200)], guardrail: true)])
+        let data = Self.data([
+            Self.proportion("buy", [(5000, 1000), (5000, 1250)]),
+            Self.proportion("refund", [(5000, 100), (5000, 200)], guardrail: true),
+        ])
         let r = ExperimentAnalysis.analyze(d, data: data)
         #expect(r.decision.recommendation == .investigate)
         #expect(r.decision.summary.contains("refund"))
@@ -61,8 +71,10 @@ struct ExperimentDecisionTests {
 
     @Test func aGuardrailThatMovesTheGoodWayIsNoHarm() {
         let d = Self.definition(metrics: ["buy"], guardrails: ["error"], decrease: ["error"])
-        let data = Self.data([Self.proportion("buy", [(5000, 1000), (5000, 1250)]),
-                              Self.proportion("error", [(5000, 200), (5000, 100)], guardrail: true)])
+        let data = Self.data([
+            Self.proportion("buy", [(5000, 1000), (5000, 1250)]),
+            Self.proportion("error", [(5000, 200), (5000, 100)], guardrail: true),
+        ])
         let r = ExperimentAnalysis.analyze(d, data: data)
         #expect(r.metrics[1].variants[1].verdict == .better)
         #expect(r.decision.recommendation == .ship)
@@ -96,14 +108,16 @@ struct ExperimentDecisionTests {
 
     @Test func inconclusiveWithThePlannedPowerReachedStops() {
         let d = Self.definition(metrics: ["buy"], mde: 0.2)
-        let r = ExperimentAnalysis.analyze(d, data: Self.data([Self.proportion("buy", [(20000, 4000), (20000, 4010)])]))
+        let r = ExperimentAnalysis.analyze(
+            d, data: Self.data([Self.proportion("buy", [(20000, 4000), (20000, 4010)])]))
         #expect(r.decision.recommendation == .stop)
         #expect(r.decision.summary.contains("no effect"))
     }
 
     @Test func nobodyExposedKeepsRunning() {
         let d = Self.definition(metrics: ["buy"])
-        let r = ExperimentAnalysis.analyze(d, data: Self.data([Self.proportion("buy", [(0, 0), (0, 0)])], newPerDay: 0))
+        let r = ExperimentAnalysis.analyze(
+            d, data: Self.data([Self.proportion("buy", [(0, 0), (0, 0)])], newPerDay: 0))
         #expect(r.decision.recommendation == .keepRunning)
         #expect(r.metrics[0].variants[1].comparison?.problem != nil)
         #expect(r.metrics[0].variants[1].verdict == .unavailable)
@@ -112,7 +126,9 @@ struct ExperimentDecisionTests {
     /// Holm across two primary metrics: a p-value just under alpha alone is not enough beside another metric.
     @Test func primaryMetricsAreCorrectedTogether() throws {
         let d = Self.definition(metrics: ["buy", "share"])
-        let data = Self.data([Self.proportion("buy", [(3000, 600), (3000, 668)]), Self.proportion("share", [(3000, 300), (3000, 301)])])
+        let data = Self.data([
+            Self.proportion("buy", [(3000, 600), (3000, 668)]), Self.proportion("share", [(3000, 300), (3000, 301)]),
+        ])
         let holm = ExperimentAnalysis.analyze(d, data: data)
         let none = ExperimentAnalysis.analyze(d, data: data, correction: .none)
         let raw = try #require(none.metrics[0].variants[1].adjustedPValue)
@@ -128,8 +144,10 @@ struct ExperimentDecisionTests {
         let r = ExperimentAnalysis.analyze(d, data: Self.data([Self.proportion("buy", [(5000, 1000), (5000, 1250)])]))
         #expect(r.decision.recommendation == .ship)
         guard case .object(let doc) = r.json, case .array(let metrics)? = doc.first(where: { $0.0 == "metrics" })?.1,
-              case .object(let metric) = metrics[0], case .array(let variants)? = metric.first(where: { $0.0 == "variants" })?.1,
-              case .object(let treatment) = variants[1] else {
+            case .object(let metric) = metrics[0],
+            case .array(let variants)? = metric.first(where: { $0.0 == "variants" })?.1,
+            case .object(let treatment) = variants[1]
+        else {
             Issue.record("unexpected document shape")
             return
         }

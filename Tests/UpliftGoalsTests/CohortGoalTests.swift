@@ -19,7 +19,8 @@ struct CohortGoalTests {
             }
         }
         let snapshot = Snapshot(project: try ProjectSlug("goals"), segments: [], pending: events)
-        let goal = Goal(id: "r", metric: .retention, event: "signed_up", day: 7, interval: .week, target: 0.5, deadline: F.deadline)
+        let goal = Goal(
+            id: "r", metric: .retention, event: "signed_up", day: 7, interval: .week, target: 0.5, deadline: F.deadline)
         let s = try GoalEvaluator().evaluate(goal, launch: F.launch, snapshot: snapshot, now: F.farFuture)
         // The data ends with week 9's returns (in week 10, incomplete): weeks 0–9 are complete, and
         // every cohort's day 7 lies within them except week 9's.
@@ -51,6 +52,8 @@ struct CohortGoalTests {
         #expect(abs(f.slopePerPeriod - 5) < 1e-9 && abs(f.value - 75) < 1e-9)
         #expect(s.status == .onTrack)
         let other = Goal(id: "n", metric: .nps, feature: "another", interval: .week, target: 50, deadline: F.deadline)
-        #expect(try GoalEvaluator().evaluate(other, launch: F.launch, snapshot: snapshot, now: F.farFuture).status == .noData)
+        #expect(
+            try GoalEvaluator().evaluate(other, launch: F.launch, snapshot: snapshot, now: F.farFuture).status
+                == .noData)
     }
 }

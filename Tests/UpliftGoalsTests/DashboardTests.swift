@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftAnalysis
 import UpliftGoals
 import UpliftModel
@@ -24,7 +24,8 @@ struct DashboardTests {
         decoder.correctsClockSkew = false
         var events: [Event] = []
         for line in Workloads.lines(bytes) {
-            events += decoder.decode(Array(line), receivedAt: UTCDay(year: 2026, month: 6, day: 1)!.startMicroseconds).events
+            events +=
+                decoder.decode(Array(line), receivedAt: UTCDay(year: 2026, month: 6, day: 1)!.startMicroseconds).events
         }
         return Snapshot(project: try ProjectSlug("demo"), segments: [], pending: events)
     }

@@ -13,7 +13,9 @@ struct GoalEvaluatorTests {
     static let farFuture = UTCDay(year: 2027, month: 1, day: 1)!.startMicroseconds
 
     static func event(_ name: String, _ person: String, _ t: Int64, _ properties: String = "{}") -> Event {
-        Event(eventID: "\(name)-\(person)-\(t)", type: .track, event: name, distinctID: person, timestamp: t, receivedAt: t, properties: properties)
+        Event(
+            eventID: "\(name)-\(person)-\(t)", type: .track, event: name, distinctID: person, timestamp: t,
+            receivedAt: t, properties: properties)
     }
 
     /// Week k (0..<weeks): `persons(k)` distinct persons send `report_sent` once, spread over the week.
@@ -22,7 +24,8 @@ struct GoalEvaluatorTests {
         for k in 0..<weeks {
             let start = week0.adding(days: Int64(7 * k)).startMicroseconds
             for i in 0..<persons(k) {
-                events.append(event("report_sent", "p\(i)", start + Int64(i % 7) * day + Int64(i % 13 + 8) * 3_600_000_000))
+                events.append(
+                    event("report_sent", "p\(i)", start + Int64(i % 7) * day + Int64(i % 13 + 8) * 3_600_000_000))
             }
         }
         return Snapshot(project: try! ProjectSlug("goals"), segments: [], pending: events)
@@ -31,8 +34,13 @@ struct GoalEvaluatorTests {
     /// Deadline in week 15: a noiseless series 100 + 20k forecasts 400 there.
     static let deadline = week0.adding(days: 7 * 15 + 2)
 
-    func goal(target: Double, metric: Goal.Metric = .uniquePersons, direction: Goal.Direction = .increase, deadline: UTCDay = deadline) -> Goal {
-        Goal(id: "g", metric: metric, event: "report_sent", interval: .week, target: target, deadline: deadline, direction: direction)
+    func goal(
+        target: Double, metric: Goal.Metric = .uniquePersons, direction: Goal.Direction = .increase,
+        deadline: UTCDay = deadline
+    ) -> Goal {
+        Goal(
+            id: "g", metric: metric, event: "report_sent", interval: .week, target: target, deadline: deadline,
+            direction: direction)
     }
 
     func evaluate(_ goal: Goal, _ snapshot: Snapshot) throws -> GoalStatus {
@@ -63,7 +71,8 @@ struct GoalEvaluatorTests {
         let s = try evaluate(goal(target: 400), snapshot)
         let f = try #require(s.forecast)
         #expect(abs(f.slopePerPeriod - 20) < 3, "slope \(f.slopePerPeriod)")
-        let low = try #require(f.low), high = try #require(f.high)
+        let low = try #require(f.low)
+        let high = try #require(f.high)
         #expect(low < 400 && 400 < high && high - low < 100)
         #expect(abs(f.value - 400) < 30)
 
@@ -97,7 +106,9 @@ struct GoalEvaluatorTests {
             }
         }
         let snapshot = Snapshot(project: try ProjectSlug("goals"), segments: [], pending: events)
-        let g = Goal(id: "a", metric: .adoptionRate, feature: "feature_x_used", interval: .week, target: 0.5, deadline: Self.deadline)
+        let g = Goal(
+            id: "a", metric: .adoptionRate, feature: "feature_x_used", interval: .week, target: 0.5,
+            deadline: Self.deadline)
         let s = try evaluate(g, snapshot)
         // Week 7 ends after the data (its last events are on its Wednesday): complete weeks only.
         let expected: [Double?] = (0..<7).map { (k: Int) -> Double? in Double(20 + 4 * k) / 200 }
@@ -105,13 +116,16 @@ struct GoalEvaluatorTests {
         let f = try #require(s.forecast)
         #expect(abs(f.slopePerPeriod - 0.02) < 1e-9 && abs(f.value - 0.4) < 1e-9)
         #expect(s.status == .offTrack)
-        let reachable = Goal(id: "a", metric: .adoptionRate, feature: "feature_x_used", interval: .week, target: 0.35, deadline: Self.deadline)
+        let reachable = Goal(
+            id: "a", metric: .adoptionRate, feature: "feature_x_used", interval: .week, target: 0.35,
+            deadline: Self.deadline)
         #expect(try evaluate(reachable, snapshot).status == .onTrack)
     }
 
     /// Forecasts stay inside the metric's range: a rising rate is capped at 1.
     @Test func forecastsAreClampedToTheMetricsRange() {
-        let g = Goal(id: "r", metric: .adoptionRate, feature: "f", interval: .week, target: 0.99, deadline: Self.deadline)
+        let g = Goal(
+            id: "r", metric: .adoptionRate, feature: "f", interval: .week, target: 0.99, deadline: Self.deadline)
         let series = (0..<6).map { GoalStatus.Point(date: "d\($0)", value: 0.5 + 0.1 * Double($0)) }
         let s = GoalEvaluator().status(g, series: series, deadlineIndex: 12, deadlineLabel: "x")
         #expect(s.forecast?.value == 1 && s.status == .achieved)
@@ -121,7 +135,9 @@ struct GoalEvaluatorTests {
         let empty = Snapshot(project: try ProjectSlug("goals"), segments: [], pending: [])
         #expect(try evaluate(goal(target: 1), empty).status == .noData)
         let snapshot = Self.planted(weeks: 10) { 100 + 20 * $0 }
-        let absent = Goal(id: "x", metric: .propertyAverage, event: "never_sent", property: "n", interval: .week, target: 1, deadline: Self.deadline)
+        let absent = Goal(
+            id: "x", metric: .propertyAverage, event: "never_sent", property: "n", interval: .week, target: 1,
+            deadline: Self.deadline)
         let s = try evaluate(absent, snapshot)
         #expect(s.status == .noData && s.current == nil && s.series.count == 10)
         let passed = Self.week0.adding(days: 20)

@@ -146,14 +146,15 @@ struct PrfaqParsingTests {
         #expect(found.allSatisfy { $0.line != nil })
     }
 
-    @Test(arguments: [
-        ("no header", "# Just markdown", 1),
-        ("unclosed", "---\nid: x\n", 1),
-        ("bad yaml", "---\nid: [x\n---\n", nil),
-        ("not a mapping", "---\n- a\n- b\n---\n", nil),
-        ("empty", "", 1),
-        ("no goals", "---\nid: x\ntitle: t\nowner: o\nfeature: f\nlaunch: 2026-01-01\ngoals: []\n---\n", 7),
-    ] as [(String, String, Int?)])
+    @Test(
+        arguments: [
+            ("no header", "# Just markdown", 1),
+            ("unclosed", "---\nid: x\n", 1),
+            ("bad yaml", "---\nid: [x\n---\n", nil),
+            ("not a mapping", "---\n- a\n- b\n---\n", nil),
+            ("empty", "", 1),
+            ("no goals", "---\nid: x\ntitle: t\nowner: o\nfeature: f\nlaunch: 2026-01-01\ngoals: []\n---\n", 7),
+        ] as [(String, String, Int?)])
     func refusesMalformedDocuments(_ name: String, _ text: String, _ line: Int?) {
         let found = problems(text)
         #expect(!found.isEmpty, "\(name)")
@@ -169,13 +170,20 @@ struct PrfaqParsingTests {
     /// Random bytes and mangled documents never crash the parser.
     @Test func survivesGarbage() {
         var state: UInt64 = 42
-        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
         let base = Array(Self.valid.utf8)
         for _ in 0..<300 {
             var bytes = base
             for _ in 0..<(1 + Int(next() % 6)) {
                 let i = Int(next() % UInt64(bytes.count))
-                bytes[i] = [UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: " "), 10, UInt8(ascii: "{"), UInt8(ascii: "&"), UInt8(ascii: "*")][Int(next() % 8)]
+                bytes[i] =
+                    [
+                        UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: " "), 10,
+                        UInt8(ascii: "{"), UInt8(ascii: "&"), UInt8(ascii: "*"),
+                    ][Int(next() % 8)]
             }
             let text = String(decoding: bytes, as: UTF8.self)
             _ = problems(text)

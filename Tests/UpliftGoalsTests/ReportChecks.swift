@@ -9,7 +9,9 @@ extension XMLCheck {
     static let allowedElements: Set<String> = [
         "svg", "title", "desc", "g", "rect", "line", "path", "circle", "text", "polygon", "tspan",
         "details", "summary", "table", "caption", "thead", "tbody", "tr", "th", "td",
-        "html", "head", "meta", "style", "body", "header", "main", "nav", "section", "h1", "h2", "h3", "h4", "h5", "h6", "p",
-        "a", "ul", "ol", "li", "figure", "figcaption", "div", "span", "footer", "strong", "em", "blockquote", "pre", "code",
+        "html", "head", "meta", "style", "body", "header", "main", "nav", "section", "h1", "h2", "h3", "h4", "h5", "h6",
+        "p",
+        "a", "ul", "ol", "li", "figure", "figcaption", "div", "span", "footer", "strong", "em", "blockquote", "pre",
+        "code",
     ]
 }

@@ -25,7 +25,9 @@ struct ReportDashboardTests {
                 #expect(html.contains("<section id=\"\(anchor)\""), "\(file): \(anchor) is a section")
                 #expect(html.contains("<li class=\"goal-card status-"), "\(file)")
                 #expect(xml.hrefs.filter { $0 == "#" + anchor }.count >= 2, "\(file): links to \(anchor)")
-                #expect(html.contains("<figcaption><a href=\"#\(anchor)\">"), "\(file): chart of \(anchor) links to its goal")
+                #expect(
+                    html.contains("<figcaption><a href=\"#\(anchor)\">"),
+                    "\(file): chart of \(anchor) links to its goal")
             }
             // Every in-page link lands on an element of the page.
             for href in xml.hrefs where href.hasPrefix("#") {
@@ -34,18 +36,26 @@ struct ReportDashboardTests {
             // No external resource: no attribute other than the XHTML namespace holds a URL.
             for a in xml.attributes where a.name != "xmlns" {
                 let v = a.value.lowercased()
-                #expect(!v.contains("http://") && !v.contains("https://") && !v.hasPrefix("//"), "\(file): \(a.element) \(a.name)=\(a.value)")
+                #expect(
+                    !v.contains("http://") && !v.contains("https://") && !v.hasPrefix("//"),
+                    "\(file): \(a.element) \(a.name)=\(a.value)")
             }
             for f in document.funnels { #expect(ids.contains("funnel-" + f.id), "\(file): funnel \(f.id)") }
-            for e in document.experiments { #expect(ids.contains("experiment-" + e.key), "\(file): experiment \(e.key)") }
-            #expect(xml.elements.filter { $0 == "svg" }.count >= document.goals.count + document.funnels.count + document.experiments.count)
+            for e in document.experiments {
+                #expect(ids.contains("experiment-" + e.key), "\(file): experiment \(e.key)")
+            }
+            #expect(
+                xml.elements.filter { $0 == "svg" }.count >= document.goals.count + document.funnels.count
+                    + document.experiments.count)
             #expect(ids.contains("press-release"))
         }
     }
 
     @Test func indexLinksEveryReport() throws {
-        let entries = [ReportIndex.Entry(file: ReportIndex.fileName("feature-x"), title: "Feature <X>", owner: "Lena", goals: 3),
-                       ReportIndex.Entry(file: ReportIndex.fileName("new-checkout"), title: "Checkout", owner: "Sam", goals: 1)]
+        let entries = [
+            ReportIndex.Entry(file: ReportIndex.fileName("feature-x"), title: "Feature <X>", owner: "Lena", goals: 3),
+            ReportIndex.Entry(file: ReportIndex.fileName("new-checkout"), title: "Checkout", owner: "Sam", goals: 1),
+        ]
         let html = ReportIndex.html(entries)
         let xml = XMLCheck.parse(html)
         #expect(xml.error == nil)

@@ -29,8 +29,10 @@ struct ReportFeedbackTests {
 
     static func answer(_ person: String, _ day: Int, feature: String, score: Int, scale: Int) -> Event {
         let t = UTCDay(year: 2026, month: 1, day: day)!.startMicroseconds + 3_600_000_000
-        return Event(eventID: "\(person)-\(day)", type: .track, event: "$feedback", distinctID: person, timestamp: t, receivedAt: t,
-                     properties: #"{"feature":"\#(feature)","score":\#(score),"scale":\#(scale)}"#)
+        return Event(
+            eventID: "\(person)-\(day)", type: .track, event: "$feedback", distinctID: person, timestamp: t,
+            receivedAt: t,
+            properties: #"{"feature":"\#(feature)","score":\#(score),"scale":\#(scale)}"#)
     }
 
     /// Rows `(first cell, second cell)` of the data table whose caption starts with `title`.
@@ -50,17 +52,23 @@ struct ReportFeedbackTests {
     @Test func distributionShowsEachScore() throws {
         let events = [
             // NPS: latest answers 3, 7, 9, 10, 10 (e's earlier 2 is replaced).
-            Self.answer("a", 5, feature: "n", score: 3, scale: 10), Self.answer("b", 5, feature: "n", score: 7, scale: 10),
-            Self.answer("c", 6, feature: "n", score: 9, scale: 10), Self.answer("d", 6, feature: "n", score: 10, scale: 10),
-            Self.answer("e", 5, feature: "n", score: 2, scale: 10), Self.answer("e", 7, feature: "n", score: 10, scale: 10),
+            Self.answer("a", 5, feature: "n", score: 3, scale: 10),
+            Self.answer("b", 5, feature: "n", score: 7, scale: 10),
+            Self.answer("c", 6, feature: "n", score: 9, scale: 10),
+            Self.answer("d", 6, feature: "n", score: 10, scale: 10),
+            Self.answer("e", 5, feature: "n", score: 2, scale: 10),
+            Self.answer("e", 7, feature: "n", score: 10, scale: 10),
             // CSAT: 1, 2, 2, 4, 5 on one day.
-            Self.answer("f", 6, feature: "c", score: 1, scale: 5), Self.answer("g", 6, feature: "c", score: 2, scale: 5),
-            Self.answer("h", 6, feature: "c", score: 2, scale: 5), Self.answer("i", 6, feature: "c", score: 4, scale: 5),
+            Self.answer("f", 6, feature: "c", score: 1, scale: 5),
+            Self.answer("g", 6, feature: "c", score: 2, scale: 5),
+            Self.answer("h", 6, feature: "c", score: 2, scale: 5),
+            Self.answer("i", 6, feature: "c", score: 4, scale: 5),
             Self.answer("j", 6, feature: "c", score: 5, scale: 5),
         ]
         let snapshot = Snapshot(project: try ProjectSlug("demo"), segments: [], pending: events)
         let document = try PrfaqDocument(text: Self.prfaq, path: "fb.md")
-        let html = try ReportBuilder().render(document, snapshot: snapshot, now: UTCDay(year: 2026, month: 2, day: 1)!.startMicroseconds)
+        let html = try ReportBuilder().render(
+            document, snapshot: snapshot, now: UTCDay(year: 2026, month: 2, day: 1)!.startMicroseconds)
         #expect(XMLCheck.parse(html).error == nil)
         #expect(!html.contains("top score"))
 

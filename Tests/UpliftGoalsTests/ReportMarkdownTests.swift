@@ -1,11 +1,13 @@
 import TestSupport
 import Testing
+
 @testable import UpliftGoals
 
 /// The PR/FAQ body's Markdown: the subset we render, and everything else shown as text.
 struct ReportMarkdownTests {
     @Test func rendersTheSubset() {
-        let html = Markdown.html("""
+        let html = Markdown.html(
+            """
             # Title
             A *new* **bold** `code` [site](https://example.com) and [faq](#q1).
 
@@ -37,7 +39,8 @@ struct ReportMarkdownTests {
     }
 
     @Test func rawHTMLAndUnsafeLinksAreText() {
-        let html = Markdown.html("""
+        let html = Markdown.html(
+            """
             <script>alert(1)</script> "><img src=x onerror=alert(1)>
             [click](javascript:alert(1)) [data](data:text/html,<b>x</b>) [rel](../secret) [sp](java\tscript:x)
             """)

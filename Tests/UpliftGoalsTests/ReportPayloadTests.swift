@@ -64,22 +64,33 @@ struct ReportPayloadTests {
             for p in 0..<4 {
                 let t = start + Int64(d) * day + Int64(p) * 1_000_000
                 let person = "person-\(p)" + (p == 3 ? ReportPayloadTests.img : "")
-                events.append(Event(eventID: "a\(d)-\(p)", type: .track, event: script, distinctID: person, timestamp: t, receivedAt: t))
-                events.append(Event(eventID: "b\(d)-\(p)", type: .track, event: img, distinctID: person, timestamp: t + 1000, receivedAt: t + 1000))
-                let props = "{\"feature\":\"fx\",\"score\":\((d + p) % 11),\"comment\":\(json("Comment " + script + img + quote))}"
-                events.append(Event(eventID: "c\(d)-\(p)", type: .track, event: "$feedback", distinctID: person,
-                                    timestamp: t + 2000, receivedAt: t + 2000, properties: props))
+                events.append(
+                    Event(
+                        eventID: "a\(d)-\(p)", type: .track, event: script, distinctID: person, timestamp: t,
+                        receivedAt: t))
+                events.append(
+                    Event(
+                        eventID: "b\(d)-\(p)", type: .track, event: img, distinctID: person, timestamp: t + 1000,
+                        receivedAt: t + 1000))
+                let props =
+                    "{\"feature\":\"fx\",\"score\":\((d + p) % 11),\"comment\":\(json("Comment " + script + img + quote))}"
+                events.append(
+                    Event(
+                        eventID: "c\(d)-\(p)", type: .track, event: "$feedback", distinctID: person,
+                        timestamp: t + 2000, receivedAt: t + 2000, properties: props))
             }
         }
         return Snapshot(project: try ProjectSlug("demo"), segments: [], pending: events)
     }
 
     @Test func payloadsRenderAsText() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-payload-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "report-payload-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let document = try Self.document(folder: folder)
-        let html = try ReportBuilder().render(document, snapshot: try Self.snapshot(), now: UTCDay(year: 2026, month: 2, day: 20)!.startMicroseconds)
+        let html = try ReportBuilder().render(
+            document, snapshot: try Self.snapshot(), now: UTCDay(year: 2026, month: 2, day: 20)!.startMicroseconds)
         let xml = XMLCheck.parse(html)
         #expect(xml.error == nil, "\(xml.error ?? "")")
         let unexpected = Set(xml.elements).subtracting(XMLCheck.allowedElements)

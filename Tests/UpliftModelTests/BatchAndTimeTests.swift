@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import UpliftModel
 
 struct BatchTests {
     @Test func partialSuccessKeepsValidMessagesAndIndexesRejections() throws {
-        let result = decode(#"""
+        let result = decode(
+            #"""
             {"writeKey":"wk","batch":[
               {"type":"track","event":"a","userId":"u1","messageId":"1"},
               {"type":"track","userId":"u1"},
@@ -20,15 +22,18 @@ struct BatchTests {
     }
 
     @Test func batchContextMergesAndMessageKeysWin() throws {
-        let result = decode(#"""
+        let result = decode(
+            #"""
             {"context":{"library":{"name":"analytics-python"},"ip":"1.1.1.1"},"sentAt":"2024-05-01T12:00:30Z",
              "batch":[{"type":"track","event":"a","userId":"u","context":{"ip":"2.2.2.2","locale":"fr"},
                        "timestamp":"2024-05-01T12:00:00Z"},
                       {"type":"track","event":"b","userId":"u"}]}
             """#)
         #expect(result.events.count == 2)
-        #expect(json(result.events[0].context) == json(
-            #"{"library":{"name":"analytics-python"},"ip":"2.2.2.2","locale":"fr"}"#))
+        #expect(
+            json(result.events[0].context)
+                == json(
+                    #"{"library":{"name":"analytics-python"},"ip":"2.2.2.2","locale":"fr"}"#))
         #expect(json(result.events[1].context) == json(#"{"library":{"name":"analytics-python"},"ip":"1.1.1.1"}"#))
         // The batch's sentAt applies to each message: the client is 30 s ahead.
         #expect(result.events[0].timestamp == receivedAt - 30_000_000)
@@ -37,7 +42,8 @@ struct BatchTests {
 
     @Test func deepMessageInBatchIsRejectedAlone() {
         let deep = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
-        let result = decode(#"""
+        let result = decode(
+            #"""
             {"batch":[{"type":"track","event":"a","userId":"u","properties":{"d":\#(deep)}},
                       {"type":"track","event":"b","userId":"u"}]}
             """#)
@@ -66,7 +72,8 @@ struct BatchTests {
 struct TimeCorrectionTests {
     @Test func skewCorrection() throws {
         // Client clock one hour fast: the event happened a minute before sending.
-        let e = try single(#"""
+        let e = try single(
+            #"""
             {"type":"track","event":"x","userId":"u","timestamp":"2024-05-01T12:59:00Z","sentAt":"2024-05-01T13:00:00Z"}
             """#)
         #expect(e.timestamp == receivedAt - minute)
@@ -80,7 +87,8 @@ struct TimeCorrectionTests {
     }
 
     @Test func farFutureIsClampedAndCounted() throws {
-        let result = decode(#"""
+        let result = decode(
+            #"""
             [{"type":"track","event":"x","userId":"u","timestamp":"2024-05-02T12:00:00Z"},
              {"type":"track","event":"y","userId":"u","timestamp":"2024-05-02T11:00:00Z"},
              {"type":"track","event":"z","userId":"u","timestamp":"2024-05-02T11:00:00.000001Z"}]
@@ -91,7 +99,8 @@ struct TimeCorrectionTests {
 
     @Test func correctionCanPullAFutureTimeBack() {
         // Client clock two days fast, but consistent: nothing to clamp.
-        let result = decode(#"""
+        let result = decode(
+            #"""
             {"type":"track","event":"x","userId":"u","timestamp":"2024-05-03T11:00:00Z","sentAt":"2024-05-03T12:00:00Z"}
             """#)
         #expect(result.clampedCount == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UpliftModel
 
 /// Feedback bodies, the type Segment's single-message paths imply, and times before 1970.
@@ -11,12 +12,16 @@ struct FeedbackAndRouteTypeTests {
     }
 
     @Test func feedbackBecomesAFeedbackTrackEvent() throws {
-        let result = feedback(#"{"userId":"u1","score":9,"scale":10,"comment":"Love it","feature":"export","survey":"nps-q2","properties":{"plan":"pro","score":1},"messageId":"f-1","writeKey":"wk"}"#)
+        let result = feedback(
+            #"{"userId":"u1","score":9,"scale":10,"comment":"Love it","feature":"export","survey":"nps-q2","properties":{"plan":"pro","score":1},"messageId":"f-1","writeKey":"wk"}"#
+        )
         #expect(result.bodyRejection == nil)
         #expect(result.writeKey == "wk")
         let event = try #require(result.events.first)
-        #expect(event.type == .track && event.event == "$feedback" && event.distinctID == "u1" && event.eventID == "f-1")
-        let properties = try #require(try JSONSerialization.jsonObject(with: Data(event.properties.utf8)) as? [String: Any])
+        #expect(
+            event.type == .track && event.event == "$feedback" && event.distinctID == "u1" && event.eventID == "f-1")
+        let properties = try #require(
+            try JSONSerialization.jsonObject(with: Data(event.properties.utf8)) as? [String: Any])
         #expect(properties["score"] as? Int == 9)  // the top-level score wins over properties.score
         #expect(properties["scale"] as? Int == 10)
         #expect(properties["comment"] as? String == "Love it")
@@ -56,10 +61,14 @@ struct FeedbackAndRouteTypeTests {
 
     @Test func timesBefore1970AreRefused() {
         let decoder = WireDecoder()
-        let early = decoder.decode(Array(#"{"type":"track","event":"e","userId":"u","timestamp":-200000000000000}"#.utf8), receivedAt: receivedAt)
+        let early = decoder.decode(
+            Array(#"{"type":"track","event":"e","userId":"u","timestamp":-200000000000000}"#.utf8),
+            receivedAt: receivedAt)
         #expect(early.rejections.first?.reason.code == "invalid_timestamp")
         let corrected = decoder.decode(
-            Array(#"{"type":"track","event":"e","userId":"u","timestamp":"1971-01-01T00:00:00Z","sentAt":"9999-12-31T23:59:59Z"}"#.utf8),
+            Array(
+                #"{"type":"track","event":"e","userId":"u","timestamp":"1971-01-01T00:00:00Z","sentAt":"9999-12-31T23:59:59Z"}"#
+                    .utf8),
             receivedAt: receivedAt)
         #expect(corrected.rejections.first?.reason.code == "invalid_timestamp")
     }

@@ -1,20 +1,24 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import UpliftModel
 
 /// Random and mutated inputs: nothing may crash, and what we accept Foundation must accept as the
 /// same value.
 struct JSONFuzzTests {
 
-    static let seed = #"{"type":"track","event":"Clicked \"Buy\"","userId":"u1","properties":{"price":9.99,"n":[1,2,{"é":null}],"ok":true},"context":{"ip":"1.2.3.4","s":"\u00e9\uD83D\uDE00"}}"#
+    static let seed =
+        #"{"type":"track","event":"Clicked \"Buy\"","userId":"u1","properties":{"price":9.99,"n":[1,2,{"é":null}],"ok":true},"context":{"ip":"1.2.3.4","s":"\u00e9\uD83D\uDE00"}}"#
 
     @Test func randomBytesNeverCrash() {
         var rng = SeededRandom(seed: 42)
         let alphabet = Array("{}[]\":,0123456789-+.eEtrufalsn \\u\n\t".utf8) + [0x80, 0xC3, 0xA9, 0xFF, 0xED, 0xF0]
         for _ in 0..<20_000 {
             let n = rng.below(40)
-            let bytes = (0..<n).map { _ in rng.below(4) == 0 ? UInt8(rng.below(256)) : alphabet[rng.below(alphabet.count)] }
+            let bytes = (0..<n).map { _ in
+                rng.below(4) == 0 ? UInt8(rng.below(256)) : alphabet[rng.below(alphabet.count)]
+            }
             if let tape = try? JSONParser.parse(bytes) {
                 #expect(Self.foundationAgrees(bytes, tape))
             }
@@ -48,7 +52,9 @@ struct JSONFuzzTests {
 
     @Test func mutatedBatchesKeepInvariants() {
         var rng = SeededRandom(seed: 99)
-        let base = Array(("{\"context\":{\"ip\":\"1\"},\"batch\":[" + Self.seed + ",{\"event\":\"e\",\"distinct_id\":\"d\",\"$set\":{\"a\":1}}," + Self.seed + "]}").utf8)
+        let base = Array(
+            ("{\"context\":{\"ip\":\"1\"},\"batch\":[" + Self.seed
+                + ",{\"event\":\"e\",\"distinct_id\":\"d\",\"$set\":{\"a\":1}}," + Self.seed + "]}").utf8)
         var events = 0
         for _ in 0..<10_000 {
             var bytes = base

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UpliftModel
 
 /// Compact re-serialisation must mean the same as the input, judged by Foundation's parser.
@@ -55,9 +56,12 @@ struct JSONWriterTests {
             return writer.text
         }
         let value = try JSONValue(parsing: Array(merged.utf8))
-        #expect(value == .object([
-            ("a", .number("1")), ("b", .number("3")), ("c", .string("s")), ("zz", .object([("k", .string("v"))])),
-        ]))
+        #expect(
+            value
+                == .object([
+                    ("a", .number("1")), ("b", .number("3")), ("c", .string("s")),
+                    ("zz", .object([("k", .string("v"))])),
+                ]))
     }
 
     @Test func stringEscaping() {
@@ -89,7 +93,9 @@ struct JSONWriterBuilderTests {
             }
             $0.member("empty") { $0.object { _ in } }
         }
-        #expect(writer.text == #"{"s":"a\"b\n","i":-3,"d":0.25,"nan":null,"b":true,"list":[{"n":0},{"n":1},{"n":2}],"empty":{}}"#)
+        #expect(
+            writer.text
+                == #"{"s":"a\"b\n","i":-3,"d":0.25,"nan":null,"b":true,"list":[{"n":0},{"n":1},{"n":2}],"empty":{}}"#)
         let parsed = try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any]
         #expect(parsed?["s"] as? String == "a\"b\n")
     }

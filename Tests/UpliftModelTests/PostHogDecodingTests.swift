@@ -1,9 +1,11 @@
 import Testing
+
 @testable import UpliftModel
 
 struct PostHogDecodingTests {
     @Test func capture() throws {
-        let result = decode(#"""
+        let result = decode(
+            #"""
             {"api_key":"phc_1","event":"clicked","distinct_id":"d1","uuid":"0190-aa",
              "properties":{"$current_url":"/x","n":1},"timestamp":"2024-05-01T11:00:00Z"}
             """#)
@@ -21,15 +23,18 @@ struct PostHogDecodingTests {
     }
 
     @Test func identifyLinksAnonDistinctIdAndMergesSet() throws {
-        let e = try single(#"""
+        let e = try single(
+            #"""
             {"event":"$identify","distinct_id":"user-1","properties":{"$anon_distinct_id":"anon-1"},
              "$set":{"email":"a@b.c"},"$set_once":{"first":"x"}}
             """#)
         #expect(e.type == .identify)
         #expect(e.userID == "user-1")
         #expect(e.anonymousID == "anon-1")
-        #expect(json(e.properties) == json(
-            #"{"$anon_distinct_id":"anon-1","$set":{"email":"a@b.c"},"$set_once":{"first":"x"}}"#))
+        #expect(
+            json(e.properties)
+                == json(
+                    #"{"$anon_distinct_id":"anon-1","$set":{"email":"a@b.c"},"$set_once":{"first":"x"}}"#))
     }
 
     @Test func createAlias() throws {
@@ -39,7 +44,9 @@ struct PostHogDecodingTests {
         #expect(e.anonymousID == "a7")
     }
 
-    @Test(arguments: [("$pageview", EventType.page), ("$screen", .screen), ("$groupidentify", .group), ("custom", .track)])
+    @Test(arguments: [
+        ("$pageview", EventType.page), ("$screen", .screen), ("$groupidentify", .group), ("custom", .track),
+    ])
     func typeFromName(_ name: String, _ type: EventType) throws {
         let e = try single(#"{"event":"\#(name)","distinct_id":"d"}"#)
         #expect(e.type == type)
@@ -53,19 +60,22 @@ struct PostHogDecodingTests {
 
     @Test func insertIdIsTheFallbackId() throws {
         #expect(try single(#"{"event":"e","distinct_id":"d","properties":{"$insert_id":"ins"}}"#).eventID == "ins")
-        #expect(try single(#"{"event":"e","distinct_id":"d","uuid":"u","properties":{"$insert_id":"ins"}}"#).eventID == "u")
+        #expect(
+            try single(#"{"event":"e","distinct_id":"d","uuid":"u","properties":{"$insert_id":"ins"}}"#).eventID == "u")
     }
 
     @Test func epochTimestampsAndOffset() throws {
         let ms = receivedAt / 1_000 - 5_000
         #expect(try single(#"{"event":"e","distinct_id":"d","timestamp":\#(ms)}"#).timestamp == receivedAt - 5_000_000)
         let seconds = receivedAt / 1_000_000 - 60
-        #expect(try single(#"{"event":"e","distinct_id":"d","timestamp":\#(seconds)}"#).timestamp == receivedAt - minute)
+        #expect(
+            try single(#"{"event":"e","distinct_id":"d","timestamp":\#(seconds)}"#).timestamp == receivedAt - minute)
         #expect(try single(#"{"event":"e","distinct_id":"d","offset":1500}"#).timestamp == receivedAt - 1_500_000)
     }
 
     @Test func batchObject() throws {
-        let result = decode(#"""
+        let result = decode(
+            #"""
             {"api_key":"phc_k","sent_at":"2024-05-01T12:00:10Z","batch":[
               {"event":"a","distinct_id":"d","timestamp":"2024-05-01T12:00:05Z"},
               {"event":"b","distinct_id":"d"}]}
@@ -80,7 +90,8 @@ struct PostHogDecodingTests {
     }
 
     @Test func arrayOfEvents() {
-        let result = decode(#"[{"event":"a","distinct_id":"d","properties":{"token":"t1"}},{"event":"b","distinct_id":"e"}]"#)
+        let result = decode(
+            #"[{"event":"a","distinct_id":"d","properties":{"token":"t1"}},{"event":"b","distinct_id":"e"}]"#)
         #expect(result.events.map(\.distinctID) == ["d", "e"])
         #expect(result.writeKey == "t1")
     }
@@ -98,7 +109,8 @@ struct PostHogDecodingTests {
     }
 
     @Test func sentAtOnASingleEvent() throws {
-        let e = try single(#"{"event":"e","distinct_id":"d","timestamp":"2024-05-01T12:00:00Z","sent_at":"2024-05-01T12:00:02Z"}"#)
+        let e = try single(
+            #"{"event":"e","distinct_id":"d","timestamp":"2024-05-01T12:00:00Z","sent_at":"2024-05-01T12:00:02Z"}"#)
         #expect(e.timestamp == receivedAt - 2_000_000)
         #expect(e.sentAt == receivedAt + 2_000_000)
     }

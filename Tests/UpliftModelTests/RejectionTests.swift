@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UpliftModel
 
 struct RejectionTests {
@@ -57,16 +58,20 @@ struct RejectionTests {
 
     @Test func eventTooLarge() {
         let big = String(repeating: "y", count: 32 * 1024)
-        #expect(rejectionCode(#"{"type":"track","event":"x","userId":"u","properties":{"b":"\#(big)"}}"#) == "event_too_large")
+        #expect(
+            rejectionCode(#"{"type":"track","event":"x","userId":"u","properties":{"b":"\#(big)"}}"#)
+                == "event_too_large")
         let limits = WireLimits(maxEventBytes: 100)
         let fits = String(repeating: "y", count: 20)
-        #expect(decode(#"{"type":"track","event":"x","userId":"u","properties":{"b":"\#(fits)"}}"#, limits: limits)
-            .events.count == 1)
+        #expect(
+            decode(#"{"type":"track","event":"x","userId":"u","properties":{"b":"\#(fits)"}}"#, limits: limits)
+                .events.count == 1)
     }
 
     @Test func batchTooLarge() {
         let limits = WireLimits(maxBatchMessages: 2)
-        let three = #"{"batch":[{"type":"track","event":"x","userId":"u"},{"type":"track","event":"x","userId":"u"},{"type":"track","event":"x","userId":"u"}]}"#
+        let three =
+            #"{"batch":[{"type":"track","event":"x","userId":"u"},{"type":"track","event":"x","userId":"u"},{"type":"track","event":"x","userId":"u"}]}"#
         #expect(rejectionCode(three, limits: limits) == "batch_too_large")
         #expect(decode(three).events.count == 3)
     }

@@ -1,9 +1,11 @@
 import Testing
+
 @testable import UpliftModel
 
 struct SegmentDecodingTests {
     @Test func track() throws {
-        let e = try single(#"""
+        let e = try single(
+            #"""
             {"type":"track","event":"Signed Up","userId":"u1","anonymousId":"a1","messageId":"m1",
              "timestamp":"2024-05-01T11:59:00Z","sentAt":"2024-05-01T11:59:30Z",
              "properties":{"plan":"pro","seats":3},"context":{"ip":"1.2.3.4","library":{"name":"analytics.js"}}}
@@ -34,7 +36,8 @@ struct SegmentDecodingTests {
     }
 
     @Test func identifyStoresTraitsAsSet() throws {
-        let e = try single(#"""
+        let e = try single(
+            #"""
             {"type":"identify","userId":"u1","anonymousId":"a1","traits":{"email":"x@y.z","plan":"pro"},
              "properties":{"k":1},"messageId":"m2"}
             """#)
@@ -79,7 +82,8 @@ struct SegmentDecodingTests {
     }
 
     @Test func numericUserIdAndNulls() throws {
-        let e = try single(#"{"type":"track","event":"x","userId":12345,"anonymousId":null,"properties":null,"context":null}"#)
+        let e = try single(
+            #"{"type":"track","event":"x","userId":12345,"anonymousId":null,"properties":null,"context":null}"#)
         #expect(e.distinctID == "12345")
         #expect(e.anonymousID == nil)
         #expect(e.properties == "{}")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UpliftModel
 
 struct TimestampTests {
@@ -107,7 +108,7 @@ struct TimestampFormatTests {
             let t = Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &random)
             #expect(Timestamp.parse(Timestamp.format(t)) == t)
             let whole = Timestamp.parse(Timestamp.formatSeconds(t))
-            #expect(whole.map { t - $0 } .map { (0..<1_000_000).contains($0) } == true)
+            #expect(whole.map { t - $0 }.map { (0..<1_000_000).contains($0) } == true)
         }
     }
 

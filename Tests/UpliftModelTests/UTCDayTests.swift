@@ -13,7 +13,9 @@ struct UTCDayTests {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd"
         var rng = SystemRandomNumberGenerator()
-        for days in [-1, 0, 1, 59, 60, 365, 10_956, 11_016, 20_454, 2_932_896] + (0..<500).map({ _ in Int64.random(in: -130_000...200_000, using: &rng) }) {
+        for days in [-1, 0, 1, 59, 60, 365, 10_956, 11_016, 20_454, 2_932_896]
+            + (0..<500).map({ _ in Int64.random(in: -130_000...200_000, using: &rng) })
+        {
             let day = UTCDay(daysSinceEpoch: Int64(days))
             let expected = formatter.string(from: Date(timeIntervalSince1970: Double(days) * 86_400))
             #expect(day.description == expected)
@@ -29,7 +31,9 @@ struct UTCDayTests {
         #expect(UTCDay(daysSinceEpoch: -719_468).description == "0000-03-01")
     }
 
-    @Test(arguments: ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "20260101", "2026-01-32", "abcd-ef-gh", ""])
+    @Test(arguments: [
+        "2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "20260101", "2026-01-32", "abcd-ef-gh", "",
+    ])
     func rejectsInvalidDates(_ text: String) {
         #expect(UTCDay(text) == nil)
     }

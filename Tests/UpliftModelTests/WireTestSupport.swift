@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UpliftModel
 
 /// 2024-05-01T12:00:00Z, the receive time used by the wire tests.

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import UpliftParquet
 
 @Suite struct CorruptionTests {
@@ -21,18 +22,19 @@ import TestSupport
     @Test func singleBitFlipsAreAlwaysDetected() {
         var rng = SeededRandom(seed: 2024)
         let original = Self.file
-        for _ in 0 ..< 1500 {
+        for _ in 0..<1500 {
             var bytes = original
-            let position = Int.random(in: 0 ..< bytes.count, using: &rng)
-            bytes[position] ^= 1 << UInt8.random(in: 0 ... 7, using: &rng)
+            let position = Int.random(in: 0..<bytes.count, using: &rng)
+            bytes[position] ^= 1 << UInt8.random(in: 0...7, using: &rng)
             expectCorrupt(bytes, "bit flip at \(position) of \(bytes.count)")
         }
     }
 
     @Test func everyFooterByteIsProtected() {
         let original = Self.file
-        let footerLength = Int(original.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: original.count - 8, as: UInt32.self) })
-        for position in (original.count - 8 - footerLength - 8) ..< original.count {
+        let footerLength = Int(
+            original.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: original.count - 8, as: UInt32.self) })
+        for position in (original.count - 8 - footerLength - 8)..<original.count {
             var bytes = original
             bytes[position] ^= 0x10
             expectCorrupt(bytes, "footer byte \(position)")
@@ -42,8 +44,8 @@ import TestSupport
     @Test func truncationIsDetected() {
         var rng = SeededRandom(seed: 77)
         let original = Self.file
-        for _ in 0 ..< 300 {
-            let cut = Int.random(in: 0 ..< original.count, using: &rng)
+        for _ in 0..<300 {
+            let cut = Int.random(in: 0..<original.count, using: &rng)
             expectCorrupt(Array(original[..<cut]), "truncated at \(cut)")
         }
     }
@@ -51,11 +53,11 @@ import TestSupport
     @Test func randomGarbageRunsAreDetected() {
         var rng = SeededRandom(seed: 31)
         let original = Self.file
-        for _ in 0 ..< 300 {
+        for _ in 0..<300 {
             var bytes = original
-            let start = Int.random(in: 0 ..< bytes.count, using: &rng)
-            for p in start ..< min(bytes.count, start + Int.random(in: 1 ... 64, using: &rng)) {
-                bytes[p] = UInt8.random(in: 0 ... 255, using: &rng)
+            let start = Int.random(in: 0..<bytes.count, using: &rng)
+            for p in start..<min(bytes.count, start + Int.random(in: 1...64, using: &rng)) {
+                bytes[p] = UInt8.random(in: 0...255, using: &rng)
             }
             if bytes != original { expectCorrupt(bytes, "garbage at \(start)") }
         }

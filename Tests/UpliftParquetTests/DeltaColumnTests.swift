@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import UpliftParquet
 
 /// DELTA_BINARY_PACKED columns inside files: nulls, pages, metadata, dictionary precedence, damage.
@@ -15,12 +16,15 @@ import TestSupport
     static func rowGroup(rows: Int, seed: UInt64, nullEvery: Int) -> [ColumnData] {
         var rng = SeededRandom(seed: seed)
         var t: Int64 = 1_767_225_600_000_000
-        let ts = (0 ..< rows).map { _ in t += Int64.random(in: 0 ... 120_000_000, using: &rng); return t }
+        let ts = (0..<rows).map { _ in
+            t += Int64.random(in: 0...120_000_000, using: &rng)
+            return t
+        }
         // nullEvery: 0 no nulls, 1 all null, n every nth row null.
-        let valid = (0 ..< rows).map { nullEvery == 0 || (nullEvery > 1 && $0 % nullEvery != 1) }
-        let sent = (0 ..< rows).map { valid[$0] ? ts[$0] + Int64.random(in: -5_000 ... 5_000, using: &rng) : 0 }
-        let n = (0 ..< rows).map { valid[$0] ? Int32.random(in: .min ... .max, using: &rng) : 0 }
-        let wide = (0 ..< rows).map { [Int64.min, Int64.max, 0, -1][$0 % 4] &+ Int64.random(in: -9 ... 9, using: &rng) }
+        let valid = (0..<rows).map { nullEvery == 0 || (nullEvery > 1 && $0 % nullEvery != 1) }
+        let sent = (0..<rows).map { valid[$0] ? ts[$0] + Int64.random(in: -5_000...5_000, using: &rng) : 0 }
+        let n = (0..<rows).map { valid[$0] ? Int32.random(in: .min ... .max, using: &rng) : 0 }
+        let wide = (0..<rows).map { [Int64.min, Int64.max, 0, -1][$0 % 4] &+ Int64.random(in: -9...9, using: &rng) }
         return [
             ColumnData(values: .int64(ts)),
             ColumnData(values: .int64(sent), validity: nullEvery == 0 ? nil : valid),
@@ -30,15 +34,19 @@ import TestSupport
         ]
     }
 
-    static func write(_ groups: [[ColumnData]], schema: ParquetSchema = schema, options: ParquetWriter.Options) throws -> [UInt8] {
+    static func write(
+        _ groups: [[ColumnData]], schema: ParquetSchema = schema, options: ParquetWriter.Options
+    ) throws -> [UInt8] {
         var writer = try ParquetWriter(schema: schema, options: options)
         for group in groups { try writer.append(rowGroup: group) }
         return writer.finish()
     }
 
-    static let optionSets: [ParquetWriter.Options] = [.init(), .init(compression: .none, pageSize: 800), .init(pageSize: 64)]
+    static let optionSets: [ParquetWriter.Options] = [
+        .init(), .init(compression: .none, pageSize: 800), .init(pageSize: 64),
+    ]
 
-    @Test(arguments: 0 ..< 3)
+    @Test(arguments: 0..<3)
     func roundTripWithNullsAndPages(options: Int) throws {
         let groups = [
             Self.rowGroup(rows: 4097, seed: 1, nullEvery: 3),
@@ -53,7 +61,9 @@ import TestSupport
                 #expect(try file.read(column: c, rowGroup: g) == normalized(column), "column \(c) group \(g)")
                 #expect(try file.readDictionary(column: c, rowGroup: g) == nil)
             }
-            #expect(file.rowGroups[g].columns[1].statistics.nullCount == (0 ..< group[1].count).filter { group[1].isNull($0) }.count)
+            #expect(
+                file.rowGroups[g].columns[1].statistics.nullCount
+                    == (0..<group[1].count).filter { group[1].isNull($0) }.count)
             guard case .int64(let ts) = group[0].values else { continue }
             #expect(file.rowGroups[g].columns[0].statistics.min == .int64(ts.min()!))
             #expect(file.rowGroups[g].columns[0].statistics.max == .int64(ts.max()!))
@@ -61,7 +71,8 @@ import TestSupport
     }
 
     @Test func chunkMetadataListsTheEncodingsUsed() throws {
-        let file = try ParquetFile(bytes: try Self.write([Self.rowGroup(rows: 300, seed: 5, nullEvery: 4)], options: .init()))
+        let file = try ParquetFile(
+            bytes: try Self.write([Self.rowGroup(rows: 300, seed: 5, nullEvery: 4)], options: .init()))
         let chunks = file.metadata.rowGroups[0].columns
         #expect(chunks[0].encodings == [Wire.deltaBinaryPacked])
         #expect(chunks[1].encodings == [Wire.rle, Wire.deltaBinaryPacked])  // definition levels, values
@@ -70,15 +81,20 @@ import TestSupport
     }
 
     @Test func deltaIsMuchSmallerThanPlainForRisingTimes() throws {
-        let file = try ParquetFile(bytes: try Self.write([Self.rowGroup(rows: 10_000, seed: 6, nullEvery: 0)], options: .init(compression: .none)))
-        let delta = file.rowGroups[0].columns[0].compressedSize, plain = file.rowGroups[0].columns[4].compressedSize
+        let file = try ParquetFile(
+            bytes: try Self.write(
+                [Self.rowGroup(rows: 10_000, seed: 6, nullEvery: 0)], options: .init(compression: .none)))
+        let delta = file.rowGroups[0].columns[0].compressedSize
+        let plain = file.rowGroups[0].columns[4].compressedSize
         #expect(delta * 2 < plain, "delta \(delta) bytes, plain \(plain) bytes")
     }
 
     @Test func dictionaryTakesPrecedenceUntilItFallsBack() throws {
-        let schema = ParquetSchema(fields: [ParquetField(name: "t", type: .int64, dictionary: true, encoding: .deltaBinaryPacked)])
-        let low = ColumnData(values: .int64((0 ..< 1000).map { Int64($0 % 10) * 1_000_000 }))
-        let unique = ColumnData(values: .int64((0 ..< 1000).map { 1_767_225_600_000_000 + Int64($0) * 1_234_567 }))
+        let schema = ParquetSchema(fields: [
+            ParquetField(name: "t", type: .int64, dictionary: true, encoding: .deltaBinaryPacked)
+        ])
+        let low = ColumnData(values: .int64((0..<1000).map { Int64($0 % 10) * 1_000_000 }))
+        let unique = ColumnData(values: .int64((0..<1000).map { 1_767_225_600_000_000 + Int64($0) * 1_234_567 }))
         let file = try ParquetFile(bytes: try Self.write([[low], [unique]], schema: schema, options: .init()))
         #expect(file.rowGroups[0].columns[0].dictionaryEncoded)
         #expect(file.metadata.rowGroups[0].columns[0].encodings == [Wire.plain, Wire.rleDictionary])
@@ -91,13 +107,15 @@ import TestSupport
     @Test(arguments: [ParquetType.string, .double, .boolean])
     func writerRefusesDeltaOnOtherTypes(type: ParquetType) {
         #expect(throws: ParquetError.self) {
-            _ = try ParquetWriter(schema: ParquetSchema(fields: [ParquetField(name: "x", type: type, encoding: .deltaBinaryPacked)]))
+            _ = try ParquetWriter(
+                schema: ParquetSchema(fields: [ParquetField(name: "x", type: type, encoding: .deltaBinaryPacked)]))
         }
     }
 
     /// Where the first miniblock width sits: after the header's 4 varints and the first min delta.
     static func firstWidthIndex(_ body: [UInt8]) -> Int {
-        var index = 0, varints = 0
+        var index = 0
+        var varints = 0
         while index < body.count, varints < 5 {
             if body[index] & 0x80 == 0 { varints += 1 }
             index += 1
@@ -108,13 +126,14 @@ import TestSupport
     /// Damages a delta page body in place and re-stamps its CRC (so the decoder, not the checksum, must
     /// notice); skips a variant whose new CRC would change the header's length.
     @Test func damagedDeltaPagesBehindAValidChecksumAreCorrupt() throws {
-        let original = try Self.write([Self.rowGroup(rows: 400, seed: 8, nullEvery: 0)], options: .init(compression: .none, pageSize: 800))
+        let original = try Self.write(
+            [Self.rowGroup(rows: 400, seed: 8, nullEvery: 0)], options: .init(compression: .none, pageSize: 800))
         let chunk = try ParquetFile(bytes: original).metadata.rowGroups[0].columns[0]
         let start = Int(chunk.dataPageOffset)
         let (thrift, bodyStart) = try ThriftCompactReader.decodeStruct(original, from: start, to: original.count)
         let header = try PageHeader(thrift: thrift)
         #expect(header.encoding == Wire.deltaBinaryPacked)
-        #expect(Array(original[bodyStart ..< bodyStart + 4]) == [0x80, 0x01, 0x04, 100])  // 800-byte pages: 100 values
+        #expect(Array(original[bodyStart..<bodyStart + 4]) == [0x80, 0x01, 0x04, 100])  // 800-byte pages: 100 values
         let damages: [(String, (inout [UInt8]) -> Void)] = [
             ("count + 1", { $0[3] = 101 }),
             ("count - 1", { $0[3] = 99 }),
@@ -124,18 +143,20 @@ import TestSupport
         ]
         var checked = 0
         for (note, damage) in damages {
-            var body = Array(original[bodyStart ..< bodyStart + Int(header.compressedSize)])
+            var body = Array(original[bodyStart..<bodyStart + Int(header.compressedSize)])
             damage(&body)
             var stamped = header
             stamped.crc = Int32(bitPattern: body.withUnsafeBytes { Gzip.crc32($0) })
             let headerBytes = ThriftCompactWriter.encode(stamped.thrift())
             guard headerBytes.count == bodyStart - start else { continue }
             var bytes = original
-            bytes.replaceSubrange(start ..< bodyStart, with: headerBytes)
-            bytes.replaceSubrange(bodyStart ..< bodyStart + body.count, with: body)
+            bytes.replaceSubrange(start..<bodyStart, with: headerBytes)
+            bytes.replaceSubrange(bodyStart..<bodyStart + body.count, with: body)
             let file = try ParquetFile(bytes: bytes)
             #expect(throws: ParquetError.self, "\(note)") { try file.read(column: 0, rowGroup: 0) }
-            do { _ = try file.read(column: 0, rowGroup: 0) } catch { #expect(error.code == .corrupt, "\(note): \(error)") }
+            do { _ = try file.read(column: 0, rowGroup: 0) } catch {
+                #expect(error.code == .corrupt, "\(note): \(error)")
+            }
             checked += 1
         }
         #expect(checked >= 3)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import UpliftParquet
 
 /// Reading only a file's footer gives what opening the whole file gives, and refuses the same damage.
@@ -23,7 +24,9 @@ struct FooterTests {
     @Test func everyFlipInTheFooterRegionIsRefused() throws {
         try withTemporaryDirectory { dir in
             let bytes = try RandomTable.make(seed: 9).write()
-            let length = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt32.self) }.littleEndian)
+            let length = Int(
+                bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt32.self) }
+                    .littleEndian)
             let path = dir.appendingPathComponent("t.parquet").path
             // The footer checksum, the footer, its length and the magic.
             for offset in (bytes.count - length - 16)..<bytes.count {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UpliftParquet
 
 /// A file written by an earlier build of our writer must keep decoding to the same values, so a reader
@@ -20,10 +21,12 @@ import Testing
     ])
 
     static func rowGroup(_ g: Int, rows: Int) -> [ColumnData] {
-        let r = 0 ..< rows
+        let r = 0..<rows
         return [
             ColumnData(values: .byteArrays(ByteArrays(r.map { ["$pageview", "signup", "checkout ✓"][($0 + g) % 3] }))),
-            ColumnData(values: .byteArrays(ByteArrays(r.map { $0 % 4 == 0 ? "" : "user-\($0 * 7 + g)" })), validity: r.map { $0 % 4 != 0 }),
+            ColumnData(
+                values: .byteArrays(ByteArrays(r.map { $0 % 4 == 0 ? "" : "user-\($0 * 7 + g)" })),
+                validity: r.map { $0 % 4 != 0 }),
             ColumnData(values: .int64(r.map { 1_735_689_600_000_000 + Int64($0) * 1_000_003 + Int64(g) })),
             ColumnData(values: .int32(r.map { $0 % 5 == 0 ? 0 : Int32($0) - 50 }), validity: r.map { $0 % 5 != 0 }),
             ColumnData(values: .int64(r.map { Int64($0 % 6) })),
@@ -35,7 +38,8 @@ import Testing
     static let groups = [rowGroup(0, rows: 100), rowGroup(1, rows: 37)]
 
     static func write() throws -> [UInt8] {
-        var writer = try ParquetWriter(schema: schema, options: .init(pageSize: 256), keyValueMetadata: [("uplift.format", "1")])
+        var writer = try ParquetWriter(
+            schema: schema, options: .init(pageSize: 256), keyValueMetadata: [("uplift.format", "1")])
         for group in groups { try writer.append(rowGroup: group) }
         return writer.finish()
     }
@@ -58,7 +62,9 @@ import Testing
     }
 
     @Test func missingFileIsNotFound() {
-        #expect { _ = try ParquetFile(path: "/nonexistent/uplift.parquet") } throws: { ($0 as? ParquetError)?.code == .notFound }
+        #expect { _ = try ParquetFile(path: "/nonexistent/uplift.parquet") } throws: {
+            ($0 as? ParquetError)?.code == .notFound
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import UpliftParquet
 
 /// Other engines must read our files unchanged: pyarrow (with page checksums verified) and DuckDB.
@@ -17,7 +18,8 @@ import TestSupport
         var table = RandomTable.make(seed: 321, rowGroups: 3, maxRows: 400)
         // Timestamps outside year 1..9999 are legal Parquet but not Python datetimes; keep them realistic.
         for g in table.rowGroups.indices {
-            for (c, field) in table.schema.fields.enumerated() where field.type == .timestampMicros && !field.name.hasPrefix("ts_rising") {
+            for (c, field) in table.schema.fields.enumerated()
+            where field.type == .timestampMicros && !field.name.hasPrefix("ts_rising") {
                 guard case .int64(let v) = table.rowGroups[g][c].values else { continue }
                 table.rowGroups[g][c].values = .int64(v.map { 1_700_000_000_000_000 + ($0 % 100_000_000_000) })
             }
@@ -46,14 +48,16 @@ import TestSupport
     @Test(.enabled(if: python != nil)) func pyarrowAndDuckDBReadOurFiles() throws {
         let table = Self.table()
         let bytes = try table.write(options: .init(pageSize: 1024), metadata: [("uplift.format", "1")])
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("uplift-interop-\(getpid()).parquet").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("uplift-interop-\(getpid()).parquet")
+            .path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.python))
         process.arguments = [Self.script, path]
-        let stdout = Pipe(), stderr = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
@@ -82,11 +86,14 @@ import TestSupport
             #expect(schema[c]["type"] as? String == expectedArrowType[field.type], "\(field.name)")
             #expect(schema[c]["nullable"] as? Bool == field.optional, "\(field.name)")
             if field.type == .timestampMicros { #expect(duckTypes[field.name] == "TIMESTAMP WITH TIME ZONE") }
-            let expected = table.rowGroups.flatMap { group in (0 ..< group[c].count).map { Self.expectedText(group[c], $0) } }
+            let expected = table.rowGroups.flatMap { group in
+                (0..<group[c].count).map { Self.expectedText(group[c], $0) }
+            }
             for (engine, columns) in [("pyarrow", arrowColumns), ("duckdb", duckColumns)] {
                 let actual = try #require(columns[field.name], "\(engine) lacks \(field.name)")
                 try #require(actual.count == expected.count, "\(engine) \(field.name) row count")
-                let mismatches = zip(actual, expected).filter { !Self.matches($0, $1, double: field.type == .double) }.count
+                let mismatches = zip(actual, expected).filter { !Self.matches($0, $1, double: field.type == .double) }
+                    .count
                 #expect(mismatches == 0, "\(engine) \(field.name): \(mismatches) values differ")
             }
         }
@@ -103,15 +110,21 @@ import TestSupport
                 let field = table.schema.fields[c]
                 let encodings = Set(theirs["encodings"] as? [String] ?? [])
                 if field.encoding == .deltaBinaryPacked && !chunk.dictionaryEncoded {
-                    #expect(encodings.contains("DELTA_BINARY_PACKED") && !encodings.contains("PLAIN"), "\(field.name): \(encodings)")
+                    #expect(
+                        encodings.contains("DELTA_BINARY_PACKED") && !encodings.contains("PLAIN"),
+                        "\(field.name): \(encodings)")
                 } else {
                     #expect(!encodings.contains("DELTA_BINARY_PACKED"), "\(field.name): \(encodings)")
                 }
                 #expect(theirs["has_min_max"] as? Bool == (chunk.statistics.min != nil))
                 guard let min = chunk.statistics.min, let max = chunk.statistics.max else { continue }
                 let isDouble = table.schema.fields[c].type == .double
-                #expect(Self.matches(theirs["min"] ?? NSNull(), Self.text(min), double: isDouble), "\(table.schema.fields[c].name) min")
-                #expect(Self.matches(theirs["max"] ?? NSNull(), Self.text(max), double: isDouble), "\(table.schema.fields[c].name) max")
+                #expect(
+                    Self.matches(theirs["min"] ?? NSNull(), Self.text(min), double: isDouble),
+                    "\(table.schema.fields[c].name) min")
+                #expect(
+                    Self.matches(theirs["max"] ?? NSNull(), Self.text(max), double: isDouble),
+                    "\(table.schema.fields[c].name) max")
             }
         }
     }
@@ -119,7 +132,8 @@ import TestSupport
     /// Arrow's DELTA_BINARY_PACKED writer and ours must agree: we read pyarrow's delta pages (with nulls,
     /// several pages, wrapping 64-bit deltas) to the values parquet_check.py's `delta_values` wrote.
     @Test(.enabled(if: python != nil)) func weReadPyarrowDeltaFiles() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("uplift-pa-delta-\(getpid()).parquet").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("uplift-pa-delta-\(getpid()).parquet")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.python))
@@ -129,15 +143,15 @@ import TestSupport
         try #require(process.terminationStatus == 0)
 
         let n = 1000
-        let ts = (0 ..< n).map { (i: Int) -> Int64 in
+        let ts = (0..<n).map { (i: Int) -> Int64 in
             let square: Int = i * i * 1_000
             return Int64(1_767_225_600_000_000 + square - (i % 5) * 777)
         }
-        let tsValid = (0 ..< n).map { $0 % 7 != 3 }
+        let tsValid = (0..<n).map { $0 % 7 != 3 }
         let bases: [Int64] = [.min, .max, 0, -1]
-        let wide = (0 ..< n).map { (i: Int) -> Int64 in bases[i % 4] &+ Int64(i % 9 - 4) }
-        let small = (0 ..< n).map { (i: Int) -> Int32 in Int32((i * 37) % 201 - 100) }
-        let smallValid = (0 ..< n).map { $0 % 11 != 0 }
+        let wide = (0..<n).map { (i: Int) -> Int64 in bases[i % 4] &+ Int64(i % 9 - 4) }
+        let small = (0..<n).map { (i: Int) -> Int32 in Int32((i * 37) % 201 - 100) }
+        let smallValid = (0..<n).map { $0 % 11 != 0 }
 
         let file = try ParquetFile(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         try file.verify()

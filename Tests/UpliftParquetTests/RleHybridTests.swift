@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import UpliftParquet
 
 @Suite struct RleHybridTests {
@@ -20,9 +21,9 @@ import TestSupport
 
     /// The bit-packing example from the Parquet encodings spec: 0...7 at width 3 pack to 0x88 0xC6 0xFA.
     @Test func specBitPackedExample() throws {
-        let bytes = encode(Array(0 ... 7), bitWidth: 3)
+        let bytes = encode(Array(0...7), bitWidth: 3)
         #expect(bytes == [0x03, 0x88, 0xC6, 0xFA])
-        #expect(try decode(bytes, bitWidth: 3, count: 8) == Array(0 ... 7))
+        #expect(try decode(bytes, bitWidth: 3, count: 8) == Array(0...7))
     }
 
     @Test func repeatedValuesBecomeOneRun() throws {
@@ -31,17 +32,17 @@ import TestSupport
         #expect(try decode(bytes, bitWidth: 3, count: 100) == Array(repeating: 5, count: 100))
     }
 
-    @Test(arguments: 1 ... 32)
+    @Test(arguments: 1...32)
     func randomRoundTrip(bitWidth: Int) throws {
         var rng = SeededRandom(seed: UInt64(bitWidth))
         let maxValue: UInt32 = bitWidth == 32 ? .max : (1 << UInt32(bitWidth)) - 1
-        for trial in 0 ..< 20 {
-            let count = Int.random(in: 0 ... 3000, using: &rng)
+        for trial in 0..<20 {
+            let count = Int.random(in: 0...3000, using: &rng)
             var values: [UInt32] = []
             while values.count < count {
-                let v = UInt32.random(in: 0 ... maxValue, using: &rng)
+                let v = UInt32.random(in: 0...maxValue, using: &rng)
                 // Mix runs of every length with literals so run/literal boundaries are all exercised.
-                let repeatCount = trial % 2 == 0 ? Int.random(in: 1 ... 20, using: &rng) : 1
+                let repeatCount = trial % 2 == 0 ? Int.random(in: 1...20, using: &rng) : 1
                 values += Array(repeating: v, count: min(repeatCount, count - values.count))
             }
             let bytes = encode(values, bitWidth: bitWidth)
@@ -50,9 +51,9 @@ import TestSupport
     }
 
     @Test func truncatedInputThrowsCorrupt() {
-        let values: [UInt32] = (0 ..< 100).map { UInt32($0 % 7) }
+        let values: [UInt32] = (0..<100).map { UInt32($0 % 7) }
         let bytes = encode(values, bitWidth: 3)
-        for cut in 0 ..< bytes.count {
+        for cut in 0..<bytes.count {
             #expect(throws: ParquetError.self) { _ = try decode(Array(bytes[..<cut]), bitWidth: 3, count: 100) }
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import UpliftParquet
 
 /// Normalises a column so that null slots compare equal whatever the writer was given in them.
@@ -12,7 +13,7 @@ func normalized(_ column: ColumnData) -> ColumnData {
     case .boolean(let v): return ColumnData(values: .boolean(keep(v, false)), validity: validity)
     case .byteArrays(let v):
         var out = ByteArrays()
-        for i in 0 ..< v.count { if validity[i] { out.append(contentsOf: v[i]) } else { out.appendEmpty() } }
+        for i in 0..<v.count { if validity[i] { out.append(contentsOf: v[i]) } else { out.appendEmpty() } }
         return ColumnData(values: .byteArrays(out), validity: validity)
     }
 }
@@ -51,19 +52,28 @@ func normalized(_ column: ColumnData) -> ColumnData {
 
     /// A naive reference for the statistics: sort the non-null values.
     func expectedStatistics(_ column: ColumnData, options: ParquetWriter.Options) -> ParquetStatistics {
-        let rows = (0 ..< column.count).filter { !column.isNull($0) }
+        let rows = (0..<column.count).filter { !column.isNull($0) }
         var stats = ParquetStatistics(nullCount: column.count - rows.count)
         switch column.values {
-        case .int32(let v): stats.min = rows.map { v[$0] }.min().map { .int32($0) }; stats.max = rows.map { v[$0] }.max().map { .int32($0) }
-        case .int64(let v): stats.min = rows.map { v[$0] }.min().map { .int64($0) }; stats.max = rows.map { v[$0] }.max().map { .int64($0) }
+        case .int32(let v):
+            stats.min = rows.map { v[$0] }.min().map { .int32($0) }
+            stats.max = rows.map { v[$0] }.max().map { .int32($0) }
+        case .int64(let v):
+            stats.min = rows.map { v[$0] }.min().map { .int64($0) }
+            stats.max = rows.map { v[$0] }.max().map { .int64($0) }
         case .double(let v):
             stats.min = rows.map { v[$0] }.min().map { .double($0 == 0 ? -0.0 : $0) }
             stats.max = rows.map { v[$0] }.max().map { .double($0 == 0 ? 0.0 : $0) }
-        case .boolean(let v): stats.min = rows.isEmpty ? nil : .boolean(rows.allSatisfy { v[$0] }); stats.max = rows.isEmpty ? nil : .boolean(rows.contains { v[$0] })
+        case .boolean(let v):
+            stats.min = rows.isEmpty ? nil : .boolean(rows.allSatisfy { v[$0] })
+            stats.max = rows.isEmpty ? nil : .boolean(rows.contains { v[$0] })
         case .byteArrays(let v):
             let sorted = rows.map { Array(v[$0]) }.sorted { $0.lexicographicallyPrecedes($1) }
-            if let lo = sorted.first, let hi = sorted.last, lo.count <= options.maxStatisticsSize, hi.count <= options.maxStatisticsSize {
-                stats.min = .bytes(lo); stats.max = .bytes(hi)
+            if let lo = sorted.first, let hi = sorted.last, lo.count <= options.maxStatisticsSize,
+                hi.count <= options.maxStatisticsSize
+            {
+                stats.min = .bytes(lo)
+                stats.max = .bytes(hi)
             }
         }
         return stats
@@ -73,16 +83,20 @@ func normalized(_ column: ColumnData) -> ColumnData {
         let rows = d.indices.count
         func isNull(_ i: Int) -> Bool { !(d.validity?[i] ?? true) }
         switch d.dictionary {
-        case .int64(let v): return ColumnData(values: .int64((0 ..< rows).map { isNull($0) ? 0 : v[Int(d.indices[$0])] }), validity: d.validity)
+        case .int64(let v):
+            return ColumnData(
+                values: .int64((0..<rows).map { isNull($0) ? 0 : v[Int(d.indices[$0])] }), validity: d.validity)
         case .byteArrays(let v):
             var out = ByteArrays()
-            for i in 0 ..< rows { if isNull(i) { out.appendEmpty() } else { out.append(contentsOf: v[Int(d.indices[i])]) } }
+            for i in 0..<rows {
+                if isNull(i) { out.appendEmpty() } else { out.append(contentsOf: v[Int(d.indices[i])]) }
+            }
             return ColumnData(values: .byteArrays(out), validity: d.validity)
         default: return ColumnData(values: d.dictionary)
         }
     }
 
-    @Test(arguments: 0 ..< 12)
+    @Test(arguments: 0..<12)
     func randomTables(seed: Int) throws {
         let table = RandomTable.make(seed: UInt64(seed), rowGroups: 1 + seed % 4, maxRows: seed % 3 == 0 ? 3 : 700)
         try checkRoundTrip(table, options: Self.optionSets[seed % Self.optionSets.count])
@@ -93,7 +107,8 @@ func normalized(_ column: ColumnData) -> ColumnData {
     }
 
     @Test func allNullColumns() throws {
-        try checkRoundTrip(RandomTable.make(seed: 7, rowGroups: 2, maxRows: 300, allNull: true), options: .init(pageSize: 100))
+        try checkRoundTrip(
+            RandomTable.make(seed: 7, rowGroups: 2, maxRows: 300, allNull: true), options: .init(pageSize: 100))
     }
 
     @Test func manyRowGroups() throws {
@@ -102,8 +117,8 @@ func normalized(_ column: ColumnData) -> ColumnData {
 
     @Test func dictionaryFallsBackToPlainWhenTooLarge() throws {
         let schema = ParquetSchema(fields: [ParquetField(name: "s", type: .string, dictionary: true)])
-        let low = ColumnData(values: .byteArrays(ByteArrays((0 ..< 1000).map { "v\($0 % 10)" })))
-        let unique = ColumnData(values: .byteArrays(ByteArrays((0 ..< 1000).map { "v\($0)" })))
+        let low = ColumnData(values: .byteArrays(ByteArrays((0..<1000).map { "v\($0 % 10)" })))
+        let unique = ColumnData(values: .byteArrays(ByteArrays((0..<1000).map { "v\($0)" })))
         var writer = try ParquetWriter(schema: schema)
         try writer.append(rowGroup: [low])
         try writer.append(rowGroup: [unique])
@@ -114,15 +129,21 @@ func normalized(_ column: ColumnData) -> ColumnData {
         #expect(dictionary.dictionary.count == 10)
         #expect(try file.readDictionary(column: "s", rowGroup: 1) == nil)
         #expect(try file.read(column: "s", rowGroup: 1) == unique)
-        #expect(try file.read(column: "s") == ColumnData(values: .byteArrays(ByteArrays(
-            (0 ..< 1000).map { "v\($0 % 10)" } + (0 ..< 1000).map { "v\($0)" }))))
+        #expect(
+            try file.read(column: "s")
+                == ColumnData(
+                    values: .byteArrays(
+                        ByteArrays(
+                            (0..<1000).map { "v\($0 % 10)" } + (0..<1000).map { "v\($0)" }))))
     }
 
     @Test func stringsAndStatisticsCompareAsUnsignedBytes() throws {
         let schema = ParquetSchema(fields: [ParquetField(name: "s", type: .string, optional: true)])
         let values = ByteArrays(["b", "é", "", "a\u{7F}", "zz"])  // "é" is 0xC3 0xA9: above every ASCII byte
         var writer = try ParquetWriter(schema: schema)
-        try writer.append(rowGroup: [ColumnData(values: .byteArrays(values), validity: [true, true, true, true, false])])
+        try writer.append(rowGroup: [
+            ColumnData(values: .byteArrays(values), validity: [true, true, true, true, false])
+        ])
         let file = try ParquetFile(bytes: writer.finish())
         let stats = file.rowGroups[0].columns[0].statistics
         #expect(stats.min == .bytes([]))
@@ -131,14 +152,25 @@ func normalized(_ column: ColumnData) -> ColumnData {
     }
 
     @Test func invalidInputIsRejected() throws {
-        let schema = ParquetSchema(fields: [ParquetField(name: "a", type: .int64), ParquetField(name: "b", type: .string)])
+        let schema = ParquetSchema(fields: [
+            ParquetField(name: "a", type: .int64), ParquetField(name: "b", type: .string),
+        ])
         var writer = try ParquetWriter(schema: schema)
         let ints = ColumnData(values: .int64([1, 2]))
         #expect(throws: ParquetError.self) { try writer.append(rowGroup: [ints]) }
         #expect(throws: ParquetError.self) { try writer.append(rowGroup: [ints, ints]) }
-        #expect(throws: ParquetError.self) { try writer.append(rowGroup: [ColumnData(values: .int64([1, 2]), validity: [true, false]), ColumnData(values: .byteArrays(ByteArrays(["x", "y"])))]) }
-        #expect(throws: ParquetError.self) { try writer.append(rowGroup: [ints, ColumnData(values: .byteArrays(ByteArrays(["x"])))]) }
-        #expect(throws: ParquetError.self) { _ = try ParquetWriter(schema: schema, options: .init(compressionLevel: 12)) }
+        #expect(throws: ParquetError.self) {
+            try writer.append(rowGroup: [
+                ColumnData(values: .int64([1, 2]), validity: [true, false]),
+                ColumnData(values: .byteArrays(ByteArrays(["x", "y"]))),
+            ])
+        }
+        #expect(throws: ParquetError.self) {
+            try writer.append(rowGroup: [ints, ColumnData(values: .byteArrays(ByteArrays(["x"])))])
+        }
+        #expect(throws: ParquetError.self) {
+            _ = try ParquetWriter(schema: schema, options: .init(compressionLevel: 12))
+        }
         #expect(throws: ParquetError.self) { _ = try ByteArrays(offsets: [0, 5, 3], bytes: [1, 2, 3]) }
     }
 }
@@ -152,8 +184,9 @@ func normalized(_ column: ColumnData) -> ColumnData {
         var writer = try ParquetWriter(schema: schema)
         let rows = 1000
         try writer.append(rowGroup: [
-            ColumnData(values: .int64((0 ..< rows).map { Int64($0 % 3) * 100 }), validity: (0 ..< rows).map { $0 % 10 != 0 }),
-            ColumnData(values: .int64((0 ..< rows).map { 1_700_000_000_000_000 + Int64($0 % 4) })),
+            ColumnData(
+                values: .int64((0..<rows).map { Int64($0 % 3) * 100 }), validity: (0..<rows).map { $0 % 10 != 0 }),
+            ColumnData(values: .int64((0..<rows).map { 1_700_000_000_000_000 + Int64($0 % 4) })),
         ])
         return try ParquetFile(bytes: writer.finish())
     }
@@ -161,10 +194,13 @@ func normalized(_ column: ColumnData) -> ColumnData {
     @Test func int64DictionaryIndicesMatchValues() throws {
         let file = try Self.file()
         let d = try #require(try file.readDictionary(column: "bucket", rowGroup: 0))
-        guard case .int64(let entries) = d.dictionary else { Issue.record("expected an int64 dictionary"); return }
+        guard case .int64(let entries) = d.dictionary else {
+            Issue.record("expected an int64 dictionary")
+            return
+        }
         #expect(Set(entries) == [0, 100, 200])
         #expect(d.validity?.filter { !$0 }.count == 100)
-        for row in 0 ..< 1000 where row % 10 != 0 {
+        for row in 0..<1000 where row % 10 != 0 {
             #expect(entries[Int(d.indices[row])] == Int64(row % 3) * 100)
         }
         let ts = try #require(try file.readDictionary(column: "at", rowGroup: 0))
@@ -180,7 +216,10 @@ func normalized(_ column: ColumnData) -> ColumnData {
     }
 
     @Test func notParquetIsCorrupt() {
-        for bytes in [[UInt8](), Array("PAR1PAR1".utf8), Array("PAR1\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}PAR1".utf8), Array(repeating: 0x41, count: 100)] {
+        for bytes in [
+            [UInt8](), Array("PAR1PAR1".utf8), Array("PAR1\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}PAR1".utf8),
+            Array(repeating: 0x41, count: 100),
+        ] {
             #expect { _ = try ParquetFile(bytes: bytes) } throws: { ($0 as? ParquetError)?.code == .corrupt }
         }
     }

@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 import UpliftModel
+
 @testable import UpliftReport
 
 struct AxisTests {

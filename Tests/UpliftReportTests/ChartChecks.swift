@@ -14,7 +14,8 @@ enum ChartChecks {
         let strangeAttributes = Set(check.attributes.map(\.name)).subtracting(Payloads.allowedAttributes)
         #expect(strangeAttributes.isEmpty, "unexpected attributes \(strangeAttributes)", sourceLocation: sourceLocation)
         for a in check.attributes where a.name == "href" {
-            #expect(a.value.hasPrefix("#"), "link leaves the page: \(a.value.prefix(60))", sourceLocation: sourceLocation)
+            #expect(
+                a.value.hasPrefix("#"), "link leaves the page: \(a.value.prefix(60))", sourceLocation: sourceLocation)
         }
         for a in check.attributes where a.name.hasPrefix("on") {
             Issue.record("event handler attribute \(a.name)", sourceLocation: sourceLocation)
@@ -35,7 +36,10 @@ enum ChartChecks {
     static func count(_ needle: String, in haystack: String) -> Int {
         var n = 0
         var rest = haystack[...]
-        while let r = rest.range(of: needle) { n += 1; rest = rest[r.upperBound...] }
+        while let r = rest.range(of: needle) {
+            n += 1
+            rest = rest[r.upperBound...]
+        }
         return n
     }
 

@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 import UpliftModel
+
 @testable import UpliftReport
 
 struct FunnelChartTests {
@@ -34,8 +35,9 @@ struct FunnelChartTests {
 
     @Test(arguments: Payloads.corpus)
     func payloadStepNames(_ payload: String) {
-        let f = FunnelInput(id: payload, title: payload, steps: [.init(name: payload, persons: 5), .init(name: payload, persons: 2)],
-                            subtitle: payload)
+        let f = FunnelInput(
+            id: payload, title: payload, steps: [.init(name: payload, persons: 5), .init(name: payload, persons: 2)],
+            subtitle: payload)
         ChartChecks.assertAccessibleSVG(FunnelChart.svg(f))
         _ = ChartChecks.assertSafe(FunnelChart.table(f))
     }
@@ -59,7 +61,8 @@ struct ForestPlotTests {
         #expect(ChartChecks.isEmptyState(ForestPlot.svg(f)))
         f.rows = [.init(metric: "m", variant: "v", estimate: .nan, lower: .nan, upper: .nan, verdict: .inconclusive)]
         #expect(ChartChecks.isEmptyState(ForestPlot.svg(f)))
-        f.rows.append(.init(metric: "m", variant: "w", estimate: 0, lower: -.infinity, upper: .infinity, verdict: .inconclusive))
+        f.rows.append(
+            .init(metric: "m", variant: "w", estimate: 0, lower: -.infinity, upper: .infinity, verdict: .inconclusive))
         f.rows.append(.init(metric: "m", variant: "z", estimate: 0, lower: 0, upper: 0, verdict: .inconclusive))
         let svg = ForestPlot.svg(f)
         ChartChecks.assertAccessibleSVG(svg)
@@ -69,9 +72,11 @@ struct ForestPlotTests {
 
     @Test(arguments: Payloads.corpus)
     func payloadNames(_ payload: String) {
-        let f = ForestInput(id: payload, title: payload, rows: [
-            .init(metric: payload, variant: payload, estimate: 0.1, lower: 0, upper: 0.2, verdict: .better),
-        ], decision: payload, intervalLabel: payload)
+        let f = ForestInput(
+            id: payload, title: payload,
+            rows: [
+                .init(metric: payload, variant: payload, estimate: 0.1, lower: 0, upper: 0.2, verdict: .better)
+            ], decision: payload, intervalLabel: payload)
         ChartChecks.assertAccessibleSVG(ForestPlot.svg(f))
         _ = ChartChecks.assertSafe(ForestPlot.table(f))
     }
@@ -104,8 +109,10 @@ struct FeedbackChartTests {
 
     @Test func degenerateFeedback() {
         for counts in [[], [1, 2], Array(repeating: 0, count: 11), Array(repeating: -4, count: 11)] {
-            let svg = FeedbackChart.svg(FeedbackInput(id: "n", title: "NPS", scale: .nps, counts: counts,
-                                                      trend: [.init(day: Samples.start, score: .nan)]))
+            let svg = FeedbackChart.svg(
+                FeedbackInput(
+                    id: "n", title: "NPS", scale: .nps, counts: counts,
+                    trend: [.init(day: Samples.start, score: .nan)]))
             ChartChecks.assertAccessibleSVG(svg)
             #expect(ChartChecks.isEmptyState(svg))
         }

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import UpliftModel
+
 @testable import UpliftReport
 
 struct GoalSeriesChartTests {
@@ -9,8 +10,10 @@ struct GoalSeriesChartTests {
         let svg = GoalSeriesChart.svg(Samples.goal())
         ChartChecks.assertAccessibleSVG(svg)
         #expect(!ChartChecks.isEmptyState(svg))
-        for part in ["class=\"series\"", "class=\"target\"", "class=\"deadline\"", "class=\"forecast-band\"",
-                     "class=\"baseline\"", "Target 30.0%", "Forecast interval", ">30%<"] {
+        for part in [
+            "class=\"series\"", "class=\"target\"", "class=\"deadline\"", "class=\"forecast-band\"",
+            "class=\"baseline\"", "Target 30.0%", "Forecast interval", ">30%<",
+        ] {
             #expect(svg.contains(part), "missing \(part)")
         }
         #expect(svg.contains("id=\"checklist-adoption-series\""))
@@ -36,7 +39,9 @@ struct GoalSeriesChartTests {
         g.points = [.init(day: Samples.start, value: 0.1)]
         let one = GoalSeriesChart.svg(g)
         #expect(ChartChecks.isEmptyState(one) && one.contains("10.0%"))
-        g.points = [.init(day: Samples.start, value: .nan), .init(day: Samples.start.adding(days: 1), value: .infinity)]
+        g.points = [
+            .init(day: Samples.start, value: .nan), .init(day: Samples.start.adding(days: 1), value: .infinity),
+        ]
         #expect(ChartChecks.isEmptyState(GoalSeriesChart.svg(g)))
         for svg in [one, GoalSeriesChart.svg(g)] { ChartChecks.assertAccessibleSVG(svg) }
         #expect(!GoalSeriesChart.table(g).isEmpty)

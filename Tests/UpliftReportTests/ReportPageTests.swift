@@ -7,7 +7,8 @@ struct ReportPageTests {
     @Test func pageIsWellFormedSelfContainedAndLinked() throws {
         let html = SamplePage.page().render()
         let check = ChartChecks.assertSafe(html)
-        #expect(!check.elements.contains("script") && !check.elements.contains("link") && !check.elements.contains("img"))
+        #expect(
+            !check.elements.contains("script") && !check.elements.contains("link") && !check.elements.contains("img"))
         // No URL anywhere but fragments: nothing to fetch.
         #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/"))
         for a in check.attributes where ["src", "href", "xlink:href"].contains(a.name) {
@@ -39,7 +40,8 @@ struct ReportPageTests {
         let check = ChartChecks.assertSafe(html)
         #expect(check.elements.filter { $0 == "html" }.count == 1)
         #expect(check.elements.filter { $0 == "section" }.count == 6)
-        #expect(!check.elements.contains("script") && !check.elements.contains("img") && !check.elements.contains("iframe"))
+        #expect(
+            !check.elements.contains("script") && !check.elements.contains("img") && !check.elements.contains("iframe"))
     }
 
     /// Writes the sample page where the browser harness looks for it

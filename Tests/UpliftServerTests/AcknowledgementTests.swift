@@ -10,12 +10,14 @@ import UpliftServer
 struct AcknowledgementTests {
     @Test func partialSuccessStoresTheValidAndListsTheRest() async throws {
         try await ServerFixture.with { fixture in
-            let body = json(["batch": [
-                ["type": "track", "event": "ok-0", "userId": "u", "messageId": "p-0"],
-                ["type": "track", "userId": "u", "messageId": "p-1"],
-                ["type": "track", "event": "ok-2", "userId": "u", "messageId": "p-2"],
-                ["type": "track", "event": "e", "messageId": "p-3"],
-            ]])
+            let body = json([
+                "batch": [
+                    ["type": "track", "event": "ok-0", "userId": "u", "messageId": "p-0"],
+                    ["type": "track", "userId": "u", "messageId": "p-1"],
+                    ["type": "track", "event": "ok-2", "userId": "u", "messageId": "p-2"],
+                    ["type": "track", "event": "e", "messageId": "p-3"],
+                ]
+            ])
             let ack = try await fixture.serve { client in
                 let response = try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey))
                 #expect(response.status == .ok)
@@ -31,14 +33,18 @@ struct AcknowledgementTests {
     @Test func aResentBatchIsAcknowledgedAsDuplicatesAndStoredOnce() async throws {
         try await ServerFixture.with { fixture in
             // Half with ids, half without: those get an id hashed from their bytes, equally stable.
-            let body = json(["batch": (0..<6).map { i -> [String: Any] in
-                var message: [String: Any] = ["type": "track", "event": "e\(i)", "userId": "u"]
-                if i % 2 == 0 { message["messageId"] = "d-\(i)" }
-                return message
-            }])
+            let body = json([
+                "batch": (0..<6).map { i -> [String: Any] in
+                    var message: [String: Any] = ["type": "track", "event": "e\(i)", "userId": "u"]
+                    if i % 2 == 0 { message["messageId"] = "d-\(i)" }
+                    return message
+                }
+            ])
             let (first, second) = try await fixture.serve { client in
-                let first = try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement
-                let second = try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement
+                let first = try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey))
+                    .acknowledgement
+                let second = try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey))
+                    .acknowledgement
                 return (first, second)
             }
             #expect(first.accepted == 6 && first.duplicates == 0)
@@ -51,10 +57,12 @@ struct AcknowledgementTests {
 
     @Test func aRepeatedIdInOneBatchIsStoredOnce() async throws {
         try await ServerFixture.with { fixture in
-            let body = json(["batch": [
-                ["type": "track", "event": "first", "userId": "u", "messageId": "same"],
-                ["type": "track", "event": "second", "userId": "u", "messageId": "same"],
-            ]])
+            let body = json([
+                "batch": [
+                    ["type": "track", "event": "first", "userId": "u", "messageId": "same"],
+                    ["type": "track", "event": "second", "userId": "u", "messageId": "same"],
+                ]
+            ])
             let ack = try await fixture.serve { client in
                 try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement
             }
@@ -65,11 +73,16 @@ struct AcknowledgementTests {
 
     @Test func concurrentResendsAreStoredOnce() async throws {
         try await ServerFixture.with { fixture in
-            let body = json(["batch": (0..<20).map { ["type": "track", "event": "e", "userId": "u", "messageId": "c-\($0)"] }])
+            let body = json([
+                "batch": (0..<20).map { ["type": "track", "event": "e", "userId": "u", "messageId": "c-\($0)"] }
+            ])
             let acks = try await fixture.serve { client in
                 try await withThrowingTaskGroup(of: Acknowledgement.self) { group in
                     for _ in 0..<8 {
-                        group.addTask { try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement }
+                        group.addTask {
+                            try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey))
+                                .acknowledgement
+                        }
                     }
                     var acks: [Acknowledgement] = []
                     for try await ack in group { acks.append(ack) }
@@ -84,10 +97,12 @@ struct AcknowledgementTests {
 
     @Test func duplicatesAreRecognizedAcrossARestart() async throws {
         try await ServerFixture.with { fixture in
-            let body = json(["batch": [
-                ["type": "track", "event": "a", "userId": "u", "messageId": "r-1"],
-                ["type": "track", "event": "b", "userId": "u"],
-            ]])
+            let body = json([
+                "batch": [
+                    ["type": "track", "event": "a", "userId": "u", "messageId": "r-1"],
+                    ["type": "track", "event": "b", "userId": "u"],
+                ]
+            ])
             let first = try await fixture.serve { client in
                 try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement
             }
@@ -144,10 +159,15 @@ struct AcknowledgementTests {
 
     @Test func aTimeFarInTheFutureIsClamped() async throws {
         try await ServerFixture.with { fixture in
-            let body = json(["batch": [
-                ["type": "track", "event": "future", "userId": "u", "messageId": "f-1", "timestamp": isoTime(2 * 86_400)],
-                ["type": "track", "event": "soon", "userId": "u", "messageId": "f-2", "timestamp": isoTime(3600)],
-            ]])
+            let body = json([
+                "batch": [
+                    [
+                        "type": "track", "event": "future", "userId": "u", "messageId": "f-1",
+                        "timestamp": isoTime(2 * 86_400),
+                    ],
+                    ["type": "track", "event": "soon", "userId": "u", "messageId": "f-2", "timestamp": isoTime(3600)],
+                ]
+            ])
             let ack = try await fixture.serve { client in
                 try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey)).acknowledgement
             }
@@ -166,16 +186,21 @@ struct AcknowledgementTests {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client async throws in
                 let identify = json(["userId": "user-1", "anonymousId": "anon-1"])
-                #expect(try await client.post("/v1/identify", json: identify, key: .basic(fixture.writeKey)).status == .ok)
+                #expect(
+                    try await client.post("/v1/identify", json: identify, key: .basic(fixture.writeKey)).status == .ok)
                 let alias = json(["userId": "user-1", "previousId": "old-1"])
                 #expect(try await client.post("/v1/alias", json: alias, key: .basic(fixture.writeKey)).status == .ok)
-                let postHog = json(["event": "$identify", "distinct_id": "user-2", "properties": ["$anon_distinct_id": "anon-2"], "api_key": fixture.writeKey])
+                let postHog = json([
+                    "event": "$identify", "distinct_id": "user-2", "properties": ["$anon_distinct_id": "anon-2"],
+                    "api_key": fixture.writeKey,
+                ])
                 #expect(try await client.post("/capture", json: postHog, key: .none).status == .ok)
                 let track = json(["type": "track", "event": "e", "userId": "loner", "anonymousId": "anon-3"])
                 #expect(try await client.post("/v1/track", json: track, key: .basic(fixture.writeKey)).status == .ok)
             }
             let persons = try await fixture.catalog.persons(
-                project: fixture.alpha, distinctIds: ["user-1", "anon-1", "old-1", "user-2", "anon-2", "loner", "anon-3"])
+                project: fixture.alpha,
+                distinctIds: ["user-1", "anon-1", "old-1", "user-2", "anon-2", "loner", "anon-3"])
             let one = try #require(persons["user-1"])
             #expect(persons["anon-1"] == one)
             #expect(persons["old-1"] == one)

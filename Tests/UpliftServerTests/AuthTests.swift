@@ -16,12 +16,27 @@ struct AuthTests {
             let bodies: [(KeyStyle, String)] = [
                 (.basic(key), json(["type": "track", "event": "e", "userId": "u", "messageId": "basic"])),
                 (.bearer(key), json(["type": "track", "event": "e", "userId": "u", "messageId": "bearer"])),
-                (.none, json(["type": "track", "event": "e", "userId": "u", "messageId": "writeKey", "writeKey": key])),
+                (
+                    .none,
+                    json(["type": "track", "event": "e", "userId": "u", "messageId": "writeKey", "writeKey": key])
+                ),
                 (.none, json(["event": "e", "distinct_id": "u", "uuid": "api_key", "api_key": key])),
                 (.none, json(["event": "e", "distinct_id": "u", "uuid": "token", "token": key])),
-                (.none, json(["event": "e", "distinct_id": "u", "uuid": "properties.token", "properties": ["token": key]])),
-                (.none, json(["event": "e", "distinct_id": "u", "uuid": "properties.$token", "properties": ["$token": key]])),
-                (.none, json(["batch": [["type": "track", "event": "e", "userId": "u", "messageId": "batch.writeKey"]], "writeKey": key])),
+                (
+                    .none,
+                    json(["event": "e", "distinct_id": "u", "uuid": "properties.token", "properties": ["token": key]])
+                ),
+                (
+                    .none,
+                    json(["event": "e", "distinct_id": "u", "uuid": "properties.$token", "properties": ["$token": key]])
+                ),
+                (
+                    .none,
+                    json([
+                        "batch": [["type": "track", "event": "e", "userId": "u", "messageId": "batch.writeKey"]],
+                        "writeKey": key,
+                    ])
+                ),
             ]
             try await fixture.serve { client in
                 for (style, body) in bodies {
@@ -31,15 +46,23 @@ struct AuthTests {
                 }
             }
             let ids = Set(try await fixture.storedEvents().map(\.eventID))
-            #expect(ids == ["basic", "bearer", "writeKey", "api_key", "token", "properties.token", "properties.$token", "batch.writeKey"])
+            #expect(
+                ids == [
+                    "basic", "bearer", "writeKey", "api_key", "token", "properties.token", "properties.$token",
+                    "batch.writeKey",
+                ])
         }
     }
 
     @Test func headerKeyWinsOverBodyKey() async throws {
         try await ServerFixture.with { fixture in
             // The body names beta's key, the header alpha's: the event belongs to alpha.
-            let body = json(["type": "track", "event": "e", "userId": "u", "messageId": "h", "writeKey": fixture.betaWriteKey])
-            let unknownInHeader = json(["type": "track", "event": "e", "userId": "u", "messageId": "x", "writeKey": fixture.writeKey])
+            let body = json([
+                "type": "track", "event": "e", "userId": "u", "messageId": "h", "writeKey": fixture.betaWriteKey,
+            ])
+            let unknownInHeader = json([
+                "type": "track", "event": "e", "userId": "u", "messageId": "x", "writeKey": fixture.writeKey,
+            ])
             try await fixture.serve { client async throws in
                 #expect(try await client.post("/v1/track", json: body, key: .basic(fixture.writeKey)).status == .ok)
                 // A bad header key is not rescued by a good body key.
@@ -132,7 +155,8 @@ struct AuthTests {
                 #expect(try await client.post("/v1/track", json: a, key: .basic(fixture.writeKey)).status == .ok)
                 #expect(try await client.post("/v1/track", json: b, key: .bearer(fixture.betaWriteKey)).status == .ok)
                 // The same message id in the other project is not a duplicate: ids are per project.
-                let again = try await client.post("/v1/track", json: a, key: .basic(fixture.betaWriteKey)).acknowledgement
+                let again = try await client.post("/v1/track", json: a, key: .basic(fixture.betaWriteKey))
+                    .acknowledgement
                 #expect(again.accepted == 1 && again.duplicates == 0)
             }
             let alpha = try await fixture.storedEvents(fixture.alpha)
@@ -148,7 +172,10 @@ struct AuthTests {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client async throws in
                 // PostHog bodies may carry a project-ish field; it must not redirect the event.
-                let body = json(["event": "sneaky", "distinct_id": "u", "uuid": "s-1", "project": "beta", "api_key": fixture.writeKey])
+                let body = json([
+                    "event": "sneaky", "distinct_id": "u", "uuid": "s-1", "project": "beta",
+                    "api_key": fixture.writeKey,
+                ])
                 #expect(try await client.post("/capture", json: body, key: .none).status == .ok)
             }
             #expect(try await fixture.storedEvents(fixture.beta).isEmpty)

@@ -1,5 +1,6 @@
 import Testing
 import UpliftModel
+
 @testable import UpliftServer
 
 /// The inflater alone: limits, broken input, concatenated members.

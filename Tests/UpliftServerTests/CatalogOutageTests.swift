@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
-import Testing
 import TestSupport
+import Testing
 import UpliftCatalog
 import UpliftModel
 import UpliftServer
@@ -22,9 +22,12 @@ struct CatalogOutageTests {
     static let control = environment["UPLIFT_TEST_POSTGRES_OUTAGE_CTL"].flatMap { $0.isEmpty ? nil : $0 }
     static let secret = try! CatalogSecret(text: String(repeating: "outage-test-pepper-", count: 2))
 
-    @Test(.enabled(if: url != nil && control != nil, "needs Tests/postgres.sh run (UPLIFT_TEST_POSTGRES_OUTAGE_URL, _CTL)"))
+    @Test(
+        .enabled(
+            if: url != nil && control != nil, "needs Tests/postgres.sh run (UPLIFT_TEST_POSTGRES_OUTAGE_URL, _CTL)"))
     func aStoppedCatalogIs503AndTheSameServerRecovers() async throws {
-        let base = try #require(Self.url), control = try #require(Self.control)
+        let base = try #require(Self.url)
+        let control = try #require(Self.control)
         // A fresh database of its own on the outage cluster.
         let database = "outage_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
         let admin = try CatalogURL(parsing: base)
@@ -47,7 +50,8 @@ struct CatalogOutageTests {
     }
 
     private func run(_ configuration: CatalogConfiguration, data: String, stopped: Flag, control: String) async throws {
-        let alpha = try ProjectSlug("alpha"), beta = try ProjectSlug("beta")
+        let alpha = try ProjectSlug("alpha")
+        let beta = try ProjectSlug("beta")
         let (writeKey, readKey, betaWriteKey) = try await Catalog.withOpen(configuration) { catalog in
             _ = try await catalog.createProject(alpha)
             _ = try await catalog.createProject(beta)
@@ -74,9 +78,15 @@ struct CatalogOutageTests {
             var acknowledged = Set<String>()
             var sequence = 0
             func ticks(_ count: Int) -> (body: String, ids: [String]) {
-                let ids = (0..<count).map { _ in sequence += 1; return "tick-\(sequence)" }
+                let ids = (0..<count).map { _ in
+                    sequence += 1
+                    return "tick-\(sequence)"
+                }
                 let batch = ids.map {
-                    ["type": "track", "event": "tick", "userId": "u-\($0)", "messageId": $0, "timestamp": "2026-03-02T10:00:00Z"]
+                    [
+                        "type": "track", "event": "tick", "userId": "u-\($0)", "messageId": $0,
+                        "timestamp": "2026-03-02T10:00:00Z",
+                    ]
                 }
                 return (json(["batch": batch]), ids)
             }
@@ -154,7 +164,8 @@ struct CatalogOutageTests {
             print(
                 "catalog outage: first 503 after \(firstAnswer), a later 503 after \(laterAnswer), "
                     + "answered again \(recovery) after PostgreSQL started; events acknowledged during the outage: "
-                    + "\(duringAnswer.status == .ok ? during.ids.count : 0), counted \(Int(counted)) of \(acknowledged.count)")
+                    + "\(duringAnswer.status == .ok ? during.ids.count : 0), counted \(Int(counted)) of \(acknowledged.count)"
+            )
         }
         await catalog.close()
     }
@@ -163,7 +174,8 @@ struct CatalogOutageTests {
     private func pgCtl(_ control: String, _ command: String) async throws -> ProcessResult {
         let result: Result<ProcessResult, any Error> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: Result { try runProcess(URL(fileURLWithPath: control), arguments: [command]) })
+                continuation.resume(
+                    returning: Result { try runProcess(URL(fileURLWithPath: control), arguments: [command]) })
             }
         }
         let outcome = try result.get()

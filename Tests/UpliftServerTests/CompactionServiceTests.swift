@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import UpliftModel
 import UpliftServer
+
 @testable import UpliftStorage
 
 /// The server compacts closed days in the background: their flushed segments become sorted,
@@ -22,15 +23,21 @@ struct CompactionServiceTests {
                 var rounds = clock.sleeps.makeAsyncIterator()
                 await rounds.next()
                 for round in 0..<3 {
-                    let body = json(["batch": (0..<5).map { i -> [String: Any] in
-                        ["type": "track", "event": "e", "userId": "u\(i)", "messageId": "c-\(round)-\(i)", "timestamp": yesterday]
-                    }])
+                    let body = json([
+                        "batch": (0..<5).map { i -> [String: Any] in
+                            [
+                                "type": "track", "event": "e", "userId": "u\(i)", "messageId": "c-\(round)-\(i)",
+                                "timestamp": yesterday,
+                            ]
+                        }
+                    ])
                     let response = try await client.post("/v1/batch", json: body, key: .basic(fixture.writeKey))
                     #expect(response.status == .ok)
                     await clock.advance(by: interval + .milliseconds(1))
                     await rounds.next()
                     // Yesterday's events (still in the log) were flushed and compacted with the earlier ones.
-                    let paths = (try? FileManager.default.subpathsOfDirectory(atPath: fixture.dataDirectory + "/events")) ?? []
+                    let paths =
+                        (try? FileManager.default.subpathsOfDirectory(atPath: fixture.dataDirectory + "/events")) ?? []
                     let segments = paths.filter { $0.hasSuffix(".parquet") }
                     #expect(!segments.isEmpty)
                     #expect(segments.allSatisfy { SegmentLayout.isCompacted($0) }, "\(segments)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UpliftServer
 
 /// The Foundation-free base64 of Basic credentials, against Foundation's, on random inputs.

@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
 import Logging
+import NIOCore
 import Testing
 import UpliftCatalog
 import UpliftModel
+
 @testable import UpliftServer
 
 /// `UpliftError`'s one exit: each API code's status (as schemas/openapi.yaml documents it), the

@@ -14,8 +14,10 @@ struct ExperimentQueryTests {
     static let batch: String = {
         var messages: [[String: Any]] = []
         func add(_ event: String, _ user: String, _ time: String, _ properties: [String: Any] = [:]) {
-            messages.append(["type": "track", "event": event, "userId": user, "messageId": "m\(messages.count)",
-                             "timestamp": time, "properties": properties])
+            messages.append([
+                "type": "track", "event": event, "userId": user, "messageId": "m\(messages.count)",
+                "timestamp": time, "properties": properties,
+            ])
         }
         func expose(_ user: String, _ variant: String, _ time: String) {
             add("$exposure", user, time, ["experiment": "checkout-v2", "variant": variant])
@@ -38,16 +40,27 @@ struct ExperimentQueryTests {
 
     struct Result: Decodable {
         struct Exposures: Decodable {
-            struct Variant: Decodable { var key: String; var persons: Int }
+            struct Variant: Decodable {
+                var key: String
+                var persons: Int
+            }
             var variants: [Variant]
             var multiple_exposures: Int
         }
         struct Metric: Decodable {
-            struct Line: Decodable { var key: String; var n: Int; var mean: Double?; var relative_lift: Double? }
+            struct Line: Decodable {
+                var key: String
+                var n: Int
+                var mean: Double?
+                var relative_lift: Double?
+            }
             var id: String
             var variants: [Line]
         }
-        struct Decision: Decodable { var recommendation: String; var summary: String }
+        struct Decision: Decodable {
+            var recommendation: String
+            var summary: String
+        }
         var experiment: String
         var exposures: Exposures
         var metrics: [Metric]
@@ -57,12 +70,16 @@ struct ExperimentQueryTests {
     @Test func storedAndInlineDefinitionsAreAnalysed() async throws {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client in
-                #expect(try await client.post("/v1/batch", json: Self.batch, key: .basic(fixture.writeKey)).acknowledgement.accepted == 11)
+                #expect(
+                    try await client.post("/v1/batch", json: Self.batch, key: .basic(fixture.writeKey)).acknowledgement
+                        .accepted == 11)
                 let read = KeyStyle.bearer(fixture.readKey)
-                let created = try await client.post("/v1/experiments", json: Self.definition, key: read, headers: ExperimentRouteTests.yamlHeaders)
+                let created = try await client.post(
+                    "/v1/experiments", json: Self.definition, key: read, headers: ExperimentRouteTests.yamlHeaders)
                 #expect(created.status == .created, "\(created.text)")
 
-                let stored = try await client.post("/v1/query/experiment", json: #"{"experiment":"checkout-v2","to":"2026-03-08"}"#, key: read)
+                let stored = try await client.post(
+                    "/v1/query/experiment", json: #"{"experiment":"checkout-v2","to":"2026-03-08"}"#, key: read)
                 #expect(stored.status == .ok, "\(stored.text)")
                 let r = try stored.decode(Result.self)
                 #expect(r.experiment == "checkout-v2")
@@ -77,17 +94,23 @@ struct ExperimentQueryTests {
                 #expect(!r.decision.summary.isEmpty)
 
                 // The same definition inline gives the same document.
-                let definition = try #require(try await client.get("/v1/experiments/checkout-v2", key: read).text.data(using: .utf8))
+                let definition = try #require(
+                    try await client.get("/v1/experiments/checkout-v2", key: read).text.data(using: .utf8))
                 let object = try #require(try JSONSerialization.jsonObject(with: definition) as? [String: Any])
                 let inline = try await client.post(
-                    "/v1/query/experiment", json: json(["definition": object["definition"] ?? object, "to": "2026-03-08"]), key: read)
+                    "/v1/query/experiment",
+                    json: json(["definition": object["definition"] ?? object, "to": "2026-03-08"]), key: read)
                 #expect(inline.status == .ok, "\(inline.text)")
-                #expect(try inline.decode(Result.self).metrics.map { $0.variants.map(\.mean) } == r.metrics.map { $0.variants.map(\.mean) })
+                #expect(
+                    try inline.decode(Result.self).metrics.map { $0.variants.map(\.mean) }
+                        == r.metrics.map { $0.variants.map(\.mean) })
 
                 // Shipped (the catalog records the variant in the definition): still analysable.
-                let shipped = try await client.post("/v1/experiments/checkout-v2/stop", json: #"{"ship":"treatment"}"#, key: read)
+                let shipped = try await client.post(
+                    "/v1/experiments/checkout-v2/stop", json: #"{"ship":"treatment"}"#, key: read)
                 #expect(shipped.status == .ok, "\(shipped.text)")
-                let after = try await client.post("/v1/query/experiment", json: #"{"experiment":"checkout-v2","to":"2026-03-08"}"#, key: read)
+                let after = try await client.post(
+                    "/v1/query/experiment", json: #"{"experiment":"checkout-v2","to":"2026-03-08"}"#, key: read)
                 #expect(after.status == .ok, "\(after.text)")
             }
         }
@@ -97,7 +120,8 @@ struct ExperimentQueryTests {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client in
                 let read = KeyStyle.bearer(fixture.readKey)
-                let unknown = try await client.post("/v1/query/experiment", json: #"{"experiment":"nope","from":"2026-03-01"}"#, key: read)
+                let unknown = try await client.post(
+                    "/v1/query/experiment", json: #"{"experiment":"nope","from":"2026-03-01"}"#, key: read)
                 #expect(unknown.status == .notFound, "\(unknown.text)")
                 #expect(unknown.text.contains("nope"))
 
@@ -113,9 +137,11 @@ struct ExperimentQueryTests {
                     #expect(response.status == .badRequest, "\(body): \(response.text)")
                     #expect(response.text.contains(says), "\(body): \(response.text)")
                 }
-                let writeKey = try await client.post("/v1/query/experiment", json: #"{"experiment":"a"}"#, key: .bearer(fixture.writeKey))
+                let writeKey = try await client.post(
+                    "/v1/query/experiment", json: #"{"experiment":"a"}"#, key: .bearer(fixture.writeKey))
                 #expect(writeKey.status == .unauthorized)
-                let other = try await client.post("/v1/query/experiment", json: #"{"project":"beta","experiment":"a"}"#, key: read)
+                let other = try await client.post(
+                    "/v1/query/experiment", json: #"{"project":"beta","experiment":"a"}"#, key: read)
                 #expect(other.status == .forbidden, "\(other.text)")
             }
         }

@@ -40,11 +40,16 @@ struct GoalRouteTests {
         for week in 0..<8 {
             for person in 0..<(2 * (week + 1)) {
                 let day = UTCDay(year: 2026, month: 1, day: 5)!.adding(days: Int64(7 * week + person % 5))
-                messages.append(["type": "track", "event": "signed_up", "userId": "p\(person)", "messageId": "w\(week)-p\(person)",
-                                 "timestamp": "\(day)T10:00:00Z"])
+                messages.append([
+                    "type": "track", "event": "signed_up", "userId": "p\(person)", "messageId": "w\(week)-p\(person)",
+                    "timestamp": "\(day)T10:00:00Z",
+                ])
             }
         }
-        messages.append(["type": "track", "event": "browsed", "userId": "p0", "messageId": "last", "timestamp": "2026-03-01T12:00:00Z"])
+        messages.append([
+            "type": "track", "event": "browsed", "userId": "p0", "messageId": "last",
+            "timestamp": "2026-03-01T12:00:00Z",
+        ])
         return json(["batch": messages])
     }()
 
@@ -57,7 +62,8 @@ struct GoalRouteTests {
             try prfaq(id: "b").write(to: dir.appendingPathComponent("b.md"), atomically: true, encoding: .utf8)
             try prfaq(id: "broken").replacingOccurrences(of: "target: 30", with: "target: lots")
                 .write(to: dir.appendingPathComponent("broken.md"), atomically: true, encoding: .utf8)
-            try "# Not a PR/FAQ, skipped".write(to: dir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+            try "# Not a PR/FAQ, skipped".write(
+                to: dir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
             try await body(dir.path)
         }
     }
@@ -84,7 +90,8 @@ struct GoalRouteTests {
                             // A browser asks for the key (as user name) instead of showing the JSON.
                             #expect(r.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
                         }
-                        let ok = try await client.get(path + (path.contains("?") ? "&" : "?") + "prfaq=a", key: .basic(fixture.readKey))
+                        let ok = try await client.get(
+                            path + (path.contains("?") ? "&" : "?") + "prfaq=a", key: .basic(fixture.readKey))
                         #expect(ok.status == .ok, "\(path): \(ok.text)")
                     }
                 }
@@ -121,7 +128,10 @@ struct GoalRouteTests {
                     let goal = try #require((prfaqs.first?["goals"] as? [[String: Any]])?.first)
                     #expect(goal["current"] as? Double == 16)
                     #expect(goal["current_date"] as? String == "2026-02-23")
-                    #expect((goal["series"] as? [[String: Any]])?.compactMap { $0["value"] as? Double } == [2, 4, 6, 8, 10, 12, 14, 16])
+                    #expect(
+                        (goal["series"] as? [[String: Any]])?.compactMap { $0["value"] as? Double } == [
+                            2, 4, 6, 8, 10, 12, 14, 16,
+                        ])
                     // Two more a week for nine more weeks: 34 in the deadline's week, past the target of 30.
                     let forecast = try #require(goal["forecast"] as? [String: Any])
                     #expect(forecast["date"] as? String == "2026-04-27")
@@ -132,10 +142,13 @@ struct GoalRouteTests {
                     #expect("\(invalid)".contains("target"), "\(invalid)")
 
                     // One PR/FAQ only; and a file added later shows without a restart.
-                    let one = try Self.object(try await client.get("/v1/goals?prfaq=b&now=2026-03-02", key: .bearer(fixture.readKey)))
+                    let one = try Self.object(
+                        try await client.get("/v1/goals?prfaq=b&now=2026-03-02", key: .bearer(fixture.readKey)))
                     #expect((one["prfaqs"] as? [[String: Any]])?.map { $0["id"] as? String } == ["b"])
-                    try Self.prfaq(id: "c", goal: "other").write(toFile: folder + "/c.md", atomically: true, encoding: .utf8)
-                    let again = try Self.object(try await client.get("/v1/goals?now=2026-03-02", key: .bearer(fixture.readKey)))
+                    try Self.prfaq(id: "c", goal: "other").write(
+                        toFile: folder + "/c.md", atomically: true, encoding: .utf8)
+                    let again = try Self.object(
+                        try await client.get("/v1/goals?now=2026-03-02", key: .bearer(fixture.readKey)))
                     #expect((again["prfaqs"] as? [[String: Any]])?.map { $0["id"] as? String } == ["a", "b", "c"])
                 }
             }
@@ -159,11 +172,13 @@ struct GoalRouteTests {
                     #expect((goal["prfaq"] as? [String: Any])?["id"] as? String == "b")
                     #expect(goal["report"] as? String == "/v1/reports/b#goal-weekly-signups")
 
-                    for (path, status, code) in [("/v1/goals/nope", HTTPResponse.Status.notFound, "not_found"),
-                                                 ("/v1/goals/weekly-signups?prfaq=nope", .notFound, "not_found"),
-                                                 ("/v1/goals/weekly-signups?prfaq=a&now=soon", .badRequest, "invalid_query"),
-                                                 ("/v1/reports/nope", .notFound, "not_found"),
-                                                 ("/v1/reports/a?now=2026-13-45", .badRequest, "invalid_query")] {
+                    for (path, status, code) in [
+                        ("/v1/goals/nope", HTTPResponse.Status.notFound, "not_found"),
+                        ("/v1/goals/weekly-signups?prfaq=nope", .notFound, "not_found"),
+                        ("/v1/goals/weekly-signups?prfaq=a&now=soon", .badRequest, "invalid_query"),
+                        ("/v1/reports/nope", .notFound, "not_found"),
+                        ("/v1/reports/a?now=2026-13-45", .badRequest, "invalid_query"),
+                    ] {
                         let e = try await client.get(path, key: key)
                         #expect(e.status == status, "\(path): \(e.text)")
                         #expect(e.errorCode == code, "\(path): \(e.text)")
@@ -188,13 +203,19 @@ struct GoalRouteTests {
                     #expect(r.headers[.cacheControl] == "no-store")
                     #expect(r.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
                     let policy = try #require(r.headers[.contentSecurityPolicy])
-                    for directive in ["default-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"] {
+                    for directive in [
+                        "default-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+                    ] {
                         #expect(policy.contains(directive), "\(policy)")
                     }
                     #expect(!policy.contains("unsafe") && !policy.contains("script-src"), "\(policy)")
                     // The page's own meta policy is the header's, less what only a header can carry.
-                    #expect(r.text.contains("content=\"\(policy.replacingOccurrences(of: "; frame-ancestors 'none'", with: ""))\""))
-                    #expect(r.text.contains("id=\"goal-weekly-signups\"") && r.text.contains("href=\"#goal-weekly-signups\""))
+                    #expect(
+                        r.text.contains(
+                            "content=\"\(policy.replacingOccurrences(of: "; frame-ancestors 'none'", with: ""))\""))
+                    #expect(
+                        r.text.contains("id=\"goal-weekly-signups\"")
+                            && r.text.contains("href=\"#goal-weekly-signups\""))
                     #expect(!r.text.contains("<script"))
 
                     let index = try await client.get("/v1/reports?now=2026-03-02", key: .bearer(fixture.readKey))

@@ -17,7 +17,11 @@ enum Gzip {
     static func compress(chunk: [UInt8], repeats: Int, windowBits: Int32 = 15 + 16) -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 16: a gzip header and trailer; 15 alone: zlib's.
-        guard deflateInit2_(&stream, 9, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, 9, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             return []
         }
         defer { deflateEnd(&stream) }

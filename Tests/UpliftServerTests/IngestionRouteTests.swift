@@ -78,8 +78,14 @@ struct IngestionRouteTests {
                 "properties": ["$current_url": "https://example.com"],
             ]
             let array: [[String: Any]] = [
-                ["event": "clicked", "distinct_id": "ph-2", "uuid": "ph-array-1", "properties": ["token": fixture.writeKey]],
-                ["event": "$screen", "distinct_id": "ph-3", "properties": ["$insert_id": "ph-array-2", "token": fixture.writeKey]],
+                [
+                    "event": "clicked", "distinct_id": "ph-2", "uuid": "ph-array-1",
+                    "properties": ["token": fixture.writeKey],
+                ],
+                [
+                    "event": "$screen", "distinct_id": "ph-3",
+                    "properties": ["$insert_id": "ph-array-2", "token": fixture.writeKey],
+                ],
             ]
             let batch: [String: Any] = [
                 "api_key": fixture.writeKey,

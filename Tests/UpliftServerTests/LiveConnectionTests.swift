@@ -52,7 +52,8 @@ struct LiveConnectionTests {
                 let port = try #require(client.port)
                 let connection = try RawConnection(port: port)
                 let basic = Data((key + ":").utf8).base64EncodedString()
-                var request = "POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic \(basic)\r\n"
+                var request =
+                    "POST /v1/batch HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic \(basic)\r\n"
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                 let chunk = String(repeating: " ", count: 256 * 1024)
                 let limit = ServerConfiguration().maxBodyBytes

@@ -12,7 +12,8 @@ struct QueryLinksTests {
         try await ServerFixture.with { fixture in
             let catalog = fixture.catalog
             #expect(try await catalog.personLinks(project: fixture.alpha).isEmpty)
-            try await catalog.link(project: fixture.alpha, [PersonLink("a1", "u1"), PersonLink("a2", "u1"), PersonLink("b1", "b2")])
+            try await catalog.link(
+                project: fixture.alpha, [PersonLink("a1", "u1"), PersonLink("a2", "u1"), PersonLink("b1", "b2")])
             try await catalog.link(project: fixture.beta, [PersonLink("x1", "x2")])
             let links = try await catalog.personLinks(project: fixture.alpha)
             // Persons are resolved: a1, a2 and u1 share one person id, b1 and b2 another.
@@ -26,7 +27,8 @@ struct QueryLinksTests {
             #expect(links.count == 3)
             #expect(links["x1"] == nil && links["x2"] == nil)
             // The same answer as the per-id lookup.
-            let persons = try await catalog.persons(project: fixture.alpha, distinctIds: ["a1", "a2", "u1", "b1", "b2", "zz"])
+            let persons = try await catalog.persons(
+                project: fixture.alpha, distinctIds: ["a1", "a2", "u1", "b1", "b2", "zz"])
             for (id, person) in persons { #expect((links[id] ?? id) == person, "\(id)") }
         }
     }
@@ -34,8 +36,11 @@ struct QueryLinksTests {
     @Test func anIdentifyThroughTheServerIsALink() async throws {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client async throws in
-                let identify = json(["type": "identify", "anonymousId": "anon-7", "userId": "user-7", "messageId": "i1"])
-                #expect(try await client.post("/v1/identify", json: identify, key: .basic(fixture.writeKey)).status == .ok)
+                let identify = json([
+                    "type": "identify", "anonymousId": "anon-7", "userId": "user-7", "messageId": "i1",
+                ])
+                #expect(
+                    try await client.post("/v1/identify", json: identify, key: .basic(fixture.writeKey)).status == .ok)
             }
             let links = try await fixture.catalog.personLinks(project: fixture.alpha)
             #expect(links.count == 1)

@@ -11,15 +11,29 @@ import UpliftServer
 /// engine branches merge; a stub traps, so these are disabled until then).
 struct QueryResultTests {
     /// a1 signs up anonymously, is identified as u1, u1 pays; u2 signs up and never pays; u3 only browses.
-    static let batch = json(["batch": [
-        ["type": "track", "event": "signed_up", "anonymousId": "a1", "messageId": "m1", "timestamp": "2026-03-02T10:00:00Z",
-         "properties": ["plan": "pro"]],
-        ["type": "identify", "anonymousId": "a1", "userId": "u1", "messageId": "m2", "timestamp": "2026-03-02T10:05:00Z"],
-        ["type": "track", "event": "paid", "userId": "u1", "messageId": "m3", "timestamp": "2026-03-03T10:00:00Z"],
-        ["type": "track", "event": "signed_up", "userId": "u2", "messageId": "m4", "timestamp": "2026-03-04T09:00:00Z",
-         "properties": ["plan": "free"]],
-        ["type": "track", "event": "browsed", "userId": "u3", "messageId": "m5", "timestamp": "2026-03-04T12:00:00Z"],
-    ] as [[String: Any]]])
+    static let batch = json([
+        "batch": [
+            [
+                "type": "track", "event": "signed_up", "anonymousId": "a1", "messageId": "m1",
+                "timestamp": "2026-03-02T10:00:00Z",
+                "properties": ["plan": "pro"],
+            ],
+            [
+                "type": "identify", "anonymousId": "a1", "userId": "u1", "messageId": "m2",
+                "timestamp": "2026-03-02T10:05:00Z",
+            ],
+            ["type": "track", "event": "paid", "userId": "u1", "messageId": "m3", "timestamp": "2026-03-03T10:00:00Z"],
+            [
+                "type": "track", "event": "signed_up", "userId": "u2", "messageId": "m4",
+                "timestamp": "2026-03-04T09:00:00Z",
+                "properties": ["plan": "free"],
+            ],
+            [
+                "type": "track", "event": "browsed", "userId": "u3", "messageId": "m5",
+                "timestamp": "2026-03-04T12:00:00Z",
+            ],
+        ] as [[String: Any]]
+    ])
 
     struct Funnel: Decodable {
         struct Step: Decodable {
@@ -49,7 +63,9 @@ struct QueryResultTests {
                 let key = KeyStyle.bearer(fixture.readKey)
 
                 let funnel = try await client.post(
-                    "/v1/query/funnel", json: #"{"steps":["signed_up","paid"],"from":"2026-03-01","to":"2026-03-08","window":"7d"}"#, key: key)
+                    "/v1/query/funnel",
+                    json: #"{"steps":["signed_up","paid"],"from":"2026-03-01","to":"2026-03-08","window":"7d"}"#,
+                    key: key)
                 #expect(funnel.status == .ok, "\(funnel.text)")
                 #expect(funnel.headers[.contentType]?.hasPrefix("application/json") == true)
                 let f = try funnel.decode(Funnel.self)
@@ -59,12 +75,16 @@ struct QueryResultTests {
 
                 // An unknown step is no error: nobody reached it.
                 let unknown = try await client.post(
-                    "/v1/query/funnel", json: #"{"project":"alpha","steps":["signed_up","never_sent"],"from":"2026-03-01","to":"2026-03-08"}"#, key: key)
+                    "/v1/query/funnel",
+                    json:
+                        #"{"project":"alpha","steps":["signed_up","never_sent"],"from":"2026-03-01","to":"2026-03-08"}"#,
+                    key: key)
                 #expect(unknown.status == .ok, "\(unknown.text)")
                 #expect(try unknown.decode(Funnel.self).steps.map(\.persons) == [2, 0])
 
                 let trend = try await client.post(
-                    "/v1/query/trend", json: #"{"event":"signed_up","measure":"persons","from":"2026-03-01","to":"2026-03-05"}"#, key: key)
+                    "/v1/query/trend",
+                    json: #"{"event":"signed_up","measure":"persons","from":"2026-03-01","to":"2026-03-05"}"#, key: key)
                 #expect(trend.status == .ok, "\(trend.text)")
                 let t = try trend.decode(Trend.self)
                 #expect(t.series.map(\.date) == ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"])
@@ -72,7 +92,8 @@ struct QueryResultTests {
                 #expect(t.total == 2)
 
                 let adoption = try await client.post(
-                    "/v1/query/adoption", json: #"{"feature":"paid","window":"7d","from":"2026-03-04","to":"2026-03-05"}"#, key: key)
+                    "/v1/query/adoption",
+                    json: #"{"feature":"paid","window":"7d","from":"2026-03-04","to":"2026-03-05"}"#, key: key)
                 #expect(adoption.status == .ok, "\(adoption.text)")
                 #expect(adoption.text.contains(#""adopters":1,"active":3"#), "\(adoption.text)")
             }
@@ -84,7 +105,8 @@ struct QueryResultTests {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client in
                 for kind in QueryRouteTests.kinds {
-                    let response = try await client.post("/v1/query/\(kind)", json: QueryRouteTests.validBody(kind), key: .bearer(fixture.readKey))
+                    let response = try await client.post(
+                        "/v1/query/\(kind)", json: QueryRouteTests.validBody(kind), key: .bearer(fixture.readKey))
                     #expect(response.status == .ok, "\(kind): \(response.text)")
                     #expect(response.headers[.cacheControl] == "no-store")
                 }

@@ -38,7 +38,8 @@ struct QueryRouteTests {
             try await fixture.serve { client in
                 for kind in Self.kinds {
                     for (name, style, says) in cases {
-                        let response = try await client.post("/v1/query/\(kind)", json: Self.validBody(kind), key: style)
+                        let response = try await client.post(
+                            "/v1/query/\(kind)", json: Self.validBody(kind), key: style)
                         #expect(response.status == .unauthorized, "\(kind) \(name)")
                         let error = try response.decode(ErrorDocument.self).error
                         #expect(error.code == "unauthorized", "\(kind) \(name)")
@@ -55,15 +56,35 @@ struct QueryRouteTests {
         ("malformed window", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","window":"7x"}"#, "window"),
         ("from after to", #"{"steps":["a","b"],"from":"2026-03-08","to":"2026-03-01"}"#, "from must be before to"),
         ("from equals to", #"{"steps":["a","b"],"from":"2026-03-08","to":"2026-03-08"}"#, "from must be before to"),
-        ("21 steps", json(["from": "2026-03-01", "to": "2026-03-08", "steps": (1...21).map { "e\($0)" }]), "steps must list 2 to 20"),
+        (
+            "21 steps", json(["from": "2026-03-01", "to": "2026-03-08", "steps": (1...21).map { "e\($0)" }]),
+            "steps must list 2 to 20"
+        ),
         ("one step", #"{"steps":["a"],"from":"2026-03-01","to":"2026-03-08"}"#, "steps"),
-        ("unknown order", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","order":"sideways"}"#, "order must be one of"),
-        ("unknown field", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","windw":"7d"}"#, "windw is not a field"),
+        (
+            "unknown order", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","order":"sideways"}"#,
+            "order must be one of"
+        ),
+        (
+            "unknown field", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","windw":"7d"}"#,
+            "windw is not a field"
+        ),
         ("missing from", #"{"steps":["a","b"],"to":"2026-03-08"}"#, "from is required"),
         ("bad date", #"{"steps":["a","b"],"from":"2026-02-30","to":"2026-03-08"}"#, "from"),
-        ("bad step", #"{"steps":["a",{"event":"b","where":[{"property":"plan","op":"like"}]}],"from":"2026-03-01","to":"2026-03-08"}"#, "steps[1].where[0].op"),
-        ("bad exclusion", #"{"steps":["a","b"],"exclude":[{"event":"x","from_step":2,"to_step":1}],"from":"2026-03-01","to":"2026-03-08"}"#, "exclude[0]"),
-        ("bad time zone", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","time_zone":"Mars/Olympus"}"#, "time_zone"),
+        (
+            "bad step",
+            #"{"steps":["a",{"event":"b","where":[{"property":"plan","op":"like"}]}],"from":"2026-03-01","to":"2026-03-08"}"#,
+            "steps[1].where[0].op"
+        ),
+        (
+            "bad exclusion",
+            #"{"steps":["a","b"],"exclude":[{"event":"x","from_step":2,"to_step":1}],"from":"2026-03-01","to":"2026-03-08"}"#,
+            "exclude[0]"
+        ),
+        (
+            "bad time zone", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","time_zone":"Mars/Olympus"}"#,
+            "time_zone"
+        ),
         ("not an object", #"["a","b"]"#, "must be a JSON object"),
     ])
     func badFunnelQueriesAre400NamingTheField(_ name: String, _ body: String, _ says: String) async throws {
@@ -114,7 +135,8 @@ struct QueryRouteTests {
                 #expect(empty.errorCode == "invalid_json")
                 // 1 MB is the limit for a query body.
                 let padding = String(repeating: " ", count: 1 << 20)
-                let large = try await client.post("/v1/query/trend", json: #"{"from":"2026-03-01","to":"2026-03-08"}"# + padding, key: key)
+                let large = try await client.post(
+                    "/v1/query/trend", json: #"{"from":"2026-03-01","to":"2026-03-08"}"# + padding, key: key)
                 #expect(large.status == .contentTooLarge)
                 #expect(large.errorCode == "body_too_large")
             }
@@ -125,15 +147,18 @@ struct QueryRouteTests {
         try await ServerFixture.with { fixture in
             try await fixture.serve { client in
                 for kind in Self.kinds {
-                    var body = try #require(JSONSerialization.jsonObject(with: Data(Self.validBody(kind).utf8)) as? [String: Any])
+                    var body = try #require(
+                        JSONSerialization.jsonObject(with: Data(Self.validBody(kind).utf8)) as? [String: Any])
                     body["project"] = "beta"
-                    let response = try await client.post("/v1/query/\(kind)", json: json(body), key: .bearer(fixture.readKey))
+                    let response = try await client.post(
+                        "/v1/query/\(kind)", json: json(body), key: .bearer(fixture.readKey))
                     #expect(response.status == .forbidden, "\(kind): \(response.text)")
                     #expect(response.errorCode == "forbidden")
                 }
                 do {
                     let response = try await client.post(
-                        "/v1/query/funnel", json: #"{"project":"Not A Slug","steps":["a","b"],"from":"2026-03-01","to":"2026-03-08"}"#,
+                        "/v1/query/funnel",
+                        json: #"{"project":"Not A Slug","steps":["a","b"],"from":"2026-03-01","to":"2026-03-08"}"#,
                         key: .bearer(fixture.readKey))
                     #expect(response.status == .badRequest)
                     #expect(try response.decode(ErrorDocument.self).error.message.hasPrefix("project"))

@@ -30,7 +30,8 @@ struct ServerFixture: Sendable {
             let path = dir.appendingPathComponent("catalog.sqlite").path
             let catalog = try await Catalog.open(CatalogConfiguration(url: .sqlite(path: path), secret: secret))
             do {
-                let alpha = try ProjectSlug("alpha"), beta = try ProjectSlug("beta")
+                let alpha = try ProjectSlug("alpha")
+                let beta = try ProjectSlug("beta")
                 _ = try await catalog.createProject(alpha)
                 _ = try await catalog.createProject(beta)
                 let fixture = ServerFixture(
@@ -50,7 +51,9 @@ struct ServerFixture: Sendable {
 
     /// A second connection to the fixture's catalog (for a test that closes it under the server).
     func openCatalog() async throws -> Catalog {
-        try await Catalog.open(CatalogConfiguration(url: .sqlite(path: directory.appendingPathComponent("catalog.sqlite").path), secret: Self.secret))
+        try await Catalog.open(
+            CatalogConfiguration(
+                url: .sqlite(path: directory.appendingPathComponent("catalog.sqlite").path), secret: Self.secret))
     }
 
     var dataDirectory: String { directory.appendingPathComponent("data").path }
@@ -73,7 +76,8 @@ struct ServerFixture: Sendable {
         var logger = Logger(label: "uplift.server.test")
         logger.logLevel = .critical
         let app = UpliftApplication.build(
-            configuration: configuration, store: store, catalog: catalog ?? self.catalog, metrics: metrics, logger: logger)
+            configuration: configuration, store: store, catalog: catalog ?? self.catalog, metrics: metrics,
+            logger: logger)
         return try await app.test(setup, test)
     }
 

@@ -15,7 +15,8 @@ struct StorageFailureTests {
         let errno: Int32
 
         var faults: WALFaults {
-            let failing = self.failing, errno = self.errno
+            let failing = self.failing
+            let errno = self.errno
             return WALFaults(syncError: { failing.isSet ? errno : nil })
         }
     }
@@ -25,14 +26,18 @@ struct StorageFailureTests {
         try await ServerFixture.with { fixture in
             let fault = SyncSwitch(errno: errno)
             try await fixture.serve(faults: fault.faults) { client in
-                let before = try await client.post("/v1/track", json: json(["type": "track", "event": "e", "userId": "u", "messageId": "before"]), key: .basic(fixture.writeKey))
+                let before = try await client.post(
+                    "/v1/track", json: json(["type": "track", "event": "e", "userId": "u", "messageId": "before"]),
+                    key: .basic(fixture.writeKey))
                 #expect(before.status == .ok)
 
                 fault.failing.set(true)
-                let batch = json(["batch": [
-                    ["type": "track", "event": "lost", "userId": "u", "messageId": "during-1"],
-                    ["type": "identify", "userId": "u", "anonymousId": "a", "messageId": "during-2"],
-                ]])
+                let batch = json([
+                    "batch": [
+                        ["type": "track", "event": "lost", "userId": "u", "messageId": "during-1"],
+                        ["type": "identify", "userId": "u", "anonymousId": "a", "messageId": "during-2"],
+                    ]
+                ])
                 let failed = try await client.post("/v1/batch", json: batch, key: .basic(fixture.writeKey))
                 #expect(failed.status == .serviceUnavailable)
                 #expect(failed.errorCode == "storage_unavailable")
@@ -62,9 +67,18 @@ struct StorageFailureTests {
         try await ServerFixture.with { fixture in
             // Room for the header and one small request, not for a 200 KB batch.
             let faults = WALFaults(fileQuotaBytes: 16 * 1024)
-            let big = json(["batch": (0..<200).map { ["type": "track", "event": "big", "userId": "u\($0)", "properties": ["pad": String(repeating: "p", count: 1000)]] }])
+            let big = json([
+                "batch": (0..<200).map {
+                    [
+                        "type": "track", "event": "big", "userId": "u\($0)",
+                        "properties": ["pad": String(repeating: "p", count: 1000)],
+                    ]
+                }
+            ])
             try await fixture.serve(faults: faults) { client in
-                let small = try await client.post("/v1/track", json: json(["type": "track", "event": "small", "userId": "u", "messageId": "small"]), key: .basic(fixture.writeKey))
+                let small = try await client.post(
+                    "/v1/track", json: json(["type": "track", "event": "small", "userId": "u", "messageId": "small"]),
+                    key: .basic(fixture.writeKey))
                 #expect(small.status == .ok)
                 let full = try await client.post("/v1/batch", json: big, key: .basic(fixture.writeKey))
                 #expect(full.status == .serviceUnavailable)

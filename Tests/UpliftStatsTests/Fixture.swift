@@ -78,8 +78,10 @@ enum Sums {
 }
 
 /// |actual − expected| ≤ tolerance, with a readable failure.
-func expectClose(_ actual: Double?, _ expected: Double?, _ tolerance: Double, _ what: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ actual: Double?, _ expected: Double?, _ tolerance: Double, _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard let expected else {
         Issue.record("\(what): no expected value", sourceLocation: sourceLocation)
         return
@@ -92,13 +94,16 @@ func expectClose(_ actual: Double?, _ expected: Double?, _ tolerance: Double, _ 
         Issue.record("\(what): an infinite expectation must be checked as nil", sourceLocation: sourceLocation)
         return
     }
-    #expect(abs(actual - expected) <= tolerance, "\(what): \(actual) vs \(expected) (tolerance \(tolerance))",
-            sourceLocation: sourceLocation)
+    #expect(
+        abs(actual - expected) <= tolerance, "\(what): \(actual) vs \(expected) (tolerance \(tolerance))",
+        sourceLocation: sourceLocation)
 }
 
 /// Close in absolute terms for small values, relative for large ones (5 decimals by default).
-func expectNear(_ actual: Double?, _ expected: Double?, _ what: String, decimals: Double = 5e-6,
-                sourceLocation: SourceLocation = #_sourceLocation) {
+func expectNear(
+    _ actual: Double?, _ expected: Double?, _ what: String, decimals: Double = 5e-6,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let scale = max(1, abs(expected ?? 0))
     expectClose(actual, expected, decimals * scale, what, sourceLocation: sourceLocation)
 }

@@ -19,18 +19,22 @@ import UpliftStats
     }
 
     static func settings(_ c: JSON) -> AnalysisSettings {
-        var s = AnalysisSettings(method: AnalysisMethod(rawValue: c["method"].string ?? "") ?? .frequentist,
-                                 alpha: c["alpha"].double ?? 0.05,
-                                 alternative: Alternative(rawValue: c["alternative"].string ?? "") ?? .twoSided,
-                                 cuped: (c["cuped"].value as? Bool) ?? false)
+        var s = AnalysisSettings(
+            method: AnalysisMethod(rawValue: c["method"].string ?? "") ?? .frequentist,
+            alpha: c["alpha"].double ?? 0.05,
+            alternative: Alternative(rawValue: c["alternative"].string ?? "") ?? .twoSided,
+            cuped: (c["cuped"].value as? Bool) ?? false)
         if let tuning = c["sequential_tuning"].double { s.sequentialTuning = tuning }
-        if !c["prior"].isNull { s.prior = GaussianPrior(mean: c["prior"]["mean"].double ?? 0, variance: c["prior"]["variance"].double ?? 0) }
+        if !c["prior"].isNull {
+            s.prior = GaussianPrior(mean: c["prior"]["mean"].double ?? 0, variance: c["prior"]["variance"].double ?? 0)
+        }
         return s
     }
 
     static func compare(_ c: JSON) -> Comparison {
-        Statistics.compare(control: sums(c["control"]), treatment: sums(c["treatment"]),
-                           shape: MetricShape(rawValue: c["shape"].string ?? "") ?? .mean, settings: settings(c))
+        Statistics.compare(
+            control: sums(c["control"]), treatment: sums(c["treatment"]),
+            shape: MetricShape(rawValue: c["shape"].string ?? "") ?? .mean, settings: settings(c))
     }
 
     func check(_ effect: Effect?, _ e: JSON, _ what: String) {
@@ -45,8 +49,11 @@ import UpliftStats
         expectNear(effect.estimate, e["estimate"].double, "\(what) estimate")
         expectNear(effect.standardError, e["se"].double, "\(what) se")
         for (name, actual) in [("lower", effect.lower), ("upper", effect.upper)] {
-            if e[name].isNull { #expect(actual == nil, "\(what) \(name) is unbounded") }
-            else { expectNear(actual, e[name].double, "\(what) \(name)") }
+            if e[name].isNull {
+                #expect(actual == nil, "\(what) \(name) is unbounded")
+            } else {
+                expectNear(actual, e[name].double, "\(what) \(name)")
+            }
         }
         if !e["p_value"].isNull { expectNear(effect.pValue, e["p_value"].double, "\(what) p") }
         if !e["chance_to_win"].isNull {
@@ -64,9 +71,13 @@ import UpliftStats
         expectNear(r.control.mean, e["control_mean"].double, "control mean")
         expectNear(r.treatment.mean, e["treatment_mean"].double, "treatment mean")
         if !e["control_stddev"].isNull { expectNear(r.control.stddev, e["control_stddev"].double, "control stddev") }
-        if !e["treatment_stddev"].isNull { expectNear(r.treatment.stddev, e["treatment_stddev"].double, "treatment stddev") }
+        if !e["treatment_stddev"].isNull {
+            expectNear(r.treatment.stddev, e["treatment_stddev"].double, "treatment stddev")
+        }
         if !e["theta"].isNull { expectNear(r.theta, e["theta"].double, "theta") }
-        if !e["degrees_of_freedom"].isNull { expectNear(r.degreesOfFreedom, e["degrees_of_freedom"].double, "df", decimals: 1e-6) }
+        if !e["degrees_of_freedom"].isNull {
+            expectNear(r.degreesOfFreedom, e["degrees_of_freedom"].double, "df", decimals: 1e-6)
+        }
         check(r.absolute, e["absolute"], "absolute")
         check(r.relative, e["relative"], "relative")
         if let unadjusted = e["unadjusted_absolute_se"].double, let se = r.absolute?.standardError {
@@ -92,8 +103,9 @@ import UpliftStats
     func degenerateOtherMethods(_ c: JSON, _ method: AnalysisMethod) {
         var settings = Self.settings(c)
         settings.method = method
-        let r = Statistics.compare(control: Self.sums(c["control"]), treatment: Self.sums(c["treatment"]),
-                                   shape: MetricShape(rawValue: c["shape"].string ?? "") ?? .mean, settings: settings)
+        let r = Statistics.compare(
+            control: Self.sums(c["control"]), treatment: Self.sums(c["treatment"]),
+            shape: MetricShape(rawValue: c["shape"].string ?? "") ?? .mean, settings: settings)
         #expect(r.problem != nil)
         #expect(r.relative == nil)
         for effect in [r.absolute, r.relative].compactMap({ $0 }) {
@@ -134,7 +146,8 @@ import UpliftStats
 
     @Test(arguments: reference["srm"].array)
     func sampleRatioMismatch(_ c: JSON) {
-        let srm = SampleRatioMismatch.check(counts: c["counts"].array.compactMap(\.int), weights: c["weights"].array.compactMap(\.double))
+        let srm = SampleRatioMismatch.check(
+            counts: c["counts"].array.compactMap(\.int), weights: c["weights"].array.compactMap(\.double))
         expectRelative(srm.pValue, c["p_value"].double, "srm p", tolerance: 1e-7)
         #expect(srm.flagged == ((c["flagged"].value as? Bool) ?? false))
     }
@@ -142,26 +155,36 @@ import UpliftStats
     @Test(arguments: reference["corrections"].array)
     func corrections(_ c: JSON) {
         let p = c["p_values"].array.compactMap(\.double)
-        for (k, x) in MultipleTesting.holmBonferroni(p).enumerated() { expectClose(x, c["holm"][k].double, 1e-12, "holm \(k)") }
-        for (k, x) in MultipleTesting.benjaminiHochberg(p).enumerated() { expectClose(x, c["bh"][k].double, 1e-12, "bh \(k)") }
+        for (k, x) in MultipleTesting.holmBonferroni(p).enumerated() {
+            expectClose(x, c["holm"][k].double, 1e-12, "holm \(k)")
+        }
+        for (k, x) in MultipleTesting.benjaminiHochberg(p).enumerated() {
+            expectClose(x, c["bh"][k].double, 1e-12, "bh \(k)")
+        }
     }
 
     @Test(arguments: reference["power"].array)
     func power(_ c: JSON) {
-        let plan = PowerPlan(mean: c["mean"].double ?? 0, variance: c["variance"].double ?? 0,
-                             variations: c["variations"].int ?? 2, alpha: c["alpha"].double ?? 0.05,
-                             twoSided: (c["two_sided"].value as? Bool) ?? true, sequentialTuning: c["sequential_tuning"].double)
+        let plan = PowerPlan(
+            mean: c["mean"].double ?? 0, variance: c["variance"].double ?? 0,
+            variations: c["variations"].int ?? 2, alpha: c["alpha"].double ?? 0.05,
+            twoSided: (c["two_sided"].value as? Bool) ?? true, sequentialTuning: c["sequential_tuning"].double)
         let total = c["total"].double ?? 0
         let effect = c["effect"].double ?? 0
         expectNear(plan.power(relativeEffect: effect, totalUsers: total), c["power"].double, "power")
-        if c["mde"].isNull { #expect(plan.minimumDetectableEffect(totalUsers: total) == nil) }
-        else { expectNear(plan.minimumDetectableEffect(totalUsers: total), c["mde"].double, "mde") }
+        if c["mde"].isNull {
+            #expect(plan.minimumDetectableEffect(totalUsers: total) == nil)
+        } else {
+            expectNear(plan.minimumDetectableEffect(totalUsers: total), c["mde"].double, "mde")
+        }
         #expect(plan.personsPerVariant(relativeEffect: effect) == c["persons_per_variant"].int)
     }
 }
 
-func expectRelative(_ actual: Double?, _ expected: Double?, _ what: String, tolerance: Double = 1e-9,
-                    sourceLocation: SourceLocation = #_sourceLocation) {
+func expectRelative(
+    _ actual: Double?, _ expected: Double?, _ what: String, tolerance: Double = 1e-9,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard let actual, let expected else {
         Issue.record("\(what): missing value", sourceLocation: sourceLocation)
         return
@@ -175,13 +198,16 @@ func expectRelative(_ actual: Double?, _ expected: Double?, _ what: String, tole
         #expect(actual == expected, "\(what): \(actual) vs \(expected)", sourceLocation: sourceLocation)
         return
     }
-    #expect(abs(actual - expected) <= tolerance * abs(expected), "\(what): \(actual) vs \(expected)",
-            sourceLocation: sourceLocation)
+    #expect(
+        abs(actual - expected) <= tolerance * abs(expected), "\(what): \(actual) vs \(expected)",
+        sourceLocation: sourceLocation)
 }
 
 extension Effect {
     var isAllFinite: Bool {
-        [estimate, standardError, lower ?? 0, upper ?? 0, pValue ?? 0, chanceToWin ?? 0,
-         expectedLoss?.control ?? 0, expectedLoss?.treatment ?? 0].allSatisfy(\.isFinite)
+        [
+            estimate, standardError, lower ?? 0, upper ?? 0, pValue ?? 0, chanceToWin ?? 0,
+            expectedLoss?.control ?? 0, expectedLoss?.treatment ?? 0,
+        ].allSatisfy(\.isFinite)
     }
 }

@@ -60,7 +60,8 @@ struct SeededGenerator: RandomNumberGenerator {
         var rng = SeededGenerator(seed: shape == .proportion ? 11 : 12)
         let experiments = 2000
         // Proportions at 10 %, means log-normal (skewed like revenue).
-        let draw: (inout SeededGenerator) -> Double = shape == .proportion ? { $0.bernoulli(0.1) } : { exp($0.normal()) }
+        let draw: (inout SeededGenerator) -> Double =
+            shape == .proportion ? { $0.bernoulli(0.1) } : { exp($0.normal()) }
         var positives = 0
         for _ in 0..<experiments {
             let c = Self.arm(600, draw, &rng)
@@ -76,18 +77,25 @@ struct SeededGenerator: RandomNumberGenerator {
     @Test func sequentialSurvivesDailyPeeking() {
         var rng = SeededGenerator(seed: 21)
         let experiments = 800
-        var sequentialHits = 0, fixedHits = 0
+        var sequentialHits = 0
+        var fixedHits = 0
         let sequential = AnalysisSettings(method: .sequential)
         for _ in 0..<experiments {
-            var c = MetricSums(components: 1), t = MetricSums(components: 1)
-            var sequentialCrossed = false, fixedCrossed = false
+            var c = MetricSums(components: 1)
+            var t = MetricSums(components: 1)
+            var sequentialCrossed = false
+            var fixedCrossed = false
             for _ in 0..<14 {
                 for _ in 0..<150 {
                     c.add(rng.bernoulli(0.2))
                     t.add(rng.bernoulli(0.2))
                 }
-                if let p = Statistics.compare(control: c, treatment: t, shape: .proportion, settings: sequential).pValue,
-                   p < 0.05 { sequentialCrossed = true }
+                if let p = Statistics.compare(control: c, treatment: t, shape: .proportion, settings: sequential)
+                    .pValue,
+                    p < 0.05
+                {
+                    sequentialCrossed = true
+                }
                 if let p = Statistics.compare(control: c, treatment: t, shape: .proportion).pValue, p < 0.05 {
                     fixedCrossed = true
                 }
@@ -112,7 +120,8 @@ struct SeededGenerator: RandomNumberGenerator {
         let experiments = 1000
         var found = 0
         for _ in 0..<experiments {
-            let c: MetricSums, t: MetricSums
+            let c: MetricSums
+            let t: MetricSums
             if shape == .proportion {
                 c = Self.arm(n, { $0.bernoulli(mean) }, &rng)
                 t = Self.arm(n, { $0.bernoulli(mean * (1 + lift)) }, &rng)
@@ -130,10 +139,15 @@ struct SeededGenerator: RandomNumberGenerator {
     /// A pre-period covariate correlated with the metric narrows the interval without biasing it.
     @Test func cupedNarrowsAndStaysUnbiased() {
         var rng = SeededGenerator(seed: 41)
-        let experiments = 1000, n = 300, lift = 0.5
-        var estimates: [Double] = [], covered = 0, ratioSum = 0.0
+        let experiments = 1000
+        let n = 300
+        let lift = 0.5
+        var estimates: [Double] = []
+        var covered = 0
+        var ratioSum = 0.0
         for _ in 0..<experiments {
-            var c = MetricSums(components: 2), t = MetricSums(components: 2)
+            var c = MetricSums(components: 2)
+            var t = MetricSums(components: 2)
             for _ in 0..<n {
                 let xc = 10 + 3 * rng.normal()
                 c.add(xc + 2 * rng.normal(), xc)
@@ -151,7 +165,8 @@ struct SeededGenerator: RandomNumberGenerator {
             if lower <= lift && lift <= upper { covered += 1 }
         }
         let meanEstimate = estimates.reduce(0, +) / Double(experiments)
-        let sd = (estimates.map { ($0 - meanEstimate) * ($0 - meanEstimate) }.reduce(0, +) / Double(experiments - 1)).squareRoot()
+        let sd = (estimates.map { ($0 - meanEstimate) * ($0 - meanEstimate) }.reduce(0, +) / Double(experiments - 1))
+            .squareRoot()
         // Var(y | x) / Var(y) = 4 / 13: the standard error shrinks to about 55 %.
         let ratio = ratioSum / Double(experiments)
         #expect(ratio < 0.6 && ratio > 0.5, "CUPED standard error ratio \(ratio)")

@@ -9,8 +9,9 @@ import UpliftStats
     static let treatment = Sums.mean(n: 3461, sum: 2422.7, sumSquares: 134698.29)
 
     @Test func oneSidedResultEncodesOpenBoundAsNull() throws {
-        let r = Statistics.compare(control: Self.control, treatment: Self.treatment, shape: .mean,
-                                   settings: .init(alternative: .greater))
+        let r = Statistics.compare(
+            control: Self.control, treatment: Self.treatment, shape: .mean,
+            settings: .init(alternative: .greater))
         #expect(r.relative?.upper == nil && r.relative?.lower != nil)
         let json = try #require(String(data: JSONEncoder().encode(r), encoding: .utf8))
         #expect(!json.contains("inf") && !json.contains("nan"))
@@ -42,27 +43,37 @@ import UpliftStats
         cupedPlain.n = 10
         return [
             BadInput(name: "NaN sum", control: nanSums, treatment: treatment, shape: .mean, settings: .init()),
-            BadInput(name: "infinite product", control: infinite, treatment: treatment, shape: .mean, settings: .init()),
+            BadInput(
+                name: "infinite product", control: infinite, treatment: treatment, shape: .mean, settings: .init()),
             BadInput(name: "negative n", control: negativeN, treatment: treatment, shape: .mean, settings: .init()),
-            BadInput(name: "CUPED without pre components", control: cupedPlain, treatment: cupedPlain, shape: .mean,
-                     settings: .init(cuped: true)),
-            BadInput(name: "ratio from one component", control: control, treatment: treatment, shape: .ratio, settings: .init()),
+            BadInput(
+                name: "CUPED without pre components", control: cupedPlain, treatment: cupedPlain, shape: .mean,
+                settings: .init(cuped: true)),
+            BadInput(
+                name: "ratio from one component", control: control, treatment: treatment, shape: .ratio,
+                settings: .init()),
             BadInput(name: "alpha 0", control: control, treatment: treatment, shape: .mean, settings: .init(alpha: 0)),
-            BadInput(name: "alpha above 1", control: control, treatment: treatment, shape: .mean, settings: .init(alpha: 1.5)),
-            BadInput(name: "prior without variance", control: control, treatment: treatment, shape: .mean,
-                     settings: .init(method: .bayesian, prior: GaussianPrior(mean: 0, variance: 0))),
-            BadInput(name: "one-sided sequential at alpha 0.6", control: control, treatment: treatment, shape: .mean,
-                     settings: .init(method: .sequential, alpha: 0.6, alternative: .less)),
-            BadInput(name: "N* of 0", control: control, treatment: treatment, shape: .mean,
-                     settings: .init(method: .sequential, sequentialTuning: 0)),
+            BadInput(
+                name: "alpha above 1", control: control, treatment: treatment, shape: .mean, settings: .init(alpha: 1.5)
+            ),
+            BadInput(
+                name: "prior without variance", control: control, treatment: treatment, shape: .mean,
+                settings: .init(method: .bayesian, prior: GaussianPrior(mean: 0, variance: 0))),
+            BadInput(
+                name: "one-sided sequential at alpha 0.6", control: control, treatment: treatment, shape: .mean,
+                settings: .init(method: .sequential, alpha: 0.6, alternative: .less)),
+            BadInput(
+                name: "N* of 0", control: control, treatment: treatment, shape: .mean,
+                settings: .init(method: .sequential, sequentialTuning: 0)),
             BadInput(name: "overflowing sums", control: huge, treatment: treatment, shape: .mean, settings: .init()),
         ]
     }()
 
     @Test(arguments: badInputs)
     func badInputIsAProblemNotACrash(_ input: BadInput) throws {
-        let r = Statistics.compare(control: input.control, treatment: input.treatment, shape: input.shape,
-                                   settings: input.settings)
+        let r = Statistics.compare(
+            control: input.control, treatment: input.treatment, shape: input.shape,
+            settings: input.settings)
         let problem = try #require(r.problem)
         #expect(!problem.isEmpty)
         #expect(r.relative == nil)
@@ -85,9 +96,12 @@ import UpliftStats
 
     @Test func mergedPartialSumsGiveTheSameAnswer() {
         var rng = SeededGenerator(seed: 5)
-        var whole = MetricSums(components: 2), first = MetricSums(components: 2), second = MetricSums(components: 2)
+        var whole = MetricSums(components: 2)
+        var first = MetricSums(components: 2)
+        var second = MetricSums(components: 2)
         for i in 0..<500 {
-            let x = rng.normal(), y = 2 * x + rng.normal()
+            let x = rng.normal()
+            let y = 2 * x + rng.normal()
             whole.add(y, x)
             if i < 200 { first.add(y, x) } else { second.add(y, x) }
         }
@@ -117,7 +131,8 @@ import UpliftStats
     }
 
     @Test func cupedWithoutCovariateVarianceFallsBackToPlain() {
-        var c = MetricSums(components: 2), t = MetricSums(components: 2)
+        var c = MetricSums(components: 2)
+        var t = MetricSums(components: 2)
         var rng = SeededGenerator(seed: 9)
         for _ in 0..<300 {
             c.add(rng.normal(), 1)
@@ -132,11 +147,14 @@ import UpliftStats
     }
 
     @Test func bayesianInverseFlipsChanceAndLoss() throws {
-        let normal = Statistics.compare(control: Self.control, treatment: Self.treatment, shape: .mean,
-                                        settings: .init(method: .bayesian))
-        let inverse = Statistics.compare(control: Self.control, treatment: Self.treatment, shape: .mean,
-                                         settings: .init(method: .bayesian, inverse: true))
-        let p = try #require(normal.chanceToWin), q = try #require(inverse.chanceToWin)
+        let normal = Statistics.compare(
+            control: Self.control, treatment: Self.treatment, shape: .mean,
+            settings: .init(method: .bayesian))
+        let inverse = Statistics.compare(
+            control: Self.control, treatment: Self.treatment, shape: .mean,
+            settings: .init(method: .bayesian, inverse: true))
+        let p = try #require(normal.chanceToWin)
+        let q = try #require(inverse.chanceToWin)
         #expect(abs(p + q - 1) < 1e-12)
         #expect(normal.expectedLoss?.control == inverse.expectedLoss?.treatment)
         #expect(normal.pValue == nil && normal.degreesOfFreedom == nil)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftWorkload
 
 /// Workloads for the feedback tests: a small one parsed whole (to see what precedes each answer)
@@ -32,7 +32,8 @@ struct Answer {
 
     init?(_ line: GeneratedLine) {
         guard line.event == Truth.feedbackEvent,
-              let score = line.properties["score"] as? Int, let scale = line.properties["scale"] as? Int else { return nil }
+            let score = line.properties["score"] as? Int, let scale = line.properties["scale"] as? Int
+        else { return nil }
         self.line = line
         self.score = score
         self.scale = scale
@@ -49,8 +50,12 @@ struct Answer {
         let resolver = PersonResolver(lines)
         // A person's sessions may overlap, so "right after" means: within one in-session gap
         // (at most a minute) of the person's latest trigger event.
-        var lastFeatureUse: [String: Int64] = [:], lastPurchase: [String: Int64] = [:]
-        var featureUses = 0, purchases = 0, nps = 0, csat = 0
+        var lastFeatureUse: [String: Int64] = [:]
+        var lastPurchase: [String: Int64] = [:]
+        var featureUses = 0
+        var purchases = 0
+        var nps = 0
+        var csat = 0
         for line in lines {
             let person = resolver.person(line)
             switch line.event {
@@ -83,7 +88,9 @@ struct Answer {
         let raw = FeedbackShared.largeLines.count { $0.event == Truth.feedbackEvent }
         #expect(answers.count == raw, "every answer has a whole score and scale")
         #expect(answers.count > 1_000)
-        var commented = 0, seenNPS = Set<String>(), seenCSAT = Set<String>()
+        var commented = 0
+        var seenNPS = Set<String>()
+        var seenCSAT = Set<String>()
         for a in answers {
             if a.scale == Truth.npsScale {
                 #expect((0...10).contains(a.score))
@@ -112,9 +119,13 @@ struct Answer {
 
     @Test func npsImprovesOverThePeriodAsPlanted() throws {
         let config = FeedbackShared.large
-        let startMs = config.start * 1000, spanMs = Int64(config.days) * 86_400_000
+        let startMs = config.start * 1000
+        let spanMs = Int64(config.days) * 86_400_000
         // Per half: promoters, detractors, answers, and the planted NPS summed at each answer's time.
-        var promoters = [0, 0], detractors = [0, 0], answers = [0, 0], planted = [0.0, 0.0]
+        var promoters = [0, 0]
+        var detractors = [0, 0]
+        var answers = [0, 0]
+        var planted = [0.0, 0.0]
         for a in FeedbackShared.largeLines.compactMap(Answer.init) where a.scale == Truth.npsScale {
             let progress = Double(a.line.timestampMs - startMs) / Double(spanMs)
             let half = progress < 0.5 ? 0 : 1
@@ -137,12 +148,14 @@ struct Answer {
 
     @Test func csatIsMostlyHappyAndHappierInTheTreatmentArm() throws {
         var arm: [String: Bool] = [:]
-        var satisfied = [0, 0], answers = [0, 0], scores = [Int](repeating: 0, count: 6)
+        var satisfied = [0, 0]
+        var answers = [0, 0]
+        var scores = [Int](repeating: 0, count: 6)
         for line in FeedbackShared.largeLines {
             if line.event == Truth.exposureEvent {
                 arm[line.distinctID] = line.properties["variation_id"] as? String == Truth.treatmentVariant
             } else if let a = Answer(line), a.scale == Truth.csatScale {
-                let treatment = try #require(arm[line.distinctID], "a purchaser who never saw the experiment")
+                let treatment = try #require(arm[line.distinctID] as Bool?, "a purchaser who never saw the experiment")
                 let k = treatment ? 1 : 0
                 answers[k] += 1
                 if a.score >= 4 { satisfied[k] += 1 }
@@ -163,7 +176,8 @@ struct Answer {
         let on = GeneratorConfig(events: 30_000, users: 800, days: 20, seed: 9)
         var off = on
         off.feedback = false
-        let a = try EventGenerator.generateAll(on), b = try EventGenerator.generateAll(on)
+        let a = try EventGenerator.generateAll(on)
+        let b = try EventGenerator.generateAll(on)
         let quiet = try EventGenerator.generateAll(off)
         #expect(a == b)
         #expect(Workloads.lines(a).count == on.events && Workloads.lines(quiet).count == off.events)
@@ -174,8 +188,8 @@ struct Answer {
     }
 }
 
-private extension ArraySlice<UInt8> {
-    func containsBytes(_ needle: [UInt8]) -> Bool {
+extension ArraySlice<UInt8> {
+    fileprivate func containsBytes(_ needle: [UInt8]) -> Bool {
         guard needle.count <= count else { return false }
         var i = startIndex
         while i + needle.count <= endIndex {

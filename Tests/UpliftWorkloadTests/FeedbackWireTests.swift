@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
 import UpliftWorkload
 
@@ -17,7 +17,8 @@ import UpliftWorkload
 
     /// The five members the engine reads, normalised for comparison.
     static func feedbackMembers(_ p: [String: Any]) -> [String] {
-        ["score", "scale", "comment", "feature", "survey"].map { key in p[key].map { "\(key)=\($0)" } ?? "\(key) absent" }
+        ["score", "scale", "comment", "feature", "survey"].map { key in p[key].map { "\(key)=\($0)" } ?? "\(key) absent"
+        }
     }
 
     @Test(arguments: [Dialect.segment, .posthog])
@@ -26,7 +27,9 @@ import UpliftWorkload
         var decoder = WireDecoder()
         decoder.correctsClockSkew = false
         let marker = Array("\"\(Truth.feedbackEvent)\"".utf8)
-        var answers = 0, comments = 0, scales = Set<Int>()
+        var answers = 0
+        var comments = 0
+        var scales = Set<Int>()
         for line in Workloads.lines(try EventGenerator.generateAll(config)) where line.firstRange(of: marker) != nil {
             let result = decoder.decode(Array(line), receivedAt: Self.receivedAt)
             #expect(result.rejections.isEmpty && result.bodyRejection == nil)
@@ -35,7 +38,8 @@ import UpliftWorkload
             #expect(event.distinctID.hasPrefix("user-"))
             let p = try Self.properties(event)
             // The engine scores a whole `score` on `scale` 10 (0…10) or 5 (1…5).
-            let score = try #require(p["score"] as? Double), scale = try #require(p["scale"] as? Double)
+            let score = try #require(p["score"] as? Double)
+            let scale = try #require(p["scale"] as? Double)
             #expect(score == score.rounded())
             #expect(scale == 10 ? (0...10).contains(score) : (scale == 5 && (1...5).contains(score)))
             #expect(p["feature"] is String && p["survey"] is String)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftWorkload
 
 @Suite struct FormatTests {
@@ -27,7 +27,8 @@ import UpliftWorkload
     }
 
     @Test func idsAreUniqueVersion4UUIDs() throws {
-        let lines = try parse(try EventGenerator.generateAll(GeneratorConfig(events: 50_000, users: 1_000, days: 20, seed: 8)))
+        let lines = try parse(
+            try EventGenerator.generateAll(GeneratorConfig(events: 50_000, users: 1_000, days: 20, seed: 8)))
         var seen = Set<String>()
         for line in lines {
             let uuid = try #require(UUID(uuidString: line.id), "\(line.id) is not a UUID")
@@ -41,7 +42,8 @@ import UpliftWorkload
     }
 
     @Test func messagesCarryTheExpectedFields() throws {
-        let lines = try parse(try EventGenerator.generateAll(GeneratorConfig(events: 10_000, users: 300, days: 10, seed: 4)))
+        let lines = try parse(
+            try EventGenerator.generateAll(GeneratorConfig(events: 10_000, users: 300, days: 10, seed: 4)))
         for line in lines {
             #expect(line.sentAtMs >= line.timestampMs)
             switch (line.dialect, line.type) {

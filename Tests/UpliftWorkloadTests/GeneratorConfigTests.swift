@@ -1,6 +1,7 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
+
 @testable import UpliftWorkload
 
 @Suite struct GeneratorConfigTests {
@@ -28,7 +29,9 @@ import UpliftModel
         #expect(try GeneratorConfig.parseStartDate("2024-02-29") == 1_709_164_800)
     }
 
-    @Test(arguments: ["", "2026-1-01", "2026-13-01", "2025-02-29", "2026-01-32", "1969-12-31", "2026/01/01", "2026-01-01T00"])
+    @Test(arguments: [
+        "", "2026-1-01", "2026-13-01", "2025-02-29", "2026-01-32", "1969-12-31", "2026/01/01", "2026-01-01T00",
+    ])
     func rejectsBadStartDates(_ text: String) {
         #expect(throws: UpliftError.self) { try GeneratorConfig.parseStartDate(text) }
     }
@@ -43,7 +46,8 @@ import UpliftModel
         let start = try GeneratorConfig.parseStartDate("2025-06-15")
         let config = GeneratorConfig(events: 2_000, users: 100, days: 3, seed: 3, start: start, dialect: .segment)
         let lines = try parse(try EventGenerator.generateAll(config))
-        let startMs = start * 1000, endMs = startMs + 3 * 86_400_000
+        let startMs = start * 1000
+        let endMs = startMs + 3 * 86_400_000
         // Event times are true times; receivedAt never carries client skew.
         for line in lines {
             let received = try #require(line.receivedAtMs)

@@ -1,5 +1,6 @@
 import Testing
 import UpliftModel
+
 @testable import UpliftWorkload
 
 @Suite struct PrimitivesTests {
@@ -45,7 +46,8 @@ import UpliftModel
     }
 
     @Test func splitMixIsDeterministicAndBounded() {
-        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
+        var a = SplitMix64(seed: 42)
+        var b = SplitMix64(seed: 42)
         for _ in 0..<1_000 { #expect(a.next() == b.next()) }
         for bound in [1, 2, 3, 1_000, 86_400_000] {
             for _ in 0..<1_000 {

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftWorkload
 
 /// One 200k-event workload shared by the statistical tests (parsed once).
@@ -13,7 +13,9 @@ private enum Shared {
         let lines = Shared.lines
         try #require(lines.count == Shared.config.events)
         let resolver = PersonResolver(lines)
-        var signup: [String: Int64] = [:], activation: [String: Int64] = [:], purchase: [String: Int64] = [:]
+        var signup: [String: Int64] = [:]
+        var activation: [String: Int64] = [:]
+        var purchase: [String: Int64] = [:]
         var variant: [String: String] = [:]
         for line in lines {
             let person = resolver.person(line)
@@ -38,7 +40,9 @@ private enum Shared {
         let activationRate = Double(activated.count) / Double(eligible.count)
         #expect(abs(activationRate - Truth.activationRate) < 0.04, "activation \(activationRate)")
 
-        var bought = 0, boughtByArm: [String: Int] = [:], exposedByArm: [String: Int] = [:]
+        var bought = 0
+        var boughtByArm: [String: Int] = [:]
+        var exposedByArm: [String: Int] = [:]
         for person in activated {
             let arm = try #require(variant[person], "activated person without exposure")
             exposedByArm[arm, default: 0] += 1
@@ -50,7 +54,8 @@ private enum Shared {
         let purchaseRate = Double(bought) / Double(activated.count)
         #expect(abs(purchaseRate - Truth.purchaseRate) < 0.05, "purchase \(purchaseRate)")
         let control = Double(boughtByArm[Truth.controlVariant] ?? 0) / Double(exposedByArm[Truth.controlVariant] ?? 1)
-        let treatment = Double(boughtByArm[Truth.treatmentVariant] ?? 0) / Double(exposedByArm[Truth.treatmentVariant] ?? 1)
+        let treatment =
+            Double(boughtByArm[Truth.treatmentVariant] ?? 0) / Double(exposedByArm[Truth.treatmentVariant] ?? 1)
         #expect(abs(control - Truth.purchaseRateControl) < 0.07, "control \(control)")
         #expect(abs(treatment - Truth.purchaseRateTreatment) < 0.07, "treatment \(treatment)")
         // Nobody converts outside the funnel order.
@@ -60,7 +65,9 @@ private enum Shared {
 
     @Test func identifyRateAndLinking() throws {
         let lines = Shared.lines
-        var anonymous = Set<String>(), identified = Set<String>(), signedUp = Set<String>()
+        var anonymous = Set<String>()
+        var identified = Set<String>()
+        var signedUp = Set<String>()
         for line in lines {
             if let id = line.anonymousID { anonymous.insert(id) }
             if line.type == "identify", let id = line.anonymousID {
@@ -104,7 +111,8 @@ private enum Shared {
     @Test func dialectMixAndClockSkewArePerPerson() {
         let lines = Shared.lines
         var dialect: [String: GeneratedLine.Dialect] = [:]
-        var skewed = Set<String>(), segmentPeople = Set<String>()
+        var skewed = Set<String>()
+        var segmentPeople = Set<String>()
         var switched = 0
         for line in lines {
             let anonymous = line.anonymousID ?? line.distinctID
@@ -125,7 +133,9 @@ private enum Shared {
 
     @Test func activityIsSkewedTowardsPowerUsersAndPopularEvents() {
         let resolver = PersonResolver(Shared.lines)
-        var perPerson: [String: Int] = [:], perName: [String: Int] = [:], countries: [String: Int] = [:]
+        var perPerson: [String: Int] = [:]
+        var perName: [String: Int] = [:]
+        var countries: [String: Int] = [:]
         for line in Shared.lines {
             perPerson[resolver.person(line), default: 0] += 1
             perName[line.event, default: 0] += 1
@@ -134,7 +144,8 @@ private enum Shared {
         let counts = perPerson.values.sorted(by: >)
         let topDecile = counts.prefix(counts.count / 10).reduce(0, +)
         #expect(Double(topDecile) / Double(Shared.lines.count) > 0.3)
-        #expect(perName["$pageview", default: 0] + perName["$screen", default: 0] > perName["button_clicked", default: 0])
+        #expect(
+            perName["$pageview", default: 0] + perName["$screen", default: 0] > perName["button_clicked", default: 0])
         #expect(perName["button_clicked", default: 0] > perName["logout", default: 0])
         #expect(countries.count == 20)
         #expect(countries["US", default: 0] > countries["KR", default: 0] * 5)
@@ -144,7 +155,8 @@ private enum Shared {
 
     @Test func featureAdoptionAmongActivePeopleMatchesTruth() {
         let resolver = PersonResolver(Shared.lines)
-        var events: [String: Int] = [:], adopters = Set<String>()
+        var events: [String: Int] = [:]
+        var adopters = Set<String>()
         for line in Shared.lines where line.userID != nil || resolver.person(line).hasPrefix("user-") {
             let person = resolver.person(line)
             events[person, default: 0] += 1

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftWorkload
 
 /// The shared helpers other test targets rely on.
@@ -45,10 +45,13 @@ import UpliftWorkload
         #expect(FileManager.default.fileExists(atPath: Paths.packageRoot.appendingPathComponent("Package.swift").path))
         // When the binary was built next to the test bundle, it must be found.
         if let sibling = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("uplift"),
-           FileManager.default.isExecutableFile(atPath: sibling.path) {
+            FileManager.default.isExecutableFile(atPath: sibling.path)
+        {
             #expect(upliftBinaryPath() != nil)
         }
-        if FileManager.default.isExecutableFile(atPath: Paths.packageRoot.appendingPathComponent(".venv/bin/python").path) {
+        if FileManager.default.isExecutableFile(
+            atPath: Paths.packageRoot.appendingPathComponent(".venv/bin/python").path)
+        {
             #expect(pythonPath() != nil)
         }
     }
@@ -61,13 +64,15 @@ import UpliftWorkload
             let bytes = try Workloads.write(to: file, events: 5_000, users: 150, days: 5, seed: 3)
             let lines = try Workloads.parsed(bytes)
             let script = """
-            import duckdb, sys
-            rel = duckdb.sql("select count(*), count(distinct coalesce(messageId, uuid)) from read_json_auto('\(file.path)', format='newline_delimited')")
-            print(*rel.fetchall()[0])
-            """
+                import duckdb, sys
+                rel = duckdb.sql("select count(*), count(distinct coalesce(messageId, uuid)) from read_json_auto('\(file.path)', format='newline_delimited')")
+                print(*rel.fetchall()[0])
+                """
             let result = try runProcess(URL(fileURLWithPath: python), arguments: ["-c", script])
             #expect(result.exitCode == 0, "\(result.stderrText)")
-            #expect(result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "\(lines.count) \(Set(lines.map(\.id)).count)")
+            #expect(
+                result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == "\(lines.count) \(Set(lines.map(\.id)).count)")
         }
     }
 
@@ -82,7 +87,9 @@ import UpliftWorkload
             try handle.close()
             #expect(lines == 3_000)
             #expect(Array(try Data(contentsOf: url)) == (try EventGenerator.generateAll(config)))
-            #expect(Workloads.ndjson(events: 3_000, users: 50, days: 3, seed: 9) == (try EventGenerator.generateAll(config)))
+            #expect(
+                Workloads.ndjson(events: 3_000, users: 50, days: 3, seed: 9) == (try EventGenerator.generateAll(config))
+            )
         }
     }
 

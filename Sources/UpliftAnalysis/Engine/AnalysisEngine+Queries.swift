@@ -1,28 +1,36 @@
-public import UpliftModel
-public import UpliftStorage
+package import UpliftModel
+package import UpliftStorage
 
 /// One entry point per query kind. `links` maps linked distinct ids to their person's id (the
 /// catalog's person links, applied at query time); ids not in it are their own person.
 /// These run on the calling thread plus one worker per core: call them off the event loop.
 extension AnalysisEngine {
-    public func funnel(_ query: FunnelQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> FunnelResult {
+    package func funnel(
+        _ query: FunnelQuery, snapshot: Snapshot, links: [String: String]
+    ) throws(UpliftError) -> FunnelResult {
         FunnelEngine.compute(try frame(snapshot, links: links, request: FunnelEngine.request(query)), query)
     }
 
-    public func trend(_ query: TrendQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> TrendResult {
+    package func trend(
+        _ query: TrendQuery, snapshot: Snapshot, links: [String: String]
+    ) throws(UpliftError) -> TrendResult {
         let request = TrendEngine.request(query)
         if TrendEngine.countsEventsByScan(query) {
-            return TrendEngine.events(try scan(snapshot, links: links, request: request) { _ in TrendEngine.EventCounts(query) }, query)
+            return TrendEngine.events(
+                try scan(snapshot, links: links, request: request) { _ in TrendEngine.EventCounts(query) }, query)
         }
         // Whether bitsets per period fit depends on how many persons there are: known once decoded.
         let input = try prepare(snapshot, links: links, request: request)
         if TrendEngine.countsPersonsByScan(query, personCodes: input.personCodes) {
-            return TrendEngine.distinctPersons(try input.scan(request) { codes in TrendEngine.PersonBits(query, personCodes: codes) }, query)
+            return TrendEngine.distinctPersons(
+                try input.scan(request) { codes in TrendEngine.PersonBits(query, personCodes: codes) }, query)
         }
         return TrendEngine.compute(try input.frame(request), query)
     }
 
-    public func adoption(_ query: AdoptionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> AdoptionResult {
+    package func adoption(
+        _ query: AdoptionQuery, snapshot: Snapshot, links: [String: String]
+    ) throws(UpliftError) -> AdoptionResult {
         let request = AdoptionEngine.request(query)
         switch query.window {
         case .calendar(let interval):
@@ -31,20 +39,28 @@ extension AnalysisEngine {
             // Rolling windows need only each person's active days: folded from the rows, no frame.
             let layout = AdoptionEngine.DayLayout(query, days: days)
             let calendar = query.scope.calendar
-            let bits = try scan(snapshot, links: links, request: request) { codes in AdoptionEngine.DayBits(layout, calendar, personCodes: codes) }
+            let bits = try scan(snapshot, links: links, request: request) { codes in
+                AdoptionEngine.DayBits(layout, calendar, personCodes: codes)
+            }
             return AdoptionEngine.rolling(bits, query, layout)
         }
     }
 
-    public func retention(_ query: RetentionQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> RetentionResult {
+    package func retention(
+        _ query: RetentionQuery, snapshot: Snapshot, links: [String: String]
+    ) throws(UpliftError) -> RetentionResult {
         RetentionEngine.compute(try frame(snapshot, links: links, request: RetentionEngine.request(query)), query)
     }
 
-    public func lifecycle(_ query: LifecycleQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> LifecycleResult {
+    package func lifecycle(
+        _ query: LifecycleQuery, snapshot: Snapshot, links: [String: String]
+    ) throws(UpliftError) -> LifecycleResult {
         LifecycleEngine.compute(try frame(snapshot, links: links, request: LifecycleEngine.request(query)), query)
     }
 
-    public func feedback(_ query: FeedbackQuery, snapshot: Snapshot, links: [String: String]) throws(UpliftError) -> FeedbackResult {
+    package func feedback(
+        _ query: FeedbackQuery, snapshot: Snapshot, links: [String: String]
+    ) throws(UpliftError) -> FeedbackResult {
         FeedbackEngine.compute(try frame(snapshot, links: links, request: FeedbackEngine.request(query)), query)
     }
 }

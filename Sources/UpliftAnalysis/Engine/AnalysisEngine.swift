@@ -1,13 +1,13 @@
 import Synchronization
 package import UpliftModel
-public import UpliftStorage
+package import UpliftStorage
 
 /// The aggregation engine: answers queries over a project's snapshot, keeping decoded segment
 /// columns in memory within a budget (segments never change once written, so a cached block
 /// stays valid until compaction replaces its file).
-public final class AnalysisEngine: Sendable {
+package final class AnalysisEngine: Sendable {
     /// Bytes of decoded columns kept between queries.
-    public let cacheBytes: Int
+    package let cacheBytes: Int
     /// Segment texts (properties, context) kept by event: a quarter of the cache's budget on top of it.
     package let textBudget: TextBudget
     private let state: Mutex<State>
@@ -27,7 +27,7 @@ public final class AnalysisEngine: Sendable {
         var lastUse: UInt64
     }
 
-    public init(cacheBytes: Int = 3 << 30) {
+    package init(cacheBytes: Int = 3 << 30) {
         self.cacheBytes = cacheBytes
         textBudget = TextBudget(limit: cacheBytes / 4)
         state = Mutex(State())
@@ -45,9 +45,11 @@ public final class AnalysisEngine: Sendable {
 
     /// The blocks of a snapshot that may hold events in `[from, to)`: cached segment blocks,
     /// newly decoded ones (both cores), and one block of the pending events.
-    func blocks(_ snapshot: Snapshot, from: Int64, to: Int64) throws(UpliftError) -> (ProjectDictionaries, [EventBlock]) {
+    func blocks(_ snapshot: Snapshot, from: Int64, to: Int64) throws(UpliftError) -> (ProjectDictionaries, [EventBlock])
+    {
         let dictionaries = dictionaries(snapshot.project)
-        let firstDay = UTCDay(microseconds: from), lastDay = UTCDay(microseconds: to - 1)
+        let firstDay = UTCDay(microseconds: from)
+        let lastDay = UTCDay(microseconds: to - 1)
         let paths = snapshot.segments.filter { path in
             guard let day = Snapshot.day(ofSegment: path) else { return true }
             return day >= firstDay && day <= lastDay
@@ -93,7 +95,7 @@ public final class AnalysisEngine: Sendable {
     }
 
     /// Forgets cached blocks of segments no longer in the project (replaced by compaction).
-    public func forget(segmentsNotIn snapshot: Snapshot) {
+    package func forget(segmentsNotIn snapshot: Snapshot) {
         let live = Set(snapshot.segments)
         let prefix = "project=\(snapshot.project.value)/"
         state.withLock { s in
@@ -106,20 +108,26 @@ public final class AnalysisEngine: Sendable {
 
     /// Builds the frame for a request over a snapshot, with persons merged through `links`
     /// (distinct id → person id, the catalog's `person_ids` of the project).
-    package func frame(_ snapshot: Snapshot, links: [String: String], request: FrameRequest,
-                       parallelAbove: Int = 100_000) throws(UpliftError) -> EventFrame {
+    package func frame(
+        _ snapshot: Snapshot, links: [String: String], request: FrameRequest,
+        parallelAbove: Int = 100_000
+    ) throws(UpliftError) -> EventFrame {
         try prepare(snapshot, links: links, request: request).frame(request, parallelAbove: parallelAbove)
     }
 
     /// Folds the rows a request keeps into per-core accumulators (see `FrameBuilder.scan`).
-    package func scan<A: RowAccumulator>(_ snapshot: Snapshot, links: [String: String], request: FrameRequest,
-                                         make: @Sendable (_ personCodes: Int) -> A) throws(UpliftError) -> A {
+    package func scan<A: RowAccumulator>(
+        _ snapshot: Snapshot, links: [String: String], request: FrameRequest,
+        make: @Sendable (_ personCodes: Int) -> A
+    ) throws(UpliftError) -> A {
         try prepare(snapshot, links: links, request: request).scan(request, make: make)
     }
 
     /// The decoded blocks a request reads and the person map, for a query that decides between a
     /// frame and a scan once it knows how many persons there are.
-    package func prepare(_ snapshot: Snapshot, links: [String: String], request: FrameRequest) throws(UpliftError) -> Prepared {
+    package func prepare(
+        _ snapshot: Snapshot, links: [String: String], request: FrameRequest
+    ) throws(UpliftError) -> Prepared {
         let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
         let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
         return Prepared(dictionaries: dictionaries, blocks: blocks, persons: persons)
@@ -134,20 +142,26 @@ public final class AnalysisEngine: Sendable {
         package var personCodes: Int { persons.personOf.count }
 
         package func frame(_ request: FrameRequest, parallelAbove: Int = 100_000) throws(UpliftError) -> EventFrame {
-            try FrameBuilder.build(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request,
-                                   parallelAbove: parallelAbove)
+            try FrameBuilder.build(
+                blocks: blocks, dictionaries: dictionaries, persons: persons, request: request,
+                parallelAbove: parallelAbove)
         }
 
         /// `make` gets the number of person codes.
-        package func scan<A: RowAccumulator>(_ request: FrameRequest, make: @Sendable (_ personCodes: Int) -> A) throws(UpliftError) -> A {
+        package func scan<A: RowAccumulator>(
+            _ request: FrameRequest, make: @Sendable (_ personCodes: Int) -> A
+        ) throws(UpliftError) -> A {
             let codes = personCodes
-            return try FrameBuilder.scan(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request) { make(codes) }
+            return try FrameBuilder.scan(blocks: blocks, dictionaries: dictionaries, persons: persons, request: request)
+            { make(codes) }
         }
     }
 
     /// The person map for these links: the cached one when the links are the same (an O(1) check when
     /// they are the very same dictionary, as the server's cache hands out), grown to new ids.
-    private func resolver(_ project: ProjectSlug, links: [String: String], dictionary: ProjectDictionary) -> PersonResolver {
+    private func resolver(
+        _ project: ProjectSlug, links: [String: String], dictionary: ProjectDictionary
+    ) -> PersonResolver {
         let cached = state.withLock { $0.resolvers[project] }
         let resolver: PersonResolver
         if let cached, cached.links == links {

@@ -3,9 +3,13 @@ import UpliftStorage
 
 /// Decodes the event, distinct id and time columns of a segment into an `EventBlock`.
 package enum SegmentDecoder {
-    package static func block(path: String, dictionaries: ProjectDictionaries, textBudget: TextBudget? = nil) throws(UpliftError) -> EventBlock {
+    package static func block(
+        path: String, dictionaries: ProjectDictionaries, textBudget: TextBudget? = nil
+    ) throws(UpliftError) -> EventBlock {
         let segment = try EventSegment(path: path)
-        var events: [Int32] = [], distinct: [Int32] = [], times: [Int64] = []
+        var events: [Int32] = []
+        var distinct: [Int32] = []
+        var times: [Int64] = []
         events.reserveCapacity(segment.rowCount)
         distinct.reserveCapacity(segment.rowCount)
         times.reserveCapacity(segment.rowCount)
@@ -14,7 +18,9 @@ package enum SegmentDecoder {
             distinct += codes(try segment.strings(.distinctID, rowGroup: g), dictionaries.distinctIDs)
             times += try segment.integers(.timestamp, rowGroup: g)
         }
-        return EventBlock(events: events, distinctIDs: distinct, times: times, origin: .segment(path: path, texts: SegmentTexts(path: path, budget: textBudget)))
+        return EventBlock(
+            events: events, distinctIDs: distinct, times: times,
+            origin: .segment(path: path, texts: SegmentTexts(path: path, budget: textBudget)))
     }
 
     /// A string column as project dictionary codes: a dictionary-encoded chunk interns only its

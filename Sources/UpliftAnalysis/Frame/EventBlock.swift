@@ -1,4 +1,4 @@
-public import UpliftModel
+package import UpliftModel
 
 /// The columns of one segment (or of the events still only in the log) that every query reads,
 /// decoded once and kept: event name and distinct id as project dictionary codes, and the time.
@@ -30,7 +30,9 @@ package struct EventBlock: Sendable {
     /// Memory the block holds, for the cache's budget.
     package var bytes: Int {
         var n = count * 20 + postingCodes.count * 8 + 64
-        if case .memory(let p, let c) = origin { n += p.reduce(0) { $0 + $1.utf8.count + 16 } + c.reduce(0) { $0 + $1.utf8.count + 16 } }
+        if case .memory(let p, let c) = origin {
+            n += p.reduce(0) { $0 + $1.utf8.count + 16 } + c.reduce(0) { $0 + $1.utf8.count + 16 }
+        }
         return n
     }
 
@@ -49,7 +51,8 @@ package struct EventBlock: Sendable {
         guard let top = events.max() else { return ([], [0], []) }
         var counts = [Int32](repeating: 0, count: Int(top) + 1)
         for e in events { counts[Int(e)] += 1 }
-        var codes: [Int32] = [], starts: [Int32] = [0]
+        var codes: [Int32] = []
+        var starts: [Int32] = [0]
         var next = [Int32](repeating: 0, count: counts.count)
         for (code, n) in counts.enumerated() where n > 0 {
             codes.append(Int32(code))

@@ -20,7 +20,10 @@ package struct EventFrame: Sendable {
     /// The id each person is known by (the merged person's id), for output such as comments.
     package var personIDs: [String]
 
-    package init(personStarts: [Int] = [0], times: [Int64] = [], roles: [UInt32] = [], strings: [StringColumn] = [], numbers: [[Double]] = [], personIDs: [String] = []) {
+    package init(
+        personStarts: [Int] = [0], times: [Int64] = [], roles: [UInt32] = [], strings: [StringColumn] = [],
+        numbers: [[Double]] = [], personIDs: [String] = []
+    ) {
         self.personStarts = personStarts
         self.times = times
         self.roles = roles
@@ -32,7 +35,7 @@ package struct EventFrame: Sendable {
     package var personCount: Int { personStarts.count - 1 }
     package var rowCount: Int { times.count }
 
-    package func rows(of person: Int) -> Range<Int> { personStarts[person] ..< personStarts[person + 1] }
+    package func rows(of person: Int) -> Range<Int> { personStarts[person]..<personStarts[person + 1] }
 }
 
 /// A string property read for some rows: a code per row into `values`, -1 where the row has no
@@ -72,7 +75,10 @@ package struct FrameRequest: Sendable {
     /// one unnamed group of rows in storage order (not time-sorted), which saves the grouping pass.
     package var groupByPerson = true
 
-    package init(roles: [Role], allEvents: Bool = false, from: Int64, to: Int64, filters: [PropertyFilter] = [], strings: [PropertyRequest] = [], numbers: [PropertyRequest] = []) {
+    package init(
+        roles: [Role], allEvents: Bool = false, from: Int64, to: Int64, filters: [PropertyFilter] = [],
+        strings: [PropertyRequest] = [], numbers: [PropertyRequest] = []
+    ) {
         self.roles = roles
         self.allEvents = allEvents
         self.from = from

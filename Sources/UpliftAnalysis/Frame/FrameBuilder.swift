@@ -7,14 +7,19 @@ import UpliftStorage
 package enum FrameBuilder {
     /// `parallelAbove`: frames with more rows than this are grouped on every core (tests set it low to
     /// check the parallel path gives the same frame).
-    package static func build(blocks: [EventBlock], dictionaries: ProjectDictionaries, persons: PersonResolver, request: FrameRequest,
-                              parallelAbove: Int = 100_000) throws(UpliftError) -> EventFrame {
+    package static func build(
+        blocks: [EventBlock], dictionaries: ProjectDictionaries, persons: PersonResolver, request: FrameRequest,
+        parallelAbove: Int = 100_000
+    ) throws(UpliftError) -> EventFrame {
         let plan = Plan(request, dictionaries)
-        let parts = try parallelMap(blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }) { (block) throws(UpliftError) in
+        let parts = try parallelMap(
+            blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }
+        ) { (block) throws(UpliftError) in
             try select(block, plan)
         }
         guard request.groupByPerson else { return concatenate(parts, request: request) }
-        return group(parts, persons: persons, dictionaries: dictionaries, request: request, parallelAbove: parallelAbove)
+        return group(
+            parts, persons: persons, dictionaries: dictionaries, request: request, parallelAbove: parallelAbove)
     }
 
     /// The rows as one group in storage order, for queries that do not count persons.
@@ -96,7 +101,10 @@ package enum FrameBuilder {
             // the block's rows-by-event lists; otherwise one pass over the block.
             let (from, to) = (request.from, request.to)
             let known = plan.staticMask.count
-            let listed = plan.anyKeepAll ? nil : block.rows(ofEvents: { Int($0) < known && plan.staticMask[Int($0)] != 0 }, atMost: block.count / 4)
+            let listed =
+                plan.anyKeepAll
+                ? nil
+                : block.rows(ofEvents: { Int($0) < known && plan.staticMask[Int($0)] != 0 }, atMost: block.count / 4)
             let n = listed?.count ?? block.count
             var outDistinct = [Int32](repeating: 0, count: n)
             var outTimes = [Int64](repeating: 0, count: n)
@@ -145,8 +153,12 @@ package enum FrameBuilder {
         }
         var rows: [Int] = []
         let known = plan.staticMask.count
-        let listed = plan.anyKeepAll ? nil : block.rows(
-            ofEvents: { Int($0) < known && plan.staticMask[Int($0)] | plan.candidateMask[Int($0)] != 0 }, atMost: block.count / 4)
+        let listed =
+            plan.anyKeepAll
+            ? nil
+            : block.rows(
+                ofEvents: { Int($0) < known && plan.staticMask[Int($0)] | plan.candidateMask[Int($0)] != 0 },
+                atMost: block.count / 4)
         for i in listed.map({ $0.map(Int.init) }) ?? Array(0..<block.count) {
             let t = block.times[i]
             guard t >= request.from, t < request.to else { continue }
@@ -168,22 +180,28 @@ package enum FrameBuilder {
         guard plan.needsProperties else { return part }
 
         // Rows whose outcome depends on properties: read each needed JSON text once.
-        let wantsContext = (request.roles.flatMap(\.filters) + request.filters).contains { $0.property.source == .context }
+        let wantsContext =
+            (request.roles.flatMap(\.filters) + request.filters).contains { $0.property.source == .context }
             || (request.strings + request.numbers).contains { $0.property.source == .context }
-        let wantsProperties = (request.roles.flatMap(\.filters) + request.filters).contains { $0.property.source == .properties }
+        let wantsProperties =
+            (request.roles.flatMap(\.filters) + request.filters).contains { $0.property.source == .properties }
             || (request.strings + request.numbers).contains { $0.property.source == .properties }
         var needy: [Int] = []  // positions in `rows`
         for (k, i) in rows.enumerated() {
             let code = Int(block.events[i])
             let mask = plan.staticMask[code] | plan.candidateMask[code]
-            if plan.candidateMask[code] != 0 || (request.strings + request.numbers).contains(where: { $0.roleMask & mask != 0 }) {
+            if plan.candidateMask[code] != 0
+                || (request.strings + request.numbers).contains(where: { $0.roleMask & mask != 0 })
+            {
                 needy.append(k)
             }
         }
         var propertyValues = [[PropertyValue]](repeating: [], count: rows.count)
         var contextValues = [[PropertyValue]](repeating: [], count: rows.count)
-        let propertyRefs = uniqueRefs(request, .properties), contextRefs = uniqueRefs(request, .context)
-        let propertyReaders = propertyRefs.map(PropertyReader.init), contextReaders = contextRefs.map(PropertyReader.init)
+        let propertyRefs = uniqueRefs(request, .properties)
+        let contextRefs = uniqueRefs(request, .context)
+        let propertyReaders = propertyRefs.map(PropertyReader.init)
+        let contextReaders = contextRefs.map(PropertyReader.init)
         let needyRows = needy.map { rows[$0] }
         var positionOf: [Int: Int] = [:]
         for k in needy { positionOf[rows[k]] = k }
@@ -199,8 +217,13 @@ package enum FrameBuilder {
         }
         func value(_ k: Int, _ ref: PropertyRef) -> PropertyValue {
             switch ref.source {
-            case .properties: return propertyRefs.firstIndex(of: ref).map { propertyValues[k].isEmpty ? .absent : propertyValues[k][$0] } ?? .absent
-            case .context: return contextRefs.firstIndex(of: ref).map { contextValues[k].isEmpty ? .absent : contextValues[k][$0] } ?? .absent
+            case .properties:
+                return propertyRefs.firstIndex(of: ref).map {
+                    propertyValues[k].isEmpty ? .absent : propertyValues[k][$0]
+                } ?? .absent
+            case .context:
+                return contextRefs.firstIndex(of: ref).map { contextValues[k].isEmpty ? .absent : contextValues[k][$0] }
+                    ?? .absent
             }
         }
         for k in needy {
@@ -211,7 +234,9 @@ package enum FrameBuilder {
             while candidates != 0 {
                 let r = candidates.trailingZeroBitCount
                 candidates &= candidates - 1
-                if global && request.roles[r].filters.allSatisfy({ $0.matches(value(k, $0.property)) }) { mask |= 1 << UInt32(r) }
+                if global && request.roles[r].filters.allSatisfy({ $0.matches(value(k, $0.property)) }) {
+                    mask |= 1 << UInt32(r)
+                }
             }
             part.roles[k] = mask
             for (j, s) in request.strings.enumerated() where s.roleMask & mask != 0 {
@@ -238,7 +263,8 @@ package enum FrameBuilder {
 
     private static func uniqueRefs(_ request: FrameRequest, _ source: PropertyRef.Source) -> [PropertyRef] {
         var seen: [PropertyRef] = []
-        for ref in (request.roles.flatMap(\.filters) + request.filters).map(\.property) + (request.strings + request.numbers).map(\.property)
+        for ref in (request.roles.flatMap(\.filters) + request.filters).map(\.property)
+            + (request.strings + request.numbers).map(\.property)
         where ref.source == source && !seen.contains(ref) {
             seen.append(ref)
         }
@@ -248,8 +274,10 @@ package enum FrameBuilder {
     /// Concatenates the parts, maps distinct ids to persons, and orders rows by person, then time
     /// (a counting sort by person: blocks come in day order and segments are sorted by distinct id and
     /// time, so most persons' rows arrive in time order and need no sort).
-    static func group(_ parts: [Part], persons: PersonResolver, dictionaries: ProjectDictionaries, request: FrameRequest,
-                      parallelAbove: Int) -> EventFrame {
+    static func group(
+        _ parts: [Part], persons: PersonResolver, dictionaries: ProjectDictionaries, request: FrameRequest,
+        parallelAbove: Int
+    ) -> EventFrame {
         let total = parts.reduce(0) { $0 + $1.times.count }
         let personOf = persons.personOf
         // Rows per person code (each core counts some of the parts), then dense person numbers in code order.
@@ -299,10 +327,13 @@ package enum FrameBuilder {
                 order.withUnsafeMutableBufferPointer { order in
                     position.withUnsafeMutableBufferPointer { position in
                         personOf.withUnsafeBufferPointer { personOf in
-                            let shared = Scatter(times: times, roles: roles, order: order, position: position, personOf: personOf)
+                            let shared = Scatter(
+                                times: times, roles: roles, order: order, position: position, personOf: personOf)
                             WorkPool.shared.parallelFor(iterations: workers) { w in
                                 shared.scatter(parts, codes: splits[w]..<splits[w + 1], needOrder: needOrder)
-                                shared.sortByTime(starts: personStarts, persons: firstPerson[w]..<firstPerson[w + 1], needOrder: needOrder)
+                                shared.sortByTime(
+                                    starts: personStarts, persons: firstPerson[w]..<firstPerson[w + 1],
+                                    needOrder: needOrder)
                             }
                         }
                     }
@@ -321,7 +352,9 @@ package enum FrameBuilder {
             var index: [String: Int32] = [:]
             for (i, r) in order.enumerated() {
                 guard let s = all[r] else { continue }
-                if let c = index[s] { codes[i] = c } else {
+                if let c = index[s] {
+                    codes[i] = c
+                } else {
                     let c = Int32(values.count)
                     index[s] = c
                     values.append(s)
@@ -341,7 +374,8 @@ package enum FrameBuilder {
 
     /// The first index of a sorted list whose value is at least `value` (binary search).
     static func firstIndex(in sorted: [Int32], atLeast value: Int) -> Int {
-        var low = 0, high = sorted.count
+        var low = 0
+        var high = sorted.count
         while low < high {
             let middle = (low + high) / 2
             if Int(sorted[middle]) < value { low = middle + 1 } else { high = middle }
@@ -401,12 +435,16 @@ package enum FrameBuilder {
                 var sorted = true
                 var last = Int64.min
                 for i in range {
-                    if times[i] < last { sorted = false; break }
+                    if times[i] < last {
+                        sorted = false
+                        break
+                    }
                     last = times[i]
                 }
                 guard !sorted else { continue }
                 let local = range.sorted { (times[$0], $0) < (times[$1], $1) }
-                let t = local.map { times[$0] }, ro = local.map { roles[$0] }
+                let t = local.map { times[$0] }
+                let ro = local.map { roles[$0] }
                 let o = needOrder ? local.map { order[$0] } : []
                 for (k, i) in range.enumerated() {
                     times[i] = t[k]
@@ -418,14 +456,18 @@ package enum FrameBuilder {
     }
 
     /// Runs `body` over the items on every core (the shared pool's parallel loop), keeping order.
-    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ body: @Sendable (T) throws(UpliftError) -> R) throws(UpliftError) -> [R] {
+    static func parallelMap<T: Sendable, R: Sendable>(
+        _ items: [T], _ body: @Sendable (T) throws(UpliftError) -> R
+    ) throws(UpliftError) -> [R] {
         if items.count <= 1 { return try items.map(body) }
         let results = ResultSlots<R>(count: items.count)
         let next = Counter()
         let workers = min(items.count, max(1, activeProcessorCount()))
         WorkPool.shared.parallelFor(iterations: workers) { _ in
             while let i = next.take(below: items.count) {
-                do throws(UpliftError) { results.set(i, .success(try body(items[i]))) } catch { results.set(i, .failure(error)) }
+                do throws(UpliftError) { results.set(i, .success(try body(items[i]))) } catch {
+                    results.set(i, .failure(error))
+                }
             }
         }
         return try results.values()

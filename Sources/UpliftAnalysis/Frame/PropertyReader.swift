@@ -32,13 +32,17 @@ package struct PropertyReader {
             return .value(text: s, number: Self.number(s))
         case .array, .object:
             let e = view[index]
-            return .value(text: String(decoding: UnsafeRawBufferPointer(rebasing: text[Int(e.start)..<Int(e.end)]), as: UTF8.self), number: nil)
+            return .value(
+                text: String(
+                    decoding: UnsafeRawBufferPointer(rebasing: text[Int(e.start)..<Int(e.end)]), as: UTF8.self),
+                number: nil)
         }
     }
 
     /// A string that holds a plain decimal number (`"29.00"`), as a Double.
     static func number(_ s: String) -> Double? {
-        guard let first = s.utf8.first, first == UInt8(ascii: "-") || (first >= 48 && first <= 57), s.utf8.count < 40 else { return nil }
+        guard let first = s.utf8.first, first == UInt8(ascii: "-") || (first >= 48 && first <= 57), s.utf8.count < 40
+        else { return nil }
         return Double(s)
     }
 
@@ -55,7 +59,9 @@ package struct PropertyReader {
 /// The JSON texts of a block's `properties` or `context` column, for chosen rows.
 package enum BlockTexts {
     /// Calls `body(row, text)` for each row in `rows` (ascending).
-    package static func forEach(_ block: EventBlock, _ source: PropertyRef.Source, rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void) throws(UpliftError) {
+    package static func forEach(
+        _ block: EventBlock, _ source: PropertyRef.Source, rows: [Int], _ body: (Int, UnsafeRawBufferPointer) -> Void
+    ) throws(UpliftError) {
         guard !rows.isEmpty else { return }
         switch block.origin {
         case .memory(let properties, let context):
@@ -77,7 +83,9 @@ package enum BlockTexts {
                 while k < t.rows.count, Int(t.rows[k]) < row { k += 1 }
                 cursors[event] = k
                 guard k < t.rows.count, Int(t.rows[k]) == row else { continue }
-                t.bytes.withUnsafeBytes { raw in body(row, UnsafeRawBufferPointer(rebasing: raw[t.offsets[k]..<t.offsets[k + 1]])) }
+                t.bytes.withUnsafeBytes { raw in
+                    body(row, UnsafeRawBufferPointer(rebasing: raw[t.offsets[k]..<t.offsets[k + 1]]))
+                }
             }
         }
     }

@@ -15,8 +15,10 @@ extension FrameBuilder {
     /// Folds the rows the request keeps into accumulators made by `make`, without building a frame:
     /// no rows are copied or grouped, which is most of a frame's cost when every event is kept.
     /// Rows come in block order, not time order.
-    package static func scan<A: RowAccumulator>(blocks: [EventBlock], dictionaries: ProjectDictionaries, persons: PersonResolver,
-                                                request: FrameRequest, make: @Sendable () -> A) throws(UpliftError) -> A {
+    package static func scan<A: RowAccumulator>(
+        blocks: [EventBlock], dictionaries: ProjectDictionaries, persons: PersonResolver,
+        request: FrameRequest, make: @Sendable () -> A
+    ) throws(UpliftError) -> A {
         let plan = Plan(request, dictionaries)
         let kept = blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }
         let workers = max(1, min(kept.count, activeProcessorCount()))
@@ -42,7 +44,9 @@ extension FrameBuilder {
 
     /// One block's kept rows into the accumulator: straight from the block's columns when roles follow
     /// from event names alone, else through `select` (which reads the properties the filters need).
-    static func fold<A: RowAccumulator>(_ block: EventBlock, _ plan: Plan, _ personOf: [Int32], into accumulator: inout A) throws(UpliftError) {
+    static func fold<A: RowAccumulator>(
+        _ block: EventBlock, _ plan: Plan, _ personOf: [Int32], into accumulator: inout A
+    ) throws(UpliftError) {
         guard !plan.needsProperties else {
             let part = try select(block, plan)
             for i in 0..<part.times.count {

@@ -46,7 +46,9 @@ package final class SegmentTexts: Sendable {
     }
 
     /// The texts of every row of the given events in `block` (whose file this is).
-    func texts(_ source: PropertyRef.Source, events: Set<Int32>, block: EventBlock) throws(UpliftError) -> [Int32: Texts] {
+    func texts(
+        _ source: PropertyRef.Source, events: Set<Int32>, block: EventBlock
+    ) throws(UpliftError) -> [Int32: Texts] {
         var found: [Int32: Texts] = [:]
         kept.withLock { k in
             for event in events { found[event] = k.texts[Key(source: source, event: event)] }
@@ -81,7 +83,9 @@ package final class SegmentTexts: Sendable {
     }
 
     /// One pass over the row groups that hold rows of `events`, copying out their texts.
-    private func read(_ source: PropertyRef.Source, events: Set<Int32>, block: EventBlock) throws(UpliftError) -> [Int32: Texts] {
+    private func read(
+        _ source: PropertyRef.Source, events: Set<Int32>, block: EventBlock
+    ) throws(UpliftError) -> [Int32: Texts] {
         guard let rows = block.rows(ofEvents: { events.contains($0) }, atMost: .max), !rows.isEmpty else { return [:] }
         var out: [Int32: Texts] = [:]
         for event in events { out[event] = Texts() }
@@ -116,7 +120,8 @@ package final class TextBudget: Sendable {
     func reserve(_ bytes: Int) -> Bool {
         var current = used.load(ordering: .relaxed)
         while current + bytes <= limit {
-            let (exchanged, original) = used.compareExchange(expected: current, desired: current + bytes, ordering: .relaxed)
+            let (exchanged, original) = used.compareExchange(
+                expected: current, desired: current + bytes, ordering: .relaxed)
             if exchanged { return true }
             current = original
         }

@@ -41,14 +41,16 @@ package enum FunnelEngine {
 
     /// The answer, from the query's frame.
     /// Frames with at least `parallelRows` rows are split between the cores (tests lower it).
-    package static func compute(_ frame: EventFrame, _ query: FunnelQuery, parallelRows: Int = 200_000) -> FunnelResult {
+    package static func compute(_ frame: EventFrame, _ query: FunnelQuery, parallelRows: Int = 200_000) -> FunnelResult
+    {
         let plan = FunnelPlan(query)
         let outcomes = evaluate(frame, plan, breakdown: query.breakdown != nil, parallelRows: parallelRows)
         return FunnelStats(frame: frame, query: query, plan: plan, outcomes: outcomes).result()
     }
 
     /// Every person's level and reported attempt, on both cores for large frames.
-    static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, parallelRows: Int) -> FunnelOutcomes {
+    static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, parallelRows: Int) -> FunnelOutcomes
+    {
         let persons = frame.personCount
         let parts = frame.rowCount >= parallelRows ? max(2, min(activeProcessorCount(), 8)) : 1
         var chunks: [Range<Int>] = []
@@ -58,9 +60,10 @@ package enum FunnelEngine {
             let hi = k == parts - 1 ? persons : firstPerson(frame, atRow: frame.rowCount * (k + 1) / parts)
             if lo < hi { chunks.append(lo..<hi) }
         }
-        let results = (try? FrameBuilder.parallelMap(chunks) { (range: Range<Int>) throws(UpliftError) -> FunnelOutcomes in
-            evaluate(frame, plan, breakdown: breakdown, persons: range)
-        }) ?? []
+        let results =
+            (try? FrameBuilder.parallelMap(chunks) { (range: Range<Int>) throws(UpliftError) -> FunnelOutcomes in
+                evaluate(frame, plan, breakdown: breakdown, persons: range)
+            }) ?? []
         var all = FunnelOutcomes(steps: plan.steps)
         for part in results { all.append(part) }
         return all
@@ -68,7 +71,8 @@ package enum FunnelEngine {
 
     /// The first person whose rows start at or after `row`.
     private static func firstPerson(_ frame: EventFrame, atRow row: Int) -> Int {
-        var lo = 0, hi = frame.personCount
+        var lo = 0
+        var hi = frame.personCount
         while lo < hi {
             let mid = (lo + hi) / 2
             if frame.personStarts[mid] < row { lo = mid + 1 } else { hi = mid }
@@ -76,7 +80,9 @@ package enum FunnelEngine {
         return lo
     }
 
-    private static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, persons: Range<Int>) -> FunnelOutcomes {
+    private static func evaluate(
+        _ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, persons: Range<Int>
+    ) -> FunnelOutcomes {
         var out = FunnelOutcomes(steps: plan.steps)
         out.reserve(persons.count)
         let column = breakdown ? frame.strings.first : nil
@@ -84,12 +90,14 @@ package enum FunnelEngine {
         frame.times.withUnsafeBufferPointer { times in
             frame.roles.withUnsafeBufferPointer { roles in
                 codes.withUnsafeBufferPointer { codes in
-                    var evaluator = FunnelEvaluator(plan: plan, times: times, roles: roles, codes: codes, values: column?.values ?? [])
+                    var evaluator = FunnelEvaluator(
+                        plan: plan, times: times, roles: roles, codes: codes, values: column?.values ?? [])
                     for p in persons {
                         let (level, start) = evaluator.evaluate(frame.rows(of: p))
-                        out.add(level: level, startTime: start >= 0 ? times[start] : 0,
-                                code: start >= 0 && !codes.isEmpty ? codes[start] : -1,
-                                stepTimes: evaluator.bestTimes)
+                        out.add(
+                            level: level, startTime: start >= 0 ? times[start] : 0,
+                            code: start >= 0 && !codes.isEmpty ? codes[start] : -1,
+                            stepTimes: evaluator.bestTimes)
                     }
                 }
             }

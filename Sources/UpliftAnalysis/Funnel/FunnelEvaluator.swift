@@ -19,8 +19,10 @@ struct FunnelEvaluator {
     var latest: [Int64]
     var latestNext: [Int64]
 
-    init(plan: FunnelPlan, times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>,
-         codes: UnsafeBufferPointer<Int32>, values: [String]) {
+    init(
+        plan: FunnelPlan, times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>,
+        codes: UnsafeBufferPointer<Int32>, values: [String]
+    ) {
         self.plan = plan
         self.times = times
         self.roles = roles
@@ -45,7 +47,8 @@ struct FunnelEvaluator {
         // window cannot beat the best attempt so far without walking it.
         var listed = indexed
         var attempts = 0
-        var bestLevel = 0, bestStart = -1
+        var bestLevel = 0
+        var bestStart = -1
         var bestTime = Int64.min
         var groupStart = rows.lowerBound
         var r = rows.lowerBound
@@ -61,7 +64,9 @@ struct FunnelEvaluator {
             }
             if any ? roles[r] & plan.stepMask != 0 : roles[r] & 1 != 0 {
                 attempts += 1
-                if !listed && attempts > 8 { listed = index.build(rows, plan: plan, times: times, roles: roles, allowTies: true) }
+                if !listed && attempts > 8 {
+                    listed = index.build(rows, plan: plan, times: times, roles: roles, allowTies: true)
+                }
                 if listed && bestLevel > 0 {
                     let cap = windowBound(from: t, prefix: !any)
                     if cap < bestLevel || (cap == bestLevel && t > bestTime) { continue }
@@ -76,11 +81,15 @@ struct FunnelEvaluator {
                 level = anyOrderAttempt(groupStart, end: rows.upperBound)
             } else {
                 guard roles[r] & 1 != 0 else { continue }
-                level = indexed ? indexedAttempt(start: r) : sequenceAttempt(start: r, groupStart: groupStart, end: rows.upperBound)
+                level =
+                    indexed
+                    ? indexedAttempt(start: r) : sequenceAttempt(start: r, groupStart: groupStart, end: rows.upperBound)
             }
             guard level > 0 else { continue }
             if hasExclusions {
-                let void = indexed ? indexedVoided(level, start: t) : voided(level, start: t, from: groupStart, end: rows.upperBound)
+                let void =
+                    indexed
+                    ? indexedVoided(level, start: t) : voided(level, start: t, from: groupStart, end: rows.upperBound)
                 if void { continue }
             }
             let start = any ? smallestValueRow(groupStart, rows.upperBound) : r
@@ -98,7 +107,8 @@ struct FunnelEvaluator {
     /// then the earlier step times (lexicographically), so the report never depends on row order.
     private func better(_ row: Int, than other: Int, _ level: Int) -> Bool {
         if !codes.isEmpty {
-            let a = codes[row], b = codes[other]
+            let a = codes[row]
+            let b = codes[other]
             if a != b {
                 if a < 0 { return true }
                 if b < 0 { return false }
@@ -148,9 +158,13 @@ struct FunnelEvaluator {
         while r < end && times[r] == t {
             defer { r += 1 }
             guard roles[r] & plan.stepMask != 0 else { continue }
-            if best < 0 { best = r; continue }
+            if best < 0 {
+                best = r
+                continue
+            }
             guard !codes.isEmpty else { break }
-            let a = codes[r], b = codes[best]
+            let a = codes[r]
+            let b = codes[best]
             if a != b && (a < 0 || (b >= 0 && values[Int(a)] < values[Int(b)])) { best = r }
         }
         return best

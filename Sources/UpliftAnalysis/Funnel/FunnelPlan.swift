@@ -35,8 +35,10 @@ struct FunnelPlan: Sendable {
         var list: [Exclusion] = []
         var sources: [Int] = []
         var mask: UInt32 = 0
-        for (i, x) in query.exclusions.enumerated() where list.count < FunnelQuery.maxExclusions && n + list.count < 32 {
-            let a = min(max(x.fromStep, 1), n), b = min(max(x.toStep, 1), n)
+        for (i, x) in query.exclusions.enumerated() where list.count < FunnelQuery.maxExclusions && n + list.count < 32
+        {
+            let a = min(max(x.fromStep, 1), n)
+            let b = min(max(x.toStep, 1), n)
             guard a < b else { continue }
             let bit = UInt32(1) << UInt32(n + list.count)
             list.append(Exclusion(bit: bit, a: a, b: b))

@@ -13,8 +13,9 @@ struct FunnelStats {
 
     func result() -> FunnelResult {
         let everyone = Array(0..<outcomes.count)
-        return FunnelResult(steps: steps(everyone), breakdown: breakdown(), conversionOverTime: conversionOverTime(),
-                            timeToConvert: histogram())
+        return FunnelResult(
+            steps: steps(everyone), breakdown: breakdown(), conversionOverTime: conversionOverTime(),
+            timeToConvert: histogram())
     }
 
     /// Step statistics over some persons.
@@ -32,7 +33,8 @@ struct FunnelStats {
         }
         return (0..<n).map { j in
             let reached = atLeast[j + 1]
-            let first = atLeast[1], previous = j == 0 ? first : atLeast[j]
+            let first = atLeast[1]
+            let previous = j == 0 ? first : atLeast[j]
             let (median, mean) = j == 0 ? (nil, nil) : Self.summary(&durations[j])
             return FunnelResult.Step(
                 event: query.steps[j].event, persons: reached,
@@ -59,14 +61,17 @@ struct FunnelStats {
         var members: [Int32: [Int]] = [:]
         for p in 0..<outcomes.count where outcomes.levels[p] >= 1 { members[outcomes.codes[p], default: []].append(p) }
         let ranked = members.keys.sorted { a, b in
-            let ca = members[a]!.count, cb = members[b]!.count
+            let ca = members[a]!.count
+            let cb = members[b]!.count
             if ca != cb { return ca > cb }
             return Self.valueLess(a, b, values)
         }
         var groups: [FunnelResult.BreakdownGroup] = []
         for code in ranked.prefix(FunnelQuery.maxBreakdownValues) {
-            groups.append(FunnelResult.BreakdownGroup(value: code < 0 ? nil : values[Int(code)], isOther: false,
-                                                      steps: steps(members[code]!)))
+            groups.append(
+                FunnelResult.BreakdownGroup(
+                    value: code < 0 ? nil : values[Int(code)], isOther: false,
+                    steps: steps(members[code]!)))
         }
         let rest = ranked.dropFirst(FunnelQuery.maxBreakdownValues).flatMap { members[$0]! }
         if !rest.isEmpty { groups.append(FunnelResult.BreakdownGroup(value: nil, isOther: true, steps: steps(rest))) }
@@ -83,7 +88,8 @@ struct FunnelStats {
     /// Entered and converted persons by the local period of their reported first event, for every
     /// period of the range.
     func conversionOverTime() -> [FunnelResult.Period] {
-        let calendar = query.scope.calendar, interval = query.conversionInterval
+        let calendar = query.scope.calendar
+        let interval = query.conversionInterval
         guard plan.steps > 0, query.scope.from < query.scope.to else { return [] }
         let first = calendar.periodNumber(of: query.scope.from, interval)
         let last = calendar.periodNumber(of: query.scope.to - 1, interval)
@@ -97,8 +103,9 @@ struct FunnelStats {
             if outcomes.levels[p] == plan.steps { converted[k] += 1 }
         }
         return entered.indices.map { k in
-            FunnelResult.Period(date: calendar.label(periodNumber: first + Int64(k), interval), entered: entered[k],
-                                converted: converted[k], rate: entered[k] > 0 ? Double(converted[k]) / Double(entered[k]) : 0)
+            FunnelResult.Period(
+                date: calendar.label(periodNumber: first + Int64(k), interval), entered: entered[k],
+                converted: converted[k], rate: entered[k] > 0 ? Double(converted[k]) / Double(entered[k]) : 0)
         }
     }
 
@@ -107,13 +114,17 @@ struct FunnelStats {
         let n = plan.steps
         guard n > 0 else { return [] }
         var durations: [Int64] = []
-        for p in 0..<outcomes.count where outcomes.levels[p] == n { durations.append(outcomes.duration(p, from: 0, to: n - 1)) }
+        for p in 0..<outcomes.count where outcomes.levels[p] == n {
+            durations.append(outcomes.duration(p, from: 0, to: n - 1))
+        }
         guard let longest = durations.max() else { return [] }
         let width = Self.binWidth(longest)
         var bins = [Int](repeating: 0, count: Int(longest / width) + 1)
         for d in durations { bins[Int(d / width)] += 1 }
         return bins.indices.map { k in
-            FunnelResult.Bin(fromSeconds: Double(Int64(k) * width) / 1e6, toSeconds: Double(Int64(k + 1) * width) / 1e6, persons: bins[k])
+            FunnelResult.Bin(
+                fromSeconds: Double(Int64(k) * width) / 1e6, toSeconds: Double(Int64(k + 1) * width) / 1e6,
+                persons: bins[k])
         }
     }
 

@@ -7,10 +7,14 @@
 package struct OrderedFunnelLevels {
     private var evaluator: FunnelEvaluator
 
-    package init(steps: [FunnelQuery.Step], window: TimeLength, from: Int64, to: Int64,
-                 times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>) {
+    package init(
+        steps: [FunnelQuery.Step], window: TimeLength, from: Int64, to: Int64,
+        times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>
+    ) {
         let query = FunnelQuery(scope: QueryScope(from: from, to: to), steps: steps, window: window, order: .ordered)
-        evaluator = FunnelEvaluator(plan: FunnelPlan(query), times: times, roles: roles, codes: UnsafeBufferPointer(start: nil, count: 0), values: [])
+        evaluator = FunnelEvaluator(
+            plan: FunnelPlan(query), times: times, roles: roles, codes: UnsafeBufferPointer(start: nil, count: 0),
+            values: [])
     }
 
     /// The person's level (0 … steps) over rows `rows` (one person's rows, time-sorted).

@@ -11,8 +11,10 @@ struct OrderedIndex {
 
     /// Builds the lists for a person; false (and unusable) when two step rows share a time, unless
     /// `allowTies` (the lists then serve only `windowBound`).
-    mutating func build(_ range: Range<Int>, plan: FunnelPlan, times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>,
-                        allowTies: Bool = false) -> Bool {
+    mutating func build(
+        _ range: Range<Int>, plan: FunnelPlan, times: UnsafeBufferPointer<Int64>, roles: UnsafeBufferPointer<UInt32>,
+        allowTies: Bool = false
+    ) -> Bool {
         let lists = plan.steps + plan.exclusions.count
         offsets.removeAll(keepingCapacity: true)
         offsets.append(contentsOf: repeatElement(0, count: lists + 1))
@@ -51,7 +53,8 @@ struct OrderedIndex {
 
     /// The first position in list `k` whose row satisfies `after` (which must be monotone).
     @inline(__always) func first(_ k: Int, where after: (Int) -> Bool) -> Int {
-        var lo = offsets[k], hi = offsets[k + 1]
+        var lo = offsets[k]
+        var hi = offsets[k + 1]
         while lo < hi {
             let mid = (lo + hi) / 2
             if after(rows[mid]) { hi = mid } else { lo = mid + 1 }
@@ -67,7 +70,8 @@ extension FunnelEvaluator {
         let n = plan.steps
         let limit = times[start] + plan.window
         stepTimes[0] = times[start]
-        var level = 1, position = start
+        var level = 1
+        var position = start
         while level < n {
             let i = index.first(level) { $0 > position }
             guard i < index.offsets[level + 1] else { break }

@@ -13,12 +13,17 @@
 extension FunnelEvaluator {
     /// The level of the attempt from row `start`, with its step times in `stepTimes[0 ..< level]`.
     mutating func sequenceAttempt(start: Int, groupStart: Int, end: Int) -> Int {
-        let n = plan.steps, strict = plan.order == .strict
-        let t0 = times[start], limit = t0 + plan.window
+        let n = plan.steps
+        let strict = plan.order == .strict
+        let t0 = times[start]
+        let limit = t0 + plan.window
         var g = groupStart
         while g < end && times[g] == t0 { g += 1 }
         // The first event serves step 1; the rest of its group may serve steps 2, 3 …
-        var level = 1 + (g - groupStart > 1 ? matcher.maxRun(from: 1, steps: n, rows: groupStart..<g, excluding: start, roles: roles) : 0)
+        var level =
+            1
+            + (g - groupStart > 1
+                ? matcher.maxRun(from: 1, steps: n, rows: groupStart..<g, excluding: start, roles: roles) : 0)
         for j in 0..<level { stepTimes[j] = t0 }
         var reach: UInt32 = UInt32.max >> UInt32(32 - level)
         while g < end && level < n {
@@ -62,7 +67,9 @@ extension FunnelEvaluator {
     /// time of chains at that level. Within a tie group of several rows, one row may serve several
     /// steps here, which can only raise the bound.
     mutating func sequenceBound(_ rows: Range<Int>) -> Int {
-        let n = plan.steps, strict = plan.order == .strict, window = plan.window
+        let n = plan.steps
+        let strict = plan.order == .strict
+        let window = plan.window
         var valid: UInt32 = 0  // bit j: latest[j] holds a chain at level j + 1
         var best = 0
         var g = rows.lowerBound

@@ -15,8 +15,10 @@ struct StepMatcher {
     /// The largest `r` such that steps `first ..< first + r` (0-based, below `steps`) can be
     /// served by distinct rows of `rows` (skipping row `excluded`): equal-time events may serve a
     /// run of consecutive steps in any order, which is a bipartite matching of the run to the group.
-    mutating func maxRun(from first: Int, steps: Int, rows: Range<Int>, excluding excluded: Int,
-                         roles: UnsafeBufferPointer<UInt32>) -> Int {
+    mutating func maxRun(
+        from first: Int, steps: Int, rows: Range<Int>, excluding excluded: Int,
+        roles: UnsafeBufferPointer<UInt32>
+    ) -> Int {
         guard first < steps else { return 0 }
         let wanted = (UInt32.max >> UInt32(32 - steps)) & ~((UInt32(1) << UInt32(first)) &- 1)
         masks.removeAll(keepingCapacity: true)

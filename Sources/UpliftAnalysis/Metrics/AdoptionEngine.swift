@@ -13,21 +13,30 @@ package enum AdoptionEngine {
     package static func request(_ query: AdoptionQuery) -> FrameRequest {
         let (from, to) = readRange(query)
         return FrameRequest(
-            roles: [.init(event: query.feature, filters: query.featureFilters), .init(event: query.active, filters: query.activeFilters)],
+            roles: [
+                .init(event: query.feature, filters: query.featureFilters),
+                .init(event: query.active, filters: query.activeFilters),
+            ],
             from: from, to: to, filters: query.scope.filters)
     }
 
     /// The instants the query's windows cover.
     static func readRange(_ query: AdoptionQuery) -> (Int64, Int64) {
         let calendar = query.scope.calendar
-        let first = calendar.localDay(of: query.scope.from), last = calendar.localDay(of: max(query.scope.from, query.scope.to - 1))
+        let first = calendar.localDay(of: query.scope.from)
+        let last = calendar.localDay(of: max(query.scope.from, query.scope.to - 1))
         switch query.window {
         case .rolling(let days):
             let firstPoint = pointDays(query).first ?? first
-            return (calendar.start(of: firstPoint.adding(days: -Int64(max(days, 1)) + 1)), calendar.start(of: last.adding(days: 1)))
+            return (
+                calendar.start(of: firstPoint.adding(days: -Int64(max(days, 1)) + 1)),
+                calendar.start(of: last.adding(days: 1))
+            )
         case .calendar(let interval):
-            return (calendar.start(of: calendar.periodStart(first, interval)),
-                    calendar.start(of: calendar.nextPeriod(calendar.periodStart(last, interval), interval)))
+            return (
+                calendar.start(of: calendar.periodStart(first, interval)),
+                calendar.start(of: calendar.nextPeriod(calendar.periodStart(last, interval), interval))
+            )
         }
     }
 
@@ -35,7 +44,8 @@ package enum AdoptionEngine {
     /// day of each week (Sunday) / month in the range, plus the range's last day when it is not one.
     package static func pointDays(_ query: AdoptionQuery) -> [UTCDay] {
         let calendar = query.scope.calendar
-        let first = calendar.localDay(of: query.scope.from), last = calendar.localDay(of: max(query.scope.from, query.scope.to - 1))
+        let first = calendar.localDay(of: query.scope.from)
+        let last = calendar.localDay(of: max(query.scope.from, query.scope.to - 1))
         var days: [UTCDay] = []
         var d = first
         while d <= last {
@@ -131,17 +141,21 @@ package enum AdoptionEngine {
         var adopters = [Int](repeating: 0, count: span + 1)
         var active = adopters
         func add(_ role: Int, _ code: Int, _ diff: inout [Int]) {
-            var start: Int64 = 0, end: Int64 = .min
+            var start: Int64 = 0
+            var end: Int64 = .min
             func flush() {
                 guard end != .min else { return }
-                let s = max(start, firstDay), e = min(end, lastDay)
+                let s = max(start, firstDay)
+                let e = min(end, lastDay)
                 guard s <= e else { return }
                 diff[Int(s - firstDay)] += 1
                 diff[Int(e - firstDay) + 1] -= 1
             }
             days.forEachDay(role: role, code: code) { offset in
                 let d = layout.firstRead + Int64(offset)
-                if end != .min, d <= end + 1 { end = max(end, d + length - 1) } else {
+                if end != .min, d <= end + 1 {
+                    end = max(end, d + length - 1)
+                } else {
                     flush()
                     start = d
                     end = d + length - 1
@@ -153,34 +167,52 @@ package enum AdoptionEngine {
             add(0, code, &adopters)
             add(1, code, &active)
         }
-        for k in 1..<span { adopters[k] += adopters[k - 1]; active[k] += active[k - 1] }
-        return AdoptionResult(series: layout.points.map { day in
-            let k = Int(day.daysSinceEpoch - firstDay)
-            return AdoptionResult.Point(date: day.description, adopters: adopters[k], active: active[k], rate: ratio(adopters[k], active[k]))
-        })
+        for k in 1..<span {
+            adopters[k] += adopters[k - 1]
+            active[k] += active[k - 1]
+        }
+        return AdoptionResult(
+            series: layout.points.map { day in
+                let k = Int(day.daysSinceEpoch - firstDay)
+                return AdoptionResult.Point(
+                    date: day.description, adopters: adopters[k], active: active[k], rate: ratio(adopters[k], active[k])
+                )
+            })
     }
 
     /// Calendar windows, from a frame (rolling windows fold rows into `DayBits` instead: see
     /// `AnalysisEngine.adoption`). One point per period; a person counts once per period (rows are time-sorted per person).
-    package static func calendarWindows(_ frame: EventFrame, _ query: AdoptionQuery, _ interval: Interval) -> AdoptionResult {
+    package static func calendarWindows(
+        _ frame: EventFrame, _ query: AdoptionQuery, _ interval: Interval
+    ) -> AdoptionResult {
         let range = PeriodRange(query.scope, interval)
         let n = range.count
-        var adopters = [Int](repeating: 0, count: n), active = adopters
+        var adopters = [Int](repeating: 0, count: n)
+        var active = adopters
         var cursor = PeriodCursor(query.scope.calendar, interval)
         for person in 0..<frame.personCount {
-            var lastFeature = -1, lastActive = -1
+            var lastFeature = -1
+            var lastActive = -1
             for i in frame.rows(of: person) {
                 let roles = frame.roles[i]
                 guard roles & 3 != 0 else { continue }
                 let p = Int(cursor.period(of: frame.times[i]) - range.first)
                 guard p >= 0, p < n else { continue }
-                if roles & 1 != 0, p != lastFeature { lastFeature = p; adopters[p] += 1 }
-                if roles & 2 != 0, p != lastActive { lastActive = p; active[p] += 1 }
+                if roles & 1 != 0, p != lastFeature {
+                    lastFeature = p
+                    adopters[p] += 1
+                }
+                if roles & 2 != 0, p != lastActive {
+                    lastActive = p
+                    active[p] += 1
+                }
             }
         }
         let labels = range.labels(query.scope.calendar, interval)
-        return AdoptionResult(series: (0..<n).map { p in
-            AdoptionResult.Point(date: labels[p], adopters: adopters[p], active: active[p], rate: ratio(adopters[p], active[p]))
-        })
+        return AdoptionResult(
+            series: (0..<n).map { p in
+                AdoptionResult.Point(
+                    date: labels[p], adopters: adopters[p], active: active[p], rate: ratio(adopters[p], active[p]))
+            })
     }
 }

@@ -20,11 +20,15 @@ package enum FeedbackEngine {
         FrameRequest(
             roles: [.init(event: feedbackEvent), .init(event: surveyEvent)],
             from: query.scope.from, to: query.scope.to, filters: query.scope.filters,
-            strings: [.init(PropertyRef("feature"), roleMask: 1), .init(PropertyRef("survey"), roleMask: 1),
-                      .init(PropertyRef("comment"), roleMask: 1), .init(PropertyRef("$survey_id"), roleMask: 2),
-                      .init(PropertyRef("$survey_response"), roleMask: 2)],
-            numbers: [.init(PropertyRef("score"), roleMask: 1), .init(PropertyRef("scale"), roleMask: 1),
-                      .init(PropertyRef("$survey_response"), roleMask: 2)])
+            strings: [
+                .init(PropertyRef("feature"), roleMask: 1), .init(PropertyRef("survey"), roleMask: 1),
+                .init(PropertyRef("comment"), roleMask: 1), .init(PropertyRef("$survey_id"), roleMask: 2),
+                .init(PropertyRef("$survey_response"), roleMask: 2),
+            ],
+            numbers: [
+                .init(PropertyRef("score"), roleMask: 1), .init(PropertyRef("scale"), roleMask: 1),
+                .init(PropertyRef("$survey_response"), roleMask: 2),
+            ])
     }
 
     package static func compute(_ frame: EventFrame, _ query: FeedbackQuery) -> FeedbackResult {
@@ -63,7 +67,8 @@ package enum FeedbackEngine {
             var rows = commentRows[k]
             rows.sort { a, b in
                 if frame.times[a] != frame.times[b] { return frame.times[a] > frame.times[b] }
-                let pa = frame.personIDs[Int(personOf[a])], pb = frame.personIDs[Int(personOf[b])]
+                let pa = frame.personIDs[Int(personOf[a])]
+                let pb = frame.personIDs[Int(personOf[b])]
                 if pa != pb { return pa < pb }
                 return comment(frame, a)! < comment(frame, b)!
             }
@@ -71,11 +76,14 @@ package enum FeedbackEngine {
                 let a = answer(frame, i)
                 return FeedbackResult.Comment(
                     time: Timestamp.formatSeconds(frame.times[i]), person: frame.personIDs[Int(personOf[i])],
-                    score: a.scale == 0 ? nil : a.score, scale: a.scale == 0 ? nil : a.scale, text: comment(frame, i) ?? "")
+                    score: a.scale == 0 ? nil : a.score, scale: a.scale == 0 ? nil : a.scale,
+                    text: comment(frame, i) ?? "")
             }
-            result.groups.append(FeedbackResult.Group(
-                feature: groups.keys[k].feature, survey: groups.keys[k].survey, summary: tally.summary(1 + k),
-                series: (0..<n).map { p in (date: labels[p], summary: tally.summary(1 + g + k * n + p)) }, comments: comments))
+            result.groups.append(
+                FeedbackResult.Group(
+                    feature: groups.keys[k].feature, survey: groups.keys[k].survey, summary: tally.summary(1 + k),
+                    series: (0..<n).map { p in (date: labels[p], summary: tally.summary(1 + g + k * n + p)) },
+                    comments: comments))
         }
         result.groups.sort { a, b in
             if a.summary.responses != b.summary.responses { return a.summary.responses > b.summary.responses }
@@ -99,13 +107,23 @@ package enum FeedbackEngine {
     static func answer(_ frame: EventFrame, _ i: Int) -> FeedbackTally.Answer {
         var a = FeedbackTally.Answer(time: frame.times[i], scale: 0, score: 0)
         if frame.roles[i] & 1 != 0 {
-            let score = frame.numbers[0][i], scale = frame.numbers[1][i]
+            let score = frame.numbers[0][i]
+            let scale = frame.numbers[1][i]
             guard score == score.rounded() else { return a }  // NaN fails too
-            if scale == 10, score >= 0, score <= 10 { a.scale = 10; a.score = score }
-            if scale == 5, score >= 1, score <= 5 { a.scale = 5; a.score = score }
+            if scale == 10, score >= 0, score <= 10 {
+                a.scale = 10
+                a.score = score
+            }
+            if scale == 5, score >= 1, score <= 5 {
+                a.scale = 5
+                a.score = score
+            }
         } else {
             let response = frame.numbers[2][i]
-            if response == response.rounded(), response >= 0, response <= 10 { a.scale = 10; a.score = response }
+            if response == response.rounded(), response >= 0, response <= 10 {
+                a.scale = 10
+                a.score = response
+            }
         }
         return a
     }
@@ -113,7 +131,9 @@ package enum FeedbackEngine {
     /// The non-empty comment of a row: `comment` of `$feedback`, or an unscored survey response.
     static func comment(_ frame: EventFrame, _ i: Int) -> String? {
         let column: StringColumn
-        if frame.roles[i] & 1 != 0 { column = frame.strings[2] } else {
+        if frame.roles[i] & 1 != 0 {
+            column = frame.strings[2]
+        } else {
             let response = frame.numbers[2][i]
             if response == response.rounded() && response >= 0 && response <= 10 { return nil }
             column = frame.strings[4]

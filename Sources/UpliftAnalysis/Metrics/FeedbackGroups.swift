@@ -6,7 +6,9 @@ struct FeedbackGroups {
     init(_ frame: EventFrame, _ query: FeedbackQuery) {
         groupOf = [Int32](repeating: -1, count: frame.rowCount)
         guard frame.strings.count == 5 else { return }
-        let features = frame.strings[0], surveys = frame.strings[1], surveyIDs = frame.strings[3]
+        let features = frame.strings[0]
+        let surveys = frame.strings[1]
+        let surveyIDs = frame.strings[3]
         // One survey numbering for both sources (`survey` of `$feedback`, `$survey_id`).
         var surveyNames: [String] = []
         var index: [String: Int32] = [:]
@@ -19,7 +21,8 @@ struct FeedbackGroups {
                 return c
             }
         }
-        let fromSurvey = unify(surveys.values), fromSurveyID = unify(surveyIDs.values)
+        let fromSurvey = unify(surveys.values)
+        let fromSurveyID = unify(surveyIDs.values)
         let wantedFeature: Int32? = query.feature.map { f in features.values.firstIndex(of: f).map(Int32.init) ?? -2 }
         let wantedSurvey: Int32? = query.survey.map { s in index[s] ?? -2 }
         let width = surveyNames.count + 1
@@ -29,7 +32,8 @@ struct FeedbackGroups {
         var sparse: [Int: Int32] = [:]
         for i in 0..<frame.rowCount {
             let roles = frame.roles[i]
-            let feature: Int32, survey: Int32
+            let feature: Int32
+            let survey: Int32
             if roles & 1 != 0 {
                 feature = features.codes[i]
                 let s = surveys.codes[i]
@@ -38,14 +42,17 @@ struct FeedbackGroups {
                 feature = -1
                 let s = surveyIDs.codes[i]
                 survey = s < 0 ? -1 : fromSurveyID[Int(s)]
-            } else { continue }
+            } else {
+                continue
+            }
             if let wantedFeature, feature != wantedFeature { continue }
             if let wantedSurvey, survey != wantedSurvey { continue }
             let cell = Int(feature + 1) * width + Int(survey + 1)
             var group = table.isEmpty ? sparse[cell] ?? -1 : table[cell]
             if group < 0 {
                 group = Int32(keys.count)
-                keys.append((feature < 0 ? nil : features.values[Int(feature)], survey < 0 ? nil : surveyNames[Int(survey)]))
+                keys.append(
+                    (feature < 0 ? nil : features.values[Int(feature)], survey < 0 ? nil : surveyNames[Int(survey)]))
                 if table.isEmpty { sparse[cell] = group } else { table[cell] = group }
             }
             groupOf[i] = group

@@ -25,18 +25,33 @@ struct FeedbackTally {
 
     init(scopes: Int) {
         responses = [Int](repeating: 0, count: scopes)
-        respondents = responses; promoters = responses; passives = responses; detractors = responses
-        csatResponses = responses; satisfied = responses; count10 = responses; count5 = responses
+        respondents = responses
+        promoters = responses
+        passives = responses
+        detractors = responses
+        csatResponses = responses
+        satisfied = responses
+        count10 = responses
+        count5 = responses
         respondentOwner = [Int32](repeating: -1, count: scopes)
-        npsOwner = respondentOwner; csatOwner = respondentOwner
-        npsTime = [Int64](repeating: 0, count: scopes); csatTime = npsTime
-        npsScore = [Double](repeating: 0, count: scopes); csatScore = npsScore; sum10 = npsScore; sum5 = npsScore
-        npsScores = [Int](repeating: 0, count: scopes * 11); csatScores = [Int](repeating: 0, count: scopes * 5)
+        npsOwner = respondentOwner
+        csatOwner = respondentOwner
+        npsTime = [Int64](repeating: 0, count: scopes)
+        csatTime = npsTime
+        npsScore = [Double](repeating: 0, count: scopes)
+        csatScore = npsScore
+        sum10 = npsScore
+        sum5 = npsScore
+        npsScores = [Int](repeating: 0, count: scopes * 11)
+        csatScores = [Int](repeating: 0, count: scopes * 5)
     }
 
     mutating func add(_ s: Int, person: Int32, _ a: Answer) {
         responses[s] += 1
-        if respondentOwner[s] != person { respondentOwner[s] = person; respondents[s] += 1 }
+        if respondentOwner[s] != person {
+            respondentOwner[s] = person
+            respondents[s] += 1
+        }
         switch a.scale {
         case 10:
             sum10[s] += a.score
@@ -106,7 +121,8 @@ struct FeedbackTally {
         r.csat = csatResponses[s] == 0 ? nil : Double(satisfied[s]) / Double(csatResponses[s]) * 100
         r.npsScores = Array(npsScores[s * 11..<(s + 1) * 11])
         r.csatScores = Array(csatScores[s * 5..<(s + 1) * 5])
-        r.averageScore = count10[s] > 0 ? sum10[s] / Double(count10[s]) : count5[s] > 0 ? sum5[s] / Double(count5[s]) : nil
+        r.averageScore =
+            count10[s] > 0 ? sum10[s] / Double(count10[s]) : count5[s] > 0 ? sum5[s] / Double(count5[s]) : nil
         return r
     }
 }

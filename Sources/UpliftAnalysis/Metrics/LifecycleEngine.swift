@@ -5,14 +5,20 @@
 /// arrive ascending): each active period is classified from the previous active period alone.
 package enum LifecycleEngine {
     package static func request(_ query: LifecycleQuery) -> FrameRequest {
-        FrameRequest(roles: [.init(event: query.event, filters: query.eventFilters)], from: .min, to: query.scope.to, filters: query.scope.filters)
+        FrameRequest(
+            roles: [.init(event: query.event, filters: query.eventFilters)], from: .min, to: query.scope.to,
+            filters: query.scope.filters)
     }
 
     package static func compute(_ frame: EventFrame, _ query: LifecycleQuery) -> LifecycleResult {
         let range = PeriodRange(query.scope, query.interval)
         let n = range.count
         // Index 0 is the period before the range (for the first period's dormant and rate).
-        var new = [Int](repeating: 0, count: n), retained = new, reactivated = new, resurrected = new, dormant = new
+        var new = [Int](repeating: 0, count: n)
+        var retained = new
+        var reactivated = new
+        var resurrected = new
+        var dormant = new
         var active = [Int](repeating: 0, count: n + 1)
         var cursor = PeriodCursor(query.scope.calendar, query.interval)
         let dormantAfter = Int64(query.dormantAfter)
@@ -23,10 +29,15 @@ package enum LifecycleEngine {
                 if k >= -1, k < Int64(n) { active[Int(k) + 1] += 1 }
                 if k >= 0, k < Int64(n) {
                     let i = Int(k)
-                    if previous == .min { new[i] += 1 }
-                    else if previous == q - 1 { retained[i] += 1 }
-                    else if q - previous - 1 <= dormantAfter { reactivated[i] += 1 }
-                    else { resurrected[i] += 1 }
+                    if previous == .min {
+                        new[i] += 1
+                    } else if previous == q - 1 {
+                        retained[i] += 1
+                    } else if q - previous - 1 <= dormantAfter {
+                        reactivated[i] += 1
+                    } else {
+                        resurrected[i] += 1
+                    }
                 }
                 // Active in `previous`, not in `previous + 1`: dormant in the period after it.
                 if previous != .min, previous + 1 != q {
@@ -45,10 +56,13 @@ package enum LifecycleEngine {
             }
         }
         let labels = range.labels(query.scope.calendar, query.interval)
-        return LifecycleResult(periods: (0..<n).map { i in
-            LifecycleResult.Period(
-                date: labels[i], new: new[i], retained: retained[i], reactivated: reactivated[i], resurrected: resurrected[i],
-                dormant: dormant[i], active: active[i + 1], retentionRate: active[i] == 0 ? nil : Double(retained[i]) / Double(active[i]))
-        })
+        return LifecycleResult(
+            periods: (0..<n).map { i in
+                LifecycleResult.Period(
+                    date: labels[i], new: new[i], retained: retained[i], reactivated: reactivated[i],
+                    resurrected: resurrected[i],
+                    dormant: dormant[i], active: active[i + 1],
+                    retentionRate: active[i] == 0 ? nil : Double(retained[i]) / Double(active[i]))
+            })
     }
 }

@@ -1,4 +1,4 @@
-package import UpliftModel
+import UpliftModel
 
 /// Maps instants to local days and periods for rows visited mostly in time order (a person's
 /// rows are time-sorted): it keeps the bounds of the last local day, so only a change of day costs

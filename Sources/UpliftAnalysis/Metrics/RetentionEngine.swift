@@ -1,4 +1,4 @@
-package import UpliftModel
+import UpliftModel
 
 /// Retention: a person's cohort is the period of their first-ever cohort event (all history before
 /// `to` is read); they are retained in period k when a return event falls in cohort period + k.
@@ -8,14 +8,18 @@ package import UpliftModel
 package enum RetentionEngine {
     package static func request(_ query: RetentionQuery) -> FrameRequest {
         FrameRequest(
-            roles: [.init(event: query.cohortEvent, filters: query.cohortFilters), .init(event: query.returnEvent, filters: query.returnFilters)],
+            roles: [
+                .init(event: query.cohortEvent, filters: query.cohortFilters),
+                .init(event: query.returnEvent, filters: query.returnFilters),
+            ],
             from: .min, to: query.scope.to, filters: query.scope.filters)
     }
 
     package static func compute(_ frame: EventFrame, _ query: RetentionQuery) -> RetentionResult {
         let calendar = query.scope.calendar
         let range = PeriodRange(query.scope, query.interval)
-        let n = range.count, width = query.periods + 1
+        let n = range.count
+        let width = query.periods + 1
         // How many periods (0…periods) each cohort reports: those starting before `to`.
         var reported = [Int](repeating: 0, count: n)
         var start = calendar.periodStart(calendar.localDay(of: query.scope.from), query.interval)
@@ -53,14 +57,16 @@ package enum RetentionEngine {
             }
         }
         var result = RetentionResult(cohorts: [], average: [])
-        var sumRetained = [Int](repeating: 0, count: width), sumPersons = sumRetained
+        var sumRetained = [Int](repeating: 0, count: width)
+        var sumPersons = sumRetained
         var longest = 0
         for c in 0..<n where retained[c * width] > 0 {
             let persons = retained[c * width]
-            let row = Array(retained[c * width ..< c * width + reported[c]])
-            result.cohorts.append(RetentionResult.Cohort(
-                date: calendar.label(periodNumber: range.first + Int64(c), query.interval), persons: persons,
-                retained: row, rates: row.map { ratio($0, persons) }))
+            let row = Array(retained[c * width..<c * width + reported[c]])
+            result.cohorts.append(
+                RetentionResult.Cohort(
+                    date: calendar.label(periodNumber: range.first + Int64(c), query.interval), persons: persons,
+                    retained: row, rates: row.map { ratio($0, persons) }))
             for k in row.indices {
                 sumRetained[k] += row[k]
                 sumPersons[k] += persons

@@ -30,14 +30,16 @@ package enum TrendEngine {
         }
         let numbers = frame.numbers.first
         let overall = accumulate(frame, periodOf, numbers, slots: 1, periods: n) { _ in 0 }
-        var result = TrendResult(points: points(overall, 0, query.measure, labels), total: overall.total(0, query.measure), breakdown: [])
+        var result = TrendResult(
+            points: points(overall, 0, query.measure, labels), total: overall.total(0, query.measure), breakdown: [])
         guard let column = frame.strings.first else { return result }
 
         // Group = code + 1 (0: no value). Totals per group pick the top values.
         let groups = column.values.count + 1
         let totals = accumulate(frame, periodOf, numbers, slots: groups, periods: 1) { Int(column.codes[$0]) + 1 }
         let order = (0..<groups).filter { totals.events[$0] > 0 }.sorted { a, b in
-            let ta = totals.total(a, query.measure), tb = totals.total(b, query.measure)
+            let ta = totals.total(a, query.measure)
+            let tb = totals.total(b, query.measure)
             if ta != tb { return ta > tb }
             return a == 0 ? b != 0 : (b != 0 && column.values[a - 1] < column.values[b - 1])
         }
@@ -46,12 +48,15 @@ package enum TrendEngine {
         var slotOf = [Int](repeating: top.count, count: groups)
         for (slot, g) in top.enumerated() { slotOf[g] = slot }
         let slots = top.count + (hasOther ? 1 : 0)
-        let series = accumulate(frame, periodOf, numbers, slots: slots, periods: n) { slotOf[Int(column.codes[$0]) + 1] }
+        let series = accumulate(frame, periodOf, numbers, slots: slots, periods: n) {
+            slotOf[Int(column.codes[$0]) + 1]
+        }
         for slot in 0..<slots {
             let isOther = slot == top.count
-            result.breakdown.append(TrendResult.Series(
-                value: isOther || top[slot] == 0 ? nil : column.values[top[slot] - 1], isOther: isOther,
-                points: points(series, slot, query.measure, labels), total: series.total(slot, query.measure)))
+            result.breakdown.append(
+                TrendResult.Series(
+                    value: isOther || top[slot] == 0 ? nil : column.values[top[slot] - 1], isOther: isOther,
+                    points: points(series, slot, query.measure, labels), total: series.total(slot, query.measure)))
         }
         return result
     }
@@ -135,14 +140,16 @@ package enum TrendEngine {
 
     package static func events(_ counts: EventCounts, _ query: TrendQuery) -> TrendResult {
         let labels = PeriodRange(query.scope, query.interval).labels(query.scope.calendar, query.interval)
-        return TrendResult(points: zip(labels, counts.counts).map { TrendResult.Point(date: $0, value: Double($1)) },
-                           total: Double(counts.counts.reduce(0, +)), breakdown: [])
+        return TrendResult(
+            points: zip(labels, counts.counts).map { TrendResult.Point(date: $0, value: Double($1)) },
+            total: Double(counts.counts.reduce(0, +)), breakdown: [])
     }
 
     package static func distinctPersons(_ bits: PersonBits, _ query: TrendQuery) -> TrendResult {
         let labels = PeriodRange(query.scope, query.interval).labels(query.scope.calendar, query.interval)
-        return TrendResult(points: (0..<bits.periods).map { TrendResult.Point(date: labels[$0], value: Double(bits.count($0))) },
-                           total: Double(bits.count(bits.periods)), breakdown: [])
+        return TrendResult(
+            points: (0..<bits.periods).map { TrendResult.Point(date: labels[$0], value: Double(bits.count($0))) },
+            total: Double(bits.count(bits.periods)), breakdown: [])
     }
 
     /// Counts per `slot × period` cell, plus per-slot totals over the whole range.
@@ -189,8 +196,10 @@ package enum TrendEngine {
     }
 
     /// One pass over the counted rows. With `periods == 1` every row goes to period 0 (totals only).
-    static func accumulate(_ frame: EventFrame, _ periodOf: [Int32], _ numbers: [Double]?, slots: Int, periods: Int,
-                           slotOf: (Int) -> Int) -> Counts {
+    static func accumulate(
+        _ frame: EventFrame, _ periodOf: [Int32], _ numbers: [Double]?, slots: Int, periods: Int,
+        slotOf: (Int) -> Int
+    ) -> Counts {
         var c = Counts(slots: slots, periods: periods)
         var cellOwner = [Int32](repeating: -1, count: slots * periods)
         var slotOwner = [Int32](repeating: -1, count: slots)
@@ -204,8 +213,14 @@ package enum TrendEngine {
                 let cell = slot * periods + (periods == 1 ? 0 : p)
                 c.events[cell] += 1
                 c.slotEvents[slot] += 1
-                if cellOwner[cell] != owner { cellOwner[cell] = owner; c.persons[cell] += 1 }
-                if slotOwner[slot] != owner { slotOwner[slot] = owner; c.slotPersons[slot] += 1 }
+                if cellOwner[cell] != owner {
+                    cellOwner[cell] = owner
+                    c.persons[cell] += 1
+                }
+                if slotOwner[slot] != owner {
+                    slotOwner[slot] = owner
+                    c.slotPersons[slot] += 1
+                }
                 if let numbers, !numbers[i].isNaN {
                     c.sums[cell] += numbers[i]
                     c.numbered[cell] += 1
@@ -217,7 +232,11 @@ package enum TrendEngine {
         return c
     }
 
-    static func points(_ c: Counts, _ slot: Int, _ measure: TrendQuery.Measure, _ labels: [String]) -> [TrendResult.Point] {
-        labels.enumerated().map { p, label in TrendResult.Point(date: label, value: c.value(slot * c.periods + p, measure)) }
+    static func points(
+        _ c: Counts, _ slot: Int, _ measure: TrendQuery.Measure, _ labels: [String]
+    ) -> [TrendResult.Point] {
+        labels.enumerated().map { p, label in
+            TrendResult.Point(date: label, value: c.value(slot * c.periods + p, measure))
+        }
     }
 }

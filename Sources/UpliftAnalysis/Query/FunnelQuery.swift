@@ -1,8 +1,8 @@
-public import UpliftModel
+package import UpliftModel
 
 /// A funnel: who went through steps 1…n within a conversion window (DESIGN.md, "Ordered funnel").
-public struct FunnelQuery: Sendable {
-    public enum Order: String, Sendable, Hashable, CaseIterable {
+package struct FunnelQuery: Sendable {
+    package enum Order: String, Sendable, Hashable, CaseIterable {
         /// Steps in order, other events allowed in between.
         case ordered
         /// Steps in order with no other event of the person between consecutive steps.
@@ -11,24 +11,24 @@ public struct FunnelQuery: Sendable {
         case any
     }
 
-    public struct Step: Sendable, Hashable {
-        public var event: String
-        public var filters: [PropertyFilter]
-        public init(event: String, filters: [PropertyFilter] = []) {
+    package struct Step: Sendable, Hashable {
+        package var event: String
+        package var filters: [PropertyFilter]
+        package init(event: String, filters: [PropertyFilter] = []) {
             self.event = event
             self.filters = filters
         }
     }
 
     /// An event that voids an attempt when it happens between two of its steps.
-    public struct Exclusion: Sendable, Hashable {
-        public var event: String
-        public var filters: [PropertyFilter]
+    package struct Exclusion: Sendable, Hashable {
+        package var event: String
+        package var filters: [PropertyFilter]
         /// Steps (1-based) between which the exclusion voids: after step `fromStep`, before step
         /// `toStep` (default: the whole funnel, 1 … n).
-        public var fromStep: Int
-        public var toStep: Int
-        public init(event: String, filters: [PropertyFilter] = [], fromStep: Int, toStep: Int) {
+        package var fromStep: Int
+        package var toStep: Int
+        package init(event: String, filters: [PropertyFilter] = [], fromStep: Int, toStep: Int) {
             self.event = event
             self.filters = filters
             self.fromStep = fromStep
@@ -36,23 +36,25 @@ public struct FunnelQuery: Sendable {
         }
     }
 
-    public static let maxSteps = 20
-    public static let maxBreakdownValues = 25
+    package static let maxSteps = 20
+    package static let maxBreakdownValues = 25
     /// Steps and exclusions share the frame's 32 role bits: 20 steps leave room for 10 exclusions.
-    public static let maxExclusions = 10
+    package static let maxExclusions = 10
 
-    public var scope: QueryScope
-    public var steps: [Step]
-    public var window: TimeLength
-    public var order: Order
-    public var exclusions: [Exclusion]
+    package var scope: QueryScope
+    package var steps: [Step]
+    package var window: TimeLength
+    package var order: Order
+    package var exclusions: [Exclusion]
     /// A property of the step-1 event; persons are attributed to its value on their attempt's first event.
-    public var breakdown: PropertyRef?
+    package var breakdown: PropertyRef?
     /// Conversion over time: entered and converted persons by the local day or week of their attempt's first event.
-    public var conversionInterval: Interval
+    package var conversionInterval: Interval
 
-    public init(scope: QueryScope, steps: [Step], window: TimeLength = TimeLength(days: 14), order: Order = .ordered,
-                exclusions: [Exclusion] = [], breakdown: PropertyRef? = nil, conversionInterval: Interval = .day) {
+    package init(
+        scope: QueryScope, steps: [Step], window: TimeLength = TimeLength(days: 14), order: Order = .ordered,
+        exclusions: [Exclusion] = [], breakdown: PropertyRef? = nil, conversionInterval: Interval = .day
+    ) {
         self.scope = scope
         self.steps = steps
         self.window = window
@@ -63,10 +65,12 @@ public struct FunnelQuery: Sendable {
     }
 
     /// Decodes the JSON body of `POST /v1/query/funnel` (also what the command line builds).
-    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+    package init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
         var f = try QueryFields(json)
         scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
-        guard let items = try f.array("steps") else { throw UpliftError(.invalidInput, "steps is required: a list of 2 to 20 events") }
+        guard let items = try f.array("steps") else {
+            throw UpliftError(.invalidInput, "steps is required: a list of 2 to 20 events")
+        }
         guard (2...Self.maxSteps).contains(items.count) else {
             throw UpliftError(.invalidInput, "steps must list 2 to \(Self.maxSteps) events, not \(items.count)")
         }
@@ -79,7 +83,8 @@ public struct FunnelQuery: Sendable {
         let n = steps.count
         let excluded = try f.array("exclude") ?? []
         guard excluded.count <= Self.maxExclusions else {
-            throw UpliftError(.invalidInput, "exclude lists \(excluded.count) events; at most \(Self.maxExclusions) are allowed")
+            throw UpliftError(
+                .invalidInput, "exclude lists \(excluded.count) events; at most \(Self.maxExclusions) are allowed")
         }
         // Every step and exclusion is one bit of a 32-bit role mask.
         guard n + excluded.count <= 32 else {
@@ -88,13 +93,17 @@ public struct FunnelQuery: Sendable {
         exclusions = try excluded.enumerated().map { (i, item) throws(UpliftError) in
             let field = "exclude[\(i)]"
             let (event, filters) = try Self.eventSpec(item, field: field, extra: ["from_step", "to_step"])
-            var from = 1, to = n
+            var from = 1
+            var to = n
             if case .object = item {
                 var g = try QueryFields(item, prefix: field + ".")
-                _ = g.value("event"); _ = g.value("where")
+                _ = g.value("event")
+                _ = g.value("where")
                 from = try g.int("from_step", in: 1...n) ?? 1
                 to = try g.int("to_step", in: 1...n) ?? n
-                guard from < to else { throw UpliftError(.invalidInput, "\(field).from_step must be less than \(field).to_step") }
+                guard from < to else {
+                    throw UpliftError(.invalidInput, "\(field).from_step must be less than \(field).to_step")
+                }
             }
             return Exclusion(event: event, filters: filters, fromStep: from, toStep: to)
         }
@@ -108,7 +117,9 @@ public struct FunnelQuery: Sendable {
     }
 
     /// A step or exclusion: `"event"` or `{"event": "…", "where": [...]}`.
-    static func eventSpec(_ item: JSONValue, field: String, extra: Set<String> = []) throws(UpliftError) -> (String, [PropertyFilter]) {
+    static func eventSpec(
+        _ item: JSONValue, field: String, extra: Set<String> = []
+    ) throws(UpliftError) -> (String, [PropertyFilter]) {
         switch item {
         case .string(let event) where !event.isEmpty:
             return (event, [])

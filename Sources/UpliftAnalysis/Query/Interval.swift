@@ -1,21 +1,21 @@
-public import UpliftModel
+package import UpliftModel
 
 /// The bucket of a time series: local hours, days, ISO weeks (Monday first) or calendar months.
-public enum Interval: String, Sendable, Hashable, CaseIterable {
+package enum Interval: String, Sendable, Hashable, CaseIterable {
     case hour, day, week, month
 }
 
 /// A length of time written as a number and a unit: `30m`, `24h`, `7d`, `2w` (minutes, hours, days,
 /// weeks). Conversion windows and rolling windows use it.
-public struct TimeLength: Sendable, Hashable, CustomStringConvertible {
-    public var microseconds: Int64
+package struct TimeLength: Sendable, Hashable, CustomStringConvertible {
+    package var microseconds: Int64
     /// The text it was parsed from (for output).
-    public var description: String
+    package var description: String
 
     /// Largest accepted length: 365 days (longer windows are almost always a typo).
-    public static let maximum: Int64 = 365 * 86_400_000_000
+    package static let maximum: Int64 = 365 * 86_400_000_000
 
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count >= 2, bytes.count <= 8, let unit = bytes.last else { return nil }
         var value: Int64 = 0
@@ -37,18 +37,18 @@ public struct TimeLength: Sendable, Hashable, CustomStringConvertible {
         description = text
     }
 
-    public init(days: Int) {
+    package init(days: Int) {
         microseconds = Int64(days) * 86_400_000_000
         description = "\(days)d"
     }
 
     /// Whole days, when the length is a whole number of days.
-    public var wholeDays: Int? {
+    package var wholeDays: Int? {
         microseconds % 86_400_000_000 == 0 ? Int(microseconds / 86_400_000_000) : nil
     }
 }
 
 extension UTCDay {
     /// ISO 8601 week: the Monday on or before this day.
-    public var monday: UTCDay { adding(days: -Int64(weekday)) }
+    package var monday: UTCDay { adding(days: -Int64(weekday)) }
 }

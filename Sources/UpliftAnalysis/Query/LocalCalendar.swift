@@ -1,21 +1,21 @@
 import Foundation
 import Synchronization
-public import UpliftModel
+package import UpliftModel
 
 /// Calendar days, weeks and months in a project's time zone.
 ///
 /// Local dates are represented as `UTCDay` values (a day count, no zone attached): `localDay(of:)`
 /// answers which local date an instant falls on. Zones without daylight saving use a fixed offset;
 /// the others a table of local midnights from 1970 to 2200, so every lookup is a few comparisons.
-public struct LocalCalendar: Sendable {
-    public let timeZone: String
+package struct LocalCalendar: Sendable {
+    package let timeZone: String
     private let fixedOffset: Int64?
     /// Local midnights in UTC microseconds, for zones with daylight saving; index = day − `firstDay`.
     private let midnights: [Int64]
     private static let firstDay: Int64 = 0
     private static let dayCount: Int64 = 84_000
 
-    public static let utc = LocalCalendar(uncheckedUTC: ())
+    package static let utc = LocalCalendar(uncheckedUTC: ())
 
     private init(uncheckedUTC: ()) {
         timeZone = "UTC"
@@ -28,9 +28,15 @@ public struct LocalCalendar: Sendable {
     private static let built = Mutex<[String: LocalCalendar]>([:])
 
     /// Fails with a message naming the field when `timeZone` is not an IANA zone.
-    public init(timeZone: String, field: String = "time_zone") throws(UpliftError) {
-        if timeZone == "UTC" || timeZone == "Etc/UTC" { self = .utc; return }
-        if let known = Self.built.withLock({ $0[timeZone] }) { self = known; return }
+    package init(timeZone: String, field: String = "time_zone") throws(UpliftError) {
+        if timeZone == "UTC" || timeZone == "Etc/UTC" {
+            self = .utc
+            return
+        }
+        if let known = Self.built.withLock({ $0[timeZone] }) {
+            self = known
+            return
+        }
         try self.init(building: timeZone, field: field)
         let calendar = self
         Self.built.withLock { $0[timeZone] = calendar }
@@ -38,7 +44,8 @@ public struct LocalCalendar: Sendable {
 
     private init(building timeZone: String, field: String) throws(UpliftError) {
         guard let zone = TimeZone(identifier: timeZone) else {
-            throw UpliftError(.invalidInput, "\(field): '\(timeZone.prefix(64))' is not an IANA time zone (e.g. UTC, Europe/Paris)")
+            throw UpliftError(
+                .invalidInput, "\(field): '\(timeZone.prefix(64))' is not an IANA time zone (e.g. UTC, Europe/Paris)")
         }
         self.timeZone = timeZone
         let probe = Date(timeIntervalSince1970: 1_767_225_600)
@@ -52,8 +59,12 @@ public struct LocalCalendar: Sendable {
             for day in Self.firstDay..<Self.firstDay + Self.dayCount {
                 let utcMidnight = day * UTCDay.microsecondsPerDay
                 // The offset in force a little after local midnight (transitions happen at night).
-                let guess = utcMidnight - Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utcMidnight / 1_000_000)))) * 1_000_000
-                let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(guess / 1_000_000)))) * 1_000_000
+                let guess =
+                    utcMidnight - Int64(
+                        zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utcMidnight / 1_000_000))))
+                    * 1_000_000
+                let offset =
+                    Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(guess / 1_000_000)))) * 1_000_000
                 table.append(utcMidnight - offset)
             }
             midnights = table
@@ -61,7 +72,7 @@ public struct LocalCalendar: Sendable {
     }
 
     /// The local date of an instant.
-    public func localDay(of time: Int64) -> UTCDay {
+    package func localDay(of time: Int64) -> UTCDay {
         if let fixedOffset { return UTCDay(microseconds: time &+ fixedOffset) }
         // Guess from UTC, then step to the right local day (offsets are under a day).
         var day = UTCDay(microseconds: time).daysSinceEpoch
@@ -72,7 +83,7 @@ public struct LocalCalendar: Sendable {
     }
 
     /// The instant local `day` starts.
-    public func start(of day: UTCDay) -> Int64 {
+    package func start(of day: UTCDay) -> Int64 {
         if let fixedOffset { return day.startMicroseconds - fixedOffset }
         let index = day.daysSinceEpoch - Self.firstDay
         guard index >= 0, index < Self.dayCount else { return day.startMicroseconds }
@@ -80,7 +91,7 @@ public struct LocalCalendar: Sendable {
     }
 
     /// The first local day of the period holding `day`.
-    public func periodStart(_ day: UTCDay, _ interval: Interval) -> UTCDay {
+    package func periodStart(_ day: UTCDay, _ interval: Interval) -> UTCDay {
         switch interval {
         case .hour, .day: return day
         case .week: return day.monday
@@ -91,19 +102,20 @@ public struct LocalCalendar: Sendable {
     }
 
     /// The first local day of the period after the one starting on `start`.
-    public func nextPeriod(_ start: UTCDay, _ interval: Interval) -> UTCDay {
+    package func nextPeriod(_ start: UTCDay, _ interval: Interval) -> UTCDay {
         switch interval {
         case .hour, .day: return start.adding(days: 1)
         case .week: return start.adding(days: 7)
         case .month:
             let c = start.components
-            return c.month == 12 ? UTCDay(year: c.year + 1, month: 1, day: 1)! : UTCDay(year: c.year, month: c.month + 1, day: 1)!
+            return c.month == 12
+                ? UTCDay(year: c.year + 1, month: 1, day: 1)! : UTCDay(year: c.year, month: c.month + 1, day: 1)!
         }
     }
 
     /// A number for the period holding `time` (consecutive periods get consecutive numbers):
     /// hours and days since the epoch, ISO weeks since the epoch's week, months since 1970-01.
-    public func periodNumber(of time: Int64, _ interval: Interval) -> Int64 {
+    package func periodNumber(of time: Int64, _ interval: Interval) -> Int64 {
         switch interval {
         case .hour:
             let day = localDay(of: time)
@@ -115,14 +127,14 @@ public struct LocalCalendar: Sendable {
         }
     }
 
-    public static func weekNumber(_ day: UTCDay) -> Int64 { (day.monday.daysSinceEpoch + 3) / 7 }
-    public static func monthNumber(_ day: UTCDay) -> Int64 {
+    package static func weekNumber(_ day: UTCDay) -> Int64 { (day.monday.daysSinceEpoch + 3) / 7 }
+    package static func monthNumber(_ day: UTCDay) -> Int64 {
         let c = day.components
         return Int64(c.year - 1970) * 12 + Int64(c.month - 1)
     }
 
     /// The period number of a local day (hours: its first hour).
-    public func periodNumber(ofDay day: UTCDay, _ interval: Interval) -> Int64 {
+    package func periodNumber(ofDay day: UTCDay, _ interval: Interval) -> Int64 {
         switch interval {
         case .hour: return day.daysSinceEpoch * 24
         case .day: return day.daysSinceEpoch
@@ -132,7 +144,7 @@ public struct LocalCalendar: Sendable {
     }
 
     /// The label of a period: `YYYY-MM-DD` of its first day, or `YYYY-MM-DDTHH:00` for hours.
-    public func label(periodNumber n: Int64, _ interval: Interval) -> String {
+    package func label(periodNumber n: Int64, _ interval: Interval) -> String {
         switch interval {
         case .hour:
             let day = UTCDay(daysSinceEpoch: n >= 0 ? n / 24 : (n - 23) / 24)
@@ -141,7 +153,8 @@ public struct LocalCalendar: Sendable {
         case .day: return UTCDay(daysSinceEpoch: n).description
         case .week: return UTCDay(daysSinceEpoch: n * 7 - 3).description
         case .month:
-            let year = 1970 + Int(n / 12), month = Int(n % 12) + 1
+            let year = 1970 + Int(n / 12)
+            let month = Int(n % 12) + 1
             return UTCDay(year: year, month: month, day: 1)!.description
         }
     }

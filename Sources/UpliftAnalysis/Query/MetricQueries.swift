@@ -1,25 +1,27 @@
-public import UpliftModel
+package import UpliftModel
 
 /// A time series of one event: how many, how many persons, or the sum or average of a number.
-public struct TrendQuery: Sendable {
-    public enum Measure: String, Sendable, Hashable, CaseIterable {
+package struct TrendQuery: Sendable {
+    package enum Measure: String, Sendable, Hashable, CaseIterable {
         case events, persons, sum, average
     }
 
-    public var scope: QueryScope
+    package var scope: QueryScope
     /// The event counted; nil counts every event except identify/alias/group messages.
-    public var event: String?
-    public var eventFilters: [PropertyFilter]
-    public var measure: Measure
+    package var event: String?
+    package var eventFilters: [PropertyFilter]
+    package var measure: Measure
     /// The number summed or averaged (`sum`, `average`).
-    public var property: PropertyRef?
-    public var interval: Interval
-    public var breakdown: PropertyRef?
+    package var property: PropertyRef?
+    package var interval: Interval
+    package var breakdown: PropertyRef?
 
-    public static let maxBreakdownValues = 25
+    package static let maxBreakdownValues = 25
 
-    public init(scope: QueryScope, event: String?, eventFilters: [PropertyFilter] = [], measure: Measure = .events,
-                property: PropertyRef? = nil, interval: Interval = .day, breakdown: PropertyRef? = nil) {
+    package init(
+        scope: QueryScope, event: String?, eventFilters: [PropertyFilter] = [], measure: Measure = .events,
+        property: PropertyRef? = nil, interval: Interval = .day, breakdown: PropertyRef? = nil
+    ) {
         self.scope = scope
         self.event = event
         self.eventFilters = eventFilters
@@ -29,7 +31,7 @@ public struct TrendQuery: Sendable {
         self.breakdown = breakdown
     }
 
-    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+    package init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
         var f = try QueryFields(json)
         scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
         event = try f.string("event")
@@ -37,7 +39,10 @@ public struct TrendQuery: Sendable {
         measure = try f.choice("measure", Measure.self) ?? .events
         property = try f.string("property").map(PropertyRef.init)
         if (measure == .sum || measure == .average) && property == nil {
-            throw UpliftError(.invalidInput, "property is required with measure \(measure.rawValue): the number to \(measure == .sum ? "sum" : "average")")
+            throw UpliftError(
+                .invalidInput,
+                "property is required with measure \(measure.rawValue): the number to \(measure == .sum ? "sum" : "average")"
+            )
         }
         interval = try f.choice("interval", Interval.self) ?? .day
         breakdown = try f.string("breakdown").map(PropertyRef.init)
@@ -47,39 +52,45 @@ public struct TrendQuery: Sendable {
 
     /// Refuses series of more than 10,000 points (an hourly series over years is a mistake).
     static func checkPoints(_ scope: QueryScope, _ interval: Interval) throws(UpliftError) {
-        let perPoint: Int64 = switch interval {
-        case .hour: 3_600_000_000
-        case .day: 86_400_000_000
-        case .week: 7 * 86_400_000_000
-        case .month: 28 * 86_400_000_000
-        }
+        let perPoint: Int64 =
+            switch interval {
+            case .hour: 3_600_000_000
+            case .day: 86_400_000_000
+            case .week: 7 * 86_400_000_000
+            case .month: 28 * 86_400_000_000
+            }
         guard (scope.to - scope.from) / perPoint <= 10_000 else {
-            throw UpliftError(.invalidInput, "interval: \(interval.rawValue) over this range gives more than 10,000 points; use a longer interval or a shorter range")
+            throw UpliftError(
+                .invalidInput,
+                "interval: \(interval.rawValue) over this range gives more than 10,000 points; use a longer interval or a shorter range"
+            )
         }
     }
 }
 
 /// Feature adoption: adopters (persons who did the feature event) over active persons, as a series.
-public struct AdoptionQuery: Sendable {
-    public enum Window: Sendable, Hashable {
+package struct AdoptionQuery: Sendable {
+    package enum Window: Sendable, Hashable {
         /// The point for local day d covers the `days` days ending with d (as WAU and MAU do).
         case rolling(days: Int)
         /// Calendar weeks or months: one point per period, covering it.
         case calendar(Interval)
     }
 
-    public var scope: QueryScope
-    public var feature: String
-    public var featureFilters: [PropertyFilter]
+    package var scope: QueryScope
+    package var feature: String
+    package var featureFilters: [PropertyFilter]
     /// Nil: a person is active with any event except identify/alias/group messages.
-    public var active: String?
-    public var activeFilters: [PropertyFilter]
-    public var window: Window
+    package var active: String?
+    package var activeFilters: [PropertyFilter]
+    package var window: Window
     /// Spacing of the points of a rolling window: every day, or the last day of each week / month.
-    public var interval: Interval
+    package var interval: Interval
 
-    public init(scope: QueryScope, feature: String, featureFilters: [PropertyFilter] = [], active: String? = nil,
-                activeFilters: [PropertyFilter] = [], window: Window = .rolling(days: 28), interval: Interval = .day) {
+    package init(
+        scope: QueryScope, feature: String, featureFilters: [PropertyFilter] = [], active: String? = nil,
+        activeFilters: [PropertyFilter] = [], window: Window = .rolling(days: 28), interval: Interval = .day
+    ) {
         self.scope = scope
         self.feature = feature
         self.featureFilters = featureFilters
@@ -89,7 +100,7 @@ public struct AdoptionQuery: Sendable {
         self.interval = interval
     }
 
-    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+    package init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
         var f = try QueryFields(json)
         scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
         feature = try f.requiredString("feature")
@@ -102,12 +113,17 @@ public struct AdoptionQuery: Sendable {
         case "month": window = .calendar(.month)
         default:
             guard let d = TimeLength(text), let days = d.wholeDays else {
-                throw UpliftError(.invalidInput, "window: '\(text.prefix(40))' must be a whole number of days (7d, 28d) for a rolling window, or week or month for calendar periods")
+                throw UpliftError(
+                    .invalidInput,
+                    "window: '\(text.prefix(40))' must be a whole number of days (7d, 28d) for a rolling window, or week or month for calendar periods"
+                )
             }
             window = .rolling(days: days)
         }
         interval = try f.choice("interval", Interval.self) ?? .day
-        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for adoption") }
+        guard interval != .hour else {
+            throw UpliftError(.invalidInput, "interval must be day, week or month for adoption")
+        }
         if case .calendar(let period) = window { interval = period }
         try TrendQuery.checkPoints(scope, interval)
         try f.finish()
@@ -116,19 +132,21 @@ public struct AdoptionQuery: Sendable {
 
 /// Retention: cohorts by the period of each person's first occurrence of an event, and how many
 /// come back (with an event) in each later period.
-public struct RetentionQuery: Sendable {
-    public var scope: QueryScope
-    public var cohortEvent: String
-    public var cohortFilters: [PropertyFilter]
+package struct RetentionQuery: Sendable {
+    package var scope: QueryScope
+    package var cohortEvent: String
+    package var cohortFilters: [PropertyFilter]
     /// Nil: any event except identify/alias/group messages.
-    public var returnEvent: String?
-    public var returnFilters: [PropertyFilter]
-    public var interval: Interval
+    package var returnEvent: String?
+    package var returnFilters: [PropertyFilter]
+    package var interval: Interval
     /// Periods after the cohort's own period (period 0) to report.
-    public var periods: Int
+    package var periods: Int
 
-    public init(scope: QueryScope, cohortEvent: String, cohortFilters: [PropertyFilter] = [], returnEvent: String? = nil,
-                returnFilters: [PropertyFilter] = [], interval: Interval = .day, periods: Int = 7) {
+    package init(
+        scope: QueryScope, cohortEvent: String, cohortFilters: [PropertyFilter] = [], returnEvent: String? = nil,
+        returnFilters: [PropertyFilter] = [], interval: Interval = .day, periods: Int = 7
+    ) {
         self.scope = scope
         self.cohortEvent = cohortEvent
         self.cohortFilters = cohortFilters
@@ -138,7 +156,7 @@ public struct RetentionQuery: Sendable {
         self.periods = periods
     }
 
-    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+    package init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
         var f = try QueryFields(json)
         scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
         cohortEvent = try f.requiredString("cohort_event")
@@ -146,7 +164,9 @@ public struct RetentionQuery: Sendable {
         returnEvent = try f.string("return_event")
         returnFilters = try f.filters("return_where")
         interval = try f.choice("interval", Interval.self) ?? .day
-        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for retention") }
+        guard interval != .hour else {
+            throw UpliftError(.invalidInput, "interval must be day, week or month for retention")
+        }
         periods = try f.int("periods", in: 1...366) ?? (interval == .day ? 14 : 8)
         try TrendQuery.checkPoints(scope, interval)
         try f.finish()
@@ -154,17 +174,20 @@ public struct RetentionQuery: Sendable {
 }
 
 /// Growth accounting per period (Duolingo's model).
-public struct LifecycleQuery: Sendable {
-    public var scope: QueryScope
+package struct LifecycleQuery: Sendable {
+    package var scope: QueryScope
     /// Nil: any event except identify/alias/group messages makes a person active.
-    public var event: String?
-    public var eventFilters: [PropertyFilter]
-    public var interval: Interval
+    package var event: String?
+    package var eventFilters: [PropertyFilter]
+    package var interval: Interval
     /// A person returning after more than this many inactive periods is resurrected; after fewer,
     /// reactivated. Default: 30 days, 4 weeks, 2 months.
-    public var dormantAfter: Int
+    package var dormantAfter: Int
 
-    public init(scope: QueryScope, event: String? = nil, eventFilters: [PropertyFilter] = [], interval: Interval = .week, dormantAfter: Int? = nil) {
+    package init(
+        scope: QueryScope, event: String? = nil, eventFilters: [PropertyFilter] = [], interval: Interval = .week,
+        dormantAfter: Int? = nil
+    ) {
         self.scope = scope
         self.event = event
         self.eventFilters = eventFilters
@@ -181,13 +204,15 @@ public struct LifecycleQuery: Sendable {
         }
     }
 
-    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+    package init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
         var f = try QueryFields(json)
         scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
         event = try f.string("event")
         eventFilters = try f.filters("event_where")
         interval = try f.choice("interval", Interval.self) ?? .week
-        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for lifecycle") }
+        guard interval != .hour else {
+            throw UpliftError(.invalidInput, "interval must be day, week or month for lifecycle")
+        }
         dormantAfter = try f.int("dormant_after", in: 1...1000) ?? Self.defaultDormantAfter(interval)
         try TrendQuery.checkPoints(scope, interval)
         try f.finish()
@@ -195,17 +220,19 @@ public struct LifecycleQuery: Sendable {
 }
 
 /// In-app feedback: responses, NPS and CSAT per feature or survey and per period, with comments.
-public struct FeedbackQuery: Sendable {
-    public var scope: QueryScope
+package struct FeedbackQuery: Sendable {
+    package var scope: QueryScope
     /// Only this feature (`feature` of `/v1/feedback`); nil: all.
-    public var feature: String?
+    package var feature: String?
     /// Only this survey (`survey`, or PostHog's `$survey_id`); nil: all.
-    public var survey: String?
-    public var interval: Interval
+    package var survey: String?
+    package var interval: Interval
     /// How many of the latest comments to return per group.
-    public var comments: Int
+    package var comments: Int
 
-    public init(scope: QueryScope, feature: String? = nil, survey: String? = nil, interval: Interval = .week, comments: Int = 10) {
+    package init(
+        scope: QueryScope, feature: String? = nil, survey: String? = nil, interval: Interval = .week, comments: Int = 10
+    ) {
         self.scope = scope
         self.feature = feature
         self.survey = survey
@@ -213,13 +240,15 @@ public struct FeedbackQuery: Sendable {
         self.comments = comments
     }
 
-    public init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
+    package init(json: JSONValue, defaultTimeZone: String = "UTC") throws(UpliftError) {
         var f = try QueryFields(json)
         scope = try QueryScope(&f, defaultTimeZone: defaultTimeZone)
         feature = try f.string("feature")
         survey = try f.string("survey")
         interval = try f.choice("interval", Interval.self) ?? .week
-        guard interval != .hour else { throw UpliftError(.invalidInput, "interval must be day, week or month for feedback") }
+        guard interval != .hour else {
+            throw UpliftError(.invalidInput, "interval must be day, week or month for feedback")
+        }
         comments = try f.int("comments", in: 0...100) ?? 10
         try TrendQuery.checkPoints(scope, interval)
         try f.finish()

@@ -1,14 +1,14 @@
 import Foundation
-public import UpliftModel
+package import UpliftModel
 
 /// Where a query reads a value from an event: a key of its `properties` object, or, written
 /// `context.<key>`, a key of its `context` object (Segment puts `locale`, `ip`, `page`… there).
-public struct PropertyRef: Sendable, Hashable, CustomStringConvertible {
-    public enum Source: Sendable, Hashable { case properties, context }
-    public var source: Source
-    public var key: String
+package struct PropertyRef: Sendable, Hashable, CustomStringConvertible {
+    package enum Source: Sendable, Hashable { case properties, context }
+    package var source: Source
+    package var key: String
 
-    public init(_ name: String) {
+    package init(_ name: String) {
         if name.hasPrefix("context."), name.count > 8 {
             source = .context
             key = String(name.dropFirst(8))
@@ -18,7 +18,7 @@ public struct PropertyRef: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { source == .context ? "context." + key : key }
+    package var description: String { source == .context ? "context." + key : key }
 }
 
 /// A condition on one property of an event.
@@ -28,25 +28,25 @@ public struct PropertyRef: Sendable, Hashable, CustomStringConvertible {
 /// of it. `contains` is a case-sensitive substring test on the text. `gt`/`gte`/`lt`/`lte` need
 /// a number on both sides (an event whose value is not a number does not match). A missing
 /// property or JSON `null` matches only `neq` and `is_not_set`.
-public struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
-    public enum Operator: String, Sendable, Hashable, CaseIterable {
+package struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
+    package enum Operator: String, Sendable, Hashable, CaseIterable {
         case eq, neq, contains, gt, gte, lt, lte
         case isSet = "is_set"
         case isNotSet = "is_not_set"
     }
 
-    public var property: PropertyRef
-    public var op: Operator
+    package var property: PropertyRef
+    package var op: Operator
     /// The values compared with (one, or several for `eq`/`neq`); empty for `is_set`/`is_not_set`.
-    public var values: [String]
+    package var values: [String]
 
-    public init(property: PropertyRef, op: Operator, values: [String] = []) {
+    package init(property: PropertyRef, op: Operator, values: [String] = []) {
         self.property = property
         self.op = op
         self.values = values
     }
 
-    public var description: String {
+    package var description: String {
         switch op {
         case .isSet: return "\(property)?"
         case .isNotSet: return "\(property)!?"
@@ -57,9 +57,12 @@ public struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
     /// Parses the command-line form: `prop=value`, `prop!=value`, `prop~value` (contains),
     /// `prop>value`, `prop>=value`, `prop<value`, `prop<=value`, `prop?` (is set), `prop!?` (is not set).
     /// `prop=a|b` matches either value.
-    public init(parsing text: String, field: String = "where") throws(UpliftError) {
+    package init(parsing text: String, field: String = "where") throws(UpliftError) {
         func fail() -> UpliftError {
-            UpliftError(.invalidInput, "\(field): '\(text.prefix(80))' is not a filter; write prop=value, prop!=value, prop~text, prop>n, prop>=n, prop<n, prop<=n, prop? or prop!?")
+            UpliftError(
+                .invalidInput,
+                "\(field): '\(text.prefix(80))' is not a filter; write prop=value, prop!=value, prop~text, prop>n, prop>=n, prop<n, prop<=n, prop? or prop!?"
+            )
         }
         if text.hasSuffix("!?"), text.count > 2 {
             self.init(property: PropertyRef(String(text.dropLast(2))), op: .isNotSet)
@@ -69,12 +72,17 @@ public struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
             self.init(property: PropertyRef(String(text.dropLast())), op: .isSet)
             return
         }
-        let operators: [(String, Operator)] = [("!=", .neq), (">=", .gte), ("<=", .lte), ("=", .eq), ("~", .contains), (">", .gt), ("<", .lt)]
+        let operators: [(String, Operator)] = [
+            ("!=", .neq), (">=", .gte), ("<=", .lte), ("=", .eq), ("~", .contains), (">", .gt), ("<", .lt),
+        ]
         for (symbol, op) in operators {
             guard let range = text.range(of: symbol) else { continue }
-            let name = String(text[..<range.lowerBound]), value = String(text[range.upperBound...])
+            let name = String(text[..<range.lowerBound])
+            let value = String(text[range.upperBound...])
             guard !name.isEmpty else { throw fail() }
-            let values = (op == .eq || op == .neq) ? value.split(separator: "|", omittingEmptySubsequences: false).map(String.init) : [value]
+            let values =
+                (op == .eq || op == .neq)
+                ? value.split(separator: "|", omittingEmptySubsequences: false).map(String.init) : [value]
             self.init(property: PropertyRef(name), op: op, values: values)
             try validate(field: field)
             return
@@ -83,14 +91,18 @@ public struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Checks the operand: numeric operators need a number.
-    public func validate(field: String) throws(UpliftError) {
+    package func validate(field: String) throws(UpliftError) {
         switch op {
         case .gt, .gte, .lt, .lte:
             guard values.count == 1, Double(values[0]) != nil else {
-                throw UpliftError(.invalidInput, "\(field): \(op.rawValue) on '\(property)' needs one number, not '\(values.joined().prefix(40))'")
+                throw UpliftError(
+                    .invalidInput,
+                    "\(field): \(op.rawValue) on '\(property)' needs one number, not '\(values.joined().prefix(40))'")
             }
         case .eq, .neq, .contains:
-            guard !values.isEmpty else { throw UpliftError(.invalidInput, "\(field): \(op.rawValue) on '\(property)' needs a value") }
+            guard !values.isEmpty else {
+                throw UpliftError(.invalidInput, "\(field): \(op.rawValue) on '\(property)' needs a value")
+            }
         case .isSet, .isNotSet:
             break
         }
@@ -99,14 +111,14 @@ public struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
 
 /// A property value as read from an event, for filters: absent, or its text and (when it is a
 /// JSON number, or a string holding one) its number.
-public enum PropertyValue: Sendable, Hashable {
+package enum PropertyValue: Sendable, Hashable {
     case absent
     case value(text: String, number: Double?)
 }
 
 extension PropertyFilter {
     /// Whether a value satisfies the filter (see the type's comparison rules).
-    public func matches(_ value: PropertyValue) -> Bool {
+    package func matches(_ value: PropertyValue) -> Bool {
         guard case .value(let text, let number) = value else { return op == .neq || op == .isNotSet }
         switch op {
         case .isSet: return true

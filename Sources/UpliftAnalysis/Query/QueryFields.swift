@@ -9,7 +9,8 @@ package struct QueryFields {
 
     package init(_ value: JSONValue, prefix: String = "") throws(UpliftError) {
         guard case .object(let list) = value else {
-            throw UpliftError(.invalidInput, "\(prefix.isEmpty ? "the query" : String(prefix.dropLast())) must be a JSON object")
+            throw UpliftError(
+                .invalidInput, "\(prefix.isEmpty ? "the query" : String(prefix.dropLast())) must be a JSON object")
         }
         for (key, member) in list { members[key] = member }
         self.prefix = prefix
@@ -37,7 +38,8 @@ package struct QueryFields {
     package mutating func int(_ key: String, in range: ClosedRange<Int>) throws(UpliftError) -> Int? {
         guard let v = value(key) else { return nil }
         guard let d = v.doubleValue, d == d.rounded(), let n = Int(exactly: d), range.contains(n) else {
-            throw UpliftError(.invalidInput, "\(name(key)) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw UpliftError(
+                .invalidInput, "\(name(key)) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return n
     }
@@ -54,10 +56,15 @@ package struct QueryFields {
         return items
     }
 
-    package mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(UpliftError) -> T? where T.RawValue == String {
+    package mutating func choice<T: RawRepresentable & CaseIterable>(
+        _ key: String, _ type: T.Type
+    ) throws(UpliftError) -> T? where T.RawValue == String {
         guard let s = try string(key) else { return nil }
         guard let v = T(rawValue: s) else {
-            throw UpliftError(.invalidInput, "\(name(key)) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s.prefix(40))'")
+            throw UpliftError(
+                .invalidInput,
+                "\(name(key)) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s.prefix(40))'"
+            )
         }
         return v
     }
@@ -65,7 +72,10 @@ package struct QueryFields {
     package mutating func duration(_ key: String) throws(UpliftError) -> TimeLength? {
         guard let s = try string(key) else { return nil }
         guard let d = TimeLength(s) else {
-            throw UpliftError(.invalidInput, "\(name(key)): '\(s.prefix(40))' is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)")
+            throw UpliftError(
+                .invalidInput,
+                "\(name(key)): '\(s.prefix(40))' is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)"
+            )
         }
         return d
     }
@@ -85,7 +95,10 @@ package struct QueryFields {
                 var values: [String] = []
                 if let v = f.value("value") {
                     switch v {
-                    case .array(let list): values = try list.map { (x) throws(UpliftError) in try Self.scalarText(x, field: field + ".value") }
+                    case .array(let list):
+                        values = try list.map { (x) throws(UpliftError) in
+                            try Self.scalarText(x, field: field + ".value")
+                        }
                     default: values = [try Self.scalarText(v, field: field + ".value")]
                     }
                 }
@@ -94,7 +107,9 @@ package struct QueryFields {
                 try filter.validate(field: field)
                 out.append(filter)
             default:
-                throw UpliftError(.invalidInput, "\(field) must be an object {\"property\",\"op\",\"value\"} or a text such as \"plan=pro\"")
+                throw UpliftError(
+                    .invalidInput,
+                    "\(field) must be an object {\"property\",\"op\",\"value\"} or a text such as \"plan=pro\"")
             }
         }
         return out
@@ -112,7 +127,9 @@ package struct QueryFields {
     /// Fails on the first member no reader asked for.
     package func finish() throws(UpliftError) {
         for key in members.keys.sorted() where !read.contains(key) {
-            throw UpliftError(.invalidInput, "\(name(key)) is not a field of this query; check the spelling (see schemas/openapi.yaml)")
+            throw UpliftError(
+                .invalidInput,
+                "\(name(key)) is not a field of this query; check the spelling (see schemas/openapi.yaml)")
         }
     }
 }

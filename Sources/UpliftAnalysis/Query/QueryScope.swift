@@ -1,17 +1,20 @@
-public import UpliftModel
+package import UpliftModel
 
 /// What every query has: the project, the time range and its calendar, and global filters.
-public struct QueryScope: Sendable {
+package struct QueryScope: Sendable {
     /// Set when the query names its project (the HTTP API takes it from the read key).
-    public var project: ProjectSlug?
+    package var project: ProjectSlug?
     /// The range, `from` inclusive and `to` exclusive, in microseconds since the epoch.
-    public var from: Int64
-    public var to: Int64
-    public var calendar: LocalCalendar
+    package var from: Int64
+    package var to: Int64
+    package var calendar: LocalCalendar
     /// Conditions every counted event must meet.
-    public var filters: [PropertyFilter]
+    package var filters: [PropertyFilter]
 
-    public init(project: ProjectSlug? = nil, from: Int64, to: Int64, calendar: LocalCalendar = .utc, filters: [PropertyFilter] = []) {
+    package init(
+        project: ProjectSlug? = nil, from: Int64, to: Int64, calendar: LocalCalendar = .utc,
+        filters: [PropertyFilter] = []
+    ) {
         self.project = project
         self.from = from
         self.to = to
@@ -22,27 +25,39 @@ public struct QueryScope: Sendable {
     /// Reads `project`, `from`, `to`, `time_zone` and `where`.
     init(_ f: inout QueryFields, defaultTimeZone: String) throws(UpliftError) {
         if let text = try f.string("project") {
-            do { project = try ProjectSlug(text) } catch { throw UpliftError(.invalidInput, "\(f.name("project")): \(error.message)") }
+            do { project = try ProjectSlug(text) } catch {
+                throw UpliftError(.invalidInput, "\(f.name("project")): \(error.message)")
+            }
         }
         calendar = try LocalCalendar(timeZone: try f.string("time_zone") ?? defaultTimeZone, field: f.name("time_zone"))
         from = try Self.instant(try f.requiredString("from"), field: f.name("from"), calendar: calendar)
         to = try Self.instant(try f.requiredString("to"), field: f.name("to"), calendar: calendar)
         guard from < to else {
-            throw UpliftError(.invalidInput, "\(f.name("from")) must be before \(f.name("to")) (the range is from inclusive, to exclusive)")
+            throw UpliftError(
+                .invalidInput,
+                "\(f.name("from")) must be before \(f.name("to")) (the range is from inclusive, to exclusive)")
         }
         filters = try f.filters("where")
     }
 
     /// A date (`2026-01-31`, local midnight) or a date-time (`2026-01-31T12:00:00`, local time; with
     /// `Z` or an offset, that instant).
-    public static func instant(_ text: String, field: String, calendar: LocalCalendar) throws(UpliftError) -> Int64 {
+    package static func instant(_ text: String, field: String, calendar: LocalCalendar) throws(UpliftError) -> Int64 {
         if let day = UTCDay(text) {
-            guard day.components.year >= 1970 else { throw UpliftError(.invalidInput, "\(field): \(day) is before 1970; events start in 1970") }
+            guard day.components.year >= 1970 else {
+                throw UpliftError(.invalidInput, "\(field): \(day) is before 1970; events start in 1970")
+            }
             return calendar.start(of: day)
         }
-        let hasZone = text.count > 10 && (text.hasSuffix("Z") || text.hasSuffix("z") || text.dropFirst(10).contains("+") || text.dropFirst(16).contains("-"))
+        let hasZone =
+            text.count > 10
+            && (text.hasSuffix("Z") || text.hasSuffix("z") || text.dropFirst(10).contains("+")
+                || text.dropFirst(16).contains("-"))
         guard let utc = Timestamp.parse(text), utc >= 0 else {
-            throw UpliftError(.invalidInput, "\(field): '\(text.prefix(40))' is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm[:ss][Z|±hh:mm])")
+            throw UpliftError(
+                .invalidInput,
+                "\(field): '\(text.prefix(40))' is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm[:ss][Z|±hh:mm])"
+            )
         }
         if hasZone { return utc }
         // A local date-time: shift by the zone's offset on that day.

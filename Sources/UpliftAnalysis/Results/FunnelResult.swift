@@ -1,19 +1,21 @@
-public import UpliftModel
+package import UpliftModel
 
 /// The answer to a funnel query.
-public struct FunnelResult: Sendable, Equatable {
-    public struct Step: Sendable, Equatable {
-        public var event: String
+package struct FunnelResult: Sendable, Equatable {
+    package struct Step: Sendable, Equatable {
+        package var event: String
         /// Persons whose furthest step is this one or later.
-        public var persons: Int
-        public var conversionFromStart: Double
-        public var conversionFromPrevious: Double
+        package var persons: Int
+        package var conversionFromStart: Double
+        package var conversionFromPrevious: Double
         /// Seconds from the previous step to this one, over the persons who reached it (nil for step 1 or nobody).
-        public var medianSecondsToConvert: Double?
-        public var meanSecondsToConvert: Double?
+        package var medianSecondsToConvert: Double?
+        package var meanSecondsToConvert: Double?
 
-        public init(event: String, persons: Int, conversionFromStart: Double, conversionFromPrevious: Double,
-                    medianSecondsToConvert: Double?, meanSecondsToConvert: Double?) {
+        package init(
+            event: String, persons: Int, conversionFromStart: Double, conversionFromPrevious: Double,
+            medianSecondsToConvert: Double?, meanSecondsToConvert: Double?
+        ) {
             self.event = event
             self.persons = persons
             self.conversionFromStart = conversionFromStart
@@ -23,64 +25,88 @@ public struct FunnelResult: Sendable, Equatable {
         }
     }
 
-    public struct BreakdownGroup: Sendable, Equatable {
+    package struct BreakdownGroup: Sendable, Equatable {
         /// The step-1 event's value of the breakdown property; nil when it had none.
-        public var value: String?
+        package var value: String?
         /// True for the group gathering every value after the top 25.
-        public var isOther: Bool
-        public var steps: [Step]
+        package var isOther: Bool
+        package var steps: [Step]
     }
 
     /// Persons entering (step 1) and completing (last step), by the period of their attempt's first event.
-    public struct Period: Sendable, Equatable {
-        public var date: String
-        public var entered: Int
-        public var converted: Int
-        public var rate: Double
+    package struct Period: Sendable, Equatable {
+        package var date: String
+        package var entered: Int
+        package var converted: Int
+        package var rate: Double
     }
 
     /// Persons who completed the funnel, by seconds from step 1 to the last step.
-    public struct Bin: Sendable, Equatable {
-        public var fromSeconds: Double
-        public var toSeconds: Double
-        public var persons: Int
+    package struct Bin: Sendable, Equatable {
+        package var fromSeconds: Double
+        package var toSeconds: Double
+        package var persons: Int
     }
 
-    public var steps: [Step]
-    public var breakdown: [BreakdownGroup]
-    public var conversionOverTime: [Period]
-    public var timeToConvert: [Bin]
+    package var steps: [Step]
+    package var breakdown: [BreakdownGroup]
+    package var conversionOverTime: [Period]
+    package var timeToConvert: [Bin]
 
-    public init(steps: [Step], breakdown: [BreakdownGroup] = [], conversionOverTime: [Period] = [], timeToConvert: [Bin] = []) {
+    package init(
+        steps: [Step], breakdown: [BreakdownGroup] = [], conversionOverTime: [Period] = [], timeToConvert: [Bin] = []
+    ) {
         self.steps = steps
         self.breakdown = breakdown
         self.conversionOverTime = conversionOverTime
         self.timeToConvert = timeToConvert
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         func steps(_ list: [Step]) -> JSONValue {
-            .array(list.map { s in
-                .object([
-                    ("event", .string(s.event)), ("persons", .int(s.persons)),
-                    ("conversion_from_start", .double(s.conversionFromStart)),
-                    ("conversion_from_previous", .double(s.conversionFromPrevious)),
-                    ("median_seconds_to_convert", .double(s.medianSecondsToConvert)),
-                    ("mean_seconds_to_convert", .double(s.meanSecondsToConvert)),
-                ])
-            })
+            .array(
+                list.map { s in
+                    .object([
+                        ("event", .string(s.event)), ("persons", .int(s.persons)),
+                        ("conversion_from_start", .double(s.conversionFromStart)),
+                        ("conversion_from_previous", .double(s.conversionFromPrevious)),
+                        ("median_seconds_to_convert", .double(s.medianSecondsToConvert)),
+                        ("mean_seconds_to_convert", .double(s.meanSecondsToConvert)),
+                    ])
+                })
         }
         return .object([
             ("steps", steps(self.steps)),
-            ("breakdown", .array(breakdown.map { g in
-                .object([("value", .string(g.isOther ? "other" : g.value)), ("other", .bool(g.isOther)), ("steps", steps(g.steps))])
-            })),
-            ("conversion_over_time", .array(conversionOverTime.map { p in
-                .object([("date", .string(p.date)), ("entered", .int(p.entered)), ("converted", .int(p.converted)), ("rate", .double(p.rate))])
-            })),
-            ("time_to_convert", .array(timeToConvert.map { b in
-                .object([("from_seconds", .double(b.fromSeconds)), ("to_seconds", .double(b.toSeconds)), ("persons", .int(b.persons))])
-            })),
+            (
+                "breakdown",
+                .array(
+                    breakdown.map { g in
+                        .object([
+                            ("value", .string(g.isOther ? "other" : g.value)), ("other", .bool(g.isOther)),
+                            ("steps", steps(g.steps)),
+                        ])
+                    })
+            ),
+            (
+                "conversion_over_time",
+                .array(
+                    conversionOverTime.map { p in
+                        .object([
+                            ("date", .string(p.date)), ("entered", .int(p.entered)), ("converted", .int(p.converted)),
+                            ("rate", .double(p.rate)),
+                        ])
+                    })
+            ),
+            (
+                "time_to_convert",
+                .array(
+                    timeToConvert.map { b in
+                        .object([
+                            ("from_seconds", .double(b.fromSeconds)), ("to_seconds", .double(b.toSeconds)),
+                            ("persons", .int(b.persons)),
+                        ])
+                    })
+            ),
         ])
     }
 }

@@ -11,37 +11,50 @@ enum CatalogErrors {
         if let error = error as? UpliftError { return error }
         if let psql = error as? PSQLError {
             let state = psql.serverInfo?[.sqlState]
-            logger.debug("catalog statement failed", metadata: [
-                "catalog.doing": "\(doing)", "catalog.error": "\(psql.code)", "catalog.sqlstate": "\(state ?? "")",
-                "catalog.server_message": "\(psql.serverInfo?[.message] ?? "")",
-            ])
+            logger.debug(
+                "catalog statement failed",
+                metadata: [
+                    "catalog.doing": "\(doing)", "catalog.error": "\(psql.code)", "catalog.sqlstate": "\(state ?? "")",
+                    "catalog.server_message": "\(psql.serverInfo?[.message] ?? "")",
+                ])
             guard let state else {
                 if isLostConnection(psql.code) {
-                    return UpliftError(.catalogUnavailable, "lost the connection to the PostgreSQL catalog while \(doing); retry later")
+                    return UpliftError(
+                        .catalogUnavailable, "lost the connection to the PostgreSQL catalog while \(doing); retry later"
+                    )
                 }
                 return UpliftError(.io, "catalog error while \(doing): PostgreSQL client error \(psql.code)")
             }
             if isUnavailable(sqlState: state) {
                 return UpliftError(
                     .catalogUnavailable,
-                    "the PostgreSQL catalog cannot serve requests right now (SQLSTATE \(state): shutting down, starting up or out of resources) while \(doing); retry later")
+                    "the PostgreSQL catalog cannot serve requests right now (SQLSTATE \(state): shutting down, starting up or out of resources) while \(doing); retry later"
+                )
             }
-            return UpliftError(.io, "catalog error while \(doing) (SQLSTATE \(state); the server's message is logged at debug level)")
+            return UpliftError(
+                .io, "catalog error while \(doing) (SQLSTATE \(state); the server's message is logged at debug level)")
         }
         if let sqlite = error as? SQLiteError {
-            logger.debug("catalog statement failed", metadata: ["catalog.doing": "\(doing)", "catalog.error": "\(sqlite)"])
+            logger.debug(
+                "catalog statement failed", metadata: ["catalog.doing": "\(doing)", "catalog.error": "\(sqlite)"])
             if sqlite.reason == .busy || sqlite.reason == .locked {
-                return UpliftError(.catalogUnavailable, "the SQLite catalog stayed locked by another process while \(doing); retry later")
+                return UpliftError(
+                    .catalogUnavailable,
+                    "the SQLite catalog stayed locked by another process while \(doing); retry later")
             }
-            return UpliftError(.io, "catalog error while \(doing): SQLite \(sqlite.reason) (details are logged at debug level)")
+            return UpliftError(
+                .io, "catalog error while \(doing): SQLite \(sqlite.reason) (details are logged at debug level)")
         }
         return UpliftError(.io, "catalog error while \(doing): \(error)")
     }
 
     /// The connection broke (the server stopped or the network failed): another connection may work.
     static func isLostConnection(_ code: PSQLError.Code) -> Bool {
-        [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed, .queryCancelled]
-            .contains(code)
+        [
+            .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed,
+            .queryCancelled,
+        ]
+        .contains(code)
     }
 
     /// SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57 (operator

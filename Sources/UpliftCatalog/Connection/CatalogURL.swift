@@ -1,25 +1,28 @@
 import Foundation
-public import UpliftModel
+package import UpliftModel
 
 /// Where the catalog lives: `sqlite:PATH` or `postgres://user:pass@host:port/db`.
 ///
 /// Parsed once at the edge so that a typo is a one-line error before anything connects.
-public enum CatalogURL: Sendable, Equatable, CustomStringConvertible {
+package enum CatalogURL: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     case postgres(PostgresLocation)
 
     /// A PostgreSQL server and database. The password is kept out of `description`.
-    public struct PostgresLocation: Sendable, Equatable {
-        public var host: String
-        public var port: Int
-        public var user: String
-        public var password: String?
-        public var database: String
+    package struct PostgresLocation: Sendable, Equatable {
+        package var host: String
+        package var port: Int
+        package var user: String
+        package var password: String?
+        package var database: String
         /// `search_path` for the session (`?schema=NAME`): several catalogs can share one database.
-        public var schema: String?
-        public var tls: TLSMode
+        package var schema: String?
+        package var tls: TLSMode
 
-        public init(host: String, port: Int = 5432, user: String, password: String?, database: String, schema: String? = nil, tls: TLSMode = .disable) {
+        package init(
+            host: String, port: Int = 5432, user: String, password: String?, database: String, schema: String? = nil,
+            tls: TLSMode = .disable
+        ) {
             self.host = host
             self.port = port
             self.user = user
@@ -31,21 +34,23 @@ public enum CatalogURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `?sslmode=` as libpq spells it; `prefer` falls back to plain text, `require` does not.
-    public enum TLSMode: String, Sendable, Equatable {
+    package enum TLSMode: String, Sendable, Equatable {
         case disable, prefer, require
     }
 
     /// The default: `<data>/catalog.sqlite`.
-    public static func defaultURL(dataDirectory: String) -> CatalogURL {
+    package static func defaultURL(dataDirectory: String) -> CatalogURL {
         .sqlite(path: (dataDirectory as NSString).appendingPathComponent("catalog.sqlite"))
     }
 
-    public init(parsing text: String) throws(UpliftError) {
+    package init(parsing text: String) throws(UpliftError) {
         let help = "use sqlite:PATH or postgres://user:password@host:port/database"
         if text.hasPrefix("sqlite:") {
             var path = String(text.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
-            guard !path.isEmpty else { throw UpliftError(.invalidInput, "catalog URL 'sqlite:' names no file; \(help)") }
+            guard !path.isEmpty else {
+                throw UpliftError(.invalidInput, "catalog URL 'sqlite:' names no file; \(help)")
+            }
             self = .sqlite(path: path)
             return
         }
@@ -55,7 +60,10 @@ public enum CatalogURL: Sendable, Equatable, CustomStringConvertible {
         }
         // Never echo the URL itself in an error: it may carry a password.
         guard let parts = URLComponents(string: text), let host = parts.host, !host.isEmpty else {
-            throw UpliftError(.invalidInput, "catalog URL is not a valid PostgreSQL URL (host missing or bad characters; percent-encode the password); \(help)")
+            throw UpliftError(
+                .invalidInput,
+                "catalog URL is not a valid PostgreSQL URL (host missing or bad characters; percent-encode the password); \(help)"
+            )
         }
         guard let user = parts.user, !user.isEmpty else {
             throw UpliftError(.invalidInput, "catalog URL names no user; \(help)")
@@ -79,18 +87,22 @@ public enum CatalogURL: Sendable, Equatable, CustomStringConvertible {
                 location.tls = mode
             case "schema":
                 guard let schema = item.value, Self.isPlainIdentifier(schema) else {
-                    throw UpliftError(.invalidInput, "catalog URL schema must be lowercase letters, digits and underscores, starting with a letter")
+                    throw UpliftError(
+                        .invalidInput,
+                        "catalog URL schema must be lowercase letters, digits and underscores, starting with a letter")
                 }
                 location.schema = schema
             default:
-                throw UpliftError(.invalidInput, "catalog URL parameter '\(item.name.prefix(30))' is not supported (known: sslmode, schema)")
+                throw UpliftError(
+                    .invalidInput,
+                    "catalog URL parameter '\(item.name.prefix(30))' is not supported (known: sslmode, schema)")
             }
         }
         self = .postgres(location)
     }
 
     /// For messages and logs: never the password.
-    public var description: String {
+    package var description: String {
         switch self {
         case .sqlite(let path): return "sqlite:\(path)"
         case .postgres(let l): return "postgres://\(l.user)@\(l.host):\(l.port)/\(l.database)"
@@ -99,7 +111,12 @@ public enum CatalogURL: Sendable, Equatable, CustomStringConvertible {
 
     static func isPlainIdentifier(_ s: String) -> Bool {
         let bytes = Array(s.utf8)
-        guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), bytes.count <= 63 else { return false }
-        return bytes.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") }
+        guard let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first), bytes.count <= 63 else {
+            return false
+        }
+        return bytes.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || $0 == UInt8(ascii: "_")
+        }
     }
 }

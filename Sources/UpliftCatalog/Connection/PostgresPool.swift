@@ -99,7 +99,7 @@ final class PostgresPool: Sendable {
                             self.unreachable.store(false, ordering: .relaxed)
                             return try await body(connection)
                         }
-                    } catch where !leased.isSet {
+                    } catch  where !leased.isSet {
                         self.unreachable.store(true, ordering: .relaxed)
                         throw self.unavailable(error)
                     }
@@ -119,11 +119,13 @@ final class PostgresPool: Sendable {
                         logger.debug("no catalog connection in time", metadata: ["catalog.server": "\(server)"])
                         throw UpliftError(
                             .catalogUnavailable,
-                            "the PostgreSQL catalog at \(server) gave no connection within \(wait); check that it runs, then retry")
+                            "the PostgreSQL catalog at \(server) gave no connection within \(wait); check that it runs, then retry"
+                        )
                     }
                 }
                 // The work task always returns a value or throws, so the loop never ends here.
-                throw UpliftError(.catalogUnavailable, "the PostgreSQL catalog at \(server) gave no answer; retry later")
+                throw UpliftError(
+                    .catalogUnavailable, "the PostgreSQL catalog at \(server) gave no answer; retry later")
             }
         }
     }
@@ -131,17 +133,21 @@ final class PostgresPool: Sendable {
     /// Why no connection could be leased, in one line without the server's words (logged at debug).
     private func unavailable(_ error: any Error) -> UpliftError {
         if let error = error as? UpliftError { return error }
-        logger.debug("cannot lease a catalog connection", metadata: ["catalog.server": "\(server)", "error": "\(error)"])
+        logger.debug(
+            "cannot lease a catalog connection", metadata: ["catalog.server": "\(server)", "error": "\(error)"])
         if let psql = error as? PSQLError, psql.code == .poolClosed {
-            return UpliftError(.catalogUnavailable, "the catalog's connection pool has stopped (the server is shutting down)")
+            return UpliftError(
+                .catalogUnavailable, "the catalog's connection pool has stopped (the server is shutting down)")
         }
         if error is CancellationError || (error as? PSQLError)?.code == .queryCancelled {
-            return UpliftError(.catalogUnavailable, "waiting for a connection to the PostgreSQL catalog at \(server) was cancelled")
+            return UpliftError(
+                .catalogUnavailable, "waiting for a connection to the PostgreSQL catalog at \(server) was cancelled")
         }
         // ConnectionPoolError.connectionCreationCircuitBreakerTripped: connecting has failed for a while.
         return UpliftError(
             .catalogUnavailable,
-            "cannot connect to the PostgreSQL catalog at \(server) (connecting keeps failing); check that it runs, then retry")
+            "cannot connect to the PostgreSQL catalog at \(server) (connecting keeps failing); check that it runs, then retry"
+        )
     }
 }
 

@@ -1,5 +1,5 @@
 /// The two databases the catalog runs on. Every difference between them in the code is a
 /// `switch` over this, so they stay few and visible.
-public enum CatalogDialect: String, Sendable {
+package enum CatalogDialect: String, Sendable {
     case sqlite, postgres
 }

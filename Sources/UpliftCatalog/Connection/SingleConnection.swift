@@ -54,7 +54,9 @@ final class SingleConnection: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw UpliftError(.io, "cannot create the directory \(directory) for the SQLite catalog; check permissions", cause: error)
+                throw UpliftError(
+                    .io, "cannot create the directory \(directory) for the SQLite catalog; check permissions",
+                    cause: error)
             }
         }
         // A thread of its own: SQLite's busy handler sleeps on the calling thread while it waits
@@ -65,10 +67,12 @@ final class SingleConnection: Sendable {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+                storage: .file(path: path), threadPool: pool, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any())
         } catch {
             try? await pool.shutdownGracefully()
-            throw UpliftError(.io, "cannot open the SQLite catalog \(path): \(error); check the path and its permissions")
+            throw UpliftError(
+                .io, "cannot open the SQLite catalog \(path): \(error); check the path and its permissions")
         }
         let sql = connection.sql(queryLogLevel: .trace)
         do {
@@ -81,7 +85,7 @@ final class SingleConnection: Sendable {
                 do {
                     _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
                     break
-                } catch where "\(error)".contains("locked") && attempt < 200 {
+                } catch  where "\(error)".contains("locked") && attempt < 200 {
                     attempt += 1
                     try await Task.sleep(for: .milliseconds(50))
                 }
@@ -91,7 +95,8 @@ final class SingleConnection: Sendable {
         } catch {
             try? await connection.close().get()
             try? await pool.shutdownGracefully()
-            throw UpliftError(.corrupt, "\(path) is not a usable SQLite catalog (\(error)); point --catalog at another file")
+            throw UpliftError(
+                .corrupt, "\(path) is not a usable SQLite catalog (\(error)); point --catalog at another file")
         }
         // The future-based close runs even when the calling task is cancelled (the async one
         // would not, and SQLiteNIO asserts that every connection is closed).

@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 import SQLKit
-public import UpliftModel
+package import UpliftModel
 
 extension Catalog {
     /// Saves a flag's definition (JSON object text), as `saveExperiment` does.
-    public func saveFlag(
+    package func saveFlag(
         project: ProjectSlug, key: String, enabled: Bool, definition: String, replace: Bool = false, now: Date = Date()
     ) async throws(UpliftError) -> SaveOutcome {
         try DefinitionText.validKey(key, "a flag")
@@ -13,57 +13,78 @@ extension Catalog {
         let on = enabled ? 1 : 0
         return try await transaction("saving flag \(key) of \(project)") { db in
             try await Self.requireProject(project, db: db)
-            let exists = try await db.raw("SELECT key FROM flags WHERE project = \(bind: project.value) AND key = \(bind: key)").first() != nil
+            let exists =
+                try await db.raw("SELECT key FROM flags WHERE project = \(bind: project.value) AND key = \(bind: key)")
+                .first() != nil
             if exists && !replace { return .exists }
             if exists {
-                try await db.raw("""
+                try await db.raw(
+                    """
                     UPDATE flags SET enabled = \(bind: on), definition = \(bind: definition), updated_at = \(bind: at)
                     WHERE project = \(bind: project.value) AND key = \(bind: key)
-                    """).run()
+                    """
+                ).run()
                 return .replaced
             }
-            let inserted = try await db.raw("""
+            let inserted = try await db.raw(
+                """
                 INSERT INTO flags (project, key, enabled, definition, created_at, updated_at)
                 VALUES (\(bind: project.value), \(bind: key), \(bind: on), \(bind: definition), \(bind: at), \(bind: at))
                 ON CONFLICT (project, key) DO NOTHING RETURNING key
-                """).all()
+                """
+            ).all()
             return inserted.isEmpty ? .exists : .created
         }
     }
 
-    public func flag(project: ProjectSlug, key: String) async throws(UpliftError) -> StoredFlag? {
+    package func flag(project: ProjectSlug, key: String) async throws(UpliftError) -> StoredFlag? {
         let rows = try await run("reading flag \(key) of \(project)") { db in
-            try await db.raw("SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) AND key = \(bind: key)").all()
+            try await db.raw(
+                "SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) AND key = \(bind: key)"
+            ).all()
         }
         return try rows.first.map(Self.flag(from:))
     }
 
     /// The project's flags by key; only the enabled ones with `enabledOnly`.
-    public func flags(project: ProjectSlug, enabledOnly: Bool = false) async throws(UpliftError) -> [StoredFlag] {
+    package func flags(project: ProjectSlug, enabledOnly: Bool = false) async throws(UpliftError) -> [StoredFlag] {
         let rows = try await run("listing the flags of \(project)") { db -> [any SQLRow] in
             if enabledOnly {
-                return try await db.raw("SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) AND enabled = 1 ORDER BY key").all()
+                return try await db.raw(
+                    "SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) AND enabled = 1 ORDER BY key"
+                ).all()
             }
-            return try await db.raw("SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) ORDER BY key").all()
+            return try await db.raw(
+                "SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) ORDER BY key"
+            ).all()
         }
         return try rows.map(Self.flag(from:))
     }
 
     /// Turns a flag on or off, recording it in the definition's `enabled` too. Nil when unknown.
-    public func setFlagEnabled(project: ProjectSlug, key: String, _ enabled: Bool, now: Date = Date()) async throws(UpliftError) -> StoredFlag? {
+    package func setFlagEnabled(
+        project: ProjectSlug, key: String, _ enabled: Bool, now: Date = Date()
+    ) async throws(UpliftError) -> StoredFlag? {
         let at = Self.microseconds(now)
         return try await transaction("switching flag \(key) of \(project)") { db in
-            guard let row = try await db.raw("SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) AND key = \(bind: key)").first() else {
+            guard
+                let row = try await db.raw(
+                    "SELECT project, key, enabled, definition, created_at, updated_at FROM flags WHERE project = \(bind: project.value) AND key = \(bind: key)"
+                ).first()
+            else {
                 return nil
             }
             var flag = try Self.flag(from: row)
-            flag.definition = try DefinitionText.setting([("enabled", .bool(enabled))], in: flag.definition, "the stored flag")
+            flag.definition = try DefinitionText.setting(
+                [("enabled", .bool(enabled))], in: flag.definition, "the stored flag")
             flag.enabled = enabled
             flag.updatedAt = Self.date(at)
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE flags SET enabled = \(bind: enabled ? 1 : 0), definition = \(bind: flag.definition), updated_at = \(bind: at)
                 WHERE project = \(bind: project.value) AND key = \(bind: key)
-                """).run()
+                """
+            ).run()
             return flag
         }
     }

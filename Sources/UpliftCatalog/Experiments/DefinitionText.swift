@@ -7,14 +7,16 @@ enum DefinitionText {
     static let maxBytes = 1 << 20
 
     static func validKey(_ key: String, _ what: String) throws(UpliftError) {
-        guard !key.isEmpty, key.utf8.count <= 200, !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "/" }) else {
+        guard !key.isEmpty, key.utf8.count <= 200, !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "/" })
+        else {
             throw UpliftError(.invalidInput, "\(what) key must be 1 to 200 bytes without control characters or '/'")
         }
     }
 
     static func parse(_ text: String, _ what: String) throws(UpliftError) -> [(String, JSONValue)] {
         guard text.utf8.count <= maxBytes else {
-            throw UpliftError(.tooLarge, "\(what) definition is \(text.utf8.count) bytes; keep it under \(maxBytes) bytes")
+            throw UpliftError(
+                .tooLarge, "\(what) definition is \(text.utf8.count) bytes; keep it under \(maxBytes) bytes")
         }
         let value: JSONValue
         do {
@@ -30,7 +32,9 @@ enum DefinitionText {
 
     /// The text with `updates` set (replacing members of the same name, else appended) and the
     /// members named in `removing` taken out.
-    static func setting(_ updates: [(String, JSONValue)], removing: [String] = [], in text: String, _ what: String) throws(UpliftError) -> String {
+    static func setting(
+        _ updates: [(String, JSONValue)], removing: [String] = [], in text: String, _ what: String
+    ) throws(UpliftError) -> String {
         var members = try parse(text, what)
         members.removeAll { removing.contains($0.0) }
         for (name, value) in updates {

@@ -1,20 +1,22 @@
-public import Foundation
-public import UpliftModel
+package import Foundation
+package import UpliftModel
 
 /// An experiment as the catalog keeps it. The definition is the experiments library's JSON text,
 /// stored as is: the catalog knows only the key and the status it needs to select by.
-public struct StoredExperiment: Sendable, Equatable {
-    public enum Status: String, Sendable, Hashable, CaseIterable { case draft, running, stopped, shipped }
+package struct StoredExperiment: Sendable, Equatable {
+    package enum Status: String, Sendable, Hashable, CaseIterable { case draft, running, stopped, shipped }
 
-    public var project: ProjectSlug
-    public var key: String
-    public var status: Status
+    package var project: ProjectSlug
+    package var key: String
+    package var status: Status
     /// JSON text (an object).
-    public var definition: String
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var definition: String
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(project: ProjectSlug, key: String, status: Status, definition: String, createdAt: Date, updatedAt: Date) {
+    package init(
+        project: ProjectSlug, key: String, status: Status, definition: String, createdAt: Date, updatedAt: Date
+    ) {
         self.project = project
         self.key = key
         self.status = status
@@ -25,16 +27,17 @@ public struct StoredExperiment: Sendable, Equatable {
 }
 
 /// A feature flag as the catalog keeps it; `enabled` is copied out of the definition for selection.
-public struct StoredFlag: Sendable, Equatable {
-    public var project: ProjectSlug
-    public var key: String
-    public var enabled: Bool
+package struct StoredFlag: Sendable, Equatable {
+    package var project: ProjectSlug
+    package var key: String
+    package var enabled: Bool
     /// JSON text (an object).
-    public var definition: String
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var definition: String
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(project: ProjectSlug, key: String, enabled: Bool, definition: String, createdAt: Date, updatedAt: Date) {
+    package init(project: ProjectSlug, key: String, enabled: Bool, definition: String, createdAt: Date, updatedAt: Date)
+    {
         self.project = project
         self.key = key
         self.enabled = enabled
@@ -45,7 +48,7 @@ public struct StoredFlag: Sendable, Equatable {
 }
 
 /// What saving a definition did.
-public enum SaveOutcome: Sendable, Equatable {
+package enum SaveOutcome: Sendable, Equatable {
     case created
     /// It existed and `replace` was asked: the definition and status were replaced, `created_at` kept.
     case replaced
@@ -55,11 +58,13 @@ public enum SaveOutcome: Sendable, Equatable {
 
 extension StoredExperiment {
     /// The member the catalog adds to a definition when a variant is shipped.
-    public static let shippedVariantMember = "shipped_variant"
+    package static let shippedVariantMember = "shipped_variant"
 
     /// The variant shipped, as recorded in the definition (nil unless shipped).
-    public var shippedVariant: String? {
-        guard let json = try? JSONValue(parsing: Array(definition.utf8)), case .string(let variant)? = json[Self.shippedVariantMember] else {
+    package var shippedVariant: String? {
+        guard let json = try? JSONValue(parsing: Array(definition.utf8)),
+            case .string(let variant)? = json[Self.shippedVariantMember]
+        else {
             return nil
         }
         return variant

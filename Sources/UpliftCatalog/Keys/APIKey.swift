@@ -1,33 +1,33 @@
 import Crypto
-public import Foundation
-public import UpliftModel
+package import Foundation
+package import UpliftModel
 
 /// What a key may do. A write key only ingests (it ships inside apps, so it is public); a read
 /// key is secret and queries, reports and administers.
-public enum KeyKind: String, Sendable, CaseIterable, Codable {
+package enum KeyKind: String, Sendable, CaseIterable, Codable {
     case write, read
 
     /// Recognisable in logs and by secret scanners.
-    public var tokenPrefix: String { self == .write ? "upw_" : "upr_" }
+    package var tokenPrefix: String { self == .write ? "upw_" : "upr_" }
 }
 
 /// A key just created: the only moment its token exists outside the client.
-public struct NewAPIKey: Sendable {
-    public let project: ProjectSlug
-    public let kind: KeyKind
-    public let token: String
-    public let prefix: String
-    public let createdAt: Date
+package struct NewAPIKey: Sendable {
+    package let project: ProjectSlug
+    package let kind: KeyKind
+    package let token: String
+    package let prefix: String
+    package let createdAt: Date
 }
 
 /// A stored key as listings show it: never the token, never the hash.
-public struct APIKeyInfo: Sendable, Equatable {
-    public let prefix: String
-    public let project: ProjectSlug
-    public let kind: KeyKind
-    public let createdAt: Date
-    public let revokedAt: Date?
-    public var isRevoked: Bool { revokedAt != nil }
+package struct APIKeyInfo: Sendable, Equatable {
+    package let prefix: String
+    package let project: ProjectSlug
+    package let kind: KeyKind
+    package let createdAt: Date
+    package let revokedAt: Date?
+    package var isRevoked: Bool { revokedAt != nil }
 }
 
 /// The token format and its keyed hash.
@@ -61,7 +61,8 @@ package enum APIKeyToken {
 
     /// Compares two hashes without leaking where they first differ.
     package static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0
         for i in x.indices { diff |= x[i] ^ y[i] }

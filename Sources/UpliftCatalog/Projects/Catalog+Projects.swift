@@ -1,61 +1,73 @@
-public import Foundation
+package import Foundation
 import SQLKit
-public import UpliftModel
+package import UpliftModel
 
 /// A project just created, with its first keys (shown once).
-public struct CreatedProject: Sendable {
-    public let project: Project
-    public let writeKey: NewAPIKey
-    public let readKey: NewAPIKey
+package struct CreatedProject: Sendable {
+    package let project: Project
+    package let writeKey: NewAPIKey
+    package let readKey: NewAPIKey
 }
 
 extension Catalog {
     /// Creates a project with one write key and one read key, all or nothing.
-    public func createProject(_ slug: ProjectSlug, name: String? = nil, settings: ProjectSettings = ProjectSettings(), now: Date = Date()) async throws(UpliftError) -> CreatedProject {
+    package func createProject(
+        _ slug: ProjectSlug, name: String? = nil, settings: ProjectSettings = ProjectSettings(), now: Date = Date()
+    ) async throws(UpliftError) -> CreatedProject {
         let name = try Self.validName(name ?? slug.value)
         try settings.validate()
         let project = Project(slug: slug, name: name, createdAt: Self.date(Self.microseconds(now)), settings: settings)
         let secret = self.secret
         let created: (NewAPIKey, NewAPIKey)? = try await transaction("creating project \(slug)") { db in
             guard try await Self.insertProject(project, db: db) else { return nil }
-            let write = try await Self.insertKey(project: slug, kind: .write, now: project.createdAt, secret: secret, db: db)
-            let read = try await Self.insertKey(project: slug, kind: .read, now: project.createdAt, secret: secret, db: db)
+            let write = try await Self.insertKey(
+                project: slug, kind: .write, now: project.createdAt, secret: secret, db: db)
+            let read = try await Self.insertKey(
+                project: slug, kind: .read, now: project.createdAt, secret: secret, db: db)
             return (write, read)
         }
         guard let (write, read) = created else {
-            throw UpliftError(.invalidInput, "project '\(slug)' already exists; pick another slug, or make more keys with `uplift key create --project \(slug)`")
+            throw UpliftError(
+                .invalidInput,
+                "project '\(slug)' already exists; pick another slug, or make more keys with `uplift key create --project \(slug)`"
+            )
         }
         return CreatedProject(project: project, writeKey: write, readKey: read)
     }
 
     /// Creates the project (without keys) when it does not exist; true when it was created.
     /// For local bulk loads, which need no ceremony.
-    public func ensureProject(_ slug: ProjectSlug, now: Date = Date()) async throws(UpliftError) -> Bool {
+    package func ensureProject(_ slug: ProjectSlug, now: Date = Date()) async throws(UpliftError) -> Bool {
         let project = Project(slug: slug, name: slug.value, createdAt: Self.date(Self.microseconds(now)))
         return try await transaction("creating project \(slug)") { db in try await Self.insertProject(project, db: db) }
     }
 
-    public func project(_ slug: ProjectSlug) async throws(UpliftError) -> Project? {
+    package func project(_ slug: ProjectSlug) async throws(UpliftError) -> Project? {
         let rows = try await run("reading project \(slug)") { db in
-            try await db.raw("SELECT slug, name, created_at, retention_days, time_zone FROM projects WHERE slug = \(bind: slug.value)").all()
+            try await db.raw(
+                "SELECT slug, name, created_at, retention_days, time_zone FROM projects WHERE slug = \(bind: slug.value)"
+            ).all()
         }
         return try rows.first.map(Self.project(from:))
     }
 
-    public func projects() async throws(UpliftError) -> [Project] {
+    package func projects() async throws(UpliftError) -> [Project] {
         let rows = try await run("listing projects") { db in
-            try await db.raw("SELECT slug, name, created_at, retention_days, time_zone FROM projects ORDER BY slug").all()
+            try await db.raw("SELECT slug, name, created_at, retention_days, time_zone FROM projects ORDER BY slug")
+                .all()
         }
         return try rows.map(Self.project(from:))
     }
 
     /// Inserts unless the slug exists; true when inserted.
     private static func insertProject(_ p: Project, db: any SQLDatabase) async throws -> Bool {
-        let inserted = try await db.raw("""
+        let inserted = try await db.raw(
+            """
             INSERT INTO projects (slug, name, created_at, retention_days, time_zone)
             VALUES (\(bind: p.slug.value), \(bind: p.name), \(bind: microseconds(p.createdAt)), \(bind: p.settings.retentionDays), \(bind: p.settings.timeZone))
             ON CONFLICT (slug) DO NOTHING RETURNING slug
-            """).all()
+            """
+        ).all()
         return !inserted.isEmpty
     }
 
@@ -77,7 +89,8 @@ extension Catalog {
 
     static func validName(_ name: String) throws(UpliftError) -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 200, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+        guard !trimmed.isEmpty, trimmed.count <= 200, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 })
+        else {
             throw UpliftError(.invalidInput, "project name must be 1 to 200 characters without control characters")
         }
         return trimmed

@@ -1,14 +1,14 @@
-public import Foundation
-public import UpliftModel
+package import Foundation
+package import UpliftModel
 
 /// A project: the unit that owns events, keys and persons.
-public struct Project: Sendable, Equatable {
-    public var slug: ProjectSlug
-    public var name: String
-    public var createdAt: Date
-    public var settings: ProjectSettings
+package struct Project: Sendable, Equatable {
+    package var slug: ProjectSlug
+    package var name: String
+    package var createdAt: Date
+    package var settings: ProjectSettings
 
-    public init(slug: ProjectSlug, name: String, createdAt: Date, settings: ProjectSettings = ProjectSettings()) {
+    package init(slug: ProjectSlug, name: String, createdAt: Date, settings: ProjectSettings = ProjectSettings()) {
         self.slug = slug
         self.name = name
         self.createdAt = createdAt
@@ -17,23 +17,25 @@ public struct Project: Sendable, Equatable {
 }
 
 /// Per-project settings.
-public struct ProjectSettings: Sendable, Equatable {
+package struct ProjectSettings: Sendable, Equatable {
     /// Events older than this may be dropped by retention; 0 keeps everything.
-    public var retentionDays: Int
+    package var retentionDays: Int
     /// IANA time zone of the project's calendar days in reports.
-    public var timeZone: String
+    package var timeZone: String
 
-    public init(retentionDays: Int = 0, timeZone: String = "UTC") {
+    package init(retentionDays: Int = 0, timeZone: String = "UTC") {
         self.retentionDays = retentionDays
         self.timeZone = timeZone
     }
 
-    public func validate() throws(UpliftError) {
+    package func validate() throws(UpliftError) {
         guard (0...36_500).contains(retentionDays) else {
-            throw UpliftError(.invalidInput, "retention days must be 0 (keep everything) to 36500, not \(retentionDays)")
+            throw UpliftError(
+                .invalidInput, "retention days must be 0 (keep everything) to 36500, not \(retentionDays)")
         }
         guard TimeZone(identifier: timeZone) != nil else {
-            throw UpliftError(.invalidInput, "time zone '\(timeZone.prefix(64))' is not an IANA time zone (e.g. Europe/Paris, UTC)")
+            throw UpliftError(
+                .invalidInput, "time zone '\(timeZone.prefix(64))' is not an IANA time zone (e.g. Europe/Paris, UTC)")
         }
     }
 }

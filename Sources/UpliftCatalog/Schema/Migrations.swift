@@ -99,7 +99,7 @@ enum Migrations {
                 // Bumped in the same transaction as every change to a project's persons, so that a
                 // reader may keep the links it loaded while it is unchanged (a count of the links
                 // would miss a deletion followed by an addition).
-                "ALTER TABLE projects ADD COLUMN person_links_version BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE projects ADD COLUMN person_links_version BIGINT NOT NULL DEFAULT 0"
             ]
         },
     ]

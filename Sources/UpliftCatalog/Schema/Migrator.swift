@@ -4,10 +4,10 @@ import SQLKit
 import UpliftModel
 
 /// What a migration run did.
-public struct MigrationReport: Sendable, Equatable {
-    public let fromVersion: Int
-    public let toVersion: Int
-    public var applied: Int { toVersion - fromVersion }
+package struct MigrationReport: Sendable, Equatable {
+    package let fromVersion: Int
+    package let toVersion: Int
+    package var applied: Int { toVersion - fromVersion }
 }
 
 /// Applies the missing migrations. On PostgreSQL the run holds a session advisory lock, so two
@@ -26,7 +26,8 @@ enum Migrator {
                 try await db.raw("SELECT pg_advisory_lock(\(bind: advisoryLockKey))").run()
             }
             do {
-                let report = try await apply(migrations, latest: latest, db: db, dialect: connection.dialect, logger: logger)
+                let report = try await apply(
+                    migrations, latest: latest, db: db, dialect: connection.dialect, logger: logger)
                 if connection.dialect == .postgres {
                     try await db.raw("SELECT pg_advisory_unlock(\(bind: advisoryLockKey))").run()
                 }
@@ -49,7 +50,9 @@ enum Migrator {
         try await db.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
         var step = "creating schema_migrations"
         do {
-            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
+            try await db.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            ).run()
             let start = try await currentVersion(db)
             if start > latest { throw newerSchema(start, latest) }
             var version = start
@@ -59,7 +62,9 @@ enum Migrator {
                     try await db.raw("\(unsafeRaw: statement)").run()
                 }
                 let applied = Int64(Date().timeIntervalSince1970 * 1_000_000)
-                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: applied))").run()
+                try await db.raw(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: applied))"
+                ).run()
                 version = migration.version
             }
             try await db.raw("COMMIT").run()
@@ -76,6 +81,9 @@ enum Migrator {
     }
 
     static func newerSchema(_ found: Int, _ latest: Int) -> UpliftError {
-        UpliftError(.unsupported, "the catalog schema is at version \(found) but this uplift knows only up to \(latest); upgrade uplift (a newer node has migrated this catalog)")
+        UpliftError(
+            .unsupported,
+            "the catalog schema is at version \(found) but this uplift knows only up to \(latest); upgrade uplift (a newer node has migrated this catalog)"
+        )
     }
 }

@@ -1,7 +1,7 @@
-public import UpliftAnalysis
-public import UpliftModel
-public import UpliftStorage
+package import UpliftAnalysis
+package import UpliftModel
 import UpliftStats
+package import UpliftStorage
 
 extension AnalysisEngine {
     /// An experiment's per-variant sufficient statistics over `[from, to)` (microseconds, UTC).
@@ -35,8 +35,10 @@ extension AnalysisEngine {
     ///
     /// One frame holds the exposure role and every metric's roles (several frames when more than
     /// 32 roles are needed, each with the exposure role); each person is read in one linear pass.
-    public func experimentData(_ definition: ExperimentDefinition, from: Int64, to: Int64, snapshot: Snapshot,
-                               links: [String: String]) throws(UpliftError) -> ExperimentData {
+    package func experimentData(
+        _ definition: ExperimentDefinition, from: Int64, to: Int64, snapshot: Snapshot,
+        links: [String: String]
+    ) throws(UpliftError) -> ExperimentData {
         let plan = try ExperimentPlan(definition, from: from, to: to)
         let firstDay = UTCDay(microseconds: from).daysSinceEpoch
         let days = Int(UTCDay(microseconds: to - 1).daysSinceEpoch - firstDay + 1)
@@ -46,7 +48,8 @@ extension AnalysisEngine {
         for framePlan in plan.frames {
             let frame = try frame(snapshot, links: links, request: framePlan.request)
             let column = frame.strings.first ?? StringColumn()
-            let index = Dictionary(definition.variants.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let index = Dictionary(
+                definition.variants.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
             let scan = ExperimentScan(
                 frame: frame, plan: framePlan, variantOfCode: column.values.map { index[$0] ?? -1 }, variants: variants,
                 from: from, to: to, preWindow: plan.preWindow, firstOnly: definition.multipleExposures == .first,
@@ -63,11 +66,14 @@ extension AnalysisEngine {
             variants: definition.variants.enumerated().map { .init(key: $1.key, persons: t.persons[$0]) },
             multipleExposures: t.multipleExposures, unknownVariantPersons: t.unknownVariantPersons,
             days: (0..<days).map { d in
-                .init(day: UTCDay(daysSinceEpoch: firstDay + Int64(d)), persons: Array(t.dayPersons[d * variants ..< (d + 1) * variants]))
+                .init(
+                    day: UTCDay(daysSinceEpoch: firstDay + Int64(d)),
+                    persons: Array(t.dayPersons[d * variants..<(d + 1) * variants]))
             },
             metrics: plan.metrics.enumerated().map { i, m in
-                .init(id: m.definition.id, kind: m.definition.kind, guardrail: m.guardrail, cuped: m.cuped,
-                      sums: outputs[i] ?? [])
+                .init(
+                    id: m.definition.id, kind: m.definition.kind, guardrail: m.guardrail, cuped: m.cuped,
+                    sums: outputs[i] ?? [])
             })
     }
 

@@ -56,15 +56,24 @@ struct ExperimentPlan {
         try Self.validate(definition, from: from, to: to)
         let cupedOn = definition.cuped.enabled
         preWindow = cupedOn ? max(0, definition.cuped.preExposureWindow.microseconds) : 0
-        metrics = definition.metrics.map { ($0, false, cupedOn && $0.kind != .funnel) }
+        metrics =
+            definition.metrics.map { ($0, false, cupedOn && $0.kind != .funnel) }
             + definition.guardrails.map { ($0, true, cupedOn && $0.kind != .funnel) }
         let exposure = FrameRequest.Role(
             event: definition.exposure.event,
-            filters: definition.exposure.filters + [PropertyFilter(property: PropertyRef(definition.exposure.experimentProperty), op: .eq, values: [definition.key])])
+            filters: definition.exposure.filters + [
+                PropertyFilter(
+                    property: PropertyRef(definition.exposure.experimentProperty), op: .eq, values: [definition.key])
+            ])
         let readFrom = from > Int64.min + preWindow ? from - preWindow : Int64.min
         func newFrame() -> Frame {
-            Frame(request: FrameRequest(roles: [exposure], from: readFrom, to: to,
-                                        strings: [FrameRequest.PropertyRequest(PropertyRef(definition.exposure.variantProperty), roleMask: Self.exposureBit)]))
+            Frame(
+                request: FrameRequest(
+                    roles: [exposure], from: readFrom, to: to,
+                    strings: [
+                        FrameRequest.PropertyRequest(
+                            PropertyRef(definition.exposure.variantProperty), roleMask: Self.exposureBit)
+                    ]))
         }
         var frames: [Frame] = []
         var current = newFrame()
@@ -85,7 +94,8 @@ struct ExperimentPlan {
     static func roles(of m: MetricDefinition) -> [FrameRequest.Role] {
         switch m.kind {
         case .proportion, .mean: [FrameRequest.Role(event: m.measure.event, filters: m.measure.filters)]
-        case .ratio: [m.measure, m.denominator ?? m.measure].map { FrameRequest.Role(event: $0.event, filters: $0.filters) }
+        case .ratio:
+            [m.measure, m.denominator ?? m.measure].map { FrameRequest.Role(event: $0.event, filters: $0.filters) }
         case .funnel: m.steps.map { FrameRequest.Role(event: $0.event, filters: $0.filters) }
         }
     }
@@ -101,12 +111,14 @@ struct ExperimentPlan {
             let bits = m.steps.map { bit(FrameRequest.Role(event: $0.event, filters: $0.filters), in: &frame) }
             frame.metricMask |= bits.reduce(0, |)
             frame.funnels.append(Funnel(stepBits: bits, steps: m.steps, window: m.window ?? funnelWindow))
-            frame.metrics.append(Metric(output: output, kind: .funnel, measures: [], funnel: frame.funnels.count - 1, components: 1))
+            frame.metrics.append(
+                Metric(output: output, kind: .funnel, measures: [], funnel: frame.funnels.count - 1, components: 1))
             return
         }
         let sources = m.kind == .ratio ? [m.measure, m.denominator ?? m.measure] : [m.measure]
         let window = m.window.map { max(0, $0.microseconds) } ?? -1
-        var post: [Int] = [], pre: [Int] = []
+        var post: [Int] = []
+        var pre: [Int] = []
         for source in sources {
             let b = bit(FrameRequest.Role(event: source.event, filters: source.filters), in: &frame)
             frame.metricMask |= b
@@ -114,7 +126,9 @@ struct ExperimentPlan {
             // Proportions ignore the property: they ask whether the event happened.
             if let property = source.property, m.kind != .proportion {
                 let request = FrameRequest.PropertyRequest(property, roleMask: b)
-                if let i = frame.request.numbers.firstIndex(of: request) { number = i } else {
+                if let i = frame.request.numbers.firstIndex(of: request) {
+                    number = i
+                } else {
                     frame.request.numbers.append(request)
                     number = frame.request.numbers.count - 1
                 }
@@ -127,17 +141,24 @@ struct ExperimentPlan {
             }
         }
         let measures = post + pre
-        frame.metrics.append(Metric(output: output, kind: m.kind, measures: measures, funnel: -1, components: measures.count))
+        frame.metrics.append(
+            Metric(output: output, kind: m.kind, measures: measures, funnel: -1, components: measures.count))
     }
 
     /// Definitions built in code are checked here too: bad input is an error, never a crash.
     static func validate(_ d: ExperimentDefinition, from: Int64, to: Int64) throws(UpliftError) {
-        guard from < to else { throw UpliftError(.invalidInput, "experiment range: from must be before to (from inclusive, to exclusive)") }
+        guard from < to else {
+            throw UpliftError(.invalidInput, "experiment range: from must be before to (from inclusive, to exclusive)")
+        }
         let days = UTCDay(microseconds: to - 1).daysSinceEpoch - UTCDay(microseconds: from).daysSinceEpoch + 1
         guard days <= 3_660 else {
-            throw UpliftError(.invalidInput, "experiment range spans \(days) days; analyse at most 3660 days (pass the experiment's start and stop)")
+            throw UpliftError(
+                .invalidInput,
+                "experiment range spans \(days) days; analyse at most 3660 days (pass the experiment's start and stop)")
         }
-        guard !d.variants.isEmpty else { throw UpliftError(.invalidInput, "experiment '\(d.key)' has no variants; add at least two") }
+        guard !d.variants.isEmpty else {
+            throw UpliftError(.invalidInput, "experiment '\(d.key)' has no variants; add at least two")
+        }
         guard Set(d.variants.map(\.key)).count == d.variants.count else {
             throw UpliftError(.invalidInput, "experiment '\(d.key)': variant keys must be distinct")
         }
@@ -146,7 +167,9 @@ struct ExperimentPlan {
                 throw UpliftError(.invalidInput, "metric '\(m.id)': a ratio metric needs a denominator")
             }
             if m.kind == .funnel && !(1...FunnelQuery.maxSteps).contains(m.steps.count) {
-                throw UpliftError(.invalidInput, "metric '\(m.id)': a funnel metric needs 1 to \(FunnelQuery.maxSteps) steps, not \(m.steps.count)")
+                throw UpliftError(
+                    .invalidInput,
+                    "metric '\(m.id)': a funnel metric needs 1 to \(FunnelQuery.maxSteps) steps, not \(m.steps.count)")
             }
         }
     }

@@ -51,7 +51,8 @@ struct ExperimentScan: Sendable {
     }
 
     private func firstPerson(atRow row: Int) -> Int {
-        var lo = 0, hi = frame.personCount
+        var lo = 0
+        var hi = frame.personCount
         while lo < hi {
             let mid = (lo + hi) / 2
             if frame.personStarts[mid] < row { lo = mid + 1 } else { hi = mid }
@@ -71,9 +72,10 @@ struct ExperimentScan: Sendable {
             scratchRoles.deallocate()
         }
         var levels = plan.funnels.enumerated().map { f, funnel in
-            OrderedFunnelLevels(steps: funnel.steps, window: funnel.window, from: from, to: to,
-                                times: UnsafeBufferPointer(scratchTimes),
-                                roles: UnsafeBufferPointer(rebasing: scratchRoles[f * maxRows ..< (f + 1) * maxRows]))
+            OrderedFunnelLevels(
+                steps: funnel.steps, window: funnel.window, from: from, to: to,
+                times: UnsafeBufferPointer(scratchTimes),
+                roles: UnsafeBufferPointer(rebasing: scratchRoles[f * maxRows..<(f + 1) * maxRows]))
         }
         var acc = [Double](repeating: 0, count: plan.measures.count)
         var z = [Double](repeating: 0, count: 4)
@@ -85,16 +87,25 @@ struct ExperimentScan: Sendable {
                         let rows = frame.rows(of: p)
                         // First exposure: the earliest exposure naming a variant; at equal times the
                         // variant listed first in the definition.
-                        var first = Int64.max, variant = -1, seen = -1
-                        var multiple = false, unknown = false
+                        var first = Int64.max
+                        var variant = -1
+                        var seen = -1
+                        var multiple = false
+                        var unknown = false
                         for r in rows where roles[r] & ExperimentPlan.exposureBit != 0 {
                             let t = times[r]
                             guard t >= from, t < to else { continue }
                             let code = Int(codes[r])
                             let v = code < 0 ? -1 : variantOfCode[code]
-                            if v < 0 { unknown = true; continue }
+                            if v < 0 {
+                                unknown = true
+                                continue
+                            }
                             if seen < 0 { seen = v } else if v != seen { multiple = true }
-                            if t < first || (t == first && v < variant) { first = t; variant = v }
+                            if t < first || (t == first && v < variant) {
+                                first = t
+                                variant = v
+                            }
                         }
                         if unknown { tally.unknownVariantPersons += 1 }
                         guard variant >= 0 else { continue }
@@ -115,7 +126,9 @@ struct ExperimentScan: Sendable {
                             let t = times[r]
                             guard t >= preStart else { continue }
                             for (i, measure) in plan.measures.enumerated() where m & measure.bit != 0 {
-                                let inside = measure.pre ? t < first : t >= first && (measure.window < 0 || t - first <= measure.window)
+                                let inside =
+                                    measure.pre
+                                    ? t < first : t >= first && (measure.window < 0 || t - first <= measure.window)
                                 guard inside else { continue }
                                 if measure.number < 0 {
                                     acc[i] += 1

@@ -1,15 +1,15 @@
-public import UpliftModel
+package import UpliftModel
 
 /// What `POST /v1/decide` receives: who is asking, and the attributes rules can target.
-public struct DecideInput: Sendable, Hashable {
+package struct DecideInput: Sendable, Hashable {
     /// The id the SDK sends now (after identify, the user id).
-    public var distinctID: String
+    package var distinctID: String
     /// The id the SDK kept from before identify; when present it is the stable id (see `Decider`).
-    public var anonymousID: String?
+    package var anonymousID: String?
     /// Person or event properties (country, plan, tenant …) for flag conditions and other hash attributes.
-    public var attributes: [String: JSONValue]
+    package var attributes: [String: JSONValue]
 
-    public init(distinctID: String, anonymousID: String? = nil, attributes: [String: JSONValue] = [:]) {
+    package init(distinctID: String, anonymousID: String? = nil, attributes: [String: JSONValue] = [:]) {
         self.distinctID = distinctID
         self.anonymousID = anonymousID
         self.attributes = attributes
@@ -17,19 +17,19 @@ public struct DecideInput: Sendable, Hashable {
 }
 
 /// What `POST /v1/decide` answers.
-public struct DecideResult: Sendable, Hashable {
+package struct DecideResult: Sendable, Hashable {
     /// Flag key → `true`/`false` (boolean flags) or the variant key (multivariate flags, `false` when off).
-    public var flags: [String: JSONValue]
+    package var flags: [String: JSONValue]
     /// Experiment key → variant key, for the running experiments the person is in.
-    public var experiments: [String: String]
+    package var experiments: [String: String]
 
-    public init(flags: [String: JSONValue] = [:], experiments: [String: String] = [:]) {
+    package init(flags: [String: JSONValue] = [:], experiments: [String: String] = [:]) {
         self.flags = flags
         self.experiments = experiments
     }
 
     /// `{"flags": {...}, "experiments": {...}}`, keys sorted so that the document is reproducible.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("flags", .object(flags.keys.sorted().map { ($0, flags[$0] ?? .null) })),
             ("experiments", .object(experiments.keys.sorted().map { ($0, .string(experiments[$0] ?? "")) })),

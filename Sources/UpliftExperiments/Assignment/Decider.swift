@@ -1,4 +1,4 @@
-public import UpliftModel
+package import UpliftModel
 
 /// Answers "which flags and experiment variants does this person get", deterministically and without
 /// state, so that any server (and any GrowthBook SDK with the same definitions) gives the same answer.
@@ -9,16 +9,16 @@ public import UpliftModel
 /// (server-side calls with the user id only) hashes the distinct id. Any other hash attribute name
 /// reads that attribute (a string, or a number or boolean as written); when it is missing, null or
 /// empty the person is in no experiment and in no partial rollout of that flag.
-public struct Decider: Sendable {
-    public var flags: [FlagDefinition]
-    public var experiments: [ExperimentDefinition]
+package struct Decider: Sendable {
+    package var flags: [FlagDefinition]
+    package var experiments: [ExperimentDefinition]
 
-    public init(flags: [FlagDefinition], experiments: [ExperimentDefinition]) {
+    package init(flags: [FlagDefinition], experiments: [ExperimentDefinition]) {
         self.flags = flags
         self.experiments = experiments
     }
 
-    public func decide(_ input: DecideInput) -> DecideResult {
+    package func decide(_ input: DecideInput) -> DecideResult {
         var result = DecideResult()
         for flag in flags { result.flags[flag.key] = evaluate(flag, input) }
         for experiment in experiments where experiment.status == .running {
@@ -28,16 +28,18 @@ public struct Decider: Sendable {
     }
 
     /// The variant key of a running or not running experiment for this person (nil without a hash value).
-    public func assign(_ experiment: ExperimentDefinition, _ input: DecideInput) -> String? {
+    package func assign(_ experiment: ExperimentDefinition, _ input: DecideInput) -> String? {
         guard let value = Self.hashValue(experiment.hashAttribute, input),
-              let index = GrowthBookHash.assign(seed: experiment.seed ?? experiment.key, hashValue: value,
-                                                weights: experiment.variants.map(\.weight)),
-              experiment.variants.indices.contains(index) else { return nil }
+            let index = GrowthBookHash.assign(
+                seed: experiment.seed ?? experiment.key, hashValue: value,
+                weights: experiment.variants.map(\.weight)),
+            experiment.variants.indices.contains(index)
+        else { return nil }
         return experiment.variants[index].key
     }
 
     /// The flag's answer: `true`/`false`, or a variant key (see `FlagDefinition` for the rules).
-    public func evaluate(_ flag: FlagDefinition, _ input: DecideInput) -> JSONValue {
+    package func evaluate(_ flag: FlagDefinition, _ input: DecideInput) -> JSONValue {
         guard flag.enabled else { return .bool(false) }
         let hashValue = Self.hashValue(flag.hashAttribute, input)
         let rules = flag.rules.isEmpty ? [FlagDefinition.Rule()] : flag.rules
@@ -53,18 +55,22 @@ public struct Decider: Sendable {
         if !flag.isMultivariate || rule.variant != nil {
             // The whole population needs no hash; anything less does.
             if coverage < 1 {
-                guard let hashValue, let n = GrowthBookHash.hash(seed: flag.key, value: hashValue), n < coverage else { return nil }
+                guard let hashValue, let n = GrowthBookHash.hash(seed: flag.key, value: hashValue), n < coverage else {
+                    return nil
+                }
             }
             return rule.variant.map(JSONValue.string) ?? .bool(true)
         }
         guard let hashValue,
-              let index = GrowthBookHash.assign(seed: flag.key, hashValue: hashValue, weights: flag.variants.map(\.weight), coverage: coverage),
-              flag.variants.indices.contains(index) else { return nil }
+            let index = GrowthBookHash.assign(
+                seed: flag.key, hashValue: hashValue, weights: flag.variants.map(\.weight), coverage: coverage),
+            flag.variants.indices.contains(index)
+        else { return nil }
         return .string(flag.variants[index].key)
     }
 
     /// The text hashed for `attribute`: the stable id for `id`, else the attribute's value.
-    public static func hashValue(_ attribute: String, _ input: DecideInput) -> String? {
+    package static func hashValue(_ attribute: String, _ input: DecideInput) -> String? {
         if attribute == "id" {
             let id = input.anonymousID.flatMap { $0.isEmpty ? nil : $0 } ?? input.distinctID
             return id.isEmpty ? nil : id

@@ -1,11 +1,11 @@
-public import UpliftModel
 import UpliftAnalysis
+package import UpliftModel
 import UpliftStats
 
 extension ExperimentResult {
     /// The result document. Numbers a method does not produce (a p-value under the Bayesian method, a
     /// chance to win under the frequentist one, an unbounded side of a one-sided interval) are null.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("experiment", .string(key)),
             ("method", .string(method)),
@@ -13,18 +13,31 @@ extension ExperimentResult {
             ("correction", .string(correction.rawValue)),
             ("from", .string(Timestamp.formatSeconds(from))),
             ("to", .string(Timestamp.formatSeconds(to))),
-            ("exposures", .object([
-                ("variants", .array(exposures.variants.map { v in
-                    .object([("key", .string(v.key)), ("weight", .double(v.weight)), ("persons", .int(v.persons))])
-                })),
-                ("multiple_exposures", .int(exposures.multipleExposures)),
-                ("unknown_variant", .int(exposures.unknownVariant)),
-            ])),
-            ("srm", .object([
-                ("p_value", .double(srm.problem == nil ? srm.pValue : nil)),
-                ("flag", .bool(srm.flagged)),
-                ("problem", .string(srm.problem)),
-            ])),
+            (
+                "exposures",
+                .object([
+                    (
+                        "variants",
+                        .array(
+                            exposures.variants.map { v in
+                                .object([
+                                    ("key", .string(v.key)), ("weight", .double(v.weight)),
+                                    ("persons", .int(v.persons)),
+                                ])
+                            })
+                    ),
+                    ("multiple_exposures", .int(exposures.multipleExposures)),
+                    ("unknown_variant", .int(exposures.unknownVariant)),
+                ])
+            ),
+            (
+                "srm",
+                .object([
+                    ("p_value", .double(srm.problem == nil ? srm.pValue : nil)),
+                    ("flag", .bool(srm.flagged)),
+                    ("problem", .string(srm.problem)),
+                ])
+            ),
             ("metrics", .array(metrics.map(\.json))),
             ("decision", decision.json),
         ])
@@ -44,7 +57,8 @@ extension ExperimentResult.MetricLine {
 extension ExperimentResult.VariantLine {
     var json: JSONValue {
         var members: [(String, JSONValue)] = [
-            ("key", .string(key)), ("n", .int(summary.n)), ("mean", .double(summary.mean)), ("stddev", .double(summary.stddev)),
+            ("key", .string(key)), ("n", .int(summary.n)), ("mean", .double(summary.mean)),
+            ("stddev", .double(summary.stddev)),
         ]
         guard let c = comparison else { return .object(members) }
         let interval = { (e: Effect?) -> JSONValue in

@@ -71,10 +71,14 @@ package struct DefinitionSource {
     static let maxDepth = 32
 
     /// `place`: the document's name in messages and the offset of its lines.
-    private static func convert(_ node: Node, path: String, place: (subject: String, lineOffset: Int), lines: inout [String: Int],
-                                depth: Int = 0) throws(UpliftError) -> JSONValue {
+    private static func convert(
+        _ node: Node, path: String, place: (subject: String, lineOffset: Int), lines: inout [String: Int],
+        depth: Int = 0
+    ) throws(UpliftError) -> JSONValue {
         guard depth < maxDepth else {
-            throw UpliftError(.invalidInput, "\(path) (line \((node.mark?.line ?? 0) + place.lineOffset)): nested more than \(maxDepth) levels deep")
+            throw UpliftError(
+                .invalidInput,
+                "\(path) (line \((node.mark?.line ?? 0) + place.lineOffset)): nested more than \(maxDepth) levels deep")
         }
         if let line = node.mark?.line, lines[path] == nil { lines[path] = line }
         switch node {
@@ -90,15 +94,22 @@ package struct DefinitionSource {
             var members: [(String, JSONValue)] = []
             for (key, item) in mapping {
                 guard case .scalar(let k) = key else {
-                    throw UpliftError(.invalidInput, "\(path.isEmpty ? place.subject : path) (line \((key.mark?.line ?? 0) + place.lineOffset)): keys must be plain text")
+                    throw UpliftError(
+                        .invalidInput,
+                        "\(path.isEmpty ? place.subject : path) (line \((key.mark?.line ?? 0) + place.lineOffset)): keys must be plain text"
+                    )
                 }
                 let child = FieldReader.join(path, k.string)
                 if let line = key.mark?.line { lines[child] = line }
-                members.append((k.string, try convert(item, path: child, place: place, lines: &lines, depth: depth + 1)))
+                members.append(
+                    (k.string, try convert(item, path: child, place: place, lines: &lines, depth: depth + 1)))
             }
             return .object(members)
         case .alias:
-            throw UpliftError(.invalidInput, "\(path.isEmpty ? place.subject : path) (line \((node.mark?.line ?? 0) + place.lineOffset)): YAML aliases are not supported; write the value out")
+            throw UpliftError(
+                .invalidInput,
+                "\(path.isEmpty ? place.subject : path) (line \((node.mark?.line ?? 0) + place.lineOffset)): YAML aliases are not supported; write the value out"
+            )
         }
     }
 
@@ -120,11 +131,21 @@ package struct DefinitionSource {
     /// YAML 1.2 core schema decimal numbers: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
     static func isYAMLNumber(_ text: String) -> Bool {
         var b = Array(text.utf8)[...]
-        func digits() -> Int { var n = 0; while let c = b.first, c >= 48, c <= 57 { b.removeFirst(); n += 1 }; return n }
+        func digits() -> Int {
+            var n = 0
+            while let c = b.first, c >= 48, c <= 57 {
+                b.removeFirst()
+                n += 1
+            }
+            return n
+        }
         if let c = b.first, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") { b.removeFirst() }
         let whole = digits()
         var fraction = 0
-        if b.first == UInt8(ascii: ".") { b.removeFirst(); fraction = digits() }
+        if b.first == UInt8(ascii: ".") {
+            b.removeFirst()
+            fraction = digits()
+        }
         guard whole > 0 || fraction > 0 else { return false }
         if let c = b.first, c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
             b.removeFirst()
@@ -141,10 +162,12 @@ package struct DefinitionSource {
 
     private static func describe(_ error: YamlError, lineOffset: Int) -> String {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return "\(problem) (line \(mark.line + lineOffset))"
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return "the key \(duplicates.joined(separator: ", ")) is given twice (line \(context.mark.line + lineOffset))"
+            return
+                "the key \(duplicates.joined(separator: ", ")) is given twice (line \(context.mark.line + lineOffset))"
         case .reader(let problem, _, _, _):
             return problem
         default:

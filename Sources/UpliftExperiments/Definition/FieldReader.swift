@@ -50,7 +50,9 @@ package struct FieldReader {
         return s
     }
 
-    package mutating func requiredString(_ key: String, what: String = "a non-empty string") throws(FieldError) -> String {
+    package mutating func requiredString(
+        _ key: String, what: String = "a non-empty string"
+    ) throws(FieldError) -> String {
         guard let s = try string(key) else { throw FieldError(path: name(key), message: "is required: \(what)") }
         guard !s.isEmpty else { throw FieldError(path: name(key), message: "must not be empty") }
         return s
@@ -60,7 +62,11 @@ package struct FieldReader {
     package mutating func slug(_ key: String, required: Bool = true) throws(FieldError) -> String? {
         guard let s = required ? try requiredString(key) : try string(key) else { return nil }
         guard Self.isSlug(s) else {
-            throw FieldError(path: name(key), message: "'\(s.prefix(40))' is not a slug; use lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)")
+            throw FieldError(
+                path: name(key),
+                message:
+                    "'\(s.prefix(40))' is not a slug; use lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)"
+            )
         }
         return s
     }
@@ -97,7 +103,8 @@ package struct FieldReader {
     package mutating func int(_ key: String, in range: ClosedRange<Int>) throws(FieldError) -> Int? {
         guard let d = try double(key) else { return nil }
         guard d == d.rounded(), let n = Int(exactly: d), range.contains(n) else {
-            throw FieldError(path: name(key), message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw FieldError(
+                path: name(key), message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return n
     }
@@ -106,15 +113,20 @@ package struct FieldReader {
     package mutating func date(_ key: String) throws(FieldError) -> UTCDay? {
         guard let s = try string(key) else { return nil }
         guard let day = UTCDay(s), day.components.year >= 1970 else {
-            throw FieldError(path: name(key), message: "'\(s.prefix(40))' is not a date; write YYYY-MM-DD, e.g. 2026-03-01")
+            throw FieldError(
+                path: name(key), message: "'\(s.prefix(40))' is not a date; write YYYY-MM-DD, e.g. 2026-03-01")
         }
         return day
     }
 
-    package mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(FieldError) -> T? where T.RawValue == String {
+    package mutating func choice<T: RawRepresentable & CaseIterable>(
+        _ key: String, _ type: T.Type
+    ) throws(FieldError) -> T? where T.RawValue == String {
         guard let s = try string(key) else { return nil }
         guard let v = T(rawValue: s) else {
-            throw FieldError(path: name(key), message: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s.prefix(40))'")
+            throw FieldError(
+                path: name(key),
+                message: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s.prefix(40))'")
         }
         return v
     }
@@ -122,7 +134,11 @@ package struct FieldReader {
     package mutating func duration(_ key: String) throws(FieldError) -> TimeLength? {
         guard let s = try string(key) else { return nil }
         guard let d = TimeLength(s) else {
-            throw FieldError(path: name(key), message: "'\(s.prefix(40))' is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)")
+            throw FieldError(
+                path: name(key),
+                message:
+                    "'\(s.prefix(40))' is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)"
+            )
         }
         return d
     }
@@ -131,7 +147,10 @@ package struct FieldReader {
     package mutating func timestamp(_ key: String) throws(FieldError) -> Int64? {
         guard let s = try string(key) else { return nil }
         guard let t = Timestamp.parse(s) else {
-            throw FieldError(path: name(key), message: "'\(s.prefix(40))' is not an ISO-8601 date or timestamp; write 2026-03-01 or 2026-03-01T09:00:00Z")
+            throw FieldError(
+                path: name(key),
+                message:
+                    "'\(s.prefix(40))' is not an ISO-8601 date or timestamp; write 2026-03-01 or 2026-03-01T09:00:00Z")
         }
         return t
     }
@@ -145,7 +164,9 @@ package struct FieldReader {
             let field = "\(name(key))[\(i)]"
             switch item {
             case .string(let text):
-                do { out.append(try PropertyFilter(parsing: text, field: field)) } catch { throw Self.wrap(error, field) }
+                do { out.append(try PropertyFilter(parsing: text, field: field)) } catch {
+                    throw Self.wrap(error, field)
+                }
             case .object:
                 var f = try FieldReader(item, path: field)
                 let property = try f.requiredString("property", what: "the property to compare")
@@ -154,7 +175,9 @@ package struct FieldReader {
                 if let v = f.value("value") {
                     switch v {
                     case .array(let list):
-                        for (j, x) in list.enumerated() { values.append(try Self.scalarText(x, path: "\(field).value[\(j)]")) }
+                        for (j, x) in list.enumerated() {
+                            values.append(try Self.scalarText(x, path: "\(field).value[\(j)]"))
+                        }
                     default: values = [try Self.scalarText(v, path: field + ".value")]
                     }
                 }
@@ -163,7 +186,8 @@ package struct FieldReader {
                 do { try filter.validate(field: field) } catch { throw Self.wrap(error, field) }
                 out.append(filter)
             default:
-                throw FieldError(path: field, message: "must be an object {property, op, value} or a text such as \"plan=pro\"")
+                throw FieldError(
+                    path: field, message: "must be an object {property, op, value} or a text such as \"plan=pro\"")
             }
         }
         return out
@@ -188,7 +212,8 @@ package struct FieldReader {
     /// Every member (in document order) no reader asked for: a typo such as `dedline` would otherwise be ignored.
     package func unknownFields() -> [FieldError] {
         order.filter { !read.contains($0) }.map {
-            FieldError(path: name($0), message: "is not a known field; check the spelling (see the JSON Schemas in schemas/)")
+            FieldError(
+                path: name($0), message: "is not a known field; check the spelling (see the JSON Schemas in schemas/)")
         }
     }
 

@@ -1,11 +1,13 @@
-public import UpliftModel
 import UpliftAnalysis
+package import UpliftModel
 
 extension MetricDefinition {
     /// Parses one metric alone (the JSON form that `json` writes).
-    public init(json: JSONValue) throws(UpliftError) {
+    package init(json: JSONValue) throws(UpliftError) {
         var ids: Set<String> = []
-        self = try DefinitionSource(json: json).decode { (v) throws(FieldError) in try MetricDefinition(fields: v, path: "", ids: &ids) }
+        self = try DefinitionSource(json: json).decode { (v) throws(FieldError) in
+            try MetricDefinition(fields: v, path: "", ids: &ids)
+        }
     }
 
     /// `{id, kind, event, where?, property?, denominator?, steps?, window?, direction?}` with the
@@ -15,10 +17,13 @@ extension MetricDefinition {
         var f = try FieldReader(value, path: path)
         let id = try f.slug("id") ?? ""
         guard ids.insert(id).inserted else {
-            throw FieldError(path: f.name("id"), message: "'\(id)' is used by an earlier metric; metric ids must be unique")
+            throw FieldError(
+                path: f.name("id"), message: "'\(id)' is used by an earlier metric; metric ids must be unique")
         }
         guard let kind = try f.choice("kind", Kind.self) else {
-            throw FieldError(path: f.name("kind"), message: "is required: one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw FieldError(
+                path: f.name("kind"),
+                message: "is required: one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let window = try f.duration("window")
         let direction = try f.choice("direction", Direction.self) ?? .increase
@@ -30,10 +35,13 @@ extension MetricDefinition {
                 throw FieldError(path: f.name(key), message: "is not used by funnel metrics; name the events in steps")
             }
             guard let items = try f.array("steps") else {
-                throw FieldError(path: f.name("steps"), message: "is required for funnel metrics: a list of 2 to \(FunnelQuery.maxSteps) {event, where?}")
+                throw FieldError(
+                    path: f.name("steps"),
+                    message: "is required for funnel metrics: a list of 2 to \(FunnelQuery.maxSteps) {event, where?}")
             }
             guard (2...FunnelQuery.maxSteps).contains(items.count) else {
-                throw FieldError(path: f.name("steps"), message: "must list 2 to \(FunnelQuery.maxSteps) steps, not \(items.count)")
+                throw FieldError(
+                    path: f.name("steps"), message: "must list 2 to \(FunnelQuery.maxSteps) steps, not \(items.count)")
             }
             for (i, item) in items.enumerated() {
                 let field = "\(f.name("steps"))[\(i)]"
@@ -51,7 +59,11 @@ extension MetricDefinition {
         } else {
             measure = try EventMeasure(reading: &f)
             if kind == .proportion, measure.property != nil {
-                throw FieldError(path: f.name("property"), message: "is not used by proportion metrics (did the person do the event); use kind: mean to sum a property")
+                throw FieldError(
+                    path: f.name("property"),
+                    message:
+                        "is not used by proportion metrics (did the person do the event); use kind: mean to sum a property"
+                )
             }
             if f.value("steps") != nil {
                 throw FieldError(path: f.name("steps"), message: "is only used by funnel metrics")
@@ -64,11 +76,14 @@ extension MetricDefinition {
                 denominator = try EventMeasure(reading: &g)
                 try g.finish()
             } else if kind == .ratio {
-                throw FieldError(path: f.name("denominator"), message: "is required for ratio metrics: {event, where?, property?}")
+                throw FieldError(
+                    path: f.name("denominator"), message: "is required for ratio metrics: {event, where?, property?}")
             }
         }
         try f.finish()
-        self.init(id: id, kind: kind, measure: measure, denominator: denominator, steps: steps, window: window, direction: direction)
+        self.init(
+            id: id, kind: kind, measure: measure, denominator: denominator, steps: steps, window: window,
+            direction: direction)
     }
 }
 

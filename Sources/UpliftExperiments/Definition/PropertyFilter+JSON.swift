@@ -4,7 +4,9 @@ import UpliftModel
 extension PropertyFilter {
     /// The object form `{"property","op","value"}` that `FieldReader.filters` reads back.
     var json: JSONValue {
-        var members: [(String, JSONValue)] = [("property", .string(property.description)), ("op", .string(op.rawValue))]
+        var members: [(String, JSONValue)] = [
+            ("property", .string(property.description)), ("op", .string(op.rawValue)),
+        ]
         switch values.count {
         case 0: break
         case 1: members.append(("value", .string(values[0])))

@@ -9,7 +9,9 @@ enum VariantParsing {
 
     static func parse(_ items: [JSONValue], path: String) throws(FieldError) -> [(key: String, weight: Double)] {
         guard countRange.contains(items.count) else {
-            throw FieldError(path: path, message: "must list \(countRange.lowerBound) to \(countRange.upperBound) variants, not \(items.count)")
+            throw FieldError(
+                path: path,
+                message: "must list \(countRange.lowerBound) to \(countRange.upperBound) variants, not \(items.count)")
         }
         var out: [(key: String, weight: Double?)] = []
         var seen: Set<String> = []
@@ -18,7 +20,9 @@ enum VariantParsing {
             var f = try FieldReader(item, path: field)
             let key = try f.slug("key") ?? ""
             guard seen.insert(key).inserted else {
-                throw FieldError(path: field + ".key", message: "'\(key)' is used by an earlier variant; variant keys must be unique")
+                throw FieldError(
+                    path: field + ".key", message: "'\(key)' is used by an earlier variant; variant keys must be unique"
+                )
             }
             let weight = try f.double("weight")
             if let weight, weight < 0 { throw FieldError(path: field + ".weight", message: "must not be negative") }
@@ -30,7 +34,9 @@ enum VariantParsing {
             return out.map { ($0.key, 1 / Double(out.count)) }
         }
         if given != out.count, let missing = out.firstIndex(where: { $0.weight == nil }) {
-            throw FieldError(path: "\(path)[\(missing)].weight", message: "is required when another variant has a weight (give all weights or none)")
+            throw FieldError(
+                path: "\(path)[\(missing)].weight",
+                message: "is required when another variant has a weight (give all weights or none)")
         }
         let weights = out.map { $0.weight ?? 0 }
         let total = weights.reduce(0, +)

@@ -1,4 +1,4 @@
-public import UpliftModel
+package import UpliftModel
 
 /// A condition on one attribute of the person or event (`country`, `plan`, `tenant` …).
 ///
@@ -6,8 +6,8 @@ public import UpliftModel
 /// text (a string's value, `true`/`false`, a number as written). `contains` is a case-sensitive
 /// substring test; `regex` a search anywhere in the text; `gt`/`gte`/`lt`/`lte` need numbers on both
 /// sides. A missing or null attribute matches only `neq`, `not_in` and `is_not_set`.
-public struct FlagCondition: Sendable, Hashable {
-    public enum Operator: String, Sendable, Hashable, CaseIterable {
+package struct FlagCondition: Sendable, Hashable {
+    package enum Operator: String, Sendable, Hashable, CaseIterable {
         case eq, neq
         case `in`
         case notIn = "not_in"
@@ -17,18 +17,18 @@ public struct FlagCondition: Sendable, Hashable {
         case regex
     }
 
-    public var property: String
-    public var op: Operator
+    package var property: String
+    package var op: Operator
     /// One value (`eq`, `neq`, `contains`, comparisons, `regex`), several (`in`, `not_in`), none (`is_set`, `is_not_set`).
-    public var values: [JSONValue]
+    package var values: [JSONValue]
 
-    public init(property: String, op: Operator, values: [JSONValue] = []) {
+    package init(property: String, op: Operator, values: [JSONValue] = []) {
         self.property = property
         self.op = op
         self.values = values
     }
 
-    public func matches(_ attribute: JSONValue?) -> Bool {
+    package func matches(_ attribute: JSONValue?) -> Bool {
         guard let attribute, attribute != .null else { return op == .neq || op == .notIn || op == .isNotSet }
         let text = Self.text(attribute)
         let number = Self.number(attribute)

@@ -1,14 +1,14 @@
-public import UpliftModel
+package import UpliftModel
 
 extension FlagDefinition {
     /// Parses and validates a YAML flag; errors name the field path and line, as for experiments.
-    public init(yaml: String) throws(UpliftError) {
+    package init(yaml: String) throws(UpliftError) {
         let source = try DefinitionSource(yaml: yaml)
         self = try source.decode { (v) throws(FieldError) in try FlagDefinition(fields: v) }
     }
 
     /// Parses and validates the JSON form; the inverse of `json`.
-    public init(json: JSONValue) throws(UpliftError) {
+    package init(json: JSONValue) throws(UpliftError) {
         self = try DefinitionSource(json: json).decode { (v) throws(FieldError) in try FlagDefinition(fields: v) }
     }
 
@@ -17,18 +17,23 @@ extension FlagDefinition {
         let key = try f.slug("key") ?? ""
         let description = try f.string("description") ?? ""
         let enabled = try f.bool("enabled") ?? true
-        let variants = try f.array("variants").map { (items) throws(FieldError) in
-            try VariantParsing.parse(items, path: "variants").map { Variant(key: $0.key, weight: $0.weight) }
-        } ?? []
+        let variants =
+            try f.array("variants").map { (items) throws(FieldError) in
+                try VariantParsing.parse(items, path: "variants").map { Variant(key: $0.key, weight: $0.weight) }
+            } ?? []
         let keys = Set(variants.map(\.key))
         var rules: [Rule] = []
         for (i, item) in (try f.array("rules") ?? []).enumerated() {
             rules.append(try Rule(fields: item, path: "rules[\(i)]", variantKeys: keys))
         }
         let hashAttribute = try f.string("hash_attribute") ?? "id"
-        guard !hashAttribute.isEmpty else { throw FieldError(path: "hash_attribute", message: "must not be empty; leave it out for the stable id") }
+        guard !hashAttribute.isEmpty else {
+            throw FieldError(path: "hash_attribute", message: "must not be empty; leave it out for the stable id")
+        }
         try f.finish()
-        self.init(key: key, description: description, enabled: enabled, variants: variants, rules: rules, hashAttribute: hashAttribute)
+        self.init(
+            key: key, description: description, enabled: enabled, variants: variants, rules: rules,
+            hashAttribute: hashAttribute)
     }
 }
 
@@ -46,10 +51,15 @@ extension FlagDefinition.Rule {
         let variant = try f.string("variant")
         if let variant {
             guard !variantKeys.isEmpty else {
-                throw FieldError(path: f.name("variant"), message: "is only used by flags with variants; this flag is on or off")
+                throw FieldError(
+                    path: f.name("variant"), message: "is only used by flags with variants; this flag is on or off")
             }
             guard variantKeys.contains(variant) else {
-                throw FieldError(path: f.name("variant"), message: "'\(variant.prefix(40))' is not one of the flag's variants (\(variantKeys.sorted().joined(separator: ", ")))")
+                throw FieldError(
+                    path: f.name("variant"),
+                    message:
+                        "'\(variant.prefix(40))' is not one of the flag's variants (\(variantKeys.sorted().joined(separator: ", ")))"
+                )
             }
         }
         try f.finish()
@@ -90,7 +100,9 @@ extension FlagCondition {
             }
             values = [raw]
         case .regex:
-            guard case .string(let pattern)? = raw else { throw FieldError(path: field, message: "regex needs a pattern string") }
+            guard case .string(let pattern)? = raw else {
+                throw FieldError(path: field, message: "regex needs a pattern string")
+            }
             guard (try? Regex(pattern)) != nil else {
                 throw FieldError(path: field, message: "'\(pattern.prefix(40))' is not a valid regular expression")
             }
@@ -99,7 +111,7 @@ extension FlagCondition {
         self.init(property: property, op: op, values: values)
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var m: [(String, JSONValue)] = [("property", .string(property)), ("op", .string(op.rawValue))]
         switch op {
         case .isSet, .isNotSet: break
@@ -112,16 +124,31 @@ extension FlagCondition {
 
 extension FlagDefinition {
     /// The wire form; `FlagDefinition(json: f.json) == f`.
-    public var json: JSONValue {
-        var m: [(String, JSONValue)] = [("key", .string(key)), ("description", .string(description)), ("enabled", .bool(enabled))]
+    package var json: JSONValue {
+        var m: [(String, JSONValue)] = [
+            ("key", .string(key)), ("description", .string(description)), ("enabled", .bool(enabled)),
+        ]
         if !variants.isEmpty {
-            m.append(("variants", .array(variants.map { .object([("key", .string($0.key)), ("weight", JSONValue.double($0.weight))]) })))
+            m.append(
+                (
+                    "variants",
+                    .array(
+                        variants.map { .object([("key", .string($0.key)), ("weight", JSONValue.double($0.weight))]) })
+                ))
         }
-        m.append(("rules", .array(rules.map { rule in
-            var r: [(String, JSONValue)] = [("conditions", .array(rule.conditions.map(\.json))), ("rollout", JSONValue.double(rule.rollout))]
-            if let variant = rule.variant { r.append(("variant", .string(variant))) }
-            return .object(r)
-        })))
+        m.append(
+            (
+                "rules",
+                .array(
+                    rules.map { rule in
+                        var r: [(String, JSONValue)] = [
+                            ("conditions", .array(rule.conditions.map(\.json))),
+                            ("rollout", JSONValue.double(rule.rollout)),
+                        ]
+                        if let variant = rule.variant { r.append(("variant", .string(variant))) }
+                        return .object(r)
+                    })
+            ))
         m.append(("hash_attribute", .string(hashAttribute)))
         return .object(m)
     }

@@ -9,41 +9,43 @@
 ///   so a person's answer is stable, and raising a rollout (10% → 20%) keeps everyone already in.
 /// - A matching rule gives its fixed `variant` if it has one, else (multivariate) the variant whose
 ///   bucket range, scaled by the rollout as GrowthBook's coverage, holds the hash; (boolean) `true`.
-public struct FlagDefinition: Sendable, Hashable {
-    public struct Variant: Sendable, Hashable {
-        public var key: String
-        public var weight: Double
-        public init(key: String, weight: Double) {
+package struct FlagDefinition: Sendable, Hashable {
+    package struct Variant: Sendable, Hashable {
+        package var key: String
+        package var weight: Double
+        package init(key: String, weight: Double) {
             self.key = key
             self.weight = weight
         }
     }
 
     /// One release condition: the rules' conditions all hold, and the person is within `rollout`.
-    public struct Rule: Sendable, Hashable {
-        public var conditions: [FlagCondition]
+    package struct Rule: Sendable, Hashable {
+        package var conditions: [FlagCondition]
         /// Percentage of matching persons that get the flag, 0–100.
-        public var rollout: Double
+        package var rollout: Double
         /// The variant this rule serves (multivariate flags only); nil = by hash among all variants.
-        public var variant: String?
-        public init(conditions: [FlagCondition] = [], rollout: Double = 100, variant: String? = nil) {
+        package var variant: String?
+        package init(conditions: [FlagCondition] = [], rollout: Double = 100, variant: String? = nil) {
             self.conditions = conditions
             self.rollout = rollout
             self.variant = variant
         }
     }
 
-    public var key: String
-    public var description: String
-    public var enabled: Bool
+    package var key: String
+    package var description: String
+    package var enabled: Bool
     /// Empty for a boolean flag.
-    public var variants: [Variant]
-    public var rules: [Rule]
+    package var variants: [Variant]
+    package var rules: [Rule]
     /// The attribute hashed for rollouts; `id` (the default) is the stable id, see `Decider`.
-    public var hashAttribute: String
+    package var hashAttribute: String
 
-    public init(key: String, description: String = "", enabled: Bool = true, variants: [Variant] = [],
-                rules: [Rule] = [], hashAttribute: String = "id") {
+    package init(
+        key: String, description: String = "", enabled: Bool = true, variants: [Variant] = [],
+        rules: [Rule] = [], hashAttribute: String = "id"
+    ) {
         self.key = key
         self.description = description
         self.enabled = enabled
@@ -52,5 +54,5 @@ public struct FlagDefinition: Sendable, Hashable {
         self.hashAttribute = hashAttribute
     }
 
-    public var isMultivariate: Bool { !variants.isEmpty }
+    package var isMultivariate: Bool { !variants.isEmpty }
 }

@@ -1,5 +1,5 @@
-public import UpliftAnalysis
-public import UpliftModel
+package import UpliftAnalysis
+package import UpliftModel
 
 /// One measurable goal of a PR/FAQ: a metric as a series per `interval`, a target for its value in
 /// one period, a baseline, a deadline and the direction that counts as better.
@@ -7,8 +7,8 @@ public import UpliftModel
 /// Units: the rates (`adoption_rate`, `funnel_conversion`, `retention`) are fractions 0…1 (write
 /// 0.4 for 40%); `nps` is −100…100; `csat` is a percentage 0…100; counts, sums and averages are per
 /// period of `interval`.
-public struct Goal: Sendable {
-    public enum Metric: String, Sendable, Hashable, CaseIterable {
+package struct Goal: Sendable {
+    package enum Metric: String, Sendable, Hashable, CaseIterable {
         /// Adopters (persons with the `feature` event) over active persons, per calendar period.
         case adoptionRate = "adoption_rate"
         /// Distinct persons with `event` (any event when omitted) per period.
@@ -29,7 +29,7 @@ public struct Goal: Sendable {
         case propertyAverage = "property_average"
 
         /// Rates live in 0…1, scores in their scale; forecasts are clamped to this.
-        public var domain: ClosedRange<Double> {
+        package var domain: ClosedRange<Double> {
             switch self {
             case .adoptionRate, .funnelConversion, .retention: 0...1
             case .nps: -100...100
@@ -40,54 +40,70 @@ public struct Goal: Sendable {
         }
     }
 
-    public enum Direction: String, Sendable, Hashable, CaseIterable {
+    package enum Direction: String, Sendable, Hashable, CaseIterable {
         case increase, decrease
 
         /// Whether `value` meets `target` in this direction, allowing for rounding in the last
         /// digits (0.1 + 0.2 meets 0.3).
-        public func meets(_ value: Double, _ target: Double) -> Bool {
+        package func meets(_ value: Double, _ target: Double) -> Bool {
             let slack = 1e-9 * max(1, abs(target))
             return self == .increase ? value >= target - slack : value <= target + slack
         }
     }
 
-    public var id: String
-    public var title: String?
-    public var metric: Metric
+    package var id: String
+    package var title: String?
+    package var metric: Metric
     /// `events`, `unique_persons`, `property_*`: the event counted; `retention`: the cohort event.
-    public var event: String?
+    package var event: String?
     /// `adoption_rate`: the feature's event; `nps`/`csat`: the feedback's feature.
-    public var feature: String?
+    package var feature: String?
     /// `adoption_rate`: the event that makes a person active; `retention`: the return event.
-    public var active: String?
+    package var active: String?
     /// `funnel_conversion`: the steps, in order.
-    public var steps: [FunnelQuery.Step]
+    package var steps: [FunnelQuery.Step]
     /// `funnel_conversion`: the conversion window (default 14d).
-    public var window: TimeLength?
+    package var window: TimeLength?
     /// `retention`: the day N after the cohort event.
-    public var day: Int?
+    package var day: Int?
     /// `property_sum`, `property_average`: the number.
-    public var property: String?
+    package var property: String?
     /// `nps`/`csat`: the survey.
-    public var survey: String?
+    package var survey: String?
     /// Conditions every counted event meets.
-    public var filters: [PropertyFilter]
-    public var interval: Interval
-    public var target: Double
+    package var filters: [PropertyFilter]
+    package var interval: Interval
+    package var target: Double
     /// Where progress starts; nil: the series' first value.
-    public var baseline: Double?
-    public var deadline: UTCDay
-    public var direction: Direction
+    package var baseline: Double?
+    package var deadline: UTCDay
+    package var direction: Direction
     /// Line of the goal in the file (nil when not from a file).
-    public var line: Int?
+    package var line: Int?
 
-    public init(id: String, title: String? = nil, metric: Metric, event: String? = nil, feature: String? = nil,
-                active: String? = nil, steps: [FunnelQuery.Step] = [], window: TimeLength? = nil, day: Int? = nil,
-                property: String? = nil, survey: String? = nil, filters: [PropertyFilter] = [], interval: Interval = .week,
-                target: Double, baseline: Double? = nil, deadline: UTCDay, direction: Direction = .increase, line: Int? = nil) {
-        self.id = id; self.title = title; self.metric = metric; self.event = event; self.feature = feature
-        self.active = active; self.steps = steps; self.window = window; self.day = day; self.property = property
-        self.survey = survey; self.filters = filters; self.interval = interval; self.target = target
-        self.baseline = baseline; self.deadline = deadline; self.direction = direction; self.line = line
+    package init(
+        id: String, title: String? = nil, metric: Metric, event: String? = nil, feature: String? = nil,
+        active: String? = nil, steps: [FunnelQuery.Step] = [], window: TimeLength? = nil, day: Int? = nil,
+        property: String? = nil, survey: String? = nil, filters: [PropertyFilter] = [], interval: Interval = .week,
+        target: Double, baseline: Double? = nil, deadline: UTCDay, direction: Direction = .increase, line: Int? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.metric = metric
+        self.event = event
+        self.feature = feature
+        self.active = active
+        self.steps = steps
+        self.window = window
+        self.day = day
+        self.property = property
+        self.survey = survey
+        self.filters = filters
+        self.interval = interval
+        self.target = target
+        self.baseline = baseline
+        self.deadline = deadline
+        self.direction = direction
+        self.line = line
     }
 }

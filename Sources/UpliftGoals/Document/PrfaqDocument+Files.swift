@@ -1,31 +1,37 @@
 import Foundation
 import UpliftExperiments
-public import UpliftModel
+package import UpliftModel
 
 extension PrfaqDocument {
     /// The outcome of checking one file: the document when it is valid, and every problem found.
-    public struct Check: Sendable {
-        public var path: String
-        public var document: PrfaqDocument?
-        public var problems: [PrfaqProblem]
+    package struct Check: Sendable {
+        package var path: String
+        package var document: PrfaqDocument?
+        package var problems: [PrfaqProblem]
 
-        public var json: JSONValue {
-            .object([("file", .string(path)), ("valid", .bool(problems.isEmpty)),
-                     ("id", document.map { .string($0.id) } ?? .null),
-                     ("goals", .number(String(document?.goals.count ?? 0))),
-                     ("problems", .array(problems.map(\.json)))])
+        package var json: JSONValue {
+            .object([
+                ("file", .string(path)), ("valid", .bool(problems.isEmpty)),
+                ("id", document.map { .string($0.id) } ?? .null),
+                ("goals", .number(String(document?.goals.count ?? 0))),
+                ("problems", .array(problems.map(\.json))),
+            ])
         }
     }
 
     /// Reads and checks a PR/FAQ file, then the experiment definition files it names (relative to
     /// the document's folder): a definition that is missing or does not parse is a problem at its
     /// `experiments[i].definition` line.
-    public static func check(file path: String) -> Check {
+    package static func check(file path: String) -> Check {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return Check(path: path, document: nil, problems: [PrfaqProblem(field: "", line: nil, message: "cannot read \(path); check the path")])
+            return Check(
+                path: path, document: nil,
+                problems: [PrfaqProblem(field: "", line: nil, message: "cannot read \(path); check the path")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return Check(path: path, document: nil, problems: [PrfaqProblem(field: "", line: nil, message: "\(path) is not UTF-8 text")])
+            return Check(
+                path: path, document: nil,
+                problems: [PrfaqProblem(field: "", line: nil, message: "\(path) is not UTF-8 text")])
         }
         let document: PrfaqDocument
         do { document = try PrfaqDocument(text: text, path: path) } catch {
@@ -36,31 +42,41 @@ extension PrfaqDocument {
     }
 
     /// Loads a valid PR/FAQ or throws one error listing every problem.
-    public static func load(file path: String) throws(UpliftError) -> PrfaqDocument {
+    package static func load(file path: String) throws(UpliftError) -> PrfaqDocument {
         let check = check(file: path)
         guard let document = check.document else { throw PrfaqErrors(path: path, problems: check.problems).upliftError }
         return document
     }
 
     /// The experiment definition files this document names, each parsed as `uplift experiment create` would.
-    public func checkDefinitions() -> [PrfaqProblem] {
+    package func checkDefinitions() -> [PrfaqProblem] {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         var problems: [PrfaqProblem] = []
         for (i, experiment) in experiments.enumerated() {
             guard let definition = experiment.definition else { continue }
             let field = "experiments[\(i)].definition"
-            let file = definition.hasPrefix("/") ? URL(fileURLWithPath: definition) : folder.appendingPathComponent(definition)
-            guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
-                problems.append(PrfaqProblem(field: field, line: experiment.line, message: "cannot read \(definition) (relative to the PR/FAQ's folder); check the path"))
+            let file =
+                definition.hasPrefix("/") ? URL(fileURLWithPath: definition) : folder.appendingPathComponent(definition)
+            guard let data = FileManager.default.contents(atPath: file.path),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                problems.append(
+                    PrfaqProblem(
+                        field: field, line: experiment.line,
+                        message: "cannot read \(definition) (relative to the PR/FAQ's folder); check the path"))
                 continue
             }
             do {
                 let parsed = try ExperimentDefinition(yaml: text)
                 if parsed.key != experiment.key {
-                    problems.append(PrfaqProblem(field: field, line: experiment.line, message: "\(definition) defines experiment '\(parsed.key)', not '\(experiment.key)'"))
+                    problems.append(
+                        PrfaqProblem(
+                            field: field, line: experiment.line,
+                            message: "\(definition) defines experiment '\(parsed.key)', not '\(experiment.key)'"))
                 }
             } catch {
-                problems.append(PrfaqProblem(field: field, line: experiment.line, message: "\(definition): \(error.message)"))
+                problems.append(
+                    PrfaqProblem(field: field, line: experiment.line, message: "\(definition): \(error.message)"))
             }
         }
         return problems
@@ -69,7 +85,7 @@ extension PrfaqDocument {
 
 extension PrfaqDocument {
     /// The PR/FAQ `file` if given, else every PR/FAQ of `folder` (see `files(in:)`); any invalid file is an error.
-    public static func load(file: String?, orEveryFileIn folder: String) throws(UpliftError) -> [PrfaqDocument] {
+    package static func load(file: String?, orEveryFileIn folder: String) throws(UpliftError) -> [PrfaqDocument] {
         if let file { return [try load(file: file)] }
         let files = try files(in: folder)
         guard !files.isEmpty else { throw UpliftError(.notFound, "no PR/FAQ (*.md) in \(folder); give --prfaq FILE") }
@@ -79,7 +95,7 @@ extension PrfaqDocument {
     }
 
     /// The paths of every `*.md` of `folder` but its README, in name order.
-    public static func files(in folder: String) throws(UpliftError) -> [String] {
+    package static func files(in folder: String) throws(UpliftError) -> [String] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
             throw UpliftError(.notFound, "cannot list \(folder); give --prfaq FILE or --dashboards DIR")
@@ -92,17 +108,17 @@ extension PrfaqDocument {
 /// Every PR/FAQ of a folder, read as it is now (the server reads it on each request, so an edited
 /// file shows without a restart): the valid documents, and the files that do not validate with
 /// their problems, so one broken file does not hide the others.
-public struct DashboardFolder: Sendable {
-    public var documents: [PrfaqDocument]
-    public var invalid: [PrfaqDocument.Check]
+package struct DashboardFolder: Sendable {
+    package var documents: [PrfaqDocument]
+    package var invalid: [PrfaqDocument.Check]
 
-    public init(_ folder: String) throws(UpliftError) {
+    package init(_ folder: String) throws(UpliftError) {
         let checks = try PrfaqDocument.files(in: folder).map(PrfaqDocument.check(file:))
         documents = checks.compactMap(\.document)
         invalid = checks.filter { $0.document == nil }
     }
 
-    public func document(id: String) -> PrfaqDocument? {
+    package func document(id: String) -> PrfaqDocument? {
         documents.first { $0.id == id }
     }
 }

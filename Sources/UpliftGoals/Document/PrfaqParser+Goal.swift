@@ -35,7 +35,9 @@ extension PrfaqParser {
         let title = attempt { try f.string("title") } ?? nil
         let metric = attempt { () throws(FieldError) -> Goal.Metric in
             guard let m = try f.choice("metric", Goal.Metric.self) else {
-                throw FieldError(path: path + ".metric", message: "is required: one of \(Goal.Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw FieldError(
+                    path: path + ".metric",
+                    message: "is required: one of \(Goal.Metric.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return m
         }
@@ -57,13 +59,17 @@ extension PrfaqParser {
         }
         let target = attempt { () throws(FieldError) -> Double in
             guard let t = try f.double("target") else {
-                throw FieldError(path: path + ".target", message: "is required: the value the metric should reach by the deadline")
+                throw FieldError(
+                    path: path + ".target", message: "is required: the value the metric should reach by the deadline")
             }
             return t
         }
         let baseline = attempt { try f.double("baseline") } ?? nil
         let deadline = attempt { () throws(FieldError) -> UTCDay in
-            guard let d = try f.date("deadline") else { throw FieldError(path: path + ".deadline", message: "is required: the date the target is due, YYYY-MM-DD") }
+            guard let d = try f.date("deadline") else {
+                throw FieldError(
+                    path: path + ".deadline", message: "is required: the date the target is due, YYYY-MM-DD")
+            }
             return d
         }
         let direction = attempt { try f.choice("direction", Goal.Direction.self) } ?? nil
@@ -71,30 +77,43 @@ extension PrfaqParser {
 
         if let metric {
             let (required, optional) = Self.fields(of: metric)
-            for key in Self.metricFields where present.contains(key) && !required.contains(key) && !optional.contains(key) {
-                add(FieldError(path: "\(path).\(key)", message: "is not used by metric \(metric.rawValue); remove it (\(metric.rawValue) reads \((required + optional).joined(separator: ", ").nonEmpty ?? "no metric fields"))"))
+            for key in Self.metricFields
+            where present.contains(key) && !required.contains(key) && !optional.contains(key) {
+                add(
+                    FieldError(
+                        path: "\(path).\(key)",
+                        message:
+                            "is not used by metric \(metric.rawValue); remove it (\(metric.rawValue) reads \((required + optional).joined(separator: ", ").nonEmpty ?? "no metric fields"))"
+                    ))
             }
             for key in required where !present.contains(key) {
-                add(FieldError(path: "\(path).\(key)", message: "is required with metric \(metric.rawValue): \(Self.meaning(key, metric))"))
+                add(
+                    FieldError(
+                        path: "\(path).\(key)",
+                        message: "is required with metric \(metric.rawValue): \(Self.meaning(key, metric))"))
             }
             checkDomain(target, metric, field: path + ".target")
             checkDomain(baseline, metric, field: path + ".baseline")
         }
         guard problems.count == before, let id, let metric, let interval, let target, let deadline else { return nil }
-        return Goal(id: id, title: title, metric: metric, event: event, feature: feature, active: active, steps: steps ?? [],
-                    window: window, day: day, property: property, survey: survey, filters: filters, interval: interval,
-                    target: target, baseline: baseline, deadline: deadline, direction: direction ?? .increase, line: line(of: path))
+        return Goal(
+            id: id, title: title, metric: metric, event: event, feature: feature, active: active, steps: steps ?? [],
+            window: window, day: day, property: property, survey: survey, filters: filters, interval: interval,
+            target: target, baseline: baseline, deadline: deadline, direction: direction ?? .increase,
+            line: line(of: path))
     }
 
     private mutating func checkDomain(_ value: Double?, _ metric: Goal.Metric, field: String) {
         guard let number = value, !metric.domain.contains(number) else { return }
         let value = number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        let message = switch metric {
-        case .adoptionRate, .funnelConversion, .retention: "\(value) is not a rate; \(metric.rawValue) is a fraction from 0 to 1 (write 0.4 for 40%)"
-        case .nps: "\(value) is not a net promoter score; NPS runs from -100 to 100"
-        case .csat: "\(value) is not a CSAT; it is the percentage of satisfied answers, 0 to 100"
-        default: "\(value) cannot be negative for \(metric.rawValue)"
-        }
+        let message =
+            switch metric {
+            case .adoptionRate, .funnelConversion, .retention:
+                "\(value) is not a rate; \(metric.rawValue) is a fraction from 0 to 1 (write 0.4 for 40%)"
+            case .nps: "\(value) is not a net promoter score; NPS runs from -100 to 100"
+            case .csat: "\(value) is not a CSAT; it is the percentage of satisfied answers, 0 to 100"
+            default: "\(value) cannot be negative for \(metric.rawValue)"
+            }
         add(FieldError(path: field, message: message))
     }
 }

@@ -32,7 +32,9 @@ struct PrfaqParser {
         let owner = attempt { try f.requiredString("owner", what: "who answers for the goals") }
         let feature = attempt { try f.requiredString("feature", what: "the feature's name") }
         let launch = attempt { () throws(FieldError) -> UTCDay in
-            guard let d = try f.date("launch") else { throw FieldError(path: "launch", message: "is required: the launch date, YYYY-MM-DD") }
+            guard let d = try f.date("launch") else {
+                throw FieldError(path: "launch", message: "is required: the launch date, YYYY-MM-DD")
+            }
             return d
         }
         var goals: [Goal] = []
@@ -42,11 +44,19 @@ struct PrfaqParser {
                 for (i, item) in items.enumerated() {
                     guard let goal = parseGoal(item, path: "goals[\(i)]") else { continue }
                     if let first = seen[goal.id] {
-                        add(FieldError(path: "goals[\(i)].id", message: "'\(goal.id)' is already the id of goals[\(first)]; goal ids must be unique"))
+                        add(
+                            FieldError(
+                                path: "goals[\(i)].id",
+                                message: "'\(goal.id)' is already the id of goals[\(first)]; goal ids must be unique"))
                     }
                     seen[goal.id] = i
                     if let launch, goal.deadline < launch {
-                        add(FieldError(path: "goals[\(i)].deadline", message: "\(goal.deadline) is before the launch (\(launch)); a goal's deadline follows the launch"))
+                        add(
+                            FieldError(
+                                path: "goals[\(i)].deadline",
+                                message:
+                                    "\(goal.deadline) is before the launch (\(launch)); a goal's deadline follows the launch"
+                            ))
                     }
                     goals.append(goal)
                 }
@@ -55,24 +65,40 @@ struct PrfaqParser {
             }
         }
         let funnels = list(&f, "funnels") { (p: inout PrfaqParser, v, path) in p.parseFunnel(v, path: path) }
-        let experiments = list(&f, "experiments") { (p: inout PrfaqParser, v, path) in p.parseExperiment(v, path: path) }
+        let experiments = list(&f, "experiments") { (p: inout PrfaqParser, v, path) in p.parseExperiment(v, path: path)
+        }
         let feedback = list(&f, "feedback") { (p: inout PrfaqParser, v, path) in p.parseFeedback(v, path: path) }
         for e in f.unknownFields() { add(e) }
         guard problems.isEmpty, let id, let title, let owner, let feature, let launch else { return nil }
-        return PrfaqDocument(path: path, id: id, title: title, owner: owner, feature: feature, launch: launch, goals: goals,
-                             funnels: funnels, experiments: experiments, feedback: feedback, body: body)
+        return PrfaqDocument(
+            path: path, id: id, title: title, owner: owner, feature: feature, launch: launch, goals: goals,
+            funnels: funnels, experiments: experiments, feedback: feedback, body: body)
     }
 
     /// The header between a first line `---` and the next line `---` (or `...`), and the body after it.
     private mutating func splitFrontMatter(_ text: String) -> (String, String)? {
-        var all = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        var all = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
         if let first = all.first, first.hasPrefix("\u{FEFF}") { all[0] = first.dropFirst() }
         guard let first = all.first, first.trimmingTrailingSpaces == "---" else {
-            problems.append(PrfaqProblem(field: "", line: 1, message: "a PR/FAQ starts with a YAML header: a line '---', the fields (id, title, owner, feature, launch, goals), and a closing '---'"))
+            problems.append(
+                PrfaqProblem(
+                    field: "", line: 1,
+                    message:
+                        "a PR/FAQ starts with a YAML header: a line '---', the fields (id, title, owner, feature, launch, goals), and a closing '---'"
+                ))
             return nil
         }
-        guard let close = all.indices.dropFirst().first(where: { all[$0].trimmingTrailingSpaces == "---" || all[$0].trimmingTrailingSpaces == "..." }) else {
-            problems.append(PrfaqProblem(field: "", line: 1, message: "the YAML header opened on line 1 is never closed; end it with a line '---'"))
+        guard
+            let close = all.indices.dropFirst().first(where: {
+                all[$0].trimmingTrailingSpaces == "---" || all[$0].trimmingTrailingSpaces == "..."
+            })
+        else {
+            problems.append(
+                PrfaqProblem(
+                    field: "", line: 1,
+                    message: "the YAML header opened on line 1 is never closed; end it with a line '---'"))
             return nil
         }
         let header = all[1..<close].joined(separator: "\n")
@@ -101,7 +127,9 @@ struct PrfaqParser {
     func line(of path: String) -> Int? { source?.line(of: path) }
 
     /// An optional list whose items are each parsed on their own.
-    private mutating func list<T>(_ f: inout FieldReader, _ key: String, _ item: (inout PrfaqParser, JSONValue, String) -> T?) -> [T] {
+    private mutating func list<T>(
+        _ f: inout FieldReader, _ key: String, _ item: (inout PrfaqParser, JSONValue, String) -> T?
+    ) -> [T] {
         guard let items = attempt({ try f.array(key) }), let items else { return [] }
         var out: [T] = []
         for (i, v) in items.enumerated() {
@@ -114,7 +142,9 @@ struct PrfaqParser {
     mutating func steps(_ f: inout FieldReader, path: String) -> [FunnelQuery.Step]? {
         guard let items = attempt({ try f.array("steps") }), let items else { return nil }
         guard (2...FunnelQuery.maxSteps).contains(items.count) else {
-            add(FieldError(path: path + ".steps", message: "must list 2 to \(FunnelQuery.maxSteps) steps, not \(items.count)"))
+            add(
+                FieldError(
+                    path: path + ".steps", message: "must list 2 to \(FunnelQuery.maxSteps) steps, not \(items.count)"))
             return nil
         }
         var steps: [FunnelQuery.Step] = []
@@ -147,18 +177,25 @@ struct PrfaqParser {
         let id = attempt { try f.slug("id") } ?? nil
         let title = attempt { try f.string("title") } ?? nil
         let steps = steps(&f, path: path)
-        if steps == nil, problems.count == before { add(FieldError(path: path + ".steps", message: "is required: the funnel's steps, in order")) }
+        if steps == nil, problems.count == before {
+            add(FieldError(path: path + ".steps", message: "is required: the funnel's steps, in order"))
+        }
         let window = attempt { try f.duration("window") } ?? nil
         let filters = attempt { try f.filters("where") } ?? []
         for e in f.unknownFields() { add(e) }
         guard problems.count == before, let id, let steps else { return nil }
-        return PrfaqDocument.Funnel(id: id, title: title, steps: steps, window: window ?? TimeLength(days: 14), filters: filters)
+        return PrfaqDocument.Funnel(
+            id: id, title: title, steps: steps, window: window ?? TimeLength(days: 14), filters: filters)
     }
 
     private mutating func parseExperiment(_ value: JSONValue, path: String) -> PrfaqDocument.ExperimentReference? {
         if case .string(let key) = value {
             guard FieldReader.isSlug(key) else {
-                add(FieldError(path: path, message: "'\(key.prefix(40))' is not an experiment key; use lowercase letters, digits, '-' and '_'"))
+                add(
+                    FieldError(
+                        path: path,
+                        message:
+                            "'\(key.prefix(40))' is not an experiment key; use lowercase letters, digits, '-' and '_'"))
                 return nil
             }
             return PrfaqDocument.ExperimentReference(key: key, definition: nil, line: line(of: path))
@@ -169,7 +206,8 @@ struct PrfaqParser {
         let definition = attempt { try f.string("definition") } ?? nil
         for e in f.unknownFields() { add(e) }
         guard problems.count == before, let key else { return nil }
-        return PrfaqDocument.ExperimentReference(key: key, definition: definition, line: line(of: definition == nil ? path : path + ".definition"))
+        return PrfaqDocument.ExperimentReference(
+            key: key, definition: definition, line: line(of: definition == nil ? path : path + ".definition"))
     }
 
     private mutating func parseFeedback(_ value: JSONValue, path: String) -> PrfaqDocument.FeedbackReference? {

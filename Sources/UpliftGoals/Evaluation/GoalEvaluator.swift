@@ -1,6 +1,6 @@
-public import UpliftAnalysis
-public import UpliftModel
-public import UpliftStorage
+package import UpliftAnalysis
+package import UpliftModel
+package import UpliftStorage
 
 /// Evaluates goals over a snapshot: each goal's series per period, its current value, progress,
 /// forecast to the deadline and status.
@@ -18,35 +18,47 @@ public import UpliftStorage
 ///   on_track when the point forecast meets it, at_risk when only the interval's favourable bound
 ///   does (upper for increase, lower for decrease), off_track when neither does or the deadline's
 ///   period is already measured; no_data without any value.
-public struct GoalEvaluator: Sendable {
-    public var engine: AnalysisEngine
-    public var links: [String: String]
-    public var calendar: LocalCalendar
-    public var confidence: Double
+package struct GoalEvaluator: Sendable {
+    package var engine: AnalysisEngine
+    package var links: [String: String]
+    package var calendar: LocalCalendar
+    package var confidence: Double
     /// Recent periods the trend is fitted on (at most).
-    public var fitPeriods: Int
+    package var fitPeriods: Int
 
-    public init(engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
-                calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8) {
-        self.engine = engine; self.links = links; self.calendar = calendar
-        self.confidence = confidence; self.fitPeriods = fitPeriods
+    package init(
+        engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
+        calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8
+    ) {
+        self.engine = engine
+        self.links = links
+        self.calendar = calendar
+        self.confidence = confidence
+        self.fitPeriods = fitPeriods
     }
 
     /// Every goal of the document.
-    public func evaluate(_ document: PrfaqDocument, snapshot: Snapshot, now: Int64) throws(UpliftError) -> [GoalStatus] {
+    package func evaluate(_ document: PrfaqDocument, snapshot: Snapshot, now: Int64) throws(UpliftError) -> [GoalStatus]
+    {
         var out: [GoalStatus] = []
-        for goal in document.goals { out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now)) }
+        for goal in document.goals {
+            out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now))
+        }
         return out
     }
 
-    public func evaluate(_ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64) throws(UpliftError) -> GoalStatus {
+    package func evaluate(
+        _ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64
+    ) throws(UpliftError) -> GoalStatus {
         let dataEnd = min(Self.dataEnd(snapshot) ?? Int64.min, now)
         var first = calendar.periodStart(min(launch, goal.deadline.adding(days: -90)), goal.interval)
         // Complete periods only: none that starts before the data does (a week whose first days
         // predate the data would read low, and weeks before it as zeros), and none after the one
         // that holds the data's end.
         if let dataStart = Self.dataStart(snapshot) {
-            while calendar.start(of: first) < dataStart, calendar.start(of: first) < dataEnd { first = calendar.nextPeriod(first, goal.interval) }
+            while calendar.start(of: first) < dataStart, calendar.start(of: first) < dataEnd {
+                first = calendar.nextPeriod(first, goal.interval)
+            }
         }
         var periods: [UTCDay] = []
         if dataEnd > Int64.min {
@@ -59,37 +71,48 @@ public struct GoalEvaluator: Sendable {
             }
         }
         guard let last = periods.last else {
-            return GoalStatus(goal: goal, series: [], current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,
-                              forecast: nil, status: .noData, explanation: "no complete \(goal.interval.rawValue) of data yet")
+            return GoalStatus(
+                goal: goal, series: [], current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,
+                forecast: nil, status: .noData, explanation: "no complete \(goal.interval.rawValue) of data yet")
         }
-        let scope = QueryScope(from: calendar.start(of: first), to: calendar.start(of: calendar.nextPeriod(last, goal.interval)),
-                               calendar: calendar, filters: goal.filters)
-        let source = GoalSeries(engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd)
+        let scope = QueryScope(
+            from: calendar.start(of: first), to: calendar.start(of: calendar.nextPeriod(last, goal.interval)),
+            calendar: calendar, filters: goal.filters)
+        let source = GoalSeries(
+            engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd)
         let values = try source.values(goal)
         let series = zip(periods, values).map { GoalStatus.Point(date: $0.description, value: $1) }
-        let deadlineIndex = Double(calendar.periodNumber(ofDay: goal.deadline, goal.interval) - calendar.periodNumber(ofDay: first, goal.interval))
-        return status(goal, series: series, deadlineIndex: deadlineIndex,
-                      deadlineLabel: calendar.periodStart(goal.deadline, goal.interval).description)
+        let deadlineIndex = Double(
+            calendar.periodNumber(ofDay: goal.deadline, goal.interval)
+                - calendar.periodNumber(ofDay: first, goal.interval))
+        return status(
+            goal, series: series, deadlineIndex: deadlineIndex,
+            deadlineLabel: calendar.periodStart(goal.deadline, goal.interval).description)
     }
 
     /// Status from a series (index i of the series is x = i); `deadlineIndex` is the deadline period's x.
-    public func status(_ goal: Goal, series: [GoalStatus.Point], deadlineIndex: Double, deadlineLabel: String) -> GoalStatus {
+    package func status(
+        _ goal: Goal, series: [GoalStatus.Point], deadlineIndex: Double, deadlineLabel: String
+    ) -> GoalStatus {
         let known = series.enumerated().compactMap { i, p in p.value.map { (x: Double(i), y: $0) } }
         guard let latest = known.last else {
-            return GoalStatus(goal: goal, series: series, current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,
-                              forecast: nil, status: .noData, explanation: "no period has a value yet")
+            return GoalStatus(
+                goal: goal, series: series, current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,
+                forecast: nil, status: .noData, explanation: "no period has a value yet")
         }
         let current = latest.y
         let baseline = goal.baseline ?? known.first?.y
         let progress = baseline.flatMap { b in goal.target != b ? (current - b) / (goal.target - b) : nil }
         let currentDate = series[Int(latest.x)].date
         let make = { (forecast: GoalStatus.Forecast?, state: GoalStatus.State, why: String) in
-            GoalStatus(goal: goal, series: series, current: current, currentDate: currentDate, baseline: baseline,
-                       progress: progress, forecast: forecast, status: state, explanation: why)
+            GoalStatus(
+                goal: goal, series: series, current: current, currentDate: currentDate, baseline: baseline,
+                progress: progress, forecast: forecast, status: state, explanation: why)
         }
         let meets = { (v: Double) in goal.direction.meets(v, goal.target) }
         if deadlineIndex <= latest.x {
-            return meets(current) ? make(nil, .achieved, "the target is met")
+            return meets(current)
+                ? make(nil, .achieved, "the target is met")
                 : make(nil, .offTrack, "the deadline has passed without meeting the target")
         }
         let recent = known.suffix(max(1, fitPeriods))
@@ -100,36 +123,44 @@ public struct GoalEvaluator: Sendable {
         func clamp(_ v: Double) -> Double { min(max(v, domain.lowerBound), domain.upperBound) }
         let point = clamp(trend.predict(deadlineIndex))
         let interval = trend.predictionInterval(deadlineIndex, confidence: confidence)
-        let forecast = GoalStatus.Forecast(date: deadlineLabel, value: point, low: interval.map { clamp($0.low) },
-                                           high: interval.map { clamp($0.high) }, confidence: confidence,
-                                           slopePerPeriod: trend.slope, periodsFitted: trend.count)
+        let forecast = GoalStatus.Forecast(
+            date: deadlineLabel, value: point, low: interval.map { clamp($0.low) },
+            high: interval.map { clamp($0.high) }, confidence: confidence,
+            slopePerPeriod: trend.slope, periodsFitted: trend.count)
         if meets(current) { return make(forecast, .achieved, "the target is met") }
         if meets(point) { return make(forecast, .onTrack, "the trend reaches the target by the deadline") }
         let favourable = goal.direction == .increase ? forecast.high : forecast.low
         if let favourable, meets(favourable) {
-            return make(forecast, .atRisk, "the trend falls short, but the target is within the forecast's \(Int((confidence * 100).rounded()))% interval")
+            return make(
+                forecast, .atRisk,
+                "the trend falls short, but the target is within the forecast's \(Int((confidence * 100).rounded()))% interval"
+            )
         }
         return make(forecast, .offTrack, "the trend misses the target by the deadline")
     }
 
     /// The start of the data: the start of the first segment's day or the earliest pending event's day.
-    public static func dataStart(_ snapshot: Snapshot) -> Int64? {
+    package static func dataStart(_ snapshot: Snapshot) -> Int64? {
         var start: Int64?
         for path in snapshot.segments {
             if let day = Snapshot.day(ofSegment: path) { start = min(start ?? .max, day.startMicroseconds) }
         }
-        for event in snapshot.pending { start = min(start ?? .max, UTCDay(microseconds: event.timestamp).startMicroseconds) }
+        for event in snapshot.pending {
+            start = min(start ?? .max, UTCDay(microseconds: event.timestamp).startMicroseconds)
+        }
         return start
     }
 
     /// The end of the data: the start of the day after the last segment's day or the latest pending
     /// event's day (segments are by UTC day, so both are whole days).
-    public static func dataEnd(_ snapshot: Snapshot) -> Int64? {
+    package static func dataEnd(_ snapshot: Snapshot) -> Int64? {
         var end: Int64?
         for path in snapshot.segments {
             if let day = Snapshot.day(ofSegment: path) { end = max(end ?? .min, day.adding(days: 1).startMicroseconds) }
         }
-        for event in snapshot.pending { end = max(end ?? .min, UTCDay(microseconds: event.timestamp).adding(days: 1).startMicroseconds) }
+        for event in snapshot.pending {
+            end = max(end ?? .min, UTCDay(microseconds: event.timestamp).adding(days: 1).startMicroseconds)
+        }
         return end
     }
 }

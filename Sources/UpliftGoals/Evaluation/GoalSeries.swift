@@ -25,20 +25,26 @@ struct GoalSeries {
         }
         switch goal.metric {
         case .adoptionRate:
-            let q = AdoptionQuery(scope: scope, feature: goal.feature ?? "", active: goal.active,
-                                  window: .calendar(goal.interval), interval: goal.interval)
+            let q = AdoptionQuery(
+                scope: scope, feature: goal.feature ?? "", active: goal.active,
+                window: .calendar(goal.interval), interval: goal.interval)
             let r = try engine.adoption(q, snapshot: snapshot, links: links)
             return aligned(r.series.map { ($0.date, $0.active > 0 ? $0.rate : nil) })
         case .uniquePersons, .events, .propertySum:
-            let measure: TrendQuery.Measure = goal.metric == .events ? .events : goal.metric == .uniquePersons ? .persons : .sum
-            let q = TrendQuery(scope: scope, event: goal.event, measure: measure, property: goal.property.map(PropertyRef.init), interval: goal.interval)
+            let measure: TrendQuery.Measure =
+                goal.metric == .events ? .events : goal.metric == .uniquePersons ? .persons : .sum
+            let q = TrendQuery(
+                scope: scope, event: goal.event, measure: measure, property: goal.property.map(PropertyRef.init),
+                interval: goal.interval)
             return aligned(try engine.trend(q, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
         case .propertyAverage:
             // An average over no events is no value, not zero: count the events alongside.
             let property = goal.property.map(PropertyRef.init)
-            let q = TrendQuery(scope: scope, event: goal.event, measure: .average, property: property, interval: goal.interval)
+            let q = TrendQuery(
+                scope: scope, event: goal.event, measure: .average, property: property, interval: goal.interval)
             let counts = TrendQuery(scope: scope, event: goal.event, measure: .events, interval: goal.interval)
-            let n = aligned(try engine.trend(counts, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
+            let n = aligned(
+                try engine.trend(counts, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
             let v = aligned(try engine.trend(q, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
             return zip(v, n).map { value, count in (count ?? 0) > 0 ? value : nil }
         case .funnelConversion:
@@ -59,9 +65,12 @@ struct GoalSeries {
         let window = goal.window ?? TimeLength(days: 14)
         var s = scope
         s.to = max(scope.to, dataEnd)
-        let q = FunnelQuery(scope: s, steps: goal.steps, window: window, conversionInterval: goal.interval == .month ? .day : goal.interval)
+        let q = FunnelQuery(
+            scope: s, steps: goal.steps, window: window,
+            conversionInterval: goal.interval == .month ? .day : goal.interval)
         let r = try engine.funnel(q, snapshot: snapshot, links: links)
-        var entered: [String: Int] = [:], converted: [String: Int] = [:]
+        var entered: [String: Int] = [:]
+        var converted: [String: Int] = [:]
         for p in r.conversionOverTime {
             guard let day = UTCDay(p.date) else { continue }
             let key = scope.calendar.periodStart(day, goal.interval).description
@@ -81,12 +90,16 @@ struct GoalSeries {
     /// out, so the latest periods have no value until their cohorts are N days old).
     private func retention(_ goal: Goal) throws(UpliftError) -> [Double?] {
         let n = goal.day ?? 1
-        let q = RetentionQuery(scope: scope, cohortEvent: goal.event ?? "", returnEvent: goal.active, interval: .day, periods: max(n, 1))
+        let q = RetentionQuery(
+            scope: scope, cohortEvent: goal.event ?? "", returnEvent: goal.active, interval: .day, periods: max(n, 1))
         let r = try engine.retention(q, snapshot: snapshot, links: links)
-        var persons = [Int](repeating: 0, count: periods.count), back = persons
+        var persons = [Int](repeating: 0, count: periods.count)
+        var back = persons
         let index = Dictionary(periods.enumerated().map { ($1.description, $0) }, uniquingKeysWith: { a, _ in a })
         for cohort in r.cohorts where cohort.retained.count > n {
-            guard let day = UTCDay(cohort.date), let i = index[scope.calendar.periodStart(day, goal.interval).description] else { continue }
+            guard let day = UTCDay(cohort.date),
+                let i = index[scope.calendar.periodStart(day, goal.interval).description]
+            else { continue }
             persons[i] += cohort.persons
             back[i] += cohort.retained[n]
         }
@@ -96,22 +109,28 @@ struct GoalSeries {
     /// NPS or CSAT per period over every feedback group the goal names (counts summed, so a score
     /// over several surveys weighs each answer once).
     private func feedback(_ goal: Goal, aligned: ([(String, Double?)]) -> [Double?]) throws(UpliftError) -> [Double?] {
-        let q = FeedbackQuery(scope: scope, feature: goal.feature, survey: goal.survey, interval: goal.interval, comments: 0)
+        let q = FeedbackQuery(
+            scope: scope, feature: goal.feature, survey: goal.survey, interval: goal.interval, comments: 0)
         let r = try engine.feedback(q, snapshot: snapshot, links: links)
         var sums: [String: (p: Int, pa: Int, d: Int, c: Int, s: Int)] = [:]
         for group in r.groups {
             for (date, x) in group.series {
                 var t = sums[date] ?? (0, 0, 0, 0, 0)
-                t.p += x.promoters; t.pa += x.passives; t.d += x.detractors; t.c += x.csatResponses; t.s += x.satisfied
+                t.p += x.promoters
+                t.pa += x.passives
+                t.d += x.detractors
+                t.c += x.csatResponses
+                t.s += x.satisfied
                 sums[date] = t
             }
         }
-        return aligned(sums.map { date, t in
-            if goal.metric == .nps {
-                let answers = t.p + t.pa + t.d
-                return (date, answers > 0 ? Double(t.p - t.d) / Double(answers) * 100 : nil)
-            }
-            return (date, t.c > 0 ? Double(t.s) / Double(t.c) * 100 : nil)
-        })
+        return aligned(
+            sums.map { date, t in
+                if goal.metric == .nps {
+                    let answers = t.p + t.pa + t.d
+                    return (date, answers > 0 ? Double(t.p - t.d) / Double(answers) * 100 : nil)
+                }
+                return (date, t.c > 0 ? Double(t.s) / Double(t.c) * 100 : nil)
+            })
     }
 }

@@ -11,24 +11,26 @@ import UpliftStats
 /// with Student's t on n − 2 degrees of freedom (the residual standard error s has n − 2). With
 /// fewer than 3 points there is no estimate of s: the forecast has no interval (two points give
 /// an exact line, one point a flat forecast).
-public struct LinearTrend: Sendable, Equatable {
-    public var intercept: Double
-    public var slope: Double
+package struct LinearTrend: Sendable, Equatable {
+    package var intercept: Double
+    package var slope: Double
     /// Points fitted.
-    public var count: Int
-    public var meanX: Double
+    package var count: Int
+    package var meanX: Double
     /// Σ (x − x̄)².
-    public var sxx: Double
+    package var sxx: Double
     /// √(Σ residual² / (n − 2)); nil with fewer than 3 points.
-    public var residualStandardError: Double?
+    package var residualStandardError: Double?
 
     /// Fits the points; nil when there are none or the lengths differ. A single point (or points
     /// all at one x) gives a flat line through their mean.
-    public static func fit(x: [Double], y: [Double]) -> LinearTrend? {
+    package static func fit(x: [Double], y: [Double]) -> LinearTrend? {
         let n = x.count
         guard n > 0, n == y.count else { return nil }
-        let mx = x.reduce(0, +) / Double(n), my = y.reduce(0, +) / Double(n)
-        var sxx = 0.0, sxy = 0.0
+        let mx = x.reduce(0, +) / Double(n)
+        let my = y.reduce(0, +) / Double(n)
+        var sxx = 0.0
+        var sxy = 0.0
         for i in 0..<n {
             sxx += (x[i] - mx) * (x[i] - mx)
             sxy += (x[i] - mx) * (y[i] - my)
@@ -47,11 +49,11 @@ public struct LinearTrend: Sendable, Equatable {
         return LinearTrend(intercept: intercept, slope: slope, count: n, meanX: mx, sxx: sxx, residualStandardError: s)
     }
 
-    public func predict(_ x: Double) -> Double { intercept + slope * x }
+    package func predict(_ x: Double) -> Double { intercept + slope * x }
 
     /// The two-sided prediction interval at `confidence` (0.8 → the 10th to 90th percentile) for a
     /// new observation at `x`; nil without a residual standard error.
-    public func predictionInterval(_ x: Double, confidence: Double) -> (low: Double, high: Double)? {
+    package func predictionInterval(_ x: Double, confidence: Double) -> (low: Double, high: Double)? {
         guard let s = residualStandardError, count >= 3, sxx > 0, confidence > 0, confidence < 1 else { return nil }
         let t = StudentT.quantile(1 - (1 - confidence) / 2, df: Double(count - 2))
         let se = s * (1 + 1 / Double(count) + (x - meanX) * (x - meanX) / sxx).squareRoot()

@@ -30,14 +30,25 @@ package enum Markdown {
                     out += "<pre><code>" + Escape.text(block.joined(separator: "\n")) + "</code></pre>"
                     code = nil
                 } else {
-                    block.append(line); code = block
+                    block.append(line)
+                    code = block
                 }
                 continue
             }
-            if trimmed.hasPrefix("```") { flushParagraph(); flushList(); code = []; continue }
-            if trimmed.isEmpty { flushParagraph(); flushList(); continue }
+            if trimmed.hasPrefix("```") {
+                flushParagraph()
+                flushList()
+                code = []
+                continue
+            }
+            if trimmed.isEmpty {
+                flushParagraph()
+                flushList()
+                continue
+            }
             if let (level, text) = heading(trimmed) {
-                flushParagraph(); flushList()
+                flushParagraph()
+                flushList()
                 // The page title is h1 and sections are h2: body headings start at h3.
                 let h = min(level + 2, 6)
                 out += "<h\(h)>" + inline(text) + "</h\(h)>"
@@ -51,14 +62,16 @@ package enum Markdown {
                 continue
             }
             if list != nil, line.hasPrefix("  "), var l = list, let last = l.items.popLast() {
-                l.items.append(last + " " + trimmed); list = l
+                l.items.append(last + " " + trimmed)
+                list = l
                 continue
             }
             flushList()
             paragraph.append(trimmed)
         }
         if let block = code { out += "<pre><code>" + Escape.text(block.joined(separator: "\n")) + "</code></pre>" }
-        flushParagraph(); flushList()
+        flushParagraph()
+        flushList()
         return out
     }
 
@@ -88,7 +101,10 @@ package enum Markdown {
         var out = ""
         var plain = ""
         var i = 0
-        func flush() { out += Escape.text(plain); plain = "" }
+        func flush() {
+            out += Escape.text(plain)
+            plain = ""
+        }
         func find(_ marker: [Character], from: Int) -> Int? {
             var j = from
             while j + marker.count <= chars.count {
@@ -100,18 +116,29 @@ package enum Markdown {
         while i < chars.count {
             let c = chars[i]
             if c == "\\", i + 1 < chars.count, "\\`*_[]()#+-.!".contains(chars[i + 1]) {
-                plain.append(chars[i + 1]); i += 2; continue
+                plain.append(chars[i + 1])
+                i += 2
+                continue
             }
             if c == "`", let end = find(["`"], from: i + 1) {
-                flush(); out += "<code>" + Escape.text(String(chars[(i + 1)..<end])) + "</code>"; i = end + 1; continue
+                flush()
+                out += "<code>" + Escape.text(String(chars[(i + 1)..<end])) + "</code>"
+                i = end + 1
+                continue
             }
             // `_` inside a word (event names such as feature_x_used) is a letter, not emphasis.
             let opens = c == "*" || (c == "_" && (i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber)))
             if opens, i + 1 < chars.count, chars[i + 1] == c, let end = find([c, c], from: i + 2), end > i + 2 {
-                flush(); out += "<strong>" + inline(String(chars[(i + 2)..<end])) + "</strong>"; i = end + 2; continue
+                flush()
+                out += "<strong>" + inline(String(chars[(i + 2)..<end])) + "</strong>"
+                i = end + 2
+                continue
             }
             if opens, let end = find([c], from: i + 1), end > i + 1, chars[i + 1] != " " {
-                flush(); out += "<em>" + inline(String(chars[(i + 1)..<end])) + "</em>"; i = end + 1; continue
+                flush()
+                out += "<em>" + inline(String(chars[(i + 1)..<end])) + "</em>"
+                i = end + 1
+                continue
             }
             if c == "[", let close = find(["]", "("], from: i + 1), let paren = find([")"], from: close + 2) {
                 flush()
@@ -125,7 +152,8 @@ package enum Markdown {
                 i = paren + 1
                 continue
             }
-            plain.append(c); i += 1
+            plain.append(c)
+            i += 1
         }
         flush()
         return out
@@ -133,7 +161,8 @@ package enum Markdown {
 
     /// Only web, mail and in-page links survive; anything else (javascript:, data:, relative paths) is dropped.
     package static func safeHref(_ href: String) -> String? {
-        guard !href.isEmpty, !href.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) else { return nil }
+        guard !href.isEmpty, !href.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true })
+        else { return nil }
         let lower = href.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") { return href }
         if href.hasPrefix("#") { return "#" + Escape.anchor(String(href.dropFirst())) }

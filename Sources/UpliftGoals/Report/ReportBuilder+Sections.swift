@@ -20,25 +20,41 @@ extension ReportBuilder {
         return [.trustedHTML("<p class=\"goal-links\">" + links.joined(separator: " · ") + "</p>")]
     }
 
-    func funnelSections(_ document: PrfaqDocument, range: Range, snapshot: Snapshot) throws(UpliftError) -> [ReportSection] {
+    func funnelSections(
+        _ document: PrfaqDocument, range: Range, snapshot: Snapshot
+    ) throws(UpliftError) -> [ReportSection] {
         var out: [ReportSection] = []
         for funnel in document.funnels {
             let scope = QueryScope(from: range.from, to: range.to, calendar: calendar, filters: funnel.filters)
-            let result = try engine.funnel(FunnelQuery(scope: scope, steps: funnel.steps, window: funnel.window), snapshot: snapshot, links: links)
+            let result = try engine.funnel(
+                FunnelQuery(scope: scope, steps: funnel.steps, window: funnel.window), snapshot: snapshot, links: links)
             let title = funnel.title ?? funnel.id
-            let input = FunnelInput(id: "funnel-" + funnel.id, title: title,
-                                    steps: result.steps.map { .init(name: $0.event, persons: $0.persons, medianSecondsToConvert: $0.medianSecondsToConvert) },
-                                    subtitle: "Persons, ordered, \(funnel.window.description) window")
+            let input = FunnelInput(
+                id: "funnel-" + funnel.id, title: title,
+                steps: result.steps.map {
+                    .init(name: $0.event, persons: $0.persons, medianSecondsToConvert: $0.medianSecondsToConvert)
+                },
+                subtitle: "Persons, ordered, \(funnel.window.description) window")
             let events = funnel.steps.map(\.event)
-            out.append(ReportSection(kind: .other(id: "funnel-" + funnel.id), heading: "Funnel: " + title,
-                blocks: goalLinks(document) { $0.metric == .funnelConversion && $0.steps.map(\.event) == events }
-                    + [.chart(ChartBlock(svg: FunnelChart.svg(input), table: FunnelChart.table(input),
-                                         caption: "From \(UTCDay(microseconds: range.from)) to \(UTCDay(microseconds: range.to)); conversion and drop-off between steps."))]))
+            out.append(
+                ReportSection(
+                    kind: .other(id: "funnel-" + funnel.id), heading: "Funnel: " + title,
+                    blocks: goalLinks(document) { $0.metric == .funnelConversion && $0.steps.map(\.event) == events }
+                        + [
+                            .chart(
+                                ChartBlock(
+                                    svg: FunnelChart.svg(input), table: FunnelChart.table(input),
+                                    caption:
+                                        "From \(UTCDay(microseconds: range.from)) to \(UTCDay(microseconds: range.to)); conversion and drop-off between steps."
+                                ))
+                        ]))
         }
         return out
     }
 
-    func experimentSections(_ document: PrfaqDocument, range: Range, snapshot: Snapshot) throws(UpliftError) -> [ReportSection] {
+    func experimentSections(
+        _ document: PrfaqDocument, range: Range, snapshot: Snapshot
+    ) throws(UpliftError) -> [ReportSection] {
         let folder = URL(fileURLWithPath: document.path).deletingLastPathComponent()
         var out: [ReportSection] = []
         for reference in document.experiments {
@@ -47,57 +63,88 @@ extension ReportBuilder {
             let definition: ExperimentDefinition
             if let file = reference.definition {
                 let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
-                guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-                    throw UpliftError(.notFound, "cannot read experiment definition \(file) (relative to \(document.path)); check the path")
+                guard let data = FileManager.default.contents(atPath: url.path),
+                    let text = String(data: data, encoding: .utf8)
+                else {
+                    throw UpliftError(
+                        .notFound,
+                        "cannot read experiment definition \(file) (relative to \(document.path)); check the path")
                 }
                 definition = try ExperimentDefinition(yaml: text)
             } else if let stored = storedExperiments[reference.key] {
                 definition = stored
             } else {
-                out.append(ReportSection(kind: .other(id: id), heading: heading, blocks: [.paragraph(
-                    "Experiment \(reference.key) is not in this project's catalog and the PR/FAQ names no definition file; "
-                    + "create it with `uplift experiment create` or add `definition:` to see its analysis.")]))
+                out.append(
+                    ReportSection(
+                        kind: .other(id: id), heading: heading,
+                        blocks: [
+                            .paragraph(
+                                "Experiment \(reference.key) is not in this project's catalog and the PR/FAQ names no definition file; "
+                                    + "create it with `uplift experiment create` or add `definition:` to see its analysis."
+                            )
+                        ]))
                 continue
             }
             let result: ExperimentResult
             do {
-                result = try ExperimentAnalysis.run(definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine)
-            } catch where error.code == .invalidInput {
+                result = try ExperimentAnalysis.run(
+                    definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine)
+            } catch  where error.code == .invalidInput {
                 // The definition cannot be analysed over this range (e.g. a range longer than the analysis
                 // allows): the report says why in the section instead of failing as a whole.
-                out.append(ReportSection(kind: .other(id: id), heading: heading, blocks: [.paragraph("This experiment could not be analysed: \(error.message).")]))
+                out.append(
+                    ReportSection(
+                        kind: .other(id: id), heading: heading,
+                        blocks: [.paragraph("This experiment could not be analysed: \(error.message).")]))
                 continue
             }
             var rows: [ForestInput.Row] = []
             for metric in result.metrics {
                 for line in metric.variants {
-                    guard let effect = line.comparison?.relative, let lo = effect.lower, let hi = effect.upper else { continue }
-                    let verdict: ForestInput.Verdict = line.verdict == .better ? .better : line.verdict == .worse ? .worse : .inconclusive
-                    rows.append(.init(metric: metric.id + (metric.guardrail ? " (guardrail)" : ""), variant: line.key,
-                                      estimate: effect.estimate, lower: lo, upper: hi, verdict: verdict))
+                    guard let effect = line.comparison?.relative, let lo = effect.lower, let hi = effect.upper else {
+                        continue
+                    }
+                    let verdict: ForestInput.Verdict =
+                        line.verdict == .better ? .better : line.verdict == .worse ? .worse : .inconclusive
+                    rows.append(
+                        .init(
+                            metric: metric.id + (metric.guardrail ? " (guardrail)" : ""), variant: line.key,
+                            estimate: effect.estimate, lower: lo, upper: hi, verdict: verdict))
                 }
             }
-            let input = ForestInput(id: id, title: definition.key, rows: rows, decision: result.decision.summary,
-                                    intervalLabel: "\(Int((result.confidence * 100).rounded()))% interval")
+            let input = ForestInput(
+                id: id, title: definition.key, rows: rows, decision: result.decision.summary,
+                intervalLabel: "\(Int((result.confidence * 100).rounded()))% interval")
             var blocks = goalLinks(document) { _ in true }
-            blocks.append(.facts([Fact("Decision", result.decision.recommendation.rawValue.replacingOccurrences(of: "_", with: " ")),
-                                  Fact("Summary", result.decision.summary)]))
-            blocks.append(.chart(ChartBlock(svg: ForestPlot.svg(input), table: ForestPlot.table(input),
-                                            caption: "Relative lift vs control, \(result.method), \(result.correction.rawValue)-corrected.")))
+            blocks.append(
+                .facts([
+                    Fact("Decision", result.decision.recommendation.rawValue.replacingOccurrences(of: "_", with: " ")),
+                    Fact("Summary", result.decision.summary),
+                ]))
+            blocks.append(
+                .chart(
+                    ChartBlock(
+                        svg: ForestPlot.svg(input), table: ForestPlot.table(input),
+                        caption: "Relative lift vs control, \(result.method), \(result.correction.rawValue)-corrected.")
+                ))
             for reason in result.decision.reasons { blocks.append(.paragraph(reason)) }
             out.append(ReportSection(kind: .other(id: id), heading: heading, blocks: blocks))
         }
         return out
     }
 
-    func feedbackSections(_ document: PrfaqDocument, range: Range, snapshot: Snapshot) throws(UpliftError) -> [ReportSection] {
+    func feedbackSections(
+        _ document: PrfaqDocument, range: Range, snapshot: Snapshot
+    ) throws(UpliftError) -> [ReportSection] {
         var out: [ReportSection] = []
         for (i, reference) in document.feedback.enumerated() {
             let name = reference.survey ?? reference.feature ?? "all surveys"
             let id = "feedback-\(i + 1)-" + name
             let scope = QueryScope(from: range.from, to: range.to, calendar: calendar)
-            let result = try engine.feedback(FeedbackQuery(scope: scope, feature: reference.feature, survey: reference.survey,
-                                                           interval: .week, comments: comments), snapshot: snapshot, links: links)
+            let result = try engine.feedback(
+                FeedbackQuery(
+                    scope: scope, feature: reference.feature, survey: reference.survey,
+                    interval: .week, comments: comments), snapshot: snapshot, links: links)
             let total = result.total
             let nps = document.goals.contains { $0.metric == .nps } || total.csatResponses == 0
             let counts = nps ? total.npsScores : total.csatScores
@@ -106,29 +153,46 @@ extension ReportBuilder {
             for group in result.groups {
                 for (date, s) in group.series {
                     var t = byDate[date] ?? FeedbackResult.Summary()
-                    t.promoters += s.promoters; t.passives += s.passives; t.detractors += s.detractors
-                    t.csatResponses += s.csatResponses; t.satisfied += s.satisfied
+                    t.promoters += s.promoters
+                    t.passives += s.passives
+                    t.detractors += s.detractors
+                    t.csatResponses += s.csatResponses
+                    t.satisfied += s.satisfied
                     byDate[date] = t
                 }
             }
             for (date, s) in byDate.sorted(by: { $0.key < $1.key }) {
                 guard let day = UTCDay(date) else { continue }
                 let n = s.promoters + s.passives + s.detractors
-                if nps, n > 0 { trend.append(.init(day: day, score: 100 * Double(s.promoters - s.detractors) / Double(n))) }
+                if nps, n > 0 {
+                    trend.append(.init(day: day, score: 100 * Double(s.promoters - s.detractors) / Double(n)))
+                }
                 // The chart takes CSAT as a fraction 0…1 (it formats it as a percentage).
-                if !nps, s.csatResponses > 0 { trend.append(.init(day: day, score: Double(s.satisfied) / Double(s.csatResponses))) }
+                if !nps, s.csatResponses > 0 {
+                    trend.append(.init(day: day, score: Double(s.satisfied) / Double(s.csatResponses)))
+                }
             }
-            let input = FeedbackInput(id: id, title: (nps ? "NPS: " : "CSAT: ") + name, scale: nps ? .nps : .csat, counts: counts, trend: trend)
+            let input = FeedbackInput(
+                id: id, title: (nps ? "NPS: " : "CSAT: ") + name, scale: nps ? .nps : .csat, counts: counts,
+                trend: trend)
             let recent = result.groups.flatMap(\.comments).sorted { $0.time > $1.time }.prefix(comments)
             var blocks = goalLinks(document) { g in
-                (g.metric == .nps || g.metric == .csat) && (reference.survey == nil || g.survey == nil || g.survey == reference.survey)
+                (g.metric == .nps || g.metric == .csat)
+                    && (reference.survey == nil || g.survey == nil || g.survey == reference.survey)
             }
-            blocks.append(.chart(ChartBlock(svg: FeedbackChart.svg(input), table: FeedbackChart.table(input),
-                                            caption: "\(total.responses) responses; weekly score.")))
+            blocks.append(
+                .chart(
+                    ChartBlock(
+                        svg: FeedbackChart.svg(input), table: FeedbackChart.table(input),
+                        caption: "\(total.responses) responses; weekly score.")))
             if !recent.isEmpty {
-                blocks.append(.comments(recent.map { c in
-                    FeedbackComment(score: c.score.map { ValueUnit.number.format($0) } ?? "–", text: c.text, meta: String(c.time.prefix(10)))
-                }))
+                blocks.append(
+                    .comments(
+                        recent.map { c in
+                            FeedbackComment(
+                                score: c.score.map { ValueUnit.number.format($0) } ?? "–", text: c.text,
+                                meta: String(c.time.prefix(10)))
+                        }))
             }
             out.append(ReportSection(kind: .other(id: id), heading: "Feedback: " + name, blocks: blocks))
         }

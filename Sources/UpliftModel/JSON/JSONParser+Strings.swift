@@ -36,9 +36,10 @@ extension JSONParser {
                 try scanUTF8Sequence(lead: c)
             }
         }
-        entries.append(JSONEntry(
-            kind: .string, flag: escaped, start: UInt32(start), end: UInt32(pos),
-            next: UInt32(entries.count + 1), count: 0))
+        entries.append(
+            JSONEntry(
+                kind: .string, flag: escaped, start: UInt32(start), end: UInt32(pos),
+                next: UInt32(entries.count + 1), count: 0))
         pos += 1
     }
 
@@ -99,12 +100,20 @@ extension JSONParser {
         var high: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
+        case 0xE0:
+            length = 3
+            low = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
+        case 0xF4:
+            length = 4
+            high = 0x8F
         default:
             throw error("invalid UTF-8: byte 0x\(hex(lead)) cannot start a character; send UTF-8 text", .invalidUTF8)
         }

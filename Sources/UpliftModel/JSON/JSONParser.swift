@@ -165,9 +165,10 @@ package struct JSONParser {
             throw error("invalid literal; only true, false and null are allowed")
         }
         pos += n
-        entries.append(JSONEntry(
-            kind: kind, flag: false, start: UInt32(start), end: UInt32(pos),
-            next: UInt32(entries.count + 1), count: 0))
+        entries.append(
+            JSONEntry(
+                kind: kind, flag: false, start: UInt32(start), end: UInt32(pos),
+                next: UInt32(entries.count + 1), count: 0))
     }
 
     mutating func parseNumber() throws(UpliftError) {
@@ -193,9 +194,10 @@ package struct JSONParser {
             guard pos < count, isDigit(base[pos]) else { throw error("a number needs digits in its exponent") }
             while pos < count, isDigit(base[pos]) { pos += 1 }
         }
-        entries.append(JSONEntry(
-            kind: .number, flag: false, start: UInt32(start), end: UInt32(pos),
-            next: UInt32(entries.count + 1), count: 0))
+        entries.append(
+            JSONEntry(
+                kind: .number, flag: false, start: UInt32(start), end: UInt32(pos),
+                next: UInt32(entries.count + 1), count: 0))
     }
 
     @inline(__always)

@@ -1,6 +1,6 @@
 /// A parsed JSON value, materialised. The ingest hot path never builds these (it reads the tape);
 /// they serve tools, tests and code that needs to walk arbitrary JSON.
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     /// The number exactly as written, so that no precision is lost; see `doubleValue`.
@@ -12,13 +12,14 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Parses one strict RFC 8259 text (see `JSONParser`). Throws `.invalidUTF8` for bytes that are not
     /// UTF-8 and `.invalidJSON` for anything else (nesting too deep included), the codes the API answers.
-    public init(parsing bytes: [UInt8], maxDepth: Int = 32) throws(UpliftError) {
+    package init(parsing bytes: [UInt8], maxDepth: Int = 32) throws(UpliftError) {
         do {
             let tape = try JSONParser.parse(bytes, maxDepth: maxDepth)
             self = bytes.withUnsafeBytes { JSONValue(JSONView(bytes: $0, tape: tape), 0) }
         } catch {
             // Too deep is one way of being invalid JSON for callers of a whole value.
-            throw UpliftError(error.code == .invalidUTF8 ? .invalidUTF8 : .invalidJSON, "\(error.code): \(error.message)")
+            throw UpliftError(
+                error.code == .invalidUTF8 ? .invalidUTF8 : .invalidJSON, "\(error.code): \(error.message)")
         }
     }
 
@@ -44,18 +45,18 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The number as a Double (nil when this is not a number).
-    public var doubleValue: Double? {
+    package var doubleValue: Double? {
         if case .number(let text) = self { return Double(text) }
         return nil
     }
 
     /// The value of the last member named `key` (nil when absent or not an object).
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.last(where: { $0.0 == key })?.1
     }
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
@@ -69,7 +70,7 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
         case .bool(let b): hasher.combine(b)
@@ -83,7 +84,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Compact JSON text (strings re-escaped minimally).
-    public var compactText: String {
+    package var compactText: String {
         var writer = JSONWriter()
         writer.write(self)
         return writer.text

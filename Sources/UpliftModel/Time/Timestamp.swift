@@ -7,9 +7,9 @@ import Darwin
 #endif
 
 /// Parsing of wire timestamps into microseconds since the Unix epoch (UTC).
-public enum Timestamp {
+package enum Timestamp {
     /// The wall-clock time now, in microseconds since the Unix epoch.
-    public static func now() -> Int64 {
+    package static func now() -> Int64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
@@ -18,7 +18,7 @@ public enum Timestamp {
     /// The one ISO-8601 writer: `YYYY-MM-DDThh:mm:ss.ffffffZ` in UTC, with the microseconds only
     /// when there are some (`fraction: false` truncates to whole seconds: `YYYY-MM-DDThh:mm:ssZ`).
     /// `parse(_:)` reads every form it writes.
-    public static func format(_ t: Int64, fraction: Bool = true) -> String {
+    package static func format(_ t: Int64, fraction: Bool = true) -> String {
         let day = UTCDay(microseconds: t)
         let microsOfDay = t - day.startMicroseconds
         let seconds = microsOfDay / 1_000_000
@@ -33,11 +33,11 @@ public enum Timestamp {
     }
 
     /// `YYYY-MM-DDThh:mm:ssZ` (UTC, whole seconds, truncated).
-    public static func formatSeconds(_ t: Int64) -> String { format(t, fraction: false) }
+    package static func formatSeconds(_ t: Int64) -> String { format(t, fraction: false) }
 
     /// `YYYY-MM-DDThh:mm:ssZ` of a time in seconds since the epoch (Foundation's
     /// `Date.timeIntervalSince1970`), truncated to whole seconds.
-    public static func formatSeconds(epochSeconds: Double) -> String {
+    package static func formatSeconds(epochSeconds: Double) -> String {
         formatSeconds(Int64((epochSeconds * 1_000_000).rounded(.down)))
     }
 
@@ -45,14 +45,14 @@ public enum Timestamp {
     /// `hh:mm`, optional `:ss`, an optional fraction of 1–9 digits (truncated to µs), and an
     /// optional `Z`/`z` or `±hh:mm` / `±hhmm` / `±hh` offset (none means UTC). A date alone is
     /// midnight UTC. Returns nil for anything else, including impossible dates such as Feb 30.
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         var text = text
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
     /// Epoch seconds or milliseconds, as PostHog accepts: magnitudes of 1e11 or more are taken
     /// as milliseconds (1e11 seconds would be the year 5138), smaller ones as seconds.
-    public static func fromEpoch(_ value: Double) -> Int64? {
+    package static func fromEpoch(_ value: Double) -> Int64? {
         guard value.isFinite else { return nil }
         let micros = abs(value) >= 1e11 ? value * 1_000 : value * 1_000_000
         guard abs(micros) <= Double(maxMicros) else { return nil }
@@ -64,7 +64,7 @@ public enum Timestamp {
     static let maxMicros: Int64 = 253_402_300_800_000_000
 
     /// Byte-level form of `parse(_:)`.
-    public static func parse(_ s: UnsafeRawBufferPointer) -> Int64? {
+    package static func parse(_ s: UnsafeRawBufferPointer) -> Int64? {
         let n = s.count
         guard n >= 10 else { return nil }
         @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {

@@ -30,30 +30,47 @@ struct MessageFields {
             let first = e.end > e.start ? view.bytes[Int(e.start)] : 0
             switch first {
             case UInt8(ascii: "t"):
-                if view.stringEquals(key, "type") { type = value }
-                else if view.stringEquals(key, "timestamp") { timestamp = value }
-                else if view.stringEquals(key, "traits") { traits = value }
-                else if view.stringEquals(key, "token") { writeKey = value }
+                if view.stringEquals(key, "type") {
+                    type = value
+                } else if view.stringEquals(key, "timestamp") {
+                    timestamp = value
+                } else if view.stringEquals(key, "traits") {
+                    traits = value
+                } else if view.stringEquals(key, "token") {
+                    writeKey = value
+                }
             case UInt8(ascii: "e"):
                 if view.stringEquals(key, "event") { event = value }
             case UInt8(ascii: "u"):
-                if view.stringEquals(key, "userId") { userId = value }
-                else if view.stringEquals(key, "uuid") { uuid = value }
+                if view.stringEquals(key, "userId") {
+                    userId = value
+                } else if view.stringEquals(key, "uuid") {
+                    uuid = value
+                }
             case UInt8(ascii: "a"):
-                if view.stringEquals(key, "anonymousId") { anonymousId = value }
-                else if view.stringEquals(key, "api_key") { writeKey = value }
+                if view.stringEquals(key, "anonymousId") {
+                    anonymousId = value
+                } else if view.stringEquals(key, "api_key") {
+                    writeKey = value
+                }
             case UInt8(ascii: "m"):
                 if view.stringEquals(key, "messageId") { messageId = value }
             case UInt8(ascii: "o"):
-                if view.stringEquals(key, "originalTimestamp") { originalTimestamp = value }
-                else if view.stringEquals(key, "offset") { offset = value }
+                if view.stringEquals(key, "originalTimestamp") {
+                    originalTimestamp = value
+                } else if view.stringEquals(key, "offset") {
+                    offset = value
+                }
             case UInt8(ascii: "s"):
                 if view.stringEquals(key, "sentAt") || view.stringEquals(key, "sent_at") { sentAt = value }
             case UInt8(ascii: "r"):
                 if view.stringEquals(key, "receivedAt") { receivedAt = value }
             case UInt8(ascii: "p"):
-                if view.stringEquals(key, "properties") { properties = value }
-                else if view.stringEquals(key, "previousId") { previousId = value }
+                if view.stringEquals(key, "properties") {
+                    properties = value
+                } else if view.stringEquals(key, "previousId") {
+                    previousId = value
+                }
             case UInt8(ascii: "c"):
                 if view.stringEquals(key, "context") { context = value }
             case UInt8(ascii: "n"):
@@ -65,9 +82,13 @@ struct MessageFields {
             case UInt8(ascii: "w"):
                 if view.stringEquals(key, "writeKey") { writeKey = value }
             case UInt8(ascii: "$"):
-                if view.stringEquals(key, "$set") { set = value }
-                else if view.stringEquals(key, "$set_once") { setOnce = value }
-                else if view.stringEquals(key, "$token") { writeKey = value }
+                if view.stringEquals(key, "$set") {
+                    set = value
+                } else if view.stringEquals(key, "$set_once") {
+                    setOnce = value
+                } else if view.stringEquals(key, "$token") {
+                    writeKey = value
+                }
             case UInt8(ascii: "\\"):
                 // An escaped name: rare, so take the slow exact path for every candidate.
                 self = MessageFields.slow(view, object)

@@ -1,19 +1,19 @@
 /// Why one message (or a whole body) was refused: a stable snake_case `code` for machines and a
 /// `message` for people that names the field and says what to send instead. Messages never
 /// quote the client's values, so they are safe to log and return.
-public struct Rejection: Sendable, Hashable, Error, CustomStringConvertible {
-    public var code: String
-    public var message: String
+package struct Rejection: Sendable, Hashable, Error, CustomStringConvertible {
+    package var code: String
+    package var message: String
 
-    public init(_ code: String, _ message: String) {
+    package init(_ code: String, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code): \(message)" }
+    package var description: String { "\(code): \(message)" }
 
     /// The codes this decoder produces, for documentation and exhaustive tests.
-    public static let allCodes: [String] = [
+    package static let allCodes: [String] = [
         "invalid_json", "invalid_utf8", "nesting_too_deep", "invalid_body", "batch_too_large",
         "invalid_message", "event_too_large", "unknown_type", "missing_event_name", "event_name_too_long",
         "missing_distinct_id", "invalid_distinct_id", "distinct_id_too_long", "invalid_event_id",
@@ -23,11 +23,11 @@ public struct Rejection: Sendable, Hashable, Error, CustomStringConvertible {
 }
 
 /// A rejected message of a body, by its position (0 for a body that is a single message).
-public struct RejectedMessage: Sendable, Hashable {
-    public var index: Int
-    public var reason: Rejection
+package struct RejectedMessage: Sendable, Hashable {
+    package var index: Int
+    package var reason: Rejection
 
-    public init(index: Int, reason: Rejection) {
+    package init(index: Int, reason: Rejection) {
         self.index = index
         self.reason = reason
     }
@@ -35,18 +35,18 @@ public struct RejectedMessage: Sendable, Hashable {
 
 /// What one request body decoded into. Valid messages become events even when others in the
 /// same batch are rejected (partial success).
-public struct DecodeResult: Sendable, Hashable {
-    public var events: [Event] = []
-    public var rejections: [RejectedMessage] = []
+package struct DecodeResult: Sendable, Hashable {
+    package var events: [Event] = []
+    package var rejections: [RejectedMessage] = []
     /// Set when the body as a whole is unusable (not JSON, wrong shape, too many messages); then
     /// there are no events and no per-message rejections.
-    public var bodyRejection: Rejection?
+    package var bodyRejection: Rejection?
     /// Events whose corrected time lay too far in the future and was set to the receive time.
-    public var clampedCount = 0
+    package var clampedCount = 0
     /// Messages seen in the body (1 for a single message).
-    public var messageCount = 0
+    package var messageCount = 0
     /// The project's public key when the body carries one (`writeKey`, `api_key`, `token`, `$token`).
-    public var writeKey: String?
+    package var writeKey: String?
 
-    public init() {}
+    package init() {}
 }

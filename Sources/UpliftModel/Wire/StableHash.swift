@@ -13,10 +13,20 @@ package enum StableHash {
         for b in 0..<blocks {
             var k1 = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: b * 16, as: UInt64.self))
             var k2 = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: b * 16 + 8, as: UInt64.self))
-            k1 &*= c1; k1 = rotl(k1, 31); k1 &*= c2; h1 ^= k1
-            h1 = rotl(h1, 27); h1 &+= h2; h1 = h1 &* 5 &+ 0x52dc_e729
-            k2 &*= c2; k2 = rotl(k2, 33); k2 &*= c1; h2 ^= k2
-            h2 = rotl(h2, 31); h2 &+= h1; h2 = h2 &* 5 &+ 0x3849_5ab5
+            k1 &*= c1
+            k1 = rotl(k1, 31)
+            k1 &*= c2
+            h1 ^= k1
+            h1 = rotl(h1, 27)
+            h1 &+= h2
+            h1 = h1 &* 5 &+ 0x52dc_e729
+            k2 &*= c2
+            k2 = rotl(k2, 33)
+            k2 &*= c1
+            h2 ^= k2
+            h2 = rotl(h2, 31)
+            h2 &+= h1
+            h2 = h2 &* 5 &+ 0x3849_5ab5
         }
         let tail = blocks * 16
         var k1: UInt64 = 0
@@ -26,18 +36,28 @@ package enum StableHash {
             for i in stride(from: rest - 1, through: 8, by: -1) {
                 k2 ^= UInt64(data[tail + i]) << (UInt64(i - 8) * 8)
             }
-            k2 &*= c2; k2 = rotl(k2, 33); k2 &*= c1; h2 ^= k2
+            k2 &*= c2
+            k2 = rotl(k2, 33)
+            k2 &*= c1
+            h2 ^= k2
         }
         if rest > 0 {
             for i in stride(from: min(rest, 8) - 1, through: 0, by: -1) {
                 k1 ^= UInt64(data[tail + i]) << (UInt64(i) * 8)
             }
-            k1 &*= c1; k1 = rotl(k1, 31); k1 &*= c2; h1 ^= k1
+            k1 &*= c1
+            k1 = rotl(k1, 31)
+            k1 &*= c2
+            h1 ^= k1
         }
-        h1 ^= UInt64(n); h2 ^= UInt64(n)
-        h1 &+= h2; h2 &+= h1
-        h1 = fmix(h1); h2 = fmix(h2)
-        h1 &+= h2; h2 &+= h1
+        h1 ^= UInt64(n)
+        h2 ^= UInt64(n)
+        h1 &+= h2
+        h2 &+= h1
+        h1 = fmix(h1)
+        h2 = fmix(h2)
+        h1 &+= h2
+        h2 &+= h1
         return (h1, h2)
     }
 
@@ -60,8 +80,10 @@ package enum StableHash {
 
     @inline(__always) static func fmix(_ k: UInt64) -> UInt64 {
         var k = k
-        k ^= k >> 33; k &*= 0xff51_afd7_ed55_8ccd
-        k ^= k >> 33; k &*= 0xc4ce_b9fe_1a85_ec53
+        k ^= k >> 33
+        k &*= 0xff51_afd7_ed55_8ccd
+        k ^= k >> 33
+        k &*= 0xc4ce_b9fe_1a85_ec53
         k ^= k >> 33
         return k
     }

@@ -7,10 +7,10 @@
 /// times, skew correction, limits) is the track message's, so feedback is an event like any other.
 extension WireDecoder {
     /// The event name feedback is stored under.
-    public static let feedbackEvent = "$feedback"
+    package static let feedbackEvent = "$feedback"
 
     /// Decodes one feedback body; a bad body is a `bodyRejection` naming the field.
-    public func decodeFeedback(_ bytes: [UInt8], receivedAt: Int64) -> DecodeResult {
+    package func decodeFeedback(_ bytes: [UInt8], receivedAt: Int64) -> DecodeResult {
         let built: Result<[UInt8], Rejection> = bytes.withUnsafeBytes { raw in
             do throws(Rejection) { return .success(try trackMessage(feedback: raw)) } catch { return .failure(error) }
         }
@@ -42,7 +42,8 @@ extension WireDecoder {
         guard view.kind(0) == .object else {
             throw Rejection("invalid_body", "feedback must be one JSON object")
         }
-        guard let scaleIndex = view.member(0, "scale"), let scale = view.double(scaleIndex), scale == 10 || scale == 5 else {
+        guard let scaleIndex = view.member(0, "scale"), let scale = view.double(scaleIndex), scale == 10 || scale == 5
+        else {
             throw Rejection("invalid_scale", "`scale` must be 10 (NPS, scores 0–10) or 5 (CSAT, scores 1–5)")
         }
         let range: ClosedRange<Double> = scale == 10 ? 0...10 : 1...5
@@ -50,9 +51,13 @@ extension WireDecoder {
             score.rounded() == score, range.contains(score)
         else {
             throw Rejection(
-                "invalid_score", "`score` must be a whole number from \(Int(range.lowerBound)) to \(Int(range.upperBound)) on a scale of \(Int(scale))")
+                "invalid_score",
+                "`score` must be a whole number from \(Int(range.lowerBound)) to \(Int(range.upperBound)) on a scale of \(Int(scale))"
+            )
         }
-        var extras: [(key: String, value: JSONWriter.Value)] = [("score", .entry(scoreIndex)), ("scale", .entry(scaleIndex))]
+        var extras: [(key: String, value: JSONWriter.Value)] = [
+            ("score", .entry(scoreIndex)), ("scale", .entry(scaleIndex)),
+        ]
         for name in ["comment", "feature", "survey"] {
             guard let index = member(view, name) else { continue }
             switch view.kind(index) {

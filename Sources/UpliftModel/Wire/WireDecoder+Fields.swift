@@ -7,7 +7,8 @@ extension WireDecoder {
         case .object: return index
         case .null: return nil
         default:
-            throw Rejection("invalid_\(field == "$set" || field == "$set_once" ? "properties" : field)",
+            throw Rejection(
+                "invalid_\(field == "$set" || field == "$set_once" ? "properties" : field)",
                 "`\(field)` must be a JSON object")
         }
     }
@@ -80,7 +81,9 @@ extension WireDecoder {
     }
 
     /// A JSON object as compact text, from merged sources (see `JSONWriter.writeMerged`).
-    func objectText(_ view: JSONView, _ objects: [Int?], extras: [(key: String, value: JSONWriter.Value)] = []) -> String {
+    func objectText(
+        _ view: JSONView, _ objects: [Int?], extras: [(key: String, value: JSONWriter.Value)] = []
+    ) -> String {
         if extras.isEmpty {
             let present = objects.compactMap { $0 }
             if present.isEmpty { return "{}" }

@@ -1,6 +1,7 @@
 /// PostHog's capture format: `{event, distinct_id, properties, timestamp, uuid, $set, $set_once}`.
 extension WireDecoder {
-    func decodePostHog(_ view: JSONView, _ message: Int, _ f: MessageFields, shared: Shared) throws(Rejection) -> Event {
+    func decodePostHog(_ view: JSONView, _ message: Int, _ f: MessageFields, shared: Shared) throws(Rejection) -> Event
+    {
         let name = try eventName(view, f.event)
         let properties = try objectOrNil(view, f.properties, field: "properties")
         // The members of `properties` this dialect reads, in one pass.
@@ -46,7 +47,8 @@ extension WireDecoder {
             anonymousID = try id(
                 view, alias, field: "properties.alias", invalid: "invalid_distinct_id", tooLong: "distinct_id_too_long")
             guard anonymousID != nil else {
-                throw Rejection("missing_previous_id", "a $create_alias event needs `properties.alias`, the id being linked")
+                throw Rejection(
+                    "missing_previous_id", "a $create_alias event needs `properties.alias`, the id being linked")
             }
         case "$pageview": type = .page
         case "$screen": type = .screen
@@ -55,15 +57,19 @@ extension WireDecoder {
         }
         let eventID: String?
         if f.uuid != nil {
-            eventID = try id(view, f.uuid, field: "uuid", invalid: "invalid_event_id", tooLong: "event_id_too_long", numbers: false)
+            eventID = try id(
+                view, f.uuid, field: "uuid", invalid: "invalid_event_id", tooLong: "event_id_too_long", numbers: false)
         } else {
             eventID = try id(
-                view, insertID, field: "properties.$insert_id", invalid: "invalid_event_id", tooLong: "event_id_too_long", numbers: false)
+                view, insertID, field: "properties.$insert_id", invalid: "invalid_event_id",
+                tooLong: "event_id_too_long", numbers: false)
         }
 
         var extras: [(key: String, value: JSONWriter.Value)] = []
         if let set = try objectOrNil(view, f.set, field: "$set") { extras.append(("$set", .entry(set))) }
-        if let once = try objectOrNil(view, f.setOnce, field: "$set_once") { extras.append(("$set_once", .entry(once))) }
+        if let once = try objectOrNil(view, f.setOnce, field: "$set_once") {
+            extras.append(("$set_once", .entry(once)))
+        }
 
         let client = try time(view, f.timestamp, field: "timestamp")
         let sentAt = try time(view, f.sentAt, field: "sent_at") ?? shared.sentAt

@@ -1,12 +1,14 @@
 /// Segment's spec: track, identify, page, screen, group, alias.
 extension WireDecoder {
-    func decodeSegment(_ view: JSONView, _ message: Int, _ f: MessageFields, shared: Shared) throws(Rejection) -> Event {
+    func decodeSegment(_ view: JSONView, _ message: Int, _ f: MessageFields, shared: Shared) throws(Rejection) -> Event
+    {
         let typeName = f.type.flatMap { view.string($0) } ?? (f.type == nil ? impliedType?.rawValue : nil)
         guard let typeName, let type = EventType(rawValue: typeName) else {
             throw Rejection(
                 "unknown_type", "`type` must be one of track, identify, page, screen, group, alias")
         }
-        let userID = try id(view, f.userId, field: "userId", invalid: "invalid_distinct_id", tooLong: "distinct_id_too_long")
+        let userID = try id(
+            view, f.userId, field: "userId", invalid: "invalid_distinct_id", tooLong: "distinct_id_too_long")
         let anonymousID = try id(
             view, f.anonymousId, field: "anonymousId", invalid: "invalid_distinct_id", tooLong: "distinct_id_too_long")
         guard let distinctID = userID ?? anonymousID else {
@@ -24,12 +26,15 @@ extension WireDecoder {
         var linkedID = anonymousID
         if type == .alias {
             linkedID = try id(
-                view, f.previousId, field: "previousId", invalid: "invalid_distinct_id", tooLong: "distinct_id_too_long")
+                view, f.previousId, field: "previousId", invalid: "invalid_distinct_id", tooLong: "distinct_id_too_long"
+            )
             guard linkedID != nil else {
                 throw Rejection("missing_previous_id", "an alias message needs `previousId`, the id being linked")
             }
         }
-        let eventID = try id(view, f.messageId, field: "messageId", invalid: "invalid_event_id", tooLong: "event_id_too_long", numbers: false)
+        let eventID = try id(
+            view, f.messageId, field: "messageId", invalid: "invalid_event_id", tooLong: "event_id_too_long",
+            numbers: false)
 
         let properties = try objectOrNil(view, f.properties, field: "properties")
         let context = try objectOrNil(view, f.context, field: "context")

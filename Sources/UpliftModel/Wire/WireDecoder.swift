@@ -15,28 +15,28 @@
 /// `timestamp − (sentAt − receivedAt)`, or the client time when `sentAt` is absent, or the receive
 /// time when both are; a result more than `limits.maxFutureMicros` after the receive time is
 /// clamped to the receive time and counted in `DecodeResult.clampedCount`.
-public struct WireDecoder: Sendable {
-    public var limits: WireLimits
+package struct WireDecoder: Sendable {
+    package var limits: WireLimits
     /// Whether `sentAt` corrects the client clock against the receive time. Live ingestion does.
     /// An import of old messages must not (they were sent long before they are read), except against
     /// a Segment message's own `receivedAt`, which exports carry and which is then stored as the
     /// receive time.
-    public var correctsClockSkew = true
+    package var correctsClockSkew = true
     /// The Segment type a message without a `type` member has: Segment's single-message endpoints
     /// (`/v1/track`, `/v1/identify`, …) take the type from the path.
-    public var impliedType: EventType?
+    package var impliedType: EventType?
 
-    public init(limits: WireLimits = WireLimits()) {
+    package init(limits: WireLimits = WireLimits()) {
         self.limits = limits
     }
 
     /// Decodes one body (or one NDJSON line) received at `receivedAt` (µs since the epoch).
-    public func decode(_ bytes: [UInt8], receivedAt: Int64) -> DecodeResult {
+    package func decode(_ bytes: [UInt8], receivedAt: Int64) -> DecodeResult {
         bytes.withUnsafeBytes { decode($0, receivedAt: receivedAt) }
     }
 
     /// Decodes one body (or one NDJSON line) from borrowed bytes; nothing refers to them afterwards.
-    public func decode(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64) -> DecodeResult {
+    package func decode(_ bytes: UnsafeRawBufferPointer, receivedAt: Int64) -> DecodeResult {
         var result = DecodeResult()
         let tape: JSONTape
         do {
@@ -97,7 +97,8 @@ public struct WireDecoder: Sendable {
         let count = Int(view[array].count)
         guard count <= limits.maxBatchMessages else {
             result.bodyRejection = Rejection(
-                "batch_too_large", "the batch has \(count) messages; send at most \(limits.maxBatchMessages) per request")
+                "batch_too_large",
+                "the batch has \(count) messages; send at most \(limits.maxBatchMessages) per request")
             return
         }
         result.messageCount = count
@@ -118,7 +119,8 @@ public struct WireDecoder: Sendable {
             var event = try decodeMessage(view, message, shared: shared, checkDepth: checkDepth)
             guard event.timestamp >= 0 else {
                 throw Rejection(
-                    "invalid_timestamp", "the event time corrected by `sentAt` falls before 1970; check `timestamp` and `sentAt`")
+                    "invalid_timestamp",
+                    "the event time corrected by `sentAt` falls before 1970; check `timestamp` and `sentAt`")
             }
             if event.timestamp > shared.receivedAt + limits.maxFutureMicros {
                 event.timestamp = shared.receivedAt
@@ -138,7 +140,8 @@ public struct WireDecoder: Sendable {
         let size = Int(entry.end - entry.start)
         guard size <= limits.maxEventBytes else {
             throw Rejection(
-                "event_too_large", "the message is \(size) bytes; one event may be at most \(limits.maxEventBytes) bytes")
+                "event_too_large",
+                "the message is \(size) bytes; one event may be at most \(limits.maxEventBytes) bytes")
         }
         if checkDepth, view.depth(message) > limits.maxDepth {
             throw Rejection("nesting_too_deep", "the message nests deeper than \(limits.maxDepth) levels; flatten it")

@@ -1,19 +1,19 @@
 /// Limits applied to every decoded message. Defaults follow the ingestion API's documented limits.
-public struct WireLimits: Sendable, Hashable {
+package struct WireLimits: Sendable, Hashable {
     /// Longest event name, in UTF-8 bytes.
-    public var maxEventNameBytes: Int
+    package var maxEventNameBytes: Int
     /// Longest distinct id, user id, anonymous id or event id, in UTF-8 bytes.
-    public var maxIDBytes: Int
+    package var maxIDBytes: Int
     /// Largest single message, in bytes of its JSON text.
-    public var maxEventBytes: Int
+    package var maxEventBytes: Int
     /// Deepest nesting of objects and arrays inside one message (the message object is level 1).
-    public var maxDepth: Int
+    package var maxDepth: Int
     /// Most messages in one batch.
-    public var maxBatchMessages: Int
+    package var maxBatchMessages: Int
     /// How far after the receive time a corrected event time may lie before it is clamped.
-    public var maxFutureMicros: Int64
+    package var maxFutureMicros: Int64
 
-    public init(
+    package init(
         maxEventNameBytes: Int = 200, maxIDBytes: Int = 200, maxEventBytes: Int = 32 * 1024,
         maxDepth: Int = 32, maxBatchMessages: Int = 2_500, maxFutureMicros: Int64 = 23 * 3_600_000_000
     ) {

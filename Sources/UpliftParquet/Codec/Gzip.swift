@@ -6,7 +6,11 @@ package enum Gzip {
     package static func compress(_ input: UnsafeRawBufferPointer, level: Int32) throws(ParquetError) -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 16 asks zlib for a gzip wrapper instead of a zlib one.
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            deflateInit2_(
+                &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             throw ParquetError(.io, "zlib could not start a gzip stream; check that memory is available")
         }
         defer { deflateEnd(&stream) }
@@ -19,7 +23,9 @@ package enum Gzip {
             stream.avail_out = uInt(out.count)
             return deflate(&stream, Z_FINISH)
         }
-        guard status == Z_STREAM_END else { throw ParquetError(.io, "zlib could not compress a page (status \(status))") }
+        guard status == Z_STREAM_END else {
+            throw ParquetError(.io, "zlib could not compress a page (status \(status))")
+        }
         output.removeLast(bound - Int(stream.total_out))
         return output
     }
@@ -33,7 +39,9 @@ package enum Gzip {
         _ input: UnsafeRawBufferPointer, expectedSize: Int, into output: inout [UInt8], checkStream: Bool = true
     ) throws(ParquetError) {
         // Deflate expands at most ~1032:1, so a larger claim is damage, not a reason to allocate.
-        guard expectedSize <= input.count * 1032 + 1024 else { throw .corrupt("page claims an impossible uncompressed size") }
+        guard expectedSize <= input.count * 1032 + 1024 else {
+            throw .corrupt("page claims an impossible uncompressed size")
+        }
         var stream = z_stream()
         // windowBits 15 + 32 detects gzip or zlib headers automatically.
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -59,6 +67,8 @@ package enum Gzip {
 
     /// zlib's CRC-32 (the checksum parquet.thrift specifies for PageHeader.crc).
     package static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        UInt32(truncatingIfNeeded: CZlib.crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+        UInt32(
+            truncatingIfNeeded: CZlib.crc32(
+                0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
     }
 }

@@ -21,7 +21,9 @@ package enum DeltaBinaryPacked {
         }
     }
 
-    private static func encodeRows<T: FixedWidthInteger & SignedInteger>(_ values: [T], rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]) {
+    private static func encodeRows<T: FixedWidthInteger & SignedInteger>(
+        _ values: [T], rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]
+    ) {
         guard let validity else {
             values.withUnsafeBufferPointer { encode(UnsafeBufferPointer(rebasing: $0[rows]), into: &out) }
             return
@@ -34,7 +36,9 @@ package enum DeltaBinaryPacked {
     }
 
     /// Encodes `values` as one DELTA_BINARY_PACKED run (one page's values).
-    package static func encode<T: FixedWidthInteger & SignedInteger>(_ values: UnsafeBufferPointer<T>, into out: inout [UInt8]) {
+    package static func encode<T: FixedWidthInteger & SignedInteger>(
+        _ values: UnsafeBufferPointer<T>, into out: inout [UInt8]
+    ) {
         let count = values.count
         ThriftCompactWriter.writeVarint(UInt64(blockSize), into: &out)
         ThriftCompactWriter.writeVarint(UInt64(miniblocksPerBlock), into: &out)
@@ -47,8 +51,8 @@ package enum DeltaBinaryPacked {
         while i < count {
             let n = min(blockSize, count - i)
             var minDelta = T.max
-            for k in 0 ..< n { minDelta = min(minDelta, values[i + k] &- values[i + k - 1]) }
-            for k in 0 ..< n {
+            for k in 0..<n { minDelta = min(minDelta, values[i + k] &- values[i + k - 1]) }
+            for k in 0..<n {
                 // Wrapping subtraction, read unsigned: the exact distance from the minimum, < 2^bitWidth.
                 let delta = values[i + k] &- values[i + k - 1]
                 relative[k] = UInt64(T.Magnitude(truncatingIfNeeded: delta &- minDelta))
@@ -57,13 +61,16 @@ package enum DeltaBinaryPacked {
             let widthsAt = out.count
             // Miniblocks past the last value keep width 0 and take no bytes, as the spec asks.
             out.append(contentsOf: repeatElement(0, count: miniblocksPerBlock))
-            for m in 0 ..< miniblocksPerBlock where m * miniblockSize < n {
-                let lower = m * miniblockSize, upper = min(n, lower + miniblockSize)
+            for m in 0..<miniblocksPerBlock where m * miniblockSize < n {
+                let lower = m * miniblockSize
+                let upper = min(n, lower + miniblockSize)
                 var bits: UInt64 = 0
-                for k in lower ..< upper { bits |= relative[k] }
+                for k in lower..<upper { bits |= relative[k] }
                 let width = UInt64.bitWidth - bits.leadingZeroBitCount
                 out[widthsAt + m] = UInt8(width)
-                relative.withUnsafeBufferPointer { pack(UnsafeBufferPointer(rebasing: $0[lower ..< upper]), width: width, into: &out) }
+                relative.withUnsafeBufferPointer {
+                    pack(UnsafeBufferPointer(rebasing: $0[lower..<upper]), width: width, into: &out)
+                }
             }
             i += n
         }
@@ -85,7 +92,9 @@ package enum DeltaBinaryPacked {
                     continue
                 }
                 // Near the end of the buffer, or a value spanning 9 bytes: byte by byte.
-                var rest = value, used = shift, left = width
+                var rest = value
+                var used = shift
+                var left = width
                 while left > 0 {
                     dest[p] |= UInt8(truncatingIfNeeded: rest << used)
                     let took = 8 - used
@@ -109,36 +118,48 @@ package enum DeltaBinaryPacked {
         let total = try readVarint(raw, &position)
         let first = unzigzag(try readVarint(raw, &position))
         guard blockSize > 0, blockSize % 128 == 0, blockSize <= UInt64(UInt32.max), miniblocks > 0,
-              blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0
+            blockSize % miniblocks == 0, (blockSize / miniblocks) % 32 == 0
         else { throw .corrupt("delta-encoded page has an invalid block size \(blockSize) / \(miniblocks) miniblocks") }
         let count = out.count
         guard total == UInt64(count) else {
             throw .corrupt("delta-encoded page declares \(total) values where its page holds \(count)")
         }
         guard count > 0 else { return position }
-        guard var last = T(exactly: first) else { throw .corrupt("delta-encoded first value does not fit the column type") }
+        guard var last = T(exactly: first) else {
+            throw .corrupt("delta-encoded first value does not fit the column type")
+        }
         out[0] = last
-        let miniblockSize = Int(blockSize / miniblocks), miniblockCount = Int(miniblocks)
+        let miniblockSize = Int(blockSize / miniblocks)
+        let miniblockCount = Int(miniblocks)
         var i = 1
         while i < count {
             guard let minDelta = T(exactly: unzigzag(try readVarint(raw, &position))) else {
                 throw .corrupt("delta-encoded minimum delta does not fit the column type")
             }
-            guard raw.count - position >= miniblockCount else { throw .corrupt("delta-encoded bit widths run past the page") }
+            guard raw.count - position >= miniblockCount else {
+                throw .corrupt("delta-encoded bit widths run past the page")
+            }
             let widthsAt = position
             position += miniblockCount
-            for m in 0 ..< miniblockCount {
+            for m in 0..<miniblockCount {
                 guard i < count else { break }  // the widths of unused miniblocks may hold anything
                 let width = Int(raw[widthsAt + m])
-                guard width <= T.bitWidth else { throw .corrupt("delta-encoded bit width \(width) exceeds \(T.bitWidth)") }
+                guard width <= T.bitWidth else {
+                    throw .corrupt("delta-encoded bit width \(width) exceeds \(T.bitWidth)")
+                }
                 let bytes = miniblockSize * width / 8
-                guard raw.count - position >= bytes else { throw .corrupt("delta-encoded miniblock runs past the page") }
+                guard raw.count - position >= bytes else {
+                    throw .corrupt("delta-encoded miniblock runs past the page")
+                }
                 let n = min(miniblockSize, count - i)
-                let miniblock = UnsafeRawBufferPointer(rebasing: raw[position ..< position + bytes])
+                let miniblock = UnsafeRawBufferPointer(rebasing: raw[position..<position + bytes])
                 if width == 0 {
-                    for k in 0 ..< n { last = last &+ minDelta; out[i + k] = last }
+                    for k in 0..<n {
+                        last = last &+ minDelta
+                        out[i + k] = last
+                    }
                 } else {
-                    for k in 0 ..< n {
+                    for k in 0..<n {
                         last = last &+ minDelta &+ T(truncatingIfNeeded: unpack(miniblock, index: k, width: width))
                         out[i + k] = last
                     }
@@ -154,12 +175,16 @@ package enum DeltaBinaryPacked {
     @inline(__always)
     private static func unpack(_ bytes: UnsafeRawBufferPointer, index: Int, width: Int) -> UInt64 {
         let bit = index * width
-        let p = bit >> 3, shift = bit & 7
+        let p = bit >> 3
+        let shift = bit & 7
         let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) &- 1
         if shift + width <= 64 && p + 8 <= bytes.count {
             return bytes.loadUnaligned(fromByteOffset: p, as: UInt64.self) >> UInt64(shift) & mask
         }
-        var value: UInt64 = 0, got = 0, q = p, used = shift
+        var value: UInt64 = 0
+        var got = 0
+        var q = p
+        var used = shift
         while got < width {
             value |= (UInt64(bytes[q]) >> UInt64(used)) << UInt64(got)  // `<<` past 63 yields 0, as wanted
             got += 8 - used
@@ -170,14 +195,17 @@ package enum DeltaBinaryPacked {
     }
 
     /// ULEB128 of at most 64 bits.
-    private static func readVarint(_ raw: UnsafeRawBufferPointer, _ position: inout Int) throws(ParquetError) -> UInt64 {
+    private static func readVarint(_ raw: UnsafeRawBufferPointer, _ position: inout Int) throws(ParquetError) -> UInt64
+    {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
             guard position < raw.count else { throw .corrupt("delta-encoded page is truncated") }
             let byte = raw[position]
             position += 1
-            guard shift < 63 || (shift == 63 && byte <= 1) else { throw .corrupt("delta-encoded varint overflows 64 bits") }
+            guard shift < 63 || (shift == 63 && byte <= 1) else {
+                throw .corrupt("delta-encoded varint overflows 64 bits")
+            }
             value |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return value }
             shift += 7

@@ -33,7 +33,7 @@ package enum DictionaryBuilder {
         var indices: [UInt32] = []
         indices.reserveCapacity(rows)
         var plainBytes = 0
-        for row in 0 ..< rows {
+        for row in 0..<rows {
             if let validity, !validity[row] { continue }
             let h = keys.hash(row)
             var slot = Int(truncatingIfNeeded: h) & (capacity - 1)
@@ -93,7 +93,8 @@ package struct ByteArrayKeys: DictionaryKeys {
     let bytes: UnsafeRawBufferPointer
 
     package func hash(_ row: Int) -> UInt64 {
-        let start = Int(offsets[row]), end = Int(offsets[row + 1])
+        let start = Int(offsets[row])
+        let end = Int(offsets[row + 1])
         var h = UInt64(end - start) &* 0x9E37_79B9_7F4A_7C15
         var p = start
         while p + 8 <= end {
@@ -111,8 +112,10 @@ package struct ByteArrayKeys: DictionaryKeys {
     }
 
     package func equal(_ a: Int, _ b: Int) -> Bool {
-        let aStart = Int(offsets[a]), aEnd = Int(offsets[a + 1])
-        let bStart = Int(offsets[b]), bEnd = Int(offsets[b + 1])
+        let aStart = Int(offsets[a])
+        let aEnd = Int(offsets[a + 1])
+        let bStart = Int(offsets[b])
+        let bEnd = Int(offsets[b + 1])
         guard aEnd - aStart == bEnd - bStart else { return false }
         guard aEnd > aStart, let base = bytes.baseAddress else { return true }
         return memcmp(base + aStart, base + bStart, aEnd - aStart) == 0

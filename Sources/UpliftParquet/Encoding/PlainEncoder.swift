@@ -14,7 +14,9 @@ package enum PlainEncoder {
         }
     }
 
-    private static func appendFixed<T: BitwiseCopyable>(_ values: [T], rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]) {
+    private static func appendFixed<T: BitwiseCopyable>(
+        _ values: [T], rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]
+    ) {
         values.withUnsafeBufferPointer { buffer in
             guard let validity else {
                 // No nulls: the in-memory little-endian layout is the PLAIN encoding.
@@ -43,7 +45,9 @@ package enum PlainEncoder {
         if bits > 0 { out.append(acc) }
     }
 
-    private static func appendByteArrays(_ values: ByteArrays, rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]) {
+    private static func appendByteArrays(
+        _ values: ByteArrays, rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]
+    ) {
         values.offsets.withUnsafeBufferPointer { offsets in
             values.bytes.withUnsafeBytes { bytes in
                 var total = Int(offsets[rows.upperBound]) - Int(offsets[rows.lowerBound]) + 4 * rows.count
@@ -57,7 +61,8 @@ package enum PlainEncoder {
                 out.withUnsafeMutableBytes { dest in
                     var p = start
                     for row in rows where validity?[row] ?? true {
-                        let lower = Int(offsets[row]), length = Int(offsets[row + 1]) - lower
+                        let lower = Int(offsets[row])
+                        let length = Int(offsets[row + 1]) - lower
                         dest.storeBytes(of: UInt32(length).littleEndian, toByteOffset: p, as: UInt32.self)
                         p += 4
                         if length > 0 {

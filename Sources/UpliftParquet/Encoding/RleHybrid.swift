@@ -29,19 +29,19 @@ package enum RleHybrid {
                     }
                     runStart += borrow
                 }
-                writeLiterals(values, literalStart ..< runStart, bitWidth: bitWidth, into: &out)
+                writeLiterals(values, literalStart..<runStart, bitWidth: bitWidth, into: &out)
                 writeRun(value: value, count: j - runStart, bitWidth: bitWidth, into: &out)
                 literalStart = j
             }
             i = j
         }
-        writeLiterals(values, literalStart ..< n, bitWidth: bitWidth, into: &out)
+        writeLiterals(values, literalStart..<n, bitWidth: bitWidth, into: &out)
     }
 
     private static func writeRun(value: UInt32, count: Int, bitWidth: Int, into out: inout [UInt8]) {
         ThriftCompactWriter.writeVarint(UInt64(count) << 1, into: &out)
         var v = value
-        for _ in 0 ..< (bitWidth + 7) / 8 {
+        for _ in 0..<(bitWidth + 7) / 8 {
             out.append(UInt8(truncatingIfNeeded: v))
             v >>= 8
         }
@@ -59,7 +59,7 @@ package enum RleHybrid {
             ThriftCompactWriter.writeVarint(UInt64(groups) << 1 | 1, into: &out)
             var acc: UInt64 = 0
             var bits = 0
-            for k in 0 ..< groups * 8 {
+            for k in 0..<groups * 8 {
                 let v = k < count ? UInt64(values[start + k]) & mask : 0
                 acc |= v << UInt64(bits)
                 bits += bitWidth
@@ -101,7 +101,7 @@ package enum RleHybrid {
                 let width = (bitWidth + 7) / 8
                 guard run > 0, end - pos >= width else { throw .corrupt("RLE run is empty or truncated") }
                 var value: UInt64 = 0
-                for k in 0 ..< width { value |= UInt64(bytes[pos + k]) << UInt64(8 * k) }
+                for k in 0..<width { value |= UInt64(bytes[pos + k]) << UInt64(8 * k) }
                 pos += width
                 guard value <= limit else { throw .corrupt("RLE value wider than its bit width") }
                 let n = min(run, count - produced)
@@ -110,11 +110,13 @@ package enum RleHybrid {
             } else {
                 let values = Int(header >> 1) * 8
                 let n = min(values, count - produced)
-                guard values > 0, end - pos >= values * bitWidth / 8 else { throw .corrupt("bit-packed run is empty or truncated") }
+                guard values > 0, end - pos >= values * bitWidth / 8 else {
+                    throw .corrupt("bit-packed run is empty or truncated")
+                }
                 var acc: UInt64 = 0
                 var bits = 0
                 var p = pos
-                for k in 0 ..< n {
+                for k in 0..<n {
                     while bits < bitWidth {
                         acc |= UInt64(bytes[p]) << UInt64(bits)
                         p += 1

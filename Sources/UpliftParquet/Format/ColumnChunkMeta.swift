@@ -69,7 +69,9 @@ package struct ColumnChunkMeta: Sendable, Hashable {
         totalCompressedSize = try m.requiredI64(7, "ColumnMetaData.total_compressed_size")
         dataPageOffset = try m.requiredI64(9, "ColumnMetaData.data_page_offset")
         dictionaryPageOffset = try m.i64(11, "ColumnMetaData.dictionary_page_offset")
-        statistics = try m.structure(12, "ColumnMetaData.statistics").map { t throws(ParquetError) in try StatisticsMeta(thrift: t) }
+        statistics = try m.structure(12, "ColumnMetaData.statistics").map { t throws(ParquetError) in
+            try StatisticsMeta(thrift: t)
+        }
     }
 }
 

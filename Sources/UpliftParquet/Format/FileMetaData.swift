@@ -21,12 +21,16 @@ package struct FileMetaData: Sendable, Hashable {
         s.add(3, .i64(numRows))
         s.add(4, .list(.structure, rowGroups.map { .structure($0.thrift()) }))
         if !keyValueMetadata.isEmpty {
-            s.add(5, .list(.structure, keyValueMetadata.map { kv in
-                var t = ThriftStruct()
-                t.add(1, .string(kv.key))
-                t.add(2, kv.value.map { .string($0) })
-                return .structure(t)
-            }))
+            s.add(
+                5,
+                .list(
+                    .structure,
+                    keyValueMetadata.map { kv in
+                        var t = ThriftStruct()
+                        t.add(1, .string(kv.key))
+                        t.add(2, kv.value.map { .string($0) })
+                        return .structure(t)
+                    }))
         }
         s.add(6, createdBy.map { .string($0) })
         // ColumnOrder is a union; field 1 = TYPE_ORDER (an empty TypeDefinedOrder struct).
@@ -49,11 +53,16 @@ package struct FileMetaData: Sendable, Hashable {
 
     package init(thrift s: ThriftStruct) throws(ParquetError) {
         version = try s.requiredI32(1, "FileMetaData.version")
-        schema = try (s.structList(2, "FileMetaData.schema") ?? []).map { t throws(ParquetError) in try SchemaElement(thrift: t) }
+        schema = try (s.structList(2, "FileMetaData.schema") ?? []).map { t throws(ParquetError) in
+            try SchemaElement(thrift: t)
+        }
         numRows = try s.requiredI64(3, "FileMetaData.num_rows")
-        guard let groups = try s.structList(4, "FileMetaData.row_groups") else { throw .corrupt("FileMetaData.row_groups is missing") }
+        guard let groups = try s.structList(4, "FileMetaData.row_groups") else {
+            throw .corrupt("FileMetaData.row_groups is missing")
+        }
         rowGroups = try groups.map { t throws(ParquetError) in try RowGroupMeta(thrift: t) }
-        keyValueMetadata = try (s.structList(5, "FileMetaData.key_value_metadata") ?? []).map { t throws(ParquetError) in
+        keyValueMetadata = try (s.structList(5, "FileMetaData.key_value_metadata") ?? []).map {
+            t throws(ParquetError) in
             guard let key = try t.string(1, "KeyValue.key") else { throw .corrupt("KeyValue.key is missing") }
             return KeyValue(key: key, value: try t.string(2, "KeyValue.value"))
         }
@@ -71,7 +80,10 @@ package struct SchemaElement: Sendable, Hashable {
     package var convertedType: Int32?
     package var logicalType: ThriftStruct?
 
-    package init(type: Int32?, repetition: Int32?, name: String, numChildren: Int32?, convertedType: Int32?, logicalType: ThriftStruct?) {
+    package init(
+        type: Int32?, repetition: Int32?, name: String, numChildren: Int32?, convertedType: Int32?,
+        logicalType: ThriftStruct?
+    ) {
         self.type = type
         self.repetition = repetition
         self.name = name
@@ -110,7 +122,10 @@ package struct RowGroupMeta: Sendable, Hashable {
     package var totalCompressedSize: Int64?
     package var ordinal: Int16?
 
-    package init(columns: [ColumnChunkMeta], totalByteSize: Int64, numRows: Int64, fileOffset: Int64?, totalCompressedSize: Int64?, ordinal: Int16?) {
+    package init(
+        columns: [ColumnChunkMeta], totalByteSize: Int64, numRows: Int64, fileOffset: Int64?,
+        totalCompressedSize: Int64?, ordinal: Int16?
+    ) {
         self.columns = columns
         self.totalByteSize = totalByteSize
         self.numRows = numRows
@@ -131,7 +146,9 @@ package struct RowGroupMeta: Sendable, Hashable {
     }
 
     package init(thrift s: ThriftStruct) throws(ParquetError) {
-        guard let chunks = try s.structList(1, "RowGroup.columns") else { throw .corrupt("RowGroup.columns is missing") }
+        guard let chunks = try s.structList(1, "RowGroup.columns") else {
+            throw .corrupt("RowGroup.columns is missing")
+        }
         columns = try chunks.map { t throws(ParquetError) in try ColumnChunkMeta(thrift: t) }
         totalByteSize = try s.requiredI64(2, "RowGroup.total_byte_size")
         numRows = try s.requiredI64(3, "RowGroup.num_rows")

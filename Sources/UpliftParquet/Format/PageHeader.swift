@@ -7,7 +7,8 @@ package enum Wire {
     // ConvertedType
     static let utf8: Int32 = 0, timestampMicros: Int32 = 10
     // Encoding
-    static let plain: Int32 = 0, plainDictionary: Int32 = 2, rle: Int32 = 3, deltaBinaryPacked: Int32 = 5, rleDictionary: Int32 = 8
+    static let plain: Int32 = 0, plainDictionary: Int32 = 2, rle: Int32 = 3, deltaBinaryPacked: Int32 = 5,
+        rleDictionary: Int32 = 8
     // CompressionCodec
     static let uncompressed: Int32 = 0, gzip: Int32 = 2
     // PageType
@@ -26,7 +27,10 @@ package struct PageHeader: Sendable, Hashable {
     /// Definition-level encoding for data pages (always RLE for us).
     package var definitionEncoding: Int32?
 
-    package init(type: Int32, uncompressedSize: Int32, compressedSize: Int32, crc: Int32?, numValues: Int32, encoding: Int32, definitionEncoding: Int32?) {
+    package init(
+        type: Int32, uncompressedSize: Int32, compressedSize: Int32, crc: Int32?, numValues: Int32, encoding: Int32,
+        definitionEncoding: Int32?
+    ) {
         self.type = type
         self.uncompressedSize = uncompressedSize
         self.compressedSize = compressedSize
@@ -81,7 +85,8 @@ package struct PageHeader: Sendable, Hashable {
             encoding = try body.requiredI32(2, "DictionaryPageHeader.encoding")
             definitionEncoding = nil
         default:
-            throw ParquetError(.unsupported, "page type \(type) is not supported (only DATA_PAGE v1 and DICTIONARY_PAGE)")
+            throw ParquetError(
+                .unsupported, "page type \(type) is not supported (only DATA_PAGE v1 and DICTIONARY_PAGE)")
         }
         guard numValues >= 0 else { throw .corrupt("negative page value count") }
     }

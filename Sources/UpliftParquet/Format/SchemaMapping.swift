@@ -51,12 +51,14 @@ package enum SchemaMapping {
             switch physical {
             case Wire.int32: type = .int32
             case Wire.int64:
-                let isTimestamp = element.convertedType == Wire.timestampMicros || isMicrosTimestamp(element.logicalType)
+                let isTimestamp =
+                    element.convertedType == Wire.timestampMicros || isMicrosTimestamp(element.logicalType)
                 type = isTimestamp ? .timestampMicros : .int64
             case Wire.double: type = .double
             case Wire.boolean: type = .boolean
             case Wire.byteArray: type = .string
-            default: throw ParquetError(.unsupported, "column \(element.name) has unsupported physical type \(physical)")
+            default:
+                throw ParquetError(.unsupported, "column \(element.name) has unsupported physical type \(physical)")
             }
             fields.append(ParquetField(name: element.name, type: type, optional: optional))
         }
@@ -64,7 +66,9 @@ package enum SchemaMapping {
     }
 
     private static func isMicrosTimestamp(_ logical: ThriftStruct?) -> Bool {
-        guard case .structure(let timestamp)? = logical?[8], case .structure(let unit)? = timestamp[2] else { return false }
+        guard case .structure(let timestamp)? = logical?[8], case .structure(let unit)? = timestamp[2] else {
+            return false
+        }
         return unit[2] != nil
     }
 }

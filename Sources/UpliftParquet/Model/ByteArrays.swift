@@ -1,17 +1,17 @@
 /// A column of byte strings stored Arrow style: one contiguous byte buffer and `count + 1` offsets,
 /// so a million strings cost two allocations instead of a million.
-public struct ByteArrays: Sendable, Hashable {
+package struct ByteArrays: Sendable, Hashable {
     /// `offsets[i] ..< offsets[i + 1]` is the range of value `i` in `bytes`; `offsets[0] == 0`.
-    public private(set) var offsets: [Int32]
-    public private(set) var bytes: [UInt8]
+    package private(set) var offsets: [Int32]
+    package private(set) var bytes: [UInt8]
 
-    public init() {
+    package init() {
         offsets = [0]
         bytes = []
     }
 
     /// Wraps existing buffers after checking that the offsets start at 0, never decrease and end at `bytes.count`.
-    public init(offsets: [Int32], bytes: [UInt8]) throws(ParquetError) {
+    package init(offsets: [Int32], bytes: [UInt8]) throws(ParquetError) {
         guard let first = offsets.first, first == 0, Int(offsets[offsets.count - 1]) == bytes.count else {
             throw ParquetError(.invalidInput, "byte array offsets must start at 0 and end at the byte count")
         }
@@ -32,45 +32,48 @@ public struct ByteArrays: Sendable, Hashable {
         self.bytes = bytes
     }
 
-    public init(_ strings: some Sequence<String>) {
+    package init(_ strings: some Sequence<String>) {
         self.init()
         for string in strings { append(string) }
     }
 
-    public var count: Int { offsets.count - 1 }
+    package var count: Int { offsets.count - 1 }
 
-    public mutating func reserveCapacity(values: Int, bytes byteCount: Int) {
+    package mutating func reserveCapacity(values: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(values + 1)
         bytes.reserveCapacity(byteCount)
     }
 
-    public mutating func append(_ string: String) {
+    package mutating func append(_ string: String) {
         var string = string
         string.withUTF8 { append(contentsOf: $0) }
     }
 
-    public mutating func append(contentsOf value: some Collection<UInt8>) {
+    package mutating func append(contentsOf value: some Collection<UInt8>) {
         bytes.append(contentsOf: value)
         offsets.append(Int32(truncatingIfNeeded: bytes.count))
     }
 
     /// Appends an empty value (the slot of a null).
-    public mutating func appendEmpty() {
+    package mutating func appendEmpty() {
         offsets.append(offsets[offsets.count - 1])
     }
 
-    public subscript(index: Int) -> ArraySlice<UInt8> {
-        bytes[Int(offsets[index]) ..< Int(offsets[index + 1])]
+    package subscript(index: Int) -> ArraySlice<UInt8> {
+        bytes[Int(offsets[index])..<Int(offsets[index + 1])]
     }
 
     /// Value `index` decoded as UTF-8 (invalid sequences are repaired, never trapped on).
-    public func string(at index: Int) -> String {
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start ..< end]), as: UTF8.self) }
+    package func string(at index: Int) -> String {
+        let start = Int(offsets[index])
+        let end = Int(offsets[index + 1])
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+        }
     }
 
     /// Length in bytes of value `index`.
-    public func length(at index: Int) -> Int {
+    package func length(at index: Int) -> Int {
         Int(offsets[index + 1] &- offsets[index])
     }
 }

@@ -1,12 +1,12 @@
 /// The values of one column chunk, one slot per row (a null row's slot holds 0 / false / empty).
-public enum ColumnValues: Sendable, Hashable {
+package enum ColumnValues: Sendable, Hashable {
     case int32([Int32])
     case int64([Int64])
     case double([Double])
     case boolean([Bool])
     case byteArrays(ByteArrays)
 
-    public var count: Int {
+    package var count: Int {
         switch self {
         case .int32(let v): v.count
         case .int64(let v): v.count
@@ -18,19 +18,19 @@ public enum ColumnValues: Sendable, Hashable {
 }
 
 /// One column of one row group: the values and, for optional columns, which rows are non-null.
-public struct ColumnData: Sendable, Hashable {
-    public var values: ColumnValues
+package struct ColumnData: Sendable, Hashable {
+    package var values: ColumnValues
     /// `validity[i] == false` marks row `i` null; nil means no nulls.
-    public var validity: [Bool]?
+    package var validity: [Bool]?
 
-    public init(values: ColumnValues, validity: [Bool]? = nil) {
+    package init(values: ColumnValues, validity: [Bool]? = nil) {
         self.values = values
         self.validity = validity
     }
 
-    public var count: Int { values.count }
+    package var count: Int { values.count }
 
-    public func isNull(_ row: Int) -> Bool {
+    package func isNull(_ row: Int) -> Bool {
         guard let validity else { return false }
         return !validity[row]
     }
@@ -40,8 +40,8 @@ public struct ColumnData: Sendable, Hashable {
 ///
 /// `indices` has one slot per row (0 for nulls), so a group-by can count into `dictionary.count` buckets
 /// without touching the values.
-public struct DictionaryColumn: Sendable, Hashable {
-    public var dictionary: ColumnValues
-    public var indices: [Int32]
-    public var validity: [Bool]?
+package struct DictionaryColumn: Sendable, Hashable {
+    package var dictionary: ColumnValues
+    package var indices: [Int32]
+    package var validity: [Bool]?
 }

@@ -1,5 +1,5 @@
 /// The physical + logical type of a leaf column.
-public enum ParquetType: Sendable, Hashable, CaseIterable {
+package enum ParquetType: Sendable, Hashable, CaseIterable {
     case int32, int64, double, boolean
     /// BYTE_ARRAY annotated STRING / UTF8.
     case string
@@ -25,7 +25,7 @@ public enum ParquetType: Sendable, Hashable, CaseIterable {
 }
 
 /// How a data page stores the values that are not dictionary encoded.
-public enum ParquetEncoding: Sendable, Hashable, CaseIterable {
+package enum ParquetEncoding: Sendable, Hashable, CaseIterable {
     /// Values as they are in memory (little-endian fixed width, length-prefixed byte arrays).
     case plain
     /// DELTA_BINARY_PACKED: a first value, then per block of 128 the minimum delta and bit-packed
@@ -35,20 +35,23 @@ public enum ParquetEncoding: Sendable, Hashable, CaseIterable {
 }
 
 /// One leaf column of a flat schema.
-public struct ParquetField: Sendable, Hashable {
-    public var name: String
-    public var type: ParquetType
+package struct ParquetField: Sendable, Hashable {
+    package var name: String
+    package var type: ParquetType
     /// OPTIONAL (may hold nulls, carries definition levels) rather than REQUIRED.
-    public var optional: Bool
+    package var optional: Bool
     /// Ask for dictionary encoding (RLE_DICTIONARY); the writer falls back to PLAIN per column chunk when
     /// the dictionary would be too large. Honoured for `.string`, `.int64` and `.timestampMicros`.
-    public var dictionary: Bool
+    package var dictionary: Bool
     /// The encoding of data pages that are not dictionary encoded: when `dictionary` is set it takes
     /// precedence, and this applies only to a chunk that fell back. `.deltaBinaryPacked` needs an
     /// integer type (`.int32`, `.int64`, `.timestampMicros`); the writer refuses it on others.
-    public var encoding: ParquetEncoding
+    package var encoding: ParquetEncoding
 
-    public init(name: String, type: ParquetType, optional: Bool = false, dictionary: Bool = false, encoding: ParquetEncoding = .plain) {
+    package init(
+        name: String, type: ParquetType, optional: Bool = false, dictionary: Bool = false,
+        encoding: ParquetEncoding = .plain
+    ) {
         self.name = name
         self.type = type
         self.optional = optional
@@ -58,15 +61,15 @@ public struct ParquetField: Sendable, Hashable {
 }
 
 /// A flat schema: the root plus leaf columns, no nesting, no repetition.
-public struct ParquetSchema: Sendable, Hashable {
-    public var fields: [ParquetField]
+package struct ParquetSchema: Sendable, Hashable {
+    package var fields: [ParquetField]
 
-    public init(fields: [ParquetField]) {
+    package init(fields: [ParquetField]) {
         self.fields = fields
     }
 
     /// The index of the column named `name`, if any.
-    public func index(of name: String) -> Int? {
+    package func index(of name: String) -> Int? {
         fields.firstIndex { $0.name == name }
     }
 }

@@ -1,5 +1,5 @@
 /// A single typed value, as statistics carry it.
-public enum ParquetValue: Sendable, Hashable {
+package enum ParquetValue: Sendable, Hashable {
     case int32(Int32)
     case int64(Int64)
     case double(Double)
@@ -7,7 +7,7 @@ public enum ParquetValue: Sendable, Hashable {
     case bytes([UInt8])
 
     /// The value as text when it is a byte array.
-    public var string: String? {
+    package var string: String? {
         if case .bytes(let b) = self { return String(decoding: b, as: UTF8.self) }
         return nil
     }
@@ -15,12 +15,12 @@ public enum ParquetValue: Sendable, Hashable {
 
 /// Statistics of one column chunk. `min`/`max` are nil when every value is null (or, for long
 /// strings, when the writer left them out).
-public struct ParquetStatistics: Sendable, Hashable {
-    public var nullCount: Int?
-    public var min: ParquetValue?
-    public var max: ParquetValue?
+package struct ParquetStatistics: Sendable, Hashable {
+    package var nullCount: Int?
+    package var min: ParquetValue?
+    package var max: ParquetValue?
 
-    public init(nullCount: Int? = nil, min: ParquetValue? = nil, max: ParquetValue? = nil) {
+    package init(nullCount: Int? = nil, min: ParquetValue? = nil, max: ParquetValue? = nil) {
         self.nullCount = nullCount
         self.min = min
         self.max = max
@@ -51,17 +51,17 @@ public struct ParquetStatistics: Sendable, Hashable {
 }
 
 /// Where a column chunk lives and what its statistics say.
-public struct ColumnChunkInfo: Sendable, Hashable {
+package struct ColumnChunkInfo: Sendable, Hashable {
     /// File offset of the chunk's first page.
-    public var offset: Int
-    public var compressedSize: Int
-    public var uncompressedSize: Int
-    public var dictionaryEncoded: Bool
-    public var statistics: ParquetStatistics
+    package var offset: Int
+    package var compressedSize: Int
+    package var uncompressedSize: Int
+    package var dictionaryEncoded: Bool
+    package var statistics: ParquetStatistics
 }
 
 /// One row group: its row count and its column chunks in schema order.
-public struct RowGroupInfo: Sendable, Hashable {
-    public var rowCount: Int
-    public var columns: [ColumnChunkInfo]
+package struct RowGroupInfo: Sendable, Hashable {
+    package var rowCount: Int
+    package var columns: [ColumnChunkInfo]
 }

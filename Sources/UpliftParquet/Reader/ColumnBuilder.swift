@@ -31,17 +31,20 @@ struct ColumnBuilder {
 
     /// Appends `levels.count` rows (or `rows` rows when there are no levels) of PLAIN values from `raw`,
     /// which must hold exactly the non-null values.
-    mutating func appendPlain(_ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?, nonNull: Int) throws(ParquetError) {
+    mutating func appendPlain(
+        _ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?, nonNull: Int
+    ) throws(ParquetError) {
         let used: Int
         switch type {
         case .int32: used = try Self.appendFixed(&int32s, raw, rows: rows, levels: levels, nonNull: nonNull)
-        case .int64, .timestampMicros: used = try Self.appendFixed(&int64s, raw, rows: rows, levels: levels, nonNull: nonNull)
+        case .int64, .timestampMicros:
+            used = try Self.appendFixed(&int64s, raw, rows: rows, levels: levels, nonNull: nonNull)
         case .double: used = try Self.appendFixed(&doubles, raw, rows: rows, levels: levels, nonNull: nonNull)
         case .boolean:
             used = (nonNull + 7) / 8
             guard raw.count >= used else { throw .corrupt("boolean page is shorter than its values") }
             var bit = 0
-            for row in 0 ..< rows {
+            for row in 0..<rows {
                 if let levels, levels[row] == 0 {
                     booleans.append(false)
                     continue
@@ -56,11 +59,14 @@ struct ColumnBuilder {
     }
 
     /// Appends `rows` rows from a DELTA_BINARY_PACKED page body holding exactly the `nonNull` values.
-    mutating func appendDelta(_ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?, nonNull: Int) throws(ParquetError) {
+    mutating func appendDelta(
+        _ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?, nonNull: Int
+    ) throws(ParquetError) {
         let used: Int
         switch type {
         case .int32: used = try Self.appendDelta(&int32s, raw, rows: rows, levels: levels, nonNull: nonNull)
-        case .int64, .timestampMicros: used = try Self.appendDelta(&int64s, raw, rows: rows, levels: levels, nonNull: nonNull)
+        case .int64, .timestampMicros:
+            used = try Self.appendDelta(&int64s, raw, rows: rows, levels: levels, nonNull: nonNull)
         case .double, .boolean, .string:
             throw ParquetError(.unsupported, "DELTA_BINARY_PACKED is only supported on integer columns, not \(type)")
         }
@@ -77,10 +83,11 @@ struct ColumnBuilder {
         out.append(contentsOf: repeatElement(0, count: rows))
         return try out.withUnsafeMutableBufferPointer { buffer in
             Result { () throws(ParquetError) in
-                let used = try DeltaBinaryPacked.decode(raw, into: UnsafeMutableBufferPointer(rebasing: buffer[(start + rows - nonNull) ..< (start + rows)]))
+                let used = try DeltaBinaryPacked.decode(
+                    raw, into: UnsafeMutableBufferPointer(rebasing: buffer[(start + rows - nonNull)..<(start + rows)]))
                 if let levels, nonNull < rows {
                     var source = start + rows - nonNull
-                    for row in 0 ..< rows {
+                    for row in 0..<rows {
                         if levels[row] == 0 {
                             buffer[start + row] = 0
                         } else {
@@ -110,7 +117,7 @@ struct ColumnBuilder {
     ) throws(ParquetError) -> Int {
         var position = 0
         var total = 0
-        for row in 0 ..< rows where levels == nil || levels![row] != 0 {
+        for row in 0..<rows where levels == nil || levels![row] != 0 {
             guard raw.count - position >= 4 else { throw .corrupt("byte array length runs past the page") }
             let length = Int(raw.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
             guard raw.count - position - 4 >= length else { throw .corrupt("byte array runs past the page") }
@@ -122,10 +129,12 @@ struct ColumnBuilder {
         data.withUnsafeMutableBytes { dest in
             var p = 0
             var end = start
-            for row in 0 ..< rows {
+            for row in 0..<rows {
                 if levels == nil || levels![row] != 0 {
                     let length = Int(raw.loadUnaligned(fromByteOffset: p, as: UInt32.self).littleEndian)
-                    if length > 0 { (dest.baseAddress! + end).copyMemory(from: raw.baseAddress! + p + 4, byteCount: length) }
+                    if length > 0 {
+                        (dest.baseAddress! + end).copyMemory(from: raw.baseAddress! + p + 4, byteCount: length)
+                    }
                     p += 4 + length
                     end += length
                 }
@@ -151,7 +160,7 @@ struct ColumnBuilder {
             }
         } else if let levels {
             var position = 0
-            for row in 0 ..< rows {
+            for row in 0..<rows {
                 if levels[row] == 0 {
                     out.append(0)
                 } else {
@@ -164,39 +173,66 @@ struct ColumnBuilder {
     }
 
     /// Appends rows whose non-null values are dictionary entries; indices were bounds-checked by the caller.
-    mutating func appendGathered(_ dictionary: ColumnValues, indices: UnsafeBufferPointer<UInt32>, rows: Int, levels: UnsafeBufferPointer<UInt32>?) throws(ParquetError) {
+    mutating func appendGathered(
+        _ dictionary: ColumnValues, indices: UnsafeBufferPointer<UInt32>, rows: Int,
+        levels: UnsafeBufferPointer<UInt32>?
+    ) throws(ParquetError) {
         var k = 0
         switch dictionary {
         case .int64(let dict):
-            for row in 0 ..< rows {
-                if let levels, levels[row] == 0 { int64s.append(0) } else { int64s.append(dict[Int(indices[k])]); k += 1 }
+            for row in 0..<rows {
+                if let levels, levels[row] == 0 {
+                    int64s.append(0)
+                } else {
+                    int64s.append(dict[Int(indices[k])])
+                    k += 1
+                }
             }
         case .int32(let dict):
-            for row in 0 ..< rows {
-                if let levels, levels[row] == 0 { int32s.append(0) } else { int32s.append(dict[Int(indices[k])]); k += 1 }
+            for row in 0..<rows {
+                if let levels, levels[row] == 0 {
+                    int32s.append(0)
+                } else {
+                    int32s.append(dict[Int(indices[k])])
+                    k += 1
+                }
             }
         case .double(let dict):
-            for row in 0 ..< rows {
-                if let levels, levels[row] == 0 { doubles.append(0) } else { doubles.append(dict[Int(indices[k])]); k += 1 }
+            for row in 0..<rows {
+                if let levels, levels[row] == 0 {
+                    doubles.append(0)
+                } else {
+                    doubles.append(dict[Int(indices[k])])
+                    k += 1
+                }
             }
         case .boolean(let dict):
-            for row in 0 ..< rows {
-                if let levels, levels[row] == 0 { booleans.append(false) } else { booleans.append(dict[Int(indices[k])]); k += 1 }
+            for row in 0..<rows {
+                if let levels, levels[row] == 0 {
+                    booleans.append(false)
+                } else {
+                    booleans.append(dict[Int(indices[k])])
+                    k += 1
+                }
             }
         case .byteArrays(let dict):
             try dict.offsets.withUnsafeBufferPointer { (entries) throws(ParquetError) in
                 var total = 0
-                for k in 0 ..< indices.count { total += Int(entries[Int(indices[k]) + 1] &- entries[Int(indices[k])]) }
+                for k in 0..<indices.count { total += Int(entries[Int(indices[k]) + 1] &- entries[Int(indices[k])]) }
                 let start = try grow(by: total)
                 var end = start
                 data.withUnsafeMutableBytes { dest in
                     dict.bytes.withUnsafeBytes { source in
-                        for row in 0 ..< rows {
+                        for row in 0..<rows {
                             if levels == nil || levels![row] != 0 {
                                 let entry = Int(indices[k])
                                 k += 1
-                                let lower = Int(entries[entry]), length = Int(entries[entry + 1]) - lower
-                                if length > 0 { (dest.baseAddress! + end).copyMemory(from: source.baseAddress! + lower, byteCount: length) }
+                                let lower = Int(entries[entry])
+                                let length = Int(entries[entry + 1]) - lower
+                                if length > 0 {
+                                    (dest.baseAddress! + end).copyMemory(
+                                        from: source.baseAddress! + lower, byteCount: length)
+                                }
                                 end += length
                             }
                             offsets.append(Int32(truncatingIfNeeded: end))

@@ -42,7 +42,7 @@ struct ColumnChunkReader {
             position = bodyEnd
             try file.withUnsafeBytes { (fileBytes) -> Result<Void, ParquetError> in
                 Result { () throws(ParquetError) in
-                    let compressed = UnsafeRawBufferPointer(rebasing: fileBytes[bodyStart ..< bodyEnd])
+                    let compressed = UnsafeRawBufferPointer(rebasing: fileBytes[bodyStart..<bodyEnd])
                     if let crc = header.crc {
                         guard UInt32(bitPattern: crc) == Gzip.crc32(compressed) else {
                             throw .corrupt("page checksum mismatch in column \(field.name)")
@@ -52,7 +52,9 @@ struct ColumnChunkReader {
                     }
                     switch chunk.codec {
                     case Wire.gzip:
-                        try Gzip.decompress(compressed, expectedSize: Int(header.uncompressedSize), into: &scratch, checkStream: header.crc == nil)
+                        try Gzip.decompress(
+                            compressed, expectedSize: Int(header.uncompressedSize), into: &scratch,
+                            checkStream: header.crc == nil)
                     case Wire.uncompressed:
                         guard compressed.count == Int(header.uncompressedSize) else {
                             throw .corrupt("uncompressed page of column \(field.name) has the wrong size")
@@ -60,20 +62,24 @@ struct ColumnChunkReader {
                         scratch.removeAll(keepingCapacity: true)
                         scratch.append(contentsOf: compressed)
                     default:
-                        throw ParquetError(.unsupported, "compression codec \(chunk.codec) is not supported (only GZIP and none)")
+                        throw ParquetError(
+                            .unsupported, "compression codec \(chunk.codec) is not supported (only GZIP and none)")
                     }
                 }
             }.get()
 
             if header.type == Wire.dictionaryPage {
-                guard dictionary == nil, seen == 0 else { throw .corrupt("unexpected second dictionary page in column \(field.name)") }
+                guard dictionary == nil, seen == 0 else {
+                    throw .corrupt("unexpected second dictionary page in column \(field.name)")
+                }
                 guard header.encoding == Wire.plain || header.encoding == Wire.plainDictionary else {
                     throw ParquetError(.unsupported, "dictionary encoding \(header.encoding) is not supported")
                 }
                 var entries = ColumnBuilder(type: field.type, capacity: Int(header.numValues))
                 try scratch.withUnsafeBytes { raw in
                     Result { () throws(ParquetError) in
-                        try entries.appendPlain(raw, rows: Int(header.numValues), levels: nil, nonNull: Int(header.numValues))
+                        try entries.appendPlain(
+                            raw, rows: Int(header.numValues), levels: nil, nonNull: Int(header.numValues))
                     }
                 }.get()
                 dictionary = entries.values
@@ -94,17 +100,24 @@ struct ColumnChunkReader {
                     var offset = 0
                     var nonNull = pageRows
                     if field.optional {
-                        guard page.count >= 4 else { throw .corrupt("definition levels of column \(field.name) are truncated") }
+                        guard page.count >= 4 else {
+                            throw .corrupt("definition levels of column \(field.name) are truncated")
+                        }
                         let length = Int(page.loadUnaligned(as: UInt32.self).littleEndian)
-                        guard length <= page.count - 4 else { throw .corrupt("definition levels of column \(field.name) run past the page") }
+                        guard length <= page.count - 4 else {
+                            throw .corrupt("definition levels of column \(field.name) run past the page")
+                        }
                         levels.removeAll(keepingCapacity: true)
                         levels.append(contentsOf: repeatElement(0, count: pageRows))
                         let used = try levels.withUnsafeMutableBufferPointer { out in
                             Result { () throws(ParquetError) in
-                                try RleHybrid.decode(UnsafeRawBufferPointer(rebasing: page[4 ..< 4 + length]), bitWidth: 1, into: out)
+                                try RleHybrid.decode(
+                                    UnsafeRawBufferPointer(rebasing: page[4..<4 + length]), bitWidth: 1, into: out)
                             }
                         }.get()
-                        guard used == length else { throw .corrupt("definition levels of column \(field.name) have trailing bytes") }
+                        guard used == length else {
+                            throw .corrupt("definition levels of column \(field.name) have trailing bytes")
+                        }
                         offset = 4 + length
                         nonNull = 0
                         for level in levels {
@@ -124,15 +137,18 @@ struct ColumnChunkReader {
                                 try builder.appendPlain(body, rows: pageRows, levels: pageLevels, nonNull: nonNull)
                                 return
                             }
-                            guard let dictionary else { throw .corrupt("dictionary-encoded page of column \(field.name) has no dictionary") }
+                            guard let dictionary else {
+                                throw .corrupt("dictionary-encoded page of column \(field.name) has no dictionary")
+                            }
                             try decodeIndices(body, count: nonNull, dictionaryCount: dictionaryCount, into: &indices)
                             try indices.withUnsafeBufferPointer { indexBuffer in
                                 Result { () throws(ParquetError) in
                                     if mode == .values {
-                                        try builder.appendGathered(dictionary, indices: indexBuffer, rows: pageRows, levels: pageLevels)
+                                        try builder.appendGathered(
+                                            dictionary, indices: indexBuffer, rows: pageRows, levels: pageLevels)
                                     } else {
                                         var k = 0
-                                        for row in 0 ..< pageRows {
+                                        for row in 0..<pageRows {
                                             if let pageLevels, pageLevels[row] == 0 {
                                                 output.indices.append(0)
                                             } else {
@@ -161,7 +177,9 @@ struct ColumnChunkReader {
     }
 
     /// Dictionary indices: one bit-width byte, then the RLE / bit-packed hybrid; every index is bounds-checked.
-    private func decodeIndices(_ body: UnsafeRawBufferPointer, count: Int, dictionaryCount: Int, into indices: inout [UInt32]) throws(ParquetError) {
+    private func decodeIndices(
+        _ body: UnsafeRawBufferPointer, count: Int, dictionaryCount: Int, into indices: inout [UInt32]
+    ) throws(ParquetError) {
         indices.removeAll(keepingCapacity: true)
         guard count > 0 else {
             guard body.count <= 1 else { throw .corrupt("empty dictionary page of column \(field.name) holds data") }
@@ -174,7 +192,9 @@ struct ColumnChunkReader {
                 try RleHybrid.decode(UnsafeRawBufferPointer(rebasing: body[1...]), bitWidth: Int(width), into: out)
             }
         }.get()
-        guard used == body.count - 1 else { throw .corrupt("dictionary indices of column \(field.name) have trailing bytes") }
+        guard used == body.count - 1 else {
+            throw .corrupt("dictionary indices of column \(field.name) have trailing bytes")
+        }
         let limit = UInt32(truncatingIfNeeded: dictionaryCount)
         for index in indices where index >= limit {
             throw .corrupt("dictionary index out of range in column \(field.name)")

@@ -7,7 +7,7 @@ import Darwin
 extension ParquetFile {
     /// Reads the file at `path` into memory and opens it. Segments are tens of MB, so one read beats
     /// mmap bookkeeping and keeps `ParquetFile` a plain value.
-    public init(path: String) throws(ParquetError) {
+    package init(path: String) throws(ParquetError) {
         try self.init(bytes: try Self.readAll(path: path))
     }
 
@@ -20,13 +20,17 @@ extension ParquetFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code: ParquetError.Code = errno == ENOENT ? .notFound : .io
-            throw ParquetError(code, "cannot open Parquet file \(path) (errno \(errno)); check the path and permissions")
+            throw ParquetError(
+                code, "cannot open Parquet file \(path) (errno \(errno)); check the path and permissions")
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ParquetError(.io, "cannot stat Parquet file \(path) (errno \(errno))") }
+        guard fstat(fd, &info) == 0 else {
+            throw ParquetError(.io, "cannot stat Parquet file \(path) (errno \(errno))")
+        }
         let fileSize = Int(info.st_size)
-        let size = min(count, fileSize), start = fileSize - size
+        let size = min(count, fileSize)
+        let start = fileSize - size
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {
@@ -39,23 +43,24 @@ extension ParquetFile {
     }
 
     /// Parses only the footer of the file at `path`: two small reads from its end, no data pages.
-    public static func footer(path: String) throws(ParquetError) -> ParquetFooter {
+    package static func footer(path: String) throws(ParquetError) -> ParquetFooter {
         let (last, fileSize) = try readTail(path: path, bytes: 8)
         guard fileSize >= 12, last.count == 8 else { throw .corrupt("not a Parquet file (too short)") }
-        let footerLength = Int(last.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }.littleEndian)
+        let footerLength = Int(
+            last.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }.littleEndian)
         // The footer, our 8-byte footer checksum before it, its length and the magic after it.
         let (tail, size) = try readTail(path: path, bytes: min(fileSize - 4, footerLength + 16))
         return try ParquetFooter(tail: tail, fileSize: size)
     }
 
     /// One column across every row group, concatenated in file order (strings must total under 2 GiB).
-    public func read(column: Int) throws(ParquetError) -> ColumnData {
+    package func read(column: Int) throws(ParquetError) -> ColumnData {
         var parts: [ColumnData] = []
         for rowGroup in rowGroups.indices { parts.append(try read(column: column, rowGroup: rowGroup)) }
         return ColumnData.concatenate(parts, type: schema.fields[column].type)
     }
 
-    public func read(column name: String) throws(ParquetError) -> ColumnData {
+    package func read(column name: String) throws(ParquetError) -> ColumnData {
         try read(column: try columnIndex(name))
     }
 }
@@ -68,10 +73,30 @@ extension ColumnData {
         let validity: [Bool]? = anyNull ? parts.flatMap { $0.validity ?? Array(repeating: true, count: $0.count) } : nil
         let values: ColumnValues
         switch type {
-        case .int32: values = .int32(parts.flatMap { part in if case .int32(let v) = part.values { return v }; return [] })
-        case .int64, .timestampMicros: values = .int64(parts.flatMap { part in if case .int64(let v) = part.values { return v }; return [] })
-        case .double: values = .double(parts.flatMap { part in if case .double(let v) = part.values { return v }; return [] })
-        case .boolean: values = .boolean(parts.flatMap { part in if case .boolean(let v) = part.values { return v }; return [] })
+        case .int32:
+            values = .int32(
+                parts.flatMap { part in
+                    if case .int32(let v) = part.values { return v }
+                    return []
+                })
+        case .int64, .timestampMicros:
+            values = .int64(
+                parts.flatMap { part in
+                    if case .int64(let v) = part.values { return v }
+                    return []
+                })
+        case .double:
+            values = .double(
+                parts.flatMap { part in
+                    if case .double(let v) = part.values { return v }
+                    return []
+                })
+        case .boolean:
+            values = .boolean(
+                parts.flatMap { part in
+                    if case .boolean(let v) = part.values { return v }
+                    return []
+                })
         case .string:
             var offsets: [Int32] = [0]
             var bytes: [UInt8] = []

@@ -1,17 +1,17 @@
 /// A Parquet file held in memory: the footer is parsed and validated on open; columns are decoded on
 /// demand, one column chunk at a time, so a query pays only for the columns it reads.
-public struct ParquetFile: Sendable {
-    public let schema: ParquetSchema
-    public let rowCount: Int
-    public let rowGroups: [RowGroupInfo]
-    public let keyValueMetadata: [(key: String, value: String?)]
-    public let createdBy: String?
+package struct ParquetFile: Sendable {
+    package let schema: ParquetSchema
+    package let rowCount: Int
+    package let rowGroups: [RowGroupInfo]
+    package let keyValueMetadata: [(key: String, value: String?)]
+    package let createdBy: String?
     let bytes: [UInt8]
     let metadata: FileMetaData
     let writtenByUplift: Bool
 
-    public init(bytes: [UInt8]) throws(ParquetError) {
-        guard bytes.count >= 12, Array(bytes[0 ..< 4]) == Self.magic else {
+    package init(bytes: [UInt8]) throws(ParquetError) {
+        guard bytes.count >= 12, Array(bytes[0..<4]) == Self.magic else {
             throw .corrupt("not a Parquet file (missing PAR1 magic)")
         }
         let footer = try ParquetFooter(tail: bytes, fileSize: bytes.count)
@@ -27,11 +27,14 @@ public struct ParquetFile: Sendable {
 
     static let magic = Array("PAR1".utf8)
 
-    static func validate(_ metadata: FileMetaData, schema: ParquetSchema, dataEnd: Int) throws(ParquetError) -> [RowGroupInfo] {
+    static func validate(
+        _ metadata: FileMetaData, schema: ParquetSchema, dataEnd: Int
+    ) throws(ParquetError) -> [RowGroupInfo] {
         var total: Int64 = 0
         var groups: [RowGroupInfo] = []
         for group in metadata.rowGroups {
-            guard group.numRows >= 0, group.numRows <= Int64(Int32.max), group.columns.count == schema.fields.count else {
+            guard group.numRows >= 0, group.numRows <= Int64(Int32.max), group.columns.count == schema.fields.count
+            else {
                 throw .corrupt("row group has a bad row count or column count")
             }
             total += group.numRows
@@ -40,17 +43,21 @@ public struct ParquetFile: Sendable {
                 guard chunk.type == SchemaMapping.physical(field.type), chunk.path == [field.name] else {
                     throw .corrupt("column chunk does not match the schema column \(field.name)")
                 }
-                guard chunk.numValues == group.numRows else { throw .corrupt("column \(field.name) value count differs from the row count") }
+                guard chunk.numValues == group.numRows else {
+                    throw .corrupt("column \(field.name) value count differs from the row count")
+                }
                 let start = chunk.startOffset
                 guard start >= 4, chunk.dataPageOffset >= start, chunk.totalCompressedSize >= 0,
-                      chunk.totalCompressedSize <= Int64(dataEnd) - start, chunk.dataPageOffset < start + chunk.totalCompressedSize || group.numRows == 0
+                    chunk.totalCompressedSize <= Int64(dataEnd) - start,
+                    chunk.dataPageOffset < start + chunk.totalCompressedSize || group.numRows == 0
                 else { throw .corrupt("column \(field.name) lies outside the file") }
-                columns.append(ColumnChunkInfo(
-                    offset: Int(start), compressedSize: Int(chunk.totalCompressedSize),
-                    uncompressedSize: Int(chunk.totalUncompressedSize),
-                    dictionaryEncoded: chunk.dictionaryPageOffset != nil,
-                    statistics: try ParquetStatistics(chunk.statistics, type: field.type)
-                ))
+                columns.append(
+                    ColumnChunkInfo(
+                        offset: Int(start), compressedSize: Int(chunk.totalCompressedSize),
+                        uncompressedSize: Int(chunk.totalUncompressedSize),
+                        dictionaryEncoded: chunk.dictionaryPageOffset != nil,
+                        statistics: try ParquetStatistics(chunk.statistics, type: field.type)
+                    ))
             }
             groups.append(RowGroupInfo(rowCount: Int(group.numRows), columns: columns))
         }
@@ -59,18 +66,24 @@ public struct ParquetFile: Sendable {
     }
 
     /// The key-value metadata entry for `key`, if any.
-    public func metadataValue(for key: String) -> String? {
+    package func metadataValue(for key: String) -> String? {
         keyValueMetadata.first { $0.key == key }?.value ?? nil
     }
 
-    public func columnIndex(_ name: String) throws(ParquetError) -> Int {
-        guard let index = schema.index(of: name) else { throw ParquetError(.notFound, "no column named \(name) in this file") }
+    package func columnIndex(_ name: String) throws(ParquetError) -> Int {
+        guard let index = schema.index(of: name) else {
+            throw ParquetError(.notFound, "no column named \(name) in this file")
+        }
         return index
     }
 
     private func chunkReader(column: Int, rowGroup: Int) throws(ParquetError) -> ColumnChunkReader {
-        guard schema.fields.indices.contains(column) else { throw ParquetError(.notFound, "column index \(column) is out of range") }
-        guard metadata.rowGroups.indices.contains(rowGroup) else { throw ParquetError(.notFound, "row group \(rowGroup) is out of range") }
+        guard schema.fields.indices.contains(column) else {
+            throw ParquetError(.notFound, "column index \(column) is out of range")
+        }
+        guard metadata.rowGroups.indices.contains(rowGroup) else {
+            throw ParquetError(.notFound, "row group \(rowGroup) is out of range")
+        }
         let group = metadata.rowGroups[rowGroup]
         return ColumnChunkReader(
             file: bytes, chunk: group.columns[column], field: schema.fields[column],
@@ -79,26 +92,31 @@ public struct ParquetFile: Sendable {
     }
 
     /// Decodes one column chunk into one slot per row.
-    public func read(column: Int, rowGroup: Int) throws(ParquetError) -> ColumnData {
-        let output = try damageIsCorrupt { () throws(ParquetError) in try chunkReader(column: column, rowGroup: rowGroup).read(.values) }
+    package func read(column: Int, rowGroup: Int) throws(ParquetError) -> ColumnData {
+        let output = try damageIsCorrupt { () throws(ParquetError) in
+            try chunkReader(column: column, rowGroup: rowGroup).read(.values)
+        }
         guard let output, let values = output.values else { throw .corrupt("column chunk decoded to nothing") }
         return ColumnData(values: values, validity: output.validity)
     }
 
-    public func read(column name: String, rowGroup: Int) throws(ParquetError) -> ColumnData {
+    package func read(column name: String, rowGroup: Int) throws(ParquetError) -> ColumnData {
         try read(column: try columnIndex(name), rowGroup: rowGroup)
     }
 
     /// The dictionary and per-row indices of a dictionary-encoded chunk, without materialising values;
     /// nil when the chunk was written PLAIN (e.g. after a dictionary fallback).
-    public func readDictionary(column: Int, rowGroup: Int) throws(ParquetError) -> DictionaryColumn? {
-        guard let output = try damageIsCorrupt({ () throws(ParquetError) in try chunkReader(column: column, rowGroup: rowGroup).read(.dictionaryIndices) }),
-              let dictionary = output.dictionary
+    package func readDictionary(column: Int, rowGroup: Int) throws(ParquetError) -> DictionaryColumn? {
+        guard
+            let output = try damageIsCorrupt({ () throws(ParquetError) in
+                try chunkReader(column: column, rowGroup: rowGroup).read(.dictionaryIndices)
+            }),
+            let dictionary = output.dictionary
         else { return nil }
         return DictionaryColumn(dictionary: dictionary, indices: output.indices, validity: output.validity)
     }
 
-    public func readDictionary(column name: String, rowGroup: Int) throws(ParquetError) -> DictionaryColumn? {
+    package func readDictionary(column name: String, rowGroup: Int) throws(ParquetError) -> DictionaryColumn? {
         try readDictionary(column: try columnIndex(name), rowGroup: rowGroup)
     }
 
@@ -106,13 +124,13 @@ public struct ParquetFile: Sendable {
     private func damageIsCorrupt<T>(_ body: () throws(ParquetError) -> T) throws(ParquetError) -> T {
         do {
             return try body()
-        } catch where writtenByUplift && error.code == .unsupported {
+        } catch  where writtenByUplift && error.code == .unsupported {
             throw .corrupt(error.message)
         }
     }
 
     /// Decodes every page of every column chunk, checking checksums, sizes and counts.
-    public func verify() throws(ParquetError) {
+    package func verify() throws(ParquetError) {
         for rowGroup in rowGroups.indices {
             for column in schema.fields.indices {
                 _ = try read(column: column, rowGroup: rowGroup)

@@ -1,11 +1,11 @@
 /// A Parquet file's footer, parsed and validated from the end of the file alone: what listing,
 /// statistics and crash recovery need without reading any data page.
-public struct ParquetFooter: Sendable {
-    public let schema: ParquetSchema
-    public let rowCount: Int
-    public let rowGroups: [RowGroupInfo]
-    public let keyValueMetadata: [(key: String, value: String?)]
-    public let createdBy: String?
+package struct ParquetFooter: Sendable {
+    package let schema: ParquetSchema
+    package let rowCount: Int
+    package let rowGroups: [RowGroupInfo]
+    package let keyValueMetadata: [(key: String, value: String?)]
+    package let createdBy: String?
     let metadata: FileMetaData
     let writtenByUplift: Bool
 
@@ -17,7 +17,8 @@ public struct ParquetFooter: Sendable {
             throw .corrupt("not a Parquet file (missing PAR1 magic)")
         }
         let lengthAt = bytes.count - 8
-        let footerLength = Int(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: lengthAt, as: UInt32.self) }.littleEndian)
+        let footerLength = Int(
+            bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: lengthAt, as: UInt32.self) }.littleEndian)
         guard footerLength <= base + lengthAt - 4 else { throw .corrupt("footer length exceeds the file") }
         guard footerLength <= lengthAt else { throw .corrupt("footer is not within the bytes read") }
         let footerStart = lengthAt - footerLength
@@ -28,13 +29,17 @@ public struct ParquetFooter: Sendable {
         // Our footer checksum sits just before the footer. Its presence is signalled twice (magic and
         // created_by) so that one damaged byte cannot switch the check off.
         let fileFooterStart = base + footerStart
-        let hasMagic = fileFooterStart >= 12 && footerStart >= 8
-            && Array(bytes[(footerStart - 4) ..< footerStart]) == ParquetWriter.footerChecksumMagic
+        let hasMagic =
+            fileFooterStart >= 12 && footerStart >= 8
+            && Array(bytes[(footerStart - 4)..<footerStart]) == ParquetWriter.footerChecksumMagic
         let ours = metadata.createdBy?.hasPrefix("uplift ") ?? false
         if hasMagic || ours {
             guard hasMagic else { throw .corrupt("footer checksum is missing") }
-            let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: footerStart - 8, as: UInt32.self) }.littleEndian
-            let actual = bytes.withUnsafeBytes { Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[footerStart ..< lengthAt])) }
+            let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: footerStart - 8, as: UInt32.self) }
+                .littleEndian
+            let actual = bytes.withUnsafeBytes {
+                Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[footerStart..<lengthAt]))
+            }
             guard stored == actual else { throw .corrupt("footer checksum mismatch") }
         }
         let schema = try SchemaMapping.schema(metadata.schema)
@@ -49,7 +54,7 @@ public struct ParquetFooter: Sendable {
     }
 
     /// The key-value metadata entry for `key`, if any.
-    public func metadataValue(for key: String) -> String? {
+    package func metadataValue(for key: String) -> String? {
         keyValueMetadata.first { $0.key == key }?.value ?? nil
     }
 }

@@ -74,12 +74,12 @@ package struct ThriftCompactReader {
         case .double:
             guard end - position >= 8 else { throw .corrupt("Thrift double runs past the end") }
             var bits: UInt64 = 0
-            for i in 0 ..< 8 { bits |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
+            for i in 0..<8 { bits |= UInt64(bytes[position + i]) << (8 * UInt64(i)) }
             position += 8
             return .double(Double(bitPattern: bits))
         case .binary:
             let length = try readLength()
-            let value = Array(bytes[position ..< position + length])
+            let value = Array(bytes[position..<position + length])
             position += length
             return .binary(value)
         case .list, .set:
@@ -91,18 +91,19 @@ package struct ThriftCompactReader {
             guard depth < Self.maxDepth else { throw .corrupt("Thrift structures nest too deeply") }
             var items: [ThriftValue] = []
             items.reserveCapacity(count)
-            for _ in 0 ..< count { items.append(try readValue(type: elementType, depth: depth + 1)) }
+            for _ in 0..<count { items.append(try readValue(type: elementType, depth: depth + 1)) }
             return type == .list ? .list(elementType, items) : .set(elementType, items)
         case .map:
             let count = try readLength()
             guard count > 0 else { return .map(.binary, .binary, []) }
             let types = try readByte()
-            let keyType = try Self.type(types >> 4), valueType = try Self.type(types & 0x0F)
+            let keyType = try Self.type(types >> 4)
+            let valueType = try Self.type(types & 0x0F)
             guard count <= (end - position) / 2 else { throw .corrupt("Thrift map longer than the remaining bytes") }
             guard depth < Self.maxDepth else { throw .corrupt("Thrift structures nest too deeply") }
             var items: [ThriftValue] = []
             items.reserveCapacity(count * 2)
-            for _ in 0 ..< count {
+            for _ in 0..<count {
                 items.append(try readValue(type: keyType, depth: depth + 1))
                 items.append(try readValue(type: valueType, depth: depth + 1))
             }

@@ -34,7 +34,17 @@ package indirect enum ThriftValue: Sendable, Hashable {
 
 /// Compact protocol type ids (booleans in field headers use 1 = true, 2 = false).
 package enum ThriftType: UInt8, Sendable, Hashable {
-    case bool = 1, i8 = 3, i16 = 4, i32 = 5, i64 = 6, double = 7, binary = 8, list = 9, set = 10, map = 11, structure = 12
+    case bool = 1
+    case i8 = 3
+    case i16 = 4
+    case i32 = 5
+    case i64 = 6
+    case double = 7
+    case binary = 8
+    case list = 9
+    case set = 10
+    case map = 11
+    case structure = 12
 }
 
 /// A struct: fields in ascending id order.
@@ -46,7 +56,8 @@ package struct ThriftStruct: Sendable, Hashable {
     }
 
     package static func == (a: ThriftStruct, b: ThriftStruct) -> Bool {
-        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.id == $1.id && $0.value == $1.value }
+        a.fields.count == b.fields.count
+            && zip(a.fields, b.fields).allSatisfy { $0.id == $1.id && $0.value == $1.value }
     }
 
     package func hash(into hasher: inout Hasher) {

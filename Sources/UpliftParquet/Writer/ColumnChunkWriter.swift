@@ -26,12 +26,14 @@ struct ColumnChunkWriter {
             dictionaryOffset = Int64(out.count)
             page.removeAll(keepingCapacity: true)
             let entries = Self.gather(column.values, rows: dictionary.entryRows)
-            PlainEncoder.encode(entries, rows: 0 ..< entries.count, validity: nil, into: &page)
+            PlainEncoder.encode(entries, rows: 0..<entries.count, validity: nil, into: &page)
             try flushPage(type: Wire.dictionaryPage, numValues: entries.count, encoding: Wire.plain, into: &out)
         }
 
         // A dictionary wins when it was asked for and did not fall back; otherwise the field's own encoding.
-        let valueEncoding = dictionary != nil ? Wire.rleDictionary
+        let valueEncoding =
+            dictionary != nil
+            ? Wire.rleDictionary
             : field.encoding == .deltaBinaryPacked ? Wire.deltaBinaryPacked : Wire.plain
         let dataOffset = Int64(out.count)
         let bitWidth = dictionary.map { RleHybrid.bitWidth(forCount: $0.entryRows.count) } ?? 0
@@ -40,18 +42,20 @@ struct ColumnChunkWriter {
         while row < rows {
             let end = pageEnd(from: row, values: column.values, validity: validity, bitWidth: bitWidth)
             page.removeAll(keepingCapacity: true)
-            if field.optional { Self.appendLevels(validity, rows: row ..< end, into: &page) }
+            if field.optional { Self.appendLevels(validity, rows: row..<end, into: &page) }
             if let dictionary {
-                let nonNull = validity.map { v in (row ..< end).lazy.filter { v[$0] }.count } ?? (end - row)
+                let nonNull = validity.map { v in (row..<end).lazy.filter { v[$0] }.count } ?? (end - row)
                 page.append(UInt8(bitWidth))
                 dictionary.indices.withUnsafeBufferPointer { indices in
-                    RleHybrid.encode(UnsafeBufferPointer(rebasing: indices[nextIndex ..< nextIndex + nonNull]), bitWidth: bitWidth, into: &page)
+                    RleHybrid.encode(
+                        UnsafeBufferPointer(rebasing: indices[nextIndex..<nextIndex + nonNull]), bitWidth: bitWidth,
+                        into: &page)
                 }
                 nextIndex += nonNull
             } else if valueEncoding == Wire.deltaBinaryPacked {
-                DeltaBinaryPacked.encode(column.values, rows: row ..< end, validity: validity, into: &page)
+                DeltaBinaryPacked.encode(column.values, rows: row..<end, validity: validity, into: &page)
             } else {
-                PlainEncoder.encode(column.values, rows: row ..< end, validity: validity, into: &page)
+                PlainEncoder.encode(column.values, rows: row..<end, validity: validity, into: &page)
             }
             try flushPage(type: Wire.dataPage, numValues: end - row, encoding: valueEncoding, into: &out)
             row = end
@@ -70,15 +74,18 @@ struct ColumnChunkWriter {
     }
 
     private func validate(_ column: ColumnData) throws(ParquetError) {
-        let matches = switch (field.type, column.values) {
-        case (.int32, .int32), (.int64, .int64), (.timestampMicros, .int64), (.double, .double),
-             (.boolean, .boolean), (.string, .byteArrays): true
-        default: false
-        }
+        let matches =
+            switch (field.type, column.values) {
+            case (.int32, .int32), (.int64, .int64), (.timestampMicros, .int64), (.double, .double),
+                (.boolean, .boolean), (.string, .byteArrays):
+                true
+            default: false
+            }
         guard matches else { throw ParquetError(.invalidInput, "column \(field.name) got values of the wrong type") }
         if let validity = column.validity {
             guard validity.count == column.count else {
-                throw ParquetError(.invalidInput, "column \(field.name) has \(validity.count) validity flags for \(column.count) rows")
+                throw ParquetError(
+                    .invalidInput, "column \(field.name) has \(validity.count) validity flags for \(column.count) rows")
             }
             guard field.optional || !validity.contains(false) else {
                 throw ParquetError(.invalidInput, "column \(field.name) is required but has nulls; declare it optional")
@@ -93,14 +100,16 @@ struct ColumnChunkWriter {
         switch values {
         case .int64(let v):
             return v.withUnsafeBufferPointer { buffer in
-                DictionaryBuilder.build(Int64Keys(values: buffer), rows: v.count, validity: validity,
-                                        maxEntries: maxEntries, maxBytes: options.dictionaryLimit)
+                DictionaryBuilder.build(
+                    Int64Keys(values: buffer), rows: v.count, validity: validity,
+                    maxEntries: maxEntries, maxBytes: options.dictionaryLimit)
             }
         case .byteArrays(let v):
             return v.offsets.withUnsafeBufferPointer { offsets in
                 v.bytes.withUnsafeBytes { bytes in
-                    DictionaryBuilder.build(ByteArrayKeys(offsets: offsets, bytes: bytes), rows: v.count, validity: validity,
-                                            maxEntries: maxEntries, maxBytes: options.dictionaryLimit)
+                    DictionaryBuilder.build(
+                        ByteArrayKeys(offsets: offsets, bytes: bytes), rows: v.count, validity: validity,
+                        maxEntries: maxEntries, maxBytes: options.dictionaryLimit)
                 }
             }
         default:
@@ -143,7 +152,7 @@ struct ColumnChunkWriter {
             out.append(1)
         }
         let length = UInt32(out.count - lengthAt - 4)
-        for k in 0 ..< 4 { out[lengthAt + k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
+        for k in 0..<4 { out[lengthAt + k] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(k))) }
     }
 
     private static func gather(_ values: ColumnValues, rows: [Int]) -> ColumnValues {
@@ -158,7 +167,9 @@ struct ColumnChunkWriter {
     }
 
     /// Compresses the page buffer, checksums it and appends header + body to the file.
-    private mutating func flushPage(type: Int32, numValues: Int, encoding: Int32, into out: inout [UInt8]) throws(ParquetError) {
+    private mutating func flushPage(
+        type: Int32, numValues: Int, encoding: Int32, into out: inout [UInt8]
+    ) throws(ParquetError) {
         guard page.count <= Int(Int32.max), numValues <= Int(Int32.max) else {
             throw ParquetError(.invalidInput, "column \(field.name) has a page over 2 GiB; lower the page size")
         }

@@ -12,42 +12,77 @@ package enum ColumnStatistics {
             if let candidates {
                 for row in candidates { body(row) }
             } else if let validity {
-                for row in 0 ..< rows where validity[row] { body(row) }
+                for row in 0..<rows where validity[row] { body(row) }
             } else {
-                for row in 0 ..< rows { body(row) }
+                for row in 0..<rows { body(row) }
             }
         }
         var minBytes: [UInt8]?
         var maxBytes: [UInt8]?
         switch values {
         case .int32(let v):
-            var lo = Int32.max, hi = Int32.min, any = false
-            forEachRow { lo = min(lo, v[$0]); hi = max(hi, v[$0]); any = true }
-            if any { minBytes = plain(lo); maxBytes = plain(hi) }
+            var lo = Int32.max
+            var hi = Int32.min
+            var any = false
+            forEachRow {
+                lo = min(lo, v[$0])
+                hi = max(hi, v[$0])
+                any = true
+            }
+            if any {
+                minBytes = plain(lo)
+                maxBytes = plain(hi)
+            }
         case .int64(let v):
-            var lo = Int64.max, hi = Int64.min, any = false
-            forEachRow { lo = min(lo, v[$0]); hi = max(hi, v[$0]); any = true }
-            if any { minBytes = plain(lo); maxBytes = plain(hi) }
+            var lo = Int64.max
+            var hi = Int64.min
+            var any = false
+            forEachRow {
+                lo = min(lo, v[$0])
+                hi = max(hi, v[$0])
+                any = true
+            }
+            if any {
+                minBytes = plain(lo)
+                maxBytes = plain(hi)
+            }
         case .double(let v):
-            var lo = Double.infinity, hi = -Double.infinity, any = false
+            var lo = Double.infinity
+            var hi = -Double.infinity
+            var any = false
             forEachRow { row in
                 let x = v[row]
                 guard !x.isNaN else { return }
-                lo = min(lo, x); hi = max(hi, x); any = true
+                lo = min(lo, x)
+                hi = max(hi, x)
+                any = true
             }
             // The spec asks for -0.0 as a zero minimum and +0.0 as a zero maximum.
             if lo == 0 { lo = -0.0 }
             if hi == 0 { hi = 0.0 }
-            if any { minBytes = plain(lo); maxBytes = plain(hi) }
+            if any {
+                minBytes = plain(lo)
+                maxBytes = plain(hi)
+            }
         case .boolean(let v):
-            var lo = true, hi = false, any = false
-            forEachRow { lo = lo && v[$0]; hi = hi || v[$0]; any = true }
-            if any { minBytes = [lo ? 1 : 0]; maxBytes = [hi ? 1 : 0] }
+            var lo = true
+            var hi = false
+            var any = false
+            forEachRow {
+                lo = lo && v[$0]
+                hi = hi || v[$0]
+                any = true
+            }
+            if any {
+                minBytes = [lo ? 1 : 0]
+                maxBytes = [hi ? 1 : 0]
+            }
         case .byteArrays(let v):
-            var lo = -1, hi = -1
+            var lo = -1
+            var hi = -1
             v.bytes.withUnsafeBufferPointer { bytes in
                 func slice(_ row: Int) -> UnsafeBufferPointer<UInt8> {
-                    UnsafeBufferPointer(rebasing: bytes[Int(v.offsets[row]) ..< Int(v.offsets[row + 1])])
+                    UnsafeBufferPointer(rebasing: bytes[Int(v.offsets[row])..<Int(v.offsets[row + 1])])
                 }
                 forEachRow { row in
                     if lo < 0 || slice(row).lexicographicallyPrecedes(slice(lo)) { lo = row }

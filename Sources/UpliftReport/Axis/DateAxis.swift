@@ -1,15 +1,15 @@
-public import UpliftModel
+package import UpliftModel
 
 /// Ticks for a time axis of days: daily for short spans, weekly (Mondays) for a few months,
 /// monthly (the 1st) beyond, thinned to at most `maxTicks` labels.
-public struct DateAxis: Sendable, Hashable {
-    public enum Granularity: String, Sendable { case day, week, month }
-    public let first: UTCDay
-    public let last: UTCDay
-    public let granularity: Granularity
-    public let ticks: [UTCDay]
+package struct DateAxis: Sendable, Hashable {
+    package enum Granularity: String, Sendable { case day, week, month }
+    package let first: UTCDay
+    package let last: UTCDay
+    package let granularity: Granularity
+    package let ticks: [UTCDay]
 
-    public init(first: UTCDay, last: UTCDay, maxTicks: Int = 8) {
+    package init(first: UTCDay, last: UTCDay, maxTicks: Int = 8) {
         let (a, b) = first <= last ? (first, last) : (last, first)
         self.first = a
         self.last = b
@@ -23,7 +23,10 @@ public struct DateAxis: Sendable, Hashable {
             granularity = .week
             let toMonday = Int64((7 - a.weekday) % 7)
             var d = a.adding(days: toMonday)
-            while d <= b { candidates.append(d); d = d.adding(days: 7) }
+            while d <= b {
+                candidates.append(d)
+                d = d.adding(days: 7)
+            }
         } else {
             granularity = .month
             var (y, m, _) = a.components
@@ -39,14 +42,14 @@ public struct DateAxis: Sendable, Hashable {
     }
 
     /// Maps a day to the pixel range `from…to`.
-    public func position(_ day: UTCDay, from: Double, to: Double) -> Double {
+    package func position(_ day: UTCDay, from: Double, to: Double) -> Double {
         let span = Double(last.daysSinceEpoch - first.daysSinceEpoch)
         guard span > 0 else { return (from + to) / 2 }
         return from + Double(day.daysSinceEpoch - first.daysSinceEpoch) / span * (to - from)
     }
 
     /// `Nov 3` for days and weeks, `Nov 2026` for months (`Jan` ticks always carry the year).
-    public func label(_ day: UTCDay) -> String {
+    package func label(_ day: UTCDay) -> String {
         let c = day.components
         let month = Self.monthNames[c.month - 1]
         switch granularity {
@@ -56,7 +59,7 @@ public struct DateAxis: Sendable, Hashable {
     }
 
     /// `2026-11-03 (Tue)`-free short form used in descriptions: `Nov 3, 2026`.
-    public static func long(_ day: UTCDay) -> String {
+    package static func long(_ day: UTCDay) -> String {
         let c = day.components
         return "\(monthNames[c.month - 1]) \(c.day), \(c.year)"
     }

@@ -1,12 +1,12 @@
 /// A linear axis with "nice" ticks: steps of 1, 2 or 5 × 10^k, bounds on whole steps.
-public struct LinearScale: Sendable, Hashable {
-    public let lower: Double
-    public let upper: Double
-    public let step: Double
+package struct LinearScale: Sendable, Hashable {
+    package let lower: Double
+    package let upper: Double
+    package let step: Double
 
     /// A scale covering `min…max` with about `targetTicks` intervals. Degenerate input
     /// (equal bounds, non-finite values) still gives a usable, non-empty scale.
-    public init(min: Double, max: Double, targetTicks: Int = 5) {
+    package init(min: Double, max: Double, targetTicks: Int = 5) {
         var lo = min.isFinite ? min : 0
         var hi = max.isFinite ? max : 0
         if lo > hi { swap(&lo, &hi) }
@@ -23,7 +23,7 @@ public struct LinearScale: Sendable, Hashable {
     }
 
     /// The tick values, computed by index so they do not accumulate rounding error.
-    public var ticks: [Double] {
+    package var ticks: [Double] {
         let n = Int(((upper - lower) / step).rounded())
         guard n >= 0, n <= 1000 else { return [lower, upper] }
         return (0...n).map { i in
@@ -33,23 +33,29 @@ public struct LinearScale: Sendable, Hashable {
     }
 
     /// Maps a value to the pixel range `from…to` (which may run backwards, as y axes do).
-    public func position(_ v: Double, from: Double, to: Double) -> Double {
+    package func position(_ v: Double, from: Double, to: Double) -> Double {
         guard upper > lower else { return from }
         return from + (v - lower) / (upper - lower) * (to - from)
     }
 
     /// The 1, 2 or 5 × 10^k nearest to `rough` (Heckbert's "nice numbers", rounding variant),
     /// so the axis gets between about 0.7× and 1.4× the requested number of intervals.
-    public static func niceStep(_ rough: Double) -> Double {
+    package static func niceStep(_ rough: Double) -> Double {
         guard rough.isFinite, rough > 0 else { return 1 }
         // 10^k by integer powers, divided for negative k, keeps steps such as 0.0005 exact
         // enough to print and to compare.
         var k = 0
         var up = 1.0
         if rough >= 1 {
-            while up * 10 <= rough { up *= 10; k += 1 }
+            while up * 10 <= rough {
+                up *= 10
+                k += 1
+            }
         } else {
-            while rough * up < 1 { up *= 10; k -= 1 }
+            while rough * up < 1 {
+                up *= 10
+                k -= 1
+            }
         }
         let magnitude = k >= 0 ? up : 1 / up
         let norm = rough / magnitude

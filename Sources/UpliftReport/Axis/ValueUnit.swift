@@ -1,5 +1,5 @@
 /// How a metric's values read: the unit decides tick labels, data labels and table cells.
-public enum ValueUnit: Sendable, Hashable {
+package enum ValueUnit: Sendable, Hashable {
     /// Whole things (persons, events): `950`, `12,400` in tables; `12.4k`, `3.2M` on axes.
     case count
     /// A fraction shown as a percentage: `0.237` → `23.7%`.
@@ -10,7 +10,7 @@ public enum ValueUnit: Sendable, Hashable {
     case number
 
     /// A tick label; `step` is the distance between ticks and decides the decimals.
-    public func tick(_ v: Double, step: Double) -> String {
+    package func tick(_ v: Double, step: Double) -> String {
         switch self {
         case .percent:
             return Num.fixed(v * 100, decimals: Num.decimals(forStep: step * 100)) + "%"
@@ -23,7 +23,7 @@ public enum ValueUnit: Sendable, Hashable {
     }
 
     /// A value written in full for labels and tables: `12,400`, `23.7%`, `$1,234.50`.
-    public func format(_ v: Double) -> String {
+    package func format(_ v: Double) -> String {
         guard v.isFinite else { return "–" }
         switch self {
         case .count:

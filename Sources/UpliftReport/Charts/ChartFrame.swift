@@ -6,36 +6,44 @@ enum ChartFrame {
 
     /// Opens the root element. `title` and `description` are user text, escaped by the writer;
     /// screen readers announce them through `aria-labelledby` and `aria-label`.
-    static func begin(_ w: inout SVGWriter, id: String, kind: String, height: Double,
-                      title: String, description: String, subtitle: String? = nil) {
+    static func begin(
+        _ w: inout SVGWriter, id: String, kind: String, height: Double,
+        title: String, description: String, subtitle: String? = nil
+    ) {
         let base = "\(Escape.anchor(id))-\(kind)"
         // Assistive technology needs a name even when the caller gave none.
         let title = title.allSatisfy(\.isWhitespace) ? "Untitled chart" : title
-        w.open("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"),
-            ("id", base),
-            ("class", "chart chart-\(kind)"),
-            ("viewBox", "0 0 \(Num.coord(width)) \(Num.coord(height))"),
-            ("width", "100%"),
-            ("preserveAspectRatio", "xMidYMid meet"),
-            ("role", "img"),
-            ("aria-label", title),
-            ("aria-describedby", "\(base)-desc"),
-            ("font-family", fontFamily),
-            ("font-size", "13"),
-            ("fill", Palette.ink),
-        ])
+        w.open(
+            "svg",
+            [
+                ("xmlns", "http://www.w3.org/2000/svg"),
+                ("id", base),
+                ("class", "chart chart-\(kind)"),
+                ("viewBox", "0 0 \(Num.coord(width)) \(Num.coord(height))"),
+                ("width", "100%"),
+                ("preserveAspectRatio", "xMidYMid meet"),
+                ("role", "img"),
+                ("aria-label", title),
+                ("aria-describedby", "\(base)-desc"),
+                ("font-family", fontFamily),
+                ("font-size", "13"),
+                ("fill", Palette.ink),
+            ])
         w.element("title", [("id", "\(base)-title")], text: title)
         w.element("desc", [("id", "\(base)-desc")], text: description)
         w.rect(x: 0, y: 0, width: width, height: height, [("fill", "#FFFFFF")])
         w.label(x: 16, y: 26, Escape.truncate(title, maxCharacters: 80), [("font-size", "17"), ("font-weight", "600")])
         if let subtitle {
-            w.label(x: 16, y: 46, Escape.truncate(subtitle, maxCharacters: 110), [("font-size", "12.5"), ("fill", Palette.grey)])
+            w.label(
+                x: 16, y: 46, Escape.truncate(subtitle, maxCharacters: 110),
+                [("font-size", "12.5"), ("fill", Palette.grey)])
         }
     }
 
     /// A white outline under a label so it stays readable where it crosses lines or bands.
-    static let halo = [("stroke", "#FFFFFF"), ("stroke-width", "4"), ("paint-order", "stroke"), ("stroke-linejoin", "round")]
+    static let halo = [
+        ("stroke", "#FFFFFF"), ("stroke-width", "4"), ("paint-order", "stroke"), ("stroke-linejoin", "round"),
+    ]
 
     static func end(_ w: inout SVGWriter) { w.close("svg") }
 
@@ -43,11 +51,14 @@ enum ChartFrame {
     static func empty(id: String, kind: String, title: String, message: String, height: Double = 200) -> String {
         var w = SVGWriter()
         begin(&w, id: id, kind: kind, height: height, title: title, description: message)
-        w.rect(x: 16, y: 44, width: width - 32, height: height - 60, [
-            ("fill", "#F7F7F7"), ("stroke", Palette.lightGrey), ("stroke-dasharray", "6 4"), ("rx", "6"),
-        ])
-        w.label(x: width / 2, y: 44 + (height - 60) / 2 + 5, Escape.truncate(message, maxCharacters: 100),
-                anchor: "middle", [("class", "empty-message"), ("fill", Palette.grey), ("font-size", "15")])
+        w.rect(
+            x: 16, y: 44, width: width - 32, height: height - 60,
+            [
+                ("fill", "#F7F7F7"), ("stroke", Palette.lightGrey), ("stroke-dasharray", "6 4"), ("rx", "6"),
+            ])
+        w.label(
+            x: width / 2, y: 44 + (height - 60) / 2 + 5, Escape.truncate(message, maxCharacters: 100),
+            anchor: "middle", [("class", "empty-message"), ("fill", Palette.grey), ("font-size", "15")])
         end(&w)
         return w.output
     }
@@ -65,10 +76,14 @@ enum ChartFrame {
     /// row ends before the chart's right edge; the full label stays in a tooltip.
     static func legend(_ w: inout SVGWriter, x: Double, y: Double, items: [(Swatch, String)]) {
         // Approximate text width: 7.4 px per character at 12.5 px (DejaVu Sans, the widest common fallback).
-        let perCharacter = 7.4, swatchWidth = 28.0, gap = 16.0
+        let perCharacter = 7.4
+        let swatchWidth = 28.0
+        let gap = 16.0
         var lengths = items.map(\.1.count)
         func total() -> Double { lengths.reduce(0) { $0 + swatchWidth + Double($1) * perCharacter + gap } }
-        while x + total() > width - 8, let longest = lengths.indices.max(by: { lengths[$0] < lengths[$1] }), lengths[longest] > 12 {
+        while x + total() > width - 8, let longest = lengths.indices.max(by: { lengths[$0] < lengths[$1] }),
+            lengths[longest] > 12
+        {
             lengths[longest] -= 1
         }
         var cx = x
@@ -82,8 +97,12 @@ enum ChartFrame {
             case .band(let color):
                 w.rect(x: cx, y: y - 11, width: 22, height: 12, [("fill", color), ("fill-opacity", "0.35")])
             case .dot(let color, let hollow):
-                w.empty("circle", [("cx", Num.coord(cx + 11)), ("cy", Num.coord(y - 4)), ("r", "5"),
-                                   ("fill", hollow ? "#FFFFFF" : color), ("stroke", color), ("stroke-width", "2")])
+                w.empty(
+                    "circle",
+                    [
+                        ("cx", Num.coord(cx + 11)), ("cy", Num.coord(y - 4)), ("r", "5"),
+                        ("fill", hollow ? "#FFFFFF" : color), ("stroke", color), ("stroke-width", "2"),
+                    ])
             case .square(let color):
                 w.rect(x: cx + 5, y: y - 10, width: 12, height: 12, [("fill", color)])
             }
@@ -101,12 +120,16 @@ enum ChartFrame {
     }
 
     /// Horizontal grid lines and y tick labels for a linear scale.
-    static func yAxis(_ w: inout SVGWriter, scale: LinearScale, unit: ValueUnit,
-                      left: Double, right: Double, top: Double, bottom: Double) {
+    static func yAxis(
+        _ w: inout SVGWriter, scale: LinearScale, unit: ValueUnit,
+        left: Double, right: Double, top: Double, bottom: Double
+    ) {
         w.open("g", [("class", "axis y-axis"), ("font-size", "12")])
         for t in scale.ticks {
             let y = scale.position(t, from: bottom, to: top)
-            w.line(x1: left, y1: y, x2: right, y2: y, [("stroke", t == 0 ? Palette.grey : Palette.lightGrey), ("stroke-width", "1")])
+            w.line(
+                x1: left, y1: y, x2: right, y2: y,
+                [("stroke", t == 0 ? Palette.grey : Palette.lightGrey), ("stroke-width", "1")])
             w.label(x: left - 8, y: y + 4, unit.tick(t, step: scale.step), anchor: "end", [("fill", Palette.grey)])
         }
         w.close("g")

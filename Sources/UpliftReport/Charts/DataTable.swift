@@ -1,10 +1,12 @@
 /// The companion table behind each chart: the same numbers as text, folded in
 /// `<details><summary>Data</summary>` so the page stays compact and screen readers get a table.
-public enum DataTable {
+package enum DataTable {
     /// Renders a table; every header and cell is escaped. Columns listed in `numericColumns`
     /// are right-aligned (class `num`).
-    public static func render(caption: String, headers: [String], rows: [[String]],
-                              numericColumns: Set<Int> = [], summary: String = "Data") -> String {
+    package static func render(
+        caption: String, headers: [String], rows: [[String]],
+        numericColumns: Set<Int> = [], summary: String = "Data"
+    ) -> String {
         var out = "<details class=\"data-table\"><summary>\(Escape.text(summary))</summary>"
         out += "<table><caption>\(Escape.text(caption))</caption><thead><tr>"
         for (i, h) in headers.enumerated() {

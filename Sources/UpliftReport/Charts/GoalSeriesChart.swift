@@ -1,57 +1,73 @@
-public import UpliftModel
+package import UpliftModel
 
 /// A goal metric over time: the observed series, the target line, the baseline, the deadline
 /// and the forecast to the deadline with its interval.
-public struct GoalSeriesInput: Sendable {
-    public struct Point: Sendable, Hashable {
-        public var day: UTCDay
-        public var value: Double
-        public init(day: UTCDay, value: Double) { self.day = day; self.value = value }
+package struct GoalSeriesInput: Sendable {
+    package struct Point: Sendable, Hashable {
+        package var day: UTCDay
+        package var value: Double
+        package init(day: UTCDay, value: Double) {
+            self.day = day
+            self.value = value
+        }
     }
-    public struct ForecastPoint: Sendable, Hashable {
-        public var day: UTCDay
-        public var value: Double
-        public var lower: Double
-        public var upper: Double
-        public init(day: UTCDay, value: Double, lower: Double, upper: Double) {
-            self.day = day; self.value = value; self.lower = lower; self.upper = upper
+    package struct ForecastPoint: Sendable, Hashable {
+        package var day: UTCDay
+        package var value: Double
+        package var lower: Double
+        package var upper: Double
+        package init(day: UTCDay, value: Double, lower: Double, upper: Double) {
+            self.day = day
+            self.value = value
+            self.lower = lower
+            self.upper = upper
         }
     }
 
     /// The goal id; it names the chart's element ids and links (`#goal-<id>`).
-    public var goalID: String
-    public var title: String
-    public var metricName: String
-    public var unit: ValueUnit
-    public var points: [Point]
-    public var target: Double?
-    public var baseline: Double?
-    public var deadline: UTCDay?
-    public var forecast: [ForecastPoint]
+    package var goalID: String
+    package var title: String
+    package var metricName: String
+    package var unit: ValueUnit
+    package var points: [Point]
+    package var target: Double?
+    package var baseline: Double?
+    package var deadline: UTCDay?
+    package var forecast: [ForecastPoint]
     /// A short line under the title, such as the status in words.
-    public var subtitle: String?
+    package var subtitle: String?
 
-    public init(goalID: String, title: String, metricName: String, unit: ValueUnit, points: [Point],
-                target: Double? = nil, baseline: Double? = nil, deadline: UTCDay? = nil,
-                forecast: [ForecastPoint] = [], subtitle: String? = nil) {
-        self.goalID = goalID; self.title = title; self.metricName = metricName; self.unit = unit
-        self.points = points; self.target = target; self.baseline = baseline; self.deadline = deadline
-        self.forecast = forecast; self.subtitle = subtitle
+    package init(
+        goalID: String, title: String, metricName: String, unit: ValueUnit, points: [Point],
+        target: Double? = nil, baseline: Double? = nil, deadline: UTCDay? = nil,
+        forecast: [ForecastPoint] = [], subtitle: String? = nil
+    ) {
+        self.goalID = goalID
+        self.title = title
+        self.metricName = metricName
+        self.unit = unit
+        self.points = points
+        self.target = target
+        self.baseline = baseline
+        self.deadline = deadline
+        self.forecast = forecast
+        self.subtitle = subtitle
     }
 }
 
-public enum GoalSeriesChart {
+package enum GoalSeriesChart {
     static let height = 360.0
 
     /// The chart as an inline `<svg>` element.
-    public static func svg(_ input: GoalSeriesInput) -> String {
+    package static func svg(_ input: GoalSeriesInput) -> String {
         let points = input.points.filter { $0.value.isFinite }.sorted { $0.day < $1.day }
         let forecast = input.forecast.filter { $0.value.isFinite && $0.lower.isFinite && $0.upper.isFinite }
             .sorted { $0.day < $1.day }
         let target = input.target.flatMap { $0.isFinite ? $0 : nil }
         let baseline = input.baseline.flatMap { $0.isFinite ? $0 : nil }
         guard points.count >= 2 else {
-            let message = points.count == 1
+            let message =
+                points.count == 1
                 ? "Only one measurement so far (\(input.unit.format(points[0].value)) on \(DateAxis.long(points[0].day))); a trend needs two."
                 : "No data yet for \(input.metricName)."
             return ChartFrame.empty(id: input.goalID, kind: "series", title: input.title, message: message)
@@ -72,16 +88,21 @@ public enum GoalSeriesChart {
         if let d = input.deadline, d < firstDay { firstDay = d }  // a deadline already passed stays visible
         let x = DateAxis(first: firstDay, last: lastDay, maxTicks: 8)
 
-        let left = 72.0, right = ChartFrame.width - 28, top = 78.0, bottom = height - 42
+        let left = 72.0
+        let right = ChartFrame.width - 28
+        let top = 78.0
+        let bottom = height - 42
         func px(_ d: UTCDay) -> Double { x.position(d, from: left, to: right) }
         func py(_ v: Double) -> Double { y.position(v, from: bottom, to: top) }
 
         var w = SVGWriter()
         let allZero = points.allSatisfy { $0.value == 0 }
-        let subtitle = allZero ? (input.subtitle.map { $0 + " · " } ?? "") + "Every measurement so far is zero." : input.subtitle
-        ChartFrame.begin(&w, id: input.goalID, kind: "series", height: height, title: input.title,
-                         description: description(input, points: points, forecast: forecast, target: target),
-                         subtitle: subtitle)
+        let subtitle =
+            allZero ? (input.subtitle.map { $0 + " · " } ?? "") + "Every measurement so far is zero." : input.subtitle
+        ChartFrame.begin(
+            &w, id: input.goalID, kind: "series", height: height, title: input.title,
+            description: description(input, points: points, forecast: forecast, target: target),
+            subtitle: subtitle)
         var legend: [(ChartFrame.Swatch, String)] = [(.line(color: Palette.blue, dash: nil), input.metricName)]
         if target != nil { legend.append((.line(color: Palette.orange, dash: "8 5"), "Target")) }
         if baseline != nil { legend.append((.line(color: Palette.grey, dash: "2 4"), "Baseline")) }
@@ -101,75 +122,108 @@ public enum GoalSeriesChart {
         if forecast.count >= 1 {
             // Start the band at the last observation so it visibly continues the series.
             let last = points[points.count - 1]
-            let band = [GoalSeriesInput.ForecastPoint(day: last.day, value: last.value, lower: last.value, upper: last.value)]
+            let band =
+                [GoalSeriesInput.ForecastPoint(day: last.day, value: last.value, lower: last.value, upper: last.value)]
                 + forecast.filter { $0.day > last.day }
             let outline = band.map { (px($0.day), py($0.upper)) } + band.reversed().map { (px($0.day), py($0.lower)) }
-            w.empty("path", [("class", "forecast-band"), ("d", SVGWriter.path(outline) + " Z"),
-                             ("fill", Palette.skyBlue), ("fill-opacity", "0.35"), ("stroke", "none")])
-            w.empty("path", [("class", "forecast-line"), ("d", SVGWriter.path(band.map { (px($0.day), py($0.value)) })),
-                             ("fill", "none"), ("stroke", Palette.blue), ("stroke-width", "2"), ("stroke-dasharray", "6 4")])
+            w.empty(
+                "path",
+                [
+                    ("class", "forecast-band"), ("d", SVGWriter.path(outline) + " Z"),
+                    ("fill", Palette.skyBlue), ("fill-opacity", "0.35"), ("stroke", "none"),
+                ])
+            w.empty(
+                "path",
+                [
+                    ("class", "forecast-line"), ("d", SVGWriter.path(band.map { (px($0.day), py($0.value)) })),
+                    ("fill", "none"), ("stroke", Palette.blue), ("stroke-width", "2"), ("stroke-dasharray", "6 4"),
+                ])
         }
         if let baseline {
-            w.line(x1: left, y1: py(baseline), x2: right, y2: py(baseline),
-                   [("class", "baseline"), ("stroke", Palette.grey), ("stroke-width", "1.5"), ("stroke-dasharray", "2 4")])
+            w.line(
+                x1: left, y1: py(baseline), x2: right, y2: py(baseline),
+                [("class", "baseline"), ("stroke", Palette.grey), ("stroke-width", "1.5"), ("stroke-dasharray", "2 4")])
         }
         if let target {
             let ty = py(target)
-            w.line(x1: left, y1: ty, x2: right, y2: ty,
-                   [("class", "target"), ("stroke", Palette.orange), ("stroke-width", "2.5"), ("stroke-dasharray", "8 5")])
+            w.line(
+                x1: left, y1: ty, x2: right, y2: ty,
+                [("class", "target"), ("stroke", Palette.orange), ("stroke-width", "2.5"), ("stroke-dasharray", "8 5")])
             // At the left end: the right end is where the forecast band and the deadline meet.
-            w.label(x: left + 8, y: ty - 7, "Target \(input.unit.format(target))",
-                    [("font-weight", "600"), ("fill", "#8A5A00")] + ChartFrame.halo)
+            w.label(
+                x: left + 8, y: ty - 7, "Target \(input.unit.format(target))",
+                [("font-weight", "600"), ("fill", "#8A5A00")] + ChartFrame.halo)
         }
         if let deadline = input.deadline {
             let dx = px(deadline)
-            w.line(x1: dx, y1: top, x2: dx, y2: bottom,
-                   [("class", "deadline"), ("stroke", Palette.vermillion), ("stroke-width", "2"), ("stroke-dasharray", "3 3")])
+            w.line(
+                x1: dx, y1: top, x2: dx, y2: bottom,
+                [
+                    ("class", "deadline"), ("stroke", Palette.vermillion), ("stroke-width", "2"),
+                    ("stroke-dasharray", "3 3"),
+                ])
             let nearRight = dx > right - 110
-            w.label(x: nearRight ? dx - 6 : dx + 6, y: top + 14, "Deadline \(DateAxis.long(deadline))",
-                    anchor: nearRight ? "end" : "start", [("font-size", "12"), ("fill", "#9A4400")] + ChartFrame.halo)
+            w.label(
+                x: nearRight ? dx - 6 : dx + 6, y: top + 14, "Deadline \(DateAxis.long(deadline))",
+                anchor: nearRight ? "end" : "start", [("font-size", "12"), ("fill", "#9A4400")] + ChartFrame.halo)
         }
-        w.empty("path", [("class", "series"), ("d", SVGWriter.path(points.map { (px($0.day), py($0.value)) })),
-                         ("fill", "none"), ("stroke", Palette.blue), ("stroke-width", "2.5"),
-                         ("stroke-linejoin", "round")])
+        w.empty(
+            "path",
+            [
+                ("class", "series"), ("d", SVGWriter.path(points.map { (px($0.day), py($0.value)) })),
+                ("fill", "none"), ("stroke", Palette.blue), ("stroke-width", "2.5"),
+                ("stroke-linejoin", "round"),
+            ])
         let last = points[points.count - 1]
-        w.empty("circle", [("cx", Num.coord(px(last.day))), ("cy", Num.coord(py(last.value))), ("r", "4.5"),
-                           ("fill", Palette.blue)])
-        w.label(x: px(last.day) - 8, y: py(last.value) - 10, input.unit.format(last.value), anchor: "end",
-                [("font-weight", "600"), ("fill", Palette.blue)] + ChartFrame.halo)
+        w.empty(
+            "circle",
+            [
+                ("cx", Num.coord(px(last.day))), ("cy", Num.coord(py(last.value))), ("r", "4.5"),
+                ("fill", Palette.blue),
+            ])
+        w.label(
+            x: px(last.day) - 8, y: py(last.value) - 10, input.unit.format(last.value), anchor: "end",
+            [("font-weight", "600"), ("fill", Palette.blue)] + ChartFrame.halo)
         ChartFrame.end(&w)
         return w.output
     }
 
     /// The numbers behind the chart.
-    public static func table(_ input: GoalSeriesInput) -> String {
+    package static func table(_ input: GoalSeriesInput) -> String {
         var byDay: [UTCDay: (Double?, GoalSeriesInput.ForecastPoint?)] = [:]
         for p in input.points { byDay[p.day, default: (nil, nil)].0 = p.value }
         for f in input.forecast { byDay[f.day, default: (nil, nil)].1 = f }
         let u = input.unit
         let rows = byDay.keys.sorted().map { day -> [String] in
             let (v, f) = byDay[day] ?? (nil, nil)
-            return [day.description, v.map(u.format) ?? "", f.map { u.format($0.value) } ?? "",
-                    f.map { u.format($0.lower) } ?? "", f.map { u.format($0.upper) } ?? ""]
+            return [
+                day.description, v.map(u.format) ?? "", f.map { u.format($0.value) } ?? "",
+                f.map { u.format($0.lower) } ?? "", f.map { u.format($0.upper) } ?? "",
+            ]
         }
         var caption = input.title
         if let t = input.target { caption += " · target \(u.format(t))" }
         if let d = input.deadline { caption += " by \(d)" }
-        return DataTable.render(caption: caption, headers: ["Date", input.metricName, "Forecast", "Low", "High"],
-                                rows: rows, numericColumns: [1, 2, 3, 4])
+        return DataTable.render(
+            caption: caption, headers: ["Date", input.metricName, "Forecast", "Low", "High"],
+            rows: rows, numericColumns: [1, 2, 3, 4])
     }
 
-    static func description(_ input: GoalSeriesInput, points: [GoalSeriesInput.Point],
-                            forecast: [GoalSeriesInput.ForecastPoint], target: Double?) -> String {
+    static func description(
+        _ input: GoalSeriesInput, points: [GoalSeriesInput.Point],
+        forecast: [GoalSeriesInput.ForecastPoint], target: Double?
+    ) -> String {
         let u = input.unit
         let last = points[points.count - 1]
-        var text = "\(input.metricName) from \(DateAxis.long(points[0].day)) to \(DateAxis.long(last.day)): "
+        var text =
+            "\(input.metricName) from \(DateAxis.long(points[0].day)) to \(DateAxis.long(last.day)): "
             + "latest \(u.format(last.value)) on \(DateAxis.long(last.day))."
         if let target {
             text += " Target \(u.format(target))" + (input.deadline.map { " by \(DateAxis.long($0))" } ?? "") + "."
         }
         if let f = forecast.last {
-            text += " Forecast \(u.format(f.value)) (\(u.format(f.lower)) to \(u.format(f.upper))) on \(DateAxis.long(f.day))."
+            text +=
+                " Forecast \(u.format(f.value)) (\(u.format(f.lower)) to \(u.format(f.upper))) on \(DateAxis.long(f.day))."
         }
         return text
     }

@@ -3,22 +3,22 @@
 /// Every chart and the page pass such text through these functions before it reaches the output,
 /// so a payload renders as text: it can neither open an element nor leave an attribute. The
 /// output is also well-formed XML, so the same markup works inline in HTML and as standalone SVG.
-public enum Escape {
+package enum Escape {
     /// Escapes `text` for element content (`<text>…</text>`, `<td>…</td>`).
-    public static func text(_ text: String) -> String {
+    package static func text(_ text: String) -> String {
         escape(text, attribute: false)
     }
 
     /// Escapes `text` for a double- or single-quoted attribute value. Tabs and newlines become
     /// character references so attribute-value normalisation cannot change them.
-    public static func attribute(_ text: String) -> String {
+    package static func attribute(_ text: String) -> String {
         escape(text, attribute: true)
     }
 
     /// A fragment identifier built from a user-given id: ASCII letters, digits, `-` and `_` are
     /// kept (letters lower-cased), every other byte is written as `.xx` in hex, so distinct ids
     /// stay distinct and the result is safe in `id="…"` and `href="#…"` without escaping.
-    public static func anchor(_ id: String) -> String {
+    package static func anchor(_ id: String) -> String {
         if id.isEmpty { return "_" }
         let hex: [Character] = Array("0123456789abcdef")
         var out = ""
@@ -26,7 +26,7 @@ public enum Escape {
         for b in id.utf8 {
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"):
+                UInt8(ascii: "-"), UInt8(ascii: "_"):
                 out.append(Character(Unicode.Scalar(b)))
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
                 // Upper-case is encoded, not folded, so "A" and "a" stay distinct anchors.
@@ -43,7 +43,7 @@ public enum Escape {
 
     /// Shortens `text` to at most `maxCharacters` characters, ending with `…`, for labels that
     /// must fit a chart; the full text belongs in the data table. Unescaped in, unescaped out.
-    public static func truncate(_ text: String, maxCharacters: Int) -> String {
+    package static func truncate(_ text: String, maxCharacters: Int) -> String {
         guard maxCharacters > 1, text.count > maxCharacters else { return text }
         return String(text.prefix(maxCharacters - 1)) + "…"
     }

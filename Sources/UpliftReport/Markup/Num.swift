@@ -32,7 +32,10 @@ enum Num {
     static func grouped(_ text: String) -> String {
         var sign = ""
         var body = Substring(text)
-        if body.hasPrefix("-") { sign = "-"; body = body.dropFirst() }
+        if body.hasPrefix("-") {
+            sign = "-"
+            body = body.dropFirst()
+        }
         let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         let whole = Array(parts[0])
         var out = ""

@@ -28,16 +28,24 @@ struct SVGWriter {
     }
 
     mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, _ attributes: [(String, String)]) {
-        empty("line", [("x1", Num.coord(x1)), ("y1", Num.coord(y1)), ("x2", Num.coord(x2)), ("y2", Num.coord(y2))] + attributes)
+        empty(
+            "line",
+            [("x1", Num.coord(x1)), ("y1", Num.coord(y1)), ("x2", Num.coord(x2)), ("y2", Num.coord(y2))] + attributes)
     }
 
     mutating func rect(x: Double, y: Double, width: Double, height: Double, _ attributes: [(String, String)]) {
-        empty("rect", [("x", Num.coord(x)), ("y", Num.coord(y)), ("width", Num.coord(max(0, width))),
-                       ("height", Num.coord(max(0, height)))] + attributes)
+        empty(
+            "rect",
+            [
+                ("x", Num.coord(x)), ("y", Num.coord(y)), ("width", Num.coord(max(0, width))),
+                ("height", Num.coord(max(0, height))),
+            ] + attributes)
     }
 
-    mutating func label(x: Double, y: Double, _ text: String, anchor: String = "start",
-                        _ attributes: [(String, String)] = []) {
+    mutating func label(
+        x: Double, y: Double, _ text: String, anchor: String = "start",
+        _ attributes: [(String, String)] = []
+    ) {
         var attrs = [("x", Num.coord(x)), ("y", Num.coord(y))]
         if anchor != "start" { attrs.append(("text-anchor", anchor)) }
         element("text", attrs + attributes, text: text)

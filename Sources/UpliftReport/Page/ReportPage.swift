@@ -2,33 +2,39 @@
 /// of goals links to one section per goal (`#goal-<id>`); each goal's chart links back.
 ///
 /// The output is also well-formed XML (polyglot markup), so tests can parse it strictly.
-public struct ReportPage: Sendable {
-    public var title: String
-    public var subtitle: String?
+package struct ReportPage: Sendable {
+    package var title: String
+    package var subtitle: String?
     /// Shown in the footer, e.g. "Generated 2026-11-25 08:00 UTC from 10,000,000 events".
-    public var footer: String?
-    public var goals: [GoalSummary]
-    public var sections: [ReportSection]
+    package var footer: String?
+    package var goals: [GoalSummary]
+    package var sections: [ReportSection]
 
-    public init(title: String, subtitle: String? = nil, footer: String? = nil,
-                goals: [GoalSummary] = [], sections: [ReportSection] = []) {
-        self.title = title; self.subtitle = subtitle; self.footer = footer
-        self.goals = goals; self.sections = sections
+    package init(
+        title: String, subtitle: String? = nil, footer: String? = nil,
+        goals: [GoalSummary] = [], sections: [ReportSection] = []
+    ) {
+        self.title = title
+        self.subtitle = subtitle
+        self.footer = footer
+        self.goals = goals
+        self.sections = sections
     }
 
     /// The fragment id of a goal's section: `goal-<id>` with the id made safe by `Escape.anchor`.
-    public static func goalAnchor(_ goalID: String) -> String { "goal-" + Escape.anchor(goalID) }
+    package static func goalAnchor(_ goalID: String) -> String { "goal-" + Escape.anchor(goalID) }
 
     /// What the page may load: nothing but its own stylesheet, named by hash, so no injected
     /// markup could run a script, load a resource, submit a form or change the base URL.
     /// Served reports send it as a header, with `frame-ancestors 'none'` added (a meta element
     /// cannot carry that directive).
-    public static let contentSecurityPolicy =
+    package static let contentSecurityPolicy =
         "default-src 'none'; style-src '\(ReportStyle.hash)'; base-uri 'none'; form-action 'none'"
 
     /// The whole document.
-    public func render() -> String {
-        var out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
+    package func render() -> String {
+        var out =
+            "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
         // Belt and braces for a file opened from disk; the server also sends the header.
         out += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(Self.contentSecurityPolicy)\"/>"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
@@ -81,7 +87,9 @@ public struct ReportPage: Sendable {
                 out += "<p>\(Escape.text(text))</p>"
             case .facts(let pairs):
                 out += "<ul class=\"facts\">"
-                for f in pairs { out += "<li><span>\(Escape.text(f.label))</span> <strong>\(Escape.text(f.value))</strong></li>" }
+                for f in pairs {
+                    out += "<li><span>\(Escape.text(f.label))</span> <strong>\(Escape.text(f.value))</strong></li>"
+                }
                 out += "</ul>"
             case .chart(let chart):
                 out += "<figure class=\"chart\">\(chart.svg)<figcaption>"

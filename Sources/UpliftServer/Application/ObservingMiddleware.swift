@@ -7,7 +7,9 @@ struct ObservingMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
     let errors: ErrorResponder
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let start = ContinuousClock.now
         let response: Response
         do {
@@ -16,7 +18,9 @@ struct ObservingMiddleware<Context: RequestContext>: RouterMiddleware {
             response = errors.response(to: error)
         }
         // Unmatched paths share one label (Hummingbird's "NotFound"), so a scan of random URLs cannot grow the metrics.
-        metrics.request(route: context.endpointPath ?? "unmatched", status: response.status.code, duration: start.duration(to: .now))
+        metrics.request(
+            route: context.endpointPath ?? "unmatched", status: response.status.code, duration: start.duration(to: .now)
+        )
         return response
     }
 }

@@ -6,7 +6,9 @@ import Hummingbird
 struct OpenCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     let errors: ErrorResponder
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)

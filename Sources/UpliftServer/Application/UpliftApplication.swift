@@ -1,16 +1,16 @@
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import HummingbirdCore
-public import Logging
+package import Logging
 import NIOCore
-public import UpliftCatalog
 import UpliftAnalysis
+package import UpliftCatalog
 import UpliftModel
-public import UpliftStorage
+package import UpliftStorage
 
 /// Builds the HTTP application `uplift serve` runs (and the tests drive): the routes, the
 /// middleware, and the services that live and stop with it (the store's flusher).
-public enum UpliftApplication {
+package enum UpliftApplication {
     /// Segment's single-message endpoints and the type each implies.
     static let segmentRoutes: [(path: String, type: EventType?)] = [
         ("/v1/track", .track), ("/v1/identify", .identify), ("/v1/page", .page), ("/v1/screen", .screen),
@@ -21,7 +21,7 @@ public enum UpliftApplication {
 
     /// Runs the server until SIGTERM or SIGINT, then stops gracefully: stops accepting, answers the
     /// requests in progress, flushes and closes the store.
-    public static func serve(
+    package static func serve(
         configuration: ServerConfiguration, store: EventStore, catalog: Catalog, metrics: ServerMetrics,
         logger: Logger, onListening: @escaping @Sendable (String, Int) async -> Void
     ) async throws {
@@ -35,7 +35,7 @@ public enum UpliftApplication {
     /// as a service, and closes the store when it stops (after the server has stopped accepting and
     /// answered the requests it had); closing the catalog stays the caller's. `onListening` is
     /// called with the bound address (useful with port 0).
-    public static func build(
+    package static func build(
         configuration: ServerConfiguration, store: EventStore, catalog: Catalog, metrics: ServerMetrics,
         logger: Logger, onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
@@ -47,7 +47,8 @@ public enum UpliftApplication {
         let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL, clock: configuration.clock)
         let ingestor = Ingestor(
             store: store, authorizer: authorizer,
-            linker: PersonLinker(catalog: catalog), limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
+            linker: PersonLinker(catalog: catalog),
+            limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
             metrics: metrics,
             bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout))
         let ingestion = router.group().add(middleware: OpenCORSMiddleware(errors: errors))
@@ -56,11 +57,14 @@ public enum UpliftApplication {
         routes.append(("/v1/feedback", .feedback))
         for (path, route) in routes {
             ingestion.post(RouterPath(path)) { request, _ in try await ingestor.ingest(request, route: route) }
-            ingestion.on(RouterPath(path), method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
+            ingestion.on(RouterPath(path), method: .options) { _, _ in
+                OpenCORSMiddleware<BasicRequestContext>.preflight()
+            }
         }
         // Queries: read key in the header, no CORS (the key is a secret, not for browsers).
         let queries = QueryHandler(
-            store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes), authorizer: authorizer,
+            store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes),
+            authorizer: authorizer,
             contexts: QueryContextCache(
                 catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
             executor: QueryExecutor(concurrency: configuration.queryConcurrency),
@@ -70,12 +74,14 @@ public enum UpliftApplication {
         }
         // Experiment and flag definitions: read key (they steer what users see). Decide: write key
         // and CORS, as ingestion (apps call it).
-        let definitionReader = RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout)
+        let definitionReader = RequestBodyReader(
+            limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout)
         ExperimentRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
         FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
         let decide = DecideHandler(
             authorizer: authorizer,
-            cache: DecideCache(catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
+            cache: DecideCache(
+                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
             bodyReader: definitionReader)
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
@@ -83,7 +89,8 @@ public enum UpliftApplication {
         HealthRoutes(store: store, catalog: catalog, metrics: metrics, retryAfter: configuration.retryAfterSeconds)
             .add(to: router)
 
-        let http = HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))
+        let http = HTTP1Channel.Configuration(
+            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))
         return Application(
             router: router,
             server: .http1(configuration: http),
@@ -92,7 +99,8 @@ public enum UpliftApplication {
             services: [
                 CatalogService(catalog: catalog),
                 StoreService(
-                    store: store, logger: logger, compactionInterval: configuration.compactionInterval, clock: configuration.clock),
+                    store: store, logger: logger, compactionInterval: configuration.compactionInterval,
+                    clock: configuration.clock),
             ],
             onServerRunning: { channel in
                 let address = channel.localAddress

@@ -1,8 +1,8 @@
-public import HTTPTypes
-public import Hummingbird
+package import HTTPTypes
+package import Hummingbird
 import Logging
 import NIOCore
-public import UpliftModel
+package import UpliftModel
 
 /// The one place errors become HTTP answers. Each API code has its status here, once; the answer is
 /// `{"error":{"code":"…","message":"…"}}` plus, for a batch whose every message was refused,
@@ -37,11 +37,11 @@ extension UpliftError: HTTPResponseError {
         return Self.statuses[code]
     }
 
-    public var status: HTTPResponse.Status { answeredStatus ?? .internalServerError }
+    package var status: HTTPResponse.Status { answeredStatus ?? .internalServerError }
 
     /// Hummingbird's way in, for an error that no middleware answered (the server's middlewares answer
     /// every error first, through `ErrorResponder`, with the configured wait; this one has the default).
-    public func response(from request: Request, context: some RequestContext) -> Response {
+    package func response(from request: Request, context: some RequestContext) -> Response {
         response(retryAfter: ServerConfiguration().retryAfterSeconds)
     }
 

@@ -16,7 +16,8 @@ enum Credentials {
         case "basic":
             // The user name is the key; the password is empty (or ignored).
             guard let decoded = Base64.decode(credential.utf8) else { return nil }
-            let user = decoded.split(separator: UInt8(ascii: ":"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+            let user =
+                decoded.split(separator: UInt8(ascii: ":"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
             return String(validating: user, as: UTF8.self)
         default:
             return nil

@@ -67,7 +67,8 @@ final class KeyAuthorizer: Sendable {
         switch check {
         case .granted(let project): return project
         case .unknownKey: throw UpliftError(.unauthorized, "the key is not known; check it with `uplift key list`")
-        case .revoked: throw UpliftError(.unauthorized, "the key has been revoked; create a new one with `uplift key create`")
+        case .revoked:
+            throw UpliftError(.unauthorized, "the key has been revoked; create a new one with `uplift key create`")
         case .wrongKind:
             throw UpliftError(
                 .unauthorized,

@@ -61,8 +61,12 @@ final class DecideCache: Sendable {
             do {
                 experiments.append(try StoredExperimentText.definition(stored))
             } catch {
-                logger.warning("a stored experiment does not parse; decide leaves it out",
-                               metadata: ["decide.project": "\(project)", "decide.experiment": "\(stored.key)", "error": "\(error.message)"])
+                logger.warning(
+                    "a stored experiment does not parse; decide leaves it out",
+                    metadata: [
+                        "decide.project": "\(project)", "decide.experiment": "\(stored.key)",
+                        "error": "\(error.message)",
+                    ])
             }
         }
         var flags: [FlagDefinition] = []
@@ -70,8 +74,11 @@ final class DecideCache: Sendable {
             do {
                 flags.append(try FlagDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8))))
             } catch {
-                logger.warning("a stored flag does not parse; decide leaves it out",
-                               metadata: ["decide.project": "\(project)", "decide.flag": "\(stored.key)", "error": "\(error.message)"])
+                logger.warning(
+                    "a stored flag does not parse; decide leaves it out",
+                    metadata: [
+                        "decide.project": "\(project)", "decide.flag": "\(stored.key)", "error": "\(error.message)",
+                    ])
             }
         }
         return Decider(flags: flags, experiments: experiments)

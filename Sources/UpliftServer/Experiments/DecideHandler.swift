@@ -29,7 +29,12 @@ struct DecideHandler: Sendable {
         }
         if project == nil {
             var token: String?
-            for name in Self.tokenMembers { if case .string(let t)? = json[name] { token = t; break } }
+            for name in Self.tokenMembers {
+                if case .string(let t)? = json[name] {
+                    token = t
+                    break
+                }
+            }
             project = try await authorizer.project(for: token, access: .ingest)
         }
         guard let project else { throw UpliftError(.unauthorized, "no write key") }
@@ -73,7 +78,9 @@ struct DecideHandler: Sendable {
         guard distinctID.utf8.count <= 1024, (anonymousID?.utf8.count ?? 0) <= 1024 else {
             throw invalid("distinct_id / anonymous_id: at most 1024 bytes")
         }
-        return DecideInput(distinctID: distinctID, anonymousID: anonymousID, attributes: Dictionary(properties, uniquingKeysWith: { $1 }))
+        return DecideInput(
+            distinctID: distinctID, anonymousID: anonymousID,
+            attributes: Dictionary(properties, uniquingKeysWith: { $1 }))
     }
 
     private static func invalid(_ message: String) -> UpliftError {

@@ -18,7 +18,8 @@ enum DefinitionRequest {
 
     static func body(_ request: Request, reader: RequestBodyReader) async throws(UpliftError) -> Body {
         let bytes = try await reader.read(request)
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first
+        let mediaType =
+            request.headers[.contentType]?.split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if yamlTypes.contains(mediaType) {
             guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -32,8 +33,10 @@ enum DefinitionRequest {
     /// The body as JSON; an empty body is nil (for routes whose body is optional).
     /// Reads the body (JSON, or YAML by Content-Type) and parses it with the definition's own parser:
     /// 400 invalid_definition with the parser's message (field path, YAML line) when it is wrong.
-    static func definition<T>(_ request: Request, reader: RequestBodyReader, json: (JSONValue) throws(UpliftError) -> T,
-                              yaml: (String) throws(UpliftError) -> T) async throws(UpliftError) -> T {
+    static func definition<T>(
+        _ request: Request, reader: RequestBodyReader, json: (JSONValue) throws(UpliftError) -> T,
+        yaml: (String) throws(UpliftError) -> T
+    ) async throws(UpliftError) -> T {
         let body = try await body(request, reader: reader)
         do {
             switch body {
@@ -55,7 +58,10 @@ enum DefinitionRequest {
         do {
             return try JSONValue(parsing: bytes)
         } catch {
-            throw UpliftError(error.code, "the body is not valid JSON (\(error.message)); send a JSON object, or YAML with Content-Type: application/yaml")
+            throw UpliftError(
+                error.code,
+                "the body is not valid JSON (\(error.message)); send a JSON object, or YAML with Content-Type: application/yaml"
+            )
         }
     }
 

@@ -22,9 +22,15 @@ struct ExperimentRoutes: Sendable {
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/experiments") { request, _ in try await list(request) }
         router.post("/v1/experiments") { request, _ in try await create(request) }
-        router.get("/v1/experiments/:key") { request, context in try await show(request, key: DefinitionRequest.key(context)) }
-        router.post("/v1/experiments/:key/start") { request, context in try await start(request, key: DefinitionRequest.key(context)) }
-        router.post("/v1/experiments/:key/stop") { request, context in try await stop(request, key: DefinitionRequest.key(context)) }
+        router.get("/v1/experiments/:key") { request, context in
+            try await show(request, key: DefinitionRequest.key(context))
+        }
+        router.post("/v1/experiments/:key/start") { request, context in
+            try await start(request, key: DefinitionRequest.key(context))
+        }
+        router.post("/v1/experiments/:key/stop") { request, context in
+            try await stop(request, key: DefinitionRequest.key(context))
+        }
     }
 
     private func project(_ request: Request) async throws(UpliftError) -> ProjectSlug {
@@ -33,14 +39,20 @@ struct ExperimentRoutes: Sendable {
 
     func list(_ request: Request) async throws(UpliftError) -> Response {
         let project = try await project(request)
-        let experiments = try await catalogCall { () throws(UpliftError) in try await catalog.experiments(project: project) }
+        let experiments = try await catalogCall { () throws(UpliftError) in
+            try await catalog.experiments(project: project)
+        }
         let items: [JSONValue] = experiments.map { stored in
             // Read loosely: a list shows every row, even one whose definition a newer version wrote.
             let definition = try? JSONValue(parsing: Array(stored.definition.utf8))
-            var members: [(String, JSONValue)] = [("key", .string(stored.key)), ("status", .string(stored.status.rawValue))]
+            var members: [(String, JSONValue)] = [
+                ("key", .string(stored.key)), ("status", .string(stored.status.rawValue)),
+            ]
             members.append(("hypothesis", definition?["hypothesis"] ?? .string("")))
             members.append(("variants", definition?["variants"] ?? .array([])))
-            if let shipped = definition?[StoredExperimentText.shippedMember] { members.append(("shipped_variant", shipped)) }
+            if let shipped = definition?[StoredExperimentText.shippedMember] {
+                members.append(("shipped_variant", shipped))
+            }
             members.append(("created_at", DefinitionRequest.iso(stored.createdAt)))
             members.append(("updated_at", DefinitionRequest.iso(stored.updatedAt)))
             return .object(members)
@@ -50,7 +62,11 @@ struct ExperimentRoutes: Sendable {
 
     func show(_ request: Request, key: String) async throws(UpliftError) -> Response {
         let project = try await project(request)
-        guard let stored = try await catalogCall({ () throws(UpliftError) in try await catalog.experiment(project: project, key: key) }) else {
+        guard
+            let stored = try await catalogCall({ () throws(UpliftError) in
+                try await catalog.experiment(project: project, key: key)
+            })
+        else {
             throw notFound(key)
         }
         return DefinitionRequest.response(.ok, text: stored.definition)
@@ -67,11 +83,14 @@ struct ExperimentRoutes: Sendable {
         }
         let text = definition.json.compactText
         let outcome = try await catalogCall { () throws(UpliftError) in
-            try await catalog.saveExperiment(project: project, key: definition.key, status: status, definition: text, replace: replace)
+            try await catalog.saveExperiment(
+                project: project, key: definition.key, status: status, definition: text, replace: replace)
         }
         switch outcome {
         case .exists:
-            throw UpliftError(.alreadyExists, "experiment '\(definition.key)' already exists; send ?replace=true to replace its definition")
+            throw UpliftError(
+                .alreadyExists,
+                "experiment '\(definition.key)' already exists; send ?replace=true to replace its definition")
         case .created:
             return DefinitionRequest.response(.created, text: text, location: "/v1/experiments/\(definition.key)")
         case .replaced:
@@ -89,30 +108,41 @@ struct ExperimentRoutes: Sendable {
         var ship: String?
         if let body = try await DefinitionRequest.optionalJSON(request, reader: bodyReader) {
             guard case .object(let members) = body else {
-                throw UpliftError(.invalidBody, "the body must be a JSON object such as {\"ship\":\"treatment\"}, or empty")
+                throw UpliftError(
+                    .invalidBody, "the body must be a JSON object such as {\"ship\":\"treatment\"}, or empty")
             }
             for (name, value) in members {
                 switch (name, value) {
                 case ("ship", .string(let variant)): ship = variant
                 case ("ship", .null): ship = nil
                 case ("ship", _): throw UpliftError(.invalidBody, "ship: must be the key of a variant (a string)")
-                default: throw UpliftError(.invalidBody, "\(name.prefix(40)): unknown field; the body may only hold ship")
+                default:
+                    throw UpliftError(.invalidBody, "\(name.prefix(40)): unknown field; the body may only hold ship")
                 }
             }
         }
         if let ship {
-            guard let stored = try await catalogCall({ () throws(UpliftError) in try await catalog.experiment(project: project, key: key) }) else {
+            guard
+                let stored = try await catalogCall({ () throws(UpliftError) in
+                    try await catalog.experiment(project: project, key: key)
+                })
+            else {
                 throw notFound(key)
             }
             let variants = StoredExperimentText.variantKeys(stored.definition)
             guard variants.contains(ship) else {
-                throw UpliftError(.invalidVariant, "ship: '\(ship.prefix(64))' is not a variant of experiment '\(key)'; its variants are \(variants.joined(separator: ", "))")
+                throw UpliftError(
+                    .invalidVariant,
+                    "ship: '\(ship.prefix(64))' is not a variant of experiment '\(key)'; its variants are \(variants.joined(separator: ", "))"
+                )
             }
         }
         return try await setStatus(project: project, key: key, ship == nil ? .stopped : .shipped, shipped: ship)
     }
 
-    private func setStatus(project: ProjectSlug, key: String, _ status: StoredExperiment.Status, shipped: String?) async throws(UpliftError) -> Response {
+    private func setStatus(
+        project: ProjectSlug, key: String, _ status: StoredExperiment.Status, shipped: String?
+    ) async throws(UpliftError) -> Response {
         let updated = try await catalogCall { () throws(UpliftError) in
             try await catalog.setExperimentStatus(project: project, key: key, status: status, shippedVariant: shipped)
         }

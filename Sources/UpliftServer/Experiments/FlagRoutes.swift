@@ -18,9 +18,14 @@ struct FlagRoutes: Sendable {
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/flags") { request, _ in try await list(request) }
         router.post("/v1/flags") { request, _ in try await create(request) }
-        router.get("/v1/flags/:key") { request, context in try await show(request, key: DefinitionRequest.key(context)) }
-        router.post("/v1/flags/:key/enable") { request, context in try await setEnabled(request, key: DefinitionRequest.key(context), true) }
-        router.post("/v1/flags/:key/disable") { request, context in try await setEnabled(request, key: DefinitionRequest.key(context), false) }
+        router.get("/v1/flags/:key") { request, context in try await show(request, key: DefinitionRequest.key(context))
+        }
+        router.post("/v1/flags/:key/enable") { request, context in
+            try await setEnabled(request, key: DefinitionRequest.key(context), true)
+        }
+        router.post("/v1/flags/:key/disable") { request, context in
+            try await setEnabled(request, key: DefinitionRequest.key(context), false)
+        }
     }
 
     private func project(_ request: Request) async throws(UpliftError) -> ProjectSlug {
@@ -44,7 +49,11 @@ struct FlagRoutes: Sendable {
 
     func show(_ request: Request, key: String) async throws(UpliftError) -> Response {
         let project = try await project(request)
-        guard let stored = try await catalogCall({ () throws(UpliftError) in try await catalog.flag(project: project, key: key) }) else {
+        guard
+            let stored = try await catalogCall({ () throws(UpliftError) in
+                try await catalog.flag(project: project, key: key)
+            })
+        else {
             throw notFound(key)
         }
         return DefinitionRequest.response(.ok, text: stored.definition)
@@ -58,11 +67,13 @@ struct FlagRoutes: Sendable {
             yaml: { (text) throws(UpliftError) in try FlagDefinition(yaml: text) })
         let text = definition.json.compactText
         let outcome = try await catalogCall { () throws(UpliftError) in
-            try await catalog.saveFlag(project: project, key: definition.key, enabled: definition.enabled, definition: text, replace: replace)
+            try await catalog.saveFlag(
+                project: project, key: definition.key, enabled: definition.enabled, definition: text, replace: replace)
         }
         switch outcome {
         case .exists:
-            throw UpliftError(.alreadyExists, "flag '\(definition.key)' already exists; send ?replace=true to replace its definition")
+            throw UpliftError(
+                .alreadyExists, "flag '\(definition.key)' already exists; send ?replace=true to replace its definition")
         case .created:
             return DefinitionRequest.response(.created, text: text, location: "/v1/flags/\(definition.key)")
         case .replaced:
@@ -72,7 +83,9 @@ struct FlagRoutes: Sendable {
 
     func setEnabled(_ request: Request, key: String, _ enabled: Bool) async throws(UpliftError) -> Response {
         let project = try await project(request)
-        let updated = try await catalogCall { () throws(UpliftError) in try await catalog.setFlagEnabled(project: project, key: key, enabled) }
+        let updated = try await catalogCall { () throws(UpliftError) in
+            try await catalog.setFlagEnabled(project: project, key: key, enabled)
+        }
         guard let updated else { throw notFound(key) }
         return DefinitionRequest.response(.ok, text: updated.definition)
     }

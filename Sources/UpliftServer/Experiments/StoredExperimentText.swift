@@ -13,7 +13,9 @@ enum StoredExperimentText {
 
     /// The keys of the stored definition's variants (empty when unreadable).
     static func variantKeys(_ text: String) -> [String] {
-        guard let json = try? JSONValue(parsing: Array(text.utf8)), case .array(let variants)? = json["variants"] else { return [] }
+        guard let json = try? JSONValue(parsing: Array(text.utf8)), case .array(let variants)? = json["variants"] else {
+            return []
+        }
         return variants.compactMap { if case .string(let key)? = $0["key"] { key } else { nil } }
     }
 }

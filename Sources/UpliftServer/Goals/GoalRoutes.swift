@@ -31,9 +31,13 @@ struct GoalRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/goals") { request, _ in try await goals(request) }
-        router.get("/v1/goals/:id") { request, context in try await goal(request, id: context.parameters.get("id") ?? "") }
+        router.get("/v1/goals/:id") { request, context in
+            try await goal(request, id: context.parameters.get("id") ?? "")
+        }
         router.get("/v1/reports") { request, _ in try await index(request) }
-        router.get("/v1/reports/:id") { request, context in try await report(request, id: context.parameters.get("id") ?? "") }
+        router.get("/v1/reports/:id") { request, context in
+            try await report(request, id: context.parameters.get("id") ?? "")
+        }
     }
 
     /// The header sent with every HTML page: the page's own policy plus what only a header can say.
@@ -45,14 +49,20 @@ struct GoalRoutes: Sendable {
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
-        let items = try await queries.compute(project: project, links: context.links) { (engine, snapshot, links) throws(UpliftError) in
+        let items = try await queries.compute(project: project, links: context.links) {
+            (engine, snapshot, links) throws(UpliftError) in
             let evaluator = GoalEvaluator(engine: engine, links: links, calendar: calendar)
             var items: [JSONValue] = []
-            for document in documents { items.append(document.json(goals: try evaluator.evaluate(document, snapshot: snapshot, now: now))) }
+            for document in documents {
+                items.append(document.json(goals: try evaluator.evaluate(document, snapshot: snapshot, now: now)))
+            }
             return items
         }
         let invalid: [JSONValue] = dashboards.invalid.map { check in
-            .object([("file", .string((check.path as NSString).lastPathComponent)), ("problems", .array(check.problems.map(\.json)))])
+            .object([
+                ("file", .string((check.path as NSString).lastPathComponent)),
+                ("problems", .array(check.problems.map(\.json))),
+            ])
         }
         return Self.json(.object([("prfaqs", .array(items)), ("invalid", .array(invalid))]))
     }
@@ -61,24 +71,37 @@ struct GoalRoutes: Sendable {
         let (project, dashboards) = try await open(request)
         let matches = try selected(dashboards, request).filter { d in d.goals.contains { $0.id == id } }
         guard let document = matches.first else {
-            throw UpliftError(.notFound, "no goal '\(id.prefix(64))' in the PR/FAQs of the dashboards folder; list them with GET /v1/goals")
+            throw UpliftError(
+                .notFound,
+                "no goal '\(id.prefix(64))' in the PR/FAQs of the dashboards folder; list them with GET /v1/goals")
         }
         guard matches.count == 1 else {
-            throw UpliftError(.ambiguousGoal,
-                              "goal '\(id.prefix(64))' is in several PR/FAQs (\(matches.map(\.id).joined(separator: ", "))); say which with ?prfaq=ID")
+            throw UpliftError(
+                .ambiguousGoal,
+                "goal '\(id.prefix(64))' is in several PR/FAQs (\(matches.map(\.id).joined(separator: ", "))); say which with ?prfaq=ID"
+            )
         }
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
-        let status = try await queries.compute(project: project, links: context.links) { (engine, snapshot, links) throws(UpliftError) in
-            try GoalEvaluator(engine: engine, links: links, calendar: calendar).evaluate(document, snapshot: snapshot, now: now)
-                .first { $0.goal.id == id }
+        let status = try await queries.compute(project: project, links: context.links) {
+            (engine, snapshot, links) throws(UpliftError) in
+            try GoalEvaluator(engine: engine, links: links, calendar: calendar).evaluate(
+                document, snapshot: snapshot, now: now
+            )
+            .first { $0.goal.id == id }
         }
         guard let status, case .object(var members) = status.json else {
             throw UpliftError(.notFound, "no goal '\(id.prefix(64))' in PR/FAQ '\(document.id)'")
         }
-        members.append(("prfaq", .object([("id", .string(document.id)), ("title", .string(document.title)),
-                                           ("file", .string((document.path as NSString).lastPathComponent))])))
+        members.append(
+            (
+                "prfaq",
+                .object([
+                    ("id", .string(document.id)), ("title", .string(document.title)),
+                    ("file", .string((document.path as NSString).lastPathComponent)),
+                ])
+            ))
         members.append(("report", .string("/v1/reports/\(document.id)#\(ReportPage.goalAnchor(id))")))
         return Self.json(.object(members))
     }
@@ -101,19 +124,26 @@ struct GoalRoutes: Sendable {
     }
 
     /// What a query value keeps unencoded (RFC 3986 unreserved, plus `:` of a time): `+` of an offset is encoded.
-    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:")
+    private static let unreserved = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:")
 
     func report(_ request: Request, id: String) async throws(UpliftError) -> Response {
         let (project, dashboards) = try await open(request)
         guard let document = dashboards.document(id: id) else {
-            let broken = dashboards.invalid.isEmpty ? "" : " (\(dashboards.invalid.count) file(s) there do not validate; check them with `uplift prfaq validate`)"
-            throw UpliftError(.notFound, "no PR/FAQ '\(id.prefix(64))' in the dashboards folder\(broken); list them with GET /v1/goals")
+            let broken =
+                dashboards.invalid.isEmpty
+                ? ""
+                : " (\(dashboards.invalid.count) file(s) there do not validate; check them with `uplift prfaq validate`)"
+            throw UpliftError(
+                .notFound,
+                "no PR/FAQ '\(id.prefix(64))' in the dashboards folder\(broken); list them with GET /v1/goals")
         }
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
         let experiments = try await storedExperiments(document, project: project)
-        let html = try await queries.compute(project: project, links: context.links) { (engine, snapshot, links) throws(UpliftError) in
+        let html = try await queries.compute(project: project, links: context.links) {
+            (engine, snapshot, links) throws(UpliftError) in
             try ReportBuilder(engine: engine, links: links, calendar: calendar, storedExperiments: experiments)
                 .render(document, snapshot: snapshot, now: now)
         }
@@ -126,7 +156,8 @@ struct GoalRoutes: Sendable {
     private func open(_ request: Request) async throws(UpliftError) -> (ProjectSlug, DashboardFolder) {
         let project = try await queries.authorizer.project(for: Credentials.headerToken(request), access: .read)
         guard let folder else {
-            throw UpliftError(.noDashboards, "this server has no PR/FAQ folder; start it with `uplift serve --dashboards DIR`")
+            throw UpliftError(
+                .noDashboards, "this server has no PR/FAQ folder; start it with `uplift serve --dashboards DIR`")
         }
         do {
             return (project, try DashboardFolder(folder))
@@ -140,14 +171,17 @@ struct GoalRoutes: Sendable {
     private func selected(_ dashboards: DashboardFolder, _ request: Request) throws(UpliftError) -> [PrfaqDocument] {
         guard let id = request.uri.queryParameters.get("prfaq") else { return dashboards.documents }
         guard let document = dashboards.document(id: id) else {
-            throw UpliftError(.notFound, "no PR/FAQ '\(id.prefix(64))' in the dashboards folder; list them with GET /v1/goals")
+            throw UpliftError(
+                .notFound, "no PR/FAQ '\(id.prefix(64))' in the dashboards folder; list them with GET /v1/goals")
         }
         return [document]
     }
 
     /// `?now=` (a date or date-time in the project's time zone), else the current time.
     private func instant(_ request: Request, timeZone: String) throws(UpliftError) -> Int64 {
-        guard let text = request.uri.queryParameters.get("now") else { return Int64(Date().timeIntervalSince1970 * 1_000_000) }
+        guard let text = request.uri.queryParameters.get("now") else {
+            return Int64(Date().timeIntervalSince1970 * 1_000_000)
+        }
         do {
             return try QueryScope.instant(text, field: "now", calendar: try LocalCalendar(timeZone: timeZone))
         } catch {
@@ -164,14 +198,18 @@ struct GoalRoutes: Sendable {
     }
 
     /// Definitions from the catalog of the experiments the document names without a definition file.
-    private func storedExperiments(_ document: PrfaqDocument, project: ProjectSlug) async throws(UpliftError) -> [String: ExperimentDefinition] {
+    private func storedExperiments(
+        _ document: PrfaqDocument, project: ProjectSlug
+    ) async throws(UpliftError) -> [String: ExperimentDefinition] {
         var out: [String: ExperimentDefinition] = [:]
         for reference in document.experiments where reference.definition == nil {
             let stored = try await catalogCall(DefinitionRequest.catalogUnusable, refusal: DefinitionRequest.refusal) {
                 () throws(UpliftError) in try await catalog.experiment(project: project, key: reference.key)
             }
             // A stored definition that no longer parses shows as a missing one in the report.
-            if let stored, let definition = try? StoredExperimentText.definition(stored) { out[reference.key] = definition }
+            if let stored, let definition = try? StoredExperimentText.definition(stored) {
+                out[reference.key] = definition
+            }
         }
         return out
     }
@@ -179,7 +217,8 @@ struct GoalRoutes: Sendable {
     static func json(_ value: JSONValue) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(value.compactText.utf8))))
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(value.compactText.utf8))))
     }
 
     /// An HTML page with the headers that keep it inert: the CSP, no MIME sniffing, no referrer,

@@ -73,7 +73,8 @@ struct Ingestor: Sendable {
         }
         let links = result.events.compactMap { event in event.linkedIDs.map { PersonLink($0.0, $0.1) } }
         // The events are stored; a retry is acknowledged as duplicates and writes the links.
-        let linksUnsaved = "the person links could not be saved; retry later (events already stored are not stored twice)"
+        let linksUnsaved =
+            "the person links could not be saved; retry later (events already stored are not stored twice)"
         try await catalogCall(linksUnsaved) { () throws(UpliftError) in try await linker.link(project: project, links) }
         metrics.accepted.increment(by: Int64(stored.accepted))
         metrics.duplicates.increment(by: Int64(stored.duplicates))
@@ -93,7 +94,9 @@ struct Ingestor: Sendable {
 
     /// `{"status":1,"success":true,"accepted":N,"duplicates":N,"clamped":N,"rejected":[…]}`:
     /// `status` is what PostHog's SDKs expect, `success` what Segment's do.
-    static func acknowledgement(_ stored: EventStore.AppendResult, clamped: Int, rejected: [RejectedMessage]) -> Response {
+    static func acknowledgement(
+        _ stored: EventStore.AppendResult, clamped: Int, rejected: [RejectedMessage]
+    ) -> Response {
         var body = JSONWriter(capacity: 128)
         body.object {
             $0.member("status", 1)
@@ -103,6 +106,8 @@ struct Ingestor: Sendable {
             $0.member("clamped", clamped)
             $0.member("rejected") { $0.rejections(rejected) }
         }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body.buffer))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: body.buffer))
     }
 }

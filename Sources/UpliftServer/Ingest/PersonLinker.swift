@@ -22,7 +22,9 @@ actor PersonLinker {
     func link(project: ProjectSlug, _ links: [PersonLink]) async throws(UpliftError) {
         guard !links.isEmpty else { return }
         if isWriting {
-            let result = await withCheckedContinuation { queue.append(Waiting(project: project, links: links, continuation: $0)) }
+            let result = await withCheckedContinuation {
+                queue.append(Waiting(project: project, links: links, continuation: $0))
+            }
             return try result.get()
         }
         isWriting = true
@@ -32,7 +34,11 @@ actor PersonLinker {
         while !round.isEmpty {
             let result = await write(round)
             for waiting in round {
-                if let continuation = waiting.continuation { continuation.resume(returning: result) } else { mine = result }
+                if let continuation = waiting.continuation {
+                    continuation.resume(returning: result)
+                } else {
+                    mine = result
+                }
             }
             round = queue
             queue = []

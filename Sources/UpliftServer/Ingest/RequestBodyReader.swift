@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import UpliftModel
@@ -30,25 +30,37 @@ struct RequestBodyReader: Sendable {
 
     /// Collects at most `limit` bytes, or fails with 408 when the client stalls.
     private func collect(_ body: RequestBody) async throws(UpliftError) -> [UInt8] {
-        let limit = self.limit, timeout = self.timeout
-        let outcome: Result<[UInt8], UpliftError> = await withTaskGroup(of: Result<[UInt8], UpliftError>?.self) { group in
+        let limit = self.limit
+        let timeout = self.timeout
+        let outcome: Result<[UInt8], UpliftError> = await withTaskGroup(of: Result<[UInt8], UpliftError>?.self) {
+            group in
             group.addTask {
                 var bytes: [UInt8] = []
                 do {
                     for try await var buffer in body {
                         guard bytes.count + buffer.readableBytes <= limit else {
-                            return .failure(UpliftError(.bodyTooLarge, "the body is over \(limit) bytes; send at most \(limit) bytes per request"))
+                            return .failure(
+                                UpliftError(
+                                    .bodyTooLarge,
+                                    "the body is over \(limit) bytes; send at most \(limit) bytes per request"))
                         }
                         bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
                     }
                     return .success(bytes)
                 } catch {
-                    return .failure(UpliftError(.incompleteBody, "the connection ended before the whole body arrived; send it again"))
+                    return .failure(
+                        UpliftError(
+                            .incompleteBody, "the connection ended before the whole body arrived; send it again"))
                 }
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : .failure(UpliftError(.requestTimeout, "the body did not arrive within \(timeout); send it faster or in smaller batches"))
+                return Task.isCancelled
+                    ? nil
+                    : .failure(
+                        UpliftError(
+                            .requestTimeout,
+                            "the body did not arrive within \(timeout); send it faster or in smaller batches"))
             }
             defer { group.cancelAll() }
             while let next = await group.next() {

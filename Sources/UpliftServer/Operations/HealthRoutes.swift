@@ -42,12 +42,15 @@ struct HealthRoutes: Sendable {
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if !ready { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: ready ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: body.buffer))
+        return Response(
+            status: ready ? .ok : .serviceUnavailable, headers: headers, body: .init(byteBuffer: body.buffer))
     }
 
     private static func json(_ status: HTTPResponse.Status, _ members: KeyValuePairs<String, String>) -> Response {
         var body = JSONWriter(capacity: 128)
         body.object { for (k, v) in members { $0.member(k, v) } }
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body.buffer))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: body.buffer))
     }
 }

@@ -4,7 +4,7 @@ package import UpliftStorage
 
 /// The server's Prometheus metrics, one registry per server (no global state, so tests can run
 /// several servers in one process). Names follow Prometheus conventions (`_total`, `_seconds`, `_bytes`).
-public final class ServerMetrics: Sendable {
+package final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let accepted: Counter
     let duplicates: Counter
@@ -26,17 +26,29 @@ public final class ServerMetrics: Sendable {
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
     ]
 
-    public init() {
-        accepted = registry.makeCounter(descriptor: Self.name("ingest_events_accepted", "total", "Events stored (durable in the log)"))
-        duplicates = registry.makeCounter(descriptor: Self.name("ingest_events_duplicate", "total", "Events acknowledged but not stored again (id already seen)"))
-        clamped = registry.makeCounter(descriptor: Self.name("ingest_events_clamped", "total", "Events whose time was more than 23 h in the future and set to the receive time"))
+    package init() {
+        accepted = registry.makeCounter(
+            descriptor: Self.name("ingest_events_accepted", "total", "Events stored (durable in the log)"))
+        duplicates = registry.makeCounter(
+            descriptor: Self.name(
+                "ingest_events_duplicate", "total", "Events acknowledged but not stored again (id already seen)"))
+        clamped = registry.makeCounter(
+            descriptor: Self.name(
+                "ingest_events_clamped", "total",
+                "Events whose time was more than 23 h in the future and set to the receive time"))
         fsyncDuration = registry.makeDurationHistogram(
-            descriptor: Self.name("wal_fsync_duration", "seconds", "One group commit of the write-ahead log: write plus fdatasync"),
-            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
-                      .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1)])
+            descriptor: Self.name(
+                "wal_fsync_duration", "seconds", "One group commit of the write-ahead log: write plus fdatasync"),
+            buckets: [
+                .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+                .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500),
+                .seconds(1),
+            ])
         logBytes = registry.makeGauge(descriptor: Self.name("wal", "bytes", "Bytes in the write-ahead log files"))
-        pendingEvents = registry.makeGauge(descriptor: Self.name("store_pending_events", "", "Events in the log not yet written to Parquet segments"))
-        flushLag = registry.makeGauge(descriptor: Self.name("store_flush_lag", "seconds", "Age of the oldest event not yet in a Parquet segment"))
+        pendingEvents = registry.makeGauge(
+            descriptor: Self.name("store_pending_events", "", "Events in the log not yet written to Parquet segments"))
+        flushLag = registry.makeGauge(
+            descriptor: Self.name("store_flush_lag", "seconds", "Age of the oldest event not yet in a Parquet segment"))
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -53,7 +65,8 @@ public final class ServerMetrics: Sendable {
                     labels: [("route", route), ("status", String(status))]),
                 duration: registry.makeDurationHistogram(
                     descriptor: Self.name("http_request_duration", "seconds", "HTTP request duration by route"),
-                    labels: [("route", route)], buckets: Self.requestBuckets))
+                    labels: [("route", route)], buckets: Self.requestBuckets)
+            )
             routes[key] = made
             return made
         }

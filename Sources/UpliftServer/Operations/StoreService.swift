@@ -43,12 +43,16 @@ struct StoreService: Service {
             guard !days.isEmpty else { continue }
             do {
                 let report = try await store.compact(project: project, days: days)
-                logger.info("compacted", metadata: [
-                    "store.project": "\(project)", "store.partitions": "\(report.partitions)",
-                    "store.segments.read": "\(report.segmentsRead)", "store.segments.written": "\(report.segmentsWritten)",
-                ])
+                logger.info(
+                    "compacted",
+                    metadata: [
+                        "store.project": "\(project)", "store.partitions": "\(report.partitions)",
+                        "store.segments.read": "\(report.segmentsRead)",
+                        "store.segments.written": "\(report.segmentsWritten)",
+                    ])
             } catch {
-                logger.error("compaction failed; will retry", metadata: ["store.project": "\(project)", "error": "\(error)"])
+                logger.error(
+                    "compaction failed; will retry", metadata: ["store.project": "\(project)", "error": "\(error)"])
             }
         }
     }

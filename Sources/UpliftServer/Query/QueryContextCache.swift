@@ -39,7 +39,8 @@ final class QueryContextCache: Sendable {
         // Loading every link is the expensive part (millions of rows on a big project): reload
         // only when the links changed since the last load.
         let version = try await catalog.personLinksVersion(project: project)
-        let links = cached?.linksVersion == version ? cached!.context.links : try await catalog.personLinks(project: project)
+        let links =
+            cached?.linksVersion == version ? cached!.context.links : try await catalog.personLinks(project: project)
         let context = Context(timeZone: timeZone, links: links)
         entries.withLock { $0[project] = Entry(context: context, linksVersion: version, expires: now + ttl) }
         return context

@@ -33,30 +33,36 @@ struct QueryHandler: Sendable {
         do {
             json = try JSONValue(parsing: body)
         } catch {
-            throw UpliftError(error.code, "the body is not a valid JSON query (\(error.message)); see schemas/openapi.yaml")
+            throw UpliftError(
+                error.code, "the body is not a valid JSON query (\(error.message)); see schemas/openapi.yaml")
         }
         // Another project is refused before any work (an experiment query would look its key up first).
         if case .object(let members) = json, case .string(let text)? = members.first(where: { $0.0 == "project" })?.1,
-           let named = try? ProjectSlug(text), named != project {
+            let named = try? ProjectSlug(text), named != project
+        {
             throw Self.otherProject
         }
         let context = try await context(project)
-        let query = try await catalogCall(Self.catalogUnreadable, refusal: Self.queryRefusal) { () throws(UpliftError) in
+        let query = try await catalogCall(Self.catalogUnreadable, refusal: Self.queryRefusal) {
+            () throws(UpliftError) in
             try await kind.decode(json, defaultTimeZone: context.timeZone) { (key) throws(UpliftError) in
                 try await storedExperiment(key, project: project)
             }
         }
         if let named = query.project, named != project { throw Self.otherProject }
-        let document = try await compute(project: project, links: context.links) { (engine, snapshot, links) throws(UpliftError) in
+        let document = try await compute(project: project, links: context.links) {
+            (engine, snapshot, links) throws(UpliftError) in
             try query.run(engine, snapshot, links)
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
     }
 
     private static let otherProject = UpliftError(
-        .forbidden, "the query names another project than the read key's; leave `project` out or use a read key of that project")
+        .forbidden,
+        "the query names another project than the read key's; leave `project` out or use a read key of that project")
 
     static let catalogUnreadable = "the catalog cannot be read right now; retry later"
 
@@ -71,7 +77,9 @@ struct QueryHandler: Sendable {
     }
 
     /// A stored experiment definition of the key's project.
-    private func storedExperiment(_ key: String, project: ProjectSlug) async throws(UpliftError) -> ExperimentDefinition? {
+    private func storedExperiment(
+        _ key: String, project: ProjectSlug
+    ) async throws(UpliftError) -> ExperimentDefinition? {
         guard let stored = try await catalog.experiment(project: project, key: key) else { return nil }
         do {
             return try StoredExperimentText.definition(stored)
@@ -101,9 +109,9 @@ struct QueryHandler: Sendable {
             let engine = self.engine
             do {
                 return try await executor.run { () throws(UpliftError) in try work(engine, snapshot, links) }
-            } catch where error.code == .invalidInput {
+            } catch  where error.code == .invalidInput {
                 throw UpliftError(.invalidQuery, error.message)
-            } catch where attempt == 1 && (error.code == .io || error.code == .notFound) {
+            } catch  where attempt == 1 && (error.code == .io || error.code == .notFound) {
                 continue
             } catch {
                 throw UpliftError(

@@ -20,27 +20,41 @@ enum QueryKind: String, Sendable, CaseIterable {
     /// Decodes a body with the same `XQuery(json:defaultTimeZone:)` the command line uses, so both
     /// accept and refuse exactly the same queries (errors name the field). `storedExperiment` reads a
     /// definition from the catalog by key (experiment queries only).
-    func decode(_ json: JSONValue, defaultTimeZone: String,
-                storedExperiment: (String) async throws(UpliftError) -> ExperimentDefinition?) async throws(UpliftError) -> Decoded {
+    func decode(
+        _ json: JSONValue, defaultTimeZone: String,
+        storedExperiment: (String) async throws(UpliftError) -> ExperimentDefinition?
+    ) async throws(UpliftError) -> Decoded {
         switch self {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.funnel(q, snapshot: s, links: l).json }
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
+                try e.funnel(q, snapshot: s, links: l).json
+            }
         case .trend:
             let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.trend(q, snapshot: s, links: l).json }
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
+                try e.trend(q, snapshot: s, links: l).json
+            }
         case .adoption:
             let q = try AdoptionQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.adoption(q, snapshot: s, links: l).json }
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
+                try e.adoption(q, snapshot: s, links: l).json
+            }
         case .retention:
             let q = try RetentionQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.retention(q, snapshot: s, links: l).json }
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
+                try e.retention(q, snapshot: s, links: l).json
+            }
         case .lifecycle:
             let q = try LifecycleQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.lifecycle(q, snapshot: s, links: l).json }
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
+                try e.lifecycle(q, snapshot: s, links: l).json
+            }
         case .feedback:
             let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in try e.feedback(q, snapshot: s, links: l).json }
+            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
+                try e.feedback(q, snapshot: s, links: l).json
+            }
         case .experiment:
             let q = try ExperimentQuery(json: json, defaultTimeZone: defaultTimeZone)
             let definition: ExperimentDefinition
@@ -48,14 +62,19 @@ enum QueryKind: String, Sendable, CaseIterable {
             case .definition(let inline): definition = inline
             case .key(let key):
                 guard let stored = try await storedExperiment(key) else {
-                    throw UpliftError(.notFound, "experiment: no experiment '\(key)' in this project; create it with POST /v1/experiments or give its definition inline")
+                    throw UpliftError(
+                        .notFound,
+                        "experiment: no experiment '\(key)' in this project; create it with POST /v1/experiments or give its definition inline"
+                    )
                 }
                 definition = stored
             }
             let range = try q.range(of: definition, now: Timestamp.now())
             return Decoded(project: q.project) { (e, s, l) throws(UpliftError) in
-                try ExperimentAnalysis.run(definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
-                                           correction: q.correction).json
+                try ExperimentAnalysis.run(
+                    definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
+                    correction: q.correction
+                ).json
             }
         }
     }

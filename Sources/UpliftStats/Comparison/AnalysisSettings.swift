@@ -1,6 +1,6 @@
 /// What a metric measures per person, which decides its variance (the components it reads from
 /// `MetricSums` are documented there).
-public enum MetricShape: String, Sendable, Hashable, Codable, CaseIterable {
+package enum MetricShape: String, Sendable, Hashable, Codable, CaseIterable {
     /// Did the person do it: 0/1 per person, variance p(1 − p).
     case proportion
     /// A count or sum per person, sample variance.
@@ -10,7 +10,7 @@ public enum MetricShape: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// How the comparison is judged.
-public enum AnalysisMethod: String, Sendable, Hashable, Codable, CaseIterable {
+package enum AnalysisMethod: String, Sendable, Hashable, Codable, CaseIterable {
     /// Welch t-test, fixed horizon.
     case frequentist
     /// Gaussian model on the lift: chance to win, expected loss, credible interval.
@@ -20,7 +20,7 @@ public enum AnalysisMethod: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// The alternative hypothesis of the frequentist and sequential tests.
-public enum Alternative: String, Sendable, Hashable, Codable, CaseIterable {
+package enum Alternative: String, Sendable, Hashable, Codable, CaseIterable {
     case twoSided = "two-sided"
     /// Treatment greater than control; the interval has no upper bound.
     case greater
@@ -30,34 +30,36 @@ public enum Alternative: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A proper Gaussian prior on the relative lift (0.1 = +10 %), for the Bayesian method. gbstats
 /// calls this an informative prior; without one the prior is flat.
-public struct GaussianPrior: Sendable, Hashable, Codable {
-    public var mean: Double
-    public var variance: Double
+package struct GaussianPrior: Sendable, Hashable, Codable {
+    package var mean: Double
+    package var variance: Double
 
-    public init(mean: Double = 0, variance: Double = 0.09) {
+    package init(mean: Double = 0, variance: Double = 0.09) {
         self.mean = mean
         self.variance = variance
     }
 }
 
 /// The settings of one comparison. Defaults are gbstats' defaults.
-public struct AnalysisSettings: Sendable, Hashable, Codable {
-    public var method: AnalysisMethod
+package struct AnalysisSettings: Sendable, Hashable, Codable {
+    package var method: AnalysisMethod
     /// 1 − confidence level (0.05 for 95 %).
-    public var alpha: Double
-    public var alternative: Alternative
+    package var alpha: Double
+    package var alternative: Alternative
     /// Regression adjustment with the pre-exposure components of the sums.
-    public var cuped: Bool
+    package var cuped: Bool
     /// N*, the sample size the sequential intervals are tightest at.
-    public var sequentialTuning: Double
+    package var sequentialTuning: Double
     /// nil: flat prior.
-    public var prior: GaussianPrior?
+    package var prior: GaussianPrior?
     /// Lower is better (e.g. latency, churn): flips chance to win and the two expected losses.
-    public var inverse: Bool
+    package var inverse: Bool
 
-    public init(method: AnalysisMethod = .frequentist, alpha: Double = 0.05, alternative: Alternative = .twoSided,
-                cuped: Bool = false, sequentialTuning: Double = 5000, prior: GaussianPrior? = nil,
-                inverse: Bool = false) {
+    package init(
+        method: AnalysisMethod = .frequentist, alpha: Double = 0.05, alternative: Alternative = .twoSided,
+        cuped: Bool = false, sequentialTuning: Double = 5000, prior: GaussianPrior? = nil,
+        inverse: Bool = false
+    ) {
         self.method = method
         self.alpha = alpha
         self.alternative = alternative
@@ -68,7 +70,7 @@ public struct AnalysisSettings: Sendable, Hashable, Codable {
     }
 
     /// The confidence level, 1 − alpha.
-    public var confidence: Double {
+    package var confidence: Double {
         get { 1 - alpha }
         set { alpha = 1 - newValue }
     }

@@ -1,4 +1,3 @@
-
 /// gbstats EffectBayesianABTest: the effect estimate is taken as Gaussian with its delta-method
 /// variance, combined with a flat or a Gaussian prior; chance to win, credible interval and expected
 /// loss follow from the Gaussian posterior in closed form.

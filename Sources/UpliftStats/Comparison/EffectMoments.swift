@@ -22,8 +22,9 @@ struct EffectMoments: Sendable, Hashable {
         case (.adjustedRatio(let sa), .adjustedRatio(let sb)):
             return EffectMoments(estimate: estimate, variance: relativeCupedRatioVariance(sa, sb))
         default:
-            let variance = varianceOfRatios(meanM: b.unadjustedMean, varianceM: b.variance / b.n, meanD: base,
-                                            varianceD: a.variance / a.n, covariance: 0)
+            let variance = varianceOfRatios(
+                meanM: b.unadjustedMean, varianceM: b.variance / b.n, meanD: base,
+                varianceD: a.variance / a.n, covariance: 0)
             return EffectMoments(estimate: estimate, variance: variance)
         }
     }
@@ -34,7 +35,8 @@ struct EffectMoments: Sendable, Hashable {
         let theta = a.theta
         let treatment = b.variance / (b.n * base * base)
         let scaledTreatmentMean = -b.post.mean / base
-        let control = a.post.variance * scaledTreatmentMean * scaledTreatmentMean
+        let control =
+            a.post.variance * scaledTreatmentMean * scaledTreatmentMean
             + 2 * theta * a.covariance * scaledTreatmentMean
             + theta * theta * a.pre.variance
         return treatment + control / (a.n * base * base)
@@ -58,7 +60,10 @@ struct EffectMoments: Sendable, Hashable {
 
     /// Welch–Satterthwaite degrees of freedom from the arms' per-person variances; nil if undefined.
     static func welchDegreesOfFreedom(_ a: ArmStatistic, _ b: ArmStatistic) -> Double? {
-        let va = a.variance, vb = b.variance, na = a.n, nb = b.n
+        let va = a.variance
+        let vb = b.variance
+        let na = a.n
+        let nb = b.n
         let numerator = (vb / nb + va / na) * (vb / nb + va / na)
         let denominator = vb * vb / (nb * nb * (nb - 1)) + va * va / (na * na * (na - 1))
         guard denominator > 0, numerator.isFinite, denominator.isFinite else { return nil }

@@ -1,8 +1,10 @@
 /// The Welch t-test on an effect (gbstats TwoSidedTTest, OneSidedTreatmentGreaterTTest,
 /// OneSidedTreatmentLesserTTest): t distribution with Welch–Satterthwaite degrees of freedom.
 enum FrequentistTest {
-    static func effect(_ moments: EffectMoments, degreesOfFreedom df: Double, alpha: Double,
-                       alternative: Alternative) -> Effect {
+    static func effect(
+        _ moments: EffectMoments, degreesOfFreedom df: Double, alpha: Double,
+        alternative: Alternative
+    ) -> Effect {
         let se = moments.standardError
         let estimate = moments.estimate
         let t = estimate / se

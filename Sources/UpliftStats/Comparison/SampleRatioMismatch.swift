@@ -1,21 +1,22 @@
 /// The sample ratio mismatch check: do the persons per variant fit the planned weights?
-public struct SampleRatioMismatch: Sendable, Hashable, Codable {
+package struct SampleRatioMismatch: Sendable, Hashable, Codable {
     /// The chi-square goodness-of-fit p-value (1 when there is nothing to test).
-    public var pValue: Double
+    package var pValue: Double
     /// p below the threshold: the assignment or the exposure logging is broken; results are suspect.
-    public var flagged: Bool
+    package var flagged: Bool
     /// Why the check could not run, when it could not.
-    public var problem: String?
+    package var problem: String?
 
     /// gbstats' and GrowthBook's threshold.
-    public static let threshold = 0.001
+    package static let threshold = 0.001
 
     /// Chi-square of `counts` against `weights` (any positive scale). Variants with weight 0 are left
     /// out of the total and of the degrees of freedom, as GrowthBook's checkSrm does.
-    public static func check(counts: [Int], weights: [Double], threshold: Double = threshold) -> SampleRatioMismatch {
+    package static func check(counts: [Int], weights: [Double], threshold: Double = threshold) -> SampleRatioMismatch {
         guard counts.count == weights.count else {
-            return SampleRatioMismatch(pValue: 1, flagged: false,
-                                       problem: "\(counts.count) counts for \(weights.count) weights: they must pair up")
+            return SampleRatioMismatch(
+                pValue: 1, flagged: false,
+                problem: "\(counts.count) counts for \(weights.count) weights: they must pair up")
         }
         guard weights.allSatisfy({ $0 >= 0 && $0.isFinite }), counts.allSatisfy({ $0 >= 0 }) else {
             return SampleRatioMismatch(pValue: 1, flagged: false, problem: "weights and counts must not be negative")

@@ -18,7 +18,8 @@ enum SequentialTest {
 
     static func twoSidedHalfwidth(s2: Double, n: Double, alpha: Double, rho: Double) -> Double {
         let nr2 = n * rho * rho
-        return s2.squareRoot() * (2 * (nr2 + 1) * log((nr2 + 1).squareRoot() / alpha) / (n * rho * n * rho)).squareRoot()
+        return s2.squareRoot()
+            * (2 * (nr2 + 1) * log((nr2 + 1).squareRoot() / alpha) / (n * rho * n * rho)).squareRoot()
     }
 
     static func oneSidedHalfwidth(s2: Double, n: Double, alpha: Double, rho: Double) -> Double {
@@ -27,8 +28,10 @@ enum SequentialTest {
     }
 
     /// `n` is the persons in both arms together.
-    static func effect(_ moments: EffectMoments, n: Double, alpha: Double, tuning: Double,
-                       alternative: Alternative) -> (Effect, problem: String?) {
+    static func effect(
+        _ moments: EffectMoments, n: Double, alpha: Double, tuning: Double,
+        alternative: Alternative
+    ) -> (Effect, problem: String?) {
         let se = moments.standardError
         let estimate = moments.estimate
         let s2 = moments.variance * n
@@ -49,7 +52,8 @@ enum SequentialTest {
             let r = rho(alpha: alpha, tuning: tuning, twoSided: false)
             let width = oneSidedHalfwidth(s2: s2, n: n, alpha: alpha, rho: r)
             if alternative == .greater { effect.lower = estimate - width } else { effect.upper = estimate + width }
-            let (p, problem) = oneSidedPValue(estimate: estimate, s2: s2, n: n, rho: r, greater: alternative == .greater)
+            let (p, problem) = oneSidedPValue(
+                estimate: estimate, s2: s2, n: n, rho: r, greater: alternative == .greater)
             effect.pValue = p
             return (effect, problem)
         }
@@ -58,8 +62,10 @@ enum SequentialTest {
     /// The smallest alpha whose one-sided sequence excludes 0, by gbstats' bisection over
     /// [1e-5, 0.4999] with ρ held at the configured alpha's value. The answer is the midpoint after
     /// the last update, as gbstats returns it, so the p-values agree to the digit.
-    static func oneSidedPValue(estimate: Double, s2: Double, n: Double, rho: Double,
-                               greater: Bool) -> (Double?, String?) {
+    static func oneSidedPValue(
+        estimate: Double, s2: Double, n: Double, rho: Double,
+        greater: Bool
+    ) -> (Double?, String?) {
         func bound(_ alpha: Double) -> Double {
             let width = oneSidedHalfwidth(s2: s2, n: n, alpha: alpha, rho: rho)
             return greater ? estimate - width : estimate + width

@@ -3,11 +3,15 @@
 /// It follows GrowthBook's gbstats formula by formula (the golden vectors in the tests hold it to
 /// them); where gbstats answers degenerate input with zeros, this answers with nil numbers and a
 /// `problem` that says why.
-public enum Statistics {
-    public static func compare(control: MetricSums, treatment: MetricSums, shape: MetricShape,
-                               settings: AnalysisSettings = AnalysisSettings()) -> Comparison {
+package enum Statistics {
+    package static func compare(
+        control: MetricSums, treatment: MetricSums, shape: MetricShape,
+        settings: AnalysisSettings = AnalysisSettings()
+    ) -> Comparison {
         var result = Comparison(control: ArmSummary(n: control.n), treatment: ArmSummary(n: treatment.n))
-        if let problem = settingsProblem(settings) ?? inputProblem(control, treatment, shape: shape, cuped: settings.cuped) {
+        if let problem = settingsProblem(settings)
+            ?? inputProblem(control, treatment, shape: shape, cuped: settings.cuped)
+        {
             result.problem = problem
             return result
         }
@@ -46,21 +50,25 @@ public enum Statistics {
             result.degreesOfFreedom = degreesOfFreedom
         }
         let absolute = EffectMoments.absolute(a, b)
-        result.absolute = effect(absolute, a: a, b: b, relativeScale: false, settings: settings,
-                                 degreesOfFreedom: degreesOfFreedom, problems: &problems)
+        result.absolute = effect(
+            absolute, a: a, b: b, relativeScale: false, settings: settings,
+            degreesOfFreedom: degreesOfFreedom, problems: &problems)
         if a.unadjustedMean == 0 || a.mean == 0 {
             problems.append("the control mean is 0, so the relative lift is undefined (the absolute lift is reported)")
         } else {
-            result.relative = effect(EffectMoments.relative(a, b), a: a, b: b, relativeScale: true,
-                                     settings: settings, degreesOfFreedom: degreesOfFreedom, problems: &problems)
+            result.relative = effect(
+                EffectMoments.relative(a, b), a: a, b: b, relativeScale: true,
+                settings: settings, degreesOfFreedom: degreesOfFreedom, problems: &problems)
         }
         if !problems.isEmpty { result.problem = problems.joined(separator: "; ") }
         return result
     }
 
-    private static func effect(_ moments: EffectMoments, a: ArmStatistic, b: ArmStatistic, relativeScale: Bool,
-                               settings: AnalysisSettings, degreesOfFreedom: Double?,
-                               problems: inout [String]) -> Effect? {
+    private static func effect(
+        _ moments: EffectMoments, a: ArmStatistic, b: ArmStatistic, relativeScale: Bool,
+        settings: AnalysisSettings, degreesOfFreedom: Double?,
+        problems: inout [String]
+    ) -> Effect? {
         let scale = relativeScale ? "relative" : "absolute"
         guard moments.variance > 0, moments.variance.isFinite, moments.estimate.isFinite else {
             problems.append("the \(scale) lift has no positive finite variance")
@@ -73,12 +81,14 @@ public enum Statistics {
                 problems.append("the Welch degrees of freedom are undefined")
                 return nil
             }
-            effect = FrequentistTest.effect(moments, degreesOfFreedom: df, alpha: settings.alpha,
-                                            alternative: settings.alternative)
+            effect = FrequentistTest.effect(
+                moments, degreesOfFreedom: df, alpha: settings.alpha,
+                alternative: settings.alternative)
         case .sequential:
-            let (sequential, problem) = SequentialTest.effect(moments, n: a.n + b.n, alpha: settings.alpha,
-                                                              tuning: settings.sequentialTuning,
-                                                              alternative: settings.alternative)
+            let (sequential, problem) = SequentialTest.effect(
+                moments, n: a.n + b.n, alpha: settings.alpha,
+                tuning: settings.sequentialTuning,
+                alternative: settings.alternative)
             effect = sequential
             if let problem { problems.append(problem) }
         case .bayesian:
@@ -87,10 +97,12 @@ public enum Statistics {
             if !relativeScale, let relativePrior = prior {
                 let base = a.unadjustedMean
                 if base == 0 {
-                    problems.append("the control mean is 0, so the relative prior cannot be scaled to the absolute lift")
+                    problems.append(
+                        "the control mean is 0, so the relative prior cannot be scaled to the absolute lift")
                     return nil
                 }
-                prior = GaussianPrior(mean: relativePrior.mean * abs(base), variance: relativePrior.variance * base * base)
+                prior = GaussianPrior(
+                    mean: relativePrior.mean * abs(base), variance: relativePrior.variance * base * base)
             }
             effect = BayesianTest.effect(moments, prior: prior, alpha: settings.alpha, inverse: settings.inverse)
         }
@@ -111,24 +123,29 @@ public enum Statistics {
                 return "a one-sided sequential test needs alpha below 0.5"
             }
         }
-        if s.method == .bayesian, let prior = s.prior, !(prior.variance > 0 && prior.variance.isFinite && prior.mean.isFinite) {
+        if s.method == .bayesian, let prior = s.prior,
+            !(prior.variance > 0 && prior.variance.isFinite && prior.mean.isFinite)
+        {
             return "the prior needs a positive finite variance and a finite mean"
         }
         return nil
     }
 
     /// Components the shape needs, with and without CUPED.
-    public static func components(shape: MetricShape, cuped: Bool) -> Int {
+    package static func components(shape: MetricShape, cuped: Bool) -> Int {
         (shape == .ratio ? 2 : 1) * (cuped ? 2 : 1)
     }
 
-    private static func inputProblem(_ control: MetricSums, _ treatment: MetricSums, shape: MetricShape,
-                                     cuped: Bool) -> String? {
+    private static func inputProblem(
+        _ control: MetricSums, _ treatment: MetricSums, shape: MetricShape,
+        cuped: Bool
+    ) -> String? {
         let needed = components(shape: shape, cuped: cuped)
         for (name, sums) in [("control", control), ("treatment", treatment)] {
             // The CUPED layout starts with the plain one, so sums made for CUPED also serve without it.
             let allowed = cuped ? [needed] : [needed, components(shape: shape, cuped: true)]
-            if !allowed.contains(sums.components) || sums.products.count != sums.components * (sums.components + 1) / 2 {
+            if !allowed.contains(sums.components) || sums.products.count != sums.components * (sums.components + 1) / 2
+            {
                 return "the \(name) sums have \(sums.components) components; a \(shape.rawValue) metric"
                     + (cuped ? " with CUPED" : "") + " needs \(needed) (see MetricSums)"
             }
@@ -152,11 +169,16 @@ public enum Statistics {
         for (name, arm) in [("control", a), ("treatment", b)] where arm.hasZeroDenominator {
             return "the \(name) denominator sums to 0, so its ratio is undefined"
         }
-        let va = a.unadjusted.variance, vb = b.unadjusted.variance
+        let va = a.unadjusted.variance
+        let vb = b.unadjusted.variance
         // Rounding in Σy² − (Σy)²/n can leave a constant metric a hair below zero; beyond that the sums
         // are inconsistent.
-        func negative(_ v: Double, _ s: ArmStatistic) -> Bool { v < -1e-12 * (abs(v) + s.unadjustedMean * s.unadjustedMean) }
-        func zero(_ v: Double, _ s: ArmStatistic) -> Bool { v <= 1e-12 * (abs(v) + s.unadjustedMean * s.unadjustedMean) }
+        func negative(_ v: Double, _ s: ArmStatistic) -> Bool {
+            v < -1e-12 * (abs(v) + s.unadjustedMean * s.unadjustedMean)
+        }
+        func zero(_ v: Double, _ s: ArmStatistic) -> Bool {
+            v <= 1e-12 * (abs(v) + s.unadjustedMean * s.unadjustedMean)
+        }
         if negative(va, a) || negative(vb, b) || !va.isFinite || !vb.isFinite {
             return "the sums give a negative variance (Σy² is smaller than (Σy)²/n): they are inconsistent"
         }
@@ -185,9 +207,10 @@ extension ArmSummary {
 
     /// One arm's unadjusted mean and standard deviation on its own (the control's line of a report);
     /// nil numbers when the sums cannot give them.
-    public init(_ sums: MetricSums, shape: MetricShape) {
+    package init(_ sums: MetricSums, shape: MetricShape) {
         guard sums.n > 0, sums.components >= Statistics.components(shape: shape, cuped: false),
-              sums.sums.allSatisfy(\.isFinite), sums.products.allSatisfy(\.isFinite) else {
+            sums.sums.allSatisfy(\.isFinite), sums.products.allSatisfy(\.isFinite)
+        else {
             self.init(n: sums.n)
             return
         }
@@ -196,15 +219,18 @@ extension ArmSummary {
 
     init(_ s: ArmStatistic) {
         let v = s.unadjustedVariance
-        self.init(n: Int(s.n), mean: s.unadjustedMean.isFinite ? s.unadjustedMean : nil,
-                  stddev: v.isFinite ? max(0, v).squareRoot() : nil)
+        self.init(
+            n: Int(s.n), mean: s.unadjustedMean.isFinite ? s.unadjustedMean : nil,
+            stddev: v.isFinite ? max(0, v).squareRoot() : nil)
     }
 }
 
 extension Effect {
     var isFinite: Bool {
-        [estimate, standardError, lower ?? 0, upper ?? 0, pValue ?? 0, chanceToWin ?? 0,
-         expectedLoss?.control ?? 0, expectedLoss?.treatment ?? 0].allSatisfy(\.isFinite)
+        [
+            estimate, standardError, lower ?? 0, upper ?? 0, pValue ?? 0, chanceToWin ?? 0,
+            expectedLoss?.control ?? 0, expectedLoss?.treatment ?? 0,
+        ].allSatisfy(\.isFinite)
     }
 }
 
@@ -224,10 +250,11 @@ extension ArmStatistic {
         case (.ratio, false):
             self = .ratio(RatioMoments(m: moments(0), d: moments(1), mdSumOfProducts: s.product(0, 1)))
         case (.ratio, true):
-            self = .adjustedRatio(AdjustedRatioMoments(
-                mPost: moments(0), dPost: moments(1), mPre: moments(2), dPre: moments(3),
-                mPostMPre: s.product(0, 2), dPostDPre: s.product(1, 3), mPreDPre: s.product(2, 3),
-                mPostDPost: s.product(0, 1), mPostDPre: s.product(0, 3), mPreDPost: s.product(2, 1)))
+            self = .adjustedRatio(
+                AdjustedRatioMoments(
+                    mPost: moments(0), dPost: moments(1), mPre: moments(2), dPre: moments(3),
+                    mPostMPre: s.product(0, 2), dPostDPre: s.product(1, 3), mPreDPre: s.product(2, 3),
+                    mPostDPost: s.product(0, 1), mPostDPre: s.product(0, 3), mPreDPost: s.product(2, 1)))
         }
     }
 }

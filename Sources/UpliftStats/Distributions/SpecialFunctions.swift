@@ -48,7 +48,9 @@ enum SpecialFunctions {
 
     /// The continued fraction for I_x(a, b) (NR betacf), converging for x < (a+1)/(a+b+2).
     private static func betaFraction(x: Double, a: Double, b: Double) -> Double {
-        let qab = a + b, qap = a + 1, qam = a - 1
+        let qab = a + b
+        let qap = a + 1
+        let qam = a - 1
         var c = 1.0
         var d = 1 - qab * x / qap
         if abs(d) < tiny { d = tiny }
@@ -56,7 +58,8 @@ enum SpecialFunctions {
         var h = d
         // Convergence takes O(sqrt(max(a, b))) steps; a million persons per arm needs a few thousand.
         for m in 1...100_000 {
-            let m = Double(m), m2 = 2 * m
+            let m = Double(m)
+            let m2 = 2 * m
             var aa = m * (b - m) * x / ((qam + m2) * (a + m2))
             d = 1 + aa * d
             if abs(d) < tiny { d = tiny }
@@ -83,7 +86,9 @@ enum SpecialFunctions {
         let logFront = -x + a * log(x) - lgamma(a)
         if x < a + 1 {
             // Series for P(a, x); Q = 1 − P is fine here because P is not close to 1 in this region's use.
-            var ap = a, sum = 1 / a, del = 1 / a
+            var ap = a
+            var sum = 1 / a
+            var del = 1 / a
             for _ in 0..<100_000 {
                 ap += 1
                 del *= x / ap

@@ -7,14 +7,14 @@ import Darwin
 #endif
 
 /// Student's t distribution for real-valued degrees of freedom (Welch–Satterthwaite gives fractional ones).
-public enum StudentT {
+package enum StudentT {
     /// P(T ≤ t).
-    public static func cdf(_ t: Double, df: Double) -> Double {
+    package static func cdf(_ t: Double, df: Double) -> Double {
         t >= 0 ? 1 - tail(abs(t), df: df) : tail(abs(t), df: df)
     }
 
     /// P(T > t), accurate in the upper tail.
-    public static func sf(_ t: Double, df: Double) -> Double {
+    package static func sf(_ t: Double, df: Double) -> Double {
         cdf(-t, df: df)
     }
 
@@ -28,15 +28,16 @@ public enum StudentT {
         return 0.5 * SpecialFunctions.regularizedBeta(x: x, oneMinusX: oneMinusX, a: df / 2, b: 0.5)
     }
 
-    public static func pdf(_ t: Double, df: Double) -> Double {
-        let logDensity = lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * log(df * Double.pi)
+    package static func pdf(_ t: Double, df: Double) -> Double {
+        let logDensity =
+            lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * log(df * Double.pi)
             - (df + 1) / 2 * log1p(t * t / df)
         return exp(logDensity)
     }
 
     /// The t with P(T ≤ t) = p: Newton steps from the normal quantile, kept inside a bracket that
     /// bisection shrinks whenever a step would leave it (heavy tails at small df overshoot).
-    public static func quantile(_ p: Double, df: Double) -> Double {
+    package static func quantile(_ p: Double, df: Double) -> Double {
         if p.isNaN || p < 0 || p > 1 || !(df > 0) { return .nan }
         if p == 0 { return -.infinity }
         if p == 1 { return .infinity }

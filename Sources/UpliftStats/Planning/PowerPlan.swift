@@ -9,19 +9,21 @@ import Darwin
 /// Planning a test of relative lift (gbstats/GrowthBook frequentist power, normal approximation,
 /// delta-method variance, persons split evenly across variations): the power for a lift, the
 /// smallest detectable lift, and the persons needed.
-public struct PowerPlan: Sendable, Hashable, Codable {
+package struct PowerPlan: Sendable, Hashable, Codable {
     /// The baseline per-person mean and variance of the metric.
-    public var mean: Double
-    public var variance: Double
+    package var mean: Double
+    package var variance: Double
     /// Variations including control; the total persons are split evenly among them.
-    public var variations: Int
-    public var alpha: Double
-    public var twoSided: Bool
+    package var variations: Int
+    package var alpha: Double
+    package var twoSided: Bool
     /// N* when the analysis will be sequential (its intervals are wider); nil for a fixed horizon.
-    public var sequentialTuning: Double?
+    package var sequentialTuning: Double?
 
-    public init(mean: Double, variance: Double, variations: Int = 2, alpha: Double = 0.05, twoSided: Bool = true,
-                sequentialTuning: Double? = nil) {
+    package init(
+        mean: Double, variance: Double, variations: Int = 2, alpha: Double = 0.05, twoSided: Bool = true,
+        sequentialTuning: Double? = nil
+    ) {
         self.mean = mean
         self.variance = variance
         self.variations = variations
@@ -31,13 +33,18 @@ public struct PowerPlan: Sendable, Hashable, Codable {
     }
 
     /// The baseline taken from control's sums so far (nil when they cannot give a mean and variance).
-    public init?(baseline: MetricSums, shape: MetricShape, variations: Int = 2, alpha: Double = 0.05,
-                 twoSided: Bool = true, sequentialTuning: Double? = nil) {
-        guard baseline.n >= 2, baseline.components >= Statistics.components(shape: shape, cuped: false) else { return nil }
+    package init?(
+        baseline: MetricSums, shape: MetricShape, variations: Int = 2, alpha: Double = 0.05,
+        twoSided: Bool = true, sequentialTuning: Double? = nil
+    ) {
+        guard baseline.n >= 2, baseline.components >= Statistics.components(shape: shape, cuped: false) else {
+            return nil
+        }
         let arm = ArmStatistic(baseline, shape: shape, cuped: false)
         guard arm.mean != 0, arm.variance > 0, arm.variance.isFinite else { return nil }
-        self.init(mean: arm.mean, variance: arm.variance, variations: variations, alpha: alpha, twoSided: twoSided,
-                  sequentialTuning: sequentialTuning)
+        self.init(
+            mean: arm.mean, variance: arm.variance, variations: variations, alpha: alpha, twoSided: twoSided,
+            sequentialTuning: sequentialTuning)
     }
 
     private var isValid: Bool {
@@ -55,7 +62,9 @@ public struct PowerPlan: Sendable, Hashable, Codable {
     /// n·Var inflated so that a fixed-horizon z* gives the sequential interval's width.
     private func sequentialVariance(_ v: Double, n: Double, tuning: Double) -> Double {
         let rho = SequentialTest.rho(alpha: alpha, tuning: tuning, twoSided: true)
-        let zSequential = n.squareRoot() * (2 * (n * rho * rho + 1) * log((n * rho * rho + 1).squareRoot() / alpha)
+        let zSequential =
+            n.squareRoot()
+            * (2 * (n * rho * rho + 1) * log((n * rho * rho + 1).squareRoot() / alpha)
             / (n * rho * n * rho)).squareRoot()
         let zStar = Normal.quantile(1 - alpha / 2)
         let se = (v / n).squareRoot() * zSequential / zStar
@@ -64,7 +73,7 @@ public struct PowerPlan: Sendable, Hashable, Codable {
 
     /// The probability of a significant result when the true relative lift is `relativeEffect`
     /// and `totalUsers` persons are split across the variations.
-    public func power(relativeEffect effect: Double, totalUsers: Double) -> Double? {
+    package func power(relativeEffect effect: Double, totalUsers: Double) -> Double? {
         guard isValid, totalUsers > 0, effect.isFinite else { return nil }
         let perVariation = totalUsers / Double(variations)
         let zStar = Normal.quantile(twoSided ? 1 - alpha / 2 : 1 - alpha)
@@ -81,7 +90,7 @@ public struct PowerPlan: Sendable, Hashable, Codable {
     /// The smallest relative lift found with probability `power` (GrowthBook findMde: always the
     /// two-sided z*, solved as a quadratic in the treatment mean). nil when no lift is detectable
     /// with this many persons.
-    public func minimumDetectableEffect(totalUsers: Double, power: Double = 0.8) -> Double? {
+    package func minimumDetectableEffect(totalUsers: Double, power: Double = 0.8) -> Double? {
         guard isValid, totalUsers > 0, power > alpha, power < 1 else { return nil }
         let perVariation = totalUsers / Double(variations)
         let z = Normal.quantile(1 - alpha / 2) - Normal.quantile(1 - power)
@@ -99,7 +108,7 @@ public struct PowerPlan: Sendable, Hashable, Codable {
 
     /// The persons per variation for `power` at `relativeEffect`: the smallest whole number that
     /// reaches it. nil when it is out of reach (a zero lift, or beyond 10¹² persons).
-    public func personsPerVariant(relativeEffect effect: Double, power target: Double = 0.8) -> Int? {
+    package func personsPerVariant(relativeEffect effect: Double, power target: Double = 0.8) -> Int? {
         guard isValid, effect != 0, target > 0, target < 1 else { return nil }
         func reaches(_ perVariant: Double) -> Bool {
             (power(relativeEffect: effect, totalUsers: perVariant * Double(variations)) ?? 0) >= target
@@ -121,7 +130,7 @@ public struct PowerPlan: Sendable, Hashable, Codable {
 
     /// How many more persons each variation still needs, having `perVariantSoFar`, to reach `power`
     /// at `relativeEffect` (0 when already there). The decision layer divides it by the daily rate.
-    public func personsStillNeeded(perVariantSoFar: Int, relativeEffect: Double, power: Double = 0.8) -> Int? {
+    package func personsStillNeeded(perVariantSoFar: Int, relativeEffect: Double, power: Double = 0.8) -> Int? {
         guard let needed = personsPerVariant(relativeEffect: relativeEffect, power: power) else { return nil }
         return max(0, needed - perVariantSoFar)
     }

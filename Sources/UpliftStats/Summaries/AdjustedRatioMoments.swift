@@ -31,7 +31,10 @@ struct AdjustedRatioMoments: Sendable, Hashable {
 
     /// Λ, the per-person covariance of (m_post, d_post, m_pre, d_pre).
     var lambda: [[Double]] {
-        let mmPost = mPost.variance, ddPost = dPost.variance, mmPre = mPre.variance, ddPre = dPre.variance
+        let mmPost = mPost.variance
+        let ddPost = dPost.variance
+        let mmPre = mPre.variance
+        let ddPre = dPre.variance
         let mdPost = cov(mPost, dPost, mPostDPost)
         let mPostMPreCov = cov(mPost, mPre, mPostMPre)
         let mPostDPreCov = cov(mPost, dPre, mPostDPre)
@@ -48,7 +51,10 @@ struct AdjustedRatioMoments: Sendable, Hashable {
 
     /// ∇ of the absolute statistic with respect to the four means.
     var nabla: [Double] {
-        let m = mPost.mean, d = dPost.mean, mp = mPre.mean, dp = dPre.mean
+        let m = mPost.mean
+        let d = dPost.mean
+        let mp = mPre.mean
+        let dp = dPre.mean
         if d == 0 || dp == 0 { return [0, 0, 0, 0] }
         return [1 / d, -m / (d * d), -theta / dp, theta * mp / (dp * dp)]
     }
@@ -61,7 +67,8 @@ struct AdjustedRatioMoments: Sendable, Hashable {
 
     /// gbstats compute_theta_regression_adjusted_ratio: evaluated at θ = 1 so ∇ carries no θ.
     static func pooledTheta(_ a: AdjustedRatioMoments, _ b: AdjustedRatioMoments) -> Double {
-        var a1 = a, b1 = b
+        var a1 = a
+        var b1 = b
         a1.theta = 1
         b1.theta = 1
         let denominator = a1.preVariance + b1.preVariance

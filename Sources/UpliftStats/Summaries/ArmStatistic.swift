@@ -59,8 +59,12 @@ enum ArmStatistic: Sendable, Hashable {
     func with(theta: Double) -> ArmStatistic {
         switch self {
         case .plain, .ratio: return self
-        case .adjusted(var s): s.theta = theta; return .adjusted(s)
-        case .adjustedRatio(var s): s.theta = theta; return .adjustedRatio(s)
+        case .adjusted(var s):
+            s.theta = theta
+            return .adjusted(s)
+        case .adjustedRatio(var s):
+            s.theta = theta
+            return .adjustedRatio(s)
         }
     }
 
@@ -85,8 +89,9 @@ struct RatioMoments: Sendable, Hashable {
     var covariance: Double { Moments.covariance(n: n, m, d, sumOfProducts: mdSumOfProducts) }
     var variance: Double {
         if d.mean == 0 || n <= 1 { return 0 }
-        return varianceOfRatios(meanM: m.mean, varianceM: m.variance, meanD: d.mean, varianceD: d.variance,
-                                covariance: covariance)
+        return varianceOfRatios(
+            meanM: m.mean, varianceM: m.variance, meanD: d.mean, varianceD: d.variance,
+            covariance: covariance)
     }
 }
 
@@ -108,8 +113,9 @@ struct AdjustedMoments: Sendable, Hashable {
     /// The pooled theta over both arms: Cov(y, x) / Var(x) on the joint sample; 0 (no adjustment)
     /// when either period has no variance.
     static func pooledTheta(_ a: AdjustedMoments, _ b: AdjustedMoments) -> Double {
-        let joint = AdjustedMoments(post: a.post + b.post, pre: a.pre + b.pre,
-                                    postPreSumOfProducts: a.postPreSumOfProducts + b.postPreSumOfProducts)
+        let joint = AdjustedMoments(
+            post: a.post + b.post, pre: a.pre + b.pre,
+            postPreSumOfProducts: a.postPreSumOfProducts + b.postPreSumOfProducts)
         let preVariance = joint.pre.variance
         if preVariance == 0 || joint.post.variance == 0 { return 0 }
         return joint.covariance / preVariance

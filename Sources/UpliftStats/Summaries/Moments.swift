@@ -17,8 +17,9 @@ struct Moments: Sendable, Hashable {
 
     /// The pooled moments of two arms (for CUPED's theta).
     static func + (a: Moments, b: Moments) -> Moments {
-        Moments(n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares,
-                isProportion: a.isProportion && b.isProportion)
+        Moments(
+            n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares,
+            isProportion: a.isProportion && b.isProportion)
     }
 
     /// The covariance of two components over the same persons, from Σab (gbstats compute_covariance:
@@ -34,8 +35,10 @@ struct Moments: Sendable, Hashable {
 
 /// Var(M/D) by the delta method, for M with mean `meanM` and variance `varianceM`, D likewise, and
 /// their covariance (gbstats variance_of_ratios).
-func varianceOfRatios(meanM: Double, varianceM: Double, meanD: Double, varianceD: Double,
-                      covariance: Double) -> Double {
+func varianceOfRatios(
+    meanM: Double, varianceM: Double, meanD: Double, varianceD: Double,
+    covariance: Double
+) -> Double {
     let d2 = meanD * meanD
     return varianceM / d2 + varianceD * meanM * meanM / (d2 * d2) - 2 * covariance * meanM / (d2 * meanD)
 }

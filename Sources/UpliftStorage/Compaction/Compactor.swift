@@ -1,8 +1,9 @@
+import Synchronization
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-package import UpliftModel
-import Synchronization
 
 /// Merges the segments of one day into few large ones in the configured sort order.
 package enum Compactor {
@@ -37,7 +38,8 @@ package enum Compactor {
         for (k, name) in record.outputs.enumerated() {
             let part = order[min(rows, k * configuration.segmentRows)..<min(rows, (k + 1) * configuration.segmentRows)]
             let bytes = try SegmentWriter.encode(
-                table, rows: part, configuration: configuration, compressionLevel: configuration.compressionLevel, compaction: record)
+                table, rows: part, configuration: configuration, compressionLevel: configuration.compressionLevel,
+                compaction: record)
             try DurableFile.write(bytes, to: directory + "/" + name)
         }
         return record.outputs.map { directory + "/" + $0 }

@@ -38,7 +38,10 @@ package struct DedupIndex {
         var cache = DayCache()
         var fresh: [Event] = []
         fresh.reserveCapacity(events.count)
-        for e in events where try insert(project, &days, &cache, UTCDay(microseconds: e.timestamp).daysSinceEpoch, Fingerprint(e.eventID)) {
+        for e in events
+        where try insert(
+            project, &days, &cache, UTCDay(microseconds: e.timestamp).daysSinceEpoch, Fingerprint(e.eventID))
+        {
             fresh.append(e)
         }
         return fresh
@@ -91,7 +94,9 @@ package struct DedupIndex {
         return true
     }
 
-    private mutating func load(_ project: ProjectSlug, _ days: inout [Int64: Int], _ day: Int64) throws(UpliftError) -> Int {
+    private mutating func load(
+        _ project: ProjectSlug, _ days: inout [Int64: Int], _ day: Int64
+    ) throws(UpliftError) -> Int {
         if let slot = days[day] { return slot }
         let set = FingerprintSet(try loader(project, UTCDay(daysSinceEpoch: day)))
         sets.append(set)

@@ -33,7 +33,12 @@ package enum EventCodec {
                 case .optionalString(let path): out.optionalString(e[keyPath: path])
                 case .micros(let path): out.signed(e[keyPath: path])
                 case .optionalMicros(let path):
-                    if let time = e[keyPath: path] { out.byte(1); out.signed(time) } else { out.byte(0) }
+                    if let time = e[keyPath: path] {
+                        out.byte(1)
+                        out.signed(time)
+                    } else {
+                        out.byte(0)
+                    }
                 }
             }
         }
@@ -49,7 +54,9 @@ package enum EventCodec {
         let project = try r.string()
         let count = try r.varint()
         // Each event needs at least 12 bytes, so a count beyond that is corruption, not a reason to allocate.
-        guard count <= UInt64(bytes.count / 12) else { throw UpliftError(.corrupt, "log record claims \(count) events in \(bytes.count) bytes") }
+        guard count <= UInt64(bytes.count / 12) else {
+            throw UpliftError(.corrupt, "log record claims \(count) events in \(bytes.count) bytes")
+        }
         var events: [Event] = []
         events.reserveCapacity(Int(count))
         for _ in 0..<count {
@@ -157,7 +164,9 @@ package struct ByteReader {
         var shift: UInt64 = 0
         while true {
             let b = try byte()
-            guard shift < 64 else { throw UpliftError(.corrupt, "log record has an overlong varint at byte \(position)") }
+            guard shift < 64 else {
+                throw UpliftError(.corrupt, "log record has an overlong varint at byte \(position)")
+            }
             result |= UInt64(b & 0x7F) << shift
             if b & 0x80 == 0 { return result }
             shift += 7
@@ -180,7 +189,9 @@ package struct ByteReader {
     }
 
     private mutating func utf8(count n: UInt64) throws(UpliftError) -> String {
-        guard n <= UInt64(remaining) else { throw UpliftError(.corrupt, "log record string of \(n) bytes overruns the record at byte \(position)") }
+        guard n <= UInt64(remaining) else {
+            throw UpliftError(.corrupt, "log record string of \(n) bytes overruns the record at byte \(position)")
+        }
         let end = position + Int(n)
         defer { position = end }
         return String(decoding: bytes[position..<end], as: UTF8.self)

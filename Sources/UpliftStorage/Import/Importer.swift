@@ -1,55 +1,56 @@
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-public import UpliftModel
 
 /// Loads NDJSON files (one Segment or PostHog message or batch per line, gzip or not) into a
 /// project. A bad line is reported and skipped; it never aborts the file.
-public struct Importer: Sendable {
-    public struct Report: Sendable, Equatable {
-        public var imported = 0
-        public var duplicates = 0
-        public var rejected = 0
+package struct Importer: Sendable {
+    package struct Report: Sendable, Equatable {
+        package var imported = 0
+        package var duplicates = 0
+        package var rejected = 0
         /// Events whose time lay too far in the future and was set to the import time.
-        public var clamped = 0
-        public var lines = 0
-        public var bytes = 0
+        package var clamped = 0
+        package var lines = 0
+        package var bytes = 0
         /// Pairs of ids that identify and alias messages linked, each once, for the catalog's persons.
-        public var links: [Link] = []
-        public init() {}
+        package var links: [Link] = []
+        package init() {}
     }
 
     /// Two distinct ids of one person.
-    public struct Link: Sendable, Hashable {
-        public var distinctID: String
-        public var linkedID: String
+    package struct Link: Sendable, Hashable {
+        package var distinctID: String
+        package var linkedID: String
     }
 
     /// A message that could not be imported: where it was and why.
-    public struct Rejected: Sendable, Equatable {
-        public var source: String
-        public var line: Int
+    package struct Rejected: Sendable, Equatable {
+        package var source: String
+        package var line: Int
         /// Position inside a batch line, when the line was a batch.
-        public var index: Int?
-        public var code: String
-        public var message: String
+        package var index: Int?
+        package var code: String
+        package var message: String
     }
 
     /// Longest line read: a whole 5 MB batch with room to spare.
     static let maxLineBytes = 8 << 20
 
-    public let store: EventStore
-    public let project: ProjectSlug
-    public var limits = WireLimits()
+    package let store: EventStore
+    package let project: ProjectSlug
+    package var limits = WireLimits()
     /// Events per log append: one record, one fsync.
-    public var batchEvents = 10_000
+    package var batchEvents = 10_000
 
-    public init(store: EventStore, project: ProjectSlug) {
+    package init(store: EventStore, project: ProjectSlug) {
         self.store = store
         self.project = project
     }
 
-    public func run(
+    package func run(
         paths: [String],
         onRejected: @Sendable (Rejected) -> Void,
         onProgress: @Sendable (Report) -> Void = { _ in }
@@ -85,10 +86,14 @@ public struct Importer: Sendable {
                     }
                     // Whole lines only: up to the last newline, or everything once the input has ended.
                     let start = more ? (buffer.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) : buffer.count
-                    for part in await Self.decodeLines(buffer, upTo: start, decoder: decoder, receivedAt: Timestamp.now()) {
+                    for part in await Self.decodeLines(
+                        buffer, upTo: start, decoder: decoder, receivedAt: Timestamp.now())
+                    {
                         for r in part.rejections {
-                            onRejected(Rejected(
-                                source: input.name, line: lineNumber + r.line, index: r.index, code: r.code, message: r.message))
+                            onRejected(
+                                Rejected(
+                                    source: input.name, line: lineNumber + r.line, index: r.index, code: r.code,
+                                    message: r.message))
                         }
                         lineNumber += part.lineCount
                         report.lines += part.nonBlankLines
@@ -106,9 +111,12 @@ public struct Importer: Sendable {
                         lineNumber += 1
                         report.lines += 1
                         report.rejected += 1
-                        onRejected(Rejected(
-                            source: input.name, line: lineNumber, index: nil, code: "line_too_long",
-                            message: "line is longer than \(Self.maxLineBytes) bytes; split it into one message per line"))
+                        onRejected(
+                            Rejected(
+                                source: input.name, line: lineNumber, index: nil, code: "line_too_long",
+                                message:
+                                    "line is longer than \(Self.maxLineBytes) bytes; split it into one message per line"
+                            ))
                         report.bytes += buffer.count
                         buffer.removeAll(keepingCapacity: true)
                         skipping = more
@@ -134,13 +142,17 @@ public struct Importer: Sendable {
 
     private func startAppend(_ pending: inout [Event]) -> Task<EventStore.AppendResult, any Error>? {
         guard !pending.isEmpty else { return nil }
-        let store = self.store, project = self.project, events = pending
+        let store = self.store
+        let project = self.project
+        let events = pending
         pending = []
         pending.reserveCapacity(batchEvents)
         return Task { try await store.append(project: project, events: events) }
     }
 
-    private func settle(_ inFlight: inout Task<EventStore.AppendResult, any Error>?, _ report: inout Report) async throws(UpliftError) {
+    private func settle(
+        _ inFlight: inout Task<EventStore.AppendResult, any Error>?, _ report: inout Report
+    ) async throws(UpliftError) {
         guard let task = inFlight else { return }
         inFlight = nil
         do {
@@ -166,7 +178,9 @@ public struct Importer: Sendable {
     /// Decodes the lines of `buffer[..<end]` on every core (the pool's interactive lane): the bytes
     /// are split at newlines into one piece per core and the pieces returned in order, so that events,
     /// line numbers and rejections come out exactly as from one pass.
-    static func decodeLines(_ buffer: [UInt8], upTo end: Int, decoder: WireDecoder, receivedAt: Int64) async -> [DecodedLines] {
+    static func decodeLines(
+        _ buffer: [UInt8], upTo end: Int, decoder: WireDecoder, receivedAt: Int64
+    ) async -> [DecodedLines] {
         let pieces = end >= 256 << 10 ? WorkPool.shared.width : 1
         guard pieces > 1 else { return [decodeLines(buffer, 0..<end, decoder: decoder, receivedAt: receivedAt)] }
         var bounds = [0]
@@ -192,7 +206,9 @@ public struct Importer: Sendable {
     }
 
     /// Decodes every line of `buffer[range]` (a last line without a newline included).
-    static func decodeLines(_ buffer: [UInt8], _ range: Range<Int>, decoder: WireDecoder, receivedAt: Int64) -> DecodedLines {
+    static func decodeLines(
+        _ buffer: [UInt8], _ range: Range<Int>, decoder: WireDecoder, receivedAt: Int64
+    ) -> DecodedLines {
         var out = DecodedLines()
         buffer.withUnsafeBytes { whole in
             let bytes = UnsafeRawBufferPointer(rebasing: whole[range])
@@ -210,7 +226,8 @@ public struct Importer: Sendable {
                     out.rejections.append((out.lineCount, nil, reason.code, reason.message))
                 }
                 for r in result.rejections {
-                    out.rejections.append((out.lineCount, result.messageCount > 1 ? r.index : nil, r.reason.code, r.reason.message))
+                    out.rejections.append(
+                        (out.lineCount, result.messageCount > 1 ? r.index : nil, r.reason.code, r.reason.message))
                 }
                 out.clamped += result.clampedCount
                 out.events += result.events

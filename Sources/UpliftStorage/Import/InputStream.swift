@@ -1,8 +1,9 @@
+import CZlib
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CZlib
-package import UpliftModel
 
 /// Bytes from a file or standard input, gunzipped on the fly when they start with gzip's magic
 /// bytes (whatever the file is called). Concatenated gzip members are read through, as gzip does.
@@ -56,7 +57,10 @@ package final class InputStream {
     }
 
     private func fill() throws(UpliftError) {
-        if rawStart == rawEnd { rawStart = 0; rawEnd = 0 }
+        if rawStart == rawEnd {
+            rawStart = 0
+            rawEnd = 0
+        }
         if rawEnd == raw.count {
             raw.removeSubrange(0..<rawStart)
             rawEnd -= rawStart
@@ -94,7 +98,9 @@ final class Inflater {
     }
 
     /// Inflates from `input`, appending at most about `max` bytes; returns how many input bytes it used.
-    func inflate(_ input: ArraySlice<UInt8>, into buffer: inout [UInt8], max: Int, name: String) throws(UpliftError) -> Int {
+    func inflate(
+        _ input: ArraySlice<UInt8>, into buffer: inout [UInt8], max: Int, name: String
+    ) throws(UpliftError) -> Int {
         var consumed = 0
         var produced = 0
         var chunk = [UInt8](repeating: 0, count: 256 << 10)
@@ -104,7 +110,8 @@ final class Inflater {
                 let remaining = inBytes.count - consumed
                 if remaining == 0 && !hasPendingOutput { break }
                 let status: Int32 = chunk.withUnsafeMutableBytes { out in
-                    stream.pointee.next_in = UnsafeMutablePointer(mutating: inBytes.baseAddress?.advanced(by: consumed).assumingMemoryBound(to: Bytef.self))
+                    stream.pointee.next_in = UnsafeMutablePointer(
+                        mutating: inBytes.baseAddress?.advanced(by: consumed).assumingMemoryBound(to: Bytef.self))
                     stream.pointee.avail_in = UInt32(remaining)
                     stream.pointee.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
                     stream.pointee.avail_out = UInt32(out.count)
@@ -125,7 +132,8 @@ final class Inflater {
                     if used > 0 || made > 0 { atMemberEnd = false }
                     if used == 0 && made == 0 { return }
                 default:
-                    failure = UpliftError(.invalidInput, "\(name): the gzip data is corrupt (zlib error \(status)); recompress the file")
+                    failure = UpliftError(
+                        .invalidInput, "\(name): the gzip data is corrupt (zlib error \(status)); recompress the file")
                     return
                 }
             }

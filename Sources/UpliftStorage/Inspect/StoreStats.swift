@@ -1,30 +1,30 @@
-public import UpliftModel
+package import UpliftModel
 import UpliftParquet
 
 /// What a project holds on disk, from the segments' footers (no data pages are read).
-public struct ProjectStats: Sendable {
-    public struct ColumnSize: Sendable {
-        public var name: String
+package struct ProjectStats: Sendable {
+    package struct ColumnSize: Sendable {
+        package var name: String
         /// Bytes on disk (compressed pages and headers).
-        public var bytes: Int64
+        package var bytes: Int64
         /// Bytes once decompressed.
-        public var uncompressedBytes: Int64
+        package var uncompressedBytes: Int64
     }
 
-    public var project: ProjectSlug
-    public var events = 0
-    public var segments = 0
-    public var days = 0
-    public var firstDay: UTCDay?
-    public var lastDay: UTCDay?
+    package var project: ProjectSlug
+    package var events = 0
+    package var segments = 0
+    package var days = 0
+    package var firstDay: UTCDay?
+    package var lastDay: UTCDay?
     /// Size of the segment files.
-    public var bytes: Int64 = 0
-    public var columns: [ColumnSize] = []
+    package var bytes: Int64 = 0
+    package var columns: [ColumnSize] = []
 
-    public var bytesPerEvent: Double { events == 0 ? 0 : Double(bytes) / Double(events) }
+    package var bytesPerEvent: Double { events == 0 ? 0 : Double(bytes) / Double(events) }
 
     /// Reads the footers of every segment of a project.
-    public static func read(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> ProjectStats {
+    package static func read(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> ProjectStats {
         let layout = SegmentLayout(root: dataDirectory)
         var stats = ProjectStats(project: project)
         stats.columns = EventSchema.schema.fields.map { ColumnSize(name: $0.name, bytes: 0, uncompressedBytes: 0) }
@@ -51,12 +51,12 @@ public struct ProjectStats: Sendable {
     }
 
     /// Projects with a directory in the data directory.
-    public static func projects(dataDirectory: String) -> [ProjectSlug] {
+    package static func projects(dataDirectory: String) -> [ProjectSlug] {
         SegmentLayout(root: dataDirectory).projects()
     }
 
     /// Bytes in the write-ahead log (events not yet in segments).
-    public static func logBytes(dataDirectory: String) -> Int64 {
+    package static func logBytes(dataDirectory: String) -> Int64 {
         let directory = SegmentLayout(root: dataDirectory).walDirectory
         return DurableFile.list(directory).reduce(0) { $0 + (DurableFile.fileSize(directory + "/" + $1) ?? 0) }
     }

@@ -4,25 +4,25 @@ import UpliftParquet
 /// Checks a data directory without changing it: every page of every segment (checksums, counts,
 /// schema), that each segment's events belong to its day, that no event id is stored twice in a
 /// partition, and every record of the write-ahead log.
-public enum StoreVerifier {
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var path: String
-        public var message: String
-        public var description: String { "\(path): \(message)" }
+package enum StoreVerifier {
+    package struct Problem: Sendable, Equatable, CustomStringConvertible {
+        package var path: String
+        package var message: String
+        package var description: String { "\(path): \(message)" }
     }
 
-    public struct Report: Sendable {
-        public var segments = 0
-        public var events = 0
-        public var logFiles = 0
-        public var logRecords = 0
-        public var problems: [Problem] = []
+    package struct Report: Sendable {
+        package var segments = 0
+        package var events = 0
+        package var logFiles = 0
+        package var logRecords = 0
+        package var problems: [Problem] = []
         /// Things worth knowing that are not damage.
-        public var notes: [Problem] = []
-        public var isClean: Bool { problems.isEmpty }
+        package var notes: [Problem] = []
+        package var isClean: Bool { problems.isEmpty }
     }
 
-    public static func verify(dataDirectory: String) -> Report {
+    package static func verify(dataDirectory: String) -> Report {
         let layout = SegmentLayout(root: dataDirectory)
         var report = Report()
         for project in layout.projects() {
@@ -40,14 +40,22 @@ public enum StoreVerifier {
                             do { ts = try file.read(column: EventColumn.timestamp.index, rowGroup: g) } catch {
                                 throw UpliftError(.corrupt, "\(error)")
                             }
-                            if case .int64(let values) = ts.values, let bad = values.first(where: { !range.contains($0) }) {
-                                report.problems.append(Problem(path: path, message: "holds an event at \(bad) µs, outside its day \(day)"))
+                            if case .int64(let values) = ts.values,
+                                let bad = values.first(where: { !range.contains($0) })
+                            {
+                                report.problems.append(
+                                    Problem(path: path, message: "holds an event at \(bad) µs, outside its day \(day)"))
                                 break
                             }
                         }
-                        let duplicates = try SegmentReader.eventIDFingerprints(paths: [path]).count { !ids.insert($0).inserted }
+                        let duplicates = try SegmentReader.eventIDFingerprints(paths: [path]).count {
+                            !ids.insert($0).inserted
+                        }
                         if duplicates > 0 {
-                            report.problems.append(Problem(path: path, message: "holds \(duplicates) event ids already stored in the same day"))
+                            report.problems.append(
+                                Problem(
+                                    path: path, message: "holds \(duplicates) event ids already stored in the same day")
+                            )
                         }
                     } catch {
                         report.problems.append(Problem(path: path, message: error.message))
@@ -60,10 +68,15 @@ public enum StoreVerifier {
             report.logFiles = log.files.count
             report.logRecords = log.records
             // A torn tail is what a crash leaves; the next open cuts it away, nothing acknowledged is in it.
-            report.notes += log.problems.filter(\.isTornTail).map { Problem(path: $0.file, message: "\($0) (a crash's torn tail: the next open cuts it away)") }
-            report.problems += log.problems.filter { !$0.isTornTail }.map { Problem(path: $0.file, message: $0.description) }
+            report.notes += log.problems.filter(\.isTornTail).map {
+                Problem(path: $0.file, message: "\($0) (a crash's torn tail: the next open cuts it away)")
+            }
+            report.problems += log.problems.filter { !$0.isTornTail }.map {
+                Problem(path: $0.file, message: $0.description)
+            }
         } catch {
-            report.problems.append(Problem(path: layout.walDirectory, message: "cannot read the write-ahead log: \(error)"))
+            report.problems.append(
+                Problem(path: layout.walDirectory, message: "cannot read the write-ahead log: \(error)"))
         }
         return report
     }

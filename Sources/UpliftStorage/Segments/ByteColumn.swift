@@ -1,8 +1,9 @@
+package import UpliftModel
+package import UpliftParquet
+
 #if canImport(Glibc)
 import Glibc
 #endif
-package import UpliftModel
-package import UpliftParquet
 
 /// A growable column of byte strings with 64-bit offsets: a whole day of one column, which can pass
 /// the 2 GiB a Parquet `ByteArrays` (Int32 offsets) addresses.
@@ -62,7 +63,8 @@ package struct ByteColumn: Sendable {
             bytes.withUnsafeBytes { src in
                 offsets.withUnsafeBufferPointer { off in
                     for r in rows {
-                        let start = off[Int(r)], n = off[Int(r) + 1] - start
+                        let start = off[Int(r)]
+                        let n = off[Int(r) + 1] - start
                         if n > 0, let dst = buffer.baseAddress, let from = src.baseAddress {
                             memcpy(dst + at, from + start, n)
                         }

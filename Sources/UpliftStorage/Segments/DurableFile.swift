@@ -1,9 +1,10 @@
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-package import UpliftModel
 
 /// Small POSIX helpers for files that must survive a crash: write to a temporary name, fsync,
 /// rename into place, fsync the directory. Blocking: call from a thread that may block.
@@ -81,7 +82,10 @@ package enum DurableFile {
             while offset < size {
                 let n = read(fd, buffer.baseAddress! + offset, size - offset)
                 if n < 0, errno == EINTR { continue }
-                if n <= 0 { failure = ioError("cannot read \(path)"); return }
+                if n <= 0 {
+                    failure = ioError("cannot read \(path)")
+                    return
+                }
                 offset += n
             }
         }

@@ -25,13 +25,14 @@ package struct EventSegment: Sendable {
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> Strings? in
             if let d = try file.readDictionary(column: column.index, rowGroup: rowGroup),
-               case .byteArrays(let values) = d.dictionary {
+                case .byteArrays(let values) = d.dictionary
+            {
                 // The reader has bounds-checked every index against the dictionary.
                 guard d.indices.count == rows else { return nil }
                 return .dictionary((0..<values.count).map { values.string(at: $0) }, indices: d.indices)
             }
             guard case .byteArrays(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
-                  values.count == rows
+                values.count == rows
             else { return nil }
             return .plain((0..<values.count).map { values.string(at: $0) })
         }
@@ -43,7 +44,7 @@ package struct EventSegment: Sendable {
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> [Int64]? in
             guard case .int64(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
-                  values.count == rows
+                values.count == rows
             else { return nil }
             return values
         }
@@ -56,7 +57,7 @@ package struct EventSegment: Sendable {
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> Texts? in
             guard case .byteArrays(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
-                  values.count == rows
+                values.count == rows
             else { return nil }
             return Texts(values: values)
         }

@@ -2,7 +2,7 @@ package import UpliftModel
 
 /// The row order inside a segment. Sorting by person then time puts each person's events side by
 /// side (what funnels and retention scan) and makes the distinct-id column one long dictionary run.
-public enum EventSortOrder: String, Sendable, CaseIterable {
+package enum EventSortOrder: String, Sendable, CaseIterable {
     /// `distinct_id, timestamp, event_id`.
     case distinctIDThenTime = "distinct_id,timestamp"
     /// `event, distinct_id, timestamp, event_id`.
@@ -34,7 +34,8 @@ public enum EventSortOrder: String, Sendable, CaseIterable {
 
     /// Byte-wise three-way comparison of the UTF-8 of two strings.
     package static func compare(_ a: String, _ b: String) -> Int {
-        var a = a, b = b
+        var a = a
+        var b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in compareBytes(x.baseAddress, x.count, y.baseAddress, y.count) }
         }

@@ -36,7 +36,8 @@ extension EventTable {
                 keys.sort { a, b in
                     if a.primary != b.primary { return a.primary < b.primary }
                     if a.time != b.time { return a.time < b.time }
-                    let ra = Int(a.row), rb = Int(b.row)
+                    let ra = Int(a.row)
+                    let rb = Int(b.row)
                     let c = compareBytes(
                         idBytes.baseAddress.map { $0 + off[ra] }, off[ra + 1] - off[ra],
                         idBytes.baseAddress.map { $0 + off[rb] }, off[rb + 1] - off[rb])
@@ -66,7 +67,9 @@ extension ByteColumn {
             offsets.withUnsafeBufferPointer { off in
                 let base = raw.baseAddress
                 func equal(_ a: Int, _ b: Int) -> Bool {
-                    compareBytes(base.map { $0 + off[a] }, off[a + 1] - off[a], base.map { $0 + off[b] }, off[b + 1] - off[b]) == 0
+                    compareBytes(
+                        base.map { $0 + off[a] }, off[a + 1] - off[a], base.map { $0 + off[b] }, off[b + 1] - off[b])
+                        == 0
                 }
                 var previous = -1
                 for i in 0..<n {
@@ -83,7 +86,10 @@ extension ByteColumn {
                     var found: Int32 = -1
                     while table[slot] >= 0 {
                         let id = Int(table[slot])
-                        if hashes[id] == h, equal(firsts[id], i) { found = Int32(id); break }
+                        if hashes[id] == h, equal(firsts[id], i) {
+                            found = Int32(id)
+                            break
+                        }
                         slot = (slot + 1) & mask
                     }
                     if found < 0 {
@@ -108,7 +114,8 @@ extension ByteColumn {
         let order = bytes.withUnsafeBytes { raw in
             offsets.withUnsafeBufferPointer { off in
                 firsts.indices.sorted { x, y in
-                    let a = firsts[x], b = firsts[y]
+                    let a = firsts[x]
+                    let b = firsts[y]
                     return compareBytes(
                         raw.baseAddress.map { $0 + off[a] }, off[a + 1] - off[a],
                         raw.baseAddress.map { $0 + off[b] }, off[b + 1] - off[b]) < 0

@@ -65,7 +65,7 @@ package struct EventTable: Sendable {
     package mutating func append(rowGroup c: [ColumnData]) throws(UpliftError) {
         let rows = c.first?.count ?? 0
         guard c.count == EventColumn.all.count,
-              c.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
+            c.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
         else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
         // Everything is checked before anything is appended, so a refused row group leaves the table as it was.
         for column in EventColumn.all {

@@ -1,7 +1,8 @@
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-package import UpliftModel
 
 /// Where things live in a data directory:
 /// `<data>/events/project=<slug>/date=YYYY-MM-DD/<segment>.parquet` (Hive partitions) and `<data>/wal/`.

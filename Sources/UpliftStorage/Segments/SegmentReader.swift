@@ -56,11 +56,14 @@ package enum SegmentReader {
             let file = try open(path: path)
             for g in 0..<file.rowGroups.count {
                 let column = try wrap(path) { try file.read(column: EventColumn.eventID.index, rowGroup: g) }
-                guard case .byteArrays(let ids) = column.values else { throw UpliftError(.corrupt, "segment \(path): event_id is not a string column") }
+                guard case .byteArrays(let ids) = column.values else {
+                    throw UpliftError(.corrupt, "segment \(path): event_id is not a string column")
+                }
                 out.reserveCapacity(out.count + ids.count)
                 ids.bytes.withUnsafeBytes { raw in
                     for i in 0..<ids.count {
-                        let start = Int(ids.offsets[i]), end = Int(ids.offsets[i + 1])
+                        let start = Int(ids.offsets[i])
+                        let end = Int(ids.offsets[i + 1])
                         out.append(Fingerprint(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<end])))
                     }
                 }
@@ -75,7 +78,9 @@ package enum SegmentReader {
         func names(_ key: String) -> [String]? {
             file.metadataValue(for: key).map { $0.split(separator: ",").map(String.init) }
         }
-        guard let replaces = names(SegmentWriter.replacesKey), let outputs = names(SegmentWriter.outputsKey) else { return nil }
+        guard let replaces = names(SegmentWriter.replacesKey), let outputs = names(SegmentWriter.outputsKey) else {
+            return nil
+        }
         return CompactionRecord(replaces: replaces, outputs: outputs)
     }
 

@@ -15,7 +15,10 @@ package enum SegmentWriter {
         _ table: EventTable, rows: ArraySlice<Int32>, configuration: StoreConfiguration, compressionLevel: Int32,
         compaction: CompactionRecord? = nil
     ) throws(UpliftError) -> [UInt8] {
-        try encode(rowCount: rows.count, configuration: configuration, compressionLevel: compressionLevel, compaction: compaction) {
+        try encode(
+            rowCount: rows.count, configuration: configuration, compressionLevel: compressionLevel,
+            compaction: compaction
+        ) {
             range throws(UpliftError) in
             try table.rowGroup(rows[(rows.startIndex + range.lowerBound)..<(rows.startIndex + range.upperBound)])
         }
@@ -68,13 +71,16 @@ package enum SegmentWriter {
         }
         let work = partitions.sorted { ($0.key.project, $0.key.day) < ($1.key.project, $1.key.day) }
         return try await parallelMap(work, lane: .background) { entry throws(UpliftError) in
-            let path = layout.partitionDirectory(entry.key.project, entry.key.day) + "/" + SegmentLayout.newSegmentName(kind: "f")
+            let path =
+                layout.partitionDirectory(entry.key.project, entry.key.day) + "/"
+                + SegmentLayout.newSegmentName(kind: "f")
             var table = EventTable()
             table.reserveCapacity(entry.value.count)
             for ref in entry.value { table.append(batches[Int(ref.batch)].events[Int(ref.index)]) }
             let order = table.permutation(configuration.sortOrder)
             let bytes = try encode(
-                table, rows: order[...], configuration: configuration, compressionLevel: configuration.flushCompressionLevel)
+                table, rows: order[...], configuration: configuration,
+                compressionLevel: configuration.flushCompressionLevel)
             try DurableFile.write(bytes, to: path)
             return (entry.key.project, entry.key.day, path)
         }

@@ -1,7 +1,8 @@
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
-package import UpliftModel
 
 /// An exclusive `flock` on `<data>/LOCK`, so two processes never write one log at once.
 /// The kernel drops it when the process dies, so a crash never leaves a stale lock.
@@ -14,7 +15,10 @@ package final class DataDirectoryLock: @unchecked Sendable {
         guard fd >= 0 else { throw DurableFile.ioError("cannot open \(path)") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw UpliftError(.io, "the data directory \(directory) is in use by another uplift process; stop it or use another --data directory")
+            throw UpliftError(
+                .io,
+                "the data directory \(directory) is in use by another uplift process; stop it or use another --data directory"
+            )
         }
     }
 

@@ -1,5 +1,5 @@
 import AsyncAlgorithms
-public import UpliftModel
+package import UpliftModel
 
 /// The durable event store of one data directory.
 ///
@@ -8,13 +8,13 @@ public import UpliftModel
 /// day, written to a temporary name, fsynced, renamed, the directory fsynced) and only then
 /// removes the log files it covered. Opening the store replays whatever the log still holds;
 /// dedup makes that replay idempotent.
-public actor EventStore {
-    public struct AppendResult: Sendable, Equatable {
-        public var accepted: Int
-        public var duplicates: Int
+package actor EventStore {
+    package struct AppendResult: Sendable, Equatable {
+        package var accepted: Int
+        package var duplicates: Int
     }
 
-    public let configuration: StoreConfiguration
+    package let configuration: StoreConfiguration
     package let layout: SegmentLayout
     private let wal: WriteAheadLog
     private let lock: DataDirectoryLock
@@ -39,14 +39,15 @@ public actor EventStore {
     private var closed = false
 
     /// Opens (creating if needed) the store, finishing any interrupted compaction and replaying the log.
-    public static func open(_ configuration: StoreConfiguration) async throws(UpliftError) -> EventStore {
+    package static func open(_ configuration: StoreConfiguration) async throws(UpliftError) -> EventStore {
         let layout = SegmentLayout(root: configuration.dataDirectory)
         let opened = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try DurableFile.createDirectories(layout.root)
             let lock = try DataDirectoryLock(directory: layout.root)
             let manifest = try SegmentManifest.load(layout)
             do {
-                let (wal, recovered, _) = try WriteAheadLog.open(directory: layout.walDirectory, options: configuration.walOptions)
+                let (wal, recovered, _) = try WriteAheadLog.open(
+                    directory: layout.walDirectory, options: configuration.walOptions)
                 return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
             } catch let error as UpliftError {
                 throw error
@@ -90,7 +91,7 @@ public actor EventStore {
     }
 
     /// Stores events durably, dropping those whose id the project already has.
-    public func append(project: ProjectSlug, events: [Event]) async throws(UpliftError) -> AppendResult {
+    package func append(project: ProjectSlug, events: [Event]) async throws(UpliftError) -> AppendResult {
         guard !closed else { throw UpliftError(.io, "the event store is closed") }
         var fresh = try deduplicate(project: project, events)
         if fresh.count < events.count, !inFlight.isEmpty {
@@ -117,7 +118,9 @@ public actor EventStore {
             defer { appendFinished(id) }
             // Not acknowledged: forget the events unless a flush already made them durable anyway.
             if memtable.remove(batch: id) != nil {
-                for e in fresh { dedup.remove(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) }
+                for e in fresh {
+                    dedup.remove(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID))
+                }
             }
             throw error as? UpliftError ?? UpliftError(.io, "cannot write the write-ahead log", cause: error)
         }
@@ -160,11 +163,12 @@ public actor EventStore {
     }
 
     private func memtableIsFull(factor: Int) -> Bool {
-        memtable.eventCount >= configuration.flushEvents * factor || memtable.approximateBytes >= configuration.flushBytes * factor
+        memtable.eventCount >= configuration.flushEvents * factor
+            || memtable.approximateBytes >= configuration.flushBytes * factor
     }
 
     /// Writes everything in memory to segments and trims the log. Waits for a flush already running.
-    public func flush() async throws(UpliftError) {
+    package func flush() async throws(UpliftError) {
         while isFlushing { await waitForFlush() }
         guard !memtable.isEmpty else { return }
         isFlushing = true
@@ -181,7 +185,8 @@ public actor EventStore {
         }
         flushing = memtable.takeAll()
         do {
-            let written = try await SegmentWriter.writePartitions(of: flushing, layout: layout, configuration: configuration)
+            let written = try await SegmentWriter.writePartitions(
+                of: flushing, layout: layout, configuration: configuration)
             for (project, day, path) in written { manifest.add(project: project, day: day, path: path) }
         } catch {
             // Nothing is lost (the log still has it all); keep the events in memory for the next try.
@@ -207,7 +212,7 @@ public actor EventStore {
     /// `configuration.flushInterval` when events wait (checked four times an interval, on
     /// `configuration.clock`). Appends then return as soon as the log has their events, holding back
     /// only when twice the flush threshold waits in memory.
-    public func runFlusher() async {
+    package func runFlusher() async {
         await runFlusher(on: configuration.clock)
     }
 
@@ -217,7 +222,7 @@ public actor EventStore {
 
     /// The flusher, checking for old events at each of `ticks`: it stops when they end (a server
     /// ends them on graceful shutdown) or when the task is cancelled.
-    public func runFlusher(ticks: some AsyncSequence & Sendable) async {
+    package func runFlusher(ticks: some AsyncSequence & Sendable) async {
         let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         flusherSignal = signal
         defer {
@@ -252,7 +257,7 @@ public actor EventStore {
     }
 
     /// The store's health and backlog, for readiness checks and metrics.
-    public func status() -> StoreStatus {
+    package func status() -> StoreStatus {
         // Batches are kept in arrival order: the first one's first event is (about) the oldest.
         let oldestPending = (flushing.first ?? memtable.batches.first)?.events.first?.receivedAt
         return StoreStatus(
@@ -262,7 +267,7 @@ public actor EventStore {
     }
 
     /// What a query reads: the segments of a project plus the events still only in the log.
-    public func snapshot(project: ProjectSlug) -> Snapshot {
+    package func snapshot(project: ProjectSlug) -> Snapshot {
         Snapshot(
             project: project,
             segments: manifest.segments(of: project),
@@ -270,7 +275,7 @@ public actor EventStore {
     }
 
     /// Projects with stored or pending events.
-    public func projects() -> [ProjectSlug] {
+    package func projects() -> [ProjectSlug] {
         Set(manifest.projects + memtable.batches.map(\.project) + flushing.map(\.project)).sorted()
     }
 
@@ -278,11 +283,13 @@ public actor EventStore {
     /// have flushed or several segments (they get no more events, so one rewrite is the last), and
     /// any day whose segments pile up past `maxSegments` (today under heavy load).
     /// Closed days with events still in the log count too (compacting flushes first).
-    public func daysToCompact(project: ProjectSlug, today: UTCDay, maxSegments: Int = 16) -> [UTCDay] {
-        var days = Set(manifest.days(of: project).filter { day in
-            let segments = manifest.segments(of: project, day: day)
-            return segments.count > maxSegments || (day < today && Compactor.needsCompaction(segments, configuration: configuration))
-        })
+    package func daysToCompact(project: ProjectSlug, today: UTCDay, maxSegments: Int = 16) -> [UTCDay] {
+        var days = Set(
+            manifest.days(of: project).filter { day in
+                let segments = manifest.segments(of: project, day: day)
+                return segments.count > maxSegments
+                    || (day < today && Compactor.needsCompaction(segments, configuration: configuration))
+            })
         for batch in memtable.batches where batch.project == project {
             for event in batch.events where event.timestamp < today.startMicroseconds {
                 days.insert(UTCDay(microseconds: event.timestamp))
@@ -293,15 +300,19 @@ public actor EventStore {
 
     /// Merges the small segments of each day of a project (or of the given days) into sorted, larger ones.
     @discardableResult
-    public func compact(project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false) async throws(UpliftError) -> CompactionReport {
+    package func compact(
+        project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false
+    ) async throws(UpliftError) -> CompactionReport {
         try await flush()
         var report = CompactionReport()
-        let layout = self.layout, configuration = self.configuration
+        let layout = self.layout
+        let configuration = self.configuration
         let work = (days ?? manifest.days(of: project)).map { ($0, manifest.segments(of: project, day: $0)) }
             .filter { force ? !$0.1.isEmpty : Compactor.needsCompaction($0.1, configuration: configuration) }
         // Days side by side on the background lane (compression dominates): as many as there are cores.
         let outputs = try await parallelMap(work, lane: .background) { (day, sources) throws(UpliftError) in
-            let outputs = try Compactor.compact(sources, project: project, day: day, layout: layout, configuration: configuration)
+            let outputs = try Compactor.compact(
+                sources, project: project, day: day, layout: layout, configuration: configuration)
             return outputs
         }
         for ((day, sources), written) in zip(work, outputs) {
@@ -320,7 +331,7 @@ public actor EventStore {
     }
 
     /// Flushes and closes the log; the store cannot be used afterwards.
-    public func close() async throws(UpliftError) {
+    package func close() async throws(UpliftError) {
         guard !closed else { return }
         try await flush()
         closed = true
@@ -330,24 +341,24 @@ public actor EventStore {
 }
 
 /// A moment's view of the store for operators.
-public struct StoreStatus: Sendable {
+package struct StoreStatus: Sendable {
     /// Bytes in the write-ahead log files.
-    public var logBytes: UInt64
+    package var logBytes: UInt64
     /// Whether the newest log write failed (disk full, I/O error).
-    public var logFailing: Bool
-    public var closed: Bool
+    package var logFailing: Bool
+    package var closed: Bool
     /// Events in the log that no segment holds yet.
-    public var pendingEvents: Int
+    package var pendingEvents: Int
     /// Receive time (µs) of the oldest of them: the flush lag is now minus this.
-    public var oldestPendingReceivedAt: Int64?
-    public var lastFlushError: UpliftError?
+    package var oldestPendingReceivedAt: Int64?
+    package var lastFlushError: UpliftError?
 }
 
-public struct CompactionReport: Sendable, Equatable {
-    public var partitions = 0
-    public var segmentsRead = 0
-    public var segmentsWritten = 0
-    public init(partitions: Int = 0, segmentsRead: Int = 0, segmentsWritten: Int = 0) {
+package struct CompactionReport: Sendable, Equatable {
+    package var partitions = 0
+    package var segmentsRead = 0
+    package var segmentsWritten = 0
+    package init(partitions: Int = 0, segmentsRead: Int = 0, segmentsWritten: Int = 0) {
         self.partitions = partitions
         self.segmentsRead = segmentsRead
         self.segmentsWritten = segmentsWritten

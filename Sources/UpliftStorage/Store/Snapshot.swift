@@ -1,14 +1,14 @@
-public import UpliftModel
+package import UpliftModel
 
 /// A consistent view of one project: its segments plus the events still only in the log.
-public struct Snapshot: Sendable {
-    public var project: ProjectSlug
+package struct Snapshot: Sendable {
+    package var project: ProjectSlug
     /// Paths of the Parquet segments, by day.
-    public var segments: [String]
+    package var segments: [String]
     /// Acknowledged events not yet written to a segment.
-    public var pending: [Event]
+    package var pending: [Event]
 
-    public init(project: ProjectSlug, segments: [String], pending: [Event]) {
+    package init(project: ProjectSlug, segments: [String], pending: [Event]) {
         self.project = project
         self.segments = segments
         self.pending = pending
@@ -20,7 +20,7 @@ extension Snapshot {
     /// directory (`uplift funnel` beside a running server). Nothing is changed: a compaction in
     /// progress or interrupted is resolved the way opening the store would (see `SegmentManifest.load`),
     /// only in the listing. Events still only in the log are not included.
-    public static func onDisk(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> Snapshot {
+    package static func onDisk(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> Snapshot {
         let layout = SegmentLayout(root: dataDirectory)
         var segments: [String] = []
         for day in layout.days(project) {
@@ -29,7 +29,11 @@ extension Snapshot {
             var obsolete = Set<String>()
             for path in paths where SegmentLayout.isCompacted(path) {
                 guard let record = try SegmentReader.compactionRecord(path: path) else { continue }
-                if record.outputs.allSatisfy(present.contains) { obsolete.formUnion(record.replaces) } else { obsolete.insert(SegmentLayout.name(of: path)) }
+                if record.outputs.allSatisfy(present.contains) {
+                    obsolete.formUnion(record.replaces)
+                } else {
+                    obsolete.insert(SegmentLayout.name(of: path))
+                }
             }
             paths.removeAll { obsolete.contains(SegmentLayout.name(of: $0)) }
             segments += paths
@@ -38,7 +42,7 @@ extension Snapshot {
     }
 
     /// The UTC day of a segment, from its partition directory (`…/date=YYYY-MM-DD/…`).
-    public static func day(ofSegment path: String) -> UTCDay? {
+    package static func day(ofSegment path: String) -> UTCDay? {
         let parts = path.split(separator: "/")
         guard parts.count >= 2, parts[parts.count - 2].hasPrefix("date=") else { return nil }
         return UTCDay(String(parts[parts.count - 2].dropFirst(5)))

@@ -1,30 +1,30 @@
 /// How the event store behaves; defaults suit a laptop, flags and environment fill it at the edge.
-public struct StoreConfiguration: Sendable {
+package struct StoreConfiguration: Sendable {
     /// The data directory (`--data`, `UPLIFT_DATA`).
-    public var dataDirectory: String
+    package var dataDirectory: String
     /// Flush the log into segments once this many events wait in memory…
-    public var flushEvents: Int = 500_000
+    package var flushEvents: Int = 500_000
     /// …or once they take about this many bytes of memory.
-    public var flushBytes: Int = 256 << 20
+    package var flushBytes: Int = 256 << 20
     /// With a background flusher, also flush events that have waited this long.
-    public var flushInterval: Duration = .seconds(30)
+    package var flushInterval: Duration = .seconds(30)
     /// Rows per Parquet row group: the unit a scan can skip by its min/max statistics.
-    public var rowGroupRows: Int = 128 * 1024
+    package var rowGroupRows: Int = 128 * 1024
     /// Largest compacted segment, in rows; a day with more gets several.
-    public var segmentRows: Int = 4 << 20
+    package var segmentRows: Int = 4 << 20
     /// zlib level for GZIP pages of compacted segments (1 fastest … 9 smallest).
-    public var compressionLevel: Int32 = 6
+    package var compressionLevel: Int32 = 6
     /// zlib level for flushed segments, which live only until compaction merges them.
-    public var flushCompressionLevel: Int32 = 1
+    package var flushCompressionLevel: Int32 = 1
     /// Row order inside segments.
-    public var sortOrder: EventSortOrder = .distinctIDThenTime
+    package var sortOrder: EventSortOrder = .distinctIDThenTime
     /// The clock the background flusher ticks on and measures how long events have waited
     /// (tests pass a test clock and advance it).
-    public var clock: any Clock<Duration> = ContinuousClock()
+    package var clock: any Clock<Duration> = ContinuousClock()
     /// The write-ahead log's settings (commit observer; fault injection in tests).
-    public var walOptions = WALOptions()
+    package var walOptions = WALOptions()
 
-    public init(dataDirectory: String) {
+    package init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
     }
 }

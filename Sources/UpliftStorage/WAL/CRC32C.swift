@@ -46,7 +46,8 @@ package enum CRC32C {
             while n >= 8 {
                 let lo = p.loadUnaligned(as: UInt32.self).littleEndian ^ c
                 let hi = p.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
-                c = t[7 * 256 + Int(lo & 0xFF)]
+                c =
+                    t[7 * 256 + Int(lo & 0xFF)]
                     ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((lo >> 16) & 0xFF)]
                     ^ t[4 * 256 + Int(lo >> 24)]

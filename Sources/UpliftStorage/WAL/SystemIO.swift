@@ -1,3 +1,5 @@
+import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import UpliftModel
 
 /// A failed system call: the operation, the path and `errno`. Kept as the `cause` of the
 /// `UpliftError` so callers (and tests) can see which errno it was.
@@ -68,23 +69,31 @@ package enum SystemIO {
     }
 
     /// Writes all of `bytes` at `offset`, retrying short writes and EINTR.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, path: String) throws(SystemCallError) {
+    static func writeAll(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: UInt64, path: String
+    ) throws(SystemCallError) {
         guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, base + done, bytes.count - done, off_t(offset) + off_t(done))
-            if n > 0 { done += n; continue }
+            if n > 0 {
+                done += n
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             throw fail("pwrite", path, n == 0 ? EIO : errno)
         }
     }
 
     /// Writes the first `count` bytes of `bytes` at `offset`.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], count: Int, at offset: UInt64, path: String) throws(SystemCallError) {
+    static func writeAll(
+        _ fd: Int32, _ bytes: [UInt8], count: Int, at offset: UInt64, path: String
+    ) throws(SystemCallError) {
         var failure: SystemCallError?
         bytes.withUnsafeBytes { all in
             do throws(SystemCallError) {
-                try writeAll(fd, UnsafeRawBufferPointer(rebasing: all[0..<min(count, all.count)]), at: offset, path: path)
+                try writeAll(
+                    fd, UnsafeRawBufferPointer(rebasing: all[0..<min(count, all.count)]), at: offset, path: path)
             } catch {
                 failure = error
             }
@@ -100,7 +109,10 @@ package enum SystemIO {
             guard let base = buffer.baseAddress else { return }
             while initialized < count {
                 let n = pread(fd, base + initialized, count - initialized, off_t(offset) + off_t(initialized))
-                if n > 0 { initialized += n; continue }
+                if n > 0 {
+                    initialized += n
+                    continue
+                }
                 if n == 0 { return }
                 if errno == EINTR { continue }
                 failure = fail("pread", path)

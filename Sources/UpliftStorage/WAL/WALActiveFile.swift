@@ -1,3 +1,5 @@
+import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import UpliftModel
 
 /// The file appends go to. Lives inside a Mutex: the writer thread holds it for one batch
 /// (write + sync), `rotate` holds it to switch files, so a rotation never splits a batch.
@@ -45,7 +46,8 @@ struct WALActiveFile: ~Copyable {
             }
             return fd
         } catch {
-            throw error.upliftError("cannot create a write-ahead log file", advice: "Check permissions and free disk space.")
+            throw error.upliftError(
+                "cannot create a write-ahead log file", advice: "Check permissions and free disk space.")
         }
     }
 
@@ -70,7 +72,8 @@ struct WALActiveFile: ~Copyable {
         } catch {
             let failure = error.upliftError(
                 "could not write \(records) records to the write-ahead log",
-                advice: "None of them were kept; the request can be retried once the disk is healthy (check free space)."
+                advice:
+                    "None of them were kept; the request can be retried once the disk is healthy (check free space)."
             )
             rollBack(to: start)
             return .failure(failure)

@@ -51,12 +51,14 @@ final class WALCore: Sendable {
     /// commit, with no timer. Returns once the log is closed and the queue is drained.
     func runWriter() {
         while true {
-            let batch: [PendingAppend]? = queue.wait(until: { !$0.pending.isEmpty || $0.closed }) { queue in
-                guard !queue.pending.isEmpty else { return nil }
-                let taken = queue.pending
-                queue.pending = []
-                return taken
-            }
+            let batch: [PendingAppend]? = queue.wait(
+                until: { !$0.pending.isEmpty || $0.closed },
+                then: { queue in
+                    guard !queue.pending.isEmpty else { return nil }
+                    let taken = queue.pending
+                    queue.pending = []
+                    return taken
+                })
             guard let batch else { return }
             commit(batch)
         }
@@ -71,8 +73,15 @@ final class WALCore: Sendable {
             let result = file.write(batch.map(\.bytes), records: recordCount)
             return (file.sequence, result)
         }
-        if case .failure = result { lastCommitFailed.store(true, ordering: .relaxed) } else { lastCommitFailed.store(false, ordering: .relaxed) }
-        onCommit?(WALCommit(records: recordCount, bytes: byteCount, duration: started.duration(to: .now), succeeded: (try? result.get()) != nil))
+        if case .failure = result {
+            lastCommitFailed.store(true, ordering: .relaxed)
+        } else {
+            lastCommitFailed.store(false, ordering: .relaxed)
+        }
+        onCommit?(
+            WALCommit(
+                records: recordCount, bytes: byteCount, duration: started.duration(to: .now),
+                succeeded: (try? result.get()) != nil))
         switch result {
         case .success(let start):
             if byteCount > 0 {

@@ -43,7 +43,8 @@ struct WALFileScanner {
                 throw error
             }
         } catch {
-            throw error.upliftError("cannot read write-ahead log file", advice: "Check that the file exists and is readable.")
+            throw error.upliftError(
+                "cannot read write-ahead log file", advice: "Check that the file exists and is readable.")
         }
     }
 
@@ -130,7 +131,8 @@ struct WALFileScanner {
         guard try ensure(offset, count) else { return .truncated }
         let j = windowIndex(offset) + WALFormat.recordHeaderSize
         let actual = window.withUnsafeBytes {
-            WALFormat.recordChecksum(length: length, payload: UnsafeRawBufferPointer(rebasing: $0[j..<(j + Int(length))]))
+            WALFormat.recordChecksum(
+                length: length, payload: UnsafeRawBufferPointer(rebasing: $0[j..<(j + Int(length))]))
         }
         return actual == stored ? .valid(length: Int(length)) : .badChecksum
     }

@@ -50,7 +50,10 @@ package enum WALFormat {
             total += recordHeaderSize + payload.count
         }
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            guard let base = UnsafeMutableRawPointer(buffer.baseAddress) else { initialized = 0; return }
+            guard let base = UnsafeMutableRawPointer(buffer.baseAddress) else {
+                initialized = 0
+                return
+            }
             var offset = 0
             for payload in payloads {
                 let length = UInt32(payload.count)

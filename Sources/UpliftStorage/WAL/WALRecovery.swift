@@ -20,7 +20,8 @@ enum WALRecovery {
         do throws(SystemCallError) {
             names = try SystemIO.listDirectory(directory)
         } catch {
-            throw error.upliftError("cannot list the write-ahead log directory", advice: "Check that it exists and is readable.")
+            throw error.upliftError(
+                "cannot list the write-ahead log directory", advice: "Check that it exists and is readable.")
         }
         return names.compactMap { name in
             WALFormat.sequence(fileName: name).map { LogFile(sequence: $0, path: directory + "/" + name) }
@@ -57,7 +58,8 @@ enum WALRecovery {
             + "the log directory to accept losing the events it holds."
         let code: UpliftError.Code = problem.kind == .unsupportedVersion ? .unsupported : .corrupt
         return UpliftError(
-            code, "write-ahead log file \(problem.file) at offset \(problem.offset): \(problem.kind.explanation); \(why). \(advice)"
+            code,
+            "write-ahead log file \(problem.file) at offset \(problem.offset): \(problem.kind.explanation); \(why). \(advice)"
         )
     }
 
@@ -76,7 +78,8 @@ enum WALRecovery {
             }
             try SystemIO.syncDirectory(directory)
         } catch {
-            throw error.upliftError("cannot cut the torn tail of the write-ahead log", advice: "Check permissions and free space.")
+            throw error.upliftError(
+                "cannot cut the torn tail of the write-ahead log", advice: "Check permissions and free space.")
         }
     }
 
@@ -85,7 +88,8 @@ enum WALRecovery {
         do throws(SystemCallError) {
             try SystemIO.remove(file.path)
         } catch {
-            throw error.upliftError("cannot remove an empty write-ahead log file", advice: "Check directory permissions.")
+            throw error.upliftError(
+                "cannot remove an empty write-ahead log file", advice: "Check directory permissions.")
         }
     }
 }

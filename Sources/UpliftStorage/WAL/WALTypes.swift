@@ -1,44 +1,44 @@
 /// A place in the log: a file's sequence number and a byte offset in it. `append` returns the
 /// position just after its last record; positions order the way records were written.
-public struct WALPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var fileSequence: UInt64
-    public var offset: UInt64
+package struct WALPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var fileSequence: UInt64
+    package var offset: UInt64
 
-    public init(fileSequence: UInt64, offset: UInt64) {
+    package init(fileSequence: UInt64, offset: UInt64) {
         self.fileSequence = fileSequence
         self.offset = offset
     }
 
-    public static func < (a: WALPosition, b: WALPosition) -> Bool {
+    package static func < (a: WALPosition, b: WALPosition) -> Bool {
         (a.fileSequence, a.offset) < (b.fileSequence, b.offset)
     }
 
-    public var description: String { "\(WALFormat.fileName(sequence: fileSequence))@\(offset)" }
+    package var description: String { "\(WALFormat.fileName(sequence: fileSequence))@\(offset)" }
 }
 
 /// One record delivered by replay: its payload and the position just after it.
-public struct WALRecord: Sendable {
-    public var payload: [UInt8]
-    public var position: WALPosition
+package struct WALRecord: Sendable {
+    package var payload: [UInt8]
+    package var position: WALPosition
 }
 
 /// Settings of a write-ahead log.
-public struct WALOptions: Sendable {
+package struct WALOptions: Sendable {
     /// Fault injection for tests; empty in production.
     package var faults = WALFaults()
     /// Called on the writer thread after each group commit (write and data sync), successful or
     /// not, with how long it took: for the server's fsync histogram. Must be quick.
-    public var onCommit: (@Sendable (WALCommit) -> Void)?
+    package var onCommit: (@Sendable (WALCommit) -> Void)?
 
-    public init() {}
+    package init() {}
 }
 
 /// One group commit of the log: one write and one data sync for every append that was waiting.
-public struct WALCommit: Sendable {
-    public var records: Int
-    public var bytes: Int
-    public var duration: Duration
-    public var succeeded: Bool
+package struct WALCommit: Sendable {
+    package var records: Int
+    package var bytes: Int
+    package var duration: Duration
+    package var succeeded: Bool
 }
 
 /// Failures a test can inject into the writer to prove that a failed batch leaves nothing behind.
@@ -56,7 +56,7 @@ package struct WALFaults: Sendable {
 }
 
 /// What is wrong at one place of a log file.
-public enum WALProblemKind: String, Sendable, Hashable {
+package enum WALProblemKind: String, Sendable, Hashable {
     /// The file is shorter than its 8-byte header (or the header is still all zeros).
     case missingHeader = "missing_header"
     /// The header does not start with `UPLWAL\0`: not a log file of ours.
@@ -83,46 +83,46 @@ public enum WALProblemKind: String, Sendable, Hashable {
 }
 
 /// One problem found in a log file.
-public struct WALProblem: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var offset: UInt64
-    public var kind: WALProblemKind
+package struct WALProblem: Sendable, Hashable, CustomStringConvertible {
+    package var file: String
+    package var offset: UInt64
+    package var kind: WALProblemKind
     /// True when this is a torn tail of the last file (an unacknowledged write cut by a crash),
     /// which `open` truncates; false when `open` refuses the log.
-    public var isTornTail: Bool
+    package var isTornTail: Bool
 
-    public var description: String {
+    package var description: String {
         "\(file) at offset \(offset): \(kind.explanation)" + (isTornTail ? " (torn tail, truncated on open)" : "")
     }
 }
 
 /// What `open` found and repaired.
-public struct WALRecoveryReport: Sendable {
+package struct WALRecoveryReport: Sendable {
     /// Records replayed, over all files.
-    public var records: Int
+    package var records: Int
     /// Log files read.
-    public var files: Int
+    package var files: Int
     /// The torn tail that was cut away, if any.
-    public var truncatedTail: WALProblem?
+    package var truncatedTail: WALProblem?
     /// Bytes removed with the torn tail.
-    public var truncatedBytes: UInt64
+    package var truncatedBytes: UInt64
 }
 
 /// What `verify` found: every file with its record count and every problem, nothing modified.
-public struct WALVerifyReport: Sendable {
-    public struct File: Sendable, Hashable {
-        public var path: String
-        public var sequence: UInt64
-        public var bytes: UInt64
+package struct WALVerifyReport: Sendable {
+    package struct File: Sendable, Hashable {
+        package var path: String
+        package var sequence: UInt64
+        package var bytes: UInt64
         /// Valid records before the first problem (or the end).
-        public var records: Int
+        package var records: Int
     }
 
-    public var files: [File]
-    public var problems: [WALProblem]
+    package var files: [File]
+    package var problems: [WALProblem]
 
     /// True when `open` would accept the log (at most a torn tail to cut).
-    public var canOpen: Bool { problems.allSatisfy(\.isTornTail) }
-    public var records: Int { files.reduce(0) { $0 + $1.records } }
-    public var bytes: UInt64 { files.reduce(0) { $0 + $1.bytes } }
+    package var canOpen: Bool { problems.allSatisfy(\.isTornTail) }
+    package var records: Int { files.reduce(0) { $0 + $1.records } }
+    package var bytes: UInt64 { files.reduce(0) { $0 + $1.bytes } }
 }

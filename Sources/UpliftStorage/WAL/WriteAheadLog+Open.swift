@@ -11,13 +11,14 @@ extension WriteAheadLog {
     /// after it, or without a complete header — is a write a crash cut short; it was never
     /// acknowledged, so it is cut away and reported. Any other bad record refuses to open with
     /// `.corrupt` naming the file and offset. If this throws, discard what `replay` received.
-    public static func open(
+    package static func open(
         directory: String, options: WALOptions = WALOptions(), replay: (WALRecord) throws -> Void
     ) throws -> (log: WriteAheadLog, recovery: WALRecoveryReport) {
         do throws(SystemCallError) {
             try SystemIO.makeDirectories(directory)
         } catch {
-            throw error.upliftError("cannot create the write-ahead log directory", advice: "Check the path and permissions.")
+            throw error.upliftError(
+                "cannot create the write-ahead log directory", advice: "Check the path and permissions.")
         }
         let lockPath = directory + "/" + lockFileName
         let lockFD: Int32
@@ -25,7 +26,8 @@ extension WriteAheadLog {
             lockFD = try SystemIO.lockExclusively(lockPath)
         } catch {
             throw error.upliftError(
-                "the write-ahead log is in use", advice: "Another Uplift process has this data directory open; stop it first."
+                "the write-ahead log is in use",
+                advice: "Another Uplift process has this data directory open; stop it first."
             )
         }
         do {
@@ -41,7 +43,7 @@ extension WriteAheadLog {
 
     /// Opens the log and returns every recovered payload in memory. Fine for small logs and tests;
     /// prefer the streaming `open(directory:options:replay:)` for large ones.
-    public static func open(
+    package static func open(
         directory: String, options: WALOptions = WALOptions()
     ) throws -> (log: WriteAheadLog, recovered: [[UInt8]], recovery: WALRecoveryReport) {
         var recovered: [[UInt8]] = []
@@ -87,13 +89,15 @@ extension WriteAheadLog {
 
     /// Reads every log file in `directory` and reports each problem with its file, offset and
     /// kind, and whether `open` would cut it as a torn tail or refuse. Modifies nothing.
-    public static func verify(directory: String) throws -> WALVerifyReport {
+    package static func verify(directory: String) throws -> WALVerifyReport {
         let files = try WALRecovery.logFiles(in: directory)
         var report = WALVerifyReport(files: [], problems: [])
         for (index, file) in files.enumerated() {
             let scanned = try WALRecovery.scan(file, isLast: index == files.count - 1) { _, _ in }
             report.files.append(
-                .init(path: file.path, sequence: file.sequence, bytes: scanned.outcome.size, records: scanned.outcome.records)
+                .init(
+                    path: file.path, sequence: file.sequence, bytes: scanned.outcome.size,
+                    records: scanned.outcome.records)
             )
             if let problem = scanned.problem { report.problems.append(problem) }
         }

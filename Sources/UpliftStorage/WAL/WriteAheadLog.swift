@@ -1,3 +1,6 @@
+import Synchronization
+import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
-import UpliftModel
 
 /// The write-ahead log of the event store: opaque payloads, durable before acknowledgement.
 ///
@@ -16,14 +17,14 @@ import UpliftModel
 /// The flusher calls `rotate()`, writes the older files' events to segments, then
 /// `removeFiles(before:)`. `rotate`, `removeFiles`, `open`, `verify` and `close` block on
 /// file I/O: call them from a thread that may block, not a hot async path.
-public final class WriteAheadLog: Sendable {
+package final class WriteAheadLog: Sendable {
     private struct Lifecycle {
         var thread: pthread_t?
         var lockFD: Int32
         var closed = false
     }
 
-    public let directory: String
+    package let directory: String
     private let core: WALCore
     private let lifecycle: Mutex<Lifecycle>
 
@@ -43,12 +44,13 @@ public final class WriteAheadLog: Sendable {
     /// Appends `payloads` as consecutive records and returns, once they are durable, the position
     /// just after the last one. Throws `.io` if the batch could not be written or synced (none of
     /// it is kept then), `.tooLarge` for a payload over 64 MiB.
-    public func append(_ payloads: [[UInt8]]) async throws -> WALPosition {
+    package func append(_ payloads: [[UInt8]]) async throws -> WALPosition {
         let bytes = try WALFormat.encode(payloads)
         return try await withCheckedThrowingContinuation { continuation in
             let queued = core.enqueue(.init(bytes: bytes, records: payloads.count, continuation: continuation))
             if !queued {
-                continuation.resume(throwing: UpliftError(.io, "the write-ahead log is closed. Open it again to append."))
+                continuation.resume(
+                    throwing: UpliftError(.io, "the write-ahead log is closed. Open it again to append."))
             }
         }
     }
@@ -56,7 +58,7 @@ public final class WriteAheadLog: Sendable {
     /// Closes the current file and starts a new one; returns the new file's sequence number.
     /// Every record appended before this call is in a file with a smaller sequence number.
     /// (If the current file holds no record yet, it is kept and its number returned.)
-    public func rotate() throws -> UInt64 {
+    package func rotate() throws -> UInt64 {
         let (sequence, added) = try core.active.withLock { (file) throws(UpliftError) in
             let before = file.sequence
             let sequence = try file.rotate()
@@ -69,7 +71,7 @@ public final class WriteAheadLog: Sendable {
 
     /// Deletes the log files with a sequence number below `sequence` (never the current file),
     /// then fsyncs the directory. Call only once their events are durable in segments.
-    public func removeFiles(before sequence: UInt64) throws {
+    package func removeFiles(before sequence: UInt64) throws {
         let bound = min(sequence, core.currentSequence.load(ordering: .relaxed))
         var removed = false
         for file in try WALRecovery.logFiles(in: directory) where file.sequence < bound {
@@ -78,10 +80,11 @@ public final class WriteAheadLog: Sendable {
                 try SystemIO.remove(file.path)
                 core.totalBytes.subtract(size, ordering: .relaxed)
                 removed = true
-            } catch where error.errno == ENOENT {
+            } catch  where error.errno == ENOENT {
                 continue  // removed concurrently by another call
             } catch {
-                throw error.upliftError("cannot remove a trimmed write-ahead log file", advice: "Check directory permissions.")
+                throw error.upliftError(
+                    "cannot remove a trimmed write-ahead log file", advice: "Check directory permissions.")
             }
         }
         guard removed else { return }
@@ -93,21 +96,21 @@ public final class WriteAheadLog: Sendable {
     }
 
     /// Bytes in all log files, headers included.
-    public var sizeInBytes: UInt64 { core.totalBytes.load(ordering: .relaxed) }
+    package var sizeInBytes: UInt64 { core.totalBytes.load(ordering: .relaxed) }
     /// Records appended (and acknowledged) since `open`.
-    public var recordsSinceOpen: UInt64 { core.records.load(ordering: .relaxed) }
+    package var recordsSinceOpen: UInt64 { core.records.load(ordering: .relaxed) }
     /// Data syncs since `open`: one per group-commit batch.
-    public var syncCount: UInt64 { core.syncs.load(ordering: .relaxed) }
+    package var syncCount: UInt64 { core.syncs.load(ordering: .relaxed) }
     /// Whether the newest group commit failed (disk full, I/O error); the next success clears it.
-    public var isFailing: Bool { core.lastCommitFailed.load(ordering: .relaxed) }
+    package var isFailing: Bool { core.lastCommitFailed.load(ordering: .relaxed) }
     /// Appends not answered yet: queued for the writer thread or in its current commit.
     package var waitingAppends: Int { core.waiting.load(ordering: .relaxed) }
     /// The sequence number of the file appends currently go to.
-    public var currentFileSequence: UInt64 { core.currentSequence.load(ordering: .relaxed) }
+    package var currentFileSequence: UInt64 { core.currentSequence.load(ordering: .relaxed) }
 
     /// Finishes queued appends, stops the writer thread and releases the directory. Later appends
     /// throw `.io`. Safe to call more than once.
-    public func close() {
+    package func close() {
         let state = lifecycle.withLock { state -> (pthread_t?, Int32)? in
             guard !state.closed else { return nil }
             state.closed = true

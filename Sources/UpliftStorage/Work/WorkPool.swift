@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// The one pool of OS threads for work that must not run on an event loop or on Swift's
 /// cooperative pool: blocking file I/O (segment writes and reads, fsyncs) and CPU-heavy work
@@ -167,6 +168,6 @@ private final class ParallelLoop: @unchecked Sendable {
     /// Stops handing out the body and waits for the helpers that run it.
     func finish() {
         state.withLockSignalling { $0.body = nil }
-        state.wait(until: { $0.running == 0 }) { _ in }
+        state.wait(until: { $0.running == 0 }, then: { _ in })
     }
 }

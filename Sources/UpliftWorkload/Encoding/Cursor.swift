@@ -1,4 +1,5 @@
 import UpliftModel
+
 /// Writes a line into scratch memory the encoder sized for the longest possible line: the hot
 /// path of the generator, so no String, no Array growth checks, no reference counting.
 package struct Cursor {
@@ -9,7 +10,6 @@ package struct Cursor {
         self.position = position
         self.arena = arena
     }
-
 
     @inline(__always)
     package mutating func byte(_ value: UInt8) {
@@ -30,7 +30,10 @@ package struct Cursor {
         var v = value.magnitude
         var digits = 1
         var probe = v
-        while probe >= 10 { probe /= 10; digits += 1 }
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
         var p = position + digits
         position = p
         repeat {
@@ -46,7 +49,8 @@ package struct Cursor {
         var shift = UInt64((count - 1) * 4)
         for _ in 0..<count {
             let nibble = (value >> shift) & 0xF
-            position.pointee = nibble < 10 ? UInt8(truncatingIfNeeded: 48 &+ nibble) : UInt8(truncatingIfNeeded: 87 &+ nibble)
+            position.pointee =
+                nibble < 10 ? UInt8(truncatingIfNeeded: 48 &+ nibble) : UInt8(truncatingIfNeeded: 87 &+ nibble)
             position += 1
             shift &-= 4
         }
@@ -59,10 +63,14 @@ package struct Cursor {
         let h = (hi & ~0xF000) | 0x4000
         let l = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
         byte(34)
-        hex(h >> 32, digits: 8); byte(45)
-        hex(h >> 16, digits: 4); byte(45)
-        hex(h, digits: 4); byte(45)
-        hex(l >> 48, digits: 4); byte(45)
+        hex(h >> 32, digits: 8)
+        byte(45)
+        hex(h >> 16, digits: 4)
+        byte(45)
+        hex(h, digits: 4)
+        byte(45)
+        hex(l >> 48, digits: 4)
+        byte(45)
         hex(l, digits: 12)
         byte(34)
     }
@@ -89,7 +97,10 @@ package struct TimestampFormatter: Sendable {
     package mutating func write(_ ms: Int64, to c: inout Cursor) {
         var dayNumber = ms / 86_400_000
         var rem = ms - dayNumber * 86_400_000
-        if rem < 0 { dayNumber -= 1; rem += 86_400_000 }
+        if rem < 0 {
+            dayNumber -= 1
+            rem += 86_400_000
+        }
         if dayNumber != cachedDay {
             cachedDay = dayNumber
             let date = UTCDay(daysSinceEpoch: dayNumber).components
@@ -98,17 +109,25 @@ package struct TimestampFormatter: Sendable {
             day = date.day
         }
         c.byte(34)
-        c.twoDigits(year / 100); c.twoDigits(year % 100); c.byte(45)
-        c.twoDigits(month); c.byte(45)
-        c.twoDigits(day); c.byte(84)
+        c.twoDigits(year / 100)
+        c.twoDigits(year % 100)
+        c.byte(45)
+        c.twoDigits(month)
+        c.byte(45)
+        c.twoDigits(day)
+        c.byte(84)
         let seconds = Int(rem / 1000)
         let millis = Int(rem % 1000)
-        c.twoDigits(seconds / 3600); c.byte(58)
-        c.twoDigits((seconds / 60) % 60); c.byte(58)
-        c.twoDigits(seconds % 60); c.byte(46)
+        c.twoDigits(seconds / 3600)
+        c.byte(58)
+        c.twoDigits((seconds / 60) % 60)
+        c.byte(58)
+        c.twoDigits(seconds % 60)
+        c.byte(46)
         c.byte(UInt8(truncatingIfNeeded: 48 + millis / 100))
         c.twoDigits(millis % 100)
-        c.byte(90); c.byte(34)
+        c.byte(90)
+        c.byte(34)
     }
 }
 

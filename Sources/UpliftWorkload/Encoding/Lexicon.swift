@@ -111,26 +111,31 @@ package struct Lexicon: Sendable {
         plan = (Truth.plans.map { "\"plan\":\"\($0)\"," }).map { add($0) }
         pageTitles = (Vocabulary.pages.map { $0.title }).map { add($0) }
         pagePath = (Vocabulary.pages.map { "\"path\":\"\($0.path)\"," }).map { add($0) }
-        phPageProps = (Vocabulary.pages.map {
-            "\"$current_url\":\"https://app.example.com\($0.path)\",\"$pathname\":\"\($0.path)\",\"path\":\"\($0.path)\","
-        }).map { add($0) }
+        phPageProps =
+            (Vocabulary.pages.map {
+                "\"$current_url\":\"https://app.example.com\($0.path)\",\"$pathname\":\"\($0.path)\",\"path\":\"\($0.path)\","
+            }).map { add($0) }
         phScreenProps = (Vocabulary.pages.map { "\"$screen_name\":\"\($0.title)\"," }).map { add($0) }
         let segLibs = [("analytics.js", "4.1.0"), ("analytics-ios", "4.1.8"), ("analytics-android", "4.11.3")]
-        let phLibs = [("web", "1.200.0", "Mac OS X"), ("posthog-ios", "3.15.0", "iOS"), ("posthog-android", "3.9.0", "Android")]
+        let phLibs = [
+            ("web", "1.200.0", "Mac OS X"), ("posthog-ios", "3.15.0", "iOS"), ("posthog-android", "3.9.0", "Android"),
+        ]
         for (p, platform) in Vocabulary.platforms.enumerated() {
             for (c, country) in Vocabulary.countryCodes.enumerated() {
                 let locale = Vocabulary.locales[c]
                 common.append(add("\"country\":\"\(country)\",\"platform\":\"\(platform)\""))
                 let (lib, version) = segLibs[p]
-                segContext.append(add(
-                    ",\"context\":{\"library\":{\"name\":\"\(lib)\",\"version\":\"\(version)\"},\"locale\":\"\(locale)\"}}"
-                ))
+                segContext.append(
+                    add(
+                        ",\"context\":{\"library\":{\"name\":\"\(lib)\",\"version\":\"\(version)\"},\"locale\":\"\(locale)\"}}"
+                    ))
                 let (phName, phVersion, os) = phLibs[p]
                 let libName = phName == "web" ? "posthog-js" : phName
                 let language = p == 0 ? "$browser_language" : "$locale"
-                phLib.append(add(
-                    ",\"$lib\":\"\(libName)\",\"$lib_version\":\"\(phVersion)\",\"$os\":\"\(os)\",\"\(language)\":\"\(locale)\""
-                ))
+                phLib.append(
+                    add(
+                        ",\"$lib\":\"\(libName)\",\"$lib_version\":\"\(phVersion)\",\"$os\":\"\(os)\",\"\(language)\":\"\(locale)\""
+                    ))
             }
         }
 
@@ -145,21 +150,20 @@ package struct Lexicon: Sendable {
         activationName = addName(Truth.activationEvent)
         activationFragment = addFragment(("\"steps_completed\":4"))
         exposureName = addName(Truth.exposureEvent)
-        exposureControl = addFragment((
-            "\"experiment_id\":\"\(Truth.experimentKey)\",\"variation_id\":\"\(Truth.controlVariant)\""
-        ))
-        exposureTreatment = addFragment((
-            "\"experiment_id\":\"\(Truth.experimentKey)\",\"variation_id\":\"\(Truth.treatmentVariant)\""
-        ))
+        exposureControl = addFragment(
+            ("\"experiment_id\":\"\(Truth.experimentKey)\",\"variation_id\":\"\(Truth.controlVariant)\""))
+        exposureTreatment = addFragment(
+            ("\"experiment_id\":\"\(Truth.experimentKey)\",\"variation_id\":\"\(Truth.treatmentVariant)\""))
         checkoutName = addName(Truth.checkoutEvent)
         checkoutFragments = [1, 2].map { addFragment(("\"plan_selected\":\"\(Truth.plans[$0])\"")) }
         purchaseName = addName(Truth.purchaseEvent)
         for plan in [1, 2] {
             for yearly in [false, true] {
                 let amount = Truth.price(plan: plan, yearly: yearly)
-                purchaseFragments.append(addFragment((
-                    "\"amount\":\(amount),\"currency\":\"USD\",\"plan_purchased\":\"\(Truth.plans[plan])\",\"billing\":\"\(yearly ? "yearly" : "monthly")\""
-                )))
+                purchaseFragments.append(
+                    addFragment(
+                        ("\"amount\":\(amount),\"currency\":\"USD\",\"plan_purchased\":\"\(Truth.plans[plan])\",\"billing\":\"\(yearly ? "yearly" : "monthly")\"")
+                    ))
             }
         }
         feedbackName = addName(Truth.feedbackEvent)

@@ -1,4 +1,5 @@
 import UpliftModel
+
 /// Decides, day by day, which sessions happen: first visits of the people arriving that day,
 /// the scripted activation and purchase sessions falling on it, and ordinary sessions drawn by
 /// activity weight until the day's share of the event budget is used.
@@ -25,7 +26,10 @@ package struct DayPlanner: Sendable {
     ]
     private static let hourCumulative: [Double] = {
         var sum = 0.0
-        return hourWeights.map { sum += $0; return sum }
+        return hourWeights.map {
+            sum += $0
+            return sum
+        }
     }()
 
     package init(config: GeneratorConfig) {
@@ -45,9 +49,13 @@ package struct DayPlanner: Sendable {
         let endMs = layout.startMs + layout.spanMs
         for u in 0..<users {
             let profile = UserProfile(
-                index: u, key: key, layout: layout, dialect: config.dialect, countries: countries, feedback: config.feedback)
+                index: u, key: key, layout: layout, dialect: config.dialect, countries: countries,
+                feedback: config.feedback)
             let day = Int((profile.arrivalMs - layout.startMs) / Self.dayMs)
-            while nextDay <= day { firstUser[nextDay] = u; nextDay += 1 }
+            while nextDay <= day {
+                firstUser[nextDay] = u
+                nextDay += 1
+            }
             let w = UserProfile.baseWeight(index: u, key: key)
             weights[u] = w
             arrivalWeight[day] += Double(w)
@@ -72,7 +80,8 @@ package struct DayPlanner: Sendable {
         let total = dayWeight.reduce(0, +)
         let ordinary = max(0, config.events - scripted)
         var budget = [Int](repeating: 0, count: days)
-        var cumulativeWeight = 0.0, given = 0
+        var cumulativeWeight = 0.0
+        var given = 0
         for d in 0..<days {
             cumulativeWeight += dayWeight[d]
             let upTo = d == days - 1 ? ordinary : min(ordinary, Int(Double(ordinary) * (cumulativeWeight / total)))
@@ -91,30 +100,37 @@ package struct DayPlanner: Sendable {
 
     package func profile(_ user: Int) -> UserProfile {
         UserProfile(
-            index: user, key: key, layout: layout, dialect: config.dialect, countries: countries, feedback: config.feedback)
+            index: user, key: key, layout: layout, dialect: config.dialect, countries: countries,
+            feedback: config.feedback)
     }
 
     /// The sessions starting on `day`, in no particular order.
     package mutating func plan(day: Int, into sessions: inout [PlannedSession]) {
-        let start = dayStart(day), end = start + Self.dayMs
+        let start = dayStart(day)
+        let end = start + Self.dayMs
         let arrivedToday = firstUser[day]..<firstUser[day + 1]
         for u in arrivedToday {
             let p = profile(u)
-            sessions.append(PlannedSession(
-                start: p.arrivalMs, user: Int32(u), kind: .firstVisit,
-                length: Int32(p.firstSessionLength), seed: rng.next()
-            ))
+            sessions.append(
+                PlannedSession(
+                    start: p.arrivalMs, user: Int32(u), kind: .firstVisit,
+                    length: Int32(p.firstSessionLength), seed: rng.next()
+                ))
         }
         // Activation and purchase fall at most activation + purchase windows after arrival.
         let lookback = Truth.activationWindowDays + Truth.purchaseWindowDays + 1
         for u in firstUser[max(0, day - lookback)]..<firstUser[day + 1] {
             let p = profile(u)
             if p.activates && p.activationStartMs >= start && p.activationStartMs < end {
-                sessions.append(PlannedSession(start: p.activationStartMs, user: Int32(u), kind: .activation, length: 3, seed: rng.next()))
+                sessions.append(
+                    PlannedSession(
+                        start: p.activationStartMs, user: Int32(u), kind: .activation, length: 3, seed: rng.next()))
             }
             if p.checksOut && p.purchaseStartMs >= start && p.purchaseStartMs < end {
-                sessions.append(PlannedSession(start: p.purchaseStartMs, user: Int32(u), kind: .purchase,
-                                               length: Int32(p.purchaseSessionLength), seed: rng.next()))
+                sessions.append(
+                    PlannedSession(
+                        start: p.purchaseStartMs, user: Int32(u), kind: .purchase,
+                        length: Int32(p.purchaseSessionLength), seed: rng.next()))
             }
         }
         planOrdinary(day: day, start: start, end: end, into: &sessions)
@@ -148,16 +164,18 @@ package struct DayPlanner: Sendable {
             } else {
                 sessionStart = start + diurnalOffset()
             }
-            sessions.append(PlannedSession(
-                start: sessionStart, user: Int32(user), kind: .ordinary, length: Int32(length), seed: rng.next()
-            ))
+            sessions.append(
+                PlannedSession(
+                    start: sessionStart, user: Int32(user), kind: .ordinary, length: Int32(length), seed: rng.next()
+                ))
         }
     }
 
     /// Index of the first cumulative weight above a uniform draw.
     private mutating func pick(total: Double) -> Int {
         let target = rng.unit() * total
-        var lo = 0, hi = cumulative.count - 1
+        var lo = 0
+        var hi = cumulative.count - 1
         while lo < hi {
             let mid = (lo + hi) >> 1
             if cumulative[mid] > target { hi = mid } else { lo = mid + 1 }

@@ -1,3 +1,5 @@
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #else
 import Darwin
 #endif
-public import UpliftModel
 
 extension EventGenerator {
     /// Streams the remaining lines to a file descriptor (e.g. 1 for stdout) in chunks of about
@@ -14,7 +15,7 @@ extension EventGenerator {
     /// A closed pipe (`uplift generate | head`) ends the stream with an `.io` error rather than
     /// killing the process, provided the caller ignores SIGPIPE.
     @discardableResult
-    public mutating func write(toFileDescriptor fd: Int32, chunkBytes: Int = 1 << 20) throws(UpliftError) -> Int {
+    package mutating func write(toFileDescriptor fd: Int32, chunkBytes: Int = 1 << 20) throws(UpliftError) -> Int {
         var buffer: [UInt8] = []
         var total = 0
         while case let lines = nextChunk(into: &buffer, targetBytes: chunkBytes), lines > 0 {
@@ -44,7 +45,8 @@ extension EventGenerator {
         }
         if failure != 0 {
             throw UpliftError(
-                .io, "could not write generated events (errno \(failure)); check that the output file or pipe is writable"
+                .io,
+                "could not write generated events (errno \(failure)); check that the output file or pipe is writable"
             )
         }
     }

@@ -1,4 +1,4 @@
-public import UpliftModel
+package import UpliftModel
 
 /// Streams a synthetic workload as NDJSON bytes: exactly `config.events` lines, in time order,
 /// byte-identical for the same configuration. Memory stays bounded by the people and one day of
@@ -9,10 +9,10 @@ public import UpliftModel
 /// var chunk: [UInt8] = []
 /// while generator.nextChunk(into: &chunk) > 0 { write(chunk); chunk.removeAll(keepingCapacity: true) }
 /// ```
-public struct EventGenerator: Sendable {
-    public let config: GeneratorConfig
+package struct EventGenerator: Sendable {
+    package let config: GeneratorConfig
     /// Lines produced so far.
-    public private(set) var emitted = 0
+    package private(set) var emitted = 0
 
     private var planner: DayPlanner
     private var encoder: LineEncoder
@@ -25,7 +25,7 @@ public struct EventGenerator: Sendable {
     private var open = SessionHeap()
     private var lastMs: Int64
 
-    public init(_ config: GeneratorConfig) throws(UpliftError) {
+    package init(_ config: GeneratorConfig) throws(UpliftError) {
         try config.validate()
         self.config = config
         planner = DayPlanner(config: config)
@@ -37,10 +37,10 @@ public struct EventGenerator: Sendable {
     }
 
     /// The number of people generated (see `GeneratorConfig.effectiveUsers`).
-    public var users: Int { planner.users }
+    package var users: Int { planner.users }
 
     /// Appends the next line (with its trailing newline); false once all lines are out.
-    public mutating func next(into buffer: inout [UInt8]) -> Bool {
+    package mutating func next(into buffer: inout [UInt8]) -> Bool {
         guard emitted < config.events else { return false }
         while true {
             let pendingTime = pendingIndex < pending.count ? pending[pendingIndex].start : .max
@@ -66,7 +66,7 @@ public struct EventGenerator: Sendable {
 
     /// Appends whole lines until the buffer holds at least `targetBytes` or the workload ends.
     /// Returns the number of lines appended (0 when done).
-    public mutating func nextChunk(into buffer: inout [UInt8], targetBytes: Int = 1 << 20) -> Int {
+    package mutating func nextChunk(into buffer: inout [UInt8], targetBytes: Int = 1 << 20) -> Int {
         buffer.reserveCapacity(targetBytes + 4096)
         var lines = 0
         while buffer.count < targetBytes, next(into: &buffer) { lines += 1 }
@@ -74,7 +74,7 @@ public struct EventGenerator: Sendable {
     }
 
     /// The whole workload in memory; for tests and small demos.
-    public static func generateAll(_ config: GeneratorConfig) throws(UpliftError) -> [UInt8] {
+    package static func generateAll(_ config: GeneratorConfig) throws(UpliftError) -> [UInt8] {
         var generator = try EventGenerator(config)
         var out: [UInt8] = []
         out.reserveCapacity(config.events * 400)
@@ -95,17 +95,21 @@ public struct EventGenerator: Sendable {
     private mutating func openPending() {
         let planned = pending[pendingIndex]
         pendingIndex += 1
-        open.push(OpenSession(
-            profile: planner.profile(Int(planned.user)), kind: planned.kind, step: 0,
-            length: planned.length, nextMs: planned.start, rng: SplitMix64(seed: planned.seed)
-        ))
+        open.push(
+            OpenSession(
+                profile: planner.profile(Int(planned.user)), kind: planned.kind, step: 0,
+                length: planned.length, nextMs: planned.start, rng: SplitMix64(seed: planned.seed)
+            ))
     }
 
     private mutating func topUp() {
         let missing = config.events - emitted
-        pending = [PlannedSession(
-            start: lastMs + 1_000, user: 0, kind: .ordinary, length: Int32(clamping: missing), seed: mix64(lastMs.magnitude)
-        )]
+        pending = [
+            PlannedSession(
+                start: lastMs + 1_000, user: 0, kind: .ordinary, length: Int32(clamping: missing),
+                seed: mix64(lastMs.magnitude)
+            )
+        ]
         pendingIndex = 0
     }
 
@@ -136,8 +140,10 @@ public struct EventGenerator: Sendable {
         switch s.kind {
         case .firstVisit:
             if step < p.anonymousCount {
-                shape = .page(step == 0 ? Vocabulary.landingPages[s.rng.below(Vocabulary.landingPages.count)]
-                                        : pages.sample(s.rng.next()))
+                shape = .page(
+                    step == 0
+                        ? Vocabulary.landingPages[s.rng.below(Vocabulary.landingPages.count)]
+                        : pages.sample(s.rng.next()))
             } else {
                 let link = step - p.anonymousCount
                 if p.sendsAlias && link == 0 {
@@ -152,17 +158,23 @@ public struct EventGenerator: Sendable {
         case .activation:
             switch step {
             case 0: shape = .page(2)
-            case 1: shape = .track(name: lexicon.activationName, fragment: lexicon.activationFragment, numberKey: -1, number: 0)
+            case 1:
+                shape = .track(
+                    name: lexicon.activationName, fragment: lexicon.activationFragment, numberKey: -1, number: 0)
             default:
-                shape = .track(name: lexicon.exposureName,
-                               fragment: p.treatment ? lexicon.exposureTreatment : lexicon.exposureControl,
-                               numberKey: -1, number: 0)
+                shape = .track(
+                    name: lexicon.exposureName,
+                    fragment: p.treatment ? lexicon.exposureTreatment : lexicon.exposureControl,
+                    numberKey: -1, number: 0)
             }
             s.nextMs += p.gapMs
         case .purchase:
             switch step {
             case 0: shape = .page(6)
-            case 1: shape = .track(name: lexicon.checkoutName, fragment: lexicon.checkoutFragments[p.paidPlan - 1], numberKey: -1, number: 0)
+            case 1:
+                shape = .track(
+                    name: lexicon.checkoutName, fragment: lexicon.checkoutFragments[p.paidPlan - 1], numberKey: -1,
+                    number: 0)
             case 2:
                 let fragment = lexicon.purchaseFragments[(p.paidPlan - 1) * 2 + (p.yearly ? 1 : 0)]
                 shape = .track(name: lexicon.purchaseName, fragment: fragment, numberKey: -1, number: 0)
@@ -172,7 +184,8 @@ public struct EventGenerator: Sendable {
                 let fragment = FeedbackDraw.fragment(
                     score: score, scale: Truth.csatScale, first: lexicon.csatFragments,
                     bands: Truth.csatCommentBands, rng: &s.rng)
-                shape = .track(name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
+                shape = .track(
+                    name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
             }
             s.nextMs += p.gapMs
         case .ordinary:
@@ -181,8 +194,9 @@ public struct EventGenerator: Sendable {
                 // Adopters use feature X in every session with a second event, so adoption is
                 // measurable: see `Truth.featureXAdoption`.
                 let ref = lexicon.tracks[Vocabulary.featureXIndex]
-                shape = .track(name: ref.name, fragment: ref.variants[0], numberKey: ref.numberKey,
-                               number: s.rng.below(ref.numberBound))
+                shape = .track(
+                    name: ref.name, fragment: ref.variants[0], numberKey: ref.numberKey,
+                    number: s.rng.below(ref.numberBound))
             } else if step == 2 && p.adopter && config.feedback && r & 0xFFFF < Self.npsThreshold {
                 // Right after using feature X, sometimes the NPS prompt (the low bits of `r` are
                 // unused by the other branches, so the decision is independent of them).
@@ -192,7 +206,8 @@ public struct EventGenerator: Sendable {
                 let fragment = FeedbackDraw.fragment(
                     score: score, scale: Truth.npsScale, first: lexicon.npsFragments,
                     bands: Truth.npsCommentBands, rng: &s.rng)
-                shape = .track(name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
+                shape = .track(
+                    name: lexicon.feedbackName, fragment: fragment, numberKey: lexicon.feedbackScoreKey, number: score)
             } else if step == 0 || r >> 60 < 6 {  // 6/16 of later events are page views
                 shape = .page(pages.sample(r << 4))
             } else {

@@ -1,6 +1,6 @@
 /// The remaining output of a generator as a sequence of byte chunks of about `targetBytes`
 /// each, every chunk ending at a line boundary.
-public struct NDJSONChunks: Sequence, IteratorProtocol, Sendable {
+package struct NDJSONChunks: Sequence, IteratorProtocol, Sendable {
     private var generator: EventGenerator
     private let targetBytes: Int
 
@@ -9,7 +9,7 @@ public struct NDJSONChunks: Sequence, IteratorProtocol, Sendable {
         self.targetBytes = Swift.max(1, targetBytes)
     }
 
-    public mutating func next() -> [UInt8]? {
+    package mutating func next() -> [UInt8]? {
         var chunk: [UInt8] = []
         return generator.nextChunk(into: &chunk, targetBytes: targetBytes) > 0 ? chunk : nil
     }
@@ -17,7 +17,7 @@ public struct NDJSONChunks: Sequence, IteratorProtocol, Sendable {
 
 extension EventGenerator {
     /// The remaining lines in chunks of about `targetBytes` (a copy: this generator is unchanged).
-    public func chunks(targetBytes: Int = 1 << 20) -> NDJSONChunks {
+    package func chunks(targetBytes: Int = 1 << 20) -> NDJSONChunks {
         NDJSONChunks(generator: self, targetBytes: targetBytes)
     }
 }

@@ -33,7 +33,10 @@ package enum FeedbackDraw {
     private static func cumulative(_ weights: [Double]) -> [Double] {
         let total = weights.reduce(0, +)
         var sum = 0.0
-        return weights.map { sum += $0 / total; return sum }
+        return weights.map {
+            sum += $0 / total
+            return sum
+        }
     }
 
     /// Index of the first cumulative weight above `u` (the last one if rounding leaves a gap).

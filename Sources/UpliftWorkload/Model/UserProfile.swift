@@ -38,12 +38,15 @@ package struct UserProfile: Sendable {
     package let purchaseStartMs: Int64
 
     private enum Field: UInt64 {
-        case dialect = 1, platform, country, identifies, alias, adopter, treatment, activates,
-             purchases, plan, yearly, skewed, skewSize, skewSign, anonCount, gap, arrival,
-             activationDelay, purchaseDelay, weight, csat, abandons
+        case dialect = 1
+        case platform, country, identifies, alias, adopter, treatment, activates,
+            purchases, plan, yearly, skewed, skewSize, skewSign, anonCount, gap, arrival,
+            activationDelay, purchaseDelay, weight, csat, abandons
     }
 
-    package init(index: Int, key: UInt64, layout: ArrivalLayout, dialect: Dialect, countries: ZipfTable, feedback: Bool = true) {
+    package init(
+        index: Int, key: UInt64, layout: ArrivalLayout, dialect: Dialect, countries: ZipfTable, feedback: Bool = true
+    ) {
         let i = UInt64(index)
         func u(_ f: Field) -> Double { unitHash(key, i, f.rawValue) }
         self.index = index
@@ -68,7 +71,8 @@ package struct UserProfile: Sendable {
         answersCSAT = feedback && purchases && u(.csat) < Truth.csatResponseRate
         if u(.skewed) < Truth.skewedClientShare {
             // Log-uniform between the bounds: a few minutes is as common as a few hours.
-            let lo = log2(Double(Truth.minSkewMs)), hi = log2(Double(Truth.maxSkewMs))
+            let lo = log2(Double(Truth.minSkewMs))
+            let hi = log2(Double(Truth.maxSkewMs))
             let magnitude = Int64(exp2(lo + (hi - lo) * u(.skewSize)))
             skewMs = u(.skewSign) < 0.5 ? -magnitude : magnitude
         } else {

@@ -1,33 +1,35 @@
-public import UpliftAnalysis
-public import UpliftModel
+package import UpliftAnalysis
+package import UpliftModel
 
 /// Experiment data by its definition (the `experimentData` doc comment), on plain events: group by
 /// person, find the exposures, then measure each metric by filtering the person's events with the
 /// spans written out literally; funnels by trying every chain. Slow and obviously correct.
 /// TestSupport does not depend on UpliftExperiments, so the definition is mirrored by `Spec`.
 /// Shares nothing with the engine but the filter types and `PropertyReader`.
-public enum ReferenceExperiment {
-    public enum Kind: Sendable { case proportion, mean, ratio, funnel }
+package enum ReferenceExperiment {
+    package enum Kind: Sendable { case proportion, mean, ratio, funnel }
 
-    public struct Measure: Sendable {
-        public var event: String
-        public var filters: [PropertyFilter]
-        public var property: PropertyRef?
-        public init(event: String, filters: [PropertyFilter] = [], property: PropertyRef? = nil) {
+    package struct Measure: Sendable {
+        package var event: String
+        package var filters: [PropertyFilter]
+        package var property: PropertyRef?
+        package init(event: String, filters: [PropertyFilter] = [], property: PropertyRef? = nil) {
             self.event = event
             self.filters = filters
             self.property = property
         }
     }
 
-    public struct Metric: Sendable {
-        public var kind: Kind
-        public var measure: Measure
-        public var denominator: Measure?
-        public var steps: [Measure]
+    package struct Metric: Sendable {
+        package var kind: Kind
+        package var measure: Measure
+        package var denominator: Measure?
+        package var steps: [Measure]
         /// Microseconds; nil: no window (funnels: 14 days).
-        public var window: Int64?
-        public init(kind: Kind, measure: Measure, denominator: Measure? = nil, steps: [Measure] = [], window: Int64? = nil) {
+        package var window: Int64?
+        package init(
+            kind: Kind, measure: Measure, denominator: Measure? = nil, steps: [Measure] = [], window: Int64? = nil
+        ) {
             self.kind = kind
             self.measure = measure
             self.denominator = denominator
@@ -36,21 +38,23 @@ public enum ReferenceExperiment {
         }
     }
 
-    public struct Spec: Sendable {
-        public var key: String
-        public var variants: [String]
-        public var exposureEvent: String
-        public var experimentProperty: String
-        public var variantProperty: String
-        public var exposureFilters: [PropertyFilter]
+    package struct Spec: Sendable {
+        package var key: String
+        package var variants: [String]
+        package var exposureEvent: String
+        package var experimentProperty: String
+        package var variantProperty: String
+        package var exposureFilters: [PropertyFilter]
         /// Keep persons exposed to several variants in their first variant (else leave them out).
-        public var firstOnly: Bool
+        package var firstOnly: Bool
         /// CUPED pre-exposure window in microseconds; nil: CUPED off.
-        public var cupedWindow: Int64?
+        package var cupedWindow: Int64?
         /// Primary metrics then guardrails.
-        public var metrics: [Metric]
-        public init(key: String, variants: [String], exposureEvent: String, experimentProperty: String, variantProperty: String,
-                    exposureFilters: [PropertyFilter], firstOnly: Bool, cupedWindow: Int64?, metrics: [Metric]) {
+        package var metrics: [Metric]
+        package init(
+            key: String, variants: [String], exposureEvent: String, experimentProperty: String, variantProperty: String,
+            exposureFilters: [PropertyFilter], firstOnly: Bool, cupedWindow: Int64?, metrics: [Metric]
+        ) {
             self.key = key
             self.variants = variants
             self.exposureEvent = exposureEvent
@@ -64,33 +68,37 @@ public enum ReferenceExperiment {
     }
 
     /// n, Σz and the upper-triangle Σzᵢzⱼ (the `MetricSums` layout).
-    public struct Sums: Sendable, Equatable, CustomStringConvertible {
-        public var n: Int
-        public var sums: [Double]
-        public var products: [Double]
-        public init(n: Int, sums: [Double], products: [Double]) {
+    package struct Sums: Sendable, Equatable, CustomStringConvertible {
+        package var n: Int
+        package var sums: [Double]
+        package var products: [Double]
+        package init(n: Int, sums: [Double], products: [Double]) {
             self.n = n
             self.sums = sums
             self.products = products
         }
-        public var description: String { "n=\(n) sums=\(sums) products=\(products)" }
+        package var description: String { "n=\(n) sums=\(sums) products=\(products)" }
 
         /// Equal counts, and sums equal up to rounding.
-        public func close(to other: Sums) -> Bool {
+        package func close(to other: Sums) -> Bool {
             n == other.n && sums.count == other.sums.count && products.count == other.products.count
-                && zip(sums + products, other.sums + other.products).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0), abs($1)) }
+                && zip(sums + products, other.sums + other.products).allSatisfy {
+                    abs($0 - $1) <= 1e-9 * max(1, abs($0), abs($1))
+                }
         }
     }
 
-    public struct Result: Sendable, Equatable {
-        public var persons: [Int]
-        public var multipleExposures: Int
-        public var unknownVariantPersons: Int
+    package struct Result: Sendable, Equatable {
+        package var persons: [Int]
+        package var multipleExposures: Int
+        package var unknownVariantPersons: Int
         /// Per UTC day of the range (from the day of `from`), new persons per variant.
-        public var days: [[Int]]
+        package var days: [[Int]]
         /// Per metric, per variant.
-        public var metrics: [[Sums]]
-        public init(persons: [Int], multipleExposures: Int, unknownVariantPersons: Int, days: [[Int]], metrics: [[Sums]]) {
+        package var metrics: [[Sums]]
+        package init(
+            persons: [Int], multipleExposures: Int, unknownVariantPersons: Int, days: [[Int]], metrics: [[Sums]]
+        ) {
             self.persons = persons
             self.multipleExposures = multipleExposures
             self.unknownVariantPersons = unknownVariantPersons
@@ -98,20 +106,25 @@ public enum ReferenceExperiment {
             self.metrics = metrics
         }
 
-        public func close(to other: Result) -> Bool {
+        package func close(to other: Result) -> Bool {
             persons == other.persons && multipleExposures == other.multipleExposures
                 && unknownVariantPersons == other.unknownVariantPersons && days == other.days
                 && metrics.count == other.metrics.count
-                && zip(metrics, other.metrics).allSatisfy { a, b in a.count == b.count && zip(a, b).allSatisfy { $0.close(to: $1) } }
+                && zip(metrics, other.metrics).allSatisfy { a, b in
+                    a.count == b.count && zip(a, b).allSatisfy { $0.close(to: $1) }
+                }
         }
     }
 
     static let day: Int64 = 86_400_000_000
 
-    public static func compute(_ spec: Spec, events: [Event], links: [String: String], from: Int64, to: Int64) -> Result {
+    package static func compute(
+        _ spec: Spec, events: [Event], links: [String: String], from: Int64, to: Int64
+    ) -> Result {
         var byPerson: [String: [Event]] = [:]
         for e in events { byPerson[links[e.distinctID] ?? e.distinctID, default: []].append(e) }
-        let firstDay = floorDiv(from, day), lastDay = floorDiv(to - 1, day)
+        let firstDay = floorDiv(from, day)
+        let lastDay = floorDiv(to - 1, day)
         var result = Result(
             persons: spec.variants.map { _ in 0 }, multipleExposures: 0, unknownVariantPersons: 0,
             days: (firstDay...lastDay).map { _ in spec.variants.map { _ in 0 } }, metrics: [])
@@ -121,9 +134,15 @@ public enum ReferenceExperiment {
             let exposures = mine.filter { e in
                 e.event == spec.exposureEvent && e.timestamp >= from && e.timestamp < to
                     && spec.exposureFilters.allSatisfy { $0.matches(value(e, $0.property)) }
-                    && PropertyFilter(property: PropertyRef(spec.experimentProperty), op: .eq, values: [spec.key]).matches(value(e, PropertyRef(spec.experimentProperty)))
+                    && PropertyFilter(property: PropertyRef(spec.experimentProperty), op: .eq, values: [spec.key])
+                        .matches(value(e, PropertyRef(spec.experimentProperty)))
             }
-            let named = exposures.map { e in (time: e.timestamp, variant: text(e, PropertyRef(spec.variantProperty)).flatMap { spec.variants.firstIndex(of: $0) }) }
+            let named = exposures.map { e in
+                (
+                    time: e.timestamp,
+                    variant: text(e, PropertyRef(spec.variantProperty)).flatMap { spec.variants.firstIndex(of: $0) }
+                )
+            }
             if named.contains(where: { $0.variant == nil }) { result.unknownVariantPersons += 1 }
             let known = named.compactMap { n in n.variant.map { (time: n.time, variant: $0) } }
             guard let first = known.map(\.time).min() else { continue }
@@ -145,7 +164,8 @@ public enum ReferenceExperiment {
         return result
     }
 
-    static func components(_ metric: Metric, _ spec: Spec, _ events: [Event], exposure e: Int64, to: Int64) -> [Double] {
+    static func components(_ metric: Metric, _ spec: Spec, _ events: [Event], exposure e: Int64, to: Int64) -> [Double]
+    {
         func post(_ t: Int64) -> Bool { t >= e && t < to && (metric.window.map { t <= e + $0 } ?? true) }
         func pre(_ t: Int64) -> Bool { spec.cupedWindow.map { t >= e - $0 && t < e } ?? false }
         func measure(_ m: Measure, _ span: (Int64) -> Bool) -> Double {
@@ -163,7 +183,10 @@ public enum ReferenceExperiment {
         switch metric.kind {
         case .funnel:
             let window = metric.window ?? 14 * day
-            return [completes(metric.steps, events.filter { $0.timestamp >= e && $0.timestamp < to }, window: window) ? 1 : 0]
+            return [
+                completes(metric.steps, events.filter { $0.timestamp >= e && $0.timestamp < to }, window: window)
+                    ? 1 : 0
+            ]
         case .proportion, .mean:
             return [measure(metric.measure, post)] + (spec.cupedWindow == nil ? [] : [measure(metric.measure, pre)])
         case .ratio:
@@ -180,7 +203,8 @@ public enum ReferenceExperiment {
             if chain.count == steps.count { return true }
             for (i, e) in events.enumerated() where !chain.contains(i) && matches(e, steps[chain.count]) {
                 if let last = chain.last {
-                    guard e.timestamp >= events[last].timestamp, e.timestamp - events[chain[0]].timestamp <= window else { continue }
+                    guard e.timestamp >= events[last].timestamp, e.timestamp - events[chain[0]].timestamp <= window
+                    else { continue }
                 }
                 if extend(chain + [i]) { return true }
             }

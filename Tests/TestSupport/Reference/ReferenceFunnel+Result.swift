@@ -1,29 +1,29 @@
-public import UpliftAnalysis
+package import UpliftAnalysis
 
 extension ReferenceFunnel {
     /// Every field of a `FunnelResult`, in types the reference can build (the result's nested
     /// types have no public initializers); `Result(engineResult)` converts for comparison.
-    public struct Result: Equatable, Sendable {
-        public struct Group: Equatable, Sendable {
-            public var value: String?
-            public var isOther: Bool
-            public var steps: [FunnelResult.Step]
+    package struct Result: Equatable, Sendable {
+        package struct Group: Equatable, Sendable {
+            package var value: String?
+            package var isOther: Bool
+            package var steps: [FunnelResult.Step]
         }
-        public struct Period: Equatable, Sendable {
-            public var date: String
-            public var entered: Int
-            public var converted: Int
-            public var rate: Double
+        package struct Period: Equatable, Sendable {
+            package var date: String
+            package var entered: Int
+            package var converted: Int
+            package var rate: Double
         }
-        public struct Bin: Equatable, Sendable {
-            public var fromSeconds: Double
-            public var toSeconds: Double
-            public var persons: Int
+        package struct Bin: Equatable, Sendable {
+            package var fromSeconds: Double
+            package var toSeconds: Double
+            package var persons: Int
         }
-        public var steps: [FunnelResult.Step]
-        public var breakdown: [Group]
-        public var conversionOverTime: [Period]
-        public var timeToConvert: [Bin]
+        package var steps: [FunnelResult.Step]
+        package var breakdown: [Group]
+        package var conversionOverTime: [Period]
+        package var timeToConvert: [Bin]
 
         init(steps: [FunnelResult.Step], breakdown: [Group], conversionOverTime: [Period], timeToConvert: [Bin]) {
             self.steps = steps
@@ -32,11 +32,15 @@ extension ReferenceFunnel {
             self.timeToConvert = timeToConvert
         }
 
-        public init(_ r: FunnelResult) {
+        package init(_ r: FunnelResult) {
             steps = r.steps
             breakdown = r.breakdown.map { Group(value: $0.value, isOther: $0.isOther, steps: $0.steps) }
-            conversionOverTime = r.conversionOverTime.map { Period(date: $0.date, entered: $0.entered, converted: $0.converted, rate: $0.rate) }
-            timeToConvert = r.timeToConvert.map { Bin(fromSeconds: $0.fromSeconds, toSeconds: $0.toSeconds, persons: $0.persons) }
+            conversionOverTime = r.conversionOverTime.map {
+                Period(date: $0.date, entered: $0.entered, converted: $0.converted, rate: $0.rate)
+            }
+            timeToConvert = r.timeToConvert.map {
+                Bin(fromSeconds: $0.fromSeconds, toSeconds: $0.toSeconds, persons: $0.persons)
+            }
         }
     }
 
@@ -47,7 +51,8 @@ extension ReferenceFunnel {
             var byValue: [String?: [Outcome]] = [:]
             for o in outcomes { byValue[o.value, default: []].append(o) }
             let order = byValue.keys.sorted { a, b in
-                let ca = byValue[a]!.count, cb = byValue[b]!.count
+                let ca = byValue[a]!.count
+                let cb = byValue[b]!.count
                 if ca != cb { return ca > cb }
                 switch (a, b) {
                 case (nil, _): return true
@@ -61,24 +66,30 @@ extension ReferenceFunnel {
             let rest = order.dropFirst(25).flatMap { byValue[$0]! }
             if !rest.isEmpty { groups.append(Result.Group(value: nil, isOther: true, steps: steps(query, rest))) }
         }
-        return Result(steps: steps(query, outcomes), breakdown: groups,
-                            conversionOverTime: conversion(query, outcomes), timeToConvert: histogram(query, outcomes))
+        return Result(
+            steps: steps(query, outcomes), breakdown: groups,
+            conversionOverTime: conversion(query, outcomes), timeToConvert: histogram(query, outcomes))
     }
 
     static func steps(_ query: FunnelQuery, _ outcomes: [Outcome]) -> [FunnelResult.Step] {
         let n = query.steps.count
         let reached = (1...n).map { j in outcomes.filter { $0.level >= j }.count }
         return (1...n).map { j in
-            var median: Double?, mean: Double?
+            var median: Double?
+            var mean: Double?
             if j >= 2 {
-                let durations = outcomes.filter { $0.level >= j }.map { $0.stepTimes[j - 1] - $0.stepTimes[j - 2] }.sorted()
+                let durations = outcomes.filter { $0.level >= j }.map { $0.stepTimes[j - 1] - $0.stepTimes[j - 2] }
+                    .sorted()
                 if !durations.isEmpty {
                     let c = durations.count
-                    median = c % 2 == 1 ? Double(durations[c / 2]) / 1e6 : Double(durations[c / 2 - 1] + durations[c / 2]) / 2 / 1e6
+                    median =
+                        c % 2 == 1
+                        ? Double(durations[c / 2]) / 1e6 : Double(durations[c / 2 - 1] + durations[c / 2]) / 2 / 1e6
                     mean = Double(durations.reduce(0, +)) / Double(c) / 1e6
                 }
             }
-            let first = reached[0], previous = j == 1 ? reached[0] : reached[j - 2]
+            let first = reached[0]
+            let previous = j == 1 ? reached[0] : reached[j - 2]
             return FunnelResult.Step(
                 event: query.steps[j - 1].event, persons: reached[j - 1],
                 conversionFromStart: first == 0 ? 0 : Double(reached[j - 1]) / Double(first),
@@ -88,14 +99,17 @@ extension ReferenceFunnel {
     }
 
     static func conversion(_ query: FunnelQuery, _ outcomes: [Outcome]) -> [Result.Period] {
-        let calendar = query.scope.calendar, interval = query.conversionInterval
-        let first = calendar.periodNumber(of: query.scope.from, interval), last = calendar.periodNumber(of: query.scope.to - 1, interval)
+        let calendar = query.scope.calendar
+        let interval = query.conversionInterval
+        let first = calendar.periodNumber(of: query.scope.from, interval)
+        let last = calendar.periodNumber(of: query.scope.to - 1, interval)
         guard first <= last else { return [] }
         return (first...last).map { period in
             let entered = outcomes.filter { calendar.periodNumber(of: $0.stepTimes[0], interval) == period }
             let converted = entered.filter { $0.level == query.steps.count }.count
-            return Result.Period(date: calendar.label(periodNumber: period, interval), entered: entered.count, converted: converted,
-                                       rate: entered.isEmpty ? 0 : Double(converted) / Double(entered.count))
+            return Result.Period(
+                date: calendar.label(periodNumber: period, interval), entered: entered.count, converted: converted,
+                rate: entered.isEmpty ? 0 : Double(converted) / Double(entered.count))
         }
     }
 
@@ -111,7 +125,8 @@ extension ReferenceFunnel {
         var bins: [Result.Bin] = []
         for k in 0..<Int64(count) {
             let persons = durations.filter { $0 / width == k }.count
-            let low = Double(k * width) / 1e6, high = Double((k + 1) * width) / 1e6
+            let low = Double(k * width) / 1e6
+            let high = Double((k + 1) * width) / 1e6
             bins.append(Result.Bin(fromSeconds: low, toSeconds: high, persons: persons))
         }
         return bins

@@ -1,19 +1,21 @@
-public import UpliftAnalysis
-public import UpliftModel
+package import UpliftAnalysis
+package import UpliftModel
 
 /// The funnel by its definition (analysis-semantics, "Funnel"), on plain events: enumerates every
 /// chain (ordered, strict) or every matching (any order) directly. Exponential; meant for persons
 /// with a dozen candidate events and a few steps. Shares nothing with the engine but the query,
 /// result, calendar and filter types and `PropertyReader`.
-public enum ReferenceFunnel {
-    public static func compute(_ query: FunnelQuery, events: [Event], links: [String: String]) -> Result {
+package enum ReferenceFunnel {
+    package static func compute(_ query: FunnelQuery, events: [Event], links: [String: String]) -> Result {
         let n = query.steps.count
         let window = query.window.microseconds
         var byPerson: [String: [Event]] = [:]
         for e in events { byPerson[links[e.distinctID] ?? e.distinctID, default: []].append(e) }
         var outcomes: [Outcome] = []
         for (_, personEvents) in byPerson.sorted(by: { $0.key < $1.key }) {
-            let candidates = personEvents.filter { $0.timestamp >= query.scope.from && $0.timestamp < query.scope.to + window }
+            let candidates = personEvents.filter {
+                $0.timestamp >= query.scope.from && $0.timestamp < query.scope.to + window
+            }
             let stepMatch = candidates.map { e in query.steps.map { matches(e, $0.event, $0.filters, query) } }
             var best: Outcome?
             for (i, e1) in candidates.enumerated() where e1.timestamp < query.scope.to {
@@ -27,7 +29,8 @@ public enum ReferenceFunnel {
                     attempt = anyOrder(from: e1.timestamp, candidates, stepMatch, query)
                 }
                 guard !attempt.isEmpty, !isVoided(attempt, start: e1.timestamp, personEvents, query) else { continue }
-                let o = Outcome(level: attempt.count, stepTimes: attempt, value: query.breakdown.flatMap { text(e1, $0) })
+                let o = Outcome(
+                    level: attempt.count, stepTimes: attempt, value: query.breakdown.flatMap { text(e1, $0) })
                 if let b = best, !preferred(o, b) { continue }
                 best = o
             }
@@ -71,8 +74,11 @@ public enum ReferenceFunnel {
 
     /// Ordered and strict: every chain from candidate `first`; t_j = the earliest time of step j over
     /// the chains reaching it. Returns t_1 … t_level.
-    static func chains(from first: Int, _ events: [Event], _ stepMatch: [[Bool]], _ all: [Event], _ query: FunnelQuery) -> [Int64] {
-        let n = query.steps.count, window = query.window.microseconds
+    static func chains(
+        from first: Int, _ events: [Event], _ stepMatch: [[Bool]], _ all: [Event], _ query: FunnelQuery
+    ) -> [Int64] {
+        let n = query.steps.count
+        let window = query.window.microseconds
         let t1 = events[first].timestamp
         var earliest = [Int64](repeating: .max, count: n)
         var chain = [first]
@@ -104,7 +110,9 @@ public enum ReferenceFunnel {
 
     /// Any order: t_k = the smallest T with a maximum matching of size ≥ k over events in [start, T].
     static func anyOrder(from start: Int64, _ events: [Event], _ stepMatch: [[Bool]], _ query: FunnelQuery) -> [Int64] {
-        let inWindow = events.indices.filter { events[$0].timestamp >= start && events[$0].timestamp <= start + query.window.microseconds }
+        let inWindow = events.indices.filter {
+            events[$0].timestamp >= start && events[$0].timestamp <= start + query.window.microseconds
+        }
         var result: [Int64] = []
         for bound in Set(inWindow.map { events[$0].timestamp }).sorted() {
             let upTo = inWindow.filter { events[$0].timestamp <= bound }
@@ -128,7 +136,9 @@ public enum ReferenceFunnel {
         for x in query.exclusions where times.count >= x.fromStep {
             let low = times[x.fromStep - 1]
             for e in all where matches(e, x.event, x.filters, query) && e.timestamp > low {
-                if times.count >= x.toStep ? e.timestamp < times[x.toStep - 1] : e.timestamp <= start + query.window.microseconds {
+                if times.count >= x.toStep
+                    ? e.timestamp < times[x.toStep - 1] : e.timestamp <= start + query.window.microseconds
+                {
                     return true
                 }
             }

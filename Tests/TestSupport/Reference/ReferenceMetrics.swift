@@ -1,11 +1,11 @@
 import Foundation
 import UpliftAnalysis
-public import UpliftModel
+import UpliftModel
 
 /// The naive reference for trends, adoption, retention, lifecycle and feedback: plain arrays of
 /// events, a links map, and the definitions written out literally (for each point, for each
 /// person, scan every event). Slow and obviously correct; shares no algorithm with the engine.
-public enum ReferenceMetrics {
+package enum ReferenceMetrics {
     static let bookkeeping: Set<String> = ["$identify", "$create_alias", "$groupidentify"]
 
     static func person(_ e: Event, _ links: [String: String]) -> String { links[e.distinctID] ?? e.distinctID }
@@ -26,13 +26,18 @@ public enum ReferenceMetrics {
 
     /// Whether an event matches a role: the name (nil: any but bookkeeping), role and global filters.
     static func matches(_ e: Event, _ name: String?, _ filters: [PropertyFilter], _ global: [PropertyFilter]) -> Bool {
-        if let name { guard e.event == name else { return false } } else if bookkeeping.contains(e.event) { return false }
+        if let name {
+            guard e.event == name else { return false }
+        } else if bookkeeping.contains(e.event) {
+            return false
+        }
         return (filters + global).allSatisfy { $0.matches(value(e, $0.property)) }
     }
 
     /// Period numbers of a range: the period of `from` through the period of `to − 1`.
     static func periods(_ scope: QueryScope, _ interval: Interval) -> [Int64] {
-        let first = scope.calendar.periodNumber(of: scope.from, interval), last = scope.calendar.periodNumber(of: scope.to - 1, interval)
+        let first = scope.calendar.periodNumber(of: scope.from, interval)
+        let last = scope.calendar.periodNumber(of: scope.to - 1, interval)
         return Array(first...max(first, last))
     }
 

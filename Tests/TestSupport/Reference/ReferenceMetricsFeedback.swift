@@ -1,6 +1,6 @@
 import Foundation
-public import UpliftAnalysis
-public import UpliftModel
+package import UpliftAnalysis
+package import UpliftModel
 
 extension ReferenceMetrics {
     struct Answer {
@@ -15,14 +15,23 @@ extension ReferenceMetrics {
     }
 
     static func answer(_ e: Event, _ links: [String: String]) -> Answer {
-        var a = Answer(event: e, person: person(e, links), feature: nil, survey: nil, scale: nil, score: 0, comment: nil)
+        var a = Answer(
+            event: e, person: person(e, links), feature: nil, survey: nil, scale: nil, score: 0, comment: nil)
         if e.event == "$feedback" {
             a.feature = text(e, PropertyRef("feature"))
             a.survey = text(e, PropertyRef("survey"))
             a.comment = text(e, PropertyRef("comment"))
-            if let score = number(e, PropertyRef("score")), let scale = number(e, PropertyRef("scale")), score == score.rounded() {
-                if scale == 10, (0...10).contains(score) { a.scale = 10; a.score = score }
-                if scale == 5, (1...5).contains(score) { a.scale = 5; a.score = score }
+            if let score = number(e, PropertyRef("score")), let scale = number(e, PropertyRef("scale")),
+                score == score.rounded()
+            {
+                if scale == 10, (0...10).contains(score) {
+                    a.scale = 10
+                    a.score = score
+                }
+                if scale == 5, (1...5).contains(score) {
+                    a.scale = 5
+                    a.score = score
+                }
             }
         } else {
             a.survey = text(e, PropertyRef("$survey_id"))
@@ -59,8 +68,11 @@ extension ReferenceMetrics {
         s.satisfied = csat.filter { $0 >= 4 }.count
         s.csatScores = (1...5).map { k in csat.filter { $0 == Double(k) }.count }
         s.csat = csat.isEmpty ? nil : Double(s.satisfied) / Double(csat.count) * 100
-        let tens = answers.filter { $0.scale == 10 }.map(\.score), fives = answers.filter { $0.scale == 5 }.map(\.score)
-        s.averageScore = !tens.isEmpty ? tens.reduce(0, +) / Double(tens.count) : !fives.isEmpty ? fives.reduce(0, +) / Double(fives.count) : nil
+        let tens = answers.filter { $0.scale == 10 }.map(\.score)
+        let fives = answers.filter { $0.scale == 5 }.map(\.score)
+        s.averageScore =
+            !tens.isEmpty
+            ? tens.reduce(0, +) / Double(tens.count) : !fives.isEmpty ? fives.reduce(0, +) / Double(fives.count) : nil
         return s
     }
 
@@ -72,10 +84,11 @@ extension ReferenceMetrics {
         return f.string(from: Date(timeIntervalSince1970: Double(seconds)))
     }
 
-    public static func feedback(_ q: FeedbackQuery, events: [Event], links: [String: String]) -> FeedbackResult {
+    package static func feedback(_ q: FeedbackQuery, events: [Event], links: [String: String]) -> FeedbackResult {
         let cal = q.scope.calendar
         let answers = events.filter { e in
-            e.timestamp >= q.scope.from && e.timestamp < q.scope.to && (e.event == "$feedback" || e.event == "survey sent")
+            e.timestamp >= q.scope.from && e.timestamp < q.scope.to
+                && (e.event == "$feedback" || e.event == "survey sent")
                 && q.scope.filters.allSatisfy { $0.matches(value(e, $0.property)) }
         }.map { answer($0, links) }.filter { a in
             (q.feature == nil || a.feature == q.feature) && (q.survey == nil || a.survey == q.survey)
@@ -90,11 +103,18 @@ extension ReferenceMetrics {
                 if a.person != b.person { return a.person < b.person }
                 return a.comment! < b.comment!
             }.prefix(q.comments).map { a in
-                FeedbackResult.Comment(time: isoSeconds(a.event.timestamp), person: a.person, score: a.scale == nil ? nil : a.score, scale: a.scale, text: a.comment!)
+                FeedbackResult.Comment(
+                    time: isoSeconds(a.event.timestamp), person: a.person, score: a.scale == nil ? nil : a.score,
+                    scale: a.scale, text: a.comment!)
             }
             return FeedbackResult.Group(
                 feature: key[0], survey: key[1], summary: summary(mine),
-                series: periods.map { p in (date: cal.label(periodNumber: p, q.interval), summary: summary(mine.filter { cal.periodNumber(of: $0.event.timestamp, q.interval) == p })) },
+                series: periods.map { p in
+                    (
+                        date: cal.label(periodNumber: p, q.interval),
+                        summary: summary(mine.filter { cal.periodNumber(of: $0.event.timestamp, q.interval) == p })
+                    )
+                },
                 comments: Array(comments))
         }
         func before(_ a: String?, _ b: String?) -> Bool {

@@ -1,11 +1,12 @@
-public import UpliftAnalysis
-public import UpliftModel
+package import UpliftAnalysis
+package import UpliftModel
 
 extension ReferenceMetrics {
-    public static func trend(_ q: TrendQuery, events: [Event], links: [String: String]) -> TrendResult {
+    package static func trend(_ q: TrendQuery, events: [Event], links: [String: String]) -> TrendResult {
         let cal = q.scope.calendar
         let counted = events.filter { e in
-            e.timestamp >= q.scope.from && e.timestamp < q.scope.to && matches(e, q.event, q.eventFilters, q.scope.filters)
+            e.timestamp >= q.scope.from && e.timestamp < q.scope.to
+                && matches(e, q.event, q.eventFilters, q.scope.filters)
         }
         let periods = periods(q.scope, q.interval)
         func measure(_ list: [Event]) -> Double {
@@ -20,7 +21,9 @@ extension ReferenceMetrics {
         }
         func series(_ list: [Event]) -> [TrendResult.Point] {
             periods.map { p in
-                TrendResult.Point(date: cal.label(periodNumber: p, q.interval), value: measure(list.filter { cal.periodNumber(of: $0.timestamp, q.interval) == p }))
+                TrendResult.Point(
+                    date: cal.label(periodNumber: p, q.interval),
+                    value: measure(list.filter { cal.periodNumber(of: $0.timestamp, q.interval) == p }))
             }
         }
         var result = TrendResult(points: series(counted), total: measure(counted), breakdown: [])
@@ -38,11 +41,13 @@ extension ReferenceMetrics {
         let top = ranked.prefix(TrendQuery.maxBreakdownValues).map(\.0)
         for v in top {
             let list = counted.filter { text($0, breakdown) == v }
-            result.breakdown.append(TrendResult.Series(value: v, isOther: false, points: series(list), total: measure(list)))
+            result.breakdown.append(
+                TrendResult.Series(value: v, isOther: false, points: series(list), total: measure(list)))
         }
         if ranked.count > top.count {
             let list = counted.filter { !top.contains(text($0, breakdown)) }
-            result.breakdown.append(TrendResult.Series(value: nil, isOther: true, points: series(list), total: measure(list)))
+            result.breakdown.append(
+                TrendResult.Series(value: nil, isOther: true, points: series(list), total: measure(list)))
         }
         return result
     }

@@ -10,10 +10,20 @@ extension EventSchema {
     /// One row group's columns for a slice of events.
     package static func columns(_ events: ArraySlice<Event>) -> [ColumnData] {
         let n = events.count
-        var ids = ByteArrays(), types = ByteArrays(), names = ByteArrays(), distinct = ByteArrays()
-        var users = ByteArrays(), anons = ByteArrays(), props = ByteArrays(), contexts = ByteArrays()
-        var userValid = [Bool](), anonValid = [Bool](), sentValid = [Bool]()
-        var timestamps = [Int64](), sent = [Int64](), received = [Int64]()
+        var ids = ByteArrays()
+        var types = ByteArrays()
+        var names = ByteArrays()
+        var distinct = ByteArrays()
+        var users = ByteArrays()
+        var anons = ByteArrays()
+        var props = ByteArrays()
+        var contexts = ByteArrays()
+        var userValid = [Bool]()
+        var anonValid = [Bool]()
+        var sentValid = [Bool]()
+        var timestamps = [Int64]()
+        var sent = [Int64]()
+        var received = [Int64]()
         timestamps.reserveCapacity(n)
         for e in events {
             ids.append(e.eventID)
@@ -49,12 +59,12 @@ extension EventSchema {
     /// Events back from one row group's columns (all of them, in schema order).
     package static func events(_ c: [ColumnData]) throws(UpliftError) -> [Event] {
         guard c.count == EventColumn.all.count,
-              case .byteArrays(let ids) = c[0].values, case .byteArrays(let types) = c[1].values,
-              case .byteArrays(let names) = c[2].values, case .byteArrays(let distinct) = c[3].values,
-              case .byteArrays(let users) = c[4].values, case .byteArrays(let anons) = c[5].values,
-              case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values,
-              case .int64(let received) = c[8].values, case .byteArrays(let props) = c[9].values,
-              case .byteArrays(let ctx) = c[10].values
+            case .byteArrays(let ids) = c[0].values, case .byteArrays(let types) = c[1].values,
+            case .byteArrays(let names) = c[2].values, case .byteArrays(let distinct) = c[3].values,
+            case .byteArrays(let users) = c[4].values, case .byteArrays(let anons) = c[5].values,
+            case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values,
+            case .int64(let received) = c[8].values, case .byteArrays(let props) = c[9].values,
+            case .byteArrays(let ctx) = c[10].values
         else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
         var events: [Event] = []
         events.reserveCapacity(ids.count)
@@ -62,12 +72,14 @@ extension EventSchema {
             guard let type = EventType(rawValue: types.string(at: i)) else {
                 throw UpliftError(.corrupt, "segment row \(i) has an unknown event type")
             }
-            events.append(Event(
-                eventID: ids.string(at: i), type: type, event: names.string(at: i), distinctID: distinct.string(at: i),
-                userID: c[4].isNull(i) ? nil : users.string(at: i),
-                anonymousID: c[5].isNull(i) ? nil : anons.string(at: i),
-                timestamp: ts[i], sentAt: c[7].isNull(i) ? nil : sent[i], receivedAt: received[i],
-                properties: props.string(at: i), context: ctx.string(at: i)))
+            events.append(
+                Event(
+                    eventID: ids.string(at: i), type: type, event: names.string(at: i),
+                    distinctID: distinct.string(at: i),
+                    userID: c[4].isNull(i) ? nil : users.string(at: i),
+                    anonymousID: c[5].isNull(i) ? nil : anons.string(at: i),
+                    timestamp: ts[i], sentAt: c[7].isNull(i) ? nil : sent[i], receivedAt: received[i],
+                    properties: props.string(at: i), context: ctx.string(at: i)))
         }
         return events
     }

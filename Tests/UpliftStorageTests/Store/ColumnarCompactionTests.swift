@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
 import UpliftParquet
+
 @testable import UpliftStorage
 
 /// Columnar compaction and flush against the naive path (decode every row into an `Event`, sort
@@ -13,7 +14,10 @@ struct ColumnarCompactionTests {
 
     /// Strings chosen to collide: shared prefixes, canonically equivalent but byte-different forms
     /// (`é` vs `e` + combining acute, which Swift's `<`/`==` treat as equal), emoji, empty.
-    static let pool = ["", "a", "ab", "abc", "b", "é", "e\u{301}", "ü", "u\u{308}", "🎉", "日本", "Z", "a\u{0}b", "user-1", "user-10", "user-2"]
+    static let pool = [
+        "", "a", "ab", "abc", "b", "é", "e\u{301}", "ü", "u\u{308}", "🎉", "日本", "Z", "a\u{0}b", "user-1", "user-10",
+        "user-2",
+    ]
 
     func randomEvents(count: Int, seed: UInt64) -> [Event] {
         var rng = SeededRandom(seed: seed)
@@ -23,7 +27,8 @@ struct ColumnarCompactionTests {
         return (0..<count).map { i in
             let ts = base + Int64(rng.next() % 4)  // few distinct times: many ties on person and time
             return Event(
-                eventID: rng.next() % 4 == 0 ? pick() : "id-\(rng.next() % 50)", type: EventType.allCases[Int(rng.next() % 6)],
+                eventID: rng.next() % 4 == 0 ? pick() : "id-\(rng.next() % 50)",
+                type: EventType.allCases[Int(rng.next() % 6)],
                 event: pick(), distinctID: pick(), userID: maybe(), anonymousID: maybe(),
                 timestamp: ts, sentAt: rng.next() % 2 == 0 ? ts + 7 : nil, receivedAt: ts + Int64(rng.next() % 3),
                 properties: #"{"serial":\#(i),"seed":\#(seed)}"#, context: maybe() ?? "{}")
@@ -33,10 +38,12 @@ struct ColumnarCompactionTests {
     /// Equality that Swift's canonical-equivalence `==` on String would miss: compare the UTF-8.
     func bytes(_ events: [Event]) -> [[[UInt8]?]] {
         events.map { e in
-            [Array(e.eventID.utf8), Array(e.type.rawValue.utf8), Array(e.event.utf8), Array(e.distinctID.utf8),
-             e.userID.map { Array($0.utf8) }, e.anonymousID.map { Array($0.utf8) },
-             Array("\(e.timestamp) \(String(describing: e.sentAt)) \(e.receivedAt)".utf8),
-             Array(e.properties.utf8), Array(e.context.utf8)]
+            [
+                Array(e.eventID.utf8), Array(e.type.rawValue.utf8), Array(e.event.utf8), Array(e.distinctID.utf8),
+                e.userID.map { Array($0.utf8) }, e.anonymousID.map { Array($0.utf8) },
+                Array("\(e.timestamp) \(String(describing: e.sentAt)) \(e.receivedAt)".utf8),
+                Array(e.properties.utf8), Array(e.context.utf8),
+            ]
         }
     }
 
@@ -68,14 +75,16 @@ struct ColumnarCompactionTests {
                 // Unsorted sources too: compaction must not rely on its inputs' order.
                 let events = randomEvents(count: 150 + 40 * k, seed: 100 + UInt64(k))
                 let path = directory + "/f-0000000000000\(k)-00000000.parquet"
-                try DurableFile.write(try SegmentWriter.encode(events, configuration: config, compressionLevel: 1), to: path)
+                try DurableFile.write(
+                    try SegmentWriter.encode(events, configuration: config, compressionLevel: 1), to: path)
                 sources.append(path)
             }
             var expected: [Event] = []
             for path in sources { expected += try SegmentReader.events(path: path) }
             order.sort(&expected)
 
-            let outputs = try Compactor.compact(sources, project: project, day: day, layout: layout, configuration: config)
+            let outputs = try Compactor.compact(
+                sources, project: project, day: day, layout: layout, configuration: config)
             #expect(outputs.count == (expected.count + 299) / 300)
             var stored: [Event] = []
             for path in outputs { stored += try SegmentReader.events(path: path) }
@@ -91,7 +100,8 @@ struct ColumnarCompactionTests {
             var config = smallConfiguration(dir)
             config.sortOrder = order
             let layout = SegmentLayout(root: dir)
-            let first = randomEvents(count: 300, seed: 7), second = randomEvents(count: 200, seed: 8)
+            let first = randomEvents(count: 300, seed: 7)
+            let second = randomEvents(count: 200, seed: 8)
             let written = try await SegmentWriter.writePartitions(
                 of: [.init(id: 1, project: project, events: first), .init(id: 2, project: project, events: second)],
                 layout: layout, configuration: config)

@@ -1,6 +1,7 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
+
 @testable import UpliftStorage
 
 struct EventCodecTests {

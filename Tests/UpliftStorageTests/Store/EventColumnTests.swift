@@ -1,7 +1,8 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
 import UpliftParquet
+
 @testable import UpliftStorage
 
 /// The one description of the stored record (`EventColumn.all`) against the formats it must keep:
@@ -45,7 +46,12 @@ struct EventColumnTests {
             expected.optionalString(e.userID)
             expected.optionalString(e.anonymousID)
             expected.signed(e.timestamp)
-            if let sent = e.sentAt { expected.byte(1); expected.signed(sent) } else { expected.byte(0) }
+            if let sent = e.sentAt {
+                expected.byte(1)
+                expected.signed(sent)
+            } else {
+                expected.byte(0)
+            }
             expected.signed(e.receivedAt)
             expected.string(e.properties)
             expected.string(e.context)

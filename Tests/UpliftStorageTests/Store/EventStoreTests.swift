@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
+
 @testable import UpliftStorage
 
 struct EventStoreTests {
@@ -48,7 +49,9 @@ struct EventStoreTests {
             let config = smallConfiguration(dir)
             do {
                 let store = try await EventStore.open(config)
-                #expect(try await store.append(project: project, events: events + events.prefix(10)) == .init(accepted: 300, duplicates: 10))
+                #expect(
+                    try await store.append(project: project, events: events + events.prefix(10))
+                        == .init(accepted: 300, duplicates: 10))
                 #expect(try await store.append(project: project, events: events) == .init(accepted: 0, duplicates: 300))
                 try await store.close()
             }
@@ -79,13 +82,17 @@ struct EventStoreTests {
             let batches = (0..<40).map { sampleEvents(count: 60, seed: UInt64(100 + $0), idPrefix: "c\($0)") }
             let project = self.project
             let accepted = try await withThrowingTaskGroup(of: Int.self) { group in
-                for batch in batches { group.addTask { try await store.append(project: project, events: batch).accepted } }
+                for batch in batches {
+                    group.addTask { try await store.append(project: project, events: batch).accepted }
+                }
                 return try await group.reduce(0, +)
             }
             #expect(accepted == 2_400)
             try await store.close()
             let reopened = try await EventStore.open(smallConfiguration(dir))
-            #expect(sortedByID(try await reopened.snapshot(project: project).allEvents()) == sortedByID(batches.flatMap { $0 }))
+            #expect(
+                sortedByID(try await reopened.snapshot(project: project).allEvents())
+                    == sortedByID(batches.flatMap { $0 }))
             try await reopened.close()
             #expect(StoreVerifier.verify(dataDirectory: dir).isClean)
         }
@@ -135,7 +142,8 @@ struct EventStoreTests {
             #expect(sources.count == 2)
 
             // Crash after all outputs were written but before the sources were deleted: sources go.
-            let outputs = try Compactor.compact(sources, project: project, day: day, layout: layout, configuration: config)
+            let outputs = try Compactor.compact(
+                sources, project: project, day: day, layout: layout, configuration: config)
             #expect(outputs.count == 3)
             let finished = try await EventStore.open(config)
             #expect(Set(layout.segments(project, day)) == Set(outputs))
@@ -143,7 +151,8 @@ struct EventStoreTests {
             try await finished.close()
 
             // Crash in the middle of writing outputs: the partial outputs go, the sources stay.
-            let again = try Compactor.compact(outputs, project: project, day: day, layout: layout, configuration: config)
+            let again = try Compactor.compact(
+                outputs, project: project, day: day, layout: layout, configuration: config)
             try FileManager.default.removeItem(atPath: again[1])
             let undone = try await EventStore.open(config)
             #expect(Set(layout.segments(project, day)) == Set(outputs))
@@ -174,7 +183,8 @@ struct FlusherTests {
                 group.addTask { await store.runFlusher() }
                 // Far more than twice the threshold: appends wait on the flusher, which flushes as it goes.
                 for k in 0..<20 {
-                    _ = try await store.append(project: project, events: sampleEvents(count: 40, seed: UInt64(k), idPrefix: "f\(k)"))
+                    _ = try await store.append(
+                        project: project, events: sampleEvents(count: 40, seed: UInt64(k), idPrefix: "f\(k)"))
                 }
                 group.cancelAll()
             }

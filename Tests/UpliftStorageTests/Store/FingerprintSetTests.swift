@@ -1,6 +1,7 @@
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
+
 @testable import UpliftStorage
 
 struct FingerprintSetTests {
@@ -52,7 +53,8 @@ struct FingerprintSetTests {
         #expect(set.count == model.count)
         for f in model.prefix(500) { set.remove(f) }
         #expect(set.count == model.count - 500)
-        #expect(model.prefix(500).allSatisfy { !set.contains($0) } && model.dropFirst(500).allSatisfy { set.contains($0) })
+        #expect(
+            model.prefix(500).allSatisfy { !set.contains($0) } && model.dropFirst(500).allSatisfy { set.contains($0) })
     }
 
     @Test func batchDedupMatchesOneByOne() throws {
@@ -61,12 +63,14 @@ struct FingerprintSetTests {
         var rng = SeededRandom(seed: 4)
         let p = try ProjectSlug("p")
         let events = (0..<3_000).map { i in
-            Event(eventID: "id-\(rng.next() % 400)", type: .track, event: "e", distinctID: "d",
-                  timestamp: Int64(rng.next() % 8) * UTCDay.microsecondsPerDay + Int64(i), receivedAt: 0)
+            Event(
+                eventID: "id-\(rng.next() % 400)", type: .track, event: "e", distinctID: "d",
+                timestamp: Int64(rng.next() % 8) * UTCDay.microsecondsPerDay + Int64(i), receivedAt: 0)
         }
         let fresh = try batch.insert(project: p, events: events)
         var expected: [Event] = []
-        for e in events where try single.insert(project: p, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) {
+        for e in events
+        where try single.insert(project: p, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID)) {
             expected.append(e)
         }
         #expect(fresh == expected)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
+
 @testable import UpliftStorage
 
 /// The importer decodes each chunk in two halves on two cores: line numbers, rejections and event
@@ -30,7 +31,9 @@ struct ImporterTests {
                 default:
                     let id = "m-\(n)"
                     expectedIDs.append(id)
-                    lines.append(#"{"type":"track","event":"e","userId":"u\#(n % 7)","messageId":"\#(id)","timestamp":"2026-01-0\#(1 + n % 3)T00:00:00Z","properties":{"pad":"\#(padding)"}}"# + (n % 5 == 0 ? "\r" : ""))
+                    lines.append(
+                        #"{"type":"track","event":"e","userId":"u\#(n % 7)","messageId":"\#(id)","timestamp":"2026-01-0\#(1 + n % 3)T00:00:00Z","properties":{"pad":"\#(padding)"}}"#
+                            + (n % 5 == 0 ? "\r" : ""))
                 }
             }
             let path = dir + "-input.ndjson"

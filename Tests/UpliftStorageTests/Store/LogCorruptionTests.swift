@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import UpliftModel
+
 @testable import UpliftStorage
 
 /// Damage to the log, seen through the store: verify names it, open refuses it, nothing wrong is served.
@@ -14,7 +15,8 @@ struct LogCorruptionTests {
         config.flushEvents = 1_000_000
         let store = try await EventStore.open(config)
         for k in 0..<batches {
-            _ = try await store.append(project: project, events: sampleEvents(count: 20, seed: UInt64(k), idPrefix: "b\(k)"))
+            _ = try await store.append(
+                project: project, events: sampleEvents(count: 20, seed: UInt64(k), idPrefix: "b\(k)"))
         }
         // No close: closing would flush the log into segments.
         let logs = try FileManager.default.contentsOfDirectory(atPath: dir + "/wal").filter { $0.hasSuffix(".log") }

@@ -49,7 +49,9 @@ struct CRC32CTests {
         for start in 0..<9 {
             for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200, 291 - start] {
                 let slice = Array(data[start..<(start + length)])
-                let fast = data.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+                let fast = data.withUnsafeBytes {
+                    CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]))
+                }
                 #expect(fast == Self.reference(slice), "start \(start) length \(length)")
             }
         }

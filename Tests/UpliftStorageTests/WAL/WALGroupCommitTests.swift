@@ -18,7 +18,7 @@ struct WALGroupCommitTests {
             var options = WALOptions()
             options.faults.syncError = {
                 guard let log = opened.withLock({ $0 }), log.waitingAppends > 0,
-                      !held.exchange(true, ordering: .relaxed)
+                    !held.exchange(true, ordering: .relaxed)
                 else { return nil }
                 let deadline = ContinuousClock.now + .seconds(30)
                 while log.waitingAppends < appenders && ContinuousClock.now < deadline { sched_yield() }
@@ -74,7 +74,10 @@ struct WALGroupCommitTests {
                         }
                     }
                 }
-                group.addTask { log.close(); return 0 }
+                group.addTask {
+                    log.close()
+                    return 0
+                }
                 return try await group.reduce(0, +)
             }
             let (again, recovered, _) = try WALFixture.open(dir)

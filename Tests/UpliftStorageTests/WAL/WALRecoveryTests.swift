@@ -47,7 +47,10 @@ struct WALRecoveryTests {
         }
     }
 
-    @Test(arguments: [[UInt8](repeating: 0, count: 100), (0..<37).map { UInt8(truncatingIfNeeded: $0 &* 91) }, [0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3, 4, 5]])
+    @Test(arguments: [
+        [UInt8](repeating: 0, count: 100), (0..<37).map { UInt8(truncatingIfNeeded: $0 &* 91) },
+        [0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3, 4, 5],
+    ])
     func garbageAfterTheLastRecordIsATornTail(_ garbage: [UInt8]) async throws {
         try await WALFixture.withDirectory { dir in
             let payloads = WALFixture.payloads(3)

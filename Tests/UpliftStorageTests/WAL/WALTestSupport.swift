@@ -58,7 +58,9 @@ enum WALFixture {
     }
 
     /// Opens the log, returning it with every recovered payload.
-    static func open(_ directory: String, options: WALOptions = WALOptions()) throws
+    static func open(
+        _ directory: String, options: WALOptions = WALOptions()
+    ) throws
         -> (log: WriteAheadLog, recovered: [[UInt8]], recovery: WALRecoveryReport)
     {
         try WriteAheadLog.open(directory: directory, options: options)

@@ -5,7 +5,7 @@ import UpliftModel
 
 @testable import UpliftStorage
 
-/// The importer decodes each chunk in two halves on two cores: line numbers, rejections and event
+/// The importer decodes each chunk in pieces on the work pool, one per core: line numbers, rejections and event
 /// order must come out as from one sequential pass.
 struct ImporterTests {
     final class Rejections: @unchecked Sendable {

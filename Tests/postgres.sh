@@ -60,6 +60,9 @@ cluster() {
     {
         echo '#!/usr/bin/env bash'
         echo 'set -euo pipefail'
+        echo '# The server started here outlives the caller: it must hold none of the caller'"'"'s descriptors (a'
+        echo '# test runner'"'"'s output pipe, a sanitizer'"'"'s symbolizer pipe), or whoever waits on them waits forever.'
+        echo 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-"; done'
         echo 'case "${1:-}" in'
         printf '    stop) exec %s %q -D %q -m fast -w -t 60 stop ;;\n' "${as_user[*]}" "$bin/pg_ctl" "$home/data"
         printf '    start) exec %s %q -D %q -l %q -w -t 60 start -o %q ;;\n' \

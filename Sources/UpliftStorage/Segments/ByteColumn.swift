@@ -58,6 +58,12 @@ package struct ByteColumn: Sendable {
         var outOffsets = [Int32]()
         outOffsets.reserveCapacity(rows.count + 1)
         outOffsets.append(0)
+        // Never `Array(unsafeUninitializedCapacity: 0)`: it stores the count into the standard library's
+        // shared empty-array storage, a write every thread's empty arrays share (ThreadSanitizer reports it).
+        guard total > 0 else {
+            outOffsets.append(contentsOf: repeatElement(0, count: rows.count))
+            return try assemble(outOffsets, [])
+        }
         let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             var at = 0
             bytes.withUnsafeBytes { src in
@@ -75,7 +81,11 @@ package struct ByteColumn: Sendable {
             }
             initialized = at
         }
-        do { return try ByteArrays(offsets: outOffsets, bytes: out) } catch {
+        return try assemble(outOffsets, out)
+    }
+
+    private func assemble(_ offsets: [Int32], _ bytes: [UInt8]) throws(UpliftError) -> ByteArrays {
+        do { return try ByteArrays(offsets: offsets, bytes: bytes) } catch {
             throw UpliftError(.io, "cannot assemble a row group's strings", cause: error)
         }
     }

@@ -103,6 +103,8 @@ package enum SystemIO {
 
     /// Reads up to `count` bytes at `offset`; fewer only at end of file.
     static func read(_ fd: Int32, count: Int, at offset: UInt64, path: String) throws(SystemCallError) -> [UInt8] {
+        // No `Array(unsafeUninitializedCapacity: 0)`: see `ByteColumn.gather`.
+        guard count > 0 else { return [] }
         var failure: SystemCallError?
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0

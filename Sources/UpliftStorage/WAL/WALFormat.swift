@@ -49,6 +49,8 @@ package enum WALFormat {
             }
             total += recordHeaderSize + payload.count
         }
+        // No `Array(unsafeUninitializedCapacity: 0)`: see `ByteColumn.gather`.
+        guard total > 0 else { return [] }
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = UnsafeMutableRawPointer(buffer.baseAddress) else {
                 initialized = 0

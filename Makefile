@@ -50,7 +50,7 @@ test: deps venv postgres chromium lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --build-tests $(TSAN)
 	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build && \
-	  $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" && \
+	  timeout --kill-after=30 1800 $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/integration && \
 	  $(PY) -m pytest -q Tests/browser'
@@ -68,7 +68,8 @@ lint:
 	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 
 ## ThreadSanitizer over the concurrency-heavy suites (log, store, server, catalog), in its own build folder.
-## `make test` runs it with the catalog on PostgreSQL too; this target runs it alone.
+## `make test` runs it with the catalog on PostgreSQL too, under a 30-minute timeout (a process that keeps the
+## runner's output pipe open would otherwise hang it); this target runs it alone.
 TSAN        := --sanitize=thread --scratch-path .build-tsan
 TSAN_SUITES := UpliftStorageTests|UpliftServerTests|UpliftCatalogTests
 tsan: deps

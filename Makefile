@@ -73,9 +73,9 @@ lint:
 TSAN        := --sanitize=thread --scratch-path .build-tsan
 export TSAN_OPTIONS := suppressions=$(abspath Tests/tsan.supp)
 TSAN_SUITES := UpliftStorageTests|UpliftServerTests|UpliftCatalogTests
-## Two tests whose point is a time bound (four pooled statements overlap; four SQLite openers migrate within the
-## busy timeout): a sanitizer build is several times slower, so they run in the plain pass only.
-TSAN_SKIP   := callsRunConcurrently|concurrentMigratorsApplyEachMigrationOnce
+## One test whose point is a time bound (four SQLite openers migrate within the busy timeout): a sanitizer build is
+## several times slower, so it runs in the plain pass only.
+TSAN_SKIP   := concurrentMigratorsApplyEachMigrationOnce
 tsan: deps
 	$(SWIFT) build --build-tests $(TSAN)
 	$(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)"

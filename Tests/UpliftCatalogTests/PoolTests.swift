@@ -9,19 +9,35 @@ import UpliftModel
 /// PostgreSQL's pool: calls run side by side, wait a bounded time for a connection, and say
 /// `catalogUnavailable` when none comes.
 struct PoolTests {
-    /// Four three-second statements on the pool take about three seconds, not twelve (one connection
-    /// would); the bound leaves room for a loaded machine or a sanitizer build.
+    /// Four statements on the pool run at the same time: each counts itself in on a sequence (which
+    /// is not transactional, so all see it at once), then waits inside PostgreSQL until all four have.
+    /// One connection (or a pool that serialised them) would never get there; the statements give up
+    /// after a minute, so the test fails instead of hanging. No time bound is asserted: a loaded
+    /// machine or a sanitizer build only makes it slower.
     @Test func callsRunConcurrently() async throws {
         try await withCatalog(.postgres) { catalog, _ in
-            let start = ContinuousClock.now
+            let sequence = "barrier_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+            try await catalog.execute("CREATE SEQUENCE \(sequence)")
+            let barrier = """
+                DO $$
+                DECLARE deadline timestamptz := clock_timestamp() + interval '60 seconds';
+                BEGIN
+                  PERFORM nextval('\(sequence)');
+                  WHILE (SELECT last_value FROM \(sequence)) < 4 LOOP
+                    IF clock_timestamp() > deadline THEN
+                      RAISE EXCEPTION 'the four statements never ran at the same time';
+                    END IF;
+                    PERFORM pg_sleep(0.02);
+                  END LOOP;
+                END $$
+                """
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await catalog.execute("SELECT pg_sleep(3)") }
+                    group.addTask { try await catalog.execute(barrier) }
                 }
                 try await group.waitForAll()
             }
-            let elapsed = ContinuousClock.now - start
-            #expect(elapsed < .seconds(9), "\(elapsed)")
+            try await catalog.execute("DROP SEQUENCE \(sequence)")
         }
     }
 

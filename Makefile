@@ -15,6 +15,7 @@ PORT         ?= 8080
 VENV         := .venv
 PY           := $(VENV)/bin/python
 APT_PACKAGES := zlib1g-dev pkg-config
+ATTACKS      := AttackTests
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test check lint tsan build release deps venv clean bench postgres chromium
@@ -45,11 +46,14 @@ run: deps release
 ## Three pytest runs: each folder has its own conftest.py, and one run would let one shadow the other.
 ## UPLIFT_REQUIRE_CHROMIUM=1: the report screenshots fail, never skip, when Chromium is missing; the
 ## PNGs of the served demo reports stay in Tests/browser/out/ (demo-<id>.png).
+## The attack tests (Tests/UpliftServerTests/*AttackTests.swift) check that /healthz and /v1/track answer within
+## 100 ms while an attack runs: they run in a pass of their own, one at a time (the rest would load the two cores).
 test: export UPLIFT_REQUIRE_CHROMIUM := 1
 test: deps venv postgres chromium lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --build-tests $(TSAN)
-	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build && \
+	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build --skip "$(ATTACKS)" && \
+	  $(SWIFT) test --skip-build --filter "$(ATTACKS)" --no-parallel && \
 	  timeout --kill-after=30 1800 $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)" && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/integration && \
@@ -61,7 +65,8 @@ test: deps venv postgres chromium lint
 ## when .venv exists, as after `make test` or `make venv`).
 check: deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip "$(ATTACKS)"
+	$(SWIFT) test --skip-build --filter "$(ATTACKS)" --no-parallel
 
 ## swift-format with the repository's .swift-format; `swift format -i -r -p Package.swift Sources Tests` fixes most.
 lint:
@@ -75,7 +80,7 @@ export TSAN_OPTIONS := suppressions=$(abspath Tests/tsan.supp)
 TSAN_SUITES := UpliftStorageTests|UpliftServerTests|UpliftCatalogTests
 ## One test whose point is a time bound (four SQLite openers migrate within the busy timeout): a sanitizer build is
 ## several times slower, so it runs in the plain pass only.
-TSAN_SKIP   := concurrentMigratorsApplyEachMigrationOnce
+TSAN_SKIP   := concurrentMigratorsApplyEachMigrationOnce|$(ATTACKS)
 tsan: deps
 	$(SWIFT) build --build-tests $(TSAN)
 	$(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)"

@@ -51,12 +51,13 @@ final class RawConnection: @unchecked Sendable {
     func readResponse() async -> String {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread { [self] in
-                continuation.resume(returning: readBlocking())
+                continuation.resume(returning: readResponseBlocking())
             }
         }
     }
 
-    private func readBlocking() -> String {
+    /// `readResponse()` on the calling thread.
+    func readResponseBlocking() -> String {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

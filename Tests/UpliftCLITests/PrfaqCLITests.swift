@@ -144,4 +144,58 @@ struct PrfaqCLITests {
             #expect(result.stderrText.contains("(line 1)"))
         }
     }
+
+    /// `uplift prfaq validate`, `goals` and `report` read definitions only inside the PR/FAQ's folder.
+    @Test func definitionsOutsideThePrfaqsFolderAreRefused() throws {
+        try withTemporaryDirectory { dir in
+            let secret = "SECRET-a41b"
+            try "root:x:0:0:\(secret):/root:/bin/sh\n".write(
+                to: dir.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
+            let folder = dir.appendingPathComponent("dashboards")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(
+                at: folder.appendingPathComponent("link.yaml"),
+                withDestinationURL: dir.appendingPathComponent("passwd"))
+            let header = """
+                ---
+                id: x
+                title: t
+                owner: o
+                feature: f
+                launch: 2026-01-01
+                goals:
+                  - id: a
+                    metric: funnel_conversion
+                    steps: [a, b]
+                    target: 0.5
+                    deadline: 2026-03-01
+                experiments:
+                  - key: x
+                    definition: DEFINITION
+                ---
+                body
+                """
+            let file = folder.appendingPathComponent("x.md")
+            for (definition, says) in [
+                ("../passwd", "leads outside the PR/FAQ's folder"), ("link.yaml", "leads outside the PR/FAQ's folder"),
+                (dir.appendingPathComponent("passwd").path, "not an absolute path"),
+            ] {
+                try header.replacingOccurrences(of: "DEFINITION", with: definition).write(
+                    to: file, atomically: true, encoding: .utf8)
+                let result = try uplift(["prfaq", "validate", file.path])
+                #expect(result.exitCode == 1)
+                #expect(result.stderrText.contains("experiments[0].definition (line 15): "), "\(result.stderrText)")
+                #expect(result.stderrText.contains(says), "\(definition): \(result.stderrText)")
+                #expect(!result.stderrText.contains(secret))
+                let data = dir.appendingPathComponent("data").path
+                let report = try uplift([
+                    "report", "--data", data, "--project", "demo", "--dashboards", folder.path, "--out",
+                    dir.appendingPathComponent("out").path,
+                ])
+                #expect(report.exitCode != 0)
+                #expect(report.stderrText.contains(says), "\(definition): \(report.stderrText)")
+                #expect(!report.stderrText.contains(secret))
+            }
+        }
+    }
 }

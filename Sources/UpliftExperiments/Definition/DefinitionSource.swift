@@ -18,9 +18,11 @@ package struct DefinitionSource {
 
     /// Parses YAML into JSON values with YAML 1.2 core scalars: unquoted `true`/`false`, `null`/`~`
     /// and numbers become JSON booleans, null and numbers; everything else (dates included) is text.
+    /// The document is held to `YAMLBounds` (size, nodes, depth; no anchors or aliases) before it is composed.
     /// `lineOffset` is added to every line (a YAML header that starts further down a file).
     package init(yaml: String, lineOffset: Int = 0, subject: String = "the definition") throws(UpliftError) {
         self.subject = subject
+        try YAMLBounds.check(yaml, lineOffset: lineOffset, subject: subject)
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

@@ -77,7 +77,7 @@ extension ExperimentDefinition {
         if let shipped, !variants.contains(where: { $0.key == shipped }) {
             throw FieldError(
                 path: "shipped_variant",
-                message: "'\(shipped)' is not one of the variants (\(variants.map(\.key).joined(separator: ", ")))")
+                message: "\(UpliftError.quote(shipped)) is not one of the variants (\(variants.map(\.key).joined(separator: ", ")))")
         }
         try f.finish()
         self.init(

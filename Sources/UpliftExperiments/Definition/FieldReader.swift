@@ -65,7 +65,7 @@ package struct FieldReader {
             throw FieldError(
                 path: name(key),
                 message:
-                    "'\(s.prefix(40))' is not a slug; use lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)"
+                    "\(UpliftError.quote(s)) is not a slug; use lowercase letters, digits, '-' and '_' (at most 64, starting with a letter or digit)"
             )
         }
         return s
@@ -114,7 +114,7 @@ package struct FieldReader {
         guard let s = try string(key) else { return nil }
         guard let day = UTCDay(s), day.components.year >= 1970 else {
             throw FieldError(
-                path: name(key), message: "'\(s.prefix(40))' is not a date; write YYYY-MM-DD, e.g. 2026-03-01")
+                path: name(key), message: "\(UpliftError.quote(s)) is not a date; write YYYY-MM-DD, e.g. 2026-03-01")
         }
         return day
     }
@@ -126,7 +126,7 @@ package struct FieldReader {
         guard let v = T(rawValue: s) else {
             throw FieldError(
                 path: name(key),
-                message: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s.prefix(40))'")
+                message: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(UpliftError.quote(s))")
         }
         return v
     }
@@ -137,7 +137,7 @@ package struct FieldReader {
             throw FieldError(
                 path: name(key),
                 message:
-                    "'\(s.prefix(40))' is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)"
+                    "\(UpliftError.quote(s)) is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)"
             )
         }
         return d
@@ -150,7 +150,7 @@ package struct FieldReader {
             throw FieldError(
                 path: name(key),
                 message:
-                    "'\(s.prefix(40))' is not an ISO-8601 date or timestamp; write 2026-03-01 or 2026-03-01T09:00:00Z")
+                    "\(UpliftError.quote(s)) is not an ISO-8601 date or timestamp; write 2026-03-01 or 2026-03-01T09:00:00Z")
         }
         return t
     }

@@ -58,7 +58,7 @@ extension FlagDefinition.Rule {
                 throw FieldError(
                     path: f.name("variant"),
                     message:
-                        "'\(variant.prefix(40))' is not one of the flag's variants (\(variantKeys.sorted().joined(separator: ", ")))"
+                        "\(UpliftError.quote(variant)) is not one of the flag's variants (\(variantKeys.sorted().joined(separator: ", ")))"
                 )
             }
         }
@@ -104,7 +104,7 @@ extension FlagCondition {
                 throw FieldError(path: field, message: "regex needs a pattern string")
             }
             guard (try? Regex(pattern)) != nil else {
-                throw FieldError(path: field, message: "'\(pattern.prefix(40))' is not a valid regular expression")
+                throw FieldError(path: field, message: "\(UpliftError.quote(pattern)) is not a valid regular expression")
             }
             values = [.string(pattern)]
         }

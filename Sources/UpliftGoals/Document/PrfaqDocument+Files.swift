@@ -19,25 +19,22 @@ extension PrfaqDocument {
         }
     }
 
-    /// Reads and checks a PR/FAQ file, then the experiment definition files it names (relative to
-    /// the document's folder): a definition that is missing or does not parse is a problem at its
-    /// `experiments[i].definition` line.
-    package static func check(file path: String) -> Check {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return Check(
-                path: path, document: nil,
-                problems: [PrfaqProblem(field: "", line: nil, message: "cannot read \(path); check the path")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return Check(
-                path: path, document: nil,
-                problems: [PrfaqProblem(field: "", line: nil, message: "\(path) is not UTF-8 text")])
+    /// Reads and checks a PR/FAQ file, then the experiment definition files it names (inside the
+    /// document's folder, see `PrfaqFiles`): a definition that is missing, outside the folder or does
+    /// not parse is a problem at its `experiments[i].definition` line. `details`: whether a problem
+    /// inside a definition file says what it is (`uplift prfaq validate`, run by whoever owns the
+    /// files); the server says only that the file is invalid, so that no answer quotes a file.
+    package static func check(file path: String, details: Bool = true) -> Check {
+        let text: String
+        do { text = try PrfaqFiles.document(path) } catch {
+            let problem = PrfaqProblem(field: "", line: nil, message: error.message)
+            return Check(path: path, document: nil, problems: [problem])
         }
         let document: PrfaqDocument
         do { document = try PrfaqDocument(text: text, path: path) } catch {
             return Check(path: path, document: nil, problems: error.problems)
         }
-        let problems = document.checkDefinitions()
+        let problems = document.checkDefinitions(details: details)
         return Check(path: path, document: problems.isEmpty ? document : nil, problems: problems)
     }
 
@@ -48,35 +45,37 @@ extension PrfaqDocument {
         return document
     }
 
+    /// The folder the document's definition files are confined to: the document's own.
+    package var folder: String { (path as NSString).deletingLastPathComponent }
+
     /// The experiment definition files this document names, each parsed as `uplift experiment create` would.
-    package func checkDefinitions() -> [PrfaqProblem] {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    package func checkDefinitions(details: Bool = true) -> [PrfaqProblem] {
         var problems: [PrfaqProblem] = []
         for (i, experiment) in experiments.enumerated() {
             guard let definition = experiment.definition else { continue }
-            let field = "experiments[\(i)].definition"
-            let file =
-                definition.hasPrefix("/") ? URL(fileURLWithPath: definition) : folder.appendingPathComponent(definition)
-            guard let data = FileManager.default.contents(atPath: file.path),
-                let text = String(data: data, encoding: .utf8)
-            else {
+            func problem(_ message: String) {
                 problems.append(
-                    PrfaqProblem(
-                        field: field, line: experiment.line,
-                        message: "cannot read \(definition) (relative to the PR/FAQ's folder); check the path"))
+                    PrfaqProblem(field: "experiments[\(i)].definition", line: experiment.line, message: message))
+            }
+            let text: String
+            do { text = try PrfaqFiles.definition(definition, folder: folder) } catch {
+                problem(error.message)
                 continue
             }
             do {
                 let parsed = try ExperimentDefinition(yaml: text)
                 if parsed.key != experiment.key {
-                    problems.append(
-                        PrfaqProblem(
-                            field: field, line: experiment.line,
-                            message: "\(definition) defines experiment '\(parsed.key)', not '\(experiment.key)'"))
+                    problem(
+                        details
+                            ? "\(definition) defines experiment '\(parsed.key)', not '\(experiment.key)'"
+                            : "the file defines another experiment than '\(experiment.key)'")
                 }
             } catch {
-                problems.append(
-                    PrfaqProblem(field: field, line: experiment.line, message: "\(definition): \(error.message)"))
+                problem(
+                    details
+                        ? "\(definition): \(error.message)"
+                        : "the file is not a valid experiment definition; "
+                            + "`uplift prfaq validate` on this PR/FAQ says why")
             }
         }
         return problems
@@ -113,7 +112,7 @@ package struct DashboardFolder: Sendable {
     package var invalid: [PrfaqDocument.Check]
 
     package init(_ folder: String) throws(UpliftError) {
-        let checks = try PrfaqDocument.files(in: folder).map(PrfaqDocument.check(file:))
+        let checks = try PrfaqDocument.files(in: folder).map { PrfaqDocument.check(file: $0, details: false) }
         documents = checks.compactMap(\.document)
         invalid = checks.filter { $0.document == nil }
     }

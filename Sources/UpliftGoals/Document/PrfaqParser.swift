@@ -195,7 +195,7 @@ struct PrfaqParser {
                     FieldError(
                         path: path,
                         message:
-                            "'\(key.prefix(40))' is not an experiment key; use lowercase letters, digits, '-' and '_'"))
+                            "\(UpliftError.quote(key)) is not an experiment key; use lowercase letters, digits, '-' and '_'"))
                 return nil
             }
             return PrfaqDocument.ExperimentReference(key: key, definition: nil, line: line(of: path))

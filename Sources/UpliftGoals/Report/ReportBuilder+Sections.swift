@@ -55,22 +55,23 @@ extension ReportBuilder {
     func experimentSections(
         _ document: PrfaqDocument, range: Range, snapshot: Snapshot
     ) throws(UpliftError) -> [ReportSection] {
-        let folder = URL(fileURLWithPath: document.path).deletingLastPathComponent()
         var out: [ReportSection] = []
         for reference in document.experiments {
             let id = "experiment-" + reference.key
             let heading = "Experiment: " + reference.key
             let definition: ExperimentDefinition
             if let file = reference.definition {
-                let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
-                guard let data = FileManager.default.contents(atPath: url.path),
-                    let text = String(data: data, encoding: .utf8)
-                else {
+                // Checked when the document was loaded; the file may have changed since. Either way the
+                // message names the experiment, never the file's content.
+                do {
+                    let text = try PrfaqFiles.definition(file, folder: document.folder)
+                    definition = try ExperimentDefinition(yaml: text)
+                } catch {
                     throw UpliftError(
-                        .notFound,
-                        "cannot read experiment definition \(file) (relative to \(document.path)); check the path")
+                        error.code,
+                        "the definition file of experiment \(reference.key) cannot be used; "
+                            + "`uplift prfaq validate` on this PR/FAQ says why")
                 }
-                definition = try ExperimentDefinition(yaml: text)
             } else if let stored = storedExperiments[reference.key] {
                 definition = stored
             } else {

@@ -113,7 +113,7 @@ package struct ReportBuilder: Sendable {
             facts.append(Fact("Forecast at deadline", unit.format(f.value) + band))
         }
         let caption =
-            "\(goal.interval.rawValue.capitalized)ly values, complete periods only; dashed band: linear trend to the deadline."
+            "\(Self.adjective(goal.interval)) values, complete periods only; dashed band: linear trend to the deadline."
         return ReportSection(
             kind: .goal(id: goal.id), heading: goal.title ?? goal.id, status: Self.badge(s.status),
             blocks: [
@@ -122,6 +122,16 @@ package struct ReportBuilder: Sendable {
                 .chart(
                     ChartBlock(svg: GoalSeriesChart.svg(input), table: GoalSeriesChart.table(input), caption: caption)),
             ])
+    }
+
+    /// "Daily values", not the interval's name plus "ly" ("Dayly").
+    static func adjective(_ interval: Interval) -> String {
+        switch interval {
+        case .hour: "Hourly"
+        case .day: "Daily"
+        case .week: "Weekly"
+        case .month: "Monthly"
+        }
     }
 
     static func badge(_ state: GoalStatus.State) -> GoalBadge {

@@ -117,7 +117,7 @@ struct ExperimentRoutes: Sendable {
                 case ("ship", .null): ship = nil
                 case ("ship", _): throw UpliftError(.invalidBody, "ship: must be the key of a variant (a string)")
                 default:
-                    throw UpliftError(.invalidBody, "\(name.prefix(40)): unknown field; the body may only hold ship")
+                    throw UpliftError(.invalidBody, "\(UpliftError.quote(name)): unknown field; the body may only hold ship")
                 }
             }
         }
@@ -133,7 +133,7 @@ struct ExperimentRoutes: Sendable {
             guard variants.contains(ship) else {
                 throw UpliftError(
                     .invalidVariant,
-                    "ship: '\(ship.prefix(64))' is not a variant of experiment '\(key)'; its variants are \(variants.joined(separator: ", "))"
+                    "ship: \(UpliftError.quote(ship)) is not a variant of experiment '\(key)'; its variants are \(variants.joined(separator: ", "))"
                 )
             }
         }
@@ -151,7 +151,7 @@ struct ExperimentRoutes: Sendable {
     }
 
     private func notFound(_ key: String) -> UpliftError {
-        UpliftError(.notFound, "no experiment '\(key.prefix(64))' in this project; list them with GET /v1/experiments")
+        UpliftError(.notFound, "no experiment \(UpliftError.quote(key)) in this project; list them with GET /v1/experiments")
     }
 
     private func catalogCall<T>(_ body: () async throws(UpliftError) -> T) async throws(UpliftError) -> T {

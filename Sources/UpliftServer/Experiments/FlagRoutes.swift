@@ -91,7 +91,7 @@ struct FlagRoutes: Sendable {
     }
 
     private func notFound(_ key: String) -> UpliftError {
-        UpliftError(.notFound, "no flag '\(key.prefix(64))' in this project; list them with GET /v1/flags")
+        UpliftError(.notFound, "no flag \(UpliftError.quote(key)) in this project; list them with GET /v1/flags")
     }
 
     private func catalogCall<T>(_ body: () async throws(UpliftError) -> T) async throws(UpliftError) -> T {

@@ -73,12 +73,12 @@ struct GoalRoutes: Sendable {
         guard let document = matches.first else {
             throw UpliftError(
                 .notFound,
-                "no goal '\(id.prefix(64))' in the PR/FAQs of the dashboards folder; list them with GET /v1/goals")
+                "no goal \(UpliftError.quote(id)) in the PR/FAQs of the dashboards folder; list them with GET /v1/goals")
         }
         guard matches.count == 1 else {
             throw UpliftError(
                 .ambiguousGoal,
-                "goal '\(id.prefix(64))' is in several PR/FAQs (\(matches.map(\.id).joined(separator: ", "))); say which with ?prfaq=ID"
+                "goal \(UpliftError.quote(id)) is in several PR/FAQs (\(matches.map(\.id).joined(separator: ", "))); say which with ?prfaq=ID"
             )
         }
         let context = try await queries.context(project)
@@ -92,7 +92,7 @@ struct GoalRoutes: Sendable {
             .first { $0.goal.id == id }
         }
         guard let status, case .object(var members) = status.json else {
-            throw UpliftError(.notFound, "no goal '\(id.prefix(64))' in PR/FAQ '\(document.id)'")
+            throw UpliftError(.notFound, "no goal \(UpliftError.quote(id)) in PR/FAQ '\(document.id)'")
         }
         members.append(
             (
@@ -136,7 +136,7 @@ struct GoalRoutes: Sendable {
                 : " (\(dashboards.invalid.count) file(s) there do not validate; check them with `uplift prfaq validate`)"
             throw UpliftError(
                 .notFound,
-                "no PR/FAQ '\(id.prefix(64))' in the dashboards folder\(broken); list them with GET /v1/goals")
+                "no PR/FAQ \(UpliftError.quote(id)) in the dashboards folder\(broken); list them with GET /v1/goals")
         }
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
@@ -172,7 +172,7 @@ struct GoalRoutes: Sendable {
         guard let id = request.uri.queryParameters.get("prfaq") else { return dashboards.documents }
         guard let document = dashboards.document(id: id) else {
             throw UpliftError(
-                .notFound, "no PR/FAQ '\(id.prefix(64))' in the dashboards folder; list them with GET /v1/goals")
+                .notFound, "no PR/FAQ \(UpliftError.quote(id)) in the dashboards folder; list them with GET /v1/goals")
         }
         return [document]
     }

@@ -64,7 +64,7 @@ enum QueryKind: String, Sendable, CaseIterable {
                 guard let stored = try await storedExperiment(key) else {
                     throw UpliftError(
                         .notFound,
-                        "experiment: no experiment '\(key)' in this project; create it with POST /v1/experiments or give its definition inline"
+                        "experiment: no experiment \(UpliftError.quote(key)) in this project; create it with POST /v1/experiments or give its definition inline"
                     )
                 }
                 definition = stored

@@ -67,6 +67,7 @@ struct YAMLAttackTests {
                 }
                 #expect(report.held(), "\(report)")
                 #expect(peak - before < Self.memoryCeiling, "resident memory grew by \(peak - before) bytes")
+                print("billion laughs over POST: resident +\(peak - before) bytes; liveness: \(report)")
                 // Nothing was stored.
                 let list = try await client.get("/v1/experiments", key: read)
                 #expect(list.status == .ok && list.text.contains("\"experiments\":[]"), "\(list.text)")
@@ -116,6 +117,7 @@ struct YAMLAttackTests {
                     }
                     #expect(report.held(), "\(report)")
                     #expect(peak - before < Self.memoryCeiling, "resident memory grew by \(peak - before) bytes")
+                    print("billion laughs in the dashboards: resident +\(peak - before) bytes; liveness: \(report)")
                 }
             }
         }

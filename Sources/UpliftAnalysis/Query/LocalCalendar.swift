@@ -45,7 +45,8 @@ package struct LocalCalendar: Sendable {
     private init(building timeZone: String, field: String) throws(UpliftError) {
         guard let zone = TimeZone(identifier: timeZone) else {
             throw UpliftError(
-                .invalidInput, "\(field): '\(timeZone.prefix(64))' is not an IANA time zone (e.g. UTC, Europe/Paris)")
+                .invalidInput,
+                "\(field): \(UpliftError.quote(timeZone)) is not an IANA time zone (e.g. UTC, Europe/Paris)")
         }
         self.timeZone = timeZone
         let probe = Date(timeIntervalSince1970: 1_767_225_600)

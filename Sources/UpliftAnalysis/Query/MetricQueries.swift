@@ -115,7 +115,7 @@ package struct AdoptionQuery: Sendable {
             guard let d = TimeLength(text), let days = d.wholeDays else {
                 throw UpliftError(
                     .invalidInput,
-                    "window: '\(text.prefix(40))' must be a whole number of days (7d, 28d) for a rolling window, or week or month for calendar periods"
+                    "window: \(UpliftError.quote(text)) must be a whole number of days (7d, 28d) for a rolling window, or week or month for calendar periods"
                 )
             }
             window = .rolling(days: days)

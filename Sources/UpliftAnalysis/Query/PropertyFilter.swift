@@ -61,7 +61,7 @@ package struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
         func fail() -> UpliftError {
             UpliftError(
                 .invalidInput,
-                "\(field): '\(text.prefix(80))' is not a filter; write prop=value, prop!=value, prop~text, prop>n, prop>=n, prop<n, prop<=n, prop? or prop!?"
+                "\(field): \(UpliftError.quote(text)) is not a filter; write prop=value, prop!=value, prop~text, prop>n, prop>=n, prop<n, prop<=n, prop? or prop!?"
             )
         }
         if text.hasSuffix("!?"), text.count > 2 {
@@ -97,11 +97,14 @@ package struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
             guard values.count == 1, Double(values[0]) != nil else {
                 throw UpliftError(
                     .invalidInput,
-                    "\(field): \(op.rawValue) on '\(property)' needs one number, not '\(values.joined().prefix(40))'")
+                    "\(field): \(op.rawValue) on \(UpliftError.quote(property.description)) needs one number, "
+                        + "not \(UpliftError.quote(values.joined()))")
             }
         case .eq, .neq, .contains:
             guard !values.isEmpty else {
-                throw UpliftError(.invalidInput, "\(field): \(op.rawValue) on '\(property)' needs a value")
+                throw UpliftError(
+                    .invalidInput,
+                    "\(field): \(op.rawValue) on \(UpliftError.quote(property.description)) needs a value")
             }
         case .isSet, .isNotSet:
             break

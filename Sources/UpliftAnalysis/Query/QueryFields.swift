@@ -63,7 +63,7 @@ package struct QueryFields {
         guard let v = T(rawValue: s) else {
             throw UpliftError(
                 .invalidInput,
-                "\(name(key)) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(s.prefix(40))'"
+                "\(name(key)) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(UpliftError.quote(s))"
             )
         }
         return v
@@ -74,7 +74,7 @@ package struct QueryFields {
         guard let d = TimeLength(s) else {
             throw UpliftError(
                 .invalidInput,
-                "\(name(key)): '\(s.prefix(40))' is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)"
+                "\(name(key)): \(UpliftError.quote(s)) is not a length of time; write a number and a unit: 30m, 24h, 7d, 2w (at most 365 days)"
             )
         }
         return d

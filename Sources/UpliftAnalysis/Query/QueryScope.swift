@@ -56,7 +56,7 @@ package struct QueryScope: Sendable {
         guard let utc = Timestamp.parse(text), utc >= 0 else {
             throw UpliftError(
                 .invalidInput,
-                "\(field): '\(text.prefix(40))' is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm[:ss][Z|±hh:mm])"
+                "\(field): \(UpliftError.quote(text)) is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm[:ss][Z|±hh:mm])"
             )
         }
         if hasZone { return utc }

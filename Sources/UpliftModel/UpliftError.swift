@@ -1,5 +1,6 @@
 /// An error with a stable machine-readable code, a message that says what went wrong and what
-/// to do, and an optional underlying cause. Messages never carry user data or secrets.
+/// to do, and an optional underlying cause. Messages never carry stored data or secrets; a value the
+/// caller sent is shown only through `quote` (short, escaped).
 ///
 /// The codes are also the HTTP API's error codes: the server gives each one its status in one table
 /// (`UpliftError+HTTP.swift` in UpliftServer), so a handler only throws.

@@ -168,8 +168,8 @@ package struct DefinitionSource {
             .composer(_, let problem, let mark, _):
             return "\(problem) (line \(mark.line + lineOffset))"
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return
-                "the key \(duplicates.joined(separator: ", ")) is given twice (line \(context.mark.line + lineOffset))"
+            let keys = duplicates.map { UpliftError.quote($0) }.joined(separator: ", ")
+            return "the key \(keys) is given twice (line \(context.mark.line + lineOffset))"
         case .reader(let problem, _, _, _):
             return problem
         default:

@@ -61,14 +61,14 @@ extension ReportBuilder {
             let heading = "Experiment: " + reference.key
             let definition: ExperimentDefinition
             if let file = reference.definition {
-                // Checked when the document was loaded; the file may have changed since. Either way the
-                // message names the experiment, never the file's content.
+                // Checked when the document was loaded; the file changed since (the next listing shows
+                // it invalid). The message names the experiment, never the file's content.
                 do {
                     let text = try PrfaqFiles.definition(file, folder: document.folder)
                     definition = try ExperimentDefinition(yaml: text)
                 } catch {
                     throw UpliftError(
-                        error.code,
+                        .dashboardsUnavailable,
                         "the definition file of experiment \(reference.key) cannot be used; "
                             + "`uplift prfaq validate` on this PR/FAQ says why")
                 }

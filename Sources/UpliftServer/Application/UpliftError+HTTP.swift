@@ -7,7 +7,8 @@ package import UpliftModel
 /// The one place errors become HTTP answers. Each API code has its status here, once; the answer is
 /// `{"error":{"code":"…","message":"…"}}` plus, for a batch whose every message was refused,
 /// `"rejected":[{"index":…,"code":"…","message":"…"}]`. 429 and 503 carry `Retry-After`, 401 carries
-/// `WWW-Authenticate`. Handlers only throw; messages never quote client data or keys.
+/// `WWW-Authenticate`. Handlers only throw; a message quotes the client's own value only through
+/// `UpliftError.quote` (short, escaped), never stored data or keys.
 extension UpliftError: HTTPResponseError {
     /// The status of every code the API answers with. A code missing here (`io_error`, `corrupt` …)
     /// is a failure nobody turned into an answer: it is answered 500 `internal_error`, its message kept

@@ -19,7 +19,7 @@ package enum PrfaqFiles {
             throw UpliftError(
                 .invalidInput, "must be a path relative to the PR/FAQ's folder, not an absolute path")
         }
-        guard !name.utf8.contains(0), let root = realPath(folder.isEmpty ? "." : folder) else {
+        guard !name.isEmpty, !name.utf8.contains(0), let root = realPath(folder.isEmpty ? "." : folder) else {
             throw UpliftError(.notFound, "cannot read \(name) (relative to the PR/FAQ's folder); check the path")
         }
         guard let target = realPath((root as NSString).appendingPathComponent(name)) else {

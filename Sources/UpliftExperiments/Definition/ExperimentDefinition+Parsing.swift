@@ -77,7 +77,9 @@ extension ExperimentDefinition {
         if let shipped, !variants.contains(where: { $0.key == shipped }) {
             throw FieldError(
                 path: "shipped_variant",
-                message: "\(UpliftError.quote(shipped)) is not one of the variants (\(variants.map(\.key).joined(separator: ", ")))")
+                message:
+                    "\(UpliftError.quote(shipped)) is not one of the variants "
+                    + "(\(variants.map(\.key).joined(separator: ", ")))")
         }
         try f.finish()
         self.init(

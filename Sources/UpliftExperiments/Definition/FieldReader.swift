@@ -126,7 +126,8 @@ package struct FieldReader {
         guard let v = T(rawValue: s) else {
             throw FieldError(
                 path: name(key),
-                message: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(UpliftError.quote(s))")
+                message:
+                    "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(UpliftError.quote(s))")
         }
         return v
     }

@@ -104,7 +104,8 @@ extension FlagCondition {
                 throw FieldError(path: field, message: "regex needs a pattern string")
             }
             guard (try? Regex(pattern)) != nil else {
-                throw FieldError(path: field, message: "\(UpliftError.quote(pattern)) is not a valid regular expression")
+                throw FieldError(
+                    path: field, message: "\(UpliftError.quote(pattern)) is not a valid regular expression")
             }
             values = [.string(pattern)]
         }

@@ -117,7 +117,8 @@ struct ExperimentRoutes: Sendable {
                 case ("ship", .null): ship = nil
                 case ("ship", _): throw UpliftError(.invalidBody, "ship: must be the key of a variant (a string)")
                 default:
-                    throw UpliftError(.invalidBody, "\(UpliftError.quote(name)): unknown field; the body may only hold ship")
+                    throw UpliftError(
+                        .invalidBody, "\(UpliftError.quote(name)): unknown field; the body may only hold ship")
                 }
             }
         }
@@ -151,7 +152,8 @@ struct ExperimentRoutes: Sendable {
     }
 
     private func notFound(_ key: String) -> UpliftError {
-        UpliftError(.notFound, "no experiment \(UpliftError.quote(key)) in this project; list them with GET /v1/experiments")
+        UpliftError(
+            .notFound, "no experiment \(UpliftError.quote(key)) in this project; list them with GET /v1/experiments")
     }
 
     private func catalogCall<T>(_ body: () async throws(UpliftError) -> T) async throws(UpliftError) -> T {

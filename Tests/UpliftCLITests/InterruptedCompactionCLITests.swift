@@ -50,8 +50,9 @@ struct InterruptedCompactionCLITests {
             // The open that finishes the compaction agrees.
             #expect(try uplift(["compact", "--data", data]).exitCode == 0)
             #expect(try fm.contentsOfDirectory(atPath: partition).filter { $0.hasSuffix(".parquet") }.count == 1)
-            let after = try JSONSerialization.jsonObject(
-                with: try uplift(["verify", "--data", data, "--json"]).stdout) as? [String: Any]
+            let after =
+                try JSONSerialization.jsonObject(
+                    with: try uplift(["verify", "--data", data, "--json"]).stdout) as? [String: Any]
             #expect(after?["events"] as? Int == 300 && after?["ok"] as? Bool == true)
         }
     }

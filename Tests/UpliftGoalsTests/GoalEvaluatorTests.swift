@@ -161,7 +161,8 @@ struct NonFiniteGoalValueTests {
         let g = Goal(
             id: "weekly-revenue", metric: .propertySum, event: "paid", property: "amount", interval: .week,
             target: 1000, deadline: UTCDay(daysSinceEpoch: 20_600))
-        let series = (0..<4).map { GoalStatus.Point(date: "d\($0)", value: [Double.infinity, .nan, nil, -.infinity][$0]) }
+        let values: [Double?] = [.infinity, .nan, nil, -.infinity]
+        let series = values.enumerated().map { GoalStatus.Point(date: "d\($0.offset)", value: $0.element) }
         let s = GoalEvaluator().status(g, series: series, deadlineIndex: 12, deadlineLabel: "x")
         #expect(s.status == .noData && s.current == nil)
         var mixed = series

@@ -16,8 +16,9 @@ struct HostileValueTests {
         (#""properties":{"a b":1e400}"#, "properties.…"),
     ])
     func nonFiniteNumbersAreRefusedNamingTheField(_ member: String, _ path: String) throws {
-        let result = decode(#"{"batch":[{"type":"track","event":"ok","userId":"u"},"#
-            + #"{"type":"track","event":"paid","userId":"u",\#(member)}]}"#)
+        let result = decode(
+            #"{"batch":[{"type":"track","event":"ok","userId":"u"},"#
+                + #"{"type":"track","event":"paid","userId":"u",\#(member)}]}"#)
         #expect(result.events.count == 1, "the other message of the batch is accepted")
         let reason = try #require(result.rejections.first)
         #expect(reason.index == 1)

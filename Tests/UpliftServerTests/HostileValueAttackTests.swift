@@ -38,7 +38,8 @@ struct HostileValueAttackTests {
                             + #""timestamp":"\#(day)T10:00:00Z","properties":{"amount":\#(amount)}}"#
                     }
                     let batch =
-                        #"{"batch":["# + [
+                        #"{"batch":["#
+                        + [
                             paid("ok", "10"), paid("inf", "1e400"), paid("text", #""1e400""#),
                             paid("hex", #""0x1p+2000""#), paid("big1", "1e308"), paid("big2", "1e308"),
                             paid("neg", "-1e400", day: "2026-03-03"), paid("deep", #"{"x":[1e999]}"#),
@@ -51,7 +52,8 @@ struct HostileValueAttackTests {
                     #expect(ack.accepted == 5)
                     #expect(ack.rejected.map(\.index) == [1, 6, 7])
                     #expect(ack.rejected.allSatisfy { $0.code == "number_out_of_range" })
-                    #expect(ack.rejected.map(\.message).map { $0.contains("`properties.amount`") } == [true, true, false])
+                    #expect(
+                        ack.rejected.map(\.message).map { $0.contains("`properties.amount`") } == [true, true, false])
                     #expect(ack.rejected.last?.message.contains("`properties.amount.x[0]`") == true)
 
                     let single = try await client.post("/v1/track", json: paid("one", "2e400"), key: .basic(key))
@@ -158,14 +160,17 @@ struct HostileValueAttackTests {
                         purchase("inf", day: 36, "1e400")
                         purchase("last", day: 55, "0")
                         let answer = try await client.post(
-                            "/v1/batch", json: #"{"batch":["# + messages.joined(separator: ",") + "]}", key: .basic(key))
+                            "/v1/batch", json: #"{"batch":["# + messages.joined(separator: ",") + "]}", key: .basic(key)
+                        )
                         #expect(try answer.acknowledgement.accepted == messages.count - 1, "\(answer.text)")
                         let started = ContinuousClock.now
-                        let goals = try await client.get("/v1/goals/weekly-revenue?now=2026-03-02", key: .bearer(readKey))
+                        let goals = try await client.get(
+                            "/v1/goals/weekly-revenue?now=2026-03-02", key: .bearer(readKey))
                         #expect(ContinuousClock.now - started < Self.answerBound)
                         #expect(goals.status == .ok, "\(goals.text)")
                         let body = try #require(
-                            JSONSerialization.jsonObject(with: Data(goals.text.utf8)) as? [String: Any], "\(goals.text)")
+                            JSONSerialization.jsonObject(with: Data(goals.text.utf8)) as? [String: Any], "\(goals.text)"
+                        )
                         let goal = try #require(
                             ((body["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])?.first
                                 ?? (body["goals"] as? [[String: Any]])?.first ?? body["goal"] as? [String: Any]

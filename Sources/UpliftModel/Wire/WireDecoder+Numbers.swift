@@ -56,11 +56,13 @@ extension WireDecoder {
 
     private static func memberName(_ view: JSONView, _ key: Int) -> String {
         let name = view.string(key) ?? ""
-        let plain = !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_")
-                || c == UInt8(ascii: "$") || c == UInt8(ascii: "-")
-        }
+        let plain =
+            !name.isEmpty && name.utf8.count <= 64
+            && name.utf8.allSatisfy { c in
+                (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                    || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_")
+                    || c == UInt8(ascii: "$") || c == UInt8(ascii: "-")
+            }
         return plain ? name : "…"
     }
 }

@@ -72,9 +72,9 @@ package struct PartitionState: Sendable {
     /// Names of temporary files (a write that never reached its rename) that an open removes.
     package var temporary: [String]
 
-    package static func read(_ layout: SegmentLayout, _ project: ProjectSlug, _ day: UTCDay) throws(UpliftError)
-        -> PartitionState
-    {
+    package static func read(
+        _ layout: SegmentLayout, _ project: ProjectSlug, _ day: UTCDay
+    ) throws(UpliftError) -> PartitionState {
         let directory = layout.partitionDirectory(project, day)
         let temporary = DurableFile.list(directory).filter { $0.hasPrefix(".") && $0.hasSuffix(".tmp") }
         let paths = layout.segments(project, day)

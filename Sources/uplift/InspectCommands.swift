@@ -77,7 +77,7 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check every segment and the write-ahead log; exit 1 if anything is wrong.",
         discussion:
-            "Reads every page (checksums, counts, schema), checks each event lies in its day and no event id is stored twice in a day, and checks every log record. Changes nothing."
+            "Reads every page (checksums, counts, schema), checks each event lies in its day and no event id is stored twice in a day, and checks every log record. Segments are read as the next open leaves them (what a crash during compaction left behind is noted, not counted). Changes nothing."
     )
 
     @OptionGroup var dataOptions: DataOptions
@@ -94,6 +94,13 @@ struct Verify: AsyncParsableCommand {
                         "problems",
                         .array(
                             report.problems.map {
+                                .object([("path", .string($0.path)), ("message", .string($0.message))])
+                            })
+                    ),
+                    (
+                        "notes",
+                        .array(
+                            report.notes.map {
                                 .object([("path", .string($0.path)), ("message", .string($0.message))])
                             })
                     ),

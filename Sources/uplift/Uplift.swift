@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import UpliftStorage
 
 @main
 struct Uplift: AsyncParsableCommand {
@@ -23,4 +25,20 @@ struct Uplift: AsyncParsableCommand {
             ReportCommand.self,
         ]
     )
+
+    /// ArgumentParser's own entry point, after setting the modes of what the process creates (owner
+    /// only unless `UPLIFT_GROUP_READABLE=1`; see `FileModes`) before any command touches a file.
+    static func main() async {
+        FileModes.configureProcess(environment: ProcessInfo.processInfo.environment)
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -154,3 +154,19 @@ struct GoalEvaluatorTests {
         #expect(s.series.count == 5 && s.current == 180)
     }
 }
+
+/// A value that is not finite (a sum from before sums saturated) is no value: no_data, not off_track.
+struct NonFiniteGoalValueTests {
+    @Test func nonFiniteValuesCountAsNoData() {
+        let g = Goal(
+            id: "weekly-revenue", metric: .propertySum, event: "paid", property: "amount", interval: .week,
+            target: 1000, deadline: UTCDay(daysSinceEpoch: 20_600))
+        let values: [Double?] = [.infinity, .nan, nil, -.infinity]
+        let series = values.enumerated().map { GoalStatus.Point(date: "d\($0.offset)", value: $0.element) }
+        let s = GoalEvaluator().status(g, series: series, deadlineIndex: 12, deadlineLabel: "x")
+        #expect(s.status == .noData && s.current == nil)
+        var mixed = series
+        mixed.append(GoalStatus.Point(date: "d4", value: 1200))
+        #expect(GoalEvaluator().status(g, series: mixed, deadlineIndex: 12, deadlineLabel: "x").status == .achieved)
+    }
+}

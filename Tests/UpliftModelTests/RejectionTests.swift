@@ -26,6 +26,7 @@ struct RejectionTests {
         ("invalid_properties", #"{"type":"track","event":"x","userId":"u","properties":[1]}"#),
         ("invalid_context", #"{"type":"track","event":"x","userId":"u","context":"web"}"#),
         ("invalid_traits", #"{"type":"identify","userId":"u","traits":true}"#),
+        ("number_out_of_range", #"{"type":"track","event":"x","userId":"u","properties":{"amount":1e400}}"#),
     ]
 
     @Test(arguments: cases)

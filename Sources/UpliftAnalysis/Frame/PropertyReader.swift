@@ -26,7 +26,8 @@ package struct PropertyReader {
         case .false: return .value(text: "false", number: nil)
         case .number:
             let raw = String(decoding: view.raw(index), as: UTF8.self)
-            return .value(text: raw, number: Double(raw))
+            // Ingest refuses numbers beyond a double's range; one stored before that is no number.
+            return .value(text: raw, number: Double(raw).flatMap { $0.isFinite ? $0 : nil })
         case .string:
             let s = view.string(index) ?? ""
             return .value(text: s, number: Self.number(s))
@@ -39,11 +40,38 @@ package struct PropertyReader {
         }
     }
 
-    /// A string that holds a plain decimal number (`"29.00"`), as a Double.
+    /// A string that holds a plain decimal number (`"29.00"`, `"-1.5e3"`, `".5"`, `"29."`) whose value
+    /// is finite, as a Double. Anything else, `"0x1p+2000"`,
+    /// `"-inf"`, `"nan"` or `"1e400"` included, is text and never takes part in a sum.
     static func number(_ s: String) -> Double? {
-        guard let first = s.utf8.first, first == UInt8(ascii: "-") || (first >= 48 && first <= 57), s.utf8.count < 40
-        else { return nil }
-        return Double(s)
+        let bytes = s.utf8
+        guard bytes.count < 40, isDecimal(bytes), let value = Double(s), value.isFinite else { return nil }
+        return value
+    }
+
+    /// `-?digits?(.digits?)?([eE][+-]?digits)?` with at least one digit before the exponent.
+    static func isDecimal(_ bytes: String.UTF8View) -> Bool {
+        var i = bytes.startIndex
+        func digits() -> Bool {
+            let start = i
+            while i != bytes.endIndex, bytes[i] &- UInt8(ascii: "0") < 10 { i = bytes.index(after: i) }
+            return i != start
+        }
+        if i != bytes.endIndex, bytes[i] == UInt8(ascii: "-") { i = bytes.index(after: i) }
+        var mantissa = digits()
+        if i != bytes.endIndex, bytes[i] == UInt8(ascii: ".") {
+            i = bytes.index(after: i)
+            mantissa = digits() || mantissa
+        }
+        guard mantissa else { return false }
+        if i != bytes.endIndex, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            i = bytes.index(after: i)
+            if i != bytes.endIndex, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                i = bytes.index(after: i)
+            }
+            guard digits() else { return false }
+        }
+        return i == bytes.endIndex
     }
 
     private static func keyEquals(_ view: JSONView, _ index: Int, _ key: [UInt8]) -> Bool {

@@ -153,7 +153,14 @@ package enum TrendEngine {
     }
 
     /// Counts per `slot × period` cell, plus per-slot totals over the whole range.
+    ///
+    /// Sums are accumulated scaled by 2⁻⁶⁴, an exact change of exponent for every number a sum can
+    /// meet, so that no running sum of finite numbers overflows (two values near 1e308 do not make
+    /// infinity) and the result is bit for bit the plain sum whenever that is finite. A total beyond
+    /// a double's range saturates at ±1.797e308 (`Double.greatestFiniteMagnitude`): never null.
     struct Counts {
+        static let scale = 0x1p-64
+
         let periods: Int
         var events: [Int]
         var persons: [Int]
@@ -180,17 +187,24 @@ package enum TrendEngine {
             switch measure {
             case .events: Double(events[cell])
             case .persons: Double(persons[cell])
-            case .sum: sums[cell]
-            case .average: numbered[cell] == 0 ? 0 : sums[cell] / Double(numbered[cell])
+            case .sum: Self.unscaled(sums[cell])
+            case .average: numbered[cell] == 0 ? 0 : Self.unscaled(sums[cell] / Double(numbered[cell]))
             }
+        }
+
+        /// A scaled sum as a finite double, saturating at ±`greatestFiniteMagnitude`.
+        static func unscaled(_ scaled: Double) -> Double {
+            let value = scaled / scale
+            if value.isFinite || value.isNaN { return value }
+            return value > 0 ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude
         }
 
         func total(_ slot: Int, _ measure: TrendQuery.Measure) -> Double {
             switch measure {
             case .events: Double(slotEvents[slot])
             case .persons: Double(slotPersons[slot])
-            case .sum: slotSums[slot]
-            case .average: slotNumbered[slot] == 0 ? 0 : slotSums[slot] / Double(slotNumbered[slot])
+            case .sum: Self.unscaled(slotSums[slot])
+            case .average: slotNumbered[slot] == 0 ? 0 : Self.unscaled(slotSums[slot] / Double(slotNumbered[slot]))
             }
         }
     }
@@ -221,10 +235,11 @@ package enum TrendEngine {
                     slotOwner[slot] = owner
                     c.slotPersons[slot] += 1
                 }
-                if let numbers, !numbers[i].isNaN {
-                    c.sums[cell] += numbers[i]
+                if let numbers, numbers[i].isFinite {
+                    let x = numbers[i] * Counts.scale
+                    c.sums[cell] += x
                     c.numbered[cell] += 1
-                    c.slotSums[slot] += numbers[i]
+                    c.slotSums[slot] += x
                     c.slotNumbered[slot] += 1
                 }
             }

@@ -94,7 +94,11 @@ package struct GoalEvaluator: Sendable {
     package func status(
         _ goal: Goal, series: [GoalStatus.Point], deadlineIndex: Double, deadlineLabel: String
     ) -> GoalStatus {
-        let known = series.enumerated().compactMap { i, p in p.value.map { (x: Double(i), y: $0) } }
+        // A value that is not finite says nothing about progress: it counts as no value (no_data when
+        // every period is like that), never as a measurement that misses the target.
+        let known = series.enumerated().compactMap { i, p in
+            p.value.flatMap { $0.isFinite ? (x: Double(i), y: $0) : nil }
+        }
         guard let latest = known.last else {
             return GoalStatus(
                 goal: goal, series: series, current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,

@@ -6,6 +6,8 @@
 /// already validated them, so the copy is valid JSON that decodes to the same values.
 package struct JSONWriter {
     package var bytes: [UInt8] = []
+    /// What to leave out of tape values written from here on (credentials that must not be stored).
+    package var redaction: JSONRedaction?
     /// Per open `object`/`array`: whether the next member or element needs a comma before it.
     private var needsComma: [Bool] = []
 
@@ -24,13 +26,17 @@ package struct JSONWriter {
         let e = view[index]
         switch e.kind {
         case .string:
+            if let redaction, redaction.isSecret(view, index) {
+                write(string: redaction.placeholder)
+                return
+            }
             bytes.append(UInt8(ascii: "\""))
             bytes.append(contentsOf: view.raw(index))
             bytes.append(UInt8(ascii: "\""))
         case .null, .true, .false, .number:
             bytes.append(contentsOf: view.raw(index))
         case .array, .object:
-            if e.flag {
+            if e.flag, redaction == nil {
                 bytes.append(contentsOf: view.raw(index))
                 return
             }
@@ -39,6 +45,10 @@ package struct JSONWriter {
             var i = index + 1
             var first = true
             while i < Int(e.next) {
+                if isObject, let redaction, redaction.drops(view, i) {
+                    i = Int(view[i + 1].next)
+                    continue
+                }
                 if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
                 if isObject {
@@ -97,6 +107,7 @@ package struct JSONWriter {
         for (n, object) in sources.enumerated() {
             view.forEachMember(object) { key, value in
                 if !laterNames[n].isEmpty, laterNames[n].contains(view.string(key) ?? "") { return true }
+                if let redaction, redaction.drops(view, key) { return true }
                 if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
                 write(view, key)
@@ -120,6 +131,23 @@ package struct JSONWriter {
 
     /// The written text as a String (the bytes are valid UTF-8 by construction).
     package var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// What a writer leaves out of the tape values it copies: object members by name, and string values
+/// that `isSecret` picks, which become `placeholder`.
+package struct JSONRedaction {
+    package var memberNames: Set<String>
+    package var placeholder: String
+    package var isSecret: (JSONView, Int) -> Bool
+
+    package init(memberNames: Set<String>, placeholder: String, isSecret: @escaping (JSONView, Int) -> Bool) {
+        self.memberNames = memberNames
+        self.placeholder = placeholder
+        self.isSecret = isSecret
+    }
+
+    /// Whether the member whose name is the string entry `key` is left out.
+    func drops(_ view: JSONView, _ key: Int) -> Bool { memberNames.contains(view.string(key) ?? "") }
 }
 
 // Building a document member by member.

@@ -18,7 +18,7 @@ package struct Rejection: Sendable, Hashable, Error, CustomStringConvertible {
         "invalid_message", "event_too_large", "unknown_type", "missing_event_name", "event_name_too_long",
         "missing_distinct_id", "invalid_distinct_id", "distinct_id_too_long", "invalid_event_id",
         "event_id_too_long", "missing_previous_id", "invalid_timestamp", "invalid_properties",
-        "invalid_context", "invalid_traits",
+        "invalid_context", "invalid_traits", "number_out_of_range",
     ]
 }
 

@@ -80,10 +80,21 @@ extension WireDecoder {
         return parsed
     }
 
-    /// A JSON object as compact text, from merged sources (see `JSONWriter.writeMerged`).
+    /// A JSON object as compact text, from merged sources (see `JSONWriter.writeMerged`), without the
+    /// credentials SDKs put into events (see `Credentials`).
     func objectText(
         _ view: JSONView, _ objects: [Int?], extras: [(key: String, value: JSONWriter.Value)] = []
     ) -> String {
+        let entries = extras.compactMap { extra -> Int? in
+            if case .entry(let index) = extra.value { return index }
+            return nil
+        }
+        if Credentials.appear(view, in: objects.compactMap { $0 } + entries) {
+            var writer = JSONWriter(capacity: 256)
+            writer.redaction = Credentials.redaction
+            writer.writeMerged(view, objects: objects, extras: extras)
+            return writer.text
+        }
         if extras.isEmpty {
             let present = objects.compactMap { $0 }
             if present.isEmpty { return "{}" }

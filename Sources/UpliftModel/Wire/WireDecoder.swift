@@ -63,6 +63,7 @@ package struct WireDecoder: Sendable {
                 var shared = Shared(receivedAt: receivedAt)
                 do {
                     shared.context = try objectOrNil(view, view.member(0, "context"), field: "context")
+                    if let context = shared.context { try checkNumbers(view, context, field: "context") }
                     if let sent = view.member(0, "sentAt") ?? view.member(0, "sent_at") {
                         shared.sentAt = try time(view, sent, field: "sentAt")
                     }
@@ -146,6 +147,7 @@ package struct WireDecoder: Sendable {
         if checkDepth, view.depth(message) > limits.maxDepth {
             throw Rejection("nesting_too_deep", "the message nests deeper than \(limits.maxDepth) levels; flatten it")
         }
+        try checkNumbers(view, message)
         let fields = MessageFields(view, message)
         if fields.type != nil || impliedType != nil {
             return try decodeSegment(view, message, fields, shared: shared)

@@ -23,13 +23,14 @@ package struct ProjectStats: Sendable {
 
     package var bytesPerEvent: Double { events == 0 ? 0 : Double(bytes) / Double(events) }
 
-    /// Reads the footers of every segment of a project.
+    /// Reads the footers of every live segment of a project: the segments an interrupted compaction
+    /// left behind (which the next open removes) are not counted.
     package static func read(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> ProjectStats {
         let layout = SegmentLayout(root: dataDirectory)
         var stats = ProjectStats(project: project)
         stats.columns = EventSchema.schema.fields.map { ColumnSize(name: $0.name, bytes: 0, uncompressedBytes: 0) }
         for day in layout.days(project) {
-            let paths = layout.segments(project, day)
+            let paths = try PartitionState.read(layout, project, day).live
             guard !paths.isEmpty else { continue }
             stats.days += 1
             stats.firstDay = stats.firstDay ?? day

@@ -3,7 +3,8 @@ import UpliftParquet
 
 /// Checks a data directory without changing it: every page of every segment (checksums, counts,
 /// schema), that each segment's events belong to its day, that no event id is stored twice in a
-/// partition, and every record of the write-ahead log.
+/// partition, and every record of the write-ahead log. Segments are read as the next open would
+/// leave them (`PartitionState`): what an interrupted compaction left behind is noted, not counted.
 package enum StoreVerifier {
     package struct Problem: Sendable, Equatable, CustomStringConvertible {
         package var path: String
@@ -28,7 +29,22 @@ package enum StoreVerifier {
         for project in layout.projects() {
             for day in layout.days(project) {
                 var ids = Set<Fingerprint>()
-                for path in layout.segments(project, day) {
+                let paths: [String]
+                do throws(UpliftError) {
+                    let state = try PartitionState.read(layout, project, day)
+                    paths = state.live
+                    report.notes += state.obsolete.map {
+                        Problem(path: $0, message: "left by an interrupted compaction: the next open removes it")
+                    }
+                    let directory = layout.partitionDirectory(project, day)
+                    report.notes += state.temporary.map {
+                        Problem(path: directory + "/" + $0, message: "an unfinished write: the next open removes it")
+                    }
+                } catch {
+                    // A footer that cannot be read: check every segment, so the damage is reported below.
+                    paths = layout.segments(project, day)
+                }
+                for path in paths {
                     report.segments += 1
                     do throws(UpliftError) {
                         let file = try SegmentReader.open(path: path)

@@ -15,7 +15,7 @@ package enum DurableFile {
         try createDirectories(directory)
         let name = path.split(separator: "/").last.map(String.init) ?? "segment"
         let temporary = directory + "/." + name + ".tmp"
-        let fd = open(temporary, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, FileModes.file)
         guard fd >= 0 else { throw ioError("cannot create \(temporary)") }
         do throws(UpliftError) {
             try writeAll(fd, bytes, path: temporary)
@@ -64,7 +64,7 @@ package enum DurableFile {
         if stat(path, &isDirectory) == 0 { return }
         let up = parent(of: path)
         if up != path, !up.isEmpty { try createDirectories(up) }
-        if mkdir(path, 0o755) != 0, errno != EEXIST { throw ioError("cannot create directory \(path)") }
+        if mkdir(path, FileModes.directory) != 0, errno != EEXIST { throw ioError("cannot create directory \(path)") }
         if !up.isEmpty { try syncDirectory(up) }
     }
 

@@ -11,7 +11,7 @@ package final class DataDirectoryLock: @unchecked Sendable {
 
     package init(directory: String) throws(UpliftError) {
         let path = directory + "/LOCK"
-        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, FileModes.file)
         guard fd >= 0 else { throw DurableFile.ioError("cannot open \(path)") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)

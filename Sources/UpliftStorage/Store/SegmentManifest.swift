@@ -5,36 +5,33 @@ package import UpliftModel
 package struct SegmentManifest: Sendable {
     private var segments: [ProjectSlug: [UTCDay: [String]]] = [:]
 
-    /// Lists the data directory, finishing what a crash interrupted. A compacted segment names in its
-    /// footer the segments it replaces and its sibling outputs: when every output is present the
-    /// replaced segments still there are removed; when one is missing, the compaction did not finish
-    /// and its outputs are removed instead (the sources are intact). Temporary files are removed too.
+    /// Lists the data directory, finishing what a crash interrupted (see `PartitionState`): the
+    /// segments an interrupted compaction left behind and temporary files are removed.
     package static func load(_ layout: SegmentLayout) throws(UpliftError) -> SegmentManifest {
         var manifest = SegmentManifest()
         for project in layout.projects() {
             for day in layout.days(project) {
                 let directory = layout.partitionDirectory(project, day)
-                for name in DurableFile.list(directory) where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-                    try DurableFile.remove(directory + "/" + name)
-                }
-                var paths = layout.segments(project, day)
-                let present = Set(paths.map(SegmentLayout.name(of:)))
-                var obsolete = Set<String>()
-                for path in paths where SegmentLayout.isCompacted(path) {
-                    guard let record = try SegmentReader.compactionRecord(path: path) else { continue }
-                    if record.outputs.allSatisfy(present.contains) {
-                        obsolete.formUnion(record.replaces)
-                    } else {
-                        obsolete.insert(SegmentLayout.name(of: path))
-                    }
-                }
-                obsolete.formIntersection(present)
-                if !obsolete.isEmpty {
-                    for name in obsolete { try DurableFile.remove(directory + "/" + name) }
+                let state = try PartitionState.read(layout, project, day)
+                for name in state.temporary { try DurableFile.remove(directory + "/" + name) }
+                if !state.obsolete.isEmpty {
+                    for path in state.obsolete { try DurableFile.remove(path) }
                     try DurableFile.syncDirectory(directory)
-                    paths.removeAll { obsolete.contains(SegmentLayout.name(of: $0)) }
                 }
-                if !paths.isEmpty { manifest.segments[project, default: [:]][day] = paths }
+                if !state.live.isEmpty { manifest.segments[project, default: [:]][day] = state.live }
+            }
+        }
+        return manifest
+    }
+
+    /// The live segments of every partition as an open would leave them, without changing anything:
+    /// what `verify` and `stats` read, so that they tell the truth before the server next starts.
+    package static func resolve(_ layout: SegmentLayout) throws(UpliftError) -> SegmentManifest {
+        var manifest = SegmentManifest()
+        for project in layout.projects() {
+            for day in layout.days(project) {
+                let live = try PartitionState.read(layout, project, day).live
+                if !live.isEmpty { manifest.segments[project, default: [:]][day] = live }
             }
         }
         return manifest
@@ -60,6 +57,40 @@ package struct SegmentManifest: Sendable {
         paths.removeAll { gone.contains($0) }
         paths.append(contentsOf: outputs)
         segments[project, default: [:]][day] = paths.isEmpty ? nil : paths
+    }
+}
+
+/// One partition's files as the crash protocol sees them. A compacted segment names in its footer the
+/// segments it replaces and its sibling outputs: when every output is present the replaced segments
+/// still there are obsolete; when one is missing, the compaction did not finish and its outputs are
+/// obsolete instead (the sources are intact). Reading the state changes nothing.
+package struct PartitionState: Sendable {
+    /// Paths of the segments that hold the partition's events.
+    package var live: [String]
+    /// Paths of the segments that an open removes.
+    package var obsolete: [String]
+    /// Names of temporary files (a write that never reached its rename) that an open removes.
+    package var temporary: [String]
+
+    package static func read(
+        _ layout: SegmentLayout, _ project: ProjectSlug, _ day: UTCDay
+    ) throws(UpliftError) -> PartitionState {
+        let directory = layout.partitionDirectory(project, day)
+        let temporary = DurableFile.list(directory).filter { $0.hasPrefix(".") && $0.hasSuffix(".tmp") }
+        let paths = layout.segments(project, day)
+        let present = Set(paths.map(SegmentLayout.name(of:)))
+        var obsolete = Set<String>()
+        for path in paths where SegmentLayout.isCompacted(path) {
+            guard let record = try SegmentReader.compactionRecord(path: path) else { continue }
+            if record.outputs.allSatisfy(present.contains) {
+                obsolete.formUnion(record.replaces)
+            } else {
+                obsolete.insert(SegmentLayout.name(of: path))
+            }
+        }
+        return PartitionState(
+            live: paths.filter { !obsolete.contains(SegmentLayout.name(of: $0)) },
+            obsolete: paths.filter { obsolete.contains(SegmentLayout.name(of: $0)) }, temporary: temporary)
     }
 }
 

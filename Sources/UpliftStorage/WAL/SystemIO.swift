@@ -30,7 +30,7 @@ package enum SystemIO {
         SystemCallError(operation: operation, path: path, errno: code)
     }
 
-    static func openFile(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(SystemCallError) -> Int32 {
+    static func openFile(_ path: String, flags: Int32, mode: mode_t = FileModes.file) throws(SystemCallError) -> Int32 {
         while true {
             let fd = open(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
@@ -162,7 +162,7 @@ package enum SystemIO {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for part in path.split(separator: "/") {
             prefix += part
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { throw fail("mkdir", prefix) }
+            if mkdir(prefix, FileModes.directory) != 0 && errno != EEXIST { throw fail("mkdir", prefix) }
             prefix += "/"
         }
         var info = stat()

@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import UpliftModel
+import UpliftServer
+
+/// Issue 21, item 8: thousands of idle connections used up the file descriptors and `/healthz` was
+/// refused. With `--max-connections`, a flood of idle connections displaces the longest-idle ones: the
+/// server never holds more than the cap, a request in progress is never cut, and health and ingestion
+/// answer within the bound throughout.
+struct ConnectionAttackTests {
+    @Test func aFloodOfIdleConnectionsIsCappedWhileHealthAnswers() async throws {
+        let files = FileDescriptorLimit.raiseToHard() ?? 1024
+        let cap = 200
+        // Both ends of every connection live in this process.
+        let attackers = min(3000, files - 2 * cap - 512)
+        try #require(attackers >= 1000, "the open-files limit (\(files)) is too low for this test")
+        try await ServerFixture.with { fixture in
+            var configuration = ServerConfiguration()
+            configuration.maxConnections = cap
+            let key = fixture.writeKey
+            try await fixture.serve(.live, configuration: configuration) { client in
+                let port = try #require(client.port)
+                // A request in progress: its head is in, its body is still coming.
+                let body = json(["type": "track", "event": "e", "userId": "u", "messageId": "slow"])
+                let basic = Data((key + ":").utf8).base64EncodedString()
+                let slow = try RawConnection(port: port)
+                try slow.send(
+                    "POST /v1/track HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic \(basic)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+                        + body.prefix(10))
+                let before = try Self.openDescriptors()
+                let start = ContinuousClock.now
+                let (idle, report) = try await LivenessProbe.during(port: port, writeKey: key) {
+                    try await Self.open(attackers, port: port)
+                }
+                let elapsed = ContinuousClock.now - start
+                #expect(report.held(), "\(report)")
+
+                // The server's side of the flood: at most the cap stays open (it closes asynchronously).
+                let deadline = ContinuousClock.now + .seconds(5)
+                var held = try Self.openDescriptors() - before - attackers
+                while held > cap, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                    held = try Self.openDescriptors() - before - attackers
+                }
+                #expect(held <= cap, "the server holds \(held) connections, over the cap of \(cap)")
+                // The longest idle went first.
+                #expect(idle.prefix(attackers - 2 * cap).allSatisfy { $0.peerClosed() })
+                #expect(!idle.suffix(cap / 2).allSatisfy { $0.peerClosed() })
+
+                let metrics = try await RawExchange.send(port: port, "GET", "/metrics", headers: [])
+                let displaced = Self.value(of: "uplift_http_connections_displaced_total", in: metrics.text) ?? 0
+                #expect(displaced >= Double(attackers - cap), "\(metrics.text.prefix(2000))")
+
+                // The request in progress was kept and completes.
+                try slow.send(String(body.dropFirst(10)))
+                let answer = await slow.readResponse()
+                #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
+                print(
+                    "connection flood: \(attackers) idle connections in \(elapsed), cap \(cap), server holds \(held),"
+                        + " displaced \(Int(displaced)); liveness: \(report)")
+                withExtendedLifetime(idle) {}
+            }
+            #expect(try await fixture.storedEvents().map(\.eventID).contains("slow"))
+        }
+    }
+
+    /// Opens `count` connections that send nothing, from a thread of its own (connect blocks).
+    static func open(_ count: Int, port: Int) async throws -> [RawConnection] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    var connections: [RawConnection] = []
+                    connections.reserveCapacity(count)
+                    for _ in 0..<count { connections.append(try RawConnection(port: port)) }
+                    continuation.resume(returning: connections)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    static func openDescriptors() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+    }
+
+    /// A sample's value in a Prometheus exposition.
+    static func value(of metric: String, in text: String) -> Double? {
+        for line in text.split(separator: "\n") where line.hasPrefix(metric + " ") {
+            return Double(line.dropFirst(metric.count + 1).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+}

@@ -14,7 +14,7 @@ struct ConnectionAttackTests {
         let files = FileDescriptorLimit.raiseToHard() ?? 1024
         let cap = 200
         // Both ends of every connection live in this process.
-        let attackers = min(3000, files - 2 * cap - 512)
+        let attackers = min(2500, files - 2 * cap - 512)
         try #require(attackers >= 1000, "the open-files limit (\(files)) is too low for this test")
         try await ServerFixture.with { fixture in
             var configuration = ServerConfiguration()
@@ -31,11 +31,21 @@ struct ConnectionAttackTests {
                         + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
                         + body.prefix(10))
                 let before = try Self.openDescriptors()
+                // The flood itself: as fast as one thread can connect.
                 let start = ContinuousClock.now
-                let (idle, report) = try await LivenessProbe.during(port: port, writeKey: key) {
-                    try await Self.open(attackers, port: port)
-                }
+                var idle = try await Self.open(attackers - cap, port: port)
+                // A new connection waits behind the flood in the accept queue: its answer says the server
+                // has taken in (and displaced) the whole flood, within a stated time.
+                let drained = try await RawExchange.send(port: port, "GET", "/healthz", headers: [])
                 let elapsed = ContinuousClock.now - start
+                #expect(drained.status == 200)
+                #expect(elapsed < .seconds(10), "the flood took \(elapsed) to take in")
+                // Then, while the flood is held, more keep coming (each displacing an idle one), and health
+                // and ingestion are probed.
+                let (more, report) = try await LivenessProbe.during(port: port, writeKey: key) {
+                    try await Self.open(cap, port: port, every: .milliseconds(5))
+                }
+                idle += more
                 #expect(report.held(), "\(report)")
 
                 // The server's side of the flood: at most the cap stays open (it closes asynchronously).
@@ -59,22 +69,27 @@ struct ConnectionAttackTests {
                 let answer = await slow.readResponse()
                 #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
                 print(
-                    "connection flood: \(attackers) idle connections in \(elapsed), cap \(cap), server holds \(held),"
-                        + " displaced \(Int(displaced)); liveness: \(report)")
+                    "connection flood: \(attackers - cap) idle connections taken in after \(elapsed), \(cap) more"
+                        + " while probed, cap \(cap), server holds \(held), displaced \(Int(displaced));"
+                        + " liveness: \(report)")
                 withExtendedLifetime(idle) {}
             }
             #expect(try await fixture.storedEvents().map(\.eventID).contains("slow"))
         }
     }
 
-    /// Opens `count` connections that send nothing, from a thread of its own (connect blocks).
-    static func open(_ count: Int, port: Int) async throws -> [RawConnection] {
+    /// Opens `count` connections that send nothing, from a thread of its own (connect blocks), one per
+    /// `every` when given (an attack's pace, not a wait for anything).
+    static func open(_ count: Int, port: Int, every pace: Duration? = nil) async throws -> [RawConnection] {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 do {
                     var connections: [RawConnection] = []
                     connections.reserveCapacity(count)
-                    for _ in 0..<count { connections.append(try RawConnection(port: port)) }
+                    for _ in 0..<count {
+                        connections.append(try RawConnection(port: port))
+                        if let pace { Thread.sleep(forTimeInterval: Double(pace.components.attoseconds) / 1e18) }
+                    }
                     continuation.resume(returning: connections)
                 } catch {
                     continuation.resume(throwing: error)

@@ -108,7 +108,7 @@ package enum UpliftApplication {
             // instead of having its SYNs dropped (the kernel caps it at net.core.somaxconn).
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: nil,
-                backlog: max(256, min(configuration.maxConnections, 4096))),
+                backlog: 4096),
             // Stopped in reverse order: the server, then the store (flushing), then the catalog.
             services: [
                 CatalogService(catalog: catalog),

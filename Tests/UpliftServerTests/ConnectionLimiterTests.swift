@@ -19,7 +19,9 @@ struct ConnectionLimiterTests {
     @Test func overTheCapTheLongestIdleIsClosed() throws {
         let limiter = ConnectionLimiter(.init(maxConnections: 3, pressureIdleTimeout: .seconds(60)))
         let channels = try (0..<4).map { _ in try Self.connected() }
-        for (i, channel) in channels.prefix(3).enumerated() { #expect(limiter.opened(channel, now: Self.at(Double(i)))) }
+        for (i, channel) in channels.prefix(3).enumerated() {
+            #expect(limiter.opened(channel, now: Self.at(Double(i))))
+        }
         // The first one served a request since: the second is now the longest idle.
         limiter.activity(channels[0], busy: true, now: Self.at(3))
         limiter.activity(channels[0], busy: false, now: Self.at(4))

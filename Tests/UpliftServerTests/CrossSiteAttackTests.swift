@@ -135,17 +135,17 @@ struct CrossSiteAttackTests {
                 #expect(
                     try await post(
                         "/v1/flags/new-nav/enable", [bearer, json, ("Origin", "http://localhost:\(port)")]) == 200)
-                #expect(try await post("/v1/experiments/checkout-v2/start", [bearer, ("Sec-Fetch-Site", "none")]) == 200)
+                let typed = ("Sec-Fetch-Site", "none")
+                #expect(try await post("/v1/experiments/checkout-v2/start", [bearer, typed]) == 200)
                 #expect(
                     try await post(
                         "/v1/experiments/checkout-v2/stop", [bearer, json, ("Sec-Fetch-Site", "same-origin")], "{}")
                         == 200)
                 #expect(try await fixture.catalog.flag(project: fixture.alpha, key: "new-nav")?.enabled == true)
-                #expect(
-                    try await fixture.catalog.experiment(project: fixture.alpha, key: "checkout-v2")?.status == .stopped)
-                #expect(
-                    try await post("/v1/query/trend", [bearer, json], #"{"event":"e","from":"2026-03-01","to":"2026-03-05"}"#)
-                        == 200)
+                let experiment = try await fixture.catalog.experiment(project: fixture.alpha, key: "checkout-v2")
+                #expect(experiment?.status == .stopped)
+                let query = #"{"event":"e","from":"2026-03-01","to":"2026-03-05"}"#
+                #expect(try await post("/v1/query/trend", [bearer, json], query) == 200)
                 // Reads stay open to the browser's Basic credentials (reports are opened that way).
                 let listed = try await RawExchange.send(
                     port: port, "GET", "/v1/flags", headers: Self.browser(read, origin: nil, site: "none"))

@@ -6,9 +6,9 @@ import UpliftModel
 import UpliftServer
 
 /// Issue 21, item 8: thousands of idle connections used up the file descriptors and `/healthz` was
-/// refused. With `--max-connections`, a flood of idle connections displaces the longest-idle ones: the
-/// server never holds more than the cap, a request in progress is never cut, and health and ingestion
-/// answer within the bound throughout.
+/// refused. With `--max-connections`, a flood of idle connections displaces the longest-idle ones (a
+/// stalled request too): the server never holds more than the cap, and health and ingestion answer within
+/// the bound throughout.
 struct ConnectionAttackTests {
     @Test func aFloodOfIdleConnectionsIsCappedWhileHealthAnswers() async throws {
         let files = FileDescriptorLimit.raiseToHard() ?? 1024
@@ -22,7 +22,7 @@ struct ConnectionAttackTests {
             let key = fixture.writeKey
             try await fixture.serve(.live, configuration: configuration) { client in
                 let port = try #require(client.port)
-                // A request in progress: its head is in, its body is still coming.
+                // A client that stalls in the middle of its body holds no place against the flood.
                 let body = json(["type": "track", "event": "e", "userId": "u", "messageId": "slow"])
                 let basic = Data((key + ":").utf8).base64EncodedString()
                 let slow = try RawConnection(port: port)
@@ -64,17 +64,14 @@ struct ConnectionAttackTests {
                 let displaced = Self.value(of: "uplift_http_connections_displaced_total", in: metrics.text) ?? 0
                 #expect(displaced >= Double(attackers - cap), "\(metrics.text.prefix(2000))")
 
-                // The request in progress was kept and completes.
-                try slow.send(String(body.dropFirst(10)))
-                let answer = await slow.readResponse()
-                #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
+                #expect(slow.peerClosed(), "a stalled body kept its place")
                 print(
                     "connection flood: \(attackers - cap) idle connections taken in after \(elapsed), \(cap) more"
                         + " while probed, cap \(cap), server holds \(held), displaced \(Int(displaced));"
                         + " liveness: \(report)")
                 withExtendedLifetime(idle) {}
             }
-            #expect(try await fixture.storedEvents().map(\.eventID).contains("slow"))
+            #expect(try await !fixture.storedEvents().map(\.eventID).contains("slow"))
         }
     }
 

@@ -4,11 +4,12 @@ import Synchronization
 /// Caps the connections the server keeps open (`--max-connections`), so that a flood of idle
 /// connections cannot use up the file descriptors and leave `/healthz` unanswered.
 ///
-/// A new connection is always accepted; when it brings the count over the cap, the connections idle the
-/// longest (no request in progress) are closed to make room, and only when every connection is busy is
-/// the new one closed instead. Under pressure (more than `pressureFraction` of the cap open) a
-/// connection idle for `pressureIdleTimeout` is closed at the next arrival, instead of after the full idle
-/// timeout. A request in progress is never cut: only connections waiting for the client are closed.
+/// A new connection is always accepted; when it brings the count over the cap, the connections that have
+/// waited the longest for their client (idle keep-alives, and requests whose head or body is still
+/// arriving, by the last bytes they sent) are closed to make room, and only when every connection is busy
+/// is the new one closed instead. Under pressure (more than `pressureFraction` of the cap open) a
+/// connection that has waited `pressureIdleTimeout` is closed at the next arrival, instead of after the
+/// full idle timeout. A request the server is working on (read whole, not yet answered) is never cut.
 final class ConnectionLimiter: Sendable {
     struct Configuration: Sendable {
         var maxConnections: Int
@@ -89,7 +90,7 @@ final class ConnectionLimiter: Sendable {
         if let open { metrics?.connections(open: open, closedIdle: 0, refused: 0) }
     }
 
-    /// A request arrived (`busy`) or its response was sent (idle again).
+    /// The client sent something; `busy`: the server owes it a response to a request read whole.
     func activity(_ channel: any Channel, busy: Bool, now: ContinuousClock.Instant = .now) {
         state.withLock { state in
             let id = ObjectIdentifier(channel)

@@ -4,8 +4,9 @@ import NIOCore
 import NIOHTTP1
 
 /// Hummingbird's HTTP/1 child channel with a `ConnectionLimiter` watching each connection: a handler
-/// right after the HTTP/1 decoder tells it when the connection opens and closes, and when a request
-/// starts and its response ends (so only connections waiting for their client are ever displaced).
+/// right after the HTTP/1 decoder tells it when the connection opens and closes, when the client last
+/// sent something, and when a request has fully arrived until its response ends (so only connections
+/// waiting for their client, idle or still sending a request, are ever displaced).
 struct LimitedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
@@ -36,7 +37,8 @@ final class ConnectionWatcher: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let limiter: ConnectionLimiter
     private var registered = false
-    /// Requests read whose response has not been sent (HTTP/1 pipelining allows several).
+    /// Requests read whole whose response has not been sent (HTTP/1 pipelining allows several): the
+    /// server is working for this connection.
     private var inProgress = 0
 
     init(limiter: ConnectionLimiter) {
@@ -68,10 +70,10 @@ final class ConnectionWatcher: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) {
-            inProgress += 1
-            limiter.activity(context.channel, busy: true)
-        }
+        // A request still arriving is the client's to finish: the connection stays displaceable (a
+        // flood of slow bodies cannot hold every place), but each part it sends makes it recent.
+        if case .end = unwrapInboundIn(data) { inProgress += 1 }
+        limiter.activity(context.channel, busy: inProgress > 0)
         context.fireChannelRead(data)
     }
 

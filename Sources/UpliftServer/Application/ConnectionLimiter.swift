@@ -49,10 +49,12 @@ final class ConnectionLimiter: Sendable {
         let (admitted, victims, open): (Bool, [any Channel], Int) = state.withLock { state in
             var victims: [any Channel] = []
             if state.open.count + 1 > pressure {
-                for (key, entry) in state.open
-                where !entry.busy && entry.lastActive.duration(to: now) >= configuration.pressureIdleTimeout {
-                    victims.append(entry.channel)
-                    state.open[key] = nil
+                // Keys first, removal after: removing while iterating would copy the table.
+                let stale = state.open.compactMap { key, entry in
+                    !entry.busy && entry.lastActive.duration(to: now) >= configuration.pressureIdleTimeout ? key : nil
+                }
+                for key in stale {
+                    if let entry = state.open.removeValue(forKey: key) { victims.append(entry.channel) }
                 }
             }
             // Over the cap: the longest idle make room, oldest first.

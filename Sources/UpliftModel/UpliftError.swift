@@ -30,10 +30,13 @@ package struct UpliftError: Error, Sendable, CustomStringConvertible {
             case invalidBody = "invalid_body"
             case unauthorized = "unauthorized"
             case forbidden = "forbidden"
+            case crossOrigin = "cross_origin"
             case rateLimited = "rate_limited"
             case bodyTooLarge = "body_too_large"
             case batchTooLarge = "batch_too_large"
             case unsupportedEncoding = "unsupported_encoding"
+            case unsupportedMediaType = "unsupported_media_type"
+            case invalidPath = "invalid_path"
             case invalidGzip = "invalid_gzip"
             case incompleteBody = "incomplete_body"
             case requestTimeout = "request_timeout"
@@ -72,6 +75,8 @@ package struct UpliftError: Error, Sendable, CustomStringConvertible {
         package static let unauthorized = Code(.unauthorized)
         /// A key used for another project than its own.
         package static let forbidden = Code(.forbidden)
+        /// A request that a browser sent for a page of another site, to a route that only the key's holder may use.
+        package static let crossOrigin = Code(.crossOrigin)
         /// A key sends more requests than allowed; `retryAfter` says when one can succeed.
         package static let rateLimited = Code(.rateLimited)
         /// A request body over the size limit (before or after inflating).
@@ -80,6 +85,10 @@ package struct UpliftError: Error, Sendable, CustomStringConvertible {
         package static let batchTooLarge = Code(.batchTooLarge)
         /// A `Content-Encoding` other than gzip, deflate or identity.
         package static let unsupportedEncoding = Code(.unsupportedEncoding)
+        /// A body whose `Content-Type` the route does not read (a form post's, for one).
+        package static let unsupportedMediaType = Code(.unsupportedMediaType)
+        /// A path whose percent-encoding is broken (`%zz`, a cut `%4`, bytes that are not UTF-8).
+        package static let invalidPath = Code(.invalidPath)
         /// A body that is not valid gzip or deflate data.
         package static let invalidGzip = Code(.invalidGzip)
         /// The connection ended before the whole body arrived.

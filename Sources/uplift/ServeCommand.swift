@@ -26,6 +26,13 @@ struct Serve: AsyncParsableCommand {
             "Memory for decoded event columns kept between queries: bytes, or a number with KiB, MiB or GiB.",
             valueName: "size"))
     var queryCacheMemory = "3GiB"
+    @Option(
+        help: """
+            Connections kept open at once; past it the longest-idle ones are closed to make room (under \
+            pressure, idle ones after 5 s). The open-files limit is raised to its hard limit at start, and this \
+            is lowered to fit under it.
+            """)
+    var maxConnections = 4096
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(
         help: ArgumentHelp(
@@ -41,6 +48,7 @@ struct Serve: AsyncParsableCommand {
         guard parseByteSize(queryCacheMemory) != nil else {
             throw ValidationError("--query-cache-memory must be a number of bytes or a size such as 512MiB or 3GiB")
         }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -77,6 +85,13 @@ struct Serve: AsyncParsableCommand {
             server.rateLimit = rateLimit
             server.queryCacheBytes = parseByteSize(queryCacheMemory) ?? server.queryCacheBytes
             server.dashboards = dashboards
+            server.maxConnections = maxConnections
+            if let files = FileDescriptorLimit.raiseToHard(), maxConnections > files - FileDescriptorLimit.reserve {
+                server.maxConnections = max(1, files - FileDescriptorLimit.reserve)
+                logger.warning(
+                    "--max-connections lowered to fit under the open-files limit (ulimit -n)",
+                    metadata: ["server.max_connections": "\(server.maxConnections)", "server.open_files": "\(files)"])
+            }
             let dialect = catalog.dialect
             let directory = dataOptions.directory
             do {

@@ -198,6 +198,9 @@ struct GoalRouteTests {
                     _ = try await client.post("/v1/batch", json: Self.signups, key: .basic(fixture.writeKey))
                     let r = try await client.get("/v1/reports/a?now=2026-03-02", key: .basic(fixture.readKey))
                     #expect(r.status == .ok, "\(r.text)")
+                    // The id percent-encoded is the same report (issue 21, item 11).
+                    let encoded = try await client.get("/v1/reports/%61?now=2026-03-02", key: .basic(fixture.readKey))
+                    #expect(encoded.status == .ok && encoded.text == r.text, "\(encoded.text.prefix(300))")
                     #expect(r.headers[.contentType] == "text/html; charset=utf-8")
                     #expect(r.headers[.xContentTypeOptions] == "nosniff")
                     #expect(r.headers[.cacheControl] == "no-store")

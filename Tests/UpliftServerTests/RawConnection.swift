@@ -36,6 +36,12 @@ final class RawConnection: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Whether the server has closed its side (a read would see the end), without waiting.
+    func peerClosed() -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK)) == 0
+    }
+
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         var sent = 0

@@ -286,18 +286,21 @@ def test_every_documented_route_answers_as_documented(server):
 
 def test_query_routes_answer_as_documented(server):
     read = {"Authorization": f"Bearer {server.read_key}"}
+    read_json = {**read, "Content-Type": "application/json"}  # queries take JSON only (415 otherwise)
     for path in QUERY_PATHS:
         body = valid_query(path)
         request_schema_validator(path).validate(body)
         cases = [
             (dict(json=body, headers=basic(server.write_key)), 401, "unauthorized"),
             (dict(json=body), 401, "unauthorized"),
-            (dict(data=b"{", headers=read), 400, "invalid_json"),
+            (dict(data=b"{", headers=read_json), 400, "invalid_json"),
             (dict(json={**body, "from": "2026-03-09"}, headers=read), 400, "invalid_query"),
             (dict(json={**body, "nonsense": 1}, headers=read), 400, "invalid_query"),
             (dict(json={**body, "project": "someone-else"}, headers=read), 403, "forbidden"),
-            (dict(data=b" " * (1024 * 1024 + 1), headers=read), 413, "body_too_large"),
-            (dict(data=b"{}", headers={**read, "Content-Encoding": "br"}), 415, "unsupported_encoding"),
+            (dict(data=b" " * (1024 * 1024 + 1), headers=read_json), 413, "body_too_large"),
+            (dict(data=b"{}", headers={**read_json, "Content-Encoding": "br"}), 415, "unsupported_encoding"),
+            (dict(data=b"{}", headers={**read, "Content-Type": "text/plain"}), 415, "unsupported_media_type"),
+            (dict(json=body, headers={**read, "Sec-Fetch-Site": "cross-site"}), 403, "cross_origin"),
         ]
         for kwargs, status, code in cases:
             r = requests.post(server.url + path, timeout=30, **kwargs)
@@ -437,6 +440,7 @@ def _parse(data):
 def error_table(server):
     """(name, path, request kwargs, status, code): one request per documented error code."""
     key = basic(server.write_key)
+    read = {"Authorization": f"Bearer {server.read_key}"}
     bad_then_good = {"batch": [{"type": "track", "userId": "u"},
                                {"type": "track", "event": "ok", "userId": "u", "messageId": mid()}]}
     many = {"batch": [{"type": "track", "event": "e", "userId": "u"}] * 2501}
@@ -485,6 +489,13 @@ def error_table(server):
         ("batch_too_large", "/v1/batch", dict(json=many, headers=key), 413, "batch_too_large"),
         ("unsupported_encoding", "/v1/track", dict(data=b"{}", headers={**key, "Content-Encoding": "br"}), 415,
          "unsupported_encoding"),
+        # The read key's POSTs refuse what a browser sends for a page of another site (issue 21, item 4).
+        ("cross_origin", "/v1/query/trend", dict(json={}, headers={**read, "Origin": "https://evil.example"}), 403,
+         "cross_origin"),
+        ("read key as Basic on a POST", "/v1/query/trend", dict(json={}, headers=basic(server.read_key)), 401,
+         "unauthorized"),
+        ("unsupported_media_type", "/v1/query/trend", dict(data=b"{}", headers={**read, "Content-Type": "text/plain"}),
+         415, "unsupported_media_type"),
     ]
 
 

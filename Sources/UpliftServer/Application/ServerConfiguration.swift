@@ -8,6 +8,11 @@ package struct ServerConfiguration: Sendable {
     package var bodyTimeout: Duration = .seconds(30)
     /// A connection with no traffic for this long is closed (stalled clients, idle keep-alives).
     package var idleTimeout: Duration = .seconds(60)
+    /// Connections kept open at once (`--max-connections`); past it the longest-idle ones are closed to
+    /// make room. Keep it well under the file descriptor limit (`ulimit -n`).
+    package var maxConnections = 4096
+    /// Under pressure (over 3/4 of `maxConnections` open) a connection idle this long is closed.
+    package var pressureIdleTimeout: Duration = .seconds(5)
     /// Requests per second allowed per write key (bursts up to one second's worth); nil = no limit.
     package var rateLimit: Double?
     /// How long a key check is remembered: a revoked key stops working within this time.

@@ -69,15 +69,19 @@ package enum UpliftApplication {
                 catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
             executor: QueryExecutor(concurrency: configuration.queryConcurrency),
             bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout))
+        // The read key's POSTs refuse what a page on another site can make a browser send (CrossSiteGuard).
+        let queryRoutes = router.group().add(middleware: CrossSiteGuard(errors: errors, acceptsYAML: false))
         for kind in QueryKind.allCases {
-            router.post(RouterPath(kind.path)) { request, _ in try await queries.answer(request, kind: kind) }
+            queryRoutes.post(RouterPath(kind.path)) { request, _ in try await queries.answer(request, kind: kind) }
         }
         // Experiment and flag definitions: read key (they steer what users see). Decide: write key
         // and CORS, as ingestion (apps call it).
         let definitionReader = RequestBodyReader(
             limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout)
-        ExperimentRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
-        FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: router)
+        let definitionRoutes = router.group().add(middleware: CrossSiteGuard(errors: errors, acceptsYAML: true))
+        ExperimentRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader)
+            .add(to: definitionRoutes)
+        FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: definitionRoutes)
         let decide = DecideHandler(
             authorizer: authorizer,
             cache: DecideCache(
@@ -91,10 +95,20 @@ package enum UpliftApplication {
 
         let http = HTTP1Channel.Configuration(
             idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000))
+        let limiter = ConnectionLimiter(
+            .init(
+                maxConnections: configuration.maxConnections, pressureIdleTimeout: configuration.pressureIdleTimeout),
+            metrics: metrics)
         return Application(
             router: router,
-            server: .http1(configuration: http),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            server: HTTPServerBuilder { responder in
+                LimitedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http), limiter: limiter)
+            },
+            // A deep accept queue: a burst of connections waits to be accepted (and displaces idle ones)
+            // instead of having its SYNs dropped (the kernel caps it at net.core.somaxconn).
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                backlog: 4096),
             // Stopped in reverse order: the server, then the store (flushing), then the catalog.
             services: [
                 CatalogService(catalog: catalog),

@@ -4,6 +4,12 @@ import Hummingbird
 /// SDKs), `Authorization: Bearer key`, or a body member (`writeKey`, `api_key`, `token`, `$token`).
 /// The header wins when both are present. Parsed without Foundation: it runs on every request.
 enum Credentials {
+    /// The `Authorization` scheme, lowercased (`basic`, `bearer`); nil without one.
+    static func scheme(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        return value.split(separator: " ", maxSplits: 1).first?.lowercased()
+    }
+
     static func headerToken(_ request: Request) -> String? {
         guard let value = request.headers[.authorization], let space = value.firstIndex(of: " ") else { return nil }
         let scheme = value[..<space].lowercased()

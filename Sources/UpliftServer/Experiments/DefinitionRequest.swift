@@ -76,7 +76,8 @@ enum DefinitionRequest {
     }
 
     static func key(_ context: some RequestContext) throws(UpliftError) -> String {
-        guard let key = context.parameters.get("key"), !key.isEmpty else {
+        let key = try PathParameter.get("key", in: context)
+        guard !key.isEmpty else {
             throw UpliftError(.notFound, "no key in the path")
         }
         return key

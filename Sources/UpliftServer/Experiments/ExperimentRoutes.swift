@@ -19,7 +19,7 @@ struct ExperimentRoutes: Sendable {
     let authorizer: KeyAuthorizer
     let bodyReader: RequestBodyReader
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/experiments") { request, _ in try await list(request) }
         router.post("/v1/experiments") { request, _ in try await create(request) }
         router.get("/v1/experiments/:key") { request, context in

@@ -15,7 +15,7 @@ struct FlagRoutes: Sendable {
     let authorizer: KeyAuthorizer
     let bodyReader: RequestBodyReader
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: some RouterMethods<BasicRequestContext>) {
         router.get("/v1/flags") { request, _ in try await list(request) }
         router.post("/v1/flags") { request, _ in try await create(request) }
         router.get("/v1/flags/:key") { request, context in try await show(request, key: DefinitionRequest.key(context))

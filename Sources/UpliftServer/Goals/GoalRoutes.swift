@@ -32,11 +32,11 @@ struct GoalRoutes: Sendable {
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/goals") { request, _ in try await goals(request) }
         router.get("/v1/goals/:id") { request, context in
-            try await goal(request, id: context.parameters.get("id") ?? "")
+            try await goal(request, id: PathParameter.get("id", in: context))
         }
         router.get("/v1/reports") { request, _ in try await index(request) }
         router.get("/v1/reports/:id") { request, context in
-            try await report(request, id: context.parameters.get("id") ?? "")
+            try await report(request, id: PathParameter.get("id", in: context))
         }
     }
 

@@ -13,6 +13,9 @@ package final class ServerMetrics: Sendable {
     let logBytes: Gauge
     let pendingEvents: Gauge
     let flushLag: Gauge
+    let openConnections: Gauge
+    let connectionsClosedIdle: Counter
+    let connectionsRefused: Counter
     /// Per-route handles, so that a request costs one lookup, not a registry registration.
     private let routes = Mutex<[RouteStatus: (requests: Counter, duration: DurationHistogram)]>([:])
 
@@ -49,6 +52,14 @@ package final class ServerMetrics: Sendable {
             descriptor: Self.name("store_pending_events", "", "Events in the log not yet written to Parquet segments"))
         flushLag = registry.makeGauge(
             descriptor: Self.name("store_flush_lag", "seconds", "Age of the oldest event not yet in a Parquet segment"))
+        openConnections = registry.makeGauge(descriptor: Self.name("http_connections", "", "HTTP connections open"))
+        connectionsClosedIdle = registry.makeCounter(
+            descriptor: Self.name(
+                "http_connections_displaced", "total",
+                "Idle connections closed to stay under --max-connections (or idle too long under pressure)"))
+        connectionsRefused = registry.makeCounter(
+            descriptor: Self.name(
+                "http_connections_refused", "total", "New connections closed at --max-connections (all others busy)"))
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -79,6 +90,12 @@ package final class ServerMetrics: Sendable {
             descriptor: Self.name("ingest_events_rejected", "total", "Events refused, by reason"),
             labels: [("reason", reason)]
         ).increment(by: Int64(count))
+    }
+
+    func connections(open: Int, closedIdle: Int, refused: Int) {
+        openConnections.set(Double(open))
+        if closedIdle > 0 { connectionsClosedIdle.increment(by: Int64(closedIdle)) }
+        if refused > 0 { connectionsRefused.increment(by: Int64(refused)) }
     }
 
     package func walCommitted(_ commit: WALCommit) {

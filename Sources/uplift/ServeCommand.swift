@@ -26,6 +26,11 @@ struct Serve: AsyncParsableCommand {
             "Memory for decoded event columns kept between queries: bytes, or a number with KiB, MiB or GiB.",
             valueName: "size"))
     var queryCacheMemory = "3GiB"
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a query may run (waiting its turn included) before it stops and is answered 504 query_timeout.",
+            valueName: "seconds"))
+    var queryTimeout: Double = 60
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(
         help: ArgumentHelp(
@@ -40,6 +45,9 @@ struct Serve: AsyncParsableCommand {
         }
         guard parseByteSize(queryCacheMemory) != nil else {
             throw ValidationError("--query-cache-memory must be a number of bytes or a size such as 512MiB or 3GiB")
+        }
+        guard queryTimeout >= 0.001, queryTimeout <= 86_400 else {
+            throw ValidationError("--query-timeout must be a number of seconds from 0.001 to 86400")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -77,6 +85,7 @@ struct Serve: AsyncParsableCommand {
             server.rateLimit = rateLimit
             server.queryCacheBytes = parseByteSize(queryCacheMemory) ?? server.queryCacheBytes
             server.dashboards = dashboards
+            server.queryTimeout = .milliseconds(Int64((queryTimeout * 1000).rounded()))
             let dialect = catalog.dialect
             let directory = dataOptions.directory
             do {

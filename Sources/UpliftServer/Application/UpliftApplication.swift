@@ -67,8 +67,11 @@ package enum UpliftApplication {
             authorizer: authorizer,
             contexts: QueryContextCache(
                 catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
-            executor: QueryExecutor(concurrency: configuration.queryConcurrency),
-            bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout))
+            executor: QueryExecutor(
+                concurrency: configuration.queryConcurrency, timeout: configuration.queryTimeout,
+                clock: configuration.clock),
+            bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),
+            watchAfter: configuration.queryWatchAfter)
         for kind in QueryKind.allCases {
             router.post(RouterPath(kind.path)) { request, _ in try await queries.answer(request, kind: kind) }
         }

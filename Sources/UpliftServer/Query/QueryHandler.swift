@@ -151,7 +151,10 @@ struct QueryHandler: Sendable {
     private func watch(_ request: Request, budget: QueryBudget, flag: WatchFlag) async {
         do { try await executor.sleep(watchAfter) } catch { return }
         flag.set()
-        _ = try? await request.body.consumeWithInboundCloseHandler { _ in
+        _ = try? await request.body.consumeWithInboundCloseHandler { body in
+            // The stream Hummingbird makes for the body is never fed (the body was read already) and
+            // must not outlive the call unfinished: ending its one iterator finishes it.
+            _ = body.makeAsyncIterator()
             while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
         } onInboundClosed: {
             budget.cancel()

@@ -79,4 +79,27 @@ struct AnswerBoundsTests {
         #expect(few.groups.count == limit + 30 && few.groupsOmitted == 0)
         #expect(!few.json.compactText.contains("groups_omitted"))
     }
+
+    /// Comments are free text: an answer lists at most 1,000, each cut to 1,000 Unicode scalars.
+    @Test func feedbackCommentsAreBoundedInNumberAndLength() throws {
+        var events: [Event] = []
+        let long = String(repeating: "x", count: 5_000)
+        // 15 features × 100 comments; f0's first comment is 5,000 scalars long.
+        for f in 0..<15 {
+            for k in 0..<100 {
+                let text = f == 0 && k == 0 ? long : "c\(k)"
+                let properties = #"{"score":9,"scale":10,"feature":"f\#(f)","comment":"\#(text)"}"#
+                let time = k == 0 ? "2026-03-04T10:00:00Z" : "2026-03-03T10:00:00Z"
+                events.append(H.event("$feedback", "u\(f)-\(k)", time, properties))
+            }
+        }
+        let q = FeedbackQuery(scope: try H.scope("2026-03-01", "2026-03-10"), interval: .week, comments: 100)
+        let r = try AnalysisEngine().feedback(q, snapshot: try H.memory(events), links: [:])
+        #expect(r.groups.count == 15)
+        #expect(r.groups.map(\.comments.count).reduce(0, +) == FeedbackQuery.maxComments)
+        #expect(r.groups.prefix(10).allSatisfy { $0.comments.count == 100 })
+        let cut = try #require(r.groups.first { $0.feature == "f0" }?.comments.first?.text)
+        #expect(cut.unicodeScalars.count == FeedbackQuery.maxCommentScalars + 1 && cut.hasSuffix("\u{2026}"))
+        #expect(cut.hasPrefix(String(repeating: "x", count: 1_000)))
+    }
 }

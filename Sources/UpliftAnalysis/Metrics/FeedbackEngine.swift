@@ -81,7 +81,7 @@ package enum FeedbackEngine {
                 return FeedbackResult.Comment(
                     time: Timestamp.formatSeconds(frame.times[i]), person: frame.personIDs[Int(personOf[i])],
                     score: a.scale == 0 ? nil : a.score, scale: a.scale == 0 ? nil : a.scale,
-                    text: comment(frame, i) ?? "")
+                    text: bounded(comment(frame, i) ?? ""))
             }
             result.groups.append(
                 FeedbackResult.Group(
@@ -94,7 +94,25 @@ package enum FeedbackEngine {
             if a.feature != b.feature { return precedes(a.feature, b.feature) }
             return precedes(a.survey, b.survey)
         }
+        // Comments are free text anyone with the write key can send: the answer holds at most
+        // `maxComments` of them, the groups with the most responses first.
+        var room = FeedbackQuery.maxComments
+        for k in result.groups.indices {
+            let kept = min(room, result.groups[k].comments.count)
+            result.groups[k].comments.removeLast(result.groups[k].comments.count - kept)
+            room -= kept
+        }
         return result
+    }
+
+    /// A comment of at most `FeedbackQuery.maxCommentScalars` Unicode scalars; a longer one is cut
+    /// and ends with "…".
+    static func bounded(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > FeedbackQuery.maxCommentScalars else { return text }
+        var cut = String.UnicodeScalarView(scalars.prefix(FeedbackQuery.maxCommentScalars))
+        cut.append("\u{2026}")
+        return String(cut)
     }
 
     /// Nil sorts first, then text ascending.

@@ -283,4 +283,9 @@ package struct FeedbackQuery: Sendable {
     /// Groups (feature, survey) an answer lists at most: 100, fewer over many periods so that groups ×
     /// periods stays within 100,000; the rest are counted in `groups_omitted` (and in the total).
     package static func maxGroups(periods: Int) -> Int { min(100, max(1, 100_000 / max(1, periods))) }
+
+    /// Comments an answer lists at most, over all its groups (the groups with the most responses first).
+    package static let maxComments = 1_000
+    /// Unicode scalars of one listed comment at most; a longer one is cut and ends with "…".
+    package static let maxCommentScalars = 1_000
 }

@@ -54,16 +54,18 @@ struct QueryHandler: Sendable {
             }
         }
         if let named = query.project, named != project { throw Self.otherProject }
+        // The answer is written on the pool too: a large one takes a while, and the cooperative pool
+        // is what health checks and ingestion need.
         let (document, watched) = try await compute(request, project: project, links: context.links) {
             (engine, snapshot, links, budget) throws(UpliftError) in
-            try query.run(engine, snapshot, links, budget)
+            Array(try query.run(engine, snapshot, links, budget).compactText.utf8)
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
         // Watching read the connection to its end: it cannot carry another request.
         if watched { headers[.connection] = "close" }
         return Response(
-            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     private static let otherProject = UpliftError(

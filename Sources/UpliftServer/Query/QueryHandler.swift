@@ -1,7 +1,7 @@
 import HTTPTypes
-import Synchronization
 import Hummingbird
 import NIOCore
+import Synchronization
 import UpliftAnalysis
 import UpliftCatalog
 import UpliftExperiments

@@ -57,7 +57,7 @@ struct QueryAttackTests {
             let (writeKey, readKey) = (fixture.writeKey, fixture.readKey)
             try await fixture.serve(.live) { client in
                 let port = try #require(client.port)
-                try await Self.plant(600, client: client, writeKey: writeKey)
+                try await Self.plant(400, client: client, writeKey: writeKey)
                 let clock = ContinuousClock()
                 let (answers, report) = try await LivenessProbe.during(port: port, writeKey: writeKey) {
                     () async throws -> [(String, Duration)] in

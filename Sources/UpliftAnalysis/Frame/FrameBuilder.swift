@@ -239,7 +239,7 @@ package enum FrameBuilder {
             }
         }
         for (n, k) in needy.enumerated() {
-            if n & 255 == 255 { try budget?.check() }
+            if n & 15 == 15 { try budget?.check() }
             let code = Int(block.events[rows[k]])
             var mask = plan.staticMask[code]
             var candidates = plan.candidateMask[code]

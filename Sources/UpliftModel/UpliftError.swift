@@ -49,6 +49,8 @@ package struct UpliftError: Error, Sendable, CustomStringConvertible {
             case noDashboards = "no_dashboards"
             case dashboardsUnavailable = "dashboards_unavailable"
             case internalError = "internal_error"
+            case queryTimeout = "query_timeout"
+            case queryCancelled = "query_cancelled"
         }
         private let base: Base
         private init(_ name: Name) { base = .named(name) }
@@ -113,6 +115,10 @@ package struct UpliftError: Error, Sendable, CustomStringConvertible {
         package static let dashboardsUnavailable = Code(.dashboardsUnavailable)
         /// A failure nobody foresaw; the details are logged, never returned.
         package static let internalError = Code(.internalError)
+        /// A query that ran past the server's time limit (`--query-timeout`).
+        package static let queryTimeout = Code(.queryTimeout)
+        /// A query stopped because its client went away (nobody reads the answer).
+        package static let queryCancelled = Code(.queryCancelled)
 
         /// The code of a body refused by a wire decoder: the rejection's own code (the named code when
         /// there is one, so `invalid_json` is `.invalidJSON` whichever layer refused it).

@@ -33,6 +33,11 @@ struct Serve: AsyncParsableCommand {
             is lowered to fit under it.
             """)
     var maxConnections = 4096
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a query may run (waiting its turn included) before it stops and is answered 504 query_timeout.",
+            valueName: "seconds"))
+    var queryTimeout: Double = 60
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(
         help: ArgumentHelp(
@@ -49,6 +54,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--query-cache-memory must be a number of bytes or a size such as 512MiB or 3GiB")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard queryTimeout >= 0.001, queryTimeout <= 86_400 else {
+            throw ValidationError("--query-timeout must be a number of seconds from 0.001 to 86400")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -92,6 +100,7 @@ struct Serve: AsyncParsableCommand {
                     "--max-connections lowered to fit under the open-files limit (ulimit -n)",
                     metadata: ["server.max_connections": "\(server.maxConnections)", "server.open_files": "\(files)"])
             }
+            server.queryTimeout = .milliseconds(Int64((queryTimeout * 1000).rounded()))
             let dialect = catalog.dialect
             let directory = dataOptions.directory
             do {

@@ -40,6 +40,7 @@ struct QueryCLITests {
             #expect(help.stdoutText.contains("--json"))
         }
         #expect(try uplift(["serve", "--help"]).stdoutText.contains("--query-cache-memory"))
+        #expect(try uplift(["serve", "--help"]).stdoutText.contains("--query-timeout"))
     }
 
     @Test(arguments: [
@@ -106,6 +107,18 @@ struct QueryCLITests {
                 let result = try uplift(["serve", "--data", data, "--port", "0", "--query-cache-memory", size])
                 #expect(result.exitCode != 0, "\(size)")
                 #expect(result.stderrText.contains("--query-cache-memory"), "\(size): \(result.stderrText)")
+                #expect(!result.stdoutText.contains("listening"))
+            }
+        }
+    }
+
+    @Test func aBadQueryTimeoutStopsServeBeforeItStarts() throws {
+        try withTemporaryDirectory { dir in
+            let data = dir.appendingPathComponent("data").path
+            for seconds in ["0", "-5", "soon", "100000"] {
+                let result = try uplift(["serve", "--data", data, "--port", "0", "--query-timeout", seconds])
+                #expect(result.exitCode != 0, "\(seconds)")
+                #expect(result.stderrText.contains("--query-timeout"), "\(seconds): \(result.stderrText)")
                 #expect(!result.stdoutText.contains("listening"))
             }
         }

@@ -3,18 +3,21 @@ package import UpliftStorage
 
 /// One entry point per query kind. `links` maps linked distinct ids to their person's id (the
 /// catalog's person links, applied at query time); ids not in it are their own person.
-/// These run on the calling thread plus one worker per core: call them off the event loop.
+/// These run on the calling thread plus one worker per core: call them off the event loop. A
+/// `budget` stops them early (`query_timeout`, `query_cancelled`) when its query should end.
 extension AnalysisEngine {
     package func funnel(
-        _ query: FunnelQuery, snapshot: Snapshot, links: [String: String]
+        _ query: FunnelQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> FunnelResult {
-        FunnelEngine.compute(try frame(snapshot, links: links, request: FunnelEngine.request(query)), query)
+        FunnelEngine.compute(
+            try frame(snapshot, links: links, request: FunnelEngine.request(query), budget: budget), query)
     }
 
     package func trend(
-        _ query: TrendQuery, snapshot: Snapshot, links: [String: String]
+        _ query: TrendQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> TrendResult {
-        let request = TrendEngine.request(query)
+        var request = TrendEngine.request(query)
+        request.budget = budget
         if TrendEngine.countsEventsByScan(query) {
             return TrendEngine.events(
                 try scan(snapshot, links: links, request: request) { _ in TrendEngine.EventCounts(query) }, query)
@@ -29,9 +32,10 @@ extension AnalysisEngine {
     }
 
     package func adoption(
-        _ query: AdoptionQuery, snapshot: Snapshot, links: [String: String]
+        _ query: AdoptionQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> AdoptionResult {
-        let request = AdoptionEngine.request(query)
+        var request = AdoptionEngine.request(query)
+        request.budget = budget
         switch query.window {
         case .calendar(let interval):
             return AdoptionEngine.calendarWindows(try frame(snapshot, links: links, request: request), query, interval)
@@ -47,20 +51,23 @@ extension AnalysisEngine {
     }
 
     package func retention(
-        _ query: RetentionQuery, snapshot: Snapshot, links: [String: String]
+        _ query: RetentionQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> RetentionResult {
-        RetentionEngine.compute(try frame(snapshot, links: links, request: RetentionEngine.request(query)), query)
+        RetentionEngine.compute(
+            try frame(snapshot, links: links, request: RetentionEngine.request(query), budget: budget), query)
     }
 
     package func lifecycle(
-        _ query: LifecycleQuery, snapshot: Snapshot, links: [String: String]
+        _ query: LifecycleQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> LifecycleResult {
-        LifecycleEngine.compute(try frame(snapshot, links: links, request: LifecycleEngine.request(query)), query)
+        LifecycleEngine.compute(
+            try frame(snapshot, links: links, request: LifecycleEngine.request(query), budget: budget), query)
     }
 
     package func feedback(
-        _ query: FeedbackQuery, snapshot: Snapshot, links: [String: String]
+        _ query: FeedbackQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> FeedbackResult {
-        FeedbackEngine.compute(try frame(snapshot, links: links, request: FeedbackEngine.request(query)), query)
+        FeedbackEngine.compute(
+            try frame(snapshot, links: links, request: FeedbackEngine.request(query), budget: budget), query)
     }
 }

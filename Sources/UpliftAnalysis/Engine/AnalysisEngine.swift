@@ -45,8 +45,9 @@ package final class AnalysisEngine: Sendable {
 
     /// The blocks of a snapshot that may hold events in `[from, to)`: cached segment blocks,
     /// newly decoded ones (both cores), and one block of the pending events.
-    func blocks(_ snapshot: Snapshot, from: Int64, to: Int64) throws(UpliftError) -> (ProjectDictionaries, [EventBlock])
-    {
+    func blocks(
+        _ snapshot: Snapshot, from: Int64, to: Int64, budget: QueryBudget? = nil
+    ) throws(UpliftError) -> (ProjectDictionaries, [EventBlock]) {
         let dictionaries = dictionaries(snapshot.project)
         let firstDay = UTCDay(microseconds: from)
         let lastDay = UTCDay(microseconds: to - 1)
@@ -67,7 +68,8 @@ package final class AnalysisEngine: Sendable {
         }
         let missing = paths.filter { found[$0] == nil }
         let decoded = try FrameBuilder.parallelMap(missing) { (path) throws(UpliftError) in
-            try SegmentDecoder.block(path: path, dictionaries: dictionaries, textBudget: textBudget)
+            try budget?.check()
+            return try SegmentDecoder.block(path: path, dictionaries: dictionaries, textBudget: textBudget)
         }
         for (path, block) in zip(missing, decoded) { found[path] = block }
         remember(Array(zip(missing, decoded)))
@@ -107,20 +109,25 @@ package final class AnalysisEngine: Sendable {
     }
 
     /// Builds the frame for a request over a snapshot, with persons merged through `links`
-    /// (distinct id → person id, the catalog's `person_ids` of the project).
+    /// (distinct id → person id, the catalog's `person_ids` of the project). A `budget` stops the
+    /// work early (`query_timeout`, `query_cancelled`).
     package func frame(
         _ snapshot: Snapshot, links: [String: String], request: FrameRequest,
-        parallelAbove: Int = 100_000
+        parallelAbove: Int = 100_000, budget: QueryBudget? = nil
     ) throws(UpliftError) -> EventFrame {
-        try prepare(snapshot, links: links, request: request).frame(request, parallelAbove: parallelAbove)
+        var request = request
+        if let budget { request.budget = budget }
+        return try prepare(snapshot, links: links, request: request).frame(request, parallelAbove: parallelAbove)
     }
 
     /// Folds the rows a request keeps into per-core accumulators (see `FrameBuilder.scan`).
     package func scan<A: RowAccumulator>(
-        _ snapshot: Snapshot, links: [String: String], request: FrameRequest,
+        _ snapshot: Snapshot, links: [String: String], request: FrameRequest, budget: QueryBudget? = nil,
         make: @Sendable (_ personCodes: Int) -> A
     ) throws(UpliftError) -> A {
-        try prepare(snapshot, links: links, request: request).scan(request, make: make)
+        var request = request
+        if let budget { request.budget = budget }
+        return try prepare(snapshot, links: links, request: request).scan(request, make: make)
     }
 
     /// The decoded blocks a request reads and the person map, for a query that decides between a
@@ -128,7 +135,7 @@ package final class AnalysisEngine: Sendable {
     package func prepare(
         _ snapshot: Snapshot, links: [String: String], request: FrameRequest
     ) throws(UpliftError) -> Prepared {
-        let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to)
+        let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to, budget: request.budget)
         let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
         return Prepared(dictionaries: dictionaries, blocks: blocks, persons: persons)
     }

@@ -74,6 +74,8 @@ package struct FrameRequest: Sendable {
     /// False for queries that count events, not persons (trend counts and sums): the frame is then
     /// one unnamed group of rows in storage order (not time-sorted), which saves the grouping pass.
     package var groupByPerson = true
+    /// Stops the frame's build when the query's time runs out or its client goes away; nil: never.
+    package var budget: QueryBudget?
 
     package init(
         roles: [Role], allEvents: Bool = false, from: Int64, to: Int64, filters: [PropertyFilter] = [],

@@ -57,9 +57,14 @@ package enum FrameBuilder {
         var keepAll: [Bool]
         let stringReaders: [PropertyReader]
         let numberReaders: [PropertyReader]
+        /// The query's `where` and each role's filters, prepared once for every row.
+        let filters: [PropertyFilter.Prepared]
+        let roleFilters: [[PropertyFilter.Prepared]]
 
         init(_ request: FrameRequest, _ dictionaries: ProjectDictionaries) {
             self.request = request
+            filters = request.filters.map(PropertyFilter.Prepared.init)
+            roleFilters = request.roles.map { $0.filters.map(PropertyFilter.Prepared.init) }
             let names = dictionaries.events.strings()
             staticMask = [UInt32](repeating: 0, count: names.count)
             candidateMask = staticMask
@@ -95,6 +100,7 @@ package enum FrameBuilder {
 
     static func select(_ block: EventBlock, _ plan: Plan) throws(UpliftError) -> Part {
         let request = plan.request
+        try request.budget?.check()
         var part = Part()
         if !plan.needsProperties {
             // The common case: roles follow from the event name alone. Rare events are read through
@@ -205,16 +211,22 @@ package enum FrameBuilder {
         let needyRows = needy.map { rows[$0] }
         var positionOf: [Int: Int] = [:]
         for k in needy { positionOf[rows[k]] = k }
+        // Texts are parsed row by row (up to 32 KB each): a stopped query skips the rest of them.
+        let budget = request.budget
+        func stopped() -> Bool { budget.map { $0.stop != .running } ?? false }
         if wantsProperties {
             try BlockTexts.forEach(block, .properties, rows: needyRows) { row, text in
+                guard !stopped() else { return }
                 propertyValues[positionOf[row]!] = PropertyReader.values(in: text, propertyReaders)
             }
         }
         if wantsContext {
             try BlockTexts.forEach(block, .context, rows: needyRows) { row, text in
+                guard !stopped() else { return }
                 contextValues[positionOf[row]!] = PropertyReader.values(in: text, contextReaders)
             }
         }
+        try budget?.check()
         func value(_ k: Int, _ ref: PropertyRef) -> PropertyValue {
             switch ref.source {
             case .properties:
@@ -226,15 +238,16 @@ package enum FrameBuilder {
                     ?? .absent
             }
         }
-        for k in needy {
+        for (n, k) in needy.enumerated() {
+            if n & 15 == 15 { try budget?.check() }
             let code = Int(block.events[rows[k]])
             var mask = plan.staticMask[code]
             var candidates = plan.candidateMask[code]
-            let global = request.filters.allSatisfy { $0.matches(value(k, $0.property)) }
+            let global = plan.filters.allSatisfy { $0.matches(value(k, $0.filter.property)) }
             while candidates != 0 {
                 let r = candidates.trailingZeroBitCount
                 candidates &= candidates - 1
-                if global && request.roles[r].filters.allSatisfy({ $0.matches(value(k, $0.property)) }) {
+                if global && plan.roleFilters[r].allSatisfy({ $0.matches(value(k, $0.filter.property)) }) {
                     mask |= 1 << UInt32(r)
                 }
             }

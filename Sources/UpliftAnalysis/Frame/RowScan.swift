@@ -29,6 +29,7 @@ extension FrameBuilder {
             var accumulator = make()
             do throws(UpliftError) {
                 while let i = next.take(below: kept.count) {
+                    try request.budget?.check()
                     try fold(kept[i], plan, personOf, into: &accumulator)
                 }
                 results.set(w, .success(accumulator))

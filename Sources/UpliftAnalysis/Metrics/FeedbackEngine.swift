@@ -34,7 +34,9 @@ package enum FeedbackEngine {
     package static func compute(_ frame: EventFrame, _ query: FeedbackQuery) -> FeedbackResult {
         let range = PeriodRange(query.scope, query.interval)
         let n = range.count
-        let groups = FeedbackGroups(frame, query)
+        var groups = FeedbackGroups(frame, query)
+        // A group per feature and survey: values anyone with the write key can make up, so bounded.
+        let omitted = groups.keep(atMost: FeedbackQuery.maxGroups(periods: n))
         let g = groups.keys.count
         // Scopes: 0 total, 1 + group, 1 + g + group × n + period.
         var tally = FeedbackTally(scopes: 1 + g + g * n)
@@ -44,11 +46,12 @@ package enum FeedbackEngine {
             let owner = Int32(person)
             for i in frame.rows(of: person) {
                 let group = Int(groups.groupOf[i])
-                guard group >= 0 else { continue }
+                guard group != -1 else { continue }
                 let p = Int(cursor.period(of: frame.times[i]) - range.first)
                 guard p >= 0, p < n else { continue }
                 let a = answer(frame, i)
                 tally.add(0, person: owner, a)
+                guard group >= 0 else { continue }  // an omitted group counts in the total only
                 tally.add(1 + group, person: owner, a)
                 tally.add(1 + g + group * n + p, person: owner, a)
                 if comment(frame, i) != nil { commentRows[group].append(i) }
@@ -63,6 +66,7 @@ package enum FeedbackEngine {
             for person in 0..<frame.personCount { for i in frame.rows(of: person) { personOf[i] = Int32(person) } }
         }
         var result = FeedbackResult(total: tally.summary(0), groups: [])
+        result.groupsOmitted = omitted
         for k in 0..<g {
             var rows = commentRows[k]
             rows.sort { a, b in
@@ -77,7 +81,7 @@ package enum FeedbackEngine {
                 return FeedbackResult.Comment(
                     time: Timestamp.formatSeconds(frame.times[i]), person: frame.personIDs[Int(personOf[i])],
                     score: a.scale == 0 ? nil : a.score, scale: a.scale == 0 ? nil : a.scale,
-                    text: comment(frame, i) ?? "")
+                    text: bounded(comment(frame, i) ?? ""))
             }
             result.groups.append(
                 FeedbackResult.Group(
@@ -90,7 +94,25 @@ package enum FeedbackEngine {
             if a.feature != b.feature { return precedes(a.feature, b.feature) }
             return precedes(a.survey, b.survey)
         }
+        // Comments are free text anyone with the write key can send: the answer holds at most
+        // `maxComments` of them, the groups with the most responses first.
+        var room = FeedbackQuery.maxComments
+        for k in result.groups.indices {
+            let kept = min(room, result.groups[k].comments.count)
+            result.groups[k].comments.removeLast(result.groups[k].comments.count - kept)
+            room -= kept
+        }
         return result
+    }
+
+    /// A comment of at most `FeedbackQuery.maxCommentScalars` Unicode scalars; a longer one is cut
+    /// and ends with "…".
+    static func bounded(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > FeedbackQuery.maxCommentScalars else { return text }
+        var cut = String.UnicodeScalarView(scalars.prefix(FeedbackQuery.maxCommentScalars))
+        cut.append("\u{2026}")
+        return String(cut)
     }
 
     /// Nil sorts first, then text ascending.

@@ -58,4 +58,22 @@ struct FeedbackGroups {
             groupOf[i] = group
         }
     }
+
+    /// Keeps the `limit` groups with the most answer rows (ties: feature, then survey, nil first) and
+    /// marks the rows of the others -2 (counted in the total only); returns how many were left out.
+    mutating func keep(atMost limit: Int) -> Int {
+        guard keys.count > limit else { return 0 }
+        var rows = [Int](repeating: 0, count: keys.count)
+        for g in groupOf where g >= 0 { rows[Int(g)] += 1 }
+        let ranked = keys.indices.sorted { a, b in
+            if rows[a] != rows[b] { return rows[a] > rows[b] }
+            if keys[a].feature != keys[b].feature { return FeedbackEngine.precedes(keys[a].feature, keys[b].feature) }
+            return FeedbackEngine.precedes(keys[a].survey, keys[b].survey)
+        }
+        var renumbered = [Int32](repeating: -2, count: keys.count)
+        for (new, old) in ranked.prefix(limit).enumerated() { renumbered[old] = Int32(new) }
+        keys = ranked.prefix(limit).map { keys[$0] }
+        for i in groupOf.indices where groupOf[i] >= 0 { groupOf[i] = renumbered[Int(groupOf[i])] }
+        return rows.count - limit
+    }
 }

@@ -113,6 +113,8 @@ package struct FunnelQuery: Sendable {
             throw UpliftError(.invalidInput, "conversion_interval must be day or week")
         }
         conversionInterval = interval
+        // One conversion_over_time row per period of the range: bounded as every series is.
+        try TrendQuery.checkPoints(scope, interval, field: "conversion_interval")
         try f.finish()
     }
 

@@ -50,8 +50,12 @@ package struct TrendQuery: Sendable {
         try f.finish()
     }
 
-    /// Refuses series of more than 10,000 points (an hourly series over years is a mistake).
-    static func checkPoints(_ scope: QueryScope, _ interval: Interval) throws(UpliftError) {
+    /// Points of a series at most (each question refuses more): an hourly series over years is a
+    /// mistake, and the answer's size must stay bounded.
+    package static let maxPoints = 10_000
+
+    /// Refuses series of more than `maxPoints` points; `field` names the interval in the message.
+    static func checkPoints(_ scope: QueryScope, _ interval: Interval, field: String = "interval") throws(UpliftError) {
         let perPoint: Int64 =
             switch interval {
             case .hour: 3_600_000_000
@@ -59,10 +63,10 @@ package struct TrendQuery: Sendable {
             case .week: 7 * 86_400_000_000
             case .month: 28 * 86_400_000_000
             }
-        guard (scope.to - scope.from) / perPoint <= 10_000 else {
+        guard (scope.to - scope.from) / perPoint <= maxPoints else {
             throw UpliftError(
                 .invalidInput,
-                "interval: \(interval.rawValue) over this range gives more than 10,000 points; use a longer interval or a shorter range"
+                "\(field): \(interval.rawValue) over this range gives more than 10,000 points; use a longer interval or a shorter range"
             )
         }
     }
@@ -169,7 +173,29 @@ package struct RetentionQuery: Sendable {
         }
         periods = try f.int("periods", in: 1...366) ?? (interval == .day ? 14 : 8)
         try TrendQuery.checkPoints(scope, interval)
+        try Self.checkCells(scope, interval, periods: periods)
         try f.finish()
+    }
+
+    /// Cells of a retention table at most: cohorts × (periods + 1).
+    package static let maxCells = 100_000
+
+    /// Refuses tables of more than `maxCells` cells (a daily cohort over years, each with a year of periods).
+    static func checkCells(_ scope: QueryScope, _ interval: Interval, periods: Int) throws(UpliftError) {
+        let perCohort: Int64 =
+            switch interval {
+            case .hour: 3_600_000_000
+            case .day: 86_400_000_000
+            case .week: 7 * 86_400_000_000
+            case .month: 28 * 86_400_000_000
+            }
+        let cohorts = (scope.to - scope.from) / perCohort + 1
+        guard cohorts * Int64(periods + 1) <= Int64(maxCells) else {
+            throw UpliftError(
+                .invalidInput,
+                "periods: \(cohorts) cohorts × \(periods + 1) periods is more than 100,000 cells; ask for fewer periods, a longer interval or a shorter range"
+            )
+        }
     }
 }
 
@@ -253,4 +279,13 @@ package struct FeedbackQuery: Sendable {
         try TrendQuery.checkPoints(scope, interval)
         try f.finish()
     }
+
+    /// Groups (feature, survey) an answer lists at most: 100, fewer over many periods so that groups ×
+    /// periods stays within 100,000; the rest are counted in `groups_omitted` (and in the total).
+    package static func maxGroups(periods: Int) -> Int { min(100, max(1, 100_000 / max(1, periods))) }
+
+    /// Comments an answer lists at most, over all its groups (the groups with the most responses first).
+    package static let maxComments = 1_000
+    /// Unicode scalars of one listed comment at most; a longer one is cut and ends with "…".
+    package static let maxCommentScalars = 1_000
 }

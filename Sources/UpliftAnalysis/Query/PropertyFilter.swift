@@ -25,7 +25,8 @@ package struct PropertyRef: Sendable, Hashable, CustomStringConvertible {
 ///
 /// Comparison rules: `eq`/`neq` compare numbers numerically when both sides are numbers, else the
 /// text (a JSON string's value, `true`/`false`, a number as written); `eq` with a list matches any
-/// of it. `contains` is a case-sensitive substring test on the text. `gt`/`gte`/`lt`/`lte` need
+/// of it. `contains` is a case-sensitive substring test on the text's UTF-8 bytes, linear in the
+/// text (`SubstringSearch`); an empty operand matches nothing. `gt`/`gte`/`lt`/`lte` need
 /// a number on both sides (an event whose value is not a number does not match). A missing
 /// property or JSON `null` matches only `neq` and `is_not_set`.
 package struct PropertyFilter: Sendable, Hashable, CustomStringConvertible {
@@ -120,27 +121,45 @@ package enum PropertyValue: Sendable, Hashable {
 }
 
 extension PropertyFilter {
-    /// Whether a value satisfies the filter (see the type's comparison rules).
-    package func matches(_ value: PropertyValue) -> Bool {
-        guard case .value(let text, let number) = value else { return op == .neq || op == .isNotSet }
-        switch op {
-        case .isSet: return true
-        case .isNotSet: return false
-        case .eq: return values.contains { Self.equal(text, number, $0) }
-        case .neq: return !values.contains { Self.equal(text, number, $0) }
-        case .contains: return text.contains(values[0])
-        case .gt, .gte, .lt, .lte:
-            guard let number, let bound = Double(values[0]) else { return false }
+    /// A filter ready to test many rows: its `contains` search and numeric bound computed once.
+    package struct Prepared: Sendable {
+        package let filter: PropertyFilter
+        private let search: SubstringSearch?
+        private let bound: Double?
+
+        package init(_ filter: PropertyFilter) {
+            self.filter = filter
+            search = filter.op == .contains ? filter.values.first.map(SubstringSearch.init) : nil
+            bound = filter.values.count == 1 ? Double(filter.values[0]) : nil
+        }
+
+        /// Whether a value satisfies the filter (see `PropertyFilter`'s comparison rules).
+        package func matches(_ value: PropertyValue) -> Bool {
+            let op = filter.op
+            guard case .value(let text, let number) = value else { return op == .neq || op == .isNotSet }
             switch op {
-            case .gt: return number > bound
-            case .gte: return number >= bound
-            case .lt: return number < bound
-            default: return number <= bound
+            case .isSet: return true
+            case .isNotSet: return false
+            case .eq: return filter.values.contains { PropertyFilter.equal(text, number, $0) }
+            case .neq: return !filter.values.contains { PropertyFilter.equal(text, number, $0) }
+            case .contains: return search?.occurs(in: text) ?? false
+            case .gt, .gte, .lt, .lte:
+                guard let number, let bound else { return false }
+                switch op {
+                case .gt: return number > bound
+                case .gte: return number >= bound
+                case .lt: return number < bound
+                default: return number <= bound
+                }
             }
         }
     }
 
-    private static func equal(_ text: String, _ number: Double?, _ operand: String) -> Bool {
+    /// Whether a value satisfies the filter (see the type's comparison rules). Prepares the filter on
+    /// every call: a loop over many rows holds a `Prepared` instead.
+    package func matches(_ value: PropertyValue) -> Bool { Prepared(self).matches(value) }
+
+    fileprivate static func equal(_ text: String, _ number: Double?, _ operand: String) -> Bool {
         if let number, let other = Double(operand) { return number == other }
         return text == operand
     }

@@ -288,6 +288,9 @@ package struct FeedbackResult: Sendable, Equatable {
 
     package var total: Summary
     package var groups: [Group]
+    /// Groups left out of `groups` to bound the answer (`FeedbackQuery.maxGroups`): the ones with the
+    /// fewest responses. Their answers still count in `total`.
+    package var groupsOmitted = 0
 
     package var json: JSONValue {
         func summary(_ s: Summary) -> [(String, JSONValue)] {
@@ -300,6 +303,7 @@ package struct FeedbackResult: Sendable, Equatable {
                 ("csat_scores", .array(s.csatScores.map { .int($0) })),
             ]
         }
+        let omitted: [(String, JSONValue)] = groupsOmitted > 0 ? [("groups_omitted", .int(groupsOmitted))] : []
         return .object([
             ("total", .object(summary(total))),
             (
@@ -327,6 +331,6 @@ package struct FeedbackResult: Sendable, Equatable {
                             ])
                     })
             ),
-        ])
+        ] + omitted)
     }
 }

@@ -37,7 +37,7 @@ extension AnalysisEngine {
     /// 32 roles are needed, each with the exposure role); each person is read in one linear pass.
     package func experimentData(
         _ definition: ExperimentDefinition, from: Int64, to: Int64, snapshot: Snapshot,
-        links: [String: String]
+        links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> ExperimentData {
         let plan = try ExperimentPlan(definition, from: from, to: to)
         let firstDay = UTCDay(microseconds: from).daysSinceEpoch
@@ -46,7 +46,7 @@ extension AnalysisEngine {
         var outputs: [[MetricSums]?] = Array(repeating: nil, count: plan.metrics.count)
         var exposure: ExperimentTally?
         for framePlan in plan.frames {
-            let frame = try frame(snapshot, links: links, request: framePlan.request)
+            let frame = try frame(snapshot, links: links, request: framePlan.request, budget: budget)
             let column = frame.strings.first ?? StringColumn()
             let index = Dictionary(
                 definition.variants.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })

@@ -11,9 +11,10 @@ package enum ExperimentAnalysis {
     package static func run(
         _ definition: ExperimentDefinition, from: Int64, to: Int64, snapshot: Snapshot,
         links: [String: String], engine: AnalysisEngine,
-        correction: MultipleTestingCorrection = .holm
+        correction: MultipleTestingCorrection = .holm, budget: QueryBudget? = nil
     ) throws(UpliftError) -> ExperimentResult {
-        let data = try engine.experimentData(definition, from: from, to: to, snapshot: snapshot, links: links)
+        let data = try engine.experimentData(
+            definition, from: from, to: to, snapshot: snapshot, links: links, budget: budget)
         return analyze(definition, data: data, correction: correction)
     }
 

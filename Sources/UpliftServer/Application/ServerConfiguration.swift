@@ -25,6 +25,11 @@ package struct ServerConfiguration: Sendable {
     package var maxQueryBodyBytes = 1 << 20
     /// Queries computing at once; more wait their turn (each one already uses every core).
     package var queryConcurrency = 2
+    /// A query still running this long after it arrived (waiting in line included) stops and is
+    /// answered 504 `query_timeout` (`--query-timeout`).
+    package var queryTimeout: Duration = .seconds(60)
+    /// A query still running this long has its connection watched: a client that leaves stops it.
+    package var queryWatchAfter: Duration = .seconds(1)
     /// How long a project's person links and time zone are reused by queries: an identify shows in
     /// query results at most this long after it was acknowledged.
     package var queryContextTTL: Duration = .seconds(1)

@@ -67,8 +67,11 @@ package enum UpliftApplication {
             authorizer: authorizer,
             contexts: QueryContextCache(
                 catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
-            executor: QueryExecutor(concurrency: configuration.queryConcurrency),
-            bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout))
+            executor: QueryExecutor(
+                concurrency: configuration.queryConcurrency, timeout: configuration.queryTimeout,
+                clock: configuration.clock),
+            bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),
+            watchAfter: configuration.queryWatchAfter)
         // The read key's POSTs refuse what a page on another site can make a browser send (CrossSiteGuard).
         let queryRoutes = router.group().add(middleware: CrossSiteGuard(errors: errors, acceptsYAML: false))
         for kind in QueryKind.allCases {

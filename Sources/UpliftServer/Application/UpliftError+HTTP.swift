@@ -28,6 +28,7 @@ extension UpliftError: HTTPResponseError {
         .catalogUnavailable: .serviceUnavailable, .storageUnavailable: .serviceUnavailable,
         .dashboardsUnavailable: .serviceUnavailable,
         .internalError: .internalServerError,
+        .queryTimeout: .gatewayTimeout, .queryCancelled: HTTPResponse.Status(code: 499),
     ]
 
     /// The status answered; nil for a code that is not meant for clients.

@@ -1,20 +1,73 @@
+import UpliftAnalysis
+import UpliftModel
 import UpliftStorage
 
 /// Runs queries away from the event loops: an aggregation takes from milliseconds to seconds of
 /// CPU, and an event-loop thread blocked that long would stall every connection it serves. Queries
-/// run on the shared pool's interactive lane; at most `concurrency` compute at once (each already
-/// uses every core through the pool's parallel loops), the others wait their turn as suspended
-/// tasks at an async gate, holding no thread.
+/// run on the shared pool's interactive lane, whose threads run at a lower priority than the event
+/// loops, the cooperative pool and the log writer (see `WorkPool`): ingestion and health checks take
+/// a core whenever they need one. At most `concurrency` queries compute at once (each already uses
+/// every thread of the lane through the pool's parallel loops), the others wait their turn as
+/// suspended tasks at an async gate, holding no thread.
+///
+/// Each query has `timeout` (`--query-timeout`), counted from its arrival here, waiting in line
+/// included: past it, its budget expires, the engine stops at its next check and the query ends
+/// with `query_timeout` (504).
 final class QueryExecutor: Sendable {
     private let gate: AsyncGate
     private let pool: WorkPool
+    let timeout: Duration
+    private let clock: any Clock<Duration>
 
-    init(concurrency: Int, pool: WorkPool = .shared) {
+    init(
+        concurrency: Int, timeout: Duration = .seconds(60), clock: any Clock<Duration> = ContinuousClock(),
+        pool: WorkPool = .shared
+    ) {
         gate = AsyncGate(limit: concurrency)
         self.pool = pool
+        self.timeout = timeout
+        self.clock = clock
     }
 
-    func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
-        try await gate.withPermit { () async throws(E) -> T in try await pool.run(.interactive, body) }
+    /// Runs `body` with `budget`, which expires after `timeout`; a cancelled caller cancels it too.
+    func run<T: Sendable>(
+        _ budget: QueryBudget, _ body: @escaping @Sendable (QueryBudget) throws(UpliftError) -> T
+    ) async throws(UpliftError) -> T {
+        let (gate, pool, clock, timeout) = (self.gate, self.pool, self.clock, self.timeout)
+        let outcome: Result<T, UpliftError> = await withTaskCancellationHandler {
+            await withTaskGroup(of: Result<T, UpliftError>?.self) { group in
+                group.addTask {
+                    // The timer: cancelled (and nothing happens) when the query ends first.
+                    do { try await Self.sleep(clock, timeout) } catch { return nil }
+                    budget.expire()
+                    return nil
+                }
+                group.addTask {
+                    await gate.withPermit { () async -> Result<T, UpliftError> in
+                        // Its time may have run out while it waited in line.
+                        guard budget.stop == .running else { return .failure(budget.error) }
+                        return await pool.run(.interactive) { () -> Result<T, UpliftError> in
+                            Result { () throws(UpliftError) in try body(budget) }
+                        }
+                    }
+                }
+                while let next = await group.next() {
+                    guard let next else { continue }
+                    group.cancelAll()
+                    return next
+                }
+                return .failure(budget.error)
+            }
+        } onCancel: {
+            budget.cancel()
+        }
+        return try outcome.get()
+    }
+
+    /// Sleeps on the executor's clock (the server's; a test clock in tests).
+    func sleep(_ duration: Duration) async throws { try await Self.sleep(clock, duration) }
+
+    private static func sleep<C: Clock<Duration>>(_ clock: C, _ duration: Duration) async throws {
+        try await clock.sleep(for: duration)
     }
 }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 import UpliftAnalysis
 import UpliftCatalog
 import UpliftExperiments
@@ -16,7 +17,8 @@ import UpliftStorage
 /// invalid_utf8 / invalid_query (the message names the field); 401 unauthorized (no key, unknown,
 /// revoked, or a write key); 403 forbidden when the body names a project other than the key's
 /// (a read key reads its own project only; `project` may simply be left out); 413 body_too_large;
-/// 503 catalog_unavailable / storage_unavailable (+ Retry-After).
+/// 503 catalog_unavailable / storage_unavailable (+ Retry-After); 504 query_timeout past the time
+/// limit (`--query-timeout`). A query whose client goes away stops (`query_cancelled`, never seen).
 struct QueryHandler: Sendable {
     let store: EventStore
     let catalog: Catalog
@@ -25,6 +27,8 @@ struct QueryHandler: Sendable {
     let contexts: QueryContextCache
     let executor: QueryExecutor
     let bodyReader: RequestBodyReader
+    /// How long a query runs before its connection is watched for the client going away (see `compute`).
+    var watchAfter: Duration = .seconds(1)
 
     func answer(_ request: Request, kind: QueryKind) async throws(UpliftError) -> Response {
         let project = try await authorizer.project(for: Credentials.headerToken(request), access: .read)
@@ -50,14 +54,18 @@ struct QueryHandler: Sendable {
             }
         }
         if let named = query.project, named != project { throw Self.otherProject }
-        let document = try await compute(project: project, links: context.links) {
-            (engine, snapshot, links) throws(UpliftError) in
-            try query.run(engine, snapshot, links)
+        // The answer is written on the pool too: a large one takes a while, and the cooperative pool
+        // is what health checks and ingestion need.
+        let (document, watched) = try await compute(request, project: project, links: context.links) {
+            (engine, snapshot, links, budget) throws(UpliftError) in
+            Array(try query.run(engine, snapshot, links, budget).compactText.utf8)
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
+        // Watching read the connection to its end: it cannot carry another request.
+        if watched { headers[.connection] = "close" }
         return Response(
-            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Array(document.compactText.utf8))))
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     private static let otherProject = UpliftError(
@@ -94,11 +102,78 @@ struct QueryHandler: Sendable {
         try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in try await contexts.context(project) }
     }
 
-    /// Runs `work` off the event loop on a fresh snapshot; a segment that compaction removed between
-    /// the snapshot and the read (an I/O error) is answered by one retry on a newer snapshot.
+    /// Runs `work` off the event loop on a fresh snapshot, within the query time limit (`compute(_:…)`
+    /// without a connection to watch).
     func compute<T: Sendable>(
         project: ProjectSlug, links: [String: String],
         _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> T
+    ) async throws(UpliftError) -> T {
+        try await compute(nil, project: project, links: links) { (engine, snapshot, links, _) throws(UpliftError) in
+            try work(engine, snapshot, links)
+        }.result
+    }
+
+    /// Runs `work` off the event loop on a fresh snapshot, with a budget that expires after the
+    /// executor's time limit. A query still running after `watchAfter` has the connection of its
+    /// `request` watched: a client that closes it cancels the budget, and the engine stops at its next
+    /// check. Watching reads the connection (Hummingbird's inbound-close handler), which ends its
+    /// keep-alive: only queries that run that long pay for it, and `watched` says so.
+    func compute<T: Sendable>(
+        _ request: Request?, project: ProjectSlug, links: [String: String],
+        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> T
+    ) async throws(UpliftError) -> (result: T, watched: Bool) {
+        let budget = QueryBudget(timeout: executor.timeout)
+        let watched = WatchFlag()
+        let outcome: Result<T, UpliftError> = await withTaskGroup(of: Result<T, UpliftError>?.self) { group in
+            group.addTask {
+                do throws(UpliftError) {
+                    return .success(try await attempts(project: project, links: links, budget: budget, work))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            if let request {
+                group.addTask {
+                    await watch(request, budget: budget, flag: watched)
+                    return nil
+                }
+            }
+            while let next = await group.next() {
+                guard let next else { continue }
+                group.cancelAll()
+                return next
+            }
+            return .failure(budget.error)
+        }
+        return (try outcome.get(), watched.isSet)
+    }
+
+    /// After `watchAfter`, waits for the client to close the connection (then cancels `budget`) until
+    /// the query ends (this task is then cancelled).
+    private func watch(_ request: Request, budget: QueryBudget, flag: WatchFlag) async {
+        do { try await executor.sleep(watchAfter) } catch { return }
+        flag.set()
+        _ = try? await request.body.consumeWithInboundCloseHandler { body in
+            // The stream Hummingbird makes for the body is never fed (the body was read already) and
+            // must not outlive the call unfinished: ending its one iterator finishes it.
+            _ = body.makeAsyncIterator()
+            while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+        } onInboundClosed: {
+            budget.cancel()
+        }
+    }
+
+    private final class WatchFlag: Sendable {
+        private let value = Atomic<Bool>(false)
+        var isSet: Bool { value.load(ordering: .relaxed) }
+        func set() { value.store(true, ordering: .relaxed) }
+    }
+
+    /// Runs `work` on a fresh snapshot; a segment that compaction removed between the snapshot and the
+    /// read (an I/O error) is answered by one retry on a newer snapshot.
+    private func attempts<T: Sendable>(
+        project: ProjectSlug, links: [String: String], budget: QueryBudget,
+        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> T {
         var attempt = 0
         while true {
@@ -108,10 +183,14 @@ struct QueryHandler: Sendable {
             engine.forget(segmentsNotIn: snapshot)
             let engine = self.engine
             do {
-                return try await executor.run { () throws(UpliftError) in try work(engine, snapshot, links) }
-            } catch  where error.code == .invalidInput {
+                return try await executor.run(budget) { (budget) throws(UpliftError) in
+                    try work(engine, snapshot, links, budget)
+                }
+            } catch where error.code == .queryTimeout || error.code == .queryCancelled {
+                throw error
+            } catch where error.code == .invalidInput {
                 throw UpliftError(.invalidQuery, error.message)
-            } catch  where attempt == 1 && (error.code == .io || error.code == .notFound) {
+            } catch where attempt == 1 && (error.code == .io || error.code == .notFound) {
                 continue
             } catch {
                 throw UpliftError(

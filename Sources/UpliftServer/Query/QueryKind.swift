@@ -13,8 +13,8 @@ enum QueryKind: String, Sendable, CaseIterable {
     struct Decoded: Sendable {
         /// The project the body names, if it names one.
         var project: ProjectSlug?
-        /// Runs the query and returns the result document (`XResult.json`).
-        var run: @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> JSONValue
+        /// Runs the query and returns the result document (`XResult.json`); the budget stops it early.
+        var run: @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> JSONValue
     }
 
     /// Decodes a body with the same `XQuery(json:defaultTimeZone:)` the command line uses, so both
@@ -27,33 +27,33 @@ enum QueryKind: String, Sendable, CaseIterable {
         switch self {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
-                try e.funnel(q, snapshot: s, links: l).json
+            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
+                try e.funnel(q, snapshot: s, links: l, budget: b).json
             }
         case .trend:
             let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
-                try e.trend(q, snapshot: s, links: l).json
+            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
+                try e.trend(q, snapshot: s, links: l, budget: b).json
             }
         case .adoption:
             let q = try AdoptionQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
-                try e.adoption(q, snapshot: s, links: l).json
+            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
+                try e.adoption(q, snapshot: s, links: l, budget: b).json
             }
         case .retention:
             let q = try RetentionQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
-                try e.retention(q, snapshot: s, links: l).json
+            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
+                try e.retention(q, snapshot: s, links: l, budget: b).json
             }
         case .lifecycle:
             let q = try LifecycleQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
-                try e.lifecycle(q, snapshot: s, links: l).json
+            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
+                try e.lifecycle(q, snapshot: s, links: l, budget: b).json
             }
         case .feedback:
             let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l) throws(UpliftError) in
-                try e.feedback(q, snapshot: s, links: l).json
+            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
+                try e.feedback(q, snapshot: s, links: l, budget: b).json
             }
         case .experiment:
             let q = try ExperimentQuery(json: json, defaultTimeZone: defaultTimeZone)
@@ -70,10 +70,10 @@ enum QueryKind: String, Sendable, CaseIterable {
                 definition = stored
             }
             let range = try q.range(of: definition, now: Timestamp.now())
-            return Decoded(project: q.project) { (e, s, l) throws(UpliftError) in
+            return Decoded(project: q.project) { (e, s, l, b) throws(UpliftError) in
                 try ExperimentAnalysis.run(
                     definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
-                    correction: q.correction
+                    correction: q.correction, budget: b
                 ).json
             }
         }

@@ -13,7 +13,11 @@ import Darwin
 /// (queries, flush and compaction encoding), submitted with async/await, and the data-parallel
 /// loops of the analysis engine. Sized from the active processor count, in two lanes of that many
 /// threads each:
-/// - `interactive`, at normal priority: queries, and the parallel loops they start;
+/// - `interactive`, at nice 5: queries, and the parallel loops they start. The threads that answer
+///   requests (event loops, the cooperative pool) and the log writer stay at nice 0, so a query
+///   uses every idle core but a health check or an ingest request that needs one gets it at once
+///   (three times a query thread's weight when both wait): queries cannot starve ingestion, however
+///   many run or however long;
 /// - `background`, at nice 10: the store's flushes, compactions and deallocations. When a request
 ///   and a flush compete for a core, the kernel runs the request first, so on a small machine a
 ///   flush slows down instead of every request behind it (the server's p99 at half load).
@@ -62,7 +66,7 @@ package final class WorkPool: Sendable {
 
     package init(threadsPerLane: Int) {
         width = max(1, threadsPerLane)
-        for (queue, nice) in [(interactive, Int32(0)), (background, Int32(10))] {
+        for (queue, nice) in [(interactive, Int32(5)), (background, Int32(10))] {
             for _ in 0..<width {
                 let started = OSThread.start {
                     // On Linux the nice value is per thread; `who` 0 is the calling thread.

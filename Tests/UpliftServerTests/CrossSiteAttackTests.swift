@@ -12,7 +12,9 @@ import UpliftServer
 /// changes nothing, while the request a program sends (Bearer, JSON) still works.
 struct CrossSiteAttackTests {
     /// What the browser sends along: the remembered Basic credentials, the other site's origin.
-    static func browser(_ key: String, origin: String? = "https://evil.example", site: String? = "cross-site")
+    static func browser(
+        _ key: String, origin: String? = "https://evil.example", site: String? = "cross-site"
+    )
         -> [(String, String)]
     {
         var headers = [("Authorization", "Basic " + Data((key + ":").utf8).base64EncodedString())]

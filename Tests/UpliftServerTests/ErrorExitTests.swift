@@ -17,9 +17,11 @@ struct ErrorExitTests {
         (.invalidJSON, 400), (.invalidUTF8, 400), (.nestingTooDeep, 400), (.invalidBody, 400), (.invalidGzip, 400),
         (.incompleteBody, 400), (.allRejected, 400), (.invalidQuery, 400), (.invalidDefinition, 400),
         (.invalidVariant, 400), (.invalidPath, 400),
-        (.unauthorized, 401), (.forbidden, 403), (.crossOrigin, 403), (.notFound, 404), (.noDashboards, 404), (.requestTimeout, 408),
+        (.unauthorized, 401), (.forbidden, 403), (.crossOrigin, 403), (.notFound, 404), (.noDashboards, 404),
+        (.requestTimeout, 408),
         (.alreadyExists, 409), (.ambiguousGoal, 409), (.bodyTooLarge, 413), (.batchTooLarge, 413),
-        (.unsupportedEncoding, 415), (.unsupportedMediaType, 415), (.rateLimited, 429), (.catalogUnavailable, 503), (.storageUnavailable, 503),
+        (.unsupportedEncoding, 415), (.unsupportedMediaType, 415), (.rateLimited, 429), (.catalogUnavailable, 503),
+        (.storageUnavailable, 503),
         (.dashboardsUnavailable, 503), (.internalError, 500),
     ]
 

@@ -8,10 +8,12 @@ import UpliftCatalog
 
 /// Issue 21, item 11: path parameters are percent-decoded on every route that has one; a broken encoding is 400.
 struct PathParameterTests {
-    @Test(arguments: [
-        ("feature%2Dx", "feature-x"), ("plain", "plain"), ("a%20b", "a b"), ("a+b", "a+b"), ("%C3%A9t%C3%A9", "été"),
-        ("%2f", "/"), ("%", nil), ("%4", nil), ("%zz", nil), ("a%g1", nil), ("%C3", nil), ("%FF", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("feature%2Dx", "feature-x"), ("plain", "plain"), ("a%20b", "a b"), ("a+b", "a+b"),
+            ("%C3%A9t%C3%A9", "été"),
+            ("%2f", "/"), ("%", nil), ("%4", nil), ("%zz", nil), ("a%g1", nil), ("%C3", nil), ("%FF", nil),
+        ] as [(String, String?)])
     func decoding(_ raw: String, _ expected: String?) {
         #expect(PathParameter.decode(raw.utf8) == expected, "\(raw)")
     }

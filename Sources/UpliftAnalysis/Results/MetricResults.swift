@@ -303,34 +303,22 @@ package struct FeedbackResult: Sendable, Equatable {
                 ("csat_scores", .array(s.csatScores.map { .int($0) })),
             ]
         }
-        let omitted: [(String, JSONValue)] = groupsOmitted > 0 ? [("groups_omitted", .int(groupsOmitted))] : []
-        return .object([
-            ("total", .object(summary(total))),
-            (
-                "groups",
-                .array(
-                    groups.map { g in
-                        .object(
-                            [("feature", .string(g.feature)), ("survey", .string(g.survey))] + summary(g.summary) + [
-                                (
-                                    "series",
-                                    .array(g.series.map { .object([("date", .string($0.date))] + summary($0.summary)) })
-                                ),
-                                (
-                                    "comments",
-                                    .array(
-                                        g.comments.map { c in
-                                            .object([
-                                                ("time", .string(c.time)), ("person", .string(c.person)),
-                                                ("score", .double(c.score)),
-                                                ("scale", c.scale.map { .int($0) } ?? .null),
-                                                ("comment", .string(c.text)),
-                                            ])
-                                        })
-                                ),
-                            ])
-                    })
-            ),
-        ] + omitted)
+        func comment(_ c: Comment) -> JSONValue {
+            .object([
+                ("time", .string(c.time)), ("person", .string(c.person)), ("score", .double(c.score)),
+                ("scale", c.scale.map { .int($0) } ?? .null), ("comment", .string(c.text)),
+            ])
+        }
+        func group(_ g: Group) -> JSONValue {
+            let series = g.series.map { JSONValue.object([("date", .string($0.date))] + summary($0.summary)) }
+            return .object(
+                [("feature", .string(g.feature)), ("survey", .string(g.survey))] + summary(g.summary)
+                    + [("series", .array(series)), ("comments", .array(g.comments.map(comment)))])
+        }
+        var members: [(String, JSONValue)] = [
+            ("total", .object(summary(total))), ("groups", .array(groups.map(group))),
+        ]
+        if groupsOmitted > 0 { members.append(("groups_omitted", .int(groupsOmitted))) }
+        return .object(members)
     }
 }

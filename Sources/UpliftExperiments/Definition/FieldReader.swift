@@ -151,7 +151,8 @@ package struct FieldReader {
             throw FieldError(
                 path: name(key),
                 message:
-                    "\(UpliftError.quote(s)) is not an ISO-8601 date or timestamp; write 2026-03-01 or 2026-03-01T09:00:00Z")
+                    "\(UpliftError.quote(s)) is not an ISO-8601 date or timestamp; write 2026-03-01 or 2026-03-01T09:00:00Z"
+            )
         }
         return t
     }

@@ -195,7 +195,8 @@ struct PrfaqParser {
                     FieldError(
                         path: path,
                         message:
-                            "\(UpliftError.quote(key)) is not an experiment key; use lowercase letters, digits, '-' and '_'"))
+                            "\(UpliftError.quote(key)) is not an experiment key; use lowercase letters, digits, '-' and '_'"
+                    ))
                 return nil
             }
             return PrfaqDocument.ExperimentReference(key: key, definition: nil, line: line(of: path))

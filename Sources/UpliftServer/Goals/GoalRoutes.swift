@@ -73,7 +73,8 @@ struct GoalRoutes: Sendable {
         guard let document = matches.first else {
             throw UpliftError(
                 .notFound,
-                "no goal \(UpliftError.quote(id)) in the PR/FAQs of the dashboards folder; list them with GET /v1/goals")
+                "no goal \(UpliftError.quote(id)) in the PR/FAQs of the dashboards folder; list them with GET /v1/goals"
+            )
         }
         guard matches.count == 1 else {
             throw UpliftError(

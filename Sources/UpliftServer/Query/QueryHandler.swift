@@ -186,11 +186,11 @@ struct QueryHandler: Sendable {
                 return try await executor.run(budget) { (budget) throws(UpliftError) in
                     try work(engine, snapshot, links, budget)
                 }
-            } catch where error.code == .queryTimeout || error.code == .queryCancelled {
+            } catch  where error.code == .queryTimeout || error.code == .queryCancelled {
                 throw error
-            } catch where error.code == .invalidInput {
+            } catch  where error.code == .invalidInput {
                 throw UpliftError(.invalidQuery, error.message)
-            } catch where attempt == 1 && (error.code == .io || error.code == .notFound) {
+            } catch  where attempt == 1 && (error.code == .io || error.code == .notFound) {
                 continue
             } catch {
                 throw UpliftError(

@@ -47,6 +47,22 @@ struct GoalEvaluatorTests {
         try GoalEvaluator().evaluate(goal, launch: Self.launch, snapshot: snapshot, now: Self.farFuture)
     }
 
+    /// The server's time limit reaches a goal's queries: an expired budget stops the evaluation with
+    /// `query_timeout` instead of computing for an answer nobody gets; a running one changes nothing.
+    @Test func anExpiredBudgetStopsTheGoalsQueries() throws {
+        let snapshot = Self.planted(weeks: 10) { 100 + 20 * $0 }
+        let budget = QueryBudget(timeout: .milliseconds(50))
+        let running = try GoalEvaluator(budget: budget).evaluate(
+            goal(target: 400), launch: Self.launch, snapshot: snapshot, now: Self.farFuture)
+        let plain = try evaluate(goal(target: 400), snapshot)
+        #expect(running.series == plain.series && running.status == plain.status)
+        budget.expire()
+        #expect {
+            try GoalEvaluator(budget: budget).evaluate(
+                goal(target: 400), launch: Self.launch, snapshot: snapshot, now: Self.farFuture)
+        } throws: { ($0 as? UpliftError)?.code == .queryTimeout }
+    }
+
     @Test func noiselessTrendIsRecovered() throws {
         let snapshot = Self.planted(weeks: 10) { 100 + 20 * $0 }
         let s = try evaluate(goal(target: 400), snapshot)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import UpliftAnalysis
 import UpliftGoals
 import UpliftModel
 import UpliftStorage
@@ -81,6 +82,21 @@ struct ReportPayloadTests {
             }
         }
         return Snapshot(project: try ProjectSlug("demo"), segments: [], pending: events)
+    }
+
+    /// A report's queries stop when the server's time limit passes (`query_timeout`).
+    @Test func anExpiredBudgetStopsTheReport() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "report-budget-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let document = try Self.document(folder: folder)
+        let budget = QueryBudget(timeout: .milliseconds(50))
+        budget.expire()
+        #expect {
+            try ReportBuilder(budget: budget).render(
+                document, snapshot: try Self.snapshot(), now: UTCDay(year: 2026, month: 2, day: 20)!.startMicroseconds)
+        } throws: { ($0 as? UpliftError)?.code == .queryTimeout }
     }
 
     @Test func payloadsRenderAsText() throws {

@@ -25,16 +25,19 @@ package struct GoalEvaluator: Sendable {
     package var confidence: Double
     /// Recent periods the trend is fitted on (at most).
     package var fitPeriods: Int
+    /// Stops the goal's queries early (the server's time limit, a client that went away).
+    package var budget: QueryBudget?
 
     package init(
         engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
-        calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8
+        calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8, budget: QueryBudget? = nil
     ) {
         self.engine = engine
         self.links = links
         self.calendar = calendar
         self.confidence = confidence
         self.fitPeriods = fitPeriods
+        self.budget = budget
     }
 
     /// Every goal of the document.
@@ -79,7 +82,8 @@ package struct GoalEvaluator: Sendable {
             from: calendar.start(of: first), to: calendar.start(of: calendar.nextPeriod(last, goal.interval)),
             calendar: calendar, filters: goal.filters)
         let source = GoalSeries(
-            engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd)
+            engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd,
+            budget: budget)
         let values = try source.values(goal)
         let series = zip(periods, values).map { GoalStatus.Point(date: $0.description, value: $1) }
         let deadlineIndex = Double(

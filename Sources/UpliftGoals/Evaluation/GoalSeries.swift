@@ -15,6 +15,8 @@ struct GoalSeries {
     let periods: [UTCDay]
     /// The end of the data (or now): funnels look for conversions up to it.
     let dataEnd: Int64
+    /// Stops the queries early when the server's time limit passes or the client goes away.
+    let budget: QueryBudget?
 
     func values(_ goal: Goal) throws(UpliftError) -> [Double?] {
         let labels = periods.map(\.description)
@@ -28,7 +30,7 @@ struct GoalSeries {
             let q = AdoptionQuery(
                 scope: scope, feature: goal.feature ?? "", active: goal.active,
                 window: .calendar(goal.interval), interval: goal.interval)
-            let r = try engine.adoption(q, snapshot: snapshot, links: links)
+            let r = try engine.adoption(q, snapshot: snapshot, links: links, budget: budget)
             return aligned(r.series.map { ($0.date, $0.active > 0 ? $0.rate : nil) })
         case .uniquePersons, .events, .propertySum:
             let measure: TrendQuery.Measure =
@@ -36,16 +38,15 @@ struct GoalSeries {
             let q = TrendQuery(
                 scope: scope, event: goal.event, measure: measure, property: goal.property.map(PropertyRef.init),
                 interval: goal.interval)
-            return aligned(try engine.trend(q, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
+            return aligned(try trend(q))
         case .propertyAverage:
             // An average over no events is no value, not zero: count the events alongside.
             let property = goal.property.map(PropertyRef.init)
             let q = TrendQuery(
                 scope: scope, event: goal.event, measure: .average, property: property, interval: goal.interval)
             let counts = TrendQuery(scope: scope, event: goal.event, measure: .events, interval: goal.interval)
-            let n = aligned(
-                try engine.trend(counts, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
-            let v = aligned(try engine.trend(q, snapshot: snapshot, links: links).points.map { ($0.date, $0.value) })
+            let n = aligned(try trend(counts))
+            let v = aligned(try trend(q))
             return zip(v, n).map { value, count in (count ?? 0) > 0 ? value : nil }
         case .funnelConversion:
             return try funnel(goal)
@@ -68,7 +69,7 @@ struct GoalSeries {
         let q = FunnelQuery(
             scope: s, steps: goal.steps, window: window,
             conversionInterval: goal.interval == .month ? .day : goal.interval)
-        let r = try engine.funnel(q, snapshot: snapshot, links: links)
+        let r = try engine.funnel(q, snapshot: snapshot, links: links, budget: budget)
         var entered: [String: Int] = [:]
         var converted: [String: Int] = [:]
         for p in r.conversionOverTime {
@@ -92,7 +93,7 @@ struct GoalSeries {
         let n = goal.day ?? 1
         let q = RetentionQuery(
             scope: scope, cohortEvent: goal.event ?? "", returnEvent: goal.active, interval: .day, periods: max(n, 1))
-        let r = try engine.retention(q, snapshot: snapshot, links: links)
+        let r = try engine.retention(q, snapshot: snapshot, links: links, budget: budget)
         var persons = [Int](repeating: 0, count: periods.count)
         var back = persons
         let index = Dictionary(periods.enumerated().map { ($1.description, $0) }, uniquingKeysWith: { a, _ in a })
@@ -108,10 +109,15 @@ struct GoalSeries {
 
     /// NPS or CSAT per period over every feedback group the goal names (counts summed, so a score
     /// over several surveys weighs each answer once).
+    /// A trend's points as (date, value).
+    private func trend(_ q: TrendQuery) throws(UpliftError) -> [(String, Double?)] {
+        try engine.trend(q, snapshot: snapshot, links: links, budget: budget).points.map { ($0.date, $0.value) }
+    }
+
     private func feedback(_ goal: Goal, aligned: ([(String, Double?)]) -> [Double?]) throws(UpliftError) -> [Double?] {
         let q = FeedbackQuery(
             scope: scope, feature: goal.feature, survey: goal.survey, interval: goal.interval, comments: 0)
-        let r = try engine.feedback(q, snapshot: snapshot, links: links)
+        let r = try engine.feedback(q, snapshot: snapshot, links: links, budget: budget)
         var sums: [String: (p: Int, pa: Int, d: Int, c: Int, s: Int)] = [:]
         for group in r.groups {
             for (date, x) in group.series {

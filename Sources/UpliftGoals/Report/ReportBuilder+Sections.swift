@@ -27,7 +27,8 @@ extension ReportBuilder {
         for funnel in document.funnels {
             let scope = QueryScope(from: range.from, to: range.to, calendar: calendar, filters: funnel.filters)
             let result = try engine.funnel(
-                FunnelQuery(scope: scope, steps: funnel.steps, window: funnel.window), snapshot: snapshot, links: links)
+                FunnelQuery(scope: scope, steps: funnel.steps, window: funnel.window), snapshot: snapshot, links: links,
+                budget: budget)
             let title = funnel.title ?? funnel.id
             let input = FunnelInput(
                 id: "funnel-" + funnel.id, title: title,
@@ -89,7 +90,8 @@ extension ReportBuilder {
             let result: ExperimentResult
             do {
                 result = try ExperimentAnalysis.run(
-                    definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine)
+                    definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine,
+                    budget: budget)
             } catch  where error.code == .invalidInput {
                 // The definition cannot be analysed over this range (e.g. a range longer than the analysis
                 // allows): the report says why in the section instead of failing as a whole.
@@ -145,7 +147,7 @@ extension ReportBuilder {
             let result = try engine.feedback(
                 FeedbackQuery(
                     scope: scope, feature: reference.feature, survey: reference.survey,
-                    interval: .week, comments: comments), snapshot: snapshot, links: links)
+                    interval: .week, comments: comments), snapshot: snapshot, links: links, budget: budget)
             let total = result.total
             let nps = document.goals.contains { $0.metric == .nps } || total.csatResponses == 0
             let counts = nps ? total.npsScores : total.csatScores

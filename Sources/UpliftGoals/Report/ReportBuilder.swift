@@ -17,16 +17,20 @@ package struct ReportBuilder: Sendable {
     /// Experiment definitions from the catalog, by key, for experiments the PR/FAQ names without a
     /// definition file (a named file wins: it is what the document's author pointed at).
     package var storedExperiments: [String: ExperimentDefinition]
+    /// Stops the report's queries early (the server's time limit, a client that went away).
+    package var budget: QueryBudget?
 
     package init(
         engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
-        calendar: LocalCalendar = .utc, comments: Int = 8, storedExperiments: [String: ExperimentDefinition] = [:]
+        calendar: LocalCalendar = .utc, comments: Int = 8, storedExperiments: [String: ExperimentDefinition] = [:],
+        budget: QueryBudget? = nil
     ) {
         self.engine = engine
         self.links = links
         self.calendar = calendar
         self.comments = comments
         self.storedExperiments = storedExperiments
+        self.budget = budget
     }
 
     /// The whole HTML document for `document` over `snapshot` as of `now` (microseconds).
@@ -35,7 +39,7 @@ package struct ReportBuilder: Sendable {
     }
 
     func page(_ document: PrfaqDocument, snapshot: Snapshot, now: Int64) throws(UpliftError) -> ReportPage {
-        let statuses = try GoalEvaluator(engine: engine, links: links, calendar: calendar).evaluate(
+        let statuses = try GoalEvaluator(engine: engine, links: links, calendar: calendar, budget: budget).evaluate(
             document, snapshot: snapshot, now: now)
         let dataEnd = min(GoalEvaluator.dataEnd(snapshot) ?? now, now)
         // Funnels, experiments and feedback cover launch − 28 days up to the data's end.

@@ -50,8 +50,8 @@ struct GoalRoutes: Sendable {
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
         let items = try await queries.compute(project: project, links: context.links) {
-            (engine, snapshot, links) throws(UpliftError) in
-            let evaluator = GoalEvaluator(engine: engine, links: links, calendar: calendar)
+            (engine, snapshot, links, budget) throws(UpliftError) in
+            let evaluator = GoalEvaluator(engine: engine, links: links, calendar: calendar, budget: budget)
             var items: [JSONValue] = []
             for document in documents {
                 items.append(document.json(goals: try evaluator.evaluate(document, snapshot: snapshot, now: now)))
@@ -86,8 +86,8 @@ struct GoalRoutes: Sendable {
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
         let status = try await queries.compute(project: project, links: context.links) {
-            (engine, snapshot, links) throws(UpliftError) in
-            try GoalEvaluator(engine: engine, links: links, calendar: calendar).evaluate(
+            (engine, snapshot, links, budget) throws(UpliftError) in
+            try GoalEvaluator(engine: engine, links: links, calendar: calendar, budget: budget).evaluate(
                 document, snapshot: snapshot, now: now
             )
             .first { $0.goal.id == id }
@@ -144,9 +144,11 @@ struct GoalRoutes: Sendable {
         let calendar = try calendar(context.timeZone)
         let experiments = try await storedExperiments(document, project: project)
         let html = try await queries.compute(project: project, links: context.links) {
-            (engine, snapshot, links) throws(UpliftError) in
-            try ReportBuilder(engine: engine, links: links, calendar: calendar, storedExperiments: experiments)
-                .render(document, snapshot: snapshot, now: now)
+            (engine, snapshot, links, budget) throws(UpliftError) in
+            try ReportBuilder(
+                engine: engine, links: links, calendar: calendar, storedExperiments: experiments, budget: budget
+            )
+            .render(document, snapshot: snapshot, now: now)
         }
         return Self.html(html)
     }

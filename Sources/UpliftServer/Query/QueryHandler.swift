@@ -106,11 +106,9 @@ struct QueryHandler: Sendable {
     /// without a connection to watch).
     func compute<T: Sendable>(
         project: ProjectSlug, links: [String: String],
-        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String]) throws(UpliftError) -> T
+        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> T {
-        try await compute(nil, project: project, links: links) { (engine, snapshot, links, _) throws(UpliftError) in
-            try work(engine, snapshot, links)
-        }.result
+        try await compute(nil, project: project, links: links, work).result
     }
 
     /// Runs `work` off the event loop on a fresh snapshot, with a budget that expires after the

@@ -160,4 +160,15 @@ struct FlagDefinitionTests {
             c(.regex, [.string("^pro-")]).matches(.string("pro-annual"))
                 && !c(.regex, [.string("^pro-")]).matches(.string("a-pro-")))
     }
+
+    /// A regex is tried on attributes of at most 1 KiB: a caller of /v1/decide cannot make a backtracking
+    /// pattern (`(a+)+$`) run on a megabyte of "aaa…b".
+    @Test func regexIsTriedOnBoundedTextOnly() {
+        let c = FlagCondition(property: "p", op: .regex, values: [.string("(a+)+$")])
+        let limit = FlagCondition.maxRegexText
+        #expect(c.matches(.string(String(repeating: "a", count: limit))))
+        let start = ContinuousClock.now
+        #expect(!c.matches(.string(String(repeating: "a", count: 1 << 20) + "b")))
+        #expect(ContinuousClock.now - start < .seconds(1))
+    }
 }

@@ -4,8 +4,9 @@ package import UpliftModel
 ///
 /// Rules: `eq`/`neq`/`in`/`not_in` compare numbers numerically when both sides are numbers, else the
 /// text (a string's value, `true`/`false`, a number as written). `contains` is a case-sensitive
-/// substring test; `regex` a search anywhere in the text; `gt`/`gte`/`lt`/`lte` need numbers on both
-/// sides. A missing or null attribute matches only `neq`, `not_in` and `is_not_set`.
+/// substring test; `regex` a search anywhere in the text of at most `maxRegexText` bytes (a regex
+/// backtracks: a longer attribute, which any caller of `/v1/decide` can send, never matches);
+/// `gt`/`gte`/`lt`/`lte` need numbers on both sides. A missing or null attribute matches only `neq`, `not_in` and `is_not_set`.
 package struct FlagCondition: Sendable, Hashable {
     package enum Operator: String, Sendable, Hashable, CaseIterable {
         case eq, neq
@@ -21,6 +22,9 @@ package struct FlagCondition: Sendable, Hashable {
     package var op: Operator
     /// One value (`eq`, `neq`, `contains`, comparisons, `regex`), several (`in`, `not_in`), none (`is_set`, `is_not_set`).
     package var values: [JSONValue]
+
+    /// The longest attribute (UTF-8 bytes) a `regex` condition is tried on.
+    package static let maxRegexText = 1024
 
     package init(property: String, op: Operator, values: [JSONValue] = []) {
         self.property = property
@@ -39,7 +43,9 @@ package struct FlagCondition: Sendable, Hashable {
         case .neq, .notIn: return !values.contains { Self.equal(text, number, $0) }
         case .contains: return values.first.map { text.contains(Self.text($0)) } ?? false
         case .regex:
-            guard let pattern = values.first.map(Self.text), let regex = try? Regex(pattern) else { return false }
+            guard text.utf8.count <= Self.maxRegexText, let pattern = values.first.map(Self.text),
+                let regex = try? Regex(pattern)
+            else { return false }
             return text.contains(regex)
         case .gt, .gte, .lt, .lte:
             guard let number, let bound = values.first.flatMap(Self.number) else { return false }

@@ -78,3 +78,29 @@ enum OSThread {
         pthread_join(thread, nil)
     }
 }
+
+/// A value guarded by a pthread mutex. Synchronization.Mutex would do, but on Linux ThreadSanitizer does
+/// not see its ordering (the standard library is not instrumented) and reports the guarded accesses as
+/// races; a pthread mutex it sees. Used for the log's active file, which the writer thread and rotation
+/// share.
+final class PThreadMutex<Value: ~Copyable>: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    /// Only touched with `mutex` held.
+    private var value: Value
+
+    init(_ value: consuming Value) {
+        self.value = value
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value)
+    }
+}

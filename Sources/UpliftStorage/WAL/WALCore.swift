@@ -16,7 +16,7 @@ final class WALCore: Sendable {
     }
 
     let queue = ConditionLock(Queue())
-    let active: Mutex<WALActiveFile>
+    let active: PThreadMutex<WALActiveFile>
     let totalBytes: Atomic<UInt64>
     let currentSequence: Atomic<UInt64>
     let records = Atomic<UInt64>(0)
@@ -31,7 +31,7 @@ final class WALCore: Sendable {
         self.onCommit = onCommit
         let sequence = active.sequence
         let bytes = existingBytes + active.offset
-        self.active = Mutex(active)
+        self.active = PThreadMutex(active)
         self.totalBytes = Atomic(bytes)
         self.currentSequence = Atomic(sequence)
     }

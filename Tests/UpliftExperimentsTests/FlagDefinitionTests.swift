@@ -167,8 +167,7 @@ struct FlagDefinitionTests {
         let c = FlagCondition(property: "p", op: .regex, values: [.string("(a+)+$")])
         let limit = FlagCondition.maxRegexText
         #expect(c.matches(.string(String(repeating: "a", count: limit))))
-        let start = ContinuousClock.now
+        #expect(!c.matches(.string(String(repeating: "a", count: limit + 1))))
         #expect(!c.matches(.string(String(repeating: "a", count: 1 << 20) + "b")))
-        #expect(ContinuousClock.now - start < .seconds(1))
     }
 }

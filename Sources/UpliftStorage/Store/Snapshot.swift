@@ -18,25 +18,13 @@ package struct Snapshot: Sendable {
 extension Snapshot {
     /// The segments of a project as they are on disk, for readers that do not own the data
     /// directory (`uplift funnel` beside a running server). Nothing is changed: a compaction in
-    /// progress or interrupted is resolved the way opening the store would (see `SegmentManifest.load`),
-    /// only in the listing. Events still only in the log are not included.
+    /// progress or interrupted is resolved the way opening the store would (`PartitionState`), only in
+    /// the listing. Events still only in the log are not included.
     package static func onDisk(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> Snapshot {
         let layout = SegmentLayout(root: dataDirectory)
         var segments: [String] = []
         for day in layout.days(project) {
-            var paths = layout.segments(project, day)
-            let present = Set(paths.map(SegmentLayout.name(of:)))
-            var obsolete = Set<String>()
-            for path in paths where SegmentLayout.isCompacted(path) {
-                guard let record = try SegmentReader.compactionRecord(path: path) else { continue }
-                if record.outputs.allSatisfy(present.contains) {
-                    obsolete.formUnion(record.replaces)
-                } else {
-                    obsolete.insert(SegmentLayout.name(of: path))
-                }
-            }
-            paths.removeAll { obsolete.contains(SegmentLayout.name(of: $0)) }
-            segments += paths
+            segments += try PartitionState.read(layout, project, day).live
         }
         return Snapshot(project: project, segments: segments, pending: [])
     }

@@ -34,8 +34,12 @@ struct CatalogPlace: Sendable {
     let schema: String?
     let urlText: String
 
+    /// The production wait for a connection is 5 s; hundreds of tests sharing two cores and one
+    /// PostgreSQL server have once needed longer (CI). Tests of the wait itself set their own.
     func configuration(secret: CatalogSecret = Backend.secret) -> CatalogConfiguration {
-        CatalogConfiguration(url: url, secret: secret)
+        var configuration = CatalogConfiguration(url: url, secret: secret)
+        configuration.connectTimeout = .seconds(30)
+        return configuration
     }
 
     func open(secret: CatalogSecret = Backend.secret) async throws -> Catalog {

@@ -17,8 +17,10 @@ PY           := $(VENV)/bin/python
 APT_PACKAGES := zlib1g-dev pkg-config
 ATTACKS      := AttackTests
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Each stage of `make test` prints a banner and a one-line summary; its output goes to .build/test-logs/.
+STAGE        := Tests/stage.sh
 
-.PHONY: run test check lint tsan build release deps venv clean bench postgres chromium
+.PHONY: run test check lint tsan build release release-bench deps venv clean bench postgres chromium
 
 ## Build in release mode, generate a demo data set, import it into $(DATA), print a summary, then
 ## serve on $(HOST):$(PORT) with the PR/FAQs of dashboards/ (Ctrl-C stops it). It prints the demo project's
@@ -49,15 +51,18 @@ run: deps release
 ## The attack tests (Tests/UpliftServerTests/*AttackTests.swift) check that /healthz and /v1/track answer within
 ## 100 ms while an attack runs: they run in a pass of their own, one at a time (the rest would load the two cores).
 test: export UPLIFT_REQUIRE_CHROMIUM := 1
-test: deps venv postgres chromium lint
-	$(SWIFT) build --build-tests
-	$(SWIFT) build --build-tests $(TSAN)
-	Tests/postgres.sh run sh -c 'UPLIFT_PYTHON=$(abspath $(PY)) $(SWIFT) test --skip-build --skip "$(ATTACKS)" && \
-	  $(SWIFT) test --skip-build --filter "$(ATTACKS)" --no-parallel && \
-	  timeout --kill-after=30 1800 $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)" && \
-	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/interop && \
-	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(PY) -m pytest -q Tests/integration && \
-	  $(PY) -m pytest -q Tests/browser'
+test: deps venv postgres chromium
+	@$(STAGE) lint $(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	@$(STAGE) build $(SWIFT) build --build-tests
+	@$(STAGE) build-tsan $(SWIFT) build --build-tests $(TSAN)
+	@Tests/postgres.sh run sh -c '\
+	  UPLIFT_PYTHON=$(abspath $(PY)) $(STAGE) swift-tests $(SWIFT) test --skip-build --skip "$(ATTACKS)" && \
+	  $(STAGE) attack-tests $(SWIFT) test --skip-build --filter "$(ATTACKS)" --no-parallel && \
+	  $(STAGE) tsan-tests timeout --kill-after=30 1800 $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)" && \
+	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(STAGE) interop $(PY) -m pytest -q Tests/interop && \
+	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(STAGE) integration $(PY) -m pytest -q Tests/integration && \
+	  $(STAGE) browser $(PY) -m pytest -q Tests/browser && \
+	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(STAGE) readme $(PY) Tests/readme/check_readme.py README.md'
 
 ## The fast inner loop (no PostgreSQL, Chromium or apt beyond the build's zlib headers): format lint, a
 ## build in which every warning of ours is an error (Package.swift), and every Swift test that needs no
@@ -94,8 +99,13 @@ postgres:
 build: deps
 	$(SWIFT) build
 
+## Only the `uplift` product: the test support library and the benchmark tool stay out of what `make run` builds.
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product uplift
+
+## The benchmark tool (loadtests/), in release mode.
+release-bench: deps
+	$(SWIFT) build -c release --product uplift-bench
 
 ## Headless Chromium for the report screenshots (Debian's chromium package), when missing. Without
 ## recommends: the sandbox, GL drivers and desktop helpers are not needed headless; fonts-dejavu-core is
@@ -126,7 +136,7 @@ $(VENV)/.ready: Tests/interop/requirements.txt
 	touch $@
 
 ## Benchmarks (see loadtests/README.md); not part of the tests.
-bench: deps venv release
+bench: deps venv release release-bench
 	$(PY) loadtests/import_bench.py
 
 clean:

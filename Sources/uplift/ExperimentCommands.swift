@@ -8,7 +8,7 @@ import UpliftModel
 struct ExperimentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
-        abstract: "Create, list, show, start and stop experiments.",
+        abstract: "Create, list, show, start, stop, analyse and plan experiments.",
         discussion:
             "Definitions are YAML files (schemas/experiment.schema.json); the server's /v1/experiments routes see the same catalog.",
         subcommands: [Create.self, List.self, Show.self, Start.self, Stop.self, Analyze.self, Plan.self])
@@ -79,7 +79,9 @@ extension ExperimentCommand {
                                 "\(outcome == .created ? "created" : "replaced") experiment \(parsed.key) (\(status.rawValue)) in \(project)"
                             )
                             if status == .draft {
-                                print("Start it with `uplift experiment start \(parsed.key) --project \(project)`.")
+                                print(
+                                    Hint.complete(
+                                        "Start it with `uplift experiment start \(parsed.key) --project \(project)`."))
                             }
                         }
                     }
@@ -117,7 +119,9 @@ extension ExperimentCommand {
                             ]).compactText)
                     } else if experiments.isEmpty {
                         print(
-                            "no experiments in \(project); create one with `uplift experiment create --definition FILE.yaml --project \(project)`"
+                            Hint.complete(
+                                "no experiments in \(project); create one with `uplift experiment create --definition FILE.yaml --project \(project)`"
+                            )
                         )
                     } else {
                         var table = Table(header: ["experiment", "status", "variants", "updated", "hypothesis"])

@@ -75,7 +75,9 @@ extension FlagCommand {
                             ]).compactText)
                     } else if flags.isEmpty {
                         print(
-                            "no flags in \(project); create one with `uplift flag create --definition FILE.yaml --project \(project)`"
+                            Hint.complete(
+                                "no flags in \(project); create one with `uplift flag create --definition FILE.yaml --project \(project)`"
+                            )
                         )
                     } else {
                         var table = Table(header: ["flag", "enabled", "updated", "description"])

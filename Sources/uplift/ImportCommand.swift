@@ -32,16 +32,26 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let project = try projectSlug(self.project)
         try await reportingErrors {
-            // A local bulk load needs no ceremony: an unknown project is created (without keys).
-            let created = try await withCatalog(dataOptions, catalogOptions) { try await $0.ensureProject(project) }
-            if created {
-                Console.error(
-                    "created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)")
-            }
             var configuration = dataOptions.storeConfiguration()
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
             try writeOptions.configure(&configuration)
+            // The store first: a data directory locked by a running server refuses the import before
+            // anything (the project) is created.
             let store = try await EventStore.open(configuration)
+            // A local bulk load needs no ceremony: an unknown project is created (without keys).
+            let created: Bool
+            do {
+                created = try await withCatalog(dataOptions, catalogOptions) { try await $0.ensureProject(project) }
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            if created {
+                Console.error(
+                    Hint.complete(
+                        "created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)"
+                    ))
+            }
             let started = Date()
             let importer = Importer(store: store, project: project)
             // Segments are written in the background while lines are decoded.

@@ -37,7 +37,7 @@ struct KeyCreate: AsyncParsableCommand {
                         ]))
                 } else {
                     print("created \(kind.rawValue) key for \(slug): \(key.token)")
-                    print("It is shown only now; `uplift key revoke \(key.prefix)` revokes it.")
+                    print(Hint.complete("It is shown only now; `uplift key revoke \(key.prefix)` revokes it."))
                 }
             }
         }

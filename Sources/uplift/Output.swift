@@ -8,8 +8,61 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as UpliftError {
-        Console.error("error: \(error.message)")
+        Console.error("error: \(Hint.complete(error.message))")
         throw ExitCode.failure
+    }
+}
+
+/// Messages suggest commands (`` `uplift key create --project demo` ``). A user who chose the data
+/// directory with `--data` copies the suggestion and must reach the same directory, so every
+/// suggested `uplift …` command gets that `--data` (and `--catalog`, unless it holds a password).
+enum Hint {
+    /// ` --data DIR --catalog URL` as this process was given them ("" when neither was).
+    static let arguments: String = arguments(from: Array(CommandLine.arguments.dropFirst()))
+
+    static func arguments(from given: [String]) -> String {
+        var out = ""
+        var index = given.startIndex
+        while index < given.endIndex {
+            let word = given[index]
+            index += 1
+            for name in ["--data", "--catalog"] {
+                var value: String?
+                if word == name, index < given.endIndex {
+                    value = given[index]
+                    index += 1
+                } else if word.hasPrefix(name + "=") {
+                    value = String(word.dropFirst(name.count + 1))
+                }
+                guard let value else { continue }
+                // A URL with a password (postgres://user:secret@…) is not repeated into messages.
+                if name == "--catalog", value.contains("@") { continue }
+                out += " \(name) \(shellQuoted(value))"
+            }
+        }
+        return out
+    }
+
+    /// `text` with `arguments` added to every backquoted `uplift …` command lacking them.
+    static func complete(_ text: String, arguments: String = Hint.arguments) -> String {
+        guard !arguments.isEmpty else { return text }
+        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        return parts.enumerated().map { i, part in
+            let isCode = i % 2 == 1 && i < parts.count - 1
+            guard isCode, part.hasPrefix("uplift "), !part.contains("--data") else { return String(part) }
+            return part + arguments
+        }.joined(separator: "`")
+    }
+
+    /// A word as a POSIX shell reads it back: bare when it is plain, else in single quotes.
+    static func shellQuoted(_ word: String) -> String {
+        let plain =
+            !word.isEmpty
+            && word.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "/._-:+=,@".unicodeScalars.contains($0)
+            }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 

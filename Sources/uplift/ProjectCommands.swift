@@ -74,7 +74,7 @@ struct ProjectList: AsyncParsableCommand {
                             )
                         ]))
                 } else if projects.isEmpty {
-                    print("no projects; create one with `uplift project create SLUG`")
+                    print(Hint.complete("no projects; create one with `uplift project create SLUG`"))
                 } else {
                     var table = Table(header: ["project", "name", "created", "retention", "time zone"])
                     for p in projects {

@@ -110,6 +110,9 @@ struct Serve: AsyncParsableCommand {
                         Console.line(
                             "uplift listening on http://\(host):\(port) (data \(directory), catalog \(dialect))")
                     })
+            } catch let error as UpliftError {
+                await catalog.close()
+                throw error
             } catch {
                 await catalog.close()
                 throw UpliftError(.io, "the server stopped: \(error)")

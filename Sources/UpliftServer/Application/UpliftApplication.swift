@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 package import Hummingbird
 import HummingbirdCore
@@ -25,10 +26,35 @@ package enum UpliftApplication {
         configuration: ServerConfiguration, store: EventStore, catalog: Catalog, metrics: ServerMetrics,
         logger: Logger, onListening: @escaping @Sendable (String, Int) async -> Void
     ) async throws {
-        try await build(
-            configuration: configuration, store: store, catalog: catalog, metrics: metrics, logger: logger,
-            onListening: onListening
-        ).runService()
+        do {
+            try await build(
+                configuration: configuration, store: store, catalog: catalog, metrics: metrics, logger: logger,
+                onListening: onListening
+            ).runService()
+        } catch let error as IOError {
+            throw bindFailure(error, host: configuration.host, port: configuration.port) ?? error
+        }
+    }
+
+    /// The listening socket's failures, said with the address and their likely cause (NIO's own
+    /// text names only the system call).
+    static func bindFailure(_ error: IOError, host: String, port: Int) -> UpliftError? {
+        let address = "\(host):\(port)"
+        switch error.errnoCode {
+        case EADDRINUSE:
+            return UpliftError(
+                .io,
+                "cannot listen on \(address): the address is already in use, most likely by another uplift server"
+                    + " (make run starts one) or another program; stop it or pick another --port")
+        case EADDRNOTAVAIL:
+            return UpliftError(
+                .io, "cannot listen on \(address): no network interface of this machine has that address; check --host")
+        case EACCES:
+            return UpliftError(
+                .io, "cannot listen on \(address): ports below 1024 need privileges; pick a --port of 1024 or more")
+        default:
+            return nil
+        }
     }
 
     /// The application over an open store and catalog. It runs the catalog (its PostgreSQL pool)

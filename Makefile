@@ -45,6 +45,9 @@ run: deps release
 ## again under ThreadSanitizer, then the interop tests, then the integration tests against a running
 ## `uplift serve`, then the browser tests) against a throwaway PostgreSQL cluster (Tests/postgres.sh: temp
 ## dir, free port, removed after, also on failure).
+## Then the README's console blocks are run and their output compared (Tests/readme/check_readme.py).
+## Each stage prints a banner and one summary line (passed/failed/skipped); its whole output is in
+## .build/test-logs/STAGE.log, and a failing stage prints what failed (Tests/stage.sh).
 ## Three pytest runs: each folder has its own conftest.py, and one run would let one shadow the other.
 ## UPLIFT_REQUIRE_CHROMIUM=1: the report screenshots fail, never skip, when Chromium is missing; the
 ## PNGs of the served demo reports stay in Tests/browser/out/ (demo-<id>.png).

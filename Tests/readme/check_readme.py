@@ -13,11 +13,14 @@ What may differ from the README (the documented variable parts):
 - API keys (`upw_…`, `upr_…`, and their 12-character prefixes): the first time a key is printed, the README's
   key is mapped to the real one, and later commands get the real one in its place;
 - durations (`in 1.3 s)`, `18,941 lines/s`) and the creation times in lines that show a key;
-- the port 8080: replaced everywhere by a free port, so that a running `make run` does not get in the way;
+- the ports 8080 and 8081: each replaced everywhere by a free port, so that a running `make run` does not get
+  in the way;
 - log lines (`2026-…T… info uplift…`), which go to standard error beside the output, and `uplift import`'s
   progress lines (`import: 60,367 imported, …`, every 5 s when standard error is not a terminal);
 - `…`: alone at the start of a line it stands for any number of lines; inside a line, for any text.
-Blank lines are not compared. A command ending in `&` runs in the background: its output is what it has
+Blank lines are not compared. A comment `<!-- readme-check setup: COMMAND -->` before a block runs COMMAND
+first (unchecked, it must succeed): it stands for what the text says was done before, such as `make run`'s
+demo import. A command ending in `&` runs in the background: its output is what it has
 printed once the expected lines are there (waited for at most 60 s).
 """
 import os
@@ -39,6 +42,7 @@ DURATION = re.compile(r"\d+(\.\d+)? s\)")
 RATE = re.compile(r"[\d,]+ lines/s")
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 END = "@@@README-CHECK-END"
+PORTS = ["8080", "8081"]
 
 
 class Step:
@@ -48,12 +52,19 @@ class Step:
         self.expected = expected
 
 
+SETUP = re.compile(r"^<!-- readme-check setup: (.*) -->$")
+
+
 def blocks(text):
-    """The console blocks: (first line number, [Step])."""
+    """The console blocks: (first line number, [setup command], [Step])."""
     lines = text.split("\n")
     out = []
+    setup = []
     i = 0
     while i < len(lines):
+        directive = SETUP.match(lines[i].strip())
+        if directive:
+            setup.append(directive.group(1))
         if lines[i].strip() != "```console":
             i += 1
             continue
@@ -63,7 +74,8 @@ def blocks(text):
         while i < len(lines) and lines[i].strip() != "```":
             body.append((i + 1, lines[i]))
             i += 1
-        out.append((start, steps(body)))
+        out.append((start, setup, steps(body)))
+        setup = []
         i += 1
     return out
 
@@ -107,7 +119,8 @@ def free_port():
 class Checker:
     def __init__(self, binary, root):
         self.keys = {}  # README key or prefix -> the real one
-        self.port = str(free_port())
+        # The README's ports (8080 for `make run`'s server, 8081 for the tour's) -> free ones.
+        self.ports = {port: str(free_port()) for port in PORTS}
         self.work = Path(tempfile.mkdtemp(prefix="uplift-readme-"))
         bin_dir = self.work / ".bin"
         bin_dir.mkdir()
@@ -120,6 +133,9 @@ class Checker:
         env = {k: v for k, v in os.environ.items() if not k.startswith("UPLIFT_")}
         env["PATH"] = f"{bin_dir}:{env.get('PATH', '/usr/bin:/bin')}"
         env["TMPDIR"] = str(self.work)
+        # curl prints a progress meter on standard error when its output is not a terminal; a reader sees none.
+        (self.work / ".curlrc").write_text("silent\nshow-error\n")
+        env["CURL_HOME"] = str(self.work)
         self.shell = subprocess.Popen(
             ["bash", "--norc", "--noprofile"], cwd=self.run_dir, env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=1)
@@ -137,7 +153,12 @@ class Checker:
     def substitute(self, text):
         for readme, real in sorted(self.keys.items(), key=lambda kv: -len(kv[0])):
             text = text.replace(readme, real)
-        return text.replace("8080", self.port)
+        return self.ported(text)
+
+    def ported(self, text):
+        for readme, real in self.ports.items():
+            text = text.replace(readme, real)
+        return text
 
     def execute(self, step):
         command = self.substitute(step.command)
@@ -184,7 +205,7 @@ class Checker:
         line = DURATION.sub("<n> s)", line)
         line = RATE.sub("<n> lines/s", line)
         if expected:
-            line = line.replace("8080", self.port)
+            line = self.ported(line)
         line = KEY.sub("<key>", line)
         return KEY_PREFIX.sub("<prefix>", line)
 
@@ -239,7 +260,13 @@ def main():
     failures = 0
     checked = 0
     try:
-        for start, block in blocks(readme.read_text()):
+        for start, setup, block in blocks(readme.read_text()):
+            for command in setup:
+                began = time.monotonic()
+                output, status = checker.execute(Step(start, command, []))
+                if status != 0:
+                    raise SystemExit(f"README.md:{start}: the setup `{command}` failed ({status}): {output[-20:]}")
+                print(f"README.md:{start}: setup ({time.monotonic() - began:.1f} s) $ {command[:100]}")
             for step in block:
                 began = time.monotonic()
                 output, status = checker.execute(step)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import UpliftCatalog
 import NIOCore
 import UpliftExperiments
 import UpliftModel

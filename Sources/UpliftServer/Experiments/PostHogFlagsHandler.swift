@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
 

@@ -35,7 +35,7 @@ struct PostHogFlagsHandler: Sendable {
         let headerToken = Credentials.headerToken(request)
         var project: ProjectSlug?
         if let headerToken { project = try await authorizer.project(for: headerToken, access: .ingest) }
-        let members = try await body(request, base64: query.get("compression")?.lowercased() == "base64")
+        let members = try await body(request)
         if project == nil {
             let token = DecideHandler.tokenMembers.lazy.compactMap { name -> String? in
                 if case .string(let t)? = members.first(where: { $0.0 == name })?.1 { return t }
@@ -54,11 +54,13 @@ struct PostHogFlagsHandler: Sendable {
         return DefinitionRequest.response(.ok, shape.document(records, requestID: UUID(), now: Date()))
     }
 
-    /// The body's members: JSON (gzip is inflated by the reader), or posthog-js's `data=<base64 JSON>` form.
-    private func body(_ request: Request, base64: Bool) async throws(UpliftError) -> [(String, JSONValue)] {
+    /// The body's members: JSON (gzip is inflated by the reader), or posthog-js's `data=<base64 JSON>` form
+    /// (`compression=base64`). Told apart by the body itself: curl sends JSON with a form content type.
+    private func body(_ request: Request) async throws(UpliftError) -> [(String, JSONValue)] {
         var bytes = try await bodyReader.read(request)
-        let form = request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
-        if base64 || form {
+        if let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+            first != UInt8(ascii: "{"), first != UInt8(ascii: "[")
+        {
             bytes = try Self.formData(bytes)
         }
         guard case .object(let members) = try DefinitionRequest.json(bytes) else {
@@ -81,7 +83,9 @@ struct PostHogFlagsHandler: Sendable {
             }
             throw UpliftError(.invalidBody, "the form field data is not URL-encoded base64")
         }
-        throw UpliftError(.invalidBody, "a form body needs a data field holding the base64-encoded JSON request")
+        throw UpliftError(
+            .invalidBody,
+            "the body must be a JSON object, or a form whose data field holds it base64-encoded (compression=base64)")
     }
 
     /// The decide input and the keys asked for (`flag_keys_to_evaluate`; nil for all).
@@ -213,10 +217,10 @@ struct PostHogFlagsHandler: Sendable {
         init(endpoint: Endpoint, version: Int?, config: Bool?) {
             switch endpoint {
             case .flags:
-                // Neither given: the latest shape, with the config (PostHog's default).
-                let version = version ?? (config == nil ? 2 : 1)
-                form = version >= 2 ? .flagsV2 : .flagsV1
-                self.config = config ?? (version >= 2)
+                // Neither given: the latest shape, with the config (PostHog's default); else what was asked.
+                let neither = version == nil && config == nil
+                form = (version ?? (neither ? 2 : 1)) >= 2 ? .flagsV2 : .flagsV1
+                self.config = config ?? neither
             case .decide:
                 switch version ?? 1 {
                 case 2: form = .decideV2

@@ -1,0 +1,220 @@
+"""The official PostHog and GrowthBook Python SDKs read Uplift's flags and experiments with the answers of `/v1/decide`.
+
+One running `uplift serve` holds a boolean flag with a release condition, a 20% rollout, a multivariate flag
+(a fixed variant for one country, a 60% split otherwise), a running experiment, and a flag with a numeric
+condition that GrowthBook cannot express with the same meaning. For 10,000 ids with varied attributes:
+
+- posthog (`host` = the server, the write key as project API key): `feature_enabled` and `get_feature_flag`
+  (each a `POST /flags/?v=4`) equal `/v1/decide`'s flags and experiment variant;
+- growthbook (`api_host` = the server, `client_key` = the write key): the payload of `GET /api/features/{key}`
+  evaluated locally, `is_on`, `get_feature_value` and `run(Experiment)`, equal them too, the attribute `id`
+  being the id `/v1/decide` hashes.
+"""
+import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import posthog
+import pytest
+import requests
+from growthbook import Experiment, GrowthBook
+
+from conftest import run
+
+IDS = 10_000
+PLANS = ("free", "team", "pro")
+COUNTRIES = ("FR", "DE", "US", "JP")
+
+FLAGS = {
+    "new-navigation": """
+key: new-navigation
+description: The redesigned navigation bar, rolled out by plan.
+rules:
+  - conditions:
+      - property: plan
+        op: in
+        value: [team]
+    rollout: 100
+  - rollout: 20
+""",
+    "gradual-rollout": """
+key: gradual-rollout
+rules:
+  - rollout: 35
+""",
+    "homepage-hero": """
+key: homepage-hero
+variants:
+  - key: photo
+    weight: 0.5
+  - key: video
+    weight: 0.3
+  - key: text
+    weight: 0.2
+rules:
+  - conditions:
+      - property: country
+        op: eq
+        value: JP
+    variant: text
+  - conditions:
+      - property: plan
+        op: not_in
+        value: [free]
+    rollout: 60
+""",
+    "big-accounts": """
+key: big-accounts
+rules:
+  - conditions:
+      - property: seats
+        op: gte
+        value: 10
+""",
+}
+
+EXPERIMENT = """
+key: checkout-redesign
+hypothesis: The redesigned checkout raises purchases.
+variants:
+  - key: control
+    weight: 0.4
+  - key: treatment
+    weight: 0.6
+exposure:
+  event: $feature_flag_called
+metrics:
+  - id: conversion
+    kind: proportion
+    event: purchase_completed
+"""
+
+
+def attributes(i):
+    return {"plan": PLANS[i % 3], "country": COUNTRIES[(i // 3) % 4], "seats": i % 17}
+
+
+@pytest.fixture
+def flagged(uplift, project, tmp_path):
+    """The project with the flags and the running experiment, defined with the CLI before the server starts."""
+    data, key = project
+    for name, text in {**FLAGS, "experiment": EXPERIMENT}.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text)
+        kind = "experiment" if name == "experiment" else "flag"
+        r = run([uplift, kind, "create", "--data", str(data), "--project", "demo", "--definition", str(path)])
+        assert r.returncode == 0, r.stderr
+    r = run([uplift, "experiment", "start", "checkout-redesign", "--data", str(data), "--project", "demo"])
+    assert r.returncode == 0, r.stderr
+    # The server holds the data directory: the read key (for the refusal test) is made now.
+    r = run([uplift, "key", "create", "--project", "demo", "--kind", "read", "--data", str(data), "--json"])
+    assert r.returncode == 0, r.stderr
+    return key, json.loads(r.stdout)["key"]
+
+
+@pytest.fixture
+def decided(flagged, server):
+    """`/v1/decide`'s answer for every id (the reference), over a few kept-alive sessions."""
+    key, _ = flagged
+
+    def decide(chunk):
+        with requests.Session() as session:
+            out = {}
+            for i in chunk:
+                r = session.post(server.url + "/v1/decide", auth=(key, ""), timeout=10,
+                                 json={"distinct_id": f"user-{i}", "properties": attributes(i)})
+                assert r.status_code == 200, r.text
+                out[i] = r.json()
+            return out
+
+    answers = {}
+    with ThreadPoolExecutor(4) as pool:
+        for part in pool.map(decide, [range(k, IDS, 4) for k in range(4)]):
+            answers.update(part)
+    # The flags really split: a constant answer would also "match" a broken endpoint.
+    assert Counter(a["flags"]["new-navigation"] for a in answers.values()).keys() == {True, False}
+    assert set(Counter(a["flags"]["homepage-hero"] for a in answers.values())) == {"photo", "video", "text", False}
+    assert set(Counter(a["experiments"]["checkout-redesign"] for a in answers.values())) == {"control", "treatment"}
+    return answers
+
+
+# feature_enabled and get_feature_flag are deprecated in posthog 7 for evaluate_flags, but still what apps call.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_posthog_sdk_answers_as_decide(flagged, server, decided):
+    key, _ = flagged
+    errors = []
+    client = posthog.Posthog(key, host=server.url, on_error=lambda e, batch: errors.append(e), max_retries=0,
+                             feature_flags_request_timeout_seconds=10)
+
+    def check(chunk):
+        mismatches = []
+        for i in chunk:
+            uid, props, expected = f"user-{i}", attributes(i), decided[i]
+            kw = {"person_properties": props, "send_feature_flag_events": False}
+            got = {
+                "new-navigation": client.feature_enabled("new-navigation", uid, **kw),
+                "gradual-rollout": client.get_feature_flag("gradual-rollout", uid, **kw),
+                "homepage-hero": client.get_feature_flag("homepage-hero", uid, **kw),
+                "big-accounts": client.feature_enabled("big-accounts", uid, **kw),
+                "checkout-redesign": client.get_feature_flag("checkout-redesign", uid, **kw),
+            }
+            want = {**expected["flags"], "checkout-redesign": expected["experiments"].get("checkout-redesign", False)}
+            if got != want:
+                mismatches.append((uid, got, want))
+        return mismatches
+
+    with ThreadPoolExecutor(4) as pool:
+        mismatches = [m for part in pool.map(check, [range(k, IDS, 4) for k in range(4)]) for m in part]
+    assert mismatches == [], f"{len(mismatches)} ids differ, e.g. {mismatches[:3]}"
+    # An unknown flag is no flag (None), as PostHog answers it; get_all_flags lists what decide lists.
+    assert client.feature_enabled("no-such-flag", "user-1", send_feature_flag_events=False) is None
+    every = client.get_all_flags("user-7", person_properties=attributes(7))
+    assert every == {**decided[7]["flags"], **decided[7]["experiments"]}
+    client.shutdown()
+    assert errors == []
+
+
+def test_growthbook_sdk_evaluates_the_payload_as_decide(flagged, server, decided):
+    key, _ = flagged
+    payload = requests.get(f"{server.url}/api/features/{key}", timeout=10).json()
+    # The numeric condition cannot be said in GrowthBook's terms with the same meaning: left out, and said so.
+    assert "big-accounts" not in payload["features"]
+    assert [o["key"] for o in payload["uplift"]["omitted"]] == ["big-accounts"]
+    rule = payload["features"]["checkout-redesign"]["rules"][0]
+
+    gb = GrowthBook(api_host=server.url, client_key=key)
+    gb.load_features()
+    assert set(gb.get_features()) == {"new-navigation", "gradual-rollout", "homepage-hero", "checkout-redesign"}
+    experiment = Experiment(key=rule["key"], variations=rule["variations"], weights=rule["weights"],
+                            hashAttribute=rule["hashAttribute"], seed=rule["seed"], hashVersion=rule["hashVersion"])
+    mismatches = []
+    for i in range(IDS):
+        expected = decided[i]
+        gb.set_attributes({"id": f"user-{i}", **attributes(i)})
+        got = {
+            "new-navigation": gb.is_on("new-navigation"),
+            "gradual-rollout": gb.is_on("gradual-rollout"),
+            "homepage-hero": gb.get_feature_value("homepage-hero", False),
+            "checkout-redesign": gb.get_feature_value("checkout-redesign", None),
+            "run": gb.run(experiment).value,
+        }
+        variant = expected["experiments"].get("checkout-redesign")
+        want = {name: expected["flags"][name] for name in ("new-navigation", "gradual-rollout", "homepage-hero")}
+        want.update({"checkout-redesign": variant, "run": variant})
+        if got != want:
+            mismatches.append((i, got, want))
+    gb.destroy()
+    assert mismatches == [], f"{len(mismatches)} ids differ, e.g. {mismatches[:3]}"
+
+
+def test_growthbook_client_key_must_be_a_write_key(flagged, server):
+    _, read_key = flagged
+    for bad in (read_key, "upw_unknown"):
+        r = requests.get(f"{server.url}/api/features/{bad}", timeout=10)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        assert bad not in r.text
+    # A GrowthBook SDK given a wrong key evaluates nothing (its defaults), it does not fail the app.
+    gb = GrowthBook(api_host=server.url, client_key="upw_unknown", attributes={"id": "user-1"})
+    gb.load_features()
+    assert gb.get_features() == {} and gb.is_on("new-navigation") is False
+    gb.destroy()

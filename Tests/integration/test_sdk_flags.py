@@ -10,6 +10,7 @@ condition that GrowthBook cannot express with the same meaning. For 10,000 ids w
   evaluated locally, `is_on`, `get_feature_value` and `run(Experiment)`, equal them too, the attribute `id`
   being the id `/v1/decide` hashes.
 """
+import base64
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +21,7 @@ import requests
 from growthbook import Experiment, GrowthBook
 
 from conftest import Server, run
+from test_openapi import check_documented
 
 IDS = 10_000
 PLANS = ("free", "team", "pro")
@@ -234,3 +236,61 @@ def test_growthbook_client_key_must_be_a_write_key(flagged, server):
     gb.load_features()
     assert gb.get_features() == {} and gb.is_on("new-navigation") is False
     gb.destroy()
+
+
+def test_answers_and_errors_are_as_documented(flagged, server, decided):
+    _, key, read_key = flagged
+    body = {"api_key": key, "distinct_id": "user-3", "person_properties": attributes(3)}
+    expected = {**decided[3]["flags"], **decided[3]["experiments"]}
+    on = {k: v for k, v in expected.items() if v is not False}
+
+    def post(path, payload=body, **kw):
+        r = requests.post(server.url + path, json=payload, timeout=10, **kw)
+        check_documented(r, path.split("?")[0], "post")
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+        return r
+
+    # Each version's shape, with the same values.
+    flags = post("/flags/?v=4").json()
+    assert {k: f["variant"] or f["enabled"] for k, f in flags["flags"].items()} == expected
+    assert "supportedCompression" not in flags  # v=4 without config=true: no remote config
+    assert flags["flags"]["checkout-redesign"]["metadata"]["has_experiment"] is True
+    assert post("/flags?v=1").json()["featureFlags"] == expected
+    assert "supportedCompression" in post("/flags/").json()  # neither v nor config: v2 with the config
+    assert post("/decide/?v=3").json()["featureFlags"] == expected
+    assert post("/decide/?v=2").json()["featureFlags"] == on
+    assert sorted(post("/decide/").json()["featureFlags"]) == sorted(on)
+    assert post("/decide/?v=4").json()["flags"].keys() == expected.keys()
+    # Only the keys asked for; an unknown key is absent, as PostHog answers it.
+    only = post("/flags/?v=2", {**body, "flag_keys_to_evaluate": ["new-navigation", "no-such-flag"]}).json()
+    assert list(only["flags"]) == ["new-navigation"]
+    # posthog-js: `token`, after identify `$anon_distinct_id` (the stable id), base64 form (compression=base64).
+    js = {"token": key, "distinct_id": "user-3-identified", "$anon_distinct_id": "user-3",
+          "person_properties": attributes(3)}
+    form = "data=" + requests.utils.quote(base64.b64encode(json.dumps(js).encode()).decode(), safe="")
+    r = requests.post(server.url + "/flags/?v=2&config=true&compression=base64", data=form, timeout=10,
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200, r.text
+    assert {k: f["variant"] or f["enabled"] for k, f in r.json()["flags"].items()} == expected
+    # Errors: Uplift's, with the documented statuses.
+    for payload, status, code in (
+        ({"distinct_id": "user-3"}, 401, "unauthorized"),
+        ({"api_key": read_key, "distinct_id": "user-3"}, 401, "unauthorized"),
+        ({"api_key": key}, 400, "invalid_body"),
+        ({"api_key": key, "distinct_id": "u", "person_properties": [1]}, 400, "invalid_body"),
+        ([1, 2], 400, "invalid_body"),
+    ):
+        r = post("/flags/?v=2", payload)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), r.text
+        assert read_key not in r.text
+    r = requests.post(server.url + "/flags/", data="data=%%%", timeout=10)
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_body")
+    r = requests.options(server.url + "/flags/", timeout=10)
+    check_documented(r, "/flags/", "options")
+    # GrowthBook: the payload with its ETag; the same ETag gets 304.
+    r = requests.get(f"{server.url}/api/features/{key}", timeout=10)
+    check_documented(r, "/api/features/{key}", "get")
+    again = requests.get(f"{server.url}/api/features/{key}", headers={"If-None-Match": r.headers["ETag"]}, timeout=10)
+    assert again.status_code == 304 and again.headers["ETag"] == r.headers["ETag"]
+    check_documented(again, "/api/features/{key}", "get")
+    check_documented(requests.get(f"{server.url}/api/features/%zz", timeout=10), "/api/features/{key}", "get")

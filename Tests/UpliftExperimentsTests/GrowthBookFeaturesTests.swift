@@ -60,7 +60,8 @@ struct GrowthBookFeaturesTests {
         let flag = FlagDefinition(key: "f", rules: [.init(conditions: [condition])])
         let features = GrowthBookFeatures(Decider(flags: [flag], experiments: []))
         #expect(features.omitted.isEmpty)
-        let rule = try #require(features.features.first?.1["rules"].flatMap { if case .array(let r) = $0 { r } else { nil } }?.first)
+        let rule = try #require(
+            features.features.first?.1["rules"].flatMap { if case .array(let r) = $0 { r } else { nil } }?.first)
         let translated = try #require(rule["condition"])
         for value in Self.values {
             let attributes = value.map { ["plan": $0] } ?? [:]
@@ -80,7 +81,10 @@ struct GrowthBookFeaturesTests {
                 ])
             ])
         let features = GrowthBookFeatures(Decider(flags: [flag], experiments: []))
-        let condition = try #require(features.features.first?.1["rules"].flatMap { if case .array(let r) = $0 { r[0]["condition"] } else { nil } })
+        let condition = try #require(
+            features.features.first?.1["rules"].flatMap {
+                if case .array(let r) = $0 { r[0]["condition"] } else { nil }
+            })
         #expect(Self.growthBook(condition, ["plan": .string("team"), "country": .string("DE")]))
         #expect(!Self.growthBook(condition, ["plan": .string("team"), "country": .string("FR")]))
         #expect(!Self.growthBook(condition, ["country": .string("DE")]))
@@ -142,7 +146,8 @@ struct GrowthBookFeaturesTests {
         let checkout = try #require(byKey["checkout"])
         #expect(checkout["defaultValue"] == .null)
         guard case .array(let checkoutRules)? = checkout["rules"] else { return }
-        #expect(checkoutRules.first?["seed"] == .string("checkout") && checkoutRules.first?["key"] == .string("checkout"))
+        #expect(
+            checkoutRules.first?["seed"] == .string("checkout") && checkoutRules.first?["key"] == .string("checkout"))
         #expect(checkoutRules.first?["weights"] == .array([.number("0.4"), .number("0.6")]))
     }
 
@@ -162,7 +167,8 @@ struct GrowthBookFeaturesTests {
         #expect(reason("free") == .noRuleMatched)
         var off = flag
         off.enabled = false
-        #expect(decider.outcome(off, DecideInput(distinctID: "u")) == FlagOutcome(value: .bool(false), reason: .disabled))
+        #expect(
+            decider.outcome(off, DecideInput(distinctID: "u")) == FlagOutcome(value: .bool(false), reason: .disabled))
         // `evaluate` is the outcome's value.
         for plan in ["team", "pro", "free"] {
             let input = DecideInput(distinctID: "u", attributes: ["plan": .string(plan)])

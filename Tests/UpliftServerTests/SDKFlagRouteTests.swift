@@ -34,11 +34,13 @@ struct SDKFlagRouteTests {
                         Issue.record("no flags: \(response.text)")
                         return
                     }
-                    let expected = decider.decide(DecideInput(distinctID: "anon-\(i)", attributes: ["plan": .string("pro")]))
+                    let expected = decider.decide(
+                        DecideInput(distinctID: "anon-\(i)", attributes: ["plan": .string("pro")]))
                     var want = expected.flags
                     for (key, variant) in expected.experiments { want[key] = .string(variant) }
                     #expect(Dictionary(uniqueKeysWithValues: records.map { ($0.0, Self.value($0.1)) }) == want)
-                    #expect(records.allSatisfy { $0.1["key"] == .string($0.0) && $0.1["metadata"]?["id"] == .number("0") })
+                    #expect(
+                        records.allSatisfy { $0.1["key"] == .string($0.0) && $0.1["metadata"]?["id"] == .number("0") })
                     #expect(document["errorsWhileComputingFlags"] == .bool(false) && document["hasFeatureFlags"] == nil)
                 }
             }
@@ -85,8 +87,10 @@ struct SDKFlagRouteTests {
                 let decider = try DecideTests.library()
                 // After identify posthog-js sends the new id and the anonymous one: the answer is the anonymous one's.
                 let request = json(
-                    ["token": fixture.writeKey, "distinct_id": "user-1", "$anon_distinct_id": "anon-1"] as [String: Any])
-                let encoded = Data(request.utf8).base64EncodedString()
+                    ["token": fixture.writeKey, "distinct_id": "user-1", "$anon_distinct_id": "anon-1"] as [String: Any]
+                )
+                let encoded =
+                    Data(request.utf8).base64EncodedString()
                     .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 let response = try await client.post(
                     "/flags/?v=2&config=true&compression=base64", Array("data=\(encoded)".utf8), key: .none,
@@ -109,16 +113,25 @@ struct SDKFlagRouteTests {
             try await fixture.serve { client in
                 let cases: [(String, KeyStyle, HTTPResponse.Status, String)] = [
                     (json(["distinct_id": "u"] as [String: Any]), .none, .unauthorized, "unauthorized"),
-                    (json(["api_key": fixture.readKey, "distinct_id": "u"] as [String: Any]), .none, .unauthorized,
-                        "unauthorized"),
-                    (json(["distinct_id": "u"] as [String: Any]), .basic(fixture.readKey), .unauthorized, "unauthorized"),
+                    (
+                        json(["api_key": fixture.readKey, "distinct_id": "u"] as [String: Any]), .none, .unauthorized,
+                        "unauthorized"
+                    ),
+                    (
+                        json(["distinct_id": "u"] as [String: Any]), .basic(fixture.readKey), .unauthorized,
+                        "unauthorized"
+                    ),
                     (json(["api_key": fixture.writeKey] as [String: Any]), .none, .badRequest, "invalid_body"),
                     (
-                        json(["api_key": fixture.writeKey, "distinct_id": "u", "person_properties": "x"] as [String: Any]),
+                        json(
+                            ["api_key": fixture.writeKey, "distinct_id": "u", "person_properties": "x"] as [String: Any]
+                        ),
                         .none, .badRequest, "invalid_body"
                     ),
                     (
-                        json(["api_key": fixture.writeKey, "distinct_id": "u", "flag_keys_to_evaluate": [1]] as [String: Any]),
+                        json(
+                            ["api_key": fixture.writeKey, "distinct_id": "u", "flag_keys_to_evaluate": [1]]
+                                as [String: Any]),
                         .none, .badRequest, "invalid_body"
                     ),
                     ("[1]", .basic(fixture.writeKey), .badRequest, "invalid_body"),
@@ -127,11 +140,14 @@ struct SDKFlagRouteTests {
                 for (body, key, status, code) in cases {
                     for path in ["/flags/?v=2", "/decide/"] {
                         let response = try await client.post(path, json: body, key: key)
-                        #expect(response.status == status && response.errorCode == code, "\(path) \(body): \(response.text)")
+                        #expect(
+                            response.status == status && response.errorCode == code, "\(path) \(body): \(response.text)"
+                        )
                         #expect(!response.text.contains(fixture.readKey) && !response.text.contains(fixture.writeKey))
                     }
                 }
-                let preflight = try await client.executeRequest(uri: "/flags/", method: .options, headers: [:], body: nil)
+                let preflight = try await client.executeRequest(
+                    uri: "/flags/", method: .options, headers: [:], body: nil)
                 #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowOrigin] == "*")
             }
         }
@@ -156,15 +172,18 @@ struct SDKFlagRouteTests {
                 }
                 // The enabled flag and the running experiments; the draft is not served.
                 #expect(features.map(\.0) == ["checkout-v2", "new-nav", "pricing"])
-                #expect(document["features"]?["pricing"]?["rules"] == GrowthBookFeatures(try DecideTests.library())
-                    .features.first { $0.0 == "pricing" }?.1["rules"])
+                #expect(
+                    document["features"]?["pricing"]?["rules"]
+                        == GrowthBookFeatures(try DecideTests.library())
+                        .features.first { $0.0 == "pricing" }?.1["rules"])
                 #expect(document["uplift"]?["omitted"] == .array([]))
                 let etag = try #require(response.headers[.eTag])
                 let again = try await client.executeRequest(
                     uri: "/api/features/\(fixture.writeKey)", method: .get, headers: [.ifNoneMatch: etag], body: nil)
                 #expect(again.status == .notModified && again.headers[.eTag] == etag && again.body.readableBytes == 0)
                 // A change is a new ETag.
-                let disabled = try await client.post("/v1/flags/new-nav/disable", json: "", key: .bearer(fixture.readKey))
+                let disabled = try await client.post(
+                    "/v1/flags/new-nav/disable", json: "", key: .bearer(fixture.readKey))
                 #expect(disabled.status == .ok, "\(disabled.text)")
                 await clock.advance(by: .milliseconds(120))  // past the decide cache's time
                 let changed = try await client.executeRequest(

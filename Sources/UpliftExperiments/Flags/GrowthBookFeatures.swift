@@ -173,7 +173,9 @@ package struct GrowthBookFeatures: Sendable {
         case .gt, .gte, .lt, .lte:
             throw Untranslatable(
                 reason:
-                    "\(condition.op.rawValue) also reads numbers sent as text (\"42\"); GrowthBook compares only numbers")
+                    "\(condition.op.rawValue) also reads numbers sent as text (\"42\");"
+                    + " GrowthBook compares only numbers"
+            )
         }
     }
 
@@ -187,19 +189,22 @@ package struct GrowthBookFeatures: Sendable {
             if Double(s) != nil {
                 throw Untranslatable(
                     reason:
-                        "\(UpliftError.quote(s)) is a number to Uplift, which also matches it sent as a number or as other numerals; GrowthBook compares exact types"
+                        "\(UpliftError.quote(s)) is a number to Uplift, which also matches it sent as a number or as"
+                        + " other numerals; GrowthBook compares exact types"
                 )
             }
             if s.hasPrefix("[") || s.hasPrefix("{") {
                 throw Untranslatable(
                     reason:
-                        "\(UpliftError.quote(s)) could equal the JSON text of a list or object, which Uplift compares and GrowthBook does not"
+                        "\(UpliftError.quote(s)) could equal the JSON text of a list or object, which Uplift"
+                        + " compares and GrowthBook does not"
                 )
             }
             return [.string(s)]
         case .number(let n):
             throw Untranslatable(
-                reason: "\(n) is compared as a number, also when sent as text (\"\(n)\"); GrowthBook compares exact types")
+                reason:
+                    "\(n) is compared as a number, also when sent as text (\"\(n)\"); GrowthBook compares exact types")
         case .null, .array, .object:
             throw Untranslatable(reason: "only texts, numbers and booleans are compared")
         }

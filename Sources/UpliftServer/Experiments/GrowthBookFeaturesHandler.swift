@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import UpliftCatalog
 import NIOCore
+import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
 
@@ -39,9 +39,11 @@ struct GrowthBookFeaturesHandler: Sendable {
         ])
         let text = document.compactText
         let etag = "\"\(String(GrowthBookHash.fnv1a32(text), radix: 16))-\(text.utf8.count)\""
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
-            $0.trimmingCharacters(in: .whitespaces) == etag
-        }) {
+        if let match = request.headers[.ifNoneMatch],
+            match.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces) == etag
+            })
+        {
             return Response(status: .notModified, headers: [.eTag: etag])
         }
         var response = DefinitionRequest.response(.ok, text: text)

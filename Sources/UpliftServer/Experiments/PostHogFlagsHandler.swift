@@ -20,7 +20,8 @@ import UpliftModel
 ///   "errorsWhileComputingFlags","requestId","evaluatedAt"}`; `v=1`: `{"featureFlags":{key:value},
 ///   "featureFlagPayloads":{},"errorsWhileComputingFlags",…}`.
 /// - `/decide` (always with the config members): no `v` or `v=1` → `featureFlags` lists the keys that are on;
-///   `v=2` → `featureFlags` maps the keys that are on to their values; `v=3` → `/flags` v1; `v` ≥ 4 → `/flags` v2.
+///   `v=2` → `featureFlags` maps the keys that are on to their values; `v=3` → `/flags` v1;
+///   `v` ≥ 4 → `/flags` v2.
 struct PostHogFlagsHandler: Sendable {
     enum Endpoint: Sendable { case flags, decide }
 
@@ -65,7 +66,8 @@ struct PostHogFlagsHandler: Sendable {
         }
         guard case .object(let members) = try DefinitionRequest.json(bytes) else {
             throw UpliftError(
-                .invalidBody, "the body must be a JSON object {\"api_key\": …, \"distinct_id\": …, \"person_properties\": {…}}")
+                .invalidBody,
+                "the body must be a JSON object {\"api_key\": …, \"distinct_id\": …, \"person_properties\": {…}}")
         }
         return members
     }

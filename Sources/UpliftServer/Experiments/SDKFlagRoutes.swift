@@ -20,6 +20,7 @@ struct SDKFlagRoutes: Sendable {
                 OpenCORSMiddleware<BasicRequestContext>.preflight()
             }
         }
-        router.get("/api/features/:key") { request, context in try await growthBook.features(request, context: context) }
+        router.get("/api/features/:key") { request, context in try await growthBook.features(request, context: context)
+        }
     }
 }

@@ -25,7 +25,12 @@ struct GrowthBookFeaturesHandler: Sendable {
 
     func features(_ request: Request, context: some RequestContext) async throws(UpliftError) -> Response {
         let key = try PathParameter.get("key", in: context)
-        let project = try await authorizer.project(for: key, access: .ingest)
+        let project: ProjectSlug
+        do {
+            project = try await authorizer.project(for: key, access: .ingest)
+        } catch let error where error.code == .unauthorized {
+            throw UpliftError(.unauthorized, "GrowthBook's client key is the project's write key: \(error.message)")
+        }
         let (decider, updated) = try await catalogCall("the catalog cannot be read right now; retry later") {
             () throws(UpliftError) in try await cache.definitions(project)
         }

@@ -11,7 +11,8 @@ package import UpliftModel
 ///   (seed, weights and hash attribute from its definition), so `getFeatureValue(key, fallback)` is the
 ///   variant `/v1/decide` answers under `experiments`, or the fallback when it answers none.
 /// - The hash attribute `id` is the stable id of `Decider`: the app passes the anonymous id it kept (or the
-///   user id when it never had one) as the GrowthBook attribute `id`.
+///   user id when it never had one) as the GrowthBook attribute `id`. Hash values agree for texts and integers;
+///   GrowthBook does not hash a boolean and writes a number as JavaScript does (`42.0` → `42`).
 ///
 /// Conditions are translated only where GrowthBook's evaluation gives the same answer for every attribute
 /// value: `eq`/`neq`/`in`/`not_in` on texts and booleans, `is_set`/`is_not_set`. A flag with any other

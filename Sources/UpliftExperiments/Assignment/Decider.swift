@@ -40,13 +40,24 @@ package struct Decider: Sendable {
 
     /// The flag's answer: `true`/`false`, or a variant key (see `FlagDefinition` for the rules).
     package func evaluate(_ flag: FlagDefinition, _ input: DecideInput) -> JSONValue {
-        guard flag.enabled else { return .bool(false) }
+        outcome(flag, input).value
+    }
+
+    /// The flag's answer and why (the rule that served it, or why none did), for SDK endpoints that
+    /// report a reason (PostHog's `/flags`). `evaluate` is this answer's value: there is one evaluator.
+    package func outcome(_ flag: FlagDefinition, _ input: DecideInput) -> FlagOutcome {
+        guard flag.enabled else { return FlagOutcome(value: .bool(false), reason: .disabled) }
         let hashValue = Self.hashValue(flag.hashAttribute, input)
         let rules = flag.rules.isEmpty ? [FlagDefinition.Rule()] : flag.rules
-        for rule in rules where rule.conditions.allSatisfy({ $0.matches(input.attributes[$0.property]) }) {
-            if let answer = serve(flag, rule, hashValue) { return answer }
+        var conditionsHeld = false
+        for (index, rule) in rules.enumerated()
+        where rule.conditions.allSatisfy({ $0.matches(input.attributes[$0.property]) }) {
+            conditionsHeld = true
+            if let answer = serve(flag, rule, hashValue) {
+                return FlagOutcome(value: answer, reason: .rule(index))
+            }
         }
-        return .bool(false)
+        return FlagOutcome(value: .bool(false), reason: conditionsHeld ? .outsideRollout : .noRuleMatched)
     }
 
     /// The rule's answer for this person, or nil when they fall outside its rollout.
@@ -81,5 +92,28 @@ package struct Decider: Sendable {
         case .bool(let b): return b ? "true" : "false"
         default: return nil
         }
+    }
+}
+
+/// A flag's answer for one person, with the reason for it.
+package struct FlagOutcome: Sendable, Hashable {
+    package enum Reason: Sendable, Hashable {
+        /// The rule at this index (0-based, in the flag's order; a flag without rules has one, index 0) served it.
+        case rule(Int)
+        /// Some rule's conditions held, but the person fell outside its rollout (or had no hash value).
+        case outsideRollout
+        /// No rule's conditions held.
+        case noRuleMatched
+        /// The flag is disabled.
+        case disabled
+    }
+
+    /// `true`/`false` or a variant key, as `Decider.evaluate` answers.
+    package var value: JSONValue
+    package var reason: Reason
+
+    package init(value: JSONValue, reason: Reason) {
+        self.value = value
+        self.reason = reason
     }
 }

@@ -111,13 +111,13 @@ package enum UpliftApplication {
         ExperimentRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader)
             .add(to: definitionRoutes)
         FlagRoutes(catalog: catalog, authorizer: authorizer, bodyReader: definitionReader).add(to: definitionRoutes)
-        let decide = DecideHandler(
-            authorizer: authorizer,
-            cache: DecideCache(
-                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger),
-            bodyReader: definitionReader)
+        let decideCache = DecideCache(
+            catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock, logger: logger)
+        let decide = DecideHandler(authorizer: authorizer, cache: decideCache, bodyReader: definitionReader)
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
+        // PostHog's `/flags` and `/decide`, GrowthBook's `/api/features/{key}`: the same cache, the same answers.
+        SDKFlagRoutes(authorizer: authorizer, cache: decideCache, bodyReader: definitionReader).add(to: ingestion)
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
         HealthRoutes(store: store, catalog: catalog, metrics: metrics, retryAfter: configuration.retryAfterSeconds)
             .add(to: router)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 import UpliftCatalog
@@ -12,6 +13,8 @@ import UpliftStorage
 final class DecideCache: Sendable {
     private struct Entry {
         var decider: Decider
+        /// The latest `updated_at` of the definitions in it (nil when there are none).
+        var updated: Date?
         /// On `stopwatch`.
         var expires: Duration
         var reloading: Bool
@@ -31,33 +34,42 @@ final class DecideCache: Sendable {
     }
 
     func decider(_ project: ProjectSlug) async throws(UpliftError) -> Decider {
+        try await definitions(project).decider
+    }
+
+    /// The decider and the latest update time of its definitions (GrowthBook's `dateUpdated`).
+    func definitions(_ project: ProjectSlug) async throws(UpliftError) -> (decider: Decider, updated: Date?) {
         let now = stopwatch.elapsed
         // Fresh, or stale while another request reloads it: answer from memory.
-        let cached: Decider? = entries.withLock { entries in
+        let cached: (Decider, Date?)? = entries.withLock { entries in
             guard var entry = entries[project] else { return nil }
-            if entry.expires > now || entry.reloading { return entry.decider }
+            if entry.expires > now || entry.reloading { return (entry.decider, entry.updated) }
             entry.reloading = true
             entries[project] = entry
             return nil
         }
         if let cached { return cached }
-        let decider: Decider
+        let loaded: (Decider, Date?)
         do {
-            decider = try await load(project)
+            loaded = try await load(project)
         } catch {
             // The next request tries again.
             entries.withLock { $0[project]?.reloading = false }
             throw error
         }
-        entries.withLock { $0[project] = Entry(decider: decider, expires: now + ttl, reloading: false) }
-        return decider
+        entries.withLock {
+            $0[project] = Entry(decider: loaded.0, updated: loaded.1, expires: now + ttl, reloading: false)
+        }
+        return loaded
     }
 
     /// A definition that no longer parses (written by another version) is left out and logged:
     /// one bad row must not stop every other experiment from being decided.
-    private func load(_ project: ProjectSlug) async throws(UpliftError) -> Decider {
+    private func load(_ project: ProjectSlug) async throws(UpliftError) -> (Decider, Date?) {
         var experiments: [ExperimentDefinition] = []
+        var updated: Date?
         for stored in try await catalog.experiments(project: project, statuses: [.running]) {
+            updated = max(updated ?? stored.updatedAt, stored.updatedAt)
             do {
                 experiments.append(try StoredExperimentText.definition(stored))
             } catch {
@@ -71,6 +83,7 @@ final class DecideCache: Sendable {
         }
         var flags: [FlagDefinition] = []
         for stored in try await catalog.flags(project: project, enabledOnly: true) {
+            updated = max(updated ?? stored.updatedAt, stored.updatedAt)
             do {
                 flags.append(try FlagDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8))))
             } catch {
@@ -81,6 +94,6 @@ final class DecideCache: Sendable {
                     ])
             }
         }
-        return Decider(flags: flags, experiments: experiments)
+        return (Decider(flags: flags, experiments: experiments), updated)
     }
 }

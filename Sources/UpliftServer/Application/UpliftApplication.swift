@@ -43,6 +43,9 @@ package enum UpliftApplication {
         // Before the routes: router middleware only wraps endpoints added after it.
         let errors = ErrorResponder(logger: logger, retryAfter: configuration.retryAfterSeconds)
         router.add(middleware: ObservingMiddleware(metrics: metrics, errors: errors))
+        // The front door's sessions: a signed-in browser's cookie stands for the read key on the GET pages.
+        let sessions = SessionStore(lifetime: configuration.sessionLifetime, clock: configuration.clock)
+        router.add(middleware: SessionCredentials(sessions: sessions))
 
         let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL, clock: configuration.clock)
         let ingestor = Ingestor(
@@ -93,6 +96,11 @@ package enum UpliftApplication {
         ingestion.post("/v1/decide") { request, _ in try await decide.decide(request) }
         ingestion.on("/v1/decide", method: .options) { _, _ in OpenCORSMiddleware<BasicRequestContext>.preflight() }
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
+        FrontDoorRoutes(
+            queries: queries, catalog: catalog, folder: configuration.dashboards, sessions: sessions,
+            throttle: SignInThrottle(burst: 10, perSecond: 1, clock: configuration.clock),
+            bodyReader: RequestBodyReader(limit: 4096, timeout: configuration.bodyTimeout)
+        ).add(to: router)
         HealthRoutes(store: store, catalog: catalog, metrics: metrics, retryAfter: configuration.retryAfterSeconds)
             .add(to: router)
 

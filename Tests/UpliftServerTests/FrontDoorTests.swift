@@ -61,6 +61,8 @@ struct FrontDoorTests {
                 #expect(policy.hasPrefix("default-src 'none'; style-src 'sha256-"))
                 #expect(policy.contains("form-action 'self'") && policy.contains("frame-ancestors 'none'"))
                 #expect(!page.text.contains("<script"))
+                // Under `no-referrer` the browser would send the form posts with `Origin: null`, refused as foreign.
+                #expect(page.header("referrer-policy") == "same-origin")
                 #expect(page.text.contains("<form class=\"sign-in\" method=\"post\" action=\"/sign-in\">"))
                 #expect(page.text.contains("<label for=\"key\">Read key</label>"))
                 #expect(page.text.contains("<main id=\"main\">") && page.text.contains("href=\"#main\""))

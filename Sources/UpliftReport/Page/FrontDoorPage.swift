@@ -55,7 +55,9 @@ package struct FrontDoorPage: Sendable {
     package func render() -> String {
         var out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
-        out += "<meta name=\"referrer\" content=\"no-referrer\"/>"
+        // Not `no-referrer`: under it a browser sends `Origin: null` with the page's form posts, which
+        // the server cannot tell from a post of another site. Other sites still learn nothing.
+        out += "<meta name=\"referrer\" content=\"same-origin\"/>"
         out += "<title>\(Escape.text(title))</title><style>\(Self.css)</style></head><body>"
         out += "<a class=\"skip\" href=\"#main\">Skip to content</a>"
         out += "<header id=\"top\" class=\"topbar\"><div><h1>\(Escape.text(title))</h1>"

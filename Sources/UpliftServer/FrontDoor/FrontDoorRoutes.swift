@@ -196,6 +196,8 @@ struct FrontDoorRoutes: Sendable {
         var response = GoalRoutes.html(html)
         response.status = status
         response.headers[.contentSecurityPolicy] = FrontDoorPage.contentSecurityPolicy + "; frame-ancestors 'none'"
+        // The form posts must carry this server's Origin (`no-referrer` would make it `null`).
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         return response
     }
 

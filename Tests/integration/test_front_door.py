@@ -95,6 +95,8 @@ def test_sign_in_navigate_and_sign_out_in_chromium(demo):
             assert f'href="/v1/reports/{prfaq}"' in home, prfaq
         assert home.count('class="goal-card status-') >= len(PRFAQS)
         assert "new-navigation" in home and "<td>On</td>" in home
+        # The experiment new-checkout names with its own definition file, linked to its report section.
+        assert 'href="/v1/reports/new-checkout#experiment-checkout-redesign"' in home
         assert read_key not in home
         browser.screenshot(str(OUT / "front-door-home.png"))
         browser.screenshot(str(OUT / "front-door-home-print.png"), media="print")

@@ -26,23 +26,23 @@ package struct FrontDoorPage: Sendable {
     /// messages, and a print view without forms.
     static let css =
         ReportStyle.css + "\n"
-        + """
-        .skip{position:absolute;left:-10000px;top:8px}
-        .skip:focus{left:12px;background:#fff;padding:6px 10px;border:2px solid #0072B2;border-radius:4px;z-index:1}
-        a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0072B2;outline-offset:2px}
-        .topbar{display:flex;justify-content:space-between;align-items:flex-start;gap:16px;flex-wrap:wrap}
-        form.sign-in{display:flex;flex-direction:column;gap:8px;max-width:440px}
-        form.sign-in label{font-weight:600}
-        form.sign-in input{font:inherit;padding:8px 10px;border:1.5px solid #767676;border-radius:6px;background:#fff;color:var(--ink)}
-        button{font:inherit;font-weight:600;padding:7px 16px;border-radius:6px;border:1.5px solid #0060a0;background:#0060a0;color:#fff;cursor:pointer;align-self:flex-start}
-        button.quiet{background:#fff;color:#0060a0}
-        .hint{color:var(--muted);font-size:.9rem;margin:0}
-        .message{font-weight:600;border-left:5px solid var(--off-track);padding:8px 12px;background:#fdf0e9;color:#7a2607;margin:0 0 14px}
-        .page-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:6px 18px;padding:0;margin:0 0 18px}
-        .prfaq-meta{color:var(--muted);margin:0 0 10px}
-        .goal-strip{margin:0 0 8px}
-        @media print{form,.skip,.page-nav{display:none}}
-        """
+            + """
+            .skip{position:absolute;left:-10000px;top:8px}
+            .skip:focus{left:12px;background:#fff;padding:6px 10px;border:2px solid #0072B2;border-radius:4px;z-index:1}
+            a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0072B2;outline-offset:2px}
+            .topbar{display:flex;justify-content:space-between;align-items:flex-start;gap:16px;flex-wrap:wrap}
+            form.sign-in{display:flex;flex-direction:column;gap:8px;max-width:440px}
+            form.sign-in label{font-weight:600}
+            form.sign-in input{font:inherit;padding:8px 10px;border:1.5px solid #767676;border-radius:6px;background:#fff;color:var(--ink)}
+            button{font:inherit;font-weight:600;padding:7px 16px;border-radius:6px;border:1.5px solid #0060a0;background:#0060a0;color:#fff;cursor:pointer;align-self:flex-start}
+            button.quiet{background:#fff;color:#0060a0}
+            .hint{color:var(--muted);font-size:.9rem;margin:0}
+            .message{font-weight:600;border-left:5px solid var(--off-track);padding:8px 12px;background:#fdf0e9;color:#7a2607;margin:0 0 14px}
+            .page-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:6px 18px;padding:0;margin:0 0 18px}
+            .prfaq-meta{color:var(--muted);margin:0 0 10px}
+            .goal-strip{margin:0 0 8px}
+            @media print{form,.skip,.page-nav{display:none}}
+            """
 
     /// The stylesheet's CSP source expression.
     static let hash = "sha256-" + Data(SHA256.hash(data: Data(css.utf8))).base64EncodedString()
@@ -53,7 +53,8 @@ package struct FrontDoorPage: Sendable {
         "default-src 'none'; style-src '\(hash)'; base-uri 'none'; form-action 'self'"
 
     package func render() -> String {
-        var out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
+        var out =
+            "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"utf-8\"/>"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
         // Not `no-referrer`: under it a browser sends `Origin: null` with the page's form posts, which
         // the server cannot tell from a post of another site. Other sites still learn nothing.

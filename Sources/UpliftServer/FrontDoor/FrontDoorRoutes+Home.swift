@@ -21,7 +21,8 @@ extension FrontDoorRoutes {
             project = try await queries.authorizer.project(for: session.key, access: .read)
         } catch {
             guard error.code == .unauthorized else {
-                return Self.page(status: error.status, title: "Uplift", main: Self.message(Self.sentence(error.message)))
+                return Self.page(
+                    status: error.status, title: "Uplift", main: Self.message(Self.sentence(error.message)))
             }
             sessions.close(id)
             return Self.signedOut(request, reason: .keyRefused)
@@ -128,7 +129,21 @@ extension FrontDoorRoutes {
         } catch {
             return out + Self.message(Self.sentence(error.message)) + "</section>"
         }
-        guard !stored.isEmpty else {
+        // Experiments a PR/FAQ names with a definition file of its own are not in the catalog: their
+        // decision is the one its report computes.
+        let storedKeys = Set(stored.map(\.key))
+        var fromFiles: [(key: String, documents: [PrfaqDocument])] = []
+        for document in documents {
+            for reference in document.experiments
+            where reference.definition != nil && !storedKeys.contains(reference.key) {
+                if let i = fromFiles.firstIndex(where: { $0.key == reference.key }) {
+                    fromFiles[i].documents.append(document)
+                } else {
+                    fromFiles.append((reference.key, [document]))
+                }
+            }
+        }
+        guard !stored.isEmpty || !fromFiles.isEmpty else {
             return out + "<p>No experiments yet (<code>uplift experiment create</code>).</p></section>"
         }
         out += "<table><caption>Experiments of the project</caption><thead><tr><th scope=\"col\">Experiment</th>"
@@ -138,17 +153,27 @@ extension FrontDoorRoutes {
             let definition = try? JSONValue(parsing: Array(experiment.definition.utf8))
             let hypothesis = Self.string(definition?["hypothesis"]) ?? ""
             let shipped = Self.string(definition?[StoredExperimentText.shippedMember])
-            let anchor = Escape.anchor("experiment-" + experiment.key)
-            let links = documents.filter { d in d.experiments.contains { $0.key == experiment.key } }.map { d in
-                "<a href=\"\(Escape.attribute("/v1/reports/" + Self.pathSegment(d.id) + "#" + anchor))\">"
-                    + "\(Escape.text(d.title))</a>"
-            }
+            let links = reportLinks(
+                experiment.key, documents.filter { d in d.experiments.contains { $0.key == experiment.key } })
             out += "<tr><th scope=\"row\">\(Escape.text(experiment.key))</th>"
             out += "<td>\(Escape.text(Self.decision(experiment.status, shipped: shipped)))</td>"
             out += "<td>\(Escape.text(hypothesis))</td>"
             out += "<td>\(links.isEmpty ? "–" : links.joined(separator: ", "))</td></tr>"
         }
+        for (key, named) in fromFiles {
+            out += "<tr><th scope=\"row\">\(Escape.text(key))</th>"
+            out += "<td>Analysed in the report (defined in the PR/FAQ folder)</td><td>–</td>"
+            out += "<td>\(reportLinks(key, named).joined(separator: ", "))</td></tr>"
+        }
         return out + "</tbody></table></section>"
+    }
+
+    private func reportLinks(_ key: String, _ documents: [PrfaqDocument]) -> [String] {
+        let anchor = Escape.anchor("experiment-" + key)
+        return documents.map { d in
+            "<a href=\"\(Escape.attribute("/v1/reports/" + Self.pathSegment(d.id) + "#" + anchor))\">"
+                + "\(Escape.text(d.title))</a>"
+        }
     }
 
     static func decision(_ status: StoredExperiment.Status, shipped: String?) -> String {

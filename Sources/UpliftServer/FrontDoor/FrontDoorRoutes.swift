@@ -166,13 +166,15 @@ struct FrontDoorRoutes: Sendable {
         main += "<h2 id=\"sign-in-heading\">Sign in</h2>"
         if let text {
             // An error is announced (role=alert) and tied to the field; a notice is a plain status line.
-            main += isError
+            main +=
+                isError
                 ? "<p class=\"message\" id=\"key-error\" role=\"alert\">\(Escape.text(text))</p>"
                 : "<p class=\"message\" role=\"status\">\(Escape.text(text))</p>"
         }
         main += "<form class=\"sign-in\" method=\"post\" action=\"/sign-in\">"
         main += "<label for=\"key\">Read key</label>"
-        main += "<input id=\"key\" name=\"key\" type=\"password\" required=\"required\" autocomplete=\"current-password\""
+        main +=
+            "<input id=\"key\" name=\"key\" type=\"password\" required=\"required\" autocomplete=\"current-password\""
         main += " spellcheck=\"false\" aria-describedby=\"key-hint\(isError && text != nil ? " key-error" : "")\""
         if isError && text != nil { main += " aria-invalid=\"true\"" }
         main += "/>"
@@ -191,7 +193,8 @@ struct FrontDoorRoutes: Sendable {
     ) -> Response {
         let html = FrontDoorPage(
             title: title, subtitle: subtitle, actions: actions, main: main,
-            footer: "Uplift. A session lasts until you sign out or it ends; your browser keeps only a random session id."
+            footer:
+                "Uplift. A session lasts until you sign out or it ends; your browser keeps only a random session id."
         ).render()
         var response = GoalRoutes.html(html)
         response.status = status

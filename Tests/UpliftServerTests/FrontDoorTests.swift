@@ -273,14 +273,22 @@ struct FrontDoorTests {
             try await fixture.serve(.live, configuration: configuration) { client in
                 let port = try #require(client.port)
                 let key = try await catalog.createKey(project: fixture.alpha, kind: .read).token
-                let cookie = try Self.cookie(try await Self.signIn(port, key: key))
+                let first = try Self.cookie(try await Self.signIn(port, key: key))
+                let second = try Self.cookie(try await Self.signIn(port, key: key))
                 _ = try await catalog.revokeKey(prefix: key)
                 await clock.advance(by: .seconds(9))
-                #expect(try await Self.get(port, "/home", cookie: cookie).status == 200)
+                #expect(try await Self.get(port, "/home", cookie: first).status == 200)
                 await clock.advance(by: .seconds(2))
-                let home = try await Self.get(port, "/home", cookie: cookie)
+                // The JSON routes answer 401 as to any refused key; a report leads back to the sign-in form.
+                #expect(try await Self.get(port, "/v1/goals", cookie: first).status == 401)
+                let report = try await Self.get(port, "/v1/reports", cookie: first)
+                #expect(report.status == 303 && report.header("location") == "/?reason=key-refused")
+                #expect(report.header("set-cookie")?.contains("Max-Age=0") == true)
+                #expect(try await Self.get(port, "/home", cookie: first).header("location") == "/?reason=ended")
+                let home = try await Self.get(port, "/home", cookie: second)
                 #expect(home.status == 303 && home.header("location") == "/?reason=key-refused")
-                #expect(try await Self.get(port, "/home", cookie: cookie).header("location") == "/?reason=ended")
+                #expect(try await Self.get(port, "/home", cookie: second).header("location") == "/?reason=ended")
+                #expect(try await Self.signIn(port, key: key).status == 401)
             }
         }
     }

@@ -43,11 +43,11 @@ package enum UpliftApplication {
         // Before the routes: router middleware only wraps endpoints added after it.
         let errors = ErrorResponder(logger: logger, retryAfter: configuration.retryAfterSeconds)
         router.add(middleware: ObservingMiddleware(metrics: metrics, errors: errors))
-        // The front door's sessions: a signed-in browser's cookie stands for the read key on the GET pages.
-        let sessions = SessionStore(lifetime: configuration.sessionLifetime, clock: configuration.clock)
-        router.add(middleware: SessionCredentials(sessions: sessions))
 
         let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL, clock: configuration.clock)
+        // The front door's sessions: a signed-in browser's cookie stands for the read key on the GET pages.
+        let sessions = SessionStore(lifetime: configuration.sessionLifetime, clock: configuration.clock)
+        router.add(middleware: SessionCredentials(sessions: sessions, authorizer: authorizer))
         let ingestor = Ingestor(
             store: store, authorizer: authorizer,
             linker: PersonLinker(catalog: catalog),

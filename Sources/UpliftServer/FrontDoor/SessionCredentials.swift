@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import UpliftCatalog
 import UpliftModel
 
 /// Lets a signed-in browser open the read-key GET pages (`/v1/reports…`, `/v1/goals…`,
@@ -9,10 +10,12 @@ import UpliftModel
 /// refused within the key cache's lifetime). A request with its own `Authorization` is left as it
 /// is (API clients), and so is every other method and path: POSTs never take the cookie.
 ///
-/// A report asked for with a cookie whose session has ended is redirected to the sign-in page
-/// instead of answering 401 (which would make the browser offer its Basic-auth dialog).
+/// A report asked for with a cookie whose session has ended, or whose key no longer reads, is
+/// redirected to the sign-in page instead of answering 401 (which would make the browser offer its
+/// Basic-auth dialog); the JSON routes answer 401 as to any other refused key.
 struct SessionCredentials<Context: RequestContext>: RouterMiddleware {
     let sessions: SessionStore
+    let authorizer: KeyAuthorizer
 
     static var paths: [String] { ["/v1/reports", "/v1/goals", "/v1/experiments", "/v1/flags"] }
 
@@ -24,9 +27,19 @@ struct SessionCredentials<Context: RequestContext>: RouterMiddleware {
         else {
             return try await next(request, context)
         }
+        let isPage = request.uri.path.hasPrefix("/v1/reports")
         guard let session = sessions.session(id) else {
-            guard request.uri.path.hasPrefix("/v1/reports") else { return try await next(request, context) }
+            guard isPage else { return try await next(request, context) }
             return FrontDoorRoutes.signedOut(request, reason: .ended)
+        }
+        if isPage {
+            do throws(UpliftError) {
+                _ = try await authorizer.project(for: session.key, access: .read)
+            } catch {
+                guard error.code == .unauthorized else { throw error }
+                sessions.close(id)
+                return FrontDoorRoutes.signedOut(request, reason: .keyRefused)
+            }
         }
         var head = request.head
         head.headerFields[.authorization] = "Bearer " + session.key

@@ -46,6 +46,8 @@ GOAL_OPERATIONS = (("/v1/goals", "/v1/goals"), ("/v1/goals/{id}", "/v1/goals/act
 GOAL_PATHS = ("/v1/goals", "/v1/reports")
 # PostHog's and GrowthBook's SDK flag endpoints (write key): answered as documented in test_sdk_flags.py.
 SDK_FLAG_PATHS = ("/flags", "/decide", "/api/features/")
+# The front door (Sources/UpliftServer/FrontDoor): test_front_door_answers_as_documented.
+FRONT_DOOR_OPERATIONS = (("/", "get"), ("/sign-in", "post"), ("/home", "get"), ("/sign-out", "post"))
 DASHBOARDS = ROOT / "dashboards"
 SCHEMATHESIS_CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
                        "response_schema_conformance,response_headers_conformance")
@@ -259,6 +261,8 @@ def test_every_server_route_is_documented():
     # GoalRoutes (Sources/UpliftServer/Goals).
     for path, _ in GOAL_OPERATIONS:
         assert (path, "get") in documented, path
+    for operation in FRONT_DOOR_OPERATIONS:
+        assert operation in documented, operation
 
 
 # --- the live server ------------------------------------------------------------------------------
@@ -270,6 +274,8 @@ def test_every_documented_route_answers_as_documented(server):
             continue  # test_query_routes_answer_as_documented
         if path.startswith(EXPERIMENT_PATHS + GOAL_PATHS + SDK_FLAG_PATHS):
             continue  # test_experiments_api.py, test_goal_routes_answer_as_documented, test_sdk_flags.py
+        if (path, method) in FRONT_DOOR_OPERATIONS:
+            continue  # test_front_door_answers_as_documented
         if method == "post":
             body = valid_body(path)
             request_schema_validator(path).validate(body)
@@ -284,6 +290,49 @@ def test_every_documented_route_answers_as_documented(server):
             r = requests.request(method.upper(), url, timeout=30)
             assert r.status_code == 200, (path, r.status_code, r.text)
         check_documented(r, path, method)
+
+
+def test_front_door_answers_as_documented(server):
+    same_origin = {"Origin": server.url, "Sec-Fetch-Site": "same-origin"}
+    page = requests.get(server.url + "/", timeout=30)
+    assert page.status_code == 200
+    check_documented(page, "/", "get")
+    refused = requests.post(server.url + "/sign-in", data={"key": server.write_key}, headers=same_origin,
+                            allow_redirects=False, timeout=30)
+    assert refused.status_code == 401
+    check_documented(refused, "/sign-in", "post")
+    elsewhere = requests.post(server.url + "/sign-in", data={"key": server.read_key}, allow_redirects=False,
+                              headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, timeout=30)
+    assert elsewhere.status_code == 403
+    check_documented(elsewhere, "/sign-in", "post")
+    not_a_form = requests.post(server.url + "/sign-in", json={"key": server.read_key}, headers=same_origin,
+                               allow_redirects=False, timeout=30)
+    assert not_a_form.status_code == 415
+    check_documented(not_a_form, "/sign-in", "post")
+    signed_in = requests.post(server.url + "/sign-in", data={"key": server.read_key}, headers=same_origin,
+                              allow_redirects=False, timeout=30)
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/home"
+    check_documented(signed_in, "/sign-in", "post")
+    cookie = {"uplift_session": signed_in.cookies["uplift_session"]}
+    home = requests.get(server.url + "/home", cookies=cookie, allow_redirects=False, timeout=30)
+    assert home.status_code == 200
+    check_documented(home, "/home", "get")
+    report = requests.get(server.url + "/v1/reports/onboarding-checklist", cookies=cookie, timeout=30)
+    assert report.status_code == 200
+    check_documented(report, "/v1/reports/{id}", "get")
+    token = home.text.split('name="token" value="', 1)[1].split('"', 1)[0]
+    forged = requests.post(server.url + "/sign-out", data={"token": "x"}, cookies=cookie, headers=same_origin,
+                           allow_redirects=False, timeout=30)
+    assert forged.status_code == 403
+    check_documented(forged, "/sign-out", "post")
+    signed_out = requests.post(server.url + "/sign-out", data={"token": token}, cookies=cookie, headers=same_origin,
+                               allow_redirects=False, timeout=30)
+    assert signed_out.status_code == 303 and signed_out.headers["Location"] == "/?reason=signed-out"
+    check_documented(signed_out, "/sign-out", "post")
+    for path, operation in (("/home", "/home"), ("/v1/reports", "/v1/reports")):
+        ended = requests.get(server.url + path, cookies=cookie, allow_redirects=False, timeout=30)
+        assert ended.status_code == 303 and ended.headers["Location"] == "/?reason=ended"
+        check_documented(ended, operation, "get")
 
 
 def test_query_routes_answer_as_documented(server):

@@ -35,6 +35,8 @@ package struct ServerConfiguration: Sendable {
     package var queryContextTTL: Duration = .seconds(1)
     /// The folder of PR/FAQ files behind `/v1/goals` and `/v1/reports`; nil: those routes answer 404.
     package var dashboards: String?
+    /// How long a front-door session lasts after sign-in (not extended by use); sessions live in memory.
+    package var sessionLifetime: Duration = .seconds(12 * 3600)
     /// What 503 responses (and 429 ones, unless the rate limit knows its refill) ask clients to wait, in seconds.
     package var retryAfterSeconds = 5
     /// The clock of the caches' lifetimes (keys, query contexts, decide) and of the compactor's

@@ -71,6 +71,9 @@ package enum UpliftApplication {
         router.add(middleware: ObservingMiddleware(metrics: metrics, errors: errors))
 
         let authorizer = KeyAuthorizer(catalog: catalog, ttl: configuration.keyCacheTTL, clock: configuration.clock)
+        // The front door's sessions: a signed-in browser's cookie stands for the read key on the GET pages.
+        let sessions = SessionStore(lifetime: configuration.sessionLifetime, clock: configuration.clock)
+        router.add(middleware: SessionCredentials(sessions: sessions, authorizer: authorizer))
         let ingestor = Ingestor(
             store: store, authorizer: authorizer,
             linker: PersonLinker(catalog: catalog),
@@ -119,6 +122,11 @@ package enum UpliftApplication {
         // PostHog's `/flags` and `/decide`, GrowthBook's `/api/features/{key}`: the same cache, the same answers.
         SDKFlagRoutes(authorizer: authorizer, cache: decideCache, bodyReader: definitionReader).add(to: ingestion)
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
+        FrontDoorRoutes(
+            queries: queries, catalog: catalog, folder: configuration.dashboards, sessions: sessions,
+            throttle: SignInThrottle(burst: 10, perSecond: 1, clock: configuration.clock),
+            bodyReader: RequestBodyReader(limit: 4096, timeout: configuration.bodyTimeout)
+        ).add(to: router)
         HealthRoutes(store: store, catalog: catalog, metrics: metrics, retryAfter: configuration.retryAfterSeconds)
             .add(to: router)
 

@@ -46,7 +46,7 @@ extension ReportBuilder {
                                 ChartBlock(
                                     svg: FunnelChart.svg(input), table: FunnelChart.table(input),
                                     caption:
-                                        "From \(UTCDay(microseconds: range.from)) to \(UTCDay(microseconds: range.to)); conversion and drop-off between steps."
+                                        "From \(calendar.localDay(of: range.from)) to \(calendar.localDay(of: range.to - 1)); conversion and drop-off between steps."
                                 ))
                         ]))
         }

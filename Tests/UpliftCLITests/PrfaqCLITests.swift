@@ -141,7 +141,8 @@ struct PrfaqCLITests {
         try withTemporaryDirectory { dir in
             let data = dir.appendingPathComponent("data").path
             let generated = try uplift([
-                "generate", "--events", "20000", "--users", "1000", "--days", "60", "--start", "2026-01-01", "--seed", "5",
+                "generate", "--events", "20000", "--users", "1000", "--days", "60", "--start", "2026-01-01", "--seed",
+                "5",
             ])
             let imported = try uplift(["import", "--data", data, "--project", "demo", "-"], stdin: generated.stdout)
             #expect(imported.exitCode == 0, "\(imported.stderrText)")
@@ -157,12 +158,15 @@ struct PrfaqCLITests {
                     #expect(goal["status"] as? String == "no_data", "\(now) \(goal)")
                     #expect(goal["explanation"] as? String == "no events since 2026-03-01")
                     #expect(goal["data_until"] as? String == "2026-03-01")
-                    let after = ((goal["series"] as? [[String: Any]]) ?? []).filter { $0["date"] as? String ?? "" > "2026-03-01" }
+                    let after = ((goal["series"] as? [[String: Any]]) ?? []).filter {
+                        $0["date"] as? String ?? "" > "2026-03-01"
+                    }
                     #expect(!after.isEmpty && after.allSatisfy { $0["value"] is NSNull }, "\(after)")
                 }
                 let table = try uplift(base + now)
                 #expect(table.exitCode == 0, "\(table.stderrText)")
-                let errors = try #require(table.stdoutText.split(separator: "\n").first { $0.contains("checkout-errors") })
+                let errors = try #require(
+                    table.stdoutText.split(separator: "\n").first { $0.contains("checkout-errors") })
                 #expect(errors.hasSuffix("no_data") && !errors.contains("achieved"), "\(errors)")
                 #expect(table.stdoutText.contains("new-checkout/checkout-errors: no_data, no events since 2026-03-01"))
             }

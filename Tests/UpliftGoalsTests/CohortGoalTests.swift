@@ -53,7 +53,8 @@ struct CohortGoalTests {
         #expect(s.status == .onTrack)
         let other = Goal(id: "n", metric: .nps, feature: "another", interval: .week, target: 50, deadline: F.deadline)
         #expect(
-            try GoalEvaluator().evaluate(other, launch: F.launch, snapshot: snapshot, now: F.dayAfterData(snapshot)).status
+            try GoalEvaluator().evaluate(other, launch: F.launch, snapshot: snapshot, now: F.dayAfterData(snapshot))
+                .status
                 == .noData)
     }
 }

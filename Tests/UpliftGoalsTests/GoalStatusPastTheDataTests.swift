@@ -63,10 +63,12 @@ struct GoalStatusPastTheDataTests {
     @Test func aMeasuredDeadlineKeepsItsVerdict() throws {
         let snapshot = F.planted(weeks: 10) { 100 + 20 * $0 }
         let passed = F.week0.adding(days: 20)
-        #expect(try Self.evaluate(Self.goal(.increase, target: 1000, deadline: passed), snapshot, now: Self.may).status
-            == .offTrack)
-        #expect(try Self.evaluate(Self.goal(.increase, target: 100, deadline: passed), snapshot, now: Self.may).status
-            == .achieved)
+        #expect(
+            try Self.evaluate(Self.goal(.increase, target: 1000, deadline: passed), snapshot, now: Self.may).status
+                == .offTrack)
+        #expect(
+            try Self.evaluate(Self.goal(.increase, target: 100, deadline: passed), snapshot, now: Self.may).status
+                == .achieved)
     }
 
     /// Before the first event, and over a goal range that starts after the last one.
@@ -115,14 +117,17 @@ struct DataCoverageTests {
         // `now` cuts a run short.
         #expect(coverage.covered(weeks, now: Self.day(18).startMicroseconds) == [false, false, false, false])
         #expect(coverage.lastDay(before: Self.day(30).startMicroseconds) == Self.day(18))
-        #expect(coverage.first == Self.day(7) && coverage.end == UTCDay(year: 2026, month: 2, day: 1)!.startMicroseconds)
+        #expect(
+            coverage.first == Self.day(7) && coverage.end == UTCDay(year: 2026, month: 2, day: 1)!.startMicroseconds)
         #expect(coverage.overlapping(from: Self.week(19).start, to: Self.week(19).end).isEmpty)
     }
 
     @Test func segmentsAndPendingEventsGiveTheDays() throws {
         let snapshot = Snapshot(
             project: try ProjectSlug("goals"),
-            segments: ["/d/demo/date=2026-01-07/a.parquet", "/d/demo/date=2026-01-07/b.parquet", "/d/x/no-date.parquet"],
+            segments: [
+                "/d/demo/date=2026-01-07/a.parquet", "/d/demo/date=2026-01-07/b.parquet", "/d/x/no-date.parquet",
+            ],
             pending: [F.event("e", "p", Self.day(9).startMicroseconds + 5)])
         #expect(DataCoverage(snapshot).days == [Self.day(7), Self.day(9)])
     }

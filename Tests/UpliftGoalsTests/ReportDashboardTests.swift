@@ -71,7 +71,8 @@ struct ReportDashboardTests {
     @Test func theDemoReportsSayWhatTheyMeasure() throws {
         let snapshot = try DashboardTests.generated()
         let now = UTCDay(year: 2026, month: 3, day: 2)!.startMicroseconds
-        let checkout = try PrfaqDocument.load(file: DashboardTests.folder.appendingPathComponent("new-checkout.md").path)
+        let checkout = try PrfaqDocument.load(
+            file: DashboardTests.folder.appendingPathComponent("new-checkout.md").path)
         let html = try ReportBuilder().render(checkout, snapshot: snapshot, now: now)
         #expect(html.contains("From 2026-01-01 to 2026-03-01; conversion and drop-off"), "footer")
         #expect(!html.contains("From 2025-"))

@@ -81,8 +81,9 @@ struct ReportFeedbackTests {
         // Answers and respondents are told apart, the same way in the chart and the caption (issue 22:
         // "+28 from 880 answers" beside "1597 responses").
         #expect(html.contains("NPS +40 from 5 respondents"), "the score counts each respondent's latest answer")
-        #expect(html.contains("6 answers from 5 respondents; the score counts each respondent&#39;s latest answer")
-            || html.contains("6 answers from 5 respondents; the score counts each respondent's latest answer"))
+        #expect(
+            html.contains("6 answers from 5 respondents; the score counts each respondent&#39;s latest answer")
+                || html.contains("6 answers from 5 respondents; the score counts each respondent's latest answer"))
         #expect(!html.contains(" responses;"))
 
         let csat = Self.table(html, title: "CSAT: c")

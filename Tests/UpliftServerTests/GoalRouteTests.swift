@@ -174,7 +174,8 @@ struct GoalRouteTests {
                     // today: issue 22); without `now`, it has none.
                     #expect(goal["report"] as? String == "/v1/reports/b?now=2026-03-02#goal-weekly-signups")
                     let offset = try Self.object(
-                        try await client.get("/v1/goals/weekly-signups?prfaq=b&now=2026-03-02T00:00:00%2B01:00", key: key))
+                        try await client.get(
+                            "/v1/goals/weekly-signups?prfaq=b&now=2026-03-02T00:00:00%2B01:00", key: key))
                     #expect(
                         offset["report"] as? String
                             == "/v1/reports/b?now=2026-03-02T00:00:00%2B01:00#goal-weekly-signups")
@@ -269,11 +270,13 @@ struct GoalRouteTests {
                     _ = try await client.post("/v1/batch", json: Self.signups, key: .basic(fixture.writeKey))
                     // As of the data's end both goals are measured.
                     let atTheEnd = try Self.object(try await client.get("/v1/goals?now=2026-03-02", key: key))
-                    let measured = try #require((atTheEnd["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])
+                    let measured = try #require(
+                        (atTheEnd["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])
                     #expect(measured.map { $0["status"] as? String } == ["on_track", "achieved"], "\(measured)")
                     for now in ["?now=2026-05-01", ""] {
                         let body = try Self.object(try await client.get("/v1/goals" + now, key: key))
-                        let goals = try #require((body["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])
+                        let goals = try #require(
+                            (body["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])
                         for goal in goals {
                             #expect(goal["status"] as? String == "no_data", "\(now) \(goal)")
                             #expect(goal["explanation"] as? String == "no events since 2026-03-01")
@@ -286,13 +289,16 @@ struct GoalRouteTests {
                     }
                     let one = try Self.object(
                         try await client.get("/v1/goals/fewer-browsing?now=2026-05-01", key: key))
-                    #expect(one["status"] as? String == "no_data" && one["explanation"] as? String == "no events since 2026-03-01")
+                    #expect(
+                        one["status"] as? String == "no_data"
+                            && one["explanation"] as? String == "no events since 2026-03-01")
                     let link = try #require(one["report"] as? String)
                     #expect(link == "/v1/reports/d?now=2026-05-01#goal-fewer-browsing")
                     // Following the link: the strip's card and the goal's section agree with the API.
                     let report = try await client.get(String(link.prefix { $0 != "#" }), key: key)
                     #expect(report.status == .ok)
-                    #expect(report.text.contains("status-no-data") && report.text.contains("no events since 2026-03-01"))
+                    #expect(
+                        report.text.contains("status-no-data") && report.text.contains("no events since 2026-03-01"))
                     #expect(!report.text.contains("goal-card status-achieved"), "a goal without data is not achieved")
                 }
             }

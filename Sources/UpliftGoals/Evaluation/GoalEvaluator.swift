@@ -66,7 +66,9 @@ package struct GoalEvaluator: Sendable {
             guard calendar.start(of: next) <= now else { break }
             day = next
         }
-        let bounds = starts.map { (start: calendar.start(of: $0), end: calendar.start(of: calendar.nextPeriod($0, interval))) }
+        let bounds = starts.map {
+            (start: calendar.start(of: $0), end: calendar.start(of: calendar.nextPeriod($0, interval)))
+        }
         let covered = coverage.covered(bounds, now: now)
         var periods = Array(starts.dropFirst().dropLast())
         var measured = Array(covered.dropFirst().dropLast())

@@ -234,33 +234,34 @@ extension ReportBuilder {
         return groups
     }
 
-    /// One sentence per experiment metric whose event a goal of the PR/FAQ also measures: the experiment
-    /// compares exposed persons between variants, the goal follows everyone's events per period, so a
-    /// guardrail that held says nothing about the goal's trend (and the other way round).
+    /// One sentence per guardrail whose event a goal of the PR/FAQ counts: the guardrail compares the
+    /// persons each variant exposes, the goal follows everyone's events per period, so "no guardrail got
+    /// worse" beside a goal whose count rises is not a contradiction, and the report says why.
     func differences(_ definition: ExperimentDefinition, _ document: PrfaqDocument) -> [String] {
         var out: [String] = []
-        for (metric, guardrail) in definition.metrics.map({ ($0, false) }) + definition.guardrails.map({ ($0, true) }) {
-            let event = metric.kind == .funnel ? metric.steps.last?.event : metric.measure.event
-            for goal in document.goals where goal.event == event || goal.steps.last?.event == event {
-                guard let event else { continue }
+        for metric in definition.guardrails where metric.kind != .funnel && metric.kind != .ratio {
+            let event = metric.measure.event
+            for goal in document.goals where goal.event == event {
                 let window = metric.window.map { " within \($0.description) of" } ?? " after"
                 let measured =
-                    switch metric.kind {
-                    case .proportion: "the share of exposed persons with at least one \(event) event\(window) their exposure"
-                    case .mean:
-                        (metric.measure.property.map { "the \($0.description) of \(event) events" } ?? "\(event) events")
-                            + " per exposed person\(window) exposure"
-                    case .ratio: "\(event) per \(metric.denominator?.event ?? "event") of each exposed person"
-                    case .funnel: "the share of exposed persons who reach \(event)\(window) their exposure"
-                    }
-                let filters = metric.measure.filters.isEmpty ? "" : " (where \(metric.measure.filters.map(\.description).joined(separator: ", ")))"
-                let goalFilters = goal.filters.isEmpty ? "" : " (where \(goal.filters.map(\.description).joined(separator: ", ")))"
+                    metric.kind == .proportion
+                    ? "the share of exposed persons with at least one \(event) event\(window) their exposure"
+                    : (metric.measure.property.map { "the \($0.description) of \(event) events" } ?? "\(event) events")
+                        + " per exposed person\(window) their exposure"
+                let filters =
+                    metric.measure.filters.isEmpty
+                    ? "" : " (where \(metric.measure.filters.map(\.description).joined(separator: ", ")))"
+                let goalFilters =
+                    goal.filters.isEmpty ? "" : " (where \(goal.filters.map(\.description).joined(separator: ", ")))"
+                let counts = [Goal.Metric.events, .uniquePersons, .propertySum].contains(goal.metric)
                 out.append(
-                    "\(guardrail ? "Guardrail" : "Metric") \(metric.id) is \(measured)\(filters), variant against control; "
-                        + "goal “\(goal.title ?? goal.id)” is \(Self.adjective(goal.interval).lowercased()) "
-                        + "\(Self.metricName(goal).lowercased())\(goalFilters) of everyone. They measure different things: "
-                        + "the experiment says whether a variant changes it for the people it exposes, "
-                        + "not whether the goal's total moves (which also rises and falls with traffic).")
+                    "Guardrail \(metric.id) is \(measured)\(filters), variant against control; goal "
+                        + "“\(goal.title ?? goal.id)” is \(Self.adjective(goal.interval).lowercased()) "
+                        + "\(Self.metricName(goal).lowercased())\(goalFilters) of everyone. They measure different "
+                        + "things: the guardrail says whether a variant makes it worse for the people it exposes, "
+                        + (counts
+                            ? "not whether the goal's count falls (a count also grows with traffic)."
+                            : "not where the goal's value goes."))
             }
         }
         return out

@@ -46,7 +46,9 @@ package struct ReportBuilder: Sendable {
         // Funnels, experiments and feedback cover launch − 28 days up to the data's end, and start no
         // earlier than the data does (a footer "from" a day before the first event would say otherwise).
         let to = max(dataEnd, calendar.start(of: document.launch))
-        let range = (from: min(to, max(calendar.start(of: document.launch.adding(days: -28)), coverage.start ?? 0)), to: to)
+        let range = (
+            from: min(to, max(calendar.start(of: document.launch.adding(days: -28)), coverage.start ?? 0)), to: to
+        )
         var sections: [ReportSection] = []
         if !document.body.trimmingSpaces.isEmpty {
             sections.append(
@@ -79,7 +81,9 @@ package struct ReportBuilder: Sendable {
         let stale = s.status == .noData && s.current != nil
         return GoalSummary(
             id: s.goal.id, title: s.goal.title ?? s.goal.id, status: Self.badge(s.status),
-            current: s.current.map(unit.format).map { v in stale ? s.currentDate.map { "\(v) (\($0))" } ?? v : v } ?? "–",
+            current: s.current.map(unit.format).map { v in
+                stale ? s.currentDate.map { "\(v) (\(s.goal.interval.rawValue) of \($0))" } ?? v : v
+            } ?? "–",
             target: "\(unit.format(s.goal.target)) by \(s.goal.deadline)", note: stale ? s.explanation : note)
     }
 

@@ -6,10 +6,10 @@ package import UpliftStorage
 /// forecast to the deadline and status.
 ///
 /// - Range: from the period holding the earlier of the launch and the deadline − 90 days (so a
-///   goal shows where it started from) to the end of the last complete period before the end of the
-///   data (the day after its last event) or `now`, whichever comes first. A period still running is
-///   left out: half a week of events would read as a collapse. So are periods that start before the
-///   data does (the first UTC day with events): a week with only its last days would read low.
+///   goal shows where it started from) to the last complete period before `now`. A period still
+///   running is left out: half a week of events would read as a collapse. A period the data does not
+///   cover whole (`DataCoverage`: no event of the project in it, or the data starts or stops inside
+///   it) has no value, never zero; the series starts at the first period the data covers.
 /// - Current value: the latest period with a value. Progress: (current − baseline) ÷ (target − baseline).
 /// - Forecast: `LinearTrend` fitted on the last min(8, available) periods with a value, extended to
 ///   the deadline's period, with a prediction interval at `confidence` (default 80%); forecast and
@@ -17,7 +17,8 @@ package import UpliftStorage
 /// - Status: achieved when the current value meets the target in the goal's direction; otherwise
 ///   on_track when the point forecast meets it, at_risk when only the interval's favourable bound
 ///   does (upper for increase, lower for decrease), off_track when neither does or the deadline's
-///   period is already measured; no_data without any value.
+///   period is already measured; no_data without any value, or when the latest complete periods have no
+///   data ("no events since DATE") and the deadline's period was not measured.
 package struct GoalEvaluator: Sendable {
     package var engine: AnalysisEngine
     package var links: [String: String]
@@ -44,16 +45,18 @@ package struct GoalEvaluator: Sendable {
     package func evaluate(_ document: PrfaqDocument, snapshot: Snapshot, now: Int64) throws(UpliftError) -> [GoalStatus]
     {
         var out: [GoalStatus] = []
+        let coverage = DataCoverage(snapshot)
         for goal in document.goals {
-            out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now))
+            out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now, coverage: coverage))
         }
         return out
     }
 
+    /// One goal; `coverage` is the snapshot's (computed when not given).
     package func evaluate(
-        _ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64
+        _ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64, coverage: DataCoverage? = nil
     ) throws(UpliftError) -> GoalStatus {
-        let coverage = DataCoverage(snapshot)
+        let coverage = coverage ?? DataCoverage(snapshot)
         let interval = goal.interval
         let origin = calendar.periodStart(min(launch, goal.deadline.adding(days: -90)), interval)
         // Every complete period up to now, between the one before them and the one still running: those
@@ -186,8 +189,4 @@ package struct GoalEvaluator: Sendable {
         }
         return make(forecast, .offTrack, "the trend misses the target by the deadline")
     }
-
-    /// The end of the data: the start of the day after the last day with events (segments are by UTC
-    /// day, so this is a whole day).
-    package static func dataEnd(_ snapshot: Snapshot) -> Int64? { DataCoverage(snapshot).end }
 }

@@ -106,7 +106,9 @@ package enum GoalSeriesChart {
         if !forecast.isEmpty { legend.append((.band(color: Palette.skyBlue), "Forecast interval")) }
         if input.deadline != nil { legend.append((.line(color: Palette.vermillion, dash: "3 3"), "Deadline")) }
         // The plot starts below the legend, however many rows its labels need (they are never cut short).
-        let top = max(78.0, ChartFrame.legend(&w, x: 16, y: 64, items: legend) + 14)
+        // (A second row needs more room: the target's label sits just above the plot's top.)
+        let legendEnd = ChartFrame.legend(&w, x: 16, y: 64, items: legend)
+        let top = legendEnd > 64 ? legendEnd + 26 : 78.0
         func px(_ d: UTCDay) -> Double { x.position(d, from: left, to: right) }
         func py(_ v: Double) -> Double { y.position(v, from: bottom, to: top) }
 

@@ -87,7 +87,11 @@ struct GoalsCommand: AsyncParsableCommand {
                 ])
             }
         }
-        return t.render()
+        // A goal without recent data says since when under the table (as `explanation` says it in --json).
+        let notes = results.flatMap { document, goals in
+            goals.filter { $0.status == .noData }.map { "\(document.id)/\($0.goal.id): no_data, \($0.explanation)" }
+        }
+        return ([t.render()] + notes).joined(separator: "\n")
     }
 
     static func value(_ x: Double, _ metric: Goal.Metric) -> String {

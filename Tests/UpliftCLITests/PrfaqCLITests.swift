@@ -133,6 +133,46 @@ struct PrfaqCLITests {
         }
     }
 
+    /// Weeks after the data's last day (2026-03-01) are no data, not zero: with `--now 2026-05-01` and
+    /// without `--now` (today), "fewer errors" is not "achieved" by zero errors and "more conversion" is not
+    /// judged on empty weeks: every goal is no_data, "no events since 2026-03-01", as `GET /v1/goals` says it
+    /// (`GoalRouteTests.goalsPastTheDataHaveNoData`).
+    @Test func goalsPastTheDataHaveNoData() throws {
+        try withTemporaryDirectory { dir in
+            let data = dir.appendingPathComponent("data").path
+            let generated = try uplift([
+                "generate", "--events", "20000", "--users", "1000", "--days", "60", "--start", "2026-01-01", "--seed",
+                "5",
+            ])
+            let imported = try uplift(["import", "--data", data, "--project", "demo", "-"], stdin: generated.stdout)
+            #expect(imported.exitCode == 0, "\(imported.stderrText)")
+            let file = Self.dashboards.appendingPathComponent("new-checkout.md").path
+            let base = ["goals", "--data", data, "--project", "demo", "--prfaq", file]
+            for now in [["--now", "2026-05-01"], []] {
+                let json = try uplift(base + now + ["--json"])
+                #expect(json.exitCode == 0, "\(json.stderrText)")
+                let object = try #require(JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
+                let goals = try #require((object["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])
+                #expect(goals.count == 3)
+                for goal in goals {
+                    #expect(goal["status"] as? String == "no_data", "\(now) \(goal)")
+                    #expect(goal["explanation"] as? String == "no events since 2026-03-01")
+                    #expect(goal["data_until"] as? String == "2026-03-01")
+                    let after = ((goal["series"] as? [[String: Any]]) ?? []).filter {
+                        $0["date"] as? String ?? "" > "2026-03-01"
+                    }
+                    #expect(!after.isEmpty && after.allSatisfy { $0["value"] is NSNull }, "\(after)")
+                }
+                let table = try uplift(base + now)
+                #expect(table.exitCode == 0, "\(table.stderrText)")
+                let errors = try #require(
+                    table.stdoutText.split(separator: "\n").first { $0.contains("checkout-errors") })
+                #expect(errors.hasSuffix("no_data") && !errors.contains("achieved"), "\(errors)")
+                #expect(table.stdoutText.contains("new-checkout/checkout-errors: no_data, no events since 2026-03-01"))
+            }
+        }
+    }
+
     @Test func goalsRefusesAnInvalidPrfaq() throws {
         try withTemporaryDirectory { dir in
             let file = dir.appendingPathComponent("x.md")

@@ -21,7 +21,7 @@ struct CohortGoalTests {
         let snapshot = Snapshot(project: try ProjectSlug("goals"), segments: [], pending: events)
         let goal = Goal(
             id: "r", metric: .retention, event: "signed_up", day: 7, interval: .week, target: 0.5, deadline: F.deadline)
-        let s = try GoalEvaluator().evaluate(goal, launch: F.launch, snapshot: snapshot, now: F.farFuture)
+        let s = try GoalEvaluator().evaluate(goal, launch: F.launch, snapshot: snapshot, now: F.dayAfterData(snapshot))
         // The data ends with week 9's returns (in week 10, incomplete): weeks 0–9 are complete, and
         // every cohort's day 7 lies within them except week 9's.
         let expected: [Double?] = (0..<9).map { (k: Int) -> Double? in Double(20 + 2 * k) / 100 } + [nil]
@@ -44,7 +44,7 @@ struct CohortGoalTests {
         }
         let snapshot = Snapshot(project: try ProjectSlug("goals"), segments: [], pending: events)
         let goal = Goal(id: "n", metric: .nps, feature: "feature-x", interval: .week, target: 50, deadline: F.deadline)
-        let s = try GoalEvaluator().evaluate(goal, launch: F.launch, snapshot: snapshot, now: F.farFuture)
+        let s = try GoalEvaluator().evaluate(goal, launch: F.launch, snapshot: snapshot, now: F.dayAfterData(snapshot))
         // Only the first 5 days of each week hold answers; the data ends on week 7's Friday.
         let expected: [Double?] = (0..<7).map { (k: Int) -> Double? in Double(5 + k - 5) / 20 * 100 }
         #expect(s.series.map(\.value) == expected)
@@ -53,7 +53,8 @@ struct CohortGoalTests {
         #expect(s.status == .onTrack)
         let other = Goal(id: "n", metric: .nps, feature: "another", interval: .week, target: 50, deadline: F.deadline)
         #expect(
-            try GoalEvaluator().evaluate(other, launch: F.launch, snapshot: snapshot, now: F.farFuture).status
+            try GoalEvaluator().evaluate(other, launch: F.launch, snapshot: snapshot, now: F.dayAfterData(snapshot))
+                .status
                 == .noData)
     }
 }

@@ -33,8 +33,8 @@ struct FunnelGoalTests {
             id: "c", metric: .funnelConversion,
             steps: [.init(event: "checkout_started"), .init(event: "purchase_completed")],
             window: TimeLength(days: 7), interval: .week, target: 0.6, deadline: F.deadline)
-        let s = try GoalEvaluator().evaluate(
-            goal, launch: F.launch, snapshot: try Self.snapshot(weeks: 10), now: F.farFuture)
+        let snapshot = try Self.snapshot(weeks: 10)
+        let s = try GoalEvaluator().evaluate(goal, launch: F.launch, snapshot: snapshot, now: F.dayAfterData(snapshot))
         #expect(s.series.count == 10)
         // The last week's attempts have not all had 7 days: no value yet.
         let expected: [Double?] = (0..<9).map { (k: Int) -> Double? in Double(30 + 2 * k) / 100 } + [nil]
@@ -50,8 +50,8 @@ struct FunnelGoalTests {
             id: "c", metric: .funnelConversion,
             steps: [.init(event: "checkout_started"), .init(event: "purchase_completed")],
             window: TimeLength(days: 3), interval: .month, target: 0.6, deadline: F.deadline)
-        let s = try GoalEvaluator().evaluate(
-            goal, launch: F.launch, snapshot: try Self.snapshot(weeks: 14), now: F.farFuture)
+        let snapshot = try Self.snapshot(weeks: 14)
+        let s = try GoalEvaluator().evaluate(goal, launch: F.launch, snapshot: snapshot, now: F.dayAfterData(snapshot))
         // Data from 2026-01-05 to 2026-04-12: February and March are complete (January started before the data).
         #expect(s.series.map(\.date) == ["2026-02-01", "2026-03-01"])
         let values = s.series.compactMap(\.value)

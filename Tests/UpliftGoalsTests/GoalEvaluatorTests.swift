@@ -12,6 +12,10 @@ struct GoalEvaluatorTests {
     static let launch = week0
     static let farFuture = UTCDay(year: 2027, month: 1, day: 1)!.startMicroseconds
 
+    /// As of the day after the data's last day: the series ends where the data does (as of a later day,
+    /// the weeks after the data are no data, and so is the goal: see `GoalStatusPastTheDataTests`).
+    static func dayAfterData(_ snapshot: Snapshot) -> Int64 { DataCoverage(snapshot).end ?? farFuture }
+
     static func event(_ name: String, _ person: String, _ t: Int64, _ properties: String = "{}") -> Event {
         Event(
             eventID: "\(name)-\(person)-\(t)", type: .track, event: name, distinctID: person, timestamp: t,
@@ -44,7 +48,7 @@ struct GoalEvaluatorTests {
     }
 
     func evaluate(_ goal: Goal, _ snapshot: Snapshot) throws -> GoalStatus {
-        try GoalEvaluator().evaluate(goal, launch: Self.launch, snapshot: snapshot, now: Self.farFuture)
+        try GoalEvaluator().evaluate(goal, launch: Self.launch, snapshot: snapshot, now: Self.dayAfterData(snapshot))
     }
 
     /// The server's time limit reaches a goal's queries: an expired budget stops the evaluation with
@@ -53,13 +57,13 @@ struct GoalEvaluatorTests {
         let snapshot = Self.planted(weeks: 10) { 100 + 20 * $0 }
         let budget = QueryBudget(timeout: .milliseconds(50))
         let running = try GoalEvaluator(budget: budget).evaluate(
-            goal(target: 400), launch: Self.launch, snapshot: snapshot, now: Self.farFuture)
+            goal(target: 400), launch: Self.launch, snapshot: snapshot, now: Self.dayAfterData(snapshot))
         let plain = try evaluate(goal(target: 400), snapshot)
         #expect(running.series == plain.series && running.status == plain.status)
         budget.expire()
         #expect {
             try GoalEvaluator(budget: budget).evaluate(
-                goal(target: 400), launch: Self.launch, snapshot: snapshot, now: Self.farFuture)
+                goal(target: 400), launch: Self.launch, snapshot: snapshot, now: Self.dayAfterData(snapshot))
         } throws: { ($0 as? UpliftError)?.code == .queryTimeout }
     }
 

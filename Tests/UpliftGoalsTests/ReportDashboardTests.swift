@@ -64,4 +64,23 @@ struct ReportDashboardTests {
         #expect(xml.text.contains("Feature <X>"))
         #expect(!xml.elements.contains("X"))
     }
+
+    /// Issue 22's demo inconsistencies: a funnel footer no earlier than the data's first day (the range
+    /// starts at launch − 28 days, 2025-12-04, before the data), "data to" the data's last day, the
+    /// checkout guardrail and the error goal told apart, a goal title that says its target.
+    @Test func theDemoReportsSayWhatTheyMeasure() throws {
+        let snapshot = try DashboardTests.generated()
+        let now = UTCDay(year: 2026, month: 3, day: 2)!.startMicroseconds
+        let checkout = try PrfaqDocument.load(
+            file: DashboardTests.folder.appendingPathComponent("new-checkout.md").path)
+        let html = try ReportBuilder().render(checkout, snapshot: snapshot, now: now)
+        #expect(html.contains("From 2026-01-01 to 2026-03-01; conversion and drop-off"), "footer")
+        #expect(!html.contains("From 2025-"))
+        #expect(html.contains("data to 2026-03-01"))
+        #expect(html.contains("Guardrail errors is the share of exposed persons with at least one error_shown event"))
+        #expect(html.contains("goal “Fewer errors on the way to paying” is weekly events error_shown (where code"))
+        let featureX = try PrfaqDocument.load(file: DashboardTests.folder.appendingPathComponent("feature-x.md").path)
+        let adoption = try #require(featureX.goals.first { $0.id == "adoption" })
+        #expect(adoption.target == 0.25 && adoption.title?.hasPrefix("A quarter of") == true)
+    }
 }

@@ -78,11 +78,46 @@ struct ReportFeedbackTests {
         // The headline stays exact: (3 promoters − 1 detractor) ÷ 5 = +40.
         #expect(html.contains("<caption>NPS: n · NPS +40</caption>"))
 
+        // Answers and respondents are told apart, the same way in the chart and the caption (issue 22:
+        // "+28 from 880 answers" beside "1597 responses").
+        #expect(html.contains("NPS +40 from 5 respondents"), "the score counts each respondent's latest answer")
+        #expect(
+            html.contains("6 answers from 5 respondents; the score counts each respondent&#39;s latest answer")
+                || html.contains("6 answers from 5 respondents; the score counts each respondent's latest answer"))
+        #expect(!html.contains(" responses;"))
+
         let csat = Self.table(html, title: "CSAT: c")
         let csatCounts = csat.filter { Int($0.0) != nil }.map { Int($0.1) }
         #expect(csatCounts == [1, 2, 0, 1, 1])
         #expect(html.contains("<caption>CSAT: c · CSAT 40.0%</caption>"))
         // The weekly CSAT is a share too: 2 of 5 satisfied reads 40.0%.
         #expect(csat.filter { $0.0.hasPrefix("CSAT on ") }.map(\.1) == ["40.0%"])
+    }
+
+    /// The same comment written several times is listed once, with how many times and on which days.
+    @Test func identicalCommentsAreListedOnceWithTheirCount() throws {
+        func comment(_ person: String, _ day: Int, _ hour: Int64, _ text: String, score: Int = 9) -> Event {
+            let t = UTCDay(year: 2026, month: 1, day: day)!.startMicroseconds + hour * 3_600_000_000
+            return Event(
+                eventID: "\(person)-\(day)-\(hour)", type: .track, event: "$feedback", distinctID: person, timestamp: t,
+                receivedAt: t, properties: #"{"feature":"n","score":\#(score),"scale":10,"comment":"\#(text)"}"#)
+        }
+        let events = [
+            comment("a", 20, 9, "Quick and painless"), comment("b", 20, 10, "Quick and painless"),
+            comment("c", 20, 11, "Quick and painless", score: 10), comment("d", 21, 9, "Too slow", score: 3),
+            comment("e", 18, 9, "Quick and painless"),
+        ]
+        let snapshot = Snapshot(project: try ProjectSlug("demo"), segments: [], pending: events)
+        let html = try ReportBuilder().render(
+            try PrfaqDocument(text: Self.prfaq, path: "fb.md"), snapshot: snapshot,
+            now: UTCDay(year: 2026, month: 2, day: 1)!.startMicroseconds)
+        #expect(html.components(separatedBy: "<blockquote>Quick and painless</blockquote>").count == 2)
+        #expect(html.contains("<span class=\"meta\">4 times, 2026-01-18 to 2026-01-20</span>"), "\(html)")
+        #expect(html.contains("<blockquote>Too slow</blockquote><span class=\"meta\">2026-01-21</span>"))
+        // Most recent first; the group shows its latest score.
+        let slow = try #require(html.range(of: "Too slow"))
+        let quick = try #require(html.range(of: "Quick and painless"))
+        #expect(slow.lowerBound < quick.lowerBound)
+        #expect(html.contains("<span class=\"score\">10</span> <blockquote>Quick and painless"))
     }
 }

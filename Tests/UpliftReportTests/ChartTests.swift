@@ -91,7 +91,7 @@ struct FeedbackChartTests {
         #expect(abs(s.score - 25.3846) < 0.001)
         let svg = FeedbackChart.svg(input)
         ChartChecks.assertAccessibleSVG(svg)
-        #expect(svg.contains("NPS +25 from 1,300 answers"))
+        #expect(svg.contains("NPS +25 from 1,300 respondents"))
         #expect(ChartChecks.count("class=\"score-bar\"", in: svg) == 11)
         #expect(svg.contains("class=\"score-trend\""))
         _ = ChartChecks.assertSafe(FeedbackChart.table(input))

@@ -19,6 +19,35 @@ struct GoalSeriesChartTests {
         #expect(svg.contains("id=\"checklist-adoption-series\""))
     }
 
+    /// Legend labels are never cut short (issue 22: "Conversion signed_up → o…"): a long metric name wraps
+    /// onto a row of its own, a very long one breaks between words, and the plot starts below the legend.
+    @Test(arguments: [
+        "Conversion signed_up → onboarding_completed",
+        "Conversion signed_up → onboarding_completed → project_created → invited_teammate → report_shared → paid",
+    ])
+    func legendLabelsAreNeverTruncated(_ name: String) throws {
+        var g = Samples.goal()
+        g.metricName = name
+        let svg = GoalSeriesChart.svg(g)
+        ChartChecks.assertAccessibleSVG(svg)
+        let legend = try #require(svg.range(of: "<g class=\"legend\"").map { svg[$0.lowerBound...] })
+        let group = String(legend[..<(legend.range(of: "</g>")?.upperBound ?? legend.endIndex)])
+        #expect(!group.contains("…"), "\(group)")
+        // Every word of every label is drawn, in order, and no label runs past the chart's right edge.
+        let texts = group.components(separatedBy: "<text").dropFirst().map { t in
+            String(t.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" })
+        }
+        let shown = texts.joined(separator: " ").replacingOccurrences(of: "&gt;", with: ">")
+        for label in [name, "Target", "Baseline", "Forecast interval", "Deadline"] {
+            #expect(shown.contains(label), "\(label) in \(shown)")
+        }
+        for t in group.components(separatedBy: "<text").dropFirst() {
+            let x = Double(t.split(separator: "\"")[1]) ?? 0
+            let text = String(t.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" })
+            #expect(x + Double(text.count) * 7.4 <= 720, "\(text) at \(x)")
+        }
+    }
+
     @Test func outputIsDeterministic() {
         #expect(GoalSeriesChart.svg(Samples.goal()) == GoalSeriesChart.svg(Samples.goal()))
         #expect(GoalSeriesChart.table(Samples.goal()) == GoalSeriesChart.table(Samples.goal()))

@@ -170,7 +170,17 @@ struct GoalRouteTests {
                     let goal = try Self.object(r)
                     #expect(goal["id"] as? String == "weekly-signups")
                     #expect((goal["prfaq"] as? [String: Any])?["id"] as? String == "b")
-                    #expect(goal["report"] as? String == "/v1/reports/b#goal-weekly-signups")
+                    // The link carries the `now` the goal was asked with (without it, the report would be as of
+                    // today: issue 22); without `now`, it has none.
+                    #expect(goal["report"] as? String == "/v1/reports/b?now=2026-03-02#goal-weekly-signups")
+                    let offset = try Self.object(
+                        try await client.get(
+                            "/v1/goals/weekly-signups?prfaq=b&now=2026-03-02T00:00:00%2B01:00", key: key))
+                    #expect(
+                        offset["report"] as? String
+                            == "/v1/reports/b?now=2026-03-02T00:00:00%2B01:00#goal-weekly-signups")
+                    let today = try Self.object(try await client.get("/v1/goals/weekly-signups?prfaq=b", key: key))
+                    #expect(today["report"] as? String == "/v1/reports/b#goal-weekly-signups")
 
                     for (path, status, code) in [
                         ("/v1/goals/nope", HTTPResponse.Status.notFound, "not_found"),
@@ -230,6 +240,66 @@ struct GoalRouteTests {
                     // With a trailing slash the same page links one level down.
                     let slash = try await client.get("/v1/reports/?now=2026-03-02", key: .bearer(fixture.readKey))
                     #expect(slash.text.contains("href=\"a?now=2026-03-02\""), "\(slash.text)")
+                }
+            }
+        }
+    }
+
+    /// Weeks after the last event are no data, not zero: as of 2026-05-01 (or today) a "more is better" and a
+    /// "fewer is better" goal are `no_data`, "no events since 2026-03-01", as `uplift goals` says it
+    /// (`PrfaqCLITests.goalsPastTheDataHaveNoData`); the report's card and section say the same.
+    @Test func goalsPastTheDataHaveNoData() async throws {
+        let both = Self.prfaq(id: "d").replacingOccurrences(
+            of: "    deadline: 2026-04-27\n",
+            with: """
+                    deadline: 2026-04-27
+                  - id: fewer-browsing
+                    metric: events
+                    event: browsed
+                    interval: week
+                    target: 5
+                    direction: decrease
+                    deadline: 2026-04-27
+
+                """)
+        try await ServerFixture.with { fixture in
+            try await withTemporaryDirectory(prefix: "uplift-goals") { dir in
+                try both.write(to: dir.appendingPathComponent("d.md"), atomically: true, encoding: .utf8)
+                try await fixture.serve(configuration: Self.configuration(dir.path)) { client in
+                    let key = KeyStyle.bearer(fixture.readKey)
+                    _ = try await client.post("/v1/batch", json: Self.signups, key: .basic(fixture.writeKey))
+                    // As of the data's end both goals are measured.
+                    let atTheEnd = try Self.object(try await client.get("/v1/goals?now=2026-03-02", key: key))
+                    let measured = try #require(
+                        (atTheEnd["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])
+                    #expect(measured.map { $0["status"] as? String } == ["on_track", "achieved"], "\(measured)")
+                    for now in ["?now=2026-05-01", ""] {
+                        let body = try Self.object(try await client.get("/v1/goals" + now, key: key))
+                        let goals = try #require(
+                            (body["prfaqs"] as? [[String: Any]])?.first?["goals"] as? [[String: Any]])
+                        for goal in goals {
+                            #expect(goal["status"] as? String == "no_data", "\(now) \(goal)")
+                            #expect(goal["explanation"] as? String == "no events since 2026-03-01")
+                            #expect(goal["data_until"] as? String == "2026-03-01")
+                            #expect(goal["forecast"] is NSNull)
+                            let values = (goal["series"] as? [[String: Any]])?.map { $0["value"] } ?? []
+                            // The weeks after the data are there, without a value: never zero.
+                            #expect(values.count > 8 && values.dropFirst(8).allSatisfy { $0 is NSNull }, "\(values)")
+                        }
+                    }
+                    let one = try Self.object(
+                        try await client.get("/v1/goals/fewer-browsing?now=2026-05-01", key: key))
+                    #expect(
+                        one["status"] as? String == "no_data"
+                            && one["explanation"] as? String == "no events since 2026-03-01")
+                    let link = try #require(one["report"] as? String)
+                    #expect(link == "/v1/reports/d?now=2026-05-01#goal-fewer-browsing")
+                    // Following the link: the strip's card and the goal's section agree with the API.
+                    let report = try await client.get(String(link.prefix { $0 != "#" }), key: key)
+                    #expect(report.status == .ok)
+                    #expect(
+                        report.text.contains("status-no-data") && report.text.contains("no events since 2026-03-01"))
+                    #expect(!report.text.contains("goal-card status-achieved"), "a goal without data is not achieved")
                 }
             }
         }

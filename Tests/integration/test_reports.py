@@ -239,7 +239,9 @@ def test_one_goal_with_its_prfaq_and_report_link(demo):
     goal = r.json()
     assert goal["id"] == "activation" and goal["metric"] == "funnel_conversion"
     assert goal["prfaq"]["id"] == "onboarding-checklist" and goal["prfaq"]["file"] == "onboarding-checklist.md"
-    assert goal["report"] == "/v1/reports/onboarding-checklist#goal-activation"
+    # The report as of the same `now` (issue 22: without it the link showed the report as of today).
+    assert goal["report"] == f"/v1/reports/onboarding-checklist?now={NOW}#goal-activation"
+    assert goal["data_until"] == "2026-03-01"
     r = requests.get(f"{srv.url}/v1/goals/no-such-goal", params={"now": NOW}, headers=auth(read_key), timeout=TIMEOUT)
     assert r.status_code == 404 and r.headers["Content-Type"].startswith("application/json")
     assert r.json()["error"]["code"] == "not_found" and "no-such-goal" in r.json()["error"]["message"]

@@ -6,10 +6,10 @@ package import UpliftStorage
 /// forecast to the deadline and status.
 ///
 /// - Range: from the period holding the earlier of the launch and the deadline − 90 days (so a
-///   goal shows where it started from) to the end of the last complete period before the end of the
-///   data (the day after its last event) or `now`, whichever comes first. A period still running is
-///   left out: half a week of events would read as a collapse. So are periods that start before the
-///   data does (the first UTC day with events): a week with only its last days would read low.
+///   goal shows where it started from) to the last complete period before `now`. A period still
+///   running is left out: half a week of events would read as a collapse. A period the data does not
+///   cover whole (`DataCoverage`: no event of the project in it, or the data starts or stops inside
+///   it) has no value, never zero; the series starts at the first period the data covers.
 /// - Current value: the latest period with a value. Progress: (current − baseline) ÷ (target − baseline).
 /// - Forecast: `LinearTrend` fitted on the last min(8, available) periods with a value, extended to
 ///   the deadline's period, with a prediction interval at `confidence` (default 80%); forecast and
@@ -17,7 +17,8 @@ package import UpliftStorage
 /// - Status: achieved when the current value meets the target in the goal's direction; otherwise
 ///   on_track when the point forecast meets it, at_risk when only the interval's favourable bound
 ///   does (upper for increase, lower for decrease), off_track when neither does or the deadline's
-///   period is already measured; no_data without any value.
+///   period is already measured; no_data without any value, or when the latest complete periods have no
+///   data ("no events since DATE") and the deadline's period was not measured.
 package struct GoalEvaluator: Sendable {
     package var engine: AnalysisEngine
     package var links: [String: String]
@@ -44,54 +45,96 @@ package struct GoalEvaluator: Sendable {
     package func evaluate(_ document: PrfaqDocument, snapshot: Snapshot, now: Int64) throws(UpliftError) -> [GoalStatus]
     {
         var out: [GoalStatus] = []
+        let coverage = DataCoverage(snapshot)
         for goal in document.goals {
-            out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now))
+            out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now, coverage: coverage))
         }
         return out
     }
 
+    /// One goal; `coverage` is the snapshot's (computed when not given).
     package func evaluate(
-        _ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64
+        _ goal: Goal, launch: UTCDay, snapshot: Snapshot, now: Int64, coverage: DataCoverage? = nil
     ) throws(UpliftError) -> GoalStatus {
-        let dataEnd = min(Self.dataEnd(snapshot) ?? Int64.min, now)
-        var first = calendar.periodStart(min(launch, goal.deadline.adding(days: -90)), goal.interval)
-        // Complete periods only: none that starts before the data does (a week whose first days
-        // predate the data would read low, and weeks before it as zeros), and none after the one
-        // that holds the data's end.
-        if let dataStart = Self.dataStart(snapshot) {
-            while calendar.start(of: first) < dataStart, calendar.start(of: first) < dataEnd {
-                first = calendar.nextPeriod(first, goal.interval)
-            }
+        let coverage = coverage ?? DataCoverage(snapshot)
+        let interval = goal.interval
+        let origin = calendar.periodStart(min(launch, goal.deadline.adding(days: -90)), interval)
+        // Every complete period up to now, between the one before them and the one still running: those
+        // two only show whether the data goes on beyond the complete ones.
+        var starts = [calendar.periodStart(origin.adding(days: -1), interval)]
+        var day = origin
+        while starts.count < 10_002 {
+            starts.append(day)
+            let next = calendar.nextPeriod(day, interval)
+            guard calendar.start(of: next) <= now else { break }
+            day = next
         }
-        var periods: [UTCDay] = []
-        if dataEnd > Int64.min {
-            var day = first
-            while periods.count < 10_000 {
-                let next = calendar.nextPeriod(day, goal.interval)
-                guard calendar.start(of: next) <= dataEnd else { break }
-                periods.append(day)
-                day = next
-            }
+        let bounds = starts.map {
+            (start: calendar.start(of: $0), end: calendar.start(of: calendar.nextPeriod($0, interval)))
         }
-        guard let last = periods.last else {
+        let covered = coverage.covered(bounds, now: now)
+        var periods = Array(starts.dropFirst().dropLast())
+        var measured = Array(covered.dropFirst().dropLast())
+        // The series starts with the first period the data covers whole (none before the data, none it
+        // reaches only in part).
+        guard let firstMeasured = measured.firstIndex(of: true), let lastIndex = measured.lastIndex(of: true) else {
+            // Data that stopped before the last complete period ended says since when; otherwise none is complete yet.
+            let latest = coverage.lastDay(before: now)
+            let stopped = latest.flatMap { d in
+                periods.isEmpty || d.adding(days: 1).startMicroseconds >= bounds[periods.count].end ? nil : d
+            }
             return GoalStatus(
                 goal: goal, series: [], current: nil, currentDate: nil, baseline: goal.baseline, progress: nil,
-                forecast: nil, status: .noData, explanation: "no complete \(goal.interval.rawValue) of data yet")
+                forecast: nil, status: .noData,
+                explanation: stopped.map { "no events since \($0)" } ?? "no complete \(interval.rawValue) of data yet",
+                dataUntil: stopped?.description)
         }
+        periods.removeFirst(firstMeasured)
+        measured.removeFirst(firstMeasured)
+        let lastMeasured = lastIndex - firstMeasured
+        // Funnel conversions are looked for up to where the data that covers the last measured period
+        // ends (or now), not into a gap after it.
+        var reach = coverage.overlapping(from: bounds[lastIndex + 1].start, to: bounds[lastIndex + 1].end).upperBound
+        for b in bounds[(lastIndex + 2)...] {
+            let r = coverage.overlapping(from: b.start, to: b.end)
+            guard !r.isEmpty else { break }
+            reach = r.upperBound
+        }
+        let dataEnd = min(now, coverage.days[reach - 1].adding(days: 1).startMicroseconds)
         let scope = QueryScope(
-            from: calendar.start(of: first), to: calendar.start(of: calendar.nextPeriod(last, goal.interval)),
+            from: calendar.start(of: periods[0]),
+            to: calendar.start(of: calendar.nextPeriod(periods[lastMeasured], interval)),
             calendar: calendar, filters: goal.filters)
         let source = GoalSeries(
-            engine: engine, snapshot: snapshot, links: links, scope: scope, periods: periods, dataEnd: dataEnd,
-            budget: budget)
-        let values = try source.values(goal)
-        let series = zip(periods, values).map { GoalStatus.Point(date: $0.description, value: $1) }
+            engine: engine, snapshot: snapshot, links: links, scope: scope, periods: Array(periods[...lastMeasured]),
+            dataEnd: dataEnd, budget: budget)
+        // A period the data does not cover has no value, whatever the query counted there (zero events).
+        var values = try source.values(goal)
+        values += [Double?](repeating: nil, count: periods.count - values.count)
+        let series = periods.indices.map { i in
+            GoalStatus.Point(date: periods[i].description, value: measured[i] ? values[i] : nil)
+        }
         let deadlineIndex = Double(
-            calendar.periodNumber(ofDay: goal.deadline, goal.interval)
-                - calendar.periodNumber(ofDay: first, goal.interval))
-        return status(
+            calendar.periodNumber(ofDay: goal.deadline, interval)
+                - calendar.periodNumber(ofDay: periods[0], interval))
+        var status = status(
             goal, series: series, deadlineIndex: deadlineIndex,
-            deadlineLabel: calendar.periodStart(goal.deadline, goal.interval).description)
+            deadlineLabel: calendar.periodStart(goal.deadline, interval).description)
+        let rangeEnd = calendar.start(of: calendar.nextPeriod(periods[periods.count - 1], interval))
+        let until = coverage.lastDay(before: rangeEnd)
+        status.dataUntil = until?.description
+        // The latest complete periods measured nothing: whatever the earlier ones said, the goal cannot be
+        // judged now (unless its deadline's period was measured: that verdict stands).
+        if lastMeasured < periods.count - 1, Double(lastMeasured) < deadlineIndex, let until {
+            let lastCovered = calendar.start(of: calendar.nextPeriod(periods[lastMeasured], interval))
+            status.status = .noData
+            status.forecast = nil
+            status.explanation =
+                until.adding(days: 1).startMicroseconds >= rangeEnd
+                ? "no complete \(interval.rawValue) of data since \(UTCDay(microseconds: lastCovered - 1))"
+                : "no events since \(until)"
+        }
+        return status
     }
 
     /// Status from a series (index i of the series is x = i); `deadlineIndex` is the deadline period's x.
@@ -145,30 +188,5 @@ package struct GoalEvaluator: Sendable {
             )
         }
         return make(forecast, .offTrack, "the trend misses the target by the deadline")
-    }
-
-    /// The start of the data: the start of the first segment's day or the earliest pending event's day.
-    package static func dataStart(_ snapshot: Snapshot) -> Int64? {
-        var start: Int64?
-        for path in snapshot.segments {
-            if let day = Snapshot.day(ofSegment: path) { start = min(start ?? .max, day.startMicroseconds) }
-        }
-        for event in snapshot.pending {
-            start = min(start ?? .max, UTCDay(microseconds: event.timestamp).startMicroseconds)
-        }
-        return start
-    }
-
-    /// The end of the data: the start of the day after the last segment's day or the latest pending
-    /// event's day (segments are by UTC day, so both are whole days).
-    package static func dataEnd(_ snapshot: Snapshot) -> Int64? {
-        var end: Int64?
-        for path in snapshot.segments {
-            if let day = Snapshot.day(ofSegment: path) { end = max(end ?? .min, day.adding(days: 1).startMicroseconds) }
-        }
-        for event in snapshot.pending {
-            end = max(end ?? .min, UTCDay(microseconds: event.timestamp).adding(days: 1).startMicroseconds)
-        }
-        return end
     }
 }

@@ -14,7 +14,7 @@ package struct GoalStatus: Sendable {
         case atRisk = "at_risk"
         /// Neither meets it (or the deadline has passed without it).
         case offTrack = "off_track"
-        /// No period has a value yet.
+        /// No period has a value yet, or the latest complete periods have no data (no events since a day).
         case noData = "no_data"
     }
 
@@ -55,6 +55,9 @@ package struct GoalStatus: Sendable {
     package var status: State
     /// One sentence on why the status is what it is.
     package var explanation: String
+    /// The last day with events up to the end of the latest complete period (the DATE of `no_data`'s
+    /// "no events since DATE"); nil without any.
+    package var dataUntil: String? = nil
 
     package var json: JSONValue {
         func number(_ x: Double?) -> JSONValue {
@@ -79,6 +82,7 @@ package struct GoalStatus: Sendable {
             ("deadline", .string(goal.deadline.description)),
             ("current", number(current)), ("current_date", text(currentDate)), ("progress", number(progress)),
             ("forecast", forecastJSON), ("status", .string(status.rawValue)), ("explanation", .string(explanation)),
+            ("data_until", text(dataUntil)),
             ("series", .array(series.map { .object([("date", .string($0.date)), ("value", number($0.value))]) })),
         ])
     }

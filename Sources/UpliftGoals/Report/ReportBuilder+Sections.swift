@@ -46,7 +46,7 @@ extension ReportBuilder {
                                 ChartBlock(
                                     svg: FunnelChart.svg(input), table: FunnelChart.table(input),
                                     caption:
-                                        "From \(UTCDay(microseconds: range.from)) to \(UTCDay(microseconds: range.to)); conversion and drop-off between steps."
+                                        "From \(calendar.localDay(of: range.from)) to \(calendar.localDay(of: range.to - 1)); conversion and drop-off between steps."
                                 ))
                         ]))
         }
@@ -131,6 +131,7 @@ extension ReportBuilder {
                         caption: "Relative lift vs control, \(result.method), \(result.correction.rawValue)-corrected.")
                 ))
             for reason in result.decision.reasons { blocks.append(.paragraph(reason)) }
+            for note in differences(definition, document) { blocks.append(.paragraph(note)) }
             out.append(ReportSection(kind: .other(id: id), heading: heading, blocks: blocks))
         }
         return out
@@ -147,7 +148,7 @@ extension ReportBuilder {
             let result = try engine.feedback(
                 FeedbackQuery(
                     scope: scope, feature: reference.feature, survey: reference.survey,
-                    interval: .week, comments: comments), snapshot: snapshot, links: links, budget: budget)
+                    interval: .week, comments: comments * 4), snapshot: snapshot, links: links, budget: budget)
             let total = result.total
             let nps = document.goals.contains { $0.metric == .nps } || total.csatResponses == 0
             let counts = nps ? total.npsScores : total.csatScores
@@ -178,7 +179,7 @@ extension ReportBuilder {
             let input = FeedbackInput(
                 id: id, title: (nps ? "NPS: " : "CSAT: ") + name, scale: nps ? .nps : .csat, counts: counts,
                 trend: trend)
-            let recent = result.groups.flatMap(\.comments).sorted { $0.time > $1.time }.prefix(comments)
+            let recent = Self.grouped(result.groups.flatMap(\.comments)).prefix(comments)
             var blocks = goalLinks(document) { g in
                 (g.metric == .nps || g.metric == .csat)
                     && (reference.survey == nil || g.survey == nil || g.survey == reference.survey)
@@ -187,17 +188,81 @@ extension ReportBuilder {
                 .chart(
                     ChartBlock(
                         svg: FeedbackChart.svg(input), table: FeedbackChart.table(input),
-                        caption: "\(total.responses) responses; weekly score.")))
+                        caption:
+                            "\(ValueUnit.count.format(Double(total.responses))) answers from "
+                            + "\(ValueUnit.count.format(Double(total.respondents))) respondents; the score counts each "
+                            + "respondent's latest answer; weekly score.")))
             if !recent.isEmpty {
                 blocks.append(
                     .comments(
                         recent.map { c in
-                            FeedbackComment(
+                            let days = c.first == c.last ? c.last : "\(c.first) to \(c.last)"
+                            return FeedbackComment(
                                 score: c.score.map { ValueUnit.number.format($0) } ?? "–", text: c.text,
-                                meta: String(c.time.prefix(10)))
+                                meta: c.count == 1 ? days : "\(c.count) times, \(days)")
                         }))
             }
             out.append(ReportSection(kind: .other(id: id), heading: "Feedback: " + name, blocks: blocks))
+        }
+        return out
+    }
+
+    /// A comment as the report lists it: identical texts once, with how many times and over which days they
+    /// were written (the latest score shown), most recent first. People do write the same short comment:
+    /// listing it three times on one day would crowd out the others.
+    struct CommentGroup: Equatable {
+        var text: String
+        var score: Double?
+        var count: Int
+        var first: String
+        var last: String
+    }
+
+    static func grouped(_ comments: [FeedbackResult.Comment]) -> [CommentGroup] {
+        var groups: [CommentGroup] = []
+        var index: [String: Int] = [:]
+        for c in comments.sorted(by: { $0.time > $1.time }) {
+            let day = String(c.time.prefix(10))
+            if let i = index[c.text] {
+                groups[i].count += 1
+                groups[i].first = day
+            } else {
+                index[c.text] = groups.count
+                groups.append(CommentGroup(text: c.text, score: c.score, count: 1, first: day, last: day))
+            }
+        }
+        return groups
+    }
+
+    /// One sentence per guardrail whose event a goal of the PR/FAQ counts: the guardrail compares the
+    /// persons each variant exposes, the goal follows everyone's events per period, so "no guardrail got
+    /// worse" beside a goal whose count rises is not a contradiction, and the report says why.
+    func differences(_ definition: ExperimentDefinition, _ document: PrfaqDocument) -> [String] {
+        var out: [String] = []
+        for metric in definition.guardrails where metric.kind != .funnel && metric.kind != .ratio {
+            let event = metric.measure.event
+            for goal in document.goals where goal.event == event {
+                let window = metric.window.map { " within \($0.description) of" } ?? " after"
+                let measured =
+                    metric.kind == .proportion
+                    ? "the share of exposed persons with at least one \(event) event\(window) their exposure"
+                    : (metric.measure.property.map { "the \($0.description) of \(event) events" } ?? "\(event) events")
+                        + " per exposed person\(window) their exposure"
+                let filters =
+                    metric.measure.filters.isEmpty
+                    ? "" : " (where \(metric.measure.filters.map(\.description).joined(separator: ", ")))"
+                let goalFilters =
+                    goal.filters.isEmpty ? "" : " (where \(goal.filters.map(\.description).joined(separator: ", ")))"
+                let counts = [Goal.Metric.events, .uniquePersons, .propertySum].contains(goal.metric)
+                out.append(
+                    "Guardrail \(metric.id) is \(measured)\(filters), variant against control; goal "
+                        + "“\(goal.title ?? goal.id)” is \(Self.adjective(goal.interval).lowercased()) "
+                        + "\(Self.metricName(goal).lowercased())\(goalFilters) of everyone. They measure different "
+                        + "things: the guardrail says whether a variant makes it worse for the people it exposes, "
+                        + (counts
+                            ? "not whether the goal's count falls (a count also grows with traffic)."
+                            : "not where the goal's value goes."))
+            }
         }
         return out
     }

@@ -41,11 +41,13 @@ package struct ReportBuilder: Sendable {
     func page(_ document: PrfaqDocument, snapshot: Snapshot, now: Int64) throws(UpliftError) -> ReportPage {
         let statuses = try GoalEvaluator(engine: engine, links: links, calendar: calendar, budget: budget).evaluate(
             document, snapshot: snapshot, now: now)
-        let dataEnd = min(GoalEvaluator.dataEnd(snapshot) ?? now, now)
-        // Funnels, experiments and feedback cover launch − 28 days up to the data's end.
+        let coverage = DataCoverage(snapshot)
+        let dataEnd = min(coverage.end ?? now, now)
+        // Funnels, experiments and feedback cover launch − 28 days up to the data's end, and start no
+        // earlier than the data does (a footer "from" a day before the first event would say otherwise).
+        let to = max(dataEnd, calendar.start(of: document.launch))
         let range = (
-            from: calendar.start(of: document.launch.adding(days: -28)),
-            to: max(dataEnd, calendar.start(of: document.launch))
+            from: min(to, max(calendar.start(of: document.launch.adding(days: -28)), coverage.start ?? 0)), to: to
         )
         var sections: [ReportSection] = []
         if !document.body.trimmingSpaces.isEmpty {
@@ -58,7 +60,8 @@ package struct ReportBuilder: Sendable {
         sections += try funnelSections(document, range: range, snapshot: snapshot)
         sections += try experimentSections(document, range: range, snapshot: snapshot)
         sections += try feedbackSections(document, range: range, snapshot: snapshot)
-        let asOf = UTCDay(microseconds: dataEnd)
+        // The last day the data reaches (`dataEnd` is the start of the day after it).
+        let asOf = UTCDay(microseconds: dataEnd - 1)
         return ReportPage(
             title: document.title + " — PR/FAQ report",
             subtitle:
@@ -74,10 +77,14 @@ package struct ReportBuilder: Sendable {
             "forecast " + unit.format(f.value)
                 + (f.low.flatMap { l in f.high.map { " (\(unit.format(l))–\(unit.format($0)))" } } ?? "")
         }
+        // A goal without recent data says so where the forecast would be, as the API's explanation does.
+        let stale = s.status == .noData && s.current != nil
         return GoalSummary(
             id: s.goal.id, title: s.goal.title ?? s.goal.id, status: Self.badge(s.status),
-            current: s.current.map(unit.format) ?? "–",
-            target: "\(unit.format(s.goal.target)) by \(s.goal.deadline)", note: note)
+            current: s.current.map(unit.format).map { v in
+                stale ? s.currentDate.map { "\(v) (\(s.goal.interval.rawValue) of \($0))" } ?? v : v
+            } ?? "–",
+            target: "\(unit.format(s.goal.target)) by \(s.goal.deadline)", note: stale ? s.explanation : note)
     }
 
     func goalSection(_ s: GoalStatus) -> ReportSection {

@@ -71,52 +71,68 @@ enum ChartFrame {
         case square(color: String)
     }
 
-    /// A horizontal legend at `y`, starting at `x`; returns nothing, advances by each label.
-    /// One row of swatches and labels from `x`. Labels are shortened (longest first, with "…") so the
-    /// row ends before the chart's right edge; the full label stays in a tooltip.
-    static func legend(_ w: inout SVGWriter, x: Double, y: Double, items: [(Swatch, String)]) {
+    /// The legend from `x` on the row at `y`: swatches and labels left to right, wrapping onto more rows
+    /// (18 px apart) rather than shortening a label; a label wider than a whole row breaks between words.
+    /// Returns the baseline of its last row, so a chart can start its plot below it.
+    @discardableResult
+    static func legend(_ w: inout SVGWriter, x: Double, y: Double, items: [(Swatch, String)]) -> Double {
         // Approximate text width: 7.4 px per character at 12.5 px (DejaVu Sans, the widest common fallback).
         let perCharacter = 7.4
         let swatchWidth = 28.0
         let gap = 16.0
-        var lengths = items.map(\.1.count)
-        func total() -> Double { lengths.reduce(0) { $0 + swatchWidth + Double($1) * perCharacter + gap } }
-        while x + total() > width - 8, let longest = lengths.indices.max(by: { lengths[$0] < lengths[$1] }),
-            lengths[longest] > 12
-        {
-            lengths[longest] -= 1
-        }
+        let rowHeight = 18.0
+        let right = width - 8
         var cx = x
+        var cy = y
         w.open("g", [("class", "legend"), ("font-size", "12.5")])
-        for ((swatch, text), length) in zip(items, lengths) {
+        for (swatch, text) in items {
+            let lines = wrap(text, characters: max(8, Int((right - x - swatchWidth) / perCharacter)))
+            let itemWidth = swatchWidth + Double(lines.map(\.count).max() ?? 0) * perCharacter
+            if cx > x, cx + itemWidth > right {
+                cx = x
+                cy += rowHeight
+            }
             switch swatch {
             case .line(let color, let dash):
                 var attrs = [("stroke", color), ("stroke-width", "2.5")]
                 if let dash { attrs.append(("stroke-dasharray", dash)) }
-                w.line(x1: cx, y1: y - 4, x2: cx + 22, y2: y - 4, attrs)
+                w.line(x1: cx, y1: cy - 4, x2: cx + 22, y2: cy - 4, attrs)
             case .band(let color):
-                w.rect(x: cx, y: y - 11, width: 22, height: 12, [("fill", color), ("fill-opacity", "0.35")])
+                w.rect(x: cx, y: cy - 11, width: 22, height: 12, [("fill", color), ("fill-opacity", "0.35")])
             case .dot(let color, let hollow):
                 w.empty(
                     "circle",
                     [
-                        ("cx", Num.coord(cx + 11)), ("cy", Num.coord(y - 4)), ("r", "5"),
+                        ("cx", Num.coord(cx + 11)), ("cy", Num.coord(cy - 4)), ("r", "5"),
                         ("fill", hollow ? "#FFFFFF" : color), ("stroke", color), ("stroke-width", "2"),
                     ])
             case .square(let color):
-                w.rect(x: cx + 5, y: y - 10, width: 12, height: 12, [("fill", color)])
+                w.rect(x: cx + 5, y: cy - 10, width: 12, height: 12, [("fill", color)])
             }
-            if length < text.count {
-                w.open("g", [])
-                w.element("title", text: text)
-                w.label(x: cx + swatchWidth, y: y, Escape.truncate(text, maxCharacters: length))
-                w.close("g")
-            } else {
-                w.label(x: cx + swatchWidth, y: y, text)
+            for (i, line) in lines.enumerated() {
+                if i > 0 { cy += rowHeight }
+                w.label(x: cx + swatchWidth, y: cy, line)
             }
-            cx += swatchWidth + Double(length) * perCharacter + gap
+            cx = lines.count > 1 ? right : cx + itemWidth + gap
         }
         w.close("g")
+        return cy
+    }
+
+    /// `text` in lines of at most `characters`, broken between words (a word longer than a line gets one
+    /// of its own).
+    static func wrap(_ text: String, characters: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty, line.count + 1 + word.count > characters {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line += line.isEmpty ? String(word) : " " + word
+            }
+        }
+        return lines + [line]
     }
 
     /// Horizontal grid lines and y tick labels for a linear scale.

@@ -21,7 +21,8 @@ package struct FeedbackInput: Sendable {
     package var id: String
     package var title: String
     package var scale: Scale
-    /// Answers per score, lowest score first: 11 entries for NPS, 5 for CSAT.
+    /// Respondents per score (each one's latest answer, as the score counts them), lowest score first:
+    /// 11 entries for NPS, 5 for CSAT.
     package var counts: [Int]
     package var trend: [TrendPoint]
     package init(id: String, title: String, scale: Scale, counts: [Int], trend: [TrendPoint] = []) {
@@ -82,7 +83,7 @@ package enum FeedbackChart {
         let name = input.scale.rawValue.uppercased()
         let names = groupNames(input.scale)
         let subtitle =
-            "\(name) \(headline(input.scale, s.score)) from \(ValueUnit.count.format(Double(s.responses))) answers · "
+            "\(name) \(headline(input.scale, s.score)) from \(ValueUnit.count.format(Double(s.responses))) respondents · "
             + (0..<3).map {
                 "\(ValueUnit.percent.format(s.shares[$0])) \(names[$0].split(separator: " ")[0].lowercased())"
             }
@@ -174,6 +175,6 @@ package enum FeedbackChart {
             input.title
             + (summary(input).map { " · \(input.scale.rawValue.uppercased()) \(headline(input.scale, $0.score))" } ?? "")
         return DataTable.render(
-            caption: caption, headers: ["Score", "Answers", "Group"], rows: rows, numericColumns: [1])
+            caption: caption, headers: ["Score", "Respondents", "Group"], rows: rows, numericColumns: [1])
     }
 }

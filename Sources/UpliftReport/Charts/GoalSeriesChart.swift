@@ -90,10 +90,7 @@ package enum GoalSeriesChart {
 
         let left = 72.0
         let right = ChartFrame.width - 28
-        let top = 78.0
         let bottom = height - 42
-        func px(_ d: UTCDay) -> Double { x.position(d, from: left, to: right) }
-        func py(_ v: Double) -> Double { y.position(v, from: bottom, to: top) }
 
         var w = SVGWriter()
         let allZero = points.allSatisfy { $0.value == 0 }
@@ -108,7 +105,12 @@ package enum GoalSeriesChart {
         if baseline != nil { legend.append((.line(color: Palette.grey, dash: "2 4"), "Baseline")) }
         if !forecast.isEmpty { legend.append((.band(color: Palette.skyBlue), "Forecast interval")) }
         if input.deadline != nil { legend.append((.line(color: Palette.vermillion, dash: "3 3"), "Deadline")) }
-        ChartFrame.legend(&w, x: 16, y: 64, items: legend)
+        // The plot starts below the legend, however many rows its labels need (they are never cut short).
+        // (A second row needs more room: the target's label sits just above the plot's top.)
+        let legendEnd = ChartFrame.legend(&w, x: 16, y: 64, items: legend)
+        let top = legendEnd > 64 ? legendEnd + 26 : 78.0
+        func px(_ d: UTCDay) -> Double { x.position(d, from: left, to: right) }
+        func py(_ v: Double) -> Double { y.position(v, from: bottom, to: top) }
 
         ChartFrame.yAxis(&w, scale: y, unit: input.unit, left: left, right: right, top: top, bottom: bottom)
         w.open("g", [("class", "axis x-axis"), ("font-size", "12"), ("fill", Palette.grey)])

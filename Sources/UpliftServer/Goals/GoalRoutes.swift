@@ -103,18 +103,19 @@ struct GoalRoutes: Sendable {
                     ("file", .string((document.path as NSString).lastPathComponent)),
                 ])
             ))
-        members.append(("report", .string("/v1/reports/\(document.id)#\(ReportPage.goalAnchor(id))")))
+        // The report as of the same `now`: without it, the link would show the report as of today.
+        members.append(
+            ("report", .string("/v1/reports/\(document.id)\(Self.nowQuery(request))#\(ReportPage.goalAnchor(id))")))
         return Self.json(.object(members))
     }
 
     func index(_ request: Request) async throws(UpliftError) -> Response {
         let (project, dashboards) = try await open(request)
         // The reports are as of the index's `now`, when it has one (checked like the reports check it).
-        var query = ""
-        if let now = request.uri.queryParameters.get("now") {
+        if request.uri.queryParameters.get("now") != nil {
             _ = try instant(request, timeZone: try await queries.context(project).timeZone)
-            query = "?now=" + (now.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "")
         }
+        let query = Self.nowQuery(request)
         // Relative links, so they also work behind a path prefix: from /v1/reports, "reports/x" is
         // /v1/reports/x; from /v1/reports/ (the same route), "x" is.
         let folder = request.uri.path.hasSuffix("/") ? "" : "reports/"
@@ -122,6 +123,13 @@ struct GoalRoutes: Sendable {
             ReportIndex.Entry(file: folder + d.id + query, title: d.title, owner: d.owner, goals: d.goals.count)
         }
         return Self.html(ReportIndex.html(entries))
+    }
+
+    /// `?now=…` as the request gave it (percent-encoded again), or nothing: every link a goal route answers
+    /// carries the `now` it was asked with.
+    static func nowQuery(_ request: Request) -> String {
+        guard let now = request.uri.queryParameters.get("now") else { return "" }
+        return "?now=" + (now.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")
     }
 
     /// What a query value keeps unencoded (RFC 3986 unreserved, plus `:` of a time): `+` of an offset is encoded.

@@ -45,7 +45,9 @@ package struct GoalEvaluator: Sendable {
     {
         var out: [GoalStatus] = []
         for goal in document.goals {
-            out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now))
+            var status = try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now)
+            status.warnings = try engine.warnings(events: goal.eventNames, snapshot: snapshot, budget: budget)
+            out.append(status)
         }
         return out
     }

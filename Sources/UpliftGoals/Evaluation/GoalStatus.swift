@@ -1,5 +1,5 @@
 import Foundation
-import UpliftAnalysis
+package import UpliftAnalysis
 package import UpliftModel
 
 /// Where a goal stands: its series, current value, progress from the baseline, the forecast to the
@@ -55,6 +55,8 @@ package struct GoalStatus: Sendable {
     package var status: State
     /// One sentence on why the status is what it is.
     package var explanation: String
+    /// Events the goal names that the project never had (its values then read as zeros or no data).
+    package var warnings: [QueryWarning] = []
 
     package var json: JSONValue {
         func number(_ x: Double?) -> JSONValue {
@@ -80,7 +82,7 @@ package struct GoalStatus: Sendable {
             ("current", number(current)), ("current_date", text(currentDate)), ("progress", number(progress)),
             ("forecast", forecastJSON), ("status", .string(status.rawValue)), ("explanation", .string(explanation)),
             ("series", .array(series.map { .object([("date", .string($0.date)), ("value", number($0.value))]) })),
-        ])
+        ]).adding(warnings: warnings)
     }
 }
 

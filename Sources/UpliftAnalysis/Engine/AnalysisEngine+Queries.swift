@@ -5,15 +5,13 @@ package import UpliftStorage
 /// catalog's person links, applied at query time); ids not in it are their own person.
 /// These run on the calling thread plus one worker per core: call them off the event loop. A
 /// `budget` stops them early (`query_timeout`, `query_cancelled`) when its query should end.
-/// Every answer marks its partial periods (`QueryScope.isPartial`).
+/// Every answer marks its partial periods (`QueryScope.isPartial`; funnels as they count them).
 extension AnalysisEngine {
     package func funnel(
         _ query: FunnelQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> FunnelResult {
-        var result = FunnelEngine.compute(
+        FunnelEngine.compute(
             try frame(snapshot, links: links, request: FunnelEngine.request(query), budget: budget), query)
-        result.markPartial(query.scope, query.conversionInterval)
-        return result
     }
 
     package func trend(

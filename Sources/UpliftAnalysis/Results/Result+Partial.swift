@@ -29,14 +29,6 @@ extension LifecycleResult {
     }
 }
 
-extension FunnelResult {
-    mutating func markPartial(_ scope: QueryScope, _ interval: Interval) {
-        for i in conversionOverTime.indices {
-            conversionOverTime[i].partial = scope.isPartial(label: conversionOverTime[i].date, interval)
-        }
-    }
-}
-
 extension FeedbackResult {
     mutating func markPartial(_ scope: QueryScope, _ interval: Interval) {
         let labels = Set(groups.flatMap { $0.series.map(\.date) })

@@ -25,7 +25,10 @@ extension ExperimentCommand {
         var definition: String?
         @Option(help: ArgumentHelp("Start of the range, inclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
         var from: String?
-        @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
+        @Option(
+            help: ArgumentHelp(
+                "End of the range: YYYY-MM-DD includes that day; a date-time is an exclusive instant.",
+                valueName: "date"))
         var to: String?
         @Option(help: ArgumentHelp("IANA time zone of the dates; defaults to the project's.", valueName: "zone"))
         var timeZone: String?

@@ -16,7 +16,9 @@ struct QueryScopeOptions: ParsableArguments {
         help: ArgumentHelp(
             "Start of the range, inclusive: YYYY-MM-DD (local midnight) or a date-time.", valueName: "date"))
     var from: String
-    @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "End of the range: YYYY-MM-DD includes that day; a date-time is an exclusive instant.", valueName: "date"))
     var to: String
     @Option(
         name: .customLong("where"),

@@ -48,7 +48,8 @@ extension AnalysisEngine {
         var result: AdoptionResult
         switch query.window {
         case .calendar(let interval):
-            result = AdoptionEngine.calendarWindows(try frame(snapshot, links: links, request: request), query, interval)
+            let frame = try frame(snapshot, links: links, request: request)
+            result = AdoptionEngine.calendarWindows(frame, query, interval)
         case .rolling(let days):
             // Rolling windows need only each person's active days: folded from the rows, no frame.
             let layout = AdoptionEngine.DayLayout(query, days: days)

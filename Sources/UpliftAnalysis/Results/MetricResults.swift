@@ -45,7 +45,9 @@ package struct TrendResult: Sendable, Equatable {
     package var json: JSONValue {
         func points(_ list: [Point]) -> JSONValue {
             .array(
-                list.map { .object([("date", .string($0.date)), ("value", .double($0.value))] + partialMember($0.partial)) })
+                list.map { p in
+                    .object([("date", .string(p.date)), ("value", .double(p.value))] + partialMember(p.partial))
+                })
         }
         return .object([
             ("series", points(self.points)), ("total", .double(total)),
@@ -330,7 +332,8 @@ package struct FeedbackResult: Sendable, Equatable {
         func group(_ g: Group) -> JSONValue {
             let series = g.series.map {
                 JSONValue.object(
-                    [("date", .string($0.date))] + summary($0.summary) + partialMember(partialPeriods.contains($0.date)))
+                    [("date", .string($0.date))] + summary($0.summary)
+                        + partialMember(partialPeriods.contains($0.date)))
             }
             return .object(
                 [("feature", .string(g.feature)), ("survey", .string(g.survey))] + summary(g.summary)

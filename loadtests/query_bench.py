@@ -191,7 +191,8 @@ def chdb_sql(q, glob, r):
 
 
 def uplift_body(q, r):
-    base = {"from": r.start, "to": r.end}
+    # Uplift reads a date `to` as including that day; the bench's end is exclusive: give it as an instant.
+    base = {"from": r.start, "to": r.end + "T00:00:00Z"}
     if q in FUNNELS:
         return "funnel", {**base, "steps": FUNNELS[q], "window": "7d"}
     if q == "adoption":

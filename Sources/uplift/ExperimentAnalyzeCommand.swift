@@ -25,7 +25,10 @@ extension ExperimentCommand {
         var definition: String?
         @Option(help: ArgumentHelp("Start of the range, inclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
         var from: String?
-        @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
+        @Option(
+            help: ArgumentHelp(
+                "End of the range: YYYY-MM-DD includes that day; a date-time is an exclusive instant.",
+                valueName: "date"))
         var to: String?
         @Option(help: ArgumentHelp("IANA time zone of the dates; defaults to the project's.", valueName: "zone"))
         var timeZone: String?
@@ -79,10 +82,14 @@ extension ExperimentCommand {
                 let range = try query.range(of: resolved, now: Timestamp.now())
                 let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
                 // One analysis, then exit: a cache would only cost memory.
+                let engine = AnalysisEngine(cacheBytes: 0)
                 let result = try ExperimentAnalysis.run(
                     resolved, from: range.from, to: range.to, snapshot: snapshot, links: links,
-                    engine: AnalysisEngine(cacheBytes: 0), correction: query.correction)
-                Console.line(output.json ? result.json.compactText : ExperimentTable.render(result))
+                    engine: engine, correction: query.correction)
+                let warnings = try engine.warnings(events: resolved.eventNames, snapshot: snapshot)
+                printWarnings(warnings, project: slug)
+                Console.line(
+                    output.json ? result.json.adding(warnings: warnings).compactText : ExperimentTable.render(result))
             }
         }
     }

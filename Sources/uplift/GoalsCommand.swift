@@ -53,6 +53,13 @@ struct GoalsCommand: AsyncParsableCommand {
             for document in documents {
                 results.append((document, try evaluator.evaluate(document, snapshot: snapshot, now: instant)))
             }
+            for (document, goals) in results {
+                for goal in goals {
+                    for w in goal.warnings {
+                        Console.error("warning: goal \(goal.goal.id) of \(document.id): " + w.message(project: slug))
+                    }
+                }
+            }
             if output.json {
                 Console.line(
                     JSONValue.object([("prfaqs", .array(results.map { d, goals in d.json(goals: goals) }))]).compactText

@@ -16,7 +16,9 @@ struct QueryScopeOptions: ParsableArguments {
         help: ArgumentHelp(
             "Start of the range, inclusive: YYYY-MM-DD (local midnight) or a date-time.", valueName: "date"))
     var from: String
-    @Option(help: ArgumentHelp("End of the range, exclusive: YYYY-MM-DD or a date-time.", valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            "End of the range: YYYY-MM-DD includes that day; a date-time is an exclusive instant.", valueName: "date"))
     var to: String
     @Option(
         name: .customLong("where"),
@@ -63,24 +65,35 @@ struct QueryInputs {
 }
 
 /// Decodes a query body built from flags with the same `XQuery(json:defaultTimeZone:)` the HTTP
-/// API uses, runs it, and prints the result document (`--json`) or a table.
+/// API uses, runs it, and prints the result document (`--json`) or a table. Each warning (an event
+/// in `events` the project never had) is a line on standard error and, with `--json`, a member of
+/// the document, as the HTTP API answers it.
 func runQuery<Query, Result>(
     _ options: QueryScopeOptions, members: [(String, JSONValue)],
     decode: (JSONValue, String) throws(UpliftError) -> Query,
     run: (AnalysisEngine, Query, Snapshot, [String: String]) throws(UpliftError) -> Result,
+    events: (Query) -> [String] = { _ in [] },
     json: (Result) -> JSONValue, table: (Result) -> String
 ) async throws {
     try await reportingErrors {
         let inputs = try await QueryInputs.load(options)
         let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
         // The command runs one query and exits: a cache would only cost memory.
-        let result = try run(AnalysisEngine(cacheBytes: 0), query, inputs.snapshot, inputs.links)
+        let engine = AnalysisEngine(cacheBytes: 0)
+        let result = try run(engine, query, inputs.snapshot, inputs.links)
+        let warnings = try engine.warnings(events: events(query), snapshot: inputs.snapshot)
+        printWarnings(warnings, project: inputs.snapshot.project)
         if options.output.json {
-            Console.line(json(result).compactText)
+            Console.line(json(result).adding(warnings: warnings).compactText)
         } else {
             Console.line(table(result))
         }
     }
+}
+
+/// One line on standard error per warning: `warning: no event "signedup" in project demo; did you mean …?`
+func printWarnings(_ warnings: [QueryWarning], project: ProjectSlug) {
+    for warning in warnings { Console.error("warning: " + warning.message(project: project)) }
 }
 
 /// `3GiB`, `512MiB`, `64KiB` or a plain number of bytes (also `GB`/`MB`/`KB`, taken as binary units).

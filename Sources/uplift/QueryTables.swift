@@ -20,9 +20,9 @@ enum QueryTables {
         if r.conversionOverTime.contains(where: { $0.entered > 0 }) {
             var t = Table(header: ["period", "entered", "converted", "rate"])
             t.rows = r.conversionOverTime.map {
-                [$0.date, grouped($0.entered), grouped($0.converted), percent($0.rate)]
+                [period($0.date, $0.partial), grouped($0.entered), grouped($0.converted), percent($0.rate)]
             }
-            out.append(t.render())
+            out.append(t.render() + partialNote(r.conversionOverTime.map(\.partial)))
         }
         return out.joined(separator: "\n\n")
     }
@@ -41,9 +41,9 @@ enum QueryTables {
 
     static func trend(_ r: TrendResult) -> String {
         var t = Table(header: ["period", "value"])
-        t.rows = r.points.map { [$0.date, number($0.value)] }
+        t.rows = r.points.map { [period($0.date, $0.partial), number($0.value)] }
         t.rows.append(["total", number(r.total)])
-        var out = [t.render()]
+        var out = [t.render() + partialNote(r.points.map(\.partial))]
         if !r.breakdown.isEmpty {
             var b = Table(header: ["breakdown", "total"])
             b.rows = r.breakdown.map { [$0.isOther ? "(other)" : $0.value ?? "(none)", number($0.total)] }
@@ -53,9 +53,11 @@ enum QueryTables {
     }
 
     static func adoption(_ r: AdoptionResult) -> String {
-        var t = Table(header: ["date", "adopters", "active", "rate"])
-        t.rows = r.series.map { [$0.date, grouped($0.adopters), grouped($0.active), percent($0.rate)] }
-        return t.render()
+        var t = Table(header: ["period", "adopters", "active", "rate"])
+        t.rows = r.series.map {
+            [period($0.date, $0.partial), grouped($0.adopters), grouped($0.active), percent($0.rate)]
+        }
+        return t.render() + partialNote(r.series.map(\.partial))
     }
 
     static func retention(_ r: RetentionResult) -> String {
@@ -63,10 +65,11 @@ enum QueryTables {
         var t = Table(header: ["cohort", "persons"] + (0..<width).map { "+\($0)" })
         for c in r.cohorts {
             t.rows.append(
-                [c.date, grouped(c.persons)] + (0..<width).map { $0 < c.rates.count ? percent(c.rates[$0]) : "" })
+                [period(c.date, c.partial), grouped(c.persons)]
+                    + (0..<width).map { $0 < c.rates.count ? percent(c.rates[$0]) : "" })
         }
         t.rows.append(["average", ""] + (0..<width).map { $0 < r.average.count ? percent(r.average[$0]) : "" })
-        return t.render()
+        return t.render() + partialNote(r.cohorts.map(\.partial))
     }
 
     static func lifecycle(_ r: LifecycleResult) -> String {
@@ -75,12 +78,12 @@ enum QueryTables {
         ])
         t.rows = r.periods.map { p in
             [
-                p.date, grouped(p.new), grouped(p.retained), grouped(p.reactivated), grouped(p.resurrected),
-                grouped(p.dormant),
+                period(p.date, p.partial), grouped(p.new), grouped(p.retained), grouped(p.reactivated),
+                grouped(p.resurrected), grouped(p.dormant),
                 grouped(p.active), p.retentionRate.map(percent) ?? "-",
             ]
         }
-        return t.render()
+        return t.render() + partialNote(r.periods.map(\.partial))
     }
 
     static func feedback(_ r: FeedbackResult) -> String {
@@ -102,6 +105,14 @@ enum QueryTables {
                 }.joined(separator: "\n"))
         }
         return out.joined(separator: "\n\n")
+    }
+
+    /// A period's label, with `*` when it is partial (`partialNote` says what that means).
+    static func period(_ date: String, _ partial: Bool) -> String { partial ? date + " *" : date }
+
+    /// The footnote under a table with partial periods; nothing otherwise.
+    static func partialNote(_ partial: [Bool]) -> String {
+        partial.contains(true) ? "\n* partial period: only partly inside the range, or not over yet" : ""
     }
 
     /// `0.4285` → `42.9%`.

@@ -31,20 +31,24 @@ struct AdoptionTests {
         #expect(later.series.map(\.active) == [1])
     }
 
-    @Test func weekAndMonthPointsAreLastDaysClippedToTheRange() throws {
+    /// A week's or month's point is the window ending on its last day in the range, labelled by
+    /// the period's first day (as every series is); periods cut by the range are partial.
+    @Test func weekAndMonthPointsAreLabelledByTheirStartAndClippedToTheRange() throws {
         let events = [H.event("click", "u1", "2026-03-08T10:00:00Z")]
         // 2026-03-04 is a Wednesday; the range's last day is Thursday 03-19.
         let weeks = try run(
             AdoptionQuery(
                 scope: try H.scope("2026-03-04", "2026-03-20"), feature: "click", window: .rolling(days: 7),
                 interval: .week), events)
-        #expect(weeks.series.map(\.date) == ["2026-03-08", "2026-03-15", "2026-03-19"])
-        #expect(weeks.series.map(\.adopters) == [1, 0, 0])  // 03-15 covers 03-09 … 03-15
+        #expect(weeks.series.map(\.date) == ["2026-03-02", "2026-03-09", "2026-03-16"])
+        #expect(weeks.series.map(\.partial) == [true, false, true])
+        #expect(weeks.series.map(\.adopters) == [1, 0, 0])  // the week of 03-09 covers 03-09 … 03-15
         let months = try run(
             AdoptionQuery(
                 scope: try H.scope("2026-02-10", "2026-04-10"), feature: "click", window: .rolling(days: 28),
                 interval: .month), events)
-        #expect(months.series.map(\.date) == ["2026-02-28", "2026-03-31", "2026-04-09"])
+        #expect(months.series.map(\.date) == ["2026-02-01", "2026-03-01", "2026-04-01"])
+        #expect(months.series.map(\.partial) == [true, false, true])
         #expect(months.series.map(\.adopters) == [0, 1, 0])
     }
 
@@ -89,8 +93,9 @@ struct AdoptionTests {
         let r = try run(q, events)
         #expect(
             r.series == [
-                AdoptionResult.Point(date: "2026-02-01", adopters: 0, active: 1, rate: 0),
-                AdoptionResult.Point(date: "2026-03-01", adopters: 1, active: 1, rate: 1),
+                // Both months are cut by the range: partial, though each point counts its whole month.
+                AdoptionResult.Point(date: "2026-02-01", adopters: 0, active: 1, rate: 0, partial: true),
+                AdoptionResult.Point(date: "2026-03-01", adopters: 1, active: 1, rate: 1, partial: true),
             ])
     }
 }

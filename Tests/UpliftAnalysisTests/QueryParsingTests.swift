@@ -51,8 +51,14 @@ struct QueryParsingTests {
             try funnelFailure(#"{"from":"2026-02-01","to":"2026-01-01","steps":["a","b"]}"#).hasPrefix(
                 "from must be before to"))
         #expect(
-            try funnelFailure(#"{"from":"2026-01-01","to":"2026-01-01","steps":["a","b"]}"#).hasPrefix(
+            try funnelFailure(#"{"from":"2026-01-02","to":"2026-01-01","steps":["a","b"]}"#).hasPrefix(
                 "from must be before to"))
+        // A date `to` includes its day, so a one-day range is from and to the same date; equal instants are empty.
+        #expect(
+            try funnelFailure(#"{"from":"2026-01-01T00:00Z","to":"2026-01-01T00:00Z","steps":["a","b"]}"#).hasPrefix(
+                "from must be before to"))
+        let oneDay = try FunnelQuery(json: json(#"{"from":"2026-01-31","to":"2026-01-31","steps":["a","b"]}"#))
+        #expect(oneDay.scope.to - oneDay.scope.from == 86_400_000_000)
         let many = (0..<21).map { "\"e\($0)\"" }.joined(separator: ",")
         #expect(try funnelFailure(#"{\#(base),"steps":[\#(many)]}"#).hasPrefix("steps must list 2 to 20"))
         #expect(try funnelFailure(#"{\#(base),"steps":["a"]}"#).hasPrefix("steps must list 2 to 20"))

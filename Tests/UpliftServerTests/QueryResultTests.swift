@@ -81,10 +81,21 @@ struct QueryResultTests {
                     key: key)
                 #expect(unknown.status == .ok, "\(unknown.text)")
                 #expect(try unknown.decode(Funnel.self).steps.map(\.persons) == [2, 0])
+                // … but the answer warns that the project never had it.
+                #expect(unknown.text.hasSuffix(#","warnings":[{"code":"unknown_event","event":"never_sent"}]}"#))
+                let misspelt = try await client.post(
+                    "/v1/query/funnel", json: #"{"steps":["signedup","paid"],"from":"2026-03-01","to":"2026-03-08"}"#,
+                    key: key)
+                #expect(misspelt.status == .ok, "\(misspelt.text)")
+                #expect(
+                    misspelt.text.contains(
+                        #""warnings":[{"code":"unknown_event","event":"signedup","did_you_mean":"signed_up"}]"#),
+                    "\(misspelt.text)")
+                #expect(!funnel.text.contains("warnings"), "a correct funnel has no warnings")
 
                 let trend = try await client.post(
                     "/v1/query/trend",
-                    json: #"{"event":"signed_up","measure":"persons","from":"2026-03-01","to":"2026-03-05"}"#, key: key)
+                    json: #"{"event":"signed_up","measure":"persons","from":"2026-03-01","to":"2026-03-04"}"#, key: key)
                 #expect(trend.status == .ok, "\(trend.text)")
                 let t = try trend.decode(Trend.self)
                 #expect(t.series.map(\.date) == ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"])

@@ -55,7 +55,10 @@ struct QueryRouteTests {
     @Test(arguments: [
         ("malformed window", #"{"steps":["a","b"],"from":"2026-03-01","to":"2026-03-08","window":"7x"}"#, "window"),
         ("from after to", #"{"steps":["a","b"],"from":"2026-03-08","to":"2026-03-01"}"#, "from must be before to"),
-        ("from equals to", #"{"steps":["a","b"],"from":"2026-03-08","to":"2026-03-08"}"#, "from must be before to"),
+        (
+            "from equals to", #"{"steps":["a","b"],"from":"2026-03-08T00:00Z","to":"2026-03-08T00:00Z"}"#,
+            "from must be before to"
+        ),
         (
             "21 steps", json(["from": "2026-03-01", "to": "2026-03-08", "steps": (1...21).map { "e\($0)" }]),
             "steps must list 2 to 20"

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from conftest import ROOT, Server, run
 
 SCHEMAS = ROOT / "schemas"
-RANGE = {"from": "2026-03-01", "to": "2026-03-08"}
+RANGE = {"from": "2026-03-01", "to": "2026-03-07"}  # `to` includes its day
 
 # a1 signs up anonymously and is identified as u1, who creates a project 2 h later and exports the
 # next morning; u2 signs up but creates a project only 9 days later (outside a 7-day window); u3
@@ -34,8 +34,8 @@ EVENTS = [
 ]
 
 FUNNEL = {"steps": ["signed_up", "created_project", "exported"], "window": "7d", **RANGE}
-TREND = {"event": "exported", "measure": "persons", "from": "2026-03-01", "to": "2026-03-05"}
-ADOPTION = {"feature": "exported", "window": "7d", "from": "2026-03-04", "to": "2026-03-06"}
+TREND = {"event": "exported", "measure": "persons", "from": "2026-03-01", "to": "2026-03-04"}
+ADOPTION = {"feature": "exported", "window": "7d", "from": "2026-03-04", "to": "2026-03-05"}
 
 
 def schema(kind):

@@ -87,7 +87,7 @@ def duckdb_variants(con, glob):
 def test_per_variant_numbers_and_srm_agree(uplift, workload):
     data, definition, con = workload
     p = run([uplift, "experiment", "analyze", "checkout-redesign", "--definition", str(definition),
-             "--data", str(data), "--project", "demo", "--from", START, "--to", END, "--json"])
+             "--data", str(data), "--project", "demo", "--from", START, "--to", END + "T00:00:00Z", "--json"])
     assert p.returncode == 0, p.stderr
     result = json.loads(p.stdout)
     rows = {r[0]: r[1:] for r in duckdb_variants(con, f"{data}/events/project=demo/*/*.parquet")}

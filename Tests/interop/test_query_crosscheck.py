@@ -64,7 +64,7 @@ def test_uplift_agrees_with_duckdb(uplift, workload, name):
     glob = f"{data}/events/project=demo/*/*.parquet"
     expected = qb.normalize(q, con.execute(qb.duckdb_sql(q, glob, r)).fetchall(), r)
 
-    p = run([uplift, *args, "--data", str(data), "--project", "demo", "--from", START, "--to", END,
+    p = run([uplift, *args, "--data", str(data), "--project", "demo", "--from", START, "--to", END + "T00:00:00Z",
              "--time-zone", "UTC", "--json"])
     assert p.returncode == 0, p.stderr
     got = qb.normalize_uplift(q, qb.json.loads(p.stdout), r)

@@ -5,6 +5,7 @@ package import UpliftStorage
 /// catalog's person links, applied at query time); ids not in it are their own person.
 /// These run on the calling thread plus one worker per core: call them off the event loop. A
 /// `budget` stops them early (`query_timeout`, `query_cancelled`) when its query should end.
+/// Every answer marks its partial periods (`QueryScope.isPartial`; funnels as they count them).
 extension AnalysisEngine {
     package func funnel(
         _ query: FunnelQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
@@ -15,6 +16,14 @@ extension AnalysisEngine {
 
     package func trend(
         _ query: TrendQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
+    ) throws(UpliftError) -> TrendResult {
+        var result = try unmarkedTrend(query, snapshot: snapshot, links: links, budget: budget)
+        result.markPartial(query.scope, query.interval)
+        return result
+    }
+
+    private func unmarkedTrend(
+        _ query: TrendQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget?
     ) throws(UpliftError) -> TrendResult {
         var request = TrendEngine.request(query)
         request.budget = budget
@@ -36,9 +45,11 @@ extension AnalysisEngine {
     ) throws(UpliftError) -> AdoptionResult {
         var request = AdoptionEngine.request(query)
         request.budget = budget
+        var result: AdoptionResult
         switch query.window {
         case .calendar(let interval):
-            return AdoptionEngine.calendarWindows(try frame(snapshot, links: links, request: request), query, interval)
+            let frame = try frame(snapshot, links: links, request: request)
+            result = AdoptionEngine.calendarWindows(frame, query, interval)
         case .rolling(let days):
             // Rolling windows need only each person's active days: folded from the rows, no frame.
             let layout = AdoptionEngine.DayLayout(query, days: days)
@@ -46,28 +57,36 @@ extension AnalysisEngine {
             let bits = try scan(snapshot, links: links, request: request) { codes in
                 AdoptionEngine.DayBits(layout, calendar, personCodes: codes)
             }
-            return AdoptionEngine.rolling(bits, query, layout)
+            result = AdoptionEngine.rolling(bits, query, layout)
         }
+        result.markPartial(query.scope, query.interval)
+        return result
     }
 
     package func retention(
         _ query: RetentionQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> RetentionResult {
-        RetentionEngine.compute(
+        var result = RetentionEngine.compute(
             try frame(snapshot, links: links, request: RetentionEngine.request(query), budget: budget), query)
+        result.markPartial(query.scope, query.interval)
+        return result
     }
 
     package func lifecycle(
         _ query: LifecycleQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> LifecycleResult {
-        LifecycleEngine.compute(
+        var result = LifecycleEngine.compute(
             try frame(snapshot, links: links, request: LifecycleEngine.request(query), budget: budget), query)
+        result.markPartial(query.scope, query.interval)
+        return result
     }
 
     package func feedback(
         _ query: FeedbackQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
     ) throws(UpliftError) -> FeedbackResult {
-        FeedbackEngine.compute(
+        var result = FeedbackEngine.compute(
             try frame(snapshot, links: links, request: FeedbackEngine.request(query), budget: budget), query)
+        result.markPartial(query.scope, query.interval)
+        return result
     }
 }

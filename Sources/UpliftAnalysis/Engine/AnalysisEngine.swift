@@ -20,6 +20,8 @@ package final class AnalysisEngine: Sendable {
         /// The last person map of each project and the links it was made from: the server passes the
         /// same links between changes, so most queries skip remapping every linked id.
         var resolvers: [ProjectSlug: (links: [String: String], resolver: PersonResolver)] = [:]
+        /// Segments whose event names are in their project's dictionary (decoded once, or read for names).
+        var named: Set<String> = []
     }
 
     private struct CachedBlock {
@@ -73,6 +75,7 @@ package final class AnalysisEngine: Sendable {
         }
         for (path, block) in zip(missing, decoded) { found[path] = block }
         remember(Array(zip(missing, decoded)))
+        markNamed(missing)
         var blocks = paths.map { found[$0]! }
         let pending = snapshot.pending.filter { $0.timestamp >= from && $0.timestamp < to }
         if !pending.isEmpty { blocks.append(EventBlock(events: pending, dictionaries: dictionaries)) }
@@ -96,6 +99,17 @@ package final class AnalysisEngine: Sendable {
         }
     }
 
+    /// The segments of a snapshot whose event names the project's dictionary may not hold yet.
+    func unnamedSegments(_ snapshot: Snapshot) -> [String] {
+        state.withLock { s in snapshot.segments.filter { !s.named.contains($0) } }
+    }
+
+    /// Notes that these segments' event names are in their project's dictionary.
+    func markNamed(_ paths: [String]) {
+        guard !paths.isEmpty else { return }
+        state.withLock { s in s.named.formUnion(paths) }
+    }
+
     /// Forgets cached blocks of segments no longer in the project (replaced by compaction).
     package func forget(segmentsNotIn snapshot: Snapshot) {
         let live = Set(snapshot.segments)
@@ -105,6 +119,7 @@ package final class AnalysisEngine: Sendable {
                 s.blocks[path] = nil
                 s.bytes -= c.block.bytes
             }
+            s.named = s.named.filter { !$0.contains(prefix) || live.contains($0) }
         }
     }
 

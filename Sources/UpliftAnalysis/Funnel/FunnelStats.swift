@@ -105,7 +105,8 @@ struct FunnelStats {
         return entered.indices.map { k in
             FunnelResult.Period(
                 date: calendar.label(periodNumber: first + Int64(k), interval), entered: entered[k],
-                converted: converted[k], rate: entered[k] > 0 ? Double(converted[k]) / Double(entered[k]) : 0)
+                converted: converted[k], rate: entered[k] > 0 ? Double(converted[k]) / Double(entered[k]) : 0,
+                partial: query.scope.isPartial(periodNumber: first + Int64(k), interval))
         }
     }
 

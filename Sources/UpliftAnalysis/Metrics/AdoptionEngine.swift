@@ -40,8 +40,10 @@ package enum AdoptionEngine {
         }
     }
 
-    /// Point days of a rolling window: every local day of the range (interval day), or the last
-    /// day of each week (Sunday) / month in the range, plus the range's last day when it is not one.
+    /// Point days of a rolling window: every local day of the range (interval day), or one day per
+    /// week / month of the range: its last day (Sunday, the month's last), or the range's last day
+    /// when the range ends inside it. Each point is labelled by its period's first day, and a
+    /// period cut by the range is partial.
     package static func pointDays(_ query: AdoptionQuery) -> [UTCDay] {
         let calendar = query.scope.calendar
         let first = calendar.localDay(of: query.scope.from)
@@ -171,12 +173,14 @@ package enum AdoptionEngine {
             adopters[k] += adopters[k - 1]
             active[k] += active[k - 1]
         }
+        // A point is labelled by its period's first day, as every series is (`pointDays`).
+        let calendar = query.scope.calendar
         return AdoptionResult(
             series: layout.points.map { day in
                 let k = Int(day.daysSinceEpoch - firstDay)
                 return AdoptionResult.Point(
-                    date: day.description, adopters: adopters[k], active: active[k], rate: ratio(adopters[k], active[k])
-                )
+                    date: calendar.periodStart(day, query.interval).description, adopters: adopters[k],
+                    active: active[k], rate: ratio(adopters[k], active[k]))
             })
     }
 

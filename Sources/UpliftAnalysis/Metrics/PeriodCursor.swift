@@ -63,4 +63,9 @@ package struct PeriodRange {
     package func labels(_ calendar: LocalCalendar, _ interval: Interval) -> [String] {
         (first...last).map { calendar.label(periodNumber: $0, interval) }
     }
+
+    /// Per period, whether it is partial (`QueryScope.isPartial`).
+    package func partial(_ scope: QueryScope, _ interval: Interval) -> [Bool] {
+        (first...last).map { scope.isPartial(periodNumber: $0, interval) }
+    }
 }

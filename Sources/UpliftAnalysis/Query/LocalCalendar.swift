@@ -144,6 +144,24 @@ package struct LocalCalendar: Sendable {
         }
     }
 
+    /// The first and the next period's first instant of period `n` (`periodNumber`).
+    package func bounds(periodNumber n: Int64, _ interval: Interval) -> (start: Int64, end: Int64) {
+        switch interval {
+        case .hour:
+            let day = UTCDay(daysSinceEpoch: n >= 0 ? n / 24 : (n - 23) / 24)
+            let start = start(of: day) + (n - day.daysSinceEpoch * 24) * 3_600_000_000
+            return (start, start + 3_600_000_000)
+        case .day, .week, .month:
+            let first =
+                switch interval {
+                case .week: UTCDay(daysSinceEpoch: n * 7 - 3)
+                case .month: UTCDay(year: 1970 + Int(n / 12), month: Int(n % 12) + 1, day: 1)!
+                default: UTCDay(daysSinceEpoch: n)
+                }
+            return (start(of: first), start(of: nextPeriod(first, interval)))
+        }
+    }
+
     /// The label of a period: `YYYY-MM-DD` of its first day, or `YYYY-MM-DDTHH:00` for hours.
     package func label(periodNumber n: Int64, _ interval: Interval) -> String {
         switch interval {

@@ -4,20 +4,24 @@ package import UpliftModel
 package struct QueryScope: Sendable {
     /// Set when the query names its project (the HTTP API takes it from the read key).
     package var project: ProjectSlug?
-    /// The range, `from` inclusive and `to` exclusive, in microseconds since the epoch.
+    /// The range, `from` inclusive and `to` exclusive, in microseconds since the epoch. A query's
+    /// `to` written as a date includes that day: it is read as the start of the next day.
     package var from: Int64
     package var to: Int64
+    /// When the question is asked: a period holding it is still running (`isPartial`).
+    package var now: Int64
     package var calendar: LocalCalendar
     /// Conditions every counted event must meet.
     package var filters: [PropertyFilter]
 
     package init(
         project: ProjectSlug? = nil, from: Int64, to: Int64, calendar: LocalCalendar = .utc,
-        filters: [PropertyFilter] = []
+        filters: [PropertyFilter] = [], now: Int64 = Timestamp.now()
     ) {
         self.project = project
         self.from = from
         self.to = to
+        self.now = now
         self.calendar = calendar
         self.filters = filters
     }
@@ -31,13 +35,41 @@ package struct QueryScope: Sendable {
         }
         calendar = try LocalCalendar(timeZone: try f.string("time_zone") ?? defaultTimeZone, field: f.name("time_zone"))
         from = try Self.instant(try f.requiredString("from"), field: f.name("from"), calendar: calendar)
-        to = try Self.instant(try f.requiredString("to"), field: f.name("to"), calendar: calendar)
+        to = try Self.end(try f.requiredString("to"), field: f.name("to"), calendar: calendar)
         guard from < to else {
             throw UpliftError(
                 .invalidInput,
-                "\(f.name("from")) must be before \(f.name("to")) (the range is from inclusive, to exclusive)")
+                "\(f.name("from")) must be before \(f.name("to")) (a date includes its whole day; a date-time is an instant: from inclusive, to exclusive)"
+            )
         }
         filters = try f.filters("where")
+        now = Timestamp.now()
+    }
+
+    /// The end of a range: a date (`2026-01-31`) includes that whole local day, so the range ends at
+    /// the next local midnight (a user asking for January writes the 31st); a date-time is that
+    /// instant, exclusive.
+    package static func end(_ text: String, field: String, calendar: LocalCalendar) throws(UpliftError) -> Int64 {
+        let instant = try instant(text, field: field, calendar: calendar)
+        guard let day = UTCDay(text) else { return instant }
+        return calendar.start(of: day.adding(days: 1))
+    }
+
+    /// Whether period `n` (`LocalCalendar.periodNumber`) is partial: it starts before `from`, ends
+    /// after `to`, or has not ended by `now` (still running, or not yet begun). Every series marks
+    /// such periods `"partial": true`.
+    package func isPartial(periodNumber n: Int64, _ interval: Interval) -> Bool {
+        let (start, end) = calendar.bounds(periodNumber: n, interval)
+        return start < from || end > min(to, now)
+    }
+
+    /// `isPartial` of the period labelled `label` (`LocalCalendar.label`: its first day, or hour).
+    package func isPartial(label: String, _ interval: Interval) -> Bool {
+        guard let day = UTCDay(String(label.prefix(10))) else { return false }
+        if interval == .hour, let hour = Int64(label.dropFirst(11).prefix(2)) {
+            return isPartial(periodNumber: day.daysSinceEpoch * 24 + hour, .hour)
+        }
+        return isPartial(periodNumber: calendar.periodNumber(ofDay: day, interval), interval)
     }
 
     /// A date (`2026-01-31`, local midnight) or a date-time (`2026-01-31T12:00:00`, local time; with

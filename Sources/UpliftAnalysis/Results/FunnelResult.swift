@@ -39,6 +39,8 @@ package struct FunnelResult: Sendable, Equatable {
         package var entered: Int
         package var converted: Int
         package var rate: Double
+        /// The period is only partly inside the range, or not over yet (`QueryScope.isPartial`).
+        package var partial = false
     }
 
     /// Persons who completed the funnel, by seconds from step 1 to the last step.
@@ -94,7 +96,7 @@ package struct FunnelResult: Sendable, Equatable {
                         .object([
                             ("date", .string(p.date)), ("entered", .int(p.entered)), ("converted", .int(p.converted)),
                             ("rate", .double(p.rate)),
-                        ])
+                        ] + partialMember(p.partial))
                     })
             ),
             (

@@ -9,13 +9,17 @@ package struct TrendResult: Sendable, Equatable {
     }
 
     package struct Point: Sendable, Equatable {
-        package init(date: String, value: Double) {
+        package init(date: String, value: Double, partial: Bool = false) {
             self.date = date
             self.value = value
+            self.partial = partial
         }
 
+        /// The period's first day (its first hour for hourly series).
         package var date: String
         package var value: Double
+        /// The period is only partly inside the range, or not over yet (`QueryScope.isPartial`).
+        package var partial: Bool
     }
 
     package struct Series: Sendable, Equatable {
@@ -40,7 +44,10 @@ package struct TrendResult: Sendable, Equatable {
 
     package var json: JSONValue {
         func points(_ list: [Point]) -> JSONValue {
-            .array(list.map { .object([("date", .string($0.date)), ("value", .double($0.value))]) })
+            .array(
+                list.map { p in
+                    .object([("date", .string(p.date)), ("value", .double(p.value))] + partialMember(p.partial))
+                })
         }
         return .object([
             ("series", points(self.points)), ("total", .double(total)),
@@ -63,18 +70,22 @@ package struct AdoptionResult: Sendable, Equatable {
     package init(series: [Point]) { self.series = series }
 
     package struct Point: Sendable, Equatable {
-        package init(date: String, adopters: Int, active: Int, rate: Double) {
+        package init(date: String, adopters: Int, active: Int, rate: Double, partial: Bool = false) {
             self.date = date
             self.adopters = adopters
             self.active = active
             self.rate = rate
+            self.partial = partial
         }
 
-        /// The last local day the point's window covers (rolling) or the period's first day (calendar).
+        /// The first day of the point's period (a day, week or month). A rolling window's point is the
+        /// window ending on the period's last day in the range.
         package var date: String
         package var adopters: Int
         package var active: Int
         package var rate: Double
+        /// The period is only partly inside the range, or not over yet (`QueryScope.isPartial`).
+        package var partial: Bool
     }
 
     package var series: [Point]
@@ -88,7 +99,7 @@ package struct AdoptionResult: Sendable, Equatable {
                         .object([
                             ("date", .string(p.date)), ("adopters", .int(p.adopters)), ("active", .int(p.active)),
                             ("rate", .double(p.rate)),
-                        ])
+                        ] + partialMember(p.partial))
                     })
             )
         ])
@@ -103,11 +114,12 @@ package struct RetentionResult: Sendable, Equatable {
     }
 
     package struct Cohort: Sendable, Equatable {
-        package init(date: String, persons: Int, retained: [Int], rates: [Double]) {
+        package init(date: String, persons: Int, retained: [Int], rates: [Double], partial: Bool = false) {
             self.date = date
             self.persons = persons
             self.retained = retained
             self.rates = rates
+            self.partial = partial
         }
 
         /// First day of the cohort's period.
@@ -117,6 +129,8 @@ package struct RetentionResult: Sendable, Equatable {
         /// cohort's period; `retained[0] == persons`. Only periods that started before the range's end.
         package var retained: [Int]
         package var rates: [Double]
+        /// The cohort's period is only partly inside the range, or not over yet (`QueryScope.isPartial`).
+        package var partial: Bool
     }
 
     package var cohorts: [Cohort]
@@ -133,7 +147,7 @@ package struct RetentionResult: Sendable, Equatable {
                             ("date", .string(c.date)), ("persons", .int(c.persons)),
                             ("retained", .array(c.retained.map { .int($0) })),
                             ("rates", .array(c.rates.map { .double($0) })),
-                        ])
+                        ] + partialMember(c.partial))
                     })
             ),
             ("average", .array(average.map { .double($0) })),
@@ -148,8 +162,9 @@ package struct LifecycleResult: Sendable, Equatable {
     package struct Period: Sendable, Equatable {
         package init(
             date: String, new: Int, retained: Int, reactivated: Int, resurrected: Int, dormant: Int, active: Int,
-            retentionRate: Double?
+            retentionRate: Double?, partial: Bool = false
         ) {
+            self.partial = partial
             self.date = date
             self.new = new
             self.retained = retained
@@ -174,6 +189,8 @@ package struct LifecycleResult: Sendable, Equatable {
         package var active: Int
         /// Current-user retention rate: retained ÷ persons active the previous period (nil when none were).
         package var retentionRate: Double?
+        /// The period is only partly inside the range, or not over yet (`QueryScope.isPartial`).
+        package var partial: Bool
     }
 
     package var periods: [Period]
@@ -189,7 +206,7 @@ package struct LifecycleResult: Sendable, Equatable {
                             ("reactivated", .int(p.reactivated)), ("resurrected", .int(p.resurrected)),
                             ("dormant", .int(p.dormant)),
                             ("active", .int(p.active)), ("retention_rate", .double(p.retentionRate)),
-                        ])
+                        ] + partialMember(p.partial))
                     })
             )
         ])
@@ -291,6 +308,9 @@ package struct FeedbackResult: Sendable, Equatable {
     /// Groups left out of `groups` to bound the answer (`FeedbackQuery.maxGroups`): the ones with the
     /// fewest responses. Their answers still count in `total`.
     package var groupsOmitted = 0
+    /// Labels of the series' periods that are only partly inside the range or not over yet
+    /// (`QueryScope.isPartial`); their entries say `"partial": true`.
+    package var partialPeriods: Set<String> = []
 
     package var json: JSONValue {
         func summary(_ s: Summary) -> [(String, JSONValue)] {
@@ -310,7 +330,11 @@ package struct FeedbackResult: Sendable, Equatable {
             ])
         }
         func group(_ g: Group) -> JSONValue {
-            let series = g.series.map { JSONValue.object([("date", .string($0.date))] + summary($0.summary)) }
+            let series = g.series.map {
+                JSONValue.object(
+                    [("date", .string($0.date))] + summary($0.summary)
+                        + partialMember(partialPeriods.contains($0.date)))
+            }
             return .object(
                 [("feature", .string(g.feature)), ("survey", .string(g.survey))] + summary(g.summary)
                     + [("series", .array(series)), ("comments", .array(g.comments.map(comment)))])

@@ -54,7 +54,7 @@ package struct ExperimentQuery: Sendable {
             try QueryScope.instant(text, field: "from", calendar: calendar)
         }
         to = try f.string("to").map { (text) throws(UpliftError) in
-            try QueryScope.instant(text, field: "to", calendar: calendar)
+            try QueryScope.end(text, field: "to", calendar: calendar)
         }
         correction = try f.choice("correction", MultipleTestingCorrection.self) ?? .holm
         try f.finish()
@@ -71,7 +71,10 @@ package struct ExperimentQuery: Sendable {
         }
         let to = to ?? definition.stop ?? (now + 1)
         guard from < to else {
-            throw UpliftError(.invalidInput, "from must be before to (the range is from inclusive, to exclusive)")
+            throw UpliftError(
+                .invalidInput,
+                "from must be before to (a date includes its whole day; a date-time is an instant: from inclusive, to exclusive)"
+            )
         }
         return (from, to)
     }

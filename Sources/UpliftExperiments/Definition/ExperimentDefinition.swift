@@ -168,3 +168,13 @@ package struct MetricDefinition: Sendable, Hashable {
         self.direction = direction
     }
 }
+
+extension ExperimentDefinition {
+    /// Every event the analysis reads: the exposure, then each metric's and guardrail's events.
+    package var eventNames: [String] {
+        [exposure.event]
+            + (metrics + guardrails).flatMap { m in
+                [m.measure.event] + (m.denominator.map { [$0.event] } ?? []) + m.steps.map(\.event)
+            }
+    }
+}

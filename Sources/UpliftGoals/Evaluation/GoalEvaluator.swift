@@ -47,7 +47,9 @@ package struct GoalEvaluator: Sendable {
         var out: [GoalStatus] = []
         let coverage = DataCoverage(snapshot)
         for goal in document.goals {
-            out.append(try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now, coverage: coverage))
+            var status = try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now, coverage: coverage)
+            status.warnings = try engine.warnings(events: goal.eventNames, snapshot: snapshot, budget: budget)
+            out.append(status)
         }
         return out
     }

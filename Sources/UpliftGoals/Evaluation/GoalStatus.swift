@@ -1,5 +1,5 @@
 import Foundation
-import UpliftAnalysis
+package import UpliftAnalysis
 package import UpliftModel
 
 /// Where a goal stands: its series, current value, progress from the baseline, the forecast to the
@@ -58,6 +58,8 @@ package struct GoalStatus: Sendable {
     /// The last day with events up to the end of the latest complete period (the DATE of `no_data`'s
     /// "no events since DATE"); nil without any.
     package var dataUntil: String? = nil
+    /// Events the goal names that the project never had (its values then read as zeros or no data).
+    package var warnings: [QueryWarning] = []
 
     package var json: JSONValue {
         func number(_ x: Double?) -> JSONValue {
@@ -84,7 +86,7 @@ package struct GoalStatus: Sendable {
             ("forecast", forecastJSON), ("status", .string(status.rawValue)), ("explanation", .string(explanation)),
             ("data_until", text(dataUntil)),
             ("series", .array(series.map { .object([("date", .string($0.date)), ("value", number($0.value))]) })),
-        ])
+        ]).adding(warnings: warnings)
     }
 }
 

@@ -127,7 +127,7 @@ package struct ReportBuilder: Sendable {
             "\(Self.adjective(goal.interval)) values, complete periods only; dashed band: linear trend to the deadline."
         return ReportSection(
             kind: .goal(id: goal.id), heading: goal.title ?? goal.id, status: Self.badge(s.status),
-            blocks: [
+            blocks: s.warnings.map { .warning("This project has " + $0.message(project: nil)) } + [
                 .facts(facts),
                 .paragraph("Status: \(Self.badge(s.status).label) — \(s.explanation)."),
                 .chart(

@@ -85,6 +85,8 @@ package struct ReportPage: Sendable {
             switch block {
             case .paragraph(let text):
                 out += "<p>\(Escape.text(text))</p>"
+            case .warning(let text):
+                out += "<p class=\"warning\" role=\"note\"><strong>Warning:</strong> \(Escape.text(text))</p>"
             case .facts(let pairs):
                 out += "<ul class=\"facts\">"
                 for f in pairs {

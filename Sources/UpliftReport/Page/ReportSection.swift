@@ -83,6 +83,9 @@ package enum ReportBlock: Sendable, Hashable {
     case chart(ChartBlock)
     /// Survey comments, escaped.
     case comments([FeedbackComment])
+    /// Something the reader must know before trusting the section (an event the project never had),
+    /// escaped and marked out.
+    case warning(String)
     /// Markup the caller vouches for (the PR/FAQ body rendered from Markdown with escaping).
     /// Never pass user text here unescaped.
     case trustedHTML(String)

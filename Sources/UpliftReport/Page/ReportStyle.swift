@@ -55,6 +55,7 @@ enum ReportStyle {
         .comments .score{font-weight:700;min-width:2.2em;text-align:center;background:#eee;border-radius:4px}
         .comments blockquote{margin:0;flex:1;overflow-wrap:anywhere}
         .comments .meta{color:var(--muted);font-size:.82rem}
+        .warning{border-left:6px solid var(--at-risk);background:#fdf3dc;padding:6px 10px;border-radius:4px}
         .back{margin:10px 0 0;font-size:.9rem}
         footer{color:var(--muted);font-size:.85rem;margin-top:24px}
         @media print{

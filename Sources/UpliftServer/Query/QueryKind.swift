@@ -28,27 +28,32 @@ enum QueryKind: String, Sendable, CaseIterable {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                try e.funnel(q, snapshot: s, links: l, budget: b).json
+                let answer = try e.funnel(q, snapshot: s, links: l, budget: b).json
+                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
             }
         case .trend:
             let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                try e.trend(q, snapshot: s, links: l, budget: b).json
+                let answer = try e.trend(q, snapshot: s, links: l, budget: b).json
+                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
             }
         case .adoption:
             let q = try AdoptionQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                try e.adoption(q, snapshot: s, links: l, budget: b).json
+                let answer = try e.adoption(q, snapshot: s, links: l, budget: b).json
+                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
             }
         case .retention:
             let q = try RetentionQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                try e.retention(q, snapshot: s, links: l, budget: b).json
+                let answer = try e.retention(q, snapshot: s, links: l, budget: b).json
+                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
             }
         case .lifecycle:
             let q = try LifecycleQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                try e.lifecycle(q, snapshot: s, links: l, budget: b).json
+                let answer = try e.lifecycle(q, snapshot: s, links: l, budget: b).json
+                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
             }
         case .feedback:
             let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
@@ -71,10 +76,11 @@ enum QueryKind: String, Sendable, CaseIterable {
             }
             let range = try q.range(of: definition, now: Timestamp.now())
             return Decoded(project: q.project) { (e, s, l, b) throws(UpliftError) in
-                try ExperimentAnalysis.run(
+                let answer = try ExperimentAnalysis.run(
                     definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
                     correction: q.correction, budget: b
                 ).json
+                return answer.adding(warnings: try e.warnings(events: definition.eventNames, snapshot: s, budget: b))
             }
         }
     }

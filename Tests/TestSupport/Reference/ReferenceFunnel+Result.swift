@@ -14,6 +14,7 @@ extension ReferenceFunnel {
             package var entered: Int
             package var converted: Int
             package var rate: Double
+            package var partial: Bool
         }
         package struct Bin: Equatable, Sendable {
             package var fromSeconds: Double
@@ -36,7 +37,7 @@ extension ReferenceFunnel {
             steps = r.steps
             breakdown = r.breakdown.map { Group(value: $0.value, isOther: $0.isOther, steps: $0.steps) }
             conversionOverTime = r.conversionOverTime.map {
-                Period(date: $0.date, entered: $0.entered, converted: $0.converted, rate: $0.rate)
+                Period(date: $0.date, entered: $0.entered, converted: $0.converted, rate: $0.rate, partial: $0.partial)
             }
             timeToConvert = r.timeToConvert.map {
                 Bin(fromSeconds: $0.fromSeconds, toSeconds: $0.toSeconds, persons: $0.persons)
@@ -109,7 +110,8 @@ extension ReferenceFunnel {
             let converted = entered.filter { $0.level == query.steps.count }.count
             return Result.Period(
                 date: calendar.label(periodNumber: period, interval), entered: entered.count, converted: converted,
-                rate: entered.isEmpty ? 0 : Double(converted) / Double(entered.count))
+                rate: entered.isEmpty ? 0 : Double(converted) / Double(entered.count),
+                partial: ReferenceMetrics.partial(query.scope, interval, period))
         }
     }
 

@@ -41,5 +41,14 @@ package enum ReferenceMetrics {
         return Array(first...max(first, last))
     }
 
+    /// Whether period `p` is partial, from its neighbours rather than its bounds: it holds the instant
+    /// just before `from` (it started earlier), or it is the period of the range's end or of now,
+    /// whichever is earlier, or a later one (it has not ended by then).
+    static func partial(_ scope: QueryScope, _ interval: Interval, _ p: Int64) -> Bool {
+        let cal = scope.calendar
+        return p == cal.periodNumber(of: scope.from - 1, interval)
+            || p >= cal.periodNumber(of: min(scope.to, scope.now), interval)
+    }
+
     static func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
 }

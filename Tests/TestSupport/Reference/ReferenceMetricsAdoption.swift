@@ -38,8 +38,11 @@ extension ReferenceMetrics {
                             person($0, links)
                         }
                     ).count
+                    // Labelled by the first day of the point's period (the week's Monday, the month's 1st).
+                    let period = cal.periodNumber(ofDay: point, q.interval)
                     return AdoptionResult.Point(
-                        date: point.description, adopters: adopters, active: actives, rate: ratio(adopters, actives))
+                        date: cal.label(periodNumber: period, q.interval), adopters: adopters, active: actives,
+                        rate: ratio(adopters, actives), partial: partial(q.scope, q.interval, period))
                 })
         case .calendar(let interval):
             return AdoptionResult(
@@ -52,7 +55,7 @@ extension ReferenceMetrics {
                     ).count
                     return AdoptionResult.Point(
                         date: cal.label(periodNumber: p, interval), adopters: adopters, active: actives,
-                        rate: ratio(adopters, actives))
+                        rate: ratio(adopters, actives), partial: partial(q.scope, interval, p))
                 })
         }
     }

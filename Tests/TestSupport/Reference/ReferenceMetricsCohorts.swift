@@ -33,7 +33,8 @@ extension ReferenceMetrics {
             result.cohorts.append(
                 RetentionResult.Cohort(
                     date: cal.label(periodNumber: c, q.interval), persons: members.count,
-                    retained: retained, rates: retained.map { ratio($0, members.count) }))
+                    retained: retained, rates: retained.map { ratio($0, members.count) },
+                    partial: partial(q.scope, q.interval, c)))
         }
         let longest = result.cohorts.map(\.retained.count).max() ?? 0
         result.average = (0..<longest).map { k in
@@ -70,6 +71,7 @@ extension ReferenceMetrics {
                     }
                 }
                 row.retentionRate = previouslyActive == 0 ? nil : Double(row.retained) / Double(previouslyActive)
+                row.partial = partial(q.scope, q.interval, p)
                 return row
             })
     }

@@ -130,6 +130,11 @@ extension ReferenceMetrics {
             if a.feature != b.feature { return before(a.feature, b.feature) }
             return before(a.survey, b.survey)
         }
-        return FeedbackResult(total: summary(answers), groups: groups)
+        var result = FeedbackResult(total: summary(answers), groups: groups)
+        if !groups.isEmpty {
+            result.partialPeriods = Set(
+                periods.filter { partial(q.scope, q.interval, $0) }.map { cal.label(periodNumber: $0, q.interval) })
+        }
+        return result
     }
 }

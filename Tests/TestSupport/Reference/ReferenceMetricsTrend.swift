@@ -23,7 +23,8 @@ extension ReferenceMetrics {
             periods.map { p in
                 TrendResult.Point(
                     date: cal.label(periodNumber: p, q.interval),
-                    value: measure(list.filter { cal.periodNumber(of: $0.timestamp, q.interval) == p }))
+                    value: measure(list.filter { cal.periodNumber(of: $0.timestamp, q.interval) == p }),
+                    partial: partial(q.scope, q.interval, p))
             }
         }
         var result = TrendResult(points: series(counted), total: measure(counted), breakdown: [])

@@ -36,8 +36,8 @@ run: deps release
 	@echo "write key of $(PROJECT) (in $(DATA)/$(PROJECT).write-key): $$(cat $(DATA)/$(PROJECT).write-key)"
 	@echo "read key of $(PROJECT) (in $(DATA)/$(PROJECT).read-key): $$(cat $(DATA)/$(PROJECT).read-key)"
 	@echo "try: curl -u \"$$(cat $(DATA)/$(PROJECT).write-key):\" http://$(HOST):$(PORT)/v1/track -d '{\"userId\":\"u1\",\"event\":\"Signed Up\"}'"
-	@echo "demo report: http://$(HOST):$(PORT)/v1/reports/onboarding-checklist?now=$(DEMO_NOW)"
-	@echo "  (all reports: http://$(HOST):$(PORT)/v1/reports?now=$(DEMO_NOW); the browser asks for a user name: the read key, no password)"
+	@echo "in a browser: http://$(HOST):$(PORT)/ and sign in with the read key (the PR/FAQs, goals, experiments and flags)"
+	@echo "demo report: http://$(HOST):$(PORT)/v1/reports/onboarding-checklist?now=$(DEMO_NOW) (after signing in)"
 	@echo "  or: curl -u \"$$(cat $(DATA)/$(PROJECT).read-key):\" 'http://$(HOST):$(PORT)/v1/reports/onboarding-checklist?now=$(DEMO_NOW)' -o report.html"
 	./.build/release/uplift serve --data $(DATA) --host $(HOST) --port $(PORT) --dashboards dashboards
 

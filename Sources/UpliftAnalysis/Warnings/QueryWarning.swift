@@ -4,19 +4,17 @@ package import UpliftModel
 /// for an unknown event), with a warning saying so and the closest name the project does have.
 package struct QueryWarning: Sendable, Hashable {
     package struct Code: Sendable, Hashable, CustomStringConvertible {
-        private enum Value: String { case unknownEvent = "unknown_event", unknownProperty = "unknown_property" }
+        private enum Value: String { case unknownEvent = "unknown_event" }
         private let value: Value
 
         /// An event name no event of the project has.
         package static let unknownEvent = Code(value: .unknownEvent)
-        /// A property key no event of the project has.
-        package static let unknownProperty = Code(value: .unknownProperty)
 
         package var description: String { value.rawValue }
     }
 
     package var code: Code
-    /// The event name or property key as the question wrote it.
+    /// The name as the question wrote it.
     package var name: String
     /// The closest known name (`NameMatcher`); nil when none is close.
     package var didYouMean: String?
@@ -27,20 +25,17 @@ package struct QueryWarning: Sendable, Hashable {
         self.didYouMean = didYouMean
     }
 
-    /// `{"code":"unknown_event","event":"signedup","did_you_mean":"signed_up"}`
-    /// (`property` for `unknown_property`; `did_you_mean` only when there is one).
+    /// `{"code":"unknown_event","event":"signedup","did_you_mean":"signed_up"}` (`did_you_mean` only
+    /// when there is one).
     package var json: JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("code", .string(code.description)), (code == .unknownEvent ? "event" : "property", .string(name)),
-        ]
+        var members: [(String, JSONValue)] = [("code", .string(code.description)), ("event", .string(name))]
         if let didYouMean { members.append(("did_you_mean", .string(didYouMean))) }
         return .object(members)
     }
 
     /// One line for a person: `no event "signedup" in project demo; did you mean "signed_up"?`
     package func message(project: ProjectSlug?) -> String {
-        let what = code == .unknownEvent ? "event" : "property"
-        var text = "no \(what) \(Self.quoted(name))"
+        var text = "no event \(Self.quoted(name))"
         if let project { text += " in project \(project.value)" }
         if let didYouMean { text += "; did you mean \(Self.quoted(didYouMean))?" }
         return text

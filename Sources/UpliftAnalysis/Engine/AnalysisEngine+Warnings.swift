@@ -1,6 +1,6 @@
+import Synchronization
 package import UpliftModel
 package import UpliftStorage
-import Synchronization
 
 /// Warnings for names a question uses that the project has never seen (`QueryWarning`).
 extension AnalysisEngine {

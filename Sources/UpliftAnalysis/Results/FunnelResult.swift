@@ -93,10 +93,12 @@ package struct FunnelResult: Sendable, Equatable {
                 "conversion_over_time",
                 .array(
                     conversionOverTime.map { p in
-                        .object([
-                            ("date", .string(p.date)), ("entered", .int(p.entered)), ("converted", .int(p.converted)),
-                            ("rate", .double(p.rate)),
-                        ] + partialMember(p.partial))
+                        .object(
+                            [
+                                ("date", .string(p.date)), ("entered", .int(p.entered)),
+                                ("converted", .int(p.converted)),
+                                ("rate", .double(p.rate)),
+                            ] + partialMember(p.partial))
                     })
             ),
             (

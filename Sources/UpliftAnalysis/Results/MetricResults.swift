@@ -96,10 +96,11 @@ package struct AdoptionResult: Sendable, Equatable {
                 "series",
                 .array(
                     series.map { p in
-                        .object([
-                            ("date", .string(p.date)), ("adopters", .int(p.adopters)), ("active", .int(p.active)),
-                            ("rate", .double(p.rate)),
-                        ] + partialMember(p.partial))
+                        .object(
+                            [
+                                ("date", .string(p.date)), ("adopters", .int(p.adopters)), ("active", .int(p.active)),
+                                ("rate", .double(p.rate)),
+                            ] + partialMember(p.partial))
                     })
             )
         ])
@@ -143,11 +144,12 @@ package struct RetentionResult: Sendable, Equatable {
                 "cohorts",
                 .array(
                     cohorts.map { c in
-                        .object([
-                            ("date", .string(c.date)), ("persons", .int(c.persons)),
-                            ("retained", .array(c.retained.map { .int($0) })),
-                            ("rates", .array(c.rates.map { .double($0) })),
-                        ] + partialMember(c.partial))
+                        .object(
+                            [
+                                ("date", .string(c.date)), ("persons", .int(c.persons)),
+                                ("retained", .array(c.retained.map { .int($0) })),
+                                ("rates", .array(c.rates.map { .double($0) })),
+                            ] + partialMember(c.partial))
                     })
             ),
             ("average", .array(average.map { .double($0) })),
@@ -201,12 +203,13 @@ package struct LifecycleResult: Sendable, Equatable {
                 "periods",
                 .array(
                     periods.map { p in
-                        .object([
-                            ("date", .string(p.date)), ("new", .int(p.new)), ("retained", .int(p.retained)),
-                            ("reactivated", .int(p.reactivated)), ("resurrected", .int(p.resurrected)),
-                            ("dormant", .int(p.dormant)),
-                            ("active", .int(p.active)), ("retention_rate", .double(p.retentionRate)),
-                        ] + partialMember(p.partial))
+                        .object(
+                            [
+                                ("date", .string(p.date)), ("new", .int(p.new)), ("retained", .int(p.retained)),
+                                ("reactivated", .int(p.reactivated)), ("resurrected", .int(p.resurrected)),
+                                ("dormant", .int(p.dormant)),
+                                ("active", .int(p.active)), ("retention_rate", .double(p.retentionRate)),
+                            ] + partialMember(p.partial))
                     })
             )
         ])

@@ -189,6 +189,10 @@ struct SDKFlagRouteTests {
                 let changed = try await client.executeRequest(
                     uri: "/api/features/\(fixture.writeKey)", method: .get, headers: [.ifNoneMatch: etag], body: nil)
                 #expect(changed.status == .ok && !changed.text.contains("new-nav"))
+                // PostHog leaves a disabled flag out too (its SDKs then answer None), as `/v1/decide` does.
+                let flags = try await client.post(
+                    "/flags/?v=2", json: json(["distinct_id": "u"] as [String: Any]), key: .basic(fixture.writeKey))
+                #expect(flags.status == .ok && !flags.text.contains("new-nav") && flags.text.contains("pricing"))
                 for key in [fixture.readKey, "upw_unknown"] {
                     let refused = try await client.get("/api/features/\(key)")
                     #expect(refused.status == .unauthorized && refused.errorCode == "unauthorized")

@@ -9,6 +9,9 @@ condition that GrowthBook cannot express with the same meaning. For 10,000 ids w
 - growthbook (`api_host` = the server, `client_key` = the write key): the payload of `GET /api/features/{key}`
   evaluated locally, `is_on`, `get_feature_value` and `run(Experiment)`, equal them too, the attribute `id`
   being the id `/v1/decide` hashes.
+
+Also: each shape and error as schemas/openapi.yaml documents it, the client key refusals, and posthog's
+`$feature_flag_called` events stored as the exposures of an experiment.
 """
 import base64
 import json
@@ -20,7 +23,7 @@ import pytest
 import requests
 from growthbook import Experiment, GrowthBook
 
-from conftest import Server, run
+from conftest import Server, run, stored_events
 from test_openapi import check_documented
 
 IDS = 10_000
@@ -294,3 +297,30 @@ def test_answers_and_errors_are_as_documented(flagged, server, decided):
     assert again.status_code == 304 and again.headers["ETag"] == r.headers["ETag"]
     check_documented(again, "/api/features/{key}", "get")
     check_documented(requests.get(f"{server.url}/api/features/%zz", timeout=10), "/api/features/{key}", "get")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_posthog_flag_calls_are_stored_as_exposures(uplift, project, tmp_path):
+    """posthog's `$feature_flag_called` events (sent with each evaluation by default) reach the store as the
+    exposure events an experiment with `exposure: {event: $feature_flag_called}` counts."""
+    data, key = project
+    path = tmp_path / "experiment.yaml"
+    path.write_text(EXPERIMENT)
+    for args in (["create", "--definition", str(path)], ["start", "checkout-redesign"]):
+        r = run([uplift, "experiment", *args, "--data", str(data), "--project", "demo"])
+        assert r.returncode == 0, r.stderr
+    srv = Server(uplift, data).start()
+    try:
+        errors = []
+        client = posthog.Posthog(key, host=srv.url, on_error=lambda e, batch: errors.append(e), max_retries=0)
+        variants = {f"user-{i}": client.get_feature_flag("checkout-redesign", f"user-{i}") for i in range(20)}
+        client.flush()
+        client.shutdown()
+        assert errors == [] and set(variants.values()) == {"control", "treatment"}
+    finally:
+        srv.stop_ok()
+    called = [r for r in stored_events(data) if r["event"] == "$feature_flag_called"]
+    exposures = {r["distinct_id"]: json.loads(r["properties"]) for r in called}
+    assert len(called) == len(variants)
+    assert {i: (p["$feature_flag"], p["$feature_flag_response"]) for i, p in exposures.items()} == {
+        i: ("checkout-redesign", v) for i, v in variants.items()}

@@ -67,7 +67,10 @@ enum Hint {
 }
 
 enum Console {
+    /// One line on standard error, after what `print` has buffered for standard output (so that a
+    /// warning printed after a table comes after it, also when both go to one pipe).
     static func error(_ line: String) {
+        fflush(nil)
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 

@@ -110,6 +110,19 @@ def steps(body):
     return result
 
 
+def without_comment(command):
+    """The command without a trailing `# comment` (a `#` outside quotes after a blank)."""
+    quote = None
+    for i, c in enumerate(command):
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and i > 0 and command[i - 1] in " \t":
+            return command[:i].rstrip()
+    return command.rstrip()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -162,7 +175,7 @@ class Checker:
 
     def execute(self, step):
         command = self.substitute(step.command)
-        bare = re.sub(r"\s+#[^'\"]*$", "", command).rstrip()
+        bare = without_comment(command)
         if bare.endswith("&") and not bare.endswith("&&"):
             return self.in_background(bare[:-1].rstrip(), step), 0
         if re.match(r"kill %\d+$", bare):
@@ -251,8 +264,27 @@ class Checker:
         return e == a
 
 
+def rewrite(readme, updates):
+    """Replaces the output lines after each command line (1-based) with the real output, keeping a blank line
+    that ended them."""
+    lines = readme.read_text().split("\n")
+    for number in sorted(updates, reverse=True):
+        length, output = updates[number]
+        start = number - 1 + length
+        end = start
+        while end < len(lines) and not lines[end].startswith("$ ") and lines[end].strip() != "```":
+            end += 1
+        trailing = [""] if end > start and not lines[end - 1].strip() else []
+        lines[start:end] = output + trailing
+    readme.write_text("\n".join(lines))
+
+
 def main():
-    readme = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    arguments = [a for a in sys.argv[1:] if a != "--update"]
+    # --update: write each differing command's real output into the README (for a person to review).
+    update = "--update" in sys.argv[1:]
+    updates = {}
+    readme = Path(arguments[0] if arguments else "README.md")
     binary = os.environ.get("UPLIFT_BIN", ".build/debug/uplift")
     if not Path(binary).exists():
         raise SystemExit(f"no uplift binary at {binary}: build it (swift build) or set UPLIFT_BIN")
@@ -270,12 +302,15 @@ def main():
             for step in block:
                 began = time.monotonic()
                 output, status = checker.execute(step)
-                output = [l for l in output if l.strip() and not LOG_LINE.match(l) and not PROGRESS.match(l)]
+                output = [l.rstrip() for l in output if not LOG_LINE.match(l) and not PROGRESS.match(l)]
+                shown = output
+                output = [l for l in output if l]
                 seconds = time.monotonic() - began
                 checked += 1
                 failed = status != 0 and not (step.expected and step.expected[0].startswith("error:"))
                 if failed or not checker.matches(step.expected, output):
                     failures += 1
+                    updates[step.line] = (step.command.count("\n") + 1, shown)
                     print(f"README.md:{step.line}: $ {step.command}")
                     if failed:
                         print(f"  exit status {status}")
@@ -290,6 +325,9 @@ def main():
     finally:
         checker.close()
     print(f"{checked - failures} passed, {failures} failed: the README's console commands")
+    if update and updates:
+        rewrite(readme, updates)
+        print(f"wrote the real output of {len(updates)} commands into {readme}: review the difference")
     sys.exit(1 if failures else 0)
 
 

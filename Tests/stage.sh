@@ -25,10 +25,10 @@ swift_line=$(grep -aE "Test run with [0-9]+ tests? in [0-9]+ suites? (passed|fai
 [ -n "$swift_line" ] && summary="$(echo "$swift_line" | sed -E 's/^[^A-Za-z]*//')"
 skipped=$(grep -acE "^.{0,4}Test .* skipped" "$log" || true)
 [ -n "$swift_line" ] && summary="$summary; $skipped skipped"
-xctest_line=$(grep -aE "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)
+xctest_line=$(grep -aE "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | grep -av "Executed 0 tests" | tail -n 1 || true)
 [ -n "$xctest_line" ] && summary="$summary${summary:+; }XCTest: $(echo "$xctest_line" | sed -E 's/^[[:space:]]*//')"
 pytest_line=$(grep -aE "^=*[ ]*[0-9]+ (passed|failed|error|skipped)|^[0-9]+ (passed|failed|error|skipped)" "$log" | tail -n 1 || true)
-[ -n "$pytest_line" ] && summary="$summary${summary:+; }pytest: $(echo "$pytest_line" | tr -d '=' | sed -E 's/^ +| +$//g')"
+[ -n "$pytest_line" ] && summary="$summary${summary:+; }$(echo "$pytest_line" | tr -d '=' | sed -E 's/^ +| +$//g')"
 [ -z "$summary" ] && summary="$(wc -l <"$log") lines of output"
 
 if [ "$status" -eq 0 ]; then

@@ -97,7 +97,7 @@ struct FrontDoorRoutes: Sendable {
             return Self.signedOut(request, reason: .signedOut)
         }
         let form = (try? await readForm(request)) ?? [:]
-        guard let token = form["token"], Self.equal(token, session.formToken) else {
+        guard let token = form["token"], APIKeyToken.constantTimeEqual(token, session.formToken) else {
             return Self.page(
                 status: .forbidden, title: "Not signed out",
                 main: Self.message(
@@ -130,16 +130,6 @@ struct FrontDoorRoutes: Sendable {
     private static func formDecoded(_ bytes: ArraySlice<UInt8>) -> String? {
         let text = String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
         return text.removingPercentEncoding
-    }
-
-    /// Compares without stopping at the first difference, so the time taken does not tell how much matched.
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
     }
 
     /// The error messages of the API are sentences without a capital or a full stop.

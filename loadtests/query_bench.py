@@ -30,6 +30,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -87,15 +88,32 @@ def question(q):
     raise ValueError(q)
 
 
-def duckdb_sql(q, glob, r):
-    """DuckDB: persons through a join with the `persons` table; an ordered funnel as a chain of joins
-    (each step = the earliest event of the next step at or after the previous step's time and within
-    the window of the step-1 event); a person's level = the max over their attempts."""
-    src = f"read_parquet('{glob}', hive_partitioning = false)"
-    mapped = lambda where: (
-        f"SELECT coalesce(p.person_id, e.distinct_id) AS person, e.event, e.t FROM "
-        f"(SELECT distinct_id, event, epoch_us(timestamp) AS t FROM {src} WHERE {where}) e "
-        f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id")
+class Source:
+    """Where a SQL engine reads the events: the Parquet files Uplift wrote, persons joined at query time
+    from the `persons` table (the catalog's person_ids); or the engine's own native table `events`
+    (person, event, timestamp), persons resolved through the same map when the table was built."""
+
+    def __init__(self, engine, native, glob):
+        self.native = native
+        if engine == "duckdb":
+            self.scan = "events" if native else f"read_parquet('{glob}', hive_partitioning = false)"
+        else:
+            self.scan = "b.events" if native else f"file('{glob}', Parquet)"
+
+
+def duckdb_sql(q, source, r):
+    """DuckDB: persons through a join with the `persons` table (or the native table's person column);
+    an ordered funnel as a chain of joins (each step = the earliest event of the next step at or after
+    the previous step's time and within the window of the step-1 event); a person's level = the max
+    over their attempts."""
+    src = source.scan
+    if source.native:
+        mapped = lambda where: f"SELECT person, event, epoch_us(timestamp) AS t FROM {src} WHERE {where}"
+    else:
+        mapped = lambda where: (
+            f"SELECT coalesce(p.person_id, e.distinct_id) AS person, e.event, e.t FROM "
+            f"(SELECT distinct_id, event, epoch_us(timestamp) AS t FROM {src} WHERE {where}) e "
+            f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id")
     kind, a, b = question(q) if isinstance(q, str) else q
     if kind == "funnel":
         steps, window = a, b
@@ -127,10 +145,13 @@ def duckdb_sql(q, glob, r):
         feature, days = a, b
         lo = r.from_us - (days - 1) * DAY_US
         span = f"greatest(day, coalesce(lag(day) OVER (PARTITION BY person ORDER BY day) + {days}, day))"
-        return (f"WITH pd AS (SELECT coalesce(p.person_id, e.distinct_id) AS person, day, bool_or(feature) AS feature FROM "
-                f"(SELECT distinct_id, epoch_us(timestamp) // {DAY_US} AS day, bool_or(event = {sql_list([feature])}) AS feature "
-                f"FROM {src} WHERE event NOT IN ({sql_list(BOOKKEEPING)}) AND epoch_us(timestamp) >= {lo} "
-                f"AND epoch_us(timestamp) < {r.to_us} GROUP BY ALL) e LEFT JOIN persons p ON p.distinct_id = e.distinct_id GROUP BY ALL), "
+        id_days = (f"SELECT {'person' if source.native else 'distinct_id'}, epoch_us(timestamp) // {DAY_US} AS day, "
+                   f"bool_or(event = {sql_list([feature])}) AS feature FROM {src} WHERE event NOT IN ({sql_list(BOOKKEEPING)}) "
+                   f"AND epoch_us(timestamp) >= {lo} AND epoch_us(timestamp) < {r.to_us} GROUP BY ALL")
+        pd = id_days if source.native else (
+            f"SELECT coalesce(p.person_id, e.distinct_id) AS person, day, bool_or(feature) AS feature FROM "
+            f"({id_days}) e LEFT JOIN persons p ON p.distinct_id = e.distinct_id GROUP BY ALL")
+        return (f"WITH pd AS ({pd}), "
                 f"spans AS (SELECT {span} AS s, day + {days} AS e, 0 AS f FROM pd "
                 f"UNION ALL SELECT {span}, day + {days}, 1 FROM pd WHERE feature), "
                 f"deltas AS (SELECT s AS d, f, 1 AS n FROM spans WHERE s < e UNION ALL SELECT e, f, -1 FROM spans WHERE s < e "
@@ -147,22 +168,31 @@ def duckdb_sql(q, glob, r):
     if kind == "trend" and b == "persons":
         # Distinct (distinct_id, day) first, then the person join: 2× faster than joining every event.
         where = f"event = {sql_list([a])}" if a else f"event NOT IN ({sql_list(BOOKKEEPING)})"
-        return (f"SELECT strftime(DATE '1970-01-01' + CAST(day AS INTEGER), '%Y-%m-%d') AS date, "
-                f"count(DISTINCT coalesce(p.person_id, e.distinct_id)) FROM "
+        day = f"strftime(DATE '1970-01-01' + CAST(day AS INTEGER), '%Y-%m-%d') AS date"
+        if source.native:
+            return (f"SELECT {day}, count(DISTINCT person) FROM (SELECT person, epoch_us(timestamp) // {DAY_US} AS day "
+                    f"FROM {src} WHERE {where} AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}) "
+                    f"GROUP BY ALL ORDER BY 1")
+        return (f"SELECT {day}, count(DISTINCT coalesce(p.person_id, e.distinct_id)) FROM "
                 f"(SELECT DISTINCT distinct_id, epoch_us(timestamp) // {DAY_US} AS day FROM {src} WHERE {where} "
                 f"AND epoch_us(timestamp) >= {r.from_us} AND epoch_us(timestamp) < {r.to_us}) e "
                 f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id GROUP BY ALL ORDER BY 1")
     raise ValueError(q)
 
 
-def chdb_sql(q, glob, r):
+def chdb_sql(q, source, r):
     """ClickHouse: windowFunnel over microsecond timestamps (exact, unlike toDateTime's whole seconds),
-    the step-1 condition limited to the range; persons through a join with the `b.persons` table."""
+    the step-1 condition limited to the range; persons through a join with the `b.persons` table, or
+    the MergeTree table's person column."""
     t = "toUInt64(toUnixTimestamp64Micro(timestamp))"
-    mapped = lambda where: (
-        f"SELECT ifNull(nullIf(p.person_id, ''), e.distinct_id) AS person, e.event AS event, e.t AS t FROM "
-        f"(SELECT distinct_id, event, {t} AS t FROM file('{glob}', Parquet) WHERE {where}) AS e "
-        f"LEFT JOIN b.persons AS p ON p.distinct_id = e.distinct_id")
+    src = source.scan
+    if source.native:
+        mapped = lambda where: f"SELECT person, event, {t} AS t FROM {src} WHERE {where}"
+    else:
+        mapped = lambda where: (
+            f"SELECT ifNull(nullIf(p.person_id, ''), e.distinct_id) AS person, e.event AS event, e.t AS t FROM "
+            f"(SELECT distinct_id, event, {t} AS t FROM {src} WHERE {where}) AS e "
+            f"LEFT JOIN b.persons AS p ON p.distinct_id = e.distinct_id")
     if q in FUNNELS:
         steps = FUNNELS[q]
         n = len(steps)
@@ -180,7 +210,7 @@ def chdb_sql(q, glob, r):
                 f"ARRAY JOIN arrayFilter(x -> x >= {r.from_day} AND x < {r.to_day}, range(day, day + {ADOPTION_DAYS})) AS d "
                 f"GROUP BY d ORDER BY d")
     if q == "pageviews":
-        return (f"SELECT toString(toDate(intDiv({t}, {DAY_US}))) AS date, count() FROM file('{glob}', Parquet) "
+        return (f"SELECT toString(toDate(intDiv({t}, {DAY_US}))) AS date, count() FROM {src} "
                 f"WHERE event = '$pageview' AND {t} >= {r.from_us} AND {t} < {r.to_us} GROUP BY date ORDER BY date")
     if q == "dau":
         # (Distinct (distinct_id, day) before the join, which halves DuckDB's time, doubled chDB's.)
@@ -223,57 +253,139 @@ def normalize_uplift(q, doc, r):
     return normalize(q, [(p["date"], p["value"]) for p in doc["series"]], r)
 
 
-# ---------------------------------------------------------------- workers (one process per engine and question)
+def uplift_cli(q, r):
+    """The same question as `uplift funnel|adoption|trend` arguments (a fresh process: the cold path)."""
+    kind, body = uplift_body(q, r)
+    args = [kind, "--from", body["from"], "--to", body["to"]]
+    if kind == "funnel":
+        return args + ["--steps", ",".join(body["steps"]), "--window", body["window"]]
+    if kind == "adoption":
+        return args + ["--feature", body["feature"], "--window", body["window"], "--interval", body["interval"]]
+    return args + (["--event", body["event"]] if "event" in body else []) + ["--measure", body["measure"],
+                                                                            "--interval", body["interval"]]
+
+
+# ---------------------------------------------------------------- workers (one process per engine, question and mode)
 
 def persons_parquet(data, project, out):
-    """The catalog's person_ids of the project as a Parquet file both SQL engines load into memory."""
+    """The catalog's person_ids of the project (every linked id → its resolved person, the map Uplift
+    applies at query time) as a Parquet file both SQL engines load into memory."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     con = sqlite3.connect(f"file:{data}/catalog.sqlite?mode=ro", uri=True)
     rows = con.execute("SELECT distinct_id, person_id FROM person_ids WHERE project = ?", (project,)).fetchall()
     con.close()
-    pq.write_table(pa.table({"distinct_id": [a for a, _ in rows], "person_id": [b for _, b in rows]}), out)
+    pq.write_table(pa.table({"distinct_id": pa.array([a for a, _ in rows], pa.string()),
+                             "person_id": pa.array([b for _, b in rows], pa.string())}), out)
     return len(rows)
 
 
 def worker(args):
+    """One engine, one question, one mode, in this (fresh) process.
+
+    parquet: load the person links, answer once over the Parquet files; the time reported is links + query
+             (Uplift's cold process reads its links from the catalog too).
+    native:  load the links, build the engine's own table (not counted in the query times: `build_s`),
+             then answer 1 + runs times; the first answer is dropped, the others are the warm times."""
     r = Range(args.start, args.end)
     glob = f"{args.data}/events/project={args.project}/*/*.parquet"
-    times = []
+    native = args.mode == "native"
+    source = Source(args.worker, native, glob)
+    t_start = time.perf_counter()
     if args.worker == "duckdb":
         import duckdb
         con = duckdb.connect()
         con.execute(f"CREATE TABLE persons AS SELECT * FROM read_parquet('{args.persons}')")
-        sql = duckdb_sql(args.question, glob, r)
+        links_s = time.perf_counter() - t_start
+        if native:
+            # Person resolved through the same map, sorted by person and time (DuckDB's zone maps and
+            # the funnel's grouping both profit from that order).
+            con.execute(f"CREATE TABLE events AS SELECT coalesce(p.person_id, e.distinct_id) AS person, e.event, e.timestamp "
+                        f"FROM read_parquet('{glob}', hive_partitioning = false) e "
+                        f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id ORDER BY person, timestamp")
+        sql = duckdb_sql(args.question, source, r)
         run = lambda: con.execute(sql).fetchall()
     else:
         from chdb import session
-        s = session.Session()
+        s = session.Session(args.chdb_path) if args.chdb_path else session.Session()
         s.query("CREATE DATABASE IF NOT EXISTS b")
         s.query(f"CREATE TABLE b.persons ENGINE = Memory AS SELECT * FROM file('{args.persons}', Parquet)")
-        sql = chdb_sql(args.question, glob, r)
+        links_s = time.perf_counter() - t_start
+        if native:
+            s.query("CREATE TABLE b.events (person String, event LowCardinality(String), timestamp DateTime64(6, 'UTC')) "
+                    "ENGINE = MergeTree ORDER BY (person, timestamp)")
+            s.query(f"INSERT INTO b.events SELECT ifNull(nullIf(p.person_id, ''), e.distinct_id), e.event, e.timestamp "
+                    f"FROM file('{glob}', Parquet) AS e LEFT JOIN b.persons AS p ON p.distinct_id = e.distinct_id")
+            s.query("OPTIMIZE TABLE b.events FINAL")
+        sql = chdb_sql(args.question, source, r)
         def run():
             out = s.query(sql, "JSONCompactEachRow").bytes().decode()
             return [tuple(json.loads(line)) for line in out.splitlines() if line.strip()]
-    rows = None
-    for _ in range(1 + args.runs):
+    build_s = time.perf_counter() - t_start - links_s
+    times, answers = [], []
+    for _ in range(1 + args.runs if native else 1):
         t0 = time.perf_counter()
         rows = run()
         times.append(time.perf_counter() - t0)
+        answers.append(normalize(args.question, rows, r))
+    if not native:
+        times = [links_s + times[0]]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"times": times, "answer": normalize(args.question, rows, r), "peak_bytes": peak, "sql": sql}))
+    agree = all(a == answers[0] for a in answers)
+    print(json.dumps({"times": times, "answer": answers[0] if agree else answers, "peak_bytes": peak,
+                      "links_s": links_s, "build_s": build_s if native else None, "sql": sql}))
 
 
-def run_worker(engine, q, args, persons):
-    cmd = [sys.executable, __file__, "--worker", engine, "--question", q, "--data", args.data, "--project", args.project,
-           "--from", args.start, "--to", args.end, "--runs", str(args.runs), "--persons", persons]
-    p = subprocess.run(cmd, capture_output=True, text=True)
+def run_worker(engine, q, mode, args, persons):
+    cmd = [sys.executable, __file__, "--worker", engine, "--mode", mode, "--question", q, "--data", args.data,
+           "--project", args.project, "--from", args.start, "--to", args.end, "--runs", str(args.runs),
+           "--persons", persons]
+    tmp = None
+    if engine == "chdb" and mode == "native":
+        tmp = tempfile.mkdtemp(prefix="qb-chdb-")  # the MergeTree table's files; removed afterwards
+        cmd += ["--chdb-path", tmp]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
     if p.returncode != 0:
         return {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"}
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-# ---------------------------------------------------------------- Uplift over HTTP
+def run_cold(engine, q, args, persons):
+    """`--cold-runs` fresh processes over the Parquet files; every one must give the same answer."""
+    runs = [run_uplift_cli(q, args) if engine == "uplift" else run_worker(engine, q, "parquet", args, persons)
+            for _ in range(args.cold_runs)]
+    failed = next((x for x in runs if "error" in x), None)
+    if failed:
+        return failed
+    answer = runs[0]["answer"] if all(x["answer"] == runs[0]["answer"] for x in runs) else [x["answer"] for x in runs]
+    return {"times": [x["times"][0] for x in runs], "answer": answer,
+            "peak_bytes": max(x["peak_bytes"] for x in runs)}
+
+
+# ---------------------------------------------------------------- Uplift: a fresh CLI process (cold), a server (warm)
+
+def run_uplift_cli(q, args):
+    """One fresh `uplift funnel|adoption|trend --json` process: wall time, peak RSS (wait4's ru_maxrss)."""
+    r = Range(args.start, args.end)
+    cmd = [args.bin, *uplift_cli(q, r), "--data", args.data, "--project", args.project, "--json"]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            lines = err.read().decode(errors="replace").strip().splitlines()
+            return {"error": f"uplift {cmd[1]} exit {proc.returncode}: {lines[-1] if lines else ''}"[:300]}
+        doc = json.loads(out.read())
+    return {"times": [elapsed], "answer": normalize_uplift(q, doc, r), "peak_bytes": usage.ru_maxrss * 1024}
+
 
 class UpliftServer:
     def __init__(self, binary, data, key, extra=()):
@@ -305,10 +417,13 @@ class UpliftServer:
                 self.proc.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+        self.log.close()
 
 
-def run_uplift(q, args):
-    """A fresh server per question, so its VmHWM is that question's peak (plus the idle server)."""
+def run_uplift_warm(q, args):
+    """A fresh server per question, so its VmHWM is that question's peak (plus the idle server). The
+    first answer (decoding into the cache) is dropped; the warm times are the `--runs` after it."""
     r = Range(args.start, args.end)
     kind, body = uplift_body(q, r)
     if not args.key:
@@ -317,7 +432,7 @@ def run_uplift(q, args):
         args.key = json.loads(out)["key"]
     server = UpliftServer(args.bin, args.data, args.key, args.serve_arg)
     try:
-        times, doc = [], None
+        times, answers = [], []
         for _ in range(1 + args.runs):
             t0 = time.perf_counter()
             try:
@@ -330,7 +445,10 @@ def run_uplift(q, args):
             except (urllib.error.URLError, ConnectionError, http.client.HTTPException) as e:
                 return {"error": f"uplift serve failed ({e}; exit status {server.proc.poll()})"}
             times.append(time.perf_counter() - t0)
-        return {"times": times, "answer": normalize_uplift(q, doc, r), "peak_bytes": server.peak_bytes()}
+            answers.append(normalize_uplift(q, doc, r))
+        agree = all(a == answers[0] for a in answers)
+        return {"times": times, "answer": answers[0] if agree else answers, "peak_bytes": server.peak_bytes(),
+                "build_s": None}
     finally:
         server.stop()
 
@@ -338,7 +456,7 @@ def run_uplift(q, args):
 # ---------------------------------------------------------------- report
 
 def fmt_s(x):
-    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+    return "–" if x is None else f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 
 def main():
@@ -346,16 +464,22 @@ def main():
     ap.add_argument("--data", required=True, help="Uplift data directory (events/project=P/date=…/*.parquet, catalog.sqlite)")
     ap.add_argument("--project", default="bench")
     ap.add_argument("--events-label", default="", help="label of the data set in the table, e.g. 10M")
-    ap.add_argument("--runs", type=int, default=5, help="warm runs after the first (cold) one; the median is reported")
+    ap.add_argument("--shape", default="", help="label of the data's shape in the table, e.g. generate or segment")
+    ap.add_argument("--runs", type=int, default=5, help="warm runs after the first one (dropped); the median is reported")
+    ap.add_argument("--cold-runs", type=int, default=3, help="fresh processes per engine and question; the median is reported")
+    ap.add_argument("--modes", default="cold,warm", help="cold (fresh processes over the Parquet files), warm (server / native tables)")
     ap.add_argument("--only", default=",".join(QUESTIONS), help="questions: " + ",".join(QUESTIONS))
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--bin", default=str(Path(__file__).resolve().parents[1] / ".build" / "release" / "uplift"))
     ap.add_argument("--serve-arg", action="append", default=[], help="extra argument of uplift serve (repeatable), e.g. --serve-arg=--query-cache-memory=8GiB")
     ap.add_argument("--from", dest="start", default="2026-01-01")
-    ap.add_argument("--to", dest="end", default="2026-01-31")
+    ap.add_argument("--to", dest="end", default="2026-01-31", help="end of the range, exclusive")
+    ap.add_argument("--json-out", help="also write every measurement (times, answers, peaks) to this JSON file")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--mode", help=argparse.SUPPRESS)
     ap.add_argument("--question", help=argparse.SUPPRESS)
     ap.add_argument("--persons", help=argparse.SUPPRESS)
+    ap.add_argument("--chdb-path", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.data = str(Path(args.data).resolve())
     args.key = os.environ.get("UPLIFT_READ_KEY")  # else one read key is created for the whole run
@@ -364,57 +488,102 @@ def main():
 
     questions = [q for q in args.only.split(",") if q]
     engines = [e for e in args.engines.split(",") if e]
+    modes = [m for m in args.modes.split(",") if m]
     for q in questions:
         if q not in QUESTIONS:
             sys.exit(f"unknown question {q!r}; choose from {', '.join(QUESTIONS)}")
+    for m in modes:
+        if m not in ("cold", "warm"):
+            sys.exit(f"unknown mode {m!r}; choose from cold, warm")
     with tempfile.TemporaryDirectory() as tmp:
         persons = os.path.join(tmp, "persons.parquet")
         n_links = persons_parquet(args.data, args.project, persons)
-        print(f"data {args.data} ({args.events_label or '?'} events), {n_links:,} person links, "
-              f"range {args.start} … {args.end}, {args.runs} warm runs", file=sys.stderr)
+        print(f"data {args.data} ({args.shape or '?'}, {args.events_label or '?'} events), {n_links:,} person ids in "
+              f"the catalog, range {args.start} … {args.end} (exclusive), {args.cold_runs} cold runs, "
+              f"{args.runs} warm runs", file=sys.stderr)
         results = {}
         for q in questions:
             for e in engines:
-                t0 = time.perf_counter()
-                res = run_uplift(q, args) if e == "uplift" else run_worker(e, q, args, persons)
-                results[(q, e)] = res
-                status = res.get("error") or f"warm median {statistics.median(res['times'][1:] or res['times']):.3f} s"
-                print(f"  {q:10} {e:7} {status} ({time.perf_counter() - t0:.0f} s in all)", file=sys.stderr)
-    mismatches = report(args, questions, engines, results)
+                for m in modes:
+                    t0 = time.perf_counter()
+                    if m == "cold":
+                        res = run_cold(e, q, args, persons)
+                    else:
+                        res = run_uplift_warm(q, args) if e == "uplift" else run_worker(e, q, "native", args, persons)
+                    results[(q, e, m)] = res
+                    status = res.get("error") or f"median {fmt_s(median(res, m))} s"
+                    print(f"  {q:10} {e:7} {m:5} {status} ({time.perf_counter() - t0:.0f} s in all)", file=sys.stderr)
+    mismatches = report(args, questions, engines, modes, results)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(
+            {"data": args.data, "shape": args.shape, "events": args.events_label, "links": n_links,
+             "results": [{"question": q, "engine": e, "mode": m, **res} for (q, e, m), res in results.items()]}, indent=1))
     sys.exit(1 if mismatches else 0)
 
 
-def report(args, questions, engines, results):
-    label = args.events_label or "?"
-    print(f"\n| question | events | engine | cold s | warm median s | peak memory MiB | vs Uplift | answer agrees |")
-    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |")
+def times_x(x):
+    return f"{x:.2f}×" if x < 10 else f"{x:.1f}×"
+
+
+def median(res, mode):
+    """Cold: the median of the fresh processes. Warm: the median of the runs after the first."""
+    times = res["times"][1:] if mode == "warm" else res["times"]
+    return statistics.median(times or res["times"])
+
+
+def report(args, questions, engines, modes, results):
+    """The Markdown table the README's Measured section shows, then persons per funnel step and the
+    ratios against the targets of issue 14 (the better peer ÷ Uplift)."""
+    data = " ".join(x for x in (args.shape, args.events_label) if x) or "?"
+    print("\n| question | data | engine | cold s | warm s | native table build s | peak MiB cold | peak MiB warm "
+          "| cold: × Uplift | warm: × Uplift | answers agree |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     mismatches = []
+    summary = []
     for q in questions:
-        ok = {e: res for e in engines if "error" not in (res := results[(q, e)])}
+        ok = {(e, m): res for e in engines for m in modes if "error" not in (res := results[(q, e, m)])}
         reference = next(iter(ok.values()))["answer"] if ok else None
-        up = ok.get("uplift")
-        up_warm = statistics.median(up["times"][1:] or up["times"]) if up else None
+        up = {m: median(ok[("uplift", m)], m) for m in modes if ("uplift", m) in ok}
+        best = {}
         for e in engines:
-            res = results[(q, e)]
-            if "error" in res:
-                print(f"| {q} | {label} | {e} | – | – | – | – | {res['error']} |")
-                continue
-            warm = statistics.median(res["times"][1:] or res["times"])
-            agrees = res["answer"] == reference
-            if not agrees:
-                mismatches.append((q, e))
-            ratio = f"{warm / up_warm:.1f}×" if up_warm and e != "uplift" else ""
-            print(f"| {q} | {label} | {e} | {fmt_s(res['times'][0])} | {fmt_s(warm)} | {res['peak_bytes'] / 2**20:,.0f} | "
-                  f"{ratio} | {'yes' if agrees else 'NO'} |")
+            cells = {}
+            notes = []
+            agrees = True
+            for m in modes:
+                res = results[(q, e, m)]
+                if "error" in res:
+                    notes.append(f"{m}: {res['error']}")
+                    continue
+                t = median(res, m)
+                cells[m] = (t, res["peak_bytes"], res.get("build_s"))
+                if res["answer"] != reference:
+                    agrees = False
+                    mismatches.append((q, e, m))
+                if e != "uplift":
+                    best[m] = min(best.get(m, t), t)
+            col = lambda m, i: cells[m][i] if m in cells else None
+            ratio = lambda m: (times_x(cells[m][0] / up[m]) if e != "uplift" and m in cells and up.get(m) else "")
+            peak = lambda m: f"{cells[m][1] / 2**20:,.0f}" if m in cells else "–"
+            verdict = ("yes" if agrees else "NO") + ("; " + "; ".join(notes) if notes else "")
+            print(f"| {q} | {data} | {e} | {fmt_s(col('cold', 0))} | {fmt_s(col('warm', 0))} | "
+                  f"{fmt_s(col('warm', 2)) if e != 'uplift' else ''} | {peak('cold')} | {peak('warm')} | "
+                  f"{ratio('cold')} | {ratio('warm')} | {verdict} |")
+        summary.append((q, {m: best[m] / up[m] for m in modes if m in best and up.get(m)}))
     for q in questions:
-        answers = {e: results[(q, e)]["answer"] for e in engines if "answer" in results[(q, e)]}
+        answers = {f"{e} {m}": results[(q, e, m)]["answer"] for e in engines for m in modes
+                   if "answer" in results[(q, e, m)]}
         if q in FUNNELS and answers:
-            print(f"\n{q} persons per step: " + "; ".join(f"{e} {a}" for e, a in answers.items()))
-    for q, e in mismatches:
-        print(f"\nMISMATCH {q} {e}:", file=sys.stderr)
-        for other, res in results.items():
-            if other[0] == q and "answer" in res:
-                print(f"  {other[1]}: {json.dumps(res['answer'])[:2000]}", file=sys.stderr)
+            distinct = {json.dumps(a) for a in answers.values()}
+            shown = next(iter(answers.values())) if len(distinct) == 1 else answers
+            print(f"\n{q} persons per step: {shown}")
+    print("\nThe better peer's time ÷ Uplift's (above 1: Uplift is faster):")
+    for q, ratios in summary:
+        print(f"- {q}: " + ", ".join(f"{m} {times_x(x)}" for m, x in ratios.items()))
+    for q, e, m in mismatches:
+        print(f"\nMISMATCH {q} {e} {m}:", file=sys.stderr)
+        for (q2, e2, m2), res in results.items():
+            if q2 == q and "answer" in res:
+                print(f"  {e2} {m2}: {json.dumps(res['answer'])[:2000]}", file=sys.stderr)
     return mismatches
 
 

@@ -1,25 +1,34 @@
 #!/usr/bin/env python3
-"""Query benchmark: the same questions over the same Parquet files, Uplift vs DuckDB vs ClickHouse (chDB).
+"""Query benchmark: the same questions, Uplift vs DuckDB vs ClickHouse (chDB), cold and warm.
 
-Each engine answers each question 1 + N times (the first run is the cold one, the report shows the
-median of the N warm runs) in a process of its own, so its peak memory (ru_maxrss of the worker
-process; VmHWM of the `uplift serve` process) belongs to that question alone. The engines must agree
-on the numbers (persons per funnel step, the adoption series, the trend series); a disagreement is
-printed and makes the script exit 1.
+cold  A fresh process per run, reading the Parquet files Uplift wrote: `uplift funnel|adoption|trend
+      --json` (wall time of the process: catalog, person links, segments, answer), and for DuckDB and
+      chDB a fresh Python worker that loads the person links and answers once (time = links + query;
+      the interpreter's start and `import` are not counted). `--cold-runs` processes, the median.
+warm  Uplift: `uplift serve` after a first query (dropped), the median of `--runs` more over HTTP.
+      DuckDB: an in-memory table, chDB: a MergeTree table ORDER BY (person, timestamp), each built once
+      per worker from the Parquet files with the person already resolved (the build is reported, not
+      counted), then the median of `--runs` queries after a first (dropped).
+Peak memory: VmHWM of each process (the CLI's, the worker's, the server's; the largest over the cold
+runs); one process per engine, question and mode, so a peak belongs to that question.
+The engines must agree on every answer (persons per funnel step, the adoption series, the trend
+series) in both modes; a disagreement is printed and makes the script exit 1.
 
-Questions (range: --from … --to, UTC, default 2026-01-01 … 2026-01-31, the generator's 30 days):
+Questions (range: --from … --to, UTC, --to exclusive, default 2026-01-01 … 2026-01-31, 30 days):
   funnel3   signed_up → onboarding_completed → purchase_completed, ordered, 7-day window
   funnel5   signed_up → onboarding_completed → experiment_viewed → checkout_started → purchase_completed
   adoption  feature_x_used over any event, 28-day rolling window, one point per day
   pageviews daily $pageview events
   dau       daily unique persons with any event
 
-Persons: coalesce(person_id, distinct_id) through the catalog's person_ids table (identify/alias
-links), loaded once per worker into the engine's memory (Uplift keeps its links in memory too).
-"Any event" leaves out $identify, $create_alias and $groupidentify, as Uplift does.
+Persons: coalesce(person_id, distinct_id) through the catalog's person_ids table (every linked id →
+its resolved person, identify/alias links merged by the catalog; the same map Uplift applies), loaded
+into each SQL engine's memory from one Parquet copy. "Any event" leaves out $identify, $create_alias
+and $groupidentify, as Uplift does.
 
-    /tmp/qb-venv/bin/python loadtests/query_bench.py --data /work/bench-10m --events-label 10M \
-        --bin .build/release/uplift [--runs 5] [--only funnel3,funnel5] [--engines uplift,duckdb,chdb]
+    /tmp/qb-venv/bin/python loadtests/query_bench.py --data /work/bench-10m --shape generate --events-label 10M \
+        --bin .build/release/uplift [--runs 5] [--cold-runs 3] [--only funnel3,funnel5] [--engines uplift,duckdb,chdb] \
+        [--modes cold,warm] [--json-out FILE]
 
 Setup: python3 -m venv /tmp/qb-venv && /tmp/qb-venv/bin/pip install -r loadtests/requirements.txt
 """
@@ -29,13 +38,13 @@ import http.client
 import json
 import os
 import re
-import resource
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -330,7 +339,7 @@ def worker(args):
         answers.append(normalize(args.question, rows, r))
     if not native:
         times = [links_s + times[0]]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = vm_hwm()
     agree = all(a == answers[0] for a in answers)
     print(json.dumps({"times": times, "answer": answers[0] if agree else answers, "peak_bytes": peak,
                       "links_s": links_s, "build_s": build_s if native else None, "sql": sql}))
@@ -368,23 +377,46 @@ def run_cold(engine, q, args, persons):
 
 # ---------------------------------------------------------------- Uplift: a fresh CLI process (cold), a server (warm)
 
+def vm_hwm(pid="self"):
+    """Peak RSS of a process's current image in bytes (VmHWM), None once it is gone. (ru_maxrss is no
+    use for a child: Linux carries the forking parent's peak over the exec, so every child would weigh
+    at least as much as this script with pyarrow loaded.)"""
+    try:
+        m = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    except OSError:
+        return None
+    return int(m.group(1)) * 1024 if m else None
+
+
 def run_uplift_cli(q, args):
-    """One fresh `uplift funnel|adoption|trend --json` process: wall time, peak RSS (wait4's ru_maxrss)."""
+    """One fresh `uplift funnel|adoption|trend --json` process: wall time, and peak RSS as the last
+    VmHWM read before it exits (read every 5 ms by a thread while this one waits)."""
     r = Range(args.start, args.end)
     cmd = [args.bin, *uplift_cli(q, r), "--data", args.data, "--project", args.project, "--json"]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        peak, done = [0], threading.Event()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+
+        def watch():
+            while not done.is_set():
+                hwm = vm_hwm(proc.pid)
+                if hwm:
+                    peak[0] = max(peak[0], hwm)
+                done.wait(0.005)
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        proc.wait()
         elapsed = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        watcher.join()
         out.seek(0)
         err.seek(0)
         if proc.returncode != 0:
             lines = err.read().decode(errors="replace").strip().splitlines()
             return {"error": f"uplift {cmd[1]} exit {proc.returncode}: {lines[-1] if lines else ''}"[:300]}
         doc = json.loads(out.read())
-    return {"times": [elapsed], "answer": normalize_uplift(q, doc, r), "peak_bytes": usage.ru_maxrss * 1024}
+    return {"times": [elapsed], "answer": normalize_uplift(q, doc, r), "peak_bytes": peak[0]}
 
 
 class UpliftServer:
@@ -407,8 +439,7 @@ class UpliftServer:
             return json.loads(resp.read())
 
     def peak_bytes(self):
-        m = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{self.proc.pid}/status").read_text())
-        return int(m.group(1)) * 1024 if m else 0
+        return vm_hwm(self.proc.pid) or 0
 
     def stop(self):
         if self.proc.poll() is None:

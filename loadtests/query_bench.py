@@ -351,7 +351,7 @@ def run_worker(engine, q, mode, args, persons):
            "--persons", persons]
     tmp = None
     if engine == "chdb" and mode == "native":
-        tmp = tempfile.mkdtemp(prefix="qb-chdb-")  # the MergeTree table's files; removed afterwards
+        tmp = tempfile.mkdtemp(prefix="qb-chdb-", dir=args.scratch)  # the MergeTree table's files; removed afterwards
         cmd += ["--chdb-path", tmp]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True)
@@ -505,6 +505,8 @@ def main():
     ap.add_argument("--serve-arg", action="append", default=[], help="extra argument of uplift serve (repeatable), e.g. --serve-arg=--query-cache-memory=8GiB")
     ap.add_argument("--from", dest="start", default="2026-01-01")
     ap.add_argument("--to", dest="end", default="2026-01-31", help="end of the range, exclusive")
+    ap.add_argument("--scratch", help="directory for chDB's MergeTree files (default: $TMPDIR or /tmp; not a tmpfs, "
+                    "whose files would take memory the peak does not show)")
     ap.add_argument("--json-out", help="also write every measurement (times, answers, peaks) to this JSON file")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--mode", help=argparse.SUPPRESS)
@@ -529,7 +531,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         persons = os.path.join(tmp, "persons.parquet")
         n_links = persons_parquet(args.data, args.project, persons)
-        print(f"data {args.data} ({args.shape or '?'}, {args.events_label or '?'} events), {n_links:,} person ids in "
+        print(f"data {args.data} ({' '.join(x for x in (args.shape, args.events_label) if x) or '?'}), {n_links:,} person ids in "
               f"the catalog, range {args.start} … {args.end} (exclusive), {args.cold_runs} cold runs, "
               f"{args.runs} warm runs", file=sys.stderr)
         results = {}

@@ -8,8 +8,9 @@
 #         messages, many anonymous ids merged into persons through identify and alias chains).
 # DATA    the data directory; generated and imported only when it holds no catalog yet, so a second
 #         run measures the same data again.
-# Writes the Markdown table to standard output and to DATA/query_bench-<time>.md, every measurement
-# to DATA/query_bench-<time>.json. Exit status 1 when the engines disagree.
+# Writes the Markdown table to standard output and to DATA-results/query_bench-<time>.md, every
+# measurement to DATA-results/query_bench-<time>.json (beside DATA, not in it). Exit status 1 when the
+# engines disagree.
 #
 # Environment: UPLIFT_BIN (default .build/release/uplift; build it first: nothing here builds),
 # QB_VENV (default /tmp/qb-venv, created with loadtests/requirements.txt when missing), QB_SEED (1).
@@ -40,13 +41,15 @@ if [ ! -e "$data/catalog.sqlite" ]; then
     *) echo "SHAPE must be generate or segment, not $shape" >&2; exit 2 ;;
     esac | "$bin" import --data "$data" --project bench -
 fi
-"$bin" compact --data "$data" --project bench
+"$bin" compact --data "$data" --project bench >&2
 "$bin" stats --data "$data" --project bench >&2 || true
 
+results=$data-results
+mkdir -p "$results"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 status=0
 "$venv/bin/python" "$here/query_bench.py" --data "$data" --project bench --bin "$bin" --shape "$shape" \
-    --events-label "$(label "$events") / $(label "$persons") persons" --json-out "$data/query_bench-$stamp.json" "$@" \
-    > "$data/query_bench-$stamp.md" || status=$?
-cat "$data/query_bench-$stamp.md"
+    --events-label "$(label "$events") / $(label "$persons") persons" --json-out "$results/query_bench-$stamp.json" \
+    "$@" > "$results/query_bench-$stamp.md" || status=$?
+cat "$results/query_bench-$stamp.md"
 exit $status

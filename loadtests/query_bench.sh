@@ -16,7 +16,7 @@
 # QB_VENV (default /tmp/qb-venv, created with loadtests/requirements.txt when missing), QB_SEED (1).
 set -eu
 if [ $# -lt 4 ]; then
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 shape=$1 events=$2 persons=$3 data=$4

@@ -39,7 +39,7 @@ if [ ! -e "$data/catalog.sqlite" ]; then
     generate) "$bin" generate --events "$events" --users "$persons" --days 30 --seed "$seed" ;;
     segment) "$venv/bin/python" "$here/gen_segment_ndjson.py" --events "$events" --persons "$persons" --days 30 --seed "$seed" ;;
     *) echo "SHAPE must be generate or segment, not $shape" >&2; exit 2 ;;
-    esac | "$bin" import --data "$data" --project bench -
+    esac | "$bin" import --data "$data" --project bench - >&2
 fi
 "$bin" compact --data "$data" --project bench >&2
 "$bin" stats --data "$data" --project bench >&2 || true

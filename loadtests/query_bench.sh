@@ -42,7 +42,13 @@ if [ ! -e "$data/catalog.sqlite" ]; then
     esac | "$bin" import --data "$data" --project bench - >&2
 fi
 "$bin" compact --data "$data" --project bench >&2
-"$bin" stats --data "$data" --project bench >&2 || true
+"$bin" stats --data "$data" --project bench >&2
+# (sh has no pipefail: a generator that stopped early would leave fewer events than asked for.)
+stored=$("$bin" stats --data "$data" --project bench --json | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["projects"][0]["events"])')
+if [ "$stored" != "$events" ]; then
+    echo "$data holds $stored events, not $events: remove it and run again" >&2
+    exit 2
+fi
 
 results=$data-results
 mkdir -p "$results"

@@ -2,6 +2,7 @@
 """Import benchmark: `uplift import` against DuckDB converting the same NDJSON to Parquet, in one run.
 
     .venv/bin/python loadtests/import_bench.py --events 10000000 --users 100000 --days 30
+    .venv/bin/python loadtests/import_bench.py --shape segment --events 10000000 --users 500000 --days 30
 
 Measures, on the same generated file: wall time and peak memory of `uplift import` (log, flush,
 compaction included); bytes per event on disk for both sort orders; scan speed of the columns a
@@ -50,14 +51,14 @@ COPY (
          CASE type WHEN 'page' THEN '$pageview' WHEN 'screen' THEN '$screen' WHEN 'identify' THEN '$identify'
               WHEN 'alias' THEN '$create_alias' WHEN 'group' THEN '$groupidentify' ELSE event END AS event,
          coalesce(userId, anonymousId, distinct_id) AS distinct_id,
-         userId AS user_id, anonymousId AS anonymous_id,
+         userId AS user_id, CASE WHEN type = 'alias' THEN previousId ELSE anonymousId END AS anonymous_id,
          CAST("timestamp" AS TIMESTAMPTZ) AS "timestamp",
          CAST(coalesce(sentAt, sent_at) AS TIMESTAMPTZ) AS sent_at,
          CAST(coalesce(receivedAt, sent_at) AS TIMESTAMPTZ) AS received_at,
          CAST(properties AS VARCHAR) AS properties, CAST(coalesce(context, '{{}}') AS VARCHAR) AS context
   FROM read_ndjson('{src}', columns = {{
       messageId: 'VARCHAR', uuid: 'VARCHAR', type: 'VARCHAR', event: 'VARCHAR', userId: 'VARCHAR',
-      anonymousId: 'VARCHAR', distinct_id: 'VARCHAR', "timestamp": 'VARCHAR', sentAt: 'VARCHAR',
+      anonymousId: 'VARCHAR', previousId: 'VARCHAR', distinct_id: 'VARCHAR', "timestamp": 'VARCHAR', sentAt: 'VARCHAR',
       sent_at: 'VARCHAR', receivedAt: 'VARCHAR', properties: 'JSON', context: 'JSON'}})
   ORDER BY {order}
 ) TO '{dst}' (FORMAT parquet, COMPRESSION {codec}, ROW_GROUP_SIZE 131072)
@@ -83,20 +84,30 @@ def uplift_json(*args):
 
 
 def main():
+    global BIN
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--events", type=int, default=10_000_000)
     p.add_argument("--users", type=int, default=100_000)
     p.add_argument("--days", type=int, default=30)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--skip-duckdb", action="store_true")
+    p.add_argument("--shape", choices=["generate", "segment"], default="generate",
+                   help="generate: `uplift generate`; segment: gen_segment_ndjson.py (--users persons, Segment messages only)")
+    p.add_argument("--bin-dir", default=str(BIN), help="directory holding uplift and uplift-bench (default: the release build)")
     a = p.parse_args()
+    BIN = Path(a.bin_dir)  # noqa: the module's BIN is only the default
     OUT.mkdir(parents=True, exist_ok=True)
-    source = OUT / f"events-{a.events}-{a.users}-{a.days}-{a.seed}.ndjson"
+    prefix = "events" if a.shape == "generate" else "segment"
+    source = OUT / f"{prefix}-{a.events}-{a.users}-{a.days}-{a.seed}.ndjson"
     if not source.exists():
         t0 = time.perf_counter()
+        if a.shape == "generate":
+            command = [str(BIN / "uplift"), "generate", "--events", str(a.events), "--users", str(a.users)]
+        else:
+            command = [sys.executable, str(ROOT / "loadtests" / "gen_segment_ndjson.py"), "--events", str(a.events),
+                       "--persons", str(a.users)]
         with open(source, "wb") as f:
-            subprocess.run([str(BIN / "uplift"), "generate", "--events", str(a.events), "--users", str(a.users),
-                            "--days", str(a.days), "--seed", str(a.seed)], stdout=f, check=True)
+            subprocess.run(command + ["--days", str(a.days), "--seed", str(a.seed)], stdout=f, check=True)
         print(f"generated {a.events:,} events ({source.stat().st_size / 1e9:.2f} GB) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     size = source.stat().st_size
 
@@ -127,7 +138,7 @@ def main():
                 duck[(order, codec)] = (t, rss_d, dst.stat().st_size / a.events)
                 dst.unlink()
 
-    print(f"## Import benchmark: {a.events:,} events ({size / 1e9:.2f} GB NDJSON, {size / a.events:.0f} B/line), "
+    print(f"## Import benchmark ({a.shape}): {a.events:,} events ({size / 1e9:.2f} GB NDJSON, {size / a.events:.0f} B/line), "
           f"{a.users:,} users, {a.days} days, {os.cpu_count()} cores\n")
     print("| tool | wall time | events/s | peak memory | bytes/event on disk |")
     print("| --- | ---: | ---: | ---: | ---: |")

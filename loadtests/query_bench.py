@@ -7,10 +7,12 @@ cold  A fresh process per run, reading the Parquet files Uplift wrote: `uplift f
       the interpreter's start and `import` are not counted). `--cold-runs` processes, the median.
 warm  Uplift: `uplift serve` after a first query (dropped), the median of `--runs` more over HTTP.
       DuckDB: an in-memory table, chDB: a MergeTree table ORDER BY (person, timestamp), each built once
-      per worker from the Parquet files with the person already resolved (the build is reported, not
-      counted), then the median of `--runs` queries after a first (dropped).
+      per run from the Parquet files with the person already resolved, by one worker per engine that
+      answers every question (the build is reported, not counted): the median of `--runs` queries after
+      a first (dropped).
 Peak memory: VmHWM of each process (the CLI's, the worker's, the server's; the largest over the cold
-runs); one process per engine, question and mode, so a peak belongs to that question.
+runs). Cold runs and Uplift's servers are one process per question; the native-table worker resets its
+peak before each question, so a question's peak includes the table it holds.
 The engines must agree on every answer (persons per funnel step, the adoption series, the trend
 series) in both modes; a disagreement is printed and makes the script exit 1.
 
@@ -290,12 +292,14 @@ def persons_parquet(data, project, out):
 
 
 def worker(args):
-    """One engine, one question, one mode, in this (fresh) process.
+    """One engine in this (fresh) process.
 
-    parquet: load the person links, answer once over the Parquet files; the time reported is links + query
-             (Uplift's cold process reads its links from the catalog too).
-    native:  load the links, build the engine's own table (not counted in the query times: `build_s`),
-             then answer 1 + runs times; the first answer is dropped, the others are the warm times."""
+    parquet: one question: load the person links, answer once over the Parquet files; the time reported
+             is links + query (Uplift's cold process reads its links from the catalog too).
+    native:  every question given: load the links and build the engine's own table once (`build_s`, not
+             counted in any query time), then per question answer 1 + runs times (the first answer is
+             dropped, the others are the warm times). The peak is reset before each question
+             (/proc/self/clear_refs), so it is the process's peak, table included, while answering it."""
     r = Range(args.start, args.end)
     glob = f"{args.data}/events/project={args.project}/*/*.parquet"
     native = args.mode == "native"
@@ -312,8 +316,8 @@ def worker(args):
             con.execute(f"CREATE TABLE events AS SELECT coalesce(p.person_id, e.distinct_id) AS person, e.event, e.timestamp "
                         f"FROM read_parquet('{glob}', hive_partitioning = false) e "
                         f"LEFT JOIN persons p ON p.distinct_id = e.distinct_id ORDER BY person, timestamp")
-        sql = duckdb_sql(args.question, source, r)
-        run = lambda: con.execute(sql).fetchall()
+        sql_of = lambda q: duckdb_sql(q, source, r)
+        run = lambda sql: con.execute(sql).fetchall()
     else:
         from chdb import session
         s = session.Session(args.chdb_path) if args.chdb_path else session.Session()
@@ -326,29 +330,47 @@ def worker(args):
             s.query(f"INSERT INTO b.events SELECT ifNull(nullIf(p.person_id, ''), e.distinct_id), e.event, e.timestamp "
                     f"FROM file('{glob}', Parquet) AS e LEFT JOIN b.persons AS p ON p.distinct_id = e.distinct_id")
             s.query("OPTIMIZE TABLE b.events FINAL")
-        sql = chdb_sql(args.question, source, r)
-        def run():
+        sql_of = lambda q: chdb_sql(q, source, r)
+        def run(sql):
             out = s.query(sql, "JSONCompactEachRow").bytes().decode()
             return [tuple(json.loads(line)) for line in out.splitlines() if line.strip()]
     build_s = time.perf_counter() - t_start - links_s
-    times, answers = [], []
-    for _ in range(1 + args.runs if native else 1):
-        t0 = time.perf_counter()
-        rows = run()
-        times.append(time.perf_counter() - t0)
-        answers.append(normalize(args.question, rows, r))
-    if not native:
-        times = [links_s + times[0]]
-    peak = vm_hwm()
-    agree = all(a == answers[0] for a in answers)
-    print(json.dumps({"times": times, "answer": answers[0] if agree else answers, "peak_bytes": peak,
-                      "links_s": links_s, "build_s": build_s if native else None, "sql": sql}))
+    results = {}
+    for q in args.question.split(","):
+        reset = native and reset_peak()
+        times, answers = [], []
+        sql = sql_of(q)
+        try:
+            for _ in range(1 + args.runs if native else 1):
+                t0 = time.perf_counter()
+                rows = run(sql)
+                times.append(time.perf_counter() - t0)
+                answers.append(normalize(q, rows, r))
+        except Exception as e:  # one question's failure is that question's row, not the whole run's
+            results[q] = {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"}
+            continue
+        if not native:
+            times = [links_s + times[0]]
+        agree = all(a == answers[0] for a in answers)
+        results[q] = {"times": times, "answer": answers[0] if agree else answers, "peak_bytes": vm_hwm(),
+                      "peak_reset": bool(reset), "links_s": links_s, "build_s": build_s if native else None, "sql": sql}
+    print(json.dumps(results))
 
 
-def run_worker(engine, q, mode, args, persons):
-    cmd = [sys.executable, __file__, "--worker", engine, "--mode", mode, "--question", q, "--data", args.data,
-           "--project", args.project, "--from", args.start, "--to", args.end, "--runs", str(args.runs),
-           "--persons", persons]
+def reset_peak():
+    """Sets this process's VmHWM back to its current RSS (Linux ≥ 4.0); False where that is refused."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def run_worker(engine, questions, mode, args, persons):
+    """A fresh worker process; its results by question."""
+    cmd = [sys.executable, __file__, "--worker", engine, "--mode", mode, "--question", ",".join(questions),
+           "--data", args.data, "--project", args.project, "--from", args.start, "--to", args.end,
+           "--runs", str(args.runs), "--persons", persons]
     tmp = None
     if engine == "chdb" and mode == "native":
         tmp = tempfile.mkdtemp(prefix="qb-chdb-", dir=args.scratch)  # the MergeTree table's files; removed afterwards
@@ -359,13 +381,14 @@ def run_worker(engine, q, mode, args, persons):
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     if p.returncode != 0:
-        return {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"}
+        error = {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else f"exit {p.returncode}"}
+        return {q: error for q in questions}
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def run_cold(engine, q, args, persons):
     """`--cold-runs` fresh processes over the Parquet files; every one must give the same answer."""
-    runs = [run_uplift_cli(q, args) if engine == "uplift" else run_worker(engine, q, "parquet", args, persons)
+    runs = [run_uplift_cli(q, args) if engine == "uplift" else run_worker(engine, [q], "parquet", args, persons)[q]
             for _ in range(args.cold_runs)]
     failed = next((x for x in runs if "error" in x), None)
     if failed:
@@ -535,17 +558,29 @@ def main():
               f"the catalog, range {args.start} … {args.end} (exclusive), {args.cold_runs} cold runs, "
               f"{args.runs} warm runs", file=sys.stderr)
         results = {}
-        for q in questions:
-            for e in engines:
-                for m in modes:
+
+        def note(q, e, m, res, t0):
+            results[(q, e, m)] = res
+            status = res.get("error") or f"median {fmt_s(median(res, m))} s"
+            extra = f", native table built in {fmt_s(res['build_s'])} s" if res.get("build_s") is not None else ""
+            print(f"  {q:10} {e:7} {m:5} {status} ({time.perf_counter() - t0:.0f} s in all{extra})", file=sys.stderr)
+
+        if "cold" in modes:
+            for q in questions:
+                for e in engines:
                     t0 = time.perf_counter()
-                    if m == "cold":
-                        res = run_cold(e, q, args, persons)
-                    else:
-                        res = run_uplift_warm(q, args) if e == "uplift" else run_worker(e, q, "native", args, persons)
-                    results[(q, e, m)] = res
-                    status = res.get("error") or f"median {fmt_s(median(res, m))} s"
-                    print(f"  {q:10} {e:7} {m:5} {status} ({time.perf_counter() - t0:.0f} s in all)", file=sys.stderr)
+                    note(q, e, "cold", run_cold(e, q, args, persons), t0)
+        if "warm" in modes:
+            for e in engines:
+                if e == "uplift":
+                    for q in questions:
+                        t0 = time.perf_counter()
+                        note(q, e, "warm", run_uplift_warm(q, args), t0)
+                else:
+                    # One worker builds the native table once and answers every question.
+                    t0 = time.perf_counter()
+                    for q, res in run_worker(e, questions, "native", args, persons).items():
+                        note(q, e, "warm", res, t0)
     mismatches = report(args, questions, engines, modes, results)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(

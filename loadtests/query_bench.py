@@ -276,7 +276,7 @@ def uplift_cli(q, r):
                                                                             "--interval", body["interval"]]
 
 
-# ---------------------------------------------------------------- workers (one process per engine, question and mode)
+# ---------------------------------------------------------------- workers (fresh processes running DuckDB or chDB)
 
 def persons_parquet(data, project, out):
     """The catalog's person_ids of the project (every linked id → its resolved person, the map Uplift

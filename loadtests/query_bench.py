@@ -603,9 +603,9 @@ def report(args, questions, engines, modes, results):
     """The Markdown table the README's Measured section shows, then persons per funnel step and the
     ratios against the targets of issue 14 (the better peer ÷ Uplift)."""
     data = " ".join(x for x in (args.shape, args.events_label) if x) or "?"
-    print("\n| question | data | engine | cold s | warm s | native table build s | peak MiB cold | peak MiB warm "
-          "| cold: × Uplift | warm: × Uplift | answers agree |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("\n| question | data | engine | cold s | warm s | warm: first query s | native table build s | peak MiB cold "
+          "| peak MiB warm | cold: × Uplift | warm: × Uplift | answers agree |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     mismatches = []
     summary = []
     for q in questions:
@@ -633,7 +633,8 @@ def report(args, questions, engines, modes, results):
             ratio = lambda m: (times_x(cells[m][0] / up[m]) if e != "uplift" and m in cells and up.get(m) else "")
             peak = lambda m: f"{cells[m][1] / 2**20:,.0f}" if m in cells else "–"
             verdict = ("yes" if agrees else "NO") + ("; " + "; ".join(notes) if notes else "")
-            print(f"| {q} | {data} | {e} | {fmt_s(col('cold', 0))} | {fmt_s(col('warm', 0))} | "
+            first = results[(q, e, "warm")]["times"][0] if "warm" in cells else None
+            print(f"| {q} | {data} | {e} | {fmt_s(col('cold', 0))} | {fmt_s(col('warm', 0))} | {fmt_s(first)} | "
                   f"{fmt_s(col('warm', 2)) if e != 'uplift' else ''} | {peak('cold')} | {peak('warm')} | "
                   f"{ratio('cold')} | {ratio('warm')} | {verdict} |")
         summary.append((q, {m: best[m] / up[m] for m in modes if m in best and up.get(m)}))

@@ -81,7 +81,9 @@ struct PersonLinksTests {
         #expect(links.dictionary == ["b": "a"])
         for bad in ["1:a1:2:b", "3:ab", "1:a1:1:", "x:a", "1:a1:1:5:bb"] {
             var scratch = PersonLinks()
-            let error = try #require(throws: UpliftError.self) { try PackedPersonLinks.unpack(Data(bad.utf8), into: &scratch) }
+            let error = try #require(throws: UpliftError.self) {
+                try PackedPersonLinks.unpack(Data(bad.utf8), into: &scratch)
+            }
             #expect(error.code == .corrupt)
             #expect(!error.message.contains("bb"))
         }

@@ -4,8 +4,9 @@ package import UpliftModel
 
 extension Catalog {
     /// Every linked distinct id of the project, grouped by person, with the version they are at
-    /// (`personLinksVersion`), read in one transaction so that the two agree. Ids that are their
-    /// own person's id are left out; they resolve to themselves anyway.
+    /// (`personLinksVersion`), read so that the two agree (on PostgreSQL in one repeatable-read
+    /// transaction; on SQLite optimistically, checked against the version). Ids that are their own
+    /// person's id are left out; they resolve to themselves anyway.
     ///
     /// The database packs each chunk of persons into one length-prefixed byte string
     /// (`PackedPersonLinks`), so a million links cost a handful of rows instead of a million
@@ -14,30 +15,48 @@ extension Catalog {
         project: ProjectSlug, chunk: Int = personLinksChunk
     ) async throws(UpliftError) -> (version: Int64, links: PersonLinks) {
         let dialect = self.dialect
-        return try await transaction("reading the person links of \(project)") { db in
-            if dialect == .postgres {
+        let doing = "reading the person links of \(project)"
+        if dialect == .postgres {
+            return try await transaction(doing) { db in
                 // Every chunk sees the same snapshot, as one statement would.
                 try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
+                return try await Self.readLinks(db, dialect, project: project, chunk: chunk)
             }
-            let version =
-                try await db.raw(
-                    "SELECT person_links_version AS n FROM projects WHERE slug = \(bind: project.value)"
-                ).first()?.decode(column: "n", as: Int64.self) ?? 0
-            var links = PersonLinks()
-            var after = ""
-            while true {
-                guard
-                    let row = try await db.raw(Self.packedLinksQuery(dialect, project: project, after: after, limit: chunk))
-                        .first(),
-                    try row.decode(column: "persons", as: Int64.self) > 0,
-                    let packed = try row.decode(column: "links", as: Data?.self)
-                else { break }
-                let persons = try PackedPersonLinks.unpack(packed, into: &links)
-                guard persons == chunk, let last = try row.decode(column: "last", as: String?.self) else { break }
-                after = last
-            }
-            return (version, links)
         }
+        // SQLite's transactions here take the write lock, which would hold off another process's
+        // writes for the whole read: read without one, and again if the version moved meanwhile
+        // (every change bumps it in its own transaction, so an unchanged version means no change).
+        for _ in 0..<3 {
+            let read = try await run(doing) { db in
+                try await Self.readLinks(db, dialect, project: project, chunk: chunk)
+            }
+            if try await personLinksVersion(project: project) == read.version { return read }
+        }
+        return try await transaction(doing) { db in
+            try await Self.readLinks(db, dialect, project: project, chunk: chunk)
+        }
+    }
+
+    private static func readLinks(
+        _ db: any SQLDatabase, _ dialect: CatalogDialect, project: ProjectSlug, chunk: Int
+    ) async throws -> (version: Int64, links: PersonLinks) {
+        let version =
+            try await db.raw("SELECT person_links_version AS n FROM projects WHERE slug = \(bind: project.value)")
+            .first()?.decode(column: "n", as: Int64.self) ?? 0
+        var links = PersonLinks()
+        var after = ""
+        while true {
+            guard
+                let row = try await db.raw(packedLinksQuery(dialect, project: project, after: after, limit: chunk))
+                    .first(),
+                try row.decode(column: "persons", as: Int64.self) > 0,
+                let packed = try row.decode(column: "links", as: Data?.self)
+            else { break }
+            let persons = try PackedPersonLinks.unpack(packed, into: &links)
+            guard persons == chunk, let last = try row.decode(column: "last", as: String?.self) else { break }
+            after = last
+        }
+        return (version, links)
     }
 
     /// Persons per packed chunk: bounded so that one chunk stays far below SQLite's and PostgreSQL's

@@ -1,3 +1,5 @@
+package import UpliftModel
+
 /// Maps distinct-id codes to person codes: ids linked by identify/alias share the code of their
 /// person's id (the catalog's resolved person); every other id is its own person.
 package struct PersonResolver: Sendable {
@@ -9,16 +11,24 @@ package struct PersonResolver: Sendable {
 
     /// `links`: distinct id → person id, for linked ids only (the catalog's `person_ids`).
     package init(links: [String: String], dictionary: ProjectDictionary) {
-        let ids = Array(links.keys)
-        let roots = dictionary.intern(ids.map { links[$0]! })
+        self.init(links: PersonLinks(links), dictionary: dictionary)
+    }
+
+    /// Each person's id is interned once, however many ids it has; each linked id is looked up once.
+    package init(links: PersonLinks, dictionary: ProjectDictionary) {
+        let roots = dictionary.intern(links.persons)
         // Counted before the lookup: an id interned meanwhile by another query waits instead of
         // landing in the map as its own person.
         let known = dictionary.count
-        let codes = dictionary.codes(of: ids)
-        var personOf = (0..<Int32(known)).map { $0 }
+        let codes = dictionary.codes(of: links.ids)
+        var personOf = [Int32](unsafeUninitializedCapacity: known) { buffer, initialized in
+            for code in 0..<known { buffer[code] = Int32(code) }
+            initialized = known
+        }
         var waiting: [(id: String, person: Int32)] = []
-        for (index, (code, root)) in zip(codes, roots).enumerated() {
-            if let code, code < known { personOf[Int(code)] = root } else { waiting.append((ids[index], root)) }
+        for (index, code) in codes.enumerated() {
+            let root = roots[Int(links.personIndex[index])]
+            if let code, code < known { personOf[Int(code)] = root } else { waiting.append((links.ids[index], root)) }
         }
         self.personOf = personOf
         self.waiting = waiting

@@ -81,25 +81,11 @@ extension Catalog {
         return result
     }
 
-    /// Every linked distinct id of the project and its person's id, in one query: what the query
-    /// engine applies at query time (ids absent from the map are their own person). Ids that are
-    /// their own person's id are left out; they resolve to themselves anyway.
+    /// Every linked distinct id of the project and its person's id (`personLinkTable` as a map): what
+    /// the query engine applies at query time (ids absent from the map are their own person). Ids that
+    /// are their own person's id are left out; they resolve to themselves anyway.
     package func personLinks(project: ProjectSlug) async throws(UpliftError) -> [String: String] {
-        let rows = try await run("reading the person links of \(project)") { db in
-            try await db.raw(
-                "SELECT distinct_id, person_id FROM person_ids WHERE project = \(bind: project.value) AND distinct_id <> person_id"
-            ).all()
-        }
-        var links = [String: String](minimumCapacity: rows.count)
-        for row in rows {
-            do {
-                links[try row.decode(column: "distinct_id", as: String.self)] = try row.decode(
-                    column: "person_id", as: String.self)
-            } catch {
-                throw UpliftError(.corrupt, "the catalog holds a person row that cannot be read: \(error)")
-            }
-        }
-        return links
+        try await personLinkTable(project: project).links.dictionary
     }
 
     /// The version of a project's person links: it changes in the same transaction as every change

@@ -14,8 +14,8 @@ package enum SegmentDecoder {
         distinct.reserveCapacity(segment.rowCount)
         times.reserveCapacity(segment.rowCount)
         for g in segment.rowGroupSizes.indices {
-            events += codes(try segment.strings(.event, rowGroup: g), dictionaries.events)
-            distinct += codes(try segment.strings(.distinctID, rowGroup: g), dictionaries.distinctIDs)
+            events += codes(try segment.byteStrings(.event, rowGroup: g), dictionaries.events)
+            distinct += codes(try segment.byteStrings(.distinctID, rowGroup: g), dictionaries.distinctIDs)
             times += try segment.integers(.timestamp, rowGroup: g)
         }
         return EventBlock(
@@ -23,13 +23,13 @@ package enum SegmentDecoder {
             origin: .segment(path: path, texts: SegmentTexts(path: path, budget: textBudget)))
     }
 
-    /// A string column as project dictionary codes: a dictionary-encoded chunk interns only its
-    /// dictionary; a PLAIN one (after a dictionary fallback) every value.
-    private static func codes(_ strings: EventSegment.Strings, _ dictionary: ProjectDictionary) -> [Int32] {
+    /// A string column as project dictionary codes, from its bytes: a dictionary-encoded chunk interns
+    /// only its dictionary; a PLAIN one (after a dictionary fallback) every run of equal values.
+    static func codes(_ strings: EventSegment.ByteStrings, _ dictionary: ProjectDictionary) -> [Int32] {
         switch strings {
         case .dictionary(let values, let indices):
             let map = dictionary.intern(values)
-            return indices.map { map[Int($0)] }
+            return map.withUnsafeBufferPointer { map in indices.map { map[Int($0)] } }
         case .plain(let values):
             return dictionary.intern(values)
         }

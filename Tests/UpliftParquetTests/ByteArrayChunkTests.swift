@@ -18,7 +18,9 @@ import Testing
     static func file(
         _ groups: [[String]], options: ParquetWriter.Options = .init(), optional: Bool = false
     ) throws -> ParquetFile {
-        let schema = ParquetSchema(fields: [ParquetField(name: "s", type: .string, optional: optional, dictionary: true)])
+        let schema = ParquetSchema(fields: [
+            ParquetField(name: "s", type: .string, optional: optional, dictionary: true)
+        ])
         var writer = try ParquetWriter(schema: schema, options: options)
         for group in groups {
             try writer.append(rowGroup: [ColumnData(values: .byteArrays(ByteArrays(group)))])

@@ -77,8 +77,10 @@ package final class ProjectDictionary: Sendable {
             for i in 0..<n {
                 let range = Int(offsets[i])..<Int(offsets[i + 1])
                 if i > 0 && range.count == previous.count
-                    && (range.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound,
-                        bytes.baseAddress! + previous.lowerBound, range.count) == 0)
+                    && (range.isEmpty
+                        || memcmp(
+                            bytes.baseAddress! + range.lowerBound,
+                            bytes.baseAddress! + previous.lowerBound, range.count) == 0)
                 {
                     previous = range
                     continue

@@ -123,7 +123,9 @@ package struct ParquetFile: Sendable {
     /// A byte-array column chunk as stored, read in one pass: dictionary-encoded chunks keep their dictionary and
     /// indices (`readDictionary`), PLAIN ones give their values (`read`). The rare chunk that mixes both (a
     /// writer that fell back midway) is read a second time as values.
-    package func readByteArrays(column: Int, rowGroup: Int) throws(ParquetError) -> (
+    package func readByteArrays(
+        column: Int, rowGroup: Int
+    ) throws(ParquetError) -> (
         chunk: ByteArrayChunk, validity: [Bool]?
     ) {
         let reader = try chunkReader(column: column, rowGroup: rowGroup)

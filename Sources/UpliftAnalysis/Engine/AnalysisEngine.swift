@@ -69,10 +69,8 @@ package final class AnalysisEngine: Sendable {
             }
         }
         let missing = paths.filter { found[$0] == nil }
-        let decoded = try FrameBuilder.parallelMap(missing) { (path) throws(UpliftError) in
-            try budget?.check()
-            return try SegmentDecoder.block(path: path, dictionaries: dictionaries, textBudget: textBudget)
-        }
+        let decoded = try SegmentDecoder.blocks(
+            paths: missing, dictionaries: dictionaries, textBudget: textBudget, budget: budget)
         for (path, block) in zip(missing, decoded) { found[path] = block }
         remember(Array(zip(missing, decoded)))
         markNamed(missing)

@@ -1,26 +1,61 @@
 import Synchronization
+package import UpliftStorage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Strings interned to dense codes for one project: event names and distinct ids. Codes never
 /// change once given, so decoded blocks stay valid while new segments add new strings.
+///
+/// Values are kept as UTF-8 bytes in an `InternTable` (a fast hash over the bytes, no `String` per
+/// lookup): a segment's column is interned straight from its inflated bytes. `String`s are made
+/// only when asked for (`string(_:)`, `strings()`), once per code.
 package final class ProjectDictionary: Sendable {
     private struct State {
-        var codes: [String: Int32] = [:]
+        var table = InternTable()
+        /// `String`s of codes `0 ..< strings.count`, made on demand (or kept from `intern(_: [String])`).
         var strings: [String] = []
+
+        mutating func materialise() {
+            guard strings.count < table.count else { return }
+            strings.reserveCapacity(table.count)
+            for code in strings.count..<table.count { strings.append(table.string(code)) }
+        }
     }
     private let state = Mutex(State())
+    /// Bits of the hash kept: 64, or fewer in tests that force collisions.
+    private let hashMask: UInt64
 
-    package init() {}
+    package init() { hashMask = ~0 }
 
-    package var count: Int { state.withLock { $0.strings.count } }
+    /// A dictionary that keeps only the low `hashBits` bits of each hash, so that most values collide
+    /// (tests: equal hashes must still tell values apart by their bytes).
+    package init(hashBits: Int) {
+        precondition((0...64).contains(hashBits), "a hash has 0 to 64 bits")
+        hashMask = hashBits == 64 ? ~0 : (1 << UInt64(hashBits)) - 1
+    }
+
+    package var count: Int { state.withLock { $0.table.count } }
+
+    private func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 { ByteHash.hash(bytes) & hashMask }
 
     /// The code of each string, adding the new ones (one lock for the whole list).
     package func intern(_ list: [String]) -> [Int32] {
         state.withLock { s in
             list.map { string in
-                if let code = s.codes[string] { return code }
-                let code = Int32(s.strings.count)
-                s.codes[string] = code
-                s.strings.append(string)
+                let known = s.table.count
+                var utf8 = string
+                let code = utf8.withUTF8 { utf8 in
+                    let bytes = UnsafeRawBufferPointer(utf8)
+                    return s.table.intern(bytes, hash: hash(bytes))
+                }
+                // A new code right after the materialised ones: keep the String we hold.
+                if Int(code) == known && s.strings.count == known { s.strings.append(string) }
                 return code
             }
         }
@@ -28,13 +63,65 @@ package final class ProjectDictionary: Sendable {
 
     package func intern(_ string: String) -> Int32 { intern([string])[0] }
 
-    /// The code of a string already interned, nil otherwise (a query for an event never stored).
-    package func code(of string: String) -> Int32? { state.withLock { $0.codes[string] } }
+    /// The code of every value, adding the new ones. Runs of equal values (a PLAIN distinct-id chunk of a
+    /// segment sorted by distinct id) are found by comparing each value with the one before, and their
+    /// hashes are computed before taking the lock: under the lock, one table probe per run.
+    package func intern(_ values: StringBytes) -> [Int32] {
+        let n = values.count
+        guard n > 0 else { return [] }
+        // Runs: value i starts a new run when its bytes differ from value i - 1's.
+        var runStarts: [Int32] = []
+        var runHashes: [UInt64] = []
+        values.withUnsafeSlices { bytes, offsets in
+            var previous = 0..<0
+            for i in 0..<n {
+                let range = Int(offsets[i])..<Int(offsets[i + 1])
+                if i > 0 && range.count == previous.count
+                    && (range.isEmpty
+                        || memcmp(
+                            bytes.baseAddress! + range.lowerBound,
+                            bytes.baseAddress! + previous.lowerBound, range.count) == 0)
+                {
+                    previous = range
+                    continue
+                }
+                runStarts.append(Int32(i))
+                runHashes.append(hash(UnsafeRawBufferPointer(rebasing: bytes[range])))
+                previous = range
+            }
+        }
+        let runCodes: [Int32] = state.withLock { s in
+            values.withUnsafeSlices { bytes, offsets in
+                runStarts.indices.map { r in
+                    let i = Int(runStarts[r])
+                    let slice = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[i])..<Int(offsets[i + 1])])
+                    return s.table.intern(slice, hash: runHashes[r])
+                }
+            }
+        }
+        if runCodes.count == n { return runCodes }
+        var codes = [Int32](repeating: 0, count: n)
+        runStarts.append(Int32(n))
+        for r in runCodes.indices {
+            for i in Int(runStarts[r])..<Int(runStarts[r + 1]) { codes[i] = runCodes[r] }
+        }
+        return codes
+    }
 
-    package func string(_ code: Int32) -> String { state.withLock { $0.strings[Int(code)] } }
+    /// The code of a string already interned, nil otherwise (a query for an event never stored).
+    package func code(of string: String) -> Int32? { codes(of: [string])[0] }
+
+    package func string(_ code: Int32) -> String {
+        state.withLock { s in Int(code) < s.strings.count ? s.strings[Int(code)] : s.table.string(Int(code)) }
+    }
 
     /// Every string, indexed by code (a copy, for loops that must not take the lock per row).
-    package func strings() -> [String] { state.withLock { $0.strings } }
+    package func strings() -> [String] {
+        state.withLock { s in
+            s.materialise()
+            return s.strings
+        }
+    }
 }
 
 /// The two dictionaries of a project.
@@ -47,6 +134,14 @@ package struct ProjectDictionaries: Sendable {
 extension ProjectDictionary {
     /// The codes of strings already interned (nil for the others), under one lock.
     package func codes(of list: [String]) -> [Int32?] {
-        state.withLock { s in list.map { s.codes[$0] } }
+        state.withLock { s in
+            list.map { string in
+                var string = string
+                return string.withUTF8 { utf8 in
+                    let bytes = UnsafeRawBufferPointer(utf8)
+                    return s.table.code(of: bytes, hash: hash(bytes))
+                }
+            }
+        }
     }
 }

@@ -45,3 +45,19 @@ package struct DictionaryColumn: Sendable, Hashable {
     package var indices: [Int32]
     package var validity: [Bool]?
 }
+
+/// A byte-array column chunk in the form it was stored in, so that a reader interns a dictionary once
+/// instead of every row: the dictionary and one index per row, or (written PLAIN, as after a dictionary
+/// fallback) every row's bytes. Either way the bytes sit in one buffer; no value becomes a `String`.
+package enum ByteArrayChunk: Sendable, Hashable {
+    /// Row i holds `dictionary[indices[i]]` (0 for a null row).
+    case dictionary(ByteArrays, indices: [Int32])
+    case plain(ByteArrays)
+
+    package var count: Int {
+        switch self {
+        case .dictionary(_, let indices): indices.count
+        case .plain(let values): values.count
+        }
+    }
+}

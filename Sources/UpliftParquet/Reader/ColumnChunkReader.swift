@@ -8,7 +8,10 @@ struct ColumnChunkReader {
     /// Our files always carry page CRCs, so a missing one is damage rather than an older writer.
     let requireChecksums: Bool
 
-    enum Mode { case values, dictionaryIndices }
+    /// `.dictionaryOrValues` keeps a dictionary-encoded chunk as its dictionary and indices and decodes a PLAIN one
+    /// to values, in one pass; a chunk that switches from dictionary pages to PLAIN ones midway (another
+    /// writer's fallback) gives nil, and the caller reads it again as values.
+    enum Mode { case values, dictionaryIndices, dictionaryOrValues }
 
     struct Output {
         var values: ColumnValues?
@@ -19,6 +22,7 @@ struct ColumnChunkReader {
 
     /// Decodes the chunk. In `.dictionaryIndices` mode it returns nil when a data page is not dictionary encoded.
     func read(_ mode: Mode) throws(ParquetError) -> Output? {
+        var mode = mode
         var position = Int(chunk.startOffset)
         let end = position + Int(chunk.totalCompressedSize)
         var builder = ColumnBuilder(type: field.type, capacity: mode == .values ? rows : 0)
@@ -94,6 +98,17 @@ struct ColumnChunkReader {
             guard dictionaryPage || deltaPage || header.encoding == Wire.plain else {
                 throw ParquetError(.unsupported, "data page encoding \(header.encoding) is not supported")
             }
+            if mode == .dictionaryOrValues {
+                // The first data page decides; a later one that differs is the mixed case.
+                if seen == 0 {
+                    mode = dictionaryPage ? .dictionaryIndices : .values
+                    if dictionaryPage {
+                        output.indices.reserveCapacity(rows)
+                    } else {
+                        builder = ColumnBuilder(type: field.type, capacity: rows)
+                    }
+                }
+            }
             if mode == .dictionaryIndices && !dictionaryPage { return nil }
             try scratch.withUnsafeBytes { page in
                 Result { () throws(ParquetError) in
@@ -167,7 +182,8 @@ struct ColumnChunkReader {
         }
         guard position == end else { throw .corrupt("column \(field.name) has bytes after its last page") }
         if field.optional && validity.contains(false) { output.validity = validity }
-        if mode == .values {
+        // A chunk without rows never chose: its (empty) values.
+        if mode == .values || mode == .dictionaryOrValues {
             output.values = builder.values
         } else {
             guard let dictionary else { return nil }

@@ -120,6 +120,30 @@ package struct ParquetFile: Sendable {
         try readDictionary(column: try columnIndex(name), rowGroup: rowGroup)
     }
 
+    /// A byte-array column chunk as stored, read in one pass: dictionary-encoded chunks keep their dictionary and
+    /// indices (`readDictionary`), PLAIN ones give their values (`read`). The rare chunk that mixes both (a
+    /// writer that fell back midway) is read a second time as values.
+    package func readByteArrays(
+        column: Int, rowGroup: Int
+    ) throws(ParquetError) -> (
+        chunk: ByteArrayChunk, validity: [Bool]?
+    ) {
+        let reader = try chunkReader(column: column, rowGroup: rowGroup)
+        guard reader.field.type == .string else {
+            throw ParquetError(.invalidInput, "column \(reader.field.name) does not hold byte arrays")
+        }
+        let output = try damageIsCorrupt { () throws(ParquetError) in try reader.read(.dictionaryOrValues) }
+        if let output {
+            if let dictionary = output.dictionary, case .byteArrays(let entries) = dictionary {
+                return (.dictionary(entries, indices: output.indices), output.validity)
+            }
+            if case .byteArrays(let values) = output.values { return (.plain(values), output.validity) }
+        }
+        let data = try read(column: column, rowGroup: rowGroup)
+        guard case .byteArrays(let values) = data.values else { throw .corrupt("column chunk decoded to nothing") }
+        return (.plain(values), data.validity)
+    }
+
     /// We only write features we support, so in our own files an "unsupported" page is a damaged one.
     private func damageIsCorrupt<T>(_ body: () throws(ParquetError) -> T) throws(ParquetError) -> T {
         do {

@@ -21,20 +21,27 @@ package struct EventSegment: Sendable {
     /// gives its dictionary and each row's index into it, so a caller interns only the dictionary;
     /// a PLAIN one (after a dictionary fallback) gives every value.
     package func strings(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Strings {
+        switch try byteStrings(column, rowGroup: rowGroup) {
+        case .dictionary(let values, let indices): .dictionary(values.strings(), indices: indices)
+        case .plain(let values): .plain(values.strings())
+        }
+    }
+
+    /// `strings(_:rowGroup:)` without a `String` per value: the chunk's dictionary or its PLAIN values as
+    /// byte slices of one buffer, in one pass over the chunk's pages.
+    package func byteStrings(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> ByteStrings {
         precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
         let rows = file.rowGroups[rowGroup].rowCount
-        return try reading(column, rowGroup) { () throws(ParquetError) -> Strings? in
-            if let d = try file.readDictionary(column: column.index, rowGroup: rowGroup),
-                case .byteArrays(let values) = d.dictionary
-            {
+        return try reading(column, rowGroup) { () throws(ParquetError) -> ByteStrings? in
+            switch try file.readByteArrays(column: column.index, rowGroup: rowGroup).chunk {
+            case .dictionary(let values, let indices):
                 // The reader has bounds-checked every index against the dictionary.
-                guard d.indices.count == rows else { return nil }
-                return .dictionary((0..<values.count).map { values.string(at: $0) }, indices: d.indices)
+                guard indices.count == rows else { return nil }
+                return .dictionary(StringBytes(values: values), indices: indices)
+            case .plain(let values):
+                guard values.count == rows else { return nil }
+                return .plain(StringBytes(values: values))
             }
-            guard case .byteArrays(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
-                values.count == rows
-            else { return nil }
-            return .plain((0..<values.count).map { values.string(at: $0) })
         }
     }
 
@@ -83,6 +90,13 @@ package struct EventSegment: Sendable {
         /// Row i holds `values[indices[i]]`.
         case dictionary([String], indices: [Int32])
         case plain([String])
+    }
+
+    /// A string column chunk's values as UTF-8 bytes (see `StringBytes`).
+    package enum ByteStrings: Sendable {
+        /// Row i holds value `indices[i]` of the dictionary.
+        case dictionary(StringBytes, indices: [Int32])
+        case plain(StringBytes)
     }
 
     /// A string column chunk's values as bytes.

@@ -2,7 +2,7 @@ package import UpliftModel
 
 /// The distinct top-level keys of the `properties` and of the `context` objects of a segment's
 /// events. The writer lists them in the footer (`uplift.property_keys`, `uplift.context_keys`: a
-/// JSON array of strings, sorted), so that a question naming a property the project never had can
+/// JSON array of strings, sorted by their UTF-8 bytes), so that a question naming a property the project never had can
 /// say so from the footers instead of parsing every event's JSON.
 ///
 /// A list is bounded: keys longer than `maxKeyBytes` are never listed, and after `maxKeys`
@@ -81,7 +81,8 @@ package struct SegmentKeys: Sendable, Equatable {
     /// Footer key/value entries for these lists (the truncation marks only when set).
     package var metadata: [(key: String, value: String)] {
         func entries(_ c: Column, _ key: String, _ truncatedKey: String) -> [(key: String, value: String)] {
-            let list = JSONValue.array(c.keys.sorted().map { .string($0) }).compactText
+            let sorted = c.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let list = JSONValue.array(sorted.map { .string($0) }).compactText
             return [(key, list)] + (c.truncated ? [(truncatedKey, "true")] : [])
         }
         return entries(properties, Self.propertyKeysKey, Self.propertyKeysTruncatedKey)

@@ -86,7 +86,8 @@ extension ExperimentCommand {
                 let result = try ExperimentAnalysis.run(
                     resolved, from: range.from, to: range.to, snapshot: snapshot, links: links,
                     engine: engine, correction: query.correction)
-                let warnings = try engine.warnings(events: resolved.eventNames, snapshot: snapshot)
+                let warnings = try engine.warnings(
+                    events: resolved.eventNames, properties: resolved.propertyRefs, snapshot: snapshot)
                 printWarnings(warnings, project: slug)
                 Console.line(
                     output.json ? result.json.adding(warnings: warnings).compactText : ExperimentTable.render(result))

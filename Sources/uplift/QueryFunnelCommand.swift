@@ -44,7 +44,7 @@ struct FunnelCommand: AsyncParsableCommand {
             run: { (engine, q, snapshot, links) throws(UpliftError) in
                 try engine.funnel(q, snapshot: snapshot, links: links)
             },
-            events: \.eventNames,
+            events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.funnel)
     }
 }

@@ -37,7 +37,7 @@ struct TrendCommand: AsyncParsableCommand {
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try TrendQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.trend(q, snapshot: s, links: l) },
-            events: \.eventNames,
+            events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.trend)
     }
 }
@@ -63,7 +63,7 @@ struct AdoptionCommand: AsyncParsableCommand {
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try AdoptionQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.adoption(q, snapshot: s, links: l) },
-            events: \.eventNames,
+            events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.adoption)
     }
 }
@@ -89,7 +89,7 @@ struct RetentionCommand: AsyncParsableCommand {
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try RetentionQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.retention(q, snapshot: s, links: l) },
-            events: \.eventNames,
+            events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.retention)
     }
 }
@@ -113,7 +113,7 @@ struct LifecycleCommand: AsyncParsableCommand {
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try LifecycleQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.lifecycle(q, snapshot: s, links: l) },
-            events: \.eventNames,
+            events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.lifecycle)
     }
 }

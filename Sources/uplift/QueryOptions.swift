@@ -66,13 +66,13 @@ struct QueryInputs {
 
 /// Decodes a query body built from flags with the same `XQuery(json:defaultTimeZone:)` the HTTP
 /// API uses, runs it, and prints the result document (`--json`) or a table. Each warning (an event
-/// in `events` the project never had) is a line on standard error and, with `--json`, a member of
-/// the document, as the HTTP API answers it.
+/// in `events` or a property in `properties` the project never had) is a line on standard error
+/// and, with `--json`, a member of the document, as the HTTP API answers it.
 func runQuery<Query, Result>(
     _ options: QueryScopeOptions, members: [(String, JSONValue)],
     decode: (JSONValue, String) throws(UpliftError) -> Query,
     run: (AnalysisEngine, Query, Snapshot, [String: String]) throws(UpliftError) -> Result,
-    events: (Query) -> [String] = { _ in [] },
+    events: (Query) -> [String] = { _ in [] }, properties: (Query) -> [PropertyRef] = { _ in [] },
     json: (Result) -> JSONValue, table: (Result) -> String
 ) async throws {
     try await reportingErrors {
@@ -81,7 +81,8 @@ func runQuery<Query, Result>(
         // The command runs one query and exits: a cache would only cost memory.
         let engine = AnalysisEngine(cacheBytes: 0)
         let result = try run(engine, query, inputs.snapshot, inputs.links)
-        let warnings = try engine.warnings(events: events(query), snapshot: inputs.snapshot)
+        let warnings = try engine.warnings(
+            events: events(query), properties: properties(query), snapshot: inputs.snapshot)
         printWarnings(warnings, project: inputs.snapshot.project)
         if options.output.json {
             Console.line(json(result).adding(warnings: warnings).compactText)

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A question naming an event the project never had answers (exit 0) with a warning on standard
+/// A question naming an event or a property the project never had answers (exit 0) with a warning on standard
 /// error and, with --json, in the document; a date `--to` includes its day.
 struct QueryWarningCLITests {
     let cli = QueryCLITests()
@@ -28,6 +28,18 @@ struct QueryWarningCLITests {
             let trend = try cli.uplift(["trend", "--event", "payd"] + scope)
             #expect(trend.exitCode == 0, "\(trend.stderrText)")
             #expect(trend.stderrText.contains(#"no event "payd" in project demo; did you mean "paid"?"#))
+            // No event of the demo has properties: a filter or breakdown on one warns, and still answers.
+            let property = try cli.uplift(
+                ["trend", "--event", "paid", "--where", "context.plan=pro", "--breakdown", "plan", "--json"] + scope)
+            #expect(property.exitCode == 0, "\(property.stderrText)")
+            #expect(
+                property.stderrText.contains(#"warning: no property "context.plan" in project demo"#)
+                    && property.stderrText.contains(#"warning: no property "plan" in project demo"#),
+                "\(property.stderrText)")
+            #expect(
+                property.stdoutText.contains(
+                    #""warnings":[{"code":"unknown_property","property":"context.plan"},{"code":"unknown_property","property":"plan"}]"#
+                ), "\(property.stdoutText)")
         }
     }
 

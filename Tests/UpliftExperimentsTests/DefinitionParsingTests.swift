@@ -184,3 +184,19 @@ struct DefinitionParsingTests {
         }
     }
 }
+
+extension DefinitionParsingTests {
+    /// The properties an analysis reads, for its `unknown_property` warnings: the exposure's two and
+    /// its filters, then each metric's filters, summed property and funnel step filters.
+    @Test func aDefinitionListsThePropertiesItReads() throws {
+        let d = try ExperimentDefinition(yaml: Self.full)
+        #expect(
+            d.propertyRefs.map(\.description) == [
+                "$feature_flag", "$feature_flag_response", "$feature_flag", "plan", "amount", "amount", "country",
+            ])
+        #expect(
+            try ExperimentDefinition(yaml: Self.issueExample).propertyRefs.map(\.description) == [
+                "experiment", "variant", "amount",
+            ])
+    }
+}

@@ -190,3 +190,17 @@ struct PrfaqParsingTests {
         }
     }
 }
+
+extension PrfaqParsingTests {
+    /// The events and properties each goal reads, for its `unknown_event` and `unknown_property` warnings.
+    @Test func goalsListTheNamesTheyRead() throws {
+        let d = try PrfaqDocument(text: Self.valid, path: "dashboards/team-invites.md")
+        #expect(d.goals.map(\.eventNames) == [["invite_sent"], ["invite_sent", "signed_up"], ["error_shown"]])
+        #expect(d.goals.map { $0.propertyRefs.map(\.description) } == [["plan", "role"], ["context.campaign"], []])
+        let sum = Goal(
+            id: "revenue", metric: .propertySum, event: "purchase", property: "amount",
+            filters: [PropertyFilter(property: PropertyRef("plan"), op: .isSet)], target: 1,
+            deadline: try #require(UTCDay("2026-05-01")))
+        #expect(sum.propertyRefs.map(\.description) == ["plan", "amount"])
+    }
+}

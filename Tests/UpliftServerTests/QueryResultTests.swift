@@ -92,6 +92,17 @@ struct QueryResultTests {
                         #""warnings":[{"code":"unknown_event","event":"signedup","did_you_mean":"signed_up"}]"#),
                     "\(misspelt.text)")
                 #expect(!funnel.text.contains("warnings"), "a correct funnel has no warnings")
+                // A misspelt property (in a filter, a breakdown or the context) warns the same way.
+                let property = try await client.post(
+                    "/v1/query/trend",
+                    json: #"{"event":"signed_up","event_where":["plann=pro","context.locale?"],"breakdown":"plan","from":"2026-03-01","to":"2026-03-08"}"#,
+                    key: key)
+                #expect(property.status == .ok, "\(property.text)")
+                #expect(
+                    property.text.hasSuffix(
+                        #","warnings":[{"code":"unknown_property","property":"plann","did_you_mean":"plan"},"#
+                            + #"{"code":"unknown_property","property":"context.locale"}]}"#),
+                    "\(property.text)")
 
                 let trend = try await client.post(
                     "/v1/query/trend",

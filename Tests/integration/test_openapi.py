@@ -365,6 +365,15 @@ def test_query_routes_answer_as_documented(server):
         r = requests.post(server.url + path, json=valid_query(path), headers=read, timeout=60)
         assert r.status_code == 200, (path, r.status_code, r.text)
         check_documented(r, path, "post")
+    # A property no event has (in the properties or the context) answers with documented warnings.
+    for path in QUERY_PATHS:
+        body = {**valid_query(path), "where": ["plan_typ=pro", "context.locle?"]}
+        r = requests.post(server.url + path, json=body, headers=read, timeout=60)
+        assert r.status_code == 200, (path, r.status_code, r.text)
+        check_documented(r, path, "post")
+        if not path.endswith("/feedback"):
+            codes = [(w["code"], w.get("property")) for w in r.json()["warnings"]]
+            assert ("unknown_property", "plan_typ") in codes and ("unknown_property", "context.locle") in codes, r.text
 
 
 def test_experiment_query_answers_as_documented(server):

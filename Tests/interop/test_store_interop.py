@@ -87,6 +87,22 @@ def test_pyarrow_reads_every_segment_with_checksums(imported):
     assert total == N
 
 
+def test_footer_lists_the_keys_of_properties_and_context(imported):
+    """Each segment's footer lists the top-level keys of its rows' properties and context (sorted JSON arrays),
+    exactly the keys pyarrow reads from the rows themselves."""
+    _, data, _ = imported
+    for f in segment_files(data):
+        footer = pq.read_metadata(f).metadata
+        table = pq.read_table(f, columns=["properties", "context"])
+        for column, key in (("properties", b"uplift.property_keys"), ("context", b"uplift.context_keys")):
+            listed = json.loads(footer[key])
+            assert listed == sorted(listed), f
+            keys = {k for text in table.column(column).to_pylist() for k in json.loads(text)}
+            if footer.get(key + b"_truncated") != b"true":
+                assert set(listed) == {k for k in keys if len(k.encode()) <= 128}, (f, column)
+            assert set(listed) <= keys
+
+
 def test_pyarrow_dataset_sees_exactly_the_imported_events(imported):
     source, data, _ = imported
     table = ds.dataset(data / "events", format="parquet", partitioning="hive").to_table()

@@ -22,6 +22,8 @@ package final class AnalysisEngine: Sendable {
         var resolvers: [ProjectSlug: (links: [String: String], resolver: PersonResolver)] = [:]
         /// Segments whose event names are in their project's dictionary (decoded once, or read for names).
         var named: Set<String> = []
+        /// The property and context keys of segments, by path (`SegmentKeys`), once read.
+        var keys: [String: SegmentKeys] = [:]
     }
 
     private struct CachedBlock {
@@ -108,6 +110,22 @@ package final class AnalysisEngine: Sendable {
         state.withLock { s in s.named.formUnion(paths) }
     }
 
+    /// The keys of those of `paths` already read.
+    func knownKeys(_ paths: [String]) -> [String: SegmentKeys] {
+        state.withLock { s in
+            var found: [String: SegmentKeys] = [:]
+            for path in paths { found[path] = s.keys[path] }
+            return found
+        }
+    }
+
+    /// Keeps the keys of segments read.
+    func rememberKeys(_ new: some Sequence<(String, SegmentKeys)>) {
+        state.withLock { s in
+            for (path, keys) in new { s.keys[path] = keys }
+        }
+    }
+
     /// Forgets cached blocks of segments no longer in the project (replaced by compaction).
     package func forget(segmentsNotIn snapshot: Snapshot) {
         let live = Set(snapshot.segments)
@@ -118,6 +136,7 @@ package final class AnalysisEngine: Sendable {
                 s.bytes -= c.block.bytes
             }
             s.named = s.named.filter { !$0.contains(prefix) || live.contains($0) }
+            s.keys = s.keys.filter { !$0.key.contains(prefix) || live.contains($0.key) }
         }
     }
 

@@ -178,3 +178,17 @@ extension ExperimentDefinition {
             }
     }
 }
+
+extension ExperimentDefinition {
+    /// Every property the analysis reads: the exposure's two and its filters, then each metric's and
+    /// guardrail's filters and summed properties.
+    package var propertyRefs: [PropertyRef] {
+        [PropertyRef(exposure.experimentProperty), PropertyRef(exposure.variantProperty)]
+            + exposure.filters.propertyRefs
+            + (metrics + guardrails).flatMap { m in
+                ([m.measure] + (m.denominator.map { [$0] } ?? [])).flatMap { measure in
+                    measure.filters.propertyRefs + (measure.property.map { [$0] } ?? [])
+                } + m.steps.flatMap(\.filters.propertyRefs)
+            }
+    }
+}

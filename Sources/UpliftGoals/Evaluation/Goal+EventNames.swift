@@ -1,4 +1,4 @@
-import UpliftAnalysis
+package import UpliftAnalysis
 
 /// The events a goal's metric reads, for its `unknown_event` warnings.
 extension Goal {
@@ -11,5 +11,13 @@ extension Goal {
         // The feature and survey of feedback are properties of the answers, not events.
         case .nps, .csat: []
         }
+    }
+}
+
+/// The properties a goal's metric reads, for its `unknown_property` warnings.
+extension Goal {
+    package var propertyRefs: [PropertyRef] {
+        let summed = metric == .propertySum || metric == .propertyAverage ? property.map(PropertyRef.init) : nil
+        return filters.propertyRefs + steps.flatMap(\.filters.propertyRefs) + (summed.map { [$0] } ?? [])
     }
 }

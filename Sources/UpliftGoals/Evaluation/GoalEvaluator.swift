@@ -48,7 +48,8 @@ package struct GoalEvaluator: Sendable {
         let coverage = DataCoverage(snapshot)
         for goal in document.goals {
             var status = try evaluate(goal, launch: document.launch, snapshot: snapshot, now: now, coverage: coverage)
-            status.warnings = try engine.warnings(events: goal.eventNames, snapshot: snapshot, budget: budget)
+            status.warnings = try engine.warnings(
+                events: goal.eventNames, properties: goal.propertyRefs, snapshot: snapshot, budget: budget)
             out.append(status)
         }
         return out

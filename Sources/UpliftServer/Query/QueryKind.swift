@@ -29,31 +29,36 @@ enum QueryKind: String, Sendable, CaseIterable {
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
                 let answer = try e.funnel(q, snapshot: s, links: l, budget: b).json
-                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
+                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                return answer.adding(warnings: warnings)
             }
         case .trend:
             let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
                 let answer = try e.trend(q, snapshot: s, links: l, budget: b).json
-                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
+                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                return answer.adding(warnings: warnings)
             }
         case .adoption:
             let q = try AdoptionQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
                 let answer = try e.adoption(q, snapshot: s, links: l, budget: b).json
-                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
+                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                return answer.adding(warnings: warnings)
             }
         case .retention:
             let q = try RetentionQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
                 let answer = try e.retention(q, snapshot: s, links: l, budget: b).json
-                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
+                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                return answer.adding(warnings: warnings)
             }
         case .lifecycle:
             let q = try LifecycleQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
                 let answer = try e.lifecycle(q, snapshot: s, links: l, budget: b).json
-                return answer.adding(warnings: try e.warnings(events: q.eventNames, snapshot: s, budget: b))
+                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                return answer.adding(warnings: warnings)
             }
         case .feedback:
             let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
@@ -80,7 +85,9 @@ enum QueryKind: String, Sendable, CaseIterable {
                     definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
                     correction: q.correction, budget: b
                 ).json
-                return answer.adding(warnings: try e.warnings(events: definition.eventNames, snapshot: s, budget: b))
+                let warnings = try e.warnings(
+                    events: definition.eventNames, properties: definition.propertyRefs, snapshot: s, budget: b)
+                return answer.adding(warnings: warnings)
             }
         }
     }

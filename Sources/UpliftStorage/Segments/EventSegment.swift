@@ -14,6 +14,9 @@ package struct EventSegment: Sendable {
 
     package var rowCount: Int { file.rowCount }
 
+    /// The footer's key/value entry for `key`, if any.
+    package func metadataValue(for key: String) -> String? { file.metadataValue(for: key) }
+
     /// The number of rows of each row group, in file order.
     package var rowGroupSizes: [Int] { file.rowGroups.map(\.rowCount) }
 

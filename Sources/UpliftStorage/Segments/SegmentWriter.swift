@@ -10,14 +10,15 @@ package enum SegmentWriter {
     package static let formatKey = "uplift.format"
     package static let sortKey = "uplift.sort"
 
-    /// Encodes one segment of the table's `rows`, in that order.
+    /// Encodes one segment of the table's `rows`, in that order, with the keys of their properties
+    /// and context in the footer (`SegmentKeys`).
     package static func encode(
         _ table: EventTable, rows: ArraySlice<Int32>, configuration: StoreConfiguration, compressionLevel: Int32,
         compaction: CompactionRecord? = nil
     ) throws(UpliftError) -> [UInt8] {
         try encode(
             rowCount: rows.count, configuration: configuration, compressionLevel: compressionLevel,
-            compaction: compaction
+            compaction: compaction, keys: SegmentKeys(table, rows: rows)
         ) {
             range throws(UpliftError) in
             try table.rowGroup(rows[(rows.startIndex + range.lowerBound)..<(rows.startIndex + range.upperBound)])
@@ -25,16 +26,17 @@ package enum SegmentWriter {
     }
 
     /// Encodes `rowCount` rows, asking `rowGroup` for the columns (`EventColumn.all`) of each row group's
-    /// range of rows.
+    /// range of rows. `keys` are the rows' property and context keys, listed in the footer.
     package static func encode(
         rowCount: Int, configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord?,
-        rowGroup: (Range<Int>) throws(UpliftError) -> [ColumnData]
+        keys: SegmentKeys? = nil, rowGroup: (Range<Int>) throws(UpliftError) -> [ColumnData]
     ) throws(UpliftError) -> [UInt8] {
         var metadata = [(formatKey, EventSchema.formatVersion), (sortKey, configuration.sortOrder.rawValue)]
         if let compaction {
             metadata.append((replacesKey, compaction.replaces.joined(separator: ",")))
             metadata.append((outputsKey, compaction.outputs.joined(separator: ",")))
         }
+        if let keys { metadata += keys.metadata.map { ($0.key, $0.value) } }
         var writer: ParquetWriter
         do {
             writer = try ParquetWriter(

@@ -21,7 +21,9 @@ package struct EventSegment: Sendable {
     /// gives its dictionary and each row's index into it, so a caller interns only the dictionary;
     /// a PLAIN one (after a dictionary fallback) gives every value.
     package func strings(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Strings {
-        precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
+        precondition(
+            column.holdsBytes && !column.isOptional && column.storage == .asIs,
+            "\(column.name) is not a required string column stored as it is")
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> Strings? in
             if let d = try file.readDictionary(column: column.index, rowGroup: rowGroup),
@@ -40,7 +42,9 @@ package struct EventSegment: Sendable {
 
     /// The values of a required integer column (times in microseconds) in one row group.
     package func integers(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> [Int64] {
-        precondition(!column.holdsBytes && !column.isOptional, "\(column.name) is not a required integer column")
+        precondition(
+            !column.holdsBytes && !column.isOptional && column.storage == .asIs,
+            "\(column.name) is not a required integer column stored as it is")
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> [Int64]? in
             guard case .int64(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
@@ -53,7 +57,9 @@ package struct EventSegment: Sendable {
     /// The raw bytes of a required byte-string column in one row group (JSON texts), without a
     /// String per row.
     package func texts(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Texts {
-        precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
+        precondition(
+            column.holdsBytes && !column.isOptional && column.storage == .asIs,
+            "\(column.name) is not a required string column stored as it is")
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> Texts? in
             guard case .byteArrays(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,

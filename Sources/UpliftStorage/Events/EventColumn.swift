@@ -24,15 +24,15 @@ package struct EventColumn: Sendable {
     }
 
     /// How a value lies in a segment of the current format (format 1 stored every value as it is,
-    /// under the names `event_id`, `sent_at` and `received_at`: see `SegmentFormat`).
+    /// under the names `event_id` and `sent_at`: see `SegmentFormat`).
     package enum Storage: Sendable, Equatable {
         /// In its own type, under the column's name.
         case asIs
         /// An event id: a lower-case canonical UUID as 16 bytes in the companion column (this text
         /// column null), any other id as text here (the companion null). Exactly one of the two is set.
         case uuidOrText
-        /// INT64 microseconds from the row's `timestamp` (value − timestamp), no logical type: events
-        /// carry their send and receive times a nearly constant distance from the event time.
+        /// INT64 microseconds from the row's `timestamp` (value − timestamp), no logical type: a client
+        /// sends an event a nearly constant distance after it happens.
         case offsetFromTimestamp
     }
 
@@ -119,8 +119,9 @@ extension EventColumn {
     package static let timestamp = EventColumn(6, "timestamp", .micros(\.timestamp), .delta)
     package static let sentAt = EventColumn(
         7, "sent_at_offset", .optionalMicros(\.sentAt), .delta, .offsetFromTimestamp)
-    package static let receivedAt = EventColumn(
-        8, "received_at_offset", .micros(\.receivedAt), .dictionary, .offsetFromTimestamp)
+    // Not an offset: an import without receive times gives a whole file one received_at, which a dictionary
+    // stores in next to nothing and offsets from every event time would not (schemas/STORAGE.md, "Size").
+    package static let receivedAt = EventColumn(8, "received_at", .micros(\.receivedAt), .dictionary)
     package static let properties = EventColumn(9, "properties", .string(\.properties), .plain)
     package static let context = EventColumn(10, "context", .string(\.context), .dictionary)
 

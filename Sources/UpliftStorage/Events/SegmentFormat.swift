@@ -3,10 +3,10 @@ package import UpliftParquet
 /// The segment formats this build reads, named by the footer key `uplift.format`. Flush and
 /// compaction write `current`; every reader takes either, so data directories written before keep working.
 package enum SegmentFormat: String, Sendable, CaseIterable {
-    /// Event ids as text; `sent_at` and `received_at` as timestamps.
+    /// Event ids as text; `sent_at` as a timestamp.
     case version1 = "1"
     /// Lower-case canonical UUID event ids in 16 bytes (`event_uuid`), other ids as text (`event_id`);
-    /// `sent_at_offset` and `received_at_offset` as microseconds from `timestamp` (see schemas/STORAGE.md).
+    /// `sent_at_offset` as microseconds from `timestamp` (see schemas/STORAGE.md).
     case version2 = "2"
 
     package static let current = version2

@@ -36,7 +36,6 @@ extension EventSchema {
         c.append(ColumnData(values: .byteArrays(uuids), validity: isUUID.contains(false) ? isUUID : nil))
         let timestamps = events.map(\.timestamp)
         c[7].values = .int64(zip(events, timestamps).map { e, t in e.sentAt.map { $0 - t } ?? 0 })
-        c[8].values = .int64(zip(events, timestamps).map { e, t in e.receivedAt - t })
         return c
     }
 
@@ -92,8 +91,7 @@ extension EventSchema {
     /// Events back from one row group's columns of the current format (all of them, in schema order).
     package static func events(_ c: [ColumnData]) throws(UpliftError) -> [Event] {
         guard c.count == 12, case .byteArrays(let texts) = c[0].values, case .byteArrays(let uuids) = c[11].values,
-            case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values,
-            case .int64(let received) = c[8].values
+            case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values
         else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
         var old = Array(c.prefix(11))
         var ids = ByteArrays()
@@ -108,7 +106,6 @@ extension EventSchema {
         }
         old[0] = ColumnData(values: .byteArrays(ids))
         old[7].values = .int64(zip(sent, ts).map { $0 + $1 })
-        old[8].values = .int64(zip(received, ts).map { $0 + $1 })
         return try format1Events(old)
     }
 

@@ -19,7 +19,7 @@ struct EventColumnTests {
             ParquetField(name: "anonymous_id", type: .string, optional: true, dictionary: true),
             ParquetField(name: "timestamp", type: .timestampMicros, encoding: .deltaBinaryPacked),
             ParquetField(name: "sent_at_offset", type: .int64, optional: true, encoding: .deltaBinaryPacked),
-            ParquetField(name: "received_at_offset", type: .int64, dictionary: true),
+            ParquetField(name: "received_at", type: .timestampMicros, dictionary: true),
             ParquetField(name: "properties", type: .string),
             ParquetField(name: "context", type: .string, dictionary: true),
             ParquetField(name: "event_uuid", type: .uuid, optional: true),

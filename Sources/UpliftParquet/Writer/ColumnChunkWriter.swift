@@ -15,7 +15,8 @@ struct ColumnChunkWriter {
         try validate(column)
         let rows = column.count
         let validity = field.optional ? column.validity : nil
-        let dictionary = field.dictionary && field.type != .uuid ? buildDictionary(column.values, validity: validity) : nil
+        let wantsDictionary = field.dictionary && field.type != .uuid  // random ids never repeat
+        let dictionary = wantsDictionary ? buildDictionary(column.values, validity: validity) : nil
         let statistics = ColumnStatistics.compute(
             column.values, validity: validity, dictionaryRows: dictionary?.entryRows, maxSize: options.maxStatisticsSize
         )

@@ -6,7 +6,8 @@ import UpliftParquet
 
 @testable import UpliftStorage
 
-/// Format 2 stores lower-case UUID ids in 16 bytes and send times as offsets from the event time; every reader gets back exactly what was ingested, from format-1 and format-2 segments alike.
+/// Format 2 stores lower-case UUID ids in 16 bytes and send times as offsets from the event time;
+/// every reader gets back exactly what was ingested, from format-1 and format-2 segments alike.
 struct SegmentFormatTests {
     let day = UTCDay(daysSinceEpoch: 20_513)  // 2026-03-01, the fixture's day
 

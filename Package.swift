@@ -168,6 +168,7 @@ let package = Package(
                 "UpliftStorage", "UpliftParquet", "UpliftModel", "TestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -38,6 +38,12 @@ import Testing
         }
     }
 
+    /// A UUID column's value as parquet_check.py prints one (whether the engine gives bytes or a UUID).
+    static func expectedUUID(_ column: ColumnData, _ row: Int) -> String? {
+        guard !column.isNull(row), case .byteArrays(let v) = column.values else { return nil }
+        return "bytes:" + v[row].map { String(format: "%02x", $0) }.joined()
+    }
+
     static func matches(_ actual: Any, _ expected: String?, double: Bool) -> Bool {
         guard let expected else { return actual is NSNull }
         guard let actual = actual as? String else { return false }
@@ -79,15 +85,18 @@ import Testing
         let duckTypes = try #require(duck["types"] as? [String: String])
         let expectedArrowType: [ParquetType: String] = [
             .int32: "int32", .int64: "int64", .double: "double", .boolean: "bool",
-            .string: "string", .timestampMicros: "timestamp[us, tz=UTC]",
+            .string: "string", .timestampMicros: "timestamp[us, tz=UTC]", .uuid: "extension<arrow.uuid>",
         ]
         for (c, field) in table.schema.fields.enumerated() {
             #expect(schema[c]["name"] as? String == field.name)
             #expect(schema[c]["type"] as? String == expectedArrowType[field.type], "\(field.name)")
             #expect(schema[c]["nullable"] as? Bool == field.optional, "\(field.name)")
             if field.type == .timestampMicros { #expect(duckTypes[field.name] == "TIMESTAMP WITH TIME ZONE") }
+            if field.type == .uuid { #expect(duckTypes[field.name] == "UUID") }
             let expected = table.rowGroups.flatMap { group in
-                (0..<group[c].count).map { Self.expectedText(group[c], $0) }
+                (0..<group[c].count).map {
+                    field.type == .uuid ? Self.expectedUUID(group[c], $0) : Self.expectedText(group[c], $0)
+                }
             }
             for (engine, columns) in [("pyarrow", arrowColumns), ("duckdb", duckColumns)] {
                 let actual = try #require(columns[field.name], "\(engine) lacks \(field.name)")
@@ -119,11 +128,12 @@ import Testing
                 #expect(theirs["has_min_max"] as? Bool == (chunk.statistics.min != nil))
                 guard let min = chunk.statistics.min, let max = chunk.statistics.max else { continue }
                 let isDouble = table.schema.fields[c].type == .double
+                let isUUID = table.schema.fields[c].type == .uuid
                 #expect(
-                    Self.matches(theirs["min"] ?? NSNull(), Self.text(min), double: isDouble),
+                    Self.matches(theirs["min"] ?? NSNull(), Self.text(min, uuid: isUUID), double: isDouble),
                     "\(table.schema.fields[c].name) min")
                 #expect(
-                    Self.matches(theirs["max"] ?? NSNull(), Self.text(max), double: isDouble),
+                    Self.matches(theirs["max"] ?? NSNull(), Self.text(max, uuid: isUUID), double: isDouble),
                     "\(table.schema.fields[c].name) max")
             }
         }
@@ -162,12 +172,13 @@ import Testing
         #expect(try file.read(column: "small") == normalized(ColumnData(values: .int32(small), validity: smallValid)))
     }
 
-    static func text(_ value: ParquetValue) -> String {
+    static func text(_ value: ParquetValue, uuid: Bool = false) -> String {
         switch value {
         case .int32(let v): "\(v)"
         case .int64(let v): "\(v)"
         case .double(let v): "\(v)"
         case .boolean(let v): v ? "true" : "false"
+        case .bytes(let b) where uuid: "bytes:" + b.map { String(format: "%02x", $0) }.joined()
         case .bytes(let b): String(decoding: b, as: UTF8.self)
         }
     }

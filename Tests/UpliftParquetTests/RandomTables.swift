@@ -93,6 +93,17 @@ struct RandomTable {
                 }
             }
             values = .byteArrays(arrays)
+        case .uuid:
+            var arrays = ByteArrays()
+            for row in 0..<rows {
+                if isNull(row) {
+                    arrays.appendEmpty()
+                } else {
+                    // Bytes from 0x00 to 0xff: statistics must order them unsigned.
+                    arrays.append(contentsOf: (0..<16).map { _ in UInt8.random(in: 0 ... .max, using: &rng) })
+                }
+            }
+            values = .byteArrays(arrays)
         }
         if let v = validity, !v.contains(false) { validity = nil }
         return ColumnData(values: values, validity: validity)

@@ -168,8 +168,14 @@ def server(uplift, project):
 
 def stored_events(data, columns=("event_id", "type", "event", "distinct_id", "user_id", "anonymous_id",
                                  "properties")):
-    """Every row of every Parquet segment under `data`, as dicts (pyarrow reads them independently of uplift)."""
+    """Every row of every Parquet segment under `data`, as dicts (pyarrow reads them independently of uplift).
+    `event_id` is the id as ingested: the text column, else the UUID column's canonical text (schemas/STORAGE.md)."""
     rows = []
+    wanted = list(columns) + (["event_uuid"] if "event_id" in columns else [])
     for path in sorted((Path(data) / "events").rglob("*.parquet")):
-        rows.extend(pq.read_table(path, columns=list(columns)).to_pylist())
+        for row in pq.read_table(path, columns=wanted).to_pylist():
+            if "event_id" in columns:
+                u = row.pop("event_uuid")
+                row["event_id"] = row["event_id"] if row["event_id"] is not None else str(u)
+            rows.append(row)
     return rows

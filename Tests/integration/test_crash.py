@@ -90,7 +90,8 @@ def post_until_stopped(url, key, batches, name, stop):
 def stored_counts(data):
     glob = str(data / "events" / "**" / "*.parquet")
     rows = duckdb.connect().execute(
-        f"SELECT event_id, count(*) FROM read_parquet('{glob}') GROUP BY event_id").fetchall()
+        f"SELECT coalesce(event_id, CAST(event_uuid AS VARCHAR)) AS id, count(*) FROM read_parquet('{glob}') GROUP BY id"
+    ).fetchall()
     return dict(rows)
 
 

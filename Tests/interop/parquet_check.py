@@ -7,6 +7,7 @@ and timestamps as their int64 microseconds, so the Swift side compares without p
 import datetime
 import json
 import sys
+import uuid
 
 import duckdb
 import pyarrow as pa
@@ -25,12 +26,16 @@ def text(value):
         return str((value - epoch) // datetime.timedelta(microseconds=1))
     if isinstance(value, bytes):
         return "bytes:" + value.hex()
+    if isinstance(value, uuid.UUID):  # DuckDB's UUID, pyarrow's arrow.uuid extension
+        return "bytes:" + value.hex
     return str(value)
 
 
 def arrow_column(column):
     if pa.types.is_timestamp(column.type):
         column = column.cast(pa.int64())
+    if isinstance(column.type, pa.ExtensionType):  # arrow.uuid: its 16 bytes
+        column = column.cast(column.type.storage_type)
     return [text(v) for v in column.to_pylist()]
 
 

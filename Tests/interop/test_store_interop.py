@@ -3,6 +3,7 @@ import datetime as dt
 import gzip
 import json
 import shutil
+import uuid
 
 import duckdb
 import pyarrow as pa
@@ -14,6 +15,10 @@ from conftest import generate, import_file, run
 
 N = 30_000
 
+# The one line of SQL (DuckDB) that gives every row its event id and absolute times back (schemas/STORAGE.md).
+REBUILD = """coalesce(event_id, CAST(event_uuid AS VARCHAR)) AS event_id,
+    "timestamp" + to_microseconds(sent_at_offset) AS sent_at, received_at"""
+
 NAMES = {"page": "$pageview", "screen": "$screen", "identify": "$identify", "group": "$groupidentify", "alias": "$create_alias"}
 
 
@@ -22,6 +27,21 @@ def parse_time(value):
         return int(value * 1_000_000)
     t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     return int(t.timestamp()) * 1_000_000 + t.microsecond
+
+
+def expected_times(path):
+    """Event id -> (sent_at µs or None, received_at µs or None when the import's clock set it)."""
+    times = {}
+    with open(path) as f:
+        for line in f:
+            m = json.loads(line)
+            if "type" in m:
+                eid, sent, received = m["messageId"], m.get("sentAt"), m.get("receivedAt")
+            else:
+                eid = m.get("uuid") or m.get("properties", {}).get("$insert_id")
+                sent, received = m.get("sent_at"), None
+            times[eid] = (parse_time(sent) if sent else None, parse_time(received) if received else None)
+    return times
 
 
 def expected_rows(path):
@@ -78,11 +98,18 @@ def test_pyarrow_reads_every_segment_with_checksums(imported):
             for c in range(meta.num_columns):
                 col = meta.row_group(g).column(c)
                 assert col.compression == "GZIP"
-                assert col.statistics is not None and col.statistics.has_min_max
+                all_null = col.statistics is not None and col.statistics.null_count == col.num_values
+                assert col.statistics is not None and (col.statistics.has_min_max or all_null)
         table = pq.read_table(f, page_checksum_verification=True)
         assert table.schema.field("timestamp").type == pa.timestamp("us", tz="UTC")
         assert table.schema.field("event_id").type == pa.string()
-        assert not table.schema.field("event_id").nullable or table.column("event_id").null_count == 0
+        assert str(table.schema.field("event_uuid").type) == "extension<arrow.uuid>"
+        assert table.schema.field("sent_at_offset").type == pa.int64()
+        assert table.schema.field("received_at").type == pa.timestamp("us", tz="UTC")
+        # Exactly one of the two id columns per row.
+        ids = table.column("event_id").to_pylist()
+        uuids = table.column("event_uuid").to_pylist()
+        assert all((i is None) != (u is None) for i, u in zip(ids, uuids))
         total += table.num_rows
     assert total == N
 
@@ -109,8 +136,11 @@ def test_pyarrow_dataset_sees_exactly_the_imported_events(imported):
     assert table.num_rows == N
     expected = expected_rows(source)
     got = {}
+    # The dataset API gives event_uuid as fixed_size_binary[16] (the file reader as arrow.uuid): 16 bytes either way.
+    ids = [i if i is not None else str(u if isinstance(u, uuid.UUID) else uuid.UUID(bytes=u)) for i, u in zip(
+        table.column("event_id").to_pylist(), table.column("event_uuid").to_pylist())]
     for eid, name, distinct, ts, project, date in zip(
-        table.column("event_id").to_pylist(), table.column("event").to_pylist(),
+        ids, table.column("event").to_pylist(),
         table.column("distinct_id").to_pylist(), table.column("timestamp").cast(pa.int64()).to_pylist(),
         table.column("project").to_pylist(), table.column("date").to_pylist(),
     ):
@@ -125,7 +155,7 @@ def test_duckdb_agrees(imported):
     glob = str(data / "events" / "**" / "*.parquet")
     con = duckdb.connect()
     n, distinct_ids, bad_days = con.execute(
-        f"""SELECT count(*), count(DISTINCT event_id),
+        f"""SELECT count(*), count(DISTINCT coalesce(event_id, CAST(event_uuid AS VARCHAR))),
                    count(*) FILTER (WHERE CAST(date AS DATE) <> CAST(timezone('UTC', "timestamp") AS DATE))
             FROM read_parquet('{glob}', hive_partitioning = true)"""
     ).fetchone()
@@ -136,9 +166,22 @@ def test_duckdb_agrees(imported):
         expected[name] = expected.get(name, 0) + 1
     assert by_event == expected
     # The typed columns are what an analyst expects.
-    types = dict(con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}')").fetchall()[i][:2] for i in range(11))
+    types = {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}')").fetchall()}
     assert types["timestamp"] == "TIMESTAMP WITH TIME ZONE"
     assert types["properties"] == "VARCHAR"
+    assert types["event_uuid"] == "UUID"
+    assert types["sent_at_offset"] == "BIGINT"
+    # The documented SQL gives back exactly the imported ids and times.
+    rebuilt = con.execute(
+        f"SELECT event_id, epoch_us(sent_at), epoch_us(received_at) FROM (SELECT {REBUILD} FROM read_parquet('{glob}'))"
+    ).fetchall()
+    times = expected_times(source)
+    assert {r[0] for r in rebuilt} == set(times)
+    for eid, sent, received in rebuilt:
+        want_sent, want_received = times[eid]
+        assert sent == want_sent, eid
+        if want_received is not None:
+            assert received == want_received, eid
 
 
 def test_reimport_adds_nothing_and_gzip_is_read(uplift, imported, tmp_path):

@@ -14,6 +14,20 @@ package enum PlainEncoder {
         }
     }
 
+    /// PLAIN FIXED_LEN_BYTE_ARRAY: the non-null values' bytes back to back, no length prefixes (each value
+    /// already has the column's fixed length).
+    package static func encodeFixedLength(
+        _ values: ByteArrays, rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]
+    ) {
+        guard let validity else {
+            let lower = Int(values.offsets[rows.lowerBound])
+            let upper = Int(values.offsets[rows.upperBound])
+            out.append(contentsOf: values.bytes[lower..<upper])
+            return
+        }
+        for row in rows where validity[row] { out.append(contentsOf: values[row]) }
+    }
+
     private static func appendFixed<T: BitwiseCopyable>(
         _ values: [T], rows: Range<Int>, validity: [Bool]?, into out: inout [UInt8]
     ) {

@@ -79,12 +79,15 @@ package struct SchemaElement: Sendable, Hashable {
     package var numChildren: Int32?
     package var convertedType: Int32?
     package var logicalType: ThriftStruct?
+    /// The byte width of a FIXED_LEN_BYTE_ARRAY column.
+    package var typeLength: Int32?
 
     package init(
         type: Int32?, repetition: Int32?, name: String, numChildren: Int32?, convertedType: Int32?,
-        logicalType: ThriftStruct?
+        logicalType: ThriftStruct?, typeLength: Int32? = nil
     ) {
         self.type = type
+        self.typeLength = typeLength
         self.repetition = repetition
         self.name = name
         self.numChildren = numChildren
@@ -95,6 +98,7 @@ package struct SchemaElement: Sendable, Hashable {
     package func thrift() -> ThriftStruct {
         var s = ThriftStruct()
         s.add(1, type.map { .i32($0) })
+        s.add(2, typeLength.map { .i32($0) })
         s.add(3, repetition.map { .i32($0) })
         s.add(4, .string(name))
         s.add(5, numChildren.map { .i32($0) })
@@ -105,6 +109,7 @@ package struct SchemaElement: Sendable, Hashable {
 
     package init(thrift s: ThriftStruct) throws(ParquetError) {
         type = try s.i32(1, "SchemaElement.type")
+        typeLength = try s.i32(2, "SchemaElement.type_length")
         repetition = try s.i32(3, "SchemaElement.repetition_type")
         guard let name = try s.string(4, "SchemaElement.name") else { throw .corrupt("SchemaElement.name is missing") }
         self.name = name

@@ -1,7 +1,8 @@
 /// Enumerations from parquet.thrift, as the i32 values the wire carries.
 package enum Wire {
     // Type
-    static let boolean: Int32 = 0, int32: Int32 = 1, int64: Int32 = 2, double: Int32 = 5, byteArray: Int32 = 6
+    static let boolean: Int32 = 0, int32: Int32 = 1, int64: Int32 = 2, double: Int32 = 5, byteArray: Int32 = 6,
+        fixedLenByteArray: Int32 = 7
     // FieldRepetitionType
     static let required: Int32 = 0, optional: Int32 = 1
     // ConvertedType

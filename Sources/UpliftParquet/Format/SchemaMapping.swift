@@ -7,6 +7,7 @@ package enum SchemaMapping {
         case .double: Wire.double
         case .boolean: Wire.boolean
         case .string: Wire.byteArray
+        case .uuid: Wire.fixedLenByteArray
         }
     }
 
@@ -22,12 +23,15 @@ package enum SchemaMapping {
             let unit = ThriftStruct([(2, .structure(ThriftStruct()))])  // TimeUnit.MICROS
             let timestamp = ThriftStruct([(1, .bool(true)), (2, .structure(unit))])
             logical = ThriftStruct([(8, .structure(timestamp))])  // LogicalType.TIMESTAMP
+        case .uuid:
+            logical = ThriftStruct([(14, .structure(ThriftStruct()))])  // LogicalType.UUID (no ConvertedType)
         default:
             break
         }
         return SchemaElement(
             type: physical(field.type), repetition: field.optional ? Wire.optional : Wire.required,
-            name: field.name, numChildren: nil, convertedType: converted, logicalType: logical
+            name: field.name, numChildren: nil, convertedType: converted, logicalType: logical,
+            typeLength: field.type == .uuid ? 16 : nil
         )
     }
 
@@ -57,6 +61,8 @@ package enum SchemaMapping {
             case Wire.double: type = .double
             case Wire.boolean: type = .boolean
             case Wire.byteArray: type = .string
+            case Wire.fixedLenByteArray where element.typeLength == 16 && element.logicalType?[14] != nil:
+                type = .uuid
             default:
                 throw ParquetError(.unsupported, "column \(element.name) has unsupported physical type \(physical)")
             }

@@ -5,12 +5,16 @@ package enum ParquetType: Sendable, Hashable, CaseIterable {
     case string
     /// INT64 annotated TIMESTAMP(isAdjustedToUTC = true, MICROS): microseconds since the Unix epoch, UTC.
     case timestampMicros
+    /// FIXED_LEN_BYTE_ARRAY(16) annotated UUID: 16 bytes, most significant first (RFC 9562), held as
+    /// `.byteArrays` of exactly 16 bytes each (a null row's slot is empty). Never dictionary encoded.
+    case uuid
 
     /// Bytes per value in PLAIN encoding, nil for variable-length and bit-packed types.
     var fixedWidth: Int? {
         switch self {
         case .int32: 4
         case .int64, .double, .timestampMicros: 8
+        case .uuid: 16
         case .boolean, .string: nil
         }
     }
@@ -19,7 +23,7 @@ package enum ParquetType: Sendable, Hashable, CaseIterable {
     var supportsDelta: Bool {
         switch self {
         case .int32, .int64, .timestampMicros: true
-        case .double, .boolean, .string: false
+        case .double, .boolean, .string, .uuid: false
         }
     }
 }

@@ -15,7 +15,7 @@ struct ColumnBuilder {
         case .int64, .timestampMicros: int64s.reserveCapacity(capacity)
         case .double: doubles.reserveCapacity(capacity)
         case .boolean: booleans.reserveCapacity(capacity)
-        case .string: offsets.reserveCapacity(capacity + 1)
+        case .string, .uuid: offsets.reserveCapacity(capacity + 1)
         }
     }
 
@@ -25,7 +25,7 @@ struct ColumnBuilder {
         case .int64, .timestampMicros: .int64(int64s)
         case .double: .double(doubles)
         case .boolean: .boolean(booleans)
-        case .string: .byteArrays(ByteArrays(validatedOffsets: offsets, bytes: data))
+        case .string, .uuid: .byteArrays(ByteArrays(validatedOffsets: offsets, bytes: data))
         }
     }
 
@@ -54,6 +54,8 @@ struct ColumnBuilder {
             }
         case .string:
             used = try appendPlainByteArrays(raw, rows: rows, levels: levels)
+        case .uuid:
+            used = try appendPlainFixedLength(16, raw, rows: rows, levels: levels, nonNull: nonNull)
         }
         guard used == raw.count else { throw .corrupt("page holds more bytes than its values need") }
     }
@@ -67,7 +69,7 @@ struct ColumnBuilder {
         case .int32: used = try Self.appendDelta(&int32s, raw, rows: rows, levels: levels, nonNull: nonNull)
         case .int64, .timestampMicros:
             used = try Self.appendDelta(&int64s, raw, rows: rows, levels: levels, nonNull: nonNull)
-        case .double, .boolean, .string:
+        case .double, .boolean, .string, .uuid:
             throw ParquetError(.unsupported, "DELTA_BINARY_PACKED is only supported on integer columns, not \(type)")
         }
         guard used == raw.count else { throw .corrupt("page holds more bytes than its values need") }
@@ -142,6 +144,27 @@ struct ColumnBuilder {
             }
         }
         return position
+    }
+
+    /// FIXED_LEN_BYTE_ARRAY values of `width` bytes back to back; a null row gets an empty value.
+    private mutating func appendPlainFixedLength(
+        _ width: Int, _ raw: UnsafeRawBufferPointer, rows: Int, levels: UnsafeBufferPointer<UInt32>?, nonNull: Int
+    ) throws(ParquetError) -> Int {
+        guard nonNull <= rows, raw.count >= nonNull * width else { throw .corrupt("page is shorter than its values") }
+        let start = try grow(by: nonNull * width)
+        if nonNull > 0 {
+            data.withUnsafeMutableBytes { dest in
+                (dest.baseAddress! + start).copyMemory(from: raw.baseAddress!, byteCount: nonNull * width)
+            }
+        }
+        offsets.reserveCapacity(offsets.count + rows)
+        var end = start
+        for row in 0..<rows {
+            if levels == nil || levels![row] != 0 { end += width }
+            offsets.append(Int32(truncatingIfNeeded: end))
+        }
+        guard end == start + nonNull * width else { throw .corrupt("page has a different number of values") }
+        return nonNull * width
     }
 
     /// Bulk copy when there are no nulls, otherwise one unaligned load per non-null row.

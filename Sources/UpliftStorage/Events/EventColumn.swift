@@ -23,6 +23,28 @@ package struct EventColumn: Sendable {
         case optionalMicros(Path<Int64?>)
     }
 
+    /// How a value lies in a segment of the current format (format 1 stored every value as it is,
+    /// under the names `event_id` and `sent_at`: see `SegmentFormat`).
+    package enum Storage: Sendable, Equatable {
+        /// In its own type, under the column's name.
+        case asIs
+        /// An event id: a lower-case canonical UUID as 16 bytes in the companion column (this text
+        /// column null), any other id as text here (the companion null). Exactly one of the two is set.
+        case uuidOrText
+        /// INT64 microseconds from the row's `timestamp` (value − timestamp), no logical type: a client
+        /// sends an event a nearly constant distance after it happens.
+        case offsetFromTimestamp
+    }
+
+    /// A second stored column of a value: `event_uuid`, after the record's columns.
+    package struct Companion: Sendable {
+        /// Its position in a segment (after `EventColumn.all`'s columns).
+        package let index: Int
+        package let name: String
+
+        package var field: ParquetField { ParquetField(name: name, type: .uuid, optional: true) }
+    }
+
     /// How the data pages of a column chunk are encoded.
     package enum Encoding: Sendable {
         case plain
@@ -37,12 +59,20 @@ package struct EventColumn: Sendable {
     package let name: String
     package let value: Value
     package let encoding: Encoding
+    package let storage: Storage
+    /// The 16-byte column beside a `.uuidOrText` column.
+    package let companion: Companion?
 
-    init(_ index: Int, _ name: String, _ value: Value, _ encoding: Encoding) {
+    init(
+        _ index: Int, _ name: String, _ value: Value, _ encoding: Encoding, _ storage: Storage = .asIs,
+        companion: Companion? = nil
+    ) {
         self.index = index
         self.name = name
         self.value = value
         self.encoding = encoding
+        self.storage = storage
+        self.companion = companion
     }
 
     /// Whether the column holds byte strings (`ByteColumn`, `ByteArrays`) rather than integers.
@@ -60,25 +90,37 @@ package struct EventColumn: Sendable {
         }
     }
 
-    /// The column as a Parquet schema field.
+    /// The column as a Parquet schema field of the current segment format.
     package var field: ParquetField {
-        ParquetField(
-            name: name, type: holdsBytes ? .string : .timestampMicros, optional: isOptional,
+        let type: ParquetType
+        switch storage {
+        case .asIs: type = holdsBytes ? .string : .timestampMicros
+        case .uuidOrText: type = .string
+        case .offsetFromTimestamp: type = .int64
+        }
+        return ParquetField(
+            name: name, type: type, optional: isOptional || storage == .uuidOrText,
             dictionary: encoding == .dictionary, encoding: encoding == .delta ? .deltaBinaryPacked : .plain)
     }
 }
 
 extension EventColumn {
-    // position, name, value in an `Event`, encoding. Appending a column is a new segment format
-    // version; reordering or retyping one breaks every existing segment (see schemas/STORAGE.md).
-    package static let eventID = EventColumn(0, "event_id", .string(\.eventID), .plain)
+    // position, name, value in an `Event`, encoding, storage. Appending, retyping or renaming a column is a
+    // new segment format (`SegmentFormat`), which every reader must go on reading beside the old ones; the
+    // positions of the columns format 1 had stay where they were (the analysis reads them by position).
+    package static let eventID = EventColumn(
+        0, "event_id", .string(\.eventID), .plain, .uuidOrText, companion: eventUUID)
+    package static let eventUUID = Companion(index: 11, name: "event_uuid")
     package static let type = EventColumn(1, "type", .eventType(\.type), .dictionary)
     package static let event = EventColumn(2, "event", .string(\.event), .dictionary)
     package static let distinctID = EventColumn(3, "distinct_id", .string(\.distinctID), .dictionary)
     package static let userID = EventColumn(4, "user_id", .optionalString(\.userID), .dictionary)
     package static let anonymousID = EventColumn(5, "anonymous_id", .optionalString(\.anonymousID), .dictionary)
     package static let timestamp = EventColumn(6, "timestamp", .micros(\.timestamp), .delta)
-    package static let sentAt = EventColumn(7, "sent_at", .optionalMicros(\.sentAt), .delta)
+    package static let sentAt = EventColumn(
+        7, "sent_at_offset", .optionalMicros(\.sentAt), .delta, .offsetFromTimestamp)
+    // Not an offset: an import without receive times gives a whole file one received_at, which a dictionary
+    // stores in next to nothing and offsets from every event time would not (schemas/STORAGE.md, "Size").
     package static let receivedAt = EventColumn(8, "received_at", .micros(\.receivedAt), .dictionary)
     package static let properties = EventColumn(9, "properties", .string(\.properties), .plain)
     package static let context = EventColumn(10, "context", .string(\.context), .dictionary)
@@ -89,6 +131,8 @@ extension EventColumn {
             eventID, type, event, distinctID, userID, anonymousID, timestamp, sentAt, receivedAt, properties, context,
         ]
         precondition(all.indices.allSatisfy { all[$0].index == $0 }, "event columns are listed out of position")
+        let companions = all.compactMap(\.companion?.index)
+        precondition(companions == Array(all.count..<(all.count + companions.count)), "companions follow the columns")
         return all
     }()
 }

@@ -1,8 +1,8 @@
 package import UpliftParquet
 
-/// The segment format: its version and Parquet schema, both from `EventColumn.all`.
+/// The segment format written now: its version and Parquet schema, both from `EventColumn.all`.
 package enum EventSchema {
-    package static let formatVersion = "1"
+    package static let formatVersion = SegmentFormat.current.rawValue
 
-    package static let schema = ParquetSchema(fields: EventColumn.all.map(\.field))
+    package static let schema = SegmentFormat.current.schema
 }

@@ -40,10 +40,16 @@ package struct ProjectStats: Sendable {
                 stats.segments += 1
                 stats.events += file.rowCount
                 stats.bytes += DurableFile.fileSize(path) ?? 0
+                // By name: a data directory may hold segments of several formats (format 1's sent_at, …).
+                let positions = file.schema.fields.map { field in
+                    if let c = stats.columns.firstIndex(where: { $0.name == field.name }) { return c }
+                    stats.columns.append(ColumnSize(name: field.name, bytes: 0, uncompressedBytes: 0))
+                    return stats.columns.count - 1
+                }
                 for group in file.rowGroups {
-                    for (c, chunk) in group.columns.enumerated() where c < stats.columns.count {
-                        stats.columns[c].bytes += Int64(chunk.compressedSize)
-                        stats.columns[c].uncompressedBytes += Int64(chunk.uncompressedSize)
+                    for (c, chunk) in group.columns.enumerated() where c < positions.count {
+                        stats.columns[positions[c]].bytes += Int64(chunk.compressedSize)
+                        stats.columns[positions[c]].uncompressedBytes += Int64(chunk.uncompressedSize)
                     }
                 }
             }

@@ -33,7 +33,9 @@ package struct EventSegment: Sendable {
     /// `strings(_:rowGroup:)` without a `String` per value: the chunk's dictionary or its PLAIN values as
     /// byte slices of one buffer, in one pass over the chunk's pages.
     package func byteStrings(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> ByteStrings {
-        precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
+        precondition(
+            column.holdsBytes && !column.isOptional && column.storage == .asIs,
+            "\(column.name) is not a required string column stored as it is")
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> ByteStrings? in
             switch try file.readByteArrays(column: column.index, rowGroup: rowGroup).chunk {
@@ -50,7 +52,9 @@ package struct EventSegment: Sendable {
 
     /// The values of a required integer column (times in microseconds) in one row group.
     package func integers(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> [Int64] {
-        precondition(!column.holdsBytes && !column.isOptional, "\(column.name) is not a required integer column")
+        precondition(
+            !column.holdsBytes && !column.isOptional && column.storage == .asIs,
+            "\(column.name) is not a required integer column stored as it is")
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> [Int64]? in
             guard case .int64(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,
@@ -63,7 +67,9 @@ package struct EventSegment: Sendable {
     /// The raw bytes of a required byte-string column in one row group (JSON texts), without a
     /// String per row.
     package func texts(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Texts {
-        precondition(column.holdsBytes && !column.isOptional, "\(column.name) is not a required string column")
+        precondition(
+            column.holdsBytes && !column.isOptional && column.storage == .asIs,
+            "\(column.name) is not a required string column stored as it is")
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(column, rowGroup) { () throws(ParquetError) -> Texts? in
             guard case .byteArrays(let values) = try file.read(column: column.index, rowGroup: rowGroup).values,

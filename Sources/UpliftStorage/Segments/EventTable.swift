@@ -60,16 +60,18 @@ package struct EventTable: Sendable {
         count += 1
     }
 
-    /// Appends one row group read from a segment (all columns, in schema order), checking that it
-    /// has the event schema's types and only known event types, as reading it into events would.
-    package mutating func append(rowGroup c: [ColumnData]) throws(UpliftError) {
+    /// Appends one row group read from a segment of `format` (all its columns, in schema order), checking
+    /// that it has that format's types and only known event types, as reading it into events would.
+    package mutating func append(rowGroup c: [ColumnData], format: SegmentFormat = .current) throws(UpliftError) {
         let rows = c.first?.count ?? 0
-        guard c.count == EventColumn.all.count,
+        guard c.count == format.schema.fields.count,
             c.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
         else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
-        // Everything is checked before anything is appended, so a refused row group leaves the table as it was.
+        // Everything is checked (and the stored forms turned back into values) before anything is
+        // appended, so a refused row group leaves the table as it was.
+        let stored = format == .version1 ? c : try Self.values(ofStored: c, rows: rows)
         for column in EventColumn.all {
-            switch c[column.index].values {
+            switch stored[column.index].values {
             case .byteArrays(let values) where column.holdsBytes:
                 if case .eventType = column.value { try Self.checkTypes(values) }
             case .int64 where !column.holdsBytes:
@@ -80,8 +82,8 @@ package struct EventTable: Sendable {
         }
         for column in EventColumn.all {
             let i = column.index
-            let valid = column.isOptional ? c[i].validity : nil
-            switch c[i].values {
+            let valid = column.isOptional ? stored[i].validity : nil
+            switch stored[i].values {
             case .byteArrays(let values):
                 strings[i].append(values, validity: valid)
             case .int64(let values):
@@ -92,6 +94,33 @@ package struct EventTable: Sendable {
             if column.isOptional { validity[i] += valid ?? [Bool](repeating: true, count: rows) }
         }
         count += rows
+    }
+
+    /// The columns of `EventColumn.all` as format 1 held them (text ids, absolute times) from the current
+    /// format's stored columns.
+    private static func values(ofStored c: [ColumnData], rows: Int) throws(UpliftError) -> [ColumnData] {
+        var out = Array(c.prefix(EventColumn.all.count))
+        guard case .int64(let timestamps) = c[EventColumn.timestamp.index].values else {
+            throw UpliftError(.corrupt, "segment columns do not have the event schema's types")
+        }
+        for column in EventColumn.all {
+            switch column.storage {
+            case .asIs:
+                break
+            case .uuidOrText:
+                guard let companion = column.companion else { continue }
+                out[column.index] = ColumnData(
+                    values: .byteArrays(try EventIDColumns.texts(text: c[column.index], uuid: c[companion.index])))
+            case .offsetFromTimestamp:
+                guard case .int64(let offsets) = c[column.index].values else {
+                    throw UpliftError(.corrupt, "segment columns do not have the event schema's types")
+                }
+                // Wrapping both ways: whatever the writer subtracted comes back exactly.
+                let times = zip(offsets, timestamps).map { $0 &+ $1 }
+                out[column.index] = ColumnData(values: .int64(times), validity: c[column.index].validity)
+            }
+        }
+        return out
     }
 
     private static let knownTypes = EventType.allCases.map { Array($0.rawValue.utf8) }
@@ -109,10 +138,12 @@ package struct EventTable: Sendable {
         }
     }
 
-    /// One row group's columns (schema order) holding `rows`, in that order.
+    /// One row group's columns, in the current format's schema order, holding `rows`, in that order.
     package func rowGroup(_ rows: ArraySlice<Int32>) throws(UpliftError) -> [ColumnData] {
         var columns: [ColumnData] = []
-        columns.reserveCapacity(EventColumn.all.count)
+        var companions: [ColumnData] = []
+        columns.reserveCapacity(EventSchema.schema.fields.count)
+        let timestamps = integers[EventColumn.timestamp.index].withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
         for column in EventColumn.all {
             let i = column.index
             var valid: [Bool]?
@@ -121,12 +152,22 @@ package struct EventTable: Sendable {
                 valid = picked.allSatisfy { $0 } ? nil : picked
             }
             if column.holdsBytes {
-                columns.append(ColumnData(values: .byteArrays(try strings[i].gather(rows)), validity: valid))
+                let values = try strings[i].gather(rows)
+                if column.storage == .uuidOrText {
+                    let (text, uuid) = try EventIDColumns.split(values)
+                    columns.append(text)
+                    companions.append(uuid)
+                } else {
+                    columns.append(ColumnData(values: .byteArrays(values), validity: valid))
+                }
             } else {
-                let values = integers[i].withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
+                var values = integers[i].withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
+                if column.storage == .offsetFromTimestamp {
+                    for k in values.indices { values[k] = valid?[k] ?? true ? values[k] &- timestamps[k] : 0 }
+                }
                 columns.append(ColumnData(values: .int64(values), validity: valid))
             }
         }
-        return columns
+        return columns + companions
     }
 }

@@ -4,13 +4,18 @@ package import UpliftParquet
 /// Reads event segments back.
 package enum SegmentReader {
     package static func open(path: String) throws(UpliftError) -> ParquetFile {
+        try openWithFormat(path: path).file
+    }
+
+    /// The segment and its format (which columns hold what).
+    package static func openWithFormat(path: String) throws(UpliftError) -> (file: ParquetFile, format: SegmentFormat) {
         let bytes = try DurableFile.readAll(path)
         let file: ParquetFile
         do { file = try ParquetFile(bytes: bytes) } catch {
             throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
         }
-        try checkSchema(file.schema, path)
-        return file
+        let format = try checkSchema(file.schema, file.metadataValue(for: SegmentWriter.formatKey), path)
+        return (file, format)
     }
 
     /// The footer alone (no data page is read): for listing, statistics and crash recovery.
@@ -19,29 +24,37 @@ package enum SegmentReader {
         do { footer = try ParquetFile.footer(path: path) } catch {
             throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
         }
-        try checkSchema(footer.schema, path)
+        _ = try checkSchema(footer.schema, footer.metadataValue(for: SegmentWriter.formatKey), path)
         return footer
     }
 
-    private static func checkSchema(_ schema: ParquetSchema, _ path: String) throws(UpliftError) {
+    /// The format the footer names (a segment without the key is format 1), checked against the schema.
+    private static func checkSchema(
+        _ schema: ParquetSchema, _ version: String?, _ path: String
+    ) throws(UpliftError) -> SegmentFormat {
+        guard let format = SegmentFormat(rawValue: version ?? SegmentFormat.version1.rawValue) else {
+            throw UpliftError(
+                .corrupt, "segment \(path) has a segment format this build does not read; upgrade Uplift to read it")
+        }
         // Dictionary and delta encoding are a writer's choice per chunk, not part of the schema read back.
         let shape = { (f: ParquetField) in "\(f.name) \(f.type) \(f.optional)" }
-        guard schema.fields.map(shape) == EventSchema.schema.fields.map(shape) else {
+        guard schema.fields.map(shape) == format.schema.fields.map(shape) else {
             throw UpliftError(.corrupt, "segment \(path) does not have the event schema")
         }
+        return format
     }
 
     /// Every row of the given segments, in file order, as columns.
     package static func table(paths: [String]) throws(UpliftError) -> EventTable {
         var table = EventTable()
         for path in paths {
-            let file = try open(path: path)
+            let (file, format) = try openWithFormat(path: path)
             if paths.count == 1 { table.reserveCapacity(file.rowCount) }
             for g in 0..<file.rowGroups.count {
                 let columns = try wrap(path) {
-                    try EventColumn.all.map { try file.read(column: $0.index, rowGroup: g) }
+                    try format.schema.fields.indices.map { try file.read(column: $0, rowGroup: g) }
                 }
-                do { try table.append(rowGroup: columns) } catch {
+                do { try table.append(rowGroup: columns, format: format) } catch {
                     throw UpliftError(error.code, "segment \(path) row group \(g): \(error.message)")
                 }
             }
@@ -53,10 +66,19 @@ package enum SegmentReader {
     package static func eventIDFingerprints(paths: [String]) throws(UpliftError) -> [Fingerprint] {
         var out: [Fingerprint] = []
         for path in paths {
-            let file = try open(path: path)
+            let (file, format) = try openWithFormat(path: path)
             for g in 0..<file.rowGroups.count {
                 let column = try wrap(path) { try file.read(column: EventColumn.eventID.index, rowGroup: g) }
-                guard case .byteArrays(let ids) = column.values else {
+                let ids: ByteArrays
+                switch (format, column.values) {
+                case (.version1, .byteArrays(let texts)):
+                    ids = texts
+                case (.version2, _):
+                    let uuids = try wrap(path) { try file.read(column: EventColumn.eventUUID.index, rowGroup: g) }
+                    do { ids = try EventIDColumns.texts(text: column, uuid: uuids) } catch {
+                        throw UpliftError(error.code, "segment \(path) row group \(g): \(error.message)")
+                    }
+                default:
                     throw UpliftError(.corrupt, "segment \(path): event_id is not a string column")
                 }
                 out.reserveCapacity(out.count + ids.count)

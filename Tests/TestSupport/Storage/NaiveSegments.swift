@@ -1,3 +1,4 @@
+import Foundation
 package import UpliftModel
 package import UpliftParquet
 package import UpliftStorage
@@ -7,8 +8,39 @@ package import UpliftStorage
 // against, and conveniences for tests. Nothing in Sources uses them.
 
 extension EventSchema {
-    /// One row group's columns for a slice of events.
+    /// The 16 bytes of a lower-case canonical UUID id (Foundation's parser, which also takes upper case:
+    /// an id is stored as bytes only when its bytes print back as the id itself).
+    package static func naiveUUID(_ id: String) -> [UInt8]? {
+        guard let uuid = UUID(uuidString: id), uuid.uuidString.lowercased() == id else { return nil }
+        return withUnsafeBytes(of: uuid.uuid) { Array($0) }
+    }
+
+    /// One row group's columns for a slice of events, in the current format (format 2).
     package static func columns(_ events: ArraySlice<Event>) -> [ColumnData] {
+        var c = format1Columns(events)
+        var texts = ByteArrays()
+        var uuids = ByteArrays()
+        var isUUID = [Bool]()
+        for e in events {
+            if let bytes = naiveUUID(e.eventID) {
+                texts.appendEmpty()
+                uuids.append(contentsOf: bytes)
+                isUUID.append(true)
+            } else {
+                texts.append(e.eventID)
+                uuids.appendEmpty()
+                isUUID.append(false)
+            }
+        }
+        c[0] = ColumnData(values: .byteArrays(texts), validity: isUUID.contains(true) ? isUUID.map { !$0 } : nil)
+        c.append(ColumnData(values: .byteArrays(uuids), validity: isUUID.contains(false) ? isUUID : nil))
+        let timestamps = events.map(\.timestamp)
+        c[7].values = .int64(zip(events, timestamps).map { e, t in e.sentAt.map { $0 - t } ?? 0 })
+        return c
+    }
+
+    /// One row group's columns for a slice of events as format 1 stored them.
+    package static func format1Columns(_ events: ArraySlice<Event>) -> [ColumnData] {
         let n = events.count
         var ids = ByteArrays()
         var types = ByteArrays()
@@ -56,9 +88,30 @@ extension EventSchema {
         ]
     }
 
-    /// Events back from one row group's columns (all of them, in schema order).
+    /// Events back from one row group's columns of the current format (all of them, in schema order).
     package static func events(_ c: [ColumnData]) throws(UpliftError) -> [Event] {
-        guard c.count == EventColumn.all.count,
+        guard c.count == 12, case .byteArrays(let texts) = c[0].values, case .byteArrays(let uuids) = c[11].values,
+            case .int64(let ts) = c[6].values, case .int64(let sent) = c[7].values
+        else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
+        var old = Array(c.prefix(11))
+        var ids = ByteArrays()
+        for i in 0..<texts.count {
+            if c[0].isNull(i) {
+                let bytes = Array(uuids[i])
+                let uuid = UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) })
+                ids.append(uuid.uuidString.lowercased())
+            } else {
+                ids.append(texts.string(at: i))
+            }
+        }
+        old[0] = ColumnData(values: .byteArrays(ids))
+        old[7].values = .int64(zip(sent, ts).map { $0 + $1 })
+        return try format1Events(old)
+    }
+
+    /// Events back from one row group's columns of format 1.
+    package static func format1Events(_ c: [ColumnData]) throws(UpliftError) -> [Event] {
+        guard c.count == 11,
             case .byteArrays(let ids) = c[0].values, case .byteArrays(let types) = c[1].values,
             case .byteArrays(let names) = c[2].values, case .byteArrays(let distinct) = c[3].values,
             case .byteArrays(let users) = c[4].values, case .byteArrays(let anons) = c[5].values,
@@ -103,14 +156,14 @@ extension SegmentWriter {
 extension SegmentReader {
     /// Every row of a segment, in file order, as events.
     package static func events(path: String) throws(UpliftError) -> [Event] {
-        let file = try open(path: path)
+        let (file, format) = try openWithFormat(path: path)
         var events: [Event] = []
         for g in 0..<file.rowGroups.count {
             let columns: [ColumnData]
-            do { columns = try EventColumn.all.map { try file.read(column: $0.index, rowGroup: g) } } catch {
+            do { columns = try format.schema.fields.indices.map { try file.read(column: $0, rowGroup: g) } } catch {
                 throw UpliftError(.corrupt, "segment \(path) cannot be read: \(error)")
             }
-            events += try EventSchema.events(columns)
+            events += format == .version1 ? try EventSchema.format1Events(columns) : try EventSchema.events(columns)
         }
         return events
     }

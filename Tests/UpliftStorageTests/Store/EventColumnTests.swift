@@ -6,8 +6,32 @@ import UpliftParquet
 @testable import UpliftStorage
 
 /// The one description of the stored record (`EventColumn.all`) against the formats it must keep:
-/// segment format version 1 and log record version 1, written out by hand here.
+/// segment format versions 1 and 2 and log record version 1, written out by hand here.
 struct EventColumnTests {
+    /// Format 2, what `EventColumn.all` writes now. The columns format 1 had keep their positions.
+    @Test func theTableIsSegmentFormatVersion2() {
+        let version2 = [
+            ParquetField(name: "event_id", type: .string, optional: true),
+            ParquetField(name: "type", type: .string, dictionary: true),
+            ParquetField(name: "event", type: .string, dictionary: true),
+            ParquetField(name: "distinct_id", type: .string, dictionary: true),
+            ParquetField(name: "user_id", type: .string, optional: true, dictionary: true),
+            ParquetField(name: "anonymous_id", type: .string, optional: true, dictionary: true),
+            ParquetField(name: "timestamp", type: .timestampMicros, encoding: .deltaBinaryPacked),
+            ParquetField(name: "sent_at_offset", type: .int64, optional: true, encoding: .deltaBinaryPacked),
+            ParquetField(name: "received_at", type: .timestampMicros, dictionary: true),
+            ParquetField(name: "properties", type: .string),
+            ParquetField(name: "context", type: .string, dictionary: true),
+            ParquetField(name: "event_uuid", type: .uuid, optional: true),
+        ]
+        #expect(EventSchema.schema.fields == version2)
+        #expect(SegmentFormat.version2.schema == EventSchema.schema)
+        #expect(EventSchema.formatVersion == "2")
+        for (old, new) in zip(SegmentFormat.version1.schema.fields, version2) where old.name == new.name {
+            #expect(old.type == new.type, "\(old.name) keeps its type")
+        }
+    }
+
     @Test func theTableIsSegmentFormatVersion1() {
         let version1 = [
             ParquetField(name: "event_id", type: .string),
@@ -22,8 +46,8 @@ struct EventColumnTests {
             ParquetField(name: "properties", type: .string),
             ParquetField(name: "context", type: .string, dictionary: true),
         ]
-        #expect(EventSchema.schema.fields == version1)
-        #expect(EventSchema.formatVersion == "1")
+        #expect(SegmentFormat.version1.schema.fields == version1)
+        #expect(SegmentFormat(rawValue: "1") == .version1)
         #expect(EventColumn.all.indices.map { EventColumn.all[$0].index } == Array(EventColumn.all.indices))
     }
 

@@ -85,17 +85,17 @@ import Testing
         let duckTypes = try #require(duck["types"] as? [String: String])
         let expectedArrowType: [ParquetType: String] = [
             .int32: "int32", .int64: "int64", .double: "double", .boolean: "bool",
-            .string: "string", .timestampMicros: "timestamp[us, tz=UTC]", .uuid: "extension<arrow.uuid>",
+            .string: "string", .timestampMicros: "timestamp[us, tz=UTC]", .fixed16: "fixed_size_binary[16]",
         ]
         for (c, field) in table.schema.fields.enumerated() {
             #expect(schema[c]["name"] as? String == field.name)
             #expect(schema[c]["type"] as? String == expectedArrowType[field.type], "\(field.name)")
             #expect(schema[c]["nullable"] as? Bool == field.optional, "\(field.name)")
             if field.type == .timestampMicros { #expect(duckTypes[field.name] == "TIMESTAMP WITH TIME ZONE") }
-            if field.type == .uuid { #expect(duckTypes[field.name] == "UUID") }
+            if field.type == .fixed16 { #expect(duckTypes[field.name] == "BLOB") }
             let expected = table.rowGroups.flatMap { group in
                 (0..<group[c].count).map {
-                    field.type == .uuid ? Self.expectedUUID(group[c], $0) : Self.expectedText(group[c], $0)
+                    field.type == .fixed16 ? Self.expectedUUID(group[c], $0) : Self.expectedText(group[c], $0)
                 }
             }
             for (engine, columns) in [("pyarrow", arrowColumns), ("duckdb", duckColumns)] {
@@ -128,7 +128,7 @@ import Testing
                 #expect(theirs["has_min_max"] as? Bool == (chunk.statistics.min != nil))
                 guard let min = chunk.statistics.min, let max = chunk.statistics.max else { continue }
                 let isDouble = table.schema.fields[c].type == .double
-                let isUUID = table.schema.fields[c].type == .uuid
+                let isUUID = table.schema.fields[c].type == .fixed16
                 #expect(
                     Self.matches(theirs["min"] ?? NSNull(), Self.text(min, uuid: isUUID), double: isDouble),
                     "\(table.schema.fields[c].name) min")

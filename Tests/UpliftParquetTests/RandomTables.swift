@@ -93,7 +93,7 @@ struct RandomTable {
                 }
             }
             values = .byteArrays(arrays)
-        case .uuid:
+        case .fixed16:
             var arrays = ByteArrays()
             for row in 0..<rows {
                 if isNull(row) {

@@ -11,6 +11,7 @@ import selectors
 import signal
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -176,6 +177,6 @@ def stored_events(data, columns=("event_id", "type", "event", "distinct_id", "us
         for row in pq.read_table(path, columns=wanted).to_pylist():
             if "event_id" in columns:
                 u = row.pop("event_uuid")
-                row["event_id"] = row["event_id"] if row["event_id"] is not None else str(u)
+                row["event_id"] = row["event_id"] if row["event_id"] is not None else str(uuid.UUID(bytes=u))
             rows.append(row)
     return rows

@@ -90,7 +90,7 @@ def post_until_stopped(url, key, batches, name, stop):
 def stored_counts(data):
     glob = str(data / "events" / "**" / "*.parquet")
     rows = duckdb.connect().execute(
-        f"SELECT coalesce(event_id, CAST(event_uuid AS VARCHAR)) AS id, count(*) FROM read_parquet('{glob}') GROUP BY id"
+        f"SELECT coalesce(event_id, CAST(CAST(hex(event_uuid) AS UUID) AS VARCHAR)) AS id, count(*) FROM read_parquet('{glob}') GROUP BY id"
     ).fetchall()
     return dict(rows)
 

@@ -13,7 +13,7 @@ from conftest import generate, import_file, run
 
 def stored(data):
     glob = str(data / "events" / "**" / "*.parquet")
-    return duckdb.connect().execute(f"SELECT count(*), count(DISTINCT coalesce(event_id, CAST(event_uuid AS VARCHAR))) FROM read_parquet('{glob}')").fetchone()
+    return duckdb.connect().execute(f"SELECT count(*), count(DISTINCT coalesce(event_id, CAST(CAST(hex(event_uuid) AS UUID) AS VARCHAR))) FROM read_parquet('{glob}')").fetchone()
 
 
 def test_sigkill_during_import_loses_and_duplicates_nothing(uplift, tmp_path):

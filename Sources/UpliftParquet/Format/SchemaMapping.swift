@@ -7,7 +7,7 @@ package enum SchemaMapping {
         case .double: Wire.double
         case .boolean: Wire.boolean
         case .string: Wire.byteArray
-        case .uuid: Wire.fixedLenByteArray
+        case .fixed16: Wire.fixedLenByteArray
         }
     }
 
@@ -23,15 +23,13 @@ package enum SchemaMapping {
             let unit = ThriftStruct([(2, .structure(ThriftStruct()))])  // TimeUnit.MICROS
             let timestamp = ThriftStruct([(1, .bool(true)), (2, .structure(unit))])
             logical = ThriftStruct([(8, .structure(timestamp))])  // LogicalType.TIMESTAMP
-        case .uuid:
-            logical = ThriftStruct([(14, .structure(ThriftStruct()))])  // LogicalType.UUID (no ConvertedType)
         default:
             break
         }
         return SchemaElement(
             type: physical(field.type), repetition: field.optional ? Wire.optional : Wire.required,
             name: field.name, numChildren: nil, convertedType: converted, logicalType: logical,
-            typeLength: field.type == .uuid ? 16 : nil
+            typeLength: field.type == .fixed16 ? 16 : nil
         )
     }
 
@@ -61,8 +59,11 @@ package enum SchemaMapping {
             case Wire.double: type = .double
             case Wire.boolean: type = .boolean
             case Wire.byteArray: type = .string
-            case Wire.fixedLenByteArray where element.typeLength == 16 && element.logicalType?[14] != nil:
-                type = .uuid
+            // 16 bytes with no annotation, or annotated UUID (not a DECIMAL, FLOAT16 or other annotation).
+            case Wire.fixedLenByteArray
+            where element.typeLength == 16 && element.convertedType == nil
+                && (element.logicalType.map { $0[14] != nil } ?? true):
+                type = .fixed16
             default:
                 throw ParquetError(.unsupported, "column \(element.name) has unsupported physical type \(physical)")
             }

@@ -5,16 +5,19 @@ package enum ParquetType: Sendable, Hashable, CaseIterable {
     case string
     /// INT64 annotated TIMESTAMP(isAdjustedToUTC = true, MICROS): microseconds since the Unix epoch, UTC.
     case timestampMicros
-    /// FIXED_LEN_BYTE_ARRAY(16) annotated UUID: 16 bytes, most significant first (RFC 9562), held as
-    /// `.byteArrays` of exactly 16 bytes each (a null row's slot is empty). Never dictionary encoded.
-    case uuid
+    /// FIXED_LEN_BYTE_ARRAY(16) without a logical type, written for UUIDs (16 bytes, most significant
+    /// first, RFC 9562); held as `.byteArrays` of exactly 16 bytes each (a null row's slot is empty).
+    /// Never dictionary encoded. Not annotated UUID: Apache Spark (4.3 included) refuses a whole file
+    /// with a UUID-annotated column ("Illegal Parquet type"), and reads this as binary. A file's column
+    /// annotated UUID reads as this type too.
+    case fixed16
 
     /// Bytes per value in PLAIN encoding, nil for variable-length and bit-packed types.
     var fixedWidth: Int? {
         switch self {
         case .int32: 4
         case .int64, .double, .timestampMicros: 8
-        case .uuid: 16
+        case .fixed16: 16
         case .boolean, .string: nil
         }
     }
@@ -23,7 +26,7 @@ package enum ParquetType: Sendable, Hashable, CaseIterable {
     var supportsDelta: Bool {
         switch self {
         case .int32, .int64, .timestampMicros: true
-        case .double, .boolean, .string, .uuid: false
+        case .double, .boolean, .string, .fixed16: false
         }
     }
 }

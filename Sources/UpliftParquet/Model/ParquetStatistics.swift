@@ -46,7 +46,7 @@ package struct ParquetStatistics: Sendable, Hashable {
             guard bytes.count == 1, bytes[0] <= 1 else { throw .corrupt("boolean statistics value is malformed") }
             return .boolean(bytes[0] == 1)
         case .string: return .bytes(bytes)
-        case .uuid:
+        case .fixed16:
             guard bytes.count == 16 else { throw .corrupt("UUID statistics value is not 16 bytes") }
             return .bytes(bytes)
         }

@@ -15,7 +15,7 @@ struct ColumnBuilder {
         case .int64, .timestampMicros: int64s.reserveCapacity(capacity)
         case .double: doubles.reserveCapacity(capacity)
         case .boolean: booleans.reserveCapacity(capacity)
-        case .string, .uuid: offsets.reserveCapacity(capacity + 1)
+        case .string, .fixed16: offsets.reserveCapacity(capacity + 1)
         }
     }
 
@@ -25,7 +25,7 @@ struct ColumnBuilder {
         case .int64, .timestampMicros: .int64(int64s)
         case .double: .double(doubles)
         case .boolean: .boolean(booleans)
-        case .string, .uuid: .byteArrays(ByteArrays(validatedOffsets: offsets, bytes: data))
+        case .string, .fixed16: .byteArrays(ByteArrays(validatedOffsets: offsets, bytes: data))
         }
     }
 
@@ -54,7 +54,7 @@ struct ColumnBuilder {
             }
         case .string:
             used = try appendPlainByteArrays(raw, rows: rows, levels: levels)
-        case .uuid:
+        case .fixed16:
             used = try appendPlainFixedLength(16, raw, rows: rows, levels: levels, nonNull: nonNull)
         }
         guard used == raw.count else { throw .corrupt("page holds more bytes than its values need") }
@@ -69,7 +69,7 @@ struct ColumnBuilder {
         case .int32: used = try Self.appendDelta(&int32s, raw, rows: rows, levels: levels, nonNull: nonNull)
         case .int64, .timestampMicros:
             used = try Self.appendDelta(&int64s, raw, rows: rows, levels: levels, nonNull: nonNull)
-        case .double, .boolean, .string, .uuid:
+        case .double, .boolean, .string, .fixed16:
             throw ParquetError(.unsupported, "DELTA_BINARY_PACKED is only supported on integer columns, not \(type)")
         }
         guard used == raw.count else { throw .corrupt("page holds more bytes than its values need") }

@@ -97,7 +97,7 @@ extension ColumnData {
                     if case .boolean(let v) = part.values { return v }
                     return []
                 })
-        case .string, .uuid:
+        case .string, .fixed16:
             var offsets: [Int32] = [0]
             var bytes: [UInt8] = []
             offsets.reserveCapacity(parts.reduce(1) { $0 + $1.count })

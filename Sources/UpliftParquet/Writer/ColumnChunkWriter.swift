@@ -15,7 +15,7 @@ struct ColumnChunkWriter {
         try validate(column)
         let rows = column.count
         let validity = field.optional ? column.validity : nil
-        let wantsDictionary = field.dictionary && field.type != .uuid  // random ids never repeat
+        let wantsDictionary = field.dictionary && field.type != .fixed16  // random ids never repeat
         let dictionary = wantsDictionary ? buildDictionary(column.values, validity: validity) : nil
         let statistics = ColumnStatistics.compute(
             column.values, validity: validity, dictionaryRows: dictionary?.entryRows, maxSize: options.maxStatisticsSize
@@ -55,7 +55,7 @@ struct ColumnChunkWriter {
                 nextIndex += nonNull
             } else if valueEncoding == Wire.deltaBinaryPacked {
                 DeltaBinaryPacked.encode(column.values, rows: row..<end, validity: validity, into: &page)
-            } else if field.type == .uuid, case .byteArrays(let v) = column.values {
+            } else if field.type == .fixed16, case .byteArrays(let v) = column.values {
                 PlainEncoder.encodeFixedLength(v, rows: row..<end, validity: validity, into: &page)
             } else {
                 PlainEncoder.encode(column.values, rows: row..<end, validity: validity, into: &page)
@@ -80,12 +80,12 @@ struct ColumnChunkWriter {
         let matches =
             switch (field.type, column.values) {
             case (.int32, .int32), (.int64, .int64), (.timestampMicros, .int64), (.double, .double),
-                (.boolean, .boolean), (.string, .byteArrays), (.uuid, .byteArrays):
+                (.boolean, .boolean), (.string, .byteArrays), (.fixed16, .byteArrays):
                 true
             default: false
             }
         guard matches else { throw ParquetError(.invalidInput, "column \(field.name) got values of the wrong type") }
-        if field.type == .uuid, case .byteArrays(let v) = column.values {
+        if field.type == .fixed16, case .byteArrays(let v) = column.values {
             // FIXED_LEN_BYTE_ARRAY(16): every value 16 bytes; a null row's slot may be anything (it is not written).
             for row in 0..<v.count where v.length(at: row) != 16 && !column.isNull(row) {
                 throw ParquetError(.invalidInput, "column \(field.name) has a UUID value that is not 16 bytes")

@@ -42,7 +42,7 @@ package struct EventColumn: Sendable {
         package let index: Int
         package let name: String
 
-        package var field: ParquetField { ParquetField(name: name, type: .uuid, optional: true) }
+        package var field: ParquetField { ParquetField(name: name, type: .fixed16, optional: true) }
     }
 
     /// How the data pages of a column chunk are encoded.

@@ -22,7 +22,7 @@ struct EventColumnTests {
             ParquetField(name: "received_at", type: .timestampMicros, dictionary: true),
             ParquetField(name: "properties", type: .string),
             ParquetField(name: "context", type: .string, dictionary: true),
-            ParquetField(name: "event_uuid", type: .uuid, optional: true),
+            ParquetField(name: "event_uuid", type: .fixed16, optional: true),
         ]
         #expect(EventSchema.schema.fields == version2)
         #expect(SegmentFormat.version2.schema == EventSchema.schema)

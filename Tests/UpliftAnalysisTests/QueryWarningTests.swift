@@ -188,8 +188,10 @@ struct PropertyWarningTests {
 
     @Test func knownPropertiesDoNotWarnEvenOutsideTheRange() async throws {
         let query = try trend(
-            filters: [try PropertyFilter(parsing: "plan_type=pro"), try PropertyFilter(parsing: "format?"),
-                try PropertyFilter(parsing: #"a"b?"#)],
+            filters: [
+                try PropertyFilter(parsing: "plan_type=pro"), try PropertyFilter(parsing: "format?"),
+                try PropertyFilter(parsing: #"a"b?"#),
+            ],
             property: "seats", breakdown: "country")
         _ = try await eachStore(Self.events) { kind, snapshot in
             let found = try warnings(query, snapshot)

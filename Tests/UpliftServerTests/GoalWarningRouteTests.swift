@@ -39,7 +39,8 @@ struct GoalWarningRouteTests {
                     let listed = prfaqs.map { p in
                         (p["goals"] as? [[String: Any]] ?? []).map { ($0["warnings"] as? [Any])?.count ?? 0 }
                     }
-                    #expect(listed == [[1], [0], [1]], "filtered.md, right.md, typo.md: only the right goal has no warning")
+                    #expect(
+                        listed == [[1], [0], [1]], "filtered.md, right.md, typo.md: only the right goal has no warning")
 
                     let report = try await client.get("/v1/reports/typo?now=2026-03-02", key: .basic(fixture.readKey))
                     #expect(report.status == .ok)
@@ -50,11 +51,14 @@ struct GoalWarningRouteTests {
                     let clean = try await client.get("/v1/reports/right?now=2026-03-02", key: .basic(fixture.readKey))
                     #expect(!clean.text.contains("class=\"warning\""))
 
-                    let filtered = try await client.get("/v1/goals/weekly-signups?prfaq=filtered&now=2026-03-02", key: key)
+                    let filtered = try await client.get(
+                        "/v1/goals/weekly-signups?prfaq=filtered&now=2026-03-02", key: key)
                     #expect(filtered.status == .ok, "\(filtered.text)")
                     let filteredGoal = try GoalRouteTests.object(filtered)
                     #expect(
-                        filteredGoal["warnings"] as? [[String: String]] == [["code": "unknown_property", "property": "plan"]],
+                        filteredGoal["warnings"] as? [[String: String]] == [
+                            ["code": "unknown_property", "property": "plan"]
+                        ],
                         "\(filtered.text)")
                     let filteredReport = try await client.get(
                         "/v1/reports/filtered?now=2026-03-02", key: .basic(fixture.readKey))

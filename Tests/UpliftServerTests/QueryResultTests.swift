@@ -95,7 +95,8 @@ struct QueryResultTests {
                 // A misspelt property (in a filter, a breakdown or the context) warns the same way.
                 let property = try await client.post(
                     "/v1/query/trend",
-                    json: #"{"event":"signed_up","event_where":["plann=pro","context.locale?"],"breakdown":"plan","from":"2026-03-01","to":"2026-03-08"}"#,
+                    json:
+                        #"{"event":"signed_up","event_where":["plann=pro","context.locale?"],"breakdown":"plan","from":"2026-03-01","to":"2026-03-08"}"#,
                     key: key)
                 #expect(property.status == .ok, "\(property.text)")
                 #expect(

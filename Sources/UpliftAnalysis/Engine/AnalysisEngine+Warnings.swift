@@ -91,7 +91,7 @@ extension AnalysisEngine {
             let closest = NameMatcher.closest(to: ref.key, among: ref.source == .context ? context : properties)
             return QueryWarning(
                 code: .unknownProperty, name: ref.description,
-                didYouMean: closest.map { PropertyRef.Source.context == ref.source ? "context." + $0 : $0 })
+                didYouMean: closest.map { ref.source == .context ? "context." + $0 : $0 })
         }
     }
 

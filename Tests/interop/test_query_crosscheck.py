@@ -62,7 +62,8 @@ def test_uplift_agrees_with_duckdb(uplift, workload, name):
     q, args = QUESTIONS[name]
     r = qb.Range(START, END)
     glob = f"{data}/events/project=demo/*/*.parquet"
-    expected = qb.normalize(q, con.execute(qb.duckdb_sql(q, glob, r)).fetchall(), r)
+    source = qb.Source("duckdb", native=False, glob=glob)
+    expected = qb.normalize(q, con.execute(qb.duckdb_sql(q, source, r)).fetchall(), r)
 
     p = run([uplift, *args, "--data", str(data), "--project", "demo", "--from", START, "--to", END + "T00:00:00Z",
              "--time-zone", "UTC", "--json"])

@@ -210,7 +210,8 @@ let package = Package(
         .testTarget(
             name: "UpliftServerTests",
             dependencies: [
-                "UpliftServer", "UpliftStorage", "UpliftCatalog", "UpliftModel", "TestSupport", "CZlib",
+                "UpliftServer", "UpliftStorage", "UpliftCatalog", "UpliftModel", "UpliftAnalysis", "TestSupport",
+                "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Clocks", package: "swift-clocks"),

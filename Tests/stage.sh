@@ -37,6 +37,11 @@ if [ "$status" -eq 0 ]; then
 fi
 
 echo "    FAILED ($seconds s, exit $status): $summary  [log: $log]"
+# A sanitizer's report fails the run while every test passes: show the reports themselves (stacks included).
+if grep -aq "WARNING: ThreadSanitizer\|ERROR: AddressSanitizer" "$log"; then
+    echo "    --- sanitizer reports ---"
+    sed -n '/WARNING: ThreadSanitizer\|ERROR: AddressSanitizer/,/^SUMMARY: /p' "$log" | head -n 300
+fi
 if grep -aq "✘" "$log"; then
     echo "    --- what failed (swift test) ---"
     grep -a -A4 "✘" "$log" | grep -av "^--$" | head -n 200

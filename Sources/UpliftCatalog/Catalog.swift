@@ -54,6 +54,7 @@ package final class Catalog: Sendable {
         do {
             report = try await Migrator.run(on: first, logger: logger)
             try await checkSecret(configuration.secret, on: first)
+            try await nameCatalog(on: first)
         } catch {
             await first.close()
             throw CatalogErrors.wrap(error, "opening the catalog", logger: logger)
@@ -115,6 +116,28 @@ package final class Catalog: Sendable {
     /// The schema version the database is at.
     package func schemaVersion() async throws(UpliftError) -> Int {
         try await run("reading the schema version") { db in try await Migrator.currentVersion(db) }
+    }
+
+    /// This catalog's random name, made when it was first opened: a file derived from the catalog
+    /// (`PersonMapFile`) carries it, so that a data directory later used with another catalog
+    /// does not apply the first one's links.
+    package func catalogID() async throws(UpliftError) -> String {
+        let row = try await run("reading the catalog id") { db in
+            try await db.raw("SELECT value FROM catalog_meta WHERE name = 'catalog_id'").first()
+        }
+        guard let id = try? row?.decode(column: "value", as: String.self) else {
+            throw UpliftError(.corrupt, "the catalog has no catalog_id; open it with this version of uplift once")
+        }
+        return id
+    }
+
+    private static func nameCatalog(on connection: CatalogConnection) async throws {
+        let id = (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined(separator: "-")
+        try await connection.withDatabase { db in
+            try await db.raw(
+                "INSERT INTO catalog_meta (name, value) VALUES ('catalog_id', \(bind: id)) ON CONFLICT (name) DO NOTHING"
+            ).run()
+        }
     }
 
     /// The newest schema version this binary knows.

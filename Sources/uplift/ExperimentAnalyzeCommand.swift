@@ -4,6 +4,7 @@ import UpliftAnalysis
 import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
+import UpliftServer
 import UpliftStorage
 
 extension ExperimentCommand {
@@ -64,7 +65,11 @@ extension ExperimentCommand {
                         )
                     }
                     let stored = definition == nil ? try await catalog.experiment(project: slug, key: key) : nil
-                    return (settings.timeZone, try await catalog.personLinks(project: slug), stored)
+                    return (
+                        settings.timeZone,
+                        try await PersonMapLoader.load(
+                            catalog: catalog, dataDirectory: dataOptions.directory, project: slug), stored
+                    )
                 }
                 let query = try ExperimentQuery(json: .object(members), defaultTimeZone: zone)
                 let resolved: ExperimentDefinition

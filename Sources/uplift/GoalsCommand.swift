@@ -4,6 +4,7 @@ import UpliftAnalysis
 import UpliftCatalog
 import UpliftGoals
 import UpliftModel
+import UpliftServer
 import UpliftStorage
 
 /// `uplift goals`: every goal of the PR/FAQs with its current value, target, forecast and status.
@@ -39,7 +40,11 @@ struct GoalsCommand: AsyncParsableCommand {
                         "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
                     )
                 }
-                return (p.settings.timeZone, try await catalog.personLinks(project: slug))
+                return (
+                    p.settings.timeZone,
+                    try await PersonMapLoader.load(
+                        catalog: catalog, dataDirectory: dataOptions.directory, project: slug)
+                )
             }
             let calendar = try LocalCalendar(timeZone: timeZone)
             let instant =

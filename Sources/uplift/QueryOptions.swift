@@ -3,6 +3,7 @@ import Foundation
 import UpliftAnalysis
 import UpliftCatalog
 import UpliftModel
+import UpliftServer
 import UpliftStorage
 
 /// Options every query command shares: where the data is, which project, which range.
@@ -46,7 +47,7 @@ struct QueryScopeOptions: ParsableArguments {
 struct QueryInputs {
     var timeZone: String
     var snapshot: Snapshot
-    var links: [String: String]
+    var links: PersonMap
 
     static func load(_ options: QueryScopeOptions) async throws -> QueryInputs {
         let slug = try projectSlug(options.project)
@@ -57,7 +58,9 @@ struct QueryInputs {
                     "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
                 )
             }
-            return (project.settings.timeZone, try await catalog.personLinks(project: slug))
+            let links = try await PersonMapLoader.load(
+                catalog: catalog, dataDirectory: options.dataOptions.directory, project: slug)
+            return (project.settings.timeZone, links)
         }
         let snapshot = try Snapshot.onDisk(dataDirectory: options.dataOptions.directory, project: slug)
         return QueryInputs(timeZone: timeZone, snapshot: snapshot, links: links)
@@ -71,7 +74,7 @@ struct QueryInputs {
 func runQuery<Query, Result>(
     _ options: QueryScopeOptions, members: [(String, JSONValue)],
     decode: (JSONValue, String) throws(UpliftError) -> Query,
-    run: (AnalysisEngine, Query, Snapshot, [String: String]) throws(UpliftError) -> Result,
+    run: (AnalysisEngine, Query, Snapshot, PersonMap) throws(UpliftError) -> Result,
     events: (Query) -> [String] = { _ in [] }, properties: (Query) -> [PropertyRef] = { _ in [] },
     json: (Result) -> JSONValue, table: (Result) -> String
 ) async throws {

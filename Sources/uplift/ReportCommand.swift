@@ -5,6 +5,7 @@ import UpliftCatalog
 import UpliftExperiments
 import UpliftGoals
 import UpliftModel
+import UpliftServer
 import UpliftStorage
 
 /// `uplift report`: the HTML report of one PR/FAQ, or of every PR/FAQ in a folder with an index page.
@@ -47,7 +48,11 @@ struct ReportCommand: AsyncParsableCommand {
                             json: try JSONValue(parsing: Array(stored.definition.utf8)))
                     }
                 }
-                return (p.settings.timeZone, try await catalog.personLinks(project: slug), experiments)
+                return (
+                    p.settings.timeZone,
+                    try await PersonMapLoader.load(
+                        catalog: catalog, dataDirectory: dataOptions.directory, project: slug), experiments
+                )
             }
             let calendar = try LocalCalendar(timeZone: timeZone)
             let instant =

@@ -9,7 +9,7 @@ struct AdoptionTests {
     let engine = AnalysisEngine(cacheBytes: 0)
 
     func run(_ q: AdoptionQuery, _ events: [Event], links: [String: String] = [:]) throws -> AdoptionResult {
-        try engine.adoption(q, snapshot: try H.memory(events), links: links)
+        try engine.adoption(q, snapshot: try H.memory(events), links: PersonMap(links))
     }
 
     @Test func rollingWindowCoversDMinusDPlus1ThroughD() throws {

@@ -9,14 +9,14 @@ struct FeedbackModelTests {
         try MetricHarness.model(
             seeds: 0..<1200, salt: 318, { try $0.feedback() },
             reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
-            engine: { try $0.feedback($1, snapshot: $2, links: $3) })
+            engine: { try $0.feedback($1, snapshot: $2, links: PersonMap($3)) })
     }
 
     @Test func matchesReferenceOnSegments() async throws {
         try await MetricHarness.modelOnSegments(
             seeds: 0..<8, salt: 318, { try $0.feedback() },
             reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
-            engine: { try $0.feedback($1, snapshot: $2, links: $3) })
+            engine: { try $0.feedback($1, snapshot: $2, links: PersonMap($3)) })
     }
 
     /// Per-score counts add up to the groups in every summary (total, groups, periods) of random cases.
@@ -27,7 +27,7 @@ struct FeedbackModelTests {
             var cases = MetricCases(seed: 319 &* 1_000_003 &+ seed)
             let (events, links) = cases.events()
             let query = try cases.feedback()
-            let r = try analysis.feedback(query, snapshot: try MetricHarness.memory(events), links: links)
+            let r = try analysis.feedback(query, snapshot: try MetricHarness.memory(events), links: PersonMap(links))
             let summaries = [r.total] + r.groups.flatMap { [$0.summary] + $0.series.map(\.summary) }
             for s in summaries {
                 let nps = s.npsScores

@@ -33,7 +33,8 @@ struct FrameBuilderTests {
 
     func frame(_ request: FrameRequest, links: [String: String] = ["anon-1": "user-1"]) throws -> EventFrame {
         try AnalysisEngine().frame(
-            Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
+            Snapshot(project: Self.project, segments: [], pending: Self.events), links: PersonMap(links),
+            request: request)
     }
 
     /// (person id, [(time offset, roles)]) for readable expectations.
@@ -69,12 +70,13 @@ struct FrameBuilderTests {
         let request = FrameRequest(roles: [.init(event: "view")], from: Self.day, to: Self.day + 2 * 86_400_000_000)
         let links = ["anon-1": "user-1", "newcomer": "user-2"]
         let first = try engine.frame(
-            Snapshot(project: Self.project, segments: [], pending: Self.events), links: links, request: request)
+            Snapshot(project: Self.project, segments: [], pending: Self.events), links: PersonMap(links),
+            request: request)
         #expect(Set(first.personIDs) == ["user-1", "user-2", "late"])
         // `newcomer` was not in the data when the map was made; now it is, under the same links.
         let more = Self.events + [Self.event("view", "newcomer", 50, n: 9), Self.event("view", "stranger", 60, n: 10)]
         let second = try engine.frame(
-            Snapshot(project: Self.project, segments: [], pending: more), links: links, request: request)
+            Snapshot(project: Self.project, segments: [], pending: more), links: PersonMap(links), request: request)
         #expect(Set(second.personIDs) == ["user-1", "user-2", "late", "stranger"])
         #expect(rows(second)["user-2"]!.map(\.0) == [5, 50])
         // Different links: the cached map is not reused.
@@ -176,8 +178,8 @@ struct FrameBuilderTests {
             ]
             let engine = AnalysisEngine()
             for request in requests {
-                let one = try engine.frame(snapshot, links: links, request: request, parallelAbove: .max)
-                let all = try engine.frame(snapshot, links: links, request: request, parallelAbove: 0)
+                let one = try engine.frame(snapshot, links: PersonMap(links), request: request, parallelAbove: .max)
+                let all = try engine.frame(snapshot, links: PersonMap(links), request: request, parallelAbove: 0)
                 #expect(one.personCount > 50)
                 #expect(all.personStarts == one.personStarts)
                 #expect(all.personIDs == one.personIDs)

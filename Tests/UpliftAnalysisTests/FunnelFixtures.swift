@@ -35,7 +35,7 @@ enum FunnelFixtures {
     /// The real engine over in-memory (pending) events.
     static func run(_ query: FunnelQuery, _ events: [Event], links: [String: String] = [:]) throws -> FunnelResult {
         try AnalysisEngine().funnel(
-            query, snapshot: Snapshot(project: project, segments: [], pending: events), links: links)
+            query, snapshot: Snapshot(project: project, segments: [], pending: events), links: PersonMap(links))
     }
 
     /// Persons per step.

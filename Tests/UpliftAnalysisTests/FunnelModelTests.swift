@@ -123,7 +123,7 @@ struct FunnelModelTests {
             to: F.base + 30 * F.hour)
         query.scope.filters = [PropertyFilter(property: PropertyRef("p"), op: .neq, values: ["v"])]
         let snapshot = Snapshot(project: F.project, segments: [], pending: events)
-        let frame = try AnalysisEngine().frame(snapshot, links: links, request: FunnelEngine.request(query))
+        let frame = try AnalysisEngine().frame(snapshot, links: PersonMap(links), request: FunnelEngine.request(query))
         let actual = ReferenceFunnel.Result(FunnelEngine.compute(frame, query, parallelRows: 1))
         let expected = ReferenceFunnel.compute(query, events: events, links: links)
         #expect(actual.steps[0].persons > 500)
@@ -171,7 +171,8 @@ struct FunnelModelTests {
                 #expect(snapshot.pending.isEmpty && (c.events.isEmpty || !snapshot.segments.isEmpty))
                 var query = c.query
                 query.scope.project = project
-                let actual = ReferenceFunnel.Result(try engine.funnel(query, snapshot: snapshot, links: c.links))
+                let actual = ReferenceFunnel.Result(
+                    try engine.funnel(query, snapshot: snapshot, links: PersonMap(c.links)))
                 #expect(actual == ReferenceFunnel.compute(c.query, events: c.events, links: c.links), "seed \(seed)")
             }
             try await store.close()

@@ -99,17 +99,17 @@ struct HeavyMergeModelTests {
         let engine = AnalysisEngine()
         for steps in [["A", "B", "C"], ["B", "A"]] {
             let q = Self.funnel(steps)
-            let actual = ReferenceFunnel.Result(try engine.funnel(q, snapshot: snapshot, links: links))
+            let actual = ReferenceFunnel.Result(try engine.funnel(q, snapshot: snapshot, links: PersonMap(links)))
             #expect(actual == ReferenceFunnel.compute(q, events: p.events, links: links))
             #expect(actual.steps[0].persons > 200)
         }
         let trend = try Self.persons()
         #expect(
-            try engine.trend(trend, snapshot: snapshot, links: links)
+            try engine.trend(trend, snapshot: snapshot, links: PersonMap(links))
                 == ReferenceMetrics.trend(trend, events: p.events, links: links))
         let adoption = try Self.adoption()
         #expect(
-            try engine.adoption(adoption, snapshot: snapshot, links: links)
+            try engine.adoption(adoption, snapshot: snapshot, links: PersonMap(links))
                 == ReferenceMetrics.adoption(adoption, events: p.events, links: links))
     }
 
@@ -125,14 +125,14 @@ struct HeavyMergeModelTests {
             var seen: Set<[Int]> = []
             for count in [0, p.merges.count / 3, p.merges.count / 3, 2 * p.merges.count / 3, p.merges.count, 0] {
                 let links = Self.links(p.merges[..<count])
-                let actual = ReferenceFunnel.Result(try engine.funnel(q, snapshot: snapshot, links: links))
+                let actual = ReferenceFunnel.Result(try engine.funnel(q, snapshot: snapshot, links: PersonMap(links)))
                 let expected = ReferenceFunnel.compute(q, events: p.events, links: links)
                 #expect(actual == expected, "after \(count) merges")
                 seen.insert(actual.steps.map(\.persons))
                 var t = trend
                 t.scope.project = try MetricHarness.project()
                 #expect(
-                    try engine.trend(t, snapshot: snapshot, links: links)
+                    try engine.trend(t, snapshot: snapshot, links: PersonMap(links))
                         == ReferenceMetrics.trend(t, events: p.events, links: links), "after \(count) merges")
             }
             // The merges change the answer (else this test could not fail).
@@ -149,7 +149,7 @@ struct HeavyMergeModelTests {
         let half = Array(p.events.prefix(p.events.count / 2))
         for events in [half, p.events] {
             let snapshot = Snapshot(project: F.project, segments: [], pending: events)
-            let actual = ReferenceFunnel.Result(try engine.funnel(q, snapshot: snapshot, links: links))
+            let actual = ReferenceFunnel.Result(try engine.funnel(q, snapshot: snapshot, links: PersonMap(links)))
             #expect(actual == ReferenceFunnel.compute(q, events: events, links: links))
         }
     }

@@ -9,7 +9,7 @@ struct TrendTests {
     let engine = AnalysisEngine(cacheBytes: 0)
 
     func run(_ q: TrendQuery, _ events: [Event], links: [String: String] = [:]) throws -> TrendResult {
-        try engine.trend(q, snapshot: try H.memory(events), links: links)
+        try engine.trend(q, snapshot: try H.memory(events), links: PersonMap(links))
     }
 
     @Test func countsPerDayWithZerosAndTotal() throws {

@@ -45,7 +45,8 @@ enum ExperimentDataFixtures {
         engine: AnalysisEngine = AnalysisEngine()
     ) throws -> ExperimentData {
         try engine.experimentData(
-            d, from: from, to: to, snapshot: Snapshot(project: project, segments: [], pending: events), links: links)
+            d, from: from, to: to, snapshot: Snapshot(project: project, segments: [], pending: events),
+            links: PersonMap(links))
     }
 
     static func reference(

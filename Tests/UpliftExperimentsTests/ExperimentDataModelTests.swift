@@ -60,7 +60,7 @@ struct ExperimentDataModelTests {
                 let snapshot = await store.snapshot(project: project)
                 #expect(snapshot.pending.isEmpty && (c.events.isEmpty || !snapshot.segments.isEmpty))
                 let data = try engine.experimentData(
-                    c.definition, from: c.from, to: c.to, snapshot: snapshot, links: c.links)
+                    c.definition, from: c.from, to: c.to, snapshot: snapshot, links: PersonMap(c.links))
                 let expected = ReferenceExperiment.compute(
                     F.spec(c.definition), events: c.events, links: c.links, from: c.from, to: c.to)
                 #expect(ReferenceExperiment.Result(data).close(to: expected), "seed \(seed)")

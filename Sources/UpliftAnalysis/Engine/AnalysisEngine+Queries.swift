@@ -8,14 +8,14 @@ package import UpliftStorage
 /// Every answer marks its partial periods (`QueryScope.isPartial`; funnels as they count them).
 extension AnalysisEngine {
     package func funnel(
-        _ query: FunnelQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
+        _ query: FunnelQuery, snapshot: Snapshot, links: PersonMap, budget: QueryBudget? = nil
     ) throws(UpliftError) -> FunnelResult {
         FunnelEngine.compute(
             try frame(snapshot, links: links, request: FunnelEngine.request(query), budget: budget), query)
     }
 
     package func trend(
-        _ query: TrendQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
+        _ query: TrendQuery, snapshot: Snapshot, links: PersonMap, budget: QueryBudget? = nil
     ) throws(UpliftError) -> TrendResult {
         var result = try unmarkedTrend(query, snapshot: snapshot, links: links, budget: budget)
         result.markPartial(query.scope, query.interval)
@@ -23,7 +23,7 @@ extension AnalysisEngine {
     }
 
     private func unmarkedTrend(
-        _ query: TrendQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget?
+        _ query: TrendQuery, snapshot: Snapshot, links: PersonMap, budget: QueryBudget?
     ) throws(UpliftError) -> TrendResult {
         var request = TrendEngine.request(query)
         request.budget = budget
@@ -41,7 +41,7 @@ extension AnalysisEngine {
     }
 
     package func adoption(
-        _ query: AdoptionQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
+        _ query: AdoptionQuery, snapshot: Snapshot, links: PersonMap, budget: QueryBudget? = nil
     ) throws(UpliftError) -> AdoptionResult {
         var request = AdoptionEngine.request(query)
         request.budget = budget
@@ -64,7 +64,7 @@ extension AnalysisEngine {
     }
 
     package func retention(
-        _ query: RetentionQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
+        _ query: RetentionQuery, snapshot: Snapshot, links: PersonMap, budget: QueryBudget? = nil
     ) throws(UpliftError) -> RetentionResult {
         var result = RetentionEngine.compute(
             try frame(snapshot, links: links, request: RetentionEngine.request(query), budget: budget), query)
@@ -73,7 +73,7 @@ extension AnalysisEngine {
     }
 
     package func lifecycle(
-        _ query: LifecycleQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
+        _ query: LifecycleQuery, snapshot: Snapshot, links: PersonMap, budget: QueryBudget? = nil
     ) throws(UpliftError) -> LifecycleResult {
         var result = LifecycleEngine.compute(
             try frame(snapshot, links: links, request: LifecycleEngine.request(query), budget: budget), query)
@@ -82,7 +82,7 @@ extension AnalysisEngine {
     }
 
     package func feedback(
-        _ query: FeedbackQuery, snapshot: Snapshot, links: [String: String], budget: QueryBudget? = nil
+        _ query: FeedbackQuery, snapshot: Snapshot, links: PersonMap, budget: QueryBudget? = nil
     ) throws(UpliftError) -> FeedbackResult {
         var result = FeedbackEngine.compute(
             try frame(snapshot, links: links, request: FeedbackEngine.request(query), budget: budget), query)

@@ -17,9 +17,9 @@ package final class AnalysisEngine: Sendable {
         var blocks: [String: CachedBlock] = [:]
         var bytes = 0
         var clock: UInt64 = 0
-        /// The last person map of each project and the links it was made from: the server passes the
-        /// same links between changes, so most queries skip remapping every linked id.
-        var resolvers: [ProjectSlug: (links: [String: String], resolver: PersonResolver)] = [:]
+        /// The last person map of each project made from versioned links: the server passes links of
+        /// the same version between changes, and only the changes since after one.
+        var resolvers: [ProjectSlug: PersonResolver] = [:]
         /// Segments whose event names are in their project's dictionary (decoded once, or read for names).
         var named: Set<String> = []
         /// The property and context keys of segments, by path (`SegmentKeys`), once read.
@@ -144,7 +144,7 @@ package final class AnalysisEngine: Sendable {
     /// (distinct id → person id, the catalog's `person_ids` of the project). A `budget` stops the
     /// work early (`query_timeout`, `query_cancelled`).
     package func frame(
-        _ snapshot: Snapshot, links: [String: String], request: FrameRequest,
+        _ snapshot: Snapshot, links: PersonMap, request: FrameRequest,
         parallelAbove: Int = 100_000, budget: QueryBudget? = nil
     ) throws(UpliftError) -> EventFrame {
         var request = request
@@ -154,7 +154,7 @@ package final class AnalysisEngine: Sendable {
 
     /// Folds the rows a request keeps into per-core accumulators (see `FrameBuilder.scan`).
     package func scan<A: RowAccumulator>(
-        _ snapshot: Snapshot, links: [String: String], request: FrameRequest, budget: QueryBudget? = nil,
+        _ snapshot: Snapshot, links: PersonMap, request: FrameRequest, budget: QueryBudget? = nil,
         make: @Sendable (_ personCodes: Int) -> A
     ) throws(UpliftError) -> A {
         var request = request
@@ -165,7 +165,7 @@ package final class AnalysisEngine: Sendable {
     /// The decoded blocks a request reads and the person map, for a query that decides between a
     /// frame and a scan once it knows how many persons there are.
     package func prepare(
-        _ snapshot: Snapshot, links: [String: String], request: FrameRequest
+        _ snapshot: Snapshot, links: PersonMap, request: FrameRequest
     ) throws(UpliftError) -> Prepared {
         let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to, budget: request.budget)
         let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
@@ -196,20 +196,24 @@ package final class AnalysisEngine: Sendable {
         }
     }
 
-    /// The person map for these links: the cached one when the links are the same (an O(1) check when
-    /// they are the very same dictionary, as the server's cache hands out), grown to new ids.
+    /// The person map for these links: the cached one when it is at their version, the cached one
+    /// with the changes applied when it is at a version they build on, else a new one.
     private func resolver(
-        _ project: ProjectSlug, links: [String: String], dictionary: ProjectDictionary
+        _ project: ProjectSlug, links: PersonMap, dictionary: ProjectDictionary
     ) -> PersonResolver {
         let cached = state.withLock { $0.resolvers[project] }
         let resolver: PersonResolver
-        if let cached, cached.links == links {
-            resolver = cached.resolver.extended(to: dictionary)
-            if resolver.personOf.count == cached.resolver.personOf.count { return resolver }
+        if let version = links.version, let cached, let at = cached.version, at == version {
+            resolver = cached.extended(to: dictionary)
+            if resolver.personOf.count == cached.personOf.count { return resolver }
+        } else if let version = links.version, let cached, let at = cached.version, at >= links.base.version,
+            at < version
+        {
+            resolver = cached.updated(to: links, dictionary: dictionary)
         } else {
-            resolver = PersonResolver(links: links, dictionary: dictionary)
+            resolver = PersonResolver(links, dictionary: dictionary)
         }
-        state.withLock { $0.resolvers[project] = (links, resolver) }
+        if resolver.version != nil { state.withLock { $0.resolvers[project] = resolver } }
         return resolver
     }
 }

@@ -1,37 +1,45 @@
-package import UpliftModel
+import UpliftModel
+import UpliftStorage
 
 /// Maps distinct-id codes to person codes: ids linked by identify/alias share the code of their
 /// person's id (the catalog's resolved person); every other id is its own person.
 package struct PersonResolver: Sendable {
     /// Indexed by distinct-id code.
     package private(set) var personOf: [Int32]
-    /// Linked ids not yet in the dictionary when the map was made, with their person's code: they
-    /// get mapped when a later segment brings them (see `extended(to:)`).
-    private var waiting: [(id: String, person: Int32)]
+    /// The catalog version of the links applied (nil: unversioned links).
+    package private(set) var version: Int64?
 
     /// `links`: distinct id → person id, for linked ids only (the catalog's `person_ids`).
     package init(links: [String: String], dictionary: ProjectDictionary) {
-        self.init(links: PersonLinks(links), dictionary: dictionary)
+        self.init(PersonMap(links), dictionary: dictionary)
     }
 
-    /// Each person's id is interned once, however many ids it has; each linked id is looked up once.
-    package init(links: PersonLinks, dictionary: ProjectDictionary) {
-        let roots = dictionary.intern(links.persons)
-        // Counted before the lookup: an id interned meanwhile by another query waits instead of
-        // landing in the map as its own person.
-        let known = dictionary.count
-        let codes = dictionary.codes(of: links.ids)
-        var personOf = [Int32](unsafeUninitializedCapacity: known) { buffer, initialized in
-            for code in 0..<known { buffer[code] = Int32(code) }
-            initialized = known
+    /// Every linked id and its person are interned (a person's ids sit together in the base, so its
+    /// id is probed once per run): linked ids a query never reads cost a code, and the map needs no
+    /// list of ids still to come.
+    package init(_ map: PersonMap, dictionary: ProjectDictionary) {
+        personOf = []
+        version = map.version
+        var pairs: [(ids: [Int32], persons: [Int32])] = []
+        for chunk in map.base.chunks {
+            pairs.append((dictionary.intern(chunk.ids), dictionary.intern(chunk.persons)))
         }
-        var waiting: [(id: String, person: Int32)] = []
-        for (index, code) in codes.enumerated() {
-            let root = roots[Int(links.personIndex[index])]
-            if let code, code < known { personOf[Int(code)] = root } else { waiting.append((links.ids[index], root)) }
+        grow(to: dictionary.count)
+        for (ids, persons) in pairs {
+            personOf.withUnsafeMutableBufferPointer { personOf in
+                for i in ids.indices { personOf[Int(ids[i])] = persons[i] }
+            }
         }
-        self.personOf = personOf
-        self.waiting = waiting
+        apply(map.changes, dictionary: dictionary)
+    }
+
+    /// This map with `map`'s changes applied: exact when this map is at a version from `map.base`'s
+    /// to `map`'s (an id the changes leave out kept its person since the base).
+    package func updated(to map: PersonMap, dictionary: ProjectDictionary) -> PersonResolver {
+        var next = self
+        next.version = map.version
+        next.apply(map.changes, dictionary: dictionary)
+        return next
     }
 
     /// The same map over a dictionary that has grown since: new ids are their own persons unless
@@ -40,12 +48,24 @@ package struct PersonResolver: Sendable {
         let known = dictionary.count
         guard known > personOf.count else { return self }
         var next = self
-        next.personOf.append(contentsOf: Int32(personOf.count)..<Int32(known))
-        let codes = dictionary.codes(of: waiting.map(\.id))
-        next.waiting = []
-        for (link, code) in zip(waiting, codes) {
-            if let code, code < known { next.personOf[Int(code)] = link.person } else { next.waiting.append(link) }
-        }
+        next.grow(to: known)
         return next
+    }
+
+    private mutating func apply(_ changes: PersonLinks, dictionary: ProjectDictionary) {
+        guard !changes.isEmpty else {
+            grow(to: dictionary.count)
+            return
+        }
+        let ids = dictionary.intern(changes.ids)
+        let persons = dictionary.intern(changes.persons)
+        grow(to: dictionary.count)
+        for (id, person) in zip(ids, changes.personIndex) { personOf[Int(id)] = persons[Int(person)] }
+    }
+
+    /// New codes up to `count` are their own persons.
+    private mutating func grow(to count: Int) {
+        guard count > personOf.count else { return }
+        personOf.append(contentsOf: Int32(personOf.count)..<Int32(count))
     }
 }

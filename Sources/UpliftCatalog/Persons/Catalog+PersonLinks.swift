@@ -37,6 +37,48 @@ extension Catalog {
         }
     }
 
+    /// The links that changed after `version` (each changed id with its person now), with the version
+    /// they are at, read as consistently as `personLinkTable`; nil when more than `limit` ids changed
+    /// (reading every link is then faster). Applied over the links of any version from `version` on,
+    /// they give the links of the returned version: an id not among them has kept its person since.
+    package func personLinkChanges(
+        project: ProjectSlug, since version: Int64, limit: Int
+    ) async throws(UpliftError) -> (version: Int64, links: PersonLinks)? {
+        let doing = "reading the person link changes of \(project)"
+        let read: @Sendable (any SQLDatabase) async throws -> (version: Int64, links: PersonLinks)? = { db in
+            let current =
+                try await db.raw("SELECT person_links_version AS n FROM projects WHERE slug = \(bind: project.value)")
+                .first()?.decode(column: "n", as: Int64.self) ?? 0
+            guard current != version else { return (current, PersonLinks()) }
+            let rows = try await db.raw(
+                """
+                SELECT distinct_id, person_id FROM person_ids
+                WHERE project = \(bind: project.value) AND version > \(bind: version) AND distinct_id <> person_id
+                LIMIT \(bind: limit + 1)
+                """
+            ).all()
+            guard rows.count <= limit else { return nil }
+            var links = PersonLinks()
+            for row in rows {
+                links.append(
+                    person: try row.decode(column: "person_id", as: String.self),
+                    ids: [try row.decode(column: "distinct_id", as: String.self)])
+            }
+            return (current, links)
+        }
+        if dialect == .postgres {
+            return try await transaction(doing) { db in
+                try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
+                return try await read(db)
+            }
+        }
+        for _ in 0..<3 {
+            guard let changes = try await run(doing, read) else { return nil }
+            if try await personLinksVersion(project: project) == changes.version { return changes }
+        }
+        return try await transaction(doing, read)
+    }
+
     private static func readLinks(
         _ db: any SQLDatabase, _ dialect: CatalogDialect, project: ProjectSlug, chunk: Int
     ) async throws -> (version: Int64, links: PersonLinks) {

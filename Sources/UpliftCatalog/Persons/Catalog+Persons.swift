@@ -197,11 +197,17 @@ extension Catalog {
             size[keep]! += size[drop]!
         }
 
-        // Write back: ids of absorbed persons move, new ids join, sizes follow.
+        // Write back: ids of absorbed persons move, new ids join, sizes follow. Every row written is
+        // at the version this transaction's bump gives (`personLinkChanges` reads rows by it).
+        guard changed > 0 else { return 0 }
+        let version =
+            try await db.raw("SELECT person_links_version AS n FROM projects WHERE slug = \(bind: project)")
+            .first()?.decode(column: "n", as: Int64.self) ?? 0
+        let next = version + 1
         for person in existing where find(person) != person {
             let root = find(person)
             try await db.raw(
-                "UPDATE person_ids SET person_id = \(bind: root) WHERE project = \(bind: project) AND person_id = \(bind: person)"
+                "UPDATE person_ids SET person_id = \(bind: root), version = \(bind: next) WHERE project = \(bind: project) AND person_id = \(bind: person)"
             ).run()
             try await db.raw("DELETE FROM persons WHERE project = \(bind: project) AND person_id = \(bind: person)")
                 .run()
@@ -210,8 +216,8 @@ extension Catalog {
         for part in stride(from: 0, to: joining.count, by: 500).map({
             Array(joining[$0..<min($0 + 500, joining.count)])
         }) {
-            let insert = db.insert(into: "person_ids").columns("project", "distinct_id", "person_id")
-            for id in part { insert.values([project, id, find(id)] as [any Encodable & Sendable]) }
+            let insert = db.insert(into: "person_ids").columns("project", "distinct_id", "person_id", "version")
+            for id in part { insert.values([project, id, find(id), next] as [any Encodable & Sendable]) }
             try await insert.run()
         }
         let roots = Set(existing.map(find) + joining.map(find))

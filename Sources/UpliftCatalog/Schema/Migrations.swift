@@ -102,6 +102,15 @@ enum Migrations {
                 "ALTER TABLE projects ADD COLUMN person_links_version BIGINT NOT NULL DEFAULT 0"
             ]
         },
+        Migration(version: 4, name: "person link changes by version") { _ in
+            [
+                // The project's person links version a row was written at, so that a reader holding the
+                // links of one version reads only what changed since (`Catalog.personLinkChanges`).
+                // Rows written before this column existed are at 0, older than any version read since.
+                "ALTER TABLE person_ids ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+                "CREATE INDEX person_ids_by_version ON person_ids (project, version)",
+            ]
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

@@ -37,7 +37,7 @@ extension AnalysisEngine {
     /// 32 roles are needed, each with the exposure role); each person is read in one linear pass.
     package func experimentData(
         _ definition: ExperimentDefinition, from: Int64, to: Int64, snapshot: Snapshot,
-        links: [String: String], budget: QueryBudget? = nil
+        links: PersonMap, budget: QueryBudget? = nil
     ) throws(UpliftError) -> ExperimentData {
         let plan = try ExperimentPlan(definition, from: from, to: to)
         let firstDay = UTCDay(microseconds: from).daysSinceEpoch

@@ -10,7 +10,7 @@ package enum ExperimentAnalysis {
     /// Analyses `definition` over `[from, to)` (microseconds) of a snapshot.
     package static func run(
         _ definition: ExperimentDefinition, from: Int64, to: Int64, snapshot: Snapshot,
-        links: [String: String], engine: AnalysisEngine,
+        links: PersonMap, engine: AnalysisEngine,
         correction: MultipleTestingCorrection = .holm, budget: QueryBudget? = nil
     ) throws(UpliftError) -> ExperimentResult {
         let data = try engine.experimentData(

@@ -21,7 +21,7 @@ package import UpliftStorage
 ///   data ("no events since DATE") and the deadline's period was not measured.
 package struct GoalEvaluator: Sendable {
     package var engine: AnalysisEngine
-    package var links: [String: String]
+    package var links: PersonMap
     package var calendar: LocalCalendar
     package var confidence: Double
     /// Recent periods the trend is fitted on (at most).
@@ -30,7 +30,7 @@ package struct GoalEvaluator: Sendable {
     package var budget: QueryBudget?
 
     package init(
-        engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
+        engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: PersonMap = [:],
         calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8, budget: QueryBudget? = nil
     ) {
         self.engine = engine

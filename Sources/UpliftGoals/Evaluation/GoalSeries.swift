@@ -10,7 +10,7 @@ import UpliftStorage
 struct GoalSeries {
     let engine: AnalysisEngine
     let snapshot: Snapshot
-    let links: [String: String]
+    let links: PersonMap
     let scope: QueryScope
     let periods: [UTCDay]
     /// The end of the data (or now): funnels look for conversions up to it.

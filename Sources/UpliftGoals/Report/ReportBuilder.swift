@@ -10,7 +10,7 @@ package import UpliftStorage
 /// the funnels, experiments and feedback it names. The result is one self-contained document.
 package struct ReportBuilder: Sendable {
     package var engine: AnalysisEngine
-    package var links: [String: String]
+    package var links: PersonMap
     package var calendar: LocalCalendar
     /// How many recent survey comments each feedback section shows.
     package var comments: Int
@@ -21,7 +21,7 @@ package struct ReportBuilder: Sendable {
     package var budget: QueryBudget?
 
     package init(
-        engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: [String: String] = [:],
+        engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: PersonMap = [:],
         calendar: LocalCalendar = .utc, comments: Int = 8, storedExperiments: [String: ExperimentDefinition] = [:],
         budget: QueryBudget? = nil
     ) {

@@ -95,7 +95,8 @@ package enum UpliftApplication {
             store: store, catalog: catalog, engine: AnalysisEngine(cacheBytes: configuration.queryCacheBytes),
             authorizer: authorizer,
             contexts: QueryContextCache(
-                catalog: catalog, ttl: configuration.queryContextTTL, clock: configuration.clock),
+                catalog: catalog, dataDirectory: store.layout.root, ttl: configuration.queryContextTTL,
+                clock: configuration.clock),
             executor: QueryExecutor(
                 concurrency: configuration.queryConcurrency, timeout: configuration.queryTimeout,
                 clock: configuration.clock),

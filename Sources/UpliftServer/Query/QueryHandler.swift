@@ -105,8 +105,8 @@ struct QueryHandler: Sendable {
     /// Runs `work` off the event loop on a fresh snapshot, within the query time limit (`compute(_:…)`
     /// without a connection to watch).
     func compute<T: Sendable>(
-        project: ProjectSlug, links: [String: String],
-        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> T
+        project: ProjectSlug, links: PersonMap,
+        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> T {
         try await compute(nil, project: project, links: links, work).result
     }
@@ -117,8 +117,8 @@ struct QueryHandler: Sendable {
     /// check. Watching reads the connection (Hummingbird's inbound-close handler), which ends its
     /// keep-alive: only queries that run that long pay for it, and `watched` says so.
     func compute<T: Sendable>(
-        _ request: Request?, project: ProjectSlug, links: [String: String],
-        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> T
+        _ request: Request?, project: ProjectSlug, links: PersonMap,
+        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> (result: T, watched: Bool) {
         let budget = QueryBudget(timeout: executor.timeout)
         let watched = WatchFlag()
@@ -170,8 +170,8 @@ struct QueryHandler: Sendable {
     /// Runs `work` on a fresh snapshot; a segment that compaction removed between the snapshot and the
     /// read (an I/O error) is answered by one retry on a newer snapshot.
     private func attempts<T: Sendable>(
-        project: ProjectSlug, links: [String: String], budget: QueryBudget,
-        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> T
+        project: ProjectSlug, links: PersonMap, budget: QueryBudget,
+        _ work: @escaping @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> T {
         var attempt = 0
         while true {

@@ -14,7 +14,7 @@ enum QueryKind: String, Sendable, CaseIterable {
         /// The project the body names, if it names one.
         var project: ProjectSlug?
         /// Runs the query and returns the result document (`XResult.json`); the budget stops it early.
-        var run: @Sendable (AnalysisEngine, Snapshot, [String: String], QueryBudget) throws(UpliftError) -> JSONValue
+        var run: @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> JSONValue
     }
 
     /// Decodes a body with the same `XQuery(json:defaultTimeZone:)` the command line uses, so both

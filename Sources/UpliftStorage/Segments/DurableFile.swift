@@ -9,12 +9,14 @@ import Darwin
 /// Small POSIX helpers for files that must survive a crash: write to a temporary name, fsync,
 /// rename into place, fsync the directory. Blocking: call from a thread that may block.
 package enum DurableFile {
-    /// Writes `bytes` to `path` atomically and durably.
-    package static func write(_ bytes: [UInt8], to path: String) throws(UpliftError) {
+    /// Writes `bytes` to `path` atomically and durably. `shared`: other processes may write the same
+    /// path at the same time (each then writes its own temporary file; the last rename wins whole).
+    package static func write(_ bytes: [UInt8], to path: String, shared: Bool = false) throws(UpliftError) {
         let directory = parent(of: path)
         try createDirectories(directory)
         let name = path.split(separator: "/").last.map(String.init) ?? "segment"
-        let temporary = directory + "/." + name + ".tmp"
+        let unique = shared ? "." + String(UInt64.random(in: 0...UInt64.max), radix: 16) : ""
+        let temporary = directory + "/." + name + unique + ".tmp"
         let fd = open(temporary, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, FileModes.file)
         guard fd >= 0 else { throw ioError("cannot create \(temporary)") }
         do throws(UpliftError) {

@@ -15,7 +15,7 @@ package actor EventStore {
     }
 
     package let configuration: StoreConfiguration
-    package let layout: SegmentLayout
+    nonisolated package let layout: SegmentLayout
     private let wal: WriteAheadLog
     private let lock: DataDirectoryLock
     private var manifest: SegmentManifest

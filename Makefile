@@ -14,7 +14,7 @@ HOST         ?= 127.0.0.1
 PORT         ?= 8080
 VENV         := .venv
 PY           := $(VENV)/bin/python
-APT_PACKAGES := zlib1g-dev pkg-config
+APT_PACKAGES := zlib1g-dev libdeflate-dev pkg-config
 ATTACKS      := AttackTests
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Each stage of `make test` prints a banner and a one-line summary; its output goes to .build/test-logs/.

@@ -47,10 +47,19 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libdeflate from the system (Debian: libdeflate-dev): inflates GZIP pages about twice as fast
+        // as zlib, which cold queries spend a quarter of their time in; zlib still writes them.
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        // The CPU's prefetch hint (one static inline C function), for hash-table probes.
+        .systemLibrary(name: "CPrefetch"),
         // The event record and the Segment / PostHog wire dialects. Imports nothing of ours.
         .target(name: "UpliftModel", swiftSettings: strict),
         // A Parquet writer and reader (Thrift compact footer, PLAIN + RLE_DICTIONARY, GZIP). Knows nothing of events.
-        .target(name: "UpliftParquet", dependencies: ["CZlib"], swiftSettings: strict),
+        .target(name: "UpliftParquet", dependencies: ["CZlib", "CDeflate"], swiftSettings: strict),
         // The durable event store: write-ahead log, dedup, segments, compaction, snapshots.
         .target(
             name: "UpliftStorage",
@@ -83,7 +92,7 @@ let package = Package(
         // The aggregation engine: funnels, trends, adoption, retention, lifecycle, feedback over the event store.
         .target(
             name: "UpliftAnalysis",
-            dependencies: ["UpliftModel", "UpliftStorage"],
+            dependencies: ["UpliftModel", "UpliftStorage", "CPrefetch"],
             swiftSettings: strict
         ),
         // Hypothesis tests over per-variant sufficient statistics, as GrowthBook's gbstats. Imports nothing.

@@ -61,6 +61,27 @@ import Testing
         #expect(file.rowGroups[0].columns[2].statistics.min == .int64(1_735_689_600_000_000))
     }
 
+    /// Opening with some columns reads those chunks only: each decodes as from the whole file, any
+    /// other column is refused instead of decoding bytes that were never read.
+    @Test func someColumnsReadAsFromTheWholeFile() throws {
+        let whole = try ParquetFile(path: Self.path)
+        for columns: Set<Int> in [[0], [1, 2], [0, 4, 6], Set(0..<7)] {
+            let file = try ParquetFile(path: Self.path, columns: columns)
+            #expect(file.metadataValue(for: "uplift.format") == "1")
+            for g in Self.groups.indices {
+                for c in 0..<Self.schema.fields.count {
+                    if columns.contains(c) {
+                        #expect(try file.read(column: c, rowGroup: g) == whole.read(column: c, rowGroup: g))
+                    } else {
+                        #expect { _ = try file.read(column: c, rowGroup: g) } throws: {
+                            ($0 as? ParquetError)?.code == .notFound
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func missingFileIsNotFound() {
         #expect { _ = try ParquetFile(path: "/nonexistent/uplift.parquet") } throws: {
             ($0 as? ParquetError)?.code == .notFound

@@ -17,6 +17,9 @@ struct CompactionServiceTests {
             configuration.clock = clock
             let interval = Duration.seconds(60)
             configuration.compactionInterval = interval
+            // One keep-alive connection serves every round: on a loaded machine under the thread sanitizer
+            // a round has taken over a minute, and the idle timeout must not close it meanwhile.
+            configuration.idleTimeout = .seconds(3600)
             let yesterday = Date(timeIntervalSinceNow: -86_400).formatted(.iso8601)
             try await fixture.serve(.live, configuration: configuration) { client in
                 // The compactor sleeps between rounds: each time it sleeps again, its round is over.

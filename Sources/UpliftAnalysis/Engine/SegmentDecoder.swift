@@ -6,7 +6,7 @@ package enum SegmentDecoder {
     package static func block(
         path: String, dictionaries: ProjectDictionaries, textBudget: TextBudget? = nil
     ) throws(UpliftError) -> EventBlock {
-        let segment = try EventSegment(path: path)
+        let segment = try EventSegment(path: path, columns: columns)
         let groups = try segment.rowGroupSizes.indices.map { (g) throws(UpliftError) in
             try rowGroup(segment, g, dictionaries)
         }
@@ -28,7 +28,7 @@ package enum SegmentDecoder {
         }
         let segments = try FrameBuilder.parallelMap(paths) { (path) throws(UpliftError) in
             try budget?.check()
-            return try EventSegment(path: path)
+            return try EventSegment(path: path, columns: columns)
         }
         let work = segments.indices.flatMap { s in segments[s].rowGroupSizes.indices.map { RowGroupRef(s, $0) } }
         let decoded = try FrameBuilder.parallelMap(work) { (ref) throws(UpliftError) in
@@ -43,6 +43,9 @@ package enum SegmentDecoder {
             block(path: paths[s], bySegment[s], textBudget: textBudget)
         }
     }
+
+    /// The columns a block holds.
+    private static let columns: [EventColumn] = [.event, .distinctID, .timestamp]
 
     private struct RowGroupRef: Sendable {
         let segment: Int

@@ -17,7 +17,7 @@ import Darwin
 /// only when asked for (`string(_:)`, `strings()`), once per code.
 package final class ProjectDictionary: Sendable {
     private struct State {
-        var table = InternTable()
+        let table = InternTable()
         /// `String`s of codes `0 ..< strings.count`, made on demand (or kept from `intern(_: [String])`).
         var strings: [String] = []
 
@@ -92,10 +92,11 @@ package final class ProjectDictionary: Sendable {
         }
         let runCodes: [Int32] = state.withLock { s in
             values.withUnsafeSlices { bytes, offsets in
-                runStarts.indices.map { r in
-                    let i = Int(runStarts[r])
-                    let slice = UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[i])..<Int(offsets[i + 1])])
-                    return s.table.intern(slice, hash: runHashes[r])
+                runHashes.withUnsafeBufferPointer { hashes in
+                    s.table.intern(count: runStarts.count, hashes: hashes) { r in
+                        let i = Int(runStarts[r])
+                        return UnsafeRawBufferPointer(rebasing: bytes[Int(offsets[i])..<Int(offsets[i + 1])])
+                    }
                 }
             }
         }

@@ -1,6 +1,8 @@
+import CDeflate
 import CZlib
 
-/// GZIP (RFC 1952) page compression through the system zlib, and zlib's CRC-32 for page checksums.
+/// GZIP (RFC 1952) pages: compressed with the system zlib, inflated with libdeflate (zlib for what it
+/// leaves), and zlib's CRC-32 for page checksums.
 package enum Gzip {
     /// Compresses `input` into a complete gzip member (header, deflate stream, CRC-32 and size trailer).
     package static func compress(_ input: UnsafeRawBufferPointer, level: Int32) throws(ParquetError) -> [UInt8] {
@@ -42,6 +44,16 @@ package enum Gzip {
         guard expectedSize <= input.count * 1032 + 1024 else {
             throw .corrupt("page claims an impossible uncompressed size")
         }
+        output.removeAll(keepingCapacity: true)
+        // One spare byte lets us notice data that inflates to more than the header says.
+        output.append(contentsOf: repeatElement(0, count: expectedSize + 1))
+        // libdeflate inflates a whole buffer (and checks the gzip trailer's CRC-32 and length) about
+        // twice as fast as zlib; anything it does not take as one exact gzip member (a zlib stream,
+        // several members, damage) goes to zlib, which decides.
+        guard !inflatedWithLibdeflate(input, expectedSize: expectedSize, into: &output) else {
+            output.removeLast()
+            return
+        }
         var stream = z_stream()
         // windowBits 15 + 32 detects gzip or zlib headers automatically.
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -49,9 +61,6 @@ package enum Gzip {
         }
         defer { inflateEnd(&stream) }
         if !checkStream { _ = inflateValidate(&stream, 0) }
-        output.removeAll(keepingCapacity: true)
-        // One spare byte lets us notice data that inflates to more than the header says.
-        output.append(contentsOf: repeatElement(0, count: expectedSize + 1))
         let status: Int32 = output.withUnsafeMutableBytes { out in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
             stream.avail_in = uInt(input.count)
@@ -63,6 +72,21 @@ package enum Gzip {
             throw .corrupt("a page does not inflate to its stated size (zlib status \(status))")
         }
         output.removeLast()
+    }
+
+    /// True when `input` is one gzip member that inflated into `output` (`expectedSize` + 1 bytes long) to
+    /// exactly `expectedSize` bytes with a matching trailer.
+    private static func inflatedWithLibdeflate(
+        _ input: UnsafeRawBufferPointer, expectedSize: Int, into output: inout [UInt8]
+    ) -> Bool {
+        guard let source = input.baseAddress, let decompressor = libdeflate_alloc_decompressor() else { return false }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var read = 0
+        var written = 0
+        let result = output.withUnsafeMutableBytes { out in
+            libdeflate_gzip_decompress_ex(decompressor, source, input.count, out.baseAddress, out.count, &read, &written)
+        }
+        return result == LIBDEFLATE_SUCCESS && read == input.count && written == expectedSize
     }
 
     /// zlib's CRC-32 (the checksum parquet.thrift specifies for PageHeader.crc).

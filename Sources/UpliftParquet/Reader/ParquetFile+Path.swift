@@ -11,6 +11,45 @@ extension ParquetFile {
         try self.init(bytes: try Self.readAll(path: path))
     }
 
+    /// Opens the file at `path` reading only its footer and the chunks of `columns` (indices in the
+    /// schema): a query that needs three columns of a segment reads those, not the whole file. The
+    /// buffer has the file's size, but only what was read is ever written or read (its other pages
+    /// are never touched, so they cost no memory); reading another column fails as `.notFound`.
+    package init(path: String, columns: Set<Int>) throws(ParquetError) {
+        let footer = try Self.footer(path: path)
+        let size = footer.fileSize
+        var ranges: [Range<Int>] = [0..<4, footer.tailStart..<size]
+        for group in footer.rowGroups {
+            for column in columns where group.columns.indices.contains(column) {
+                let chunk = group.columns[column]
+                ranges.append(chunk.offset..<chunk.offset + chunk.compressedSize)
+            }
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ParquetError(errno == ENOENT ? .notFound : .io, "cannot open Parquet file \(path) (errno \(errno))")
+        }
+        defer { close(fd) }
+        var failure: ParquetError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = size
+            for range in ranges where failure == nil {
+                var done = range.lowerBound
+                while done < range.upperBound {
+                    let n = pread(fd, buffer.baseAddress! + done, range.upperBound - done, off_t(done))
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else {
+                        failure = ParquetError(.io, "cannot read Parquet file \(path) (errno \(errno))")
+                        break
+                    }
+                    done += n
+                }
+            }
+        }
+        if let failure { throw failure }
+        try self.init(bytes: bytes, loaded: columns)
+    }
+
     static func readAll(path: String) throws(ParquetError) -> [UInt8] {
         try readTail(path: path, bytes: Int.max).bytes
     }

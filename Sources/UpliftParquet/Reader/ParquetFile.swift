@@ -9,8 +9,14 @@ package struct ParquetFile: Sendable {
     let bytes: [UInt8]
     let metadata: FileMetaData
     let writtenByUplift: Bool
+    /// The columns whose chunks `bytes` holds (nil: every column; see `init(path:columns:)`).
+    let loaded: Set<Int>?
 
     package init(bytes: [UInt8]) throws(ParquetError) {
+        try self.init(bytes: bytes, loaded: nil)
+    }
+
+    init(bytes: [UInt8], loaded: Set<Int>?) throws(ParquetError) {
         guard bytes.count >= 12, Array(bytes[0..<4]) == Self.magic else {
             throw .corrupt("not a Parquet file (missing PAR1 magic)")
         }
@@ -23,6 +29,7 @@ package struct ParquetFile: Sendable {
         self.bytes = bytes
         self.metadata = footer.metadata
         self.writtenByUplift = footer.writtenByUplift
+        self.loaded = loaded
     }
 
     static let magic = Array("PAR1".utf8)
@@ -83,6 +90,9 @@ package struct ParquetFile: Sendable {
         }
         guard metadata.rowGroups.indices.contains(rowGroup) else {
             throw ParquetError(.notFound, "row group \(rowGroup) is out of range")
+        }
+        guard loaded?.contains(column) ?? true else {
+            throw ParquetError(.notFound, "column \(schema.fields[column].name) was not read from the file")
         }
         let group = metadata.rowGroups[rowGroup]
         return ColumnChunkReader(

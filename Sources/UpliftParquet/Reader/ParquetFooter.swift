@@ -8,6 +8,10 @@ package struct ParquetFooter: Sendable {
     package let createdBy: String?
     let metadata: FileMetaData
     let writtenByUplift: Bool
+    /// The size of the file, and where the bytes the footer is parsed from start (the footer, the 8
+    /// bytes before it, and its length and magic after it).
+    let fileSize: Int
+    let tailStart: Int
 
     /// Parses the footer from `tail`, the last `tail.count` bytes of a file of `fileSize` bytes
     /// (the whole file, or at least the footer, its length, the magic and our footer checksum).
@@ -51,6 +55,8 @@ package struct ParquetFooter: Sendable {
         self.createdBy = metadata.createdBy
         self.metadata = metadata
         self.writtenByUplift = hasMagic
+        self.fileSize = fileSize
+        self.tailStart = max(0, fileFooterStart - 8)
     }
 
     /// The key-value metadata entry for `key`, if any.

@@ -12,6 +12,12 @@ package struct EventSegment: Sendable {
         file = try SegmentReader.open(path: path)
     }
 
+    /// Reads only the chunks of `columns` (and the footer): the others cannot be read from it.
+    package init(path: String, columns: [EventColumn]) throws(UpliftError) {
+        self.path = path
+        file = try SegmentReader.open(path: path, columns: Set(columns.map(\.index)))
+    }
+
     package var rowCount: Int { file.rowCount }
 
     /// The footer's key/value entry for `key`, if any.

@@ -3,16 +3,27 @@ package import UpliftParquet
 
 /// Reads event segments back.
 package enum SegmentReader {
-    package static func open(path: String) throws(UpliftError) -> ParquetFile {
-        try openWithFormat(path: path).file
+    /// `columns`: indices of the columns to read (nil: the whole file).
+    package static func open(path: String, columns: Set<Int>? = nil) throws(UpliftError) -> ParquetFile {
+        try openWithFormat(path: path, columns: columns).file
     }
 
     /// The segment and its format (which columns hold what).
-    package static func openWithFormat(path: String) throws(UpliftError) -> (file: ParquetFile, format: SegmentFormat) {
-        let bytes = try DurableFile.readAll(path)
+    package static func openWithFormat(
+        path: String, columns: Set<Int>? = nil
+    ) throws(UpliftError) -> (file: ParquetFile, format: SegmentFormat) {
         let file: ParquetFile
-        do { file = try ParquetFile(bytes: bytes) } catch {
-            throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
+        if let columns {
+            do { file = try ParquetFile(path: path, columns: columns) } catch where error.code == .io {
+                throw UpliftError(.io, "cannot read segment \(path): \(error.message)")
+            } catch {
+                throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
+            }
+        } else {
+            let bytes = try DurableFile.readAll(path)
+            do { file = try ParquetFile(bytes: bytes) } catch {
+                throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
+            }
         }
         let format = try checkSchema(file.schema, file.metadataValue(for: SegmentWriter.formatKey), path)
         return (file, format)

@@ -25,6 +25,12 @@ package enum SegmentWriter {
         }
     }
 
+    /// The most bytes of distinct values a column chunk keeps as a dictionary. A day's row group of
+    /// distinct ids holds tens of thousands of them (about 1 MB): above Parquet writers' usual 1 MiB,
+    /// the chunk would fall back to PLAIN, which stores each row's id again (several times the
+    /// bytes to store and to inflate on every cold read) and makes readers look up every row.
+    static let dictionaryLimit = 8 << 20
+
     /// Encodes `rowCount` rows, asking `rowGroup` for the columns (`EventColumn.all`) of each row group's
     /// range of rows. `keys` are the rows' property and context keys, listed in the footer.
     package static func encode(
@@ -41,7 +47,7 @@ package enum SegmentWriter {
         do {
             writer = try ParquetWriter(
                 schema: EventSchema.schema,
-                options: .init(compressionLevel: Int(compressionLevel)),
+                options: .init(compressionLevel: Int(compressionLevel), dictionaryLimit: dictionaryLimit),
                 keyValueMetadata: metadata)
         } catch {
             throw UpliftError(.io, "cannot encode a segment of \(rowCount) events", cause: error)

@@ -84,7 +84,8 @@ package enum Gzip {
         var read = 0
         var written = 0
         let result = output.withUnsafeMutableBytes { out in
-            libdeflate_gzip_decompress_ex(decompressor, source, input.count, out.baseAddress, out.count, &read, &written)
+            libdeflate_gzip_decompress_ex(
+                decompressor, source, input.count, out.baseAddress, out.count, &read, &written)
         }
         return result == LIBDEFLATE_SUCCESS && read == input.count && written == expectedSize
     }

@@ -14,7 +14,7 @@ package enum SegmentReader {
     ) throws(UpliftError) -> (file: ParquetFile, format: SegmentFormat) {
         let file: ParquetFile
         if let columns {
-            do { file = try ParquetFile(path: path, columns: columns) } catch where error.code == .io {
+            do { file = try ParquetFile(path: path, columns: columns) } catch  where error.code == .io {
                 throw UpliftError(.io, "cannot read segment \(path): \(error.message)")
             } catch {
                 throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")

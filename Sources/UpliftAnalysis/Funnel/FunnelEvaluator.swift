@@ -42,7 +42,10 @@ struct FunnelEvaluator {
         let bound = any ? anyOrderBound(rows) : sequenceBound(rows)
         guard bound > 0 else { return (0, -1) }
         let hasExclusions = plan.exclusionMask != 0 && rows.contains { roles[$0] & plan.exclusionMask != 0 }
-        let indexed = plan.order == .ordered && index.build(rows, plan: plan, times: times, roles: roles)
+        // Step lists pay off for persons with many rows; walking a short history costs less than building them.
+        let indexed =
+            plan.order == .ordered && rows.count > Self.indexAbove
+            && index.build(rows, plan: plan, times: times, roles: roles)
         // Persons with many starts get step lists (built after a few attempts) to skip starts whose
         // window cannot beat the best attempt so far without walking it.
         var listed = indexed
@@ -102,6 +105,9 @@ struct FunnelEvaluator {
         }
         return (bestLevel, bestStart)
     }
+
+    /// Persons with at most this many rows are evaluated without step lists (`OrderedIndex`).
+    static let indexAbove = 24
 
     /// Among attempts with equal first time and level: the smaller breakdown value (nil first),
     /// then the earlier step times (lexicographically), so the report never depends on row order.

@@ -67,7 +67,7 @@ test: deps venv postgres chromium
 	  $(STAGE) browser $(PY) -m pytest -q Tests/browser && \
 	  UPLIFT_BIN=$(abspath .build/debug/uplift) $(STAGE) readme $(PY) Tests/readme/check_readme.py README.md'
 
-## The fast inner loop (no PostgreSQL, Chromium or apt beyond the build's zlib headers): format lint, a
+## The fast inner loop (no PostgreSQL, Chromium or apt beyond the build's zlib and libdeflate headers): format lint, a
 ## build in which every warning of ours is an error (Package.swift), and every Swift test that needs no
 ## service (the PostgreSQL half of the catalog suite skips; the cross-checks against Python tools run
 ## when .venv exists, as after `make test` or `make venv`).
@@ -119,7 +119,7 @@ chromium:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
 	}
 
-## Debian packages the build needs (zlib headers for the CZlib system-library target).
+## Debian packages the build needs (zlib and libdeflate headers for the CZlib and CDeflate system-library targets).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -48,9 +48,7 @@ final class InternTable {
 
     /// The code of `value` (whose hash is `hash`), nil when it was never interned.
     func code(of value: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
-        let (slot, code) = probe(value, hash: hash)
-        _ = slot
-        return code
+        probe(value, hash: hash).code
     }
 
     /// The code of `value`, adding it when new.

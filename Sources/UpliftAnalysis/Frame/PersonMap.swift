@@ -26,7 +26,4 @@ package struct PersonMap: Sendable, ExpressibleByDictionaryLiteral {
     package init(dictionaryLiteral elements: (String, String)...) {
         self.init(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
-
-    /// The number of linked ids (an id changed since the base counts twice).
-    package var count: Int { base.count + changes.count }
 }

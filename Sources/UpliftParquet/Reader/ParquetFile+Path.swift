@@ -34,15 +34,11 @@ extension ParquetFile {
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             initialized = size
             for range in ranges where failure == nil {
-                var done = range.lowerBound
-                while done < range.upperBound {
-                    let n = pread(fd, buffer.baseAddress! + done, range.upperBound - done, off_t(done))
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else {
-                        failure = ParquetError(.io, "cannot read Parquet file \(path) (errno \(errno))")
-                        break
-                    }
-                    done += n
+                do throws(ParquetError) {
+                    let part = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[range]))
+                    try Self.read(fd, path, at: range.lowerBound, into: part)
+                } catch {
+                    failure = error
                 }
             }
         }
@@ -71,14 +67,24 @@ extension ParquetFile {
         let size = min(count, fileSize)
         let start = fileSize - size
         var bytes = [UInt8](repeating: 0, count: size)
+        let result: Result<Void, ParquetError> = bytes.withUnsafeMutableBytes { buffer in
+            Result { () throws(ParquetError) in try read(fd, path, at: start, into: buffer) }
+        }
+        try result.get()
+        return (bytes, fileSize)
+    }
+
+    /// Fills `buffer` with the file's bytes from `offset` on (pread until done).
+    private static func read(
+        _ fd: Int32, _ path: String, at offset: Int, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(ParquetError) {
         var done = 0
-        while done < size {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, size - done, off_t(start + done)) }
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw ParquetError(.io, "cannot read Parquet file \(path) (errno \(errno))") }
             done += n
         }
-        return (bytes, fileSize)
     }
 
     /// Parses only the footer of the file at `path`: two small reads from its end, no data pages.

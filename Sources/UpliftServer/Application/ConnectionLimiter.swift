@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import UpliftStorage
 
 /// Caps the connections the server keeps open (`--max-connections`), so that a flood of idle
 /// connections cannot use up the file descriptors and leave `/healthz` unanswered.
@@ -30,7 +30,9 @@ final class ConnectionLimiter: Sendable {
 
     let configuration: Configuration
     private let metrics: ServerMetrics?
-    private let state = Mutex(State())
+    /// Every event loop takes it for each read of each connection: a pthread mutex, which ThreadSanitizer
+    /// sees under contention (see `PThreadMutex`).
+    private let state = PThreadMutex(State())
 
     init(_ configuration: Configuration, metrics: ServerMetrics? = nil) {
         self.configuration = configuration

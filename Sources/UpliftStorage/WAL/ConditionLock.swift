@@ -80,15 +80,16 @@ enum OSThread {
 }
 
 /// A value guarded by a pthread mutex. Synchronization.Mutex would do, but on Linux ThreadSanitizer does
-/// not see its ordering (the standard library is not instrumented) and reports the guarded accesses as
-/// races; a pthread mutex it sees. Used for the log's active file, which the writer thread and rotation
-/// share.
-final class PThreadMutex<Value: ~Copyable>: @unchecked Sendable {
+/// not see its ordering once it is contended (its slow path is the standard library's, which is not
+/// instrumented) and reports the guarded accesses as races; a pthread mutex it sees. Used where threads
+/// contend: the log's active file (the writer thread and rotation), the server's open connections
+/// (every event loop).
+package final class PThreadMutex<Value: ~Copyable>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     /// Only touched with `mutex` held.
     private var value: Value
 
-    init(_ value: consuming Value) {
+    package init(_ value: consuming Value) {
         self.value = value
         pthread_mutex_init(mutex, nil)
     }
@@ -98,7 +99,7 @@ final class PThreadMutex<Value: ~Copyable>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
+    package func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

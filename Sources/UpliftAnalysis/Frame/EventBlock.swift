@@ -78,11 +78,46 @@ package struct EventBlock: Sendable {
             if total > limit { return nil }
             ranges.append(range)
         }
-        var rows: [Int32] = []
-        rows.reserveCapacity(total)
-        for range in ranges { rows += postingRows[range] }
-        if ranges.count > 1 { rows.sort() }
+        guard ranges.count <= 4 else {
+            var rows: [Int32] = []
+            rows.reserveCapacity(total)
+            for range in ranges { rows += postingRows[range] }
+            rows.sort()
+            return rows
+        }
+        // A few ascending lists (a funnel's steps): merged, each in one pass.
+        var rows = ranges.first.map { Array(postingRows[$0]) } ?? []
+        for range in ranges.dropFirst() { rows = Self.merge(rows, postingRows[range]) }
         return rows
+    }
+
+    /// Two ascending lists as one.
+    private static func merge(_ a: [Int32], _ b: ArraySlice<Int32>) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: a.count + b.count) { out, initialized in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    var (i, j, k) = (0, 0, 0)
+                    while i < a.count && j < b.count {
+                        let x = a[i]
+                        let y = b[j]
+                        let takeA = x <= y
+                        out[k] = takeA ? x : y
+                        i += takeA ? 1 : 0
+                        j += takeA ? 0 : 1
+                        k += 1
+                    }
+                    while i < a.count {
+                        out[k] = a[i]
+                        (i, k) = (i + 1, k + 1)
+                    }
+                    while j < b.count {
+                        out[k] = b[j]
+                        (j, k) = (j + 1, k + 1)
+                    }
+                }
+            }
+            initialized = a.count + b.count
+        }
     }
 
     /// A block of in-memory events (the pending events of a snapshot, or a test's events).

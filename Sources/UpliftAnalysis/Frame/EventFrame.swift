@@ -18,7 +18,7 @@ package struct EventFrame: Sendable {
     /// One column per `FrameRequest.numbers` entry, row-aligned; NaN where the row has no number.
     package var numbers: [[Double]]
     /// The id each person is known by (the merged person's id), for output such as comments.
-    package var personIDs: [String]
+    package var personIDs: PersonIDs
 
     package init(
         personStarts: [Int] = [0], times: [Int64] = [], roles: [UInt32] = [], strings: [StringColumn] = [],
@@ -29,13 +29,36 @@ package struct EventFrame: Sendable {
         self.roles = roles
         self.strings = strings
         self.numbers = numbers
-        self.personIDs = personIDs
+        self.personIDs = PersonIDs(personIDs)
     }
 
     package var personCount: Int { personStarts.count - 1 }
     package var rowCount: Int { times.count }
 
     package func rows(of person: Int) -> Range<Int> { personStarts[person]..<personStarts[person + 1] }
+}
+
+/// The ids of a frame's persons: codes into the project's distinct ids, looked up when read (most
+/// questions never read them, and copying half a million strings per query would cost more than grouping).
+package struct PersonIDs: RandomAccessCollection, Equatable, Sendable {
+    private let codes: [Int32]
+    private let ids: [String]
+
+    package init(codes: [Int32], ids: [String]) {
+        self.codes = codes
+        self.ids = ids
+    }
+
+    package init(_ list: [String]) {
+        codes = Array(0..<Int32(list.count))
+        ids = list
+    }
+
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { codes.count }
+    package subscript(person: Int) -> String { ids[Int(codes[person])] }
+
+    package static func == (a: PersonIDs, b: PersonIDs) -> Bool { a.elementsEqual(b) }
 }
 
 /// A string property read for some rows: a code per row into `values`, -1 where the row has no

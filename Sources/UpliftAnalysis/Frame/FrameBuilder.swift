@@ -5,21 +5,22 @@ import UpliftStorage
 /// (reading properties only for rows whose event has filters), maps distinct ids to persons, and
 /// groups the rows by person in time order.
 package enum FrameBuilder {
-    /// `parallelAbove`: frames with more rows than this are grouped on every core (tests set it low to
+    /// `parallelAbove`: queries over blocks of more rows than this are grouped on every core (tests set it low to
     /// check the parallel path gives the same frame).
     package static func build(
         blocks: [EventBlock], dictionaries: ProjectDictionaries, persons: PersonResolver, request: FrameRequest,
         parallelAbove: Int = 100_000
     ) throws(UpliftError) -> EventFrame {
         let plan = Plan(request, dictionaries)
-        let parts = try parallelMap(
-            blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }
-        ) { (block) throws(UpliftError) in
-            try select(block, plan)
+        let wanted = blocks.filter { $0.count > 0 && $0.maxTime >= request.from && $0.minTime < request.to }
+        guard request.groupByPerson else {
+            return concatenate(
+                try parallelMap(wanted) { (block) throws(UpliftError) in try select(block, plan) },
+                request: request)
         }
-        guard request.groupByPerson else { return concatenate(parts, request: request) }
-        return group(
-            parts, persons: persons, dictionaries: dictionaries, request: request, parallelAbove: parallelAbove)
+        return try selectGrouped(
+            wanted, plan: plan, persons: persons, dictionaries: dictionaries, request: request,
+            parallelAbove: parallelAbove)
     }
 
     /// The rows as one group in storage order, for queries that do not count persons.
@@ -28,7 +29,7 @@ package enum FrameBuilder {
         frame.times = parts.flatMap(\.times)
         frame.roles = parts.flatMap(\.roles)
         frame.personStarts = frame.times.isEmpty ? [0] : [0, frame.times.count]
-        frame.personIDs = frame.times.isEmpty ? [] : [""]
+        frame.personIDs = PersonIDs(frame.times.isEmpty ? [] : [""])
         frame.strings = request.strings.indices.map { j in
             var index: [String: Int32] = [:]
             var values: [String] = []
@@ -284,76 +285,91 @@ package enum FrameBuilder {
         return seen
     }
 
-    /// Concatenates the parts, maps distinct ids to persons, and orders rows by person, then time
-    /// (a counting sort by person: blocks come in day order and segments are sorted by distinct id and
-    /// time, so most persons' rows arrive in time order and need no sort).
-    static func group(
-        _ parts: [Part], persons: PersonResolver, dictionaries: ProjectDictionaries, request: FrameRequest,
-        parallelAbove: Int
-    ) -> EventFrame {
-        let total = parts.reduce(0) { $0 + $1.times.count }
+    /// Selects the rows of the blocks and groups them by person, then time. Each core takes a contiguous run
+    /// of blocks (about equal rows: blocks come in day order), selects their rows and counts them per person
+    /// code; the counts give every (person, core) its slots, so each core then moves only its own rows
+    /// (stable: a person's rows of earlier days first, and segments are sorted by distinct id and time, so
+    /// most persons' rows arrive in time order), and a person whose rows are not in time order is sorted.
+    static func selectGrouped(
+        _ blocks: [EventBlock], plan: Plan, persons: PersonResolver, dictionaries: ProjectDictionaries,
+        request: FrameRequest, parallelAbove: Int
+    ) throws(UpliftError) -> EventFrame {
         let personOf = persons.personOf
-        // Rows per person code (each core counts some of the parts), then dense person numbers in code order.
-        let counters = total <= parallelAbove ? 1 : max(1, min(activeProcessorCount(), parts.count, 8))
-        let partial = ResultSlots<[Int]>(count: counters)
-        WorkPool.shared.parallelFor(iterations: counters) { w in
-            var counts = [Int](repeating: 0, count: personOf.count)
-            counts.withUnsafeMutableBufferPointer { counts in
-                personOf.withUnsafeBufferPointer { personOf in
-                    for part in parts[(parts.count * w / counters)..<(parts.count * (w + 1) / counters)] {
+        let codeCount = personOf.count
+        let blockRows = blocks.reduce(0) { $0 + $1.count }
+        let workers = blockRows <= parallelAbove ? 1 : max(1, min(activeProcessorCount(), blocks.count, 8))
+        let runs = blockRuns(blocks, workers: workers)
+        // Per worker: its parts, and rows per person code (then, in place, the slot of its next row).
+        let slots = (0..<workers).map { _ in UnsafeMutableBufferPointer<Int32>.allocate(capacity: codeCount) }
+        defer { for s in slots { s.deallocate() } }
+        let selected = ResultSlots<[Part]>(count: workers)
+        let shared = SlotTables(slots)
+        WorkPool.shared.parallelFor(iterations: workers) { w in
+            let counts = shared.tables[w]
+            counts.initialize(repeating: 0)
+            var parts: [Part] = []
+            do throws(UpliftError) {
+                for block in blocks[runs[w]] {
+                    let part = try select(block, plan)
+                    personOf.withUnsafeBufferPointer { personOf in
                         part.distinctIDs.withUnsafeBufferPointer { distinct in
-                            for d in distinct { counts[Int(personOf[Int(d)])] += 1 }
+                            for d in distinct { counts[Int(personOf[Int(d)])] &+= 1 }
                         }
                     }
+                    parts.append(part)
                 }
+                selected.set(w, .success(parts))
+            } catch {
+                selected.set(w, .failure(error))
             }
-            partial.set(w, .success(counts))
         }
-        var rowsPerCode = [Int](repeating: 0, count: personOf.count)
-        for counts in (try? partial.values()) ?? [] {
-            for code in counts.indices { rowsPerCode[code] += counts[code] }
+        let partsOf = try selected.values()
+        let total = partsOf.reduce(0) { $0 + $1.reduce(0) { $0 + $1.times.count } }
+        guard total < Int(Int32.max) else {
+            throw UpliftError(.tooLarge, "the query selects \(total) events, more than one query can group")
         }
+        // Persons in code order; each worker's first slot per person after the rows of the workers before it.
         var personCodes: [Int32] = []
         var starts: [Int] = [0]
-        // `position[code]`: the next slot of that person's rows.
-        var position = [Int](repeating: 0, count: personOf.count)
-        for code in rowsPerCode.indices where rowsPerCode[code] > 0 {
-            position[code] = starts[starts.count - 1]
-            starts.append(starts[starts.count - 1] + rowsPerCode[code])
-            personCodes.append(Int32(code))
+        var next: Int32 = 0
+        for code in 0..<codeCount {
+            let first = next
+            for counts in slots {
+                let n = counts[code]
+                counts[code] = next
+                next &+= n
+            }
+            if next != first {
+                personCodes.append(Int32(code))
+                starts.append(Int(next))
+            }
         }
-        rowsPerCode = []
-        // Scatter rows to their person's slots (stable: blocks are in day order), then sort each person's
-        // rows by time where they are not already in order. Both on every core: each worker owns a
-        // contiguous range of person codes (about equal rows each), reads every row and writes only its own.
         let needOrder = !request.strings.isEmpty || !request.numbers.isEmpty
         var times = [Int64](repeating: 0, count: total)
         var roles = [UInt32](repeating: 0, count: total)
         var order = needOrder ? [Int](repeating: 0, count: total) : []
-        let workers = total <= parallelAbove ? 1 : max(1, min(activeProcessorCount(), 8))
-        let splits = codeSplits(starts: starts, personCodes: personCodes, codeCount: personOf.count, workers: workers)
-        // Persons are numbered in code order, so a worker's codes are a contiguous range of persons too.
-        let firstPerson = splits.map { code in firstIndex(in: personCodes, atLeast: code) }
+        // Where each worker's rows start among all parts' rows in block order (what `order` points into).
+        var firstRow = [0]
+        for parts in partsOf { firstRow.append(firstRow[firstRow.count - 1] + parts.reduce(0) { $0 + $1.times.count }) }
         let personStarts = starts
+        let sortRanges = personRanges(starts: starts, workers: workers)
         times.withUnsafeMutableBufferPointer { times in
             roles.withUnsafeMutableBufferPointer { roles in
                 order.withUnsafeMutableBufferPointer { order in
-                    position.withUnsafeMutableBufferPointer { position in
-                        personOf.withUnsafeBufferPointer { personOf in
-                            let shared = Scatter(
-                                times: times, roles: roles, order: order, position: position, personOf: personOf)
-                            WorkPool.shared.parallelFor(iterations: workers) { w in
-                                shared.scatter(parts, codes: splits[w]..<splits[w + 1], needOrder: needOrder)
-                                shared.sortByTime(
-                                    starts: personStarts, persons: firstPerson[w]..<firstPerson[w + 1],
-                                    needOrder: needOrder)
-                            }
+                    personOf.withUnsafeBufferPointer { personOf in
+                        let out = Scatter(times: times, roles: roles, order: order, personOf: personOf)
+                        WorkPool.shared.parallelFor(iterations: workers) { w in
+                            out.scatter(
+                                partsOf[w], slots: shared.tables[w], firstRow: firstRow[w], needOrder: needOrder)
+                        }
+                        WorkPool.shared.parallelFor(iterations: sortRanges.count) { k in
+                            out.sortByTime(starts: personStarts, persons: sortRanges[k], needOrder: needOrder)
                         }
                     }
                 }
             }
         }
-        position = []
+        let parts = partsOf.flatMap { $0 }
         var frame = EventFrame()
         frame.personStarts = starts
         frame.times = times
@@ -380,34 +396,58 @@ package enum FrameBuilder {
             let all = parts.flatMap { $0.numbers[j] }
             return order.map { all[$0] }
         }
-        let ids = dictionaries.distinctIDs.strings()
-        frame.personIDs = personCodes.map { ids[Int($0)] }
+        frame.personIDs = PersonIDs(codes: personCodes, ids: dictionaries.distinctIDs.strings())
         return frame
     }
 
-    /// The first index of a sorted list whose value is at least `value` (binary search).
-    static func firstIndex(in sorted: [Int32], atLeast value: Int) -> Int {
+    /// `workers` contiguous runs of the blocks with about the same number of rows each.
+    static func blockRuns(_ blocks: [EventBlock], workers: Int) -> [Range<Int>] {
+        let total = blocks.reduce(0) { $0 + $1.count }
+        var runs: [Range<Int>] = []
+        var start = 0
+        var seen = 0
+        for w in 1...workers {
+            let target = total * w / workers
+            var end = start
+            while end < blocks.count && (w == workers || seen + blocks[end].count <= target || end == start) {
+                seen += blocks[end].count
+                end += 1
+            }
+            runs.append(start..<end)
+            start = end
+        }
+        return runs
+    }
+
+    /// Up to `workers` contiguous ranges of persons with about the same number of rows each.
+    static func personRanges(starts: [Int], workers: Int) -> [Range<Int>] {
+        let persons = starts.count - 1
+        let total = starts[persons]
+        var ranges: [Range<Int>] = []
         var low = 0
-        var high = sorted.count
+        for w in 1...max(1, workers) {
+            let high = w == workers ? persons : firstIndex(in: starts, atLeast: total * w / workers, below: persons)
+            if high > low { ranges.append(low..<high) }
+            low = max(low, high)
+        }
+        return ranges
+    }
+
+    /// The first index below `limit` of a sorted list whose value is at least `value` (`limit` when none is).
+    static func firstIndex(in sorted: [Int], atLeast value: Int, below limit: Int) -> Int {
+        var low = 0
+        var high = limit
         while low < high {
             let middle = (low + high) / 2
-            if Int(sorted[middle]) < value { low = middle + 1 } else { high = middle }
+            if sorted[middle] < value { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
-    /// Person-code boundaries that give each of `workers` about the same number of rows.
-    static func codeSplits(starts: [Int], personCodes: [Int32], codeCount: Int, workers: Int) -> [Int] {
-        let total = starts[starts.count - 1]
-        var splits = [0]
-        var person = 0
-        for w in 1..<max(1, workers) {
-            let target = total * w / workers
-            while person < personCodes.count && starts[person] < target { person += 1 }
-            splits.append(person < personCodes.count ? Int(personCodes[person]) : codeCount)
-        }
-        splits.append(codeCount)
-        return splits
+    /// The workers' slot tables, each written by its own worker only.
+    struct SlotTables: @unchecked Sendable {
+        let tables: [UnsafeMutableBufferPointer<Int32>]
+        init(_ tables: [UnsafeMutableBufferPointer<Int32>]) { self.tables = tables }
     }
 
     /// The grouping's output buffers, written by several workers at disjoint slots.
@@ -415,21 +455,20 @@ package enum FrameBuilder {
         let times: UnsafeMutableBufferPointer<Int64>
         let roles: UnsafeMutableBufferPointer<UInt32>
         let order: UnsafeMutableBufferPointer<Int>
-        let position: UnsafeMutableBufferPointer<Int>
         let personOf: UnsafeBufferPointer<Int32>
 
-        /// Moves the rows of persons with codes in `codes` to their slots, in arrival order.
-        func scatter(_ parts: [Part], codes: Range<Int>, needOrder: Bool) {
-            var r = 0
+        /// Moves the rows of `parts` to their persons' slots, in arrival order (`slots`: the next slot per
+        /// person code, advanced as rows are placed).
+        func scatter(_ parts: [Part], slots: UnsafeMutableBufferPointer<Int32>, firstRow: Int, needOrder: Bool) {
+            var r = firstRow
             for part in parts {
                 part.times.withUnsafeBufferPointer { partTimes in
                     part.roles.withUnsafeBufferPointer { partRoles in
                         part.distinctIDs.withUnsafeBufferPointer { distinct in
                             for i in 0..<partTimes.count {
                                 let p = Int(personOf[Int(distinct[i])])
-                                guard codes.contains(p) else { continue }
-                                let slot = position[p]
-                                position[p] = slot + 1
+                                let slot = Int(slots[p])
+                                slots[p] = Int32(slot + 1)
                                 times[slot] = partTimes[i]
                                 roles[slot] = partRoles[i]
                                 if needOrder { order[slot] = r + i }

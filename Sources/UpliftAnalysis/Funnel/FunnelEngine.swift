@@ -1,4 +1,5 @@
 import UpliftModel
+import UpliftStorage
 
 /// Funnels: who went through steps 1…n within the conversion window (analysis-semantics, "Funnel").
 ///
@@ -60,12 +61,13 @@ package enum FunnelEngine {
             let hi = k == parts - 1 ? persons : firstPerson(frame, atRow: frame.rowCount * (k + 1) / parts)
             if lo < hi { chunks.append(lo..<hi) }
         }
-        let results =
-            (try? FrameBuilder.parallelMap(chunks) { (range: Range<Int>) throws(UpliftError) -> FunnelOutcomes in
-                evaluate(frame, plan, breakdown: breakdown, persons: range)
-            }) ?? []
-        var all = FunnelOutcomes(steps: plan.steps)
-        for part in results { all.append(part) }
+        // Every chunk writes its own persons' entries of the one table.
+        var all = FunnelOutcomes(steps: plan.steps, count: persons)
+        all.withUnsafeColumns { columns in
+            WorkPool.shared.parallelFor(iterations: chunks.count) { k in
+                evaluate(frame, plan, breakdown: breakdown, persons: chunks[k], into: columns)
+            }
+        }
         return all
     }
 
@@ -80,29 +82,31 @@ package enum FunnelEngine {
         return lo
     }
 
+    /// Evaluates `persons`, writing their entries of `out` (entries of persons at level 0 stay as they are).
     private static func evaluate(
-        _ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, persons: Range<Int>
-    ) -> FunnelOutcomes {
-        var out = FunnelOutcomes(steps: plan.steps)
-        out.reserve(persons.count)
+        _ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, persons: Range<Int>, into out: FunnelOutcomes.Columns
+    ) {
         let column = breakdown ? frame.strings.first : nil
         let codes = column?.codes ?? []
+        let steps = plan.steps
         frame.times.withUnsafeBufferPointer { times in
             frame.roles.withUnsafeBufferPointer { roles in
                 codes.withUnsafeBufferPointer { codes in
-                    var evaluator = FunnelEvaluator(
-                        plan: plan, times: times, roles: roles, codes: codes, values: column?.values ?? [])
-                    for p in persons {
-                        let (level, start) = evaluator.evaluate(frame.rows(of: p))
-                        out.add(
-                            level: level, startTime: start >= 0 ? times[start] : 0,
-                            code: start >= 0 && !codes.isEmpty ? codes[start] : -1,
-                            stepTimes: evaluator.bestTimes)
+                    frame.personStarts.withUnsafeBufferPointer { starts in
+                        var evaluator = FunnelEvaluator(
+                            plan: plan, times: times, roles: roles, codes: codes, values: column?.values ?? [])
+                        for p in persons {
+                            let (level, start) = evaluator.evaluate(starts[p]..<starts[p + 1])
+                            guard level > 0 else { continue }
+                            out.levels[p] = Int32(level)
+                            out.startTimes[p] = times[start]
+                            out.codes[p] = codes.isEmpty ? -1 : codes[start]
+                            for j in 0..<level { out.stepTimes[p * steps + j] = evaluator.bestTimes[j] }
+                        }
                     }
                 }
             }
         }
-        return out
     }
 }
 
@@ -115,29 +119,35 @@ struct FunnelOutcomes: Sendable {
     /// `steps` entries per person; only the first `level` are meaningful.
     var stepTimes: [Int64] = []
 
-    init(steps: Int) { self.steps = steps }
+    /// `count` persons at level 0 (no breakdown code, no times), to be filled in.
+    init(steps: Int, count: Int) {
+        self.steps = steps
+        levels = [Int32](repeating: 0, count: count)
+        startTimes = [Int64](repeating: 0, count: count)
+        codes = [Int32](repeating: -1, count: count)
+        stepTimes = [Int64](repeating: 0, count: count * steps)
+    }
 
     var count: Int { levels.count }
 
-    mutating func reserve(_ persons: Int) {
-        levels.reserveCapacity(persons)
-        startTimes.reserveCapacity(persons)
-        codes.reserveCapacity(persons)
-        stepTimes.reserveCapacity(persons * steps)
+    /// The table's columns as buffers, for filling them in on several cores (each at its own persons).
+    struct Columns: @unchecked Sendable {
+        let levels: UnsafeMutableBufferPointer<Int32>
+        let startTimes: UnsafeMutableBufferPointer<Int64>
+        let codes: UnsafeMutableBufferPointer<Int32>
+        let stepTimes: UnsafeMutableBufferPointer<Int64>
     }
 
-    mutating func add(level: Int, startTime: Int64, code: Int32, stepTimes times: [Int64]) {
-        levels.append(Int32(level))
-        startTimes.append(startTime)
-        codes.append(code)
-        for j in 0..<steps { stepTimes.append(j < level ? times[j] : 0) }
-    }
-
-    mutating func append(_ other: FunnelOutcomes) {
-        levels += other.levels
-        startTimes += other.startTimes
-        codes += other.codes
-        stepTimes += other.stepTimes
+    mutating func withUnsafeColumns(_ body: (Columns) -> Void) {
+        levels.withUnsafeMutableBufferPointer { levels in
+            startTimes.withUnsafeMutableBufferPointer { startTimes in
+                codes.withUnsafeMutableBufferPointer { codes in
+                    stepTimes.withUnsafeMutableBufferPointer { stepTimes in
+                        body(Columns(levels: levels, startTimes: startTimes, codes: codes, stepTimes: stepTimes))
+                    }
+                }
+            }
+        }
     }
 
     /// t_j − t_{j−1} of a person's reported attempt, microseconds (0-based `j` ≥ 1).

@@ -39,6 +39,14 @@ struct FunnelEvaluator {
     mutating func evaluate(_ rows: Range<Int>) -> (level: Int, start: Int) {
         guard plan.steps > 0 else { return (0, -1) }
         let any = plan.order == .any
+        if rows.count == 1 && !any {
+            // One event (most persons of a large funnel): an attempt of one step when it starts one in the
+            // range; nothing after it can void that.
+            let r = rows.lowerBound
+            guard roles[r] & 1 != 0 && plan.inRange(times[r]) else { return (0, -1) }
+            bestTimes[0] = times[r]
+            return (1, r)
+        }
         let bound = any ? anyOrderBound(rows) : sequenceBound(rows)
         guard bound > 0 else { return (0, -1) }
         let hasExclusions = plan.exclusionMask != 0 && rows.contains { roles[$0] & plan.exclusionMask != 0 }

@@ -1,3 +1,5 @@
+import UpliftStorage
+
 /// Turns persons' levels and reported attempts into the result: step counts and conversion times,
 /// breakdown groups, conversion over time and the time-to-convert histogram.
 ///
@@ -11,21 +13,36 @@ struct FunnelStats {
     let plan: FunnelPlan
     let outcomes: FunnelOutcomes
 
+    /// The step statistics (and breakdown groups) on one core, conversion over time and the histogram on
+    /// another when there are many persons.
     func result() -> FunnelResult {
-        let everyone = Array(0..<outcomes.count)
-        return FunnelResult(
-            steps: steps(everyone), breakdown: breakdown(), conversionOverTime: conversionOverTime(),
-            timeToConvert: histogram())
+        let stats = self
+        let byPerson = ResultSlots<([FunnelResult.Step], [FunnelResult.BreakdownGroup])>(count: 1)
+        let byTime = ResultSlots<([FunnelResult.Period], [FunnelResult.Bin])>(count: 1)
+        WorkPool.shared.parallelFor(iterations: outcomes.count > 50_000 ? 2 : 1) { k in
+            if k == 0 { byPerson.set(0, .success((stats.steps(0..<stats.outcomes.count), stats.breakdown()))) }
+            if k == 1 || stats.outcomes.count <= 50_000 {
+                byTime.set(0, .success((stats.conversionOverTime(), stats.histogram())))
+            }
+        }
+        // Neither part throws.
+        let (steps, breakdown) = (try? byPerson.values().first) ?? ([], [])
+        let (periods, bins) = (try? byTime.values().first) ?? ([], [])
+        return FunnelResult(steps: steps, breakdown: breakdown, conversionOverTime: periods, timeToConvert: bins)
     }
 
     /// Step statistics over some persons.
-    func steps(_ persons: [Int]) -> [FunnelResult.Step] {
+    func steps(_ persons: some Sequence<Int>) -> [FunnelResult.Step] {
         let n = plan.steps
         var counts = [Int](repeating: 0, count: n + 1)  // counts[l]: persons at level exactly l
         for p in persons { counts[Int(outcomes.levels[p])] += 1 }
         var atLeast = [Int](repeating: 0, count: n + 2)
         for l in stride(from: n, through: 0, by: -1) { atLeast[l] = atLeast[l + 1] + counts[l] }
-        var durations: [[Int64]] = Array(repeating: [], count: n)
+        var durations: [[Int64]] = (0..<n).map { j in
+            var list: [Int64] = []
+            list.reserveCapacity(j == 0 ? 0 : atLeast[j + 1])
+            return list
+        }
         for p in persons {
             let level = Int(outcomes.levels[p])
             guard level >= 2 else { continue }

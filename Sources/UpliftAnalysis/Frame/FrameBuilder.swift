@@ -310,10 +310,15 @@ package enum FrameBuilder {
             var parts: [Part] = []
             do throws(UpliftError) {
                 for block in blocks[runs[w]] {
-                    let part = try select(block, plan)
+                    var part = try select(block, plan)
+                    // From here on a part's `distinctIDs` hold person codes.
                     personOf.withUnsafeBufferPointer { personOf in
-                        part.distinctIDs.withUnsafeBufferPointer { distinct in
-                            for d in distinct { counts[Int(personOf[Int(d)])] &+= 1 }
+                        part.distinctIDs.withUnsafeMutableBufferPointer { ids in
+                            for i in ids.indices {
+                                let p = personOf[Int(ids[i])]
+                                ids[i] = p
+                                counts[Int(p)] &+= 1
+                            }
                         }
                     }
                     parts.append(part)
@@ -356,15 +361,12 @@ package enum FrameBuilder {
         times.withUnsafeMutableBufferPointer { times in
             roles.withUnsafeMutableBufferPointer { roles in
                 order.withUnsafeMutableBufferPointer { order in
-                    personOf.withUnsafeBufferPointer { personOf in
-                        let out = Scatter(times: times, roles: roles, order: order, personOf: personOf)
-                        WorkPool.shared.parallelFor(iterations: workers) { w in
-                            out.scatter(
-                                partsOf[w], slots: shared.tables[w], firstRow: firstRow[w], needOrder: needOrder)
-                        }
-                        WorkPool.shared.parallelFor(iterations: sortRanges.count) { k in
-                            out.sortByTime(starts: personStarts, persons: sortRanges[k], needOrder: needOrder)
-                        }
+                    let out = Scatter(times: times, roles: roles, order: order)
+                    WorkPool.shared.parallelFor(iterations: workers) { w in
+                        out.scatter(partsOf[w], slots: shared.tables[w], firstRow: firstRow[w], needOrder: needOrder)
+                    }
+                    WorkPool.shared.parallelFor(iterations: sortRanges.count) { k in
+                        out.sortByTime(starts: personStarts, persons: sortRanges[k], needOrder: needOrder)
                     }
                 }
             }
@@ -455,18 +457,17 @@ package enum FrameBuilder {
         let times: UnsafeMutableBufferPointer<Int64>
         let roles: UnsafeMutableBufferPointer<UInt32>
         let order: UnsafeMutableBufferPointer<Int>
-        let personOf: UnsafeBufferPointer<Int32>
 
-        /// Moves the rows of `parts` to their persons' slots, in arrival order (`slots`: the next slot per
-        /// person code, advanced as rows are placed).
+        /// Moves the rows of `parts` (their `distinctIDs` replaced by person codes) to their persons' slots, in
+        /// arrival order (`slots`: the next slot per person code, advanced as rows are placed).
         func scatter(_ parts: [Part], slots: UnsafeMutableBufferPointer<Int32>, firstRow: Int, needOrder: Bool) {
             var r = firstRow
             for part in parts {
                 part.times.withUnsafeBufferPointer { partTimes in
                     part.roles.withUnsafeBufferPointer { partRoles in
-                        part.distinctIDs.withUnsafeBufferPointer { distinct in
+                        part.distinctIDs.withUnsafeBufferPointer { persons in
                             for i in 0..<partTimes.count {
-                                let p = Int(personOf[Int(distinct[i])])
+                                let p = Int(persons[i])
                                 let slot = Int(slots[p])
                                 slots[p] = Int32(slot + 1)
                                 times[slot] = partTimes[i]

@@ -197,6 +197,33 @@ struct FrameBuilderTests {
         }
     }
 
+    /// The cores' shares: contiguous runs of blocks covering every block once, about equal in rows, and
+    /// person ranges covering every person once.
+    @Test(arguments: [[], [5], [1, 1], [100, 1, 1, 1], [1, 1, 1, 100], [3, 0, 7, 2, 9, 9, 1, 4, 4, 6]])
+    func workSplitsCoverEverythingOnce(sizes: [Int]) {
+        let blocks = sizes.map { n in
+            EventBlock(
+                events: [Int32](repeating: 0, count: n), distinctIDs: [Int32](repeating: 0, count: n),
+                times: [Int64](repeating: 0, count: n), origin: .memory(properties: [], context: []))
+        }
+        let total = sizes.reduce(0, +)
+        for workers in 1...4 {
+            let runs = FrameBuilder.blockRuns(blocks, workers: workers)
+            #expect(runs.count == workers)
+            #expect(runs.first?.lowerBound == 0 && runs.last?.upperBound == blocks.count)
+            for (a, b) in zip(runs, runs.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+            // Every run but one-block runs stays within one block of its share.
+            for run in runs where run.count > 1 {
+                #expect(sizes[run].reduce(0, +) <= total / workers + (sizes.max() ?? 0))
+            }
+            var starts = [0]
+            for n in sizes where n > 0 { starts.append(starts[starts.count - 1] + n) }
+            let ranges = FrameBuilder.personRanges(starts: starts, workers: workers)
+            #expect(ranges.allSatisfy { !$0.isEmpty })
+            #expect(ranges.flatMap { Array($0) } == Array(0..<(starts.count - 1)))
+        }
+    }
+
     @Test func ungroupedFramesHoldTheSameRows() throws {
         var request = FrameRequest(
             roles: [.init(event: "view"), .init(event: "buy")], from: Self.day, to: Self.day + 86_400_000_000,

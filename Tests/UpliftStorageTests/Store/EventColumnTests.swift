@@ -26,7 +26,9 @@ struct EventColumnTests {
         ]
         #expect(EventSchema.schema.fields == version2)
         #expect(SegmentFormat.version2.schema == EventSchema.schema)
-        #expect(EventSchema.formatVersion == "2")
+        // Format 3 is format 2's columns, then the segment's typed property columns.
+        #expect(SegmentFormat.version3.schema == EventSchema.schema)
+        #expect(EventSchema.formatVersion == "3")
         for (old, new) in zip(SegmentFormat.version1.schema.fields, version2) where old.name == new.name {
             #expect(old.type == new.type, "\(old.name) keeps its type")
         }

@@ -20,7 +20,7 @@ struct EventColumnTests {
             ParquetField(name: "timestamp", type: .timestampMicros, encoding: .deltaBinaryPacked),
             ParquetField(name: "sent_at_offset", type: .int64, optional: true, encoding: .deltaBinaryPacked),
             ParquetField(name: "received_at", type: .timestampMicros, dictionary: true),
-            ParquetField(name: "properties", type: .string),
+            ParquetField(name: "properties", type: .string, dictionary: true),  // format 3 asks for a dictionary
             ParquetField(name: "context", type: .string, dictionary: true),
             ParquetField(name: "event_uuid", type: .fixed16, optional: true),
         ]

@@ -1,5 +1,5 @@
 package import UpliftModel
-package import UpliftParquet
+import UpliftParquet
 
 /// One segment opened for reading chosen columns, row group by row group: how the analysis reads
 /// the event store without knowing it is Parquet.
@@ -27,8 +27,12 @@ package struct EventSegment: Sendable {
     }
 
     /// The typed column of `shredding.properties[property]` in one row group: null where the row's
-    /// member (if any) is in its `properties` text.
-    package func shreddedColumn(_ property: Int, rowGroup: Int) throws(UpliftError) -> ColumnData {
+    /// member (if any) is in its `properties` text (`storedTexts`).
+    package func shreddedValues(_ property: Int, rowGroup: Int) throws(UpliftError) -> ShreddedColumn {
+        ShreddedColumn(data: try shreddedColumn(property, rowGroup: rowGroup))
+    }
+
+    private func shreddedColumn(_ property: Int, rowGroup: Int) throws(UpliftError) -> ColumnData {
         let index = EventSchema.schema.fields.count + property
         let rows = file.rowGroups[rowGroup].rowCount
         return try reading(EventColumn.properties, rowGroup) { () throws(ParquetError) -> ColumnData? in
@@ -130,6 +134,23 @@ package struct EventSegment: Sendable {
                 "segment \(path) row group \(rowGroup): \(column.name) does not have its schema type or row count")
         }
         return value
+    }
+
+    /// One row group's values of a typed property column.
+    package struct ShreddedColumn: Sendable {
+        fileprivate let data: ColumnData
+
+        /// The value of row `row`, nil where it is null.
+        package func value(at row: Int) -> ShreddedProperty.Value? {
+            guard !data.isNull(row) else { return nil }
+            switch data.values {
+            case .byteArrays(let v): return .string(Array(v[row]))
+            case .int64(let v): return .integer(v[row])
+            case .double(let v): return v[row].isFinite ? .double(v[row]) : nil
+            case .boolean(let v): return .boolean(v[row])
+            case .int32: return nil
+            }
+        }
     }
 
     /// A string column chunk's values.

@@ -39,6 +39,12 @@ package enum SegmentReader {
         return footer
     }
 
+    /// The typed property columns of a segment, from its footer alone.
+    package static func shredding(path: String) throws(UpliftError) -> PropertyShredding {
+        let footer = try footer(path: path)
+        return try checkSchema(footer.schema, footer.metadataValue(for: SegmentWriter.formatKey), path).1
+    }
+
     /// The format the footer names (a segment without the key is format 1), checked against the schema.
     private static func checkSchema(
         _ schema: ParquetSchema, _ version: String?, _ path: String

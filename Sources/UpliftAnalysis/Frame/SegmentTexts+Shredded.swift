@@ -6,7 +6,8 @@ extension SegmentTexts {
     /// read from the typed columns of the refs the segment stores as such (`ShreddedProperty`), and from
     /// the stored texts (without the moved members) only for the other refs and for rows whose typed value
     /// is null (the member may still be in the text: another type, or a value that did not move). Nil when
-    /// the segment has no typed column for any of the refs: then the whole texts serve.
+    /// the segment has no typed column for any of the refs, or keeps the texts of all the rows' events:
+    /// then the whole texts serve.
     func propertyValues(
         _ refs: [PropertyRef], rows: [Int], block: EventBlock
     ) throws(UpliftError) -> [[PropertyValue]]? {
@@ -14,6 +15,8 @@ extension SegmentTexts {
         let columnOf = refs.map { ref in properties.firstIndex { $0.key == ref.key } }
         guard columnOf.contains(where: { $0 != nil }) else { return nil }
         guard !rows.isEmpty else { return [] }
+        // Texts an earlier query kept (rare events) are read from memory, faster than any file.
+        guard !keepsTexts(.properties, events: Set(rows.map { block.events[$0] })) else { return nil }
         // Reads the footer, the stored texts' chunk and the typed columns; inflates only what is asked.
         let segment = try EventSegment(path: path, columns: [.properties])
         let readers = refs.map(PropertyReader.init)

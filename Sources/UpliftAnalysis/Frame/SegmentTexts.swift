@@ -55,6 +55,11 @@ package final class SegmentTexts: Sendable {
         return read
     }
 
+    /// Whether the texts of every one of `events` are kept.
+    func keepsTexts(_ source: PropertyRef.Source, events: Set<Int32>) -> Bool {
+        kept.withLock { k in events.allSatisfy { k.texts[Key(source: source, event: $0)] != nil } }
+    }
+
     /// The texts of every row of the given events in `block` (whose file this is).
     func texts(
         _ source: PropertyRef.Source, events: Set<Int32>, block: EventBlock

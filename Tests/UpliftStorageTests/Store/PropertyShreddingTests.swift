@@ -319,4 +319,46 @@ struct PropertyShreddingTests {
         let shifted = ParquetSchema(fields: Array(base.dropLast()) + good.fields)
         #expect(SegmentFormat.version3.shredding(of: shifted) == nil)
     }
+
+    /// On disk: a format-3 segment with a column that is not a property column is refused as corrupt,
+    /// and one whose typed value has no object text to go back into is reported by `verify`.
+    @Test func damagedFormat3SegmentsAreRefused() async throws {
+        try await withDataDirectory { dir in
+            let project = try ProjectSlug("shred")
+            let directory = SegmentLayout(root: dir).partitionDirectory(project, day)
+            try DurableFile.createDirectories(directory)
+            let rows = events(count: 4, seed: 9, idPrefix: "d")
+            var config = smallConfiguration(dir)
+            config.rowGroupRows = 4
+            let base = EventSchema.columns(rows[...])
+            var writer = try ParquetWriter(
+                schema: ParquetSchema(
+                    fields: EventSchema.schema.fields + [ParquetField(name: "extra", type: .int64, optional: true)]),
+                keyValueMetadata: [(SegmentWriter.formatKey, "3")])
+            try writer.append(rowGroup: base + [ColumnData(values: .int64([1, 2, 3, 4]))])
+            let odd = directory + "/c-00000000000001-00000000.parquet"
+            try DurableFile.write(writer.finish(), to: odd)
+            #expect {
+                try SegmentReader.openWithFormat(path: odd)
+            } throws: { error in
+                (error as? UpliftError)?.code == .corrupt
+            }
+            try FileManager.default.removeItem(atPath: odd)
+
+            let shredding = PropertyShredding([ShreddedProperty(key: "n", kind: .integer)])
+            var broken = base
+            broken[EventColumn.properties.index] = ColumnData(values: .byteArrays(ByteArrays(["", "{}", "[]", "{}"])))
+            let bytes = try SegmentWriter.encode(
+                rowCount: rows.count, configuration: config, compressionLevel: 1, compaction: nil,
+                shredding: shredding
+            ) { _ throws(UpliftError) in broken + [ColumnData(values: .int64([1, 2, 3, 4]))] }
+            let path = directory + "/c-00000000000002-00000000.parquet"
+            try DurableFile.write(bytes, to: path)
+            #expect(try SegmentReader.openWithFormat(path: path).shredding == shredding)
+            #expect(throws: UpliftError.self) { try SegmentReader.table(paths: [path]) }
+            let report = StoreVerifier.verify(dataDirectory: dir)
+            // (No log directory either: this data directory was never opened by a store.)
+            #expect(report.problems.map(\.path).filter { $0.hasSuffix(".parquet") } == [path])
+        }
+    }
 }

@@ -11,7 +11,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import generate, import_file, run
+from conftest import duckdb_rebuild, generate, import_file, run
 
 N = 30_000
 
@@ -149,15 +149,6 @@ def naive_properties(table):
             text = "{" + added + "}" if text == "{}" else text[:-1] + "," + added + "}"
         out.append(text)
     return out
-
-
-def duckdb_rebuild(con, glob):
-    """The documented DuckDB expression (schemas/STORAGE.md, "Shredded properties") over the files' prop_ columns."""
-    names = [r[0] for r in con.execute(
-        f"SELECT DISTINCT name FROM parquet_schema('{glob}') WHERE starts_with(name, 'prop_') ORDER BY 1").fetchall()]
-    patches = "".join(
-        f""", CASE WHEN "{n}" IS NULL THEN '{{}}' ELSE json_object('{n[len("prop_"):]}', "{n}") END""" for n in names)
-    return f"json_merge_patch(properties{patches})" if names else "properties", names
 
 
 @pytest.fixture(scope="module")

@@ -45,4 +45,13 @@ struct FeedbackModelTests {
         // The cases must actually score answers, or the checks above prove nothing.
         #expect(scoredSummaries > 100)
     }
+
+    /// Mixed types (`amount`: integers, doubles and strings; scores) in typed columns on some days.
+    @Test func matchesReferenceOnShreddedSegments() async throws {
+        let shredded = try await MetricHarness.modelOnShreddedSegments(
+            seeds: 0..<12, salt: 318, { try $0.feedback() },
+            reference: { ReferenceMetrics.feedback($0, events: $1, links: $2) },
+            engine: { try $0.feedback($1, snapshot: $2, links: PersonMap($3)) })
+        #expect(shredded >= 12)
+    }
 }

@@ -32,3 +32,13 @@ def import_file(uplift, data, path, project="demo", extra=()):
     r = run([uplift, "import", "--data", str(data), "--project", project, "--json", *extra, str(path)])
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
+
+
+def duckdb_rebuild(con, glob):
+    """The documented DuckDB expression (schemas/STORAGE.md, "Shredded properties") that gives back each row's
+    whole properties object over the prop_ columns the files have (read them with union_by_name = true)."""
+    names = [r[0] for r in con.execute(
+        f"SELECT DISTINCT name FROM parquet_schema('{glob}') WHERE starts_with(name, 'prop_') ORDER BY 1").fetchall()]
+    patches = "".join(
+        f""", CASE WHEN "{n}" IS NULL THEN '{{}}' ELSE json_object('{n[len("prop_"):]}', "{n}") END""" for n in names)
+    return f"json_merge_patch(properties{patches})" if names else "properties", names

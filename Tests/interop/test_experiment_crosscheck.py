@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from scipy import stats
 
-from conftest import generate, import_file, run
+from conftest import duckdb_rebuild, generate, import_file, run
 
 START, END = "2026-01-01", "2026-01-15"
 DEFINITION = """\
@@ -59,14 +59,16 @@ def workload(uplift, tmp_path_factory):
 
 def duckdb_variants(con, glob):
     """Per variant: persons, purchasers after first exposure, Σ amount and Σ amount² per person."""
-    src = f"read_parquet('{glob}', hive_partitioning = false)"
+    # Compaction moves frequent properties to typed columns: the documented expression puts them back.
+    properties, _ = duckdb_rebuild(con, glob)
+    src = f"(SELECT *, {properties} AS props FROM read_parquet('{glob}', hive_partitioning = false, union_by_name = true))"
     lo, hi = f"epoch_us(TIMESTAMP '{START}')", f"epoch_us(TIMESTAMP '{END}')"
     return con.execute(f"""
         WITH ev AS (
             SELECT coalesce(p.person_id, e.distinct_id) AS person, e.event, epoch_us(e.timestamp) AS t,
-                   json_extract_string(e.properties, '$.experiment_id') AS experiment,
-                   json_extract_string(e.properties, '$.variation_id') AS variant,
-                   try_cast(json_extract_string(e.properties, '$.amount') AS DOUBLE) AS amount
+                   json_extract_string(e.props, '$.experiment_id') AS experiment,
+                   json_extract_string(e.props, '$.variation_id') AS variant,
+                   try_cast(json_extract_string(e.props, '$.amount') AS DOUBLE) AS amount
             FROM {src} e LEFT JOIN persons p ON p.distinct_id = e.distinct_id
             WHERE epoch_us(e.timestamp) >= {lo} AND epoch_us(e.timestamp) < {hi}),
         exposed AS (

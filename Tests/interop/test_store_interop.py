@@ -11,7 +11,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import generate, import_file, run
+from conftest import duckdb_rebuild, generate, import_file, run
 
 N = 30_000
 
@@ -120,14 +120,84 @@ def test_footer_lists_the_keys_of_properties_and_context(imported):
     _, data, _ = imported
     for f in segment_files(data):
         footer = pq.read_metadata(f).metadata
-        table = pq.read_table(f, columns=["properties", "context"])
+        table = pq.read_table(f)
         for column, key in (("properties", b"uplift.property_keys"), ("context", b"uplift.context_keys")):
             listed = json.loads(footer[key])
             assert listed == sorted(listed), f
-            keys = {k for text in table.column(column).to_pylist() for k in json.loads(text)}
+            texts = naive_properties(table) if column == "properties" else table.column(column).to_pylist()
+            keys = {k for text in texts for k in json.loads(text)}
             if footer.get(key + b"_truncated") != b"true":
                 assert set(listed) == {k for k in keys if len(k.encode()) <= 128}, (f, column)
             assert set(listed) <= keys
+
+
+def prop_columns(schema):
+    return [name for name in schema.names if name.startswith("prop_")]
+
+
+def naive_properties(table):
+    """Each row's properties text with the members of the typed prop_<key> columns put back (after the others)."""
+    texts = table.column("properties").to_pylist()
+    typed = [(name[len("prop_"):], table.column(name).to_pylist()) for name in prop_columns(table.schema)]
+    out = []
+    for r, text in enumerate(texts):
+        moved = [(key, values[r]) for key, values in typed if values[r] is not None]
+        if moved:
+            added = ",".join(json.dumps(k, ensure_ascii=False) + ":" + json.dumps(v, ensure_ascii=False,
+                                                                                 separators=(",", ":"))
+                             for k, v in moved)
+            text = "{" + added + "}" if text == "{}" else text[:-1] + "," + added + "}"
+        out.append(text)
+    return out
+
+
+@pytest.fixture(scope="module")
+def unshredded(uplift, imported, tmp_path_factory):
+    """The same events imported without compaction: flushed segments keep every property in the text."""
+    source, _, _ = imported
+    data = tmp_path_factory.mktemp("flat") / "data"
+    assert import_file(uplift, data, source, extra=("--no-compact",))["imported"] == N
+    table = ds.dataset(data / "events", format="parquet", partitioning="hive").to_table()
+    assert not prop_columns(table.schema)
+    ids = [i if i is not None else str(uuid.UUID(bytes=u)) for i, u in zip(
+        table.column("event_id").to_pylist(), table.column("event_uuid").to_pylist())]
+    return dict(zip(ids, table.column("properties").to_pylist()))
+
+
+def test_shredded_properties_read_back_exactly(imported, unshredded):
+    """Compaction moved frequent properties to typed columns; pyarrow (naively) and DuckDB (the documented
+    expression) rebuild every event's properties object exactly as ingest stored it."""
+    _, data, _ = imported
+    files = segment_files(data)
+    shredded = [f for f in files if prop_columns(pq.read_schema(f))]
+    assert shredded, "the generator's data has frequent, type-stable properties"
+    types = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN"}
+    for f in shredded:
+        table = pq.read_table(f)
+        for name in prop_columns(table.schema):
+            assert table.schema.field(name).type in types and table.schema.field(name).nullable
+            # A typed value is set exactly when its member left the text.
+            key = name[len("prop_"):]
+            for text, value in zip(table.column("properties").to_pylist(), table.column(name).to_pylist()):
+                if value is not None:
+                    assert key not in json.loads(text), (f, key)
+        ids = [i if i is not None else str(uuid.UUID(bytes=u)) for i, u in zip(
+            table.column("event_id").to_pylist(), table.column("event_uuid").to_pylist())]
+        for eid, text in zip(ids, naive_properties(table)):
+            assert json.loads(text) == json.loads(unshredded[eid]), eid
+    glob = str(data / "events" / "**" / "*.parquet")
+    con = duckdb.connect()
+    expression, names = duckdb_rebuild(con, glob)
+    assert names
+    described = {r[0]: r[1] for r in con.execute(
+        f"DESCRIBE SELECT * FROM read_parquet('{glob}', union_by_name = true)").fetchall()}
+    assert all(described[n] in types.values() for n in names)
+    rows = con.execute(
+        f"""SELECT coalesce(event_id, CAST(CAST(hex(event_uuid) AS UUID) AS VARCHAR)), CAST({expression} AS VARCHAR)
+            FROM read_parquet('{glob}', hive_partitioning = true, union_by_name = true)""").fetchall()
+    assert len(rows) == N
+    for eid, text in rows:
+        assert json.loads(text) == json.loads(unshredded[eid]), eid
 
 
 def test_pyarrow_dataset_sees_exactly_the_imported_events(imported):

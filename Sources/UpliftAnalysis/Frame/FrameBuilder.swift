@@ -216,9 +216,16 @@ package enum FrameBuilder {
         let budget = request.budget
         func stopped() -> Bool { budget.map { $0.stop != .running } ?? false }
         if wantsProperties {
-            try BlockTexts.forEach(block, .properties, rows: needyRows) { row, text in
-                guard !stopped() else { return }
-                propertyValues[positionOf[row]!] = PropertyReader.values(in: text, propertyReaders)
+            // A segment with typed columns for some of them reads those, and texts only where they must.
+            if case .segment(_, let store) = block.origin,
+                let typed = try store.propertyValues(propertyRefs, rows: needyRows, block: block)
+            {
+                for (row, values) in zip(needyRows, typed) { propertyValues[positionOf[row]!] = values }
+            } else {
+                try BlockTexts.forEach(block, .properties, rows: needyRows) { row, text in
+                    guard !stopped() else { return }
+                    propertyValues[positionOf[row]!] = PropertyReader.values(in: text, propertyReaders)
+                }
             }
         }
         if wantsContext {

@@ -32,9 +32,11 @@ package final class SegmentTexts: Sendable {
         var event: Int32
     }
 
-    private let path: String
+    let path: String
     private let budget: TextBudget?
     private let kept = Mutex<(texts: [Key: Texts], bytes: Int)>(([:], 0))
+    /// The segment's typed property columns, from its footer on first use.
+    private let typedColumns = Mutex<PropertyShredding?>(nil)
 
     package init(path: String, budget: TextBudget?) {
         self.path = path
@@ -43,6 +45,19 @@ package final class SegmentTexts: Sendable {
 
     deinit {
         budget?.release(kept.withLock { $0.bytes })
+    }
+
+    /// The segment's typed property columns (none before format 3), read once.
+    func shredding() throws(UpliftError) -> PropertyShredding {
+        if let known = typedColumns.withLock({ $0 }) { return known }
+        let read = try SegmentReader.shredding(path: path)
+        typedColumns.withLock { $0 = read }
+        return read
+    }
+
+    /// Whether the texts of every one of `events` are kept.
+    func keepsTexts(_ source: PropertyRef.Source, events: Set<Int32>) -> Bool {
+        kept.withLock { k in events.allSatisfy { k.texts[Key(source: source, event: $0)] != nil } }
     }
 
     /// The texts of every row of the given events in `block` (whose file this is).

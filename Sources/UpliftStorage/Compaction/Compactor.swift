@@ -29,6 +29,8 @@ package enum Compactor {
         let table = try SegmentReader.table(paths: sources)
         let order = table.permutation(configuration.sortOrder)
         let rows = table.count
+        // One choice for the whole day, from all its rows: every output of the day has the same columns.
+        let shredding = PropertyShredding.choose(table[bytes: .properties], rule: configuration.propertyColumns)
         let record = CompactionRecord(
             replaces: sources.map(SegmentLayout.name(of:)),
             outputs: (0..<max(1, (rows + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
@@ -39,7 +41,7 @@ package enum Compactor {
             let part = order[min(rows, k * configuration.segmentRows)..<min(rows, (k + 1) * configuration.segmentRows)]
             let bytes = try SegmentWriter.encode(
                 table, rows: part, configuration: configuration, compressionLevel: configuration.compressionLevel,
-                compaction: record)
+                compaction: record, shredding: shredding)
             try DurableFile.write(bytes, to: directory + "/" + name)
         }
         return record.outputs.map { directory + "/" + $0 }

@@ -122,7 +122,9 @@ extension EventColumn {
     // Not an offset: an import without receive times gives a whole file one received_at, which a dictionary
     // stores in next to nothing and offsets from every event time would not (schemas/STORAGE.md, "Size").
     package static let receivedAt = EventColumn(8, "received_at", .micros(\.receivedAt), .dictionary)
-    package static let properties = EventColumn(9, "properties", .string(\.properties), .plain)
+    // Dictionary: once compaction has moved the frequent members to typed columns, most texts are `{}` or one of
+    // a few; where they are not, a chunk falls back to PLAIN (schemas/STORAGE.md, "Shredded properties").
+    package static let properties = EventColumn(9, "properties", .string(\.properties), .dictionary)
     package static let context = EventColumn(10, "context", .string(\.context), .dictionary)
 
     /// Every column, in segment order (`all[i].index == i`).

@@ -2,9 +2,10 @@ import UpliftModel
 import UpliftParquet
 
 /// Checks a data directory without changing it: every page of every segment (checksums, counts,
-/// schema), that each segment's events belong to its day, that no event id is stored twice in a
-/// partition, and every record of the write-ahead log. Segments are read as the next open would
-/// leave them (`PartitionState`): what an interrupted compaction left behind is noted, not counted.
+/// schema), that typed property columns go back into their texts, that each segment's events belong
+/// to its day, that no event id is stored twice in a partition, and every record of the write-ahead log.
+/// Segments are read as the next open would leave them (`PartitionState`): what an interrupted
+/// compaction left behind is noted, not counted.
 package enum StoreVerifier {
     package struct Problem: Sendable, Equatable, CustomStringConvertible {
         package var path: String
@@ -63,6 +64,11 @@ package enum StoreVerifier {
                                     Problem(path: path, message: "holds an event at \(bad) µs, outside its day \(day)"))
                                 break
                             }
+                        }
+                        // Typed property columns: every row's members go back into its text (format 3).
+                        let segment = try EventSegment(path: path)
+                        if !segment.shredding.properties.isEmpty {
+                            for g in segment.rowGroupSizes.indices { _ = try segment.texts(.properties, rowGroup: g) }
                         }
                         let duplicates = try SegmentReader.eventIDFingerprints(paths: [path]).count {
                             !ids.insert($0).inserted

@@ -6,16 +6,39 @@ import UpliftParquet
 package struct EventSegment: Sendable {
     package let path: String
     private let file: ParquetFile
+    /// The segment's typed property columns (format 3), after the record's columns.
+    package let shredding: PropertyShredding
 
     package init(path: String) throws(UpliftError) {
         self.path = path
-        file = try SegmentReader.open(path: path)
+        (file, _, shredding) = try SegmentReader.openWithFormat(path: path)
     }
 
-    /// Reads only the chunks of `columns` (and the footer): the others cannot be read from it.
+    /// Reads only the chunks of `columns` (and the footer): the others cannot be read from it. Reading
+    /// `properties` reads the typed property columns too, whose members its texts give back.
     package init(path: String, columns: [EventColumn]) throws(UpliftError) {
         self.path = path
-        file = try SegmentReader.open(path: path, columns: Set(columns.map(\.index)))
+        var indices = Set(columns.map(\.index))
+        if indices.contains(EventColumn.properties.index) {
+            let fields = try SegmentReader.footer(path: path).schema.fields.count
+            indices.formUnion(EventSchema.schema.fields.count..<max(EventSchema.schema.fields.count, fields))
+        }
+        (file, _, shredding) = try SegmentReader.openWithFormat(path: path, columns: indices)
+    }
+
+    /// The typed column of `shredding.properties[property]` in one row group: null where the row's
+    /// member (if any) is in its `properties` text (`storedTexts`).
+    package func shreddedValues(_ property: Int, rowGroup: Int) throws(UpliftError) -> ShreddedColumn {
+        ShreddedColumn(data: try shreddedColumn(property, rowGroup: rowGroup))
+    }
+
+    private func shreddedColumn(_ property: Int, rowGroup: Int) throws(UpliftError) -> ColumnData {
+        let index = EventSchema.schema.fields.count + property
+        let rows = file.rowGroups[rowGroup].rowCount
+        return try reading(EventColumn.properties, rowGroup) { () throws(ParquetError) -> ColumnData? in
+            let column = try file.read(column: index, rowGroup: rowGroup)
+            return column.count == rows ? column : nil
+        }
     }
 
     package var rowCount: Int { file.rowCount }
@@ -71,8 +94,21 @@ package struct EventSegment: Sendable {
     }
 
     /// The raw bytes of a required byte-string column in one row group (JSON texts), without a
-    /// String per row.
+    /// String per row. The `properties` texts are whole: the typed columns' members put back
+    /// (`PropertyShredding.rebuild`).
     package func texts(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Texts {
+        let stored = try storedTexts(column, rowGroup: rowGroup)
+        guard column.index == EventColumn.properties.index, !shredding.properties.isEmpty else { return stored }
+        let typed = try shredding.properties.indices.map { (p) throws(UpliftError) in
+            try shreddedColumn(p, rowGroup: rowGroup)
+        }
+        do { return Texts(values: try shredding.rebuild(stored.values, columns: typed)) } catch {
+            throw UpliftError(error.code, "segment \(path) row group \(rowGroup): \(error.message)")
+        }
+    }
+
+    /// The texts as stored: for `properties`, without the members moved to typed columns.
+    package func storedTexts(_ column: EventColumn, rowGroup: Int) throws(UpliftError) -> Texts {
         precondition(
             column.holdsBytes && !column.isOptional && column.storage == .asIs,
             "\(column.name) is not a required string column stored as it is")
@@ -98,6 +134,23 @@ package struct EventSegment: Sendable {
                 "segment \(path) row group \(rowGroup): \(column.name) does not have its schema type or row count")
         }
         return value
+    }
+
+    /// One row group's values of a typed property column.
+    package struct ShreddedColumn: Sendable {
+        fileprivate let data: ColumnData
+
+        /// The value of row `row`, nil where it is null.
+        package func value(at row: Int) -> ShreddedProperty.Value? {
+            guard !data.isNull(row) else { return nil }
+            switch data.values {
+            case .byteArrays(let v): return .string(Array(v[row]))
+            case .int64(let v): return .integer(v[row])
+            case .double(let v): return v[row].isFinite ? .double(v[row]) : nil
+            case .boolean(let v): return .boolean(v[row])
+            case .int32: return nil
+            }
+        }
     }
 
     /// A string column chunk's values.

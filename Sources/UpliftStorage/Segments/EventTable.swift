@@ -60,13 +60,26 @@ package struct EventTable: Sendable {
         count += 1
     }
 
-    /// Appends one row group read from a segment of `format` (all its columns, in schema order), checking
-    /// that it has that format's types and only known event types, as reading it into events would.
-    package mutating func append(rowGroup c: [ColumnData], format: SegmentFormat = .current) throws(UpliftError) {
-        let rows = c.first?.count ?? 0
-        guard c.count == format.schema.fields.count,
-            c.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
+    /// Appends one row group read from a segment of `format` with typed property columns `shredding` (all
+    /// its columns, in schema order), checking that it has that format's types and only known event types,
+    /// as reading it into events would. The `properties` texts get their shredded members back.
+    package mutating func append(
+        rowGroup read: [ColumnData], format: SegmentFormat = .current,
+        shredding: PropertyShredding = PropertyShredding()
+    ) throws(UpliftError) {
+        let rows = read.first?.count ?? 0
+        let base = format.schema.fields.count
+        guard read.count == base + shredding.properties.count,
+            read.allSatisfy({ $0.count == rows && ($0.validity?.count ?? rows) == rows })
         else { throw UpliftError(.corrupt, "segment columns do not have the event schema's types") }
+        var c = Array(read.prefix(base))
+        if !shredding.properties.isEmpty {
+            let p = EventColumn.properties.index
+            guard case .byteArrays(let texts) = c[p].values, c[p].validity == nil else {
+                throw UpliftError(.corrupt, "segment columns do not have the event schema's types")
+            }
+            c[p] = ColumnData(values: .byteArrays(try shredding.rebuild(texts, columns: Array(read.dropFirst(base)))))
+        }
         // Everything is checked (and the stored forms turned back into values) before anything is
         // appended, so a refused row group leaves the table as it was.
         let stored = format == .version1 ? c : try Self.values(ofStored: c, rows: rows)
@@ -138,11 +151,15 @@ package struct EventTable: Sendable {
         }
     }
 
-    /// One row group's columns, in the current format's schema order, holding `rows`, in that order.
-    package func rowGroup(_ rows: ArraySlice<Int32>) throws(UpliftError) -> [ColumnData] {
+    /// One row group's columns, in the current format's schema order, holding `rows`, in that order, with
+    /// the members of `shredding`'s properties moved out of the `properties` texts into typed columns last.
+    package func rowGroup(
+        _ rows: ArraySlice<Int32>, shredding: PropertyShredding = PropertyShredding()
+    ) throws(UpliftError) -> [ColumnData] {
         var columns: [ColumnData] = []
         var companions: [ColumnData] = []
-        columns.reserveCapacity(EventSchema.schema.fields.count)
+        var shredded: [ColumnData] = []
+        columns.reserveCapacity(EventSchema.schema.fields.count + shredding.properties.count)
         let timestamps = integers[EventColumn.timestamp.index].withUnsafeBufferPointer { v in rows.map { v[Int($0)] } }
         for column in EventColumn.all {
             let i = column.index
@@ -157,6 +174,10 @@ package struct EventTable: Sendable {
                     let (text, uuid) = try EventIDColumns.split(values)
                     columns.append(text)
                     companions.append(uuid)
+                } else if column.index == EventColumn.properties.index, !shredding.properties.isEmpty {
+                    let (texts, typed) = shredding.split(values)
+                    columns.append(ColumnData(values: .byteArrays(texts), validity: valid))
+                    shredded = typed
                 } else {
                     columns.append(ColumnData(values: .byteArrays(values), validity: valid))
                 }
@@ -168,6 +189,6 @@ package struct EventTable: Sendable {
                 columns.append(ColumnData(values: .int64(values), validity: valid))
             }
         }
-        return columns + companions
+        return columns + companions + shredded
     }
 }

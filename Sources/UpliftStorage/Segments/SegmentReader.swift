@@ -8,10 +8,10 @@ package enum SegmentReader {
         try openWithFormat(path: path, columns: columns).file
     }
 
-    /// The segment and its format (which columns hold what).
+    /// The segment, its format and its typed property columns (which columns hold what).
     package static func openWithFormat(
         path: String, columns: Set<Int>? = nil
-    ) throws(UpliftError) -> (file: ParquetFile, format: SegmentFormat) {
+    ) throws(UpliftError) -> (file: ParquetFile, format: SegmentFormat, shredding: PropertyShredding) {
         let file: ParquetFile
         if let columns {
             do { file = try ParquetFile(path: path, columns: columns) } catch  where error.code == .io {
@@ -25,8 +25,8 @@ package enum SegmentReader {
                 throw UpliftError(.corrupt, "segment \(path) is not a readable Parquet file: \(error)")
             }
         }
-        let format = try checkSchema(file.schema, file.metadataValue(for: SegmentWriter.formatKey), path)
-        return (file, format)
+        let (format, shredding) = try checkSchema(file.schema, file.metadataValue(for: SegmentWriter.formatKey), path)
+        return (file, format, shredding)
     }
 
     /// The footer alone (no data page is read): for listing, statistics and crash recovery.
@@ -39,33 +39,37 @@ package enum SegmentReader {
         return footer
     }
 
+    /// The typed property columns of a segment, from its footer alone.
+    package static func shredding(path: String) throws(UpliftError) -> PropertyShredding {
+        let footer = try footer(path: path)
+        return try checkSchema(footer.schema, footer.metadataValue(for: SegmentWriter.formatKey), path).1
+    }
+
     /// The format the footer names (a segment without the key is format 1), checked against the schema.
     private static func checkSchema(
         _ schema: ParquetSchema, _ version: String?, _ path: String
-    ) throws(UpliftError) -> SegmentFormat {
+    ) throws(UpliftError) -> (SegmentFormat, PropertyShredding) {
         guard let format = SegmentFormat(rawValue: version ?? SegmentFormat.version1.rawValue) else {
             throw UpliftError(
                 .corrupt, "segment \(path) has a segment format this build does not read; upgrade Uplift to read it")
         }
-        // Dictionary and delta encoding are a writer's choice per chunk, not part of the schema read back.
-        let shape = { (f: ParquetField) in "\(f.name) \(f.type) \(f.optional)" }
-        guard schema.fields.map(shape) == format.schema.fields.map(shape) else {
+        guard let shredding = format.shredding(of: schema) else {
             throw UpliftError(.corrupt, "segment \(path) does not have the event schema")
         }
-        return format
+        return (format, shredding)
     }
 
     /// Every row of the given segments, in file order, as columns.
     package static func table(paths: [String]) throws(UpliftError) -> EventTable {
         var table = EventTable()
         for path in paths {
-            let (file, format) = try openWithFormat(path: path)
+            let (file, format, shredding) = try openWithFormat(path: path)
             if paths.count == 1 { table.reserveCapacity(file.rowCount) }
             for g in 0..<file.rowGroups.count {
                 let columns = try wrap(path) {
-                    try format.schema.fields.indices.map { try file.read(column: $0, rowGroup: g) }
+                    try file.schema.fields.indices.map { try file.read(column: $0, rowGroup: g) }
                 }
-                do { try table.append(rowGroup: columns, format: format) } catch {
+                do { try table.append(rowGroup: columns, format: format, shredding: shredding) } catch {
                     throw UpliftError(error.code, "segment \(path) row group \(g): \(error.message)")
                 }
             }
@@ -77,14 +81,14 @@ package enum SegmentReader {
     package static func eventIDFingerprints(paths: [String]) throws(UpliftError) -> [Fingerprint] {
         var out: [Fingerprint] = []
         for path in paths {
-            let (file, format) = try openWithFormat(path: path)
+            let (file, format, _) = try openWithFormat(path: path)
             for g in 0..<file.rowGroups.count {
                 let column = try wrap(path) { try file.read(column: EventColumn.eventID.index, rowGroup: g) }
                 let ids: ByteArrays
                 switch (format, column.values) {
                 case (.version1, .byteArrays(let texts)):
                     ids = texts
-                case (.version2, _):
+                case (.version2, _), (.version3, _):
                     let uuids = try wrap(path) { try file.read(column: EventColumn.eventUUID.index, rowGroup: g) }
                     do { ids = try EventIDColumns.texts(text: column, uuid: uuids) } catch {
                         throw UpliftError(error.code, "segment \(path) row group \(g): \(error.message)")

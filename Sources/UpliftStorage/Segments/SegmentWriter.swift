@@ -11,17 +11,18 @@ package enum SegmentWriter {
     package static let sortKey = "uplift.sort"
 
     /// Encodes one segment of the table's `rows`, in that order, with the keys of their properties
-    /// and context in the footer (`SegmentKeys`).
+    /// and context in the footer (`SegmentKeys`) and the members of `shredding`'s properties in typed columns.
     package static func encode(
         _ table: EventTable, rows: ArraySlice<Int32>, configuration: StoreConfiguration, compressionLevel: Int32,
-        compaction: CompactionRecord? = nil
+        compaction: CompactionRecord? = nil, shredding: PropertyShredding = PropertyShredding()
     ) throws(UpliftError) -> [UInt8] {
         try encode(
             rowCount: rows.count, configuration: configuration, compressionLevel: compressionLevel,
-            compaction: compaction, keys: SegmentKeys(table, rows: rows)
+            compaction: compaction, keys: SegmentKeys(table, rows: rows), shredding: shredding
         ) {
             range throws(UpliftError) in
-            try table.rowGroup(rows[(rows.startIndex + range.lowerBound)..<(rows.startIndex + range.upperBound)])
+            try table.rowGroup(
+                rows[(rows.startIndex + range.lowerBound)..<(rows.startIndex + range.upperBound)], shredding: shredding)
         }
     }
 
@@ -31,11 +32,13 @@ package enum SegmentWriter {
     /// bytes to store and to inflate on every cold read) and makes readers look up every row.
     static let dictionaryLimit = 8 << 20
 
-    /// Encodes `rowCount` rows, asking `rowGroup` for the columns (`EventColumn.all`) of each row group's
-    /// range of rows. `keys` are the rows' property and context keys, listed in the footer.
+    /// Encodes `rowCount` rows, asking `rowGroup` for the columns (`EventColumn.all`, the companions, then
+    /// one per property of `shredding`) of each row group's range of rows. `keys` are the rows' property and
+    /// context keys, listed in the footer.
     package static func encode(
         rowCount: Int, configuration: StoreConfiguration, compressionLevel: Int32, compaction: CompactionRecord?,
-        keys: SegmentKeys? = nil, rowGroup: (Range<Int>) throws(UpliftError) -> [ColumnData]
+        keys: SegmentKeys? = nil, shredding: PropertyShredding = PropertyShredding(),
+        rowGroup: (Range<Int>) throws(UpliftError) -> [ColumnData]
     ) throws(UpliftError) -> [UInt8] {
         var metadata = [(formatKey, EventSchema.formatVersion), (sortKey, configuration.sortOrder.rawValue)]
         if let compaction {
@@ -46,7 +49,7 @@ package enum SegmentWriter {
         var writer: ParquetWriter
         do {
             writer = try ParquetWriter(
-                schema: EventSchema.schema,
+                schema: ParquetSchema(fields: EventSchema.schema.fields + shredding.fields),
                 options: .init(compressionLevel: Int(compressionLevel), dictionaryLimit: dictionaryLimit),
                 keyValueMetadata: metadata)
         } catch {

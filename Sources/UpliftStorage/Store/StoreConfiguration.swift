@@ -16,6 +16,9 @@ package struct StoreConfiguration: Sendable {
     package var compressionLevel: Int32 = 6
     /// zlib level for flushed segments, which live only until compaction merges them.
     package var flushCompressionLevel: Int32 = 1
+    /// Which properties compaction stores as typed columns beside the JSON text (flushed segments,
+    /// which live only until compaction, never have any).
+    package var propertyColumns = PropertyShredding.Rule()
     /// Row order inside segments.
     package var sortOrder: EventSortOrder = .distinctIDThenTime
     /// The clock the background flusher ticks on and measures how long events have waited

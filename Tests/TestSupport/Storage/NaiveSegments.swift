@@ -156,14 +156,36 @@ extension SegmentWriter {
 extension SegmentReader {
     /// Every row of a segment, in file order, as events.
     package static func events(path: String) throws(UpliftError) -> [Event] {
-        let (file, format) = try openWithFormat(path: path)
+        let (file, format, _) = try openWithFormat(path: path)
+        let base = format.schema.fields.count
         var events: [Event] = []
         for g in 0..<file.rowGroups.count {
             let columns: [ColumnData]
-            do { columns = try format.schema.fields.indices.map { try file.read(column: $0, rowGroup: g) } } catch {
+            do { columns = try file.schema.fields.indices.map { try file.read(column: $0, rowGroup: g) } } catch {
                 throw UpliftError(.corrupt, "segment \(path) cannot be read: \(error)")
             }
-            events += format == .version1 ? try EventSchema.format1Events(columns) : try EventSchema.events(columns)
+            let stored = Array(columns.prefix(base))
+            var read = format == .version1 ? try EventSchema.format1Events(stored) : try EventSchema.events(stored)
+            // Format 3: each typed property column's non-null values go back into their rows' texts.
+            for i in read.indices {
+                var members: [(String, JSONValue)] = []
+                for (field, column) in zip(file.schema.fields.dropFirst(base), columns.dropFirst(base))
+                where !column.isNull(i) {
+                    let key = String(field.name.dropFirst("prop_".count))
+                    switch column.values {
+                    case .byteArrays(let v): members.append((key, .string(v.string(at: i))))
+                    case .int64(let v): members.append((key, .number(String(v[i]))))
+                    case .double(let v): members.append((key, .number(String(v[i]))))
+                    case .boolean(let v): members.append((key, .bool(v[i])))
+                    case .int32: throw UpliftError(.corrupt, "a property column of an unexpected type")
+                    }
+                }
+                guard !members.isEmpty else { continue }
+                let added = String(JSONValue.object(members).compactText.dropFirst().dropLast())
+                let text = read[i].properties
+                read[i].properties = text == "{}" ? "{" + added + "}" : text.dropLast() + "," + added + "}"
+            }
+            events += read
         }
         return events
     }

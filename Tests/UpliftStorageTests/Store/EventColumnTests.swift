@@ -20,13 +20,15 @@ struct EventColumnTests {
             ParquetField(name: "timestamp", type: .timestampMicros, encoding: .deltaBinaryPacked),
             ParquetField(name: "sent_at_offset", type: .int64, optional: true, encoding: .deltaBinaryPacked),
             ParquetField(name: "received_at", type: .timestampMicros, dictionary: true),
-            ParquetField(name: "properties", type: .string),
+            ParquetField(name: "properties", type: .string, dictionary: true),  // format 3 asks for a dictionary
             ParquetField(name: "context", type: .string, dictionary: true),
             ParquetField(name: "event_uuid", type: .fixed16, optional: true),
         ]
         #expect(EventSchema.schema.fields == version2)
         #expect(SegmentFormat.version2.schema == EventSchema.schema)
-        #expect(EventSchema.formatVersion == "2")
+        // Format 3 is format 2's columns, then the segment's typed property columns.
+        #expect(SegmentFormat.version3.schema == EventSchema.schema)
+        #expect(EventSchema.formatVersion == "3")
         for (old, new) in zip(SegmentFormat.version1.schema.fields, version2) where old.name == new.name {
             #expect(old.type == new.type, "\(old.name) keeps its type")
         }

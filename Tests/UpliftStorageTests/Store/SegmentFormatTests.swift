@@ -75,7 +75,7 @@ struct SegmentFormatTests {
             let path = dir + "/f-00000000000001-00000000.parquet"
             try DurableFile.write(bytes, to: path)
 
-            #expect(try SegmentReader.footer(path: path).metadataValue(for: SegmentWriter.formatKey) == "2")
+            #expect(try SegmentReader.footer(path: path).metadataValue(for: SegmentWriter.formatKey) == "3")
             // The naive reader (Foundation's UUID), the columnar table compaction reads, and the dedup index.
             #expect(try SegmentReader.events(path: path) == events)
             let reread = try SegmentReader.table(paths: [path])
@@ -129,7 +129,7 @@ struct SegmentFormatTests {
     ]
 
     @Test func aFormat1SegmentReadsAsBefore() throws {
-        let (file, format) = try SegmentReader.openWithFormat(path: Self.fixture)
+        let (file, format, _) = try SegmentReader.openWithFormat(path: Self.fixture)
         #expect(format == .version1)
         #expect(file.schema.fields.map(\.name) == SegmentFormat.version1.schema.fields.map(\.name))
         let events = try SegmentReader.events(path: Self.fixture)
@@ -142,9 +142,9 @@ struct SegmentFormatTests {
         #expect(try SegmentReader.eventIDFingerprints(paths: [Self.fixture]) == Self.fixtureIDs.map { Fingerprint($0) })
     }
 
-    /// A day holding a format-1 segment and format-2 flushes compacts into format 2 with every event,
-    /// and a resend of a fixture event is a duplicate.
-    @Test func compactingMixedFormatsWritesFormat2() async throws {
+    /// A day holding a format-1 segment and flushes of the current format compacts into format 3 with
+    /// every event, and a resend of a fixture event is a duplicate.
+    @Test func compactingMixedFormatsWritesFormat3() async throws {
         try await withDataDirectory { dir in
             let project = try ProjectSlug("fix")
             let layout = SegmentLayout(root: dir)
@@ -169,7 +169,7 @@ struct SegmentFormatTests {
             try await store.close()
             #expect(!snapshot.segments.isEmpty)
             for path in snapshot.segments {
-                #expect(try SegmentReader.footer(path: path).metadataValue(for: SegmentWriter.formatKey) == "2")
+                #expect(try SegmentReader.footer(path: path).metadataValue(for: SegmentWriter.formatKey) == "3")
             }
             let stored = try snapshot.allEvents()
             #expect(sortedByID(stored) == sortedByID(old + fresh))

@@ -52,34 +52,17 @@ package enum FunnelEngine {
     /// Every person's level and reported attempt, on both cores for large frames.
     static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, parallelRows: Int) -> FunnelOutcomes
     {
-        let persons = frame.personCount
         let parts = frame.rowCount >= parallelRows ? max(2, min(activeProcessorCount(), 8)) : 1
-        var chunks: [Range<Int>] = []
-        for k in 0..<parts {
-            // Split by rows so that each core gets about the same work.
-            let lo = k == 0 ? 0 : firstPerson(frame, atRow: frame.rowCount * k / parts)
-            let hi = k == parts - 1 ? persons : firstPerson(frame, atRow: frame.rowCount * (k + 1) / parts)
-            if lo < hi { chunks.append(lo..<hi) }
-        }
+        // Split by rows so that each core gets about the same work.
+        let chunks = FrameBuilder.personRanges(starts: frame.personStarts, workers: parts)
         // Every chunk writes its own persons' entries of the one table.
-        var all = FunnelOutcomes(steps: plan.steps, count: persons)
+        var all = FunnelOutcomes(steps: plan.steps, count: frame.personCount)
         all.withUnsafeColumns { columns in
             WorkPool.shared.parallelFor(iterations: chunks.count) { k in
                 evaluate(frame, plan, breakdown: breakdown, persons: chunks[k], into: columns)
             }
         }
         return all
-    }
-
-    /// The first person whose rows start at or after `row`.
-    private static func firstPerson(_ frame: EventFrame, atRow row: Int) -> Int {
-        var lo = 0
-        var hi = frame.personCount
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if frame.personStarts[mid] < row { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 
     /// Evaluates `persons`, writing their entries of `out` (entries of persons at level 0 stay as they are).

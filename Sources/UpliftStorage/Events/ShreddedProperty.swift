@@ -101,7 +101,7 @@ package struct ShreddedProperty: Sendable, Hashable {
             let decoded = e.flag ? JSONView.unescape(raw) : Array(raw)
             var written: [UInt8] = []
             written.reserveCapacity(raw.count)
-            appendEscaped(decoded, to: &written)
+            JSONWriter.appendEscaped(decoded, to: &written)
             return written.elementsEqual(raw) ? .string(decoded) : nil
         case .number:
             let text = String(decoding: raw, as: UTF8.self)
@@ -121,28 +121,11 @@ package struct ShreddedProperty: Sendable, Hashable {
         switch value {
         case .string(let bytes):
             out.append(UInt8(ascii: "\""))
-            appendEscaped(bytes, to: &out)
+            JSONWriter.appendEscaped(bytes, to: &out)
             out.append(UInt8(ascii: "\""))
         case .integer(let v): out.append(contentsOf: String(v).utf8)
         case .double(let d): out.append(contentsOf: String(d).utf8)
         case .boolean(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        }
-    }
-
-    /// A string's bytes escaped as `JSONWriter.write(string:)` escapes them, without the quotes.
-    static func appendEscaped(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-        for c in bytes {
-            switch c {
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case ..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
-            default: out.append(c)
-            }
         }
     }
 }

@@ -44,7 +44,7 @@ run: deps release
 ## Install what is missing, lint, build, run the whole suite (Swift tests, then the concurrency-heavy suites
 ## again under ThreadSanitizer, then the interop tests, then the integration tests against a running
 ## `uplift serve`, then the browser tests) against a throwaway PostgreSQL cluster (Tests/postgres.sh: temp
-## dir, free port, removed after, also on failure).
+## dir, free port, removed after, also on failure) and an S3 test server (Tests/s3.sh: moto_server from .venv).
 ## Then the README's console blocks are run and their output compared (Tests/readme/check_readme.py).
 ## Each stage prints a banner and one summary line (passed/failed/skipped); its whole output is in
 ## .build/test-logs/STAGE.log, and a failing stage prints what failed (Tests/stage.sh).
@@ -58,7 +58,7 @@ test: deps venv postgres chromium
 	@$(STAGE) lint $(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 	@$(STAGE) build $(SWIFT) build --build-tests
 	@$(STAGE) build-tsan $(SWIFT) build --build-tests $(TSAN)
-	@Tests/postgres.sh run sh -c '\
+	@Tests/postgres.sh run Tests/s3.sh run sh -c '\
 	  UPLIFT_PYTHON=$(abspath $(PY)) $(STAGE) swift-tests $(SWIFT) test --skip-build --skip "$(ATTACKS)" && \
 	  $(STAGE) attack-tests $(SWIFT) test --skip-build --filter "$(ATTACKS)" --no-parallel && \
 	  $(STAGE) tsan-tests timeout --kill-after=30 1800 $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)" && \
@@ -85,7 +85,7 @@ lint:
 ## runner's output pipe open would otherwise hang it); this target runs it alone.
 TSAN        := --sanitize=thread --scratch-path .build-tsan
 export TSAN_OPTIONS := suppressions=$(abspath Tests/tsan.supp)
-TSAN_SUITES := UpliftStorageTests|UpliftServerTests|UpliftCatalogTests
+TSAN_SUITES := UpliftStorageTests|UpliftServerTests|UpliftCatalogTests|UpliftObjectStoreTests
 ## One test whose point is a time bound (four SQLite openers migrate within the busy timeout): a sanitizer build is
 ## several times slower, so it runs in the plain pass only. theBudgetExpiresWhenTheClockPassesTheLimit (the query
 ## time limit on a test clock) once ran past the limit without expiring under the sanitizer, not yet explained

@@ -217,6 +217,7 @@ let package = Package(
             name: "UpliftCatalogTests",
             dependencies: [
                 "UpliftCatalog", "UpliftModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: strict
         ),

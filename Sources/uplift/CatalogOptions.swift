@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import UpliftCatalog
 import UpliftModel
+import UpliftServer
+import UpliftStorage
 
 /// `--catalog URL`, for commands that touch projects, keys or persons.
 struct CatalogOptions: ParsableArguments {
@@ -39,6 +41,17 @@ func withCatalog<T>(
     _ data: DataOptions, _ options: CatalogOptions, _ body: (Catalog) async throws -> T
 ) async throws -> T {
     try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), pooled: false, body)
+}
+
+/// The live segments of a project from the catalog's segment manifest (read-only: works beside a running
+/// server; events still only in its log are not seen). A data directory no store has opened since the
+/// manifest existed is listed instead.
+func liveSnapshot(_ catalog: Catalog, dataDirectory: String, project: ProjectSlug) async throws -> Snapshot {
+    let registry = CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataDirectory)
+    if let snapshot = try await registry.snapshot(project: project, layout: SegmentLayout(root: dataDirectory)) {
+        return snapshot
+    }
+    return try Snapshot.onDisk(dataDirectory: dataDirectory, project: project)
 }
 
 /// `2026-03-01T10:00:00Z`.

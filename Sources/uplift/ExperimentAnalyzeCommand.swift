@@ -57,7 +57,7 @@ extension ExperimentCommand {
                 if let timeZone { members.append(("time_zone", .string(timeZone))) }
                 if let correction { members.append(("correction", .string(correction))) }
 
-                let (zone, links, stored) = try await withCatalog(dataOptions, catalogOptions) { catalog in
+                let (zone, links, stored, snapshot) = try await withCatalog(dataOptions, catalogOptions) { catalog in
                     guard let settings = try await catalog.project(slug)?.settings else {
                         throw UpliftError(
                             .notFound,
@@ -68,7 +68,8 @@ extension ExperimentCommand {
                     return (
                         settings.timeZone,
                         try await PersonMapLoader.load(
-                            catalog: catalog, dataDirectory: dataOptions.directory, project: slug), stored
+                            catalog: catalog, dataDirectory: dataOptions.directory, project: slug), stored,
+                        try await liveSnapshot(catalog, dataDirectory: dataOptions.directory, project: slug)
                     )
                 }
                 let query = try ExperimentQuery(json: .object(members), defaultTimeZone: zone)
@@ -85,7 +86,6 @@ extension ExperimentCommand {
                     resolved = try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
                 }
                 let range = try query.range(of: resolved, now: Timestamp.now())
-                let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
                 // One analysis, then exit: a cache would only cost memory.
                 let engine = AnalysisEngine(cacheBytes: 0)
                 let result = try ExperimentAnalysis.run(

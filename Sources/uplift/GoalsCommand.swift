@@ -33,7 +33,7 @@ struct GoalsCommand: AsyncParsableCommand {
         try await reportingErrors {
             let documents = try loadDocuments()
             let slug = try projectSlug(project)
-            let (timeZone, links) = try await withCatalog(dataOptions, catalogOptions) { catalog in
+            let (timeZone, links, snapshot) = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 guard let p = try await catalog.project(slug) else {
                     throw UpliftError(
                         .notFound,
@@ -43,7 +43,8 @@ struct GoalsCommand: AsyncParsableCommand {
                 return (
                     p.settings.timeZone,
                     try await PersonMapLoader.load(
-                        catalog: catalog, dataDirectory: dataOptions.directory, project: slug)
+                        catalog: catalog, dataDirectory: dataOptions.directory, project: slug),
+                    try await liveSnapshot(catalog, dataDirectory: dataOptions.directory, project: slug)
                 )
             }
             let calendar = try LocalCalendar(timeZone: timeZone)
@@ -52,7 +53,6 @@ struct GoalsCommand: AsyncParsableCommand {
                     try QueryScope.instant(text, field: "--now", calendar: calendar)
                 }
                 ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
-            let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
             let evaluator = GoalEvaluator(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar)
             var results: [(PrfaqDocument, [GoalStatus])] = []
             for document in documents {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import UpliftCatalog
 import UpliftModel
+import UpliftServer
 import UpliftStorage
 
 struct Import: AsyncParsableCommand {
@@ -35,78 +36,80 @@ struct Import: AsyncParsableCommand {
             var configuration = dataOptions.storeConfiguration()
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
             try writeOptions.configure(&configuration)
-            // The store first: a data directory locked by a running server refuses the import before
-            // anything (the project) is created.
-            let store = try await EventStore.open(configuration)
-            // A local bulk load needs no ceremony: an unknown project is created (without keys).
-            let created: Bool
-            do {
-                created = try await withCatalog(dataOptions, catalogOptions) { try await $0.ensureProject(project) }
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            if created {
-                Console.error(
-                    Hint.complete(
-                        "created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)"
-                    ))
-            }
-            let started = Date()
-            let importer = Importer(store: store, project: project)
-            // Segments are written in the background while lines are decoded.
-            let report = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await store.runFlusher() }
-                defer { group.cancelAll() }
-                return try await importer.run(
-                    paths: files,
-                    onRejected: { r in
-                        let at = r.index.map { "line \(r.line), message \($0)" } ?? "line \(r.line)"
-                        Console.error("\(r.source): \(at): \(r.code): \(r.message)")
-                    },
-                    onProgress: { r in
-                        let seconds = max(0.001, Date().timeIntervalSince(started))
-                        Console.progress(
-                            "import: \(grouped(r.imported)) imported, \(grouped(r.duplicates)) duplicates, \(grouped(r.rejected)) rejected (\(grouped(Int(Double(r.lines) / seconds))) lines/s)"
-                        )
-                    })
-            }
-            Console.endProgress()
-            // The catalog's person links and the store's last flush and compaction touch different
-            // things: do them side by side.
-            async let linked: Void = link(report.links, project: project)
-            try await store.flush()
-            if !noCompact, report.imported > 0 {
-                Console.progress("import: compacting", force: true)
-                try await store.compact(project: project)
-                Console.endProgress()
-            }
-            try await linked
-            try await store.close()
-            let seconds = Date().timeIntervalSince(started)
-            if output.json {
-                Console.json(
-                    .object([
-                        ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
-                        ("rejected", .int(report.rejected)),
-                    ]))
-            } else {
-                print(
-                    "imported \(grouped(report.imported)) events into \(project), \(grouped(report.duplicates)) duplicates, \(grouped(report.rejected)) rejected (\(grouped(report.lines)) lines in \(String(format: "%.1f", seconds)) s)"
-                )
-                if report.clamped > 0 {
-                    print(
-                        "\(grouped(report.clamped)) events were dated more than 23 h ahead and set to the import time")
+            try await withCatalog(dataOptions, catalogOptions) { catalog in
+                // The store first: a data directory locked by a running server refuses the import before
+                // anything (the project) is created. Its segments go into the catalog's manifest.
+                let store = try await EventStore.open(
+                    configuration,
+                    registry: CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory))
+                do {
+                    try await run(store: store, catalog: catalog, project: project)
+                } catch {
+                    try? await store.close()
+                    throw error
                 }
             }
         }
     }
 
-    /// Identify and alias messages link ids into persons, retroactively for every query.
-    private func link(_ links: [Importer.Link], project: ProjectSlug) async throws {
-        guard !links.isEmpty else { return }
-        try await withCatalog(dataOptions, catalogOptions) {
-            try await $0.link(project: project, links.map { PersonLink($0.distinctID, $0.linkedID) })
+    private func run(store: EventStore, catalog: Catalog, project: ProjectSlug) async throws {
+        // A local bulk load needs no ceremony: an unknown project is created (without keys).
+        if try await catalog.ensureProject(project) {
+            Console.error(
+                Hint.complete(
+                    "created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)"))
         }
+        let started = Date()
+        let importer = Importer(store: store, project: project)
+        // Segments are written in the background while lines are decoded.
+        let report = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.runFlusher() }
+            defer { group.cancelAll() }
+            return try await importer.run(
+                paths: files,
+                onRejected: { r in
+                    let at = r.index.map { "line \(r.line), message \($0)" } ?? "line \(r.line)"
+                    Console.error("\(r.source): \(at): \(r.code): \(r.message)")
+                },
+                onProgress: { r in
+                    let seconds = max(0.001, Date().timeIntervalSince(started))
+                    Console.progress(
+                        "import: \(grouped(r.imported)) imported, \(grouped(r.duplicates)) duplicates, \(grouped(r.rejected)) rejected (\(grouped(Int(Double(r.lines) / seconds))) lines/s)"
+                    )
+                })
+        }
+        Console.endProgress()
+        // The catalog's person links and the store's last flush and compaction touch different
+        // things: do them side by side.
+        async let linked: Void = link(report.links, project: project, catalog: catalog)
+        try await store.flush()
+        if !noCompact, report.imported > 0 {
+            Console.progress("import: compacting", force: true)
+            try await store.compact(project: project)
+            Console.endProgress()
+        }
+        try await linked
+        try await store.close()
+        let seconds = Date().timeIntervalSince(started)
+        if output.json {
+            Console.json(
+                .object([
+                    ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
+                    ("rejected", .int(report.rejected)),
+                ]))
+        } else {
+            print(
+                "imported \(grouped(report.imported)) events into \(project), \(grouped(report.duplicates)) duplicates, \(grouped(report.rejected)) rejected (\(grouped(report.lines)) lines in \(String(format: "%.1f", seconds)) s)"
+            )
+            if report.clamped > 0 {
+                print("\(grouped(report.clamped)) events were dated more than 23 h ahead and set to the import time")
+            }
+        }
+    }
+
+    /// Identify and alias messages link ids into persons, retroactively for every query.
+    private func link(_ links: [Importer.Link], project: ProjectSlug, catalog: Catalog) async throws {
+        guard !links.isEmpty else { return }
+        try await catalog.link(project: project, links.map { PersonLink($0.distinctID, $0.linkedID) })
     }
 }

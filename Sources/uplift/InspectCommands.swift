@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UpliftModel
+import UpliftServer
 import UpliftStorage
 
 struct Stats: AsyncParsableCommand {
@@ -121,6 +122,7 @@ struct Compact: AsyncParsableCommand {
         abstract: "Merge the small segments of each day into large sorted ones.")
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var writeOptions: WriteOptions
     @Option(help: "Only this project.") var project: String?
@@ -131,17 +133,28 @@ struct Compact: AsyncParsableCommand {
         try await reportingErrors {
             var configuration = dataOptions.storeConfiguration()
             try writeOptions.configure(&configuration)
-            let store = try await EventStore.open(configuration)
-            var total = CompactionReport()
-            var projects = await store.projects()
-            if let project { projects = [try projectSlug(project)] }
-            for p in projects {
-                let r = try await store.compact(project: p, force: force)
-                total.partitions += r.partitions
-                total.segmentsRead += r.segmentsRead
-                total.segmentsWritten += r.segmentsWritten
+            let only = try project.map(projectSlug)
+            let total = try await withCatalog(dataOptions, catalogOptions) { catalog in
+                let store = try await EventStore.open(
+                    configuration,
+                    registry: CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory))
+                var total = CompactionReport()
+                do {
+                    var projects = await store.projects()
+                    if let only { projects = [only] }
+                    for p in projects {
+                        let r = try await store.compact(project: p, force: force)
+                        total.partitions += r.partitions
+                        total.segmentsRead += r.segmentsRead
+                        total.segmentsWritten += r.segmentsWritten
+                    }
+                } catch {
+                    try? await store.close()
+                    throw error
+                }
+                try await store.close()
+                return total
             }
-            try await store.close()
             if output.json {
                 Console.json(
                     .object([

@@ -51,7 +51,8 @@ struct QueryInputs {
 
     static func load(_ options: QueryScopeOptions) async throws -> QueryInputs {
         let slug = try projectSlug(options.project)
-        let (timeZone, links) = try await withCatalog(options.dataOptions, options.catalogOptions) { catalog in
+        let (timeZone, links, snapshot) = try await withCatalog(options.dataOptions, options.catalogOptions) {
+            catalog in
             guard let project = try await catalog.project(slug) else {
                 throw UpliftError(
                     .notFound,
@@ -60,9 +61,9 @@ struct QueryInputs {
             }
             let links = try await PersonMapLoader.load(
                 catalog: catalog, dataDirectory: options.dataOptions.directory, project: slug)
-            return (project.settings.timeZone, links)
+            let snapshot = try await liveSnapshot(catalog, dataDirectory: options.dataOptions.directory, project: slug)
+            return (project.settings.timeZone, links, snapshot)
         }
-        let snapshot = try Snapshot.onDisk(dataDirectory: options.dataOptions.directory, project: slug)
         return QueryInputs(timeZone: timeZone, snapshot: snapshot, links: links)
     }
 }

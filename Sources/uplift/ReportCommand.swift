@@ -33,7 +33,8 @@ struct ReportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let documents = try loadDocuments()
             let slug = try projectSlug(project)
-            let (timeZone, links, experiments) = try await withCatalog(dataOptions, catalogOptions) { catalog in
+            let (timeZone, links, experiments, snapshot) = try await withCatalog(dataOptions, catalogOptions) {
+                catalog in
                 guard let p = try await catalog.project(slug) else {
                     throw UpliftError(
                         .notFound,
@@ -51,7 +52,8 @@ struct ReportCommand: AsyncParsableCommand {
                 return (
                     p.settings.timeZone,
                     try await PersonMapLoader.load(
-                        catalog: catalog, dataDirectory: dataOptions.directory, project: slug), experiments
+                        catalog: catalog, dataDirectory: dataOptions.directory, project: slug), experiments,
+                    try await liveSnapshot(catalog, dataDirectory: dataOptions.directory, project: slug)
                 )
             }
             let calendar = try LocalCalendar(timeZone: timeZone)
@@ -60,7 +62,6 @@ struct ReportCommand: AsyncParsableCommand {
                     try QueryScope.instant(text, field: "--now", calendar: calendar)
                 }
                 ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
-            let snapshot = try Snapshot.onDisk(dataDirectory: dataOptions.directory, project: slug)
             let builder = ReportBuilder(
                 engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar,
                 storedExperiments: experiments)

@@ -84,7 +84,9 @@ struct Serve: AsyncParsableCommand {
             storeConfiguration.walOptions.onCommit = { metrics.walCommitted($0) }
             let store: EventStore
             do {
-                store = try await EventStore.open(storeConfiguration)
+                store = try await EventStore.open(
+                    storeConfiguration,
+                    registry: CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory))
             } catch {
                 await catalog.close()
                 throw error

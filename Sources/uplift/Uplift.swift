@@ -22,7 +22,7 @@ struct Uplift: AsyncParsableCommand {
             ProjectCommand.self, KeyCommand.self, Migrate.self, Serve.self,
             FunnelCommand.self, TrendCommand.self, AdoptionCommand.self, RetentionCommand.self, LifecycleCommand.self,
             FeedbackCommand.self, ExperimentCommand.self, FlagCommand.self, PrfaqCommand.self, GoalsCommand.self,
-            ReportCommand.self,
+            ReportCommand.self, SegmentsCommand.self,
         ]
     )
 

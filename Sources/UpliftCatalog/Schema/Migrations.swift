@@ -111,6 +111,35 @@ enum Migrations {
                 "CREATE INDEX person_ids_by_version ON person_ids (project, version)",
             ]
         },
+        Migration(version: 5, name: "segment manifest") { _ in
+            [
+                // Every segment of a storage (a data directory, or a bucket and prefix): live while
+                // `replaced_at` is null. A flush adds rows after its files are durable; a compaction marks
+                // its sources replaced and adds its outputs in one transaction. A query reads the live rows,
+                // never a directory listing, so it never sees a half-compacted day.
+                """
+                CREATE TABLE segments (
+                    storage TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    node TEXT NOT NULL,
+                    row_count BIGINT NOT NULL,
+                    byte_count BIGINT NOT NULL,
+                    min_time BIGINT NOT NULL,
+                    max_time BIGINT NOT NULL,
+                    checksum TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    replaced_at BIGINT,
+                    PRIMARY KEY (storage, key)
+                )
+                """,
+                "CREATE INDEX segments_by_day ON segments (storage, project, day)",
+                // A storage whose segments the manifest holds: a data directory written before the manifest
+                // existed is adopted once, from its files; from then on a file without a row is an orphan.
+                "CREATE TABLE segment_storages (storage TEXT PRIMARY KEY, adopted_at BIGINT NOT NULL)",
+            ]
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

@@ -14,13 +14,13 @@ package enum Compactor {
     }
 
     /// Writes the merged segments durably, each naming all the sources it replaces and all its sibling
-    /// outputs, and returns their paths. The caller swaps them into the manifest and then deletes the
+    /// outputs, and returns them with their manifest rows. The caller swaps them into the manifest and then deletes the
     /// sources; a crash in between is finished (or undone, if not every output was written) by
     /// `SegmentManifest.load`.
     /// Blocking: run it on an I/O thread.
     package static func compact(
         _ sources: [String], project: ProjectSlug, day: UTCDay, layout: SegmentLayout, configuration: StoreConfiguration
-    ) throws(UpliftError) -> [String] {
+    ) throws(UpliftError) -> [WrittenSegment] {
         // Columnar all the way: the day's rows are read as columns, sorted as a permutation of
         // integer keys and gathered into the output row groups; no row becomes an `Event`.
         // Compaction works in a few large arrays; what an import freed before it (millions of small
@@ -37,14 +37,23 @@ package enum Compactor {
                 SegmentLayout.newSegmentName(kind: "c")
             })
         let directory = layout.partitionDirectory(project, day)
+        let times = table[integers: .timestamp]
+        var written: [WrittenSegment] = []
         for (k, name) in record.outputs.enumerated() {
             let part = order[min(rows, k * configuration.segmentRows)..<min(rows, (k + 1) * configuration.segmentRows)]
             let bytes = try SegmentWriter.encode(
                 table, rows: part, configuration: configuration, compressionLevel: configuration.compressionLevel,
                 compaction: record, shredding: shredding)
-            try DurableFile.write(bytes, to: directory + "/" + name)
+            let path = directory + "/" + name
+            try DurableFile.write(bytes, to: path)
+            written.append(
+                WrittenSegment(
+                    path: path,
+                    record: .of(
+                        bytes: bytes, path: path, layout: layout, project: project, day: day,
+                        node: configuration.node, times: part.lazy.map { times[Int($0)] })))
         }
-        return record.outputs.map { directory + "/" + $0 }
+        return written
     }
 }
 

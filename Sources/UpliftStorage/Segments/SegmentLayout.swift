@@ -24,6 +24,14 @@ package struct SegmentLayout: Sendable {
         projectDirectory(project) + "/date=" + day.description
     }
 
+    /// A segment's key in the manifest: its path under the root (`events/project=P/date=D/NAME`).
+    package func key(of path: String) -> String {
+        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
+    /// The file of a manifest key.
+    package func path(of key: String) -> String { root + "/" + key }
+
     /// Projects that have a directory, sorted.
     package func projects() -> [ProjectSlug] {
         DurableFile.list(eventsDirectory).compactMap { name in

@@ -67,11 +67,10 @@ package enum SegmentWriter {
         return writer.finish()
     }
 
-    /// Writes one new segment per project and day of the batches; returns where each went.
-    /// Partitions are built, sorted and encoded on every core at once, on the pool's background lane.
+    /// Writes one new segment per project and day of the batches; returns each file with its manifest row.
     package static func writePartitions(
         of batches: [Memtable.Batch], layout: SegmentLayout, configuration: StoreConfiguration
-    ) async throws(UpliftError) -> [(ProjectSlug, UTCDay, String)] {
+    ) async throws(UpliftError) -> [WrittenSegment] {
         // Only (batch, event) positions here, on the caller's thread; the columns are built in parallel.
         var partitions: [PartitionKey: [EventRef]] = [:]
         for (b, batch) in batches.enumerated() {
@@ -93,7 +92,11 @@ package enum SegmentWriter {
                 table, rows: order[...], configuration: configuration,
                 compressionLevel: configuration.flushCompressionLevel)
             try DurableFile.write(bytes, to: path)
-            return (entry.key.project, entry.key.day, path)
+            return WrittenSegment(
+                path: path,
+                record: .of(
+                    bytes: bytes, path: path, layout: layout, project: entry.key.project, day: entry.key.day,
+                    node: configuration.node, times: table[integers: .timestamp]))
         }
     }
 

@@ -1,4 +1,5 @@
 import AsyncAlgorithms
+import Synchronization
 package import UpliftModel
 
 /// The durable event store of one data directory.
@@ -8,6 +9,12 @@ package import UpliftModel
 /// day, written to a temporary name, fsynced, renamed, the directory fsynced) and only then
 /// removes the log files it covered. Opening the store replays whatever the log still holds;
 /// dedup makes that replay idempotent.
+///
+/// With a `SegmentRegistry` (the catalog's segment manifest; every command and the server pass one) the
+/// manifest says which segments are live: a flush records its segments there once they are durable, a
+/// compaction swaps its sources for its outputs there in one step, and opening removes the files it does
+/// not name (what a crash left half-done). Without one (tools and tests over a bare directory) the files
+/// themselves say (`PartitionState`).
 package actor EventStore {
     package struct AppendResult: Sendable, Equatable {
         package var accepted: Int
@@ -18,7 +25,10 @@ package actor EventStore {
     nonisolated package let layout: SegmentLayout
     private let wal: WriteAheadLog
     private let lock: DataDirectoryLock
-    private var manifest: SegmentManifest
+    private let registry: (any SegmentRegistry)?
+    /// The live segments, shared with the dedup index's loader.
+    private let live: LiveSegments
+    private var manifest: SegmentManifest { live.manifest.withLock { $0 } }
     private var dedup: DedupIndex
     private var memtable = Memtable()
     /// Batches being written to segments right now: still visible to snapshots until the manifest has them.
@@ -38,26 +48,76 @@ package actor EventStore {
     private var inFlightWaiters: [(through: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     private var closed = false
 
-    /// Opens (creating if needed) the store, finishing any interrupted compaction and replaying the log.
-    package static func open(_ configuration: StoreConfiguration) async throws(UpliftError) -> EventStore {
+    /// Opens (creating if needed) the store, finishing any interrupted flush or compaction and replaying the log.
+    package static func open(
+        _ configuration: StoreConfiguration, registry: (any SegmentRegistry)? = nil
+    ) async throws(UpliftError) -> EventStore {
         let layout = SegmentLayout(root: configuration.dataDirectory)
-        let opened = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+        let lock = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try DurableFile.createDirectories(layout.root)
-            let lock = try DataDirectoryLock(directory: layout.root)
-            let manifest = try SegmentManifest.load(layout)
-            do {
-                let (wal, recovered, _) = try WriteAheadLog.open(
-                    directory: layout.walDirectory, options: configuration.walOptions)
-                return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
-            } catch let error as UpliftError {
-                throw error
-            } catch {
-                throw UpliftError(.io, "cannot open the write-ahead log in \(layout.walDirectory)", cause: error)
-            }
+            return try DataDirectoryLock(directory: layout.root)
         }
-        let store = EventStore(configuration, layout, opened)
+        let opened: Opened
+        do {
+            let manifest = try await loadManifest(layout, registry: registry, node: configuration.node)
+            opened = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                do {
+                    let (wal, recovered, _) = try WriteAheadLog.open(
+                        directory: layout.walDirectory, options: configuration.walOptions)
+                    return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
+                } catch let error as UpliftError {
+                    throw error
+                } catch {
+                    throw UpliftError(.io, "cannot open the write-ahead log in \(layout.walDirectory)", cause: error)
+                }
+            }
+        } catch {
+            lock.release()
+            throw error
+        }
+        let store = EventStore(configuration, layout, opened, registry)
         try await store.replay(opened.recovered)
         return store
+    }
+
+    /// The live segments, with the directory brought in line: by the registry's manifest when there is
+    /// one (adopting the directory's segments the first time), else by the files' own crash protocol.
+    private static func loadManifest(
+        _ layout: SegmentLayout, registry: (any SegmentRegistry)?, node: String
+    ) async throws(UpliftError) -> SegmentManifest {
+        guard let registry else {
+            return try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                try SegmentManifest.load(layout)
+            }
+        }
+        if try await !registry.isAdopted() {
+            // A directory from before the manifest: its files say what is live, once more.
+            let records = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                let found = try SegmentManifest.load(layout)
+                var records: [SegmentRecord] = []
+                for project in found.projects {
+                    for day in found.days(of: project) {
+                        for path in found.segments(of: project, day: day) {
+                            records.append(
+                                try .of(file: path, layout: layout, project: project, day: day, node: node))
+                        }
+                    }
+                }
+                return records
+            }
+            _ = try await registry.adopt(records)
+        }
+        let live = try await registry.live()
+        let known = try await registry.keys()
+        let replaced = try await registry.replaced(olderThan: .zero)
+        try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+            // Holding the directory's lock: no one else writes here, and a replaced segment's readers are gone
+            // with the process that replaced it.
+            for record in replaced { try DurableFile.remove(layout.path(of: record.key)) }
+            try SegmentManifest.removeUnnamed(layout, keeping: known)
+        }
+        if !replaced.isEmpty { try await registry.forget(replaced.map(\.key)) }
+        return SegmentManifest(live, layout: layout)
     }
 
     private struct Opened: @unchecked Sendable {
@@ -67,15 +127,20 @@ package actor EventStore {
         var recovered: [[UInt8]]
     }
 
-    private init(_ configuration: StoreConfiguration, _ layout: SegmentLayout, _ opened: Opened) {
+    private init(
+        _ configuration: StoreConfiguration, _ layout: SegmentLayout, _ opened: Opened,
+        _ registry: (any SegmentRegistry)?
+    ) {
         self.configuration = configuration
         self.stopwatch = Stopwatch(configuration.clock)
         self.layout = layout
         self.lock = opened.lock
-        self.manifest = opened.manifest
+        self.registry = registry
+        let live = LiveSegments(opened.manifest)
+        self.live = live
         self.wal = opened.wal
         self.dedup = DedupIndex { project, day throws(UpliftError) in
-            try SegmentReader.eventIDFingerprints(paths: layout.segments(project, day))
+            try SegmentReader.eventIDFingerprints(paths: live.manifest.withLock { $0.segments(of: project, day: day) })
         }
     }
 
@@ -184,10 +249,25 @@ package actor EventStore {
             try walCall { try wal.rotate() }
         }
         flushing = memtable.takeAll()
-        do {
+        do throws(UpliftError) {
             let written = try await SegmentWriter.writePartitions(
                 of: flushing, layout: layout, configuration: configuration)
-            for (project, day, path) in written { manifest.add(project: project, day: day, path: path) }
+            if let registry {
+                do throws(UpliftError) {
+                    try await registry.add(written.map(\.record))
+                } catch {
+                    // Files no manifest row names: remove them now (an open would).
+                    try? await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                        for segment in written { try DurableFile.remove(segment.path) }
+                    }
+                    throw error
+                }
+            }
+            live.manifest.withLock { manifest in
+                for segment in written {
+                    manifest.add(project: segment.record.project, day: segment.record.day, path: segment.path)
+                }
+            }
         } catch {
             // Nothing is lost (the log still has it all); keep the events in memory for the next try.
             for batch in flushing { memtable.append(batch) }
@@ -315,18 +395,44 @@ package actor EventStore {
                 sources, project: project, day: day, layout: layout, configuration: configuration)
             return outputs
         }
-        for ((day, sources), written) in zip(work, outputs) {
-            manifest.replace(project: project, day: day, sources: sources, with: written)
-            report.partitions += 1
-            report.segmentsRead += sources.count
-            report.segmentsWritten += written.count
+        var swapped: [(day: UTCDay, sources: [String])] = []
+        do throws(UpliftError) {
+            for ((day, sources), written) in zip(work, outputs) {
+                if let registry {
+                    let keys = sources.map { layout.key(of: $0) }
+                    guard try await registry.replace(keys, with: written.map(\.record)) else {
+                        // Replaced meanwhile by someone else: these outputs are not needed.
+                        try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                            for segment in written { try DurableFile.remove(segment.path) }
+                        }
+                        continue
+                    }
+                }
+                live.manifest.withLock {
+                    $0.replace(project: project, day: day, sources: sources, with: written.map(\.path))
+                }
+                swapped.append((day, sources))
+                report.partitions += 1
+                report.segmentsRead += sources.count
+                report.segmentsWritten += written.count
+            }
+        } catch {
+            // Outputs of the days not swapped in are orphans: remove them.
+            let done = Set(swapped.map(\.day))
+            try? await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                for ((day, _), written) in zip(work, outputs) where !done.contains(day) {
+                    for segment in written { try DurableFile.remove(segment.path) }
+                }
+            }
+            throw error
         }
-        try await WorkPool.shared.run(.background) { () throws(UpliftError) in
-            for (day, sources) in work {
+        try await WorkPool.shared.run(.background) { [swapped] () throws(UpliftError) in
+            for (day, sources) in swapped {
                 for path in sources { try DurableFile.remove(path) }
                 try DurableFile.syncDirectory(layout.partitionDirectory(project, day))
             }
         }
+        try await registry?.forget(swapped.flatMap { $0.sources.map { layout.key(of: $0) } })
         return report
     }
 
@@ -338,6 +444,12 @@ package actor EventStore {
         wal.close()
         lock.release()
     }
+}
+
+/// The store's manifest behind a lock: the actor changes it, the dedup index's loader reads it.
+private final class LiveSegments: Sendable {
+    let manifest: Mutex<SegmentManifest>
+    init(_ manifest: SegmentManifest) { self.manifest = Mutex(manifest) }
 }
 
 /// A moment's view of the store for operators.

@@ -5,6 +5,36 @@ package import UpliftModel
 package struct SegmentManifest: Sendable {
     private var segments: [ProjectSlug: [UTCDay: [String]]] = [:]
 
+    package init() {}
+
+    /// The segments of manifest rows, as files under `layout`'s root.
+    package init(_ records: [SegmentRecord], layout: SegmentLayout) {
+        for record in records {
+            segments[record.project, default: [:]][record.day, default: []].append(layout.path(of: record.key))
+        }
+    }
+
+    /// Removes from every partition the temporary files and the segments whose keys `known` lacks (a
+    /// flush or compaction that crashed before the manifest had its files). Blocking.
+    package static func removeUnnamed(_ layout: SegmentLayout, keeping known: Set<String>) throws(UpliftError) {
+        for project in layout.projects() {
+            for day in layout.days(project) {
+                let directory = layout.partitionDirectory(project, day)
+                var removed = false
+                for name in DurableFile.list(directory) {
+                    let path = directory + "/" + name
+                    let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp")
+                    let orphan =
+                        name.hasSuffix(".parquet") && !name.hasPrefix(".") && !known.contains(layout.key(of: path))
+                    guard temporary || orphan else { continue }
+                    try DurableFile.remove(path)
+                    removed = true
+                }
+                if removed { try DurableFile.syncDirectory(directory) }
+            }
+        }
+    }
+
     /// Lists the data directory, finishing what a crash interrupted (see `PartitionState`): the
     /// segments an interrupted compaction left behind and temporary files are removed.
     package static func load(_ layout: SegmentLayout) throws(UpliftError) -> SegmentManifest {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How the event store behaves; defaults suit a laptop, flags and environment fill it at the edge.
 package struct StoreConfiguration: Sendable {
     /// The data directory (`--data`, `UPLIFT_DATA`).
@@ -24,10 +28,20 @@ package struct StoreConfiguration: Sendable {
     /// The clock the background flusher ticks on and measures how long events have waited
     /// (tests pass a test clock and advance it).
     package var clock: any Clock<Duration> = ContinuousClock()
+    /// This node's name (`--node`): in the manifest rows of the segments it writes.
+    package var node: String = hostName()
     /// The write-ahead log's settings (commit observer; fault injection in tests).
     package var walOptions = WALOptions()
 
     package init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
     }
+}
+
+/// The machine's host name, or `localhost` when it has none.
+package func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+    let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return name.isEmpty ? "localhost" : name
 }

@@ -84,7 +84,8 @@ struct ColumnarCompactionTests {
             order.sort(&expected)
 
             let outputs = try Compactor.compact(
-                sources, project: project, day: day, layout: layout, configuration: config)
+                sources, project: project, day: day, layout: layout, configuration: config
+            ).map(\.path)
             #expect(outputs.count == (expected.count + 299) / 300)
             var stored: [Event] = []
             for path in outputs { stored += try SegmentReader.events(path: path) }
@@ -106,7 +107,7 @@ struct ColumnarCompactionTests {
                 of: [.init(id: 1, project: project, events: first), .init(id: 2, project: project, events: second)],
                 layout: layout, configuration: config)
             #expect(written.count == 1)
-            let path = try #require(written.first?.2)
+            let path = try #require(written.first?.path)
             var expected = first + second
             order.sort(&expected)
             #expect(bytes(try SegmentReader.events(path: path)) == bytes(expected))

@@ -143,7 +143,8 @@ struct EventStoreTests {
 
             // Crash after all outputs were written but before the sources were deleted: sources go.
             let outputs = try Compactor.compact(
-                sources, project: project, day: day, layout: layout, configuration: config)
+                sources, project: project, day: day, layout: layout, configuration: config
+            ).map(\.path)
             #expect(outputs.count == 3)
             let finished = try await EventStore.open(config)
             #expect(Set(layout.segments(project, day)) == Set(outputs))
@@ -152,7 +153,8 @@ struct EventStoreTests {
 
             // Crash in the middle of writing outputs: the partial outputs go, the sources stay.
             let again = try Compactor.compact(
-                outputs, project: project, day: day, layout: layout, configuration: config)
+                outputs, project: project, day: day, layout: layout, configuration: config
+            ).map(\.path)
             try FileManager.default.removeItem(atPath: again[1])
             let undone = try await EventStore.open(config)
             #expect(Set(layout.segments(project, day)) == Set(outputs))

@@ -52,7 +52,8 @@ struct InterruptedCompactionInspectionTests {
             #expect(StoreVerifier.verify(dataDirectory: dir).isClean)
 
             let outputs = try Compactor.compact(
-                sources, project: project, day: day, layout: layout, configuration: config)
+                sources, project: project, day: day, layout: layout, configuration: config
+            ).map(\.path)
             #expect(outputs.count == 3)
             switch crash {
             case .beforeSourcesDeleted:

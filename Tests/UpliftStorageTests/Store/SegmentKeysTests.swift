@@ -28,7 +28,7 @@ struct SegmentKeysTests {
                     .init(id: 2, project: project, events: events([#"{"b\u00e9":{"x":1}}"#], context: #"{"ip":"x"}"#)),
                 ],
                 layout: SegmentLayout(root: dir), configuration: smallConfiguration(dir))
-            let segment = try EventSegment(path: try #require(written.first?.2))
+            let segment = try EventSegment(path: try #require(written.first?.path))
             // Sorted, nested keys left out, escapes decoded.
             #expect(segment.metadataValue(for: SegmentKeys.propertyKeysKey) == #"["bé","n","plan"]"#)
             #expect(segment.metadataValue(for: SegmentKeys.contextKeysKey) == #"["ip"]"#)
@@ -58,7 +58,8 @@ struct SegmentKeysTests {
                 sources.append(path)
             }
             let outputs = try Compactor.compact(
-                sources, project: project, day: day, layout: layout, configuration: config)
+                sources, project: project, day: day, layout: layout, configuration: config
+            ).map(\.path)
             let output = try EventSegment(path: try #require(outputs.first))
             #expect(outputs.count == 1)
             #expect(output.metadataValue(for: SegmentWriter.replacesKey) != nil)

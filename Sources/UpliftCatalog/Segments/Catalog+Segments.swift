@@ -63,26 +63,34 @@ extension Catalog {
     package func replaceSegments(
         _ sources: [String], with outputs: [SegmentRecord], storage: String, at: Int64
     ) async throws(UpliftError) -> Bool {
-        try await transaction("replacing compacted segments") { db in
-            for part in stride(from: 0, to: sources.count, by: 500).map({
-                Array(sources[$0..<min($0 + 500, sources.count)])
-            }) {
-                let live =
-                    try await db.raw(
+        do {
+            return try await transaction("replacing compacted segments") { db in
+                for part in stride(from: 0, to: sources.count, by: 500).map({
+                    Array(sources[$0..<min($0 + 500, sources.count)])
+                }) {
+                    // Only rows still live are marked: a concurrent replacement that committed first (PostgreSQL
+                    // re-reads the rows it waited for) leaves fewer, and this one then undoes itself.
+                    let marked = try await db.raw(
                         """
-                        SELECT COUNT(*) AS n FROM segments
+                        UPDATE segments SET replaced_at = \(bind: at)
                         WHERE storage = \(bind: storage) AND replaced_at IS NULL AND key IN (\(binds: part))
+                        RETURNING key
                         """
-                    ).first()?.decode(column: "n", as: Int64.self) ?? 0
-                guard live == part.count else { return false }
-                try await db.raw(
-                    "UPDATE segments SET replaced_at = \(bind: at) WHERE storage = \(bind: storage) AND key IN (\(binds: part))"
-                ).run()
+                    ).all()
+                    guard marked.count == part.count else {
+                        throw UpliftError(.alreadyExists, "the segments were replaced meanwhile", cause: NoLongerLive())
+                    }
+                }
+                try await Self.insert(outputs, storage: storage, at: at, db: db)
+                return true
             }
-            try await Self.insert(outputs, storage: storage, at: at, db: db)
-            return true
+        } catch let error where error.cause is NoLongerLive {
+            return false
         }
     }
+
+    /// Rolls back a replacement whose sources are no longer all live.
+    private struct NoLongerLive: Error {}
 
     /// Segments replaced at or before `before`: their files may be deleted, then `forgetSegments`.
     package func replacedSegments(storage: String, before: Int64) async throws(UpliftError) -> [SegmentRecord] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UpliftCatalog
 import UpliftModel
 import UpliftServer
 import UpliftStorage
@@ -78,14 +79,17 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check every segment and the write-ahead log; exit 1 if anything is wrong.",
         discussion:
-            "Reads every page (checksums, counts, schema), checks each event lies in its day and no event id is stored twice in a day, and checks every log record. Segments are read as the next open leaves them (what a crash during compaction left behind is noted, not counted). Changes nothing."
+            "Reads every page (checksums, counts, schema), checks each event lies in its day and no event id is stored twice in a day, and checks every log record. The segments checked are the live ones of the catalog's segment manifest, each against its row (present, size, CRC-32C); a file the manifest does not name (left by a crash) is noted, not counted. Changes nothing."
     )
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let report = StoreVerifier.verify(dataDirectory: dataOptions.directory)
+        var manifest: [SegmentRecord]?
+        try await reportingErrors { manifest = try await liveManifest() }
+        let report = StoreVerifier.verify(dataDirectory: dataOptions.directory, manifest: manifest)
         if output.json {
             Console.json(
                 .object([
@@ -114,6 +118,22 @@ struct Verify: AsyncParsableCommand {
             )
         }
         if !report.isClean { throw ExitCode.failure }
+    }
+
+    /// The manifest's live segments of the directory; nil when no catalog holds them (a bare directory:
+    /// no catalog is created to find out, or one no store has opened since the manifest existed).
+    private func liveManifest() async throws -> [SegmentRecord]? {
+        let configured = catalogOptions.catalog ?? ProcessInfo.processInfo.environment["UPLIFT_CATALOG"]
+        if configured?.isEmpty ?? true,
+            case .sqlite(let path) = CatalogURL.defaultURL(dataDirectory: dataOptions.directory),
+            !FileManager.default.fileExists(atPath: path)
+        {
+            return nil
+        }
+        return try await withCatalog(dataOptions, catalogOptions) { catalog in
+            let registry = CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory)
+            return try await registry.isAdopted() ? try await registry.live() : nil
+        }
     }
 }
 

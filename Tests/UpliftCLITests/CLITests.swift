@@ -138,4 +138,44 @@ struct CLITests {
             #expect(result.stdoutText.contains(victim.lastPathComponent))
         }
     }
+
+    /// `uplift segments` lists the manifest's live files; `verify` checks each against its row and notes a
+    /// file the manifest does not name.
+    @Test func segmentsListTheManifestAndVerifyChecksIt() throws {
+        try withTemporaryDirectory { dir in
+            let data = dir.appendingPathComponent("data").path
+            let ndjson = try uplift([
+                "generate", "--events", "3000", "--users", "50", "--days", "3", "--start", "2026-02-01",
+            ])
+            .stdout
+            #expect(try uplift(["import", "--data", data, "--project", "m", "-"], stdin: ndjson).exitCode == 0)
+            let listed = try json(try uplift(["segments", "--data", data, "--project", "m", "--json"]))
+            let segments = try #require(listed["segments"] as? [[String: Any]])
+            #expect(segments.compactMap { $0["rows"] as? Int }.reduce(0, +) == 3000)
+            let onDisk = FileManager.default.enumerator(atPath: data)!.compactMap { $0 as? String }
+                .filter { $0.hasSuffix(".parquet") && $0.hasPrefix("events/") }.map { data + "/" + $0 }
+            #expect(Set(segments.compactMap { $0["path"] as? String }) == Set(onDisk))
+            let oneDay = try json(
+                try uplift(["segments", "--data", data, "--project", "m", "--day", "2026-02-02", "--json"]))
+            #expect(
+                (oneDay["segments"] as? [[String: Any]])?.allSatisfy { $0["day"] as? String == "2026-02-02" } == true)
+
+            // A stray file is noted, not counted; a live file gone is a problem naming it.
+            let first = try #require(segments.first?["path"] as? String)
+            let stray = (first as NSString).deletingLastPathComponent + "/f-00000000000000-00000000.parquet"
+            try FileManager.default.copyItem(atPath: first, toPath: stray)
+            var report = try json(try uplift(["verify", "--data", data, "--json"]))
+            #expect(report["ok"] as? Bool == true && report["events"] as? Int == 3000)
+            #expect((report["notes"] as? [[String: Any]])?.contains { ($0["path"] as? String) == stray } == true)
+            try FileManager.default.removeItem(atPath: first)
+            let damaged = try uplift(["verify", "--data", data, "--json"])
+            #expect(damaged.exitCode == 1)
+            report = try json(damaged)
+            let problems = try #require(report["problems"] as? [[String: Any]])
+            #expect(
+                problems.contains {
+                    ($0["path"] as? String) == first && ($0["message"] as? String)?.contains("missing") == true
+                })
+        }
+    }
 }

@@ -1,11 +1,13 @@
-import UpliftModel
+package import UpliftModel
 import UpliftParquet
 
 /// Checks a data directory without changing it: every page of every segment (checksums, counts,
 /// schema), that typed property columns go back into their texts, that each segment's events belong
 /// to its day, that no event id is stored twice in a partition, and every record of the write-ahead log.
-/// Segments are read as the next open would leave them (`PartitionState`): what an interrupted
-/// compaction left behind is noted, not counted.
+/// With the catalog's segment manifest, its live segments are the ones checked, each against its row
+/// (present, same size, same CRC-32C), and a file it does not name is noted (a crash's leftover, which
+/// the next open removes). Without one, segments are read as the next open would leave them
+/// (`PartitionState`): what an interrupted compaction left behind is noted, not counted.
 package enum StoreVerifier {
     package struct Problem: Sendable, Equatable, CustomStringConvertible {
         package var path: String
@@ -24,28 +26,53 @@ package enum StoreVerifier {
         package var isClean: Bool { problems.isEmpty }
     }
 
-    package static func verify(dataDirectory: String) -> Report {
+    /// `manifest`: the live segments of the directory from the catalog (nil: no manifest holds it yet).
+    package static func verify(dataDirectory: String, manifest: [SegmentRecord]? = nil) -> Report {
         let layout = SegmentLayout(root: dataDirectory)
         var report = Report()
-        for project in layout.projects() {
-            for day in layout.days(project) {
+        var listed: [ProjectSlug: [UTCDay: [SegmentRecord]]] = [:]
+        for record in manifest ?? [] { listed[record.project, default: [:]][record.day, default: []].append(record) }
+        var projects = Set(layout.projects())
+        projects.formUnion(listed.keys)
+        for project in projects.sorted() {
+            var days = Set(layout.days(project))
+            days.formUnion(listed[project]?.keys.map { $0 } ?? [])
+            for day in days.sorted() {
                 var ids = Set<Fingerprint>()
                 let paths: [String]
-                do throws(UpliftError) {
-                    let state = try PartitionState.read(layout, project, day)
-                    paths = state.live
-                    report.notes += state.obsolete.map {
-                        Problem(path: $0, message: "left by an interrupted compaction: the next open removes it")
+                if manifest != nil {
+                    let records = listed[project]?[day] ?? []
+                    paths = records.map { layout.path(of: $0.key) }
+                    report.problems += records.compactMap { record in
+                        check(record, layout: layout).map { Problem(path: layout.path(of: record.key), message: $0) }
                     }
+                    let live = Set(paths)
                     let directory = layout.partitionDirectory(project, day)
-                    report.notes += state.temporary.map {
-                        Problem(path: directory + "/" + $0, message: "an unfinished write: the next open removes it")
+                    report.notes += DurableFile.list(directory).filter { !live.contains(directory + "/" + $0) }.map {
+                        Problem(
+                            path: directory + "/" + $0,
+                            message:
+                                "not in the segment manifest (left by a crash or a replaced segment): the next open removes it"
+                        )
                     }
-                } catch {
-                    // A footer that cannot be read: check every segment, so the damage is reported below.
-                    paths = layout.segments(project, day)
+                } else {
+                    do throws(UpliftError) {
+                        let state = try PartitionState.read(layout, project, day)
+                        paths = state.live
+                        report.notes += state.obsolete.map {
+                            Problem(path: $0, message: "left by an interrupted compaction: the next open removes it")
+                        }
+                        let directory = layout.partitionDirectory(project, day)
+                        report.notes += state.temporary.map {
+                            Problem(
+                                path: directory + "/" + $0, message: "an unfinished write: the next open removes it")
+                        }
+                    } catch {
+                        // A footer that cannot be read: check every segment, so the damage is reported below.
+                        paths = layout.segments(project, day)
+                    }
                 }
-                for path in paths {
+                for path in paths where DurableFile.fileSize(path) != nil {
                     report.segments += 1
                     do throws(UpliftError) {
                         let file = try SegmentReader.open(path: path)
@@ -101,5 +128,20 @@ package enum StoreVerifier {
                 Problem(path: layout.walDirectory, message: "cannot read the write-ahead log: \(error)"))
         }
         return report
+    }
+
+    /// What is wrong with a live segment's file against its manifest row, or nil.
+    private static func check(_ record: SegmentRecord, layout: SegmentLayout) -> String? {
+        let path = layout.path(of: record.key)
+        guard let size = DurableFile.fileSize(path) else {
+            return "listed in the segment manifest but missing: its \(record.rows) events cannot be read"
+        }
+        guard size == record.bytes else {
+            return "is \(size) bytes, but the segment manifest says \(record.bytes)"
+        }
+        guard let bytes = try? DurableFile.readAll(path), SegmentRecord.checksum(bytes) == record.checksum else {
+            return "its CRC-32C differs from the segment manifest's \(record.checksum)"
+        }
+        return nil
     }
 }

@@ -10,14 +10,18 @@ struct Stats: AsyncParsableCommand {
         abstract: "Show events, segments and bytes on disk, per project and per column.")
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Only this project.") var project: String?
 
     func run() async throws {
         try await reportingErrors {
             let dir = dataOptions.directory
-            let projects = try project.map { [try projectSlug($0)] } ?? ProjectStats.projects(dataDirectory: dir)
-            let all = try projects.map { p throws(UpliftError) in try ProjectStats.read(dataDirectory: dir, project: p)
+            let manifest = try await liveManifest(dataOptions, catalogOptions)
+            var projects = try project.map { [try projectSlug($0)] } ?? ProjectStats.projects(dataDirectory: dir)
+            if project == nil, let manifest { projects = Set(manifest.map(\.project)).sorted() }
+            let all = try projects.map { p throws(UpliftError) in
+                try ProjectStats.read(dataDirectory: dir, project: p, manifest: manifest)
             }
             let logBytes = ProjectStats.logBytes(dataDirectory: dir)
             if output.json {
@@ -88,7 +92,7 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         var manifest: [SegmentRecord]?
-        try await reportingErrors { manifest = try await liveManifest() }
+        try await reportingErrors { manifest = try await liveManifest(dataOptions, catalogOptions) }
         let report = StoreVerifier.verify(dataDirectory: dataOptions.directory, manifest: manifest)
         if output.json {
             Console.json(
@@ -120,21 +124,6 @@ struct Verify: AsyncParsableCommand {
         if !report.isClean { throw ExitCode.failure }
     }
 
-    /// The manifest's live segments of the directory; nil when no catalog holds them (a bare directory:
-    /// no catalog is created to find out, or one no store has opened since the manifest existed).
-    private func liveManifest() async throws -> [SegmentRecord]? {
-        let configured = catalogOptions.catalog ?? ProcessInfo.processInfo.environment["UPLIFT_CATALOG"]
-        if configured?.isEmpty ?? true,
-            case .sqlite(let path) = CatalogURL.defaultURL(dataDirectory: dataOptions.directory),
-            !FileManager.default.fileExists(atPath: path)
-        {
-            return nil
-        }
-        return try await withCatalog(dataOptions, catalogOptions) { catalog in
-            let registry = CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory)
-            return try await registry.isAdopted() ? try await registry.live() : nil
-        }
-    }
 }
 
 struct Compact: AsyncParsableCommand {
@@ -187,5 +176,22 @@ struct Compact: AsyncParsableCommand {
                 )
             }
         }
+    }
+}
+
+/// The manifest's live segments of the data directory, for `verify` and `stats`; nil when no catalog holds
+/// them (a bare directory: no catalog is created to find out; or one no store has opened since the
+/// manifest existed).
+func liveManifest(_ dataOptions: DataOptions, _ catalogOptions: CatalogOptions) async throws -> [SegmentRecord]? {
+    let configured = catalogOptions.catalog ?? ProcessInfo.processInfo.environment["UPLIFT_CATALOG"]
+    if configured?.isEmpty ?? true,
+        case .sqlite(let path) = CatalogURL.defaultURL(dataDirectory: dataOptions.directory),
+        !FileManager.default.fileExists(atPath: path)
+    {
+        return nil
+    }
+    return try await withCatalog(dataOptions, catalogOptions) { catalog in
+        let registry = CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory)
+        return try await registry.isAdopted() ? try await registry.live() : nil
     }
 }

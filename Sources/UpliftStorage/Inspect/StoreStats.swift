@@ -23,14 +23,21 @@ package struct ProjectStats: Sendable {
 
     package var bytesPerEvent: Double { events == 0 ? 0 : Double(bytes) / Double(events) }
 
-    /// Reads the footers of every live segment of a project: the segments an interrupted compaction
-    /// left behind (which the next open removes) are not counted.
-    package static func read(dataDirectory: String, project: ProjectSlug) throws(UpliftError) -> ProjectStats {
+    /// Reads the footers of every live segment of a project: `manifest`'s (the catalog's segment
+    /// manifest), or without one those the files say are live (the segments an interrupted compaction left
+    /// behind, which the next open removes, are not counted).
+    package static func read(
+        dataDirectory: String, project: ProjectSlug, manifest: [SegmentRecord]? = nil
+    ) throws(UpliftError) -> ProjectStats {
         let layout = SegmentLayout(root: dataDirectory)
         var stats = ProjectStats(project: project)
         stats.columns = EventSchema.schema.fields.map { ColumnSize(name: $0.name, bytes: 0, uncompressedBytes: 0) }
-        for day in layout.days(project) {
-            let paths = try PartitionState.read(layout, project, day).live
+        var listed: [UTCDay: [String]] = [:]
+        for record in manifest ?? [] where record.project == project {
+            listed[record.day, default: []].append(layout.path(of: record.key))
+        }
+        for day in manifest == nil ? layout.days(project) : listed.keys.sorted() {
+            let paths = try manifest == nil ? PartitionState.read(layout, project, day).live : listed[day] ?? []
             guard !paths.isEmpty else { continue }
             stats.days += 1
             stats.firstDay = stats.firstDay ?? day

@@ -18,6 +18,7 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var writeOptions: WriteOptions
+    @OptionGroup var nodeOptions: NodeOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Project slug (lowercase letters, digits, dashes).") var project: String
     @Flag(help: "Do not compact the days touched by the import.") var noCompact = false
@@ -36,6 +37,7 @@ struct Import: AsyncParsableCommand {
             var configuration = dataOptions.storeConfiguration()
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
             try writeOptions.configure(&configuration)
+            configuration.node = try nodeOptions.name()
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 // The store first: a data directory locked by a running server refuses the import before
                 // anything (the project) is created. Its segments go into the catalog's manifest.

@@ -134,6 +134,7 @@ struct Compact: AsyncParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var writeOptions: WriteOptions
+    @OptionGroup var nodeOptions: NodeOptions
     @Option(help: "Only this project.") var project: String?
     @Flag(help: "Rewrite days even when they are already compacted (e.g. after changing the sort order).") var force =
         false
@@ -142,6 +143,7 @@ struct Compact: AsyncParsableCommand {
         try await reportingErrors {
             var configuration = dataOptions.storeConfiguration()
             try writeOptions.configure(&configuration)
+            configuration.node = try nodeOptions.name()
             let only = try project.map(projectSlug)
             let total = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let store = try await EventStore.open(

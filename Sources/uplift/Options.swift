@@ -16,6 +16,26 @@ struct DataOptions: ParsableArguments {
 
 }
 
+/// `--node NAME`, for commands that write segments.
+struct NodeOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "This node's name: in the names and manifest rows of the segments it writes, its metrics and logs.",
+            discussion: "1 to 63 of a-z, 0-9 and -. Defaults to $UPLIFT_NODE, else the host name.", valueName: "name"))
+    var node: String?
+
+    /// The node's name, checked.
+    func name() throws(UpliftError) -> String {
+        let given = node ?? ProcessInfo.processInfo.environment["UPLIFT_NODE"].flatMap { $0.isEmpty ? nil : $0 }
+        return try given.map { text throws(UpliftError) in try NodeName.validated(text) } ?? NodeName.default
+    }
+
+    func validate() throws {
+        do { _ = try name() } catch { throw ValidationError(error.message) }
+    }
+}
+
 /// Options of commands that write segments.
 struct WriteOptions: ParsableArguments {
     @Option(

@@ -17,6 +17,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var nodeOptions: NodeOptions
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one; the startup line says which).") var port = 8080
     @Option(help: "Requests per second allowed per write key (bursts of one second's worth); no limit by default.")
@@ -71,16 +72,19 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let node = try nodeOptions.name()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
+            handler.metadata["node"] = "\(node)"
             return handler
         }
         let logger = Logger(label: "uplift.server")
         try await reportingErrors {
             let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
-            let metrics = ServerMetrics()
+            let metrics = ServerMetrics(node: node)
             var storeConfiguration = dataOptions.storeConfiguration()
+            storeConfiguration.node = node
             storeConfiguration.walOptions.onCommit = { metrics.walCommitted($0) }
             let store: EventStore
             do {

@@ -178,4 +178,26 @@ struct CLITests {
                 })
         }
     }
+
+    /// `--node` names the segments a command writes and their manifest rows; a bad name is refused.
+    @Test func theNodeNamesItsSegments() throws {
+        try withTemporaryDirectory { dir in
+            let data = dir.appendingPathComponent("data").path
+            let ndjson = try uplift(["generate", "--events", "500", "--users", "20", "--days", "1"]).stdout
+            let imported = try uplift(
+                ["import", "--data", data, "--project", "n", "--node", "importer-7", "-"], stdin: ndjson)
+            #expect(imported.exitCode == 0, "\(imported.stderrText)")
+            let segments = try #require(
+                try json(try uplift(["segments", "--data", data, "--project", "n", "--json"]))["segments"]
+                    as? [[String: Any]])
+            #expect(!segments.isEmpty)
+            for segment in segments {
+                #expect(segment["node"] as? String == "importer-7")
+                #expect((segment["path"] as? String)?.contains("-importer-7-") == true)
+            }
+            let bad = try uplift(["import", "--data", data, "--project", "n", "--node", "Node_1", "-"], stdin: ndjson)
+            #expect(bad.exitCode != 0)
+            #expect(bad.stderrText.contains("is not a node name: 1 to 63 lower-case letters, digits and hyphens"))
+        }
+    }
 }

@@ -76,7 +76,7 @@ struct OperationsTests {
 
     @Test func metricsCountRequestsAndEvents() async throws {
         try await ServerFixture.with { fixture in
-            let metrics = ServerMetrics()
+            let metrics = ServerMetrics(node: "eu-node-2")
             let text = try await fixture.serve(metrics: metrics) { client in
                 let batch = json([
                     "batch": [
@@ -128,6 +128,7 @@ struct OperationsTests {
             #expect((samples["uplift_wal_fsync_duration_seconds_count"] ?? 0) >= 1)
             #expect(samples["uplift_store_pending_events"] == 3)
             #expect((samples["uplift_wal_bytes"] ?? 0) > 0)
+            #expect(samples[#"uplift_node_info{node="eu-node-2"}"#] == 1)
         }
     }
 

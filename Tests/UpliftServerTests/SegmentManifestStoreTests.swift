@@ -160,6 +160,53 @@ struct SegmentManifestStoreTests {
         }
     }
 
+    /// While the manifest cannot be written, appends go on into the log until twice the flush threshold
+    /// waits, then fail with the manifest's error (503 with Retry-After); once it can, the flusher's next
+    /// try stores everything and appends succeed again. Nothing acknowledged is lost.
+    @Test func ingestionHoldsBackWhileTheManifestIsDownAndRecovers() async throws {
+        try await Self.withDirectory { dir, _, registry in
+            let failing = FailingRegistry(registry)
+            var configuration = StoreConfiguration(dataDirectory: dir.path)
+            configuration.flushEvents = 10
+            let store = try await EventStore.open(configuration, registry: failing)
+            failing.failAdds.withLock { $0 = true }
+            let (ticks, tick) = AsyncStream.makeStream(of: Void.self)
+            let flusher = Task { await store.runFlusher(ticks: ticks) }
+            // Full: the flusher is signalled, and its flush fails.
+            _ = try await store.append(project: Self.project, events: Self.events(10))
+            try await Self.until { await store.status().lastFlushError != nil }
+            let error = await #expect(throws: UpliftError.self) {
+                try await store.append(project: Self.project, events: Self.events(10, from: 10))
+            }
+            #expect(error?.code == .catalogUnavailable)
+            #expect(Self.parquetFiles(dir).isEmpty)
+            // Refused, but durable: in the log, and in what queries see.
+            #expect(await store.snapshot(project: Self.project).pending.count == 20)
+
+            failing.failAdds.withLock { $0 = false }
+            tick.yield()
+            try await Self.until {
+                let status = await store.status()
+                return status.lastFlushError == nil && status.pendingEvents == 0
+            }
+            let result = try await store.append(project: Self.project, events: Self.events(5, from: 20))
+            #expect(result.accepted == 5)
+            tick.finish()
+            await flusher.value
+            try await store.close()
+            #expect(try await registry.live().map(\.rows).reduce(0, +) == 25)
+        }
+    }
+
+    /// Polls `condition` until it holds, for at most 10 s (a real flush runs on other threads).
+    static func until(_ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await !condition() {
+            guard ContinuousClock.now < deadline else { throw UpliftError(.io, "condition not met within 10 s") }
+            await Task.yield()
+        }
+    }
+
     /// Another writer compacted the day first: this compaction's outputs are dropped, nothing changes.
     @Test func aDayReplacedMeanwhileKeepsTheOtherCompaction() async throws {
         try await Self.withDirectory { dir, _, registry in

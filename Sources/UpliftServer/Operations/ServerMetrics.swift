@@ -29,7 +29,12 @@ package final class ServerMetrics: Sendable {
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
     ]
 
-    package init() {
+    /// `node`: this node's name (`--node`), the label of `uplift_node_info`.
+    package init(node: String = NodeName.default) {
+        registry.makeGauge(
+            descriptor: Self.name("node_info", "", "Always 1; its label names this node (--node)"),
+            labels: [("node", node)]
+        ).set(to: 1.0)
         accepted = registry.makeCounter(
             descriptor: Self.name("ingest_events_accepted", "total", "Events stored (durable in the log)"))
         duplicates = registry.makeCounter(

@@ -34,7 +34,7 @@ package enum Compactor {
         let record = CompactionRecord(
             replaces: sources.map(SegmentLayout.name(of:)),
             outputs: (0..<max(1, (rows + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
-                SegmentLayout.newSegmentName(kind: "c")
+                SegmentLayout.newSegmentName(kind: "c", node: configuration.node)
             })
         let directory = layout.partitionDirectory(project, day)
         let times = table[integers: .timestamp]

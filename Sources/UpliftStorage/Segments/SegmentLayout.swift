@@ -55,14 +55,14 @@ package struct SegmentLayout: Sendable {
             .map { directory + "/" + $0 }
     }
 
-    /// A fresh segment name: a kind letter, the creation time and a random suffix, so names sort by age
-    /// and two writers never collide.
-    package static func newSegmentName(kind: Character) -> String {
+    /// A fresh segment name: a kind letter, the creation time, the node that writes it and a random suffix,
+    /// so names sort by age, say where they came from, and two writers never collide.
+    package static func newSegmentName(kind: Character, node: String) -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let micros = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec / 1000)
         let random = UInt32.random(in: 0...UInt32.max)
-        return "\(kind)-\(hex(micros, 14))-\(hex(UInt64(random), 8)).parquet"
+        return "\(kind)-\(hex(micros, 14))-\(node)-\(hex(UInt64(random), 8)).parquet"
     }
 
     private static func hex(_ v: UInt64, _ width: Int) -> String {

@@ -83,7 +83,7 @@ package enum SegmentWriter {
         return try await parallelMap(work, lane: .background) { entry throws(UpliftError) in
             let path =
                 layout.partitionDirectory(entry.key.project, entry.key.day) + "/"
-                + SegmentLayout.newSegmentName(kind: "f")
+                + SegmentLayout.newSegmentName(kind: "f", node: configuration.node)
             var table = EventTable()
             table.reserveCapacity(entry.value.count)
             for ref in entry.value { table.append(batches[Int(ref.batch)].events[Int(ref.index)]) }

@@ -1,3 +1,5 @@
+package import UpliftModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,8 +30,8 @@ package struct StoreConfiguration: Sendable {
     /// The clock the background flusher ticks on and measures how long events have waited
     /// (tests pass a test clock and advance it).
     package var clock: any Clock<Duration> = ContinuousClock()
-    /// This node's name (`--node`): in the manifest rows of the segments it writes.
-    package var node: String = hostName()
+    /// This node's name (`--node`): in the names and manifest rows of the segments it writes.
+    package var node: String = NodeName.default
     /// The write-ahead log's settings (commit observer; fault injection in tests).
     package var walOptions = WALOptions()
 
@@ -38,10 +40,29 @@ package struct StoreConfiguration: Sendable {
     }
 }
 
-/// The machine's host name, or `localhost` when it has none.
-package func hostName() -> String {
-    var buffer = [CChar](repeating: 0, count: 256)
-    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-    let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    return name.isEmpty ? "localhost" : name
+/// A node's name: 1 to 63 of `a-z 0-9 -`, so that it fits in segment names, object keys and metric labels.
+package enum NodeName {
+    /// The host name made into a node name (lower case, other characters as `-`), or `node`.
+    package static var `default`: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "node" }
+        let host = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let name = String(
+            host.lowercased().unicodeScalars.map { isAllowed($0) ? Character($0) : "-" }.prefix(63))
+        return name.isEmpty ? "node" : name
+    }
+
+    /// `text` when it is a node name, else an error saying what one is.
+    package static func validated(_ text: String) throws(UpliftError) -> String {
+        guard (1...63).contains(text.count), text.unicodeScalars.allSatisfy(isAllowed) else {
+            throw UpliftError(
+                .invalidInput,
+                "--node \(UpliftError.quote(text)) is not a node name: 1 to 63 lower-case letters, digits and hyphens")
+        }
+        return text
+    }
+
+    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-"
+    }
 }

@@ -47,8 +47,9 @@ func withCatalog<T>(
 /// server; events still only in its log are not seen). A data directory no store has opened since the
 /// manifest existed is listed instead.
 func liveSnapshot(_ catalog: Catalog, dataDirectory: String, project: ProjectSlug) async throws -> Snapshot {
-    let registry = CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataDirectory)
-    if let snapshot = try await registry.snapshot(project: project, layout: SegmentLayout(root: dataDirectory)) {
+    if let registry = CatalogSegmentRegistry.reading(catalog: catalog, dataDirectory: dataDirectory),
+        let snapshot = try await registry.snapshot(project: project, layout: SegmentLayout(root: dataDirectory))
+    {
         return snapshot
     }
     return try Snapshot.onDisk(dataDirectory: dataDirectory, project: project)

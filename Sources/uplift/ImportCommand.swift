@@ -43,7 +43,8 @@ struct Import: AsyncParsableCommand {
                 // anything (the project) is created. Its segments go into the catalog's manifest.
                 let store = try await EventStore.open(
                     configuration,
-                    registry: CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory))
+                    registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: dataOptions.directory)
+                )
                 do {
                     try await run(store: store, catalog: catalog, project: project)
                 } catch {

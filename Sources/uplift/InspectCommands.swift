@@ -148,7 +148,8 @@ struct Compact: AsyncParsableCommand {
             let total = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let store = try await EventStore.open(
                     configuration,
-                    registry: CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory))
+                    registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: dataOptions.directory)
+                )
                 var total = CompactionReport()
                 do {
                     var projects = await store.projects()
@@ -193,7 +194,9 @@ func liveManifest(_ dataOptions: DataOptions, _ catalogOptions: CatalogOptions) 
         return nil
     }
     return try await withCatalog(dataOptions, catalogOptions) { catalog in
-        let registry = CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory)
-        return try await registry.isAdopted() ? try await registry.live() : nil
+        guard let registry = CatalogSegmentRegistry.reading(catalog: catalog, dataDirectory: dataOptions.directory),
+            try await registry.isAdopted()
+        else { return nil }
+        return try await registry.live()
     }
 }

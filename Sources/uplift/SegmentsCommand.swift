@@ -32,8 +32,11 @@ struct SegmentsCommand: AsyncParsableCommand {
         let only = day.flatMap(UTCDay.init)
         try await reportingErrors {
             let snapshotRecords = try await withCatalog(dataOptions, catalogOptions) { catalog in
-                let registry = CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory)
-                guard try await registry.isAdopted() else {
+                guard
+                    let registry = CatalogSegmentRegistry.reading(
+                        catalog: catalog, dataDirectory: dataOptions.directory),
+                    try await registry.isAdopted()
+                else {
                     throw UpliftError(
                         .notFound,
                         "the catalog has no segment manifest for \(dataOptions.directory) yet: start `uplift serve` or run "

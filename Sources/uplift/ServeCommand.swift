@@ -90,7 +90,8 @@ struct Serve: AsyncParsableCommand {
             do {
                 store = try await EventStore.open(
                     storeConfiguration,
-                    registry: CatalogSegmentRegistry(catalog: catalog, dataDirectory: dataOptions.directory))
+                    registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: dataOptions.directory)
+                )
             } catch {
                 await catalog.close()
                 throw error

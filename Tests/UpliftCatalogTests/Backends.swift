@@ -52,6 +52,19 @@ struct CatalogPlace: Sendable {
     }
 }
 
+extension CatalogPlace {
+    /// Opens `count` catalogs on this place one after another (as nodes start), then runs `body` with all
+    /// of them open: their calls may race, their openings do not (on a loaded machine, several openings at
+    /// once can wait out SQLite's busy timeout behind each other's migration checks).
+    func withNodes<T>(_ count: Int, _ body: ([Catalog]) async throws -> T) async throws -> T {
+        func open(_ opened: [Catalog]) async throws -> T {
+            if opened.count == count { return try await body(opened) }
+            return try await withOpen { catalog in try await open(opened + [catalog]) }
+        }
+        return try await open([])
+    }
+}
+
 /// Runs `body` with a fresh catalog place for `backend`, removed afterwards.
 func withPlace<T>(_ backend: Backend, _ body: (CatalogPlace) async throws -> T) async throws -> T {
     switch backend {

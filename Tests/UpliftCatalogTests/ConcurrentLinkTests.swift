@@ -24,18 +24,18 @@ struct ConcurrentLinkTests {
                 PersonLink(ids[random.below(ids.count)], ids[random.below(ids.count / 5)])
             }
             let shares = (0..<3).map { writer in links.enumerated().filter { $0.offset % 3 == writer }.map(\.element) }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for share in shares {
-                    group.addTask {
-                        try await place.withOpen { catalog in
+            try await place.withNodes(3) { nodes in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (share, catalog) in zip(shares, nodes) {
+                        group.addTask {
                             for start in stride(from: 0, to: share.count, by: 40) {
                                 try await catalog.link(
                                     project: project, Array(share[start..<min(start + 40, share.count)]))
                             }
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
             }
 
             var reference = NaiveUnionFind()

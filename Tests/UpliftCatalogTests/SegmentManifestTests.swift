@@ -78,19 +78,19 @@ struct SegmentManifestTests {
             let storage = "s3://bucket/p"
             let sources = (0..<4).map { Self.record("f-\($0)") }
             try await place.withOpen { try await $0.addSegments(sources, storage: storage, at: 1) }
-            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for node in 0..<3 {
-                    group.addTask {
-                        try await place.withOpen { catalog in
+            let wins = try await place.withNodes(3) { nodes in
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for (node, catalog) in nodes.enumerated() {
+                        group.addTask {
                             try await catalog.replaceSegments(
                                 sources.map(\.key), with: [Self.record("c-node\(node)", rows: 40)], storage: storage,
                                 at: 2)
                         }
                     }
+                    var wins = 0
+                    for try await won in group where won { wins += 1 }
+                    return wins
                 }
-                var wins = 0
-                for try await won in group where won { wins += 1 }
-                return wins
             }
             #expect(wins == 1)
             try await place.withOpen { catalog in

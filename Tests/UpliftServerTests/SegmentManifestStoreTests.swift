@@ -31,7 +31,8 @@ struct SegmentManifestStoreTests {
             try await Catalog.withOpen(
                 CatalogConfiguration(url: .sqlite(path: dir.path + "/catalog.sqlite"), secret: Self.secret)
             ) { catalog in
-                try await body(dir, catalog, CatalogSegmentRegistry(catalog: catalog, dataDirectory: dir.path))
+                try await body(
+                    dir, catalog, try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: dir.path))
             }
         }
     }
@@ -141,21 +142,45 @@ struct SegmentManifestStoreTests {
         }
     }
 
-    /// The manifest cannot be written (the catalog is down): the flush fails, leaves no file behind, keeps
-    /// the events, and the next flush stores them.
-    @Test func aFlushTheManifestRefusesLeavesNoFileAndLosesNothing() async throws {
+    /// The manifest cannot be written (the catalog is down): the flush fails and keeps the events; the
+    /// next flush finds that the manifest never got the segment, removes its file and stores the events anew.
+    @Test func aFlushTheManifestRefusesLosesNothing() async throws {
         try await Self.withDirectory { dir, _, registry in
             let failing = FailingRegistry(registry)
             let store = try await EventStore.open(StoreConfiguration(dataDirectory: dir.path), registry: failing)
             _ = try await store.append(project: Self.project, events: Self.events(12))
             failing.failAdds.withLock { $0 = true }
             await #expect(throws: UpliftError.self) { try await store.flush() }
-            #expect(Self.parquetFiles(dir).isEmpty)
+            let unnamed = Self.parquetFiles(dir)
+            #expect(unnamed.count == 1)
             #expect(await store.snapshot(project: Self.project).pending.count == 12)
+            #expect(try await store.snapshot(project: Self.project).allEvents().count == 12)
             failing.failAdds.withLock { $0 = false }
             try await store.flush()
+            #expect(!FileManager.default.fileExists(atPath: unnamed[0]))
             #expect(Self.parquetFiles(dir).count == 1)
             #expect(try await registry.live().map(\.rows) == [12])
+            #expect(try await store.snapshot(project: Self.project).allEvents().count == 12)
+            try await store.close()
+        }
+    }
+
+    /// The manifest write committed but its answer was lost (a connection broken during COMMIT): the next
+    /// flush finds the rows, keeps the segment and does not write its events again.
+    @Test func aFlushWhoseManifestWriteCommittedUnseenIsNotWrittenTwice() async throws {
+        try await Self.withDirectory { dir, _, registry in
+            let failing = FailingRegistry(registry)
+            let store = try await EventStore.open(StoreConfiguration(dataDirectory: dir.path), registry: failing)
+            _ = try await store.append(project: Self.project, events: Self.events(12))
+            failing.commitThenFail.withLock { $0 = true }
+            await #expect(throws: UpliftError.self) { try await store.flush() }
+            failing.commitThenFail.withLock { $0 = false }
+            _ = try await store.append(project: Self.project, events: Self.events(3, from: 12))
+            try await store.flush()
+            #expect(try await registry.live().map(\.rows).sorted() == [3, 12])
+            #expect(Self.parquetFiles(dir).count == 2)
+            let stored = try await store.snapshot(project: Self.project).allEvents()
+            #expect(stored.count == 15 && Set(stored.map(\.eventID)).count == 15)
             try await store.close()
         }
     }
@@ -179,7 +204,7 @@ struct SegmentManifestStoreTests {
                 try await store.append(project: Self.project, events: Self.events(10, from: 10))
             }
             #expect(error?.code == .catalogUnavailable)
-            #expect(Self.parquetFiles(dir).isEmpty)
+            #expect(try await registry.live().isEmpty)
             // Refused, but durable: in the log, and in what queries see.
             #expect(await store.snapshot(project: Self.project).pending.count == 20)
 
@@ -232,6 +257,8 @@ struct SegmentManifestStoreTests {
 final class FailingRegistry: SegmentRegistry {
     let base: CatalogSegmentRegistry
     let failAdds = Mutex(false)
+    /// `add` writes the rows, then reports a failure.
+    let commitThenFail = Mutex(false)
     let refuseReplacements = Mutex(false)
 
     init(_ base: CatalogSegmentRegistry) { self.base = base }
@@ -244,6 +271,9 @@ final class FailingRegistry: SegmentRegistry {
     func add(_ records: [SegmentRecord]) async throws(UpliftError) {
         if failAdds.withLock({ $0 }) { throw UpliftError(.catalogUnavailable, "the catalog is down (test)") }
         try await base.add(records)
+        if commitThenFail.withLock({ $0 }) {
+            throw UpliftError(.catalogUnavailable, "lost the connection during COMMIT (test)")
+        }
     }
     func replace(_ sources: [String], with outputs: [SegmentRecord]) async throws(UpliftError) -> Bool {
         if refuseReplacements.withLock({ $0 }) { return false }

@@ -2,10 +2,6 @@ package import UpliftCatalog
 package import UpliftModel
 package import UpliftStorage
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The catalog's segment manifest as the event store's registry, for one storage.
 package struct CatalogSegmentRegistry: SegmentRegistry {
     package let catalog: Catalog
@@ -16,26 +12,17 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
         self.storage = storage
     }
 
-    /// The registry of a data directory: its storage is `file:` and the directory's absolute path, so that
-    /// one catalog may hold the manifests of several directories (and a moved directory is adopted anew).
-    package init(catalog: Catalog, dataDirectory: String) {
-        self.init(catalog: catalog, storage: Self.storage(dataDirectory: dataDirectory))
+    /// The registry of a data directory a store is about to write: its storage is the directory's id
+    /// (`StorageIdentity`), made on first use.
+    package static func writing(catalog: Catalog, dataDirectory: String) throws(UpliftError) -> CatalogSegmentRegistry {
+        CatalogSegmentRegistry(
+            catalog: catalog, storage: try StorageIdentity.readOrCreate(dataDirectory: dataDirectory))
     }
 
-    /// `file:/abs/path` of a data directory (symbolic links resolved when it exists).
-    package static func storage(dataDirectory: String) -> String {
-        var root = SegmentLayout(root: dataDirectory).root
-        if let resolved = realpath(root, nil) {
-            root = String(cString: resolved)
-            free(resolved)
-        } else if !root.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: 4096)
-            if getcwd(&buffer, buffer.count) != nil {
-                let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                root = cwd + "/" + (root.hasPrefix("./") ? String(root.dropFirst(2)) : root)
-            }
-        }
-        return "file:" + root
+    /// The registry of a data directory for a reader, which creates nothing; nil when the directory has no
+    /// id yet (no store has opened it since the manifest existed: the reader lists the directory instead).
+    package static func reading(catalog: Catalog, dataDirectory: String) -> CatalogSegmentRegistry? {
+        StorageIdentity.read(dataDirectory: dataDirectory).map { CatalogSegmentRegistry(catalog: catalog, storage: $0) }
     }
 
     package func isAdopted() async throws(UpliftError) -> Bool { try await catalog.isSegmentStorageAdopted(storage) }

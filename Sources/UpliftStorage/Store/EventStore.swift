@@ -33,6 +33,10 @@ package actor EventStore {
     private var memtable = Memtable()
     /// Batches being written to segments right now: still visible to snapshots until the manifest has them.
     private var flushing: [Memtable.Batch] = []
+    /// The segments of a flush whose manifest write failed, and the ids of its batches (back in the
+    /// memtable): the write may have committed all the same (a connection lost during COMMIT), so the next
+    /// flush asks the manifest before writing anything new.
+    private var unsettled: (segments: [WrittenSegment], batches: [UInt64])?
     private var isFlushing = false
     /// Callers waiting for the running flush to end (`flush()` and appends held back by a full memtable).
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
@@ -244,6 +248,8 @@ package actor EventStore {
             flushWaiters = []
             for waiter in waiters { waiter.resume() }
         }
+        try await settleUnregisteredFlush()
+        guard !memtable.isEmpty else { return }
         let wal = self.wal
         let firstKept = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try walCall { try wal.rotate() }
@@ -256,10 +262,9 @@ package actor EventStore {
                 do throws(UpliftError) {
                     try await registry.add(written.map(\.record))
                 } catch {
-                    // Files no manifest row names: remove them now (an open would).
-                    try? await WorkPool.shared.run(.background) { () throws(UpliftError) in
-                        for segment in written { try DurableFile.remove(segment.path) }
-                    }
+                    // Kept, not removed: the rows may be there after all (see `unsettled`). Should the
+                    // process stop first, the next open removes them unless the manifest names them.
+                    unsettled = (written, flushing.map(\.id))
                     throw error
                 }
             }
@@ -282,6 +287,27 @@ package actor EventStore {
         try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try walCall { try wal.removeFiles(before: firstKept) }
         }
+    }
+
+    /// Settles the flush whose manifest write failed: when the manifest has its segments (the write
+    /// committed after all), they are live and their batches leave the memtable; when it has none of them
+    /// (one transaction: all or none), their files go and the batches are flushed again.
+    private func settleUnregisteredFlush() async throws(UpliftError) {
+        guard let (segments, batches) = unsettled, let registry else { return }
+        let known = try await registry.keys()
+        if segments.allSatisfy({ known.contains($0.record.key) }) {
+            live.manifest.withLock { manifest in
+                for segment in segments {
+                    manifest.add(project: segment.record.project, day: segment.record.day, path: segment.path)
+                }
+            }
+            for id in batches { _ = memtable.remove(batch: id) }
+        } else {
+            try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                for segment in segments { try DurableFile.remove(segment.path) }
+            }
+        }
+        unsettled = nil
     }
 
     private func waitForFlush() async {

@@ -14,8 +14,11 @@ package struct MigrationReport: Sendable, Equatable {
 /// nodes starting together migrate once and the second sees the result; on SQLite the run is
 /// one BEGIN IMMEDIATE transaction, which serialises writers on the file.
 enum Migrator {
-    /// An arbitrary constant naming Uplift's migration lock among the database's advisory locks.
-    static let advisoryLockKey: Int64 = 0x55_706C_6966_7401
+    /// Uplift's migration lock among the database's advisory locks: this constant with the hash of the
+    /// catalog's schema, so that catalogs in different schemas of one database never wait for each other's
+    /// migrations (a wait that once deadlocked the test suite: a test process holding the lock could not
+    /// run the task that would release it while waiting for a child process that wanted it).
+    static let advisoryLockClass: Int32 = 0x5570_6C69
 
     static func run(
         on connection: CatalogConnection, migrations: [Migration] = Migrations.all, logger: Logger
@@ -23,18 +26,24 @@ enum Migrator {
         let latest = migrations.last?.version ?? 0
         return try await connection.withDatabase { db in
             if connection.dialect == .postgres {
-                try await db.raw("SELECT pg_advisory_lock(\(bind: advisoryLockKey))").run()
+                try await db.raw(
+                    "SELECT pg_advisory_lock(\(bind: advisoryLockClass), hashtext(current_schema()))"
+                ).run()
             }
             do {
                 let report = try await apply(
                     migrations, latest: latest, db: db, dialect: connection.dialect, logger: logger)
                 if connection.dialect == .postgres {
-                    try await db.raw("SELECT pg_advisory_unlock(\(bind: advisoryLockKey))").run()
+                    try await db.raw(
+                        "SELECT pg_advisory_unlock(\(bind: advisoryLockClass), hashtext(current_schema()))"
+                    ).run()
                 }
                 return report
             } catch {
                 if connection.dialect == .postgres {
-                    try? await db.raw("SELECT pg_advisory_unlock(\(bind: advisoryLockKey))").run()
+                    try? await db.raw(
+                        "SELECT pg_advisory_unlock(\(bind: advisoryLockClass), hashtext(current_schema()))"
+                    ).run()
                 }
                 throw error
             }

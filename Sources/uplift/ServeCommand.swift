@@ -86,13 +86,24 @@ struct Serve: AsyncParsableCommand {
             var storeConfiguration = dataOptions.storeConfiguration()
             storeConfiguration.node = node
             storeConfiguration.walOptions.onCommit = { metrics.walCommitted($0) }
+            // The segment manifest on a catalog of its own, running from now on: the store records its
+            // segments while it opens, before the server runs the first catalog (its PostgreSQL pool), and
+            // until its last flush, after the server stopped that one.
+            let manifestCatalog: Catalog
+            do { manifestCatalog = try await catalogOptions.open(dataDirectory: dataOptions.directory) } catch {
+                await catalog.close()
+                throw error
+            }
+            let manifestPool = Task { await manifestCatalog.run() }
             let store: EventStore
             do {
                 store = try await EventStore.open(
                     storeConfiguration,
-                    registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: dataOptions.directory)
-                )
+                    registry: try CatalogSegmentRegistry.writing(
+                        catalog: manifestCatalog, dataDirectory: dataOptions.directory))
             } catch {
+                manifestPool.cancel()
+                await manifestCatalog.close()
                 await catalog.close()
                 throw error
             }
@@ -118,12 +129,18 @@ struct Serve: AsyncParsableCommand {
                             "uplift listening on http://\(host):\(port) (data \(directory), catalog \(dialect))")
                     })
             } catch let error as UpliftError {
+                manifestPool.cancel()
+                await manifestCatalog.close()
                 await catalog.close()
                 throw error
             } catch {
+                manifestPool.cancel()
+                await manifestCatalog.close()
                 await catalog.close()
                 throw UpliftError(.io, "the server stopped: \(error)")
             }
+            manifestPool.cancel()
+            await manifestCatalog.close()
             await catalog.close()
         }
     }

@@ -117,14 +117,7 @@ import UpliftObjectStore
                 "token": request.header("x-amz-security-token") as Any? ?? NSNull(), "time": Self.time,
             ]
         }
-        let result = try runProcess(
-            URL(fileURLWithPath: try #require(Paths.python())),
-            arguments: [
-                Paths.packageRoot.appendingPathComponent("Tests/UpliftObjectStoreTests/Fixtures/botocore_sign.py").path
-            ],
-            stdin: try JSONSerialization.data(withJSONObject: input))
-        #expect(result.exitCode == 0, "\(result.stderrText)")
-        let expected = try JSONDecoder().decode([String].self, from: result.stdout)
+        let expected = try Self.botocoreAuthorizations(input)
         #expect(expected.count == requests.count)
         for (request, authorization) in zip(requests, expected) {
             #expect(request.header("authorization") == authorization, "\(request.method) \(request.uri)")
@@ -148,15 +141,20 @@ import UpliftObjectStore
                 "secret_key": Self.credentials.secretAccessKey, "token": NSNull(), "time": Self.time,
             ]
         ]
+        let expected = try Self.botocoreAuthorizations(input)
+        #expect(signed.headers.first { $0.name == "Authorization" }?.value == expected.first)
+    }
+
+    /// The `Authorization` botocore's S3 signer computes for each request described (Fixtures/botocore_sign.py).
+    static func botocoreAuthorizations(_ input: [[String: Any]]) throws -> [String] {
         let result = try runProcess(
             URL(fileURLWithPath: try #require(Paths.python())),
             arguments: [
                 Paths.packageRoot.appendingPathComponent("Tests/UpliftObjectStoreTests/Fixtures/botocore_sign.py").path
             ],
             stdin: try JSONSerialization.data(withJSONObject: input))
-        #expect(result.exitCode == 0, "\(result.stderrText)")
-        let expected = try JSONDecoder().decode([String].self, from: result.stdout)
-        #expect(signed.headers.first { $0.name == "Authorization" }?.value == expected.first)
+        try #require(result.exitCode == 0, "\(result.stderrText)")
+        return try JSONDecoder().decode([String].self, from: result.stdout)
     }
 
     // MARK: - Retries

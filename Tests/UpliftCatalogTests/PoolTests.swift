@@ -64,7 +64,9 @@ struct PoolTests {
             let elapsed = ContinuousClock.now - start
             #expect(waited.code == .catalogUnavailable)
             #expect(waited.message.contains("no connection within"))
-            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(5), "\(elapsed)")
+            // The upper bound only tells "gave up" from "waits forever": under the sanitizer pass, with other
+            // suites busy on both cores, the timer that ends the wait has fired 8 s late.
+            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(30), "\(elapsed)")
 
             // Run it briefly, use it, stop it. Each call waits 500 ms for a connection, and under a sanitizer
             // or a loaded machine the first connection can take longer: try again, for at most 30 s.

@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "UpliftStorage",
             dependencies: [
-                "UpliftModel", "UpliftParquet", "CZlib",
+                "UpliftModel", "UpliftParquet", "UpliftObjectStore", "CZlib",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: strict
@@ -155,7 +155,7 @@ let package = Package(
             name: "uplift",
             dependencies: [
                 "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis",
-                "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals",
+                "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals", "UpliftObjectStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -250,7 +250,7 @@ let package = Package(
             name: "UpliftServerTests",
             dependencies: [
                 "UpliftServer", "UpliftStorage", "UpliftCatalog", "UpliftModel", "UpliftAnalysis", "TestSupport",
-                "CZlib",
+                "UpliftObjectStore", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Clocks", package: "swift-clocks"),

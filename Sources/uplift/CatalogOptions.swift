@@ -46,9 +46,14 @@ func withCatalog<T>(
 /// The live segments of a project from the catalog's segment manifest (read-only: works beside a running
 /// server; events still only in its log are not seen). A data directory no store has opened since the
 /// manifest existed is listed instead.
-func liveSnapshot(_ catalog: Catalog, dataDirectory: String, project: ProjectSlug) async throws -> Snapshot {
-    if let registry = CatalogSegmentRegistry.reading(catalog: catalog, dataDirectory: dataDirectory),
-        let snapshot = try await registry.snapshot(project: project, layout: SegmentLayout(root: dataDirectory))
+/// With a bucket (`--storage`) the data directory is the cache the segments are downloaded into.
+func liveSnapshot(
+    _ catalog: Catalog, dataDirectory: String, storage: StorageOptions, project: ProjectSlug
+) async throws -> Snapshot {
+    let shared = try storage.shared()
+    if let registry = CatalogSegmentRegistry.reading(catalog: catalog, dataDirectory: dataDirectory, shared: shared),
+        let snapshot = try await registry.snapshot(
+            project: project, layout: SegmentLayout(root: dataDirectory), shared: shared)
     {
         return snapshot
     }

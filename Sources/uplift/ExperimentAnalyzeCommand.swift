@@ -19,6 +19,7 @@ extension ExperimentCommand {
 
         @OptionGroup var dataOptions: DataOptions
         @OptionGroup var catalogOptions: CatalogOptions
+        @OptionGroup var storageOptions: StorageOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Project slug.") var project: String
         @Argument(help: "The experiment's key.") var key: String
@@ -69,7 +70,8 @@ extension ExperimentCommand {
                         settings.timeZone,
                         try await PersonMapLoader.load(
                             catalog: catalog, dataDirectory: dataOptions.directory, project: slug), stored,
-                        try await liveSnapshot(catalog, dataDirectory: dataOptions.directory, project: slug)
+                        try await liveSnapshot(
+                            catalog, dataDirectory: dataOptions.directory, storage: storageOptions, project: slug)
                     )
                 }
                 let query = try ExperimentQuery(json: .object(members), defaultTimeZone: zone)

@@ -20,6 +20,7 @@ struct GoalsCommand: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Project whose events are measured.") var project: String
     @Option(help: ArgumentHelp("One PR/FAQ file; default: every PR/FAQ in --dashboards.", valueName: "file")) var prfaq:
@@ -44,7 +45,8 @@ struct GoalsCommand: AsyncParsableCommand {
                     p.settings.timeZone,
                     try await PersonMapLoader.load(
                         catalog: catalog, dataDirectory: dataOptions.directory, project: slug),
-                    try await liveSnapshot(catalog, dataDirectory: dataOptions.directory, project: slug)
+                    try await liveSnapshot(
+                        catalog, dataDirectory: dataOptions.directory, storage: storageOptions, project: slug)
                 )
             }
             let calendar = try LocalCalendar(timeZone: timeZone)

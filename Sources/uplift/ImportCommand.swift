@@ -17,6 +17,7 @@ struct Import: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var writeOptions: WriteOptions
     @OptionGroup var nodeOptions: NodeOptions
     @OptionGroup var output: OutputOptions
@@ -41,10 +42,12 @@ struct Import: AsyncParsableCommand {
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 // The store first: a data directory locked by a running server refuses the import before
                 // anything (the project) is created. Its segments go into the catalog's manifest.
+                let shared = try storageOptions.shared()
                 let store = try await EventStore.open(
                     configuration,
-                    registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: dataOptions.directory)
-                )
+                    registry: try CatalogSegmentRegistry.writing(
+                        catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
+                    storage: shared)
                 do {
                     try await run(store: store, catalog: catalog, project: project)
                 } catch {

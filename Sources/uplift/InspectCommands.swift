@@ -11,13 +11,14 @@ struct Stats: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Only this project.") var project: String?
 
     func run() async throws {
         try await reportingErrors {
             let dir = dataOptions.directory
-            let manifest = try await liveManifest(dataOptions, catalogOptions)
+            let manifest = try await liveManifest(dataOptions, catalogOptions, storageOptions)
             var projects = try project.map { [try projectSlug($0)] } ?? ProjectStats.projects(dataDirectory: dir)
             if project == nil, let manifest { projects = Set(manifest.map(\.project)).sorted() }
             let all = try projects.map { p throws(UpliftError) in
@@ -88,11 +89,12 @@ struct Verify: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         var manifest: [SegmentRecord]?
-        try await reportingErrors { manifest = try await liveManifest(dataOptions, catalogOptions) }
+        try await reportingErrors { manifest = try await liveManifest(dataOptions, catalogOptions, storageOptions) }
         let report = StoreVerifier.verify(dataDirectory: dataOptions.directory, manifest: manifest)
         if output.json {
             Console.json(
@@ -132,6 +134,7 @@ struct Compact: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var writeOptions: WriteOptions
     @OptionGroup var nodeOptions: NodeOptions
@@ -146,10 +149,12 @@ struct Compact: AsyncParsableCommand {
             configuration.node = try nodeOptions.name()
             let only = try project.map(projectSlug)
             let total = try await withCatalog(dataOptions, catalogOptions) { catalog in
+                let shared = try storageOptions.shared()
                 let store = try await EventStore.open(
                     configuration,
-                    registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: dataOptions.directory)
-                )
+                    registry: try CatalogSegmentRegistry.writing(
+                        catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
+                    storage: shared)
                 var total = CompactionReport()
                 do {
                     var projects = await store.projects()
@@ -185,18 +190,27 @@ struct Compact: AsyncParsableCommand {
 /// The manifest's live segments of the data directory, for `verify` and `stats`; nil when no catalog holds
 /// them (a bare directory: no catalog is created to find out; or one no store has opened since the
 /// manifest existed).
-func liveManifest(_ dataOptions: DataOptions, _ catalogOptions: CatalogOptions) async throws -> [SegmentRecord]? {
+/// With a bucket (`--storage`) the segments the data directory (its cache) lacks are downloaded first, each
+/// checked against its row.
+func liveManifest(
+    _ dataOptions: DataOptions, _ catalogOptions: CatalogOptions, _ storageOptions: StorageOptions
+) async throws -> [SegmentRecord]? {
+    let shared = try storageOptions.shared()
     let configured = catalogOptions.catalog ?? ProcessInfo.processInfo.environment["UPLIFT_CATALOG"]
-    if configured?.isEmpty ?? true,
+    if shared == nil, configured?.isEmpty ?? true,
         case .sqlite(let path) = CatalogURL.defaultURL(dataDirectory: dataOptions.directory),
         !FileManager.default.fileExists(atPath: path)
     {
         return nil
     }
     return try await withCatalog(dataOptions, catalogOptions) { catalog in
-        guard let registry = CatalogSegmentRegistry.reading(catalog: catalog, dataDirectory: dataOptions.directory),
+        guard
+            let registry = CatalogSegmentRegistry.reading(
+                catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
             try await registry.isAdopted()
-        else { return nil }
-        return try await registry.live()
+        else { return shared == nil ? nil : [] }
+        let live = try await registry.live()
+        try await shared?.materialize(live, layout: SegmentLayout(root: dataOptions.directory))
+        return live
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import UpliftModel
+import UpliftObjectStore
 import UpliftStorage
 
 /// `--data DIR`, shared by every command that touches a data directory.
@@ -14,6 +15,50 @@ struct DataOptions: ParsableArguments {
 
     func storeConfiguration() -> StoreConfiguration { StoreConfiguration(dataDirectory: directory) }
 
+}
+
+/// `--storage s3://BUCKET/PREFIX`, for commands that read or write segments.
+struct StorageOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where segments are kept: the data directory (default), or s3://BUCKET/PREFIX shared by every node.",
+            discussion: """
+                Defaults to $UPLIFT_STORAGE. With a bucket the data directory holds this node's write-ahead log and \
+                a cache of segments. Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.
+                """, valueName: "url"))
+    var storage: String?
+
+    @Option(
+        name: .customLong("s3-endpoint"),
+        help: ArgumentHelp(
+            "The object store's address, e.g. http://127.0.0.1:9000 (MinIO, Ceph, R2): path-style requests.",
+            discussion: "Defaults to $UPLIFT_S3_ENDPOINT, else $AWS_ENDPOINT_URL_S3, else AWS (virtual-hosted style).",
+            valueName: "url"))
+    var s3Endpoint: String?
+
+    @Option(
+        name: .customLong("s3-region"),
+        help: ArgumentHelp(
+            "The bucket's region.", discussion: "Defaults to $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1.",
+            valueName: "name"))
+    var s3Region: String?
+
+    /// The bucket, or nil when the data directory itself keeps the segments.
+    func shared() throws(UpliftError) -> ObjectSegmentStorage? {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let url = storage ?? value("UPLIFT_STORAGE") else { return nil }
+        let location = try S3Location(
+            url: url, endpoint: s3Endpoint ?? value("UPLIFT_S3_ENDPOINT") ?? value("AWS_ENDPOINT_URL_S3"),
+            region: s3Region, environment: environment)
+        let credentials = try AWSCredentials.from(environment: environment)
+        return ObjectSegmentStorage(client: S3Client(location: location, credentials: credentials))
+    }
+
+    func validate() throws {
+        do { _ = try shared() } catch { throw ValidationError(error.message) }
+    }
 }
 
 /// `--node NAME`, for commands that write segments.

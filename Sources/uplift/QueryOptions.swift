@@ -10,6 +10,7 @@ import UpliftStorage
 struct QueryScopeOptions: ParsableArguments {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Project to query.") var project: String
@@ -61,7 +62,8 @@ struct QueryInputs {
             }
             let links = try await PersonMapLoader.load(
                 catalog: catalog, dataDirectory: options.dataOptions.directory, project: slug)
-            let snapshot = try await liveSnapshot(catalog, dataDirectory: options.dataOptions.directory, project: slug)
+            let snapshot = try await liveSnapshot(
+                catalog, dataDirectory: options.dataOptions.directory, storage: options.storageOptions, project: slug)
             return (project.settings.timeZone, links, snapshot)
         }
         return QueryInputs(timeZone: timeZone, snapshot: snapshot, links: links)
@@ -117,4 +119,19 @@ func parseByteSize(_ text: String) -> Int? {
     }
     guard let n = Int(trimmed), n >= 0 else { return nil }
     return n
+}
+
+/// `5s`, `30s`, `2m`, `1h` or a plain number of seconds, from 1 s to 1 h; nil otherwise.
+func parseInterval(_ text: String) -> Duration? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let units: [(String, Int)] = [("ms", 0), ("s", 1), ("m", 60), ("h", 3600)]
+    var seconds: Int?
+    for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+        // `ms` is not a unit here (it would read as minutes otherwise): refused.
+        guard scale > 0, let n = Int(trimmed.dropLast(suffix.count)) else { return nil }
+        seconds = n.multipliedReportingOverflow(by: scale).overflow ? nil : n * scale
+        break
+    }
+    guard let seconds = seconds ?? Int(trimmed), (1...3600).contains(seconds) else { return nil }
+    return .seconds(seconds)
 }

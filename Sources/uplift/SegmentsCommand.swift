@@ -18,6 +18,7 @@ struct SegmentsCommand: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Project slug.") var project: String
     @Option(help: "Only this UTC day (YYYY-MM-DD).") var day: String?
@@ -31,12 +32,14 @@ struct SegmentsCommand: AsyncParsableCommand {
         let slug = try projectSlug(project)
         let only = day.flatMap(UTCDay.init)
         try await reportingErrors {
+            let shared = try storageOptions.shared()
             let snapshotRecords = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 guard
                     let registry = CatalogSegmentRegistry.reading(
-                        catalog: catalog, dataDirectory: dataOptions.directory),
+                        catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
                     try await registry.isAdopted()
                 else {
+                    if shared != nil { return [SegmentRecord]() }
                     throw UpliftError(
                         .notFound,
                         "the catalog has no segment manifest for \(dataOptions.directory) yet: start `uplift serve` or run "
@@ -45,6 +48,10 @@ struct SegmentsCommand: AsyncParsableCommand {
                 return try await catalog.liveSegments(storage: registry.storage, project: slug, day: only)
             }
             let layout = SegmentLayout(root: dataOptions.directory)
+            // In a bucket: the object's URL, which DuckDB, Spark and Trino read as they are.
+            let place = { (r: SegmentRecord) in
+                shared?.objectURL(r.key) ?? layout.path(of: r.key)
+            }
             if output.json {
                 Console.json(
                     .object([
@@ -54,7 +61,7 @@ struct SegmentsCommand: AsyncParsableCommand {
                             .array(
                                 snapshotRecords.map { r in
                                     .object([
-                                        ("path", .string(layout.path(of: r.key))), ("key", .string(r.key)),
+                                        ("path", .string(place(r))), ("key", .string(r.key)),
                                         ("day", .string(r.day.description)), ("rows", .int(Int(r.rows))),
                                         ("bytes", .int(Int(r.bytes))),
                                         ("min_time", .string(Timestamp.format(r.minTime))),
@@ -69,7 +76,7 @@ struct SegmentsCommand: AsyncParsableCommand {
             var table = Table(header: ["day", "rows", "bytes", "path"])
             for r in snapshotRecords {
                 table.rows.append([
-                    r.day.description, grouped(Int(r.rows)), humanBytes(r.bytes), layout.path(of: r.key),
+                    r.day.description, grouped(Int(r.rows)), humanBytes(r.bytes), place(r),
                 ])
             }
             if snapshotRecords.isEmpty {

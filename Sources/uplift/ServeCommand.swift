@@ -17,7 +17,15 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var storageOptions: StorageOptions
     @OptionGroup var nodeOptions: NodeOptions
+    @Option(
+        help: ArgumentHelp(
+            "Write events that waited this long into segments (2xx answers never wait for it: the log is durable): 5s, 30s, 2m.",
+            discussion:
+                "With a shared --storage it is also how long other nodes may take to see an acknowledged event.",
+            valueName: "duration"))
+    var flushInterval = "30s"
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one; the startup line says which).") var port = 8080
     @Option(help: "Requests per second allowed per write key (bursts of one second's worth); no limit by default.")
@@ -48,6 +56,9 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard parseInterval(flushInterval) != nil else {
+            throw ValidationError("--flush-interval must be a duration from 1s to 1h, such as 5s, 30s or 2m")
+        }
         if let rateLimit, !(rateLimit > 0) {
             throw ValidationError("--rate-limit must be a positive number of requests per second")
         }
@@ -85,6 +96,10 @@ struct Serve: AsyncParsableCommand {
             let metrics = ServerMetrics(node: node)
             var storeConfiguration = dataOptions.storeConfiguration()
             storeConfiguration.node = node
+            storeConfiguration.flushInterval = parseInterval(flushInterval) ?? storeConfiguration.flushInterval
+            // Replaced segments stay in a shared bucket well past the longest query on any node.
+            storeConfiguration.replacedGrace = max(.seconds(600), .milliseconds(Int64(queryTimeout * 2000)))
+            let shared = try storageOptions.shared()
             storeConfiguration.walOptions.onCommit = { metrics.walCommitted($0) }
             // The segment manifest on a catalog of its own, running from now on: the store records its
             // segments while it opens, before the server runs the first catalog (its PostgreSQL pool), and
@@ -100,7 +115,8 @@ struct Serve: AsyncParsableCommand {
                 store = try await EventStore.open(
                     storeConfiguration,
                     registry: try CatalogSegmentRegistry.writing(
-                        catalog: manifestCatalog, dataDirectory: dataOptions.directory))
+                        catalog: manifestCatalog, dataDirectory: dataOptions.directory, shared: shared),
+                    storage: shared)
             } catch {
                 manifestPool.cancel()
                 await manifestCatalog.close()

@@ -267,6 +267,9 @@ final class FailingRegistry: SegmentRegistry {
     func isAdopted() async throws(UpliftError) -> Bool { try await base.isAdopted() }
     func adopt(_ records: [SegmentRecord]) async throws(UpliftError) -> Bool { try await base.adopt(records) }
     func live() async throws(UpliftError) -> [SegmentRecord] { try await base.live() }
+    func live(project: ProjectSlug) async throws(UpliftError) -> [SegmentRecord] {
+        try await base.live(project: project)
+    }
     func keys() async throws(UpliftError) -> Set<String> { try await base.keys() }
     func add(_ records: [SegmentRecord]) async throws(UpliftError) {
         if failAdds.withLock({ $0 }) { throw UpliftError(.catalogUnavailable, "the catalog is down (test)") }

@@ -13,16 +13,29 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
     }
 
     /// The registry of a data directory a store is about to write: its storage is the directory's id
-    /// (`StorageIdentity`), made on first use.
-    package static func writing(catalog: Catalog, dataDirectory: String) throws(UpliftError) -> CatalogSegmentRegistry {
-        CatalogSegmentRegistry(
+    /// (`StorageIdentity`), made on first use; or, with a shared storage, the bucket's name, the directory
+    /// becoming its cache.
+    package static func writing(
+        catalog: Catalog, dataDirectory: String, shared: (any SegmentStorage)? = nil
+    ) throws(UpliftError) -> CatalogSegmentRegistry {
+        if let shared {
+            try StorageIdentity.claim(dataDirectory: dataDirectory, for: shared.name)
+            return CatalogSegmentRegistry(catalog: catalog, storage: shared.name)
+        }
+        return CatalogSegmentRegistry(
             catalog: catalog, storage: try StorageIdentity.readOrCreate(dataDirectory: dataDirectory))
     }
 
-    /// The registry of a data directory for a reader, which creates nothing; nil when the directory has no
-    /// id yet (no store has opened it since the manifest existed: the reader lists the directory instead).
-    package static func reading(catalog: Catalog, dataDirectory: String) -> CatalogSegmentRegistry? {
-        StorageIdentity.read(dataDirectory: dataDirectory).map { CatalogSegmentRegistry(catalog: catalog, storage: $0) }
+    /// The registry of a data directory (or a shared storage) for a reader, which creates nothing; nil when
+    /// the directory has no id yet (no store has opened it since the manifest existed: the reader lists the
+    /// directory instead).
+    package static func reading(
+        catalog: Catalog, dataDirectory: String, shared: (any SegmentStorage)? = nil
+    ) -> CatalogSegmentRegistry? {
+        if let shared { return CatalogSegmentRegistry(catalog: catalog, storage: shared.name) }
+        return StorageIdentity.read(dataDirectory: dataDirectory).map {
+            CatalogSegmentRegistry(catalog: catalog, storage: $0)
+        }
     }
 
     package func isAdopted() async throws(UpliftError) -> Bool { try await catalog.isSegmentStorageAdopted(storage) }
@@ -33,6 +46,10 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
 
     package func live() async throws(UpliftError) -> [SegmentRecord] {
         try await catalog.liveSegments(storage: storage)
+    }
+
+    package func live(project: ProjectSlug) async throws(UpliftError) -> [SegmentRecord] {
+        try await catalog.liveSegments(storage: storage, project: project)
     }
 
     package func keys() async throws(UpliftError) -> Set<String> { try await catalog.segmentKeys(storage: storage) }
@@ -59,9 +76,15 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
     /// The live segments of `project` as a query snapshot (no pending events: those live in a server's
     /// memory), or nil when the manifest does not hold this storage yet (a directory no store has opened
     /// since the manifest existed: the caller lists the directory instead).
-    package func snapshot(project: ProjectSlug, layout: SegmentLayout) async throws(UpliftError) -> Snapshot? {
-        guard try await isAdopted() else { return nil }
+    /// With a shared storage the segments the data directory (its cache) lacks are downloaded first.
+    package func snapshot(
+        project: ProjectSlug, layout: SegmentLayout, shared: (any SegmentStorage)? = nil
+    ) async throws(UpliftError) -> Snapshot? {
+        guard try await isAdopted() else {
+            return shared == nil ? nil : Snapshot(project: project, segments: [], pending: [])
+        }
         let records = try await catalog.liveSegments(storage: storage, project: project)
+        try await shared?.materialize(records, layout: layout)
         return Snapshot(project: project, segments: records.map { layout.path(of: $0.key) }, pending: [])
     }
 }

@@ -37,6 +37,11 @@ struct StoreService: Service {
     }
 
     private func compactClosedDays() async {
+        do {
+            try await store.sweepReplaced()
+        } catch {
+            logger.error("deleting replaced segments failed; will retry", metadata: ["error": "\(error)"])
+        }
         let today = UTCDay(microseconds: Timestamp.now())
         for project in await store.projects() {
             let days = await store.daysToCompact(project: project, today: today)

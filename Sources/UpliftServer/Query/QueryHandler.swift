@@ -176,7 +176,14 @@ struct QueryHandler: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let snapshot = await store.snapshot(project: project)
+            let snapshot: Snapshot
+            do {
+                // With a shared storage: every node's live segments, downloaded into the cache.
+                snapshot = try await store.currentSnapshot(project: project)
+            } catch {
+                throw UpliftError(
+                    .storageUnavailable, "the events could not be read right now; retry later", cause: error)
+            }
             // Segments replaced by compaction leave the engine's cache.
             engine.forget(segmentsNotIn: snapshot)
             let engine = self.engine

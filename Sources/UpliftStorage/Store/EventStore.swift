@@ -15,6 +15,12 @@ package import UpliftModel
 /// compaction swaps its sources for its outputs there in one step, and opening removes the files it does
 /// not name (what a crash left half-done). Without one (tools and tests over a bare directory) the files
 /// themselves say (`PartitionState`).
+///
+/// With a shared storage (an S3 bucket several nodes write: `SegmentStorage`) a flush uploads its segments
+/// before recording them, the data directory keeps the write-ahead log and a cache of segments, and a
+/// query first reads the project's live segments from the manifest (every node's flushes and compactions,
+/// at most `manifestRefresh` old), downloading those the cache lacks. Replaced segments stay in the bucket
+/// for `replacedGrace` (longer than the longest query on any node) before they are deleted.
 package actor EventStore {
     package struct AppendResult: Sendable, Equatable {
         package var accepted: Int
@@ -26,6 +32,12 @@ package actor EventStore {
     private let wal: WriteAheadLog
     private let lock: DataDirectoryLock
     private let registry: (any SegmentRegistry)?
+    private let storage: any SegmentStorage
+    /// The manifest rows of the live segments this store knows (with a shared storage: what a download is
+    /// checked against).
+    private var records: [String: SegmentRecord] = [:]
+    /// When each project's list of live segments was last read from a shared storage's manifest.
+    private var refreshed: [ProjectSlug: Duration] = [:]
     /// The live segments, shared with the dedup index's loader.
     private let live: LiveSegments
     private var manifest: SegmentManifest { live.manifest.withLock { $0 } }
@@ -53,9 +65,16 @@ package actor EventStore {
     private var closed = false
 
     /// Opens (creating if needed) the store, finishing any interrupted flush or compaction and replaying the log.
+    /// `storage`: where the segments are kept (by default the data directory itself); a shared one needs a
+    /// registry.
     package static func open(
-        _ configuration: StoreConfiguration, registry: (any SegmentRegistry)? = nil
+        _ configuration: StoreConfiguration, registry: (any SegmentRegistry)? = nil,
+        storage: (any SegmentStorage)? = nil
     ) async throws(UpliftError) -> EventStore {
+        let storage = storage ?? LocalSegmentStorage(name: registry?.storage ?? "file:")
+        if storage.isShared && registry == nil {
+            throw UpliftError(.invalidInput, "a shared storage (\(storage.name)) needs the catalog's segment manifest")
+        }
         let layout = SegmentLayout(root: configuration.dataDirectory)
         let lock = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try DurableFile.createDirectories(layout.root)
@@ -63,7 +82,8 @@ package actor EventStore {
         }
         let opened: Opened
         do {
-            let manifest = try await loadManifest(layout, registry: registry, node: configuration.node)
+            let manifest = try await loadManifest(
+                layout, registry: registry, storage: storage, configuration: configuration)
             opened = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
                 do {
                     let (wal, recovered, _) = try WriteAheadLog.open(
@@ -79,7 +99,7 @@ package actor EventStore {
             lock.release()
             throw error
         }
-        let store = EventStore(configuration, layout, opened, registry)
+        let store = EventStore(configuration, layout, opened, registry, storage)
         try await store.replay(opened.recovered)
         return store
     }
@@ -87,14 +107,21 @@ package actor EventStore {
     /// The live segments, with the directory brought in line: by the registry's manifest when there is
     /// one (adopting the directory's segments the first time), else by the files' own crash protocol.
     private static func loadManifest(
-        _ layout: SegmentLayout, registry: (any SegmentRegistry)?, node: String
-    ) async throws(UpliftError) -> SegmentManifest {
+        _ layout: SegmentLayout, registry: (any SegmentRegistry)?, storage: any SegmentStorage,
+        configuration: StoreConfiguration
+    ) async throws(UpliftError) -> (SegmentManifest, [SegmentRecord]) {
+        let node = configuration.node
         guard let registry else {
-            return try await WorkPool.shared.run(.background) { () throws(UpliftError) in
-                try SegmentManifest.load(layout)
-            }
+            return (
+                try await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                    try SegmentManifest.load(layout)
+                }, []
+            )
         }
-        if try await !registry.isAdopted() {
+        if storage.isShared {
+            // A bucket starts empty: its manifest rows come from flushes only.
+            if try await !registry.isAdopted() { _ = try await registry.adopt([]) }
+        } else if try await !registry.isAdopted() {
             // A directory from before the manifest: its files say what is live, once more.
             let records = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
                 let found = try SegmentManifest.load(layout)
@@ -113,38 +140,46 @@ package actor EventStore {
         }
         let live = try await registry.live()
         let known = try await registry.keys()
-        let replaced = try await registry.replaced(olderThan: .zero)
+        // Holding the directory's lock: no one else writes here, and a replaced segment's readers are gone
+        // with the process that replaced it; in a shared storage other nodes may still read it for a while.
+        let replaced = try await registry.replaced(
+            olderThan: storage.isShared ? configuration.replacedGrace : .zero)
+        try await storage.delete(replaced.map(\.key), layout: layout)
         try await WorkPool.shared.run(.background) { () throws(UpliftError) in
-            // Holding the directory's lock: no one else writes here, and a replaced segment's readers are gone
-            // with the process that replaced it.
-            for record in replaced { try DurableFile.remove(layout.path(of: record.key)) }
             try SegmentManifest.removeUnnamed(layout, keeping: known)
         }
         if !replaced.isEmpty { try await registry.forget(replaced.map(\.key)) }
-        return SegmentManifest(live, layout: layout)
+        return (SegmentManifest(live, layout: layout), live)
     }
 
     private struct Opened: @unchecked Sendable {
         var lock: DataDirectoryLock
-        var manifest: SegmentManifest
+        var manifest: (SegmentManifest, [SegmentRecord])
         var wal: WriteAheadLog
         var recovered: [[UInt8]]
     }
 
     private init(
         _ configuration: StoreConfiguration, _ layout: SegmentLayout, _ opened: Opened,
-        _ registry: (any SegmentRegistry)?
+        _ registry: (any SegmentRegistry)?, _ storage: any SegmentStorage
     ) {
         self.configuration = configuration
         self.stopwatch = Stopwatch(configuration.clock)
         self.layout = layout
         self.lock = opened.lock
         self.registry = registry
-        let live = LiveSegments(opened.manifest)
+        self.storage = storage
+        let live = LiveSegments(opened.manifest.0)
         self.live = live
+        self.records = Dictionary(opened.manifest.1.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         self.wal = opened.wal
+        let shared = storage.isShared
         self.dedup = DedupIndex { project, day throws(UpliftError) in
-            try SegmentReader.eventIDFingerprints(paths: live.manifest.withLock { $0.segments(of: project, day: day) })
+            var paths = live.manifest.withLock { $0.segments(of: project, day: day) }
+            // Another node's segment not in the cache yet: its events are another node's traffic, which
+            // compaction and reading dedup across nodes (the cache keeps this node's own flushes).
+            if shared { paths = paths.filter { DurableFile.fileSize($0) != nil } }
+            return try SegmentReader.eventIDFingerprints(paths: paths)
         }
     }
 
@@ -242,11 +277,8 @@ package actor EventStore {
         guard !memtable.isEmpty else { return }
         isFlushing = true
         defer {
-            isFlushing = false
             lastFlush = stopwatch.elapsed
-            let waiters = flushWaiters
-            flushWaiters = []
-            for waiter in waiters { waiter.resume() }
+            endExclusive()
         }
         try await settleUnregisteredFlush()
         guard !memtable.isEmpty else { return }
@@ -258,6 +290,15 @@ package actor EventStore {
         do throws(UpliftError) {
             let written = try await SegmentWriter.writePartitions(
                 of: flushing, layout: layout, configuration: configuration)
+            do throws(UpliftError) {
+                try await storage.publish(written)
+            } catch {
+                // Not recorded, so no one reads them: the files go (an object uploaded in part is an orphan).
+                try? await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                    for segment in written { try DurableFile.remove(segment.path) }
+                }
+                throw error
+            }
             if let registry {
                 do throws(UpliftError) {
                     try await registry.add(written.map(\.record))
@@ -273,6 +314,7 @@ package actor EventStore {
                     manifest.add(project: segment.record.project, day: segment.record.day, path: segment.path)
                 }
             }
+            for segment in written { records[segment.record.key] = segment.record }
         } catch {
             // Nothing is lost (the log still has it all); keep the events in memory for the next try.
             for batch in flushing { memtable.append(batch) }
@@ -301,17 +343,64 @@ package actor EventStore {
                     manifest.add(project: segment.record.project, day: segment.record.day, path: segment.path)
                 }
             }
+            for segment in segments { records[segment.record.key] = segment.record }
             for id in batches { _ = memtable.remove(batch: id) }
         } else {
-            try await WorkPool.shared.run(.background) { () throws(UpliftError) in
-                for segment in segments { try DurableFile.remove(segment.path) }
-            }
+            // Uploaded (with a shared storage) but never recorded: the objects go with the files.
+            try await storage.delete(segments.map(\.record.key), layout: layout)
         }
         unsettled = nil
     }
 
     private func waitForFlush() async {
         await withCheckedContinuation { flushWaiters.append($0) }
+    }
+
+    /// Ends a flush (or a manifest refresh, which holds flushes off the same way) and wakes who waits for it.
+    private func endExclusive() {
+        isFlushing = false
+        let waiters = flushWaiters
+        flushWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// What a query reads, for any storage: with a shared one the project's live segments are first read
+    /// from the manifest (when the last read is `manifestRefresh` old and no flush is running: a flush's own
+    /// segments are in the list once it ends) and the cache gets those it lacks.
+    package func currentSnapshot(project: ProjectSlug) async throws(UpliftError) -> Snapshot {
+        guard storage.isShared else { return snapshot(project: project) }
+        try await refresh(project: project, maxAge: configuration.manifestRefresh)
+        let snapshot = snapshot(project: project)
+        try await storage.materialize(snapshot.segments.compactMap { records[layout.key(of: $0)] }, layout: layout)
+        return snapshot
+    }
+
+    /// Reads a shared storage's live segments of `project` from the manifest, unless they were read less
+    /// than `maxAge` ago or a flush is running. The flush of this store whose manifest write failed is left
+    /// out: its events are still in memory until the next flush settles it.
+    private func refresh(project: ProjectSlug, maxAge: Duration) async throws(UpliftError) {
+        guard storage.isShared, let registry, !isFlushing else { return }
+        if let last = refreshed[project], stopwatch.elapsed - last < maxAge { return }
+        isFlushing = true
+        defer { endExclusive() }
+        let excluded = Set(unsettled?.segments.map(\.record.key) ?? [])
+        let fresh = try await registry.live(project: project).filter { !excluded.contains($0.key) }
+        let layout = self.layout
+        live.manifest.withLock { $0.set(project: project, fresh, layout: layout) }
+        records = records.filter { $0.value.project != project }
+        for record in fresh { records[record.key] = record }
+        refreshed[project] = stopwatch.elapsed
+    }
+
+    /// Deletes, from a shared storage, the segments replaced more than `replacedGrace` ago (no query on any
+    /// node still reads them) and forgets their rows.
+    package func sweepReplaced() async throws(UpliftError) {
+        guard storage.isShared, let registry else { return }
+        let replaced = try await registry.replaced(olderThan: configuration.replacedGrace).map(\.key)
+        guard !replaced.isEmpty else { return }
+        try await storage.delete(replaced, layout: layout)
+        try await registry.forget(replaced)
+        for key in replaced { records[key] = nil }
     }
 
     /// Flushes in the background until cancelled: when appends fill the memtable, and every
@@ -410,11 +499,15 @@ package actor EventStore {
         project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false
     ) async throws(UpliftError) -> CompactionReport {
         try await flush()
+        // Every node's segments of the day, in the cache.
+        try await refresh(project: project, maxAge: .zero)
         var report = CompactionReport()
         let layout = self.layout
         let configuration = self.configuration
         let work = (days ?? manifest.days(of: project)).map { ($0, manifest.segments(of: project, day: $0)) }
             .filter { force ? !$0.1.isEmpty : Compactor.needsCompaction($0.1, configuration: configuration) }
+        try await storage.materialize(
+            work.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
         // Days side by side on the background lane (compression dominates): as many as there are cores.
         let outputs = try await parallelMap(work, lane: .background) { (day, sources) throws(UpliftError) in
             let outputs = try Compactor.compact(
@@ -424,16 +517,16 @@ package actor EventStore {
         var swapped: [(day: UTCDay, sources: [String])] = []
         do throws(UpliftError) {
             for ((day, sources), written) in zip(work, outputs) {
+                try await storage.publish(written)
                 if let registry {
                     let keys = sources.map { layout.key(of: $0) }
                     guard try await registry.replace(keys, with: written.map(\.record)) else {
-                        // Replaced meanwhile by someone else: these outputs are not needed.
-                        try await WorkPool.shared.run(.background) { () throws(UpliftError) in
-                            for segment in written { try DurableFile.remove(segment.path) }
-                        }
+                        // Replaced meanwhile by someone else (another node): these outputs are not needed.
+                        try await storage.delete(written.map(\.record.key), layout: layout)
                         continue
                     }
                 }
+                for segment in written { records[segment.record.key] = segment.record }
                 live.manifest.withLock {
                     $0.replace(project: project, day: day, sources: sources, with: written.map(\.path))
                 }
@@ -445,12 +538,15 @@ package actor EventStore {
         } catch {
             // Outputs of the days not swapped in are orphans: remove them.
             let done = Set(swapped.map(\.day))
-            try? await WorkPool.shared.run(.background) { () throws(UpliftError) in
-                for ((day, _), written) in zip(work, outputs) where !done.contains(day) {
-                    for segment in written { try DurableFile.remove(segment.path) }
-                }
+            for ((day, _), written) in zip(work, outputs) where !done.contains(day) {
+                try? await storage.delete(written.map(\.record.key), layout: layout)
             }
             throw error
+        }
+        if storage.isShared {
+            // Other nodes may be reading the sources: they go after the grace period.
+            try await sweepReplaced()
+            return report
         }
         try await WorkPool.shared.run(.background) { [swapped] () throws(UpliftError) in
             for (day, sources) in swapped {
@@ -458,7 +554,9 @@ package actor EventStore {
                 try DurableFile.syncDirectory(layout.partitionDirectory(project, day))
             }
         }
-        try await registry?.forget(swapped.flatMap { $0.sources.map { layout.key(of: $0) } })
+        let forgotten = swapped.flatMap { $0.sources.map { layout.key(of: $0) } }
+        try await registry?.forget(forgotten)
+        for key in forgotten { records[key] = nil }
         return report
     }
 

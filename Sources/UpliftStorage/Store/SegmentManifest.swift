@@ -77,15 +77,24 @@ package struct SegmentManifest: Sendable {
 
     package func segments(of project: ProjectSlug, day: UTCDay) -> [String] { segments[project]?[day] ?? [] }
 
+    /// Adds a segment; adding one already there changes nothing.
     package mutating func add(project: ProjectSlug, day: UTCDay, path: String) {
+        guard !(segments[project]?[day]?.contains(path) ?? false) else { return }
         segments[project, default: [:]][day, default: []].append(path)
+    }
+
+    /// Sets a project's segments (a shared storage's manifest, read anew).
+    package mutating func set(project: ProjectSlug, _ records: [SegmentRecord], layout: SegmentLayout) {
+        var days: [UTCDay: [String]] = [:]
+        for record in records { days[record.day, default: []].append(layout.path(of: record.key)) }
+        segments[project] = days.isEmpty ? nil : days
     }
 
     package mutating func replace(project: ProjectSlug, day: UTCDay, sources: [String], with outputs: [String]) {
         let gone = Set(sources)
         var paths = segments[project]?[day] ?? []
         paths.removeAll { gone.contains($0) }
-        paths.append(contentsOf: outputs)
+        paths.append(contentsOf: outputs.filter { !paths.contains($0) })
         segments[project, default: [:]][day] = paths.isEmpty ? nil : paths
     }
 }

@@ -15,6 +15,8 @@ package protocol SegmentRegistry: Sendable {
     func adopt(_ records: [SegmentRecord]) async throws(UpliftError) -> Bool
     /// Every live segment.
     func live() async throws(UpliftError) -> [SegmentRecord]
+    /// The live segments of one project.
+    func live(project: ProjectSlug) async throws(UpliftError) -> [SegmentRecord]
     /// Every key the manifest names, live or replaced.
     func keys() async throws(UpliftError) -> Set<String>
     /// Adds durable segments.

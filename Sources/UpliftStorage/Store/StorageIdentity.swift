@@ -15,9 +15,22 @@ package enum StorageIdentity {
         return text.hasPrefix("file:") && text.count == 37 ? text : nil
     }
 
-    /// The directory's id, made (durably) when it has none: for a store about to write segments.
+    /// What `storage-id` holds, whatever it is.
+    private static func contents(dataDirectory: String) -> String? {
+        guard let bytes = try? DurableFile.readAll(path(dataDirectory: dataDirectory)) else { return nil }
+        return String(decoding: bytes, as: UTF8.self).trimmingSuffix(while: { $0 == "\n" })
+    }
+
+    /// The directory's id, made (durably) when it has none: for a store about to write segments. A directory
+    /// that is a bucket's cache (see `claim`) is refused.
     package static func readOrCreate(dataDirectory: String) throws(UpliftError) -> String {
         if let id = read(dataDirectory: dataDirectory) { return id }
+        if let other = contents(dataDirectory: dataDirectory), other.hasPrefix("s3://") {
+            throw UpliftError(
+                .invalidInput,
+                "the data directory \(dataDirectory) is a node's cache of \(other): pass --storage \(other) (or set UPLIFT_STORAGE), or use another --data"
+            )
+        }
         let hex = [UInt64.random(in: 0...UInt64.max), UInt64.random(in: 0...UInt64.max)].map { word in
             let digits = String(word, radix: 16)
             return String(repeating: "0", count: 16 - digits.count) + digits
@@ -26,6 +39,33 @@ package enum StorageIdentity {
         try DurableFile.createDirectories(SegmentLayout(root: dataDirectory).root)
         try DurableFile.write(Array((id + "\n").utf8), to: path(dataDirectory: dataDirectory))
         return id
+    }
+}
+
+extension StorageIdentity {
+    /// Makes the data directory the cache of the shared storage `name` (`s3://BUCKET/PREFIX`), or checks that
+    /// it is. A directory that holds segments of its own (a local store), or caches another storage, is
+    /// refused: its segments would be mistaken for the bucket's, or removed as not in its manifest.
+    package static func claim(dataDirectory: String, for name: String) throws(UpliftError) {
+        if let other = contents(dataDirectory: dataDirectory) {
+            guard other != name else { return }
+            let what = other.hasPrefix("s3://") ? "is a node's cache of \(other)" : "holds a local store's segments"
+            throw UpliftError(
+                .invalidInput,
+                "the data directory \(dataDirectory) \(what), not of \(name): give this node an empty --data directory (to move a local store's events into the bucket, import them: uplift import)"
+            )
+        }
+        let layout = SegmentLayout(root: dataDirectory)
+        if layout.projects().contains(where: { project in
+            layout.days(project).contains { !layout.segments(project, $0).isEmpty }
+        }) {
+            throw UpliftError(
+                .invalidInput,
+                "the data directory \(dataDirectory) holds segments of its own, not of \(name): give this node an empty --data directory"
+            )
+        }
+        try DurableFile.createDirectories(layout.root)
+        try DurableFile.write(Array((name + "\n").utf8), to: path(dataDirectory: dataDirectory))
     }
 }
 

@@ -32,6 +32,12 @@ package struct StoreConfiguration: Sendable {
     package var clock: any Clock<Duration> = ContinuousClock()
     /// This node's name (`--node`): in the names and manifest rows of the segments it writes.
     package var node: String = NodeName.default
+    /// With a shared storage: how old a query's list of every node's live segments may be (read from the
+    /// manifest at most this often per project).
+    package var manifestRefresh: Duration = .seconds(1)
+    /// With a shared storage: how long a segment replaced by compaction stays in the bucket, for queries on
+    /// any node that started before the replacement (far longer than the longest query).
+    package var replacedGrace: Duration = .seconds(600)
     /// The write-ahead log's settings (commit observer; fault injection in tests).
     package var walOptions = WALOptions()
 

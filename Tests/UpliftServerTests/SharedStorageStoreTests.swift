@@ -1,0 +1,185 @@
+import Foundation
+import TestSupport
+import Testing
+import UpliftCatalog
+import UpliftModel
+import UpliftObjectStore
+import UpliftServer
+import UpliftStorage
+
+/// UPLIFT_TEST_S3_ENDPOINT, when set (`make test` starts moto's server: Tests/s3.sh).
+private let s3Endpoint: String? = {
+    let value = ProcessInfo.processInfo.environment["UPLIFT_TEST_S3_ENDPOINT"] ?? ""
+    return value.isEmpty ? nil : value
+}()
+
+/// Event stores of several nodes on one bucket (moto's S3 server) and one catalog: a flush uploads before it
+/// records, every node's query reads every node's segments, compaction leaves replaced objects for the grace
+/// period, and a data directory is never both a local store and a bucket's cache.
+@Suite(.enabled(if: s3Endpoint != nil, "needs UPLIFT_TEST_S3_ENDPOINT (make test starts moto's S3 server)"))
+struct SharedStorageStoreTests {
+    static let secret = try! CatalogSecret(text: String(repeating: "shared-pepper-", count: 3))
+    static let project = try! ProjectSlug("app")
+    static let day = UTCDay("2026-03-02")!
+
+    static func events(_ range: Range<Int>) -> [Event] {
+        range.map { i in
+            Event(
+                eventID: "e-\(i)", type: .track, event: i % 3 == 0 ? "signed_up" : "viewed", distinctID: "u-\(i % 17)",
+                timestamp: day.startMicroseconds + Int64(i) * 1_000_000, receivedAt: day.startMicroseconds)
+        }
+    }
+
+    /// A new bucket of its own (the moto server is shared by the whole test run).
+    static func bucket() async throws -> ObjectSegmentStorage {
+        let endpoint = try #require(s3Endpoint)
+        let name = "uplift-shared-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let client = S3Client(
+            location: try S3Location(url: "s3://\(name)/prod", endpoint: endpoint),
+            credentials: AWSCredentials(accessKeyID: "uplift-test", secretAccessKey: "uplift-test-secret"))
+        try await client.createBucket()
+        return ObjectSegmentStorage(client: client)
+    }
+
+    /// Two nodes' data directories, a catalog they share (SQLite here: the storage logic is the same on
+    /// PostgreSQL, whose concurrent writers the catalog tests cover) and a bucket.
+    static func withNodes(
+        _ body: (_ directories: [String], _ catalog: Catalog, _ bucket: ObjectSegmentStorage) async throws -> Void
+    ) async throws {
+        try await withTemporaryDirectory(prefix: "uplift-shared") { dir in
+            let directories = ["a", "b"].map { dir.path + "/" + $0 }
+            let bucket = try await bucket()
+            try await Catalog.withOpen(
+                CatalogConfiguration(url: .sqlite(path: dir.path + "/catalog.sqlite"), secret: Self.secret)
+            ) { catalog in
+                try await body(directories, catalog, bucket)
+            }
+            await bucket.client.shutdown()
+        }
+    }
+
+    static func open(
+        _ directory: String, node: String, catalog: Catalog, bucket: ObjectSegmentStorage,
+        grace: Duration = .seconds(600)
+    ) async throws -> EventStore {
+        var configuration = StoreConfiguration(dataDirectory: directory)
+        configuration.node = node
+        configuration.manifestRefresh = .zero
+        configuration.replacedGrace = grace
+        return try await EventStore.open(
+            configuration,
+            registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: directory, shared: bucket),
+            storage: bucket)
+    }
+
+    static func objectKeys(_ bucket: ObjectSegmentStorage) async throws -> Set<String> {
+        Set(try await bucket.client.list(prefix: bucket.client.location.prefix).map(\.key))
+    }
+
+    static func ids(_ snapshot: Snapshot) throws -> [String] { try snapshot.allEvents().map(\.eventID).sorted() }
+
+    @Test func everyNodeReadsEveryNodesSegmentsAndCompactionKeepsReplacedObjectsForTheGracePeriod() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            let a = try await Self.open(directories[0], node: "a", catalog: catalog, bucket: bucket)
+            let b = try await Self.open(directories[1], node: "b", catalog: catalog, bucket: bucket)
+            _ = try await a.append(project: Self.project, events: Self.events(0..<30))
+            try await a.flush()
+            _ = try await b.append(project: Self.project, events: Self.events(30..<50))
+            try await b.flush()
+            _ = try await b.append(project: Self.project, events: Self.events(50..<55))
+
+            // Each node: both flushes (the other's downloaded into its cache) and its own pending events.
+            let all = Self.events(0..<55).map(\.eventID).sorted()
+            #expect(try Self.ids(try await b.currentSnapshot(project: Self.project)) == all)
+            #expect(
+                try Self.ids(try await a.currentSnapshot(project: Self.project))
+                    == Self.events(0..<50).map(\.eventID).sorted())
+            let registry = CatalogSegmentRegistry(catalog: catalog, storage: bucket.name)
+            var live = try await registry.live()
+            #expect(live.map(\.node).sorted() == ["a", "b"])
+            #expect(try await Self.objectKeys(bucket) == Set(live.map { bucket.objectKey($0.key) }))
+            for record in live {
+                let object = try #require(try await bucket.client.get(bucket.objectKey(record.key)))
+                #expect(SegmentRecord.checksum(object) == record.checksum)
+            }
+
+            // Node a compacts the day, b's segment included; the sources stay in the bucket (b may be reading
+            // them) but leave the manifest's live list at once.
+            try await a.compact(project: Self.project, force: true)
+            live = try await registry.live()
+            #expect(live.count == 1 && live[0].name.hasPrefix("c-") && live[0].rows == 50)
+            #expect(try await Self.objectKeys(bucket).count == 3)
+            #expect(try await registry.replaced(olderThan: .zero).count == 2)
+            let afterCompaction = try await b.currentSnapshot(project: Self.project)
+            #expect(afterCompaction.segments.count == 1)
+            #expect(try Self.ids(afterCompaction) == all)
+
+            // Past the grace period (a node opened with none) the replaced objects go.
+            try await a.close()
+            let sweeper = try await Self.open(directories[0], node: "a", catalog: catalog, bucket: bucket, grace: .zero)
+            #expect(try await Self.objectKeys(bucket) == [bucket.objectKey(live[0].key)])
+            #expect(try await registry.keys() == [live[0].key])
+            try await sweeper.close()
+            try await b.close()
+        }
+    }
+
+    /// A download is checked against its manifest row: an object changed in the bucket is refused with the
+    /// key and what differs, never read.
+    @Test func aChangedObjectIsRefusedNotRead() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            let a = try await Self.open(directories[0], node: "a", catalog: catalog, bucket: bucket)
+            _ = try await a.append(project: Self.project, events: Self.events(0..<10))
+            try await a.flush()
+            try await a.close()
+            let record = try #require(
+                try await CatalogSegmentRegistry(catalog: catalog, storage: bucket.name).live().first)
+            var bytes = try #require(try await bucket.client.get(bucket.objectKey(record.key)))
+            bytes[bytes.count / 2] ^= 0xFF
+            try await bucket.client.put(bucket.objectKey(record.key), bytes)
+
+            let b = try await Self.open(directories[1], node: "b", catalog: catalog, bucket: bucket)
+            let error = try #require(await upliftError { _ = try await b.currentSnapshot(project: Self.project) })
+            #expect(error.code == .storageUnavailable)
+            #expect(error.message.contains(bucket.objectKey(record.key)) && error.message.contains("does not match"))
+            try await b.close()
+        }
+    }
+
+    /// A local store's directory cannot become a bucket's cache (its segments would be taken for the bucket's
+    /// or removed as unknown to its manifest), nor a cache a local store.
+    @Test func aDataDirectoryIsEitherALocalStoreOrOneBucketsCache() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            let local = try await EventStore.open(
+                StoreConfiguration(dataDirectory: directories[0]),
+                registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: directories[0]))
+            _ = try await local.append(project: Self.project, events: Self.events(0..<5))
+            try await local.close()
+            let refused = try #require(
+                await upliftError {
+                    _ = try CatalogSegmentRegistry.writing(
+                        catalog: catalog, dataDirectory: directories[0], shared: bucket)
+                })
+            #expect(refused.code == .invalidInput && refused.message.contains("local store"))
+
+            let cache = try await Self.open(directories[1], node: "b", catalog: catalog, bucket: bucket)
+            try await cache.close()
+            let asLocal = try #require(
+                await upliftError {
+                    _ = try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: directories[1])
+                })
+            #expect(asLocal.message.contains("--storage \(bucket.name)"))
+        }
+    }
+}
+
+private func upliftError(_ body: () async throws -> Void) async -> UpliftError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as UpliftError {
+        return error
+    } catch {
+        return UpliftError(.io, "not an UpliftError: \(error)")
+    }
+}

@@ -129,6 +129,18 @@ package final class S3Client: Sendable {
         }
     }
 
+    /// Whether the bucket answers now, in one attempt (a readiness check): nil when it does, else why not.
+    package func probe() async -> UpliftError? {
+        do {
+            let response = try await send(
+                "GET", key: nil, query: [("list-type", "2"), ("max-keys", "1"), ("prefix", location.prefix)],
+                doing: "list \(location)", attempts: 1)
+            return response.status == .ok ? nil : failure(response, doing: "list \(location)")
+        } catch {
+            return error
+        }
+    }
+
     /// Removes `key`; removing a key that does not exist is not an error (S3's own rule).
     package func delete(_ key: String) async throws(UpliftError) {
         let response = try await send("DELETE", key: key, doing: "delete \(key)")
@@ -245,8 +257,9 @@ package final class S3Client: Sendable {
     /// Sends one request, trying again while it fails for a reason that may pass.
     private func send(
         _ method: String, key: String?, query: [(name: String, value: String)] = [],
-        headers: [(name: String, value: String)] = [], body: [UInt8] = [], doing: String
+        headers: [(name: String, value: String)] = [], body: [UInt8] = [], doing: String, attempts: Int? = nil
     ) async throws(UpliftError) -> Response {
+        let attempts = attempts ?? options.attempts
         let payloadHash = SigV4.payloadHash(body)
         var attempt = 1
         while true {
@@ -264,18 +277,18 @@ package final class S3Client: Sendable {
             case .failure: retryable = true
             }
             if !retryable, case .success(let response) = outcome { return response }
-            guard attempt < options.attempts else {
+            guard attempt < attempts else {
                 switch outcome {
                 case .success(let response):
                     throw UpliftError(
                         .storageUnavailable,
                         "the object store at \(location.origin) answered \(Self.describe(response)) to "
-                            + "\(doing) \(options.attempts) times; try again later")
+                            + "\(doing) \(attempts) times; try again later")
                 case .failure(let error):
                     throw UpliftError(
                         .storageUnavailable,
                         "the object store at \(location.origin) cannot be reached (\(Self.describe(error))) "
-                            + "after \(options.attempts) attempts to \(doing); check --s3-endpoint and the network",
+                            + "after \(attempts) attempts to \(doing); check --s3-endpoint and the network",
                         cause: error)
                 }
             }

@@ -69,7 +69,7 @@ struct OperationsTests {
                     try JSONSerialization.jsonObject(with: Data(ready.text.utf8)) as? [String: Any])
                 #expect(document["status"] as? String == "ready")
                 let checks = try #require(document["checks"] as? [String: String])
-                #expect(checks == ["log": "ok", "catalog": "ok"])
+                #expect(checks == ["log": "ok", "catalog": "ok", "storage": "local"])
             }
         }
     }

@@ -197,6 +197,8 @@ struct SegmentManifestStoreTests {
             failing.failAdds.withLock { $0 = true }
             let (ticks, tick) = AsyncStream.makeStream(of: Void.self)
             let flusher = Task { await store.runFlusher(ticks: ticks) }
+            // Without the flusher running yet, the append would flush (and fail) itself.
+            try await Self.until { await store.hasFlusher }
             // Full: the flusher is signalled, and its flush fails.
             _ = try await store.append(project: Self.project, events: Self.events(10))
             try await Self.until { await store.status().lastFlushError != nil }
@@ -286,4 +288,10 @@ final class FailingRegistry: SegmentRegistry {
         try await base.replaced(olderThan: age)
     }
     func forget(_ keys: [String]) async throws(UpliftError) { try await base.forget(keys) }
+    func lease(project: ProjectSlug, day: UTCDay, holder: String, for duration: Duration) async throws(UpliftError)
+        -> Bool
+    { try await base.lease(project: project, day: day, holder: holder, for: duration) }
+    func release(project: ProjectSlug, day: UTCDay, holder: String) async throws(UpliftError) {
+        try await base.release(project: project, day: day, holder: holder)
+    }
 }

@@ -183,3 +183,107 @@ private func upliftError(_ body: () async throws -> Void) async -> UpliftError? 
         return UpliftError(.io, "not an UpliftError: \(error)")
     }
 }
+
+extension SharedStorageStoreTests {
+    /// One node compacts a day, the other skips it while the lease is held; an event both nodes acknowledged
+    /// (ids 20–29 here) is one row after compaction, the first received.
+    @Test func twoNodesCompactingOneDayDoItOnceAndKeepEachEventOnce() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            let a = try await Self.open(directories[0], node: "a", catalog: catalog, bucket: bucket)
+            let b = try await Self.open(directories[1], node: "b", catalog: catalog, bucket: bucket)
+            _ = try await a.append(project: Self.project, events: Self.events(0..<30))
+            try await a.flush()
+            let retried = Self.events(20..<50).map { event in
+                var later = event
+                later.receivedAt += 1_000_000
+                later.properties = #"{"retried":true}"#
+                return later
+            }
+            _ = try await b.append(project: Self.project, events: retried)
+            try await b.flush()
+            let registry = CatalogSegmentRegistry(catalog: catalog, storage: bucket.name)
+
+            // Held by someone else: skipped, nothing changed.
+            #expect(try await registry.lease(project: Self.project, day: Self.day, holder: "c-1", for: .seconds(60)))
+            let skipped = try await b.compact(project: Self.project)
+            #expect(skipped.partitions == 0 && skipped.daysSkipped == 1)
+            #expect(try await registry.live().count == 2)
+            try await registry.release(project: Self.project, day: Self.day, holder: "c-1")
+
+            async let first = a.compact(project: Self.project)
+            async let second = b.compact(project: Self.project)
+            let reports = try await [first, second]
+            #expect(reports.map(\.partitions).reduce(0, +) == 1, "\(reports)")
+            let live = try await registry.live()
+            #expect(live.count == 1 && live[0].rows == 50)
+            // Every object is a segment the manifest names (live, or replaced and waiting for the grace period).
+            #expect(try await Self.objectKeys(bucket) == Set(try await registry.keys().map(bucket.objectKey)))
+            let events = try (try await a.currentSnapshot(project: Self.project)).allEvents()
+            #expect(events.map(\.eventID).sorted() == Self.events(0..<50).map(\.eventID).sorted())
+            #expect(events.filter { $0.properties.contains("retried") }.count == 20)
+            try await a.close()
+            try await b.close()
+        }
+    }
+}
+
+extension SharedStorageStoreTests {
+    /// An object store that does not answer: flushes fail and keep the events (in the log and in memory),
+    /// appends go on until the log holds `maxLogBytes`, then are refused as `storageUnavailable` (503 with
+    /// Retry-After) saying why; the storage's probe names the problem.
+    @Test func aStoreThatDoesNotAnswerFillsTheLogThenRefuses() async throws {
+        try await withTemporaryDirectory(prefix: "uplift-shared-down") { dir in
+            var options = S3Client.Options()
+            options.attempts = 2
+            options.baseDelay = .milliseconds(1)
+            options.connectTimeout = .milliseconds(200)
+            // A port nothing listens on (bound, then closed).
+            let port = try freePort()
+            let bucket = ObjectSegmentStorage(
+                client: S3Client(
+                    location: try S3Location(url: "s3://down/prod", endpoint: "http://127.0.0.1:\(port)"),
+                    credentials: AWSCredentials(accessKeyID: "uplift-test", secretAccessKey: "uplift-test-secret"),
+                    options: options))
+            try await Catalog.withOpen(
+                CatalogConfiguration(url: .sqlite(path: dir.path + "/catalog.sqlite"), secret: Self.secret)
+            ) { catalog in
+                var configuration = StoreConfiguration(dataDirectory: dir.path + "/node")
+                configuration.maxLogBytes = 64  // the log header (8 bytes) fits; five events do not
+                let store = try await EventStore.open(
+                    configuration,
+                    registry: try CatalogSegmentRegistry.writing(
+                        catalog: catalog, dataDirectory: dir.path + "/node", shared: bucket),
+                    storage: bucket)
+                _ = try await store.append(project: Self.project, events: Self.events(0..<5))
+                let flushError = try #require(await upliftError { try await store.flush() })
+                #expect(flushError.code == .storageUnavailable && flushError.message.contains("cannot be reached"))
+                #expect(await store.snapshot(project: Self.project).pending.count == 5)
+                let refused = try #require(
+                    await upliftError { _ = try await store.append(project: Self.project, events: Self.events(5..<6)) })
+                #expect(refused.code == .storageUnavailable && refused.message.contains("--max-wal-size"))
+                #expect(await store.status().logFull)
+                let probe = await store.probeStorage()
+                #expect(probe.shared && probe.problem?.code == .storageUnavailable)
+            }
+            await bucket.client.shutdown()
+        }
+    }
+}
+
+/// A loopback port nothing listens on now.
+private func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw UpliftError(.io, "cannot bind a loopback port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

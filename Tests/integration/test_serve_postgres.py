@@ -36,7 +36,7 @@ def test_serve_with_postgres_catalog(uplift, tmp_path, monkeypatch):
         server = Server(uplift, data, project="pg").start()
         try:
             ready = requests.get(server.url + "/readyz", timeout=5).json()
-            assert ready == {"status": "ready", "checks": {"log": "ok", "catalog": "ok"}}
+            assert ready == {"status": "ready", "checks": {"log": "ok", "catalog": "ok", "storage": "local"}}
             r = requests.post(server.url + "/v1/batch", auth=(key, ""), timeout=10, json={"batch": [
                 {"type": "track", "anonymousId": "anon-7", "event": "Viewed Pricing", "messageId": "pg-1"},
                 {"type": "identify", "userId": "user-7", "anonymousId": "anon-7", "messageId": "pg-2"},

@@ -140,6 +140,24 @@ enum Migrations {
                 "CREATE TABLE segment_storages (storage TEXT PRIMARY KEY, adopted_at BIGINT NOT NULL)",
             ]
         },
+        Migration(version: 6, name: "compaction leases") { _ in
+            [
+                // Who compacts a day of a shared storage: one row per (storage, project, day), held by one
+                // store (its node name and a random token) until `expires_at` (µs); a dead holder's lease
+                // simply expires. Correctness does not rest on it (a replacement whose sources are no longer
+                // live undoes itself): it keeps nodes from doing the same work twice.
+                """
+                CREATE TABLE compaction_leases (
+                    storage TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    PRIMARY KEY (storage, project, day)
+                )
+                """
+            ]
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

@@ -119,6 +119,39 @@ extension Catalog {
         }
     }
 
+    /// Takes the lease to compact `day` of `project` in `storage` for `holder` until `until` (µs): true when
+    /// no one held it, its holder's time ran out (`now`), or `holder` held it already (renewed). See migration 6.
+    package func takeCompactionLease(
+        storage: String, project: ProjectSlug, day: UTCDay, holder: String, now: Int64, until: Int64
+    ) async throws(UpliftError) -> Bool {
+        try await run("taking a compaction lease") { db in
+            try await db.raw(
+                """
+                INSERT INTO compaction_leases (storage, project, day, holder, expires_at)
+                VALUES (\(bind: storage), \(bind: project.value), \(bind: day.description), \(bind: holder), \(bind: until))
+                ON CONFLICT (storage, project, day) DO UPDATE
+                SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE compaction_leases.expires_at < \(bind: now) OR compaction_leases.holder = excluded.holder
+                RETURNING holder
+                """
+            ).first() != nil
+        }
+    }
+
+    /// Gives the lease back (when `holder` still holds it).
+    package func releaseCompactionLease(
+        storage: String, project: ProjectSlug, day: UTCDay, holder: String
+    ) async throws(UpliftError) {
+        try await run("releasing a compaction lease") { db in
+            try await db.raw(
+                """
+                DELETE FROM compaction_leases WHERE storage = \(bind: storage) AND project = \(bind: project.value)
+                AND day = \(bind: day.description) AND holder = \(bind: holder)
+                """
+            ).run()
+        }
+    }
+
     /// Every key the manifest names for `storage`, live or replaced: a file outside it is an orphan.
     package func segmentKeys(storage: String) async throws(UpliftError) -> Set<String> {
         let rows = try await run("reading the segment manifest") { db in

@@ -66,6 +66,8 @@ struct Ingestor: Sendable {
         let stored: EventStore.AppendResult
         do {
             stored = try await store.append(project: project, events: result.events)
+        } catch where error.code == .storageUnavailable {
+            throw error
         } catch {
             throw UpliftError(
                 .storageUnavailable, "the events could not be written durably and were not accepted; retry later",

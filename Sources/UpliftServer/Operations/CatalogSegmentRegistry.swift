@@ -68,6 +68,19 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
         return try await catalog.replacedSegments(storage: storage, before: before)
     }
 
+    package func lease(
+        project: ProjectSlug, day: UTCDay, holder: String, for duration: Duration
+    ) async throws(UpliftError) -> Bool {
+        let now = Timestamp.now()
+        return try await catalog.takeCompactionLease(
+            storage: storage, project: project, day: day, holder: holder, now: now,
+            until: now + duration.components.seconds * 1_000_000)
+    }
+
+    package func release(project: ProjectSlug, day: UTCDay, holder: String) async throws(UpliftError) {
+        try await catalog.releaseCompactionLease(storage: storage, project: project, day: day, holder: holder)
+    }
+
     package func forget(_ keys: [String]) async throws(UpliftError) {
         guard !keys.isEmpty else { return }
         try await catalog.forgetSegments(keys, storage: storage)

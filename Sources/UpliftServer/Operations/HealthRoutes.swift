@@ -26,9 +26,13 @@ struct HealthRoutes: Sendable {
 
     private func readiness() async -> Response {
         let status = await store.status()
-        let log = status.closed ? "closed" : status.logFailing ? "failing" : "ok"
+        let log = status.closed ? "closed" : status.logFailing ? "failing" : status.logFull ? "full" : "ok"
         var catalogState = "ok"
         do { _ = try await catalog.schemaVersion() } catch { catalogState = "unreachable" }
+        // A bucket that does not answer is reported but does not make the node unready: it still takes events
+        // into its log (up to --max-wal-size, then the log is "full"), and every node shares the same bucket.
+        let probe = await store.probeStorage()
+        let storage = !probe.shared ? "local" : probe.problem == nil ? "ok" : "unreachable"
         let ready = log == "ok" && catalogState == "ok"
         var body = JSONWriter(capacity: 128)
         body.object {
@@ -37,6 +41,7 @@ struct HealthRoutes: Sendable {
                 $0.object {
                     $0.member("log", log)
                     $0.member("catalog", catalogState)
+                    $0.member("storage", storage)
                 }
             }
         }

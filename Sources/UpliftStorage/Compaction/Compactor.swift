@@ -27,8 +27,11 @@ package enum Compactor {
         // strings) would otherwise stay resident beside them. Hand the free heap back first.
         releaseFreeHeap()
         let table = try SegmentReader.table(paths: sources)
-        let order = table.permutation(configuration.sortOrder)
-        let rows = table.count
+        var order = table.permutation(configuration.sortOrder)
+        // Each node dedups its own traffic; an event two nodes acknowledged (an SDK's retry that landed on
+        // another node) meets its twin here.
+        if Set(sources.map(SegmentLayout.node(ofSegment:))).count > 1 { order = firstReceived(order, in: table) }
+        let rows = order.count
         // One choice for the whole day, from all its rows: every output of the day has the same columns.
         let shredding = PropertyShredding.choose(table[bytes: .properties], rule: configuration.propertyColumns)
         let record = CompactionRecord(
@@ -54,6 +57,38 @@ package enum Compactor {
                         node: configuration.node, times: part.lazy.map { times[Int($0)] })))
         }
         return written
+    }
+}
+
+extension Compactor {
+    /// `order` without the rows whose event id a row received earlier has (among equal receive times, the
+    /// first in `order` stays). Ids are compared by their 128-bit fingerprints, as the dedup index does.
+    static func firstReceived(_ order: [Int32], in table: EventTable) -> [Int32] {
+        let ids = table[bytes: .eventID]
+        let received = table[integers: .receivedAt]
+        var kept: [Fingerprint: Int32] = [:]
+        kept.reserveCapacity(order.count)
+        var dropped = Set<Int32>()
+        ids.bytes.withUnsafeBytes { raw in
+            ids.offsets.withUnsafeBufferPointer { offsets in
+                for row in order {
+                    let r = Int(row)
+                    let id = Fingerprint(
+                        bytes: UnsafeRawBufferPointer(rebasing: raw[Int(offsets[r])..<Int(offsets[r + 1])]))
+                    guard let other = kept[id] else {
+                        kept[id] = row
+                        continue
+                    }
+                    if received[r] < received[Int(other)] {
+                        dropped.insert(other)
+                        kept[id] = row
+                    } else {
+                        dropped.insert(row)
+                    }
+                }
+            }
+        }
+        return dropped.isEmpty ? order : order.filter { !dropped.contains($0) }
     }
 }
 

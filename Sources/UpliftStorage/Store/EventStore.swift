@@ -38,6 +38,9 @@ package actor EventStore {
     private var records: [String: SegmentRecord] = [:]
     /// When each project's list of live segments was last read from a shared storage's manifest.
     private var refreshed: [ProjectSlug: Duration] = [:]
+    /// Who holds this store's compaction leases: the node and a token of this process (two processes given
+    /// the same node name never take each other's lease for their own).
+    private let leaseHolder: String
     /// The live segments, shared with the dedup index's loader.
     private let live: LiveSegments
     private var manifest: SegmentManifest { live.manifest.withLock { $0 } }
@@ -169,6 +172,7 @@ package actor EventStore {
         self.lock = opened.lock
         self.registry = registry
         self.storage = storage
+        self.leaseHolder = configuration.node + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let live = LiveSegments(opened.manifest.0)
         self.live = live
         self.records = Dictionary(opened.manifest.1.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -197,6 +201,14 @@ package actor EventStore {
     /// Stores events durably, dropping those whose id the project already has.
     package func append(project: ProjectSlug, events: [Event]) async throws(UpliftError) -> AppendResult {
         guard !closed else { throw UpliftError(.io, "the event store is closed") }
+        if wal.sizeInBytes >= configuration.maxLogBytes {
+            flusherSignal?.yield()
+            let why = lastFlushError.map { ": the segments cannot be written (\($0.message))" } ?? ""
+            throw UpliftError(
+                .storageUnavailable,
+                "this node's write-ahead log is full (\(wal.sizeInBytes) bytes, --max-wal-size \(configuration.maxLogBytes))\(why); retry later"
+            )
+        }
         var fresh = try deduplicate(project: project, events)
         if fresh.count < events.count, !inFlight.isEmpty {
             // A duplicate may be of an event whose log write is still running: acknowledging it
@@ -364,6 +376,12 @@ package actor EventStore {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Whether the storage answers now: nil for the data directory itself (nothing to ask), else the
+    /// problem or none.
+    nonisolated package func probeStorage() async -> (shared: Bool, problem: UpliftError?) {
+        storage.isShared ? (true, await storage.probe()) : (false, nil)
+    }
+
     /// What a query reads, for any storage: with a shared one the project's live segments are first read
     /// from the manifest (when the last read is `manifestRefresh` old and no flush is running: a flush's own
     /// segments are in the list once it ends) and the cache gets those it lacks.
@@ -402,6 +420,9 @@ package actor EventStore {
         try await registry.forget(replaced)
         for key in replaced { records[key] = nil }
     }
+
+    /// Whether `runFlusher` runs (appends then leave flushing to it).
+    package var hasFlusher: Bool { flusherSignal != nil }
 
     /// Flushes in the background until cancelled: when appends fill the memtable, and every
     /// `configuration.flushInterval` when events wait (checked four times an interval, on
@@ -456,7 +477,8 @@ package actor EventStore {
         // Batches are kept in arrival order: the first one's first event is (about) the oldest.
         let oldestPending = (flushing.first ?? memtable.batches.first)?.events.first?.receivedAt
         return StoreStatus(
-            logBytes: wal.sizeInBytes, logFailing: wal.isFailing, closed: closed,
+            logBytes: wal.sizeInBytes, logFailing: wal.isFailing, logFull: wal.sizeInBytes >= configuration.maxLogBytes,
+            closed: closed,
             pendingEvents: flushing.reduce(0) { $0 + $1.events.count } + memtable.eventCount,
             oldestPendingReceivedAt: oldestPending, lastFlushError: lastFlushError)
     }
@@ -495,17 +517,43 @@ package actor EventStore {
 
     /// Merges the small segments of each day of a project (or of the given days) into sorted, larger ones.
     @discardableResult
+    /// With a shared storage a day is compacted by the node that holds its lease; the others skip it.
     package func compact(
         project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false
     ) async throws(UpliftError) -> CompactionReport {
         try await flush()
-        // Every node's segments of the day, in the cache.
+        // Every node's segments of the day.
         try await refresh(project: project, maxAge: .zero)
+        let configuration = self.configuration
+        var work = (days ?? manifest.days(of: project)).map { ($0, manifest.segments(of: project, day: $0)) }
+            .filter { force ? !$0.1.isEmpty : Compactor.needsCompaction($0.1, configuration: configuration) }
+        guard storage.isShared, let registry else { return try await compact(project: project, work: work) }
+        var leased: [(UTCDay, [String])] = []
+        for item in work {
+            if try await registry.lease(
+                project: project, day: item.0, holder: leaseHolder, for: configuration.compactionLease)
+            {
+                leased.append(item)
+            }
+        }
+        let skipped = work.count - leased.count
+        work = leased
+        let result: Result<CompactionReport, UpliftError>
+        do throws(UpliftError) {
+            result = .success(try await compact(project: project, work: work))
+        } catch {
+            result = .failure(error)
+        }
+        for (day, _) in leased { try? await registry.release(project: project, day: day, holder: leaseHolder) }
+        var report = try result.get()
+        report.daysSkipped = skipped
+        return report
+    }
+
+    private func compact(project: ProjectSlug, work: [(UTCDay, [String])]) async throws(UpliftError) -> CompactionReport {
         var report = CompactionReport()
         let layout = self.layout
         let configuration = self.configuration
-        let work = (days ?? manifest.days(of: project)).map { ($0, manifest.segments(of: project, day: $0)) }
-            .filter { force ? !$0.1.isEmpty : Compactor.needsCompaction($0.1, configuration: configuration) }
         try await storage.materialize(
             work.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
         // Days side by side on the background lane (compression dominates): as many as there are cores.
@@ -582,6 +630,8 @@ package struct StoreStatus: Sendable {
     package var logBytes: UInt64
     /// Whether the newest log write failed (disk full, I/O error).
     package var logFailing: Bool
+    /// Whether the log holds its budget (`maxLogBytes`): appends are refused until a flush trims it.
+    package var logFull: Bool
     package var closed: Bool
     /// Events in the log that no segment holds yet.
     package var pendingEvents: Int
@@ -594,6 +644,8 @@ package struct CompactionReport: Sendable, Equatable {
     package var partitions = 0
     package var segmentsRead = 0
     package var segmentsWritten = 0
+    /// Days another node was compacting (it held their lease).
+    package var daysSkipped = 0
     package init(partitions: Int = 0, segmentsRead: Int = 0, segmentsWritten: Int = 0) {
         self.partitions = partitions
         self.segmentsRead = segmentsRead

@@ -138,6 +138,14 @@ extension SegmentLayout {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
+    /// The node that wrote a segment, from its name (`KIND-TIME-NODE-RANDOM.parquet`); empty for a name from
+    /// before nodes were named (`KIND-TIME-RANDOM.parquet`).
+    package static func node(ofSegment path: String) -> String {
+        let parts = name(of: path).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 4 else { return "" }
+        return parts[2..<(parts.count - 1)].joined(separator: "-")
+    }
+
     /// Compacted segments start with `c-`, flushed ones with `f-`.
     package static func isCompacted(_ path: String) -> Bool { name(of: path).hasPrefix("c-") }
 }

@@ -19,6 +19,8 @@ package protocol SegmentStorage: Sendable {
     func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError)
     /// Deletes segments for good (replaced ones no query can be reading any more, orphans).
     func delete(_ keys: [String], layout: SegmentLayout) async throws(UpliftError)
+    /// Whether the storage answers now (one quick try, for `/readyz`): nil when it does, else why not.
+    func probe() async -> UpliftError?
 }
 
 /// The data directory itself: its files are the segments.
@@ -31,6 +33,8 @@ package struct LocalSegmentStorage: SegmentStorage {
     package func publish(_ segments: [WrittenSegment]) async throws(UpliftError) {}
 
     package func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError) {}
+
+    package func probe() async -> UpliftError? { nil }
 
     package func delete(_ keys: [String], layout: SegmentLayout) async throws(UpliftError) {
         try await WorkPool.shared.run(.background) { () throws(UpliftError) in
@@ -66,6 +70,8 @@ package struct ObjectSegmentStorage: SegmentStorage {
             try await client.put(objectKey(segment.record.key), bytes)
         }
     }
+
+    package func probe() async -> UpliftError? { await client.probe() }
 
     package func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError) {
         for record in records {

@@ -38,6 +38,12 @@ package struct StoreConfiguration: Sendable {
     /// With a shared storage: how long a segment replaced by compaction stays in the bucket, for queries on
     /// any node that started before the replacement (far longer than the longest query).
     package var replacedGrace: Duration = .seconds(600)
+    /// The most the write-ahead log may hold: past it appends are refused (`storageUnavailable`: 503 with
+    /// `Retry-After`) until flushes (which trim it) succeed again, e.g. once the object store is back.
+    package var maxLogBytes: UInt64 = 4 << 30
+    /// With a shared storage: how long a node's lease to compact a day lasts (a node that dies holding one
+    /// blocks that day's compaction this long at most).
+    package var compactionLease: Duration = .seconds(900)
     /// The write-ahead log's settings (commit observer; fault injection in tests).
     package var walOptions = WALOptions()
 

@@ -288,7 +288,9 @@ final class FailingRegistry: SegmentRegistry {
         try await base.replaced(olderThan: age)
     }
     func forget(_ keys: [String]) async throws(UpliftError) { try await base.forget(keys) }
-    func lease(project: ProjectSlug, day: UTCDay, holder: String, for duration: Duration) async throws(UpliftError)
+    func lease(
+        project: ProjectSlug, day: UTCDay, holder: String, for duration: Duration
+    ) async throws(UpliftError)
         -> Bool
     { try await base.lease(project: project, day: day, holder: holder, for: duration) }
     func release(project: ProjectSlug, day: UTCDay, holder: String) async throws(UpliftError) {

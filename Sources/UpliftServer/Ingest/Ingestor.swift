@@ -66,7 +66,7 @@ struct Ingestor: Sendable {
         let stored: EventStore.AppendResult
         do {
             stored = try await store.append(project: project, events: result.events)
-        } catch where error.code == .storageUnavailable {
+        } catch  where error.code == .storageUnavailable {
             throw error
         } catch {
             throw UpliftError(

@@ -550,7 +550,8 @@ package actor EventStore {
         return report
     }
 
-    private func compact(project: ProjectSlug, work: [(UTCDay, [String])]) async throws(UpliftError) -> CompactionReport {
+    private func compact(project: ProjectSlug, work: [(UTCDay, [String])]) async throws(UpliftError) -> CompactionReport
+    {
         var report = CompactionReport()
         let layout = self.layout
         let configuration = self.configuration

@@ -29,7 +29,9 @@ package protocol SegmentRegistry: Sendable {
     /// Forgets replaced segments whose files are gone.
     func forget(_ keys: [String]) async throws(UpliftError)
     /// Takes (or renews) the lease to compact a day for `holder`, for `duration`; false while another holds it.
-    func lease(project: ProjectSlug, day: UTCDay, holder: String, for duration: Duration) async throws(UpliftError)
+    func lease(
+        project: ProjectSlug, day: UTCDay, holder: String, for duration: Duration
+    ) async throws(UpliftError)
         -> Bool
     /// Gives a lease back.
     func release(project: ProjectSlug, day: UTCDay, holder: String) async throws(UpliftError)

@@ -26,6 +26,13 @@ struct Serve: AsyncParsableCommand {
                 "With a shared --storage it is also how long other nodes may take to see an acknowledged event.",
             valueName: "duration"))
     var flushInterval = "30s"
+    @Option(
+        help: ArgumentHelp(
+            "The most this node's write-ahead log may hold (bytes, or with KiB, MiB, GiB) while segments cannot be written.",
+            discussion:
+                "Past it ingestion answers 503 storage_unavailable with Retry-After until a flush (e.g. once the object store is back) trims the log.",
+            valueName: "size"))
+    var maxWalSize = "4GiB"
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one; the startup line says which).") var port = 8080
     @Option(help: "Requests per second allowed per write key (bursts of one second's worth); no limit by default.")
@@ -56,6 +63,9 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard let walBytes = parseByteSize(maxWalSize), walBytes >= 1 << 20 else {
+            throw ValidationError("--max-wal-size must be a size of at least 1MiB, such as 512MiB or 4GiB")
+        }
         guard parseInterval(flushInterval) != nil else {
             throw ValidationError("--flush-interval must be a duration from 1s to 1h, such as 5s, 30s or 2m")
         }
@@ -99,6 +109,7 @@ struct Serve: AsyncParsableCommand {
             storeConfiguration.flushInterval = parseInterval(flushInterval) ?? storeConfiguration.flushInterval
             // Replaced segments stay in a shared bucket well past the longest query on any node.
             storeConfiguration.replacedGrace = max(.seconds(600), .milliseconds(Int64(queryTimeout * 2000)))
+            storeConfiguration.maxLogBytes = UInt64(parseByteSize(maxWalSize) ?? 4 << 30)
             let shared = try storageOptions.shared()
             storeConfiguration.walOptions.onCommit = { metrics.walCommitted($0) }
             // The segment manifest on a catalog of its own, running from now on: the store records its

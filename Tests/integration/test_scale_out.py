@@ -1,0 +1,336 @@
+"""Three `uplift serve` nodes on one PostgreSQL catalog and one S3 bucket (moto's server), behind no load
+balancer: the client spreads batches over them itself.
+
+A client sends 200k events in batches round-robin, resends about 5% of the acknowledged batches to a
+*different* node, and identifies every anonymous user on another node than the one that took their first
+events. Mid-load one node is SIGKILLed and restarted, and the object store is unreachable for 10 s (a TCP
+proxy in front of moto is closed: moto keeps its objects in memory, so stopping moto itself would lose the
+bucket; from the nodes' side the two are the same outage). Then:
+- every acknowledged event is stored exactly once in the live segments, read with pyarrow from the objects
+  `uplift segments` lists (after `uplift compact`, which merges the nodes' segments of each day);
+- `uplift verify --storage …` is clean;
+- the three nodes give identical funnel, trend, retention and experiment answers, equal to those of one node
+  that imported the same events from a file.
+
+Needs UPLIFT_TEST_POSTGRES_URL and UPLIFT_TEST_S3_ENDPOINT (make test starts both).
+"""
+import io
+import json
+import os
+import random
+import socket
+import threading
+import time
+import uuid
+
+import boto3
+import pyarrow.parquet as pq
+import pytest
+import requests
+
+from conftest import Server, run
+from test_serve_postgres import psql
+
+EVENTS = 200_000
+PERSONS = 20_000
+BATCH = 500
+PROJECT = "shop"
+DAYS = [f"2026-03-{d:02d}" for d in range(1, 11)]
+RANGE = {"from": "2026-03-01", "to": "2026-03-10"}
+EXPERIMENT = {
+    "key": "checkout", "variants": [{"key": "control", "weight": 0.5}, {"key": "treatment", "weight": 0.5}],
+    "exposure": {"event": "$exposure"},
+    "metrics": [{"id": "conversion", "kind": "proportion", "event": "purchased", "window": "7d"},
+                {"id": "revenue", "kind": "mean", "event": "purchased", "property": "amount", "window": "7d"}],
+    "method": "frequentist",
+}
+QUERIES = [
+    ("funnel", {"steps": ["viewed", "signed_up", "purchased"], "window": "7d", **RANGE}),
+    ("funnel", {"steps": ["viewed", "purchased"], "window": "3d", "breakdown": "plan", **RANGE}),
+    ("trend", {"event": "viewed", "measure": "persons", **RANGE}),
+    ("trend", {"event": "purchased", "measure": "sum", "property": "amount", **RANGE}),
+    ("retention", {"cohort_event": "signed_up", "periods": 7, **RANGE}),
+    ("experiment", {"definition": EXPERIMENT, **RANGE}),
+]
+
+
+class Proxy:
+    """A TCP forwarder to the object store that can be closed (every connection dropped, new ones refused)
+    and opened again on the same port."""
+
+    def __init__(self, upstream_port):
+        self.upstream = ("127.0.0.1", upstream_port)
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.lock = threading.Lock()
+        self.sockets = set()
+        self.listener = None
+
+    def open(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def close(self):
+        listener, self.listener = self.listener, None
+        # shutdown() wakes the thread blocked in accept(); close() alone leaves the socket listening.
+        try:
+            listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        listener.close()
+        with self.lock:
+            for s in list(self.sockets):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+            self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+                server.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets.update((client, server))
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, target):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def workload(seed=7):
+    """(anonymous batches, identified batches): the first events of a group of persons (anonymous), then
+    their identify calls and signed-in events. Every message has its own messageId (the event id)."""
+    rng = random.Random(seed)
+    persons_per_batch = PERSONS * BATCH // EVENTS  # each person sends EVENTS / PERSONS = 10 messages
+    anonymous, identified = [], []
+    for first in range(0, PERSONS, persons_per_batch):
+        a_batch, i_batch = [], []
+        for p in range(first, first + persons_per_batch):
+            day = rng.randrange(len(DAYS) - 2)
+            start = time.mktime(time.strptime(DAYS[day], "%Y-%m-%d")) - time.timezone + rng.randrange(80_000)
+            variant = "treatment" if rng.random() < 0.5 else "control"
+            plan = rng.choice(["free", "pro", "team"])
+
+            def message(kind, offset, **fields):
+                stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + offset))
+                return {"type": kind, "messageId": f"m-{p}-{offset}", "timestamp": stamp, **fields}
+
+            anon = {"anonymousId": f"a-{p}"}
+            a_batch += [message("track", k * 60, event="viewed", properties={"plan": plan}, **anon) for k in range(3)]
+            a_batch.append(message("track", 200, event="$exposure",
+                                   properties={"experiment": "checkout", "variant": variant}, **anon))
+            user = {"userId": f"u-{p}"}
+            i_batch.append(message("identify", 300, traits={"plan": plan}, **anon, **user))
+            i_batch.append(message("track", 360, event="signed_up", properties={"plan": plan}, **user))
+            bought = rng.random() < (0.4 if variant == "treatment" else 0.3)
+            i_batch.append(message("track", 3600 + rng.randrange(86_400 * 3),
+                                   event="purchased" if bought else "viewed",
+                                   properties={"plan": plan, "amount": rng.randrange(10, 200)}, **user))
+            i_batch += [message("track", 86_400 * (k + 1) + rng.randrange(3600), event="viewed",
+                                properties={"plan": plan}, **user) for k in range(3)]
+        anonymous.append(a_batch)
+        identified.append(i_batch)
+    assert sum(map(len, anonymous + identified)) == EVENTS
+    return anonymous, identified
+
+
+@pytest.fixture
+def cluster(uplift, tmp_path, monkeypatch):
+    base = os.environ.get("UPLIFT_TEST_POSTGRES_URL")
+    endpoint = os.environ.get("UPLIFT_TEST_S3_ENDPOINT")
+    if not base or not endpoint:
+        pytest.skip("needs UPLIFT_TEST_POSTGRES_URL and UPLIFT_TEST_S3_ENDPOINT (make test starts both)")
+    schema = "scale_" + uuid.uuid4().hex[:12]
+    bucket = "uplift-scale-" + uuid.uuid4().hex[:12]
+    psql(base, f"CREATE SCHEMA {schema}")
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    proxy = Proxy(int(endpoint.rsplit(":", 1)[1]))
+    proxy.open()
+    monkeypatch.setenv("UPLIFT_CATALOG", base + ("&" if "?" in base else "?") + f"schema={schema}")
+    monkeypatch.setenv("UPLIFT_CATALOG_SECRET", "scale-out-test-pepper-" + "x" * 20)
+    monkeypatch.setenv("UPLIFT_STORAGE", f"s3://{bucket}/prod")
+    monkeypatch.setenv("UPLIFT_S3_ENDPOINT", f"http://127.0.0.1:{proxy.port}")
+    try:
+        yield {"tmp": tmp_path, "s3": s3, "bucket": bucket, "proxy": proxy}
+    finally:
+        if proxy.listener is not None:
+            proxy.close()
+        psql(base, f"DROP SCHEMA {schema} CASCADE")
+
+
+def cli(uplift, *args, data):
+    r = run([uplift, *args, "--data", str(data)], timeout=600)
+    assert r.returncode == 0, f"uplift {' '.join(args)}: {r.stderr}"
+    return r.stdout
+
+
+def post(session, url, key, body):
+    return session.post(url + "/v1/batch", json={"batch": body}, auth=(key, ""), timeout=60)
+
+
+def answers(url, key):
+    out = []
+    for kind, body in QUERIES:
+        r = requests.post(f"{url}/v1/query/{kind}", json=body, headers={"Authorization": f"Bearer {key}"},
+                          timeout=120)
+        assert r.status_code == 200, f"{kind}: {r.status_code} {r.text}"
+        doc = r.json()
+        doc.pop("computed_at", None)
+        out.append(doc)
+    return out
+
+
+def test_three_nodes_store_every_event_once_and_answer_alike(uplift, cluster):
+    tmp, s3, bucket, proxy = cluster["tmp"], cluster["s3"], cluster["bucket"], cluster["proxy"]
+    admin = tmp / "admin"
+    cli(uplift, "project", "create", PROJECT, data=admin)
+    write_key = json.loads(cli(uplift, "key", "create", "--project", PROJECT, "--kind", "write", "--json",
+                               data=admin))["key"]
+    read_key = json.loads(cli(uplift, "key", "create", "--project", PROJECT, "--kind", "read", "--json",
+                              data=admin))["key"]
+    nodes = [Server(uplift, tmp / f"node-{n}", project=PROJECT,
+                    extra_args=["--node", f"node-{n}", "--flush-interval", "5s"]).start() for n in range(3)]
+    try:
+        anonymous, identified = workload()
+        acknowledged = {}  # messageId -> message
+        session = requests.Session()
+        rng = random.Random(11)
+        resent = 0
+
+        def send(batch, node):
+            """Sends `batch` to `node`, or to the next one while a node does not answer; returns the node."""
+            for attempt in range(30):
+                target = nodes[(node + attempt) % 3]
+                if target.proc is None:
+                    continue
+                try:
+                    r = post(session, target.url, write_key, batch)
+                except requests.RequestException:
+                    continue
+                if r.status_code == 200:
+                    for m in batch:
+                        acknowledged[m["messageId"]] = m
+                    return (node + attempt) % 3
+                assert r.status_code == 503, r.text
+                time.sleep(0.2)
+            pytest.fail("no node took a batch in 30 tries")
+
+        groups = len(anonymous)
+        for g in range(groups):
+            took = send(anonymous[g], g % 3)
+            # Identified on another node than the one that took the person's first events.
+            send(identified[g], (took + 1) % 3)
+            if rng.random() < 0.05:
+                # An SDK retry after a timeout, landing on another node.
+                send(anonymous[g], (took + 2) % 3)
+                resent += 1
+            if g == groups // 3:
+                nodes[1].kill()
+                nodes[1].start()
+            if g == 2 * groups // 3:
+                proxy.close()
+                outage_end = time.monotonic() + 10
+                # Reported, and still ready: the node takes events into its log meanwhile.
+                ready = requests.get(nodes[0].url + "/readyz", timeout=30)
+                assert ready.status_code == 200, ready.text
+                assert ready.json()["checks"]["storage"] == "unreachable"
+            if proxy.listener is None and time.monotonic() >= outage_end:
+                proxy.open()
+        if proxy.listener is None:
+            time.sleep(max(0.0, outage_end - time.monotonic()))
+            proxy.open()
+        assert len(acknowledged) == EVENTS and resent > 0
+
+        # Every node sees every node's flushes within the flush interval.
+        for node in nodes:
+            node.stop_ok()
+    finally:
+        for node in nodes:
+            node.kill()
+
+    before = json.loads(cli(uplift, "segments", "--project", PROJECT, "--json", data=tmp / "lister"))["segments"]
+    assert {s["node"] for s in before} == {"node-0", "node-1", "node-2"}
+    # Batches sent again to another node are in two nodes' segments until compaction.
+    assert sum(s["rows"] for s in before) > EVENTS
+
+    # One node's compaction merges each day's segments of all three (and drops an event two nodes took).
+    compacted = json.loads(cli(uplift, "compact", "--json", data=tmp / "compactor"))
+    assert compacted["days"] > 0
+    listed = json.loads(cli(uplift, "segments", "--project", PROJECT, "--json", data=tmp / "lister"))["segments"]
+    ids = []
+    for segment in listed:
+        assert segment["path"].startswith(f"s3://{bucket}/prod/events/project={PROJECT}/date=")
+        key = segment["path"][len(f"s3://{bucket}/"):]
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        table = pq.read_table(io.BytesIO(body), columns=["event_id"])
+        assert table.num_rows == segment["rows"]
+        ids += table.column("event_id").to_pylist()
+    assert len(ids) == len(set(ids)), f"{len(ids) - len(set(ids))} events stored twice"
+    assert set(ids) == set(acknowledged)
+
+    verified = json.loads(run([uplift, "verify", "--json", "--data", str(tmp / "verifier")], timeout=600).stdout)
+    assert verified["ok"], verified["problems"]
+    assert verified["events"] == EVENTS
+
+    # The same events imported by one node on its own.
+    single = tmp / "single"
+    ndjson = tmp / "events.ndjson"
+    ndjson.write_text("".join(json.dumps(m) + "\n" for m in acknowledged.values()))
+    env = {k: v for k, v in os.environ.items() if k not in ("UPLIFT_CATALOG", "UPLIFT_STORAGE", "UPLIFT_CATALOG_SECRET")}
+    r = run([uplift, "import", "--project", PROJECT, "--data", str(single), str(ndjson)], env=env, timeout=600)
+    assert r.returncode == 0, r.stderr
+    r = run([uplift, "key", "create", "--project", PROJECT, "--kind", "read", "--json", "--data", str(single)],
+            env=env)
+    single_key = json.loads(r.stdout)["key"]
+
+    nodes = [Server(uplift, tmp / f"node-{n}", project=PROJECT, extra_args=["--node", f"node-{n}"]).start()
+             for n in range(3)]
+    try:
+        per_node = [answers(node.url, read_key) for node in nodes]
+    finally:
+        for node in nodes:
+            node.stop_ok()
+    assert per_node[0] == per_node[1] == per_node[2]
+    funnel = per_node[0][0]
+    assert funnel["steps"][0]["persons"] > 0.9 * PERSONS, funnel["steps"]
+
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        alone = Server(uplift, single, project=PROJECT).start()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    try:
+        assert answers(alone.url, single_key) == per_node[0]
+    finally:
+        alone.stop_ok()

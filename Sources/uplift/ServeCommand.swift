@@ -33,6 +33,11 @@ struct Serve: AsyncParsableCommand {
                 "Past it ingestion answers 503 storage_unavailable with Retry-After until a flush (e.g. once the object store is back) trims the log.",
             valueName: "size"))
     var maxWalSize = "4GiB"
+    @Option(
+        help: ArgumentHelp(
+            "How often closed days (and days whose segments pile up) are compacted: 60s, 10m, 1h.",
+            valueName: "duration"))
+    var compactionInterval = "60s"
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one; the startup line says which).") var port = 8080
     @Option(help: "Requests per second allowed per write key (bursts of one second's worth); no limit by default.")
@@ -65,6 +70,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard let walBytes = parseByteSize(maxWalSize), walBytes >= 1 << 20 else {
             throw ValidationError("--max-wal-size must be a size of at least 1MiB, such as 512MiB or 4GiB")
+        }
+        guard parseInterval(compactionInterval) != nil else {
+            throw ValidationError("--compaction-interval must be a duration from 1s to 1h, such as 60s or 10m")
         }
         guard parseInterval(flushInterval) != nil else {
             throw ValidationError("--flush-interval must be a duration from 1s to 1h, such as 5s, 30s or 2m")
@@ -136,6 +144,7 @@ struct Serve: AsyncParsableCommand {
             }
             var server = ServerConfiguration(host: host, port: port)
             server.rateLimit = rateLimit
+            server.compactionInterval = parseInterval(compactionInterval) ?? server.compactionInterval
             server.queryCacheBytes = parseByteSize(queryCacheMemory) ?? server.queryCacheBytes
             server.dashboards = dashboards
             server.maxConnections = maxConnections

@@ -202,12 +202,23 @@ extension SharedStorageStoreTests {
             _ = try await b.append(project: Self.project, events: retried)
             try await b.flush()
             let registry = CatalogSegmentRegistry(catalog: catalog, storage: bucket.name)
+            // Before compaction both segments hold events 20–29; b also has 0–2 again in memory (its dedup
+            // index did not know a's segment yet). Every node reads each event once.
+            _ = try await b.append(project: Self.project, events: Self.events(0..<3))
+            let fifty = Self.events(0..<50).map(\.eventID).sorted()
+            #expect(try Self.ids(try await a.currentSnapshot(project: Self.project)) == fifty)
+            let fromB = try await b.currentSnapshot(project: Self.project)
+            #expect(try Self.ids(fromB) == fifty)
+            #expect(fromB.pending.isEmpty && fromB.hidden.values.map(\.count).reduce(0, +) == 10)
 
-            // Held by someone else: skipped, nothing changed.
+            // Held by someone else: skipped (b's pending events are flushed first, a third segment).
             #expect(try await registry.lease(project: Self.project, day: Self.day, holder: "c-1", for: .seconds(60)))
             let skipped = try await b.compact(project: Self.project)
             #expect(skipped.partitions == 0 && skipped.daysSkipped == 1)
-            #expect(try await registry.live().count == 2)
+            #expect(try await registry.live().count == 3)
+            let afterFlush = try await a.currentSnapshot(project: Self.project)
+            #expect(try Self.ids(afterFlush) == fifty)
+            #expect(afterFlush.hidden.values.map(\.count).reduce(0, +) == 13)
             try await registry.release(project: Self.project, day: Self.day, holder: "c-1")
 
             async let first = a.compact(project: Self.project)

@@ -76,7 +76,8 @@ package final class AnalysisEngine: Sendable {
         for (path, block) in zip(missing, decoded) { found[path] = block }
         remember(Array(zip(missing, decoded)))
         markNamed(missing)
-        var blocks = paths.map { found[$0]! }
+        // Events another segment also holds (a shared storage's nodes both took them) are read once.
+        var blocks = paths.map { path in snapshot.hidden[path].map { found[path]!.hiding($0) } ?? found[path]! }
         let pending = snapshot.pending.filter { $0.timestamp >= from && $0.timestamp < to }
         if !pending.isEmpty { blocks.append(EventBlock(events: pending, dictionaries: dictionaries)) }
         return (dictionaries, blocks)

@@ -46,11 +46,23 @@ package struct EventBlock: Sendable {
         (postingCodes, postingStarts, postingRows) = Self.postings(events)
     }
 
-    /// A counting sort of the row numbers by event code.
+    /// The event code of a hidden row (`hiding`): no event has it, and every scan skips a code its plan
+    /// does not know, so no query sees the row.
+    package static let hiddenCode = Int32.max
+
+    /// This block with `rows` hidden from every query: events another segment also holds (two nodes took
+    /// the same event), read once until compaction keeps one row.
+    package func hiding(_ rows: [Int32]) -> EventBlock {
+        var events = self.events
+        for row in rows { events[Int(row)] = Self.hiddenCode }
+        return EventBlock(events: events, distinctIDs: distinctIDs, times: times, origin: origin)
+    }
+
+    /// A counting sort of the row numbers by event code (hidden rows are in no list).
     private static func postings(_ events: [Int32]) -> ([Int32], [Int32], [Int32]) {
-        guard let top = events.max() else { return ([], [0], []) }
+        guard let top = events.lazy.filter({ $0 != hiddenCode }).max() else { return ([], [0], []) }
         var counts = [Int32](repeating: 0, count: Int(top) + 1)
-        for e in events { counts[Int(e)] += 1 }
+        for e in events where e != hiddenCode { counts[Int(e)] += 1 }
         var codes: [Int32] = []
         var starts: [Int32] = [0]
         var next = [Int32](repeating: 0, count: counts.count)
@@ -59,8 +71,8 @@ package struct EventBlock: Sendable {
             next[code] = starts[starts.count - 1]
             starts.append(starts[starts.count - 1] + n)
         }
-        var rows = [Int32](repeating: 0, count: events.count)
-        for (i, e) in events.enumerated() {
+        var rows = [Int32](repeating: 0, count: Int(starts[starts.count - 1]))
+        for (i, e) in events.enumerated() where e != hiddenCode {
             let slot = next[Int(e)]
             rows[Int(slot)] = Int32(i)
             next[Int(e)] = slot + 1

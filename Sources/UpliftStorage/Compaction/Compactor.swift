@@ -18,8 +18,12 @@ package enum Compactor {
     /// sources; a crash in between is finished (or undone, if not every output was written) by
     /// `SegmentManifest.load`.
     /// Blocking: run it on an I/O thread.
+    /// `keepingOnePerID`: the sources may hold an event twice (a shared storage, whose nodes each dedup only
+    /// their own traffic): one row per event id is kept, the first received.
     package static func compact(
-        _ sources: [String], project: ProjectSlug, day: UTCDay, layout: SegmentLayout, configuration: StoreConfiguration
+        _ sources: [String], project: ProjectSlug, day: UTCDay, layout: SegmentLayout,
+        configuration: StoreConfiguration,
+        keepingOnePerID: Bool = false
     ) throws(UpliftError) -> [WrittenSegment] {
         // Columnar all the way: the day's rows are read as columns, sorted as a permutation of
         // integer keys and gathered into the output row groups; no row becomes an `Event`.
@@ -30,7 +34,7 @@ package enum Compactor {
         var order = table.permutation(configuration.sortOrder)
         // Each node dedups its own traffic; an event two nodes acknowledged (an SDK's retry that landed on
         // another node) meets its twin here.
-        if Set(sources.map(SegmentLayout.node(ofSegment:))).count > 1 { order = firstReceived(order, in: table) }
+        if keepingOnePerID { order = firstReceived(order, in: table) }
         let rows = order.count
         // One choice for the whole day, from all its rows: every output of the day has the same columns.
         let shredding = PropertyShredding.choose(table[bytes: .properties], rule: configuration.propertyColumns)

@@ -114,7 +114,8 @@ package enum StoreVerifier {
         }
         // A directory no store has written to (a node's fresh cache of a bucket, read by verify) has no log.
         guard DurableFile.fileSize(layout.walDirectory) != nil else {
-            report.notes.append(Problem(path: layout.walDirectory, message: "no write-ahead log here (nothing pending)"))
+            report.notes.append(
+                Problem(path: layout.walDirectory, message: "no write-ahead log here (nothing pending)"))
             return report
         }
         do {

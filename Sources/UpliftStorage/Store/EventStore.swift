@@ -41,6 +41,8 @@ package actor EventStore {
     /// Who holds this store's compaction leases: the node and a token of this process (two processes given
     /// the same node name never take each other's lease for their own).
     private let leaseHolder: String
+    /// With a shared storage: what a query skips so that an event two nodes took counts once.
+    private let readDedup = ReadDedup()
     /// The live segments, shared with the dedup index's loader.
     private let live: LiveSegments
     private var manifest: SegmentManifest { live.manifest.withLock { $0 } }
@@ -390,7 +392,8 @@ package actor EventStore {
         try await refresh(project: project, maxAge: configuration.manifestRefresh)
         let snapshot = snapshot(project: project)
         try await storage.materialize(snapshot.segments.compactMap { records[layout.key(of: $0)] }, layout: layout)
-        return snapshot
+        let dedup = readDedup
+        return try await WorkPool.shared.run(.interactive) { () throws(UpliftError) in try dedup.apply(to: snapshot) }
     }
 
     /// Reads a shared storage's live segments of `project` from the manifest, unless they were read less
@@ -555,12 +558,14 @@ package actor EventStore {
         var report = CompactionReport()
         let layout = self.layout
         let configuration = self.configuration
+        let shared = storage.isShared
         try await storage.materialize(
             work.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
         // Days side by side on the background lane (compression dominates): as many as there are cores.
         let outputs = try await parallelMap(work, lane: .background) { (day, sources) throws(UpliftError) in
             let outputs = try Compactor.compact(
-                sources, project: project, day: day, layout: layout, configuration: configuration)
+                sources, project: project, day: day, layout: layout, configuration: configuration,
+                keepingOnePerID: shared)
             return outputs
         }
         var swapped: [(day: UTCDay, sources: [String])] = []

@@ -7,6 +7,9 @@ package struct Snapshot: Sendable {
     package var segments: [String]
     /// Acknowledged events not yet written to a segment.
     package var pending: [Event]
+    /// Rows of segments that repeat an event an earlier segment of the day holds, by path: a query skips
+    /// them (a shared storage's nodes may both have taken an event until compaction keeps one row).
+    package var hidden: [String: [Int32]] = [:]
 
     package init(project: ProjectSlug, segments: [String], pending: [Event]) {
         self.project = project

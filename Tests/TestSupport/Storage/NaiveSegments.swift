@@ -195,7 +195,11 @@ extension Snapshot {
     /// Every event of the snapshot: its segments' rows, then the events still only in the log.
     package func allEvents() throws(UpliftError) -> [Event] {
         var events: [Event] = []
-        for path in segments { events += try SegmentReader.events(path: path) }
+        for path in segments {
+            let hiddenRows = Set(hidden[path] ?? [])
+            events += try SegmentReader.events(path: path).enumerated()
+                .filter { !hiddenRows.contains(Int32($0.offset)) }.map(\.element)
+        }
         return events + pending
     }
 }

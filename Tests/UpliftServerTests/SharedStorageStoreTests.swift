@@ -298,3 +298,26 @@ private func freePort() throws -> Int {
     guard bound else { throw UpliftError(.io, "cannot bind a loopback port") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+extension SharedStorageStoreTests {
+    /// An object no manifest row names (a node uploaded it and died before recording it) is deleted once
+    /// its name is older than the age given; a younger one may be a flush in progress and stays, and so does
+    /// every recorded segment.
+    @Test func orphanObjectsAreSweptOnceOldEnough() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            let store = try await Self.open(directories[0], node: "a", catalog: catalog, bucket: bucket)
+            _ = try await store.append(project: Self.project, events: Self.events(0..<5))
+            try await store.flush()
+            let partition = "events/project=app/date=2026-03-02/"
+            let twoHoursAgo = UInt64(Timestamp.now() - 7_200_000_000)
+            let old = partition + "f-" + String(twoHoursAgo, radix: 16) + "-dead-node-0badf00d.parquet"
+            let young = partition + "f-" + String(UInt64(Timestamp.now()), radix: 16) + "-busy-node-0badf00d.parquet"
+            for key in [old, young] { try await bucket.client.put(bucket.objectKey(key), [1, 2, 3]) }
+            let recorded = try await CatalogSegmentRegistry(catalog: catalog, storage: bucket.name).keys()
+
+            #expect(try await store.sweepOrphans(olderThan: .seconds(3600)) == 1)
+            #expect(try await Self.objectKeys(bucket) == Set((recorded + [young]).map(bucket.objectKey)))
+            try await store.close()
+        }
+    }
+}

@@ -31,8 +31,19 @@ struct StoreService: Service {
     }
 
     private func compactPeriodically<C: Clock<Duration>>(on clock: C) async {
+        var lastOrphanSweep: C.Instant?
         for await _ in AsyncTimerSequence(interval: compactionInterval, clock: clock).cancelOnGracefulShutdown() {
             await compactClosedDays()
+            // With a shared storage, about once an hour: objects a node uploaded and died before recording.
+            if lastOrphanSweep.map({ $0.duration(to: clock.now) >= .seconds(3600) }) ?? true {
+                lastOrphanSweep = clock.now
+                do {
+                    let deleted = try await store.sweepOrphans(olderThan: .seconds(3600))
+                    if deleted > 0 { logger.info("deleted orphan segments", metadata: ["store.orphans": "\(deleted)"]) }
+                } catch {
+                    logger.error("deleting orphan segments failed; will retry", metadata: ["error": "\(error)"])
+                }
+            }
         }
     }
 

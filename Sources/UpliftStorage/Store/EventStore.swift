@@ -424,6 +424,23 @@ package actor EventStore {
         for key in replaced { records[key] = nil }
     }
 
+    /// Deletes the objects of a shared storage that no manifest row names and that were named more than `age`
+    /// ago: segments a node uploaded and died before recording (a younger one may be a flush in progress).
+    /// Returns how many were deleted.
+    @discardableResult
+    package func sweepOrphans(olderThan age: Duration) async throws(UpliftError) -> Int {
+        guard storage.isShared, let registry else { return 0 }
+        let listed = try await storage.keys()
+        let known = try await registry.keys()
+        let (seconds, attoseconds) = age.components
+        let before = Timestamp.now() - (seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        let orphans = listed.filter { key in
+            !known.contains(key) && (SegmentLayout.creationTime(ofSegment: key).map { $0 < before } ?? false)
+        }
+        try await storage.delete(orphans, layout: layout)
+        return orphans.count
+    }
+
     /// Whether `runFlusher` runs (appends then leave flushing to it).
     package var hasFlusher: Bool { flusherSignal != nil }
 
@@ -519,8 +536,8 @@ package actor EventStore {
     }
 
     /// Merges the small segments of each day of a project (or of the given days) into sorted, larger ones.
-    @discardableResult
     /// With a shared storage a day is compacted by the node that holds its lease; the others skip it.
+    @discardableResult
     package func compact(
         project: ProjectSlug, days: [UTCDay]? = nil, force: Bool = false
     ) async throws(UpliftError) -> CompactionReport {
@@ -598,8 +615,9 @@ package actor EventStore {
             throw error
         }
         if storage.isShared {
-            // Other nodes may be reading the sources: they go after the grace period.
-            try await sweepReplaced()
+            // Other nodes may be reading the sources: they go after the grace period (a sweep that fails now
+            // is done again by the next one).
+            try? await sweepReplaced()
             return report
         }
         try await WorkPool.shared.run(.background) { [swapped] () throws(UpliftError) in

@@ -146,6 +146,13 @@ extension SegmentLayout {
         return parts[2..<(parts.count - 1)].joined(separator: "-")
     }
 
+    /// When a segment was named (µs since the epoch), from its name (`KIND-TIME-…`, the time in hex).
+    package static func creationTime(ofSegment path: String) -> Int64? {
+        let parts = name(of: path).split(separator: "-")
+        guard parts.count >= 3, let micros = UInt64(parts[1], radix: 16) else { return nil }
+        return Int64(clamping: micros)
+    }
+
     /// Compacted segments start with `c-`, flushed ones with `f-`.
     package static func isCompacted(_ path: String) -> Bool { name(of: path).hasPrefix("c-") }
 }

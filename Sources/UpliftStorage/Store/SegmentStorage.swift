@@ -21,6 +21,9 @@ package protocol SegmentStorage: Sendable {
     func delete(_ keys: [String], layout: SegmentLayout) async throws(UpliftError)
     /// Whether the storage answers now (one quick try, for `/readyz`): nil when it does, else why not.
     func probe() async -> UpliftError?
+    /// The manifest keys of every segment the storage holds (a bucket's listing; the data directory's are
+    /// handled when the store opens).
+    func keys() async throws(UpliftError) -> [String]
 }
 
 /// The data directory itself: its files are the segments.
@@ -35,6 +38,8 @@ package struct LocalSegmentStorage: SegmentStorage {
     package func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError) {}
 
     package func probe() async -> UpliftError? { nil }
+
+    package func keys() async throws(UpliftError) -> [String] { [] }
 
     package func delete(_ keys: [String], layout: SegmentLayout) async throws(UpliftError) {
         try await WorkPool.shared.run(.background) { () throws(UpliftError) in
@@ -72,6 +77,11 @@ package struct ObjectSegmentStorage: SegmentStorage {
     }
 
     package func probe() async -> UpliftError? { await client.probe() }
+
+    package func keys() async throws(UpliftError) -> [String] {
+        let prefix = client.location.prefix
+        return try await client.list(prefix: prefix + "events/").map { String($0.key.dropFirst(prefix.count)) }
+    }
 
     package func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError) {
         for record in records {

@@ -225,12 +225,15 @@ struct SegmentManifestStoreTests {
         }
     }
 
-    /// Polls `condition` until it holds, for at most 10 s (a real flush runs on other threads).
+    /// Polls `condition` until it holds (a real flush runs on other threads), for at most 60 s: the bound only
+    /// tells a stuck store from a slow one. Under the sanitizer pass in CI, with other suites on both cores, 10 s
+    /// was once not enough. Each poll gives the cooperative threads back for a millisecond, not only a yield: a
+    /// tight loop of yields kept one of the two busy.
     static func until(_ condition: () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while await !condition() {
-            guard ContinuousClock.now < deadline else { throw UpliftError(.io, "condition not met within 10 s") }
-            await Task.yield()
+            guard ContinuousClock.now < deadline else { throw UpliftError(.io, "condition not met within 60 s") }
+            try await Task.sleep(for: .milliseconds(1))
         }
     }
 

@@ -104,18 +104,6 @@ func withCatalog<T>(_ backend: Backend, _ body: (Catalog, CatalogPlace) async th
     }
 }
 
-/// The error an async call throws, as an UpliftError.
-func upliftError(_ body: () async throws -> Void) async -> UpliftError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as UpliftError {
-        return error
-    } catch {
-        return UpliftError(.io, "not an UpliftError: \(error)")
-    }
-}
-
 func slug(_ text: String) -> ProjectSlug { try! ProjectSlug(text) }
 
 /// Makes the absence of PostgreSQL visible: skipped (with the reason) when no server is given,

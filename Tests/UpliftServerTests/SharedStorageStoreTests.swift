@@ -173,17 +173,6 @@ struct SharedStorageStoreTests {
     }
 }
 
-private func upliftError(_ body: () async throws -> Void) async -> UpliftError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as UpliftError {
-        return error
-    } catch {
-        return UpliftError(.io, "not an UpliftError: \(error)")
-    }
-}
-
 extension SharedStorageStoreTests {
     /// One node compacts a day, the other skips it while the lease is held; an event both nodes acknowledged
     /// (ids 20–29 here) is one row after compaction, the first received.

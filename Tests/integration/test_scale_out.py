@@ -326,9 +326,11 @@ def answers_of_three_nodes(uplift, tmp, read_key):
                     extra_args=["--node", f"node-{n}", *NO_COMPACTION]).start() for n in range(3)]
     try:
         per_node = [answers(node.url, read_key) for node in nodes]
-    finally:
         for node in nodes:
             node.stop_ok()
+    finally:
+        for node in nodes:  # what a failure above left running (kill() passes over a stopped node)
+            node.kill()
     assert per_node[0] == per_node[1] == per_node[2]
     return per_node[0]
 
@@ -347,9 +349,11 @@ def single_node_answers(uplift, tmp, messages):
                              data=single))["key"]
         alone = Server(uplift, single, project=PROJECT).start()
         try:
-            return answers(alone.url, key)
-        finally:
+            got = answers(alone.url, key)
             alone.stop_ok()
+            return got
+        finally:
+            alone.kill()
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -87,7 +87,9 @@ struct PoolTests {
             let closedStart = ContinuousClock.now
             let closed = try #require(await upliftError { _ = try await catalog.projects() })
             #expect(closed.code == .catalogUnavailable)
-            #expect(ContinuousClock.now - closedStart < .seconds(2))
+            // "At once" is not a time bound that holds on a loaded machine (CI's parallel pass has taken 3 s to
+            // schedule the call): the bound again only tells "failed" from "waits forever".
+            #expect(ContinuousClock.now - closedStart < .seconds(30))
         }
     }
 

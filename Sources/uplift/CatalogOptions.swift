@@ -53,7 +53,7 @@ func liveSnapshot(
     let shared = try storage.shared()
     if let registry = CatalogSegmentRegistry.reading(catalog: catalog, dataDirectory: dataDirectory, shared: shared),
         let snapshot = try await registry.snapshot(
-            project: project, layout: SegmentLayout(root: dataDirectory), shared: shared)
+            project: project, layout: storage.layout(dataDirectory: dataDirectory), shared: shared)
     {
         return snapshot
     }

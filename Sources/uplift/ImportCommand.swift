@@ -39,6 +39,7 @@ struct Import: AsyncParsableCommand {
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
             try writeOptions.configure(&configuration)
             configuration.node = try nodeOptions.name()
+            storageOptions.configure(&configuration)
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 // The store first: a data directory locked by a running server refuses the import before
                 // anything (the project) is created. Its segments go into the catalog's manifest.

@@ -147,6 +147,7 @@ struct Compact: AsyncParsableCommand {
             var configuration = dataOptions.storeConfiguration()
             try writeOptions.configure(&configuration)
             configuration.node = try nodeOptions.name()
+            storageOptions.configure(&configuration)
             let only = try project.map(projectSlug)
             let total = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let shared = try storageOptions.shared()
@@ -210,7 +211,7 @@ func liveManifest(
             try await registry.isAdopted()
         else { return shared == nil ? nil : [] }
         let live = try await registry.live()
-        try await shared?.materialize(live, layout: SegmentLayout(root: dataOptions.directory))
+        _ = try await shared?.materialize(live, layout: storageOptions.layout(dataDirectory: dataOptions.directory))
         return live
     }
 }

@@ -44,20 +44,54 @@ struct StorageOptions: ParsableArguments {
             valueName: "name"))
     var s3Region: String?
 
-    /// The bucket, or nil when the data directory itself keeps the segments.
-    func shared() throws(UpliftError) -> ObjectSegmentStorage? {
+    @Option(
+        name: .customLong("cache-dir"),
+        help: ArgumentHelp(
+            "With --storage: where the local copies of segments are kept (default: the data directory).",
+            discussion: "Defaults to $UPLIFT_CACHE_DIR. A fast local disk; its files can all be lost.",
+            valueName: "dir"))
+    var cacheDir: String?
+
+    private static func value(_ name: String) -> String? {
+        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The bucket, or nil when the data directory itself keeps the segments. `cacheBytes`: the most the local
+    /// copies of its segments may take between queries (nil: no limit).
+    func shared(cacheBytes: Int64? = nil) throws(UpliftError) -> ObjectSegmentStorage? {
         let environment = ProcessInfo.processInfo.environment
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        guard let url = storage ?? value("UPLIFT_STORAGE") else { return nil }
+        guard let url = storage ?? Self.value("UPLIFT_STORAGE") else { return nil }
         let location = try S3Location(
-            url: url, endpoint: s3Endpoint ?? value("UPLIFT_S3_ENDPOINT") ?? value("AWS_ENDPOINT_URL_S3"),
+            url: url, endpoint: s3Endpoint ?? Self.value("UPLIFT_S3_ENDPOINT") ?? Self.value("AWS_ENDPOINT_URL_S3"),
             region: s3Region, environment: environment)
         let credentials = try AWSCredentials.from(environment: environment)
-        return ObjectSegmentStorage(client: S3Client(location: location, credentials: credentials))
+        return ObjectSegmentStorage(
+            client: S3Client(location: location, credentials: credentials), cacheBytes: cacheBytes)
+    }
+
+    /// Whether segments are kept in a bucket (`--storage` or `$UPLIFT_STORAGE`).
+    var isShared: Bool { storage ?? Self.value("UPLIFT_STORAGE") != nil }
+
+    /// The directory the local copies of a bucket's segments go in, when not the data directory.
+    var cacheDirectory: String? { isShared ? cacheDir ?? Self.value("UPLIFT_CACHE_DIR") : nil }
+
+    /// Where the data directory's log and the segments (or their local copies) are.
+    func layout(dataDirectory: String) -> SegmentLayout {
+        SegmentLayout(root: dataDirectory, segments: cacheDirectory)
+    }
+
+    /// Sets where a store keeps the local copies of a bucket's segments.
+    func configure(_ configuration: inout StoreConfiguration) {
+        configuration.cacheDirectory = cacheDirectory
     }
 
     func validate() throws {
         do { _ = try shared() } catch { throw ValidationError(error.message) }
+        if cacheDir != nil && !isShared {
+            throw ValidationError(
+                "--cache-dir is for segments kept in a bucket (--storage s3://BUCKET/PREFIX); without one the data directory keeps them"
+            )
+        }
     }
 }
 

@@ -35,6 +35,13 @@ struct Serve: AsyncParsableCommand {
     var maxWalSize = "4GiB"
     @Option(
         help: ArgumentHelp(
+            "With --storage: the most disk the local copies of segments may take between queries (bytes, or with MiB or GiB).",
+            discussion:
+                "No limit by default. Least recently used copies go first; a query keeps what it reads until it ends, so give at least the segments of the largest project.",
+            valueName: "size"))
+    var cacheSize: String?
+    @Option(
+        help: ArgumentHelp(
             "How often closed days (and days whose segments pile up) are compacted: 60s, 10m, 1h.",
             valueName: "duration"))
     var compactionInterval = "60s"
@@ -70,6 +77,16 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard let walBytes = parseByteSize(maxWalSize), walBytes >= 1 << 20 else {
             throw ValidationError("--max-wal-size must be a size of at least 1MiB, such as 512MiB or 4GiB")
+        }
+        if let cacheSize {
+            guard let bytes = parseByteSize(cacheSize), bytes >= 1 << 20 else {
+                throw ValidationError("--cache-size must be a size of at least 1MiB, such as 20GiB")
+            }
+            guard storageOptions.isShared else {
+                throw ValidationError(
+                    "--cache-size is for segments kept in a bucket (--storage s3://BUCKET/PREFIX); the data directory keeps every segment"
+                )
+            }
         }
         guard parseInterval(compactionInterval) != nil else {
             throw ValidationError("--compaction-interval must be a duration from 1s to 1h, such as 60s or 10m")
@@ -118,7 +135,8 @@ struct Serve: AsyncParsableCommand {
             // Replaced segments stay in a shared bucket well past the longest query on any node.
             storeConfiguration.replacedGrace = max(.seconds(600), .milliseconds(Int64(queryTimeout * 2000)))
             storeConfiguration.maxLogBytes = UInt64(parseByteSize(maxWalSize) ?? 4 << 30)
-            let shared = try storageOptions.shared()
+            let shared = try storageOptions.shared(cacheBytes: cacheSize.flatMap(parseByteSize).map(Int64.init))
+            storageOptions.configure(&storeConfiguration)
             storeConfiguration.walOptions.onCommit = { metrics.walCommitted($0) }
             // The segment manifest on a catalog of its own, running from now on: the store records its
             // segments while it opens, before the server runs the first catalog (its PostgreSQL pool), and

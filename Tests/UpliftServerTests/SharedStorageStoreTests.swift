@@ -310,3 +310,95 @@ extension SharedStorageStoreTests {
         }
     }
 }
+
+extension SharedStorageStoreTests {
+    /// The segment files under a directory and their sizes.
+    static func cachedFiles(_ directory: String) -> [String: Int64] {
+        var files: [String: Int64] = [:]
+        let root = URL(fileURLWithPath: directory)
+        for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) ?? .init()
+        where url.pathExtension == "parquet" && !url.lastPathComponent.hasPrefix(".") {
+            files[url.path] = DurableFile.fileSize(url.path)
+        }
+        return files
+    }
+
+    /// A node with `--cache-dir` and `--cache-size`: a query keeps every segment it reads until it ends, even past
+    /// the budget; then the least recently used copies go until the cache fits, and the next query downloads what
+    /// it lacks again. A restarted node takes in the copies it left. The log stays in the data directory.
+    @Test func theCacheKeepsWhatAQueryReadsThenFitsItsBudget() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            let a = try await Self.open(directories[0], node: "a", catalog: catalog, bucket: bucket)
+            for chunk in 0..<4 {
+                _ = try await a.append(project: Self.project, events: Self.events(chunk * 20..<chunk * 20 + 20))
+                try await a.flush()
+            }
+            try await a.close()
+            let live = try await CatalogSegmentRegistry(catalog: catalog, storage: bucket.name).live()
+            #expect(live.count == 4)
+            // Room for one segment and a bit, not for two.
+            let budget = try #require(live.map(\.bytes).max()) + 10
+
+            let cacheDirectory = directories[1] + "-cache"
+            func node() async throws -> (EventStore, ObjectSegmentStorage) {
+                let limited = ObjectSegmentStorage(client: bucket.client, cacheBytes: budget)
+                var configuration = StoreConfiguration(dataDirectory: directories[1])
+                configuration.node = "b"
+                configuration.manifestRefresh = .zero
+                configuration.cacheDirectory = cacheDirectory
+                let store = try await EventStore.open(
+                    configuration,
+                    registry: try CatalogSegmentRegistry.writing(
+                        catalog: catalog, dataDirectory: directories[1], shared: limited),
+                    storage: limited)
+                return (store, limited)
+            }
+            let (b, storage) = try await node()
+            let all = Self.events(0..<80).map(\.eventID).sorted()
+
+            var snapshot: Snapshot? = try await b.currentSnapshot(project: Self.project)
+            let paths = try #require(snapshot?.segments)
+            #expect(paths.allSatisfy { $0.hasPrefix(cacheDirectory + "/events/") })
+            #expect(paths.allSatisfy { DurableFile.fileSize($0) != nil }, "a query's segments stay while it reads")
+            #expect(storage.cache.bytes == live.map(\.bytes).reduce(0, +))
+            #expect(try Self.ids(try #require(snapshot)) == all)
+            snapshot = nil
+
+            var cached = Self.cachedFiles(cacheDirectory)
+            #expect(cached.count == 1 && cached.values.reduce(0, +) <= budget, "\(cached)")
+            #expect(storage.cache.bytes == cached.values.reduce(0, +))
+            #expect(Self.cachedFiles(directories[1]).isEmpty, "the data directory keeps only the log")
+
+            // Evicted copies come back for the next query, which sees every event again.
+            #expect(try Self.ids(try await b.currentSnapshot(project: Self.project)) == all)
+            #expect(Self.cachedFiles(cacheDirectory).values.reduce(0, +) <= budget)
+
+            // This node's own flush is a copy too once uploaded: the cache still fits.
+            _ = try await b.append(project: Self.project, events: Self.events(80..<90))
+            try await b.flush()
+            #expect(Self.cachedFiles(cacheDirectory).values.reduce(0, +) <= budget)
+            try await b.close()
+
+            // A restart takes in what is there; compaction reads past the budget while it runs.
+            cached = Self.cachedFiles(cacheDirectory)
+            let (restarted, again) = try await node()
+            #expect(again.cache.bytes == cached.values.reduce(0, +))
+            try await restarted.compact(project: Self.project, force: true)
+            #expect(Self.cachedFiles(cacheDirectory).values.reduce(0, +) <= budget)
+            #expect(
+                try Self.ids(try await restarted.currentSnapshot(project: Self.project))
+                    == Self.events(0..<90).map(\.eventID).sorted())
+            try await restarted.close()
+        }
+    }
+
+    /// `--cache-dir` is for a bucket's copies: with the data directory as the storage it is refused.
+    @Test func aCacheDirectoryWithoutABucketIsRefused() async throws {
+        try await withTemporaryDirectory(prefix: "uplift-cache") { dir in
+            var configuration = StoreConfiguration(dataDirectory: dir.path + "/data")
+            configuration.cacheDirectory = dir.path + "/cache"
+            let error = try #require(await upliftError { _ = try await EventStore.open(configuration) })
+            #expect(error.code == .invalidInput && error.message.contains("--cache-dir"))
+        }
+    }
+}

@@ -97,12 +97,13 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
             return shared == nil ? nil : Snapshot(project: project, segments: [], pending: [])
         }
         let records = try await catalog.liveSegments(storage: storage, project: project)
-        let snapshot = Snapshot(project: project, segments: records.map { layout.path(of: $0.key) }, pending: [])
+        var snapshot = Snapshot(project: project, segments: records.map { layout.path(of: $0.key) }, pending: [])
         guard let shared else { return snapshot }
-        try await shared.materialize(records, layout: layout)
+        snapshot.pins = try await shared.materialize(records, layout: layout)
         // Events two nodes took are read once until compaction keeps one row.
+        let pinned = snapshot
         return try await WorkPool.shared.run(.interactive) { () throws(UpliftError) in
-            try ReadDedup().apply(to: snapshot)
+            try ReadDedup().apply(to: pinned)
         }
     }
 }

@@ -118,6 +118,12 @@ package enum DurableFile {
         return stat(path, &st) == 0 ? Int64(st.st_size) : nil
     }
 
+    /// When the file last changed, in seconds since 1970, or nil when it does not exist.
+    package static func modificationTime(_ path: String) -> Int64? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int64(st.st_mtim.tv_sec) : nil
+    }
+
     package static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])

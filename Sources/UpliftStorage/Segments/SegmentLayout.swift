@@ -6,15 +6,24 @@ import Glibc
 
 /// Where things live in a data directory:
 /// `<data>/events/project=<slug>/date=YYYY-MM-DD/<segment>.parquet` (Hive partitions) and `<data>/wal/`.
+/// With a shared storage the segments may live in a cache directory of their own (`--cache-dir`):
+/// `<cache>/events/…`, the log still under the data directory.
 package struct SegmentLayout: Sendable {
+    /// The data directory: the log, the lock, the storage id.
     package let root: String
+    /// The directory `events/` is in: the data directory, or the cache directory of a shared storage.
+    package let segmentRoot: String
 
-    package init(root: String) {
-        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    package init(root: String, segments: String? = nil) {
+        func trimmed(_ path: String) -> String {
+            path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        }
+        self.root = trimmed(root)
+        self.segmentRoot = segments.map(trimmed) ?? self.root
     }
 
     package var walDirectory: String { root + "/wal" }
-    package var eventsDirectory: String { root + "/events" }
+    package var eventsDirectory: String { segmentRoot + "/events" }
 
     package func projectDirectory(_ project: ProjectSlug) -> String {
         eventsDirectory + "/project=" + project.value
@@ -24,13 +33,13 @@ package struct SegmentLayout: Sendable {
         projectDirectory(project) + "/date=" + day.description
     }
 
-    /// A segment's key in the manifest: its path under the root (`events/project=P/date=D/NAME`).
+    /// A segment's key in the manifest: its path under the segment root (`events/project=P/date=D/NAME`).
     package func key(of path: String) -> String {
-        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+        path.hasPrefix(segmentRoot + "/") ? String(path.dropFirst(segmentRoot.count + 1)) : path
     }
 
     /// The file of a manifest key.
-    package func path(of key: String) -> String { root + "/" + key }
+    package func path(of key: String) -> String { segmentRoot + "/" + key }
 
     /// Projects that have a directory, sorted.
     package func projects() -> [ProjectSlug] {

@@ -9,7 +9,10 @@ import Glibc
 package final class DataDirectoryLock: @unchecked Sendable {
     private var fd: Int32
 
-    package init(directory: String) throws(UpliftError) {
+    /// `role` and `option` name the directory in the error (the data directory, `--data`; a cache, `--cache-dir`).
+    package init(
+        directory: String, role: String = "data directory", option: String = "--data"
+    ) throws(UpliftError) {
         let path = directory + "/LOCK"
         fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, FileModes.file)
         guard fd >= 0 else { throw DurableFile.ioError("cannot open \(path)") }
@@ -17,7 +20,7 @@ package final class DataDirectoryLock: @unchecked Sendable {
             close(fd)
             throw UpliftError(
                 .io,
-                "the data directory \(directory) is in use by another uplift process; stop it or use another --data directory"
+                "the \(role) \(directory) is in use by another uplift process; stop it or use another \(option) directory"
             )
         }
     }

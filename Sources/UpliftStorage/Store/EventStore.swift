@@ -30,7 +30,8 @@ package actor EventStore {
     package let configuration: StoreConfiguration
     nonisolated package let layout: SegmentLayout
     private let wal: WriteAheadLog
-    private let lock: DataDirectoryLock
+    /// The data directory's, and the cache directory's when it is another.
+    private let lock: [DataDirectoryLock]
     private let registry: (any SegmentRegistry)?
     private let storage: any SegmentStorage
     /// The manifest rows of the live segments this store knows (with a shared storage: what a download is
@@ -80,10 +81,17 @@ package actor EventStore {
         if storage.isShared && registry == nil {
             throw UpliftError(.invalidInput, "a shared storage (\(storage.name)) needs the catalog's segment manifest")
         }
-        let layout = SegmentLayout(root: configuration.dataDirectory)
+        if configuration.cacheDirectory != nil && !storage.isShared {
+            throw UpliftError(
+                .invalidInput, "--cache-dir is for a shared storage (--storage s3://…); the data directory keeps the segments")
+        }
+        let layout = SegmentLayout(root: configuration.dataDirectory, segments: configuration.cacheDirectory)
         let lock = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try DurableFile.createDirectories(layout.root)
-            return try DataDirectoryLock(directory: layout.root)
+            let data = try DataDirectoryLock(directory: layout.root)
+            guard layout.segmentRoot != layout.root else { return [data] }
+            try DurableFile.createDirectories(layout.segmentRoot)
+            return [data, try DataDirectoryLock(directory: layout.segmentRoot, role: "cache directory", option: "--cache-dir")]
         }
         let opened: Opened
         do {
@@ -101,7 +109,7 @@ package actor EventStore {
                 }
             }
         } catch {
-            lock.release()
+            for lock in lock { lock.release() }
             throw error
         }
         let store = EventStore(configuration, layout, opened, registry, storage)
@@ -153,12 +161,13 @@ package actor EventStore {
         try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try SegmentManifest.removeUnnamed(layout, keeping: known)
         }
+        try await storage.adoptCache(layout)
         if !replaced.isEmpty { try await registry.forget(replaced.map(\.key)) }
         return (SegmentManifest(live, layout: layout), live)
     }
 
     private struct Opened: @unchecked Sendable {
-        var lock: DataDirectoryLock
+        var lock: [DataDirectoryLock]
         var manifest: (SegmentManifest, [SegmentRecord])
         var wal: WriteAheadLog
         var recovered: [[UInt8]]
@@ -179,12 +188,11 @@ package actor EventStore {
         self.live = live
         self.records = Dictionary(opened.manifest.1.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         self.wal = opened.wal
-        let shared = storage.isShared
         self.dedup = DedupIndex { project, day throws(UpliftError) in
-            var paths = live.manifest.withLock { $0.segments(of: project, day: day) }
-            // Another node's segment not in the cache yet: its events are another node's traffic, which
-            // compaction and reading dedup across nodes (the cache keeps this node's own flushes).
-            if shared { paths = paths.filter { DurableFile.fileSize($0) != nil } }
+            // With a shared storage, another node's segment not in the cache (never downloaded, or evicted):
+            // its events are another node's traffic, which compaction and reading dedup across nodes.
+            let (paths, pins) = storage.present(live.manifest.withLock { $0.segments(of: project, day: day) })
+            defer { pins.end() }
             return try SegmentReader.eventIDFingerprints(paths: paths)
         }
     }
@@ -390,10 +398,11 @@ package actor EventStore {
     package func currentSnapshot(project: ProjectSlug) async throws(UpliftError) -> Snapshot {
         guard storage.isShared else { return snapshot(project: project) }
         try await refresh(project: project, maxAge: configuration.manifestRefresh)
-        let snapshot = snapshot(project: project)
-        try await storage.materialize(snapshot.segments.compactMap { records[layout.key(of: $0)] }, layout: layout)
-        let dedup = readDedup
-        return try await WorkPool.shared.run(.interactive) { () throws(UpliftError) in try dedup.apply(to: snapshot) }
+        var snapshot = snapshot(project: project)
+        snapshot.pins = try await storage.materialize(
+            snapshot.segments.compactMap { records[layout.key(of: $0)] }, layout: layout)
+        let (dedup, pinned) = (readDedup, snapshot)
+        return try await WorkPool.shared.run(.interactive) { () throws(UpliftError) in try dedup.apply(to: pinned) }
     }
 
     /// Reads a shared storage's live segments of `project` from the manifest, unless they were read less
@@ -576,8 +585,9 @@ package actor EventStore {
         let layout = self.layout
         let configuration = self.configuration
         let shared = storage.isShared
-        try await storage.materialize(
+        let pins = try await storage.materialize(
             work.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
+        defer { pins.end() }
         // Days side by side on the background lane (compression dominates): as many as there are cores.
         let outputs = try await parallelMap(work, lane: .background) { (day, sources) throws(UpliftError) in
             let outputs = try Compactor.compact(
@@ -638,7 +648,7 @@ package actor EventStore {
         try await flush()
         closed = true
         wal.close()
-        lock.release()
+        for lock in lock { lock.release() }
     }
 }
 

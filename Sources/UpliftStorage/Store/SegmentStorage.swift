@@ -15,8 +15,13 @@ package protocol SegmentStorage: Sendable {
     /// Makes segments whose files are durable under the data directory durable in the storage.
     func publish(_ segments: [WrittenSegment]) async throws(UpliftError)
     /// Makes the segments readable at their paths under `layout` (downloads those the cache lacks, checking
-    /// each against its manifest row).
-    func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError)
+    /// each against its manifest row), and keeps them so until the returned pins end.
+    func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError) -> SegmentPins
+    /// Those of `paths` whose files are here now, kept so until the returned pins end (readers that can do
+    /// without the others).
+    func present(_ paths: [String]) -> (paths: [String], pins: SegmentPins)
+    /// Takes in the segment files already under `layout` (the cache of an earlier run).
+    func adoptCache(_ layout: SegmentLayout) async throws(UpliftError)
     /// Deletes segments for good (replaced ones no query can be reading any more, orphans).
     func delete(_ keys: [String], layout: SegmentLayout) async throws(UpliftError)
     /// Whether the storage answers now (one quick try, for `/readyz`): nil when it does, else why not.
@@ -35,7 +40,13 @@ package struct LocalSegmentStorage: SegmentStorage {
 
     package func publish(_ segments: [WrittenSegment]) async throws(UpliftError) {}
 
-    package func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError) {}
+    package func materialize(
+        _ records: [SegmentRecord], layout: SegmentLayout
+    ) async throws(UpliftError) -> SegmentPins { SegmentPins() }
+
+    package func present(_ paths: [String]) -> (paths: [String], pins: SegmentPins) { (paths, SegmentPins()) }
+
+    package func adoptCache(_ layout: SegmentLayout) async throws(UpliftError) {}
 
     package func probe() async -> UpliftError? { nil }
 
@@ -48,7 +59,8 @@ package struct LocalSegmentStorage: SegmentStorage {
     }
 }
 
-/// An S3-compatible bucket shared by several nodes, the data directory its local cache.
+/// An S3-compatible bucket shared by several nodes, the data directory (or `--cache-dir`) its local cache,
+/// within `--cache-size` (`SegmentCache`).
 ///
 /// An object's key is the location's prefix and the manifest key (`PREFIX/events/project=P/date=D/NAME`),
 /// so the bucket reads like a data directory: DuckDB, Spark or Trino can read `uplift segments`' list as it
@@ -56,10 +68,15 @@ package struct LocalSegmentStorage: SegmentStorage {
 /// a torn or tampered object is never read as a segment.
 package struct ObjectSegmentStorage: SegmentStorage {
     package let client: S3Client
+    package let cache: SegmentCache
     package var name: String { client.location.description }
     package var isShared: Bool { true }
 
-    package init(client: S3Client) { self.client = client }
+    /// `cacheBytes`: the most the local copies may take between queries (nil: no limit).
+    package init(client: S3Client, cacheBytes: Int64? = nil) {
+        self.client = client
+        self.cache = SegmentCache(budget: cacheBytes)
+    }
 
     /// The object key of a manifest key.
     package func objectKey(_ key: String) -> String { client.location.prefix + key }
@@ -74,6 +91,7 @@ package struct ObjectSegmentStorage: SegmentStorage {
             }
             try await client.put(objectKey(segment.record.key), bytes)
         }
+        cache.added(segments.map { ($0.path, $0.record.bytes) })
     }
 
     package func probe() async -> UpliftError? { await client.probe() }
@@ -83,7 +101,33 @@ package struct ObjectSegmentStorage: SegmentStorage {
         return try await client.list(prefix: prefix + "events/").map { String($0.key.dropFirst(prefix.count)) }
     }
 
-    package func materialize(_ records: [SegmentRecord], layout: SegmentLayout) async throws(UpliftError) {
+    package func present(_ paths: [String]) -> (paths: [String], pins: SegmentPins) {
+        let pins = cache.pin(paths)
+        return (paths.filter { DurableFile.fileSize($0) != nil }, pins)
+    }
+
+    package func adoptCache(_ layout: SegmentLayout) async throws(UpliftError) {
+        let files = await WorkPool.shared.run(.background) { () -> [(path: String, bytes: Int64, age: Int64)] in
+            var files: [(path: String, bytes: Int64, age: Int64)] = []
+            for project in layout.projects() {
+                for day in layout.days(project) {
+                    for path in layout.segments(project, day) {
+                        guard let bytes = DurableFile.fileSize(path) else { continue }
+                        files.append((path, bytes, DurableFile.modificationTime(path) ?? 0))
+                    }
+                }
+            }
+            return files
+        }
+        cache.adopt(files.sorted { $0.age < $1.age }.map { ($0.path, $0.bytes) })
+    }
+
+    package func materialize(
+        _ records: [SegmentRecord], layout: SegmentLayout
+    ) async throws(UpliftError) -> SegmentPins {
+        let pins = cache.pin(records.map { layout.path(of: $0.key) })
+        var downloaded: [(path: String, bytes: Int64)] = []
+        defer { cache.added(downloaded) }
         for record in records {
             let path = layout.path(of: record.key)
             if DurableFile.fileSize(path) == record.bytes { continue }
@@ -103,7 +147,9 @@ package struct ObjectSegmentStorage: SegmentStorage {
                 try DurableFile.createDirectories(DurableFile.parent(of: path))
                 try DurableFile.write(bytes, to: path, shared: true)
             }
+            downloaded.append((path, Int64(bytes.count)))
         }
+        return pins
     }
 
     package func delete(_ keys: [String], layout: SegmentLayout) async throws(UpliftError) {
@@ -111,5 +157,6 @@ package struct ObjectSegmentStorage: SegmentStorage {
         try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             for key in keys { try DurableFile.remove(layout.path(of: key)) }
         }
+        cache.removed(keys.map { layout.path(of: $0) })
     }
 }

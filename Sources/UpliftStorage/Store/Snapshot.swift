@@ -10,6 +10,8 @@ package struct Snapshot: Sendable {
     /// Rows of segments that repeat an event an earlier segment of the day holds, by path: a query skips
     /// them (a shared storage's nodes may both have taken an event until compaction keeps one row).
     package var hidden: [String: [Int32]] = [:]
+    /// Keeps a shared storage's cache from evicting the segments while the snapshot is in use.
+    package var pins: SegmentPins?
 
     package init(project: ProjectSlug, segments: [String], pending: [Event]) {
         self.project = project

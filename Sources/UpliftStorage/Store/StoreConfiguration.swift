@@ -8,6 +8,9 @@ import Glibc
 package struct StoreConfiguration: Sendable {
     /// The data directory (`--data`, `UPLIFT_DATA`).
     package var dataDirectory: String
+    /// With a shared storage: where the local copies of segments are kept (`--cache-dir`); nil keeps them in
+    /// the data directory.
+    package var cacheDirectory: String?
     /// Flush the log into segments once this many events wait in memory…
     package var flushEvents: Int = 500_000
     /// …or once they take about this many bytes of memory.

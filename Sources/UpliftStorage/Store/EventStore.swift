@@ -83,7 +83,8 @@ package actor EventStore {
         }
         if configuration.cacheDirectory != nil && !storage.isShared {
             throw UpliftError(
-                .invalidInput, "--cache-dir is for a shared storage (--storage s3://…); the data directory keeps the segments")
+                .invalidInput,
+                "--cache-dir is for a shared storage (--storage s3://…); the data directory keeps the segments")
         }
         let layout = SegmentLayout(root: configuration.dataDirectory, segments: configuration.cacheDirectory)
         let lock = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
@@ -91,7 +92,10 @@ package actor EventStore {
             let data = try DataDirectoryLock(directory: layout.root)
             guard layout.segmentRoot != layout.root else { return [data] }
             try DurableFile.createDirectories(layout.segmentRoot)
-            return [data, try DataDirectoryLock(directory: layout.segmentRoot, role: "cache directory", option: "--cache-dir")]
+            return [
+                data,
+                try DataDirectoryLock(directory: layout.segmentRoot, role: "cache directory", option: "--cache-dir"),
+            ]
         }
         let opened: Opened
         do {

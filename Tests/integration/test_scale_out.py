@@ -40,6 +40,19 @@ RANGE = {"from": "2026-03-01", "to": "2026-03-10"}
 # The nodes leave compaction to `uplift compact` (run once, below): their answers before it must already count
 # every event once. (Concurrent compactions and their leases: Tests/UpliftServerTests/SharedStorageStoreTests.)
 NO_COMPACTION = ["--compaction-interval", "1h"]
+# Node 2 keeps its copies of segments in a directory of its own, within a budget far below the bucket's
+# segments: its queries download what their copies lack again, and must answer the same.
+CACHE_BUDGET = 1 << 20
+
+
+def node_args(tmp, n):
+    cache = ["--cache-dir", str(tmp / "node-2-cache"), "--cache-size", "1MiB"] if n == 2 else []
+    return ["--node", f"node-{n}", *NO_COMPACTION, *cache]
+
+
+def parquet_bytes(directory):
+    return sum(f.stat().st_size for f in directory.rglob("*.parquet") if not f.name.startswith("."))
+
 EXPERIMENT = {
     "key": "checkout", "variants": [{"key": "control", "weight": 0.5}, {"key": "treatment", "weight": 0.5}],
     "exposure": {"event": "$exposure"},
@@ -222,7 +235,7 @@ def test_three_nodes_store_every_event_once_and_answer_alike(uplift, cluster):
     read_key = json.loads(cli(uplift, "key", "create", "--project", PROJECT, "--kind", "read", "--json",
                               data=admin))["key"]
     nodes = [Server(uplift, tmp / f"node-{n}", project=PROJECT,
-                    extra_args=["--node", f"node-{n}", "--flush-interval", "5s", *NO_COMPACTION]).start()
+                    extra_args=[*node_args(tmp, n), "--flush-interval", "5s"]).start()
              for n in range(3)]
     try:
         anonymous, identified = workload()
@@ -289,6 +302,11 @@ def test_three_nodes_store_every_event_once_and_answer_alike(uplift, cluster):
     assert {s["node"] for s in before} == {"node-0", "node-1", "node-2"}
     # Batches sent again to another node are in two nodes' segments until compaction.
     assert sum(s["rows"] for s in before) > EVENTS
+    # Node 2's copies fit its budget, far below what the bucket holds; its data directory has only its
+    # log, no segments.
+    assert sum(s["bytes"] for s in before) > 2 * CACHE_BUDGET
+    assert 0 < parquet_bytes(tmp / "node-2-cache") <= CACHE_BUDGET
+    assert parquet_bytes(tmp / "node-2") == 0
 
     # The same events imported by one node on its own: the answers every node must give.
     expected = single_node_answers(uplift, tmp, acknowledged.values())
@@ -322,8 +340,8 @@ def test_three_nodes_store_every_event_once_and_answer_alike(uplift, cluster):
 
 def answers_of_three_nodes(uplift, tmp, read_key):
     """The answers of the three nodes, restarted (nothing pending), which must agree."""
-    nodes = [Server(uplift, tmp / f"node-{n}", project=PROJECT,
-                    extra_args=["--node", f"node-{n}", *NO_COMPACTION]).start() for n in range(3)]
+    nodes = [Server(uplift, tmp / f"node-{n}", project=PROJECT, extra_args=node_args(tmp, n)).start()
+             for n in range(3)]
     try:
         per_node = [answers(node.url, read_key) for node in nodes]
         for node in nodes:

@@ -372,6 +372,11 @@ extension SharedStorageStoreTests {
             // Evicted copies come back for the next query, which sees every event again.
             #expect(try Self.ids(try await b.currentSnapshot(project: Self.project)) == all)
             #expect(Self.cachedFiles(cacheDirectory).values.reduce(0, +) <= budget)
+            let total = live.map(\.bytes).reduce(0, +)
+            let status = try #require(await b.status().cache)
+            #expect(status.budget == budget && status.bytes <= budget)
+            #expect(status.downloadedBytes == 2 * total - cached.values.reduce(0, +))
+            #expect(status.evictedBytes == status.downloadedBytes - status.bytes)
 
             // This node's own flush is a copy too once uploaded: the cache still fits.
             _ = try await b.append(project: Self.project, events: Self.events(80..<90))

@@ -344,6 +344,12 @@ def answers_of_three_nodes(uplift, tmp, read_key):
              for n in range(3)]
     try:
         per_node = [answers(node.url, read_key) for node in nodes]
+        # Node 2 downloaded its queries' segments again and again, evicting to stay within its budget.
+        metrics = metric_values(requests.get(nodes[2].url + "/metrics", timeout=30).text)
+        assert metrics["uplift_segment_cache_budget_bytes"] == CACHE_BUDGET
+        assert 0 < metrics["uplift_segment_cache_bytes"] <= CACHE_BUDGET
+        assert metrics["uplift_segment_cache_downloaded_bytes_total"] > len(QUERIES) * CACHE_BUDGET
+        assert metrics["uplift_segment_cache_evicted_bytes_total"] > 0
         for node in nodes:
             node.stop_ok()
     finally:
@@ -351,6 +357,16 @@ def answers_of_three_nodes(uplift, tmp, read_key):
             node.kill()
     assert per_node[0] == per_node[1] == per_node[2]
     return per_node[0]
+
+
+def metric_values(text):
+    """The unlabelled samples of a Prometheus exposition, by name."""
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "{" not in line:
+            name, value = line.split()[:2]
+            values[name] = float(value)
+    return values
 
 
 def single_node_answers(uplift, tmp, messages):

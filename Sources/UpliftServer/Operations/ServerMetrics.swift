@@ -16,6 +16,12 @@ package final class ServerMetrics: Sendable {
     let openConnections: Gauge
     let connectionsClosedIdle: Counter
     let connectionsRefused: Counter
+    let cacheBytes: Gauge
+    let cacheBudget: Gauge
+    let cacheDownloaded: Counter
+    let cacheEvicted: Counter
+    /// The cache's counts at the last exposition (its counters go up by the difference).
+    private let cacheCounted = Mutex((downloaded: Int64(0), evicted: Int64(0)))
     /// Per-route handles, so that a request costs one lookup, not a registry registration.
     private let routes = Mutex<[RouteStatus: (requests: Counter, duration: DurationHistogram)]>([:])
 
@@ -65,6 +71,17 @@ package final class ServerMetrics: Sendable {
         connectionsRefused = registry.makeCounter(
             descriptor: Self.name(
                 "http_connections_refused", "total", "New connections closed at --max-connections (all others busy)"))
+        cacheBytes = registry.makeGauge(
+            descriptor: Self.name(
+                "segment_cache", "bytes", "With --storage s3://…: bytes of the local copies of segments"))
+        cacheBudget = registry.makeGauge(
+            descriptor: Self.name("segment_cache_budget", "bytes", "--cache-size (0: no limit)"))
+        cacheDownloaded = registry.makeCounter(
+            descriptor: Self.name(
+                "segment_cache_downloaded_bytes", "total", "Bytes of segments downloaded from the object store"))
+        cacheEvicted = registry.makeCounter(
+            descriptor: Self.name(
+                "segment_cache_evicted_bytes", "total", "Bytes of local segment copies deleted to stay under --cache-size"))
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -112,6 +129,16 @@ package final class ServerMetrics: Sendable {
         logBytes.set(Double(store.logBytes))
         pendingEvents.set(Double(store.pendingEvents))
         flushLag.set(store.oldestPendingReceivedAt.map { Double(max(0, now - $0)) / 1_000_000 } ?? 0)
+        if let cache = store.cache {
+            cacheBytes.set(Double(cache.bytes))
+            cacheBudget.set(Double(cache.budget ?? 0))
+            let (downloaded, evicted) = cacheCounted.withLock { last in
+                defer { last = (cache.downloadedBytes, cache.evictedBytes) }
+                return (cache.downloadedBytes - last.downloaded, cache.evictedBytes - last.evicted)
+            }
+            if downloaded > 0 { cacheDownloaded.increment(by: Double(downloaded)) }
+            if evicted > 0 { cacheEvicted.increment(by: Double(evicted)) }
+        }
         return registry.emitToBuffer()
     }
 }

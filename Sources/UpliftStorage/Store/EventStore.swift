@@ -513,7 +513,7 @@ package actor EventStore {
             logBytes: wal.sizeInBytes, logFailing: wal.isFailing, logFull: wal.sizeInBytes >= configuration.maxLogBytes,
             closed: closed,
             pendingEvents: flushing.reduce(0) { $0 + $1.events.count } + memtable.eventCount,
-            oldestPendingReceivedAt: oldestPending, lastFlushError: lastFlushError)
+            oldestPendingReceivedAt: oldestPending, lastFlushError: lastFlushError, cache: storage.cacheStatus)
     }
 
     /// What a query reads: the segments of a project plus the events still only in the log.
@@ -676,6 +676,8 @@ package struct StoreStatus: Sendable {
     /// Receive time (µs) of the oldest of them: the flush lag is now minus this.
     package var oldestPendingReceivedAt: Int64?
     package var lastFlushError: UpliftError?
+    /// With a shared storage: the local copies of its segments.
+    package var cache: SegmentCacheStatus? = nil
 }
 
 package struct CompactionReport: Sendable, Equatable {

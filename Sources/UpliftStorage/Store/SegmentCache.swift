@@ -18,6 +18,8 @@ package final class SegmentCache: Sendable {
         var clock: UInt64 = 0
         /// Readers of each path, whether or not its file is here yet (a download in progress is pinned too).
         var pins: [String: Int] = [:]
+        var downloaded: Int64 = 0
+        var evicted: Int64 = 0
     }
 
     private struct File {
@@ -31,6 +33,13 @@ package final class SegmentCache: Sendable {
 
     /// Bytes of the files kept now.
     package var bytes: Int64 { state.withLock { $0.bytes } }
+
+    /// The cache's size and traffic so far, for metrics.
+    package var status: SegmentCacheStatus {
+        state.withLock { s in
+            SegmentCacheStatus(bytes: s.bytes, budget: budget, downloadedBytes: s.downloaded, evictedBytes: s.evicted)
+        }
+    }
 
     /// Takes in files that are already here (a restart), oldest first so they are evicted first.
     package func adopt(_ files: [(path: String, bytes: Int64)]) {
@@ -57,10 +66,11 @@ package final class SegmentCache: Sendable {
         return SegmentPins { [self] in unpin(paths) }
     }
 
-    /// Counts files that are now here (downloaded, or uploaded from here), then evicts beyond the budget.
-    package func added(_ files: [(path: String, bytes: Int64)]) {
+    /// Counts files that are now here (`downloaded`, or uploaded from here), then evicts beyond the budget.
+    package func added(_ files: [(path: String, bytes: Int64)], downloaded: Bool = false) {
         state.withLock { s in
             s.clock += 1
+            if downloaded { s.downloaded += files.reduce(0) { $0 + $1.bytes } }
             for file in files {
                 if let old = s.files[file.path] { s.bytes -= old.bytes }
                 s.files[file.path] = File(bytes: file.bytes, lastUse: s.clock)
@@ -100,6 +110,7 @@ package final class SegmentCache: Sendable {
                 guard s.pins[path] == nil else { continue }
                 s.files[path] = nil
                 s.bytes -= file.bytes
+                s.evicted += file.bytes
                 victims.append(path)
             }
             return victims
@@ -107,6 +118,14 @@ package final class SegmentCache: Sendable {
         // A file that cannot be deleted is only disk used: the next download of its segment replaces it.
         for path in victims { try? DurableFile.remove(path) }
     }
+}
+
+/// A cache's size and what it has downloaded and evicted since the process started.
+package struct SegmentCacheStatus: Sendable, Equatable {
+    package var bytes: Int64
+    package var budget: Int64?
+    package var downloadedBytes: Int64
+    package var evictedBytes: Int64
 }
 
 /// Files a reader uses: kept in the cache until this is released (or goes away).

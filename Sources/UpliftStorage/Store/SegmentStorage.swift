@@ -22,6 +22,8 @@ package protocol SegmentStorage: Sendable {
     func present(_ paths: [String]) -> (paths: [String], pins: SegmentPins)
     /// Takes in the segment files already under `layout` (the cache of an earlier run).
     func adoptCache(_ layout: SegmentLayout) async throws(UpliftError)
+    /// The local copies' size and traffic, when the segments are copies of a shared storage's.
+    var cacheStatus: SegmentCacheStatus? { get }
     /// Deletes segments for good (replaced ones no query can be reading any more, orphans).
     func delete(_ keys: [String], layout: SegmentLayout) async throws(UpliftError)
     /// Whether the storage answers now (one quick try, for `/readyz`): nil when it does, else why not.
@@ -47,6 +49,8 @@ package struct LocalSegmentStorage: SegmentStorage {
     package func present(_ paths: [String]) -> (paths: [String], pins: SegmentPins) { (paths, SegmentPins()) }
 
     package func adoptCache(_ layout: SegmentLayout) async throws(UpliftError) {}
+
+    package var cacheStatus: SegmentCacheStatus? { nil }
 
     package func probe() async -> UpliftError? { nil }
 
@@ -101,6 +105,8 @@ package struct ObjectSegmentStorage: SegmentStorage {
         return try await client.list(prefix: prefix + "events/").map { String($0.key.dropFirst(prefix.count)) }
     }
 
+    package var cacheStatus: SegmentCacheStatus? { cache.status }
+
     package func present(_ paths: [String]) -> (paths: [String], pins: SegmentPins) {
         let pins = cache.pin(paths)
         return (paths.filter { DurableFile.fileSize($0) != nil }, pins)
@@ -127,7 +133,7 @@ package struct ObjectSegmentStorage: SegmentStorage {
     ) async throws(UpliftError) -> SegmentPins {
         let pins = cache.pin(records.map { layout.path(of: $0.key) })
         var downloaded: [(path: String, bytes: Int64)] = []
-        defer { cache.added(downloaded) }
+        defer { cache.added(downloaded, downloaded: true) }
         for record in records {
             let path = layout.path(of: record.key)
             if DurableFile.fileSize(path) == record.bytes { continue }

@@ -1,4 +1,8 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import NIOCore
 import TestSupport
 import Testing
 import UpliftCatalog
@@ -90,9 +94,9 @@ struct SharedStorageStoreTests {
 
             // Each node: both flushes (the other's downloaded into its cache) and its own pending events.
             let all = Self.events(0..<55).map(\.eventID).sorted()
-            #expect(try Self.ids(try await b.currentSnapshot(project: Self.project)) == all)
+            #expect(try Self.ids(try await b.completeSnapshot(project: Self.project)) == all)
             #expect(
-                try Self.ids(try await a.currentSnapshot(project: Self.project))
+                try Self.ids(try await a.completeSnapshot(project: Self.project))
                     == Self.events(0..<50).map(\.eventID).sorted())
             let registry = CatalogSegmentRegistry(catalog: catalog, storage: bucket.name)
             var live = try await registry.live()
@@ -110,7 +114,7 @@ struct SharedStorageStoreTests {
             #expect(live.count == 1 && live[0].name.hasPrefix("c-") && live[0].rows == 50)
             #expect(try await Self.objectKeys(bucket).count == 3)
             #expect(try await registry.replaced(olderThan: .zero).count == 2)
-            let afterCompaction = try await b.currentSnapshot(project: Self.project)
+            let afterCompaction = try await b.completeSnapshot(project: Self.project)
             #expect(afterCompaction.segments.count == 1)
             #expect(try Self.ids(afterCompaction) == all)
 
@@ -139,7 +143,7 @@ struct SharedStorageStoreTests {
             try await bucket.client.put(bucket.objectKey(record.key), bytes)
 
             let b = try await Self.open(directories[1], node: "b", catalog: catalog, bucket: bucket)
-            let error = try #require(await upliftError { _ = try await b.currentSnapshot(project: Self.project) })
+            let error = try #require(await upliftError { _ = try await b.completeSnapshot(project: Self.project) })
             #expect(error.code == .storageUnavailable)
             #expect(error.message.contains(bucket.objectKey(record.key)) && error.message.contains("does not match"))
             try await b.close()
@@ -195,8 +199,8 @@ extension SharedStorageStoreTests {
             // index did not know a's segment yet). Every node reads each event once.
             _ = try await b.append(project: Self.project, events: Self.events(0..<3))
             let fifty = Self.events(0..<50).map(\.eventID).sorted()
-            #expect(try Self.ids(try await a.currentSnapshot(project: Self.project)) == fifty)
-            let fromB = try await b.currentSnapshot(project: Self.project)
+            #expect(try Self.ids(try await a.completeSnapshot(project: Self.project)) == fifty)
+            let fromB = try await b.completeSnapshot(project: Self.project)
             #expect(try Self.ids(fromB) == fifty)
             #expect(fromB.pending.isEmpty && fromB.hidden.values.map(\.count).reduce(0, +) == 10)
 
@@ -205,7 +209,7 @@ extension SharedStorageStoreTests {
             let skipped = try await b.compact(project: Self.project)
             #expect(skipped.partitions == 0 && skipped.daysSkipped == 1)
             #expect(try await registry.live().count == 3)
-            let afterFlush = try await a.currentSnapshot(project: Self.project)
+            let afterFlush = try await a.completeSnapshot(project: Self.project)
             #expect(try Self.ids(afterFlush) == fifty)
             #expect(afterFlush.hidden.values.map(\.count).reduce(0, +) == 13)
             try await registry.release(project: Self.project, day: Self.day, holder: "c-1")
@@ -218,7 +222,7 @@ extension SharedStorageStoreTests {
             #expect(live.count == 1 && live[0].rows == 50)
             // Every object is a segment the manifest names (live, or replaced and waiting for the grace period).
             #expect(try await Self.objectKeys(bucket) == Set(try await registry.keys().map(bucket.objectKey)))
-            let events = try (try await a.currentSnapshot(project: Self.project)).allEvents()
+            let events = try (try await a.completeSnapshot(project: Self.project)).allEvents()
             #expect(events.map(\.eventID).sorted() == Self.events(0..<50).map(\.eventID).sorted())
             #expect(events.filter { $0.properties.contains("retried") }.count == 20)
             try await a.close()
@@ -356,7 +360,7 @@ extension SharedStorageStoreTests {
             let (b, storage) = try await node()
             let all = Self.events(0..<80).map(\.eventID).sorted()
 
-            var snapshot: Snapshot? = try await b.currentSnapshot(project: Self.project)
+            var snapshot: Snapshot? = try await b.completeSnapshot(project: Self.project)
             let paths = try #require(snapshot?.segments)
             #expect(paths.allSatisfy { $0.hasPrefix(cacheDirectory + "/events/") })
             #expect(paths.allSatisfy { DurableFile.fileSize($0) != nil }, "a query's segments stay while it reads")
@@ -370,7 +374,7 @@ extension SharedStorageStoreTests {
             #expect(Self.cachedFiles(directories[1]).isEmpty, "the data directory keeps only the log")
 
             // Evicted copies come back for the next query, which sees every event again.
-            #expect(try Self.ids(try await b.currentSnapshot(project: Self.project)) == all)
+            #expect(try Self.ids(try await b.completeSnapshot(project: Self.project)) == all)
             #expect(Self.cachedFiles(cacheDirectory).values.reduce(0, +) <= budget)
             let total = live.map(\.bytes).reduce(0, +)
             let status = try #require(await b.status().cache)
@@ -391,7 +395,7 @@ extension SharedStorageStoreTests {
             try await restarted.compact(project: Self.project, force: true)
             #expect(Self.cachedFiles(cacheDirectory).values.reduce(0, +) <= budget)
             #expect(
-                try Self.ids(try await restarted.currentSnapshot(project: Self.project))
+                try Self.ids(try await restarted.completeSnapshot(project: Self.project))
                     == Self.events(0..<90).map(\.eventID).sorted())
             try await restarted.close()
         }
@@ -404,6 +408,63 @@ extension SharedStorageStoreTests {
             configuration.cacheDirectory = dir.path + "/cache"
             let error = try #require(await upliftError { _ = try await EventStore.open(configuration) })
             #expect(error.code == .invalidInput && error.message.contains("--cache-dir"))
+        }
+    }
+}
+
+extension SharedStorageStoreTests {
+    /// A question downloads the days it reads, not its project's every segment: the engine names the
+    /// segments it lacks, the server downloads them and asks again.
+    @Test func aQuestionDownloadsOnlyTheDaysItReads() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            _ = try await catalog.createProject(Self.project)
+            let readKey = try await catalog.createKey(project: Self.project, kind: .read).token
+            let a = try await Self.open(directories[0], node: "a", catalog: catalog, bucket: bucket)
+            // Day d holds events 20d..<20d+20; "viewed" is every one whose number is not a multiple of 3.
+            @Sendable func events(_ range: Range<Int>, day d: Int) -> [Event] {
+                Self.events(range).map { event in
+                    var moved = event
+                    moved.timestamp += Int64(d) * 86_400_000_000
+                    return moved
+                }
+            }
+            for d in 0..<4 {
+                _ = try await a.append(project: Self.project, events: events(d * 20..<d * 20 + 20, day: d))
+                try await a.flush()
+            }
+            try await a.close()
+            @Sendable func viewed(_ range: Range<Int>) -> Double { Double(range.filter { $0 % 3 != 0 }.count) }
+
+            let b = try await Self.open(directories[1], node: "b", catalog: catalog, bucket: bucket)
+            // Pending on b: five events a stored too (an SDK's retry), five new ones, all of day 1. Until day 1
+            // is downloaded b cannot tell the repeats; a question over it reads them once.
+            _ = try await b.append(project: Self.project, events: events(20..<25, day: 1) + events(80..<85, day: 1))
+            var logger = Logger(label: "uplift.server.test")
+            logger.logLevel = .critical
+            let app = UpliftApplication.build(
+                configuration: ServerConfiguration(), store: b, catalog: catalog, metrics: ServerMetrics(),
+                logger: logger)
+            try await app.test(.router) { client in
+                func total(from: String, to: String) async throws -> Double? {
+                    let body = #"{"event":"viewed","measure":"events","from":"\#(from)","to":"\#(to)"}"#
+                    let response = try await client.post("/v1/query/trend", json: body, key: .bearer(readKey))
+                    #expect(response.status == .ok, "\(response.text)")
+                    let document = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+                    return (document as? [String: Any])?["total"] as? Double
+                }
+                func cachedDays() -> Set<String> {
+                    Set(Self.cachedFiles(directories[1]).keys.compactMap { Snapshot.day(ofSegment: $0)?.description })
+                }
+                let oneDay = try await total(from: "2026-03-03", to: "2026-03-03")
+                #expect(oneDay == viewed(20..<40) + viewed(80..<85))
+                #expect(cachedDays() == ["2026-03-03"])
+                let twoDays = try await total(from: "2026-03-03", to: "2026-03-04")
+                #expect(twoDays == viewed(20..<60) + viewed(80..<85))
+                #expect(cachedDays() == ["2026-03-03", "2026-03-04"])
+                let all = try await total(from: "2026-03-01", to: "2026-03-10")
+                #expect(all == viewed(0..<85))
+                #expect(cachedDays().count == 4)
+            }
         }
     }
 }

@@ -33,7 +33,8 @@ extension AnalysisEngine {
             }
         }
         guard !unknown().isEmpty else { return [] }
-        let paths = unnamedSegments(snapshot)
+        // The segments in the cache first: a shared storage's others are downloaded only for a name still unknown.
+        let (paths, away) = local(unnamedSegments(snapshot), snapshot)
         _ = try FrameBuilder.parallelMap(paths) { (path) throws(UpliftError) in
             try budget?.check()
             try Self.internEventNames(path: path, into: dictionary)
@@ -41,6 +42,7 @@ extension AnalysisEngine {
         markNamed(paths)
         let missing = unknown()
         guard !missing.isEmpty else { return [] }
+        try snapshot.requireLocal(away)
         let known = Set(dictionary.strings()).union(pending).sorted()
         return missing.map { name in
             QueryWarning(code: .unknownEvent, name: name, didYouMean: NameMatcher.closest(to: name, among: known))
@@ -63,7 +65,7 @@ extension AnalysisEngine {
         var lists = Array(cached.values)
         func unknown() -> [PropertyRef] { asked.filter { ref in lists.allSatisfy { $0.rulesOut(ref) } } }
         guard !unknown().isEmpty else { return [] }
-        let unread = snapshot.segments.filter { cached[$0] == nil }
+        let (unread, away) = local(snapshot.segments.filter { cached[$0] == nil }, snapshot)
         let listed = try FrameBuilder.parallelMap(unread) { (path) throws(UpliftError) in
             try budget?.check()
             return try EventSegment(path: path).listedKeys
@@ -85,6 +87,7 @@ extension AnalysisEngine {
         }
         let missing = unknown()
         guard !missing.isEmpty else { return [] }
+        try snapshot.requireLocal(away)
         let properties = lists.reduce(into: Set<String>()) { $0.formUnion($1.properties.keys) }.sorted()
         let context = lists.reduce(into: Set<String>()) { $0.formUnion($1.context.keys) }.sorted()
         return missing.map { ref in
@@ -93,6 +96,13 @@ extension AnalysisEngine {
                 code: .unknownProperty, name: ref.description,
                 didYouMean: closest.map { ref.source == .context ? "context." + $0 : $0 })
         }
+    }
+
+    /// `paths` split into those whose files are here and those a shared storage's cache lacks
+    /// (`Snapshot.absent`).
+    private func local(_ paths: [String], _ snapshot: Snapshot) -> (here: [String], away: [String]) {
+        guard !snapshot.absent.isEmpty else { return (paths, []) }
+        return (paths.filter { !snapshot.absent.contains($0) }, paths.filter { snapshot.absent.contains($0) })
     }
 
     /// Interns the event names of one segment (each row group's dictionary; every distinct value of

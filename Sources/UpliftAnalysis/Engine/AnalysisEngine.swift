@@ -59,6 +59,8 @@ package final class AnalysisEngine: Sendable {
             guard let day = Snapshot.day(ofSegment: path) else { return true }
             return day >= firstDay && day <= lastDay
         }
+        // A cached block's texts are read from its file when a question needs them: every file must be here.
+        try snapshot.requireLocal(paths)
         var found: [String: EventBlock] = [:]
         state.withLock { s in
             s.clock += 1

@@ -81,7 +81,8 @@ package final class ServerMetrics: Sendable {
                 "segment_cache_downloaded_bytes", "total", "Bytes of segments downloaded from the object store"))
         cacheEvicted = registry.makeCounter(
             descriptor: Self.name(
-                "segment_cache_evicted_bytes", "total", "Bytes of local segment copies deleted to stay under --cache-size"))
+                "segment_cache_evicted_bytes", "total",
+                "Bytes of local segment copies deleted to stay under --cache-size"))
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {

@@ -168,34 +168,55 @@ struct QueryHandler: Sendable {
     }
 
     /// Runs `work` on a fresh snapshot; a segment that compaction removed between the snapshot and the
-    /// read (an I/O error) is answered by one retry on a newer snapshot.
+    /// read (an I/O error) is answered by one retry on a newer snapshot. With a shared storage, a question
+    /// that needs segments the cache lacks stops naming them (`Snapshot.wanted`): they are downloaded and
+    /// it runs again, so it downloads only the days it reads.
     private func attempts<T: Sendable>(
         project: ProjectSlug, links: PersonMap, budget: QueryBudget,
         _ work: @escaping @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> T {
         var attempt = 0
+        var snapshot: Snapshot?
         while true {
-            attempt += 1
-            let snapshot: Snapshot
-            do {
-                // With a shared storage: every node's live segments, downloaded into the cache.
-                snapshot = try await store.currentSnapshot(project: project)
-            } catch {
-                throw UpliftError(
-                    .storageUnavailable, "the events could not be read right now; retry later", cause: error)
+            if snapshot == nil {
+                attempt += 1
+                do {
+                    // With a shared storage: every node's live segments, those in the cache readable.
+                    snapshot = try await store.currentSnapshot(project: project)
+                } catch {
+                    throw UpliftError(
+                        .storageUnavailable, "the events could not be read right now; retry later", cause: error)
+                }
             }
+            guard let current = snapshot else { continue }
             // Segments replaced by compaction leave the engine's cache.
-            engine.forget(segmentsNotIn: snapshot)
+            engine.forget(segmentsNotIn: current)
             let engine = self.engine
             do {
                 return try await executor.run(budget) { (budget) throws(UpliftError) in
-                    try work(engine, snapshot, links, budget)
+                    try work(engine, current, links, budget)
+                }
+            } catch  where !current.wanted.all.isEmpty {
+                // Each round downloads what the question reached so far; it reaches further or ends.
+                do {
+                    try budget.check()
+                    snapshot = try await store.fetch(current)
+                    continue
+                } catch  where error.code == .queryTimeout || error.code == .queryCancelled {
+                    throw error
+                } catch  where attempt == 1 && error.code == .notFound {
+                    snapshot = nil
+                    continue
+                } catch {
+                    throw UpliftError(
+                        .storageUnavailable, "the events could not be read right now; retry later", cause: error)
                 }
             } catch  where error.code == .queryTimeout || error.code == .queryCancelled {
                 throw error
             } catch  where error.code == .invalidInput {
                 throw UpliftError(.invalidQuery, error.message)
             } catch  where attempt == 1 && (error.code == .io || error.code == .notFound) {
+                snapshot = nil
                 continue
             } catch {
                 throw UpliftError(

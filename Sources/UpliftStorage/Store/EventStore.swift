@@ -398,15 +398,48 @@ package actor EventStore {
 
     /// What a query reads, for any storage: with a shared one the project's live segments are first read
     /// from the manifest (when the last read is `manifestRefresh` old and no flush is running: a flush's own
-    /// segments are in the list once it ends) and the cache gets those it lacks.
+    /// segments are in the list once it ends). Those the cache lacks are `absent` until a question needs them:
+    /// it then fails naming them, and `fetch` downloads them.
     package func currentSnapshot(project: ProjectSlug) async throws(UpliftError) -> Snapshot {
         guard storage.isShared else { return snapshot(project: project) }
         try await refresh(project: project, maxAge: configuration.manifestRefresh)
         var snapshot = snapshot(project: project)
-        snapshot.pins = try await storage.materialize(
-            snapshot.segments.compactMap { records[layout.key(of: $0)] }, layout: layout)
-        let (dedup, pinned) = (readDedup, snapshot)
-        return try await WorkPool.shared.run(.interactive) { () throws(UpliftError) in try dedup.apply(to: pinned) }
+        let (present, pins) = storage.present(snapshot.segments)
+        snapshot.pins = pins
+        snapshot.absent = Set(snapshot.segments).subtracting(present)
+        return try await deduplicated(snapshot)
+    }
+
+    /// `currentSnapshot` with every segment in the cache: for readers that read all of them.
+    package func completeSnapshot(project: ProjectSlug) async throws(UpliftError) -> Snapshot {
+        let snapshot = try await currentSnapshot(project: project)
+        guard !snapshot.absent.isEmpty else { return snapshot }
+        snapshot.wanted.add(Array(snapshot.absent))
+        return try await fetch(snapshot)
+    }
+
+    /// `snapshot` with the segments its questions asked for (`Snapshot.wanted`) downloaded.
+    package func fetch(_ snapshot: Snapshot) async throws(UpliftError) -> Snapshot {
+        let wanted = snapshot.wanted.all.intersection(snapshot.absent)
+        var fetched = snapshot
+        fetched.wanted = SegmentWants()
+        guard !wanted.isEmpty else { return fetched }
+        let rows = wanted.compactMap { records[layout.key(of: $0)] }
+        guard rows.count == wanted.count else {
+            // Replaced meanwhile by a compaction this node has seen: a newer snapshot reads its outputs.
+            throw UpliftError(.notFound, "segments of this question were replaced while it ran; retry")
+        }
+        // The snapshot's own pins keep the downloads once these end.
+        let downloading = try await storage.materialize(rows, layout: layout)
+        downloading.end()
+        fetched.absent.subtract(wanted)
+        return try await deduplicated(fetched)
+    }
+
+    /// `snapshot` with each event two nodes' segments (or a segment and the log) hold read once.
+    private func deduplicated(_ snapshot: Snapshot) async throws(UpliftError) -> Snapshot {
+        let dedup = readDedup
+        return try await WorkPool.shared.run(.interactive) { () throws(UpliftError) in try dedup.apply(to: snapshot) }
     }
 
     /// Reads a shared storage's live segments of `project` from the manifest, unless they were read less

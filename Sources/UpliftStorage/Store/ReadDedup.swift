@@ -18,14 +18,20 @@ package final class ReadDedup: Sendable {
 
     package init() {}
 
-    /// `snapshot` with the rows and pending events that repeat an event hidden. Blocking.
+    /// `snapshot` with the rows and pending events that repeat an event hidden. Blocking. A day with a
+    /// segment not in the cache (`Snapshot.absent`) is left as it is: no question reads it before it is
+    /// downloaded, and then this runs again.
     package func apply(to snapshot: Snapshot) throws(UpliftError) -> Snapshot {
         var days: [UTCDay: [String]] = [:]
+        var incomplete = Set<UTCDay>()
         for path in snapshot.segments {
             guard let day = Snapshot.day(ofSegment: path) else { continue }
             days[day, default: []].append(path)
+            if snapshot.absent.contains(path) { incomplete.insert(day) }
         }
+        for day in incomplete { days[day] = nil }
         var result = snapshot
+        result.hidden = [:]
         for (_, paths) in days where paths.count > 1 {
             for (path, rows) in try repeated(in: paths.sorted()) { result.hidden[path] = rows }
         }
@@ -40,7 +46,7 @@ package final class ReadDedup: Sendable {
                 for id in try fingerprints(of: path) where ids.contains(id) { stored.insert(id) }
             }
         }
-        if !stored.isEmpty { result.pending = snapshot.pending.filter { !stored.contains(Fingerprint($0.eventID)) } }
+        if !stored.isEmpty { result.pending = result.pending.filter { !stored.contains(Fingerprint($0.eventID)) } }
         forget(keeping: Set(snapshot.segments), project: snapshot.project)
         return result
     }

@@ -1,3 +1,4 @@
+import Synchronization
 package import UpliftModel
 
 /// A consistent view of one project: its segments plus the events still only in the log.
@@ -12,6 +13,11 @@ package struct Snapshot: Sendable {
     package var hidden: [String: [Int32]] = [:]
     /// Keeps a shared storage's cache from evicting the segments while the snapshot is in use.
     package var pins: SegmentPins?
+    /// With a shared storage: the segments whose files are not in the cache yet. A reader that needs some
+    /// (`requireLocal`) names them in `wanted` and fails; the server downloads them and asks again, so a
+    /// question downloads only the days it reads.
+    package var absent: Set<String> = []
+    package var wanted = SegmentWants()
 
     package init(project: ProjectSlug, segments: [String], pending: [Event]) {
         self.project = project
@@ -34,10 +40,31 @@ extension Snapshot {
         return Snapshot(project: project, segments: segments, pending: [])
     }
 
+    /// Fails when some of `paths` are not in the cache yet, naming them in `wanted` (see `absent`).
+    package func requireLocal(_ paths: some Sequence<String>) throws(UpliftError) {
+        guard !absent.isEmpty else { return }
+        let lacking = paths.filter { absent.contains($0) }
+        guard !lacking.isEmpty else { return }
+        wanted.add(lacking)
+        throw UpliftError(
+            .storageUnavailable, "\(lacking.count) segments this question reads are not downloaded yet; retry")
+    }
+
     /// The UTC day of a segment, from its partition directory (`…/date=YYYY-MM-DD/…`).
     package static func day(ofSegment path: String) -> UTCDay? {
         let parts = path.split(separator: "/")
         guard parts.count >= 2, parts[parts.count - 2].hasPrefix("date=") else { return nil }
         return UTCDay(String(parts[parts.count - 2].dropFirst(5)))
     }
+}
+
+/// The absent segments readers of a snapshot asked for (shared by the snapshot's copies).
+package final class SegmentWants: Sendable {
+    private let paths = Mutex<Set<String>>([])
+
+    package init() {}
+
+    package var all: Set<String> { paths.withLock { $0 } }
+
+    func add(_ new: [String]) { paths.withLock { $0.formUnion(new) } }
 }

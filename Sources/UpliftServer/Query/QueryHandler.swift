@@ -178,17 +178,19 @@ struct QueryHandler: Sendable {
         var attempt = 0
         var snapshot: Snapshot?
         while true {
-            if snapshot == nil {
+            let current: Snapshot
+            if let snapshot {
+                current = snapshot
+            } else {
                 attempt += 1
                 do {
                     // With a shared storage: every node's live segments, those in the cache readable.
-                    snapshot = try await store.currentSnapshot(project: project)
+                    current = try await store.currentSnapshot(project: project)
                 } catch {
                     throw UpliftError(
                         .storageUnavailable, "the events could not be read right now; retry later", cause: error)
                 }
             }
-            guard let current = snapshot else { continue }
             // Segments replaced by compaction leave the engine's cache.
             engine.forget(segmentsNotIn: current)
             let engine = self.engine

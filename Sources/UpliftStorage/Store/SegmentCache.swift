@@ -99,24 +99,23 @@ package final class SegmentCache: Sendable {
         evict()
     }
 
-    /// Deletes the least recently used unpinned files while the cache holds more than its budget.
+    /// Deletes the least recently used unpinned files while the cache holds more than its budget. The files
+    /// go while the lock is held: a reader that pins one of them meanwhile then finds it gone and downloads it,
+    /// never finds it present and loses it after.
     private func evict() {
         guard let budget else { return }
-        let victims = state.withLock { s -> [String] in
-            guard s.bytes > budget else { return [] }
-            var victims: [String] = []
+        state.withLock { s in
+            guard s.bytes > budget else { return }
             for (path, file) in s.files.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
                 guard s.bytes > budget else { break }
                 guard s.pins[path] == nil else { continue }
                 s.files[path] = nil
                 s.bytes -= file.bytes
                 s.evicted += file.bytes
-                victims.append(path)
+                // A file that cannot be deleted is only disk used: the next download of its segment replaces it.
+                try? DurableFile.remove(path)
             }
-            return victims
         }
-        // A file that cannot be deleted is only disk used: the next download of its segment replaces it.
-        for path in victims { try? DurableFile.remove(path) }
     }
 }
 

@@ -242,7 +242,7 @@ extension SharedStorageStoreTests {
             options.baseDelay = .milliseconds(1)
             options.connectTimeout = .milliseconds(200)
             // A port nothing listens on (bound, then closed).
-            let port = try freePort()
+            let port = try freeLoopbackPort()
             let bucket = ObjectSegmentStorage(
                 client: S3Client(
                     location: try S3Location(url: "s3://down/prod", endpoint: "http://127.0.0.1:\(port)"),
@@ -272,24 +272,6 @@ extension SharedStorageStoreTests {
             await bucket.client.shutdown()
         }
     }
-}
-
-/// A loopback port nothing listens on now.
-private func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-        }
-    }
-    guard bound else { throw UpliftError(.io, "cannot bind a loopback port") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 extension SharedStorageStoreTests {

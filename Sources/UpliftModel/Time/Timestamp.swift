@@ -15,6 +15,12 @@ package enum Timestamp {
         return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
     }
 
+    /// A duration in whole microseconds (truncated), the unit of every stored time.
+    package static func microseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+
     /// The one ISO-8601 writer: `YYYY-MM-DDThh:mm:ss.ffffffZ` in UTC, with the microseconds only
     /// when there are some (`fraction: false` truncates to whole seconds: `YYYY-MM-DDThh:mm:ssZ`).
     /// `parse(_:)` reads every form it writes.

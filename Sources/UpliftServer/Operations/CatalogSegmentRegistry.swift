@@ -63,9 +63,7 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
     }
 
     package func replaced(olderThan age: Duration) async throws(UpliftError) -> [SegmentRecord] {
-        let (seconds, attoseconds) = age.components
-        let before = Timestamp.now() - (seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
-        return try await catalog.replacedSegments(storage: storage, before: before)
+        try await catalog.replacedSegments(storage: storage, before: Timestamp.now() - Timestamp.microseconds(age))
     }
 
     package func lease(
@@ -74,7 +72,7 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
         let now = Timestamp.now()
         return try await catalog.takeCompactionLease(
             storage: storage, project: project, day: day, holder: holder, now: now,
-            until: now + duration.components.seconds * 1_000_000)
+            until: now + Timestamp.microseconds(duration))
     }
 
     package func release(project: ProjectSlug, day: UTCDay, holder: String) async throws(UpliftError) {

@@ -478,8 +478,7 @@ package actor EventStore {
         guard storage.isShared, let registry else { return 0 }
         let listed = try await storage.keys()
         let known = try await registry.keys()
-        let (seconds, attoseconds) = age.components
-        let before = Timestamp.now() - (seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        let before = Timestamp.now() - Timestamp.microseconds(age)
         let orphans = listed.filter { key in
             !known.contains(key) && (SegmentLayout.creationTime(ofSegment: key).map { $0 < before } ?? false)
         }

@@ -1,0 +1,23 @@
+import UpliftModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A loopback TCP port no one listens on now (the kernel's pick), for a test that needs an address that refuses.
+package func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw UpliftError(.io, "cannot bind a loopback port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

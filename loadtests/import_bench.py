@@ -39,6 +39,10 @@ def timed(args, **kw):
 DUCKDB_CONVERT = r"""
 import duckdb, sys, time
 src, dst, order, codec = sys.argv[1:5]
+# "day": one file per UTC day, as Uplift partitions (each person's ids are then in every day's dictionaries).
+per_day = sys.argv[5:] == ["day"]
+day = ", CAST(CAST(\"timestamp\" AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS DATE) AS day" if per_day else ""
+partition = ", PARTITION_BY (day)" if per_day else ""
 con = duckdb.connect()
 con.execute("SET preserve_insertion_order = false")
 start = time.perf_counter()
@@ -55,13 +59,13 @@ COPY (
          CAST("timestamp" AS TIMESTAMPTZ) AS "timestamp",
          CAST(coalesce(sentAt, sent_at) AS TIMESTAMPTZ) AS sent_at,
          CAST(coalesce(receivedAt, sent_at) AS TIMESTAMPTZ) AS received_at,
-         CAST(properties AS VARCHAR) AS properties, CAST(coalesce(context, '{{}}') AS VARCHAR) AS context
+         CAST(properties AS VARCHAR) AS properties, CAST(coalesce(context, '{{}}') AS VARCHAR) AS context{day}
   FROM read_ndjson('{src}', columns = {{
       messageId: 'VARCHAR', uuid: 'VARCHAR', type: 'VARCHAR', event: 'VARCHAR', userId: 'VARCHAR',
       anonymousId: 'VARCHAR', previousId: 'VARCHAR', distinct_id: 'VARCHAR', "timestamp": 'VARCHAR', sentAt: 'VARCHAR',
       sent_at: 'VARCHAR', receivedAt: 'VARCHAR', properties: 'JSON', context: 'JSON'}})
   ORDER BY {order}
-) TO '{dst}' (FORMAT parquet, COMPRESSION {codec}, ROW_GROUP_SIZE 131072)
+) TO '{dst}' (FORMAT parquet, COMPRESSION {codec}, ROW_GROUP_SIZE 131072{partition})
 ''')
 print(time.perf_counter() - start)
 """
@@ -137,6 +141,13 @@ def main():
                 t, rss_d, _ = timed([sys.executable, "-c", DUCKDB_CONVERT, str(source), str(dst), order, codec])
                 duck[(order, codec)] = (t, rss_d, dst.stat().st_size / a.events)
                 dst.unlink()
+        # The same order and codec, one file per day: what the partitioning alone costs.
+        dst = OUT / "duckdb-per-day"
+        shutil.rmtree(dst, ignore_errors=True)
+        t, rss_d, _ = timed([sys.executable, "-c", DUCKDB_CONVERT, str(source), str(dst), ORDERS[0], "gzip", "day"])
+        size_d = sum(f.stat().st_size for f in dst.rglob("*.parquet"))
+        duck[(ORDERS[0], "gzip, one file per UTC day")] = (t, rss_d, size_d / a.events)
+        shutil.rmtree(dst)
 
     print(f"## Import benchmark ({a.shape}): {a.events:,} events ({size / 1e9:.2f} GB NDJSON, {size / a.events:.0f} B/line), "
           f"{a.users:,} users, {a.days} days, {os.cpu_count()} cores\n")

@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         help: ArgumentHelp(
             "With --storage: the most disk the local copies of segments may take between queries (bytes, or with MiB or GiB).",
             discussion:
-                "No limit by default. Least recently used copies go first; a query keeps what it reads until it ends, so give at least the segments of the largest project.",
+                "No limit by default. Least recently used copies go first; a question keeps what it reads until it ends, so give at least what the widest questions read (the segments of their days).",
             valueName: "size"))
     var cacheSize: String?
     @Option(

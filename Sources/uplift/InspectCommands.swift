@@ -22,7 +22,8 @@ struct Stats: AsyncParsableCommand {
             var projects = try project.map { [try projectSlug($0)] } ?? ProjectStats.projects(dataDirectory: dir)
             if project == nil, let manifest { projects = Set(manifest.map(\.project)).sorted() }
             let all = try projects.map { p throws(UpliftError) in
-                try ProjectStats.read(dataDirectory: dir, project: p, manifest: manifest)
+                try ProjectStats.read(
+                    dataDirectory: dir, project: p, manifest: manifest, cache: storageOptions.cacheDirectory)
             }
             let logBytes = ProjectStats.logBytes(dataDirectory: dir)
             if output.json {
@@ -95,7 +96,8 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         var manifest: [SegmentRecord]?
         try await reportingErrors { manifest = try await liveManifest(dataOptions, catalogOptions, storageOptions) }
-        let report = StoreVerifier.verify(dataDirectory: dataOptions.directory, manifest: manifest)
+        let report = StoreVerifier.verify(
+            dataDirectory: dataOptions.directory, manifest: manifest, cache: storageOptions.cacheDirectory)
         if output.json {
             Console.json(
                 .object([

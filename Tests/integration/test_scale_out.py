@@ -331,9 +331,17 @@ def test_three_nodes_store_every_event_once_and_answer_alike(uplift, cluster):
     assert len(ids) == len(set(ids)), f"{len(ids) - len(set(ids))} events stored twice"
     assert set(ids) == set(acknowledged)
 
-    verified = json.loads(run([uplift, "verify", "--json", "--data", str(tmp / "verifier")], timeout=600).stdout)
+    # A one-shot command can keep its downloads out of its data directory too.
+    verifier = ["--data", str(tmp / "verifier"), "--cache-dir", str(tmp / "verifier-cache")]
+    result = run([uplift, "verify", "--json", *verifier], timeout=600)
+    assert result.returncode == 0, result.stderr
+    verified = json.loads(result.stdout)
     assert verified["ok"], verified["problems"]
     assert verified["events"] == EVENTS
+    result = run([uplift, "stats", "--json", *verifier], timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["projects"][0]["events"] == EVENTS
+    assert parquet_bytes(tmp / "verifier-cache") > 0 and parquet_bytes(tmp / "verifier") == 0
 
     assert answers_of_three_nodes(uplift, tmp, read_key) == expected
 

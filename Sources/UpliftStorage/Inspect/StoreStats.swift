@@ -26,10 +26,11 @@ package struct ProjectStats: Sendable {
     /// Reads the footers of every live segment of a project: `manifest`'s (the catalog's segment
     /// manifest), or without one those the files say are live (the segments an interrupted compaction left
     /// behind, which the next open removes, are not counted).
+    /// `cache`: where a shared storage's segments were downloaded when not into the data directory.
     package static func read(
-        dataDirectory: String, project: ProjectSlug, manifest: [SegmentRecord]? = nil
+        dataDirectory: String, project: ProjectSlug, manifest: [SegmentRecord]? = nil, cache: String? = nil
     ) throws(UpliftError) -> ProjectStats {
-        let layout = SegmentLayout(root: dataDirectory)
+        let layout = SegmentLayout(root: dataDirectory, segments: cache)
         var stats = ProjectStats(project: project)
         stats.columns = EventSchema.schema.fields.map { ColumnSize(name: $0.name, bytes: 0, uncompressedBytes: 0) }
         var listed: [UTCDay: [String]] = [:]

@@ -26,9 +26,12 @@ package enum StoreVerifier {
         package var isClean: Bool { problems.isEmpty }
     }
 
-    /// `manifest`: the live segments of the directory from the catalog (nil: no manifest holds it yet).
-    package static func verify(dataDirectory: String, manifest: [SegmentRecord]? = nil) -> Report {
-        let layout = SegmentLayout(root: dataDirectory)
+    /// `manifest`: the live segments of the directory from the catalog (nil: no manifest holds it yet);
+    /// `cache`: where a shared storage's segments were downloaded when not into the data directory.
+    package static func verify(
+        dataDirectory: String, manifest: [SegmentRecord]? = nil, cache: String? = nil
+    ) -> Report {
+        let layout = SegmentLayout(root: dataDirectory, segments: cache)
         var report = Report()
         var listed: [ProjectSlug: [UTCDay: [SegmentRecord]]] = [:]
         for record in manifest ?? [] { listed[record.project, default: [:]][record.day, default: []].append(record) }

@@ -383,6 +383,33 @@ extension SharedStorageStoreTests {
         }
     }
 
+    /// A local store's directory given as a node's `--cache-dir` is refused, and its segments stay (opening a
+    /// store deletes the files of its cache that no manifest row names).
+    @Test func aLocalStoreIsNeverTakenForACache() async throws {
+        try await Self.withNodes { directories, catalog, bucket in
+            let local = try await EventStore.open(
+                StoreConfiguration(dataDirectory: directories[0]),
+                registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: directories[0]))
+            _ = try await local.append(project: Self.project, events: Self.events(0..<5))
+            try await local.close()
+            let segments = Self.cachedFiles(directories[0])
+            #expect(segments.count == 1)
+
+            var configuration = StoreConfiguration(dataDirectory: directories[1])
+            configuration.cacheDirectory = directories[0]
+            let refused = try #require(
+                await upliftError {
+                    _ = try await EventStore.open(
+                        configuration,
+                        registry: try CatalogSegmentRegistry.writing(
+                            catalog: catalog, dataDirectory: directories[1], shared: bucket),
+                        storage: bucket)
+                })
+            #expect(refused.code == .invalidInput && refused.message.contains("--cache-dir"), "\(refused.message)")
+            #expect(Self.cachedFiles(directories[0]) == segments)
+        }
+    }
+
     /// `--cache-dir` is for a bucket's copies: with the data directory as the storage it is refused.
     @Test func aCacheDirectoryWithoutABucketIsRefused() async throws {
         try await withTemporaryDirectory(prefix: "uplift-cache") { dir in

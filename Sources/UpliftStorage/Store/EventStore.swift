@@ -92,10 +92,12 @@ package actor EventStore {
             let data = try DataDirectoryLock(directory: layout.root)
             guard layout.segmentRoot != layout.root else { return [data] }
             try DurableFile.createDirectories(layout.segmentRoot)
-            return [
-                data,
-                try DataDirectoryLock(directory: layout.segmentRoot, role: "cache directory", option: "--cache-dir"),
-            ]
+            let cache = try DataDirectoryLock(
+                directory: layout.segmentRoot, role: "cache directory", option: "--cache-dir")
+            // Opening deletes the files no manifest row names: never those of a local store given by mistake.
+            try StorageIdentity.claim(
+                dataDirectory: layout.segmentRoot, for: storage.name, role: "cache directory", option: "--cache-dir")
+            return [data, cache]
         }
         let opened: Opened
         do {

@@ -45,14 +45,17 @@ package enum StorageIdentity {
 extension StorageIdentity {
     /// Makes the data directory the cache of the shared storage `name` (`s3://BUCKET/PREFIX`), or checks that
     /// it is. A directory that holds segments of its own (a local store), or caches another storage, is
-    /// refused: its segments would be mistaken for the bucket's, or removed as not in its manifest.
-    package static func claim(dataDirectory: String, for name: String) throws(UpliftError) {
+    /// refused: its segments would be mistaken for the bucket's, or removed as not in its manifest. `role` and
+    /// `option` name the directory in the error (a cache directory is claimed the same way: `--cache-dir`).
+    package static func claim(
+        dataDirectory: String, for name: String, role: String = "data directory", option: String = "--data"
+    ) throws(UpliftError) {
         if let other = contents(dataDirectory: dataDirectory) {
             guard other != name else { return }
             let what = other.hasPrefix("s3://") ? "is a node's cache of \(other)" : "holds a local store's segments"
             throw UpliftError(
                 .invalidInput,
-                "the data directory \(dataDirectory) \(what), not of \(name): give this node an empty --data directory (to move a local store's events into the bucket, import them: uplift import)"
+                "the \(role) \(dataDirectory) \(what), not of \(name): give this node an empty \(option) directory (to move a local store's events into the bucket, import them: uplift import)"
             )
         }
         let layout = SegmentLayout(root: dataDirectory)
@@ -61,7 +64,7 @@ extension StorageIdentity {
         }) {
             throw UpliftError(
                 .invalidInput,
-                "the data directory \(dataDirectory) holds segments of its own, not of \(name): give this node an empty --data directory"
+                "the \(role) \(dataDirectory) holds segments of its own, not of \(name): give this node an empty \(option) directory"
             )
         }
         try DurableFile.createDirectories(layout.root)

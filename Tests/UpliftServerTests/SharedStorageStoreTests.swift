@@ -76,6 +76,15 @@ struct SharedStorageStoreTests {
             storage: bucket)
     }
 
+    /// A local store (the data directory keeps the segments) in `directory`, holding five events, closed.
+    static func localStore(_ directory: String, catalog: Catalog) async throws {
+        let local = try await EventStore.open(
+            StoreConfiguration(dataDirectory: directory),
+            registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: directory))
+        _ = try await local.append(project: project, events: events(0..<5))
+        try await local.close()
+    }
+
     static func objectKeys(_ bucket: ObjectSegmentStorage) async throws -> Set<String> {
         Set(try await bucket.client.list(prefix: bucket.client.location.prefix).map(\.key))
     }
@@ -154,11 +163,7 @@ struct SharedStorageStoreTests {
     /// or removed as unknown to its manifest), nor a cache a local store.
     @Test func aDataDirectoryIsEitherALocalStoreOrOneBucketsCache() async throws {
         try await Self.withNodes { directories, catalog, bucket in
-            let local = try await EventStore.open(
-                StoreConfiguration(dataDirectory: directories[0]),
-                registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: directories[0]))
-            _ = try await local.append(project: Self.project, events: Self.events(0..<5))
-            try await local.close()
+            try await Self.localStore(directories[0], catalog: catalog)
             let refused = try #require(
                 await upliftError {
                     _ = try CatalogSegmentRegistry.writing(
@@ -387,11 +392,7 @@ extension SharedStorageStoreTests {
     /// store deletes the files of its cache that no manifest row names).
     @Test func aLocalStoreIsNeverTakenForACache() async throws {
         try await Self.withNodes { directories, catalog, bucket in
-            let local = try await EventStore.open(
-                StoreConfiguration(dataDirectory: directories[0]),
-                registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: directories[0]))
-            _ = try await local.append(project: Self.project, events: Self.events(0..<5))
-            try await local.close()
+            try await Self.localStore(directories[0], catalog: catalog)
             let segments = Self.cachedFiles(directories[0])
             #expect(segments.count == 1)
 

@@ -85,14 +85,30 @@ package final class WorkPool: Sendable {
         (lane == .interactive ? interactive : background).withLockSignalling { $0.push(job) }
     }
 
-    /// Runs `body` on a thread of `lane` and resumes the caller with its result.
+    /// Runs `body` on a thread of `lane` and resumes the caller with its result. `body` and what it captures
+    /// are released before the caller resumes, so a caller that drops its last reference to something the
+    /// body captured (a snapshot's pins, say) sees it go at once, not whenever the worker thread moves on.
     package func run<T: Sendable, E: Error>(
         _ lane: Lane, _ body: @escaping @Sendable () throws(E) -> T
     ) async throws(E) -> T {
+        let call = Call(body)
         let outcome: Result<T, E> = await withCheckedContinuation { continuation in
-            submit(lane) { continuation.resume(returning: Result { () throws(E) in try body() }) }
+            submit(lane) { continuation.resume(returning: call.run()) }
         }
         return try outcome.get()
+    }
+
+    /// A body run once, then dropped.
+    private final class Call<T, E: Error>: @unchecked Sendable {
+        /// Only touched by the one job that runs it.
+        private var body: (@Sendable () throws(E) -> T)?
+        init(_ body: @escaping @Sendable () throws(E) -> T) { self.body = body }
+
+        func run() -> Result<T, E> {
+            guard let body else { preconditionFailure("a pool call runs once") }
+            self.body = nil
+            return Result { () throws(E) in try body() }
+        }
     }
 
     /// Drops `value` on a background thread, so that freeing a large structure does not stall the caller.

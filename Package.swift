@@ -111,6 +111,12 @@ let package = Package(
             dependencies: ["UpliftModel", "UpliftStorage", "CPrefetch"],
             swiftSettings: strict
         ),
+        // Questions compiled to SQL for other engines (Spark through Spark Connect; DuckDB, the independent check).
+        .target(
+            name: "UpliftSQL",
+            dependencies: ["UpliftModel", "UpliftStorage", "UpliftAnalysis"],
+            swiftSettings: strict
+        ),
         // Hypothesis tests over per-variant sufficient statistics, as GrowthBook's gbstats. Imports nothing.
         .target(name: "UpliftStats", swiftSettings: strict),
         // Experiments and feature flags: definitions, deterministic assignment, exposure and analysis.
@@ -155,7 +161,7 @@ let package = Package(
             name: "uplift",
             dependencies: [
                 "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis",
-                "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals", "UpliftObjectStore",
+                "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals", "UpliftObjectStore", "UpliftSQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -209,6 +215,10 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
+        // The compiled SQL's semantics are checked by running it on DuckDB (Tests/interop/test_sql_dialect.py).
+        .testTarget(
+            name: "UpliftSQLTests", dependencies: ["UpliftSQL", "UpliftAnalysis", "UpliftModel", "UpliftStorage"],
+            swiftSettings: strict),
         .testTarget(
             name: "UpliftWorkloadTests", dependencies: ["UpliftWorkload", "UpliftModel", "TestSupport"],
             swiftSettings: strict),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import UpliftAnalysis
 import UpliftModel
+import UpliftSQL
 
 /// Appends `(key, value)` when the flag was given.
 private func add(_ members: inout [(String, JSONValue)], _ key: String, _ value: String?) {
@@ -25,6 +26,7 @@ struct TrendCommand: AsyncParsableCommand {
     @Option(help: "Numeric property to sum or average.") var property: String?
     @Option(help: "hour, day (default), week or month.") var interval: String?
     @Option(help: "Property to break the series down by.") var breakdown: String?
+    @OptionGroup var sql: SQLOption
 
     func run() async throws {
         var m: [(String, JSONValue)] = []
@@ -33,9 +35,16 @@ struct TrendCommand: AsyncParsableCommand {
         add(&m, "property", property)
         add(&m, "interval", interval)
         add(&m, "breakdown", breakdown)
+        let decode = { (json: JSONValue, zone: String) throws(UpliftError) in
+            try TrendQuery(json: json, defaultTimeZone: zone)
+        }
+        if let dialect = try sql.parsed() {
+            try await printSQL(scope, dialect: dialect, members: m, decode: decode, compile: TrendSQL.compile)
+            return
+        }
         try await runQuery(
             scope, members: m,
-            decode: { (json, zone) throws(UpliftError) in try TrendQuery(json: json, defaultTimeZone: zone) },
+            decode: decode,
             run: { (engine, q, s, l) throws(UpliftError) in try engine.trend(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.trend)

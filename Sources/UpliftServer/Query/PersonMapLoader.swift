@@ -33,6 +33,24 @@ package enum PersonMapLoader {
         return PersonMap(base: PersonMapColumns(version: table.version, links: table.links), version: table.version)
     }
 
+    /// The person map file of `project` at the catalog's current links, written anew unless it already is:
+    /// for engines that join the file itself (compiled SQL), where links applied on top are not possible.
+    package static func currentFile(
+        catalog: Catalog, dataDirectory: String, project: ProjectSlug
+    ) async throws(UpliftError) -> String {
+        let catalogID = try await catalog.catalogID()
+        let path = PersonMapFile.path(root: dataDirectory, project: project)
+        if let base = PersonMapFile.read(path: path, catalogID: catalogID),
+            let changes = try await catalog.personLinkChanges(project: project, since: base.version, limit: 0),
+            changes.version == base.version
+        {
+            return path
+        }
+        let table = try await catalog.personLinkTable(project: project)
+        try PersonMapFile.write(table.links, version: table.version, catalogID: catalogID, to: path)
+        return path
+    }
+
     /// Beyond this many changed ids, reading every link is cheaper than applying changes read row by row.
     static func changesLimit(base: Int) -> Int { max(20_000, base / 8) }
 }

@@ -1,0 +1,111 @@
+package import UpliftAnalysis
+package import UpliftModel
+
+/// The SQL a question compiles to differs between engines in a few places only: how names and texts
+/// are quoted, how a JSON member is read, how an instant becomes a local period, and a handful of
+/// function names. Each engine is one case here; everything else is shared (`EventSQL`, `TrendSQL`).
+package enum SQLDialect: String, Sendable, CaseIterable {
+    /// DuckDB: the independent check of the compiled semantics, over the very files Uplift reads.
+    case duckdb
+    /// Apache Spark SQL, through Spark Connect.
+    case spark
+
+    /// `"name"` (DuckDB) or `` `name` `` (Spark).
+    package func identifier(_ name: String) -> String {
+        switch self {
+        case .duckdb: "\"" + name.replacingAll("\"", with: "\"\"") + "\""
+        case .spark: "`" + name.replacingAll("`", with: "``") + "`"
+        }
+    }
+
+    /// A string literal. Spark's parser reads backslash escapes inside quotes, DuckDB's does not.
+    package func string(_ text: String) -> String {
+        switch self {
+        case .duckdb: "'" + text.replacingAll("'", with: "''") + "'"
+        case .spark: "'" + text.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
+        }
+    }
+
+    /// A double literal that reads back as exactly `value`.
+    package func double(_ value: Double) -> String {
+        // Through a text, so that infinities and NaN (which a filter's operand may be) are literals too.
+        "CAST('\(value.description)' AS DOUBLE)"
+    }
+
+    /// The event time column as microseconds since the epoch (BIGINT).
+    package func microseconds(_ column: String) -> String {
+        switch self {
+        case .duckdb: "epoch_us(\(column))"
+        case .spark: "unix_micros(\(column))"
+        }
+    }
+
+    /// The text of top-level member `key` of the JSON object text in `column`: a string's value, a
+    /// number as written, `true`/`false`; NULL when the member is absent or JSON null.
+    package func jsonMember(_ column: String, key: String) throws(UpliftError) -> String {
+        switch self {
+        case .duckdb:
+            guard !key.contains("\"") && !key.contains("\\") else { throw Self.unsupportedKey(key, self) }
+            return "json_extract_string(\(column), \(string("$.\"" + key + "\"")))"
+        case .spark:
+            guard !key.contains("'") && !key.contains("]") && !key.contains("\\") else {
+                throw Self.unsupportedKey(key, self)
+            }
+            return "get_json_object(\(column), \(string("$['" + key + "']")))"
+        }
+    }
+
+    private static func unsupportedKey(_ key: String, _ dialect: SQLDialect) -> UpliftError {
+        UpliftError(
+            .unsupported,
+            "property \(UpliftError.quote(key)): its name has a quote, bracket or backslash, which \(dialect.rawValue) SQL cannot address in a JSON path; ask the embedded engine"
+        )
+    }
+
+    /// `text` as a DOUBLE, NULL when it is not a number.
+    package func number(_ text: String) -> String {
+        switch self {
+        case .duckdb: "TRY_CAST(\(text) AS DOUBLE)"
+        case .spark: "try_cast(\(text) AS DOUBLE)"
+        }
+    }
+
+    /// A typed column's value as the text its JSON member had (shredded properties: schemas/STORAGE.md).
+    package func text(_ column: String) -> String {
+        switch self {
+        case .duckdb: "CAST(\(column) AS VARCHAR)"
+        case .spark: "CAST(\(column) AS STRING)"
+        }
+    }
+
+    /// Whether `text` holds `needle` (case-sensitive; `needle` is not empty).
+    package func contains(_ text: String, _ needle: String) -> String {
+        switch self {
+        case .duckdb: "contains(\(text), \(string(needle)))"
+        case .spark: "instr(\(text), \(string(needle))) > 0"
+        }
+    }
+
+    /// The label of the local period holding the instant in timestamp column `column`: its first day
+    /// (`YYYY-MM-DD`), or its first hour (`YYYY-MM-DDTHH:00`), in IANA zone `zone`. Weeks start on Monday
+    /// in both engines, as in Uplift's calendar. Spark's session time zone is pinned to UTC.
+    package func periodLabel(_ column: String, _ interval: Interval, zone: String) -> String {
+        switch self {
+        case .duckdb:
+            let local = "timezone(\(string(zone)), \(column))"
+            let format = interval == .hour ? "%Y-%m-%dT%H:00" : "%Y-%m-%d"
+            return "strftime(date_trunc(\(string(interval.rawValue)), \(local)), \(string(format)))"
+        case .spark:
+            let local = "from_utc_timestamp(\(column), \(string(zone)))"
+            let format = interval == .hour ? "yyyy-MM-dd'T'HH:00" : "yyyy-MM-dd"
+            return
+                "date_format(date_trunc(\(string(interval.rawValue.uppercased())), \(local)), \(string(format)))"
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -41,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
         // Experiment definitions are YAML files that PR/FAQ documents reference.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Spark Connect's transport (gRPC over HTTP/2); its messages are encoded by hand (UpliftSpark/Connect).
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for GZIP pages and gzip input.
@@ -114,7 +117,18 @@ let package = Package(
         // Questions compiled to SQL for other engines (Spark through Spark Connect; DuckDB, the independent check).
         .target(
             name: "UpliftSQL",
-            dependencies: ["UpliftModel", "UpliftStorage", "UpliftAnalysis"],
+            dependencies: ["UpliftModel", "UpliftStorage", "UpliftAnalysis", "UpliftSpark"],
+            swiftSettings: strict
+        ),
+        // Apache Spark through Spark Connect: the gRPC client, its protobuf messages and an Arrow IPC stream reader,
+        // all written here. Knows nothing of questions (UpliftSQL compiles them).
+        .target(
+            name: "UpliftSpark",
+            dependencies: [
+                "UpliftModel",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ],
             swiftSettings: strict
         ),
         // Hypothesis tests over per-variant sufficient statistics, as GrowthBook's gbstats. Imports nothing.
@@ -215,6 +229,9 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "UpliftSparkTests", dependencies: ["UpliftSpark", "UpliftModel"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         // The compiled SQL's semantics are checked by running it on DuckDB (Tests/interop/test_sql_dialect.py).
         .testTarget(
             name: "UpliftSQLTests", dependencies: ["UpliftSQL", "UpliftAnalysis", "UpliftModel", "UpliftStorage"],

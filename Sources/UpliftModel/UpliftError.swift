@@ -51,6 +51,8 @@ package struct UpliftError: Error, Sendable, CustomStringConvertible {
             case internalError = "internal_error"
             case queryTimeout = "query_timeout"
             case queryCancelled = "query_cancelled"
+            case engineUnavailable = "engine_unavailable"
+            case engineFailed = "engine_failed"
         }
         private let base: Base
         private init(_ name: Name) { base = .named(name) }
@@ -68,6 +70,10 @@ package struct UpliftError: Error, Sendable, CustomStringConvertible {
         package static let catalogUnavailable = Code(.catalogUnavailable)
         /// The event store (log, segments) cannot be written or read right now; retrying later may work.
         package static let storageUnavailable = Code(.storageUnavailable)
+        /// The query engine a question runs on (Spark through Spark Connect) cannot be reached right now.
+        package static let engineUnavailable = Code(.engineUnavailable)
+        /// The query engine refused or failed a question's statement (its error class is in the message).
+        package static let engineFailed = Code(.engineFailed)
 
         /// JSON nested deeper than the parser's limit.
         package static let nestingTooDeep = Code(.nestingTooDeep)

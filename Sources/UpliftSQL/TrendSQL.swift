@@ -67,3 +67,48 @@ package enum TrendSQL {
         }
     }
 }
+
+extension TrendSQL {
+    /// The answer from the statement's rows, as `AnalysisEngine.trend` gives it (partial periods marked).
+    package static func result(_ rows: SQLRows, _ query: TrendQuery) throws(UpliftError) -> TrendResult {
+        let question = "trend"
+        let (series, label, isOther, period, value) = (
+            try rows.index(of: "series", question: question), try rows.index(of: "label", question: question),
+            try rows.index(of: "is_other", question: question), try rows.index(of: "period", question: question),
+            try rows.index(of: "value", question: question)
+        )
+        let labels = PeriodRange(query.scope, query.interval).labels(query.scope.calendar, query.interval)
+        struct Series {
+            var label: String?
+            var isOther = false
+            var values: [String: Double] = [:]
+            var total = 0.0
+        }
+        var overall = Series()
+        var breakdown: [Int: Series] = [:]
+        for row in rows.rows {
+            let v = row[value].double ?? 0
+            func add(_ s: inout Series) {
+                if let p = row[period].text { s.values[p] = v } else { s.total = v }
+            }
+            guard let n = row[series].int else {
+                add(&overall)
+                continue
+            }
+            var s = breakdown[Int(n)] ?? Series(label: row[label].text, isOther: row[isOther].bool ?? false)
+            add(&s)
+            breakdown[Int(n)] = s
+        }
+        func points(_ s: Series) -> [TrendResult.Point] {
+            labels.map { TrendResult.Point(date: $0, value: s.values[$0] ?? 0) }
+        }
+        var result = TrendResult(
+            points: points(overall), total: overall.total,
+            breakdown: breakdown.keys.sorted().map { n in
+                let s = breakdown[n]!
+                return TrendResult.Series(value: s.label, isOther: s.isOther, points: points(s), total: s.total)
+            })
+        result.markPartial(query.scope, query.interval)
+        return result
+    }
+}

@@ -42,6 +42,12 @@ struct TrendCommand: AsyncParsableCommand {
             try await printSQL(scope, dialect: dialect, members: m, decode: decode, compile: TrendSQL.compile)
             return
         }
+        if let engine = try scope.sparkEngine() {
+            try await runOnSpark(
+                scope, engine: engine, members: m, decode: decode, compile: TrendSQL.compile, answer: TrendSQL.result,
+                json: \.json, table: QueryTables.trend)
+            return
+        }
         try await runQuery(
             scope, members: m,
             decode: decode,

@@ -3,6 +3,7 @@ import Foundation
 import UpliftAnalysis
 import UpliftCatalog
 import UpliftModel
+import UpliftSQL
 import UpliftServer
 import UpliftStorage
 
@@ -30,6 +31,20 @@ struct QueryScopeOptions: ParsableArguments {
     var conditions: [String] = []
     @Option(help: ArgumentHelp("IANA time zone of days and weeks; defaults to the project's.", valueName: "zone"))
     var timeZone: String?
+    @Option(
+        help: ArgumentHelp(
+            "Run the question on Apache Spark through Spark Connect: sc://HOST:PORT[/;token=…;use_ssl=true;user_id=…] (also $UPLIFT_ENGINE).",
+            valueName: "sc://…"))
+    var engine: String?
+
+    /// The Spark engine of `--engine` or `$UPLIFT_ENGINE`, nil for the embedded engine.
+    func sparkEngine() throws(UpliftError) -> SparkEngine? {
+        guard let text = engine ?? ProcessInfo.processInfo.environment["UPLIFT_ENGINE"], !text.isEmpty else {
+            return nil
+        }
+        // A command line waits for its answer as long as Spark takes, up to ten minutes a call.
+        return try SparkEngine(parsing: text, timeout: .seconds(600))
+    }
 
     /// The members of the query body every kind shares.
     func scopeMembers() -> [(String, JSONValue)] {
@@ -82,6 +97,12 @@ func runQuery<Query, Result>(
     json: (Result) -> JSONValue, table: (Result) -> String
 ) async throws {
     try await reportingErrors {
+        if try options.sparkEngine() != nil {
+            throw UpliftError(
+                .unsupported,
+                "--engine: only trend runs on Spark so far; unset UPLIFT_ENGINE or leave out --engine for this question"
+            )
+        }
         let inputs = try await QueryInputs.load(options)
         let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
         // The command runs one query and exits: a cache would only cost memory.

@@ -26,7 +26,8 @@ extension UpliftError: HTTPResponseError {
         .unsupportedEncoding: .unsupportedMediaType, .unsupportedMediaType: .unsupportedMediaType,
         .rateLimited: .tooManyRequests,
         .catalogUnavailable: .serviceUnavailable, .storageUnavailable: .serviceUnavailable,
-        .dashboardsUnavailable: .serviceUnavailable,
+        .dashboardsUnavailable: .serviceUnavailable, .engineUnavailable: .serviceUnavailable,
+        .engineFailed: .badGateway,
         .internalError: .internalServerError,
         .queryTimeout: .gatewayTimeout, .queryCancelled: HTTPResponse.Status(code: 499),
     ]

@@ -20,7 +20,7 @@ SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Each stage of `make test` prints a banner and a one-line summary; its output goes to .build/test-logs/.
 STAGE        := Tests/stage.sh
 
-.PHONY: run test check lint tsan build release release-bench deps venv clean bench postgres chromium
+.PHONY: run test check lint tsan build release release-bench deps venv clean bench postgres chromium spark
 
 ## Build in release mode, generate a demo data set, import it into $(DATA), print a summary, then
 ## serve on $(HOST):$(PORT) with the PR/FAQs of dashboards/ (Ctrl-C stops it). It prints the demo project's
@@ -44,7 +44,8 @@ run: deps release
 ## Install what is missing, lint, build, run the whole suite (Swift tests, then the concurrency-heavy suites
 ## again under ThreadSanitizer, then the interop tests, then the integration tests against a running
 ## `uplift serve`, then the browser tests) against a throwaway PostgreSQL cluster (Tests/postgres.sh: temp
-## dir, free port, removed after, also on failure) and an S3 test server (Tests/s3.sh: moto_server from .venv).
+## dir, free port, removed after, also on failure), an S3 test server (Tests/s3.sh: moto_server from .venv) and a Spark
+## standalone cluster with its Spark Connect server (Tests/spark.sh: two one-core workers, pyspark from .venv-spark).
 ## Then the README's console blocks are run and their output compared (Tests/readme/check_readme.py).
 ## Each stage prints a banner and one summary line (passed/failed/skipped); its whole output is in
 ## .build/test-logs/STAGE.log, and a failing stage prints what failed (Tests/stage.sh).
@@ -54,11 +55,12 @@ run: deps release
 ## The attack tests (Tests/UpliftServerTests/*AttackTests.swift) check that /healthz and /v1/track answer within
 ## 100 ms while an attack runs: they run in a pass of their own, one at a time (the rest would load the two cores).
 test: export UPLIFT_REQUIRE_CHROMIUM := 1
-test: deps venv postgres chromium
+test: export UPLIFT_REQUIRE_SPARK := 1
+test: deps venv postgres chromium spark
 	@$(STAGE) lint $(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 	@$(STAGE) build $(SWIFT) build --build-tests
 	@$(STAGE) build-tsan $(SWIFT) build --build-tests $(TSAN)
-	@Tests/postgres.sh run Tests/s3.sh run sh -c '\
+	@Tests/postgres.sh run Tests/s3.sh run Tests/spark.sh run sh -c '\
 	  UPLIFT_PYTHON=$(abspath $(PY)) $(STAGE) swift-tests $(SWIFT) test --skip-build --skip "$(ATTACKS)" && \
 	  $(STAGE) attack-tests $(SWIFT) test --skip-build --filter "$(ATTACKS)" --no-parallel && \
 	  $(STAGE) tsan-tests timeout --kill-after=30 1800 $(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)" && \
@@ -94,6 +96,10 @@ TSAN_SKIP   := concurrentMigratorsApplyEachMigrationOnce|theBudgetExpiresWhenThe
 tsan: deps
 	$(SWIFT) build --build-tests $(TSAN)
 	$(SWIFT) test --skip-build $(TSAN) --filter "$(TSAN_SUITES)" --skip "$(TSAN_SKIP)"
+
+## Java 17 and pyspark for the Spark Connect tests (Tests/spark.sh install: openjdk-17-jre-headless, .venv-spark), when missing.
+spark:
+	@Tests/spark.sh install
 
 ## PostgreSQL server binaries for the catalog tests (Debian's postgresql package), when missing.
 postgres:
@@ -143,4 +149,4 @@ bench: deps venv release release-bench
 	$(PY) loadtests/import_bench.py
 
 clean:
-	rm -rf .build .build-tsan $(VENV)
+	rm -rf .build .build-tsan $(VENV) .venv-spark

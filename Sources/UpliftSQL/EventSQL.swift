@@ -19,21 +19,21 @@ package struct SQLInputs: Sendable {
         self.shredded = shredded
     }
 
-    /// DuckDB reading the files themselves: the segments by name (columns matched by name, since only
-    /// some segments have a given property column) and the person map file.
-    package static func duckdbFiles(
-        segments: [String], personMap: String?, shredded: [String: ShreddedProperty.Kind]
-    ) -> SQLInputs {
+    /// DuckDB reading the files themselves: the segments by name (columns matched by name within a group,
+    /// since the log's format changed over time) and the person map file.
+    package static func duckdbFiles(_ files: SegmentFiles, personMap: String?) -> SQLInputs {
         let d = SQLDialect.duckdb
-        let list = segments.isEmpty ? "" : "[" + segments.map(d.string).joined(separator: ", ") + "]"
         // No segment: an empty relation of the columns the SQL reads.
         let events =
-            segments.isEmpty
+            files.isEmpty
             ? "(SELECT NULL::VARCHAR AS event, NULL::VARCHAR AS distinct_id, NULL::TIMESTAMPTZ AS \"timestamp\", "
                 + "NULL::VARCHAR AS properties, NULL::VARCHAR AS context WHERE false)"
-            : "read_parquet(\(list), union_by_name = true)"
+            : files.events(d) { i in
+                "read_parquet([" + files.groups[i].paths.map(d.string).joined(separator: ", ")
+                    + "], union_by_name = true)"
+            }
         return SQLInputs(
-            events: events, personMap: personMap.map { "read_parquet(\(d.string($0)))" }, shredded: shredded)
+            events: events, personMap: personMap.map { "read_parquet(\(d.string($0)))" }, shredded: files.shredded)
     }
 }
 

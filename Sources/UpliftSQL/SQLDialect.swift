@@ -10,6 +10,14 @@ package enum SQLDialect: String, Sendable, CaseIterable {
     /// Apache Spark SQL, through Spark Connect.
     case spark
 
+    /// The engine's name, for messages.
+    package var name: String {
+        switch self {
+        case .duckdb: "DuckDB"
+        case .spark: "Spark"
+        }
+    }
+
     /// `"name"` (DuckDB) or `` `name` `` (Spark).
     package func identifier(_ name: String) -> String {
         switch self {
@@ -58,7 +66,7 @@ package enum SQLDialect: String, Sendable, CaseIterable {
     private static func unsupportedKey(_ key: String, _ dialect: SQLDialect) -> UpliftError {
         UpliftError(
             .unsupported,
-            "property \(UpliftError.quote(key)): its name has a quote, bracket or backslash, which \(dialect.rawValue) SQL cannot address in a JSON path; ask the embedded engine"
+            "property \(UpliftError.quote(key)): its name has a quote, bracket or backslash, which \(dialect.name) SQL cannot address in a JSON path; ask the embedded engine"
         )
     }
 

@@ -1,6 +1,5 @@
 package import UpliftModel
 package import UpliftSpark
-package import UpliftStorage
 
 /// Questions on Apache Spark through Spark Connect (`--engine sc://…`): the question compiled to Spark SQL,
 /// run over temporary views of exactly the project's live segment files and its person map, and the rows
@@ -21,22 +20,31 @@ package struct SparkEngine: Sendable {
         self.init(url: try SparkConnectURL(parsing: text), timeout: timeout)
     }
 
-    /// The rows of the statement `compile` writes for inputs named `uplift_events` and `uplift_persons`.
-    /// `segments` are absolute paths (or URLs Spark reads) of the live segment files, `basePath` the
-    /// directory their Hive partitions are under. No segment: no rows, and Spark is not asked.
+    /// The rows of the statement `compile` writes over `files` (absolute paths, or URLs Spark reads, of the
+    /// live segments; `basePath` the directory their Hive partitions are under) and the person map. Each
+    /// group of files is a temporary view of its own (`uplift_events_N`, see `SegmentFiles`). No segment: no
+    /// rows, and Spark is not asked.
+    /// `question` names the question in errors (`trend`).
     package func rows(
-        segments: [String], basePath: String, personMap: String, shredded: [String: ShreddedProperty.Kind],
+        question: String, files: SegmentFiles, basePath: String, personMap: String,
         compile: (SQLInputs) throws(UpliftError) -> String
     ) async throws(UpliftError) -> SQLRows {
-        let sql = try compile(SQLInputs(events: "uplift_events", personMap: "uplift_persons", shredded: shredded))
-        guard !segments.isEmpty else { return SQLRows(columns: [], rows: []) }
-        let batches = try await SparkConnectSession.withSession(url, timeout: timeout) {
-            (spark) throws(UpliftError) -> [[UInt8]] in
-            try await spark.createView("uplift_events", parquet: segments, basePath: basePath)
-            try await spark.createView("uplift_persons", parquet: [personMap], basePath: nil)
-            return try await spark.sql(sql)
+        let events = files.events(.spark) { "uplift_events_\($0)" }
+        let sql = try compile(SQLInputs(events: events, personMap: "uplift_persons", shredded: files.shredded))
+        guard !files.isEmpty else { return SQLRows(columns: [], rows: []) }
+        do throws(UpliftError) {
+            let batches = try await SparkConnectSession.withSession(url, timeout: timeout) {
+                (spark) throws(UpliftError) -> [[UInt8]] in
+                for (i, group) in files.groups.enumerated() {
+                    try await spark.createView("uplift_events_\(i)", parquet: group.paths, basePath: basePath)
+                }
+                try await spark.createView("uplift_persons", parquet: [personMap], basePath: nil)
+                return try await spark.sql(sql)
+            }
+            return try SQLRows(arrowStreams: batches)
+        } catch {
+            throw UpliftError(error.code, "the \(question) on \(url.endpoint): \(error.message)", cause: error)
         }
-        return try SQLRows(arrowStreams: batches)
     }
 }
 

@@ -35,10 +35,9 @@ struct SQLOption: ParsableArguments {
 struct SQLQuestionInputs {
     var timeZone: String
     var project: ProjectSlug
-    var segments: [String]
+    var files: SegmentFiles
     var basePath: String
     var personMap: String
-    var shredded: [String: ShreddedProperty.Kind]
 
     static func load(_ options: QueryScopeOptions) async throws -> SQLQuestionInputs {
         let slug = try projectSlug(options.project)
@@ -57,22 +56,22 @@ struct SQLQuestionInputs {
                 catalog: catalog, dataDirectory: directory, project: slug)
             return (project.settings.timeZone, snapshot, personMap)
         }
-        var shredded: [String: ShreddedProperty.Kind] = [:]
-        for path in snapshot.segments {
-            for property in try SegmentReader.shredding(path: path).properties where shredded[property.key] == nil {
-                shredded[property.key] = property.kind
-            }
-        }
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : cwd + "/" + path }
         let segments = snapshot.segments.map(absolute)
+        var files: [(path: String, shredded: [String: ShreddedProperty.Kind])] = []
+        for path in segments {
+            var kinds: [String: ShreddedProperty.Kind] = [:]
+            for property in try SegmentReader.shredding(path: path).properties { kinds[property.key] = property.kind }
+            files.append((path, kinds))
+        }
         // Segments are `<root>/events/project=<slug>/date=<day>/<file>`: their partitions start under `events`.
         let basePath =
             segments.first.flatMap { path in path.range(of: "/events/project=").map { String(path[..<$0.lowerBound]) } }
             .map { $0 + "/events" } ?? absolute(directory) + "/events"
         return SQLQuestionInputs(
-            timeZone: timeZone, project: slug, segments: segments, basePath: basePath, personMap: absolute(personMap),
-            shredded: shredded)
+            timeZone: timeZone, project: slug, files: SegmentFiles(files), basePath: basePath,
+            personMap: absolute(personMap))
     }
 }
 
@@ -87,13 +86,15 @@ func printSQL<Query>(
         let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
         let sql: SQLInputs =
             switch dialect {
-            case .duckdb:
-                .duckdbFiles(segments: inputs.segments, personMap: inputs.personMap, shredded: inputs.shredded)
-            // Spark reads the views Uplift's Spark Connect client creates over the same files.
-            case .spark: SQLInputs(events: "uplift_events", personMap: "uplift_persons", shredded: inputs.shredded)
+            case .duckdb: .duckdbFiles(inputs.files, personMap: inputs.personMap)
+            // Spark reads the views Uplift's Spark Connect client creates over the same files (`SparkEngine`).
+            case .spark:
+                SQLInputs(
+                    events: inputs.files.events(.spark) { "uplift_events_\($0)" }, personMap: "uplift_persons",
+                    shredded: inputs.files.shredded)
             }
         Console.line(
-            "-- Uplift: project \(inputs.project), \(inputs.segments.count) live segments (events not yet flushed are not included)"
+            "-- Uplift: project \(inputs.project), \(inputs.files.paths.count) live segments (events not yet flushed are not included)"
         )
         Console.line(try compile(query, dialect, sql))
     }
@@ -101,7 +102,7 @@ func printSQL<Query>(
 
 /// Runs the question on Spark (`--engine`) and prints the answer as `runQuery` prints the embedded engine's.
 func runOnSpark<Query, Result>(
-    _ options: QueryScopeOptions, engine: SparkEngine, members: [(String, JSONValue)],
+    _ options: QueryScopeOptions, question: String, engine: SparkEngine, members: [(String, JSONValue)],
     decode: (JSONValue, String) throws(UpliftError) -> Query,
     compile: (Query, SQLDialect, SQLInputs) throws(UpliftError) -> String,
     answer: (SQLRows, Query) throws(UpliftError) -> Result,
@@ -110,10 +111,7 @@ func runOnSpark<Query, Result>(
     try await reportingErrors {
         let inputs = try await SQLQuestionInputs.load(options)
         let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
-        let rows = try await engine.rows(
-            segments: inputs.segments, basePath: inputs.basePath, personMap: inputs.personMap,
-            shredded: inputs.shredded
-        ) { (sql) throws(UpliftError) in try compile(query, .spark, sql) }
+        let rows = try await engine.rows(question: question, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap) { (sql) throws(UpliftError) in try compile(query, .spark, sql) }
         let result = try answer(rows, query)
         Console.line(options.output.json ? json(result).compactText : table(result))
     }

@@ -37,7 +37,7 @@ struct SQLDialectTests {
             try TrendSQL.compile(query, dialect: dialect, inputs: SQLInputs(events: "e", personMap: nil))
         }
         #expect(error?.code == .unsupported)
-        #expect(error?.message.contains(dialect.rawValue) == true)
+        #expect(error?.message.contains(dialect.name + " SQL cannot address") == true)
     }
 
     @Test func sparkReadsLocalPeriodsThroughItsOwnFunctions() throws {

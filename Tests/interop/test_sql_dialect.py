@@ -8,6 +8,7 @@ properties hit the edge cases: numbers in strings, decimals, booleans, JSON null
 is shredded on some days and not others.
 """
 import json
+import os
 import math
 
 import duckdb
@@ -36,6 +37,15 @@ def edge_events():
             "messageId": f"edge-{i}", "timestamp": f"2026-03-{5 + i // 24:02d}T{i % 24:02d}:30:00Z",
             "properties": props, "context": {"locale": ["en-US", "de-DE"][i % 2], "n": i},
         }))
+    # A property compaction types by day (schemas/STORAGE.md, "Shredded properties"): integers on the 9th,
+    # decimals on the 10th, enough rows for a typed column on each day.
+    for day, prices in (("09", [5, 12, 40]), ("10", [5.5, 12.25, 40.0])):
+        for i in range(1200):
+            lines.append(json.dumps({
+                "type": "track", "event": "purchase_made", "userId": f"buyer-{i % 97}", "messageId": f"p-{day}-{i}",
+                "timestamp": f"2026-03-{day}T{i % 24:02d}:{i % 60:02d}:00Z",
+                "properties": {"price": prices[i % 3]},
+            }))
     return "\n".join(lines) + "\n"
 
 
@@ -50,7 +60,12 @@ def data(uplift, tmp_path_factory):
     assert import_file(uplift, data, shifted)["imported"] == 40_000
     edges = tmp / "edges.ndjson"
     edges.write_text(edge_events())
-    assert import_file(uplift, data, edges)["imported"] == 24 * 6
+    assert import_file(uplift, data, edges)["imported"] == 24 * 6 + 2400
+    # The case the grouping by typed columns is for: one key, two types, on two days.
+    types = dict(duckdb.connect().execute(
+        f"SELECT regexp_extract(file_name, 'date=([0-9-]+)', 1), type FROM parquet_schema('{data}/events/**/*.parquet') "
+        "WHERE name = 'prop_price'").fetchall())
+    assert types == {"2026-03-09": "INT64", "2026-03-10": "DOUBLE"}, types
     return data
 
 
@@ -101,6 +116,9 @@ TRENDS = {
     "breakdown with no values and others": ["--breakdown", "path"],
     "breakdown of mixed values": ["--event", "edge_case", "--breakdown", "shape"],
     "breakdown by context": ["--event", "edge_case", "--measure", "persons", "--breakdown", "context.locale"],
+    "sum of a property typed by day": ["--event", "purchase_made", "--measure", "sum", "--property", "price"],
+    "breakdown by a property typed by day": ["--event", "purchase_made", "--breakdown", "price"],
+    "eq on a property typed by day": ["--event", "purchase_made", "--where", "price=40"],
     "eq text": ["--where", "country=US|DE"],
     "neq": ["--event", "edge_case", "--where", "amount!=12"],
     "eq number matches numeric strings": ["--event", "edge_case", "--where", "amount=12"],
@@ -151,3 +169,67 @@ def test_sql_names_an_unknown_dialect(uplift, data):
     p = run([uplift, "trend", *scope(data, "UTC"), "--sql", "postgres"])
     assert p.returncode != 0
     assert "--sql: 'postgres' is not a SQL engine" in p.stderr and "duckdb or spark" in p.stderr
+
+
+# --- The same questions on Apache Spark (`--engine sc://…`), on the cluster Tests/spark.sh starts -----------------
+
+SPARK = os.environ.get("UPLIFT_TEST_SPARK")
+needs_spark = pytest.mark.skipif(
+    not SPARK and os.environ.get("UPLIFT_REQUIRE_SPARK") != "1",
+    reason="no Spark cluster: run under Tests/spark.sh run (make test does)")
+
+# Each Spark question takes seconds: the cases that exercise what differs between the dialects (local periods,
+# JSON paths, typed columns, breakdown ranking, filters' casts).
+SPARK_CASES = [
+    ("persons", "America/New_York"), ("one event, hourly", "Asia/Kolkata"), ("persons monthly", "UTC"),
+    ("average of mixed values", "Europe/Berlin"), ("breakdown by a shredded string", "UTC"),
+    ("breakdown of mixed values", "America/New_York"), ("breakdown by context", "UTC"),
+    ("eq number matches numeric strings", "UTC"), ("at most, on mixed values", "UTC"),
+    ("a key with a space and a dollar", "UTC"), ("contains", "UTC"), ("neq", "UTC"),
+    ("sum of a property typed by day", "UTC"), ("breakdown by a property typed by day", "UTC"),
+]
+
+
+def same_document(a, b, path="$"):
+    """Equal JSON documents, numbers within 1e-9 relative (sums and averages add in another order)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), f"{path}: members {sorted(a)} != {sorted(b)}"
+        for k in a:
+            same_document(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), f"{path}: {len(a)} items != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            same_document(x, y, f"{path}[{i}]")
+    elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        assert same(a, b), f"{path}: {a} != {b}"
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+@needs_spark
+@pytest.mark.parametrize("name,zone", SPARK_CASES)
+def test_spark_answers_as_the_engine(uplift, data, name, zone):
+    assert SPARK, "UPLIFT_REQUIRE_SPARK=1 but no cluster (UPLIFT_TEST_SPARK)"
+    args = TRENDS[name]
+    p = run([uplift, "trend", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    s = run([uplift, "trend", *scope(data, zone), *args, "--engine", SPARK, "--json"])
+    assert s.returncode == 0, s.stderr
+    same_document(json.loads(s.stdout), json.loads(p.stdout))
+
+
+@needs_spark
+def test_spark_refuses_a_key_its_json_path_cannot_address(uplift, data):
+    s = run([uplift, "trend", *scope(data, "UTC"), *TRENDS["a key with a quote"], "--engine", SPARK or ""])
+    assert s.returncode != 0
+    assert "property 'it\\'s'" in s.stderr and "Spark SQL cannot address" in s.stderr, s.stderr
+
+
+def test_an_engine_that_is_not_there_is_one_line_at_once(uplift, data):
+    """Nothing listens on port 9: one line naming the question and the engine, not a wait for the timeout.
+    (Spark's own refusals, one line with the error class: Tests/UpliftSparkTests/SparkConnectSessionTests.)"""
+    closed = run([uplift, "trend", *scope(data, "UTC"), "--engine", "sc://127.0.0.1:9"], timeout=30)
+    assert closed.returncode != 0
+    lines = closed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the trend on 127.0.0.1:9: Spark Connect is unavailable"), \
+        closed.stderr

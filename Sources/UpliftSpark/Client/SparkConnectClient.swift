@@ -89,8 +89,9 @@ package struct SparkConnectSession: Sendable {
         try await execute(.root(.sql(query))).map(\.data)
     }
 
-    /// Runs a plan to its end. A stream that ends without its completion message was cut off: an error,
-    /// never a shorter result.
+    /// Runs a plan to its end. The requests are not reattachable, so the stream's own end (gRPC status OK)
+    /// says the result is whole: Spark sends `result_complete` only to reattachable executions, and a stream
+    /// cut short ends with an error status instead.
     private func execute(_ plan: SparkPlan) async throws(UpliftError) -> [ExecutePlanResponse.ArrowBatch] {
         let request = ExecutePlanRequest(session: context, plan: plan, operationID: UUID().uuidString.lowercased())
         let responses = try await call(.executePlan, request.encoded()) { response in
@@ -99,17 +100,8 @@ package struct SparkConnectSession: Sendable {
             return batches
         }
         var batches: [ExecutePlanResponse.ArrowBatch] = []
-        var complete = false
         for bytes in responses {
-            let response = try ExecutePlanResponse(decoding: bytes)
-            switch response.result {
-            case .arrowBatch(let batch): batches.append(batch)
-            case .resultComplete: complete = true
-            default: break
-            }
-        }
-        guard complete else {
-            throw UpliftError(.engineUnavailable, "Spark Connect ended a result without completing it; retry")
+            if case .arrowBatch(let batch) = try ExecutePlanResponse(decoding: bytes).result { batches.append(batch) }
         }
         return batches
     }

@@ -44,7 +44,8 @@ struct TrendCommand: AsyncParsableCommand {
         }
         if let engine = try scope.sparkEngine() {
             try await runOnSpark(
-                scope, question: "trend", engine: engine, members: m, decode: decode, compile: TrendSQL.compile, answer: TrendSQL.result,
+                scope, question: "trend", engine: engine, members: m, decode: decode, compile: TrendSQL.compile,
+                answer: TrendSQL.result,
                 json: \.json, table: QueryTables.trend)
             return
         }

@@ -111,7 +111,9 @@ func runOnSpark<Query, Result>(
     try await reportingErrors {
         let inputs = try await SQLQuestionInputs.load(options)
         let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
-        let rows = try await engine.rows(question: question, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap) { (sql) throws(UpliftError) in try compile(query, .spark, sql) }
+        let rows = try await engine.rows(
+            question: question, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
+        ) { (sql) throws(UpliftError) in try compile(query, .spark, sql) }
         let result = try answer(rows, query)
         Console.line(options.output.json ? json(result).compactText : table(result))
     }

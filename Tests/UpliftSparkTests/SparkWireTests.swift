@@ -33,7 +33,9 @@ struct SparkWireTests {
     }
 
     enum JSONNumberOrText: Decodable, Equatable {
-        case number(Double), text(String), bool(Bool)
+        case number(Double)
+        case text(String)
+        case bool(Bool)
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
             if let b = try? c.decode(Bool.self) {
@@ -48,7 +50,8 @@ struct SparkWireTests {
 
     @Test(arguments: ["spark_types", "spark_types_2batches"])
     func sparksResponsesDecodeToWhatPysparkRead(_ name: String) throws {
-        let responses = try Self.frames(try Self.bytes("\(name).responses.bin")).map(ExecutePlanResponse.init(decoding:))
+        let responses = try Self.frames(try Self.bytes("\(name).responses.bin")).map(
+            ExecutePlanResponse.init(decoding:))
         let batches = responses.compactMap { response -> [UInt8]? in
             if case .arrowBatch(let batch) = response.result { return batch.data }
             return nil

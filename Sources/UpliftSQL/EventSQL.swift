@@ -44,26 +44,41 @@ struct EventSQL {
     let dialect: SQLDialect
     let inputs: SQLInputs
 
-    /// `SELECT columns FROM events [JOIN persons] WHERE range, event, filters`.
+    /// `SELECT columns FROM events [JOIN persons] WHERE from <= time < to AND filters AND (a role matches)`:
+    /// the rows some role of the question counts (`role`), meeting the question's own filters.
     func select(
-        _ columns: [(name: String, expression: String)], scope: QueryScope, event: String?,
-        filters: [PropertyFilter]
+        _ columns: [(name: String, expression: String)], from: Int64, to: Int64, filters: [PropertyFilter],
+        roles: [String]
     ) throws(UpliftError) -> String {
         let d = dialect
         let t = d.microseconds("e." + d.identifier("timestamp"))
-        var conditions = ["\(t) >= \(scope.from)", "\(t) < \(scope.to)"]
-        if let event {
-            conditions.append("e.event = \(d.string(event))")
-        } else {
-            let names = EventFrame.bookkeepingEvents.sorted().map(d.string).joined(separator: ", ")
-            conditions.append("e.event NOT IN (\(names))")
-        }
-        for filter in scope.filters + filters { conditions.append(try condition(filter)) }
+        var conditions = ["\(t) >= \(from)", "\(t) < \(to)"]
+        for filter in filters { conditions.append(try condition(filter)) }
+        conditions.append(roles.count == 1 ? roles[0] : "(" + roles.joined(separator: " OR ") + ")")
         var sql = "SELECT " + columns.map { "\($0.expression) AS \(d.identifier($0.name))" }.joined(separator: ", ")
         sql += "\n    FROM \(inputs.events) AS e"
         if let map = inputs.personMap { sql += "\n    LEFT JOIN \(map) AS m ON m.distinct_id = e.distinct_id" }
         sql += "\n    WHERE " + conditions.joined(separator: "\n      AND ")
         return sql
+    }
+
+    /// Whether an event is one a role counts: its event by name (none: every event but the bookkeeping ones),
+    /// meeting the role's filters. Never NULL.
+    func role(event: String?, filters: [PropertyFilter]) throws(UpliftError) -> String {
+        var conditions: [String] = []
+        if let event {
+            conditions.append("e.event = \(dialect.string(event))")
+        } else {
+            let names = EventFrame.bookkeepingEvents.sorted().map(dialect.string).joined(separator: ", ")
+            conditions.append("e.event NOT IN (\(names))")
+        }
+        for filter in filters { conditions.append(try condition(filter)) }
+        return "(" + conditions.joined(separator: " AND ") + ")"
+    }
+
+    /// The local day (days since 1970-01-01) of the event in the question's time zone.
+    func localDay(_ scope: QueryScope) -> String {
+        dialect.localDay("e." + dialect.identifier("timestamp"), zone: scope.calendar.timeZone)
     }
 
     /// The event's person: its linked person, else its own distinct id.

@@ -94,6 +94,21 @@ package enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// The local date of the instant in timestamp column `column` in zone `zone`, as days since 1970-01-01.
+    package func localDay(_ column: String, zone: String) -> String {
+        switch self {
+        case .duckdb: "CAST(CAST(timezone(\(string(zone)), \(column)) AS DATE) - DATE '1970-01-01' AS BIGINT)"
+        case .spark: "CAST(unix_date(to_date(from_utc_timestamp(\(column), \(string(zone))))) AS BIGINT)"
+        }
+    }
+
+    /// An inline table: `rows` of literals (already written as SQL) with column names `columns`.
+    package func values(_ rows: [[String]], as alias: String, columns: [String]) -> String {
+        let list = rows.map { "(" + $0.joined(separator: ", ") + ")" }.joined(separator: ", ")
+        let names = columns.map(identifier).joined(separator: ", ")
+        return "(SELECT * FROM (VALUES \(list)) AS \(alias)(\(names)))"
+    }
+
     /// The label of the local period holding the instant in timestamp column `column`: its first day
     /// (`YYYY-MM-DD`), or its first hour (`YYYY-MM-DDTHH:00`), in IANA zone `zone`. Weeks start on Monday
     /// in both engines, as in Uplift's calendar. Spark's session time zone is pinned to UTC.

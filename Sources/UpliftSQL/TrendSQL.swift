@@ -23,7 +23,9 @@ package enum TrendSQL {
             columns.append(("x", try events.number(property)))
         }
         if let breakdown = query.breakdown { columns.append(("b", try events.text(breakdown))) }
-        let rows = try events.select(columns, scope: query.scope, event: query.event, filters: query.eventFilters)
+        let rows = try events.select(
+            columns, from: query.scope.from, to: query.scope.to, filters: query.scope.filters,
+            roles: [try events.role(event: query.event, filters: query.eventFilters)])
         let value = aggregate(query.measure)
 
         var sql = "WITH e AS (\n    \(rows)\n)"

@@ -69,15 +69,29 @@ struct AdoptionCommand: AsyncParsableCommand {
     @Option(help: "Event that makes a person active (default: any event).") var active: String?
     @Option(help: "Rolling window in days (28d, default) or a calendar week or month.") var window: String?
     @Option(help: "day (default), week or month.") var interval: String?
+    @OptionGroup var sql: SQLOption
 
     func run() async throws {
         var m: [(String, JSONValue)] = [("feature", .string(feature))]
         add(&m, "active", active)
         add(&m, "window", window)
         add(&m, "interval", interval)
+        let decode = { (json: JSONValue, zone: String) throws(UpliftError) in
+            try AdoptionQuery(json: json, defaultTimeZone: zone)
+        }
+        if let dialect = try sql.parsed() {
+            try await printSQL(scope, dialect: dialect, members: m, decode: decode, compile: AdoptionSQL.compile)
+            return
+        }
+        if let engine = try scope.sparkEngine() {
+            try await runOnSpark(
+                scope, question: "adoption", engine: engine, members: m, decode: decode, compile: AdoptionSQL.compile,
+                answer: AdoptionSQL.result, json: \.json, table: QueryTables.adoption)
+            return
+        }
         try await runQuery(
             scope, members: m,
-            decode: { (json, zone) throws(UpliftError) in try AdoptionQuery(json: json, defaultTimeZone: zone) },
+            decode: decode,
             run: { (engine, q, s, l) throws(UpliftError) in try engine.adoption(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.adoption)

@@ -100,7 +100,7 @@ func runQuery<Query, Result>(
         if try options.sparkEngine() != nil {
             throw UpliftError(
                 .unsupported,
-                "--engine: only trend runs on Spark so far; unset UPLIFT_ENGINE or leave out --engine for this question"
+                "--engine: only trend and adoption run on Spark so far; unset UPLIFT_ENGINE or leave out --engine for this question"
             )
         }
         let inputs = try await QueryInputs.load(options)

@@ -171,6 +171,43 @@ def test_sql_names_an_unknown_dialect(uplift, data):
     assert "--sql: 'postgres' is not a SQL engine" in p.stderr and "duckdb or spark" in p.stderr
 
 
+# --- Adoption --------------------------------------------------------------------------------------------------------
+
+ADOPTIONS = {
+    "28 days rolling, daily": ["--feature", "search", "--window", "28d"],
+    "3 days rolling, daily": ["--feature", "feature_x_used", "--window", "3d"],
+    "7 days rolling, weekly points": ["--feature", "search", "--window", "7d", "--interval", "week"],
+    "7 days rolling, monthly points": ["--feature", "search", "--window", "7d", "--interval", "month"],
+    "calendar weeks": ["--feature", "search", "--window", "week"],
+    "calendar months": ["--feature", "item_viewed", "--window", "month"],
+    "an active event": ["--feature", "search", "--active", "$pageview", "--window", "3d"],
+    "a feature that is a bookkeeping event": ["--feature", "$identify", "--window", "3d"],
+    "filtered": ["--feature", "search", "--window", "3d", "--where", "country=US"],
+}
+ADOPTION_CASES = [(name, zone) for name in ADOPTIONS for zone in
+                  (["UTC", "America/New_York", "Asia/Kolkata"] if "calendar" in name or "3 days" in name else ["UTC"])]
+
+
+def sql_rows(uplift, data, zone, command, args, dialect="duckdb"):
+    p = run([uplift, command, *scope(data, zone), *args, "--sql", dialect])
+    assert p.returncode == 0, p.stderr
+    cursor = duckdb.connect().execute(p.stdout)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("name,zone", ADOPTION_CASES)
+def test_compiled_adoption_equals_the_engine(uplift, data, name, zone):
+    args = ADOPTIONS[name]
+    p = run([uplift, "adoption", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    want = {pt["date"]: (pt["adopters"], pt["active"]) for pt in json.loads(p.stdout)["series"]}
+    got = {r["date"]: (r["adopters"], r["active"]) for r in sql_rows(uplift, data, zone, "adoption", args)}
+    assert set(got) <= set(want), f"points outside the range: {set(got) - set(want)}"
+    assert {d: got.get(d, (0, 0)) for d in want} == want
+    assert any(a > 0 for a, _ in want.values()), "the question must not be vacuous"
+
+
 # --- The same questions on Apache Spark (`--engine sc://…`), on the cluster Tests/spark.sh starts -----------------
 
 SPARK = os.environ.get("UPLIFT_TEST_SPARK")
@@ -188,6 +225,8 @@ SPARK_CASES = [
     ("a key with a space and a dollar", "UTC"), ("contains", "UTC"), ("neq", "UTC"),
     ("sum of a property typed by day", "UTC"), ("breakdown by a property typed by day", "UTC"),
 ]
+SPARK_ADOPTIONS = [("3 days rolling, daily", "America/New_York"), ("calendar weeks", "Asia/Kolkata"),
+                   ("7 days rolling, weekly points", "UTC"), ("an active event", "UTC")]
 
 
 def same_document(a, b, path="$"):
@@ -214,6 +253,17 @@ def test_spark_answers_as_the_engine(uplift, data, name, zone):
     p = run([uplift, "trend", *scope(data, zone), *args, "--json"])
     assert p.returncode == 0, p.stderr
     s = run([uplift, "trend", *scope(data, zone), *args, "--engine", SPARK, "--json"])
+    assert s.returncode == 0, s.stderr
+    same_document(json.loads(s.stdout), json.loads(p.stdout))
+
+
+@needs_spark
+@pytest.mark.parametrize("name,zone", SPARK_ADOPTIONS)
+def test_spark_adoption_answers_as_the_engine(uplift, data, name, zone):
+    args = ADOPTIONS[name]
+    p = run([uplift, "adoption", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    s = run([uplift, "adoption", *scope(data, zone), *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), json.loads(p.stdout))
 

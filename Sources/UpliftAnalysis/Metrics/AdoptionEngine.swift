@@ -21,7 +21,7 @@ package enum AdoptionEngine {
     }
 
     /// The instants the query's windows cover.
-    static func readRange(_ query: AdoptionQuery) -> (Int64, Int64) {
+    package static func readRange(_ query: AdoptionQuery) -> (Int64, Int64) {
         let calendar = query.scope.calendar
         let first = calendar.localDay(of: query.scope.from)
         let last = calendar.localDay(of: max(query.scope.from, query.scope.to - 1))

@@ -52,7 +52,8 @@ struct EventSQL {
     ) throws(UpliftError) -> String {
         let d = dialect
         let t = d.microseconds("e." + d.identifier("timestamp"))
-        var conditions = ["\(t) >= \(from)", "\(t) < \(to)"]
+        // `from` Int64.min: all history (retention's cohorts).
+        var conditions = from == .min ? ["\(t) < \(to)"] : ["\(t) >= \(from)", "\(t) < \(to)"]
         for filter in filters { conditions.append(try condition(filter)) }
         conditions.append(roles.count == 1 ? roles[0] : "(" + roles.joined(separator: " OR ") + ")")
         var sql = "SELECT " + columns.map { "\($0.expression) AS \(d.identifier($0.name))" }.joined(separator: ", ")

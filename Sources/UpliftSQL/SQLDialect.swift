@@ -102,6 +102,25 @@ package enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// The number of the local period holding the instant in `column`, as `LocalCalendar.periodNumber`
+    /// counts them: days since 1970-01-01, ISO weeks since the epoch's week, months since 1970-01 (BIGINT).
+    package func periodNumber(_ column: String, _ interval: Interval, zone: String) -> String {
+        let day = localDay(column, zone: zone)
+        switch interval {
+        case .hour:
+            let hour = self == .duckdb ? "hour(timezone(\(string(zone)), \(column)))" : "hour(from_utc_timestamp(\(column), \(string(zone))))"
+            return "(\(day) * 24 + \(hour))"
+        case .day: return day
+        // Day 0 (1970-01-01) was a Thursday: Monday-based weeks are (day + 3) / 7, rounded down.
+        case .week: return "CAST(floor((\(day) + 3) / 7.0) AS BIGINT)"
+        case .month:
+            let local =
+                self == .duckdb
+                ? "timezone(\(string(zone)), \(column))" : "from_utc_timestamp(\(column), \(string(zone)))"
+            return "CAST((year(\(local)) - 1970) * 12 + month(\(local)) - 1 AS BIGINT)"
+        }
+    }
+
     /// An inline table: `rows` of literals (already written as SQL) with column names `columns`.
     package func values(_ rows: [[String]], as alias: String, columns: [String]) -> String {
         let list = rows.map { "(" + $0.joined(separator: ", ") + ")" }.joined(separator: ", ")

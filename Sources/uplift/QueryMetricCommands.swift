@@ -35,26 +35,13 @@ struct TrendCommand: AsyncParsableCommand {
         add(&m, "property", property)
         add(&m, "interval", interval)
         add(&m, "breakdown", breakdown)
-        let decode = { (json: JSONValue, zone: String) throws(UpliftError) in
-            try TrendQuery(json: json, defaultTimeZone: zone)
-        }
-        if let dialect = try sql.parsed() {
-            try await printSQL(scope, dialect: dialect, members: m, decode: decode, compile: TrendSQL.compile)
-            return
-        }
-        if let engine = try scope.sparkEngine() {
-            try await runOnSpark(
-                scope, question: "trend", engine: engine, members: m, decode: decode, compile: TrendSQL.compile,
-                answer: TrendSQL.result,
-                json: \.json, table: QueryTables.trend)
-            return
-        }
         try await runQuery(
             scope, members: m,
-            decode: decode,
+            decode: { (json, zone) throws(UpliftError) in try TrendQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.trend(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
-            json: \.json, table: QueryTables.trend)
+            json: \.json, table: QueryTables.trend,
+            sql: sql, compiled: CompiledQuestion(name: "trend", compile: TrendSQL.compile, answer: TrendSQL.result))
     }
 }
 
@@ -76,25 +63,13 @@ struct AdoptionCommand: AsyncParsableCommand {
         add(&m, "active", active)
         add(&m, "window", window)
         add(&m, "interval", interval)
-        let decode = { (json: JSONValue, zone: String) throws(UpliftError) in
-            try AdoptionQuery(json: json, defaultTimeZone: zone)
-        }
-        if let dialect = try sql.parsed() {
-            try await printSQL(scope, dialect: dialect, members: m, decode: decode, compile: AdoptionSQL.compile)
-            return
-        }
-        if let engine = try scope.sparkEngine() {
-            try await runOnSpark(
-                scope, question: "adoption", engine: engine, members: m, decode: decode, compile: AdoptionSQL.compile,
-                answer: AdoptionSQL.result, json: \.json, table: QueryTables.adoption)
-            return
-        }
         try await runQuery(
             scope, members: m,
-            decode: decode,
+            decode: { (json, zone) throws(UpliftError) in try AdoptionQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.adoption(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
-            json: \.json, table: QueryTables.adoption)
+            json: \.json, table: QueryTables.adoption,
+            sql: sql, compiled: CompiledQuestion(name: "adoption", compile: AdoptionSQL.compile, answer: AdoptionSQL.result))
     }
 }
 
@@ -109,6 +84,7 @@ struct RetentionCommand: AsyncParsableCommand {
     @Option(help: "Event that counts as a return (default: any event).") var returnEvent: String?
     @Option(help: "day (default), week or month.") var interval: String?
     @Option(help: "Periods after the cohort's to report (default 14 days or 8 weeks/months).") var periods: Int?
+    @OptionGroup var sql: SQLOption
 
     func run() async throws {
         var m: [(String, JSONValue)] = [("cohort_event", .string(cohortEvent))]
@@ -120,7 +96,9 @@ struct RetentionCommand: AsyncParsableCommand {
             decode: { (json, zone) throws(UpliftError) in try RetentionQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.retention(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
-            json: \.json, table: QueryTables.retention)
+            json: \.json, table: QueryTables.retention,
+            sql: sql,
+            compiled: CompiledQuestion(name: "retention", compile: RetentionSQL.compile, answer: RetentionSQL.result))
     }
 }
 

@@ -94,14 +94,25 @@ func runQuery<Query, Result>(
     decode: (JSONValue, String) throws(UpliftError) -> Query,
     run: (AnalysisEngine, Query, Snapshot, PersonMap) throws(UpliftError) -> Result,
     events: (Query) -> [String] = { _ in [] }, properties: (Query) -> [PropertyRef] = { _ in [] },
-    json: (Result) -> JSONValue, table: (Result) -> String
+    json: (Result) -> JSONValue, table: (Result) -> String,
+    sql: SQLOption? = nil, compiled: CompiledQuestion<Query, Result>? = nil
 ) async throws {
     try await reportingErrors {
-        if try options.sparkEngine() != nil {
-            throw UpliftError(
-                .unsupported,
-                "--engine: only trend and adoption run on Spark so far; unset UPLIFT_ENGINE or leave out --engine for this question"
-            )
+        if let dialect = try sql?.parsed() {
+            guard let compiled else { throw UpliftError(.unsupported, "--sql: this question does not compile to SQL yet") }
+            try await printSQL(options, compiled, dialect: dialect, members: members, decode: decode)
+            return
+        }
+        if let engine = try options.sparkEngine() {
+            guard let compiled else {
+                throw UpliftError(
+                    .unsupported,
+                    "--engine: this question does not run on Spark yet (trend, adoption and retention do); unset UPLIFT_ENGINE or leave out --engine for it"
+                )
+            }
+            try await answerOnSpark(
+                options, compiled, engine: engine, members: members, decode: decode, json: json, table: table)
+            return
         }
         let inputs = try await QueryInputs.load(options)
         let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)

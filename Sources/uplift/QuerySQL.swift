@@ -75,46 +75,47 @@ struct SQLQuestionInputs {
     }
 }
 
-/// Decodes the question as `runQuery` does, then prints its SQL (`compile`) with a header naming what it reads.
-func printSQL<Query>(
-    _ options: QueryScopeOptions, dialect: SQLDialect, members: [(String, JSONValue)],
-    decode: (JSONValue, String) throws(UpliftError) -> Query,
-    compile: (Query, SQLDialect, SQLInputs) throws(UpliftError) -> String
+/// A question that compiles to SQL: its compiler and the builder of its answer from the statement's rows.
+struct CompiledQuestion<Query, Result> {
+    /// The question's name in messages (`trend`).
+    var name: String
+    var compile: (Query, SQLDialect, SQLInputs) throws(UpliftError) -> String
+    var answer: (SQLRows, Query) throws(UpliftError) -> Result
+}
+
+/// Prints the question's SQL with a header naming what it reads.
+func printSQL<Query, Result>(
+    _ options: QueryScopeOptions, _ question: CompiledQuestion<Query, Result>, dialect: SQLDialect,
+    members: [(String, JSONValue)], decode: (JSONValue, String) throws(UpliftError) -> Query
 ) async throws {
-    try await reportingErrors {
-        let inputs = try await SQLQuestionInputs.load(options)
-        let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
-        let sql: SQLInputs =
-            switch dialect {
-            case .duckdb: .duckdbFiles(inputs.files, personMap: inputs.personMap)
-            // Spark reads the views Uplift's Spark Connect client creates over the same files (`SparkEngine`).
-            case .spark:
-                SQLInputs(
-                    events: inputs.files.events(.spark) { "uplift_events_\($0)" }, personMap: "uplift_persons",
-                    shredded: inputs.files.shredded)
-            }
-        Console.line(
-            "-- Uplift: project \(inputs.project), \(inputs.files.paths.count) live segments (events not yet flushed are not included)"
-        )
-        Console.line(try compile(query, dialect, sql))
-    }
+    let inputs = try await SQLQuestionInputs.load(options)
+    let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
+    let sql: SQLInputs =
+        switch dialect {
+        case .duckdb: .duckdbFiles(inputs.files, personMap: inputs.personMap)
+        // Spark reads the views Uplift's Spark Connect client creates over the same files (`SparkEngine`).
+        case .spark:
+            SQLInputs(
+                events: inputs.files.events(.spark) { "uplift_events_\($0)" }, personMap: "uplift_persons",
+                shredded: inputs.files.shredded)
+        }
+    Console.line(
+        "-- Uplift: project \(inputs.project), \(inputs.files.paths.count) live segments (events not yet flushed are not included)"
+    )
+    Console.line(try question.compile(query, dialect, sql))
 }
 
 /// Runs the question on Spark (`--engine`) and prints the answer as `runQuery` prints the embedded engine's.
-func runOnSpark<Query, Result>(
-    _ options: QueryScopeOptions, question: String, engine: SparkEngine, members: [(String, JSONValue)],
-    decode: (JSONValue, String) throws(UpliftError) -> Query,
-    compile: (Query, SQLDialect, SQLInputs) throws(UpliftError) -> String,
-    answer: (SQLRows, Query) throws(UpliftError) -> Result,
+func answerOnSpark<Query, Result>(
+    _ options: QueryScopeOptions, _ question: CompiledQuestion<Query, Result>, engine: SparkEngine,
+    members: [(String, JSONValue)], decode: (JSONValue, String) throws(UpliftError) -> Query,
     json: (Result) -> JSONValue, table: (Result) -> String
 ) async throws {
-    try await reportingErrors {
-        let inputs = try await SQLQuestionInputs.load(options)
-        let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
-        let rows = try await engine.rows(
-            question: question, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
-        ) { (sql) throws(UpliftError) in try compile(query, .spark, sql) }
-        let result = try answer(rows, query)
-        Console.line(options.output.json ? json(result).compactText : table(result))
-    }
+    let inputs = try await SQLQuestionInputs.load(options)
+    let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
+    let rows = try await engine.rows(
+        question: question.name, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
+    ) { (sql) throws(UpliftError) in try question.compile(query, .spark, sql) }
+    let result = try question.answer(rows, query)
+    Console.line(options.output.json ? json(result).compactText : table(result))
 }

@@ -208,6 +208,40 @@ def test_compiled_adoption_equals_the_engine(uplift, data, name, zone):
     assert any(a > 0 for a, _ in want.values()), "the question must not be vacuous"
 
 
+# --- Retention -------------------------------------------------------------------------------------------------------
+
+RETENTIONS = {
+    "daily": ["--cohort-event", "$pageview", "--periods", "5"],
+    "daily, a return event": ["--cohort-event", "search", "--return-event", "item_viewed", "--periods", "4"],
+    "weekly": ["--cohort-event", "button_clicked", "--interval", "week", "--periods", "2"],
+    "monthly": ["--cohort-event", "edge_case", "--interval", "month", "--periods", "1"],
+    "filtered": ["--cohort-event", "edge_case", "--where", "tier=gold", "--periods", "3"],
+}
+RETENTION_CASES = [(name, zone) for name in RETENTIONS for zone in
+                   (["UTC", "America/New_York", "Asia/Kolkata"] if name in ("daily", "weekly") else ["UTC"])]
+
+
+def retention_cohorts(rows):
+    """Each cohort's [size, back after 1 period, …] in period order, from the statement's rows."""
+    cohorts = {}
+    for r in rows:
+        cohorts.setdefault(r["cohort"], {})[r["k"]] = r["persons"]
+    return [[c.get(k, 0) for k in range(max(c) + 1)] for _, c in sorted(cohorts.items())]
+
+
+@pytest.mark.parametrize("name,zone", RETENTION_CASES)
+def test_compiled_retention_equals_the_engine(uplift, data, name, zone):
+    args = RETENTIONS[name]
+    p = run([uplift, "retention", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    want = [c["retained"] for c in json.loads(p.stdout)["cohorts"]]
+    got = retention_cohorts(sql_rows(uplift, data, zone, "retention", args))
+    assert len(got) == len(want)
+    # A cohort reports the periods that began before `to`; the SQL has no rows after that.
+    assert [g[:len(w)] + [0] * (len(w) - len(g)) for g, w in zip(got, want)] == want
+    assert any(w[0] > 0 for w in want), "the question must not be vacuous"
+
+
 # --- The same questions on Apache Spark (`--engine sc://…`), on the cluster Tests/spark.sh starts -----------------
 
 SPARK = os.environ.get("UPLIFT_TEST_SPARK")
@@ -225,6 +259,7 @@ SPARK_CASES = [
     ("a key with a space and a dollar", "UTC"), ("contains", "UTC"), ("neq", "UTC"),
     ("sum of a property typed by day", "UTC"), ("breakdown by a property typed by day", "UTC"),
 ]
+SPARK_RETENTIONS = [("daily", "America/New_York"), ("weekly", "UTC"), ("daily, a return event", "UTC")]
 SPARK_ADOPTIONS = [("3 days rolling, daily", "America/New_York"), ("calendar weeks", "Asia/Kolkata"),
                    ("7 days rolling, weekly points", "UTC"), ("an active event", "UTC")]
 
@@ -264,6 +299,17 @@ def test_spark_adoption_answers_as_the_engine(uplift, data, name, zone):
     p = run([uplift, "adoption", *scope(data, zone), *args, "--json"])
     assert p.returncode == 0, p.stderr
     s = run([uplift, "adoption", *scope(data, zone), *args, "--engine", SPARK, "--json"])
+    assert s.returncode == 0, s.stderr
+    same_document(json.loads(s.stdout), json.loads(p.stdout))
+
+
+@needs_spark
+@pytest.mark.parametrize("name,zone", SPARK_RETENTIONS)
+def test_spark_retention_answers_as_the_engine(uplift, data, name, zone):
+    args = RETENTIONS[name]
+    p = run([uplift, "retention", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    s = run([uplift, "retention", *scope(data, zone), *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), json.loads(p.stdout))
 

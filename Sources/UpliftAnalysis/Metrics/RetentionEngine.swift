@@ -15,12 +15,11 @@ package enum RetentionEngine {
             from: .min, to: query.scope.to, filters: query.scope.filters)
     }
 
-    package static func compute(_ frame: EventFrame, _ query: RetentionQuery) -> RetentionResult {
+    /// How many periods (0…periods) cohort `c` of the range reports: those that start before `to`.
+    package static func reported(_ query: RetentionQuery) -> [Int] {
         let calendar = query.scope.calendar
-        let range = PeriodRange(query.scope, query.interval)
-        let n = range.count
+        let n = PeriodRange(query.scope, query.interval).count
         let width = query.periods + 1
-        // How many periods (0…periods) each cohort reports: those starting before `to`.
         var reported = [Int](repeating: 0, count: n)
         var start = calendar.periodStart(calendar.localDay(of: query.scope.from), query.interval)
         var starts: [Int64] = []  // first instant of periods first … last + periods
@@ -33,6 +32,15 @@ package enum RetentionEngine {
             while k < width, starts[c + k] < query.scope.to { k += 1 }
             reported[c] = max(k, 1)
         }
+        return reported
+    }
+
+    package static func compute(_ frame: EventFrame, _ query: RetentionQuery) -> RetentionResult {
+        let calendar = query.scope.calendar
+        let range = PeriodRange(query.scope, query.interval)
+        let n = range.count
+        let width = query.periods + 1
+        let reported = reported(query)
         var retained = [Int](repeating: 0, count: n * width)  // cohort × k
         var cursor = PeriodCursor(calendar, query.interval)
         for person in 0..<frame.personCount {
@@ -56,6 +64,17 @@ package enum RetentionEngine {
                 retained[cohort * width + k] += 1
             }
         }
+        return result(retained: retained, query)
+    }
+
+    /// The answer from the persons of each cohort (`retained[c × (periods + 1)]`) and those of them back in
+    /// each later period (`retained[c × (periods + 1) + k]`), cohorts numbered from the range's first period.
+    package static func result(retained: [Int], _ query: RetentionQuery) -> RetentionResult {
+        let calendar = query.scope.calendar
+        let range = PeriodRange(query.scope, query.interval)
+        let n = range.count
+        let width = query.periods + 1
+        let reported = reported(query)
         var result = RetentionResult(cohorts: [], average: [])
         var sumRetained = [Int](repeating: 0, count: width)
         var sumPersons = sumRetained

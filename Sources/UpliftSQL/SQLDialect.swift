@@ -108,7 +108,9 @@ package enum SQLDialect: String, Sendable, CaseIterable {
         let day = localDay(column, zone: zone)
         switch interval {
         case .hour:
-            let hour = self == .duckdb ? "hour(timezone(\(string(zone)), \(column)))" : "hour(from_utc_timestamp(\(column), \(string(zone))))"
+            let hour =
+                self == .duckdb
+                ? "hour(timezone(\(string(zone)), \(column)))" : "hour(from_utc_timestamp(\(column), \(string(zone))))"
             return "(\(day) * 24 + \(hour))"
         case .day: return day
         // Day 0 (1970-01-01) was a Thursday: Monday-based weeks are (day + 3) / 7, rounded down.

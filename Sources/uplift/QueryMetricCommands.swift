@@ -69,7 +69,8 @@ struct AdoptionCommand: AsyncParsableCommand {
             run: { (engine, q, s, l) throws(UpliftError) in try engine.adoption(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.adoption,
-            sql: sql, compiled: CompiledQuestion(name: "adoption", compile: AdoptionSQL.compile, answer: AdoptionSQL.result))
+            sql: sql,
+            compiled: CompiledQuestion(name: "adoption", compile: AdoptionSQL.compile, answer: AdoptionSQL.result))
     }
 }
 

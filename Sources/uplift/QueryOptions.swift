@@ -99,7 +99,9 @@ func runQuery<Query, Result>(
 ) async throws {
     try await reportingErrors {
         if let dialect = try sql?.parsed() {
-            guard let compiled else { throw UpliftError(.unsupported, "--sql: this question does not compile to SQL yet") }
+            guard let compiled else {
+                throw UpliftError(.unsupported, "--sql: this question does not compile to SQL yet")
+            }
             try await printSQL(options, compiled, dialect: dialect, members: members, decode: decode)
             return
         }

@@ -112,6 +112,7 @@ struct LifecycleCommand: AsyncParsableCommand {
     @Option(help: "Event that makes a person active (default: any event).") var event: String?
     @Option(help: "day, week (default) or month.") var interval: String?
     @Option(help: "Inactive periods after which a returning person counts as resurrected.") var dormantAfter: Int?
+    @OptionGroup var sql: SQLOption
 
     func run() async throws {
         var m: [(String, JSONValue)] = []
@@ -123,7 +124,9 @@ struct LifecycleCommand: AsyncParsableCommand {
             decode: { (json, zone) throws(UpliftError) in try LifecycleQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.lifecycle(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
-            json: \.json, table: QueryTables.lifecycle)
+            json: \.json, table: QueryTables.lifecycle,
+            sql: sql,
+            compiled: CompiledQuestion(name: "lifecycle", compile: LifecycleSQL.compile, answer: LifecycleSQL.result))
     }
 }
 

@@ -242,6 +242,35 @@ def test_compiled_retention_equals_the_engine(uplift, data, name, zone):
     assert any(w[0] > 0 for w in want), "the question must not be vacuous"
 
 
+# --- Lifecycle -------------------------------------------------------------------------------------------------------
+
+LIFECYCLES = {
+    "daily": ["--interval", "day"],
+    "daily, dormant after 1": ["--interval", "day", "--dormant-after", "1"],
+    "weekly": ["--interval", "week"],
+    "an event, daily": ["--event", "search", "--interval", "day", "--dormant-after", "2"],
+    "filtered": ["--interval", "day", "--where", "platform=web"],
+}
+LIFECYCLE_CASES = [(name, zone) for name in LIFECYCLES for zone in
+                   (["UTC", "America/New_York", "Asia/Kolkata"] if name.startswith("daily") else ["UTC"])]
+LIFECYCLE_COUNTS = ["new", "retained", "reactivated", "resurrected", "dormant", "active"]
+
+
+@pytest.mark.parametrize("name,zone", LIFECYCLE_CASES)
+def test_compiled_lifecycle_equals_the_engine(uplift, data, name, zone):
+    args = LIFECYCLES[name]
+    p = run([uplift, "lifecycle", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    periods = json.loads(p.stdout)["periods"]
+    want = [[period[c] for c in LIFECYCLE_COUNTS] for period in periods]
+    got = [[0] * len(LIFECYCLE_COUNTS) for _ in periods]
+    for r in sql_rows(uplift, data, zone, "lifecycle", args):
+        if 0 <= r["k"] < len(got):
+            got[r["k"]] = [g + r[c] for g, c in zip(got[r["k"]], LIFECYCLE_COUNTS)]
+    assert got == want
+    assert any(sum(w[:4]) > 0 for w in want), "the question must not be vacuous"
+
+
 # --- The same questions on Apache Spark (`--engine sc://…`), on the cluster Tests/spark.sh starts -----------------
 
 SPARK = os.environ.get("UPLIFT_TEST_SPARK")
@@ -260,6 +289,7 @@ SPARK_CASES = [
     ("sum of a property typed by day", "UTC"), ("breakdown by a property typed by day", "UTC"),
 ]
 SPARK_RETENTIONS = [("daily", "America/New_York"), ("weekly", "UTC"), ("daily, a return event", "UTC")]
+SPARK_LIFECYCLES = [("daily", "America/New_York"), ("weekly", "UTC")]
 SPARK_ADOPTIONS = [("3 days rolling, daily", "America/New_York"), ("calendar weeks", "Asia/Kolkata"),
                    ("7 days rolling, weekly points", "UTC"), ("an active event", "UTC")]
 
@@ -310,6 +340,17 @@ def test_spark_retention_answers_as_the_engine(uplift, data, name, zone):
     p = run([uplift, "retention", *scope(data, zone), *args, "--json"])
     assert p.returncode == 0, p.stderr
     s = run([uplift, "retention", *scope(data, zone), *args, "--engine", SPARK, "--json"])
+    assert s.returncode == 0, s.stderr
+    same_document(json.loads(s.stdout), json.loads(p.stdout))
+
+
+@needs_spark
+@pytest.mark.parametrize("name,zone", SPARK_LIFECYCLES)
+def test_spark_lifecycle_answers_as_the_engine(uplift, data, name, zone):
+    args = LIFECYCLES[name]
+    p = run([uplift, "lifecycle", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    s = run([uplift, "lifecycle", *scope(data, zone), *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), json.loads(p.stdout))
 

@@ -55,6 +55,49 @@ package enum LifecycleEngine {
                 if d >= 0, d < Int64(n) { dormant[Int(d)] += 1 }
             }
         }
+        return result(
+            Counts(
+                new: new, retained: retained, reactivated: reactivated, resurrected: resurrected, dormant: dormant,
+                active: active), query)
+    }
+
+    /// Per period of the range: persons new, retained, reactivated, resurrected and dormant in it, and
+    /// `active` with one more entry first, for the period before the range.
+    package struct Counts: Sendable {
+        package var new: [Int]
+        package var retained: [Int]
+        package var reactivated: [Int]
+        package var resurrected: [Int]
+        package var dormant: [Int]
+        package var active: [Int]
+
+        package init(
+            new: [Int], retained: [Int], reactivated: [Int], resurrected: [Int], dormant: [Int], active: [Int]
+        ) {
+            self.new = new
+            self.retained = retained
+            self.reactivated = reactivated
+            self.resurrected = resurrected
+            self.dormant = dormant
+            self.active = active
+        }
+
+        /// Zeros for `n` periods.
+        package init(periods n: Int) {
+            let zeros = [Int](repeating: 0, count: n)
+            self.init(
+                new: zeros, retained: zeros, reactivated: zeros, resurrected: zeros, dormant: zeros,
+                active: zeros + [0])
+        }
+    }
+
+    /// The answer from the counts of each period.
+    package static func result(_ counts: Counts, _ query: LifecycleQuery) -> LifecycleResult {
+        let range = PeriodRange(query.scope, query.interval)
+        let n = range.count
+        let (new, retained, reactivated, resurrected, dormant, active) = (
+            counts.new, counts.retained, counts.reactivated, counts.resurrected, counts.dormant, counts.active
+        )
         let labels = range.labels(query.scope.calendar, query.interval)
         return LifecycleResult(
             periods: (0..<n).map { i in

@@ -117,15 +117,16 @@ let package = Package(
         // Questions compiled to SQL for other engines (Spark through Spark Connect; DuckDB, the independent check).
         .target(
             name: "UpliftSQL",
-            dependencies: ["UpliftModel", "UpliftStorage", "UpliftAnalysis", "UpliftSpark"],
+            dependencies: ["UpliftModel", "UpliftStorage", "UpliftAnalysis"],
             swiftSettings: strict
         ),
         // Apache Spark through Spark Connect: the gRPC client, its protobuf messages and an Arrow IPC stream reader,
-        // all written here. Knows nothing of questions (UpliftSQL compiles them).
+        // all written here, and the SQLEngine that runs compiled questions on it. Only the executable imports it:
+        // gRPC's own zlib module would otherwise shadow CZlib's declarations in the server.
         .target(
             name: "UpliftSpark",
             dependencies: [
-                "UpliftModel",
+                "UpliftModel", "UpliftSQL",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ],
@@ -157,7 +158,7 @@ let package = Package(
             name: "UpliftServer",
             dependencies: [
                 "UpliftModel", "UpliftStorage", "UpliftCatalog", "UpliftAnalysis", "UpliftExperiments", "UpliftGoals",
-                "UpliftReport", "CZlib",
+                "UpliftReport", "UpliftSQL", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -176,6 +177,7 @@ let package = Package(
             dependencies: [
                 "UpliftModel", "UpliftParquet", "UpliftStorage", "UpliftWorkload", "UpliftCatalog", "UpliftAnalysis",
                 "UpliftExperiments", "UpliftStats", "UpliftServer", "UpliftGoals", "UpliftObjectStore", "UpliftSQL",
+                "UpliftSpark",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -230,7 +232,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "UpliftSparkTests", dependencies: ["UpliftSpark", "UpliftModel"], exclude: ["Fixtures"],
+            name: "UpliftSparkTests", dependencies: ["UpliftSpark", "UpliftSQL", "UpliftModel"], exclude: ["Fixtures"],
             swiftSettings: strict),
         // The compiled SQL's semantics are checked by running it on DuckDB (Tests/interop/test_sql_dialect.py).
         .testTarget(

@@ -4,6 +4,7 @@ import UpliftAnalysis
 import UpliftCatalog
 import UpliftModel
 import UpliftSQL
+import UpliftSpark
 import UpliftServer
 import UpliftStorage
 

@@ -4,6 +4,7 @@ import Logging
 import UpliftCatalog
 import UpliftModel
 import UpliftServer
+import UpliftSpark
 import UpliftStorage
 
 struct Serve: AsyncParsableCommand {
@@ -72,6 +73,25 @@ struct Serve: AsyncParsableCommand {
             "Folder of PR/FAQ files served by GET /v1/goals and /v1/reports (read on each request); none by default.",
             valueName: "dir"))
     var dashboards: String?
+    @Option(
+        help: ArgumentHelp(
+            "Answer the questions that compile to SQL on Apache Spark through Spark Connect: sc://HOST:PORT[/;token=…] (also $UPLIFT_ENGINE).",
+            valueName: "sc://…"))
+    var engine: String?
+
+    /// The Spark engine of `--engine` or `$UPLIFT_ENGINE`, with the server's query timeout per call.
+    func sparkEngine() throws(UpliftError) -> SparkEngine? {
+        guard let text = engine ?? ProcessInfo.processInfo.environment["UPLIFT_ENGINE"], !text.isEmpty else {
+            return nil
+        }
+        guard !storageOptions.isShared else {
+            throw UpliftError(
+                .unsupported,
+                "--engine: with segments in a bucket (--storage), Spark would read the bucket itself, which Uplift does not set up yet; run the node on a data directory, or leave out --engine"
+            )
+        }
+        return try SparkEngine(parsing: text, timeout: .milliseconds(Int64((queryTimeout * 1000).rounded())))
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -173,6 +193,7 @@ struct Serve: AsyncParsableCommand {
                     metadata: ["server.max_connections": "\(server.maxConnections)", "server.open_files": "\(files)"])
             }
             server.queryTimeout = .milliseconds(Int64((queryTimeout * 1000).rounded()))
+            server.engine = try sparkEngine()
             let dialect = catalog.dialect
             let directory = dataOptions.directory
             do {

@@ -1,3 +1,4 @@
+package import UpliftSQL
 /// How `uplift serve` listens and what it accepts. Filled from flags and environment at the edge.
 package struct ServerConfiguration: Sendable {
     package var host = "127.0.0.1"
@@ -28,6 +29,9 @@ package struct ServerConfiguration: Sendable {
     /// A query still running this long after it arrived (waiting in line included) stops and is
     /// answered 504 `query_timeout` (`--query-timeout`).
     package var queryTimeout: Duration = .seconds(60)
+    /// Where questions that compile to SQL run (`--engine sc://…`): Apache Spark through Spark Connect; nil:
+    /// the embedded engine answers every question.
+    package var engine: (any SQLEngine)?
     /// A query still running this long has its connection watched: a client that leaves stops it.
     package var queryWatchAfter: Duration = .seconds(1)
     /// How long a project's person links and time zone are reused by queries: an identify shows in

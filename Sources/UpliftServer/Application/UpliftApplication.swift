@@ -101,7 +101,7 @@ package enum UpliftApplication {
                 concurrency: configuration.queryConcurrency, timeout: configuration.queryTimeout,
                 clock: configuration.clock),
             bodyReader: RequestBodyReader(limit: configuration.maxQueryBodyBytes, timeout: configuration.bodyTimeout),
-            watchAfter: configuration.queryWatchAfter)
+            watchAfter: configuration.queryWatchAfter, spark: configuration.engine)
         // The read key's POSTs refuse what a page on another site can make a browser send (CrossSiteGuard).
         let queryRoutes = router.group().add(middleware: CrossSiteGuard(errors: errors, acceptsYAML: false))
         for kind in QueryKind.allCases {

@@ -6,6 +6,7 @@ import UpliftAnalysis
 import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
+import UpliftSQL
 import UpliftStorage
 
 /// One query request, from bytes to result document: authorize the read key (from the
@@ -29,6 +30,8 @@ struct QueryHandler: Sendable {
     let bodyReader: RequestBodyReader
     /// How long a query runs before its connection is watched for the client going away (see `compute`).
     var watchAfter: Duration = .seconds(1)
+    /// Where questions that compile to SQL run instead of the embedded engine (`--engine`).
+    var spark: (any SQLEngine)?
 
     func answer(_ request: Request, kind: QueryKind) async throws(UpliftError) -> Response {
         let project = try await authorizer.project(for: Credentials.headerToken(request), access: .read)
@@ -54,6 +57,9 @@ struct QueryHandler: Sendable {
             }
         }
         if let named = query.project, named != project { throw Self.otherProject }
+        if let spark, let sql = query.sql {
+            return try await answerOnSpark(spark, sql, project: project, query: query)
+        }
         // The answer is written on the pool too: a large one takes a while, and the cooperative pool
         // is what health checks and ingestion need.
         let (document, watched) = try await compute(request, project: project, links: context.links) {

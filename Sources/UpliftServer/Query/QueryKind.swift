@@ -1,6 +1,7 @@
 import UpliftAnalysis
 import UpliftExperiments
 import UpliftModel
+import UpliftSQL
 import UpliftStorage
 
 /// The query routes, `POST /v1/query/<kind>`, and how each decodes its body and runs.
@@ -15,6 +16,18 @@ enum QueryKind: String, Sendable, CaseIterable {
         var project: ProjectSlug?
         /// Runs the query and returns the result document (`XResult.json`); the budget stops it early.
         var run: @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> JSONValue
+        /// The question as SQL, for an engine that runs it (`--engine`); nil when it does not compile yet.
+        var sql: SQL? = nil
+        /// The names it reads, for the warnings about unknown ones.
+        var events: [String] = []
+        var properties: [PropertyRef] = []
+    }
+
+    /// A question compiled to SQL, and its answer built from the statement's rows.
+    struct SQL: Sendable {
+        var name: String
+        var compile: @Sendable (SQLDialect, SQLInputs) throws(UpliftError) -> String
+        var answer: @Sendable (SQLRows) throws(UpliftError) -> JSONValue
     }
 
     /// Decodes a body with the same `XQuery(json:defaultTimeZone:)` the command line uses, so both
@@ -34,32 +47,60 @@ enum QueryKind: String, Sendable, CaseIterable {
             }
         case .trend:
             let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                let answer = try e.trend(q, snapshot: s, links: l, budget: b).json
-                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
-                return answer.adding(warnings: warnings)
-            }
+            return Decoded(
+                project: q.scope.project,
+                run: { (e, s, l, b) throws(UpliftError) in
+                    let answer = try e.trend(q, snapshot: s, links: l, budget: b).json
+                    let warnings = try e.warnings(
+                        events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                    return answer.adding(warnings: warnings)
+                },
+                sql: SQL(
+                    name: "trend", compile: { (d, i) throws(UpliftError) in try TrendSQL.compile(q, dialect: d, inputs: i) },
+                    answer: { (rows) throws(UpliftError) in try TrendSQL.result(rows, q).json }),
+                events: q.eventNames, properties: q.propertyRefs)
         case .adoption:
             let q = try AdoptionQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                let answer = try e.adoption(q, snapshot: s, links: l, budget: b).json
-                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
-                return answer.adding(warnings: warnings)
-            }
+            return Decoded(
+                project: q.scope.project,
+                run: { (e, s, l, b) throws(UpliftError) in
+                    let answer = try e.adoption(q, snapshot: s, links: l, budget: b).json
+                    let warnings = try e.warnings(
+                        events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                    return answer.adding(warnings: warnings)
+                },
+                sql: SQL(
+                    name: "adoption", compile: { (d, i) throws(UpliftError) in try AdoptionSQL.compile(q, dialect: d, inputs: i) },
+                    answer: { (rows) throws(UpliftError) in try AdoptionSQL.result(rows, q).json }),
+                events: q.eventNames, properties: q.propertyRefs)
         case .retention:
             let q = try RetentionQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                let answer = try e.retention(q, snapshot: s, links: l, budget: b).json
-                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
-                return answer.adding(warnings: warnings)
-            }
+            return Decoded(
+                project: q.scope.project,
+                run: { (e, s, l, b) throws(UpliftError) in
+                    let answer = try e.retention(q, snapshot: s, links: l, budget: b).json
+                    let warnings = try e.warnings(
+                        events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                    return answer.adding(warnings: warnings)
+                },
+                sql: SQL(
+                    name: "retention", compile: { (d, i) throws(UpliftError) in try RetentionSQL.compile(q, dialect: d, inputs: i) },
+                    answer: { (rows) throws(UpliftError) in try RetentionSQL.result(rows, q).json }),
+                events: q.eventNames, properties: q.propertyRefs)
         case .lifecycle:
             let q = try LifecycleQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                let answer = try e.lifecycle(q, snapshot: s, links: l, budget: b).json
-                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
-                return answer.adding(warnings: warnings)
-            }
+            return Decoded(
+                project: q.scope.project,
+                run: { (e, s, l, b) throws(UpliftError) in
+                    let answer = try e.lifecycle(q, snapshot: s, links: l, budget: b).json
+                    let warnings = try e.warnings(
+                        events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                    return answer.adding(warnings: warnings)
+                },
+                sql: SQL(
+                    name: "lifecycle", compile: { (d, i) throws(UpliftError) in try LifecycleSQL.compile(q, dialect: d, inputs: i) },
+                    answer: { (rows) throws(UpliftError) in try LifecycleSQL.result(rows, q).json }),
+                events: q.eventNames, properties: q.propertyRefs)
         case .feedback:
             let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in

@@ -1,11 +1,12 @@
 package import UpliftModel
-package import UpliftSpark
+package import UpliftSQL
 
 /// Questions on Apache Spark through Spark Connect (`--engine sc://…`): the question compiled to Spark SQL,
 /// run over temporary views of exactly the project's live segment files and its person map, and the rows
 /// Spark returns turned into the answer by the compiler's `result` (the same document the embedded engine
 /// gives).
-package struct SparkEngine: Sendable {
+package struct SparkEngine: SQLEngine {
+    package var name: String { "spark" }
     package let url: SparkConnectURL
     /// The longest any one call to Spark may take (the question's own timeout).
     package let timeout: Duration

@@ -1,0 +1,159 @@
+"""`uplift serve --engine sc://…`: the questions that compile to SQL are answered by the Spark cluster that
+Tests/spark.sh starts, with the embedded engine's documents; events acknowledged but not yet flushed are said to
+be left out; a Spark that is not there is 503 with Retry-After, and the same server answers again once the
+question no longer needs it.
+"""
+import json
+import os
+import socket
+import threading
+
+import pytest
+import requests
+
+from conftest import Server, run
+
+SPARK = os.environ.get("UPLIFT_TEST_SPARK")
+pytestmark = pytest.mark.skipif(
+    not SPARK and os.environ.get("UPLIFT_REQUIRE_SPARK") != "1",
+    reason="no Spark cluster: run under Tests/spark.sh run (make test does)")
+
+SCOPE = {"from": "2026-01-01", "to": "2026-01-05", "time_zone": "Europe/Berlin"}
+QUESTIONS = {
+    "trend": {**SCOPE, "measure": "persons", "breakdown": "country"},
+    "adoption": {**SCOPE, "feature": "search", "window": "3d"},
+    "retention": {**SCOPE, "cohort_event": "$pageview", "periods": 3},
+    "lifecycle": {**SCOPE, "interval": "day"},
+}
+
+
+def bearer(key):
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture(scope="module")
+def data(uplift, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("spark-serve")
+    data = tmp / "data"
+    events = tmp / "events.ndjson"
+    with open(events, "wb") as out:
+        import subprocess
+        subprocess.run([uplift, "generate", "--events", "20000", "--users", "300", "--days", "5", "--seed", "9"],
+                       stdout=out, check=True)
+    r = run([uplift, "import", "--data", str(data), "--project", "demo", str(events)])
+    assert r.returncode == 0, r.stderr
+    keys = {}
+    for kind in ("read", "write"):
+        r = run([uplift, "key", "create", "--project", "demo", "--kind", kind, "--data", str(data), "--json"])
+        assert r.returncode == 0, r.stderr
+        keys[kind] = json.loads(r.stdout)["key"]
+    return data, keys
+
+
+def ask(srv, kind, key):
+    return requests.post(f"{srv.url}/v1/query/{kind}", json=QUESTIONS[kind], headers=bearer(key), timeout=300)
+
+
+def test_spark_answers_every_compiled_question_as_the_embedded_engine(uplift, data):
+    assert SPARK, "UPLIFT_REQUIRE_SPARK=1 but no cluster (UPLIFT_TEST_SPARK)"
+    directory, keys = data
+    embedded = {}
+    srv = Server(uplift, directory).start()
+    try:
+        for kind in QUESTIONS:
+            r = ask(srv, kind, keys["read"])
+            assert r.status_code == 200, r.text
+            embedded[kind] = r.json()
+    finally:
+        srv.stop_ok()
+    srv = Server(uplift, directory, extra_args=["--engine", SPARK, "--flush-interval", "1h"]).start()
+    try:
+        for kind in QUESTIONS:
+            r = ask(srv, kind, keys["read"])
+            assert r.status_code == 200, r.text
+            doc = r.json()
+            assert doc.pop("engine") == {"name": "spark", "events_not_included": 0}
+            assert doc == embedded[kind], kind
+        # An acknowledged event not yet flushed (the flush interval is an hour) is in no segment: Spark
+        # cannot see it, and the answer says so.
+        r = requests.post(srv.url + "/v1/track", headers=bearer(keys["write"]), timeout=30, json={
+            "event": "search", "userId": "late", "timestamp": "2026-01-02T10:00:00Z"})
+        assert r.status_code == 200, r.text
+        r = ask(srv, "trend", keys["read"])
+        assert r.status_code == 200 and r.json()["engine"]["events_not_included"] == 1, r.text
+        # Funnels do not compile yet: the embedded engine answers them, without an engine member.
+        r = requests.post(f"{srv.url}/v1/query/funnel", headers=bearer(keys["read"]), timeout=60, json={
+            **SCOPE, "steps": ["signed_up", "onboarding_completed"], "window": "7d"})
+        assert r.status_code == 200 and "engine" not in r.json(), r.text
+    finally:
+        srv.stop_ok()
+
+
+class Forwarder:
+    """A TCP forwarder on a fixed loopback port to the Spark Connect server: Spark "comes back" when it starts."""
+
+    def __init__(self, target):
+        host_port = target.removeprefix("sc://").split("/")[0]
+        self.target = (host_port.rsplit(":", 1)[0], int(host_port.rsplit(":", 1)[1]))
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.listener = None
+
+    def start(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b):
+        try:
+            while chunk := a.recv(65536):
+                b.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def stop(self):
+        if self.listener:
+            self.listener.close()
+
+
+def test_a_spark_that_is_not_there_is_503_with_retry_after_then_answers_when_it_is(uplift, data):
+    assert SPARK, "UPLIFT_REQUIRE_SPARK=1 but no cluster (UPLIFT_TEST_SPARK)"
+    directory, keys = data
+    forwarder = Forwarder(SPARK)
+    srv = Server(uplift, directory, extra_args=["--engine", f"sc://127.0.0.1:{forwarder.port}"]).start()
+    try:
+        r = ask(srv, "trend", keys["read"])
+        assert r.status_code == 503, r.text
+        assert r.headers.get("Retry-After", "").isdigit()
+        body = r.json()["error"]
+        assert body["code"] == "engine_unavailable" and f"127.0.0.1:{forwarder.port}" in body["message"], body
+        # The server itself stays up: health and questions that do not need Spark are answered.
+        assert requests.get(srv.url + "/healthz", timeout=10).status_code == 200
+        r = requests.post(f"{srv.url}/v1/query/funnel", headers=bearer(keys["read"]), timeout=60, json={
+            **SCOPE, "steps": ["signed_up", "onboarding_completed"], "window": "7d"})
+        assert r.status_code == 200, r.text
+        # Spark comes back: the same server answers, with nothing restarted.
+        forwarder.start()
+        r = ask(srv, "trend", keys["read"])
+        assert r.status_code == 200 and r.json()["engine"]["name"] == "spark", r.text
+    finally:
+        forwarder.stop()
+        srv.stop_ok()

@@ -4,8 +4,8 @@ import UpliftAnalysis
 import UpliftCatalog
 import UpliftModel
 import UpliftSQL
-import UpliftSpark
 import UpliftServer
+import UpliftSpark
 import UpliftStorage
 
 /// Options every query command shares: where the data is, which project, which range.

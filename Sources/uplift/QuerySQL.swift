@@ -4,8 +4,8 @@ import UpliftAnalysis
 import UpliftCatalog
 import UpliftModel
 import UpliftSQL
-import UpliftSpark
 import UpliftServer
+import UpliftSpark
 import UpliftStorage
 
 /// `--sql ENGINE` on a question: print the question as one SQL statement over the project's live

@@ -25,7 +25,9 @@ extension QueryHandler {
             var files: [(path: String, shredded: [String: ShreddedProperty.Kind])] = []
             for path in paths {
                 var kinds: [String: ShreddedProperty.Kind] = [:]
-                for property in try SegmentReader.shredding(path: path).properties { kinds[property.key] = property.kind }
+                for property in try SegmentReader.shredding(path: path).properties {
+                    kinds[property.key] = property.kind
+                }
                 files.append((path, kinds))
             }
             return SegmentFiles(files)

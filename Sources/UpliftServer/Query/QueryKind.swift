@@ -56,7 +56,8 @@ enum QueryKind: String, Sendable, CaseIterable {
                     return answer.adding(warnings: warnings)
                 },
                 sql: SQL(
-                    name: "trend", compile: { (d, i) throws(UpliftError) in try TrendSQL.compile(q, dialect: d, inputs: i) },
+                    name: "trend",
+                    compile: { (d, i) throws(UpliftError) in try TrendSQL.compile(q, dialect: d, inputs: i) },
                     answer: { (rows) throws(UpliftError) in try TrendSQL.result(rows, q).json }),
                 events: q.eventNames, properties: q.propertyRefs)
         case .adoption:
@@ -70,7 +71,8 @@ enum QueryKind: String, Sendable, CaseIterable {
                     return answer.adding(warnings: warnings)
                 },
                 sql: SQL(
-                    name: "adoption", compile: { (d, i) throws(UpliftError) in try AdoptionSQL.compile(q, dialect: d, inputs: i) },
+                    name: "adoption",
+                    compile: { (d, i) throws(UpliftError) in try AdoptionSQL.compile(q, dialect: d, inputs: i) },
                     answer: { (rows) throws(UpliftError) in try AdoptionSQL.result(rows, q).json }),
                 events: q.eventNames, properties: q.propertyRefs)
         case .retention:
@@ -84,7 +86,8 @@ enum QueryKind: String, Sendable, CaseIterable {
                     return answer.adding(warnings: warnings)
                 },
                 sql: SQL(
-                    name: "retention", compile: { (d, i) throws(UpliftError) in try RetentionSQL.compile(q, dialect: d, inputs: i) },
+                    name: "retention",
+                    compile: { (d, i) throws(UpliftError) in try RetentionSQL.compile(q, dialect: d, inputs: i) },
                     answer: { (rows) throws(UpliftError) in try RetentionSQL.result(rows, q).json }),
                 events: q.eventNames, properties: q.propertyRefs)
         case .lifecycle:
@@ -98,7 +101,8 @@ enum QueryKind: String, Sendable, CaseIterable {
                     return answer.adding(warnings: warnings)
                 },
                 sql: SQL(
-                    name: "lifecycle", compile: { (d, i) throws(UpliftError) in try LifecycleSQL.compile(q, dialect: d, inputs: i) },
+                    name: "lifecycle",
+                    compile: { (d, i) throws(UpliftError) in try LifecycleSQL.compile(q, dialect: d, inputs: i) },
                     answer: { (rows) throws(UpliftError) in try LifecycleSQL.result(rows, q).json }),
                 events: q.eventNames, properties: q.propertyRefs)
         case .feedback:

@@ -123,6 +123,23 @@ package enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// A unique number for each row of a relation (no order promised).
+    package var rowID: String {
+        switch self {
+        case .duckdb: "row_number() OVER ()"
+        case .spark: "monotonically_increasing_id()"
+        }
+    }
+
+    /// A pair ordered by `first`, then `second`, whose fields read back as `.t` and `.r`: the smallest one
+    /// of a group (`min`) picks the earliest time and, among equal times, the smallest row.
+    package func pair(_ first: String, _ second: String) -> String {
+        switch self {
+        case .duckdb: "struct_pack(t := \(first), r := \(second))"
+        case .spark: "named_struct('t', \(first), 'r', \(second))"
+        }
+    }
+
     /// An inline table: `rows` of literals (already written as SQL) with column names `columns`.
     package func values(_ rows: [[String]], as alias: String, columns: [String]) -> String {
         let list = rows.map { "(" + $0.joined(separator: ", ") + ")" }.joined(separator: ", ")

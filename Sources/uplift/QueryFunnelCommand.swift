@@ -1,6 +1,7 @@
 import ArgumentParser
 import UpliftAnalysis
 import UpliftModel
+import UpliftSQL
 
 struct FunnelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +29,7 @@ struct FunnelCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Property of the step-1 event to break persons down by.", valueName: "property"))
     var breakdown: String?
     @Option(help: "Conversion over time by day (default) or week.") var conversionInterval: String?
+    @OptionGroup var sql: SQLOption
 
     func run() async throws {
         var members: [(String, JSONValue)] = [
@@ -45,6 +47,7 @@ struct FunnelCommand: AsyncParsableCommand {
                 try engine.funnel(q, snapshot: snapshot, links: links)
             },
             events: \.eventNames, properties: \.propertyRefs,
-            json: \.json, table: QueryTables.funnel)
+            json: \.json, table: QueryTables.funnel,
+            sql: sql, compiled: CompiledQuestion(name: "funnel", compile: FunnelSQL.compile, answer: FunnelSQL.result))
     }
 }

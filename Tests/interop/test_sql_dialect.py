@@ -271,6 +271,53 @@ def test_compiled_lifecycle_equals_the_engine(uplift, data, name, zone):
     assert any(sum(w[:4]) > 0 for w in want), "the question must not be vacuous"
 
 
+# --- Ordered funnels -------------------------------------------------------------------------------------------------
+
+FUNNELS = {
+    "3 steps, 7 days": ["--steps", "$pageview,button_clicked,search", "--window", "7d"],
+    "a short window": ["--steps", "$pageview,button_clicked,item_viewed", "--window", "30m"],
+    "a step twice": ["--steps", "button_clicked,button_clicked,search", "--window", "1d"],
+    "breakdown": ["--steps", "$pageview,button_clicked", "--window", "2h", "--breakdown", "country"],
+    "breakdown by mixed values": ["--steps", "edge_case,edge_case", "--window", "3h", "--breakdown", "shape"],
+    "step filters and weekly conversion": ["--steps", "edge_case,purchase_made", "--window", "5d",
+                                            "--where", "context.locale!=de-DE", "--conversion-interval", "week"],
+}
+FUNNEL_CASES = [(name, zone) for name in FUNNELS for zone in
+                (["UTC", "America/New_York"] if name in ("3 steps, 7 days", "step filters and weekly conversion")
+                 else ["UTC"])]
+
+
+def funnel_document(uplift, data, zone, args, dialect_rows=None):
+    p = run([uplift, "funnel", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+@pytest.mark.parametrize("name,zone", FUNNEL_CASES)
+def test_compiled_funnel_gives_the_engines_persons_and_times(uplift, data, name, zone):
+    """DuckDB's rows (each person's level and reported attempt) give the embedded engine's per-step persons and
+    times: the per-person outcomes are what the SQL decides, the statistics are Uplift's own code over them."""
+    args = FUNNELS[name]
+    doc = funnel_document(uplift, data, zone, args)
+    rows = sql_rows(uplift, data, zone, "funnel", args)
+    steps = len(doc["steps"])
+    persons = [sum(1 for r in rows if r["level"] > j) for j in range(steps)]
+    assert persons == [s["persons"] for s in doc["steps"]]
+    for j in range(1, steps):
+        durations = sorted(r[f"t{j + 1}"] - r[f"t{j}"] for r in rows if r["level"] > j)
+        if durations:
+            mean = sum(durations) / len(durations) / 1e6
+            assert same(doc["steps"][j]["mean_seconds_to_convert"], mean)
+    if "--breakdown" in args:
+        by_value = {}
+        for r in rows:
+            by_value[r["b"]] = by_value.get(r["b"], 0) + 1
+        groups = {(g["value"] if not g["other"] else "<other>"): g["steps"][0]["persons"] for g in doc["breakdown"]}
+        assert all(groups.get(v) == c for v, c in by_value.items() if v is not None and len(by_value) <= 25), \
+            (groups, by_value)
+    assert persons[0] > 0, "the question must not be vacuous"
+
+
 # --- The same questions on Apache Spark (`--engine sc://…`), on the cluster Tests/spark.sh starts -----------------
 
 SPARK = os.environ.get("UPLIFT_TEST_SPARK")
@@ -290,6 +337,8 @@ SPARK_CASES = [
 ]
 SPARK_RETENTIONS = [("daily", "America/New_York"), ("weekly", "UTC"), ("daily, a return event", "UTC")]
 SPARK_LIFECYCLES = [("daily", "America/New_York"), ("weekly", "UTC")]
+SPARK_FUNNELS = [("3 steps, 7 days", "America/New_York"), ("a step twice", "UTC"), ("breakdown", "UTC"),
+                 ("step filters and weekly conversion", "UTC")]
 SPARK_ADOPTIONS = [("3 days rolling, daily", "America/New_York"), ("calendar weeks", "Asia/Kolkata"),
                    ("7 days rolling, weekly points", "UTC"), ("an active event", "UTC")]
 
@@ -353,6 +402,16 @@ def test_spark_lifecycle_answers_as_the_engine(uplift, data, name, zone):
     s = run([uplift, "lifecycle", *scope(data, zone), *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), json.loads(p.stdout))
+
+
+@needs_spark
+@pytest.mark.parametrize("name,zone", SPARK_FUNNELS)
+def test_spark_funnel_answers_as_the_engine(uplift, data, name, zone):
+    args = FUNNELS[name]
+    embedded = funnel_document(uplift, data, zone, args)
+    s = run([uplift, "funnel", *scope(data, zone), *args, "--engine", SPARK, "--json"])
+    assert s.returncode == 0, s.stderr
+    same_document(json.loads(s.stdout), embedded)
 
 
 @needs_spark

@@ -46,7 +46,46 @@ package enum FunnelEngine {
     {
         let plan = FunnelPlan(query)
         let outcomes = evaluate(frame, plan, breakdown: query.breakdown != nil, parallelRows: parallelRows)
-        return FunnelStats(frame: frame, query: query, plan: plan, outcomes: outcomes).result()
+        return FunnelStats(
+            values: frame.strings.first?.values ?? [], query: query, plan: plan, outcomes: outcomes
+        ).result()
+    }
+
+    /// A person's outcome found by another engine (a compiled statement): the level reached and the
+    /// reported attempt's step times (the first `level`) and breakdown value.
+    package struct PersonOutcome: Sendable {
+        package var level: Int
+        package var stepTimes: [Int64]
+        package var breakdown: String?
+
+        package init(level: Int, stepTimes: [Int64], breakdown: String?) {
+            self.level = level
+            self.stepTimes = stepTimes
+            self.breakdown = breakdown
+        }
+    }
+
+    /// The answer from the outcomes of the persons who entered the funnel, with the statistics the
+    /// embedded engine computes from its own (`FunnelStats`): the same counts, times, groups and bins.
+    package static func result(_ persons: [PersonOutcome], _ query: FunnelQuery) -> FunnelResult {
+        let plan = FunnelPlan(query)
+        var values: [String] = []
+        var codes: [String: Int32] = [:]
+        var outcomes = FunnelOutcomes(steps: plan.steps, count: persons.count)
+        for (p, person) in persons.enumerated() {
+            let level = max(0, min(person.level, plan.steps, person.stepTimes.count))
+            outcomes.levels[p] = Int32(level)
+            outcomes.startTimes[p] = person.stepTimes.first ?? 0
+            for j in 0..<level { outcomes.stepTimes[p * plan.steps + j] = person.stepTimes[j] }
+            if let value = person.breakdown {
+                if codes[value] == nil {
+                    codes[value] = Int32(values.count)
+                    values.append(value)
+                }
+                outcomes.codes[p] = codes[value]!
+            }
+        }
+        return FunnelStats(values: values, query: query, plan: plan, outcomes: outcomes).result()
     }
 
     /// Every person's level and reported attempt, on both cores for large frames.

@@ -8,7 +8,8 @@ import UpliftStorage
 /// mean = Double(sum µs) / Double(count) / 1e6; median = the middle value, or
 /// Double(a + b) / 2 / 1e6 for the two middle values of an even count.
 struct FunnelStats {
-    let frame: EventFrame
+    /// The breakdown values the outcomes' codes index.
+    let values: [String]
     let query: FunnelQuery
     let plan: FunnelPlan
     let outcomes: FunnelOutcomes
@@ -115,7 +116,6 @@ struct FunnelStats {
     /// "other" for everyone else, each with its own step statistics.
     func breakdown() -> [FunnelResult.BreakdownGroup] {
         guard query.breakdown != nil else { return [] }
-        let values = frame.strings.first?.values ?? []
         var members: [Int32: [Int]] = [:]
         for p in 0..<outcomes.count where outcomes.levels[p] >= 1 { members[outcomes.codes[p], default: []].append(p) }
         let ranked = members.keys.sorted { a, b in

@@ -40,11 +40,22 @@ enum QueryKind: String, Sendable, CaseIterable {
         switch self {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                let answer = try e.funnel(q, snapshot: s, links: l, budget: b).json
-                let warnings = try e.warnings(events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
-                return answer.adding(warnings: warnings)
-            }
+            // Ordered funnels without exclusions compile; the others are answered by the embedded engine.
+            let compiles = q.order == .ordered && q.exclusions.isEmpty
+            return Decoded(
+                project: q.scope.project,
+                run: { (e, s, l, b) throws(UpliftError) in
+                    let answer = try e.funnel(q, snapshot: s, links: l, budget: b).json
+                    let warnings = try e.warnings(
+                        events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
+                    return answer.adding(warnings: warnings)
+                },
+                sql: compiles
+                    ? SQL(
+                        name: "funnel",
+                        compile: { (d, i) throws(UpliftError) in try FunnelSQL.compile(q, dialect: d, inputs: i) },
+                        answer: { (rows) throws(UpliftError) in try FunnelSQL.result(rows, q).json }) : nil,
+                events: q.eventNames, properties: q.propertyRefs)
         case .trend:
             let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)
             return Decoded(

@@ -25,6 +25,8 @@ QUESTIONS = {
     "adoption, 28 d rolling, daily": ["adoption", "--feature", "feature_x_used", "--window", "28d"],
     "retention, daily, 7 periods": ["retention", "--cohort-event", "signed_up", "--periods", "7"],
     "lifecycle, weekly": ["lifecycle", "--interval", "week"],
+    "3-step ordered funnel, 7 d window": ["funnel", "--steps", "signed_up,onboarding_completed,purchase_completed",
+                                          "--window", "7d"],
 }
 
 

@@ -117,7 +117,7 @@ let package = Package(
         // Questions compiled to SQL for other engines (Spark through Spark Connect; DuckDB, the independent check).
         .target(
             name: "UpliftSQL",
-            dependencies: ["UpliftModel", "UpliftStorage", "UpliftAnalysis"],
+            dependencies: ["UpliftModel", "UpliftStorage", "UpliftAnalysis", "UpliftStats", "UpliftExperiments"],
             swiftSettings: strict
         ),
         // Apache Spark through Spark Connect: the gRPC client, its protobuf messages and an Arrow IPC stream reader,

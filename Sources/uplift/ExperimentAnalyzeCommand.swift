@@ -4,7 +4,9 @@ import UpliftAnalysis
 import UpliftCatalog
 import UpliftExperiments
 import UpliftModel
+import UpliftSQL
 import UpliftServer
+import UpliftSpark
 import UpliftStorage
 
 extension ExperimentCommand {
@@ -38,6 +40,12 @@ extension ExperimentCommand {
             help: ArgumentHelp(
                 "Correction across primary metrics × variants: holm, benjamini-hochberg or none.", valueName: "name"))
         var correction: String?
+        @OptionGroup var sql: SQLOption
+        @Option(
+            help: ArgumentHelp(
+                "Compute the sums on Apache Spark through Spark Connect: sc://HOST:PORT[/;token=…] (also $UPLIFT_ENGINE).",
+                valueName: "sc://…"))
+        var engine: String?
 
         func run() async throws {
             try await reportingErrors {
@@ -88,6 +96,33 @@ extension ExperimentCommand {
                     resolved = try ExperimentDefinition(json: try JSONValue(parsing: Array(stored.definition.utf8)))
                 }
                 let range = try query.range(of: resolved, now: Timestamp.now())
+                if let dialect = try sql.parsed() {
+                    let inputs = try await SQLQuestionInputs.load(
+                        data: dataOptions, catalog: catalogOptions, storage: storageOptions, project: project)
+                    Console.line(
+                        "-- Uplift: project \(slug), \(inputs.files.paths.count) live segments (events not yet flushed are not included)"
+                    )
+                    Console.line(
+                        try ExperimentSQL.compile(
+                            resolved, from: range.from, to: range.to, dialect: dialect,
+                            inputs: inputs.sqlInputs(dialect)))
+                    return
+                }
+                if let spark = try sparkEngine(engine) {
+                    let inputs = try await SQLQuestionInputs.load(
+                        data: dataOptions, catalog: catalogOptions, storage: storageOptions, project: project)
+                    let rows = try await spark.rows(
+                        question: "experiment analysis", files: inputs.files, basePath: inputs.basePath,
+                        personMap: inputs.personMap
+                    ) { (sql) throws(UpliftError) in
+                        try ExperimentSQL.compile(
+                            resolved, from: range.from, to: range.to, dialect: .spark, inputs: sql)
+                    }
+                    let data = try ExperimentSQL.data(rows, resolved, from: range.from, to: range.to)
+                    let result = ExperimentAnalysis.analyze(resolved, data: data, correction: query.correction)
+                    Console.line(output.json ? result.json.compactText : ExperimentTable.render(result))
+                    return
+                }
                 // One analysis, then exit: a cache would only cost memory.
                 let engine = AnalysisEngine(cacheBytes: 0)
                 let result = try ExperimentAnalysis.run(

@@ -38,14 +38,9 @@ struct QueryScopeOptions: ParsableArguments {
             valueName: "sc://…"))
     var engine: String?
 
-    /// The Spark engine of `--engine` or `$UPLIFT_ENGINE`, nil for the embedded engine.
-    func sparkEngine() throws(UpliftError) -> SparkEngine? {
-        guard let text = engine ?? ProcessInfo.processInfo.environment["UPLIFT_ENGINE"], !text.isEmpty else {
-            return nil
-        }
-        // A command line waits for its answer as long as Spark takes, up to ten minutes a call.
-        return try SparkEngine(parsing: text, timeout: .seconds(600))
-    }
+    /// The Spark engine of `--engine` or `$UPLIFT_ENGINE`, nil for the embedded engine. A command line waits
+    /// for its answer as long as Spark takes, up to ten minutes a call.
+    func sparkEngine() throws(UpliftError) -> SparkEngine? { try uplift.sparkEngine(engine) }
 
     /// The members of the query body every kind shares.
     func scopeMembers() -> [(String, JSONValue)] {

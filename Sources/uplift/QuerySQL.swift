@@ -41,9 +41,17 @@ struct SQLQuestionInputs {
     var personMap: String
 
     static func load(_ options: QueryScopeOptions) async throws -> SQLQuestionInputs {
-        let slug = try projectSlug(options.project)
-        let directory = options.dataOptions.directory
-        let (timeZone, snapshot, personMap) = try await withCatalog(options.dataOptions, options.catalogOptions) {
+        try await load(
+            data: options.dataOptions, catalog: options.catalogOptions, storage: options.storageOptions,
+            project: options.project)
+    }
+
+    static func load(
+        data: DataOptions, catalog catalogOptions: CatalogOptions, storage: StorageOptions, project: String
+    ) async throws -> SQLQuestionInputs {
+        let slug = try projectSlug(project)
+        let directory = data.directory
+        let (timeZone, snapshot, personMap) = try await withCatalog(data, catalogOptions) {
             catalog in
             guard let project = try await catalog.project(slug) else {
                 throw UpliftError(
@@ -52,7 +60,7 @@ struct SQLQuestionInputs {
                 )
             }
             let snapshot = try await liveSnapshot(
-                catalog, dataDirectory: directory, storage: options.storageOptions, project: slug)
+                catalog, dataDirectory: directory, storage: storage, project: slug)
             let personMap = try await PersonMapLoader.currentFile(
                 catalog: catalog, dataDirectory: directory, project: slug)
             return (project.settings.timeZone, snapshot, personMap)
@@ -76,6 +84,20 @@ struct SQLQuestionInputs {
     }
 }
 
+extension SQLQuestionInputs {
+    /// What a printed statement reads: DuckDB the files themselves, Spark the views Uplift's Spark Connect client
+    /// creates over the same files (`SparkEngine`).
+    func sqlInputs(_ dialect: SQLDialect) -> SQLInputs {
+        switch dialect {
+        case .duckdb: .duckdbFiles(files, personMap: personMap)
+        case .spark:
+            SQLInputs(
+                events: files.events(.spark) { "uplift_events_\($0)" }, personMap: "uplift_persons",
+                shredded: files.shredded)
+        }
+    }
+}
+
 /// A question that compiles to SQL: its compiler and the builder of its answer from the statement's rows.
 struct CompiledQuestion<Query, Result> {
     /// The question's name in messages (`trend`).
@@ -91,15 +113,7 @@ func printSQL<Query, Result>(
 ) async throws {
     let inputs = try await SQLQuestionInputs.load(options)
     let query = try decode(.object(options.scopeMembers() + members), inputs.timeZone)
-    let sql: SQLInputs =
-        switch dialect {
-        case .duckdb: .duckdbFiles(inputs.files, personMap: inputs.personMap)
-        // Spark reads the views Uplift's Spark Connect client creates over the same files (`SparkEngine`).
-        case .spark:
-            SQLInputs(
-                events: inputs.files.events(.spark) { "uplift_events_\($0)" }, personMap: "uplift_persons",
-                shredded: inputs.files.shredded)
-        }
+    let sql = inputs.sqlInputs(dialect)
     Console.line(
         "-- Uplift: project \(inputs.project), \(inputs.files.paths.count) live segments (events not yet flushed are not included)"
     )
@@ -119,4 +133,10 @@ func answerOnSpark<Query, Result>(
     ) { (sql) throws(UpliftError) in try question.compile(query, .spark, sql) }
     let result = try question.answer(rows, query)
     Console.line(options.output.json ? json(result).compactText : table(result))
+}
+
+/// `--engine` or `$UPLIFT_ENGINE` as a Spark engine whose calls may take `timeout`; nil for the embedded engine.
+func sparkEngine(_ option: String?, timeout: Duration = .seconds(600)) throws(UpliftError) -> SparkEngine? {
+    guard let text = option ?? ProcessInfo.processInfo.environment["UPLIFT_ENGINE"], !text.isEmpty else { return nil }
+    return try SparkEngine(parsing: text, timeout: timeout)
 }

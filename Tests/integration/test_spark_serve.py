@@ -26,6 +26,12 @@ QUESTIONS = {
     "lifecycle": {**SCOPE, "interval": "day"},
     "funnel": {**SCOPE, "steps": ["signed_up", "onboarding_completed", "purchase_completed"], "window": "7d",
                "breakdown": "plan"},
+    "experiment": {"from": "2026-01-01", "to": "2026-01-05", "definition": {
+        "key": "checkout-redesign", "variants": [{"key": "control", "weight": 0.5}, {"key": "treatment", "weight": 0.5}],
+        "exposure": {"event": "experiment_viewed"},
+        "metrics": [{"id": "conversion", "kind": "proportion", "event": "purchase_completed", "window": "7d"},
+                    {"id": "revenue", "kind": "mean", "event": "purchase_completed", "property": "amount"}],
+        "cuped": {"enabled": True, "pre_exposure_window": "2d"}}},
 }
 # Exclusions do not compile yet: the embedded engine answers this one, also on a server with --engine.
 EMBEDDED_ONLY = {**SCOPE, "steps": ["signed_up", "onboarding_completed"], "window": "7d",

@@ -37,6 +37,16 @@ def edge_events():
             "messageId": f"edge-{i}", "timestamp": f"2026-03-{5 + i // 24:02d}T{i % 24:02d}:30:00Z",
             "properties": props, "context": {"locale": ["en-US", "de-DE"][i % 2], "n": i},
         }))
+    # Exposures that are not simple: edge-0 sees both variants, edge-1 one the definition does not name, edge-2 one
+    # without a variant (each also sees control, which decides).
+    for i, (user, variant) in enumerate([("edge-0", "control"), ("edge-0", "treatment"), ("edge-1", "holdout"),
+                                         ("edge-1", "control"), ("edge-2", None), ("edge-2", "treatment")]):
+        props = {"experiment_id": "checkout-redesign"}
+        if variant:
+            props["variation_id"] = variant
+        lines.append(json.dumps({
+            "type": "track", "event": "experiment_viewed", "userId": user, "messageId": f"x-{i}",
+            "timestamp": f"2026-03-05T0{i}:10:00Z", "properties": props}))
     # A property compaction types by day (schemas/STORAGE.md, "Shredded properties"): integers on the 9th,
     # decimals on the 10th, enough rows for a typed column on each day.
     for day, prices in (("09", [5, 12, 40]), ("10", [5.5, 12.25, 40.0])):
@@ -60,7 +70,7 @@ def data(uplift, tmp_path_factory):
     assert import_file(uplift, data, shifted)["imported"] == 40_000
     edges = tmp / "edges.ndjson"
     edges.write_text(edge_events())
-    assert import_file(uplift, data, edges)["imported"] == 24 * 6 + 2400
+    assert import_file(uplift, data, edges)["imported"] == 24 * 6 + 2400 + 6
     # The case the grouping by typed columns is for: one key, two types, on two days.
     types = dict(duckdb.connect().execute(
         f"SELECT regexp_extract(file_name, 'date=([0-9-]+)', 1), type FROM parquet_schema('{data}/events/**/*.parquet') "
@@ -318,6 +328,84 @@ def test_compiled_funnel_gives_the_engines_persons_and_times(uplift, data, name,
     assert persons[0] > 0, "the question must not be vacuous"
 
 
+# --- Experiments ---------------------------------------------------------------------------------------------------
+
+EXPERIMENT = """
+key: checkout-redesign
+variants:
+  - key: control
+    weight: 0.5
+  - key: treatment
+    weight: 0.5
+exposure:
+  event: experiment_viewed
+metrics:
+  - id: conversion
+    kind: proportion
+    event: purchase_completed
+    window: 3d
+  - id: revenue
+    kind: mean
+    event: purchase_completed
+    property: amount
+  - id: searches-per-view
+    kind: ratio
+    event: search
+    denominator:
+      event: $pageview
+guardrails:
+  - id: typed-prices
+    kind: mean
+    event: purchase_made
+    property: price
+    direction: decrease
+cuped:
+  enabled: %s
+  pre_exposure_window: 2d
+multiple_exposures: %s
+method: frequentist
+"""
+EXPERIMENTS = {"plain": ("false", "exclude"), "cuped, first exposure kept": ("true", "first")}
+
+
+def experiment_args(data, tmp_path, name):
+    cuped, multiple = EXPERIMENTS[name]
+    path = tmp_path / "experiment.yaml"
+    path.write_text(EXPERIMENT % (cuped, multiple))
+    return ["experiment", "analyze", "checkout-redesign", "--data", str(data), "--project", "demo",
+            "--definition", str(path), "--from", "2026-03-01", "--to", END]
+
+
+@pytest.mark.parametrize("name", list(EXPERIMENTS))
+def test_compiled_experiment_sums_give_the_engines_counts_and_means(uplift, data, tmp_path, name):
+    args = experiment_args(data, tmp_path, name)
+    p = run([uplift, *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    s = run([uplift, *args, "--sql", "duckdb"])
+    assert s.returncode == 0, s.stderr
+    cursor = duckdb.connect().execute(s.stdout)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+    variants = {r["variant"]: r for r in rows if r["kind"] == "variant"}
+    exposures = doc["exposures"]
+    assert [variants.get(i, {}).get("n", 0) for i in range(2)] == [v["persons"] for v in exposures["variants"]]
+    assert sum(r["n"] for r in rows if r["kind"] == "multiple") == exposures["multiple_exposures"]
+    assert sum(r["n"] for r in rows if r["kind"] == "unknown") == exposures["unknown_variant"]
+    assert sum(r["n"] for r in rows if r["kind"] == "day") == sum(v["persons"] for v in exposures["variants"])
+    for j, metric in enumerate(doc["metrics"]):
+        for i, line in enumerate(metric["variants"]):
+            row = variants.get(i)
+            # A ratio's mean is Σ numerator ÷ Σ denominator; the others' Σ first component ÷ persons.
+            if metric["kind"] == "ratio":
+                mean = row[f"s{j}_0"] / row[f"s{j}_1"] if row and row[f"s{j}_1"] else 0
+            else:
+                mean = row[f"s{j}_0"] / row["n"] if row and row["n"] else 0
+            assert same(line["mean"], mean), (metric["id"], line["key"], line["mean"], mean)
+    assert exposures["multiple_exposures"] >= 1 and exposures["unknown_variant"] >= 2
+    assert all(v["persons"] > 0 for v in exposures["variants"]), "the question must not be vacuous"
+
+
 # --- The same questions on Apache Spark (`--engine sc://…`), on the cluster Tests/spark.sh starts -----------------
 
 SPARK = os.environ.get("UPLIFT_TEST_SPARK")
@@ -410,6 +498,19 @@ def test_spark_funnel_answers_as_the_engine(uplift, data, name, zone):
     args = FUNNELS[name]
     embedded = funnel_document(uplift, data, zone, args)
     s = run([uplift, "funnel", *scope(data, zone), *args, "--engine", SPARK, "--json"])
+    assert s.returncode == 0, s.stderr
+    same_document(json.loads(s.stdout), embedded)
+
+
+@needs_spark
+@pytest.mark.parametrize("name", list(EXPERIMENTS))
+def test_spark_experiment_analysis_is_the_engines(uplift, data, tmp_path, name):
+    args = experiment_args(data, tmp_path, name)
+    p = run([uplift, *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    embedded = json.loads(p.stdout)
+    embedded.pop("warnings", None)
+    s = run([uplift, *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), embedded)
 

@@ -136,15 +136,30 @@ enum QueryKind: String, Sendable, CaseIterable {
                 definition = stored
             }
             let range = try q.range(of: definition, now: Timestamp.now())
-            return Decoded(project: q.project) { (e, s, l, b) throws(UpliftError) in
-                let answer = try ExperimentAnalysis.run(
-                    definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
-                    correction: q.correction, budget: b
-                ).json
-                let warnings = try e.warnings(
-                    events: definition.eventNames, properties: definition.propertyRefs, snapshot: s, budget: b)
-                return answer.adding(warnings: warnings)
-            }
+            // Funnel metrics do not compile yet: such a definition is analysed by the embedded engine.
+            let compiles = !(definition.metrics + definition.guardrails).contains { $0.kind == .funnel }
+            return Decoded(
+                project: q.project,
+                run: { (e, s, l, b) throws(UpliftError) in
+                    let answer = try ExperimentAnalysis.run(
+                        definition, from: range.from, to: range.to, snapshot: s, links: l, engine: e,
+                        correction: q.correction, budget: b
+                    ).json
+                    let warnings = try e.warnings(
+                        events: definition.eventNames, properties: definition.propertyRefs, snapshot: s, budget: b)
+                    return answer.adding(warnings: warnings)
+                },
+                sql: compiles
+                    ? SQL(
+                        name: "experiment analysis",
+                        compile: { (d, i) throws(UpliftError) in
+                            try ExperimentSQL.compile(definition, from: range.from, to: range.to, dialect: d, inputs: i)
+                        },
+                        answer: { (rows) throws(UpliftError) in
+                            let data = try ExperimentSQL.data(rows, definition, from: range.from, to: range.to)
+                            return ExperimentAnalysis.analyze(definition, data: data, correction: q.correction).json
+                        }) : nil,
+                events: definition.eventNames, properties: definition.propertyRefs)
         }
     }
 }

@@ -19,7 +19,7 @@ struct SessionStoreTests {
         for _ in 0..<1000 {
             let session = store.open(key: "upr_secret", project: project)
             #expect(SessionCookie.isWellFormed(session.id) && SessionCookie.isWellFormed(session.formToken))
-            #expect(session.id != session.formToken && !session.id.contains("upr_"))
+            #expect(session.id != session.formToken && !session.id.contains("upr_secret"))
             ids.insert(session.id)
         }
         #expect(ids.count == 1000)

@@ -27,6 +27,9 @@ QUESTIONS = {
     "lifecycle, weekly": ["lifecycle", "--interval", "week"],
     "3-step ordered funnel, 7 d window": ["funnel", "--steps", "signed_up,onboarding_completed,purchase_completed",
                                           "--window", "7d"],
+    "experiment analysis (2 metrics, 1 guardrail)": [
+        "experiment", "analyze", "checkout-redesign",
+        "--definition", str(Path(__file__).parent.parent / "dashboards/experiments/checkout-redesign.yaml")],
 }
 
 
@@ -67,12 +70,15 @@ def main():
     for name, question in QUESTIONS.items():
         base = [args.bin, *question, "--data", args.data, "--project", args.project,
                 "--from", args.start, "--to", args.end, "--json"]
+        if question[0] != "experiment":
+            base += ["--time-zone", "UTC"]
         local, spark = [], []
         for _ in range(args.runs):
             t, embedded = timed(base)
             local.append(t)
             t, remote = timed(base + ["--engine", args.engine])
             spark.append(t)
+            embedded.pop("warnings", None)
             if not same(embedded, remote):
                 sys.exit(f"{name}: Spark's answer differs from the embedded engine's")
         a, b = statistics.median(local), statistics.median(spark)

@@ -150,7 +150,10 @@ package struct SparkConnectSession: Sendable {
 
     private func error(_ error: RPCError) async -> UpliftError {
         switch error.code {
-        case .unavailable, .deadlineExceeded, .cancelled, .resourceExhausted, .aborted:
+        case .deadlineExceeded:
+            return UpliftError(
+                .queryTimeout, "Spark did not answer within the time limit (\(timeout)); ask for less, or retry")
+        case .unavailable, .cancelled, .resourceExhausted, .aborted:
             return UpliftError(
                 .engineUnavailable, "Spark Connect is unavailable (\(error.code)): \(error.message.prefix(300))")
         default:

@@ -1,3 +1,4 @@
+package import UpliftModel
 package import UpliftStorage
 
 /// The live segment files a question reads, grouped by the typed property columns they have.
@@ -34,6 +35,17 @@ package struct SegmentFiles: Sendable {
             }
         }
         for key in conflicting { shredded[key] = .string }
+    }
+
+    /// The segment files at `paths`, grouped by the typed property columns their footers name.
+    package init(reading paths: [String]) throws(UpliftError) {
+        var files: [(path: String, shredded: [String: ShreddedProperty.Kind])] = []
+        for path in paths {
+            var kinds: [String: ShreddedProperty.Kind] = [:]
+            for property in try SegmentReader.shredding(path: path).properties { kinds[property.key] = property.kind }
+            files.append((path, kinds))
+        }
+        self.init(files)
     }
 
     package var isEmpty: Bool { groups.isEmpty }

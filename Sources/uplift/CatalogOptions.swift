@@ -43,6 +43,16 @@ func withCatalog<T>(
     try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), pooled: false, body)
 }
 
+/// The project `slug` of the catalog, or an error saying how to create it.
+func existingProject(_ catalog: Catalog, _ slug: ProjectSlug) async throws(UpliftError) -> Project {
+    guard let project = try await catalog.project(slug) else {
+        throw UpliftError(
+            .notFound,
+            "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it")
+    }
+    return project
+}
+
 /// The live segments of a project from the catalog's segment manifest (read-only: works beside a running
 /// server; events still only in its log are not seen). A data directory no store has opened since the
 /// manifest existed is listed instead.

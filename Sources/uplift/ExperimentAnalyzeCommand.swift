@@ -67,12 +67,7 @@ extension ExperimentCommand {
                 if let correction { members.append(("correction", .string(correction))) }
 
                 let (zone, links, stored, snapshot) = try await withCatalog(dataOptions, catalogOptions) { catalog in
-                    guard let settings = try await catalog.project(slug)?.settings else {
-                        throw UpliftError(
-                            .notFound,
-                            "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
-                        )
-                    }
+                    let settings = try await existingProject(catalog, slug).settings
                     let stored = definition == nil ? try await catalog.experiment(project: slug, key: key) : nil
                     return (
                         settings.timeZone,

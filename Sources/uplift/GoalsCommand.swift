@@ -35,12 +35,7 @@ struct GoalsCommand: AsyncParsableCommand {
             let documents = try loadDocuments()
             let slug = try projectSlug(project)
             let (timeZone, links, snapshot) = try await withCatalog(dataOptions, catalogOptions) { catalog in
-                guard let p = try await catalog.project(slug) else {
-                    throw UpliftError(
-                        .notFound,
-                        "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
-                    )
-                }
+                let p = try await existingProject(catalog, slug)
                 return (
                     p.settings.timeZone,
                     try await PersonMapLoader.load(

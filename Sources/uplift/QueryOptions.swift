@@ -65,12 +65,7 @@ struct QueryInputs {
         let slug = try projectSlug(options.project)
         let (timeZone, links, snapshot) = try await withCatalog(options.dataOptions, options.catalogOptions) {
             catalog in
-            guard let project = try await catalog.project(slug) else {
-                throw UpliftError(
-                    .notFound,
-                    "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
-                )
-            }
+            let project = try await existingProject(catalog, slug)
             let links = try await PersonMapLoader.load(
                 catalog: catalog, dataDirectory: options.dataOptions.directory, project: slug)
             let snapshot = try await liveSnapshot(

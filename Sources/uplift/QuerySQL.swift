@@ -53,12 +53,7 @@ struct SQLQuestionInputs {
         let directory = data.directory
         let (timeZone, snapshot, personMap) = try await withCatalog(data, catalogOptions) {
             catalog in
-            guard let project = try await catalog.project(slug) else {
-                throw UpliftError(
-                    .notFound,
-                    "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
-                )
-            }
+            let project = try await existingProject(catalog, slug)
             let snapshot = try await liveSnapshot(
                 catalog, dataDirectory: directory, storage: storage, project: slug)
             let personMap = try await PersonMapLoader.currentFile(
@@ -68,18 +63,13 @@ struct SQLQuestionInputs {
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : cwd + "/" + path }
         let segments = snapshot.segments.map(absolute)
-        var files: [(path: String, shredded: [String: ShreddedProperty.Kind])] = []
-        for path in segments {
-            var kinds: [String: ShreddedProperty.Kind] = [:]
-            for property in try SegmentReader.shredding(path: path).properties { kinds[property.key] = property.kind }
-            files.append((path, kinds))
-        }
+
         // Segments are `<root>/events/project=<slug>/date=<day>/<file>`: their partitions start under `events`.
         let basePath =
             segments.first.flatMap { path in path.range(of: "/events/project=").map { String(path[..<$0.lowerBound]) } }
             .map { $0 + "/events" } ?? absolute(directory) + "/events"
         return SQLQuestionInputs(
-            timeZone: timeZone, project: slug, files: SegmentFiles(files), basePath: basePath,
+            timeZone: timeZone, project: slug, files: try SegmentFiles(reading: segments), basePath: basePath,
             personMap: absolute(personMap))
     }
 }

@@ -36,12 +36,7 @@ struct ReportCommand: AsyncParsableCommand {
             let slug = try projectSlug(project)
             let (timeZone, links, experiments, snapshot) = try await withCatalog(dataOptions, catalogOptions) {
                 catalog in
-                guard let p = try await catalog.project(slug) else {
-                    throw UpliftError(
-                        .notFound,
-                        "project '\(slug)' does not exist; create it with `uplift project create \(slug)` or import events into it"
-                    )
-                }
+                let p = try await existingProject(catalog, slug)
                 // Experiments named without a definition file come from the catalog.
                 var experiments: [String: ExperimentDefinition] = [:]
                 for reference in documents.flatMap(\.experiments) where reference.definition == nil {

@@ -21,16 +21,8 @@ extension QueryHandler {
         let directory = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : directory + "/" + path }
         let paths = snapshot.segments.map(absolute)
-        let files = try await WorkPool.shared.run(.interactive) { () throws(UpliftError) -> SegmentFiles in
-            var files: [(path: String, shredded: [String: ShreddedProperty.Kind])] = []
-            for path in paths {
-                var kinds: [String: ShreddedProperty.Kind] = [:]
-                for property in try SegmentReader.shredding(path: path).properties {
-                    kinds[property.key] = property.kind
-                }
-                files.append((path, kinds))
-            }
-            return SegmentFiles(files)
+        let files = try await WorkPool.shared.run(.interactive) { () throws(UpliftError) in
+            try SegmentFiles(reading: paths)
         }
         let root = store.layout.root
         let personMap = try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in

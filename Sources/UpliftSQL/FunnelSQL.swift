@@ -1,7 +1,7 @@
 package import UpliftAnalysis
 package import UpliftModel
 
-/// An ordered funnel (`FunnelQuery`, order `ordered`, no exclusions) as one SQL statement. Its rows, one per
+/// An ordered funnel (`FunnelQuery`, order `ordered`, with its exclusions) as one SQL statement. Its rows, one per
 /// person who entered the funnel:
 ///
 /// | column | type | meaning |
@@ -14,7 +14,9 @@ package import UpliftModel
 /// previous one and within the window of the first (an event serves one step only: the rows are numbered),
 /// as `FunnelEngine` chains them; a person's level is the furthest over their step-1 events, and the reported
 /// attempt the earliest of those reaching it (then the smallest breakdown value, nil first, then the earliest
-/// step times). The statistics (counts, conversion, median and mean times, groups, conversion over time,
+/// step times). An attempt an exclusion voids does not count (`FunnelEvaluator.voided`): an exclusion event
+/// after its step a and before its step b, or, when the attempt never reached b, up to the end of its window.
+/// The statistics (counts, conversion, median and mean times, groups, conversion over time,
 /// histogram) are computed from these rows by the embedded engine's own code, so they are the same numbers.
 package enum FunnelSQL {
     package static func compile(
@@ -25,25 +27,26 @@ package enum FunnelSQL {
                 .unsupported,
                 "order \(query.order.rawValue): only ordered funnels compile to SQL so far; ask the embedded engine")
         }
-        guard query.exclusions.isEmpty else {
-            throw UpliftError(
-                .unsupported, "exclude: funnels with exclusions do not compile to SQL yet; ask the embedded engine")
-        }
         let events = EventSQL(dialect: dialect, inputs: inputs)
-        let n = min(query.steps.count, FunnelQuery.maxSteps)
-        let window = max(0, query.window.microseconds)
+        let plan = FunnelPlan(query)
+        let n = plan.steps
+        let window = plan.window
         let roles = try query.steps.prefix(n).map { (step) throws(UpliftError) in
             try events.role(event: step.event, filters: step.filters)
+        }
+        let exclusions = try plan.exclusionSources.map { (i) throws(UpliftError) in
+            try events.role(event: query.exclusions[i].event, filters: query.exclusions[i].filters)
         }
         var columns: [(name: String, expression: String)] = [
             ("person", events.person), ("t", dialect.microseconds("e." + dialect.identifier("timestamp"))),
             ("b", try query.breakdown.map { (p) throws(UpliftError) in try events.text(p) } ?? "NULL"),
         ]
         for (j, role) in roles.enumerated() { columns.append(("s\(j + 1)", role)) }
+        for (k, role) in exclusions.enumerated() { columns.append(("x\(k + 1)", role)) }
         // Later steps may fall after `to`, up to the window's end (inclusive).
         let rows = try events.select(
             columns, from: query.scope.from, to: query.scope.to + window + 1, filters: query.scope.filters,
-            roles: roles)
+            roles: roles + exclusions)
         var sql = """
             WITH e0 AS (
                 \(rows)
@@ -76,10 +79,34 @@ package enum FunnelSQL {
         let order = ["level DESC", "t1", "(b IS NULL) DESC", "b"] + times.dropFirst()
         sql += """
             ,
-            attempts AS (SELECT person, b, \(times.joined(separator: ", ")), \(n > 1 ? level : "1") AS level FROM a\(n)),
+            attempts AS (
+                SELECT person, b, r1, \(times.joined(separator: ", ")), \(n > 1 ? level : "1") AS level FROM a\(n)
+            )
+            """
+        var counted = "attempts"
+        if !plan.exclusions.isEmpty {
+            // The attempts (by their step-1 event) that an exclusion event voids.
+            let voids = plan.exclusions.enumerated().map { k, x in
+                "(x.x\(k + 1) AND a.level >= \(x.a) AND x.t > a.t\(x.a) AND "
+                    + "CASE WHEN a.level >= \(x.b) THEN x.t < a.t\(x.b) ELSE x.t <= a.t1 + \(window) END)"
+            }
+            sql += """
+                ,
+                voided AS (
+                    SELECT DISTINCT a.r1 FROM attempts AS a JOIN e AS x
+                    ON x.person = a.person AND (\(voids.joined(separator: "\n        OR ")))
+                ),
+                kept AS (
+                    SELECT attempts.* FROM attempts LEFT JOIN voided AS v ON v.r1 = attempts.r1 WHERE v.r1 IS NULL
+                )
+                """
+            counted = "kept"
+        }
+        sql += """
+            ,
             ranked AS (
-                SELECT attempts.*, row_number() OVER (PARTITION BY person ORDER BY \(order.joined(separator: ", "))) AS k
-                FROM attempts
+                SELECT \(counted).*, row_number() OVER (PARTITION BY person ORDER BY \(order.joined(separator: ", "))) AS k
+                FROM \(counted)
             )
             SELECT CAST(level AS INT) AS level, \(times.joined(separator: ", ")), b FROM ranked WHERE k = 1
             """
@@ -88,7 +115,7 @@ package enum FunnelSQL {
 
     /// The answer from the statement's rows, as `AnalysisEngine.funnel` gives it.
     package static func result(_ rows: SQLRows, _ query: FunnelQuery) throws(UpliftError) -> FunnelResult {
-        let n = min(query.steps.count, FunnelQuery.maxSteps)
+        let n = FunnelPlan(query).steps
         var persons: [FunnelEngine.PersonOutcome] = []
         if !rows.rows.isEmpty {
             let level = try rows.index(of: "level", question: "funnel")

@@ -140,6 +140,7 @@ struct FeedbackCommand: AsyncParsableCommand {
     @Option(help: "Only answers to this survey.") var survey: String?
     @Option(help: "day, week (default) or month.") var interval: String?
     @Option(help: "Latest comments to show per group (default 10).") var comments: Int?
+    @OptionGroup var sql: SQLOption
 
     func run() async throws {
         var m: [(String, JSONValue)] = []
@@ -151,6 +152,8 @@ struct FeedbackCommand: AsyncParsableCommand {
             scope, members: m,
             decode: { (json, zone) throws(UpliftError) in try FeedbackQuery(json: json, defaultTimeZone: zone) },
             run: { (engine, q, s, l) throws(UpliftError) in try engine.feedback(q, snapshot: s, links: l) },
-            json: \.json, table: QueryTables.feedback)
+            json: \.json, table: QueryTables.feedback,
+            sql: sql,
+            compiled: CompiledQuestion(name: "feedback", compile: FeedbackSQL.compile, answer: FeedbackSQL.result))
     }
 }

@@ -100,7 +100,7 @@ func runQuery<Query, Result>(
             guard let compiled else {
                 throw UpliftError(
                     .unsupported,
-                    "--engine: this question does not run on Spark yet (trends, adoption, retention, lifecycle and ordered funnels without exclusions do); unset UPLIFT_ENGINE or leave out --engine for it"
+                    "--engine: this question does not run on Spark yet; unset UPLIFT_ENGINE or leave out --engine for it"
                 )
             }
             try await answerOnSpark(

@@ -56,6 +56,27 @@ def edge_events():
                 "timestamp": f"2026-03-{day}T{i % 24:02d}:{i % 60:02d}:00Z",
                 "properties": {"price": prices[i % 3]},
             }))
+    # Feedback answers that hit FeedbackEngine's rules: scores as numbers and strings, not whole, out of range, both
+    # scales, survey responses that are scores and that are comments, a numeric survey id, and answers of one person
+    # at one instant (the higher score is the latest).
+    answers = [
+        ("$feedback", {"score": 9, "scale": 10, "feature": "search", "comment": "love it"}),
+        ("$feedback", {"score": "3", "scale": "10", "feature": "search"}),
+        ("$feedback", {"score": 7.5, "scale": 10, "feature": "search", "comment": "it's ok"}),
+        ("$feedback", {"score": 4, "scale": 5, "feature": "export", "survey": "s-1"}),
+        ("$feedback", {"score": 6, "scale": 5, "feature": "export", "comment": ""}),
+        ("$feedback", {"score": 11, "scale": 10, "comment": "off the scale"}),
+        ("survey sent", {"$survey_id": "s-1", "$survey_response": 8}),
+        ("survey sent", {"$survey_id": "s-1", "$survey_response": "10"}),
+        ("survey sent", {"$survey_id": "s-1", "$survey_response": "too slow"}),
+        ("survey sent", {"$survey_id": 42, "$survey_response": 2}),
+    ]
+    for i in range(70):
+        event, props = answers[i % len(answers)]
+        minute = i - 1 if i % 9 == 8 else i  # every ninth answer shares the previous one's instant
+        lines.append(json.dumps({
+            "type": "track", "event": event, "userId": f"fb-{i % 6}", "messageId": f"fb-{i}",
+            "timestamp": f"2026-03-{5 + minute % 6:02d}T12:{minute % 60:02d}:00Z", "properties": props}))
     return "\n".join(lines) + "\n"
 
 
@@ -70,7 +91,7 @@ def data(uplift, tmp_path_factory):
     assert import_file(uplift, data, shifted)["imported"] == 40_000
     edges = tmp / "edges.ndjson"
     edges.write_text(edge_events())
-    assert import_file(uplift, data, edges)["imported"] == 24 * 6 + 2400 + 6
+    assert import_file(uplift, data, edges)["imported"] == 24 * 6 + 2400 + 6 + 70
     # The case the grouping by typed columns is for: one key, two types, on two days.
     types = dict(duckdb.connect().execute(
         f"SELECT regexp_extract(file_name, 'date=([0-9-]+)', 1), type FROM parquet_schema('{data}/events/**/*.parquet') "
@@ -291,6 +312,9 @@ FUNNELS = {
     "breakdown by mixed values": ["--steps", "edge_case,edge_case", "--window", "3h", "--breakdown", "shape"],
     "step filters and weekly conversion": ["--steps", "edge_case,purchase_made", "--window", "5d",
                                             "--where", "context.locale!=de-DE", "--conversion-interval", "week"],
+    "an exclusion": ["--steps", "$pageview,button_clicked,search", "--window", "1d", "--exclude", "item_viewed"],
+    "two exclusions, breakdown": ["--steps", "$pageview,search", "--window", "3d", "--exclude", "button_clicked",
+                                "--exclude", "edge_case", "--breakdown", "country"],
 }
 FUNNEL_CASES = [(name, zone) for name in FUNNELS for zone in
                 (["UTC", "America/New_York"] if name in ("3 steps, 7 days", "step filters and weekly conversion")
@@ -326,6 +350,57 @@ def test_compiled_funnel_gives_the_engines_persons_and_times(uplift, data, name,
         assert all(groups.get(v) == c for v, c in by_value.items() if v is not None and len(by_value) <= 25), \
             (groups, by_value)
     assert persons[0] > 0, "the question must not be vacuous"
+    if "--exclude" in args:
+        plain = [a for i, a in enumerate(args) if a != "--exclude" and (i == 0 or args[i - 1] != "--exclude")]
+        without = funnel_document(uplift, data, zone, plain)
+        assert [s["persons"] for s in without["steps"]] != persons, "the exclusions must void some attempts"
+
+
+# --- Feedback -------------------------------------------------------------------------------------------------------
+
+FEEDBACKS = {
+    "weekly": [],
+    "daily, 3 comments": ["--interval", "day", "--comments", "3"],
+    "a feature": ["--feature", "search", "--interval", "day"],
+    "a survey, both sources": ["--survey", "s-1"],
+    "no comments, monthly": ["--comments", "0", "--interval", "month"],
+}
+FEEDBACK_CASES = [(name, zone) for name in FEEDBACKS for zone in
+                  (["UTC", "America/New_York"] if name in ("weekly", "daily, 3 comments") else ["UTC"])]
+
+
+@pytest.mark.parametrize("name,zone", FEEDBACK_CASES)
+def test_compiled_feedback_gives_the_engines_answers(uplift, data, name, zone):
+    """DuckDB's rows (each person's answers per group and period, each group's latest comments) give the embedded
+    engine's whole feedback document: which answer is a person's latest, which response is a score or a comment,
+    are decided by the SQL."""
+    args = FEEDBACKS[name]
+    p = run([uplift, "feedback", *scope(data, zone), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    want = json.loads(p.stdout)
+    sql = run([uplift, "feedback", *scope(data, zone), *args, "--sql", "duckdb"])
+    assert sql.returncode == 0, sql.stderr
+    cursor = duckdb.connect().execute(sql.stdout)
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, r)) for r in cursor.fetchall()]
+    answers = [r for r in rows if r["kind"] == "a"]
+    assert sum(r["n"] for r in answers) == want["total"]["responses"]
+    assert len({r["person"] for r in answers}) == want["total"]["respondents"]
+    latest = {}
+    for r in answers:
+        if r["l10"] is not None:
+            latest[r["person"]] = max(latest.get(r["person"], r["l10"]), r["l10"])
+    scores = [0] * 11
+    for key in latest.values():
+        scores[key % 16] += 1
+    assert scores == want["total"]["nps_scores"]
+    comments = {(g["feature"], g["survey"]): [c["comment"] for c in g["comments"]] for g in want["groups"]}
+    listed = {}
+    for r in sorted((r for r in rows if r["kind"] == "c"), key=lambda r: (-r["t"], r["person"], r["comment"])):
+        listed.setdefault((r["feature"], r["survey"]), []).append(r["comment"])
+    assert {k: v for k, v in listed.items() if k in comments} == {k: v for k, v in comments.items() if v}
+    assert want["total"]["responses"] > 0 and (want["total"]["promoters"] + want["total"]["detractors"]) > 0, \
+        "the question must not be vacuous"
 
 
 # --- Experiments ---------------------------------------------------------------------------------------------------
@@ -426,7 +501,7 @@ SPARK_CASES = [
 SPARK_RETENTIONS = [("daily", "America/New_York"), ("weekly", "UTC"), ("daily, a return event", "UTC")]
 SPARK_LIFECYCLES = [("daily", "America/New_York"), ("weekly", "UTC")]
 SPARK_FUNNELS = [("3 steps, 7 days", "America/New_York"), ("a step twice", "UTC"), ("breakdown", "UTC"),
-                 ("step filters and weekly conversion", "UTC")]
+                 ("step filters and weekly conversion", "UTC"), ("an exclusion", "UTC")]
 SPARK_ADOPTIONS = [("3 days rolling, daily", "America/New_York"), ("calendar weeks", "Asia/Kolkata"),
                    ("7 days rolling, weekly points", "UTC"), ("an active event", "UTC")]
 
@@ -500,6 +575,17 @@ def test_spark_funnel_answers_as_the_engine(uplift, data, name, zone):
     s = run([uplift, "funnel", *scope(data, zone), *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), embedded)
+
+
+@needs_spark
+@pytest.mark.parametrize("name", ["daily, 3 comments", "a survey, both sources"])
+def test_spark_feedback_answers_as_the_engine(uplift, data, name):
+    args = FEEDBACKS[name]
+    p = run([uplift, "feedback", *scope(data, "America/New_York"), *args, "--json"])
+    assert p.returncode == 0, p.stderr
+    s = run([uplift, "feedback", *scope(data, "America/New_York"), *args, "--engine", SPARK, "--json"])
+    assert s.returncode == 0, s.stderr
+    same_document(json.loads(s.stdout), json.loads(p.stdout))
 
 
 @needs_spark

@@ -4,27 +4,27 @@
 /// code with more is clipped here rather than crashing: the first 20 steps, then as many
 /// exclusions as fit the remaining role bits. An exclusion whose steps fall outside 1…n is
 /// clamped to that range, and one left with `fromStep >= toStep` is ignored.
-struct FunnelPlan: Sendable {
-    struct Exclusion: Sendable {
+package struct FunnelPlan: Sendable {
+    package struct Exclusion: Sendable {
         /// The exclusion's role bit in the frame.
-        var bit: UInt32
+        package var bit: UInt32
         /// 1-based steps: voids between step `a` and step `b`.
-        var a: Int
-        var b: Int
+        package var a: Int
+        package var b: Int
     }
 
-    let steps: Int
-    let stepMask: UInt32
-    let window: Int64
-    let from: Int64
-    let to: Int64
-    let order: FunnelQuery.Order
-    let exclusions: [Exclusion]
-    let exclusionMask: UInt32
+    package let steps: Int
+    package let stepMask: UInt32
+    package let window: Int64
+    package let from: Int64
+    package let to: Int64
+    package let order: FunnelQuery.Order
+    package let exclusions: [Exclusion]
+    package let exclusionMask: UInt32
     /// Role indexes of the exclusions that get a role bit (`query.exclusions[i]`).
-    let exclusionSources: [Int]
+    package let exclusionSources: [Int]
 
-    init(_ query: FunnelQuery) {
+    package init(_ query: FunnelQuery) {
         let n = min(query.steps.count, FunnelQuery.maxSteps)
         steps = n
         stepMask = n == 0 ? 0 : UInt32.max >> UInt32(32 - n)

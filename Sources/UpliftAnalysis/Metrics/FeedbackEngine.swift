@@ -65,29 +65,145 @@ package enum FeedbackEngine {
             personOf = [Int32](repeating: 0, count: frame.rowCount)
             for person in 0..<frame.personCount { for i in frame.rows(of: person) { personOf[i] = Int32(person) } }
         }
+        let comments = (0..<g).map { k in
+            commentRows[k].map { i in
+                let a = answer(frame, i)
+                return CommentRow(
+                    time: frame.times[i], person: frame.personIDs[Int(personOf[i])], scale: a.scale, score: a.score,
+                    text: comment(frame, i) ?? "")
+            }
+        }
+        return result(
+            tally, keys: groups.keys, omitted: omitted, comments: comments, labels: labels, query: query)
+    }
+
+    /// A comment as the answer lists it (`scale` 0: the answer has no valid score).
+    package struct CommentRow: Sendable {
+        package var time: Int64
+        package var person: String
+        package var scale: Int
+        package var score: Double
+        package var text: String
+
+        package init(time: Int64, person: String, scale: Int, score: Double, text: String) {
+            self.time = time
+            self.person = person
+            self.scale = scale
+            self.score = score
+            self.text = text
+        }
+    }
+
+    /// A person's answers in one (feature, survey) group and period, summed by another engine (a compiled
+    /// statement): responses, the sums and counts of valid scores per scale, and the latest answer on each
+    /// scale (latest time, then the higher score).
+    package struct PersonAnswers: Sendable {
+        package var person: String
+        package var feature: String?
+        package var survey: String?
+        /// The period's label (`LocalCalendar.label`).
+        package var period: String
+        package var responses = 0
+        package var count10 = 0
+        package var sum10 = 0.0
+        package var count5 = 0
+        package var sum5 = 0.0
+        package var latest10: (time: Int64, score: Double)?
+        package var latest5: (time: Int64, score: Double)?
+
+        package init(person: String, feature: String?, survey: String?, period: String) {
+            self.person = person
+            self.feature = feature
+            self.survey = survey
+            self.period = period
+        }
+    }
+
+    /// The answer from the answers another engine summed per person, group and period, and each group's latest
+    /// comments (at least the `query.comments` latest of every group), with the embedded engine's own rules
+    /// for everything else: which groups are kept, latest answers per scope, NPS, CSAT, order, bounds.
+    package static func result(
+        _ answers: [PersonAnswers], comments: [(feature: String?, survey: String?, comment: CommentRow)],
+        _ query: FeedbackQuery
+    ) -> FeedbackResult {
+        struct Key: Hashable {
+            var feature: String?
+            var survey: String?
+        }
+        let range = PeriodRange(query.scope, query.interval)
+        let n = range.count
+        let labels = range.labels(query.scope.calendar, query.interval)
+        let periods = Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var keys: [(feature: String?, survey: String?)] = []
+        var index: [Key: Int] = [:]
+        var rows: [Int] = []
+        for a in answers {
+            let key = Key(feature: a.feature, survey: a.survey)
+            if index[key] == nil {
+                index[key] = keys.count
+                keys.append((a.feature, a.survey))
+                rows.append(0)
+            }
+            rows[index[key]!] += a.responses
+        }
+        let limit = FeedbackQuery.maxGroups(periods: n)
+        let kept = keys.count > limit ? FeedbackGroups.kept(keys, rows: rows, limit: limit) : Array(keys.indices)
+        var renumbered = [Int](repeating: -1, count: keys.count)
+        for (new, old) in kept.enumerated() { renumbered[old] = new }
+        let g = kept.count
+        var tally = FeedbackTally(scopes: 1 + g + g * n)
+        // A person's rows one after another, as the tally's owner markers need them.
+        var owner: Int32 = -1
+        var previous: String?
+        for a in answers.sorted(by: { $0.person < $1.person }) {
+            if a.person != previous {
+                owner += 1
+                previous = a.person
+            }
+            guard let p = periods[a.period] else { continue }
+            tally.add(0, person: owner, a)
+            let k = renumbered[index[Key(feature: a.feature, survey: a.survey)]!]
+            guard k >= 0 else { continue }  // an omitted group counts in the total only
+            tally.add(1 + k, person: owner, a)
+            tally.add(1 + g + k * n + p, person: owner, a)
+        }
+        tally.finish()
+        var listed = [[CommentRow]](repeating: [], count: g)
+        for c in comments {
+            guard let i = index[Key(feature: c.feature, survey: c.survey)], renumbered[i] >= 0 else { continue }
+            listed[renumbered[i]].append(c.comment)
+        }
+        var result = result(
+            tally, keys: kept.map { keys[$0] }, omitted: keys.count - g, comments: listed, labels: labels, query: query)
+        result.markPartial(query.scope, query.interval)
+        return result
+    }
+
+    /// The answer from a finished tally (scopes as `compute` numbers them) and the comments of each kept group.
+    static func result(
+        _ tally: FeedbackTally, keys: [(feature: String?, survey: String?)], omitted: Int, comments: [[CommentRow]],
+        labels: [String], query: FeedbackQuery
+    ) -> FeedbackResult {
+        let g = keys.count
+        let n = labels.count
         var result = FeedbackResult(total: tally.summary(0), groups: [])
         result.groupsOmitted = omitted
         for k in 0..<g {
-            var rows = commentRows[k]
-            rows.sort { a, b in
-                if frame.times[a] != frame.times[b] { return frame.times[a] > frame.times[b] }
-                let pa = frame.personIDs[Int(personOf[a])]
-                let pb = frame.personIDs[Int(personOf[b])]
-                if pa != pb { return pa < pb }
-                return comment(frame, a)! < comment(frame, b)!
-            }
-            let comments = rows.prefix(query.comments).map { i in
-                let a = answer(frame, i)
-                return FeedbackResult.Comment(
-                    time: Timestamp.formatSeconds(frame.times[i]), person: frame.personIDs[Int(personOf[i])],
-                    score: a.scale == 0 ? nil : a.score, scale: a.scale == 0 ? nil : a.scale,
-                    text: bounded(comment(frame, i) ?? ""))
+            let rows = comments[k].sorted { a, b in
+                if a.time != b.time { return a.time > b.time }
+                if a.person != b.person { return a.person < b.person }
+                return a.text < b.text
             }
             result.groups.append(
                 FeedbackResult.Group(
-                    feature: groups.keys[k].feature, survey: groups.keys[k].survey, summary: tally.summary(1 + k),
+                    feature: keys[k].feature, survey: keys[k].survey, summary: tally.summary(1 + k),
                     series: (0..<n).map { p in (date: labels[p], summary: tally.summary(1 + g + k * n + p)) },
-                    comments: comments))
+                    comments: rows.prefix(query.comments).map { c in
+                        FeedbackResult.Comment(
+                            time: Timestamp.formatSeconds(c.time), person: c.person,
+                            score: c.scale == 0 ? nil : c.score, scale: c.scale == 0 ? nil : c.scale,
+                            text: bounded(c.text))
+                    }))
         }
         result.groups.sort { a, b in
             if a.summary.responses != b.summary.responses { return a.summary.responses > b.summary.responses }

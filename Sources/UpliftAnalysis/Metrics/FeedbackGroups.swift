@@ -65,15 +65,22 @@ struct FeedbackGroups {
         guard keys.count > limit else { return 0 }
         var rows = [Int](repeating: 0, count: keys.count)
         for g in groupOf where g >= 0 { rows[Int(g)] += 1 }
+        let kept = Self.kept(keys, rows: rows, limit: limit)
+        var renumbered = [Int32](repeating: -2, count: keys.count)
+        for (new, old) in kept.enumerated() { renumbered[old] = Int32(new) }
+        keys = kept.map { keys[$0] }
+        for i in groupOf.indices where groupOf[i] >= 0 { groupOf[i] = renumbered[Int(groupOf[i])] }
+        return rows.count - limit
+    }
+
+    /// The indices of the `limit` groups with the most answer rows (`rows[i]`: group i's), most first; ties by
+    /// feature, then survey, nil first.
+    static func kept(_ keys: [(feature: String?, survey: String?)], rows: [Int], limit: Int) -> [Int] {
         let ranked = keys.indices.sorted { a, b in
             if rows[a] != rows[b] { return rows[a] > rows[b] }
             if keys[a].feature != keys[b].feature { return FeedbackEngine.precedes(keys[a].feature, keys[b].feature) }
             return FeedbackEngine.precedes(keys[a].survey, keys[b].survey)
         }
-        var renumbered = [Int32](repeating: -2, count: keys.count)
-        for (new, old) in ranked.prefix(limit).enumerated() { renumbered[old] = Int32(new) }
-        keys = ranked.prefix(limit).map { keys[$0] }
-        for i in groupOf.indices where groupOf[i] >= 0 { groupOf[i] = renumbered[Int(groupOf[i])] }
-        return rows.count - limit
+        return Array(ranked.prefix(limit))
     }
 }

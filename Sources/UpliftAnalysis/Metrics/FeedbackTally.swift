@@ -82,6 +82,38 @@ struct FeedbackTally {
         }
     }
 
+    /// A person's answers summed by another engine (`FeedbackEngine.PersonAnswers`), in any order of their
+    /// times: the latest answer on each scale is the one with the latest time, then the higher score.
+    mutating func add(_ s: Int, person: Int32, _ x: FeedbackEngine.PersonAnswers) {
+        responses[s] += x.responses
+        if respondentOwner[s] != person {
+            respondentOwner[s] = person
+            respondents[s] += 1
+        }
+        sum10[s] += x.sum10
+        count10[s] += x.count10
+        sum5[s] += x.sum5
+        count5[s] += x.count5
+        if let latest = x.latest10 {
+            if npsOwner[s] != person {
+                commitNPS(s)
+                npsOwner[s] = person
+                (npsTime[s], npsScore[s]) = latest
+            } else if (latest.time, latest.score) > (npsTime[s], npsScore[s]) {
+                (npsTime[s], npsScore[s]) = latest
+            }
+        }
+        if let latest = x.latest5 {
+            if csatOwner[s] != person {
+                commitCSAT(s)
+                csatOwner[s] = person
+                (csatTime[s], csatScore[s]) = latest
+            } else if (latest.time, latest.score) > (csatTime[s], csatScore[s]) {
+                (csatTime[s], csatScore[s]) = latest
+            }
+        }
+    }
+
     private mutating func commitNPS(_ s: Int) {
         guard npsOwner[s] >= 0 else { return }
         let score = npsScore[s]

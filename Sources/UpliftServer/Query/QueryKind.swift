@@ -40,8 +40,8 @@ enum QueryKind: String, Sendable, CaseIterable {
         switch self {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
-            // Ordered funnels without exclusions compile; the others are answered by the embedded engine.
-            let compiles = q.order == .ordered && q.exclusions.isEmpty
+            // Ordered funnels compile; strict and any-order ones are answered by the embedded engine.
+            let compiles = q.order == .ordered
             return Decoded(
                 project: q.scope.project,
                 run: { (e, s, l, b) throws(UpliftError) in
@@ -118,9 +118,13 @@ enum QueryKind: String, Sendable, CaseIterable {
                 events: q.eventNames, properties: q.propertyRefs)
         case .feedback:
             let q = try FeedbackQuery(json: json, defaultTimeZone: defaultTimeZone)
-            return Decoded(project: q.scope.project) { (e, s, l, b) throws(UpliftError) in
-                try e.feedback(q, snapshot: s, links: l, budget: b).json
-            }
+            return Decoded(
+                project: q.scope.project,
+                run: { (e, s, l, b) throws(UpliftError) in try e.feedback(q, snapshot: s, links: l, budget: b).json },
+                sql: SQL(
+                    name: "feedback",
+                    compile: { (d, i) throws(UpliftError) in try FeedbackSQL.compile(q, dialect: d, inputs: i) },
+                    answer: { (rows) throws(UpliftError) in try FeedbackSQL.result(rows, q).json }))
         case .experiment:
             let q = try ExperimentQuery(json: json, defaultTimeZone: defaultTimeZone)
             let definition: ExperimentDefinition

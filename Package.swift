@@ -270,7 +270,8 @@ let package = Package(
         .testTarget(
             name: "UpliftGoalsTests",
             dependencies: [
-                "UpliftGoals", "UpliftAnalysis", "UpliftStorage", "UpliftModel", "UpliftWorkload", "TestSupport",
+                "UpliftGoals", "UpliftAnalysis", "UpliftExperiments", "UpliftStorage", "UpliftModel", "UpliftWorkload",
+                "TestSupport",
             ],
             swiftSettings: strict
         ),

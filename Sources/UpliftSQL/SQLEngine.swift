@@ -6,6 +6,8 @@ package import UpliftModel
 package protocol SQLEngine: Sendable {
     /// The engine's name in answers and messages (`spark`).
     var name: String { get }
+    /// The engine and where it is, for people (`Apache Spark at HOST:PORT`; never a credential).
+    var label: String { get }
 
     /// The rows of the statement `compile` writes for the inputs this engine names: `files` (absolute paths
     /// of the live segments; `basePath` the directory their Hive partitions are under) and the person map

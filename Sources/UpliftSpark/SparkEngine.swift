@@ -7,6 +7,7 @@ package import UpliftSQL
 /// gives).
 package struct SparkEngine: SQLEngine {
     package var name: String { "spark" }
+    package var label: String { "Apache Spark at \(url.endpoint)" }
     package let url: SparkConnectURL
     /// The longest any one call to Spark may take (the question's own timeout).
     package let timeout: Duration

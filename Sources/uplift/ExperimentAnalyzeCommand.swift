@@ -41,11 +41,7 @@ extension ExperimentCommand {
                 "Correction across primary metrics × variants: holm, benjamini-hochberg or none.", valueName: "name"))
         var correction: String?
         @OptionGroup var sql: SQLOption
-        @Option(
-            help: ArgumentHelp(
-                "Compute the sums on Apache Spark through Spark Connect: sc://HOST:PORT[/;token=…] (also $UPLIFT_ENGINE).",
-                valueName: "sc://…"))
-        var engine: String?
+        @OptionGroup var engine: EngineOption
 
         func run() async throws {
             try await reportingErrors {
@@ -103,7 +99,7 @@ extension ExperimentCommand {
                             inputs: inputs.sqlInputs(dialect)))
                     return
                 }
-                if let spark = try sparkEngine(engine) {
+                if let spark = try engine.spark() {
                     let inputs = try await SQLQuestionInputs.load(
                         data: dataOptions, catalog: catalogOptions, storage: storageOptions, project: project)
                     let rows = try await spark.rows(

@@ -29,6 +29,7 @@ struct GoalsCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp("Evaluate as of this date (YYYY-MM-DD or a date-time); default: now.", valueName: "date"))
     var now: String?
+    @OptionGroup var engine: EngineOption
 
     func run() async throws {
         try await reportingErrors {
@@ -50,10 +51,22 @@ struct GoalsCommand: AsyncParsableCommand {
                     try QueryScope.instant(text, field: "--now", calendar: calendar)
                 }
                 ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
-            let evaluator = GoalEvaluator(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar)
-            var results: [(PrfaqDocument, [GoalStatus])] = []
-            for document in documents {
-                results.append((document, try evaluator.evaluate(document, snapshot: snapshot, now: instant)))
+            var evaluator = GoalEvaluator(engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar)
+            func evaluate() throws(UpliftError) -> [(PrfaqDocument, [GoalStatus])] {
+                try documents.map { (d) throws(UpliftError) in
+                    (d, try evaluator.evaluate(d, snapshot: snapshot, now: instant))
+                }
+            }
+            let results: [(PrfaqDocument, [GoalStatus])]
+            if let spark = try engine.spark() {
+                let inputs = try await SQLQuestionInputs.load(
+                    data: dataOptions, catalog: catalogOptions, storage: storageOptions, project: project)
+                results = try await evaluateOnSpark(spark, inputs) { (sheet) throws(UpliftError) in
+                    evaluator.answers = sheet
+                    return try evaluate()
+                }
+            } else {
+                results = try evaluate()
             }
             for (document, goals) in results {
                 for goal in goals {

@@ -48,6 +48,6 @@ struct FunnelCommand: AsyncParsableCommand {
             },
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.funnel,
-            sql: sql, compiled: CompiledQuestion(name: "funnel", compile: FunnelSQL.compile, answer: FunnelSQL.result))
+            sql: sql, compiled: .funnel)
     }
 }

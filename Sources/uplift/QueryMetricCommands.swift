@@ -41,7 +41,7 @@ struct TrendCommand: AsyncParsableCommand {
             run: { (engine, q, s, l) throws(UpliftError) in try engine.trend(q, snapshot: s, links: l) },
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.trend,
-            sql: sql, compiled: CompiledQuestion(name: "trend", compile: TrendSQL.compile, answer: TrendSQL.result))
+            sql: sql, compiled: .trend)
     }
 }
 
@@ -70,7 +70,7 @@ struct AdoptionCommand: AsyncParsableCommand {
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.adoption,
             sql: sql,
-            compiled: CompiledQuestion(name: "adoption", compile: AdoptionSQL.compile, answer: AdoptionSQL.result))
+            compiled: .adoption)
     }
 }
 
@@ -99,7 +99,7 @@ struct RetentionCommand: AsyncParsableCommand {
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.retention,
             sql: sql,
-            compiled: CompiledQuestion(name: "retention", compile: RetentionSQL.compile, answer: RetentionSQL.result))
+            compiled: .retention)
     }
 }
 
@@ -126,7 +126,7 @@ struct LifecycleCommand: AsyncParsableCommand {
             events: \.eventNames, properties: \.propertyRefs,
             json: \.json, table: QueryTables.lifecycle,
             sql: sql,
-            compiled: CompiledQuestion(name: "lifecycle", compile: LifecycleSQL.compile, answer: LifecycleSQL.result))
+            compiled: .lifecycle)
     }
 }
 
@@ -154,6 +154,6 @@ struct FeedbackCommand: AsyncParsableCommand {
             run: { (engine, q, s, l) throws(UpliftError) in try engine.feedback(q, snapshot: s, links: l) },
             json: \.json, table: QueryTables.feedback,
             sql: sql,
-            compiled: CompiledQuestion(name: "feedback", compile: FeedbackSQL.compile, answer: FeedbackSQL.result))
+            compiled: .feedback)
     }
 }

@@ -32,15 +32,10 @@ struct QueryScopeOptions: ParsableArguments {
     var conditions: [String] = []
     @Option(help: ArgumentHelp("IANA time zone of days and weeks; defaults to the project's.", valueName: "zone"))
     var timeZone: String?
-    @Option(
-        help: ArgumentHelp(
-            "Run the question on Apache Spark through Spark Connect: sc://HOST:PORT[/;token=…;use_ssl=true;user_id=…] (also $UPLIFT_ENGINE).",
-            valueName: "sc://…"))
-    var engine: String?
+    @OptionGroup var engine: EngineOption
 
-    /// The Spark engine of `--engine` or `$UPLIFT_ENGINE`, nil for the embedded engine. A command line waits
-    /// for its answer as long as Spark takes, up to ten minutes a call.
-    func sparkEngine() throws(UpliftError) -> SparkEngine? { try uplift.sparkEngine(engine) }
+    /// The Spark engine of `--engine` or `$UPLIFT_ENGINE`, nil for the embedded engine.
+    func sparkEngine() throws(UpliftError) -> SparkEngine? { try engine.spark() }
 
     /// The members of the query body every kind shares.
     func scopeMembers() -> [(String, JSONValue)] {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import UpliftAnalysis
 import UpliftCatalog
+import UpliftGoals
 import UpliftModel
 import UpliftSQL
 import UpliftServer
@@ -96,6 +97,31 @@ struct CompiledQuestion<Query, Result> {
     var answer: (SQLRows, Query) throws(UpliftError) -> Result
 }
 
+// The questions that compile, each with its compiler and answer builder.
+extension CompiledQuestion where Query == TrendQuery, Result == TrendResult {
+    static var trend: Self { Self(name: "trend", compile: TrendSQL.compile, answer: TrendSQL.result) }
+}
+
+extension CompiledQuestion where Query == AdoptionQuery, Result == AdoptionResult {
+    static var adoption: Self { Self(name: "adoption", compile: AdoptionSQL.compile, answer: AdoptionSQL.result) }
+}
+
+extension CompiledQuestion where Query == FunnelQuery, Result == FunnelResult {
+    static var funnel: Self { Self(name: "funnel", compile: FunnelSQL.compile, answer: FunnelSQL.result) }
+}
+
+extension CompiledQuestion where Query == RetentionQuery, Result == RetentionResult {
+    static var retention: Self { Self(name: "retention", compile: RetentionSQL.compile, answer: RetentionSQL.result) }
+}
+
+extension CompiledQuestion where Query == LifecycleQuery, Result == LifecycleResult {
+    static var lifecycle: Self { Self(name: "lifecycle", compile: LifecycleSQL.compile, answer: LifecycleSQL.result) }
+}
+
+extension CompiledQuestion where Query == FeedbackQuery, Result == FeedbackResult {
+    static var feedback: Self { Self(name: "feedback", compile: FeedbackSQL.compile, answer: FeedbackSQL.result) }
+}
+
 /// Prints the question's SQL with a header naming what it reads.
 func printSQL<Query, Result>(
     _ options: QueryScopeOptions, _ question: CompiledQuestion<Query, Result>, dialect: SQLDialect,
@@ -125,8 +151,31 @@ func answerOnSpark<Query, Result>(
     Console.line(options.output.json ? json(result).compactText : table(result))
 }
 
+/// `--engine sc://…` (or `$UPLIFT_ENGINE`): the questions of a command run on Apache Spark; none, on the embedded
+/// engine.
+struct EngineOption: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Run the questions on Apache Spark through Spark Connect: sc://HOST:PORT[/;token=…;use_ssl=true;user_id=…] (also $UPLIFT_ENGINE).",
+            valueName: "sc://…"))
+    var engine: String?
+
+    /// The Spark engine, nil for the embedded engine. A command line waits for an answer as long as Spark takes,
+    /// up to ten minutes a call.
+    func spark() throws(UpliftError) -> SparkEngine? { try sparkEngine(engine) }
+}
+
 /// `--engine` or `$UPLIFT_ENGINE` as a Spark engine whose calls may take `timeout`; nil for the embedded engine.
 func sparkEngine(_ option: String?, timeout: Duration = .seconds(600)) throws(UpliftError) -> SparkEngine? {
     guard let text = option ?? ProcessInfo.processInfo.environment["UPLIFT_ENGINE"], !text.isEmpty else { return nil }
     return try SparkEngine(parsing: text, timeout: timeout)
+}
+
+/// Runs a goal evaluation or a report with its questions answered on Spark (`answeringOnEngine`).
+func evaluateOnSpark<T>(
+    _ engine: SparkEngine, _ inputs: SQLQuestionInputs, _ evaluate: (AnswerSheet) throws(UpliftError) -> T
+) async throws(UpliftError) -> T {
+    try await answeringOnEngine(
+        engine, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
+    ) { (sheet) throws(UpliftError) in try evaluate(sheet) }
 }

@@ -6,6 +6,7 @@ import UpliftExperiments
 import UpliftGoals
 import UpliftModel
 import UpliftServer
+import UpliftSpark
 import UpliftStorage
 
 /// `uplift report`: the HTML report of one PR/FAQ, or of every PR/FAQ in a folder with an index page.
@@ -29,6 +30,7 @@ struct ReportCommand: AsyncParsableCommand {
         String
     @Option(help: ArgumentHelp("Report as of this date (YYYY-MM-DD or a date-time); default: now.", valueName: "date"))
     var now: String?
+    @OptionGroup var engine: EngineOption
 
     func run() async throws {
         try await reportingErrors {
@@ -62,8 +64,26 @@ struct ReportCommand: AsyncParsableCommand {
             let builder = ReportBuilder(
                 engine: AnalysisEngine(cacheBytes: 1 << 30), links: links, calendar: calendar,
                 storedExperiments: experiments)
+            let spark = try engine.spark()
+            let inputs =
+                spark == nil
+                ? nil
+                : try await SQLQuestionInputs.load(
+                    data: dataOptions, catalog: catalogOptions, storage: storageOptions, project: project)
+            /// The document's report, its questions answered by the embedded engine or on Spark.
+            func render(_ document: PrfaqDocument) async throws(UpliftError) -> String {
+                guard let spark, let inputs else {
+                    return try builder.render(document, snapshot: snapshot, now: instant)
+                }
+                var onSpark = builder
+                onSpark.engineNote = "Questions answered by \(spark.label)."
+                return try await evaluateOnSpark(spark, inputs) { (sheet) throws(UpliftError) in
+                    onSpark.answers = sheet
+                    return try onSpark.render(document, snapshot: snapshot, now: instant)
+                }
+            }
             if prfaq != nil, let document = documents.first {
-                try Self.write(try builder.render(document, snapshot: snapshot, now: instant), to: out)
+                try Self.write(try await render(document), to: out)
                 Console.line("wrote \(out)")
                 return
             }
@@ -74,9 +94,7 @@ struct ReportCommand: AsyncParsableCommand {
             var entries: [ReportIndex.Entry] = []
             for document in documents {
                 let file = ReportIndex.fileName(document.id)
-                try Self.write(
-                    try builder.render(document, snapshot: snapshot, now: instant),
-                    to: (out as NSString).appendingPathComponent(file))
+                try Self.write(try await render(document), to: (out as NSString).appendingPathComponent(file))
                 entries.append(
                     ReportIndex.Entry(
                         file: file, title: document.title, owner: document.owner, goals: document.goals.count))

@@ -25,7 +25,8 @@ QUESTIONS = {
     "retention": {**SCOPE, "cohort_event": "$pageview", "periods": 3},
     "lifecycle": {**SCOPE, "interval": "day"},
     "funnel": {**SCOPE, "steps": ["signed_up", "onboarding_completed", "purchase_completed"], "window": "7d",
-               "breakdown": "plan"},
+               "breakdown": "plan", "exclude": [{"event": "feature_x_used", "from_step": 2, "to_step": 3}]},
+    "feedback": {**SCOPE, "interval": "day", "comments": 5},
     "experiment": {"from": "2026-01-01", "to": "2026-01-05", "definition": {
         "key": "checkout-redesign", "variants": [{"key": "control", "weight": 0.5}, {"key": "treatment", "weight": 0.5}],
         "exposure": {"event": "experiment_viewed"},
@@ -33,9 +34,8 @@ QUESTIONS = {
                     {"id": "revenue", "kind": "mean", "event": "purchase_completed", "property": "amount"}],
         "cuped": {"enabled": True, "pre_exposure_window": "2d"}}},
 }
-# Exclusions do not compile yet: the embedded engine answers this one, also on a server with --engine.
-EMBEDDED_ONLY = {**SCOPE, "steps": ["signed_up", "onboarding_completed"], "window": "7d",
-                 "exclude": ["settings_changed"]}
+# Strict funnels do not compile yet: the embedded engine answers this one, also on a server with --engine.
+EMBEDDED_ONLY = {**SCOPE, "steps": ["signed_up", "onboarding_completed"], "window": "7d", "order": "strict"}
 
 
 def bearer(key):

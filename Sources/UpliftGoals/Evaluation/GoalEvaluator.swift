@@ -28,10 +28,14 @@ package struct GoalEvaluator: Sendable {
     package var fitPeriods: Int
     /// Stops the goal's queries early (the server's time limit, a client that went away).
     package var budget: QueryBudget?
+    /// The questions' answers from another engine (`--engine`); nil: the embedded engine answers them. The
+    /// embedded engine still gives the data warnings, which read the segments' metadata only.
+    package var answers: AnswerSheet?
 
     package init(
         engine: AnalysisEngine = AnalysisEngine(cacheBytes: 0), links: PersonMap = [:],
-        calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8, budget: QueryBudget? = nil
+        calendar: LocalCalendar = .utc, confidence: Double = 0.8, fitPeriods: Int = 8, budget: QueryBudget? = nil,
+        answers: AnswerSheet? = nil
     ) {
         self.engine = engine
         self.links = links
@@ -39,6 +43,7 @@ package struct GoalEvaluator: Sendable {
         self.confidence = confidence
         self.fitPeriods = fitPeriods
         self.budget = budget
+        self.answers = answers
     }
 
     /// Every goal of the document.
@@ -109,8 +114,8 @@ package struct GoalEvaluator: Sendable {
             to: calendar.start(of: calendar.nextPeriod(periods[lastMeasured], interval)),
             calendar: calendar, filters: goal.filters)
         let source = GoalSeries(
-            engine: engine, snapshot: snapshot, links: links, scope: scope, periods: Array(periods[...lastMeasured]),
-            dataEnd: dataEnd, budget: budget)
+            questions: Questions(engine: engine, snapshot: snapshot, links: links, budget: budget, sheet: answers),
+            scope: scope, periods: Array(periods[...lastMeasured]), dataEnd: dataEnd)
         // A period the data does not cover has no value, whatever the query counted there (zero events).
         var values = try source.values(goal)
         values += [Double?](repeating: nil, count: periods.count - values.count)

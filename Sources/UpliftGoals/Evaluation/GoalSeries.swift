@@ -2,21 +2,17 @@ import UpliftAnalysis
 import UpliftModel
 import UpliftStorage
 
-/// A goal's metric as one value per period, computed with the aggregation engine's queries.
+/// A goal's metric as one value per period, computed from the answers to the aggregation engine's questions.
 ///
 /// `periods` are the first days of the periods, `scope` covers them exactly (from the first's start
 /// to the end of the last); only complete periods are asked for, so the last value is not a
 /// partial week.
 struct GoalSeries {
-    let engine: AnalysisEngine
-    let snapshot: Snapshot
-    let links: PersonMap
+    let questions: Questions
     let scope: QueryScope
     let periods: [UTCDay]
     /// The end of the data (or now): funnels look for conversions up to it.
     let dataEnd: Int64
-    /// Stops the queries early when the server's time limit passes or the client goes away.
-    let budget: QueryBudget?
 
     func values(_ goal: Goal) throws(UpliftError) -> [Double?] {
         let labels = periods.map(\.description)
@@ -30,7 +26,7 @@ struct GoalSeries {
             let q = AdoptionQuery(
                 scope: scope, feature: goal.feature ?? "", active: goal.active,
                 window: .calendar(goal.interval), interval: goal.interval)
-            let r = try engine.adoption(q, snapshot: snapshot, links: links, budget: budget)
+            let r = try questions.adoption(q)
             return aligned(r.series.map { ($0.date, $0.active > 0 ? $0.rate : nil) })
         case .uniquePersons, .events, .propertySum:
             let measure: TrendQuery.Measure =
@@ -69,7 +65,7 @@ struct GoalSeries {
         let q = FunnelQuery(
             scope: s, steps: goal.steps, window: window,
             conversionInterval: goal.interval == .month ? .day : goal.interval)
-        let r = try engine.funnel(q, snapshot: snapshot, links: links, budget: budget)
+        let r = try questions.funnel(q)
         var entered: [String: Int] = [:]
         var converted: [String: Int] = [:]
         for p in r.conversionOverTime {
@@ -93,7 +89,7 @@ struct GoalSeries {
         let n = goal.day ?? 1
         let q = RetentionQuery(
             scope: scope, cohortEvent: goal.event ?? "", returnEvent: goal.active, interval: .day, periods: max(n, 1))
-        let r = try engine.retention(q, snapshot: snapshot, links: links, budget: budget)
+        let r = try questions.retention(q)
         var persons = [Int](repeating: 0, count: periods.count)
         var back = persons
         let index = Dictionary(periods.enumerated().map { ($1.description, $0) }, uniquingKeysWith: { a, _ in a })
@@ -111,13 +107,13 @@ struct GoalSeries {
     /// over several surveys weighs each answer once).
     /// A trend's points as (date, value).
     private func trend(_ q: TrendQuery) throws(UpliftError) -> [(String, Double?)] {
-        try engine.trend(q, snapshot: snapshot, links: links, budget: budget).points.map { ($0.date, $0.value) }
+        try questions.trend(q).points.map { ($0.date, $0.value) }
     }
 
     private func feedback(_ goal: Goal, aligned: ([(String, Double?)]) -> [Double?]) throws(UpliftError) -> [Double?] {
         let q = FeedbackQuery(
             scope: scope, feature: goal.feature, survey: goal.survey, interval: goal.interval, comments: 0)
-        let r = try engine.feedback(q, snapshot: snapshot, links: links, budget: budget)
+        let r = try questions.feedback(q)
         var sums: [String: (p: Int, pa: Int, d: Int, c: Int, s: Int)] = [:]
         for group in r.groups {
             for (date, x) in group.series {

@@ -21,14 +21,12 @@ extension ReportBuilder {
     }
 
     func funnelSections(
-        _ document: PrfaqDocument, range: Range, snapshot: Snapshot
+        _ document: PrfaqDocument, range: Range, questions: Questions
     ) throws(UpliftError) -> [ReportSection] {
         var out: [ReportSection] = []
         for funnel in document.funnels {
             let scope = QueryScope(from: range.from, to: range.to, calendar: calendar, filters: funnel.filters)
-            let result = try engine.funnel(
-                FunnelQuery(scope: scope, steps: funnel.steps, window: funnel.window), snapshot: snapshot, links: links,
-                budget: budget)
+            let result = try questions.funnel(FunnelQuery(scope: scope, steps: funnel.steps, window: funnel.window))
             let title = funnel.title ?? funnel.id
             let input = FunnelInput(
                 id: "funnel-" + funnel.id, title: title,
@@ -54,7 +52,7 @@ extension ReportBuilder {
     }
 
     func experimentSections(
-        _ document: PrfaqDocument, range: Range, snapshot: Snapshot
+        _ document: PrfaqDocument, range: Range, questions: Questions
     ) throws(UpliftError) -> [ReportSection] {
         var out: [ReportSection] = []
         for reference in document.experiments {
@@ -89,9 +87,8 @@ extension ReportBuilder {
             }
             let result: ExperimentResult
             do {
-                result = try ExperimentAnalysis.run(
-                    definition, from: range.from, to: range.to, snapshot: snapshot, links: links, engine: engine,
-                    budget: budget)
+                result = ExperimentAnalysis.analyze(
+                    definition, data: try questions.experiment(definition, from: range.from, to: range.to))
             } catch  where error.code == .invalidInput {
                 // The definition cannot be analysed over this range (e.g. a range longer than the analysis
                 // allows): the report says why in the section instead of failing as a whole.
@@ -138,17 +135,17 @@ extension ReportBuilder {
     }
 
     func feedbackSections(
-        _ document: PrfaqDocument, range: Range, snapshot: Snapshot
+        _ document: PrfaqDocument, range: Range, questions: Questions
     ) throws(UpliftError) -> [ReportSection] {
         var out: [ReportSection] = []
         for (i, reference) in document.feedback.enumerated() {
             let name = reference.survey ?? reference.feature ?? "all surveys"
             let id = "feedback-\(i + 1)-" + name
             let scope = QueryScope(from: range.from, to: range.to, calendar: calendar)
-            let result = try engine.feedback(
+            let result = try questions.feedback(
                 FeedbackQuery(
                     scope: scope, feature: reference.feature, survey: reference.survey,
-                    interval: .week, comments: comments * 4), snapshot: snapshot, links: links, budget: budget)
+                    interval: .week, comments: comments * 4))
             let total = result.total
             let nps = document.goals.contains { $0.metric == .nps } || total.csatResponses == 0
             let counts = nps ? total.npsScores : total.csatScores

@@ -8,6 +8,7 @@ import UpliftExperiments
 import UpliftGoals
 import UpliftModel
 import UpliftReport
+import UpliftSQL
 import UpliftStorage
 
 /// PR/FAQ goals and reports over the read key's project, from the PR/FAQs in the dashboards folder
@@ -49,9 +50,10 @@ struct GoalRoutes: Sendable {
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
-        let items = try await queries.compute(project: project, links: context.links) {
-            (engine, snapshot, links, budget) throws(UpliftError) in
-            let evaluator = GoalEvaluator(engine: engine, links: links, calendar: calendar, budget: budget)
+        let (items, engine) = try await evaluate(project: project, links: context.links) {
+            (engine, snapshot, links, budget, answers) throws(UpliftError) in
+            let evaluator = GoalEvaluator(
+                engine: engine, links: links, calendar: calendar, budget: budget, answers: answers)
             var items: [JSONValue] = []
             for document in documents {
                 items.append(document.json(goals: try evaluator.evaluate(document, snapshot: snapshot, now: now)))
@@ -64,7 +66,9 @@ struct GoalRoutes: Sendable {
                 ("problems", .array(check.problems.map(\.json))),
             ])
         }
-        return Self.json(.object([("prfaqs", .array(items)), ("invalid", .array(invalid))]))
+        return Self.json(
+            .object(
+                [("prfaqs", .array(items)), ("invalid", .array(invalid))] + (engine.map { [("engine", $0)] } ?? [])))
     }
 
     func goal(_ request: Request, id: String) async throws(UpliftError) -> Response {
@@ -85,12 +89,11 @@ struct GoalRoutes: Sendable {
         let context = try await queries.context(project)
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
-        let status = try await queries.compute(project: project, links: context.links) {
-            (engine, snapshot, links, budget) throws(UpliftError) in
-            try GoalEvaluator(engine: engine, links: links, calendar: calendar, budget: budget).evaluate(
-                document, snapshot: snapshot, now: now
-            )
-            .first { $0.goal.id == id }
+        let (status, engine) = try await evaluate(project: project, links: context.links) {
+            (engine, snapshot, links, budget, answers) throws(UpliftError) in
+            try GoalEvaluator(engine: engine, links: links, calendar: calendar, budget: budget, answers: answers)
+                .evaluate(document, snapshot: snapshot, now: now)
+                .first { $0.goal.id == id }
         }
         guard let status, case .object(var members) = status.json else {
             throw UpliftError(.notFound, "no goal \(UpliftError.quote(id)) in PR/FAQ '\(document.id)'")
@@ -106,6 +109,7 @@ struct GoalRoutes: Sendable {
         // The report as of the same `now`: without it, the link would show the report as of today.
         members.append(
             ("report", .string("/v1/reports/\(document.id)\(Self.nowQuery(request))#\(ReportPage.goalAnchor(id))")))
+        if let engine { members.append(("engine", engine)) }
         return Self.json(.object(members))
     }
 
@@ -151,10 +155,17 @@ struct GoalRoutes: Sendable {
         let now = try instant(request, timeZone: context.timeZone)
         let calendar = try calendar(context.timeZone)
         let experiments = try await storedExperiments(document, project: project)
-        let html = try await queries.compute(project: project, links: context.links) {
-            (engine, snapshot, links, budget) throws(UpliftError) in
-            try ReportBuilder(
-                engine: engine, links: links, calendar: calendar, storedExperiments: experiments, budget: budget
+        let label = queries.spark?.label
+        let (html, _) = try await evaluate(project: project, links: context.links) {
+            (engine, snapshot, links, budget, answers) throws(UpliftError) in
+            let note = label.map { label in
+                "Questions answered by \(label)"
+                    + (snapshot.pending.isEmpty
+                        ? "." : "; \(snapshot.pending.count) events not yet flushed are not included.")
+            }
+            return try ReportBuilder(
+                engine: engine, links: links, calendar: calendar, storedExperiments: experiments, budget: budget,
+                answers: answers, engineNote: answers == nil ? nil : note
             )
             .render(document, snapshot: snapshot, now: now)
         }
@@ -162,6 +173,28 @@ struct GoalRoutes: Sendable {
     }
 
     // MARK: - Shared steps
+
+    /// Runs `work` on the embedded engine, or, on a server with `--engine`, with its questions answered by
+    /// Spark (given an answer sheet); then also the `engine` member of the answer (`QueryHandler.engineMember`).
+    private func evaluate<T: Sendable>(
+        project: ProjectSlug, links: PersonMap,
+        _ work:
+            @escaping @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget, AnswerSheet?) throws(UpliftError)
+            -> T
+    ) async throws(UpliftError) -> (result: T, engine: JSONValue?) {
+        guard let spark = queries.spark else {
+            let result = try await queries.compute(project: project, links: links) {
+                (engine, snapshot, links, budget) throws(UpliftError) in
+                try work(engine, snapshot, links, budget, nil)
+            }
+            return (result, nil)
+        }
+        let (result, snapshot) = try await queries.computeOnSpark(spark, project: project, links: links) {
+            (engine, snapshot, links, budget, answers) throws(UpliftError) in
+            try work(engine, snapshot, links, budget, answers)
+        }
+        return (result, QueryHandler.engineMember(spark, snapshot))
+    }
 
     /// The key's project and the dashboards folder as it is now.
     private func open(_ request: Request) async throws(UpliftError) -> (ProjectSlug, DashboardFolder) {

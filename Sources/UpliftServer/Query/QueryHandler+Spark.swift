@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import UpliftAnalysis
+import UpliftGoals
 import UpliftModel
 import UpliftSQL
 import UpliftStorage
@@ -17,6 +18,32 @@ extension QueryHandler {
     func answerOnSpark(
         _ spark: any SQLEngine, _ sql: QueryKind.SQL, project: ProjectSlug, query: QueryKind.Decoded
     ) async throws(UpliftError) -> Response {
+        let inputs = try await sparkInputs(project)
+        let rows = try await spark.rows(
+            question: sql.name, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
+        ) { (sqlInputs) throws(UpliftError) in try sql.compile(.spark, sqlInputs) }
+        let engine = self.engine
+        let (snapshot, events, properties) = (inputs.snapshot, query.events, query.properties)
+        let document = try await WorkPool.shared.run(.interactive) { () throws(UpliftError) -> [UInt8] in
+            let warnings = try engine.warnings(events: events, properties: properties, snapshot: snapshot)
+            guard case .object(let members) = try sql.answer(rows).adding(warnings: warnings) else { return [] }
+            return Array(JSONValue.object(members + [("engine", Self.engineMember(spark, snapshot))]).compactText.utf8)
+        }
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
+    }
+
+    /// `{"name": "spark", "events_not_included": N}`: the engine, and the events of the snapshot it could not see.
+    static func engineMember(_ spark: any SQLEngine, _ snapshot: Snapshot) -> JSONValue {
+        .object([("name", .string(spark.name)), ("events_not_included", .number(String(snapshot.pending.count)))])
+    }
+
+    /// What Spark reads for a question on `project`: the live segment files of a fresh snapshot (absolute
+    /// paths), the directory their partitions are under, and the person map file at the catalog's links.
+    func sparkInputs(
+        _ project: ProjectSlug
+    ) async throws(UpliftError) -> (snapshot: Snapshot, files: SegmentFiles, basePath: String, personMap: String) {
         let snapshot = try await store.currentSnapshot(project: project)
         let directory = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : directory + "/" + path }
@@ -28,22 +55,29 @@ extension QueryHandler {
         let personMap = try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in
             try await PersonMapLoader.currentFile(catalog: catalog, dataDirectory: root, project: project)
         }
-        let rows = try await spark.rows(
-            question: sql.name, files: files, basePath: absolute(store.layout.eventsDirectory),
-            personMap: absolute(personMap)
-        ) { (inputs) throws(UpliftError) in try sql.compile(.spark, inputs) }
-        let engine = self.engine
-        let (events, properties) = (query.events, query.properties)
-        let document = try await WorkPool.shared.run(.interactive) { () throws(UpliftError) -> [UInt8] in
-            let warnings = try engine.warnings(events: events, properties: properties, snapshot: snapshot)
-            guard case .object(let members) = try sql.answer(rows).adding(warnings: warnings) else { return [] }
-            let meta: JSONValue = .object([
-                ("name", .string(spark.name)), ("events_not_included", .number(String(snapshot.pending.count))),
-            ])
-            return Array(JSONValue.object(members + [("engine", meta)]).compactText.utf8)
+        return (snapshot, files, absolute(store.layout.eventsDirectory), absolute(personMap))
+    }
+
+    /// A goal evaluation or a report (`work`) whose questions Spark answers (`answeringOnEngine`): every pass
+    /// over one snapshot, on the query executor (its gate, its time limit across all passes); the questions go
+    /// to Spark between passes. Also returns the snapshot, for what the answer says Spark could not see.
+    func computeOnSpark<T: Sendable>(
+        _ spark: any SQLEngine, project: ProjectSlug, links: PersonMap,
+        _ work:
+            @escaping @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget, AnswerSheet) throws(UpliftError)
+            -> T
+    ) async throws(UpliftError) -> (result: T, snapshot: Snapshot) {
+        let inputs = try await sparkInputs(project)
+        let budget = QueryBudget(timeout: executor.timeout)
+        let (engine, snapshot, executor) = (self.engine, inputs.snapshot, self.executor)
+        let result = try await answeringOnEngine(
+            spark, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
+        ) { (sheet) throws(UpliftError) in
+            try budget.check()
+            return try await executor.run(budget) { (budget) throws(UpliftError) in
+                try work(engine, snapshot, links, budget, sheet)
+            }
         }
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        return (result, snapshot)
     }
 }

@@ -111,7 +111,12 @@ extension ExperimentCommand {
                     }
                     let data = try ExperimentSQL.data(rows, resolved, from: range.from, to: range.to)
                     let result = ExperimentAnalysis.analyze(resolved, data: data, correction: query.correction)
-                    Console.line(output.json ? result.json.compactText : ExperimentTable.render(result))
+                    let warnings = try AnalysisEngine(cacheBytes: 0).warnings(
+                        events: resolved.eventNames, properties: resolved.propertyRefs, snapshot: inputs.snapshot)
+                    printWarnings(warnings, project: slug)
+                    Console.line(
+                        output.json
+                            ? result.json.adding(warnings: warnings).compactText : ExperimentTable.render(result))
                     return
                 }
                 // One analysis, then exit: a cache would only cost memory.

@@ -81,25 +81,17 @@ func runQuery<Query, Result>(
     run: (AnalysisEngine, Query, Snapshot, PersonMap) throws(UpliftError) -> Result,
     events: (Query) -> [String] = { _ in [] }, properties: (Query) -> [PropertyRef] = { _ in [] },
     json: (Result) -> JSONValue, table: (Result) -> String,
-    sql: SQLOption? = nil, compiled: CompiledQuestion<Query, Result>? = nil
+    sql: SQLOption, compiled: CompiledQuestion<Query, Result>
 ) async throws {
     try await reportingErrors {
-        if let dialect = try sql?.parsed() {
-            guard let compiled else {
-                throw UpliftError(.unsupported, "--sql: this question does not compile to SQL yet")
-            }
+        if let dialect = try sql.parsed() {
             try await printSQL(options, compiled, dialect: dialect, members: members, decode: decode)
             return
         }
         if let engine = try options.sparkEngine() {
-            guard let compiled else {
-                throw UpliftError(
-                    .unsupported,
-                    "--engine: this question does not run on Spark yet; unset UPLIFT_ENGINE or leave out --engine for it"
-                )
-            }
             try await answerOnSpark(
-                options, compiled, engine: engine, members: members, decode: decode, json: json, table: table)
+                options, compiled, engine: engine, members: members, decode: decode, events: events,
+                properties: properties, json: json, table: table)
             return
         }
         let inputs = try await QueryInputs.load(options)

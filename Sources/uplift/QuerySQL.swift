@@ -37,6 +37,8 @@ struct SQLOption: ParsableArguments {
 struct SQLQuestionInputs {
     var timeZone: String
     var project: ProjectSlug
+    /// The segments the files are (for the data warnings, which read their metadata only).
+    var snapshot: Snapshot
     var files: SegmentFiles
     var basePath: String
     var personMap: String
@@ -70,7 +72,7 @@ struct SQLQuestionInputs {
             segments.first.flatMap { path in path.range(of: "/events/project=").map { String(path[..<$0.lowerBound]) } }
             .map { $0 + "/events" } ?? absolute(directory) + "/events"
         return SQLQuestionInputs(
-            timeZone: timeZone, project: slug, files: try SegmentFiles(reading: segments), basePath: basePath,
+            timeZone: timeZone, project: slug, snapshot: snapshot, files: try SegmentFiles(reading: segments), basePath: basePath,
             personMap: absolute(personMap))
     }
 }
@@ -136,10 +138,12 @@ func printSQL<Query, Result>(
     Console.line(try question.compile(query, dialect, sql))
 }
 
-/// Runs the question on Spark (`--engine`) and prints the answer as `runQuery` prints the embedded engine's.
+/// Runs the question on Spark (`--engine`) and prints the answer as `runQuery` prints the embedded engine's, with
+/// the same data warnings (from the segments' metadata).
 func answerOnSpark<Query, Result>(
     _ options: QueryScopeOptions, _ question: CompiledQuestion<Query, Result>, engine: SparkEngine,
     members: [(String, JSONValue)], decode: (JSONValue, String) throws(UpliftError) -> Query,
+    events: (Query) -> [String], properties: (Query) -> [PropertyRef],
     json: (Result) -> JSONValue, table: (Result) -> String
 ) async throws {
     let inputs = try await SQLQuestionInputs.load(options)
@@ -148,7 +152,10 @@ func answerOnSpark<Query, Result>(
         question: question.name, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
     ) { (sql) throws(UpliftError) in try question.compile(query, .spark, sql) }
     let result = try question.answer(rows, query)
-    Console.line(options.output.json ? json(result).compactText : table(result))
+    let warnings = try AnalysisEngine(cacheBytes: 0).warnings(
+        events: events(query), properties: properties(query), snapshot: inputs.snapshot)
+    printWarnings(warnings, project: inputs.project)
+    Console.line(options.output.json ? json(result).adding(warnings: warnings).compactText : table(result))
 }
 
 /// `--engine sc://…` (or `$UPLIFT_ENGINE`): the questions of a command run on Apache Spark; none, on the embedded

@@ -595,10 +595,23 @@ def test_spark_experiment_analysis_is_the_engines(uplift, data, tmp_path, name):
     p = run([uplift, *args, "--json"])
     assert p.returncode == 0, p.stderr
     embedded = json.loads(p.stdout)
-    embedded.pop("warnings", None)
     s = run([uplift, *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), embedded)
+
+
+@needs_spark
+def test_spark_answers_carry_the_same_data_warnings(uplift, data):
+    """A misspelt event: the warning comes from the segments' metadata, whichever engine answers."""
+    args = ["trend", *scope(data, "UTC"), "--event", "purchase_mad", "--json"]
+    p = run([uplift, *args])
+    assert p.returncode == 0, p.stderr
+    s = run([uplift, *args, "--engine", SPARK])
+    assert s.returncode == 0, s.stderr
+    embedded = json.loads(p.stdout)
+    assert "purchase_made" in json.dumps(embedded["warnings"])
+    same_document(json.loads(s.stdout), embedded)
+    assert s.stderr == p.stderr
 
 
 @needs_spark

@@ -72,7 +72,8 @@ struct SQLQuestionInputs {
             segments.first.flatMap { path in path.range(of: "/events/project=").map { String(path[..<$0.lowerBound]) } }
             .map { $0 + "/events" } ?? absolute(directory) + "/events"
         return SQLQuestionInputs(
-            timeZone: timeZone, project: slug, snapshot: snapshot, files: try SegmentFiles(reading: segments), basePath: basePath,
+            timeZone: timeZone, project: slug, snapshot: snapshot, files: try SegmentFiles(reading: segments),
+            basePath: basePath,
             personMap: absolute(personMap))
     }
 }

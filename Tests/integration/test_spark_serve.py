@@ -26,6 +26,7 @@ QUESTIONS = {
     "lifecycle": {**SCOPE, "interval": "day"},
     "funnel": {**SCOPE, "steps": ["signed_up", "onboarding_completed", "purchase_completed"], "window": "7d",
                "breakdown": "plan", "exclude": [{"event": "feature_x_used", "from_step": 2, "to_step": 3}]},
+    "strict funnel": {**SCOPE, "steps": ["signed_up", "onboarding_completed"], "window": "7d", "order": "strict"},
     "feedback": {**SCOPE, "interval": "day", "comments": 5},
     "experiment": {"from": "2026-01-01", "to": "2026-01-05", "definition": {
         "key": "checkout-redesign", "variants": [{"key": "control", "weight": 0.5}, {"key": "treatment", "weight": 0.5}],
@@ -34,8 +35,12 @@ QUESTIONS = {
                     {"id": "revenue", "kind": "mean", "event": "purchase_completed", "property": "amount"}],
         "cuped": {"enabled": True, "pre_exposure_window": "2d"}}},
 }
-# Strict funnels do not compile yet: the embedded engine answers this one, also on a server with --engine.
-EMBEDDED_ONLY = {**SCOPE, "steps": ["signed_up", "onboarding_completed"], "window": "7d", "order": "strict"}
+# Funnel metrics do not compile yet: the embedded engine answers this one, also on a server with --engine.
+EMBEDDED_ONLY = {"from": "2026-01-01", "to": "2026-01-05", "definition": {
+    "key": "checkout-redesign", "variants": [{"key": "control", "weight": 0.5}, {"key": "treatment", "weight": 0.5}],
+    "exposure": {"event": "experiment_viewed"},
+    "metrics": [{"id": "checkout", "kind": "funnel", "steps": ["checkout_started", "purchase_completed"],
+                 "window": "1d"}]}}
 
 
 def bearer(key):
@@ -62,7 +67,8 @@ def data(uplift, tmp_path_factory):
 
 
 def ask(srv, kind, key):
-    return requests.post(f"{srv.url}/v1/query/{kind}", json=QUESTIONS[kind], headers=bearer(key), timeout=300)
+    path = kind.split()[-1]  # "strict funnel" is a funnel
+    return requests.post(f"{srv.url}/v1/query/{path}", json=QUESTIONS[kind], headers=bearer(key), timeout=300)
 
 
 def test_spark_answers_every_compiled_question_as_the_embedded_engine(uplift, data):
@@ -92,7 +98,7 @@ def test_spark_answers_every_compiled_question_as_the_embedded_engine(uplift, da
         assert r.status_code == 200, r.text
         r = ask(srv, "trend", keys["read"])
         assert r.status_code == 200 and r.json()["engine"]["events_not_included"] == 1, r.text
-        r = requests.post(f"{srv.url}/v1/query/funnel", headers=bearer(keys["read"]), timeout=60, json=EMBEDDED_ONLY)
+        r = requests.post(f"{srv.url}/v1/query/experiment", headers=bearer(keys["read"]), timeout=60, json=EMBEDDED_ONLY)
         assert r.status_code == 200 and "engine" not in r.json(), r.text
     finally:
         srv.stop_ok()
@@ -156,7 +162,7 @@ def test_a_spark_that_is_not_there_is_503_with_retry_after_then_answers_when_it_
         assert body["code"] == "engine_unavailable" and f"127.0.0.1:{forwarder.port}" in body["message"], body
         # The server itself stays up: health and questions that do not need Spark are answered.
         assert requests.get(srv.url + "/healthz", timeout=10).status_code == 200
-        r = requests.post(f"{srv.url}/v1/query/funnel", headers=bearer(keys["read"]), timeout=60, json=EMBEDDED_ONLY)
+        r = requests.post(f"{srv.url}/v1/query/experiment", headers=bearer(keys["read"]), timeout=60, json=EMBEDDED_ONLY)
         assert r.status_code == 200, r.text
         # Spark comes back: the same server answers, with nothing restarted.
         forwarder.start()

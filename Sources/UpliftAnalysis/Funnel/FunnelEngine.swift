@@ -88,6 +88,63 @@ package enum FunnelEngine {
         return FunnelStats(values: values, query: query, plan: plan, outcomes: outcomes).result()
     }
 
+    /// An event of a person another engine leaves to the embedded evaluator (a compiled strict or any-order
+    /// funnel does so for persons whose attempts are not plain sequences): its time, its roles (bits as
+    /// `FunnelPlan` numbers them: the steps, then the exclusions) and its breakdown value.
+    package struct PersonEvent: Sendable {
+        package var person: String
+        package var time: Int64
+        package var roles: UInt32
+        package var breakdown: String?
+
+        package init(person: String, time: Int64, roles: UInt32, breakdown: String?) {
+            self.person = person
+            self.time = time
+            self.roles = roles
+            self.breakdown = breakdown
+        }
+    }
+
+    /// The outcomes of the persons of `events` (every event of theirs the question reads), by the embedded
+    /// evaluator; persons who did not enter the funnel are left out.
+    package static func outcomes(_ events: [PersonEvent], _ query: FunnelQuery) -> [PersonOutcome] {
+        guard !events.isEmpty else { return [] }
+        let sorted = events.sorted { a, b in a.person != b.person ? a.person < b.person : a.time < b.time }
+        var starts = [0]
+        var ids: [String] = []
+        var values: [String] = []
+        var codes: [String: Int32] = [:]
+        var column = StringColumn()
+        for (i, event) in sorted.enumerated() {
+            if i > 0 && event.person != sorted[i - 1].person { starts.append(i) }
+            if ids.count < starts.count { ids.append(event.person) }
+            var code: Int32 = -1
+            if let value = event.breakdown {
+                code = codes[value] ?? Int32(values.count)
+                if code == Int32(values.count) {
+                    codes[value] = code
+                    values.append(value)
+                }
+            }
+            column.codes.append(code)
+        }
+        starts.append(sorted.count)
+        column.values = values
+        let frame = EventFrame(
+            personStarts: starts, times: sorted.map(\.time), roles: sorted.map(\.roles),
+            strings: query.breakdown == nil ? [] : [column], personIDs: ids)
+        let plan = FunnelPlan(query)
+        let outcomes = evaluate(frame, plan, breakdown: query.breakdown != nil, parallelRows: 200_000)
+        return (0..<frame.personCount).compactMap { p in
+            let level = Int(outcomes.levels[p])
+            guard level > 0 else { return nil }
+            let code = outcomes.codes[p]
+            return PersonOutcome(
+                level: level, stepTimes: Array(outcomes.stepTimes[p * plan.steps..<p * plan.steps + level]),
+                breakdown: code < 0 ? nil : values[Int(code)])
+        }
+    }
+
     /// Every person's level and reported attempt, on both cores for large frames.
     static func evaluate(_ frame: EventFrame, _ plan: FunnelPlan, breakdown: Bool, parallelRows: Int) -> FunnelOutcomes
     {

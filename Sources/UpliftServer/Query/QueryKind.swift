@@ -40,8 +40,6 @@ enum QueryKind: String, Sendable, CaseIterable {
         switch self {
         case .funnel:
             let q = try FunnelQuery(json: json, defaultTimeZone: defaultTimeZone)
-            // Ordered funnels compile; strict and any-order ones are answered by the embedded engine.
-            let compiles = q.order == .ordered
             return Decoded(
                 project: q.scope.project,
                 run: { (e, s, l, b) throws(UpliftError) in
@@ -50,11 +48,10 @@ enum QueryKind: String, Sendable, CaseIterable {
                         events: q.eventNames, properties: q.propertyRefs, snapshot: s, budget: b)
                     return answer.adding(warnings: warnings)
                 },
-                sql: compiles
-                    ? SQL(
-                        name: "funnel",
-                        compile: { (d, i) throws(UpliftError) in try FunnelSQL.compile(q, dialect: d, inputs: i) },
-                        answer: { (rows) throws(UpliftError) in try FunnelSQL.result(rows, q).json }) : nil,
+                sql: SQL(
+                    name: "funnel",
+                    compile: { (d, i) throws(UpliftError) in try FunnelSQL.compile(q, dialect: d, inputs: i) },
+                    answer: { (rows) throws(UpliftError) in try FunnelSQL.result(rows, q).json }),
                 events: q.eventNames, properties: q.propertyRefs)
         case .trend:
             let q = try TrendQuery(json: json, defaultTimeZone: defaultTimeZone)

@@ -17,19 +17,15 @@ import UpliftStats
 /// | `s{m}_{c}` | DOUBLE | Σ of component `c` of metric `m` over the variant's persons |
 /// | `p{m}_{k}` | DOUBLE | Σ of the products of components, upper triangle row by row (`MetricSums.products`) |
 ///
-/// Funnel metrics do not compile yet.
+/// A funnel metric is 1 for a person who completes its steps as an ordered funnel (`FunnelSQL`'s ordered
+/// attempts) starting at or after the first exposure, within the metric's window, before `to`.
 package enum ExperimentSQL {
     package static func compile(
         _ definition: ExperimentDefinition, from: Int64, to: Int64, dialect: SQLDialect, inputs: SQLInputs
     ) throws(UpliftError) -> String {
+        try definition.checkAnalysable(from: from, to: to)
         let events = EventSQL(dialect: dialect, inputs: inputs)
         let metrics = definition.metrics.map { ($0, false) } + definition.guardrails.map { ($0, true) }
-        for (metric, _) in metrics where metric.kind == .funnel {
-            throw UpliftError(
-                .unsupported,
-                "metric \(UpliftError.quote(metric.id)): funnel metrics do not compile to SQL yet; ask the embedded engine"
-            )
-        }
         let cuped = definition.cuped.enabled
         let preWindow = cuped ? max(0, definition.cuped.preExposureWindow.microseconds) : 0
         let exposure = try events.role(
@@ -49,7 +45,21 @@ package enum ExperimentSQL {
         }
         var measures: [Measure] = []
         var components: [[Int]] = []
-        for (metric, _) in metrics {
+        // Funnel metrics: their steps' roles (`f<metric>_<step>`) and their plans.
+        var funnels: [Int: (roles: [String], plan: FunnelPlan)] = [:]
+        for (j, (metric, _)) in metrics.enumerated() {
+            guard metric.kind != .funnel else {
+                let query = FunnelQuery(
+                    scope: QueryScope(from: from, to: to), steps: metric.steps,
+                    window: metric.window ?? MetricDefinition.defaultFunnelWindow, order: .ordered)
+                let plan = FunnelPlan(query)
+                let roles = try metric.steps.prefix(plan.steps).map { (step) throws(UpliftError) in
+                    try events.role(event: step.event, filters: step.filters)
+                }
+                funnels[j] = (roles, plan)
+                components.append([])
+                continue
+            }
             let sources =
                 metric.kind == .ratio ? [metric.measure, metric.denominator ?? metric.measure] : [metric.measure]
             let window = metric.window.map { max(0, $0.microseconds) } ?? -1
@@ -79,9 +89,12 @@ package enum ExperimentSQL {
             columns.append(("m\(i)", m.role))
             if let number = m.number { columns.append(("n\(i)", number)) }
         }
+        for (j, funnel) in funnels.sorted(by: { $0.key < $1.key }) {
+            for (s, role) in funnel.roles.enumerated() { columns.append(("f\(j)_\(s + 1)", role)) }
+        }
         let readFrom = from > Int64.min + preWindow ? from - preWindow : Int64.min
-        let rows = try events.select(
-            columns, from: readFrom, to: to, filters: [], roles: [exposure] + Array(Set(measures.map(\.role))).sorted())
+        let read = Set(measures.map(\.role) + funnels.values.flatMap(\.roles))
+        let rows = try events.select(columns, from: readFrom, to: to, filters: [], roles: [exposure] + read.sorted())
         let variantIndex =
             "CASE "
             + definition.variants.enumerated().map { "WHEN v = \(dialect.string($1.key)) THEN \($0)" }.joined(
@@ -100,9 +113,12 @@ package enum ExperimentSQL {
         var outputs: [String] = []
         var nulls: [String] = []
         for (j, (metric, _)) in metrics.enumerated() {
-            let zs = components[j].map { i in
-                metric.kind == .proportion ? "CASE WHEN a\(i) > 0 THEN 1.0 ELSE 0.0 END" : "CAST(a\(i) AS DOUBLE)"
-            }
+            let zs =
+                funnels[j] != nil
+                ? ["CASE WHEN f\(j)done.person IS NULL THEN 0.0 ELSE 1.0 END"]
+                : components[j].map { i in
+                    metric.kind == .proportion ? "CASE WHEN a\(i) > 0 THEN 1.0 ELSE 0.0 END" : "CAST(a\(i) AS DOUBLE)"
+                }
             for (c, expression) in zs.enumerated() { z.append("\(expression) AS z\(j)_\(c)") }
             for c in zs.indices {
                 outputs.append("sum(z\(j)_\(c)) AS s\(j)_\(c)")
@@ -119,6 +135,26 @@ package enum ExperimentSQL {
         }
         let keepMultiple = definition.multipleExposures == .first
         let rest = nulls.isEmpty ? "" : ", " + nulls.joined(separator: ", ")
+        // Each funnel metric: the counted persons' events from their first exposure on, the ordered attempts
+        // over them, and the persons one of whose attempts reaches the last step.
+        var funnelCTEs = ""
+        var funnelJoins = ""
+        for (j, funnel) in funnels.sorted(by: { $0.key < $1.key }) {
+            let steps = (1...funnel.plan.steps).map { "e.f\(j)_\($0)" }
+            let named = (1...funnel.plan.steps).map { "e.f\(j)_\($0) AS s\($0)" }
+            funnelCTEs += """
+                ,
+                f\(j)e AS (
+                    SELECT e.person, e.t, \(dialect.rowID) AS r, CAST(NULL AS \(dialect == .spark ? "STRING" : "VARCHAR")) AS b,
+                        \(named.joined(separator: ", "))
+                    FROM e JOIN c ON c.person = e.person
+                    WHERE e.t >= c.first AND (\(steps.joined(separator: " OR ")))
+                ),
+                \(FunnelSQL.ordered(funnel.plan, dialect, rows: "f\(j)e", prefix: "f\(j)")),
+                f\(j)done AS (SELECT DISTINCT person FROM f\(j)attempts WHERE level = \(funnel.plan.steps))
+                """
+            funnelJoins += " LEFT JOIN f\(j)done ON f\(j)done.person = pa.person"
+        }
         return """
             WITH e AS (
                 \(rows)
@@ -130,13 +166,13 @@ package enum ExperimentSQL {
                 FROM known AS k JOIN xv AS x ON x.person = k.person AND x.t = k.first AND x.vi >= 0
                 GROUP BY k.person, k.first, k.lo, k.hi
             ),
-            c AS (SELECT * FROM fv\(keepMultiple ? "" : " WHERE NOT multiple")),
+            c AS (SELECT * FROM fv\(keepMultiple ? "" : " WHERE NOT multiple"))\(funnelCTEs),
             pa AS (
                 SELECT c.person, c.variant, c.first\(sums.isEmpty ? "" : ", " + sums.joined(separator: ", "))
                 FROM c LEFT JOIN e ON e.person = c.person
                 GROUP BY c.person, c.variant, c.first
             ),
-            pz AS (SELECT variant\(z.isEmpty ? "" : ", " + z.joined(separator: ", ")) FROM pa)
+            pz AS (SELECT pa.variant\(z.isEmpty ? "" : ", " + z.joined(separator: ", ")) FROM pa\(funnelJoins))
             SELECT 'variant' AS kind, variant, CAST(NULL AS BIGINT) AS day, count(*) AS n\(outputs.isEmpty ? "" : ", " + outputs.joined(separator: ", "))
             FROM pz GROUP BY variant
             UNION ALL

@@ -68,7 +68,7 @@ package enum FunnelSQL {
             columns, from: query.scope.from, to: query.scope.to + window + 1, filters: filters, roles: kept)
         let attempts: String
         switch plan.order {
-        case .ordered: attempts = ordered(plan, dialect)
+        case .ordered: attempts = ordered(plan, dialect, rows: "e", prefix: "")
         case .strict: attempts = strict(plan)
         case .any: attempts = anyOrder(plan)
         }
@@ -127,12 +127,13 @@ package enum FunnelSQL {
         return sql
     }
 
-    /// Ordered attempts: `a1` the step-1 events in the range, each `aj` the earliest event of step j after.
-    private static func ordered(_ plan: FunnelPlan, _ dialect: SQLDialect) -> String {
+    /// Ordered attempts (CTEs `<prefix>a1` … `<prefix>attempts`) over relation `rows` (`person`, `t`, `r` a row id,
+    /// `b`, `s1` … `sn`): `a1` the step-1 events in the range, each `aj` the earliest event of step j after.
+    static func ordered(_ plan: FunnelPlan, _ dialect: SQLDialect, rows e: String, prefix: String) -> String {
         let n = plan.steps
         var sql = """
-            a1 AS (
-                SELECT person, t AS t1, r AS r1, b FROM e
+            \(prefix)a1 AS (
+                SELECT person, t AS t1, r AS r1, b FROM \(e)
                 WHERE s1 AND t >= \(plan.from) AND t < \(plan.to)
             )
             """
@@ -141,19 +142,19 @@ package enum FunnelSQL {
             let distinct = (1..<j).map { "s.r <> a.r\($0)" }.joined(separator: " AND ")
             sql += """
                 ,
-                x\(j) AS (
+                \(prefix)x\(j) AS (
                     SELECT \(kept.joined(separator: ", ")), min(\(dialect.pair("s.t", "s.r"))) AS x
-                    FROM a\(j - 1) AS a LEFT JOIN e AS s
+                    FROM \(prefix)a\(j - 1) AS a LEFT JOIN \(e) AS s
                     ON s.person = a.person AND s.s\(j) AND s.t >= a.t\(j - 1) AND s.t <= a.t1 + \(plan.window) AND \(distinct)
                     GROUP BY \(kept.joined(separator: ", "))
                 ),
-                a\(j) AS (SELECT x\(j).*, x.t AS t\(j), x.r AS r\(j) FROM x\(j))
+                \(prefix)a\(j) AS (SELECT \(prefix)x\(j).*, x.t AS t\(j), x.r AS r\(j) FROM \(prefix)x\(j))
                 """
         }
         let times = (1...n).map { "t\($0)" }.joined(separator: ", ")
         return sql + """
             ,
-            attempts AS (SELECT person, b, r1, \(times), \(levelOfTimes(n)) AS level FROM a\(n))
+            \(prefix)attempts AS (SELECT person, b, r1, \(times), \(levelOfTimes(n)) AS level FROM \(prefix)a\(n))
             """
     }
 

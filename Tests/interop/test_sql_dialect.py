@@ -459,6 +459,10 @@ metrics:
     event: search
     denominator:
       event: $pageview
+  - id: click-then-search
+    kind: funnel
+    steps: [button_clicked, search, button_clicked]
+    window: 1d
 guardrails:
   - id: typed-prices
     kind: mean
@@ -510,6 +514,8 @@ def test_compiled_experiment_sums_give_the_engines_counts_and_means(uplift, data
             assert same(line["mean"], mean), (metric["id"], line["key"], line["mean"], mean)
     assert exposures["multiple_exposures"] >= 1 and exposures["unknown_variant"] >= 2
     assert all(v["persons"] > 0 for v in exposures["variants"]), "the question must not be vacuous"
+    funnel = next(m for m in doc["metrics"] if m["kind"] == "funnel")
+    assert all(0 < line["mean"] < 1 for line in funnel["variants"]), funnel
 
 
 # --- The same questions on Apache Spark (`--engine sc://…`), on the cluster Tests/spark.sh starts -----------------

@@ -1,5 +1,5 @@
 import UpliftAnalysis
-import UpliftModel
+package import UpliftModel
 
 /// How an experiment's data is read: the frames (exposure plus metric roles, at most 32 role bits
 /// each, so a definition with many metrics is split over several frames that all repeat the exposure
@@ -45,7 +45,6 @@ struct ExperimentPlan {
     }
 
     static let exposureBit: UInt32 = 1
-    static let funnelWindow = TimeLength(days: 14)
 
     let frames: [Frame]
     /// Output order: primary metrics then guardrails.
@@ -110,7 +109,8 @@ struct ExperimentPlan {
         if m.kind == .funnel {
             let bits = m.steps.map { bit(FrameRequest.Role(event: $0.event, filters: $0.filters), in: &frame) }
             frame.metricMask |= bits.reduce(0, |)
-            frame.funnels.append(Funnel(stepBits: bits, steps: m.steps, window: m.window ?? funnelWindow))
+            frame.funnels.append(
+                Funnel(stepBits: bits, steps: m.steps, window: m.window ?? MetricDefinition.defaultFunnelWindow))
             frame.metrics.append(
                 Metric(output: output, kind: .funnel, measures: [], funnel: frame.funnels.count - 1, components: 1))
             return
@@ -172,5 +172,13 @@ struct ExperimentPlan {
                     "metric '\(m.id)': a funnel metric needs 1 to \(FunnelQuery.maxSteps) steps, not \(m.steps.count)")
             }
         }
+    }
+}
+
+extension ExperimentDefinition {
+    /// Whether the definition can be analysed over `[from, to)`: the same check, and the same errors, for the
+    /// embedded engine (`AnalysisEngine.experimentData`) and a compiled statement (`ExperimentSQL`).
+    package func checkAnalysable(from: Int64, to: Int64) throws(UpliftError) {
+        try ExperimentPlan.validate(self, from: from, to: to)
     }
 }

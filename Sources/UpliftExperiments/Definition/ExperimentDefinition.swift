@@ -143,6 +143,9 @@ package struct MetricDefinition: Sendable, Hashable {
         }
     }
 
+    /// A funnel metric's conversion window when the definition gives none.
+    package static let defaultFunnelWindow = TimeLength(days: 14)
+
     package var id: String
     package var kind: Kind
     /// The event (proportion, mean) or the numerator (ratio).

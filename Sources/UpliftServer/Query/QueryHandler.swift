@@ -57,8 +57,8 @@ struct QueryHandler: Sendable {
             }
         }
         if let named = query.project, named != project { throw Self.otherProject }
-        if let spark, let sql = query.sql {
-            return try await answerOnSpark(spark, sql, project: project, query: query)
+        if let spark {
+            return try await answerOnSpark(spark, query.sql, project: project, query: query)
         }
         // The answer is written on the pool too: a large one takes a while, and the cooperative pool
         // is what health checks and ingestion need.

@@ -16,8 +16,8 @@ enum QueryKind: String, Sendable, CaseIterable {
         var project: ProjectSlug?
         /// Runs the query and returns the result document (`XResult.json`); the budget stops it early.
         var run: @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> JSONValue
-        /// The question as SQL, for an engine that runs it (`--engine`); nil when it does not compile yet.
-        var sql: SQL? = nil
+        /// The question as SQL, for an engine that runs it (`--engine`).
+        var sql: SQL
         /// The names it reads, for the warnings about unknown ones.
         var events: [String] = []
         var properties: [PropertyRef] = []
@@ -137,8 +137,6 @@ enum QueryKind: String, Sendable, CaseIterable {
                 definition = stored
             }
             let range = try q.range(of: definition, now: Timestamp.now())
-            // Funnel metrics do not compile yet: such a definition is analysed by the embedded engine.
-            let compiles = !(definition.metrics + definition.guardrails).contains { $0.kind == .funnel }
             return Decoded(
                 project: q.project,
                 run: { (e, s, l, b) throws(UpliftError) in
@@ -150,16 +148,15 @@ enum QueryKind: String, Sendable, CaseIterable {
                         events: definition.eventNames, properties: definition.propertyRefs, snapshot: s, budget: b)
                     return answer.adding(warnings: warnings)
                 },
-                sql: compiles
-                    ? SQL(
-                        name: "experiment analysis",
-                        compile: { (d, i) throws(UpliftError) in
-                            try ExperimentSQL.compile(definition, from: range.from, to: range.to, dialect: d, inputs: i)
-                        },
-                        answer: { (rows) throws(UpliftError) in
-                            let data = try ExperimentSQL.data(rows, definition, from: range.from, to: range.to)
-                            return ExperimentAnalysis.analyze(definition, data: data, correction: q.correction).json
-                        }) : nil,
+                sql: SQL(
+                    name: "experiment analysis",
+                    compile: { (d, i) throws(UpliftError) in
+                        try ExperimentSQL.compile(definition, from: range.from, to: range.to, dialect: d, inputs: i)
+                    },
+                    answer: { (rows) throws(UpliftError) in
+                        let data = try ExperimentSQL.data(rows, definition, from: range.from, to: range.to)
+                        return ExperimentAnalysis.analyze(definition, data: data, correction: q.correction).json
+                    }),
                 events: definition.eventNames, properties: definition.propertyRefs)
         }
     }

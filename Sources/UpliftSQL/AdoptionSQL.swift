@@ -44,7 +44,10 @@ package enum AdoptionSQL {
             let rows = try events.select(
                 [("person", events.person), ("day", events.localDay(query.scope)), ("f", feature), ("a", active)],
                 from: from, to: to, filters: query.scope.filters, roles: [feature, active])
-            // Each person's days with each role; a point counts the persons with one in the window ending on it.
+            // Each person's days with each role. A day d puts the person in the windows of points d … d + L − 1; a
+            // person's days less than L apart make one run of such points, so a point's persons are the runs
+            // covering it: +1 where a run starts, −1 where it ends, summed up to the point. One row per person-day,
+            // where joining person-days to the L points whose window holds them would make L rows of each.
             return """
                 WITH e AS (
                     \(rows)
@@ -53,11 +56,42 @@ package enum AdoptionSQL {
                     SELECT person, day, max(CASE WHEN f THEN 1 ELSE 0 END) AS f, max(CASE WHEN a THEN 1 ELSE 0 END) AS a
                     FROM e GROUP BY person, day
                 ),
-                p AS \(dialect.values(points, as: "t", columns: ["day", "label"]))
-                SELECT p.label AS date, count(DISTINCT CASE WHEN d.f = 1 THEN d.person END) AS adopters,
-                    count(DISTINCT CASE WHEN d.a = 1 THEN d.person END) AS active
-                FROM p JOIN d ON d.day BETWEEN p.day - \(length - 1) AND p.day
-                GROUP BY p.label
+                r AS (
+                    SELECT person, day, 'f' AS role FROM d WHERE f = 1
+                    UNION ALL
+                    SELECT person, day, 'a' AS role FROM d WHERE a = 1
+                ),
+                g AS (
+                    SELECT person, role, day,
+                        CASE WHEN day - lag(day) OVER (PARTITION BY person, role ORDER BY day) <= \(length) THEN 0 ELSE 1 END
+                            AS fresh
+                    FROM r
+                ),
+                k AS (
+                    SELECT person, role, day,
+                        sum(fresh) OVER (PARTITION BY person, role ORDER BY day ROWS UNBOUNDED PRECEDING) AS run
+                    FROM g
+                ),
+                runs AS (SELECT role, min(day) AS first, max(day) + \(length) AS past FROM k GROUP BY person, role, run),
+                deltas AS (
+                    SELECT role, day, sum(delta) AS delta FROM (
+                        SELECT role, first AS day, 1 AS delta FROM runs
+                        UNION ALL
+                        SELECT role, past AS day, -1 AS delta FROM runs
+                    ) AS x GROUP BY role, day
+                ),
+                c AS (
+                    SELECT role, day, sum(delta) OVER (PARTITION BY role ORDER BY day ROWS UNBOUNDED PRECEDING) AS n
+                    FROM deltas
+                ),
+                p AS \(dialect.values(points, as: "t", columns: ["day", "label"])),
+                pc AS (
+                    SELECT p.label, c.role, c.n, row_number() OVER (PARTITION BY p.label, c.role ORDER BY c.day DESC) AS k
+                    FROM p JOIN c ON c.day <= p.day
+                )
+                SELECT label AS date, coalesce(max(CASE WHEN role = 'f' THEN n END), 0) AS adopters,
+                    coalesce(max(CASE WHEN role = 'a' THEN n END), 0) AS active
+                FROM pc WHERE k = 1 GROUP BY label
                 """
         }
     }

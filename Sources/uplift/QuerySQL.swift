@@ -183,7 +183,10 @@ func sparkEngine(_ option: String?, timeout: Duration = .seconds(600)) throws(Up
 func evaluateOnSpark<T>(
     _ engine: SparkEngine, _ inputs: SQLQuestionInputs, _ evaluate: (AnswerSheet) throws(UpliftError) -> T
 ) async throws(UpliftError) -> T {
-    try await answeringOnEngine(
-        engine, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
-    ) { (sheet) throws(UpliftError) in try evaluate(sheet) }
+    try await answeringOnEngine { (sheet) throws(UpliftError) in
+        try evaluate(sheet)
+    } answer: { (question) throws(UpliftError) in
+        try await question.answer(
+            on: engine, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap)
+    }
 }

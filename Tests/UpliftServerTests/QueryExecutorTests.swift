@@ -59,6 +59,43 @@ struct QueryExecutorTests {
         #expect(UpliftError.statuses[.queryTimeout] == .gatewayTimeout)
     }
 
+    /// A call to another engine checks no budget: past the limit it is cancelled, and ends with `query_timeout`
+    /// rather than with whatever the cancelled call throws.
+    @Test func aRemoteCallPastTheLimitIsCancelledWithQueryTimeout() async throws {
+        let clock = WatchedClock()
+        let executor = QueryExecutor(concurrency: 1, timeout: .seconds(60), clock: clock)
+        let budget = QueryBudget(timeout: executor.timeout)
+        let started = Started()
+        async let outcome: Result<Int, UpliftError> = {
+            do throws(UpliftError) {
+                return .success(
+                    try await executor.runRemote(budget) { () throws(UpliftError) -> Int in
+                        started.set()
+                        // A call that would wait an hour, unless it is cancelled.
+                        do { try await Task.sleep(for: .seconds(3600)) } catch {
+                            throw UpliftError(.engineUnavailable, "the call was cancelled")
+                        }
+                        return 1
+                    })
+            } catch {
+                return .failure(error)
+            }
+        }()
+        var sleeps = clock.sleeps.makeAsyncIterator()
+        _ = await sleeps.next()
+        // The call is under way (bounded wait), then the clock passes the limit.
+        let end = ContinuousClock.now + .seconds(20)
+        while !started.isSet && ContinuousClock.now < end { await Task.yield() }
+        await clock.advance(by: .seconds(61))
+        let result = await outcome
+        #expect(started.isSet)
+        guard case .failure(let error) = result else {
+            Issue.record("the call was not stopped: \(result)")
+            return
+        }
+        #expect(error.code == UpliftError.Code.queryTimeout)
+    }
+
     @Test func aCancelledCallerCancelsTheBudget() async throws {
         let executor = QueryExecutor(concurrency: 1, timeout: .seconds(60), clock: WatchedClock())
         let budget = QueryBudget(timeout: executor.timeout)

@@ -170,3 +170,56 @@ def test_a_spark_that_is_not_there_is_503_with_retry_after_then_answers_when_it_
     finally:
         forwarder.stop()
         srv.stop_ok()
+
+
+class Hole:
+    """A loopback port that accepts connections and never answers: a Spark Connect server that hangs."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.accepted.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def closed_by_peer(self, conn, within):
+        """Whether the other side closes `conn` within `within` seconds (what it sends is read and dropped)."""
+        conn.settimeout(within)
+        try:
+            while conn.recv(65536):
+                pass
+            return True
+        except ConnectionResetError:
+            return True
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.listener.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+def test_a_spark_question_whose_client_leaves_is_stopped_there(uplift, data):
+    """The question waits on a Spark that never answers; its client gives up after 2.5 s. The server stops the
+    call (its connection to the engine closes within seconds), not at the 60 s time limit, and stays healthy."""
+    directory, keys = data
+    hole = Hole()
+    srv = Server(uplift, directory, extra_args=["--engine", f"sc://127.0.0.1:{hole.port}", "--query-timeout", "60"])
+    srv.start()
+    try:
+        with pytest.raises(requests.exceptions.Timeout):
+            requests.post(f"{srv.url}/v1/query/trend", json=QUESTIONS["trend"], headers=bearer(keys["read"]),
+                          timeout=2.5)
+        assert hole.accepted, "the question reached the engine"
+        assert hole.closed_by_peer(hole.accepted[0], within=20), "the call to the engine went on after its client left"
+        assert requests.get(srv.url + "/healthz", timeout=10).status_code == 200
+    finally:
+        hole.close()
+        srv.stop_ok()

@@ -53,13 +53,12 @@ extension Question {
     }
 }
 
-/// Runs a goal evaluation or a report with its questions answered by an engine that runs SQL (`AnswerSheet`):
-/// `evaluate` runs up to the first question not answered yet; that question is sent to the engine once, its
-/// answer (or refusal) added, and `evaluate` runs again, until it runs through. `pass` runs each evaluation
-/// (the server runs it on its query executor, the command line directly).
+/// Runs a goal evaluation or a report with its questions answered by another engine (`AnswerSheet`): `pass` runs
+/// the evaluation up to the first question not answered yet; `answer` has the engine answer that question, once;
+/// its answer (or refusal) is added, and `pass` runs again, until it runs through.
 package func answeringOnEngine<T>(
-    _ engine: any SQLEngine, files: SegmentFiles, basePath: String, personMap: String,
-    pass: (AnswerSheet) async throws(UpliftError) -> T
+    pass: (AnswerSheet) async throws(UpliftError) -> T,
+    answer: (Question) async throws(UpliftError) -> Answer
 ) async throws(UpliftError) -> T {
     let sheet = AnswerSheet()
     while true {
@@ -68,9 +67,7 @@ package func answeringOnEngine<T>(
         } catch {
             guard let question = sheet.takePending() else { throw error }
             do throws(UpliftError) {
-                sheet.add(
-                    .success(
-                        try await question.answer(on: engine, files: files, basePath: basePath, personMap: personMap)))
+                sheet.add(.success(try await answer(question)))
             } catch {
                 sheet.add(.failure(error))
             }

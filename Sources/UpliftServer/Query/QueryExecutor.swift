@@ -64,6 +64,45 @@ final class QueryExecutor: Sendable {
         return try outcome.get()
     }
 
+    /// Runs `body`, a call to another engine (Spark), under the rules of a computed query: it waits its turn at
+    /// the gate (so that a flood of questions does not become a flood of engine calls), and past `timeout`,
+    /// waiting included, or when the caller is cancelled, it is cancelled and ends with the budget's error.
+    func runRemote<T: Sendable>(
+        _ budget: QueryBudget, _ body: @escaping @Sendable () async throws(UpliftError) -> T
+    ) async throws(UpliftError) -> T {
+        let (gate, clock, timeout) = (self.gate, self.clock, self.timeout)
+        let outcome: Result<T, UpliftError> = await withTaskCancellationHandler {
+            await withTaskGroup(of: Result<T, UpliftError>?.self) { group in
+                group.addTask {
+                    // The timer: its end cancels the call (which checks no budget).
+                    do { try await Self.sleep(clock, timeout) } catch { return nil }
+                    budget.expire()
+                    return .failure(budget.error)
+                }
+                group.addTask {
+                    await gate.withPermit { () async -> Result<T, UpliftError> in
+                        guard budget.stop == .running else { return .failure(budget.error) }
+                        do throws(UpliftError) {
+                            return .success(try await body())
+                        } catch {
+                            // A call cut short by the budget ends with the budget's error, not the transport's.
+                            return .failure(budget.stop == .running ? error : budget.error)
+                        }
+                    }
+                }
+                while let next = await group.next() {
+                    guard let next else { continue }
+                    group.cancelAll()
+                    return next
+                }
+                return .failure(budget.error)
+            }
+        } onCancel: {
+            budget.cancel()
+        }
+        return try outcome.get()
+    }
+
     /// Sleeps on the executor's clock (the server's; a test clock in tests).
     func sleep(_ duration: Duration) async throws { try await Self.sleep(clock, duration) }
 

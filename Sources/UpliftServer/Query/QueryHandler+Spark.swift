@@ -16,12 +16,16 @@ import UpliftStorage
 /// refuses: 502 `engine_failed`, one line with Spark's error class.
 extension QueryHandler {
     func answerOnSpark(
-        _ spark: any SQLEngine, _ sql: QueryKind.SQL, project: ProjectSlug, query: QueryKind.Decoded
+        _ spark: any SQLEngine, _ sql: QueryKind.SQL, project: ProjectSlug, query: QueryKind.Decoded,
+        request: Request
     ) async throws(UpliftError) -> Response {
         let inputs = try await sparkInputs(project)
-        let rows = try await spark.rows(
-            question: sql.name, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
-        ) { (sqlInputs) throws(UpliftError) in try sql.compile(.spark, sqlInputs) }
+        // Its turn at the gate, the time limit, and stopped when the client leaves, as a computed question.
+        let (rows, watched) = try await remote(request) { () throws(UpliftError) in
+            try await spark.rows(
+                question: sql.name, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
+            ) { (sqlInputs) throws(UpliftError) in try sql.compile(.spark, sqlInputs) }
+        }
         let engine = self.engine
         let (snapshot, events, properties) = (inputs.snapshot, query.events, query.properties)
         let document = try await WorkPool.shared.run(.interactive) { () throws(UpliftError) -> [UInt8] in
@@ -31,6 +35,8 @@ extension QueryHandler {
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         headers[.cacheControl] = "no-store"
+        // Watching read the connection to its end: it cannot carry another request.
+        if watched { headers[.connection] = "close" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
@@ -59,8 +65,8 @@ extension QueryHandler {
     }
 
     /// A goal evaluation or a report (`work`) whose questions Spark answers (`answeringOnEngine`): every pass
-    /// over one snapshot, on the query executor (its gate, its time limit across all passes); the questions go
-    /// to Spark between passes. Also returns the snapshot, for what the answer says Spark could not see.
+    /// over one snapshot, on the query executor, and every question to Spark through its gate too, all within one
+    /// time limit. Also returns the snapshot, for what the answer says Spark could not see.
     func computeOnSpark<T: Sendable>(
         _ spark: any SQLEngine, project: ProjectSlug, links: PersonMap,
         _ work:
@@ -70,12 +76,15 @@ extension QueryHandler {
         let inputs = try await sparkInputs(project)
         let budget = QueryBudget(timeout: executor.timeout)
         let (engine, snapshot, executor) = (self.engine, inputs.snapshot, self.executor)
-        let result = try await answeringOnEngine(
-            spark, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap
-        ) { (sheet) throws(UpliftError) in
+        let result = try await answeringOnEngine { (sheet) throws(UpliftError) in
             try budget.check()
             return try await executor.run(budget) { (budget) throws(UpliftError) in
                 try work(engine, snapshot, links, budget, sheet)
+            }
+        } answer: { (question) throws(UpliftError) in
+            try await executor.runRemote(budget) { () throws(UpliftError) in
+                try await question.answer(
+                    on: spark, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap)
             }
         }
         return (result, snapshot)

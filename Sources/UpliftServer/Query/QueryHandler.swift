@@ -58,7 +58,7 @@ struct QueryHandler: Sendable {
         }
         if let named = query.project, named != project { throw Self.otherProject }
         if let spark {
-            return try await answerOnSpark(spark, query.sql, project: project, query: query)
+            return try await answerOnSpark(spark, query.sql, project: project, query: query, request: request)
         }
         // The answer is written on the pool too: a large one takes a while, and the cooperative pool
         // is what health checks and ingestion need.
@@ -127,19 +127,45 @@ struct QueryHandler: Sendable {
         _ work: @escaping @Sendable (AnalysisEngine, Snapshot, PersonMap, QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> (result: T, watched: Bool) {
         let budget = QueryBudget(timeout: executor.timeout)
+        // The engine stops at its next check of the cancelled budget, and ends with its error.
+        return try await watching(request, budget: budget, stopOnClose: false) { () throws(UpliftError) in
+            try await attempts(project: project, links: links, budget: budget, work)
+        }
+    }
+
+    /// Runs `body`, a question another engine answers (Spark), as `compute` runs one the embedded engine
+    /// answers: it waits its turn at the executor's gate, it stops past the time limit (`query_timeout`), and,
+    /// once it has run `watchAfter`, when its client closes the connection (`query_cancelled`). Stopping
+    /// cancels the call to the engine, which ends the question's session there.
+    func remote<T: Sendable>(
+        _ request: Request?, _ body: @escaping @Sendable () async throws(UpliftError) -> T
+    ) async throws(UpliftError) -> (result: T, watched: Bool) {
+        let budget = QueryBudget(timeout: executor.timeout)
+        let executor = self.executor
+        return try await watching(request, budget: budget, stopOnClose: true) { () throws(UpliftError) in
+            try await executor.runRemote(budget, body)
+        }
+    }
+
+    /// Runs `body` alongside, when there is a request, a watch of its connection (`watch`); the first to end
+    /// ends the other. A client that closes the connection cancels `budget`, and with `stopOnClose` `body` too.
+    private func watching<T: Sendable>(
+        _ request: Request?, budget: QueryBudget, stopOnClose: Bool,
+        _ body: @escaping @Sendable () async throws(UpliftError) -> T
+    ) async throws(UpliftError) -> (result: T, watched: Bool) {
         let watched = WatchFlag()
         let outcome: Result<T, UpliftError> = await withTaskGroup(of: Result<T, UpliftError>?.self) { group in
             group.addTask {
                 do throws(UpliftError) {
-                    return .success(try await attempts(project: project, links: links, budget: budget, work))
+                    return .success(try await body())
                 } catch {
                     return .failure(error)
                 }
             }
             if let request {
                 group.addTask {
-                    await watch(request, budget: budget, flag: watched)
-                    return nil
+                    let closed = await watch(request, budget: budget, flag: watched)
+                    return closed && stopOnClose ? .failure(budget.error) : nil
                 }
             }
             while let next = await group.next() {
@@ -152,19 +178,23 @@ struct QueryHandler: Sendable {
         return (try outcome.get(), watched.isSet)
     }
 
-    /// After `watchAfter`, waits for the client to close the connection (then cancels `budget`) until
-    /// the query ends (this task is then cancelled).
-    private func watch(_ request: Request, budget: QueryBudget, flag: WatchFlag) async {
-        do { try await executor.sleep(watchAfter) } catch { return }
+    /// After `watchAfter`, waits for the client to close the connection, then cancels `budget` and returns true;
+    /// returns false when the query ends first (this task is then cancelled).
+    private func watch(_ request: Request, budget: QueryBudget, flag: WatchFlag) async -> Bool {
+        do { try await executor.sleep(watchAfter) } catch { return false }
         flag.set()
+        let (closed, signal) = AsyncStream<Void>.makeStream()
         _ = try? await request.body.consumeWithInboundCloseHandler { body in
             // The stream Hummingbird makes for the body is never fed (the body was read already) and
             // must not outlive the call unfinished: ending its one iterator finishes it.
             _ = body.makeAsyncIterator()
-            while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+            // Until the connection closes (the stream finishes) or the query ends (this task is cancelled).
+            for await _ in closed {}
         } onInboundClosed: {
             budget.cancel()
+            signal.finish()
         }
+        return budget.stop == .cancelled
     }
 
     private final class WatchFlag: Sendable {

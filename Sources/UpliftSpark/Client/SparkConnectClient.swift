@@ -13,7 +13,7 @@ package import UpliftModel
 package struct SparkConnectSession: Sendable {
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let headers: Metadata
-    private let timeout: Duration
+    private var timeout: Duration
     private var context: SparkSessionContext
 
     /// The settings every session gets before its first statement.
@@ -107,8 +107,14 @@ package struct SparkConnectSession: Sendable {
     }
 
     /// Ends the session on the server; failures are ignored (the server drops idle sessions itself).
+    /// Ends the session on the server, which also stops the executions it still runs. Sent from a task of its own,
+    /// so that a question cancelled here (its client went away, its time ran out) still ends its work on Spark;
+    /// within ten seconds at most, since nobody waits for the answer.
     private func release() async {
-        _ = try? await unary(.releaseSession, ReleaseSessionRequest(session: context).encoded())
+        var releasing = self
+        releasing.timeout = min(timeout, .seconds(10))
+        let (session, request) = (releasing, ReleaseSessionRequest(session: context).encoded())
+        await Task { _ = try? await session.unary(.releaseSession, request) }.value
     }
 
     private func unary(_ method: SparkConnectService.Method, _ request: [UInt8]) async throws(UpliftError) -> [UInt8] {

@@ -562,68 +562,23 @@ def same_document(a, b, path="$"):
         assert a == b, f"{path}: {a!r} != {b!r}"
 
 
+SPARK_FEEDBACKS = [("daily, 3 comments", "America/New_York"), ("a survey, both sources", "America/New_York")]
+# Every Spark question: (command, the cases' arguments, the cases run on Spark).
+SPARK_QUESTIONS = [("trend", TRENDS, SPARK_CASES), ("adoption", ADOPTIONS, SPARK_ADOPTIONS),
+                   ("retention", RETENTIONS, SPARK_RETENTIONS), ("lifecycle", LIFECYCLES, SPARK_LIFECYCLES),
+                   ("funnel", FUNNELS, SPARK_FUNNELS), ("feedback", FEEDBACKS, SPARK_FEEDBACKS)]
+
+
 @needs_spark
-@pytest.mark.parametrize("name,zone", SPARK_CASES)
-def test_spark_answers_as_the_engine(uplift, data, name, zone):
+@pytest.mark.parametrize("command,name,zone", [(command, name, zone) for command, _, cases in SPARK_QUESTIONS
+                                               for name, zone in cases])
+def test_spark_answers_as_the_engine(uplift, data, command, name, zone):
+    """The whole document of `uplift <command> --engine sc://…` is the embedded engine's."""
     assert SPARK, "UPLIFT_REQUIRE_SPARK=1 but no cluster (UPLIFT_TEST_SPARK)"
-    args = TRENDS[name]
-    p = run([uplift, "trend", *scope(data, zone), *args, "--json"])
+    args = dict((c, a) for c, a, _ in SPARK_QUESTIONS)[command][name]
+    p = run([uplift, command, *scope(data, zone), *args, "--json"])
     assert p.returncode == 0, p.stderr
-    s = run([uplift, "trend", *scope(data, zone), *args, "--engine", SPARK, "--json"])
-    assert s.returncode == 0, s.stderr
-    same_document(json.loads(s.stdout), json.loads(p.stdout))
-
-
-@needs_spark
-@pytest.mark.parametrize("name,zone", SPARK_ADOPTIONS)
-def test_spark_adoption_answers_as_the_engine(uplift, data, name, zone):
-    args = ADOPTIONS[name]
-    p = run([uplift, "adoption", *scope(data, zone), *args, "--json"])
-    assert p.returncode == 0, p.stderr
-    s = run([uplift, "adoption", *scope(data, zone), *args, "--engine", SPARK, "--json"])
-    assert s.returncode == 0, s.stderr
-    same_document(json.loads(s.stdout), json.loads(p.stdout))
-
-
-@needs_spark
-@pytest.mark.parametrize("name,zone", SPARK_RETENTIONS)
-def test_spark_retention_answers_as_the_engine(uplift, data, name, zone):
-    args = RETENTIONS[name]
-    p = run([uplift, "retention", *scope(data, zone), *args, "--json"])
-    assert p.returncode == 0, p.stderr
-    s = run([uplift, "retention", *scope(data, zone), *args, "--engine", SPARK, "--json"])
-    assert s.returncode == 0, s.stderr
-    same_document(json.loads(s.stdout), json.loads(p.stdout))
-
-
-@needs_spark
-@pytest.mark.parametrize("name,zone", SPARK_LIFECYCLES)
-def test_spark_lifecycle_answers_as_the_engine(uplift, data, name, zone):
-    args = LIFECYCLES[name]
-    p = run([uplift, "lifecycle", *scope(data, zone), *args, "--json"])
-    assert p.returncode == 0, p.stderr
-    s = run([uplift, "lifecycle", *scope(data, zone), *args, "--engine", SPARK, "--json"])
-    assert s.returncode == 0, s.stderr
-    same_document(json.loads(s.stdout), json.loads(p.stdout))
-
-
-@needs_spark
-@pytest.mark.parametrize("name,zone", SPARK_FUNNELS)
-def test_spark_funnel_answers_as_the_engine(uplift, data, name, zone):
-    args = FUNNELS[name]
-    embedded = funnel_document(uplift, data, zone, args)
-    s = run([uplift, "funnel", *scope(data, zone), *args, "--engine", SPARK, "--json"])
-    assert s.returncode == 0, s.stderr
-    same_document(json.loads(s.stdout), embedded)
-
-
-@needs_spark
-@pytest.mark.parametrize("name", ["daily, 3 comments", "a survey, both sources"])
-def test_spark_feedback_answers_as_the_engine(uplift, data, name):
-    args = FEEDBACKS[name]
-    p = run([uplift, "feedback", *scope(data, "America/New_York"), *args, "--json"])
-    assert p.returncode == 0, p.stderr
-    s = run([uplift, "feedback", *scope(data, "America/New_York"), *args, "--engine", SPARK, "--json"])
+    s = run([uplift, command, *scope(data, zone), *args, "--engine", SPARK, "--json"])
     assert s.returncode == 0, s.stderr
     same_document(json.loads(s.stdout), json.loads(p.stdout))
 

@@ -27,6 +27,8 @@ QUESTIONS = {
     "lifecycle, weekly": ["lifecycle", "--interval", "week"],
     "3-step ordered funnel, 7 d window": ["funnel", "--steps", "signed_up,onboarding_completed,purchase_completed",
                                           "--window", "7d"],
+    "3-step strict funnel, 7 d window": ["funnel", "--order", "strict",
+                                         "--steps", "signed_up,onboarding_completed,purchase_completed", "--window", "7d"],
     "experiment analysis (2 metrics, 1 guardrail)": [
         "experiment", "analyze", "checkout-redesign",
         "--definition", str(Path(__file__).parent.parent / "dashboards/experiments/checkout-redesign.yaml")],
@@ -62,12 +64,15 @@ def main():
     ap.add_argument("--bin", default=os.environ.get("UPLIFT_BIN", str(Path(__file__).parent.parent / ".build/release/uplift")))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--label", default="")
+    ap.add_argument("--only", default="", help="only the questions whose name contains this text")
     args = ap.parse_args()
     if not args.engine:
         sys.exit("--engine sc://… (or run under Tests/spark.sh, which sets UPLIFT_TEST_SPARK)")
     print(f"| question{' (' + args.label + ')' if args.label else ''} | embedded engine, s | Spark (2 workers × 1 core), s | Spark ÷ embedded |")
     print("| --- | ---: | ---: | ---: |")
     for name, question in QUESTIONS.items():
+        if args.only not in name:
+            continue
         base = [args.bin, *question, "--data", args.data, "--project", args.project,
                 "--from", args.start, "--to", args.end, "--json"]
         if question[0] != "experiment":
@@ -79,6 +84,7 @@ def main():
             t, remote = timed(base + ["--engine", args.engine])
             spark.append(t)
             embedded.pop("warnings", None)
+            remote.pop("warnings", None)
             if not same(embedded, remote):
                 sys.exit(f"{name}: Spark's answer differs from the embedded engine's")
         a, b = statistics.median(local), statistics.median(spark)

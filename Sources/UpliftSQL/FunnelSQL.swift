@@ -78,7 +78,7 @@ package enum FunnelSQL {
             WITH e0 AS (
                 \(rows)
             ),
-            e AS (SELECT e0.*, \(dialect.rowID) AS r FROM e0),
+            e AS (SELECT e0.*\(plan.order == .ordered ? ", \(dialect.rowID) AS r" : "") FROM e0),
             \(attempts)
             """
         var counted = "attempts"
@@ -158,19 +158,24 @@ package enum FunnelSQL {
             """
     }
 
-    /// Strict attempts over the person's instants (`g`, numbered `q`): step j+1 in instant q+j of the step-1 event's
-    /// instant q. `tied`: the persons with an instant of two step events.
+    /// Strict attempts over the person's instants (`g`): step j+1 in the instant j after the step-1 event's, read
+    /// with `lead` in one ordered pass over each person's instants (no join). `tied`: the persons with an instant
+    /// of two step events.
     private static func strict(_ plan: FunnelPlan) -> String {
         let n = plan.steps
         let any = (1...n).map { "s\($0)" }.joined(separator: " OR ")
         let masks = (1...n).map { "max(CASE WHEN s\($0) THEN 1 ELSE 0 END) AS m\($0)" }.joined(separator: ", ")
-        var joins = ""
+        let order = "OVER (PARTITION BY person ORDER BY t)"
+        var ahead = ["max(c) OVER (PARTITION BY person) AS most"]
+        var times = ["t AS t1"]
+        var reached = "true"
         for j in 2...max(2, n) where j <= n {
-            joins += "\n    LEFT JOIN q AS g\(j) ON g\(j).person = g1.person AND g\(j).q = g1.q + \(j - 1)"
-            joins += " AND g\(j).m\(j) = 1 AND g\(j).t <= g1.t + \(plan.window)"
-            if j > 2 { joins += " AND g\(j - 1).t IS NOT NULL" }
+            ahead.append("lead(t, \(j - 1)) \(order) AS u\(j)")
+            ahead.append("lead(m\(j), \(j - 1)) \(order) AS v\(j)")
+            // Step j: the instant j − 1 after the first serves it, within the window, and so did every one before.
+            reached += " AND v\(j) = 1 AND u\(j) <= t + \(plan.window)"
+            times.append("CASE WHEN \(reached) THEN u\(j) END AS t\(j)")
         }
-        let times = (1...n).map { "g\($0).t AS t\($0)" }.joined(separator: ", ")
         return """
             g AS (
                 SELECT person, t, \(masks), sum(CASE WHEN \(any) THEN 1 ELSE 0 END) AS c,
@@ -178,14 +183,10 @@ package enum FunnelSQL {
                 FROM e GROUP BY person, t
             ),
             tied AS (SELECT DISTINCT person FROM g WHERE c >= 2),
-            q AS (
-                SELECT g.*, row_number() OVER (PARTITION BY g.person ORDER BY g.t) AS q
-                FROM g LEFT JOIN tied ON tied.person = g.person WHERE tied.person IS NULL
-            ),
+            w AS (SELECT g.*, \(ahead.joined(separator: ", ")) FROM g),
             a AS (
-                SELECT g1.person, g1.b, g1.t AS r1, \(times)
-                FROM q AS g1\(joins)
-                WHERE g1.m1 = 1 AND g1.t >= \(plan.from) AND g1.t < \(plan.to)
+                SELECT person, b, t AS r1, \(times.joined(separator: ", "))
+                FROM w WHERE most < 2 AND m1 = 1 AND t >= \(plan.from) AND t < \(plan.to)
             ),
             attempts AS (SELECT a.*, \(levelOfTimes(n)) AS level FROM a)
             """

@@ -77,6 +77,20 @@ def edge_events():
         lines.append(json.dumps({
             "type": "track", "event": event, "userId": f"fb-{i % 6}", "messageId": f"fb-{i}",
             "timestamp": f"2026-03-{5 + minute % 6:02d}T12:{minute % 60:02d}:00Z", "properties": props}))
+    # Heavy identity merging: 40 persons, each first seen as 5 anonymous ids on different days, linked later by
+    # identify (3 of them) and alias (2), so that every question's persons go through the person map.
+    for k in range(40):
+        for j in range(5):
+            # Not on 2026-03-08, as the ties below.
+            anon, day = f"anon-{k}-{j}", "2026-03-" + ["05", "06", "07", "09", "10"][(k + j) % 5]
+            for n, event in enumerate(("$pageview", "button_clicked", "search", "item_viewed")[:2 + (k + j) % 3]):
+                lines.append(json.dumps({
+                    "type": "track", "event": event, "anonymousId": anon, "messageId": f"m-{k}-{j}-{n}",
+                    "timestamp": f"{day}T{8 + j:02d}:{10 * n:02d}:00Z",
+                    "properties": {"country": ["DE", "FR", "US"][k % 3]}}))
+            link = ({"type": "identify", "userId": f"merged-{k}", "anonymousId": anon} if j < 3 else
+                    {"type": "alias", "userId": f"merged-{k}", "previousId": anon})
+            lines.append(json.dumps({**link, "messageId": f"link-{k}-{j}", "timestamp": "2026-03-10T20:00:00Z"}))
     # Funnel steps at one instant (the strict and any-order rules for ties: SequenceFunnel, AnyOrderFunnel): a page
     # view and a click at once, then a search; a click that is also an edge case's step in another funnel.
     for i in range(4):
@@ -101,7 +115,7 @@ def data(uplift, tmp_path_factory):
     assert import_file(uplift, data, shifted)["imported"] == 40_000
     edges = tmp / "edges.ndjson"
     edges.write_text(edge_events())
-    assert import_file(uplift, data, edges)["imported"] == 24 * 6 + 2400 + 6 + 70 + 20
+    assert import_file(uplift, data, edges)["imported"] == edges.read_text().count("\n")  # every edge event
     # The case the grouping by typed columns is for: one key, two types, on two days.
     types = dict(duckdb.connect().execute(
         f"SELECT regexp_extract(file_name, 'date=([0-9-]+)', 1), type FROM parquet_schema('{data}/events/**/*.parquet') "

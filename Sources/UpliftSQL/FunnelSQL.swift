@@ -37,6 +37,7 @@ package enum FunnelSQL {
         let events = EventSQL(dialect: dialect, inputs: inputs)
         let plan = FunnelPlan(query)
         let n = plan.steps
+        guard n > 0 else { throw UpliftError(.invalidInput, "steps: a funnel needs at least one step") }
         let window = plan.window
         var steps = try query.steps.prefix(n).map { (step) throws(UpliftError) in
             try events.role(event: step.event, filters: step.filters)

@@ -69,7 +69,7 @@ struct QueryExecutorTests {
         async let outcome: Result<Int, UpliftError> = {
             do throws(UpliftError) {
                 return .success(
-                    try await executor.runRemote(budget) { () throws(UpliftError) -> Int in
+                    try await executor.runAsync(budget) { () throws(UpliftError) -> Int in
                         started.set()
                         // A call that would wait an hour, unless it is cancelled.
                         do { try await Task.sleep(for: .seconds(3600)) } catch {

@@ -29,63 +29,42 @@ final class QueryExecutor: Sendable {
         self.clock = clock
     }
 
-    /// Runs `body` with `budget`, which expires after `timeout`; a cancelled caller cancels it too.
+    /// Runs `body` with `budget` on the pool's interactive lane, under `runAsync`'s rules: its turn at the gate,
+    /// `timeout` (then the budget expires and the work stops at its next check), and a cancelled caller.
     func run<T: Sendable>(
         _ budget: QueryBudget, _ body: @escaping @Sendable (QueryBudget) throws(UpliftError) -> T
     ) async throws(UpliftError) -> T {
-        let (gate, pool, clock, timeout) = (self.gate, self.pool, self.clock, self.timeout)
-        let outcome: Result<T, UpliftError> = await withTaskCancellationHandler {
-            await withTaskGroup(of: Result<T, UpliftError>?.self) { group in
-                group.addTask {
-                    // The timer: cancelled (and nothing happens) when the query ends first.
-                    do { try await Self.sleep(clock, timeout) } catch { return nil }
-                    budget.expire()
-                    return nil
-                }
-                group.addTask {
-                    await gate.withPermit { () async -> Result<T, UpliftError> in
-                        // Its time may have run out while it waited in line.
-                        guard budget.stop == .running else { return .failure(budget.error) }
-                        return await pool.run(.interactive) { () -> Result<T, UpliftError> in
-                            Result { () throws(UpliftError) in try body(budget) }
-                        }
-                    }
-                }
-                while let next = await group.next() {
-                    guard let next else { continue }
-                    group.cancelAll()
-                    return next
-                }
-                return .failure(budget.error)
-            }
-        } onCancel: {
-            budget.cancel()
+        let pool = self.pool
+        return try await runAsync(budget) { () throws(UpliftError) in
+            try await pool.run(.interactive) { () throws(UpliftError) in try body(budget) }
         }
-        return try outcome.get()
     }
 
-    /// Runs `body`, a call to another engine (Spark), under the rules of a computed query: it waits its turn at
-    /// the gate (so that a flood of questions does not become a flood of engine calls), and past `timeout`,
-    /// waiting included, or when the caller is cancelled, it is cancelled and ends with the budget's error.
-    func runRemote<T: Sendable>(
+    /// Runs `body` (a computation on the pool, or a call to another engine such as Spark) when its turn at the gate
+    /// comes (a flood of questions is neither a flood of computations nor of engine calls). Past `timeout`,
+    /// waiting included, the budget expires and `body`'s task is cancelled; a cancelled caller cancels the budget
+    /// too. Work that checks the budget stops at its next check; a call that does not is cancelled. Either way
+    /// the query ends with the budget's error (`query_timeout`, `query_cancelled`).
+    func runAsync<T: Sendable>(
         _ budget: QueryBudget, _ body: @escaping @Sendable () async throws(UpliftError) -> T
     ) async throws(UpliftError) -> T {
         let (gate, clock, timeout) = (self.gate, self.clock, self.timeout)
         let outcome: Result<T, UpliftError> = await withTaskCancellationHandler {
             await withTaskGroup(of: Result<T, UpliftError>?.self) { group in
                 group.addTask {
-                    // The timer: its end cancels the call (which checks no budget).
+                    // The timer: cancelled (and nothing happens) when the query ends first.
                     do { try await Self.sleep(clock, timeout) } catch { return nil }
                     budget.expire()
                     return .failure(budget.error)
                 }
                 group.addTask {
                     await gate.withPermit { () async -> Result<T, UpliftError> in
+                        // Its time may have run out while it waited in line.
                         guard budget.stop == .running else { return .failure(budget.error) }
                         do throws(UpliftError) {
                             return .success(try await body())
                         } catch {
-                            // A call cut short by the budget ends with the budget's error, not the transport's.
+                            // Work cut short by the budget ends with the budget's error, not the transport's.
                             return .failure(budget.stop == .running ? error : budget.error)
                         }
                     }

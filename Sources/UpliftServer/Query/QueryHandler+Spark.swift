@@ -82,7 +82,7 @@ extension QueryHandler {
                 try work(engine, snapshot, links, budget, sheet)
             }
         } answer: { (question) throws(UpliftError) in
-            try await executor.runRemote(budget) { () throws(UpliftError) in
+            try await executor.runAsync(budget) { () throws(UpliftError) in
                 try await question.answer(
                     on: spark, files: inputs.files, basePath: inputs.basePath, personMap: inputs.personMap)
             }

@@ -143,7 +143,7 @@ struct QueryHandler: Sendable {
         let budget = QueryBudget(timeout: executor.timeout)
         let executor = self.executor
         return try await watching(request, budget: budget, stopOnClose: true) { () throws(UpliftError) in
-            try await executor.runRemote(budget, body)
+            try await executor.runAsync(budget, body)
         }
     }
 

@@ -113,4 +113,27 @@ struct ProjectDictionaryTests {
             #expect(viaBytes.strings() == viaStrings.strings())
         }
     }
+
+    /// With a flag per value, only the flagged values are interned (runs found among them, across the
+    /// unflagged values between); the others get -1.
+    @Test(arguments: [64, 2])
+    func onlySelectedValuesAreInterned(hashBits: Int) {
+        var rng = SplitMix(9)
+        let values = Self.sortedWithRuns(3_000, seed: 5)
+        let selected = values.map { _ in rng.next() % 3 == 0 }
+        let dictionary = ProjectDictionary(hashBits: hashBits)
+        let codes = dictionary.intern(StringBytes(values), selected: selected)
+        let reference = ProjectDictionary()
+        for i in values.indices {
+            if selected[i] {
+                #expect(dictionary.string(codes[i]) == values[i])
+                _ = reference.intern(values[i])
+            } else {
+                #expect(codes[i] == -1)
+            }
+        }
+        #expect(dictionary.count == reference.count)
+        #expect(Set(dictionary.strings()) == Set(values.indices.filter { selected[$0] }.map { values[$0] }))
+        #expect(dictionary.intern(StringBytes(values), selected: values.map { _ in false }) == values.map { _ in -1 })
+    }
 }

@@ -62,4 +62,47 @@ struct SegmentDecoderTests {
             #expect(shared.distinctIDs.count == alone.distinctIDs.count)
         }
     }
+
+    /// Decoding only the rows of some events keeps every row number (texts are read by them), hides
+    /// the other rows, and interns only the distinct ids of the kept rows.
+    @Test func keepingSomeEventsDecodesOnlyTheirRows() async throws {
+        // Persons p0 … p49 do "kept" (and "a"), the others only "a" and "b"; over three days.
+        let events = (0..<1_800).map { i in
+            let person = i % 150
+            let name = person < 50 && (i / 150) % 2 == 0 ? "kept" : ["a", "b"][(i / 150) % 2]
+            let time = String(format: "2026-03-%02dT%02d:%02d:00Z", 1 + i % 3, i % 24, i % 60)
+            return MetricHarness.event(name, "p\(person)", time)
+        }
+        try await MetricHarness.withSegments(events) { snapshot in
+            #expect(snapshot.segments.count == 3)
+            let all = ProjectDictionaries()
+            let full = try SegmentDecoder.blocks(paths: snapshot.segments, dictionaries: all)
+            let some = ProjectDictionaries()
+            let kept = try SegmentDecoder.blocks(paths: snapshot.segments, dictionaries: some, keeping: ["kept"])
+            #expect(kept.map(\.count) == full.map(\.count))
+            #expect(kept.map(\.times) == full.map(\.times))
+            let allEvents = all.events.strings()
+            let allIDs = all.distinctIDs.strings()
+            let someEvents = some.events.strings()
+            let someIDs = some.distinctIDs.strings()
+            var keptIDs = Set<String>()
+            for (f, k) in zip(full, kept) {
+                for i in 0..<f.count {
+                    if allEvents[Int(f.events[i])] == "kept" {
+                        #expect(someEvents[Int(k.events[i])] == "kept")
+                        #expect(someIDs[Int(k.distinctIDs[i])] == allIDs[Int(f.distinctIDs[i])])
+                        keptIDs.insert(allIDs[Int(f.distinctIDs[i])])
+                    } else {
+                        #expect(k.events[i] == EventBlock.hiddenCode)
+                    }
+                }
+                #expect(k.postingCodes.map { someEvents[Int($0)] } == ["kept"])
+            }
+            // Every event name is known (for the warnings); only the kept rows' ids were interned.
+            #expect(Set(someEvents) == Set(allEvents))
+            #expect(Set(someIDs) == keptIDs)
+            #expect(keptIDs.count == 50)
+            #expect(allIDs.count == 150)
+        }
+    }
 }

@@ -48,9 +48,11 @@ package final class AnalysisEngine: Sendable {
     }
 
     /// The blocks of a snapshot that may hold events in `[from, to)`: cached segment blocks,
-    /// newly decoded ones (both cores), and one block of the pending events.
+    /// newly decoded ones (both cores), and one block of the pending events. An engine that keeps no
+    /// blocks (`cacheBytes` 0: a command that answers once and exits) decodes only the rows of the
+    /// events in `keeping` (nil: every row); one that keeps them decodes every row, for the next questions.
     func blocks(
-        _ snapshot: Snapshot, from: Int64, to: Int64, budget: QueryBudget? = nil
+        _ snapshot: Snapshot, from: Int64, to: Int64, budget: QueryBudget? = nil, keeping: Set<String>? = nil
     ) throws(UpliftError) -> (ProjectDictionaries, [EventBlock]) {
         let dictionaries = dictionaries(snapshot.project)
         let firstDay = UTCDay(microseconds: from)
@@ -74,7 +76,8 @@ package final class AnalysisEngine: Sendable {
         }
         let missing = paths.filter { found[$0] == nil }
         let decoded = try SegmentDecoder.blocks(
-            paths: missing, dictionaries: dictionaries, textBudget: textBudget, budget: budget)
+            paths: missing, dictionaries: dictionaries, textBudget: textBudget, budget: budget,
+            keeping: cacheBytes == 0 ? keeping : nil)
         for (path, block) in zip(missing, decoded) { found[path] = block }
         remember(Array(zip(missing, decoded)))
         markNamed(missing)
@@ -167,11 +170,34 @@ package final class AnalysisEngine: Sendable {
 
     /// The decoded blocks a request reads and the person map, for a query that decides between a
     /// frame and a scan once it knows how many persons there are.
+    ///
+    /// The person map is made while the blocks are decoded (a cold read's two largest parts, both
+    /// interning distinct ids): one thread makes it, then helps decode.
     package func prepare(
         _ snapshot: Snapshot, links: PersonMap, request: FrameRequest
     ) throws(UpliftError) -> Prepared {
-        let (dictionaries, blocks) = try blocks(snapshot, from: request.from, to: request.to, budget: request.budget)
-        let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
+        let decoded = ResultSlots<(ProjectDictionaries, [EventBlock])>(count: 1)
+        let made = ResultSlots<PersonResolver>(count: 1)
+        let dictionary = dictionaries(snapshot.project).distinctIDs
+        WorkPool.shared.parallelFor(iterations: 2) { part in
+            guard part == 0 else {
+                made.set(0, .success(self.resolver(snapshot.project, links: links, dictionary: dictionary)))
+                return
+            }
+            do throws(UpliftError) {
+                decoded.set(
+                    0,
+                    .success(
+                        try self.blocks(
+                            snapshot, from: request.from, to: request.to, budget: request.budget,
+                            keeping: request.namedEvents)))
+            } catch {
+                decoded.set(0, .failure(error))
+            }
+        }
+        let (dictionaries, blocks) = try decoded.values()[0]
+        // Ids the blocks added after the map was made are their own persons.
+        let persons = try made.values()[0].extended(to: dictionaries.distinctIDs)
         return Prepared(dictionaries: dictionaries, blocks: blocks, persons: persons)
     }
 

@@ -100,6 +100,18 @@ package struct FrameRequest: Sendable {
     /// Stops the frame's build when the query's time runs out or its client goes away; nil: never.
     package var budget: QueryBudget?
 
+    /// The events whose rows this request can keep, nil when it may keep any (a role for any event, or
+    /// `allEvents`).
+    package var namedEvents: Set<String>? {
+        guard !allEvents else { return nil }
+        var names = Set<String>()
+        for role in roles {
+            guard let event = role.event else { return nil }
+            names.insert(event)
+        }
+        return names
+    }
+
     package init(
         roles: [Role], allEvents: Bool = false, from: Int64, to: Int64, filters: [PropertyFilter] = [],
         strings: [PropertyRequest] = [], numbers: [PropertyRequest] = []

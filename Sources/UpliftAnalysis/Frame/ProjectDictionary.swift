@@ -63,26 +63,28 @@ package final class ProjectDictionary: Sendable {
 
     package func intern(_ string: String) -> Int32 { intern([string])[0] }
 
-    /// The code of every value, adding the new ones. Runs of equal values (a PLAIN distinct-id chunk of a
+    /// The code of every value, adding the new ones; with `selected`, only of the values it flags (the
+    /// others get code -1 and are not interned). Runs of equal values (a PLAIN distinct-id chunk of a
     /// segment sorted by distinct id) are found by comparing each value with the one before, and their
     /// hashes are computed before taking the lock: under the lock, one table probe per run.
-    package func intern(_ values: StringBytes) -> [Int32] {
+    package func intern(_ values: StringBytes, selected: [Bool]? = nil) -> [Int32] {
         let n = values.count
         guard n > 0 else { return [] }
-        // Runs: value i starts a new run when its bytes differ from value i - 1's.
+        precondition(selected.map { $0.count == n } ?? true, "one flag per value")
+        // Runs: selected value i starts a new run when its bytes differ from the previous selected value's.
         var runStarts: [Int32] = []
         var runHashes: [UInt64] = []
         values.withUnsafeSlices { bytes, offsets in
-            var previous = 0..<0
-            for i in 0..<n {
+            var previous: Range<Int>? = nil
+            for i in 0..<n where selected?[i] ?? true {
                 let range = Int(offsets[i])..<Int(offsets[i + 1])
-                if i > 0 && range.count == previous.count
-                    && (range.isEmpty
-                        || memcmp(
-                            bytes.baseAddress! + range.lowerBound,
-                            bytes.baseAddress! + previous.lowerBound, range.count) == 0)
+                if let previous,
+                    range.count == previous.count
+                        && (range.isEmpty
+                            || memcmp(
+                                bytes.baseAddress! + range.lowerBound,
+                                bytes.baseAddress! + previous.lowerBound, range.count) == 0)
                 {
-                    previous = range
                     continue
                 }
                 runStarts.append(Int32(i))
@@ -101,10 +103,10 @@ package final class ProjectDictionary: Sendable {
             }
         }
         if runCodes.count == n { return runCodes }
-        var codes = [Int32](repeating: 0, count: n)
+        var codes = [Int32](repeating: -1, count: n)
         runStarts.append(Int32(n))
         for r in runCodes.indices {
-            for i in Int(runStarts[r])..<Int(runStarts[r + 1]) { codes[i] = runCodes[r] }
+            for i in Int(runStarts[r])..<Int(runStarts[r + 1]) where selected?[i] ?? true { codes[i] = runCodes[r] }
         }
         return codes
     }

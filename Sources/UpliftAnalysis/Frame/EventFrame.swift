@@ -42,21 +42,32 @@ package struct EventFrame: Sendable {
 /// questions never read them, and copying half a million strings per query would cost more than grouping).
 package struct PersonIDs: RandomAccessCollection, Equatable, Sendable {
     private let codes: [Int32]
-    private let ids: [String]
+    private let ids: IDs
 
-    package init(codes: [Int32], ids: [String]) {
+    private enum IDs: Sendable {
+        case list([String])
+        /// A `String` is made only for the persons read (a cold query's dictionary holds a million ids).
+        case dictionary(ProjectDictionary)
+    }
+
+    package init(codes: [Int32], dictionary: ProjectDictionary) {
         self.codes = codes
-        self.ids = ids
+        ids = .dictionary(dictionary)
     }
 
     package init(_ list: [String]) {
         codes = Array(0..<Int32(list.count))
-        ids = list
+        ids = .list(list)
     }
 
     package var startIndex: Int { 0 }
     package var endIndex: Int { codes.count }
-    package subscript(person: Int) -> String { ids[Int(codes[person])] }
+    package subscript(person: Int) -> String {
+        switch ids {
+        case .list(let list): list[Int(codes[person])]
+        case .dictionary(let dictionary): dictionary.string(codes[person])
+        }
+    }
 
     package static func == (a: PersonIDs, b: PersonIDs) -> Bool { a.elementsEqual(b) }
 }

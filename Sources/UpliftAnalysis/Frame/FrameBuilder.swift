@@ -405,7 +405,7 @@ package enum FrameBuilder {
             let all = parts.flatMap { $0.numbers[j] }
             return order.map { all[$0] }
         }
-        frame.personIDs = PersonIDs(codes: personCodes, ids: dictionaries.distinctIDs.strings())
+        frame.personIDs = PersonIDs(codes: personCodes, dictionary: dictionaries.distinctIDs)
         return frame
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 package import UpliftModel
 import UpliftParquet
 
@@ -65,14 +66,20 @@ package enum PersonMapFile {
             let version = file.metadataValue(for: versionKey).flatMap({ Int64($0) }),
             let idColumn = try? file.columnIndex("distinct_id"), let personColumn = try? file.columnIndex("person_id")
         else { return nil }
+        // Every column chunk on its own core: a million links are two chunks of tens of megabytes.
+        let groups = file.rowGroups.count
+        let read = Mutex([ByteArrays?](repeating: nil, count: 2 * groups))
+        WorkPool.shared.parallelFor(iterations: 2 * groups) { k in
+            let column = k % 2 == 0 ? idColumn : personColumn
+            let chunk = (try? file.readByteArrays(column: column, rowGroup: k / 2).chunk).map(Self.values)
+            read.withLock { $0[k] = chunk }
+        }
+        let columns = read.withLock { $0 }
         var chunks: [PersonMapColumns.Chunk] = []
-        for group in 0..<file.rowGroups.count {
-            guard let ids = try? file.readByteArrays(column: idColumn, rowGroup: group).chunk,
-                let persons = try? file.readByteArrays(column: personColumn, rowGroup: group).chunk,
-                ids.count == persons.count
+        for group in 0..<groups {
+            guard let ids = columns[2 * group], let persons = columns[2 * group + 1], ids.count == persons.count
             else { return nil }
-            let chunk = PersonMapColumns.Chunk(
-                ids: StringBytes(values: values(ids)), persons: StringBytes(values: values(persons)))
+            let chunk = PersonMapColumns.Chunk(ids: StringBytes(values: ids), persons: StringBytes(values: persons))
             // The placeholder row of an empty map (an empty id is no distinct id).
             if chunk.ids.count == 1 && chunk.ids.string(at: 0).isEmpty { continue }
             chunks.append(chunk)

@@ -90,10 +90,11 @@ package enum Gzip {
         return result == LIBDEFLATE_SUCCESS && read == input.count && written == expectedSize
     }
 
-    /// zlib's CRC-32 (the checksum parquet.thrift specifies for PageHeader.crc).
+    /// The CRC-32 of gzip and zlib (the checksum parquet.thrift specifies for PageHeader.crc), by
+    /// libdeflate's carry-less multiplication: every page a query reads is checked, and zlib's took 2.7 %
+    /// of a cold funnel's time.
     package static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        UInt32(
-            truncatingIfNeeded: CZlib.crc32(
-                0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+        guard let base = bytes.baseAddress else { return 0 }
+        return libdeflate_crc32(0, base, bytes.count)
     }
 }

@@ -224,3 +224,44 @@ func normalized(_ column: ColumnData) -> ColumnData {
         }
     }
 }
+
+/// The writer stores a chunk uncompressed when GZIP would shrink it by less than 1/32: random bytes are
+/// stored as they are, repetitive ones compressed, and both read back exactly.
+struct IncompressibleChunkTests {
+    @Test func gzipIsKeptOnlyWhereItPays() throws {
+        var state: UInt64 = 42
+        func next() -> UInt8 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        let rows = 5_000
+        // Random 16-byte ids (as event UUIDs are): nothing for GZIP to find.
+        let random = (0..<rows).map { _ in (0..<16).map { _ in next() } }
+        let repetitive = (0..<rows).map { "value-\($0 % 7)-and-a-long-repeated-suffix-\($0 / 1_000)" }
+        let schema = ParquetSchema(fields: [
+            ParquetField(name: "random", type: .fixed16),
+            ParquetField(name: "repetitive", type: .string, dictionary: false),
+        ])
+        var writer = try ParquetWriter(schema: schema, options: .init(pageSize: 4_096))
+        var ids = ByteArrays()
+        for id in random { ids.append(contentsOf: id) }
+        try writer.append(rowGroup: [
+            ColumnData(values: .byteArrays(ids)), ColumnData(values: .byteArrays(ByteArrays(repetitive))),
+        ])
+        let file = try ParquetFile(bytes: writer.finish())
+        try file.verify()
+        let chunks = file.metadata.rowGroups[0].columns
+        #expect(chunks[0].codec == Wire.uncompressed)
+        #expect(chunks[1].codec == Wire.gzip)
+        #expect(chunks[0].totalCompressedSize == chunks[0].totalUncompressedSize)
+        #expect(chunks[1].totalCompressedSize * 4 < chunks[1].totalUncompressedSize)
+        guard case .byteArrays(let a) = try file.read(column: 0, rowGroup: 0).values,
+            case .byteArrays(let b) = try file.read(column: 1, rowGroup: 0).values
+        else {
+            Issue.record("not byte arrays")
+            return
+        }
+        #expect((0..<rows).map { Array(a[$0]) } == random)
+        #expect((0..<rows).map { b.string(at: $0) } == repetitive)
+    }
+}

@@ -26,25 +26,27 @@ package struct ParquetFooter: Sendable {
         guard footerLength <= base + lengthAt - 4 else { throw .corrupt("footer length exceeds the file") }
         guard footerLength <= lengthAt else { throw .corrupt("footer is not within the bytes read") }
         let footerStart = lengthAt - footerLength
-        let (thrift, footerEnd) = try ThriftCompactReader.decodeStruct(bytes, from: footerStart, to: lengthAt)
-        guard footerEnd == lengthAt else { throw .corrupt("footer has trailing bytes") }
-        let metadata = try FileMetaData(thrift: thrift)
 
         // Our footer checksum sits just before the footer. Its presence is signalled twice (magic and
-        // created_by) so that one damaged byte cannot switch the check off.
+        // created_by) so that one damaged byte cannot switch the check off. It is checked before the
+        // footer is parsed: a damaged footer is corrupt, whatever field the damage happens to make.
         let fileFooterStart = base + footerStart
         let hasMagic =
             fileFooterStart >= 12 && footerStart >= 8
             && Array(bytes[(footerStart - 4)..<footerStart]) == ParquetWriter.footerChecksumMagic
-        let ours = metadata.createdBy?.hasPrefix("uplift ") ?? false
-        if hasMagic || ours {
-            guard hasMagic else { throw .corrupt("footer checksum is missing") }
+        if hasMagic {
             let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: footerStart - 8, as: UInt32.self) }
                 .littleEndian
             let actual = bytes.withUnsafeBytes {
                 Gzip.crc32(UnsafeRawBufferPointer(rebasing: $0[footerStart..<lengthAt]))
             }
             guard stored == actual else { throw .corrupt("footer checksum mismatch") }
+        }
+        let (thrift, footerEnd) = try ThriftCompactReader.decodeStruct(bytes, from: footerStart, to: lengthAt)
+        guard footerEnd == lengthAt else { throw .corrupt("footer has trailing bytes") }
+        let metadata = try FileMetaData(thrift: thrift)
+        if !hasMagic && metadata.createdBy?.hasPrefix("uplift ") == true {
+            throw .corrupt("footer checksum is missing")
         }
         let schema = try SchemaMapping.schema(metadata.schema)
         let dataEnd = hasMagic ? fileFooterStart - 8 : fileFooterStart

@@ -11,7 +11,24 @@ struct ColumnChunkWriter {
         self.options = options
     }
 
+    /// Appends the chunk to `out`. A chunk that GZIP shrinks by less than 1/32 (random ids, DELTA-packed
+    /// times) is stored uncompressed instead: compressing it saved next to nothing, and every reader would
+    /// inflate it on every read (the times were a fifth of what a cold funnel inflated).
     mutating func write(_ column: ColumnData, into out: inout [UInt8]) throws(ParquetError) -> ColumnChunkMeta {
+        let start = out.count
+        let chunk = try encode(column, compression: options.compression, into: &out)
+        guard options.compression == .gzip, chunk.totalCompressedSize * 32 > chunk.totalUncompressedSize * 31 else {
+            return chunk
+        }
+        out.removeSubrange(start...)
+        uncompressedTotal = 0
+        compressedTotal = 0
+        return try encode(column, compression: .none, into: &out)
+    }
+
+    private mutating func encode(
+        _ column: ColumnData, compression: ParquetWriter.Compression, into out: inout [UInt8]
+    ) throws(ParquetError) -> ColumnChunkMeta {
         try validate(column)
         let rows = column.count
         let validity = field.optional ? column.validity : nil
@@ -28,7 +45,9 @@ struct ColumnChunkWriter {
             page.removeAll(keepingCapacity: true)
             let entries = Self.gather(column.values, rows: dictionary.entryRows)
             PlainEncoder.encode(entries, rows: 0..<entries.count, validity: nil, into: &page)
-            try flushPage(type: Wire.dictionaryPage, numValues: entries.count, encoding: Wire.plain, into: &out)
+            try flushPage(
+                type: Wire.dictionaryPage, numValues: entries.count, encoding: Wire.plain, compression: compression,
+                into: &out)
         }
 
         // A dictionary wins when it was asked for and did not fall back; otherwise the field's own encoding.
@@ -60,7 +79,9 @@ struct ColumnChunkWriter {
             } else {
                 PlainEncoder.encode(column.values, rows: row..<end, validity: validity, into: &page)
             }
-            try flushPage(type: Wire.dataPage, numValues: end - row, encoding: valueEncoding, into: &out)
+            try flushPage(
+                type: Wire.dataPage, numValues: end - row, encoding: valueEncoding, compression: compression, into: &out
+            )
             row = end
         }
 
@@ -70,7 +91,7 @@ struct ColumnChunkWriter {
         if valueEncoding != Wire.plain { encodings.append(valueEncoding) }
         return ColumnChunkMeta(
             type: SchemaMapping.physical(field.type), encodings: encodings, path: [field.name],
-            codec: options.compression == .gzip ? Wire.gzip : Wire.uncompressed, numValues: Int64(rows),
+            codec: compression == .gzip ? Wire.gzip : Wire.uncompressed, numValues: Int64(rows),
             totalUncompressedSize: Int64(uncompressedTotal), totalCompressedSize: Int64(compressedTotal),
             dataPageOffset: dataOffset, dictionaryPageOffset: dictionaryOffset, statistics: statistics
         )
@@ -177,13 +198,13 @@ struct ColumnChunkWriter {
 
     /// Compresses the page buffer, checksums it and appends header + body to the file.
     private mutating func flushPage(
-        type: Int32, numValues: Int, encoding: Int32, into out: inout [UInt8]
+        type: Int32, numValues: Int, encoding: Int32, compression: ParquetWriter.Compression, into out: inout [UInt8]
     ) throws(ParquetError) {
         guard page.count <= Int(Int32.max), numValues <= Int(Int32.max) else {
             throw ParquetError(.invalidInput, "column \(field.name) has a page over 2 GiB; lower the page size")
         }
         let body: [UInt8]
-        switch options.compression {
+        switch compression {
         case .gzip:
             let level = Int32(options.compressionLevel)
             body = try page.withUnsafeBytes { raw in

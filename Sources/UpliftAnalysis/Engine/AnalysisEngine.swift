@@ -170,34 +170,12 @@ package final class AnalysisEngine: Sendable {
 
     /// The decoded blocks a request reads and the person map, for a query that decides between a
     /// frame and a scan once it knows how many persons there are.
-    ///
-    /// The person map is made while the blocks are decoded (a cold read's two largest parts, both
-    /// interning distinct ids): one thread makes it, then helps decode.
     package func prepare(
         _ snapshot: Snapshot, links: PersonMap, request: FrameRequest
     ) throws(UpliftError) -> Prepared {
-        let decoded = ResultSlots<(ProjectDictionaries, [EventBlock])>(count: 1)
-        let made = ResultSlots<PersonResolver>(count: 1)
-        let dictionary = dictionaries(snapshot.project).distinctIDs
-        WorkPool.shared.parallelFor(iterations: 2) { part in
-            guard part == 0 else {
-                made.set(0, .success(self.resolver(snapshot.project, links: links, dictionary: dictionary)))
-                return
-            }
-            do throws(UpliftError) {
-                decoded.set(
-                    0,
-                    .success(
-                        try self.blocks(
-                            snapshot, from: request.from, to: request.to, budget: request.budget,
-                            keeping: request.namedEvents)))
-            } catch {
-                decoded.set(0, .failure(error))
-            }
-        }
-        let (dictionaries, blocks) = try decoded.values()[0]
-        // Ids the blocks added after the map was made are their own persons.
-        let persons = try made.values()[0].extended(to: dictionaries.distinctIDs)
+        let (dictionaries, blocks) = try blocks(
+            snapshot, from: request.from, to: request.to, budget: request.budget, keeping: request.namedEvents)
+        let persons = resolver(snapshot.project, links: links, dictionary: dictionaries.distinctIDs)
         return Prepared(dictionaries: dictionaries, blocks: blocks, persons: persons)
     }
 

@@ -27,6 +27,9 @@ package final class DataDirectoryLock: @unchecked Sendable {
 
     package func release() {
         guard fd >= 0 else { return }
+        // Unlock before closing: a child forked by another thread holds a copy of `fd` until it
+        // execs, and `close` alone would leave the lock held for that moment.
+        _ = flock(fd, LOCK_UN)
         close(fd)
         fd = -1
     }

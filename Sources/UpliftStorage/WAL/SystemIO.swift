@@ -194,6 +194,14 @@ package enum SystemIO {
         }
         return fd
     }
+
+    /// Releases a lock taken by `lockExclusively` and closes it. The unlock comes first because a
+    /// child forked by another thread shares the descriptor until it execs, and `close` alone
+    /// would leave the lock held for that moment.
+    static func unlockAndClose(_ fd: Int32) {
+        _ = flock(fd, LOCK_UN)
+        closeFile(fd)
+    }
 }
 
 extension SystemCallError {

@@ -36,7 +36,7 @@ extension WriteAheadLog {
             let core = WALCore(active: active, existingBytes: existingBytes, onCommit: options.onCommit)
             return (try WriteAheadLog(directory: directory, core: core, lockFD: lockFD), report)
         } catch {
-            SystemIO.closeFile(lockFD)
+            SystemIO.unlockAndClose(lockFD)
             throw error
         }
     }

@@ -33,7 +33,7 @@ package final class WriteAheadLog: Sendable {
         self.core = core
         guard let thread = OSThread.start({ [core] in core.runWriter() }) else {
             core.active.withLock { $0.close() }
-            SystemIO.closeFile(lockFD)
+            SystemIO.unlockAndClose(lockFD)
             throw UpliftError(.io, "cannot start the write-ahead log writer thread. Check the process's thread limit.")
         }
         self.lifecycle = Mutex(Lifecycle(thread: thread, lockFD: lockFD))
@@ -120,6 +120,6 @@ package final class WriteAheadLog: Sendable {
         core.shutDown()
         if let thread { OSThread.join(thread) }
         core.active.withLock { $0.close() }
-        SystemIO.closeFile(lockFD)
+        SystemIO.unlockAndClose(lockFD)
     }
 }

@@ -56,18 +56,22 @@ func existingProject(_ catalog: Catalog, _ slug: ProjectSlug) async throws(Uplif
 /// The live segments of a project from the catalog's segment manifest (read-only: works beside a running
 /// server; events still only in its log are not seen). A data directory no store has opened since the
 /// manifest existed is listed instead.
-/// With a bucket (`--storage`) the data directory is the cache the segments are downloaded into.
+/// With a bucket (`--storage`) the data directory is the cache the segments are downloaded into. Days older
+/// than the project's retention are left out.
 func liveSnapshot(
     _ catalog: Catalog, dataDirectory: String, storage: StorageOptions, project: ProjectSlug
 ) async throws -> Snapshot {
+    // Days past the project's retention are not seen, whether or not a compaction has deleted them yet.
+    let retention = Retention(days: try await catalog.project(project)?.settings.retentionDays ?? 0)
+    let kept = retention.firstKeptDay(now: Timestamp.now())
     let shared = try storage.shared()
     if let registry = CatalogSegmentRegistry.reading(catalog: catalog, dataDirectory: dataDirectory, shared: shared),
         let snapshot = try await registry.snapshot(
             project: project, layout: storage.layout(dataDirectory: dataDirectory), shared: shared)
     {
-        return snapshot
+        return snapshot.retaining(from: kept)
     }
-    return try Snapshot.onDisk(dataDirectory: dataDirectory, project: project)
+    return try Snapshot.onDisk(dataDirectory: dataDirectory, project: project).retaining(from: kept)
 }
 
 /// `2026-03-01T10:00:00Z`.

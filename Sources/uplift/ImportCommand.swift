@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import UpliftCatalog
 import UpliftModel
 import UpliftServer
@@ -67,7 +68,16 @@ struct Import: AsyncParsableCommand {
                     "created project \(project) (no keys yet: `uplift key create --project \(project) --kind write`)"))
         }
         let started = Date()
-        let importer = Importer(store: store, project: project)
+        var importer = Importer(store: store, project: project)
+        // The project's personal-data controls, as the server applies them: before the log.
+        let removed = Mutex(PrivacyCounts())
+        if let filter = try await catalog.privacyFilter(project: project) {
+            importer.transform = { events in
+                let (filtered, counts) = filter.apply(events)
+                removed.withLock { $0.add(counts) }
+                return filtered
+            }
+        }
         // Segments are written in the background while lines are decoded.
         let report = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.runFlusher() }
@@ -108,6 +118,12 @@ struct Import: AsyncParsableCommand {
             print(
                 "imported \(grouped(report.imported)) events into \(project), \(grouped(report.duplicates)) duplicates, \(grouped(report.rejected)) rejected (\(grouped(report.lines)) lines in \(String(format: "%.1f", seconds)) s)"
             )
+            let privacy = removed.withLock { $0 }.byKind.filter { $0.1 > 0 }
+            if !privacy.isEmpty {
+                print(
+                    "personal data removed by the project's controls: "
+                        + privacy.map { "\(grouped($0.1)) \($0.0)" }.joined(separator: ", "))
+            }
             if report.clamped > 0 {
                 print("\(grouped(report.clamped)) events were dated more than 23 h ahead and set to the import time")
             }

@@ -159,10 +159,16 @@ struct Compact: AsyncParsableCommand {
                         catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
                     storage: shared)
                 var total = CompactionReport()
+                var expired = CompactionReport()
                 do {
                     var projects = await store.projects()
                     if let only { projects = [only] }
                     for p in projects {
+                        // Days past the project's retention are deleted first, not rewritten.
+                        await store.retain(project: p, days: try await catalog.project(p)?.settings.retentionDays ?? 0)
+                        let gone = try await store.expire(project: p)
+                        expired.partitions += gone.partitions
+                        expired.segmentsRead += gone.segmentsRead
                         let r = try await store.compact(project: p, force: force)
                         total.partitions += r.partitions
                         total.segmentsRead += r.segmentsRead
@@ -173,17 +179,22 @@ struct Compact: AsyncParsableCommand {
                     throw error
                 }
                 try await store.close()
-                return total
+                return (total, expired)
             }
             if output.json {
                 Console.json(
                     .object([
-                        ("days", .int(total.partitions)), ("segments_read", .int(total.segmentsRead)),
-                        ("segments_written", .int(total.segmentsWritten)),
+                        ("days", .int(total.0.partitions)), ("segments_read", .int(total.0.segmentsRead)),
+                        ("segments_written", .int(total.0.segmentsWritten)),
+                        ("expired_days", .int(total.1.partitions)), ("expired_segments", .int(total.1.segmentsRead)),
                     ]))
             } else {
+                if total.1.partitions > 0 {
+                    print(
+                        "deleted \(total.1.partitions) days past retention (\(total.1.segmentsRead) segments)")
+                }
                 print(
-                    "compacted \(total.partitions) days: \(total.segmentsRead) segments merged into \(total.segmentsWritten)"
+                    "compacted \(total.0.partitions) days: \(total.0.segmentsRead) segments merged into \(total.0.segmentsWritten)"
                 )
             }
         }

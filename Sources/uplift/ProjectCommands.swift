@@ -6,8 +6,8 @@ import UpliftModel
 struct ProjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "project",
-        abstract: "Create and list projects.",
-        subcommands: [ProjectCreate.self, ProjectList.self])
+        abstract: "Create, list and configure projects.",
+        subcommands: [ProjectCreate.self, ProjectList.self, ProjectSet.self])
 }
 
 struct ProjectCreate: AsyncParsableCommand {
@@ -69,6 +69,7 @@ struct ProjectList: AsyncParsableCommand {
                                             ("created_at", .string(isoTime(p.createdAt))),
                                             ("retention_days", .int(p.settings.retentionDays)),
                                             ("time_zone", .string(p.settings.timeZone)),
+                                            ("privacy", p.settings.privacy.json),
                                         ])
                                     })
                             )
@@ -88,5 +89,88 @@ struct ProjectList: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension PrivacySettings.IPAddresses: ExpressibleByArgument {}
+
+struct ProjectSet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Change a project's retention, time zone and personal-data controls.",
+        discussion: """
+            Retention deletes the days older than --retention-days (the current UTC day and that many days \
+            before it are kept): no question sees them from now on, and the server's compaction (or \
+            `uplift compact`) deletes their segments. The personal-data controls apply to events ingested \
+            from now on, before they are written anywhere; events already stored keep what they hold.
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "Project slug.") var slug: String
+    @Option(help: "Days of events to keep; 0 keeps everything.") var retentionDays: Int?
+    @Option(help: "IANA time zone of the project's days in reports.") var timeZone: String?
+    @Option(help: "Client IP addresses (context.ip, $ip): keep, truncate (IPv4 /24, IPv6 /48) or drop.")
+    var ip: PrivacySettings.IPAddresses?
+    @Option(help: "Remove this top-level property (and context member) at ingest; repeatable.")
+    var dropProperty: [String] = []
+    @Option(help: "Replace this property's value by a keyed hash at ingest; repeatable.")
+    var hashProperty: [String] = []
+    @Option(help: "Stop dropping or hashing this property; repeatable.") var keepProperty: [String] = []
+    @Option(help: "Replace e-mail addresses inside string values by [email]: true or false.") var redactEmails: Bool?
+    @Option(help: "Replace card-like numbers (Luhn-valid, 13-19 digits) by [card]: true or false.")
+    var redactCards: Bool?
+
+    func run() async throws {
+        try await reportingErrors {
+            let slug = try ProjectSlug(self.slug)
+            try await withCatalog(dataOptions, catalogOptions) { catalog in
+                var settings = try await existingProject(catalog, slug).settings
+                if let retentionDays { settings.retentionDays = retentionDays }
+                if let timeZone { settings.timeZone = timeZone }
+                var privacy = settings.privacy
+                if let ip { privacy.ipAddresses = ip }
+                let keep = Set(keepProperty)
+                privacy.dropProperties = Self.merged(privacy.dropProperties, dropProperty, without: keep)
+                privacy.hashProperties = Self.merged(privacy.hashProperties, hashProperty, without: keep)
+                if let redactEmails { privacy.redactEmails = redactEmails }
+                if let redactCards { privacy.redactCardNumbers = redactCards }
+                settings.privacy = privacy
+                try await catalog.setProjectSettings(slug, settings)
+                if output.json {
+                    Console.json(
+                        .object([
+                            ("project", .string(slug.value)), ("retention_days", .int(settings.retentionDays)),
+                            ("time_zone", .string(settings.timeZone)), ("privacy", privacy.json),
+                        ]))
+                } else {
+                    print("project \(slug):")
+                    print(
+                        "  retention:  "
+                            + (settings.retentionDays == 0 ? "forever" : "\(settings.retentionDays) days before today"))
+                    print("  time zone:  \(settings.timeZone)")
+                    print("  IP addresses: \(privacy.ipAddresses.rawValue)")
+                    print("  dropped properties: \(Self.list(privacy.dropProperties))")
+                    print("  hashed properties:  \(Self.list(privacy.hashProperties))")
+                    print("  redacted in strings: \(Self.redactions(privacy))")
+                }
+            }
+        }
+    }
+
+    /// `current` plus `added` (once each, in order), less `removed`.
+    static func merged(_ current: [String], _ added: [String], without removed: Set<String>) -> [String] {
+        var names: [String] = []
+        for name in current + added where !removed.contains(name) && !names.contains(name) { names.append(name) }
+        return names
+    }
+
+    static func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+
+    static func redactions(_ privacy: PrivacySettings) -> String {
+        let kinds =
+            (privacy.redactEmails ? ["e-mail addresses"] : []) + (privacy.redactCardNumbers ? ["card numbers"] : [])
+        return kinds.isEmpty ? "nothing" : kinds.joined(separator: ", ")
     }
 }

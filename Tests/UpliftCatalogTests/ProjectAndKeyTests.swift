@@ -30,6 +30,30 @@ struct ProjectAndKeyTests {
         }
     }
 
+    @Test(arguments: Backend.enabled)
+    func settingsAreChangedAndReadBack(_ backend: Backend) async throws {
+        try await withCatalog(backend) { catalog, _ in
+            _ = try await catalog.createProject(slug("shop"))
+            #expect(try await catalog.project(slug("shop"))?.settings == ProjectSettings())
+            let privacy = PrivacySettings(
+                ipAddresses: .truncate, dropProperties: ["phone"], hashProperties: ["email", "user \"name\""],
+                redactEmails: true, redactCardNumbers: true)
+            let settings = ProjectSettings(retentionDays: 30, timeZone: "Europe/Paris", privacy: privacy)
+            try await catalog.setProjectSettings(slug("shop"), settings)
+            #expect(try await catalog.project(slug("shop"))?.settings == settings)
+            #expect(try await catalog.projects().first?.settings == settings)
+            let missing = try #require(
+                await upliftError { try await catalog.setProjectSettings(slug("nope"), settings) })
+            #expect(missing.code == .notFound)
+            let both = PrivacySettings(dropProperties: ["phone"], hashProperties: ["phone"])
+            let refused = try #require(
+                await upliftError {
+                    try await catalog.setProjectSettings(slug("shop"), ProjectSettings(privacy: both))
+                })
+            #expect(refused.message.contains("both dropped and hashed"))
+        }
+    }
+
     @Test func badSettingsAreRefused() throws {
         #expect(throws: UpliftError.self) { try ProjectSettings(retentionDays: -1).validate() }
         #expect(throws: UpliftError.self) { try ProjectSettings(timeZone: "Mars/Olympus").validate() }

@@ -45,7 +45,7 @@ extension Catalog {
     package func project(_ slug: ProjectSlug) async throws(UpliftError) -> Project? {
         let rows = try await run("reading project \(slug)") { db in
             try await db.raw(
-                "SELECT slug, name, created_at, retention_days, time_zone FROM projects WHERE slug = \(bind: slug.value)"
+                "SELECT slug, name, created_at, retention_days, time_zone, privacy FROM projects WHERE slug = \(bind: slug.value)"
             ).all()
         }
         return try rows.first.map(Self.project(from:))
@@ -53,18 +53,38 @@ extension Catalog {
 
     package func projects() async throws(UpliftError) -> [Project] {
         let rows = try await run("listing projects") { db in
-            try await db.raw("SELECT slug, name, created_at, retention_days, time_zone FROM projects ORDER BY slug")
-                .all()
+            try await db.raw(
+                "SELECT slug, name, created_at, retention_days, time_zone, privacy FROM projects ORDER BY slug"
+            )
+            .all()
         }
         return try rows.map(Self.project(from:))
+    }
+
+    /// Replaces a project's settings; the project must exist.
+    package func setProjectSettings(_ slug: ProjectSlug, _ settings: ProjectSettings) async throws(UpliftError) {
+        try settings.validate()
+        let updated = try await transaction("changing the settings of project \(slug)") { db in
+            try await db.raw(
+                """
+                UPDATE projects SET retention_days = \(bind: settings.retentionDays),
+                    time_zone = \(bind: settings.timeZone), privacy = \(bind: settings.privacy.json.compactText)
+                WHERE slug = \(bind: slug.value) RETURNING slug
+                """
+            ).all()
+        }
+        guard !updated.isEmpty else {
+            throw UpliftError(
+                .notFound, "project '\(slug)' does not exist; create it with `uplift project create \(slug)`")
+        }
     }
 
     /// Inserts unless the slug exists; true when inserted.
     private static func insertProject(_ p: Project, db: any SQLDatabase) async throws -> Bool {
         let inserted = try await db.raw(
             """
-            INSERT INTO projects (slug, name, created_at, retention_days, time_zone)
-            VALUES (\(bind: p.slug.value), \(bind: p.name), \(bind: microseconds(p.createdAt)), \(bind: p.settings.retentionDays), \(bind: p.settings.timeZone))
+            INSERT INTO projects (slug, name, created_at, retention_days, time_zone, privacy)
+            VALUES (\(bind: p.slug.value), \(bind: p.name), \(bind: microseconds(p.createdAt)), \(bind: p.settings.retentionDays), \(bind: p.settings.timeZone), \(bind: p.settings.privacy.json.compactText))
             ON CONFLICT (slug) DO NOTHING RETURNING slug
             """
         ).all()
@@ -79,7 +99,8 @@ extension Catalog {
                 createdAt: date(try row.decode(column: "created_at", as: Int64.self)),
                 settings: ProjectSettings(
                     retentionDays: Int(try row.decode(column: "retention_days", as: Int64.self)),
-                    timeZone: try row.decode(column: "time_zone", as: String.self)))
+                    timeZone: try row.decode(column: "time_zone", as: String.self),
+                    privacy: try PrivacySettings(json: try row.decode(column: "privacy", as: String.self))))
         } catch let error as UpliftError {
             throw UpliftError(.corrupt, "the catalog holds a bad project row: \(error.message)")
         } catch {

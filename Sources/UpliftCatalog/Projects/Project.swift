@@ -18,14 +18,17 @@ package struct Project: Sendable, Equatable {
 
 /// Per-project settings.
 package struct ProjectSettings: Sendable, Equatable {
-    /// Events older than this may be dropped by retention; 0 keeps everything.
+    /// Days of events kept (`Retention`: the current UTC day and this many before it); 0 keeps everything.
     package var retentionDays: Int
     /// IANA time zone of the project's calendar days in reports.
     package var timeZone: String
+    /// What personal data ingestion removes before storing an event.
+    package var privacy: PrivacySettings
 
-    package init(retentionDays: Int = 0, timeZone: String = "UTC") {
+    package init(retentionDays: Int = 0, timeZone: String = "UTC", privacy: PrivacySettings = PrivacySettings()) {
         self.retentionDays = retentionDays
         self.timeZone = timeZone
+        self.privacy = privacy
     }
 
     package func validate() throws(UpliftError) {
@@ -33,6 +36,7 @@ package struct ProjectSettings: Sendable, Equatable {
             throw UpliftError(
                 .invalidInput, "retention days must be 0 (keep everything) to 36500, not \(retentionDays)")
         }
+        try privacy.validate()
         guard TimeZone(identifier: timeZone) != nil else {
             throw UpliftError(
                 .invalidInput, "time zone '\(timeZone.prefix(64))' is not an IANA time zone (e.g. Europe/Paris, UTC)")

@@ -158,6 +158,10 @@ enum Migrations {
                 """
             ]
         },
+        Migration(version: 7, name: "project privacy settings") { _ in
+            // `PrivacySettings` as a JSON object: what ingestion removes before storing an event.
+            ["ALTER TABLE projects ADD COLUMN privacy TEXT NOT NULL DEFAULT '{}'"]
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

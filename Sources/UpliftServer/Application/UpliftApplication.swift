@@ -77,6 +77,7 @@ package enum UpliftApplication {
         let ingestor = Ingestor(
             store: store, authorizer: authorizer,
             linker: PersonLinker(catalog: catalog),
+            privacy: PrivacyFilterCache(catalog: catalog, ttl: configuration.keyCacheTTL, clock: configuration.clock),
             limiter: configuration.rateLimit.map { RateLimiter(requestsPerSecond: $0) },
             metrics: metrics,
             bodyReader: RequestBodyReader(limit: configuration.maxBodyBytes, timeout: configuration.bodyTimeout))
@@ -151,7 +152,8 @@ package enum UpliftApplication {
             services: [
                 CatalogService(catalog: catalog),
                 StoreService(
-                    store: store, logger: logger, compactionInterval: configuration.compactionInterval,
+                    store: store, logger: logger, catalog: catalog,
+                    compactionInterval: configuration.compactionInterval,
                     clock: configuration.clock),
             ],
             onServerRunning: { channel in

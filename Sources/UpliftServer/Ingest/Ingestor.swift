@@ -14,7 +14,7 @@ enum IngestRoute: Sendable {
 }
 
 /// One ingestion request from bytes to acknowledgement: read (bounded, inflated), decode, authorize,
-/// rate-limit, store durably, link persons, answer. A 2xx is written only after the store's
+/// rate-limit, apply the project's personal-data controls, store durably, link persons, answer. A 2xx is written only after the store's
 /// fsynced log has every accepted event and the catalog has every person link.
 ///
 /// Partial success (as Mixpanel's import does it): valid messages of a batch are stored even when
@@ -25,6 +25,8 @@ struct Ingestor: Sendable {
     let store: EventStore
     let authorizer: KeyAuthorizer
     let linker: PersonLinker
+    /// The project's personal-data controls, applied before anything is stored.
+    let privacy: PrivacyFilterCache
     let limiter: RateLimiter?
     let metrics: ServerMetrics
     let bodyReader: RequestBodyReader
@@ -63,9 +65,15 @@ struct Ingestor: Sendable {
             throw error
         }
 
+        var events = result.events
+        if let filter = try await privacy.filter(project) {
+            let (filtered, counts) = filter.apply(events)
+            events = filtered
+            metrics.privacy(counts)
+        }
         let stored: EventStore.AppendResult
         do {
-            stored = try await store.append(project: project, events: result.events)
+            stored = try await store.append(project: project, events: events)
         } catch  where error.code == .storageUnavailable {
             throw error
         } catch {

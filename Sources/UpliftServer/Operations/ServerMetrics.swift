@@ -1,5 +1,6 @@
 import Prometheus
 import Synchronization
+import UpliftCatalog
 package import UpliftStorage
 
 /// The server's Prometheus metrics, one registry per server (no global state, so tests can run
@@ -113,6 +114,18 @@ package final class ServerMetrics: Sendable {
             descriptor: Self.name("ingest_events_rejected", "total", "Events refused, by reason"),
             labels: [("reason", reason)]
         ).increment(by: Int64(count))
+    }
+
+    /// What ingestion removed under the projects' personal-data controls, by kind.
+    func privacy(_ counts: PrivacyCounts) {
+        for (kind, count) in counts.byKind where count > 0 {
+            registry.makeCounter(
+                descriptor: Self.name(
+                    "ingest_privacy_redactions", "total",
+                    "Personal data removed at ingest by the projects' controls, by kind"),
+                labels: [("kind", kind)]
+            ).increment(by: Int64(count))
+        }
     }
 
     func connections(open: Int, closedIdle: Int, refused: Int) {

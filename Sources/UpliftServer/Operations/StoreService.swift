@@ -1,22 +1,27 @@
 import AsyncAlgorithms
 import Logging
 import ServiceLifecycle
+import UpliftCatalog
 import UpliftModel
 import UpliftStorage
 
 /// Runs the store's background work while the server runs: the flusher (log → segments), ticking on
 /// the store's clock, and a compactor that merges each closed day's flushed segments into sorted ones
-/// (and a day whose segments pile up), every `compactionInterval` on `clock`. Both loops end on
+/// (and a day whose segments pile up), every `compactionInterval` on `clock`, after deleting the days past
+/// each project's retention (read from `catalog` then, and when the service starts). Both loops end on
 /// graceful shutdown (after the server has stopped accepting and answered what it had); the store
 /// then flushes everything to segments and closes the log.
 struct StoreService: Service {
     let store: EventStore
     let logger: Logger
+    /// Where each project's retention is read from; without one the store keeps what it was told.
+    var catalog: Catalog? = nil
     var compactionInterval: Duration = .seconds(60)
     var clock: any Clock<Duration> = ContinuousClock()
 
     func run() async throws {
         let flushing = await store.configuration
+        await readRetention()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await runFlusher(every: flushing.flushInterval / 4, on: flushing.clock) }
             group.addTask { await compactPeriodically(on: clock) }
@@ -47,14 +52,43 @@ struct StoreService: Service {
         }
     }
 
+    /// Tells the store every project's retention (a change made with `uplift project set` is seen here, and by
+    /// the next question on the project).
+    private func readRetention() async {
+        guard let catalog else { return }
+        do {
+            for project in try await catalog.projects() {
+                await store.retain(project: project.slug, days: project.settings.retentionDays)
+            }
+        } catch {
+            logger.error("reading the projects' retention failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func compactClosedDays() async {
         do {
             try await store.sweepReplaced()
         } catch {
             logger.error("deleting replaced segments failed; will retry", metadata: ["error": "\(error)"])
         }
+        await readRetention()
         let today = UTCDay(microseconds: Timestamp.now())
         for project in await store.projects() {
+            do {
+                let expired = try await store.expire(project: project)
+                if expired.partitions > 0 {
+                    logger.info(
+                        "deleted days past retention",
+                        metadata: [
+                            "store.project": "\(project)", "store.partitions": "\(expired.partitions)",
+                            "store.segments.deleted": "\(expired.segmentsRead)",
+                        ])
+                }
+            } catch {
+                logger.error(
+                    "deleting days past retention failed; will retry",
+                    metadata: ["store.project": "\(project)", "error": "\(error)"])
+            }
             let days = await store.daysToCompact(project: project, today: today)
             guard !days.isEmpty else { continue }
             do {

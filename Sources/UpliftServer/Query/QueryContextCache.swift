@@ -4,13 +4,15 @@ import UpliftCatalog
 import UpliftModel
 import UpliftStorage
 
-/// What a query needs from the catalog besides its events: the project's time zone and its person
-/// links. Remembered per project for `ttl` (1 s by default): a burst of dashboard queries costs the
+/// What a query needs from the catalog besides its events: the project's time zone, its retention and its
+/// person links. Remembered per project for `ttl` (1 s by default): a burst of dashboard queries costs the
 /// catalog one read, and an identify is visible to queries at most that long after it was acknowledged.
 /// After that, only the links that changed since are read (`PersonMapLoader`).
 final class QueryContextCache: Sendable {
     struct Context: Sendable {
         var timeZone: String
+        /// `ProjectSettings.retentionDays`.
+        var retentionDays: Int
         var links: PersonMap
     }
 
@@ -37,10 +39,10 @@ final class QueryContextCache: Sendable {
         let now = stopwatch.elapsed
         let cached = entries.withLock { $0[project] }
         if let cached, cached.expires > now { return cached.context }
-        let timeZone = try await catalog.project(project)?.settings.timeZone ?? "UTC"
+        let settings = try await catalog.project(project)?.settings ?? ProjectSettings()
         let links = try await PersonMapLoader.load(
             catalog: catalog, dataDirectory: dataDirectory, project: project, previous: cached?.context.links)
-        let context = Context(timeZone: timeZone, links: links)
+        let context = Context(timeZone: settings.timeZone, retentionDays: settings.retentionDays, links: links)
         entries.withLock { $0[project] = Entry(context: context, expires: now + ttl) }
         return context
     }

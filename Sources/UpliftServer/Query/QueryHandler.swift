@@ -104,8 +104,13 @@ struct QueryHandler: Sendable {
     }
 
     /// The project's time zone and person links (cached briefly, see `QueryContextCache`).
+    /// The store is told the project's retention, so the snapshots of its questions leave out older days.
     func context(_ project: ProjectSlug) async throws(UpliftError) -> QueryContextCache.Context {
-        try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in try await contexts.context(project) }
+        let context = try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in
+            try await contexts.context(project)
+        }
+        await store.retain(project: project, days: context.retentionDays)
+        return context
     }
 
     /// Runs `work` off the event loop on a fresh snapshot, within the query time limit (`compute(_:…)`

@@ -44,6 +44,8 @@ package struct Importer: Sendable {
     package var limits = WireLimits()
     /// Events per log append: one record, one fsync.
     package var batchEvents = 10_000
+    /// Applied to each batch before it is appended (the project's personal-data controls).
+    package var transform: (@Sendable ([Event]) -> [Event])?
 
     package init(store: EventStore, project: ProjectSlug) {
         self.store = store
@@ -145,9 +147,10 @@ package struct Importer: Sendable {
         let store = self.store
         let project = self.project
         let events = pending
+        let transform = self.transform
         pending = []
         pending.reserveCapacity(batchEvents)
-        return Task { try await store.append(project: project, events: events) }
+        return Task { try await store.append(project: project, events: transform.map { $0(events) } ?? events) }
     }
 
     private func settle(

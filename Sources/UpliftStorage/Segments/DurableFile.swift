@@ -99,6 +99,11 @@ package enum DurableFile {
         guard unlink(path) == 0 || errno == ENOENT else { throw ioError("cannot remove \(path)") }
     }
 
+    /// Removes `directory` when it holds nothing; anything else (files in it, gone already) leaves it be.
+    package static func removeDirectoryIfEmpty(_ directory: String) {
+        _ = rmdir(directory)
+    }
+
     /// The names in a directory (no `.`/`..`), or `[]` when it does not exist.
     package static func list(_ directory: String) -> [String] {
         guard let dir = opendir(directory) else { return [] }

@@ -69,6 +69,8 @@ package actor EventStore {
     private var inFlight = Set<UInt64>()
     private var inFlightWaiters: [(through: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     private var closed = false
+    /// Days of events each project keeps (`retain`); a project not named keeps everything.
+    private var retention: [ProjectSlug: Int] = [:]
 
     /// Opens (creating if needed) the store, finishing any interrupted flush or compaction and replaying the log.
     /// `storage`: where the segments are kept (by default the data directory itself); a shared one needs a
@@ -551,11 +553,39 @@ package actor EventStore {
     }
 
     /// What a query reads: the segments of a project plus the events still only in the log.
+    /// Days past the project's retention are left out.
     package func snapshot(project: ProjectSlug) -> Snapshot {
         Snapshot(
             project: project,
             segments: manifest.segments(of: project),
-            pending: flushing.filter { $0.project == project }.flatMap(\.events) + memtable.events(of: project))
+            pending: flushing.filter { $0.project == project }.flatMap(\.events) + memtable.events(of: project)
+        ).retaining(from: firstKeptDay(project: project))
+    }
+
+    /// Sets how many days of a project's events are kept (`ProjectSettings.retentionDays`; 0 keeps all).
+    /// From then on no snapshot holds older days, and `expire` deletes them.
+    package func retain(project: ProjectSlug, days: Int) {
+        retention[project] = days == 0 ? nil : days
+    }
+
+    /// The oldest day a project keeps now (on `configuration.now`), nil when it keeps everything.
+    package func firstKeptDay(project: ProjectSlug) -> UTCDay? {
+        retention[project].flatMap { Retention(days: $0).firstKeptDay(now: configuration.now()) }
+    }
+
+    /// Deletes the segments of the days a project's retention no longer keeps, after flushing the log (so
+    /// that its events of those days go too). With a shared storage a day is deleted by the node holding its
+    /// compaction lease, like a compaction whose outputs are empty.
+    @discardableResult
+    package func expire(project: ProjectSlug) async throws(UpliftError) -> CompactionReport {
+        guard let kept = firstKeptDay(project: project) else { return CompactionReport() }
+        try await flush()
+        try await refresh(project: project, maxAge: .zero)
+        let work = manifest.days(of: project).filter { $0 < kept }.map { ($0, manifest.segments(of: project, day: $0)) }
+            .filter { !$0.1.isEmpty }
+        return try await leasing(project, work) { (work) throws(UpliftError) in
+            try await replace(project: project, work: work, with: work.map { _ in [] })
+        }
     }
 
     /// Projects with stored or pending events.
@@ -592,9 +622,23 @@ package actor EventStore {
         // Every node's segments of the day.
         try await refresh(project: project, maxAge: .zero)
         let configuration = self.configuration
-        var work = (days ?? manifest.days(of: project)).map { ($0, manifest.segments(of: project, day: $0)) }
+        // Days past the project's retention are deleted (`expire`), not rewritten.
+        let kept = firstKeptDay(project: project)
+        let work = (days ?? manifest.days(of: project)).filter { day in kept.map { day >= $0 } ?? true }
+            .map { ($0, manifest.segments(of: project, day: $0)) }
             .filter { force ? !$0.1.isEmpty : Compactor.needsCompaction($0.1, configuration: configuration) }
-        guard storage.isShared, let registry else { return try await compact(project: project, work: work) }
+        return try await leasing(project, work) { (work) throws(UpliftError) in
+            try await compact(project: project, work: work)
+        }
+    }
+
+    /// Runs `body` on the days of `work` this store may rewrite: all of them with a local storage; with a
+    /// shared one, those whose compaction lease it takes (released afterwards), the others counted as skipped.
+    private func leasing(
+        _ project: ProjectSlug, _ work: [(UTCDay, [String])],
+        _ body: ([(UTCDay, [String])]) async throws(UpliftError) -> CompactionReport
+    ) async throws(UpliftError) -> CompactionReport {
+        guard storage.isShared, let registry else { return try await body(work) }
         var leased: [(UTCDay, [String])] = []
         for item in work {
             if try await registry.lease(
@@ -603,23 +647,20 @@ package actor EventStore {
                 leased.append(item)
             }
         }
-        let skipped = work.count - leased.count
-        work = leased
         let result: Result<CompactionReport, UpliftError>
         do throws(UpliftError) {
-            result = .success(try await compact(project: project, work: work))
+            result = .success(try await body(leased))
         } catch {
             result = .failure(error)
         }
         for (day, _) in leased { try? await registry.release(project: project, day: day, holder: leaseHolder) }
         var report = try result.get()
-        report.daysSkipped = skipped
+        report.daysSkipped = work.count - leased.count
         return report
     }
 
     private func compact(project: ProjectSlug, work: [(UTCDay, [String])]) async throws(UpliftError) -> CompactionReport
     {
-        var report = CompactionReport()
         let layout = self.layout
         let configuration = self.configuration
         let shared = storage.isShared
@@ -633,6 +674,17 @@ package actor EventStore {
                 keepingOnePerID: shared)
             return outputs
         }
+        return try await replace(project: project, work: work, with: outputs)
+    }
+
+    /// Swaps each day's `sources` for its `outputs` (none: the day is deleted) in the manifest, then removes
+    /// the sources (with a shared storage: after the grace period). A day another node replaced meanwhile is
+    /// left as it is and its outputs deleted.
+    private func replace(
+        project: ProjectSlug, work: [(UTCDay, [String])], with outputs: [[WrittenSegment]]
+    ) async throws(UpliftError) -> CompactionReport {
+        var report = CompactionReport()
+        let layout = self.layout
         var swapped: [(day: UTCDay, sources: [String])] = []
         do throws(UpliftError) {
             for ((day, sources), written) in zip(work, outputs) {
@@ -671,7 +723,10 @@ package actor EventStore {
         try await WorkPool.shared.run(.background) { [swapped] () throws(UpliftError) in
             for (day, sources) in swapped {
                 for path in sources { try DurableFile.remove(path) }
-                try DurableFile.syncDirectory(layout.partitionDirectory(project, day))
+                let directory = layout.partitionDirectory(project, day)
+                try DurableFile.syncDirectory(directory)
+                // A deleted day leaves no directory behind (readers list the days from them).
+                DurableFile.removeDirectoryIfEmpty(directory)
             }
         }
         let forgotten = swapped.flatMap { $0.sources.map { layout.key(of: $0) } }

@@ -33,6 +33,8 @@ package struct StoreConfiguration: Sendable {
     /// The clock the background flusher ticks on and measures how long events have waited
     /// (tests pass a test clock and advance it).
     package var clock: any Clock<Duration> = ContinuousClock()
+    /// The wall-clock time (µs since the epoch) that says which days retention keeps (tests pass their own).
+    package var now: @Sendable () -> Int64 = { Timestamp.now() }
     /// This node's name (`--node`): in the names and manifest rows of the segments it writes.
     package var node: String = NodeName.default
     /// With a shared storage: how old a query's list of every node's live segments may be (read from the

@@ -78,6 +78,13 @@ struct Serve: AsyncParsableCommand {
             "Answer the questions that compile to SQL on Apache Spark through Spark Connect: sc://HOST:PORT[/;token=…] (also $UPLIFT_ENGINE).",
             valueName: "sc://…"))
     var engine: String?
+    @Option(
+        help: ArgumentHelp(
+            "Serve HTTPS with this PEM certificate chain (the server's certificate first); needs --tls-key.",
+            valueName: "file"))
+    var tlsCert: String?
+    @Option(help: ArgumentHelp("The certificate's PEM private key (unencrypted).", valueName: "file"))
+    var tlsKey: String?
 
     /// The Spark engine of `--engine` or `$UPLIFT_ENGINE`, with the server's query timeout per call.
     func sparkEngine() throws(UpliftError) -> SparkEngine? {
@@ -121,6 +128,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--query-cache-memory must be a number of bytes or a size such as 512MiB or 3GiB")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both for HTTPS, or neither for HTTP")
+        }
         guard queryTimeout >= 0.001, queryTimeout <= 86_400 else {
             throw ValidationError("--query-timeout must be a number of seconds from 0.001 to 86400")
         }
@@ -147,6 +157,8 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "uplift.server")
         try await reportingErrors {
+            // Before anything is opened: a bad certificate stops the start with nothing to undo.
+            let tls = try tlsCert.map { try ServerTLS.configuration(certificateFile: $0, keyFile: tlsKey ?? "") }
             let catalog = try await catalogOptions.open(dataDirectory: dataOptions.directory)
             let metrics = ServerMetrics(node: node)
             var storeConfiguration = dataOptions.storeConfiguration()
@@ -194,6 +206,8 @@ struct Serve: AsyncParsableCommand {
             }
             server.queryTimeout = .milliseconds(Int64((queryTimeout * 1000).rounded()))
             server.engine = try sparkEngine()
+            server.tls = tls
+            let scheme = tls == nil ? "http" : "https"
             let dialect = catalog.dialect
             let directory = dataOptions.directory
             do {
@@ -201,7 +215,7 @@ struct Serve: AsyncParsableCommand {
                     configuration: server, store: store, catalog: catalog, metrics: metrics, logger: logger,
                     onListening: { host, port in
                         Console.line(
-                            "uplift listening on http://\(host):\(port) (data \(directory), catalog \(dialect))")
+                            "uplift listening on \(scheme)://\(host):\(port) (data \(directory), catalog \(dialect))")
                     })
             } catch let error as UpliftError {
                 manifestPool.cancel()

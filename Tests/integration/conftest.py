@@ -19,7 +19,7 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-LISTENING = re.compile(r"uplift listening on (http://[^\s:]+:(\d+))")
+LISTENING = re.compile(r"uplift listening on (https?://[^\s:]+:(\d+))")
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 60.0
 
@@ -31,8 +31,10 @@ def run(args, **kw):
 class Server:
     """One `uplift serve` process over `data`; start() may be called again after stop() or kill()."""
 
-    def __init__(self, binary, data, project="demo", extra_args=()):
+    def __init__(self, binary, data, project="demo", extra_args=(), verify=True):
         self.binary = binary
+        # What requests checks an https:// server's certificate against (a CA bundle path, for --tls-cert).
+        self.verify = verify
         self.data = Path(data)
         self.project = project
         self.extra_args = list(extra_args)
@@ -93,7 +95,7 @@ class Server:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
-                r = requests.get(self.url + "/healthz", timeout=2)
+                r = requests.get(self.url + "/healthz", timeout=2, verify=self.verify)
                 if r.status_code == 200 and r.json().get("status") == "ok":
                     return
             except requests.RequestException:

@@ -1,4 +1,6 @@
+package import NIOSSL
 package import UpliftSQL
+
 /// How `uplift serve` listens and what it accepts. Filled from flags and environment at the edge.
 package struct ServerConfiguration: Sendable {
     package var host = "127.0.0.1"
@@ -46,6 +48,8 @@ package struct ServerConfiguration: Sendable {
     /// The clock of the caches' lifetimes (keys, query contexts, decide) and of the compactor's
     /// rounds. Tests pass a test clock and advance it instead of sleeping.
     package var clock: any Clock<Duration> = ContinuousClock()
+    /// HTTPS (`--tls-cert`, `--tls-key`: `ServerTLS`); nil serves plain HTTP.
+    package var tls: TLSConfiguration?
 
     package init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 package import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 package import Logging
 import NIOCore
 import UpliftAnalysis
@@ -141,7 +142,11 @@ package enum UpliftApplication {
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in
-                LimitedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http), limiter: limiter)
+                let channel = LimitedHTTP1Channel(
+                    http1: HTTP1Channel(responder: responder, configuration: http), limiter: limiter)
+                // TLS below HTTP: the limits, timeouts and routes are the same on either.
+                guard let tls = configuration.tls else { return channel }
+                return try TLSChannel(channel, tlsConfiguration: tls)
             },
             // A deep accept queue: a burst of connections waits to be accepted (and displaces idle ones)
             // instead of having its SYNs dropped (the kernel caps it at net.core.somaxconn).

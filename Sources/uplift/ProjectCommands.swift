@@ -145,15 +145,18 @@ struct ProjectSet: AsyncParsableCommand {
                             ("time_zone", .string(settings.timeZone)), ("privacy", privacy.json),
                         ]))
                 } else {
-                    print("project \(slug):")
-                    print(
-                        "  retention:  "
-                            + (settings.retentionDays == 0 ? "forever" : "\(settings.retentionDays) days before today"))
-                    print("  time zone:  \(settings.timeZone)")
-                    print("  IP addresses: \(privacy.ipAddresses.rawValue)")
-                    print("  dropped properties: \(Self.list(privacy.dropProperties))")
-                    print("  hashed properties:  \(Self.list(privacy.hashProperties))")
-                    print("  redacted in strings: \(Self.redactions(privacy))")
+                    let retention =
+                        settings.retentionDays == 0 ? "forever" : "\(settings.retentionDays) days before today"
+                    print("project \(slug)")
+                    for (name, value) in [
+                        ("retention", retention), ("time zone", settings.timeZone),
+                        ("IP addresses", privacy.ipAddresses.rawValue),
+                        ("dropped properties", Self.list(privacy.dropProperties)),
+                        ("hashed properties", Self.list(privacy.hashProperties)),
+                        ("redacted in strings", Self.redactions(privacy)),
+                    ] {
+                        print("  " + name.padding(toLength: 21, withPad: " ", startingAt: 0) + value)
+                    }
                 }
             }
         }

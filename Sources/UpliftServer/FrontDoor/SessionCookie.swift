@@ -3,8 +3,8 @@ import Hummingbird
 
 /// The front door's session cookie: `uplift_session=<random id>`, `HttpOnly` (no script reads it),
 /// `SameSite=Strict` (a browser never sends it with a request that another site starts), `Path=/`,
-/// `Max-Age` of the session's lifetime, and `Secure` when the page was reached over HTTPS. Uplift
-/// itself serves plain HTTP; TLS ends at a proxy in front of it, which is seen in the form post's
+/// `Max-Age` of the session's lifetime, and `Secure` when the page was reached over HTTPS: served by
+/// Uplift itself (`--tls-cert`) or by a proxy in front of it, either way seen in the form post's
 /// `Origin` (`https://…`, set by the browser) or in `X-Forwarded-Proto: https`.
 enum SessionCookie {
     static let name = "uplift_session"

@@ -19,7 +19,7 @@ struct Uplift: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Generate.self, Import.self, Stats.self, Verify.self, Compact.self,
-            ProjectCommand.self, KeyCommand.self, Migrate.self, Serve.self,
+            ProjectCommand.self, PersonCommand.self, KeyCommand.self, Migrate.self, Serve.self,
             FunnelCommand.self, TrendCommand.self, AdoptionCommand.self, RetentionCommand.self, LifecycleCommand.self,
             FeedbackCommand.self, ExperimentCommand.self, FlagCommand.self, PrfaqCommand.self, GoalsCommand.self,
             ReportCommand.self, SegmentsCommand.self,

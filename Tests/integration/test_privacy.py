@@ -145,3 +145,72 @@ def test_retention_deletes_exactly_the_days_older_than_the_setting(uplift, tmp_p
             for row in pq.read_table(path, columns=["event_id"]).to_pylist()]
     assert sorted(r["event_id"] for r in rows) == sorted(f"{d}-{i}" for d in kept for i in range(3))
     assert trend() == kept
+
+
+def person_ndjson(path):
+    """Three persons: p1 browses anonymously, is identified, then aliased; p2 is identified from the start;
+    p3 stays anonymous. Returns the lines as dicts."""
+    messages = []
+    def track(n, **ids):
+        messages.append({"type": "track", "event": f"e{n % 4}", "messageId": f"m{len(messages)}",
+                         "timestamp": f"2026-03-0{1 + n % 5}T10:{n % 60:02d}:00Z", "properties": {"n": n}, **ids})
+    for n in range(6):
+        track(n, anonymousId="anon-1")
+    messages.append({"type": "identify", "userId": "user-1", "anonymousId": "anon-1", "messageId": "id-1",
+                     "timestamp": "2026-03-03T11:00:00Z", "traits": {"plan": "pro"}})
+    for n in range(6, 10):
+        track(n, userId="user-1")
+    messages.append({"type": "alias", "userId": "user-1-new", "previousId": "user-1", "messageId": "al-1",
+                     "timestamp": "2026-03-04T09:00:00Z"})
+    track(10, userId="user-1-new")
+    for n in range(11, 20):
+        track(n, userId="user-2")
+        track(n + 100, anonymousId="anon-3")
+    path.write_text("".join(json.dumps(m) + "\n" for m in messages))
+    return messages
+
+
+def naive_ids(message):
+    return {message.get(k) for k in ("userId", "anonymousId", "previousId")} - {None}
+
+
+def test_export_is_every_event_of_every_linked_id(uplift, project, tmp_path):
+    data, key = project
+    messages = person_ndjson(tmp_path / "in.ndjson")
+    r = run([uplift, "import", "--project", "demo", "--data", str(data), str(tmp_path / "in.ndjson")])
+    assert r.returncode == 0, r.stderr
+    person = {"anon-1", "user-1", "user-1-new"}
+    expected = sorted(m["messageId"] for m in messages if naive_ids(m) & person)
+    for asked in sorted(person):
+        r = run([uplift, "person", "export", "--project", "demo", "--data", str(data), asked])
+        assert r.returncode == 0, r.stderr
+        records = [json.loads(line) for line in r.stdout.splitlines()]
+        assert sorted(rec["event_id"] for rec in records) == expected, asked
+        assert [rec["timestamp"] for rec in records] == sorted(rec["timestamp"] for rec in records)
+        by_id = {rec["event_id"]: rec for rec in records}
+        assert by_id["m0"]["properties"] == {"n": 0} and by_id["m0"]["distinct_id"] == "anon-1"
+    r = run([uplift, "person", "export", "--project", "demo", "--data", str(data), "nobody"])
+    assert r.returncode == 0 and r.stdout == "", r.stdout
+
+    # The server's export also has the events still only in its log (flushed every 30 s at the earliest).
+    read_key = json.loads(run([uplift, "key", "create", "--project", "demo", "--kind", "read", "--data", str(data),
+                               "--json"]).stdout)["key"]
+    srv = Server(uplift, data).start()
+    try:
+        late = [{"type": "track", "event": "late", "userId": "user-1-new", "messageId": f"late-{i}",
+                 "timestamp": "2026-03-06T10:00:00Z"} for i in range(3)]
+        r = requests.post(srv.url + "/v1/batch", json={"batch": late}, auth=(key, ""), timeout=10)
+        assert r.status_code == 200 and r.json()["accepted"] == 3, r.text
+        r = requests.get(srv.url + "/v1/persons/anon-1/export", headers={"Authorization": f"Bearer {read_key}"},
+                         timeout=30)
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("application/x-ndjson")
+        got = sorted(json.loads(line)["event_id"] for line in r.text.splitlines())
+        assert got == sorted(expected + [m["messageId"] for m in late])
+        r = requests.get(srv.url + "/v1/persons/anon-1/export?project=other",
+                         headers={"Authorization": f"Bearer {read_key}"}, timeout=10)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden", r.text
+        r = requests.get(srv.url + "/v1/persons/anon-1/export", auth=(key, ""), timeout=10)
+        assert r.status_code == 401, r.text
+    finally:
+        srv.stop_ok()

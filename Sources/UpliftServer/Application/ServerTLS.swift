@@ -38,7 +38,8 @@ package enum ServerTLS {
         } catch {
             throw UpliftError(
                 .invalidInput,
-                "--tls-cert and --tls-key do not make a usable pair (\(error)); check that the key is the certificate's")
+                "--tls-cert and --tls-key do not make a usable pair (\(error)); check that the key is the certificate's"
+            )
         }
         return configuration
     }

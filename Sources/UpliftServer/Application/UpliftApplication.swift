@@ -125,6 +125,7 @@ package enum UpliftApplication {
         // PostHog's `/flags` and `/decide`, GrowthBook's `/api/features/{key}`: the same cache, the same answers.
         SDKFlagRoutes(authorizer: authorizer, cache: decideCache, bodyReader: definitionReader).add(to: ingestion)
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
+        PersonRoutes(queries: queries).add(to: router)
         FrontDoorRoutes(
             queries: queries, catalog: catalog, folder: configuration.dashboards, sessions: sessions,
             throttle: SignInThrottle(burst: 10, perSecond: 1, clock: configuration.clock),

@@ -16,6 +16,9 @@ package struct ByteColumn: Sendable {
 
     package var count: Int { offsets.count - 1 }
 
+    /// Value `i` as text.
+    package func string(at i: Int) -> String { String(decoding: bytes[offsets[i]..<offsets[i + 1]], as: UTF8.self) }
+
     package mutating func reserveCapacity(values: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(offsets.count + values)
         bytes.reserveCapacity(bytes.count + byteCount)

@@ -192,3 +192,27 @@ package struct EventTable: Sendable {
         return columns + companions + shredded
     }
 }
+
+extension EventTable {
+    /// Row `row` as an event (exports, which materialise few rows).
+    package func event(at row: Int) -> Event {
+        var event = Event(eventID: "", type: .track, event: "", distinctID: "", timestamp: 0, receivedAt: 0)
+        for column in EventColumn.all {
+            let i = column.index
+            let present = !column.isOptional || validity[i][row]
+            switch column.value {
+            case .string(let path):
+                event[keyPath: path] = strings[i].string(at: row)
+            case .eventType(let path):
+                event[keyPath: path] = EventType(rawValue: strings[i].string(at: row)) ?? .track
+            case .optionalString(let path):
+                event[keyPath: path] = present ? strings[i].string(at: row) : nil
+            case .micros(let path):
+                event[keyPath: path] = integers[i][row]
+            case .optionalMicros(let path):
+                event[keyPath: path] = present ? integers[i][row] : nil
+            }
+        }
+        return event
+    }
+}

@@ -1,0 +1,32 @@
+package import UpliftModel
+
+/// The events of one person: every row whose `distinct_id`, `user_id` or `anonymous_id` is one of the person's
+/// ids (`uplift person export`, `GET /v1/persons/{id}/export`).
+package enum PersonEvents {
+    /// The events of `snapshot` (its segments' rows, the rows a query would skip left out, then the events still
+    /// only in the log) that name one of `ids`, by time, then event id.
+    /// Blocking: run it on a thread that may block.
+    package static func events(of ids: Set<String>, in snapshot: Snapshot) throws(UpliftError) -> [Event] {
+        try snapshot.requireLocal(snapshot.segments)
+        let idBytes = Set(ids.map { Array($0.utf8) })
+        let lengths = Set(idBytes.map(\.count))
+        var found: [Event] = []
+        for path in snapshot.segments {
+            let table = try SegmentReader.table(paths: [path])
+            let hidden = Set(snapshot.hidden[path] ?? [])
+            let columns = [EventColumn.distinctID, .userID, .anonymousID].map { table[bytes: $0] }
+            for row in 0..<table.count where !hidden.contains(Int32(row)) {
+                let named = columns.contains { column in
+                    let range = column.offsets[row]..<column.offsets[row + 1]
+                    return lengths.contains(range.count) && idBytes.contains(Array(column.bytes[range]))
+                }
+                if named { found.append(table.event(at: row)) }
+            }
+        }
+        found += snapshot.pending.filter { event in
+            ids.contains(event.distinctID) || event.userID.map(ids.contains) == true
+                || event.anonymousID.map(ids.contains) == true
+        }
+        return found.sorted { ($0.timestamp, $0.eventID) < ($1.timestamp, $1.eventID) }
+    }
+}

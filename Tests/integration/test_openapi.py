@@ -34,6 +34,7 @@ from openapi_doc import (MIRRORS, OPENAPI, ROOT, SCHEMAS, body_validator, deref,
                          operations, resolve, response_pointer, validator_for)
 from openapi_server import UpliftServer
 
+PERSON_EXPORT = "/v1/persons/{distinct_id}/export"
 QUERY_KINDS = ("funnel", "trend", "adoption", "retention", "lifecycle", "feedback")
 QUERY_PATHS = tuple(f"/v1/query/{k}" for k in QUERY_KINDS)
 EXPERIMENT_QUERY = "/v1/query/experiment"
@@ -263,6 +264,8 @@ def test_every_server_route_is_documented():
         assert (path, "get") in documented, path
     for operation in FRONT_DOOR_OPERATIONS:
         assert operation in documented, operation
+    # PersonRoutes (Sources/UpliftServer/Query).
+    assert (PERSON_EXPORT, "get") in documented
 
 
 # --- the live server ------------------------------------------------------------------------------
@@ -276,6 +279,8 @@ def test_every_documented_route_answers_as_documented(server):
             continue  # test_experiments_api.py, test_goal_routes_answer_as_documented, test_sdk_flags.py
         if (path, method) in FRONT_DOOR_OPERATIONS:
             continue  # test_front_door_answers_as_documented
+        if path == PERSON_EXPORT:
+            continue  # test_person_export_answers_as_documented
         if method == "post":
             body = valid_body(path)
             request_schema_validator(path).validate(body)
@@ -290,6 +295,21 @@ def test_every_documented_route_answers_as_documented(server):
             r = requests.request(method.upper(), url, timeout=30)
             assert r.status_code == 200, (path, r.status_code, r.text)
         check_documented(r, path, method)
+
+
+def test_person_export_answers_as_documented(server):
+    read = {"Authorization": f"Bearer {server.read_key}"}
+    url = server.url + "/v1/persons/{}/export"
+    for target, headers, status in [
+        (url.format("u1"), read, 200),
+        (url.format("u1") + "?project=elsewhere", read, 403),
+        (url.format("u1"), basic(server.write_key), 401),
+        (url.format("x" * 201), read, 400),
+        (url.format("%FF"), read, 400),  # not UTF-8 (requests would re-quote a broken escape such as %zz)
+    ]:
+        r = requests.get(target, headers=headers, timeout=30)
+        assert r.status_code == status, (target, r.status_code, r.text)
+        check_documented(r, PERSON_EXPORT, "get")
 
 
 def test_front_door_answers_as_documented(server):

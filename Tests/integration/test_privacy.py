@@ -214,3 +214,69 @@ def test_export_is_every_event_of_every_linked_id(uplift, project, tmp_path):
         assert r.status_code == 401, r.text
     finally:
         srv.stop_ok()
+
+
+def test_erasure_removes_every_trace_and_exactly_the_persons_contribution(uplift, project, tmp_path):
+    data, key = project
+    messages = person_ndjson(tmp_path / "in.ndjson")
+    r = run([uplift, "import", "--project", "demo", "--data", str(data), str(tmp_path / "in.ndjson")])
+    assert r.returncode == 0, r.stderr
+    # Some of the person's events still only in the log when the erasure starts (a server killed before it
+    # flushed), and another person's too.
+    srv = Server(uplift, data).start()
+    late = [{"type": "track", "event": "e1", "userId": uid, "messageId": f"late-{uid}-{i}",
+             "timestamp": "2026-03-05T12:00:00Z"} for uid in ("user-1-new", "user-2") for i in range(2)]
+    r = requests.post(srv.url + "/v1/batch", json={"batch": late}, auth=(key, ""), timeout=10)
+    assert r.status_code == 200 and r.json()["accepted"] == 4, r.text
+    srv.kill()
+    messages += late
+    person = {"anon-1", "user-1", "user-1-new"}
+
+    def answers():
+        out = {}
+        for measure in ("events", "persons"):
+            r = run([uplift, "trend", "--project", "demo", "--data", str(data), "--json", "--measure", measure,
+                     "--from", "2026-03-01", "--to", "2026-03-06"])
+            assert r.returncode == 0, r.stderr
+            out[measure] = {p["date"]: p["value"] for p in json.loads(r.stdout)["series"]}
+        return out
+
+    r = run([uplift, "compact", "--data", str(data)])  # replays the log: every event is in segments
+    assert r.returncode == 0, r.stderr
+    before = answers()
+    r = run([uplift, "person", "erase", "--project", "demo", "--data", str(data), "user-1"])
+    assert r.returncode == 0, r.stderr
+    erased = [m for m in messages if naive_ids(m) & person]
+    assert f"erased 3 ids of demo: {len(erased)} events removed (er_" in r.stdout, r.stdout
+    after = answers()
+
+    # Exactly the person's contribution: their events per day, and one person on each day they were active
+    # (a trend counts tracked events, not identify or alias messages).
+    for day, value in before["events"].items():
+        mine = sum(1 for m in erased if m["timestamp"].startswith(day) and m["type"] == "track")
+        assert after["events"][day] == value - mine, day
+        active = any(m["timestamp"].startswith(day) for m in erased if m["type"] == "track")
+        assert after["persons"][day] == before["persons"][day] - (1 if active else 0), day
+
+    import duckdb
+    files = [str(p) for p in (data / "events").rglob("*.parquet")]
+    ids = ", ".join(f"'{i}'" for i in sorted(person))
+    left = duckdb.sql(f"SELECT count(*) FROM read_parquet({files}) WHERE distinct_id IN ({ids}) "
+                      f"OR user_id IN ({ids}) OR anonymous_id IN ({ids})").fetchall()[0][0]
+    assert left == 0
+    total = duckdb.sql(f"SELECT count(*) FROM read_parquet({files})").fetchall()[0][0]
+    assert total == len(messages) - len(erased)
+    # No byte of the data directory names them: log files and catalog as they are, segments decoded.
+    for path, content in raw_bytes(data).items():
+        for i in person:
+            assert i.encode() not in content, (path, i)
+    text = segment_text(data)
+    for i in person:
+        assert i not in text, i
+    # The erasure log has hashes, not ids; the person is gone from the links; a later event starts afresh.
+    r = run([uplift, "person", "erasures", "--project", "demo", "--data", str(data), "--json"])
+    log = json.loads(r.stdout)["erasures"]
+    assert len(log) == 1 and log[0]["requested_by"] == "cli" and log[0]["events_removed"] == len(erased), log
+    assert all(h.startswith("hmac:") for h in log[0]["id_hashes"]) and len(log[0]["id_hashes"]) == 3
+    r = run([uplift, "person", "export", "--project", "demo", "--data", str(data), "anon-1"])
+    assert r.returncode == 0 and r.stdout == "", r.stdout

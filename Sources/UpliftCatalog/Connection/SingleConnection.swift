@@ -91,6 +91,8 @@ final class SingleConnection: Sendable {
                 }
             }
             _ = try await sql.raw("PRAGMA foreign_keys = ON").all()
+            // A deleted row is overwritten, not left in a free page: an erased person's ids leave the file.
+            _ = try await sql.raw("PRAGMA secure_delete = ON").all()
             _ = try await sql.raw("SELECT count(*) FROM sqlite_master").all()
         } catch {
             try? await connection.close().get()

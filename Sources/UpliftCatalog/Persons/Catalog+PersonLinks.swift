@@ -38,17 +38,23 @@ extension Catalog {
     }
 
     /// The links that changed after `version` (each changed id with its person now), with the version
-    /// they are at, read as consistently as `personLinkTable`; nil when more than `limit` ids changed
-    /// (reading every link is then faster). Applied over the links of any version from `version` on,
+    /// they are at, read as consistently as `personLinkTable`; nil when more than `limit` ids changed (reading
+    /// every link is then faster) or ids were erased after `version`. Applied over the links of any version from `version` on,
     /// they give the links of the returned version: an id not among them has kept its person since.
     package func personLinkChanges(
         project: ProjectSlug, since version: Int64, limit: Int
     ) async throws(UpliftError) -> (version: Int64, links: PersonLinks)? {
         let doing = "reading the person link changes of \(project)"
         let read: @Sendable (any SQLDatabase) async throws -> (version: Int64, links: PersonLinks)? = { db in
-            let current =
-                try await db.raw("SELECT person_links_version AS n FROM projects WHERE slug = \(bind: project.value)")
-                .first()?.decode(column: "n", as: Int64.self) ?? 0
+            let row = try await db.raw(
+                """
+                SELECT person_links_version AS n, person_links_erased_version AS erased FROM projects
+                WHERE slug = \(bind: project.value)
+                """
+            ).first()
+            let current = try row?.decode(column: "n", as: Int64.self) ?? 0
+            // Ids erased after `version` are not among the changes: read every link.
+            guard try row?.decode(column: "erased", as: Int64.self) ?? 0 <= version else { return nil }
             guard current != version else { return (current, PersonLinks()) }
             let rows = try await db.raw(
                 """

@@ -162,6 +162,29 @@ enum Migrations {
             // `PrivacySettings` as a JSON object: what ingestion removes before storing an event.
             ["ALTER TABLE projects ADD COLUMN privacy TEXT NOT NULL DEFAULT '{}'"]
         },
+        Migration(version: 8, name: "erasures") { _ in
+            [
+                // The erasure log: when, who asked (a key prefix, or `cli`), how many events went, and keyed
+                // hashes of the ids (HMAC with the catalog secret); the ids themselves only while the erasure
+                // is still running (`pending_ids`, a JSON array, so that it resumes after a crash), then NULL.
+                """
+                CREATE TABLE erasures (
+                    id TEXT PRIMARY KEY,
+                    project TEXT NOT NULL,
+                    requested_at BIGINT NOT NULL,
+                    requested_by TEXT NOT NULL,
+                    id_hashes TEXT NOT NULL,
+                    pending_ids TEXT,
+                    events_removed BIGINT NOT NULL DEFAULT 0,
+                    completed_at BIGINT
+                )
+                """,
+                "CREATE INDEX erasures_by_project ON erasures (project, requested_at)",
+                // The person links version of the project's newest erasure: a reader holding links of an
+                // older version reads them all again (`personLinkChanges` cannot show a deleted id).
+                "ALTER TABLE projects ADD COLUMN person_links_erased_version BIGINT NOT NULL DEFAULT 0",
+            ]
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

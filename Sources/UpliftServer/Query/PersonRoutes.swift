@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -11,6 +12,9 @@ import UpliftStorage
 ///   (every id linked to `distinct_id`), events still only in this node's write-ahead log included, as NDJSON
 ///   in the stored record's schema (`schemas/event-record.schema.json`), by time. An id with no events gives
 ///   an empty body. `project`, when given, must be the key's.
+/// - `DELETE /v1/persons/{distinct_id}[?project=P]` → erases the person (`PersonErasure`) before answering:
+///   `{"erasure": {…}}` with its id, how many events went and when it completed.
+/// - `GET /v1/erasures/{id}` → one erasure of the key's project, as the erasure log keeps it.
 struct PersonRoutes: Sendable {
     let queries: QueryHandler
 
@@ -18,9 +22,16 @@ struct PersonRoutes: Sendable {
         router.get("/v1/persons/:id/export") { request, context in
             try await export(request, id: PathParameter.get("id", in: context))
         }
+        router.delete("/v1/persons/:id") { request, context in
+            try await erase(request, id: PathParameter.get("id", in: context))
+        }
+        router.get("/v1/erasures/:id") { request, context in
+            try await erasure(request, id: PathParameter.get("id", in: context))
+        }
     }
 
-    func export(_ request: Request, id: String) async throws(UpliftError) -> Response {
+    /// The read key's project, refusing a `?project=` that names another, and the distinct id, checked.
+    private func person(_ request: Request, id: String) async throws(UpliftError) -> ProjectSlug {
         let project = try await queries.authorizer.project(for: Credentials.headerToken(request), access: .read)
         if let named = request.uri.queryParameters.get("project").map({ String($0) }), named != project.value {
             throw UpliftError(
@@ -29,6 +40,67 @@ struct PersonRoutes: Sendable {
         guard !id.isEmpty, id.utf8.count <= WireLimits().maxIDBytes else {
             throw UpliftError(.invalidPath, "the distinct id must be 1 to \(WireLimits().maxIDBytes) bytes")
         }
+        return project
+    }
+
+    func erase(_ request: Request, id: String) async throws(UpliftError) -> Response {
+        let project = try await person(request, id: id)
+        let requestedBy = String((Credentials.headerToken(request) ?? "").prefix(12))
+        let queries = self.queries
+        let done: [(erasure: Erasure, removed: Int)]
+        do {
+            done = try await PersonErasure.run(
+                project: project, ids: [id], requestedBy: requestedBy, catalog: queries.catalog, store: queries.store,
+                dataDirectory: queries.store.layout.root)
+        } catch  where error.code == .catalogUnavailable || error.code == .storageUnavailable {
+            throw error
+        } catch  where error.code == .io {
+            throw UpliftError(
+                .storageUnavailable, "the erasure could not finish right now; retry it (what was done stays done)",
+                cause: error)
+        }
+        guard let this = done.last?.erasure else {
+            throw UpliftError(.internalError, "the erasure was not recorded")
+        }
+        return Self.json(["erasure": Self.document(this)])
+    }
+
+    func erasure(_ request: Request, id: String) async throws(UpliftError) -> Response {
+        let project = try await queries.authorizer.project(for: Credentials.headerToken(request), access: .read)
+        let catalog = queries.catalog
+        let erasures = try await catalogCall(QueryHandler.catalogUnreadable) { () throws(UpliftError) in
+            try await catalog.erasures(project: project)
+        }
+        guard let found = erasures.first(where: { $0.id == id }) else {
+            throw UpliftError(.notFound, "no erasure \(UpliftError.quote(id)) in project '\(project)'")
+        }
+        return Self.json(["erasure": Self.document(found)])
+    }
+
+    static func document(_ e: Erasure) -> JSONValue {
+        .object([
+            ("id", .string(e.id)), ("status", .string(e.completedAt == nil ? "running" : "completed")),
+            ("requested_at", .string(Timestamp.formatSeconds(epochSeconds: e.requestedAt.timeIntervalSince1970))),
+            ("requested_by", .string(e.requestedBy)), ("ids", .int(e.idHashes.count)),
+            ("id_hashes", .array(e.idHashes.map(JSONValue.string))),
+            ("events_removed", .number(String(e.eventsRemoved))),
+            (
+                "completed_at",
+                e.completedAt.map { .string(Timestamp.formatSeconds(epochSeconds: $0.timeIntervalSince1970)) } ?? .null
+            ),
+        ])
+    }
+
+    static func json(_ members: KeyValuePairs<String, JSONValue>) -> Response {
+        var writer = JSONWriter()
+        writer.write(.object(members.map { ($0.key, $0.value) }))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+
+    func export(_ request: Request, id: String) async throws(UpliftError) -> Response {
+        let project = try await person(request, id: id)
         // The project's retention reaches the store first: days past it are not exported.
         _ = try await queries.context(project)
         let catalog = queries.catalog

@@ -20,10 +20,12 @@ package enum Compactor {
     /// Blocking: run it on an I/O thread.
     /// `keepingOnePerID`: the sources may hold an event twice (a shared storage, whose nodes each dedup only
     /// their own traffic): one row per event id is kept, the first received.
+    /// `erasing`: rows whose `distinct_id`, `user_id` or `anonymous_id` is one of these ids are left out (an
+    /// erasure); when no row is left there are no outputs.
     package static func compact(
         _ sources: [String], project: ProjectSlug, day: UTCDay, layout: SegmentLayout,
         configuration: StoreConfiguration,
-        keepingOnePerID: Bool = false
+        keepingOnePerID: Bool = false, erasing ids: Set<String> = []
     ) throws(UpliftError) -> [WrittenSegment] {
         // Columnar all the way: the day's rows are read as columns, sorted as a permutation of
         // integer keys and gathered into the output row groups; no row becomes an `Event`.
@@ -35,12 +37,16 @@ package enum Compactor {
         // Each node dedups its own traffic; an event two nodes acknowledged (an SDK's retry that landed on
         // another node) meets its twin here.
         if keepingOnePerID { order = firstReceived(order, in: table) }
+        if !ids.isEmpty {
+            let named = Set(PersonRows.rows(naming: ids, in: table))
+            order.removeAll { named.contains(Int($0)) }
+        }
         let rows = order.count
         // One choice for the whole day, from all its rows: every output of the day has the same columns.
         let shredding = PropertyShredding.choose(table[bytes: .properties], rule: configuration.propertyColumns)
         let record = CompactionRecord(
             replaces: sources.map(SegmentLayout.name(of:)),
-            outputs: (0..<max(1, (rows + configuration.segmentRows - 1) / configuration.segmentRows)).map { _ in
+            outputs: (0..<(rows + configuration.segmentRows - 1) / configuration.segmentRows).map { _ in
                 SegmentLayout.newSegmentName(kind: "c", node: configuration.node)
             })
         let directory = layout.partitionDirectory(project, day)

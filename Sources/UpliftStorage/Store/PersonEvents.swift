@@ -8,19 +8,12 @@ package enum PersonEvents {
     /// Blocking: run it on a thread that may block.
     package static func events(of ids: Set<String>, in snapshot: Snapshot) throws(UpliftError) -> [Event] {
         try snapshot.requireLocal(snapshot.segments)
-        let idBytes = Set(ids.map { Array($0.utf8) })
-        let lengths = Set(idBytes.map(\.count))
         var found: [Event] = []
         for path in snapshot.segments {
             let table = try SegmentReader.table(paths: [path])
             let hidden = Set(snapshot.hidden[path] ?? [])
-            let columns = [EventColumn.distinctID, .userID, .anonymousID].map { table[bytes: $0] }
-            for row in 0..<table.count where !hidden.contains(Int32(row)) {
-                let named = columns.contains { column in
-                    let range = column.offsets[row]..<column.offsets[row + 1]
-                    return lengths.contains(range.count) && idBytes.contains(Array(column.bytes[range]))
-                }
-                if named { found.append(table.event(at: row)) }
+            for row in PersonRows.rows(naming: ids, in: table) where !hidden.contains(Int32(row)) {
+                found.append(table.event(at: row))
             }
         }
         found += snapshot.pending.filter { event in
@@ -28,5 +21,22 @@ package enum PersonEvents {
                 || event.anonymousID.map(ids.contains) == true
         }
         return found.sorted { ($0.timestamp, $0.eventID) < ($1.timestamp, $1.eventID) }
+    }
+}
+
+/// Finding a person's rows in segments.
+package enum PersonRows {
+    /// The rows of `table` whose `distinct_id`, `user_id` or `anonymous_id` is one of `ids`, in order.
+    package static func rows(naming ids: Set<String>, in table: EventTable) -> [Int] {
+        guard !ids.isEmpty else { return [] }
+        let idBytes = Set(ids.map { Array($0.utf8) })
+        let lengths = Set(idBytes.map(\.count))
+        let columns = [EventColumn.distinctID, .userID, .anonymousID].map { table[bytes: $0] }
+        return (0..<table.count).filter { row in
+            columns.contains { column in
+                let range = column.offsets[row]..<column.offsets[row + 1]
+                return lengths.contains(range.count) && idBytes.contains(Array(column.bytes[range]))
+            }
+        }
     }
 }

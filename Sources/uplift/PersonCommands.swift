@@ -176,7 +176,8 @@ struct PersonErasures: AsyncParsableCommand {
                 var table = Table(header: ["erasure", "requested", "by", "ids", "events", "completed"])
                 for e in erasures {
                     table.rows.append([
-                        e.id, isoTime(e.requestedAt), e.requestedBy, String(e.idHashes.count), grouped(Int(e.eventsRemoved)),
+                        e.id, isoTime(e.requestedAt), e.requestedBy, String(e.idHashes.count),
+                        grouped(Int(e.eventsRemoved)),
                         e.completedAt.map(isoTime) ?? "not yet",
                     ])
                 }

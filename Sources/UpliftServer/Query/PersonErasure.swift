@@ -16,7 +16,8 @@ package enum PersonErasure {
         var person = Set<String>()
         for id in ids { person.formUnion(try await catalog.personIds(project: project, of: id)) }
         var erasures = try await catalog.erasures(project: project, pendingOnly: true)
-        erasures.append(try await catalog.beginErasure(project: project, ids: person.sorted(), requestedBy: requestedBy))
+        erasures.append(
+            try await catalog.beginErasure(project: project, ids: person.sorted(), requestedBy: requestedBy))
         var done: [(erasure: Erasure, removed: Int)] = []
         for erasure in erasures {
             let ids = erasure.pendingIDs ?? []

@@ -35,6 +35,8 @@ from openapi_doc import (MIRRORS, OPENAPI, ROOT, SCHEMAS, body_validator, deref,
 from openapi_server import UpliftServer
 
 PERSON_EXPORT = "/v1/persons/{distinct_id}/export"
+PERSON = "/v1/persons/{distinct_id}"
+ERASURE = "/v1/erasures/{id}"
 QUERY_KINDS = ("funnel", "trend", "adoption", "retention", "lifecycle", "feedback")
 QUERY_PATHS = tuple(f"/v1/query/{k}" for k in QUERY_KINDS)
 EXPERIMENT_QUERY = "/v1/query/experiment"
@@ -266,6 +268,7 @@ def test_every_server_route_is_documented():
         assert operation in documented, operation
     # PersonRoutes (Sources/UpliftServer/Query).
     assert (PERSON_EXPORT, "get") in documented
+    assert (PERSON, "delete") in documented and (ERASURE, "get") in documented
 
 
 # --- the live server ------------------------------------------------------------------------------
@@ -279,8 +282,8 @@ def test_every_documented_route_answers_as_documented(server):
             continue  # test_experiments_api.py, test_goal_routes_answer_as_documented, test_sdk_flags.py
         if (path, method) in FRONT_DOOR_OPERATIONS:
             continue  # test_front_door_answers_as_documented
-        if path == PERSON_EXPORT:
-            continue  # test_person_export_answers_as_documented
+        if path in (PERSON_EXPORT, PERSON, ERASURE):
+            continue  # test_person_routes_answer_as_documented
         if method == "post":
             body = valid_body(path)
             request_schema_validator(path).validate(body)
@@ -295,6 +298,31 @@ def test_every_documented_route_answers_as_documented(server):
             r = requests.request(method.upper(), url, timeout=30)
             assert r.status_code == 200, (path, r.status_code, r.text)
         check_documented(r, path, method)
+
+
+def test_person_routes_answer_as_documented(server):
+    read = {"Authorization": f"Bearer {server.read_key}"}
+    erased = requests.delete(server.url + "/v1/persons/someone", headers=read, timeout=60)
+    assert erased.status_code == 200, erased.text
+    check_documented(erased, PERSON, "delete")
+    erasure = erased.json()["erasure"]
+    assert erasure["status"] == "completed" and erasure["ids"] == 1, erasure
+    for target, headers, status in [
+        (f"/v1/erasures/{erasure['id']}", read, 200),
+        ("/v1/erasures/er_unknown", read, 404),
+        (f"/v1/erasures/{erasure['id']}", basic(server.write_key), 401),
+    ]:
+        r = requests.get(server.url + target, headers=headers, timeout=30)
+        assert r.status_code == status, (target, r.status_code, r.text)
+        check_documented(r, ERASURE, "get")
+    for target, headers, status in [
+        ("/v1/persons/x?project=elsewhere", read, 403),
+        ("/v1/persons/x", basic(server.write_key), 401),
+        ("/v1/persons/" + "x" * 201, read, 400),
+    ]:
+        r = requests.delete(server.url + target, headers=headers, timeout=30)
+        assert r.status_code == status, (target, r.status_code, r.text)
+        check_documented(r, PERSON, "delete")
 
 
 def test_person_export_answers_as_documented(server):

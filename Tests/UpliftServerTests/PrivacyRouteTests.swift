@@ -89,10 +89,18 @@ struct PrivacyRouteTests {
                 try await store.close()
             }
             let store = try await EventStore.open(fixture.storeConfiguration())
+            // What a server does when it starts (`StoreService`), and the next erasure does too.
+            let resumed = try await PersonErasure.resume(
+                project: fixture.alpha, catalog: fixture.catalog, store: store, dataDirectory: fixture.dataDirectory)
+            #expect(resumed.map(\.removed) == [0])
+            #expect(
+                try await PersonErasure.resume(
+                    project: fixture.alpha, catalog: fixture.catalog, store: store, dataDirectory: fixture.dataDirectory
+                ).isEmpty)
             let done = try await PersonErasure.run(
                 project: fixture.alpha, ids: ["p2"], requestedBy: "cli", catalog: fixture.catalog, store: store,
                 dataDirectory: fixture.dataDirectory)
-            #expect(done.map(\.removed) == [0, 4])
+            #expect(done.map(\.removed) == [4])
             #expect(
                 try await store.snapshot(project: fixture.alpha).allEvents().map(\.distinctID) == [
                     "p3", "p3", "p3", "p3",

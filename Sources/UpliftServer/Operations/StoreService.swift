@@ -22,6 +22,7 @@ struct StoreService: Service {
     func run() async throws {
         let flushing = await store.configuration
         await readRetention()
+        await resumeErasures()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await runFlusher(every: flushing.flushInterval / 4, on: flushing.clock) }
             group.addTask { await compactPeriodically(on: clock) }
@@ -62,6 +63,28 @@ struct StoreService: Service {
             }
         } catch {
             logger.error("reading the projects' retention failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Finishes the erasures a crash interrupted (their ids are still pending in the catalog).
+    private func resumeErasures() async {
+        guard let catalog else { return }
+        do {
+            for project in try await catalog.projects() {
+                for (erasure, removed) in try await PersonErasure.resume(
+                    project: project.slug, catalog: catalog, store: store, dataDirectory: store.layout.root)
+                {
+                    logger.info(
+                        "finished an interrupted erasure",
+                        metadata: [
+                            "store.project": "\(project.slug)", "erasure": "\(erasure.id)",
+                            "erasure.events_removed": "\(removed)",
+                        ])
+                }
+            }
+        } catch {
+            logger.error(
+                "finishing interrupted erasures failed; the next erasure will", metadata: ["error": "\(error)"])
         }
     }
 

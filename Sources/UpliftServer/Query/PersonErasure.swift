@@ -18,6 +18,22 @@ package enum PersonErasure {
         var erasures = try await catalog.erasures(project: project, pendingOnly: true)
         erasures.append(
             try await catalog.beginErasure(project: project, ids: person.sorted(), requestedBy: requestedBy))
+        return try await finish(
+            erasures, project: project, catalog: catalog, store: store, dataDirectory: dataDirectory)
+    }
+
+    /// Finishes the erasures of `project` a crash interrupted (a server does this when it starts).
+    package static func resume(
+        project: ProjectSlug, catalog: Catalog, store: EventStore, dataDirectory: String
+    ) async throws(UpliftError) -> [(erasure: Erasure, removed: Int)] {
+        let pending = try await catalog.erasures(project: project, pendingOnly: true)
+        guard !pending.isEmpty else { return [] }
+        return try await finish(pending, project: project, catalog: catalog, store: store, dataDirectory: dataDirectory)
+    }
+
+    private static func finish(
+        _ erasures: [Erasure], project: ProjectSlug, catalog: Catalog, store: EventStore, dataDirectory: String
+    ) async throws(UpliftError) -> [(erasure: Erasure, removed: Int)] {
         var done: [(erasure: Erasure, removed: Int)] = []
         for erasure in erasures {
             let ids = erasure.pendingIDs ?? []

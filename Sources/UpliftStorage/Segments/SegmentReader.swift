@@ -121,6 +121,33 @@ package enum SegmentReader {
         return CompactionRecord(replaces: replaces, outputs: outputs)
     }
 
+    /// How many rows of a segment have one of `ids` as their `distinct_id`, `user_id` or `anonymous_id`; reads
+    /// only those three columns (a null reads as empty, which no id is).
+    package static func rowsNaming(_ ids: Set<String>, path: String) throws(UpliftError) -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let wanted = Set(ids.map { Array($0.utf8) })
+        let lengths = Set(wanted.map(\.count))
+        let indices = [EventColumn.distinctID, .userID, .anonymousID].map(\.index)
+        let file = try open(path: path, columns: Set(indices))
+        var count = 0
+        for g in 0..<file.rowGroups.count {
+            let columns = try wrap(path) { try indices.map { try file.read(column: $0, rowGroup: g) } }
+            let values = columns.compactMap { column -> ByteArrays? in
+                if case .byteArrays(let v) = column.values { v } else { nil }
+            }
+            guard values.count == indices.count, let rows = values.first?.count, values.allSatisfy({ $0.count == rows })
+            else { throw UpliftError(.corrupt, "segment \(path) row group \(g): the id columns are not text") }
+            for row in 0..<rows {
+                let named = values.contains { v in
+                    let value = v[row]
+                    return lengths.contains(value.count) && wanted.contains(Array(value))
+                }
+                if named { count += 1 }
+            }
+        }
+        return count
+    }
+
     private static func wrap<T>(_ path: String, _ body: () throws -> T) throws(UpliftError) -> T {
         do { return try body() } catch let error as UpliftError { throw error } catch {
             throw UpliftError(.corrupt, "segment \(path) cannot be read: \(error)")

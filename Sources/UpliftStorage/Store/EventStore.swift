@@ -614,7 +614,7 @@ package actor EventStore {
             var holding: [String] = []
             var rows = 0
             for path in segments {
-                let named = PersonRows.rows(naming: ids, in: try SegmentReader.table(paths: [path])).count
+                let named = try SegmentReader.rowsNaming(ids, path: path)
                 if named > 0 { holding.append(path) }
                 rows += named
             }

@@ -43,6 +43,28 @@ func withCatalog<T>(
     try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), pooled: false, body)
 }
 
+/// Runs `body` on the data directory's event store, its segments recorded in `catalog`'s manifest (with
+/// `--storage`, kept in the bucket), and closes the store afterwards (flushing the log), also when `body` throws.
+/// Opening takes the data directory's lock: beside a running server on the same directory it fails saying so.
+func withStore<T>(
+    _ configuration: StoreConfiguration, _ data: DataOptions, _ storage: StorageOptions, catalog: Catalog,
+    _ body: (EventStore) async throws -> T
+) async throws -> T {
+    let shared = try storage.shared()
+    let store = try await EventStore.open(
+        configuration,
+        registry: try CatalogSegmentRegistry.writing(catalog: catalog, dataDirectory: data.directory, shared: shared),
+        storage: shared)
+    do {
+        let result = try await body(store)
+        try await store.close()
+        return result
+    } catch {
+        try? await store.close()
+        throw error
+    }
+}
+
 /// The project `slug` of the catalog, or an error saying how to create it.
 func existingProject(_ catalog: Catalog, _ slug: ProjectSlug) async throws(UpliftError) -> Project {
     guard let project = try await catalog.project(slug) else {

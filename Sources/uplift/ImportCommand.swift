@@ -44,17 +44,8 @@ struct Import: AsyncParsableCommand {
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 // The store first: a data directory locked by a running server refuses the import before
                 // anything (the project) is created. Its segments go into the catalog's manifest.
-                let shared = try storageOptions.shared()
-                let store = try await EventStore.open(
-                    configuration,
-                    registry: try CatalogSegmentRegistry.writing(
-                        catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
-                    storage: shared)
-                do {
+                try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
                     try await run(store: store, catalog: catalog, project: project)
-                } catch {
-                    try? await store.close()
-                    throw error
                 }
             }
         }

@@ -152,15 +152,9 @@ struct Compact: AsyncParsableCommand {
             storageOptions.configure(&configuration)
             let only = try project.map(projectSlug)
             let total = try await withCatalog(dataOptions, catalogOptions) { catalog in
-                let shared = try storageOptions.shared()
-                let store = try await EventStore.open(
-                    configuration,
-                    registry: try CatalogSegmentRegistry.writing(
-                        catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
-                    storage: shared)
-                var total = CompactionReport()
-                var expired = CompactionReport()
-                do {
+                try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
+                    var total = CompactionReport()
+                    var expired = CompactionReport()
                     var projects = await store.projects()
                     if let only { projects = [only] }
                     for p in projects {
@@ -174,12 +168,8 @@ struct Compact: AsyncParsableCommand {
                         total.segmentsRead += r.segmentsRead
                         total.segmentsWritten += r.segmentsWritten
                     }
-                } catch {
-                    try? await store.close()
-                    throw error
+                    return (total, expired)
                 }
-                try await store.close()
-                return (total, expired)
             }
             if output.json {
                 Console.json(

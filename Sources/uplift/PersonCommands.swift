@@ -40,21 +40,10 @@ struct PersonExport: AsyncParsableCommand {
             let lines = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let settings = try await existingProject(catalog, project).settings
                 let ids = try await catalog.personIds(project: project, of: id)
-                let shared = try storageOptions.shared()
-                let store = try await EventStore.open(
-                    configuration,
-                    registry: try CatalogSegmentRegistry.writing(
-                        catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
-                    storage: shared)
-                do {
+                return try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
                     await store.retain(project: project, days: settings.retentionDays)
                     let snapshot = try await store.completeSnapshot(project: project)
-                    let events = try PersonEvents.events(of: Set(ids), in: snapshot)
-                    try await store.close()
-                    return events.map(\.jsonRecord)
-                } catch {
-                    try? await store.close()
-                    throw error
+                    return try PersonEvents.events(of: Set(ids), in: snapshot).map(\.jsonRecord)
                 }
             }
             for line in lines { print(line) }
@@ -96,21 +85,10 @@ struct PersonErase: AsyncParsableCommand {
             storageOptions.configure(&configuration)
             let done = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 _ = try await existingProject(catalog, project)
-                let shared = try storageOptions.shared()
-                let store = try await EventStore.open(
-                    configuration,
-                    registry: try CatalogSegmentRegistry.writing(
-                        catalog: catalog, dataDirectory: dataOptions.directory, shared: shared),
-                    storage: shared)
-                do {
-                    let done = try await PersonErasure.run(
+                return try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
+                    try await PersonErasure.run(
                         project: project, ids: ids, requestedBy: "cli", catalog: catalog, store: store,
                         dataDirectory: dataOptions.directory)
-                    try await store.close()
-                    return done
-                } catch {
-                    try? await store.close()
-                    throw error
                 }
             }
             if output.json {

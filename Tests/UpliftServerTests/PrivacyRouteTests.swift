@@ -63,7 +63,7 @@ struct PrivacyRouteTests {
                 let log = try await client.executeRequest(
                     uri: "/v1/erasures/\(answer.id)", method: .get, headers: headers, body: nil)
                 #expect(log.status == .ok && log.text.contains(#""events_removed":4"#), "\(log.text)")
-                #expect(!log.text.contains("u1") && !log.text.contains("anon-1"))
+                #expect(!log.text.contains(#""u1""#) && !log.text.contains("anon-1"))
                 headers[.authorization] = "Bearer \(fixture.writeKey)"
                 let refused = try await client.executeRequest(
                     uri: "/v1/persons/u2", method: .delete, headers: headers, body: nil)

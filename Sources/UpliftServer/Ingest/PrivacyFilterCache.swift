@@ -24,14 +24,24 @@ final class PrivacyFilterCache: Sendable {
         self.stopwatch = Stopwatch(clock)
     }
 
-    /// The project's filter, nil when it stores events as sent. A catalog that cannot be read is a 503:
-    /// events are never stored unfiltered for want of knowing the settings.
+    /// The project's filter, nil when it stores events as sent. While the catalog cannot be read, the settings
+    /// last read are used (as the key cache keeps accepting keys it checked); a project whose settings were never
+    /// read is a 503: events are never stored unfiltered for want of knowing the settings.
     func filter(_ project: ProjectSlug) async throws(UpliftError) -> PrivacyFilter? {
         let now = stopwatch.elapsed
-        if let cached = entries.withLock({ $0[project] }), cached.expires > now { return cached.filter }
-        let filter = try await catalogCall(
-            "the catalog cannot be read right now, so no events were stored; retry later"
-        ) { () throws(UpliftError) in try await catalog.privacyFilter(project: project) }
+        let cached = entries.withLock { $0[project] }
+        if let cached, cached.expires > now { return cached.filter }
+        let filter: PrivacyFilter?
+        do {
+            filter = try await catalogCall(
+                "the catalog cannot be read right now, so no events were stored; retry later"
+            ) { () throws(UpliftError) in try await catalog.privacyFilter(project: project) }
+        } catch {
+            guard let cached else { throw error }
+            // Asked again in a second, not by every request meanwhile.
+            entries.withLock { $0[project]?.expires = now + .seconds(1) }
+            return cached.filter
+        }
         entries.withLock { $0[project] = Entry(filter: filter, expires: now + ttl) }
         return filter
     }

@@ -43,13 +43,17 @@ func withCatalog<T>(
     try await Catalog.withOpen(try options.configuration(dataDirectory: data.directory), pooled: false, body)
 }
 
-/// Runs `body` on the data directory's event store, its segments recorded in `catalog`'s manifest (with
-/// `--storage`, kept in the bucket), and closes the store afterwards (flushing the log), also when `body` throws.
-/// Opening takes the data directory's lock: beside a running server on the same directory it fails saying so.
+/// Runs `body` on the data directory's event store (`configuration`, as this node with `--node`), its segments
+/// recorded in `catalog`'s manifest (with `--storage`, kept in the bucket), and closes the store afterwards
+/// (flushing the log), also when `body` throws. Opening takes the data directory's lock: beside a running server
+/// on the same directory it fails saying so.
 func withStore<T>(
-    _ configuration: StoreConfiguration, _ data: DataOptions, _ storage: StorageOptions, catalog: Catalog,
-    _ body: (EventStore) async throws -> T
+    _ configuration: StoreConfiguration, _ data: DataOptions, _ storage: StorageOptions, _ node: NodeOptions,
+    catalog: Catalog, _ body: (EventStore) async throws -> T
 ) async throws -> T {
+    var configuration = configuration
+    configuration.node = try node.name()
+    storage.configure(&configuration)
     let shared = try storage.shared()
     let store = try await EventStore.open(
         configuration,

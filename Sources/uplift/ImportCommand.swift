@@ -39,12 +39,11 @@ struct Import: AsyncParsableCommand {
             var configuration = dataOptions.storeConfiguration()
             if let flushEvents { configuration.flushEvents = max(1, flushEvents) }
             try writeOptions.configure(&configuration)
-            configuration.node = try nodeOptions.name()
-            storageOptions.configure(&configuration)
             try await withCatalog(dataOptions, catalogOptions) { catalog in
                 // The store first: a data directory locked by a running server refuses the import before
                 // anything (the project) is created. Its segments go into the catalog's manifest.
-                try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
+                try await withStore(configuration, dataOptions, storageOptions, nodeOptions, catalog: catalog) {
+                    store in
                     try await run(store: store, catalog: catalog, project: project)
                 }
             }

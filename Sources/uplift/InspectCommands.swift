@@ -148,11 +148,10 @@ struct Compact: AsyncParsableCommand {
         try await reportingErrors {
             var configuration = dataOptions.storeConfiguration()
             try writeOptions.configure(&configuration)
-            configuration.node = try nodeOptions.name()
-            storageOptions.configure(&configuration)
             let only = try project.map(projectSlug)
             let total = try await withCatalog(dataOptions, catalogOptions) { catalog in
-                try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
+                try await withStore(configuration, dataOptions, storageOptions, nodeOptions, catalog: catalog) {
+                    store in
                     var total = CompactionReport()
                     var expired = CompactionReport()
                     var projects = await store.projects()

@@ -34,13 +34,12 @@ struct PersonExport: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let project = try projectSlug(self.project)
-            var configuration = dataOptions.storeConfiguration()
-            configuration.node = try nodeOptions.name()
-            storageOptions.configure(&configuration)
+            let configuration = dataOptions.storeConfiguration()
             let lines = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 let settings = try await existingProject(catalog, project).settings
                 let ids = try await catalog.personIds(project: project, of: id)
-                return try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
+                return try await withStore(configuration, dataOptions, storageOptions, nodeOptions, catalog: catalog) {
+                    store in
                     await store.retain(project: project, days: settings.retentionDays)
                     let snapshot = try await store.completeSnapshot(project: project)
                     return try PersonEvents.events(of: Set(ids), in: snapshot).map(\.jsonRecord)
@@ -80,12 +79,11 @@ struct PersonErase: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let project = try projectSlug(self.project)
-            var configuration = dataOptions.storeConfiguration()
-            configuration.node = try nodeOptions.name()
-            storageOptions.configure(&configuration)
+            let configuration = dataOptions.storeConfiguration()
             let done = try await withCatalog(dataOptions, catalogOptions) { catalog in
                 _ = try await existingProject(catalog, project)
-                return try await withStore(configuration, dataOptions, storageOptions, catalog: catalog) { store in
+                return try await withStore(configuration, dataOptions, storageOptions, nodeOptions, catalog: catalog) {
+                    store in
                     try await PersonErasure.run(
                         project: project, ids: ids, requestedBy: "cli", catalog: catalog, store: store,
                         dataDirectory: dataOptions.directory)

@@ -33,10 +33,10 @@ package actor EventStore {
     /// The data directory's, and the cache directory's when it is another.
     private let lock: [DataDirectoryLock]
     private let registry: (any SegmentRegistry)?
-    private let storage: any SegmentStorage
+    let storage: any SegmentStorage
     /// The manifest rows of the live segments this store knows (with a shared storage: what a download is
     /// checked against).
-    private var records: [String: SegmentRecord] = [:]
+    var records: [String: SegmentRecord] = [:]
     /// When each project's list of live segments was last read from a shared storage's manifest.
     private var refreshed: [ProjectSlug: Duration] = [:]
     /// Who holds this store's compaction leases: the node and a token of this process (two processes given
@@ -46,7 +46,7 @@ package actor EventStore {
     private let readDedup = ReadDedup()
     /// The live segments, shared with the dedup index's loader.
     private let live: LiveSegments
-    private var manifest: SegmentManifest { live.manifest.withLock { $0 } }
+    var manifest: SegmentManifest { live.manifest.withLock { $0 } }
     private var dedup: DedupIndex
     private var memtable = Memtable()
     /// Batches being written to segments right now: still visible to snapshots until the manifest has them.
@@ -70,7 +70,7 @@ package actor EventStore {
     private var inFlightWaiters: [(through: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     private var closed = false
     /// Days of events each project keeps (`retain`); a project not named keeps everything.
-    private var retention: [ProjectSlug: Int] = [:]
+    var retention: [ProjectSlug: Int] = [:]
 
     /// Opens (creating if needed) the store, finishing any interrupted flush or compaction and replaying the log.
     /// `storage`: where the segments are kept (by default the data directory itself); a shared one needs a
@@ -449,7 +449,7 @@ package actor EventStore {
     /// Reads a shared storage's live segments of `project` from the manifest, unless they were read less
     /// than `maxAge` ago or a flush is running. The flush of this store whose manifest write failed is left
     /// out: its events are still in memory until the next flush settles it.
-    private func refresh(project: ProjectSlug, maxAge: Duration) async throws(UpliftError) {
+    func refresh(project: ProjectSlug, maxAge: Duration) async throws(UpliftError) {
         guard storage.isShared, let registry, !isFlushing else { return }
         if let last = refreshed[project], stopwatch.elapsed - last < maxAge { return }
         isFlushing = true
@@ -562,93 +562,6 @@ package actor EventStore {
         ).retaining(from: firstKeptDay(project: project))
     }
 
-    /// Removes every event naming one of `ids` (one person's ids) for good: the log is flushed first (so its
-    /// events are in segments and its files covering them are deleted), then each segment holding such a row is
-    /// rewritten without it, swapped in through the manifest like a compaction, and the segments are read again
-    /// until none holds one (a compaction that swapped a day meanwhile makes another round). Returns how many
-    /// events went. With a shared storage the rewritten segments' old objects go after `replacedGrace`; a day
-    /// another node is compacting right now makes it fail (retry: what was done stays done).
-    package func erase(project: ProjectSlug, ids: Set<String>) async throws(UpliftError) -> Int {
-        guard !ids.isEmpty else { return 0 }
-        try await flush()
-        var removed: Int?
-        for _ in 0..<5 {
-            try await refresh(project: project, maxAge: .zero)
-            let (work, rows) = try await segmentsNaming(ids, project: project)
-            if removed == nil { removed = rows }
-            if work.isEmpty { return removed ?? 0 }
-            let layout = self.layout
-            let configuration = self.configuration
-            let shared = storage.isShared
-            let report = try await leasing(project, work) { (leased) throws(UpliftError) in
-                let pins = try await storage.materialize(
-                    leased.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
-                defer { pins.end() }
-                let outputs = try await parallelMap(leased, lane: .background) { (day, sources) throws(UpliftError) in
-                    try Compactor.compact(
-                        sources, project: project, day: day, layout: layout, configuration: configuration,
-                        keepingOnePerID: shared, erasing: ids)
-                }
-                return try await replace(project: project, work: leased, with: outputs)
-            }
-            guard report.daysSkipped == 0 else {
-                throw UpliftError(
-                    .storageUnavailable,
-                    "another node is compacting \(report.daysSkipped) days that hold this person's events; retry the erasure"
-                )
-            }
-        }
-        throw UpliftError(.storageUnavailable, "the segments kept changing during the erasure; retry it")
-    }
-
-    /// The segments of each day of `project` holding a row naming one of `ids`, and how many such rows there are.
-    private func segmentsNaming(
-        _ ids: Set<String>, project: ProjectSlug
-    ) async throws(UpliftError) -> (work: [(UTCDay, [String])], rows: Int) {
-        let layout = self.layout
-        let days = manifest.days(of: project).map { ($0, manifest.segments(of: project, day: $0)) }
-        let pins = try await storage.materialize(
-            days.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
-        defer { pins.end() }
-        let found = try await parallelMap(days, lane: .background) { (day, segments) throws(UpliftError) in
-            var holding: [String] = []
-            var rows = 0
-            for path in segments {
-                let named = try SegmentReader.rowsNaming(ids, path: path)
-                if named > 0 { holding.append(path) }
-                rows += named
-            }
-            return (day: day, segments: holding, rows: rows)
-        }
-        return (found.filter { !$0.segments.isEmpty }.map { ($0.day, $0.segments) }, found.reduce(0) { $0 + $1.rows })
-    }
-
-    /// Sets how many days of a project's events are kept (`ProjectSettings.retentionDays`; 0 keeps all).
-    /// From then on no snapshot holds older days, and `expire` deletes them.
-    package func retain(project: ProjectSlug, days: Int) {
-        retention[project] = days == 0 ? nil : days
-    }
-
-    /// The oldest day a project keeps now (on `configuration.now`), nil when it keeps everything.
-    package func firstKeptDay(project: ProjectSlug) -> UTCDay? {
-        retention[project].flatMap { Retention(days: $0).firstKeptDay(now: configuration.now()) }
-    }
-
-    /// Deletes the segments of the days a project's retention no longer keeps, after flushing the log (so
-    /// that its events of those days go too). With a shared storage a day is deleted by the node holding its
-    /// compaction lease, like a compaction whose outputs are empty.
-    @discardableResult
-    package func expire(project: ProjectSlug) async throws(UpliftError) -> CompactionReport {
-        guard let kept = firstKeptDay(project: project) else { return CompactionReport() }
-        try await flush()
-        try await refresh(project: project, maxAge: .zero)
-        let work = manifest.days(of: project).filter { $0 < kept }.map { ($0, manifest.segments(of: project, day: $0)) }
-            .filter { !$0.1.isEmpty }
-        return try await leasing(project, work) { (work) throws(UpliftError) in
-            try await replace(project: project, work: work, with: work.map { _ in [] })
-        }
-    }
-
     /// Projects with stored or pending events.
     package func projects() -> [ProjectSlug] {
         Set(manifest.projects + memtable.batches.map(\.project) + flushing.map(\.project)).sorted()
@@ -695,7 +608,7 @@ package actor EventStore {
 
     /// Runs `body` on the days of `work` this store may rewrite: all of them with a local storage; with a
     /// shared one, those whose compaction lease it takes (released afterwards), the others counted as skipped.
-    private func leasing(
+    func leasing(
         _ project: ProjectSlug, _ work: [(UTCDay, [String])],
         _ body: ([(UTCDay, [String])]) async throws(UpliftError) -> CompactionReport
     ) async throws(UpliftError) -> CompactionReport {
@@ -741,7 +654,7 @@ package actor EventStore {
     /// Swaps each day's `sources` for its `outputs` (none: the day is deleted) in the manifest, then removes
     /// the sources (with a shared storage: after the grace period). A day another node replaced meanwhile is
     /// left as it is and its outputs deleted.
-    private func replace(
+    func replace(
         project: ProjectSlug, work: [(UTCDay, [String])], with outputs: [[WrittenSegment]]
     ) async throws(UpliftError) -> CompactionReport {
         var report = CompactionReport()

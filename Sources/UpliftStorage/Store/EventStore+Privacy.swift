@@ -1,0 +1,92 @@
+package import UpliftModel
+
+/// A project's retention and the erasure of a person: both delete events through the manifest, as a
+/// compaction swaps segments (`leasing`, `replace`).
+extension EventStore {
+    /// Removes every event naming one of `ids` (one person's ids) for good: the log is flushed first (so its
+    /// events are in segments and its files covering them are deleted), then each segment holding such a row is
+    /// rewritten without it, swapped in through the manifest like a compaction, and the segments are read again
+    /// until none holds one (a compaction that swapped a day meanwhile makes another round). Returns how many
+    /// events went. With a shared storage the rewritten segments' old objects go after `replacedGrace`; a day
+    /// another node is compacting right now makes it fail (retry: what was done stays done).
+    package func erase(project: ProjectSlug, ids: Set<String>) async throws(UpliftError) -> Int {
+        guard !ids.isEmpty else { return 0 }
+        try await flush()
+        var removed: Int?
+        for _ in 0..<5 {
+            try await refresh(project: project, maxAge: .zero)
+            let (work, rows) = try await segmentsNaming(ids, project: project)
+            if removed == nil { removed = rows }
+            if work.isEmpty { return removed ?? 0 }
+            let layout = self.layout
+            let configuration = self.configuration
+            let shared = storage.isShared
+            let report = try await leasing(project, work) { (leased) throws(UpliftError) in
+                let pins = try await storage.materialize(
+                    leased.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
+                defer { pins.end() }
+                let outputs = try await parallelMap(leased, lane: .background) { (day, sources) throws(UpliftError) in
+                    try Compactor.compact(
+                        sources, project: project, day: day, layout: layout, configuration: configuration,
+                        keepingOnePerID: shared, erasing: ids)
+                }
+                return try await replace(project: project, work: leased, with: outputs)
+            }
+            guard report.daysSkipped == 0 else {
+                throw UpliftError(
+                    .storageUnavailable,
+                    "another node is compacting \(report.daysSkipped) days that hold this person's events; retry the erasure"
+                )
+            }
+        }
+        throw UpliftError(.storageUnavailable, "the segments kept changing during the erasure; retry it")
+    }
+
+    /// The segments of each day of `project` holding a row naming one of `ids`, and how many such rows there are.
+    private func segmentsNaming(
+        _ ids: Set<String>, project: ProjectSlug
+    ) async throws(UpliftError) -> (work: [(UTCDay, [String])], rows: Int) {
+        let layout = self.layout
+        let days = manifest.days(of: project).map { ($0, manifest.segments(of: project, day: $0)) }
+        let pins = try await storage.materialize(
+            days.flatMap { $0.1.compactMap { records[layout.key(of: $0)] } }, layout: layout)
+        defer { pins.end() }
+        let found = try await parallelMap(days, lane: .background) { (day, segments) throws(UpliftError) in
+            var holding: [String] = []
+            var rows = 0
+            for path in segments {
+                let named = try SegmentReader.rowsNaming(ids, path: path)
+                if named > 0 { holding.append(path) }
+                rows += named
+            }
+            return (day: day, segments: holding, rows: rows)
+        }
+        return (found.filter { !$0.segments.isEmpty }.map { ($0.day, $0.segments) }, found.reduce(0) { $0 + $1.rows })
+    }
+
+    /// Sets how many days of a project's events are kept (`ProjectSettings.retentionDays`; 0 keeps all).
+    /// From then on no snapshot holds older days, and `expire` deletes them.
+    package func retain(project: ProjectSlug, days: Int) {
+        retention[project] = days == 0 ? nil : days
+    }
+
+    /// The oldest day a project keeps now (on `configuration.now`), nil when it keeps everything.
+    package func firstKeptDay(project: ProjectSlug) -> UTCDay? {
+        retention[project].flatMap { Retention(days: $0).firstKeptDay(now: configuration.now()) }
+    }
+
+    /// Deletes the segments of the days a project's retention no longer keeps, after flushing the log (so
+    /// that its events of those days go too). With a shared storage a day is deleted by the node holding its
+    /// compaction lease, like a compaction whose outputs are empty.
+    @discardableResult
+    package func expire(project: ProjectSlug) async throws(UpliftError) -> CompactionReport {
+        guard let kept = firstKeptDay(project: project) else { return CompactionReport() }
+        try await flush()
+        try await refresh(project: project, maxAge: .zero)
+        let work = manifest.days(of: project).filter { $0 < kept }.map { ($0, manifest.segments(of: project, day: $0)) }
+            .filter { !$0.1.isEmpty }
+        return try await leasing(project, work) { (work) throws(UpliftError) in
+            try await replace(project: project, work: work, with: work.map { _ in [] })
+        }
+    }
+}

@@ -57,4 +57,37 @@ struct ErasureCatalogTests {
                     != catalog.erasureHash(project: shop, id: "user-1"))
         }
     }
+
+    @Test(arguments: Backend.enabled)
+    func aFlushThatReadTheErasureCountBeforeAnErasureBeganIsRefused(_ backend: Backend) async throws {
+        try await withCatalog(backend) { catalog, _ in
+            let shop = slug("shop")
+            let other = slug("other")
+            _ = try await catalog.createProject(shop)
+            _ = try await catalog.createProject(other)
+            func segment(_ name: String, _ project: ProjectSlug) -> SegmentRecord {
+                SegmentRecord(
+                    project: project, day: UTCDay("2026-01-01")!,
+                    key: "events/project=\(project)/date=2026-01-01/\(name)",
+                    node: "n", rows: 1, bytes: 1, minTime: 0, maxTime: 0, checksum: "0badc0de")
+            }
+            let read = try await catalog.erasuresBegun(projects: [shop, other])
+            #expect(read.isEmpty)
+            _ = try await catalog.beginErasure(project: shop, ids: ["user-1"], requestedBy: "cli")
+            let storage = "file:/data"
+            #expect(
+                !(try await catalog.addSegments([segment("a", shop)], storage: storage, at: 1, erasuresBegun: read)))
+            #expect(try await catalog.addSegments([segment("b", other)], storage: storage, at: 1, erasuresBegun: read))
+            let now = try await catalog.erasuresBegun(projects: [shop, other])
+            #expect(now == [shop: 1])
+            #expect(try await catalog.addSegments([segment("c", shop)], storage: storage, at: 1, erasuresBegun: now))
+            #expect(
+                try await catalog.liveSegments(storage: storage).map(\.key).map {
+                    $0.hasSuffix("b") || $0.hasSuffix("c")
+                } == [true, true])
+            // What the stores check events against: a hash per id and when its erasure was requested.
+            let hashes = try await catalog.erasedIDHashes(project: shop)
+            #expect(Array(hashes.keys) == [catalog.erasureHash(project: shop, id: "user-1")])
+        }
+    }
 }

@@ -77,7 +77,7 @@ struct SegmentManifestTests {
         try await withPlace(backend) { place in
             let storage = "s3://bucket/p"
             let sources = (0..<4).map { Self.record("f-\($0)") }
-            try await place.withOpen { try await $0.addSegments(sources, storage: storage, at: 1) }
+            _ = try await place.withOpen { try await $0.addSegments(sources, storage: storage, at: 1) }
             let wins = try await place.withNodes(3) { nodes in
                 try await withThrowingTaskGroup(of: Bool.self) { group in
                     for (node, catalog) in nodes.enumerated() {

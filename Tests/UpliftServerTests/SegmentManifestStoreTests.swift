@@ -276,12 +276,19 @@ final class FailingRegistry: SegmentRegistry {
         try await base.live(project: project)
     }
     func keys() async throws(UpliftError) -> Set<String> { try await base.keys() }
-    func add(_ records: [SegmentRecord]) async throws(UpliftError) {
+    func add(_ records: [SegmentRecord], erasuresBegun: [ProjectSlug: Int]) async throws(UpliftError) -> Bool {
         if failAdds.withLock({ $0 }) { throw UpliftError(.catalogUnavailable, "the catalog is down (test)") }
-        try await base.add(records)
+        let added = try await base.add(records, erasuresBegun: erasuresBegun)
         if commitThenFail.withLock({ $0 }) {
             throw UpliftError(.catalogUnavailable, "lost the connection during COMMIT (test)")
         }
+        return added
+    }
+    func erasuresBegun(projects: Set<ProjectSlug>) async throws(UpliftError) -> [ProjectSlug: Int] {
+        try await base.erasuresBegun(projects: projects)
+    }
+    func erasedPersons(project: ProjectSlug) async throws(UpliftError) -> ErasedPersons {
+        try await base.erasedPersons(project: project)
     }
     func replace(_ sources: [String], with outputs: [SegmentRecord]) async throws(UpliftError) -> Bool {
         if refuseReplacements.withLock({ $0 }) { return false }

@@ -40,7 +40,9 @@ extension Catalog {
             pendingIDs: ids.sorted(), eventsRemoved: 0, completedAt: nil)
         let hashes = JSONValue.array(erasure.idHashes.map(JSONValue.string)).compactText
         let pending = JSONValue.array(ids.sorted().map(JSONValue.string)).compactText
+        let dialect = self.dialect
         try await transaction("recording an erasure in \(project)") { db in
+            try await Self.lockErasures(of: [project], dialect: dialect, db: db)
             try await db.raw(
                 """
                 INSERT INTO erasures (id, project, requested_at, requested_by, id_hashes, pending_ids)
@@ -99,6 +101,47 @@ extension Catalog {
                 """
             ).run()
         }
+    }
+
+    /// How many erasures each of `projects` has begun (a project with none is missing).
+    package func erasuresBegun(projects: Set<ProjectSlug>) async throws(UpliftError) -> [ProjectSlug: Int] {
+        guard !projects.isEmpty else { return [:] }
+        return try await run("counting erasures") { db in try await Self.erasuresBegun(projects: projects, db: db) }
+    }
+
+    static func erasuresBegun(projects: Set<ProjectSlug>, db: any SQLDatabase) async throws -> [ProjectSlug: Int] {
+        let rows = try await db.raw(
+            """
+            SELECT project, count(*) AS n FROM erasures WHERE project IN (\(binds: projects.map(\.value).sorted()))
+            GROUP BY project
+            """
+        ).all()
+        var begun: [ProjectSlug: Int] = [:]
+        for row in rows {
+            begun[try ProjectSlug(try row.decode(column: "project", as: String.self))] = Int(
+                try row.decode(column: "n", as: Int64.self))
+        }
+        return begun
+    }
+
+    /// Holds, until the transaction ends, the locks that make beginning an erasure of a project and adding
+    /// a flush's segments of it exclude each other (PostgreSQL: transaction advisory locks, taken in one
+    /// order; SQLite has one writer at a time anyway).
+    static func lockErasures(of projects: Set<ProjectSlug>, dialect: CatalogDialect, db: any SQLDatabase) async throws {
+        guard dialect == .postgres else { return }
+        for project in projects.map(\.value).sorted() {
+            try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "uplift.erasures." + project)))").run()
+        }
+    }
+
+    /// Keyed hash of each id the project's erasures name → the newest request time of one naming it (µs).
+    package func erasedIDHashes(project: ProjectSlug) async throws(UpliftError) -> [String: Int64] {
+        var times: [String: Int64] = [:]
+        for erasure in try await erasures(project: project) {
+            let at = Self.microseconds(erasure.requestedAt)
+            for hash in erasure.idHashes { times[hash] = max(times[hash] ?? .min, at) }
+        }
+        return times
     }
 
     /// The project's erasures, newest first; `pendingOnly`: those not completed (to resume them).

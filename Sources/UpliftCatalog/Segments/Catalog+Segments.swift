@@ -50,10 +50,27 @@ extension Catalog {
     }
 
     /// Adds segments written and made durable (a flush's), live from now on.
-    package func addSegments(_ records: [SegmentRecord], storage: String, at: Int64) async throws(UpliftError) {
-        guard !records.isEmpty else { return }
-        try await transaction("recording new segments") { db in
+    /// Unless `erasuresBegun` is given and a project of theirs has begun more erasures than it says (false
+    /// then, nothing added): the check holds the projects' erasure locks (`lockErasures`), which beginning an
+    /// erasure takes too, so the segments are either there before the erasure begins (it reads them) or
+    /// refused (the flush drops the erased events and writes again).
+    @discardableResult
+    package func addSegments(
+        _ records: [SegmentRecord], storage: String, at: Int64, erasuresBegun: [ProjectSlug: Int]? = nil
+    ) async throws(UpliftError) -> Bool {
+        guard !records.isEmpty else { return true }
+        let dialect = self.dialect
+        return try await transaction("recording new segments") { db in
+            if let erasuresBegun {
+                let projects = Set(records.map(\.project))
+                try await Self.lockErasures(of: projects, dialect: dialect, db: db)
+                let now = try await Self.erasuresBegun(projects: projects, db: db)
+                guard projects.allSatisfy({ now[$0, default: 0] <= erasuresBegun[$0, default: 0] }) else {
+                    return false
+                }
+            }
             try await Self.insert(records, storage: storage, at: at, db: db)
+            return true
         }
     }
 

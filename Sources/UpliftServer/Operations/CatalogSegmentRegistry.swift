@@ -54,8 +54,22 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
 
     package func keys() async throws(UpliftError) -> Set<String> { try await catalog.segmentKeys(storage: storage) }
 
-    package func add(_ records: [SegmentRecord]) async throws(UpliftError) {
-        try await catalog.addSegments(records, storage: storage, at: Timestamp.now())
+    package func add(
+        _ records: [SegmentRecord], erasuresBegun: [ProjectSlug: Int]
+    ) async throws(UpliftError) -> Bool {
+        try await catalog.addSegments(records, storage: storage, at: Timestamp.now(), erasuresBegun: erasuresBegun)
+    }
+
+    package func erasuresBegun(projects: Set<ProjectSlug>) async throws(UpliftError) -> [ProjectSlug: Int] {
+        try await catalog.erasuresBegun(projects: projects)
+    }
+
+    package func erasedPersons(project: ProjectSlug) async throws(UpliftError) -> ErasedPersons {
+        let begun = try await catalog.erasuresBegun(projects: [project])[project] ?? 0
+        let catalog = self.catalog
+        return ErasedPersons(
+            begun: begun, requestedAt: try await catalog.erasedIDHashes(project: project),
+            hash: { catalog.erasureHash(project: project, id: $0) })
     }
 
     package func replace(_ sources: [String], with outputs: [SegmentRecord]) async throws(UpliftError) -> Bool {

@@ -9,17 +9,25 @@ package import UpliftStorage
 package enum PersonErasure {
     /// Erases the persons of `ids` (each id's whole person) in `project`; returns each erasure done (the
     /// interrupted ones, then this one) with the events it removed.
+    ///
+    /// Other nodes drop the person's events they hold in memory at their next question, once their cached
+    /// context (`QueryContextCache`, at most `contextTTL` old) shows the erasure begun; so this returns no
+    /// earlier than `contextTTL` after it began (an erasure takes longer anyway but on tiny stores).
     package static func run(
         project: ProjectSlug, ids: [String], requestedBy: String, catalog: Catalog, store: EventStore,
-        dataDirectory: String
+        dataDirectory: String, contextTTL: Duration = .seconds(1)
     ) async throws(UpliftError) -> [(erasure: Erasure, removed: Int)] {
         var person = Set<String>()
         for id in ids { person.formUnion(try await catalog.personIds(project: project, of: id)) }
         var erasures = try await catalog.erasures(project: project, pendingOnly: true)
+        let clock = ContinuousClock()
+        let began = clock.now
         erasures.append(
             try await catalog.beginErasure(project: project, ids: person.sorted(), requestedBy: requestedBy))
-        return try await finish(
+        let done = try await finish(
             erasures, project: project, catalog: catalog, store: store, dataDirectory: dataDirectory)
+        try? await clock.sleep(until: began + contextTTL)
+        return done
     }
 
     /// Finishes the erasures of `project` a crash interrupted (a server does this when it starts).

@@ -51,7 +51,7 @@ struct PersonRoutes: Sendable {
         do {
             done = try await PersonErasure.run(
                 project: project, ids: [id], requestedBy: requestedBy, catalog: queries.catalog, store: queries.store,
-                dataDirectory: queries.store.layout.root)
+                dataDirectory: queries.store.layout.root, contextTTL: queries.contexts.ttl)
         } catch  where error.code == .catalogUnavailable || error.code == .storageUnavailable {
             throw error
         } catch  where error.code == .io {

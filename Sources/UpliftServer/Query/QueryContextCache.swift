@@ -4,8 +4,8 @@ import UpliftCatalog
 import UpliftModel
 import UpliftStorage
 
-/// What a query needs from the catalog besides its events: the project's time zone, its retention and its
-/// person links. Remembered per project for `ttl` (1 s by default): a burst of dashboard queries costs the
+/// What a query needs from the catalog besides its events: the project's time zone, its retention, how many
+/// erasures it has begun, and its person links. Remembered per project for `ttl` (1 s by default): a burst of dashboard queries costs the
 /// catalog one read, and an identify is visible to queries at most that long after it was acknowledged.
 /// After that, only the links that changed since are read (`PersonMapLoader`).
 final class QueryContextCache: Sendable {
@@ -13,6 +13,8 @@ final class QueryContextCache: Sendable {
         var timeZone: String
         /// `ProjectSettings.retentionDays`.
         var retentionDays: Int
+        /// How many erasures the project has begun, on any node (`EventStore.forgetErased`).
+        var erasuresBegun: Int
         var links: PersonMap
     }
 
@@ -24,7 +26,8 @@ final class QueryContextCache: Sendable {
 
     private let catalog: Catalog
     private let dataDirectory: String
-    private let ttl: Duration
+    /// How stale a context may be: an erasure is not answered before this has passed since it began.
+    let ttl: Duration
     private let entries = Mutex<[ProjectSlug: Entry]>([:])
     private let stopwatch: Stopwatch
 
@@ -40,9 +43,11 @@ final class QueryContextCache: Sendable {
         let cached = entries.withLock { $0[project] }
         if let cached, cached.expires > now { return cached.context }
         let settings = try await catalog.project(project)?.settings ?? ProjectSettings()
+        let erasures = try await catalog.erasuresBegun(projects: [project])[project] ?? 0
         let links = try await PersonMapLoader.load(
             catalog: catalog, dataDirectory: dataDirectory, project: project, previous: cached?.context.links)
-        let context = Context(timeZone: settings.timeZone, retentionDays: settings.retentionDays, links: links)
+        let context = Context(
+            timeZone: settings.timeZone, retentionDays: settings.retentionDays, erasuresBegun: erasures, links: links)
         entries.withLock { $0[project] = Entry(context: context, expires: now + ttl) }
         return context
     }

@@ -104,12 +104,17 @@ struct QueryHandler: Sendable {
     }
 
     /// The project's time zone and person links (cached briefly, see `QueryContextCache`).
-    /// The store is told the project's retention, so the snapshots of its questions leave out older days.
+    /// The store is told the project's retention, so the snapshots of its questions leave out older days,
+    /// and drops the events of persons erased since it last looked (an erasure on another node, too).
     func context(_ project: ProjectSlug) async throws(UpliftError) -> QueryContextCache.Context {
         let context = try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in
             try await contexts.context(project)
         }
         await store.retain(project: project, days: context.retentionDays)
+        let store = self.store
+        try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in
+            try await store.forgetErased(project: project, begun: context.erasuresBegun)
+        }
         return context
     }
 

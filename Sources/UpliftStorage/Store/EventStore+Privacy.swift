@@ -64,6 +64,52 @@ extension EventStore {
         return (found.filter { !$0.segments.isEmpty }.map { ($0.day, $0.segments) }, found.reduce(0) { $0 + $1.rows })
     }
 
+    /// Drops from memory the events of persons `project` has erased (on any node) when it has begun more
+    /// erasures (`begun`, from the catalog) than the events in memory were checked against: a question asks
+    /// this first, so that an erasure done on another node hides this node's events of the person too. The
+    /// log still holding them is trimmed by the flusher at once (`logHoldsErased`); were the process killed
+    /// first, the replayed events are dropped again (the check starts from none applied).
+    package func forgetErased(project: ProjectSlug, begun: Int) async throws(UpliftError) {
+        guard let registry, begun > erasuresApplied[project, default: 0] else { return }
+        while isFlushing { await waitForFlush() }
+        isFlushing = true
+        defer { endExclusive() }
+        let erased = try await registry.erasedPersons(project: project)
+        let events = memtable.events(of: project)
+        let dropped = try await WorkPool.shared.run(.background) { () throws(UpliftError) in erased.erased(events) }
+        drop(dropped, project: project)
+        memtable.remove(Set(dropped.map(Memtable.EventKey.init)), project: project)
+        erasuresApplied[project] = max(erasuresApplied[project, default: 0], erased.begun)
+        guard !dropped.isEmpty else { return }
+        logHoldsErased = true
+        flusherSignal?.yield()
+    }
+
+    /// For a flush: how many erasures each project being flushed has begun, with the events of erased persons
+    /// dropped from the batches of each project whose count this store has not checked them against yet.
+    func dropErasedFromFlushing() async throws(UpliftError) -> [ProjectSlug: Int] {
+        guard let registry else { return [:] }
+        let projects = Set(flushing.map(\.project))
+        let begun = try await registry.erasuresBegun(projects: projects)
+        for project in projects where begun[project, default: 0] > erasuresApplied[project, default: 0] {
+            let erased = try await registry.erasedPersons(project: project)
+            let events = flushing.filter { $0.project == project }.flatMap(\.events)
+            let dropped = try await WorkPool.shared.run(.background) { () throws(UpliftError) in erased.erased(events) }
+            drop(dropped, project: project)
+            let keys = Set(dropped.map(Memtable.EventKey.init))
+            flushing = flushing.map { $0.project == project ? $0.without(keys) : $0 }.filter { !$0.events.isEmpty }
+            erasuresApplied[project] = max(erasuresApplied[project, default: 0], erased.begun)
+        }
+        return begun
+    }
+
+    /// Forgets erased events' ids, so that one sent again is stored (as a new person's).
+    private func drop(_ erased: [Event], project: ProjectSlug) {
+        for e in erased {
+            dedup.remove(project: project, day: UTCDay(microseconds: e.timestamp), id: Fingerprint(e.eventID))
+        }
+    }
+
     /// Sets how many days of a project's events are kept (`ProjectSettings.retentionDays`; 0 keeps all).
     /// From then on no snapshot holds older days, and `expire` deletes them.
     package func retain(project: ProjectSlug, days: Int) {

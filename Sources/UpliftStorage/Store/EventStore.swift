@@ -32,7 +32,7 @@ package actor EventStore {
     private let wal: WriteAheadLog
     /// The data directory's, and the cache directory's when it is another.
     private let lock: [DataDirectoryLock]
-    private let registry: (any SegmentRegistry)?
+    let registry: (any SegmentRegistry)?
     let storage: any SegmentStorage
     /// The manifest rows of the live segments this store knows (with a shared storage: what a download is
     /// checked against).
@@ -47,19 +47,19 @@ package actor EventStore {
     /// The live segments, shared with the dedup index's loader.
     private let live: LiveSegments
     var manifest: SegmentManifest { live.manifest.withLock { $0 } }
-    private var dedup: DedupIndex
-    private var memtable = Memtable()
+    var dedup: DedupIndex
+    var memtable = Memtable()
     /// Batches being written to segments right now: still visible to snapshots until the manifest has them.
-    private var flushing: [Memtable.Batch] = []
+    var flushing: [Memtable.Batch] = []
     /// The segments of a flush whose manifest write failed, and the ids of its batches (back in the
     /// memtable): the write may have committed all the same (a connection lost during COMMIT), so the next
     /// flush asks the manifest before writing anything new.
     private var unsettled: (segments: [WrittenSegment], batches: [UInt64])?
-    private var isFlushing = false
+    var isFlushing = false
     /// Callers waiting for the running flush to end (`flush()` and appends held back by a full memtable).
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set while `runFlusher` runs: appends then signal it instead of flushing themselves.
-    private var flusherSignal: AsyncStream<Void>.Continuation?
+    var flusherSignal: AsyncStream<Void>.Continuation?
     private var lastFlushError: UpliftError?
     /// Reads `configuration.clock`; `lastFlush` is when the newest flush ended, on it.
     private let stopwatch: Stopwatch
@@ -71,6 +71,10 @@ package actor EventStore {
     private var closed = false
     /// Days of events each project keeps (`retain`); a project not named keeps everything.
     var retention: [ProjectSlug: Int] = [:]
+    /// How many of each project's erasures (`ErasedPersons.begun`) the events in memory were checked against.
+    var erasuresApplied: [ProjectSlug: Int] = [:]
+    /// The log holds events erased from memory: the next flush trims it even with nothing to write.
+    var logHoldsErased = false
 
     /// Opens (creating if needed) the store, finishing any interrupted flush or compaction and replaying the log.
     /// `storage`: where the segments are kept (by default the data directory itself); a shared one needs a
@@ -302,55 +306,39 @@ package actor EventStore {
     }
 
     /// Writes everything in memory to segments and trims the log. Waits for a flush already running.
+    /// The events of persons erased meanwhile (on any node: the catalog's erasure log) are dropped first, and
+    /// the segments are recorded only if no erasure of their projects began since (else written again).
     package func flush() async throws(UpliftError) {
         while isFlushing { await waitForFlush() }
-        guard !memtable.isEmpty else { return }
+        guard !memtable.isEmpty || logHoldsErased else { return }
         isFlushing = true
         defer {
             lastFlush = stopwatch.elapsed
             endExclusive()
         }
         try await settleUnregisteredFlush()
-        guard !memtable.isEmpty else { return }
+        guard !memtable.isEmpty || logHoldsErased else { return }
         let wal = self.wal
         let firstKept = try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try walCall { try wal.rotate() }
         }
         flushing = memtable.takeAll()
         do throws(UpliftError) {
-            let written = try await SegmentWriter.writePartitions(
-                of: flushing, layout: layout, configuration: configuration)
-            do throws(UpliftError) {
-                try await storage.publish(written)
-            } catch {
-                // Not recorded, so no one reads them: the files go (an object uploaded in part is an orphan).
-                try? await WorkPool.shared.run(.background) { () throws(UpliftError) in
-                    for segment in written { try DurableFile.remove(segment.path) }
-                }
-                throw error
+            var recorded = false
+            for _ in 0..<3 where !recorded {
+                let begun = try await dropErasedFromFlushing()
+                recorded = try await writeFlushing(erasuresBegun: begun)
             }
-            if let registry {
-                do throws(UpliftError) {
-                    try await registry.add(written.map(\.record))
-                } catch {
-                    // Kept, not removed: the rows may be there after all (see `unsettled`). Should the
-                    // process stop first, the next open removes them unless the manifest names them.
-                    unsettled = (written, flushing.map(\.id))
-                    throw error
-                }
+            guard recorded else {
+                throw UpliftError(.storageUnavailable, "erasures kept beginning during the flush; it will be retried")
             }
-            live.manifest.withLock { manifest in
-                for segment in written {
-                    manifest.add(project: segment.record.project, day: segment.record.day, path: segment.path)
-                }
-            }
-            for segment in written { records[segment.record.key] = segment.record }
         } catch {
             // Nothing is lost (the log still has it all); keep the events in memory for the next try.
             for batch in flushing { memtable.append(batch) }
             flushing = []
             throw error
         }
+        logHoldsErased = false
         // Freeing half a million events takes tens of milliseconds: not on the actor, where every
         // append would wait for it.
         let written = flushing
@@ -359,6 +347,44 @@ package actor EventStore {
         try await WorkPool.shared.run(.background) { () throws(UpliftError) in
             try walCall { try wal.removeFiles(before: firstKept) }
         }
+    }
+
+    /// Writes the batches being flushed to segments and records them; false, and nothing written, when an
+    /// erasure of their projects began after `erasuresBegun` was read.
+    private func writeFlushing(erasuresBegun: [ProjectSlug: Int]) async throws(UpliftError) -> Bool {
+        let written = try await SegmentWriter.writePartitions(
+            of: flushing, layout: layout, configuration: configuration)
+        do throws(UpliftError) {
+            try await storage.publish(written)
+        } catch {
+            // Not recorded, so no one reads them: the files go (an object uploaded in part is an orphan).
+            try? await WorkPool.shared.run(.background) { () throws(UpliftError) in
+                for segment in written { try DurableFile.remove(segment.path) }
+            }
+            throw error
+        }
+        if let registry {
+            let added: Bool
+            do throws(UpliftError) {
+                added = try await registry.add(written.map(\.record), erasuresBegun: erasuresBegun)
+            } catch {
+                // Kept, not removed: the rows may be there after all (see `unsettled`). Should the
+                // process stop first, the next open removes them unless the manifest names them.
+                unsettled = (written, flushing.map(\.id))
+                throw error
+            }
+            guard added else {
+                try await storage.delete(written.map(\.record.key), layout: layout)
+                return false
+            }
+        }
+        live.manifest.withLock { manifest in
+            for segment in written {
+                manifest.add(project: segment.record.project, day: segment.record.day, path: segment.path)
+            }
+        }
+        for segment in written { records[segment.record.key] = segment.record }
+        return true
     }
 
     /// Settles the flush whose manifest write failed: when the manifest has its segments (the write
@@ -382,12 +408,12 @@ package actor EventStore {
         unsettled = nil
     }
 
-    private func waitForFlush() async {
+    func waitForFlush() async {
         await withCheckedContinuation { flushWaiters.append($0) }
     }
 
     /// Ends a flush (or a manifest refresh, which holds flushes off the same way) and wakes who waits for it.
-    private func endExclusive() {
+    func endExclusive() {
         isFlushing = false
         let waiters = flushWaiters
         flushWaiters = []
@@ -529,7 +555,9 @@ package actor EventStore {
             }
             for await _ in signals {
                 let waited = stopwatch.elapsed - lastFlush
-                guard memtableIsFull(factor: 1) || (!memtable.isEmpty && waited >= interval) else { continue }
+                guard memtableIsFull(factor: 1) || (!memtable.isEmpty && waited >= interval) || logHoldsErased else {
+                    continue
+                }
                 do throws(UpliftError) {
                     try await flush()
                     lastFlushError = nil

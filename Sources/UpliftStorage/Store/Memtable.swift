@@ -7,6 +7,10 @@ package struct Memtable: Sendable {
         package var id: UInt64
         package var project: ProjectSlug
         package var events: [Event]
+
+        package func without(_ removing: Set<EventKey>) -> Batch {
+            Batch(id: id, project: project, events: events.filter { !removing.contains(EventKey($0)) })
+        }
     }
 
     package private(set) var batches: [Batch] = []
@@ -33,6 +37,14 @@ package struct Memtable: Sendable {
         return batch
     }
 
+    /// Removes the events of `project` that `removing` names (by id, time and distinct id).
+    package mutating func remove(_ removing: Set<EventKey>, project: ProjectSlug) {
+        guard !removing.isEmpty else { return }
+        let kept = batches.map { $0.project == project ? $0.without(removing) : $0 }
+        self = Memtable()
+        for batch in kept where !batch.events.isEmpty { append(batch) }
+    }
+
     package mutating func takeAll() -> [Batch] {
         defer { self = Memtable() }
         return batches
@@ -40,6 +52,19 @@ package struct Memtable: Sendable {
 
     package func events(of project: ProjectSlug) -> [Event] {
         batches.filter { $0.project == project }.flatMap(\.events)
+    }
+
+    /// What tells one stored event from another: its id is unique per project and day only.
+    package struct EventKey: Hashable, Sendable {
+        var id: String
+        var timestamp: Int64
+        var distinctID: String
+
+        package init(_ e: Event) {
+            id = e.eventID
+            timestamp = e.timestamp
+            distinctID = e.distinctID
+        }
     }
 
     static func approximateSize(_ e: Event) -> Int {

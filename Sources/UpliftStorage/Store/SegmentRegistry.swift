@@ -19,8 +19,15 @@ package protocol SegmentRegistry: Sendable {
     func live(project: ProjectSlug) async throws(UpliftError) -> [SegmentRecord]
     /// Every key the manifest names, live or replaced.
     func keys() async throws(UpliftError) -> Set<String>
-    /// Adds durable segments.
-    func add(_ records: [SegmentRecord]) async throws(UpliftError)
+    /// Adds durable segments, unless a project of theirs began an erasure after `erasuresBegun` was read (the
+    /// number `erasuresBegun(projects:)` gave for each): false then, and nothing added. Beginning an erasure
+    /// and this check exclude each other, so a flush's segments are either seen by the erasure or written
+    /// knowing it.
+    func add(_ records: [SegmentRecord], erasuresBegun: [ProjectSlug: Int]) async throws(UpliftError) -> Bool
+    /// How many erasures each of `projects` has begun (missing: none).
+    func erasuresBegun(projects: Set<ProjectSlug>) async throws(UpliftError) -> [ProjectSlug: Int]
+    /// The persons `project` has erased (`ErasedPersons`).
+    func erasedPersons(project: ProjectSlug) async throws(UpliftError) -> ErasedPersons
     /// Replaces live segments (keys) by others in one step; false, and nothing changed, when one of them
     /// is no longer live.
     func replace(_ sources: [String], with outputs: [SegmentRecord]) async throws(UpliftError) -> Bool

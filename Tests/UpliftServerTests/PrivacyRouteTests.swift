@@ -27,6 +27,16 @@ struct PrivacyRouteTests {
         return try response.decode(Trend.self).total
     }
 
+    struct ErasureAnswer: Decodable {
+        struct Inner: Decodable {
+            var id: String
+            var status: String
+            var events_removed: Int
+            var ids: Int
+        }
+        var erasure: Inner
+    }
+
     @Test func anErasedPersonLeavesEveryAnswerBeforeTheDeleteIsAnswered() async throws {
         try await ServerFixture.with { fixture in
             let write = KeyStyle.basic(fixture.writeKey)
@@ -43,33 +53,62 @@ struct PrivacyRouteTests {
                 var headers: HTTPFields = [.authorization: "Bearer \(fixture.readKey)"]
                 let erased = try await client.executeRequest(
                     uri: "/v1/persons/anon-1", method: .delete, headers: headers, body: nil)
-                #expect(erased.status == .ok, "\(erased.text)")
-                struct Answer: Decodable {
-                    struct Inner: Decodable {
-                        var id: String
-                        var status: String
-                        var events_removed: Int
-                        var ids: Int
-                    }
-                    var erasure: Inner
-                }
-                let answer = try erased.decode(Answer.self).erasure
-                #expect(answer.status == "completed" && answer.ids == 2 && answer.events_removed == 4)
-                // Three tracked events and the identify.
+                #expect(erased.status == .accepted, "\(erased.text)")
+                let answer = try erased.decode(ErasureAnswer.self).erasure
+                #expect(answer.status == "running" && answer.ids == 2)
+                #expect(erased.headers[.location] == "/v1/erasures/\(answer.id)")
+                // Hidden at once, whether the events are gone from the segments yet or not.
                 #expect(try Self.total(try await client.post("/v1/query/trend", json: count, key: read)) == 2)
                 let export = try await client.executeRequest(
                     uri: "/v1/persons/u1/export", method: .get, headers: headers, body: nil)
                 #expect(export.status == .ok && export.text.isEmpty, "\(export.text)")
-                let log = try await client.executeRequest(
-                    uri: "/v1/erasures/\(answer.id)", method: .get, headers: headers, body: nil)
-                #expect(log.status == .ok && log.text.contains(#""events_removed":4"#), "\(log.text)")
+                // Then removed for good in the background: three tracked events and the identify.
+                var log: TestResponse
+                let deadline = ContinuousClock.now + .seconds(60)
+                repeat {
+                    log = try await client.executeRequest(
+                        uri: "/v1/erasures/\(answer.id)", method: .get, headers: headers, body: nil)
+                    #expect(log.status == .ok)
+                } while try log.decode(ErasureAnswer.self).erasure.status == "running" && ContinuousClock.now < deadline
+                #expect(log.text.contains(#""status":"completed""#) && log.text.contains(#""events_removed":4"#))
                 #expect(!log.text.contains(#""u1""#) && !log.text.contains("anon-1"))
+                #expect(try Self.total(try await client.post("/v1/query/trend", json: count, key: read)) == 2)
                 headers[.authorization] = "Bearer \(fixture.writeKey)"
                 let refused = try await client.executeRequest(
                     uri: "/v1/persons/u2", method: .delete, headers: headers, body: nil)
                 #expect(refused.status == .unauthorized)
             }
             #expect(try await fixture.storedEvents().map(\.distinctID).sorted() == ["u2", "u3"])
+        }
+    }
+
+    /// While the segments still hold the person (the erasure has begun, its rewriting has not run), no
+    /// question, export or funnel sees them.
+    @Test func aPersonWhoseErasureHasBegunIsHiddenFromEveryQuestion() async throws {
+        try await ServerFixture.with { fixture in
+            let write = KeyStyle.basic(fixture.writeKey)
+            let read = KeyStyle.bearer(fixture.readKey)
+            // Every question reads the project's context (and so the erasure log) afresh.
+            var configuration = ServerConfiguration()
+            configuration.queryContextTTL = .zero
+            try await fixture.serve(configuration: configuration) { client in
+                let sent = try await client.post(
+                    "/v1/batch", json: Self.batch(["u1", "u1", "u2", "u3", "u1"], prefix: "a"), key: write)
+                #expect(sent.status == .ok)
+                let count = #"{"from":"2026-03-01","to":"2026-03-08"}"#
+                let persons = #"{"from":"2026-03-01","to":"2026-03-08","measure":"persons"}"#
+                #expect(try Self.total(try await client.post("/v1/query/trend", json: persons, key: read)) == 3)
+                _ = try await PersonErasure.begin(
+                    project: fixture.alpha, ids: ["u1"], requestedBy: "test", catalog: fixture.catalog)
+                #expect(try Self.total(try await client.post("/v1/query/trend", json: count, key: read)) == 2)
+                #expect(try Self.total(try await client.post("/v1/query/trend", json: persons, key: read)) == 2)
+                let headers: HTTPFields = [.authorization: "Bearer \(fixture.readKey)"]
+                let export = try await client.executeRequest(
+                    uri: "/v1/persons/u1/export", method: .get, headers: headers, body: nil)
+                #expect(export.status == .ok && export.text.isEmpty, "\(export.text)")
+            }
+            // Nothing was rewritten: the erasure is still to finish.
+            #expect(try await fixture.storedEvents().count == 5)
         }
     }
 

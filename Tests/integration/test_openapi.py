@@ -303,10 +303,11 @@ def test_every_documented_route_answers_as_documented(server):
 def test_person_routes_answer_as_documented(server):
     read = {"Authorization": f"Bearer {server.read_key}"}
     erased = requests.delete(server.url + "/v1/persons/someone", headers=read, timeout=60)
-    assert erased.status_code == 200, erased.text
+    assert erased.status_code == 202, erased.text
     check_documented(erased, PERSON, "delete")
     erasure = erased.json()["erasure"]
-    assert erasure["status"] == "completed" and erasure["ids"] == 1, erasure
+    assert erasure["status"] == "running" and erasure["ids"] == 1, erasure
+    assert erased.headers["Location"] == f"/v1/erasures/{erasure['id']}"
     for target, headers, status in [
         (f"/v1/erasures/{erasure['id']}", read, 200),
         ("/v1/erasures/er_unknown", read, 404),

@@ -81,9 +81,22 @@ package final class AnalysisEngine: Sendable {
         for (path, block) in zip(missing, decoded) { found[path] = block }
         remember(Array(zip(missing, decoded)))
         markNamed(missing)
-        // Events another segment also holds (a shared storage's nodes both took them) are read once.
-        var blocks = paths.map { path in snapshot.hidden[path].map { found[path]!.hiding($0) } ?? found[path]! }
-        let pending = snapshot.pending.filter { $0.timestamp >= from && $0.timestamp < to }
+        // Events another segment also holds (a shared storage's nodes both took them) are read once, and the
+        // events of persons being erased not at all.
+        let erasing = Set(dictionaries.distinctIDs.codes(of: snapshot.erasing.sorted()).compactMap { $0 })
+        var blocks = paths.map { path in
+            let block = found[path]!
+            var hidden = snapshot.hidden[path] ?? []
+            if !erasing.isEmpty {
+                hidden += block.distinctIDs.indices.lazy.filter { erasing.contains(block.distinctIDs[$0]) }.map {
+                    Int32($0)
+                }
+            }
+            return hidden.isEmpty ? block : block.hiding(hidden)
+        }
+        let pending = snapshot.pending.filter {
+            $0.timestamp >= from && $0.timestamp < to && !snapshot.erasing.contains($0.distinctID)
+        }
         if !pending.isEmpty { blocks.append(EventBlock(events: pending, dictionaries: dictionaries)) }
         return (dictionaries, blocks)
     }

@@ -109,6 +109,22 @@ extension Catalog {
         return try await run("counting erasures") { db in try await Self.erasuresBegun(projects: projects, db: db) }
     }
 
+    /// How many erasures `project` has begun and how many of them have completed: what a node's question
+    /// compares with what its store has seen (`EventStore.forgetErased`).
+    package func erasureCounts(project: ProjectSlug) async throws(UpliftError) -> (begun: Int, completed: Int) {
+        try await run("counting erasures") { db in
+            let row = try await db.raw(
+                """
+                SELECT count(*) AS n, count(completed_at) AS done FROM erasures WHERE project = \(bind: project.value)
+                """
+            ).first()
+            return (
+                Int(try row?.decode(column: "n", as: Int64.self) ?? 0),
+                Int(try row?.decode(column: "done", as: Int64.self) ?? 0)
+            )
+        }
+    }
+
     static func erasuresBegun(projects: Set<ProjectSlug>, db: any SQLDatabase) async throws -> [ProjectSlug: Int] {
         let rows = try await db.raw(
             """

@@ -125,7 +125,8 @@ package enum UpliftApplication {
         // PostHog's `/flags` and `/decide`, GrowthBook's `/api/features/{key}`: the same cache, the same answers.
         SDKFlagRoutes(authorizer: authorizer, cache: decideCache, bodyReader: definitionReader).add(to: ingestion)
         GoalRoutes(queries: queries, catalog: catalog, folder: configuration.dashboards).add(to: router)
-        PersonRoutes(queries: queries).add(to: router)
+        let erasures = ErasureRunner(catalog: catalog, store: store, logger: logger)
+        PersonRoutes(queries: queries, erasures: erasures).add(to: router)
         FrontDoorRoutes(
             queries: queries, catalog: catalog, folder: configuration.dashboards, sessions: sessions,
             throttle: SignInThrottle(burst: 10, perSecond: 1, clock: configuration.clock),
@@ -158,7 +159,7 @@ package enum UpliftApplication {
             services: [
                 CatalogService(catalog: catalog),
                 StoreService(
-                    store: store, logger: logger, catalog: catalog,
+                    store: store, logger: logger, catalog: catalog, erasures: erasures,
                     compactionInterval: configuration.compactionInterval,
                     clock: configuration.clock),
             ],

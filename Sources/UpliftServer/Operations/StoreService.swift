@@ -16,13 +16,15 @@ struct StoreService: Service {
     let logger: Logger
     /// Where each project's retention is read from; without one the store keeps what it was told.
     var catalog: Catalog? = nil
+    /// Finishes begun erasures: when the service starts, and on every compaction tick.
+    var erasures: ErasureRunner? = nil
     var compactionInterval: Duration = .seconds(60)
     var clock: any Clock<Duration> = ContinuousClock()
 
     func run() async throws {
         let flushing = await store.configuration
         await readRetention()
-        await resumeErasures()
+        erasures?.start()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await runFlusher(every: flushing.flushInterval / 4, on: flushing.clock) }
             group.addTask { await compactPeriodically(on: clock) }
@@ -66,28 +68,6 @@ struct StoreService: Service {
         }
     }
 
-    /// Finishes the erasures a crash interrupted (their ids are still pending in the catalog).
-    private func resumeErasures() async {
-        guard let catalog else { return }
-        do {
-            for project in try await catalog.projects() {
-                for (erasure, removed) in try await PersonErasure.resume(
-                    project: project.slug, catalog: catalog, store: store, dataDirectory: store.layout.root)
-                {
-                    logger.info(
-                        "finished an interrupted erasure",
-                        metadata: [
-                            "store.project": "\(project.slug)", "erasure": "\(erasure.id)",
-                            "erasure.events_removed": "\(removed)",
-                        ])
-                }
-            }
-        } catch {
-            logger.error(
-                "finishing interrupted erasures failed; the next erasure will", metadata: ["error": "\(error)"])
-        }
-    }
-
     private func compactClosedDays() async {
         do {
             try await store.sweepReplaced()
@@ -95,6 +75,7 @@ struct StoreService: Service {
             logger.error("deleting replaced segments failed; will retry", metadata: ["error": "\(error)"])
         }
         await readRetention()
+        erasures?.start()
         let today = UTCDay(microseconds: Timestamp.now())
         for project in await store.projects() {
             do {

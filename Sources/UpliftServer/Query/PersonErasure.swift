@@ -6,31 +6,38 @@ package import UpliftStorage
 /// Erasing persons (`uplift person erase`, `DELETE /v1/persons/{id}`): every event naming one of their ids
 /// leaves the log and the segments, their ids and links leave the catalog, and the erasure log keeps keyed
 /// hashes of the ids. Erasures a crash interrupted (their ids still pending in the catalog) are finished first.
+///
+/// From the moment an erasure begins, every node hides the person (`Snapshot.erasing`, from the pending ids
+/// its question's context reads: `QueryContextCache`, at most its TTL old) and drops their events from its memory;
+/// once it completes, every node reads the rewritten segments (`EventStore.forgetErased`).
 package enum PersonErasure {
-    /// Erases the persons of `ids` (each id's whole person) in `project`; returns each erasure done (the
-    /// interrupted ones, then this one) with the events it removed.
-    ///
-    /// Other nodes drop the person's events they hold in memory at their next question, once their cached
-    /// context (`QueryContextCache`, at most `contextTTL` old) shows the erasure begun; so this returns no
-    /// earlier than `contextTTL` after it began (an erasure takes longer anyway but on tiny stores).
+    /// Begins erasing the persons of `ids` (each id's whole person) in `project`: the erasure log's row, with
+    /// every id of theirs pending.
+    package static func begin(
+        project: ProjectSlug, ids: [String], requestedBy: String, catalog: Catalog
+    ) async throws(UpliftError) -> Erasure {
+        var person = Set<String>()
+        for id in ids { person.formUnion(try await catalog.personIds(project: project, of: id)) }
+        return try await catalog.beginErasure(project: project, ids: person.sorted(), requestedBy: requestedBy)
+    }
+
+    /// Erases the persons of `ids` in `project` (`begin`, then the rewriting of segments); returns each
+    /// erasure done (the interrupted ones, then this one) with the events it removed. Returns `contextTTL`
+    /// after it completed, when every node's questions read the rewritten segments.
     package static func run(
         project: ProjectSlug, ids: [String], requestedBy: String, catalog: Catalog, store: EventStore,
         dataDirectory: String, contextTTL: Duration = .seconds(1)
     ) async throws(UpliftError) -> [(erasure: Erasure, removed: Int)] {
-        var person = Set<String>()
-        for id in ids { person.formUnion(try await catalog.personIds(project: project, of: id)) }
         var erasures = try await catalog.erasures(project: project, pendingOnly: true)
-        let clock = ContinuousClock()
-        let began = clock.now
-        erasures.append(
-            try await catalog.beginErasure(project: project, ids: person.sorted(), requestedBy: requestedBy))
+        erasures.append(try await begin(project: project, ids: ids, requestedBy: requestedBy, catalog: catalog))
         let done = try await finish(
             erasures, project: project, catalog: catalog, store: store, dataDirectory: dataDirectory)
-        try? await clock.sleep(until: began + contextTTL)
+        try? await Task.sleep(for: contextTTL)
         return done
     }
 
-    /// Finishes the erasures of `project` a crash interrupted (a server does this when it starts).
+    /// Finishes the erasures of `project` that have begun (`ErasureRunner` in a server: those a request began,
+    /// and those a crash interrupted).
     package static func resume(
         project: ProjectSlug, catalog: Catalog, store: EventStore, dataDirectory: String
     ) async throws(UpliftError) -> [(erasure: Erasure, removed: Int)] {

@@ -12,11 +12,14 @@ import UpliftStorage
 ///   (every id linked to `distinct_id`), events still only in this node's write-ahead log included, as NDJSON
 ///   in the stored record's schema (`schemas/event-record.schema.json`), by time. An id with no events gives
 ///   an empty body. `project`, when given, must be the key's.
-/// - `DELETE /v1/persons/{distinct_id}[?project=P]` → erases the person (`PersonErasure`) before answering:
-///   `{"erasure": {…}}` with its id, how many events went and when it completed.
-/// - `GET /v1/erasures/{id}` → one erasure of the key's project, as the erasure log keeps it.
+/// - `DELETE /v1/persons/{distinct_id}[?project=P]` → begins erasing the person (`PersonErasure`) and answers
+///   `202` once no question on any node sees them: `{"erasure": {…}}` with its id (`Location:` its URL); the
+///   events are then removed for good in the background (`ErasureRunner`).
+/// - `GET /v1/erasures/{id}` → one erasure of the key's project, as the erasure log keeps it: `running`, then
+///   `completed` with how many events went.
 struct PersonRoutes: Sendable {
     let queries: QueryHandler
+    let erasures: ErasureRunner
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/persons/:id/export") { request, context in
@@ -46,23 +49,19 @@ struct PersonRoutes: Sendable {
     func erase(_ request: Request, id: String) async throws(UpliftError) -> Response {
         let project = try await person(request, id: id)
         let requestedBy = String((Credentials.headerToken(request) ?? "").prefix(12))
-        let queries = self.queries
-        let done: [(erasure: Erasure, removed: Int)]
-        do {
-            done = try await PersonErasure.run(
-                project: project, ids: [id], requestedBy: requestedBy, catalog: queries.catalog, store: queries.store,
-                dataDirectory: queries.store.layout.root, contextTTL: queries.contexts.ttl)
-        } catch  where error.code == .catalogUnavailable || error.code == .storageUnavailable {
-            throw error
-        } catch  where error.code == .io {
-            throw UpliftError(
-                .storageUnavailable, "the erasure could not finish right now; retry it (what was done stays done)",
-                cause: error)
+        let catalog = queries.catalog
+        let erasure = try await catalogCall(QueryHandler.catalogUnreadable) { () throws(UpliftError) in
+            try await PersonErasure.begin(project: project, ids: [id], requestedBy: requestedBy, catalog: catalog)
         }
-        guard let this = done.last?.erasure else {
-            throw UpliftError(.internalError, "the erasure was not recorded")
-        }
-        return Self.json(["erasure": Self.document(this)])
+        // Hidden here from the next question on, and on every other node once its cached context expires.
+        queries.contexts.invalidate(project)
+        _ = try await queries.context(project)
+        try? await Task.sleep(for: queries.contexts.ttl)
+        erasures.start()
+        var response = Self.json(["erasure": Self.document(erasure)])
+        response.status = .accepted
+        response.headers[.location] = "/v1/erasures/\(erasure.id)"
+        return response
     }
 
     func erasure(_ request: Request, id: String) async throws(UpliftError) -> Response {

@@ -13,8 +13,10 @@ final class QueryContextCache: Sendable {
         var timeZone: String
         /// `ProjectSettings.retentionDays`.
         var retentionDays: Int
-        /// How many erasures the project has begun, on any node (`EventStore.forgetErased`).
-        var erasuresBegun: Int
+        /// How many erasures the project has begun and completed, on any node, and the ids of those running
+        /// (`EventStore.forgetErased`).
+        var erasures: (begun: Int, completed: Int)
+        var erasing: Set<String>
         var links: PersonMap
     }
 
@@ -38,16 +40,28 @@ final class QueryContextCache: Sendable {
         self.stopwatch = Stopwatch(clock)
     }
 
+    /// Forgets the project's context: the next question reads it again.
+    func invalidate(_ project: ProjectSlug) {
+        _ = entries.withLock { $0.removeValue(forKey: project) }
+    }
+
     func context(_ project: ProjectSlug) async throws(UpliftError) -> Context {
         let now = stopwatch.elapsed
         let cached = entries.withLock { $0[project] }
         if let cached, cached.expires > now { return cached.context }
         let settings = try await catalog.project(project)?.settings ?? ProjectSettings()
-        let erasures = try await catalog.erasuresBegun(projects: [project])[project] ?? 0
+        let erasures = try await catalog.erasureCounts(project: project)
+        var erasing = Set<String>()
+        if erasures.begun > erasures.completed {
+            for running in try await catalog.erasures(project: project, pendingOnly: true) {
+                erasing.formUnion(running.pendingIDs ?? [])
+            }
+        }
         let links = try await PersonMapLoader.load(
             catalog: catalog, dataDirectory: dataDirectory, project: project, previous: cached?.context.links)
         let context = Context(
-            timeZone: settings.timeZone, retentionDays: settings.retentionDays, erasuresBegun: erasures, links: links)
+            timeZone: settings.timeZone, retentionDays: settings.retentionDays, erasures: erasures, erasing: erasing,
+            links: links)
         entries.withLock { $0[project] = Entry(context: context, expires: now + ttl) }
         return context
     }

@@ -47,10 +47,19 @@ extension QueryHandler {
 
     /// What Spark reads for a question on `project`: the live segment files of a fresh snapshot (absolute
     /// paths), the directory their partitions are under, and the person map file at the catalog's links.
+    /// While a person of the project is being erased Spark would read their rows from the files as they are:
+    /// its questions wait (503) until the erasure has rewritten them.
     func sparkInputs(
         _ project: ProjectSlug
     ) async throws(UpliftError) -> (snapshot: Snapshot, files: SegmentFiles, basePath: String, personMap: String) {
+        _ = try await context(project)
         let snapshot = try await store.currentSnapshot(project: project)
+        guard snapshot.erasing.isEmpty else {
+            throw UpliftError(
+                .storageUnavailable,
+                "a person of project '\(project)' is being erased: questions on Spark wait until their events are gone from the segments; retry shortly"
+            )
+        }
         let directory = FileManager.default.currentDirectoryPath
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : directory + "/" + path }
         let paths = snapshot.segments.map(absolute)

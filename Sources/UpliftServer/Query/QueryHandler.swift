@@ -113,7 +113,9 @@ struct QueryHandler: Sendable {
         await store.retain(project: project, days: context.retentionDays)
         let store = self.store
         try await catalogCall(Self.catalogUnreadable) { () throws(UpliftError) in
-            try await store.forgetErased(project: project, begun: context.erasuresBegun)
+            try await store.forgetErased(
+                project: project, begun: context.erasures.begun, completed: context.erasures.completed,
+                erasing: context.erasing)
         }
         return context
     }

@@ -64,12 +64,22 @@ extension EventStore {
         return (found.filter { !$0.segments.isEmpty }.map { ($0.day, $0.segments) }, found.reduce(0) { $0 + $1.rows })
     }
 
-    /// Drops from memory the events of persons `project` has erased (on any node) when it has begun more
-    /// erasures (`begun`, from the catalog) than the events in memory were checked against: a question asks
-    /// this first, so that an erasure done on another node hides this node's events of the person too. The
-    /// log still holding them is trimmed by the flusher at once (`logHoldsErased`); were the process killed
-    /// first, the replayed events are dropped again (the check starts from none applied).
-    package func forgetErased(project: ProjectSlug, begun: Int) async throws(UpliftError) {
+    /// Catches up with the erasures of `project` (on any node) when the catalog counts more than this store
+    /// has seen (`begun`, `completed`: the erasure log's counts): a question asks this first, so that an
+    /// erasure done on another node leaves this node's answers too. A new completed erasure reads the shared
+    /// storage's manifest again (its rewritten segments); a new begun one drops from memory the events of
+    /// the persons erased, and the flusher then trims the log still holding them (`logHoldsErased`). Were
+    /// the process killed first, the replayed events are dropped again (a store starts having seen none).
+    /// `erasing`: the ids of the erasures running now, which every snapshot hides until they complete.
+    package func forgetErased(
+        project: ProjectSlug, begun: Int, completed: Int, erasing ids: Set<String>
+    ) async throws(UpliftError) {
+        erasing[project] = ids.isEmpty ? nil : ids
+        if completed > erasuresCompleted[project, default: 0] {
+            while isFlushing { await waitForFlush() }
+            try await refresh(project: project, maxAge: .zero)
+            erasuresCompleted[project] = completed
+        }
         guard let registry, begun > erasuresApplied[project, default: 0] else { return }
         while isFlushing { await waitForFlush() }
         isFlushing = true

@@ -73,6 +73,10 @@ package actor EventStore {
     var retention: [ProjectSlug: Int] = [:]
     /// How many of each project's erasures (`ErasedPersons.begun`) the events in memory were checked against.
     var erasuresApplied: [ProjectSlug: Int] = [:]
+    /// The ids of the persons each project is erasing now (`Snapshot.erasing`).
+    var erasing: [ProjectSlug: Set<String>] = [:]
+    /// How many of each project's erasures had completed when this store last read the manifest for them.
+    var erasuresCompleted: [ProjectSlug: Int] = [:]
     /// The log holds events erased from memory: the next flush trims it even with nothing to write.
     var logHoldsErased = false
 
@@ -583,11 +587,13 @@ package actor EventStore {
     /// What a query reads: the segments of a project plus the events still only in the log.
     /// Days past the project's retention are left out.
     package func snapshot(project: ProjectSlug) -> Snapshot {
-        Snapshot(
+        var snapshot = Snapshot(
             project: project,
             segments: manifest.segments(of: project),
             pending: flushing.filter { $0.project == project }.flatMap(\.events) + memtable.events(of: project)
         ).retaining(from: firstKeptDay(project: project))
+        snapshot.erasing = erasing[project] ?? []
+        return snapshot
     }
 
     /// Projects with stored or pending events.

@@ -4,7 +4,7 @@ package import UpliftModel
 /// ids (`uplift person export`, `GET /v1/persons/{id}/export`).
 package enum PersonEvents {
     /// The events of `snapshot` (its segments' rows, the rows a query would skip left out, then the events still
-    /// only in the log) that name one of `ids`, by time, then event id.
+    /// only in the log) that name one of `ids`, by time, then event id. Those of a person being erased are not.
     /// Blocking: run it on a thread that may block.
     package static func events(of ids: Set<String>, in snapshot: Snapshot) throws(UpliftError) -> [Event] {
         try snapshot.requireLocal(snapshot.segments)
@@ -13,12 +13,14 @@ package enum PersonEvents {
             let table = try SegmentReader.table(paths: [path])
             let hidden = Set(snapshot.hidden[path] ?? [])
             for row in PersonRows.rows(naming: ids, in: table) where !hidden.contains(Int32(row)) {
-                found.append(table.event(at: row))
+                let event = table.event(at: row)
+                if !snapshot.erasing.contains(event.distinctID) { found.append(event) }
             }
         }
         found += snapshot.pending.filter { event in
-            ids.contains(event.distinctID) || event.userID.map(ids.contains) == true
-                || event.anonymousID.map(ids.contains) == true
+            !snapshot.erasing.contains(event.distinctID)
+                && (ids.contains(event.distinctID) || event.userID.map(ids.contains) == true
+                    || event.anonymousID.map(ids.contains) == true)
         }
         return found.sorted { ($0.timestamp, $0.eventID) < ($1.timestamp, $1.eventID) }
     }

@@ -11,6 +11,9 @@ package struct Snapshot: Sendable {
     /// Rows of segments that repeat an event an earlier segment of the day holds, by path: a query skips
     /// them (a shared storage's nodes may both have taken an event until compaction keeps one row).
     package var hidden: [String: [Int32]] = [:]
+    /// The distinct ids of persons whose erasure has begun and not completed: every reader skips the rows
+    /// naming them (by `distinct_id`, what a question counts a row for), as the erasure rewrites the segments.
+    package var erasing: Set<String> = []
     /// Keeps a shared storage's cache from evicting the segments while the snapshot is in use.
     package var pins: SegmentPins?
     /// With a shared storage: the segments whose files are not in the cache yet. A reader that needs some

@@ -348,5 +348,10 @@ def test_sigkill_during_erasure_then_it_is_finished_and_nothing_comes_back(uplif
     assert count() == total - len(victim_events) - len(second_events)  # the late ones went too
     log = json.loads(run([uplift, "person", "erasures", "--project", "crash", "--data", str(data), "--json"]).stdout)
     assert log["erasures"] and all(e["completed_at"] for e in log["erasures"]), log
+    # The log counts what each person lost from the segments, however many runs it took: the oldest erasure of
+    # the victim (every later run finishes it first) found all their segments' events (the late ones, still in
+    # the log, were dropped from it by the flush that comes first); the last found the second's.
+    assert log["erasures"][-1]["events_removed"] == len(victim_events), log
+    assert log["erasures"][0]["events_removed"] == len(second_events), log
     r = run([uplift, "verify", "--data", str(data)])
     assert r.returncode == 0, r.stdout + r.stderr

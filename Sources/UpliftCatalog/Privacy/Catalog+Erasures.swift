@@ -91,13 +91,29 @@ extension Catalog {
     }
 
     /// Ends an erasure: how many events it removed; the ids are forgotten.
+    /// `eventsRemoved`: how many events the erasure found, when more than already noted (`noteErasureFound`).
     package func completeErasure(_ id: String, eventsRemoved: Int64, now: Date = Date()) async throws(UpliftError) {
         try await transaction("completing erasure \(id)") { db in
             try await db.raw(
                 """
-                UPDATE erasures SET pending_ids = NULL, events_removed = events_removed + \(bind: eventsRemoved),
+                UPDATE erasures SET pending_ids = NULL,
+                    events_removed = CASE WHEN events_removed < \(bind: eventsRemoved) THEN \(bind: eventsRemoved)
+                        ELSE events_removed END,
                     completed_at = \(bind: Self.microseconds(now))
                 WHERE id = \(bind: id)
+                """
+            ).run()
+        }
+    }
+
+    /// Notes how many events a running erasure found before it removes any: a run a crash interrupts then
+    /// leaves the count in the log, and the run that finishes it (which finds only what is left) keeps it.
+    package func noteErasureFound(_ id: String, events: Int64) async throws(UpliftError) {
+        try await run("noting erasure \(id)") { db in
+            try await db.raw(
+                """
+                UPDATE erasures SET events_removed = \(bind: events)
+                WHERE id = \(bind: id) AND completed_at IS NULL AND events_removed < \(bind: events)
                 """
             ).run()
         }

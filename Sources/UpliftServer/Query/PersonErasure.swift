@@ -28,7 +28,7 @@ package enum PersonErasure {
         project: ProjectSlug, ids: [String], requestedBy: String, catalog: Catalog, store: EventStore,
         dataDirectory: String, contextTTL: Duration = .seconds(1)
     ) async throws(UpliftError) -> [(erasure: Erasure, removed: Int)] {
-        var erasures = try await catalog.erasures(project: project, pendingOnly: true)
+        var erasures = try await catalog.erasures(project: project, pendingOnly: true).reversed() as [Erasure]
         erasures.append(try await begin(project: project, ids: ids, requestedBy: requestedBy, catalog: catalog))
         let done = try await finish(
             erasures, project: project, catalog: catalog, store: store, dataDirectory: dataDirectory)
@@ -41,7 +41,8 @@ package enum PersonErasure {
     package static func resume(
         project: ProjectSlug, catalog: Catalog, store: EventStore, dataDirectory: String
     ) async throws(UpliftError) -> [(erasure: Erasure, removed: Int)] {
-        let pending = try await catalog.erasures(project: project, pendingOnly: true)
+        // Oldest first: the first one finds the events, the later ones of the same person nothing.
+        let pending = Array(try await catalog.erasures(project: project, pendingOnly: true).reversed())
         guard !pending.isEmpty else { return [] }
         return try await finish(pending, project: project, catalog: catalog, store: store, dataDirectory: dataDirectory)
     }
@@ -52,14 +53,18 @@ package enum PersonErasure {
         var done: [(erasure: Erasure, removed: Int)] = []
         for erasure in erasures {
             let ids = erasure.pendingIDs ?? []
-            let removed = try await store.erase(project: project, ids: Set(ids))
+            let found = try await store.erase(project: project, ids: Set(ids)) { (found) throws(UpliftError) in
+                try await catalog.noteErasureFound(erasure.id, events: Int64(found))
+            }
+            // A run a crash interrupted found more (its count is in the log); this one finds what is left.
+            let removed = max(Int(erasure.eventsRemoved), found)
             try await catalog.erasePersonIDs(project: project, ids: ids)
             // The person map file holds the links; the next question writes it again without them.
             try DurableFile.remove(PersonMapFile.path(root: dataDirectory, project: project))
             try await catalog.completeErasure(erasure.id, eventsRemoved: Int64(removed))
             var completed = erasure
             completed.pendingIDs = nil
-            completed.eventsRemoved += Int64(removed)
+            completed.eventsRemoved = Int64(removed)
             completed.completedAt = Date()
             done.append((completed, removed))
         }

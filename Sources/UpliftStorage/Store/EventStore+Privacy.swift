@@ -7,16 +7,22 @@ extension EventStore {
     /// events are in segments and its files covering them are deleted), then each segment holding such a row is
     /// rewritten without it, swapped in through the manifest like a compaction, and the segments are read again
     /// until none holds one (a compaction that swapped a day meanwhile makes another round). Returns how many
-    /// events went. With a shared storage the rewritten segments' old objects go after `replacedGrace`; a day
+    /// events went; `found` is told that number before any is removed. With a shared storage the rewritten segments' old objects go after `replacedGrace`; a day
     /// another node is compacting right now makes it fail (retry: what was done stays done).
-    package func erase(project: ProjectSlug, ids: Set<String>) async throws(UpliftError) -> Int {
+    package func erase(
+        project: ProjectSlug, ids: Set<String>,
+        found: @Sendable (Int) async throws(UpliftError) -> Void = { _ throws(UpliftError) in }
+    ) async throws(UpliftError) -> Int {
         guard !ids.isEmpty else { return 0 }
         try await flush()
         var removed: Int?
         for _ in 0..<5 {
             try await refresh(project: project, maxAge: .zero)
             let (work, rows) = try await segmentsNaming(ids, project: project)
-            if removed == nil { removed = rows }
+            if removed == nil {
+                removed = rows
+                try await found(rows)
+            }
             if work.isEmpty { return removed ?? 0 }
             let layout = self.layout
             let configuration = self.configuration

@@ -39,8 +39,8 @@ package actor EventStore {
     var records: [String: SegmentRecord] = [:]
     /// When each project's list of live segments was last read from a shared storage's manifest.
     private var refreshed: [ProjectSlug: Duration] = [:]
-    /// Who holds this store's compaction leases: the node and a token of this process (two processes given
-    /// the same node name never take each other's lease for their own).
+    /// Who holds this store's compaction leases: the node and a token of its data directory
+    /// (`DataDirectoryLock.leaseHolder`).
     private let leaseHolder: String
     /// With a shared storage: what a query skips so that an event two nodes took counts once.
     private let readDedup = ReadDedup()
@@ -117,7 +117,8 @@ package actor EventStore {
                 do {
                     let (wal, recovered, _) = try WriteAheadLog.open(
                         directory: layout.walDirectory, options: configuration.walOptions)
-                    return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered)
+                    let holder = try lock[0].leaseHolder(node: configuration.node, directory: layout.root)
+                    return Opened(lock: lock, manifest: manifest, wal: wal, recovered: recovered, leaseHolder: holder)
                 } catch let error as UpliftError {
                     throw error
                 } catch {
@@ -187,6 +188,7 @@ package actor EventStore {
         var manifest: (SegmentManifest, [SegmentRecord])
         var wal: WriteAheadLog
         var recovered: [[UInt8]]
+        var leaseHolder: String
     }
 
     private init(
@@ -199,7 +201,7 @@ package actor EventStore {
         self.lock = opened.lock
         self.registry = registry
         self.storage = storage
-        self.leaseHolder = configuration.node + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        self.leaseHolder = opened.leaseHolder
         let live = LiveSegments(opened.manifest.0)
         self.live = live
         self.records = Dictionary(opened.manifest.1.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })

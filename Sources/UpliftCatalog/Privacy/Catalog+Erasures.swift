@@ -23,9 +23,16 @@ extension Catalog {
     /// The keyed hash an erasure log keeps of an id: it proves which ids were erased to whoever holds the id
     /// and the catalog secret, and tells nobody else anything.
     package func erasureHash(project: ProjectSlug, id: String) -> String {
-        let key = SymmetricKey(data: privacyHashKey(project: project) + Array("erasure".utf8))
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(id.utf8), using: key)
-        return "hmac:" + mac.prefix(16).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        erasureHasher(project: project)(id)
+    }
+
+    /// `erasureHash` of the project's ids, with the key derived once (for hashing many ids).
+    package func erasureHasher(project: ProjectSlug) -> @Sendable (String) -> String {
+        let keyBytes = privacyHashKey(project: project) + Array("erasure".utf8)
+        return { id in
+            let mac = HMAC<SHA256>.authenticationCode(for: Array(id.utf8), using: SymmetricKey(data: keyBytes))
+            return "hmac:" + mac.prefix(16).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        }
     }
 
     /// Starts an erasure of `ids` (all of one person's ids): the log row, with the ids kept until `completeErasure`.

@@ -66,10 +66,9 @@ package struct CatalogSegmentRegistry: SegmentRegistry {
 
     package func erasedPersons(project: ProjectSlug) async throws(UpliftError) -> ErasedPersons {
         let begun = try await catalog.erasuresBegun(projects: [project])[project] ?? 0
-        let catalog = self.catalog
         return ErasedPersons(
             begun: begun, requestedAt: try await catalog.erasedIDHashes(project: project),
-            hash: { catalog.erasureHash(project: project, id: $0) })
+            hash: catalog.erasureHasher(project: project))
     }
 
     package func replace(_ sources: [String], with outputs: [SegmentRecord]) async throws(UpliftError) -> Bool {

@@ -23,7 +23,10 @@ extension EventStore {
                 removed = rows
                 try await found(rows)
             }
-            if work.isEmpty { return removed ?? 0 }
+            if work.isEmpty {
+                forgetRemovedIDs(project: project)
+                return removed ?? 0
+            }
             let layout = self.layout
             let configuration = self.configuration
             let shared = storage.isShared
@@ -46,6 +49,15 @@ extension EventStore {
             }
         }
         throw UpliftError(.storageUnavailable, "the segments kept changing during the erasure; retry it")
+    }
+
+    /// Reloads the project's dedup index from its segments (now without the erased rows) and the events in
+    /// memory, so that an erased event sent again is stored, as a new person's.
+    private func forgetRemovedIDs(project: ProjectSlug) {
+        dedup.forget(project: project)
+        let pending = (flushing + memtable.batches).filter { $0.project == project }.flatMap(\.events)
+        // Loads each of their days from the segments, then adds them: nothing is dropped (they were fresh).
+        _ = try? dedup.insert(project: project, events: pending)
     }
 
     /// The segments of each day of `project` holding a row naming one of `ids`, and how many such rows there are.

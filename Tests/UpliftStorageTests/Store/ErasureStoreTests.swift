@@ -32,11 +32,17 @@ struct ErasureStoreTests {
                 #expect(removed == events.count - kept.count)
                 #expect(sortedByID(try await store.snapshot(project: project).allEvents()) == kept)
                 #expect(try await store.erase(project: project, ids: ids) == 0)
+                // An erased event sent again is stored (a new person's); one still stored is a duplicate.
+                let erased = try #require(events.first(where: names))
+                let stored = try #require(kept.first)
+                let again = try await store.append(project: project, events: [erased, stored])
+                #expect(again == EventStore.AppendResult(accepted: 1, duplicates: 1))
                 try await store.close()
             }
             #expect(StoreVerifier.verify(dataDirectory: dir).isClean)
             let store = try await EventStore.open(config)
-            #expect(sortedByID(try await store.snapshot(project: project).allEvents()) == kept)
+            let resent = try #require(events.first(where: names))
+            #expect(sortedByID(try await store.snapshot(project: project).allEvents()) == sortedByID(kept + [resent]))
             try await store.close()
         }
     }

@@ -114,12 +114,14 @@ extension EventStore {
     }
 
     /// For a flush: how many erasures each project being flushed has begun, with the events of erased persons
-    /// dropped from the batches of each project whose count this store has not checked them against yet.
+    /// dropped from the batches of each project that has begun any. Every flush checks all its events (not only
+    /// after a new erasure): an event received just before an erasure began may reach memory only after the
+    /// last check, and a segment must never hold it. Each distinct id is hashed once per flush.
     func dropErasedFromFlushing() async throws(UpliftError) -> [ProjectSlug: Int] {
         guard let registry else { return [:] }
         let projects = Set(flushing.map(\.project))
         let begun = try await registry.erasuresBegun(projects: projects)
-        for project in projects where begun[project, default: 0] > erasuresApplied[project, default: 0] {
+        for project in projects where begun[project, default: 0] > 0 {
             let erased = try await registry.erasedPersons(project: project)
             let events = flushing.filter { $0.project == project }.flatMap(\.events)
             let dropped = try await WorkPool.shared.run(.background) { () throws(UpliftError) in erased.erased(events) }
